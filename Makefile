@@ -1,0 +1,43 @@
+# Two commands for a fresh machine:  `make demo`  and  `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+DEMO_DIR ?= exports/demo
+PIPELINE ?= blank
+
+.PHONY: demo test install install-dev neo4j neo4j-stop bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+# Stamp files so a second `make` does not reinstall.
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[sm]"
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+install-dev: $(VENV)/.installed-dev
+
+## demo: build the graph of the bundled sample corpus into exports/demo (no server needed)
+demo: install
+	$(BIN)/kg build kg/data/sample_corpus/*.txt -o $(DEMO_DIR) --pipeline $(PIPELINE)
+
+## test: install the development dependencies and run the whole test suite
+test: install-dev
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## bench: print extraction, push and HTML figures
+bench: install-dev
+	$(PY) bench/extract.py
+	$(PY) bench/push.py
+	$(PY) bench/html.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

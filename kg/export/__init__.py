@@ -1,0 +1,1 @@
+"""Writers for each output format: one module per format (networkx readwrite style)."""

@@ -1,0 +1,118 @@
+"""Snapshots: a directory holding one graph in several formats plus a manifest.
+
+A snapshot is written into a temporary sibling directory and renamed into
+place at the end, so a snapshot directory is either complete or absent.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from kg.errors import SnapshotError
+
+GRAPH_JSON = "graph.json"
+GRAPH_GRAPHML = "graph.graphml"
+GRAPH_HTML = "graph.html"
+MANIFEST = "manifest.json"
+
+
+@dataclass
+class Snapshot:
+    graph: nx.MultiDiGraph
+    manifest: dict[str, Any] = field(default_factory=dict)
+    path: Path | None = None
+
+
+def sha256_of(path: str | Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def graph_counts(graph: nx.MultiDiGraph) -> dict[str, dict[str, int]]:
+    labels = Counter(attrs.get("label") for _, attrs in graph.nodes(data=True))
+    types = Counter(attrs.get("type") for _, _, attrs in graph.edges(data=True))
+    return {"nodes": dict(sorted(labels.items())), "relationships": dict(sorted(types.items()))}
+
+
+def generate_manifest(graph: nx.MultiDiGraph, **info: Any) -> dict[str, Any]:
+    """The manifest: kg version, time, counts, plus whatever the caller knows (inputs, pipeline, ingest report)."""
+    from kg import __version__
+
+    return {
+        "kg_version": __version__,
+        "created": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "counts": graph_counts(graph),
+        **info,
+    }
+
+
+def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool = True, **info: Any) -> Snapshot:
+    """Write graph.json, graph.graphml, graph.html and manifest.json into *directory*, atomically."""
+    from kg.export.graphml import write_graphml
+    from kg.export.json_graph import write_json
+
+    target = Path(directory)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        write_json(graph, staging / GRAPH_JSON)
+        write_graphml(graph, staging / GRAPH_GRAPHML)
+        if html:
+            from kg.export.html import write_html
+
+            write_html(graph, staging / GRAPH_HTML)
+        manifest = generate_manifest(graph, **info)
+        manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.chmod(staging, 0o755)
+        _replace_directory(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return Snapshot(graph=graph, manifest=manifest, path=target)
+
+
+def _replace_directory(staging: Path, target: Path) -> None:
+    if not target.exists():
+        staging.rename(target)
+        return
+    if not target.is_dir():
+        raise SnapshotError(f"{target} exists and is not a directory")
+    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+    retired.rmdir()
+    target.rename(retired)
+    staging.rename(target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def load_snapshot(directory: str | Path) -> Snapshot:
+    """Load a snapshot written by :func:`write_snapshot` (graph from graph.json)."""
+    from kg.export.json_graph import graph_from_data
+
+    path = Path(directory)
+    if not path.is_dir():
+        raise SnapshotError(f"{path}: no such snapshot directory")
+    manifest_path, graph_path = path / MANIFEST, path / GRAPH_JSON
+    for required in (manifest_path, graph_path):
+        if not required.is_file():
+            raise SnapshotError(f"{path}: not a kg snapshot (missing {required.name})")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        graph = graph_from_data(json.loads(graph_path.read_text(encoding="utf-8")))
+    except (ValueError, KeyError) as exc:
+        raise SnapshotError(f"{path}: unreadable snapshot: {exc}") from None
+    return Snapshot(graph=graph, manifest=manifest, path=path)

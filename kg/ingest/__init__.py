@@ -1,0 +1,159 @@
+"""Read papers from raw text, JSONL, CSV or BibTeX, merge duplicates and report what happened."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.errors import InputError
+from kg.ingest.bibtex import parse_bibtex
+from kg.ingest.csvfile import parse_csv
+from kg.ingest.jsonl import parse_jsonl
+from kg.ingest.paper import Paper, Source, normalise_title, paper_id_from_title
+from kg.ingest.text import parse_text
+
+PARSERS = {
+    "text": parse_text,
+    "jsonl": parse_jsonl,
+    "csv": parse_csv,
+    "tsv": lambda text, path: parse_csv(text, path, delimiter="\t"),
+    "bibtex": parse_bibtex,
+}
+FORMATS = tuple(PARSERS)
+_FORMAT_BY_SUFFIX = {
+    ".txt": "text", ".text": "text", ".md": "text",
+    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv", ".tsv": "tsv",
+    ".bib": "bibtex", ".bibtex": "bibtex",
+}
+STDIN = "-"
+
+
+@dataclass
+class Rejection:
+    path: str
+    line: int | None
+    reason: str
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "line": self.line, "reason": self.reason}
+
+
+@dataclass
+class IngestReport:
+    """What reading the inputs did: counts plus every rejected record and why."""
+
+    records_read: int = 0
+    duplicates_merged: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    papers: int = 0
+
+    def to_dict(self) -> dict:
+        return {
+            "records_read": self.records_read,
+            "papers": self.papers,
+            "duplicates_merged": self.duplicates_merged,
+            "rejected": len(self.rejected),
+            "rejections": [r.to_dict() for r in self.rejected],
+        }
+
+
+@dataclass
+class IngestResult:
+    papers: list[Paper]
+    report: IngestReport
+
+
+def detect_format(path: str) -> str:
+    fmt = _FORMAT_BY_SUFFIX.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise InputError(
+            f"can not tell the format from the file name; pass --format ({', '.join(FORMATS)})", path
+        )
+    return fmt
+
+
+def read_text_file(path: str) -> str:
+    """Read *path* (or stdin for '-') as UTF-8, naming the line of any bad byte."""
+    try:
+        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise InputError(f"can not read: {exc.strerror}", path) from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise InputError(
+            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8", path, line
+        ) from None
+
+
+def read_papers(
+    paths: Iterable[str], *, format: str | None = None, skip_invalid: bool = False
+) -> IngestResult:
+    """Read every input, merge duplicate papers and return them with a report.
+
+    Without *skip_invalid* the first bad record raises InputError (naming file and
+    line); with it, bad records are listed in the report and reading goes on.
+    Missing or unreadable files always raise: skipping a whole input is never silent.
+    """
+    report = IngestReport()
+    by_key: dict[str, Paper] = {}
+    key_of_id: dict[str, str] = {}
+    for path in paths:
+        path = str(path)
+        fmt = format or (detect_format(path) if path != STDIN else None)
+        if fmt is None:
+            raise InputError("reading stdin needs --format", path)
+        if fmt not in PARSERS:
+            raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path)
+        name = "<stdin>" if path == STDIN else path
+        for item in PARSERS[fmt](read_text_file(path), name):
+            report.records_read += 1
+            if isinstance(item, InputError):
+                if not skip_invalid:
+                    raise item
+                report.rejected.append(Rejection(item.path or name, item.line, item.reason))
+                continue
+            key = normalise_title(item.title)
+            existing_key = key if key in by_key else key_of_id.get(item.id)
+            if existing_key is not None:
+                _merge(by_key[existing_key], item)
+                report.duplicates_merged += 1
+                continue
+            by_key[key] = item
+            key_of_id[item.id] = key
+    papers = list(by_key.values())
+    _make_ids_unique(papers)
+    report.papers = len(papers)
+    return IngestResult(papers=papers, report=report)
+
+
+def _merge(kept: Paper, duplicate: Paper) -> None:
+    """Keep the first copy; fill what it lacks from the duplicate and remember where both came from."""
+    kept.sources.extend(duplicate.sources)
+    for name in ("year", "url", "venue"):
+        if getattr(kept, name) is None:
+            setattr(kept, name, getattr(duplicate, name))
+    if not kept.authors:
+        kept.authors = list(duplicate.authors)
+    if len(duplicate.abstract) > len(kept.abstract):
+        kept.abstract = duplicate.abstract
+
+
+def _make_ids_unique(papers: list[Paper]) -> None:
+    """Two different papers given the same id: keep the first, re-derive the second from its title."""
+    seen: set[str] = set()
+    for paper in papers:
+        if paper.id in seen:
+            paper.id = paper_id_from_title(paper.title)
+        seen.add(paper.id)
+
+
+__all__ = ["FORMATS", "IngestReport", "IngestResult", "Paper", "Rejection", "Source", "detect_format", "read_papers"]

@@ -1,0 +1,38 @@
+"""BibTeX entries with an ``abstract`` field (parsed by bibtexparser)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import bibtexparser
+
+from kg.errors import InputError
+from kg.ingest.paper import Paper
+from kg.ingest.records import paper_from_fields
+
+_VENUE_FIELDS = ("journal", "booktitle", "venue", "publisher")
+
+
+def parse_bibtex(text: str, path: str) -> Iterator[Paper | InputError]:
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        line = getattr(block, "start_line", None)
+        reason = getattr(block, "error", None) or type(block).__name__
+        yield InputError(f"malformed BibTeX entry: {reason}", path, (line or 0) + 1)
+    for entry in library.entries:
+        fields = {name.lower(): value for name, value in entry.fields_dict.items()}
+        values = {name: field.value for name, field in fields.items()}
+        venue = next((values[name] for name in _VENUE_FIELDS if values.get(name)), None)
+        record = {
+            "id": entry.key,
+            "title": values.get("title"),
+            "abstract": values.get("abstract"),
+            "year": values.get("year"),
+            "authors": values.get("author"),
+            "url": values.get("url") or (f"https://doi.org/{values['doi']}" if values.get("doi") else None),
+            "venue": venue,
+        }
+        try:
+            yield paper_from_fields(record, path, entry.start_line + 1, strip_braces=True)
+        except InputError as exc:
+            yield exc

@@ -1,0 +1,46 @@
+"""CSV (or TSV) with a header row naming at least ``title`` and ``abstract``."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+
+from kg.errors import InputError
+from kg.ingest.paper import Paper
+from kg.ingest.records import paper_from_fields
+
+
+def parse_csv(text: str, path: str, *, delimiter: str = ",") -> Iterator[Paper | InputError]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        yield InputError("empty file: expected a header row with 'title' and 'abstract'", path, 1)
+        return
+    except csv.Error as exc:
+        yield InputError(f"malformed CSV header: {exc}", path, 1)
+        return
+    columns = [name.strip().lower() for name in header]
+    missing = [name for name in ("title", "abstract") if name not in columns]
+    if missing:
+        yield InputError(f"CSV header lacks column(s) {', '.join(missing)}; found: {', '.join(columns)}", path, 1)
+        return
+    while True:
+        line_number = reader.line_num + 1  # where the next record starts
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            yield InputError(f"malformed CSV row: {exc}", path, line_number)
+            return  # the reader's position is unreliable after a quoting error
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(columns):
+            yield InputError(f"row has {len(row)} fields, the header has {len(columns)}", path, line_number)
+            continue
+        try:
+            yield paper_from_fields(dict(zip(columns, row)), path, line_number)
+        except InputError as exc:
+            yield exc

@@ -1,0 +1,61 @@
+"""Undo the LaTeX that leaks into pasted abstracts (``\\%``, ``\\textbf{x}``, ``$O(n)$``).
+
+:func:`clean_latex` also returns, for every character it keeps, its offset in
+the raw text, so a span found in the cleaned text can be traced to the input.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Escaped specials: "\%" -> "%".
+_ESCAPE = re.compile(r"\\([%&_#$])")
+# Formatting commands whose argument is plain text: "\textbf{x}" -> "x".
+_TEXT_COMMAND = re.compile(r"\\(?:textbf|textit|texttt|textrm|textsc|emph|mathrm|mathbf|mathit|text|mbox)\{([^{}]*)\}")
+# A few symbols that come out as words in abstracts.
+_SYMBOLS = {"\\times": "×", "\\sim": "~", "\\approx": "≈", "\\leq": "≤", "\\geq": "≥", "\\le": "≤", "\\ge": "≥",
+            "\\pm": "±", "\\cdot": "·", "\\ell": "ℓ", "\\infty": "∞"}
+_SYMBOL = re.compile("|".join(re.escape(s) + r"(?![A-Za-z])" for s in sorted(_SYMBOLS, key=len, reverse=True)))
+# Inline math delimiters around short expressions: "$O(n^2)$" -> "O(n^2)".
+_INLINE_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,200})(?<!\\)\$")
+
+
+def clean_latex(raw: str, *, strip_braces: bool = False) -> tuple[str, list[int]]:
+    """Return the cleaned text and, per cleaned character, its index in *raw*.
+
+    ``strip_braces`` also drops BibTeX case-protection braces (``{BERT}`` -> ``BERT``).
+    """
+    text, offsets = raw, list(range(len(raw)))
+    for pattern, replace in (
+        (_TEXT_COMMAND, lambda m: m.group(1)),
+        (_INLINE_MATH, lambda m: m.group(1)),
+        (_SYMBOL, lambda m: _SYMBOLS[m.group(0)]),
+        (_ESCAPE, lambda m: m.group(1)),
+    ):
+        text, offsets = _substitute(text, offsets, pattern, replace)
+    if strip_braces:
+        text, offsets = _substitute(text, offsets, re.compile(r"(?<!\\)[{}]"), lambda m: "")
+    return text, offsets
+
+
+def _substitute(text: str, offsets: list[int], pattern: re.Pattern, replace) -> tuple[str, list[int]]:
+    """re.sub that carries the offset map along: new characters map to the start of what they replace."""
+    out, out_offsets, last = [], [], 0
+    for match in pattern.finditer(text):
+        out.append(text[last:match.start()])
+        out_offsets.extend(offsets[last:match.start()])
+        replacement = replace(match)
+        group_start = match.start(1) if match.re.groups and replacement == match.group(1) else None
+        out.append(replacement)
+        if group_start is not None:
+            out_offsets.extend(offsets[group_start:group_start + len(replacement)])
+        else:
+            out_offsets.extend([offsets[match.start()]] * len(replacement))
+        last = match.end()
+    out.append(text[last:])
+    out_offsets.extend(offsets[last:])
+    return "".join(out), out_offsets
+
+
+def collapse_whitespace(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()

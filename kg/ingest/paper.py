@@ -1,0 +1,58 @@
+"""The Paper record that every input format is read into."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Source:
+    path: str
+    line: int
+
+
+@dataclass
+class Paper:
+    """One paper. ``title`` and ``abstract`` are already cleaned of LaTeX escapes."""
+
+    id: str
+    title: str
+    abstract: str
+    year: int | None = None
+    authors: list[str] = field(default_factory=list)
+    url: str | None = None
+    venue: str | None = None
+    sources: list[Source] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """What extraction reads and what offsets index: title, newline, abstract."""
+        return f"{self.title}\n{self.abstract}"
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "abstract": self.abstract,
+            "year": self.year,
+            "authors": list(self.authors),
+            "url": self.url,
+            "venue": self.venue,
+            "sources": [{"path": s.path, "line": s.line} for s in self.sources],
+        }
+
+
+def normalise_title(title: str) -> str:
+    """Case-, accent- and punctuation-insensitive form of a title, used to spot duplicates."""
+    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
+
+
+def paper_id_from_title(title: str) -> str:
+    """A stable id for a paper without one: a readable slug plus a short hash of the normalised title."""
+    norm = normalise_title(title)
+    slug = "-".join(norm.split()[:6])[:48].strip("-") or "paper"
+    return f"{slug}-{hashlib.sha1(norm.encode()).hexdigest()[:8]}"

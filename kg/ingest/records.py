@@ -1,0 +1,68 @@
+"""Shared checks that turn a raw field mapping (from JSONL, CSV or BibTeX) into a Paper."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from kg.errors import InputError
+from kg.ingest.latex import clean_latex, collapse_whitespace
+from kg.ingest.paper import Paper, Source, paper_id_from_title
+
+OPTIONAL_FIELDS = ("id", "year", "authors", "url", "venue")
+
+
+def clean_field(value: str, *, strip_braces: bool = False) -> str:
+    return collapse_whitespace(clean_latex(value, strip_braces=strip_braces)[0])
+
+
+def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_braces: bool = False) -> Paper:
+    """Validate *fields* and build a Paper; raise InputError naming *path* and *line* otherwise."""
+    title = fields.get("title")
+    abstract = fields.get("abstract")
+    if not isinstance(title, str) or not title.strip():
+        raise InputError("record has no title", path, line)
+    if not isinstance(abstract, str) or not abstract.strip():
+        raise InputError(f"paper {title.strip()[:60]!r} has no abstract", path, line)
+    title = clean_field(title, strip_braces=strip_braces)
+    given_id = fields.get("id")
+    if given_id is not None and not isinstance(given_id, (str, int)):
+        raise InputError(f"'id' must be a string or number, not {type(given_id).__name__}", path, line)
+    given_id = str(given_id).strip() if given_id is not None else ""
+    return Paper(
+        id=given_id or paper_id_from_title(title),
+        title=title,
+        abstract=clean_field(abstract, strip_braces=strip_braces),
+        year=_year(fields.get("year"), path, line),
+        authors=_authors(fields.get("authors")),
+        url=_optional_text(fields.get("url")),
+        venue=_optional_text(fields.get("venue")),
+        sources=[Source(path, line)],
+    )
+
+
+def _year(value: Any, path: str, line: int) -> int | None:
+    if value in (None, ""):
+        return None
+    match = re.fullmatch(r"\s*(\d{4})\s*", str(value))
+    if not match:
+        raise InputError(f"'year' must be a four-digit year, not {value!r}", path, line)
+    return int(match.group(1))
+
+
+def _authors(value: Any) -> list[str]:
+    if value in (None, ""):
+        return []
+    if isinstance(value, str):
+        parts = re.split(r"\s+and\s+|;", value)
+        return [collapse_whitespace(p) for p in parts if p.strip()]
+    if isinstance(value, list):
+        return [collapse_whitespace(str(p)) for p in value if str(p).strip()]
+    return [str(value)]
+
+
+def _optional_text(value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    return collapse_whitespace(str(value))

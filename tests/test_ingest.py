@@ -1,0 +1,168 @@
+"""Reading every input format, merging duplicates, and rejecting bad input with file and line."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.errors import InputError
+from kg.ingest import read_papers
+from kg.ingest.latex import clean_latex
+from kg.ingest.paper import paper_id_from_title
+
+DATA = Path(__file__).parent / "data"
+SAMPLE = Path(__file__).parents[1] / "kg" / "data" / "sample_corpus"
+
+
+def test_pasted_text_without_blank_lines_skips_glued_boilerplate():
+    result = read_papers([DATA / "pasted-no-blank-lines.txt"])
+    titles = [p.title for p in result.papers]
+    assert titles[0] == "Marconi: Prefix Caching for the Era of Hybrid LLMs"
+    assert len(titles) == 3
+    assert all(p.abstract and not p.abstract.startswith("Get trending") for p in result.papers)
+    assert result.papers[0].sources[0].line == 3
+
+
+def test_pasted_text_with_blank_lines_and_page_header():
+    result = read_papers([DATA / "pasted-blank-lines.txt"])
+    assert [p.title for p in result.papers] == [
+        "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning",
+        "Multimodal Mamba: Decoder-only Multimodal State Space Model via Quadratic to Linear Distillation",
+        "Learning Hierarchical Polynomials with Three-Layer Neural Networks",
+        "On Expressivity and Trainability of Quadratic Networks",
+    ]
+    assert "Mar 12" not in " ".join(p.title for p in result.papers)
+
+
+def test_multi_paragraph_abstract_is_one_paper(tmp_path):
+    path = tmp_path / "two.txt"
+    path.write_text(
+        "A Title: With A Colon\n\nFirst paragraph of the abstract ends here.\n\n"
+        "Second paragraph also belongs to the abstract and is long enough to be prose.\n\n"
+        "Another Paper\n\nIts abstract.\n",
+        encoding="utf-8",
+    )
+    papers = read_papers([path]).papers
+    assert [p.title for p in papers] == ["A Title: With A Colon", "Another Paper"]
+    assert papers[0].abstract.endswith("long enough to be prose.")
+
+
+def test_sample_corpus_counts_and_duplicates():
+    result = read_papers(sorted(SAMPLE.glob("*.txt")))
+    assert result.report.records_read == 375
+    assert result.report.duplicates_merged == 18
+    assert len(result.papers) == result.report.papers == 357
+    assert sum(len(p.sources) - 1 for p in result.papers) == 18
+    assert len({p.id for p in result.papers}) == 357
+
+
+def test_jsonl_keeps_ids_and_optional_fields():
+    papers = read_papers([DATA / "papers.jsonl"]).papers
+    assert [p.id for p in papers] == ["d000", "d001", "d002", "d003"]
+    assert papers[0].year == 2024
+    assert papers[0].authors == ["Ada Lovelace", "Alan Turing"]
+    assert papers[0].venue == "NeurIPS"
+
+
+def test_csv_and_bibtex_read_the_same_papers_as_jsonl():
+    jsonl = read_papers([DATA / "papers.jsonl"]).papers
+    csv_papers = read_papers([DATA / "papers.csv"]).papers
+    bib = read_papers([DATA / "papers.bib"]).papers
+    assert [p.title for p in csv_papers] == [p.title for p in jsonl]
+    assert [p.abstract for p in csv_papers] == [p.abstract for p in jsonl]
+    assert [p.title for p in bib] == [p.title for p in jsonl[:3]]
+    assert [p.abstract for p in bib] == [p.abstract for p in jsonl[:3]]  # "\%" cleaned back to "%"
+    assert bib[0].id == "key0" and bib[0].year == 2023 and bib[0].venue == "Proceedings of Something"
+    assert bib[0].authors == ["Lovelace, Ada", "Turing, Alan"]
+    assert csv_papers[0].authors == ["A. Author", "B. Author"]
+
+
+def test_same_paper_in_several_formats_is_one_paper():
+    result = read_papers([DATA / "papers.jsonl", DATA / "papers.csv", DATA / "papers.bib"])
+    assert len(result.papers) == 4
+    assert result.report.duplicates_merged == 7
+    assert [p.id for p in result.papers] == ["d000", "d001", "d002", "d003"]
+    assert {s.path.rsplit("/", 1)[-1] for s in result.papers[0].sources} == {"papers.jsonl", "papers.csv", "papers.bib"}
+
+
+def test_stdin_needs_and_uses_format(monkeypatch):
+    line = json.dumps({"title": "T", "abstract": "A."}) + "\n"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(line.encode())))
+    papers = read_papers(["-"], format="jsonl").papers
+    assert papers[0].title == "T" and papers[0].id == paper_id_from_title("T")
+    with pytest.raises(InputError, match="--format"):
+        read_papers(["-"])
+
+
+def test_ids_derive_from_normalised_title():
+    assert paper_id_from_title("Attention Is All You Need") == paper_id_from_title("attention is all you need!")
+    assert paper_id_from_title("Attention Is All You Need") != paper_id_from_title("Attention Is Not All You Need")
+
+
+def test_latex_escapes_are_cleaned_with_offsets_into_the_raw_text():
+    raw = r"achieving up to 256\% relative improvement and \textbf{2}$\times$ speed"
+    clean, offsets = clean_latex(raw)
+    assert clean == "achieving up to 256% relative improvement and 2× speed"
+    assert len(offsets) == len(clean)
+    start = clean.index("256%")
+    assert raw[offsets[start]: offsets[start + 2] + 1] == "256"
+    assert raw[offsets[start + 3] - 1: offsets[start + 3] + 1] == "\\%"
+    assert raw[offsets[clean.index("relative")]:].startswith("relative")
+
+
+def _write(tmp_path, name, content: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "message"),
+    [
+        ("bad.jsonl", '{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": \n', 2, "malformed JSON"),
+        ("noabs.jsonl", '{"title": "A", "abstract": "x"}\n\n{"title": "B"}\n', 3, "has no abstract"),
+        ("notobj.jsonl", "[1, 2]\n", 1, "expected a JSON object"),
+        ("bad.csv", 'title,abstract\n"A","x"\n"B","y","z"\n', 3, "3 fields"),
+        ("quote.csv", 'title,abstract\n"A","x"\n"B,"y\n', 3, "malformed CSV"),
+        ("cols.csv", "name,text\nA,x\n", 1, "lacks column"),
+        ("enc.txt", "Title One\nAbstract one.\nTitle Two\n".encode() + b"Caf\xe9 abstract.\n", 4, "not valid UTF-8"),
+        ("noabs.txt", "Title One\nThe abstract of the first paper.\nLonely Title\n", 3, "not followed by an abstract"),
+        ("year.jsonl", '{"title": "A", "abstract": "x", "year": "last year"}\n', 1, "four-digit year"),
+        ("bad.bib", "@article{a,\n  title={A},\n  abstract={x}\n}\n\n@article{b,\n  title={B\n", 6, "malformed BibTeX"),
+    ],
+)
+def test_bad_input_names_file_and_line(tmp_path, name, content, line, message):
+    path = _write(tmp_path, name, content)
+    with pytest.raises(InputError) as caught:
+        read_papers([path])
+    assert caught.value.path == str(path)
+    assert caught.value.line == line
+    assert message in str(caught.value)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_missing_file_and_unknown_extension(tmp_path):
+    with pytest.raises(InputError, match="no such file"):
+        read_papers([tmp_path / "nope.jsonl"])
+    odd = _write(tmp_path, "papers.xyz", "x")
+    with pytest.raises(InputError, match="--format"):
+        read_papers([odd])
+
+
+def test_skip_invalid_reports_and_keeps_going(tmp_path):
+    path = _write(
+        tmp_path, "mixed.jsonl",
+        '{"title": "Good One", "abstract": "x"}\n{oops\n{"title": "No Abstract"}\n{"title": "Good Two", "abstract": "y"}\n',
+    )
+    result = read_papers([path], skip_invalid=True)
+    assert [p.title for p in result.papers] == ["Good One", "Good Two"]
+    assert [(r.line, r.reason.split(":")[0]) for r in result.report.rejected] == [
+        (2, "malformed JSON"), (3, "paper 'No Abstract' has no abstract"),
+    ]
+    assert result.report.to_dict()["rejected"] == 2
