@@ -1,0 +1,111 @@
+"""The CLI as a user drives it: help with examples, build, stats, and bad input without tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from kg.cli import cli
+
+DATA = Path(__file__).parent / "data"
+SCHEMAS = Path(__file__).parents[1] / "schemas"
+
+
+def _run(*args, input=None):
+    return CliRunner().invoke(cli, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+def _all_commands(group=cli, prefix=()):
+    for name, command in group.commands.items():
+        if hasattr(command, "commands"):
+            yield from _all_commands(command, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def test_every_command_has_help_with_an_example():
+    top = _run("--help")
+    assert top.exit_code == 0
+    for name in ("build", "extract", "stats", "evaluate", "export", "push", "query", "neo4j"):
+        assert name in top.output
+    for path in _all_commands():
+        result = _run(*path, "--help")
+        assert result.exit_code == 0, path
+        assert "Example" in result.output, f"kg {' '.join(path)} --help has no example"
+
+
+def test_build_writes_a_complete_snapshot(tmp_path):
+    out = tmp_path / "snap"
+    result = _run("build", DATA / "papers.jsonl", DATA / "pasted-blank-lines.txt", "-o", out, "--json", "-q")
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["papers"] == 8 and summary["duplicates_merged"] == 0 and summary["rejected"] == 0
+    assert sorted(p.name for p in out.iterdir()) == ["graph.graphml", "graph.html", "graph.json", "manifest.json"]
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["nodes"]["Paper"] == 8
+    assert manifest["pipeline"]["name"] == "blank"
+    assert [len(i["sha256"]) for i in manifest["inputs"]] == [64, 64]
+    assert sum(manifest["counts"]["nodes"].get(t, 0) for t in ("Method", "Dataset", "Hardware", "Metric")) > 10
+    jsonschema.validate(json.loads((out / "graph.json").read_text()),
+                        json.loads((SCHEMAS / "graph.schema.json").read_text()))
+
+    stats = _run("stats", out, "--json", "--top", "3")
+    assert stats.exit_code == 0
+    info = json.loads(stats.stdout)
+    assert info["nodes"]["Paper"] == 8
+    assert set(info["top"]) == {"Method", "Dataset", "Hardware", "Metric"}
+    assert all(len(v) <= 3 for v in info["top"].values())
+
+
+def test_build_reads_stdin_with_format(tmp_path):
+    out = tmp_path / "snap"
+    text = (DATA / "papers.csv").read_text()
+    result = _run("build", "-", "--format", "csv", "-o", out, "--no-html", "-q", input=text)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["counts"]["nodes"]["Paper"] == 4
+    assert manifest["inputs"] == [{"path": "<stdin>", "sha256": None}]
+
+
+def test_bad_input_exits_non_zero_with_file_and_line_and_writes_nothing(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"title": "A", "abstract": "Fine."}\n{"title": "B", "abstract": \n', encoding="utf-8")
+    out = tmp_path / "snap"
+    result = _run("build", bad, "-o", out, "-q")
+    assert result.exit_code == 2
+    assert f"{bad}:2: malformed JSON" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()
+
+
+def test_failed_rebuild_keeps_the_previous_snapshot(tmp_path):
+    out = tmp_path / "snap"
+    assert _run("build", DATA / "papers.jsonl", "-o", out, "-q", "--no-html").exit_code == 0
+    before = (out / "graph.json").read_text()
+    result = _run("build", DATA / "papers.jsonl", tmp_path / "missing.txt", "-o", out, "-q")
+    assert result.exit_code == 2 and "missing.txt: no such file" in result.output
+    assert (out / "graph.json").read_text() == before
+
+
+def test_skip_invalid_counts_rejections_in_the_manifest(tmp_path):
+    mixed = tmp_path / "mixed.jsonl"
+    lines = (DATA / "papers.jsonl").read_text().splitlines()
+    mixed.write_text("\n".join([lines[0], '{"title": "No abstract here"}', lines[1]]) + "\n", encoding="utf-8")
+    out = tmp_path / "snap"
+    strict = _run("build", mixed, "-o", out, "-q")
+    assert strict.exit_code == 2 and f"{mixed}:2:" in strict.output
+    result = _run("build", mixed, "-o", out, "-q", "--skip-invalid", "--no-html")
+    assert result.exit_code == 0
+    assert f"skipped {mixed}:2: paper 'No abstract here' has no abstract" in result.stderr
+    ingest = json.loads((out / "manifest.json").read_text())["ingest"]
+    assert (ingest["papers"], ingest["rejected"]) == (2, 1)
+    assert ingest["rejections"] == [{"path": str(mixed), "line": 2, "reason": "paper 'No abstract here' has no abstract"}]
+
+
+def test_stats_on_a_non_snapshot_is_a_clear_error(tmp_path):
+    result = _run("stats", tmp_path)
+    assert result.exit_code == 4
+    assert "not a kg snapshot" in result.output
