@@ -122,3 +122,19 @@ def test_load_snapshot_errors(tmp_path):
     (tmp_path / "half" / "graph.json").write_text("{}")
     with pytest.raises(SnapshotError, match="missing manifest.json"):
         load_snapshot(tmp_path / "half")
+
+
+def test_diff_reports_added_removed_and_changed_entities():
+    from kg.graph.diff import diff_graphs
+
+    records = make_records()
+    old = build_graph(records[:1])
+    new = build_graph(records)
+    changes = diff_graphs(old, new)
+    assert changes["nodes"]["Method"]["added"] == ["method:resnet-50", "method:sgd"]
+    assert changes["nodes"]["Method"]["removed"] == []
+    assert changes["nodes"]["Dataset"]["paper_count_changed"] == [
+        {"id": "dataset:imagenet", "name": "ImageNet", "old": 1, "new": 2}]
+    assert changes["relationships"]["USES"] == {"added": 2, "removed": 0}
+    assert diff_graphs(new, old)["nodes"]["Paper"]["removed"] == ["paper:b"]
+    assert diff_graphs(new, new)["relationships"]["USES"] == {"added": 0, "removed": 0}
