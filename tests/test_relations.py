@@ -1,0 +1,208 @@
+"""kg_relations: typed entity relations from cue phrases in real corpus sentences."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+import kg.extract.relations  # noqa: F401  registers kg_relations
+import kg.extract.results  # noqa: F401  registers kg_results
+from kg.graph import schema
+
+
+def make_nlp() -> spacy.Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_results")
+    nlp.add_pipe("kg_relations")
+    return nlp
+
+
+def make_doc(nlp: spacy.Language, title: str, abstract: str, entities: list[tuple[str, str, str]]) -> Doc:
+    """Sentence 0 is the title; every occurrence of each (surface, label, key) becomes an entity span."""
+    doc = nlp.make_doc(f"{title}\n{abstract}")
+    nlp.get_pipe("sentencizer")(doc)
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text_with_ws:
+            token.is_sent_start = True
+    spans = []
+    for surface, label, key in entities:
+        for match in re.finditer(re.escape(surface), doc.text):
+            span = doc.char_span(match.start(), match.end(), label=label, kb_id=key)
+            if span is not None:
+                spans.append(span)
+    doc.spans["kg_entities"] = filter_spans(spans)
+    for name in ("kg_results", "kg_relations"):
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.Language:
+    return make_nlp()
+
+
+def triples(doc: Doc) -> set[tuple[str, str, str]]:
+    return {(r["type"], r["source"], r["target"]) for r in doc._.kg_relations}
+
+
+EXADAM = (
+    "EXAdam: The Power of Adaptive Cross-Moments",
+    "This paper introduces EXAdam (EXtended Adam), a novel optimization algorithm that builds upon the widely-used "
+    "Adam optimizer. Empirical evaluations demonstrate EXAdam's superiority over Adam, achieving 48.07% faster "
+    "convergence and yielding improvements of 4.6%, 4.13%, and 2.39% in training, validation, and testing "
+    "accuracies, respectively, when applied to a CNN trained on the CIFAR-10 dataset.",
+    [("EXAdam", "Method", "m:exadam"), ("Adam", "Method", "m:adam"), ("CNN", "Method", "m:cnn"),
+     ("CIFAR-10", "Dataset", "d:cifar10"), ("convergence", "Metric", "x:convergence")],
+)
+LASP = (
+    "LASP-2: Rethinking Sequence Parallelism for Linear Attention and Its Hybrid",
+    "Specifically, LASP-2 achieves training speed improvements of 15.2% over LASP and 36.6% over Ring Attention, "
+    "with a sequence length of 2048K across 64 GPUs.",
+    [("LASP-2", "Method", "m:lasp2"), ("LASP", "Method", "m:lasp"), ("Ring Attention", "Method", "m:ring"),
+     ("GPUs", "Hardware", "h:gpu"), ("training speed", "Metric", "x:speed")],
+)
+OPRO = (
+    "Large Language Models as Optimizers",
+    "With a variety of LLMs, we demonstrate that the best prompts optimized by OPRO outperform human-designed "
+    "prompts by up to 8% on GSM8K, and by up to 50% on Big-Bench Hard tasks.",
+    [("LLMs", "Method", "m:llm"), ("OPRO", "Method", "m:opro"), ("GSM8K", "Dataset", "d:gsm8k"),
+     ("Big-Bench Hard", "Dataset", "d:bbh")],
+)
+FLASH = (
+    "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning",
+    "These yield around 2times speedup compared to FlashAttention, reaching 50-73% of the theoretical maximum "
+    "FLOPs/s on A100. FlashAttention-2 reaches training speed of up to 225 TFLOPs/s per A100 GPU "
+    "(72% model FLOPs utilization).",
+    [("FlashAttention-2", "Method", "m:fa2"), ("FlashAttention", "Method", "m:fa"), ("A100 GPU", "Hardware", "h:a100"),
+     ("A100", "Hardware", "h:a100"), ("training speed", "Metric", "x:speed"),
+     ("model FLOPs utilization", "Metric", "x:mfu")],
+)
+REMAX = (
+    "ReMax: A Simple, Effective, and Efficient Reinforcement Learning Method for Aligning Large Language Models",
+    "The design of ReMax builds on the celebrated algorithm REINFORCE but is enhanced with a new variance-reduction "
+    "technique. Second, ReMax reduces memory usage by about 50%. To illustrate, PPO runs out of memory when "
+    "fine-tuning a Llama2-7B model on A100-80GB GPUs, whereas ReMax can support the training.",
+    [("ReMax", "Method", "m:remax"), ("REINFORCE", "Method", "m:reinforce"), ("PPO", "Method", "m:ppo"),
+     ("Llama2-7B", "Method", "m:llama2"), ("A100-80GB GPUs", "Hardware", "h:a100"),
+     ("memory usage", "Metric", "x:mem")],
+)
+SSM = (
+    "Sparse Modular Activation for Efficient Sequence Modeling",
+    "However, in more comprehensive tasks like language modeling and machine translation, self-attention-based "
+    "models still outperform SSMs. In this work, we introduce FlowSep, a new generative model based on RFM for LASS "
+    "tasks. Compared to FlashAttention, FlowSep is slow.",
+    [("self-attention-based models", "Method", "m:attn"), ("SSMs", "Method", "m:ssm"), ("FlowSep", "Method", "m:flowsep"),
+     ("RFM", "Method", "m:rfm"), ("FlashAttention", "Method", "m:fa")],
+)
+ALL = (EXADAM, LASP, OPRO, FLASH, REMAX, SSM)
+
+
+def test_builds_on_and_outperforms(nlp):
+    found = triples(make_doc(nlp, *EXADAM))
+    assert ("BUILDS_ON", "m:exadam", "m:adam") in found
+    assert ("OUTPERFORMS", "m:exadam", "m:adam") in found
+    assert ("EVALUATED_ON", "m:cnn", "d:cifar10") in found
+    assert not any(source == "m:adam" for _, source, _ in found)
+
+
+def test_outperforms_each_listed_baseline(nlp):
+    found = triples(make_doc(nlp, *LASP))
+    assert {("OUTPERFORMS", "m:lasp2", "m:lasp"), ("OUTPERFORMS", "m:lasp2", "m:ring")} <= found
+    assert ("RUNS_ON", "m:lasp2", "h:gpu") in found
+    assert ("MEASURED_BY", "m:lasp2", "x:speed") in found
+    assert not any(rel == "OUTPERFORMS" and source != "m:lasp2" for rel, source, _ in found)
+
+
+def test_evaluated_on_each_dataset(nlp):
+    found = triples(make_doc(nlp, *OPRO))
+    assert {("EVALUATED_ON", "m:opro", "d:gsm8k"), ("EVALUATED_ON", "m:opro", "d:bbh")} <= found
+
+
+def test_runs_on_hardware_and_compared_with(nlp):
+    doc = make_doc(nlp, *FLASH)
+    found = triples(doc)
+    assert ("RUNS_ON", "m:fa2", "h:a100") in found
+    assert ("MEASURED_BY", "m:fa2", "x:mfu") in found
+    assert ("COMPARED_WITH", "m:fa2", "m:fa") not in found  # sentence 1 names no subject before the cue
+    assert not any(target == "m:fa" for _, _, target in found if _ == "RUNS_ON")
+
+
+def test_builds_on_measured_by_and_runs_on(nlp):
+    doc = make_doc(nlp, *REMAX)
+    found = triples(doc)
+    assert ("BUILDS_ON", "m:remax", "m:reinforce") in found
+    assert ("MEASURED_BY", "m:remax", "x:mem") in found
+    assert ("RUNS_ON", "m:llama2", "h:a100") in found
+
+
+def test_plain_outperform_based_on_and_leading_comparison(nlp):
+    doc = make_doc(nlp, *SSM)
+    found = triples(doc)
+    assert ("OUTPERFORMS", "m:attn", "m:ssm") in found
+    assert ("BUILDS_ON", "m:flowsep", "m:rfm") in found
+    assert ("COMPARED_WITH", "m:flowsep", "m:fa") in found
+
+
+def test_closer_and_stronger_cues_give_higher_confidence(nlp):
+    near = make_doc(nlp, "T", "FOSI outperforms Adam on most tasks.",
+                    [("FOSI", "Method", "m:fosi"), ("Adam", "Method", "m:adam")])
+    far = make_doc(nlp, "T", "FOSI, with its tuned preconditioner and damping schedule, outperforms Adam.",
+                   [("FOSI", "Method", "m:fosi"), ("Adam", "Method", "m:adam")])
+    weak = make_doc(nlp, "T", "FOSI needs fewer steps than Adam.",
+                    [("FOSI", "Method", "m:fosi"), ("Adam", "Method", "m:adam")])
+    confidence = {name: [r["confidence"] for r in doc._.kg_relations if r["type"] == "OUTPERFORMS"]
+                  for name, doc in (("near", near), ("far", far), ("weak", weak))}
+    assert confidence["near"][0] > confidence["far"][0]
+    assert confidence["near"][0] > confidence["weak"][0]
+
+
+def test_relations_point_at_entities_of_the_same_doc(nlp):
+    for title, abstract, entities in ALL:
+        doc = make_doc(nlp, title, abstract, entities)
+        sentences = list(doc.sents)
+        label_of = {s.kb_id_: s.label_ for s in doc.spans["kg_entities"]}
+        assert doc._.kg_relations
+        for relation in doc._.kg_relations:
+            assert relation["source"] != relation["target"]
+            assert (label_of[relation["source"]], label_of[relation["target"]]) == \
+                schema.ENTITY_RELATIONS[relation["type"]]
+            assert 0 < relation["confidence"] <= 1
+            sentence = sentences[relation["sentence"]]
+            assert relation["evidence"] == sentence.text
+            in_sentence = {s.kb_id_ for s in doc.spans["kg_entities"] if sentence.start <= s.start < sentence.end}
+            assert {relation["source"], relation["target"]} <= in_sentence
+
+
+def test_entities_without_keys_are_never_used(nlp):
+    doc = make_doc(nlp, "T", "FOSI outperforms Adam on most tasks.",
+                   [("FOSI", "Method", ""), ("Adam", "Method", "m:adam")])
+    assert doc._.kg_relations == []
+
+
+def test_unknown_relation_type_in_cues_is_refused(nlp):
+    with pytest.raises(ValueError, match="unknown relation type"):
+        nlp.get_pipe("kg_relations")._set_cfg({"cues": [{"type": "CITES", "phrases": ["cites"]}]})
+
+
+def test_serialization_round_trip_keeps_custom_cues(tmp_path):
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_relations")
+    sentence = "FOSI piggybacks Adam in every step."
+    entities = [("FOSI", "Method", "m:fosi"), ("Adam", "Method", "m:adam")]
+    assert make_doc(nlp, "T", sentence, entities)._.kg_relations == []
+    finder._set_cfg({"cues": [*finder.cues, {"type": "BUILDS_ON", "phrases": ["piggybacks"], "weight": 0.9}]})
+    expected = triples(make_doc(nlp, "T", sentence, entities))
+    assert expected == {("BUILDS_ON", "m:fosi", "m:adam")}
+
+    fresh = make_nlp()
+    fresh.get_pipe("kg_relations").from_bytes(finder.to_bytes())
+    assert triples(make_doc(fresh, "T", sentence, entities)) == expected
+
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert triples(make_doc(loaded, "T", sentence, entities)) == expected

