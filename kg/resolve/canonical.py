@@ -1,0 +1,151 @@
+"""Canonical names and keys for entity surfaces.
+
+Two forms per surface:
+
+- ``canonical_name``: a readable form with plural, vendor prefix and device-class suffix
+  removed ("NVIDIA A100 GPUs" -> "A100", "Large Language Models" -> "Large Language Model").
+- ``merge_key``: what decides that two surfaces are the same entity. Lower case, with hyphens,
+  spaces and punctuation removed, so "ResNet 50", "ResNet-50" and "resnet50" share a key while
+  "ResNet-101", "A10", "GPT-4" and "Llama-2-70B" keep theirs (digits are never dropped).
+
+Both are pure functions of the surface and the entity type, so ids never depend on
+ordering or process count.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Vendor words dropped in front of a device model ("NVIDIA A100" is the A100).
+HARDWARE_VENDORS = (
+    "nvidia", "amd", "intel", "google", "apple", "qualcomm", "arm", "huawei", "cerebras",
+    "graphcore", "samsung", "xilinx", "habana", "aws", "amazon", "microsoft", "mediatek",
+)
+# Device-class words dropped after a model name when the rest still names the device.
+DEVICE_CLASS_SUFFIXES = ("gpu", "gpus", "card", "cards", "chip", "chips", "accelerator", "accelerators",
+                         "board", "boards", "device", "devices", "processor", "processors")
+
+_DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
+_WORD_PLURAL = re.compile(r"^(?P<stem>.*[A-Za-z0-9])(?P<s>s|es)$")
+# Words whose final "s" is not a plural (kept as they are).
+_NOT_PLURAL = {
+    "bias", "loss", "gaussian", "class", "process", "analysis", "basis", "less", "mas", "gas", "access",
+    "success", "chess", "plus", "bus", "virus", "corpus", "focus", "consensus", "status", "atlas",
+    "lens", "always", "has", "is", "was", "its", "this", "thus", "yes", "us", "news", "series",
+    "species", "physics", "mathematics", "statistics", "dynamics", "economics", "kinematics",
+    "robotics", "linguistics", "semantics", "analytics", "genomics", "graphics", "heuristics",
+    "metrics", "progress", "express", "address", "hypothesis", "synthesis", "diagnosis", "thesis",
+    "axis", "chassis", "campus", "census", "radius", "modulus", "calculus", "stimulus", "torus",
+    "nexus", "sinus", "lotus", "cactus", "bonus", "versus", "previous", "various", "numerous",
+    "continuous", "autonomous", "heterogeneous", "homogeneous", "simultaneous", "ms", "fps", "ops",
+    "flops", "tops", "mips", "iops", "gops", "tflops", "pflops", "gflops", "os", "ios", "macos",
+    "aws", "pos", "sos", "ppos", "dqs", "mbs", "gbs", "kbs", "ras", "das", "das",
+    "adas", "maps", "eps", "pps", "qps", "rps", "tps", "ss", "hess", "kwargs", "args",
+}
+_IRREGULAR = {"indices": "index", "matrices": "matrix", "vertices": "vertex", "data": "data",
+              "criteria": "criterion", "phenomena": "phenomenon", "hypotheses": "hypothesis",
+              "analyses": "analysis", "bases": "basis", "parallelisms": "parallelism", "caches": "cache",
+              "biases": "bias", "keras": "keras", "pandas": "pandas", "niches": "niche"}
+
+
+_ACRONYM = re.compile(r"^[A-Za-z0-9\-^.]*[A-Z][A-Za-z0-9\-^.]*[A-Z][A-Za-z0-9\-^.]*$")
+
+
+def is_acronym(surface: str) -> bool:
+    """"LLMs", "BT^2", "M-FAC": no spaces and at least two capitals."""
+    return " " not in surface and bool(_ACRONYM.match(surface))
+
+
+def clean_surface(text: str) -> str:
+    """NFKC, one kind of dash, single spaces, no surrounding punctuation."""
+    text = unicodedata.normalize("NFKC", text).translate(_DASHES)
+    text = re.sub(r"\s+", " ", text).strip()
+    return text.strip(" ,;:.")
+
+
+def singular_word(word: str) -> str:
+    """The singular of one word, conservatively ("LLMs" -> "LLM", "losses" -> "loss", "bias" kept)."""
+    lower = word.lower()
+    if lower in _IRREGULAR:
+        return _match_case(_IRREGULAR[lower], word)
+    if lower in _NOT_PLURAL:
+        return word
+    if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():
+        return word[:-1]  # "GPUs", "LLMs", "DNNs"
+    if len(word) < 3 or lower.endswith(("ss", "us", "is", "ics")):
+        return word
+    if word[-1] == "S" and word[:-1].isupper() and len(word) > 2:
+        return word  # an all-caps acronym ending in S ("SAS", "MOS") is not a plural
+    if lower.endswith("ies") and len(word) > 4:
+        return word[:-3] + ("y" if word[-3] == "i" else "Y")
+    if lower.endswith(("sses", "xes", "ches", "shes")):
+        return word[:-2]
+    if lower.endswith("s") and not lower.endswith("'s"):
+        return word[:-1]
+    return word
+
+
+def _match_case(new: str, like: str) -> str:
+    if like.isupper():
+        return new.upper()
+    if like[:1].isupper():
+        return new[:1].upper() + new[1:]
+    return new
+
+
+def singular_phrase(text: str) -> str:
+    """Singularise the head (last word) of a phrase; hyphenated heads singularise their last part."""
+    words = text.split(" ")
+    if "of" in words[1:-1]:
+        # "numbers of parameters": the head is before "of", the rest stays as written
+        at = words.index("of")
+        return " ".join([*words[:at - 1], singular_word(words[at - 1]), *words[at:]])
+    last = words[-1]
+    if "-" in last:
+        head, _, tail = last.rpartition("-")
+        if tail and not tail.isdigit():
+            last = f"{head}-{singular_word(tail)}"
+    else:
+        last = singular_word(last)
+    words[-1] = last
+    return " ".join(words)
+
+
+@lru_cache(maxsize=65536)
+def canonical_name(surface: str, entity_type: str) -> str:
+    """The readable canonical form of one surface (see module docstring)."""
+    name = clean_surface(surface)
+    if entity_type == "Hardware":
+        name = strip_hardware_decoration(name)
+    return singular_phrase(name) if name else clean_surface(surface)
+
+
+def strip_hardware_decoration(name: str) -> str:
+    """Drop vendor prefixes and trailing device-class words around a device model ("NVIDIA A100 GPUs")."""
+    words = name.split(" ")
+    while len(words) > 1 and words[0].lower() in HARDWARE_VENDORS:
+        words = words[1:]
+    # Keep "GPU" in "mobile GPU"; drop it after a model name that contains a digit ("A100 GPUs").
+    while len(words) > 1 and words[-1].lower() in DEVICE_CLASS_SUFFIXES and any(c.isdigit() for c in " ".join(words[:-1])):
+        words = words[:-1]
+    return " ".join(words)
+
+
+@lru_cache(maxsize=65536)
+def merge_key(surface: str, entity_type: str) -> str:
+    """The key that decides identity: case, spacing, hyphens, punctuation and plurals ignored."""
+    name = canonical_name(surface, entity_type)
+    words = [singular_word(word).lower() for word in re.split(r"[\s\-_/]+", name) if word]
+    return re.sub(r"[^0-9a-z+#^.]", "", "".join(words)).strip(".")
+
+
+def display_key(name: str) -> str:
+    """The id part of a canonical name: lower case, single spaces ("ResNet-50" -> "resnet-50")."""
+    return re.sub(r"\s+", " ", name.lower()).strip()
+
+
+def entity_id(entity_type: str, name: str) -> str:
+    """The graph node id of an entity: ``method:resnet-50``."""
+    return f"{entity_type.lower()}:{display_key(name)}"

@@ -1,0 +1,81 @@
+"""Canonical names, merge keys and corpus-level resolution."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.resolve import acronym_definitions, canonical_name, entity_id, merge_key, resolve_records
+
+
+@pytest.mark.parametrize("surface, entity_type, name", [
+    ("NVIDIA A100 GPUs", "Hardware", "A100"),
+    ("Large Language Models", "Method", "Large Language Model"),
+    ("LLMs", "Method", "LLM"),
+    ("KV caches", "Method", "KV cache"),
+    ("numbers of parameters", "Metric", "number of parameters"),
+    ("mobile GPUs", "Hardware", "mobile GPU"),
+    ("Gaussian processes", "Method", "Gaussian process"),
+    ("COSMOS", "Method", "COSMOS"),
+    ("FLOPs", "Metric", "FLOPs"),
+    ("loss", "Metric", "loss"),
+])
+def test_canonical_names(surface, entity_type, name):
+    assert canonical_name(surface, entity_type) == name
+
+
+@pytest.mark.parametrize("a, b", [("ResNet-50", "resnet 50"), ("Vision-Transformers", "vision transformer"),
+                                  ("CIFAR10", "CIFAR-10"), ("LLMs", "LLM")])
+def test_variants_share_a_merge_key(a, b):
+    assert merge_key(a, "Method") == merge_key(b, "Method")
+
+
+@pytest.mark.parametrize("a, b", [("ResNet-50", "ResNet-101"), ("GPT-3", "GPT-4"), ("A100", "A10"),
+                                  ("Llama-2-7B", "Llama-2-70B"), ("TPU v4", "TPU v3")])
+def test_versions_and_sizes_keep_their_keys(a, b):
+    assert merge_key(a, "Hardware") != merge_key(b, "Hardware")
+    assert merge_key(a, "Method") != merge_key(b, "Method")
+
+
+def test_entity_id_format():
+    assert entity_id("Method", "ResNet-50") == "method:resnet-50"
+    assert entity_id("Metric", "top-1  accuracy") == "metric:top-1 accuracy"
+
+
+def entity(entity_type, name, *aliases, start=0):
+    return {"id": entity_id(entity_type, name), "type": entity_type, "name": name, "aliases": list(aliases),
+            "proposed": False, "mentions": [{"text": name, "start": start, "end": start + len(name), "sentence": 0}]}
+
+
+def test_resolution_is_corpus_wide_and_rewrites_results_and_relations():
+    records = [
+        {"id": "a", "entities": [entity("Method", "Large Language Model", "LLMs")], "relations": [], "results": []},
+        {"id": "b", "entities": [entity("Method", "LLM"), entity("Method", "large language model", start=9),
+                                 entity("Metric", "accuracy", start=30)],
+         "relations": [{"type": "MEASURED_BY", "source": "method:llm", "target": "metric:accuracy", "sentence": 0,
+                        "evidence": "x", "confidence": 0.5}],
+         "results": [{"text": "1%", "value": 1.0, "unit": "%", "start": 0, "end": 2, "sentence": 0,
+                      "method": "method:llm", "metric": "metric:accuracy"}]},
+    ]
+    assert acronym_definitions(records) == {("Method", "llm"): "largelanguagemodel"}
+    resolve_records(records)
+    b = records[1]
+    # the acronym-only entity and the long form collapse into one entity in paper b
+    assert [e["id"] for e in b["entities"]] == ["method:large language model", "metric:accuracy"]
+    assert set(b["entities"][0]["aliases"]) >= {"LLM"}
+    assert len(b["entities"][0]["mentions"]) == 2
+    assert b["relations"][0]["source"] == "method:large language model"
+    assert b["results"][0]["method"] == "method:large language model"
+    assert records[0]["entities"][0]["id"] == "method:large language model"
+
+
+def test_resolution_does_not_depend_on_record_order():
+    def corpus():
+        return [
+            {"id": "a", "entities": [entity("Hardware", "NVIDIA A100 GPUs")], "relations": [], "results": []},
+            {"id": "b", "entities": [entity("Hardware", "A100")], "relations": [], "results": []},
+            {"id": "c", "entities": [entity("Hardware", "A100")], "relations": [], "results": []},
+        ]
+    forward = resolve_records(corpus())
+    backward = resolve_records(list(reversed(corpus())))
+    assert {r["id"]: r for r in forward} == {r["id"]: r for r in backward}
+    assert {r["entities"][0]["id"] for r in forward} == {"hardware:a100"}
