@@ -18,6 +18,8 @@ from kg.resolve import acronym_definitions, canonical_name, entity_id, merge_key
     ("COSMOS", "Method", "COSMOS"),
     ("FLOPs", "Metric", "FLOPs"),
     ("loss", "Metric", "loss"),
+    ("TFLOPs/s", "Metric", "TFLOPs/s"),
+    ("tokens/s", "Metric", "tokens/s"),
 ])
 def test_canonical_names(surface, entity_type, name):
     assert canonical_name(surface, entity_type) == name
@@ -34,6 +36,11 @@ def test_variants_share_a_merge_key(a, b):
 def test_versions_and_sizes_keep_their_keys(a, b):
     assert merge_key(a, "Hardware") != merge_key(b, "Hardware")
     assert merge_key(a, "Method") != merge_key(b, "Method")
+
+
+def test_a_rate_is_not_the_count():
+    assert merge_key("FLOPs/s", "Metric") != merge_key("FLOPs", "Metric")
+    assert merge_key("FLOPs/s", "Metric") == merge_key("flops/s", "Metric")
 
 
 def test_entity_id_format():

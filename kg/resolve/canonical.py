@@ -68,6 +68,8 @@ def clean_surface(text: str) -> str:
 def singular_word(word: str) -> str:
     """The singular of one word, conservatively ("LLMs" -> "LLM", "losses" -> "loss", "bias" kept)."""
     lower = word.lower()
+    if "/" in word:
+        return word  # a rate such as "FLOPs/s" or "tokens/s": the "s" is seconds
     if lower in _IRREGULAR:
         return _match_case(_IRREGULAR[lower], word)
     if lower in _NOT_PLURAL:
@@ -137,8 +139,9 @@ def strip_hardware_decoration(name: str) -> str:
 def merge_key(surface: str, entity_type: str) -> str:
     """The key that decides identity: case, spacing, hyphens, punctuation and plurals ignored."""
     name = canonical_name(surface, entity_type)
-    words = [singular_word(word).lower() for word in re.split(r"[\s\-_/]+", name) if word]
-    return re.sub(r"[^0-9a-z+#^.]", "", "".join(words)).strip(".")
+    words = [singular_word(word).lower() for word in re.split(r"[\s\-_]+", name) if word]
+    # "/" stays: FLOPs/s (a rate) is not FLOPs (a count).
+    return re.sub(r"[^0-9a-z+#^./]", "", "".join(words)).strip("./")
 
 
 def display_key(name: str) -> str:
