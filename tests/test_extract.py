@@ -266,3 +266,81 @@ def test_cli_extract_to_stdout_and_missing_pipeline(tmp_path):
     result = CliRunner().invoke(cli, ["extract", str(papers), "--pipeline", "no_such_spacy_pipeline_xyz"])
     assert result.exit_code == PipelineError.exit_code
     assert "--pipeline blank" in result.output and "Traceback" not in result.output
+
+
+# --- generalisation: shapes that are not entities --------------------------------------------
+
+
+def surfaces(record, entity_type=None) -> set[str]:
+    return {s for e in record["entities"] if entity_type in (None, e["type"]) for s in [e["name"], *e["aliases"]]}
+
+
+def test_title_case_organisation_and_programme_names_are_not_methods(nlp):
+    record = one("Tasks were run at the China Accelerator Facility for Superheavy Elements. The work is part of "
+                 "the DFG Priority Programm 1962 and the Open Science Foundation Initiative.", nlp)
+    assert not {s for s in surfaces(record, "Method") if {"Facility", "Programm", "Foundation"} & set(s.split())}
+
+
+def test_title_case_inside_quotes_is_a_project_title_not_a_method(nlp):
+    record = one('We report on Project 2 "Hierarchical Optimization of State Constraints" of the programme.', nlp)
+    assert "Hierarchical Optimization" not in surfaces(record) and "State Constraints" not in surfaces(record)
+
+
+def test_title_case_theory_terms_are_not_methods(nlp):
+    record = one("We study the Lottery Ticket Hypothesis (LTH) and the Mutual Information values of layers "
+                 "under a Quadratic Growth condition and the Strong Exponential Time Hypothesis.", nlp)
+    assert surfaces(record, "Method") == set()
+
+
+def test_single_letters_and_periods_do_not_make_title_case_names(nlp):
+    record = one("The adapter is alpha B A / r over N. We scale to 14B. Specifically, we use EfficientViT. Then we stop.", nlp)
+    found = surfaces(record)
+    assert "B A" not in found and "N. We" not in found and not any(s.endswith(". Specifically") for s in found)
+    assert "EfficientViT" in surfaces(record, "Method")
+
+
+def test_lowercase_common_word_is_not_the_capitalised_dataset(nlp):
+    record = one("We evaluate on MATH and GSM8K. Small models learn math and Math reasoning too.", nlp)
+    math = [e for e in record["entities"] if e["type"] == "Dataset" and e["name"].upper() == "MATH"]
+    assert len(math) == 1 and math[0]["name"] == "MATH" and math[0]["aliases"] == []
+    assert all(m["text"] == "MATH" for m in math[0]["mentions"])
+
+
+def test_task_acronym_defined_in_the_text_beats_the_list_meaning(nlp):
+    # "ASR" is attack success rate in metrics.jsonl; defined here as a task, it is neither a Metric nor a Method
+    record = one("We propose Samba, an Automatic Speech Recognition (ASR) model. ASR error falls.", nlp)
+    assert "Automatic Speech Recognition" not in surfaces(record) and "ASR" not in surfaces(record)
+
+
+def test_latex_residue_citation_keys_and_variables_are_not_names(nlp):
+    record = one("As jns13 and nichani2023provable showed, the L^2 error of sim100B models and d0 fall; "
+                 "float8_e4m3 helps. We compare with word2vec.", nlp)
+    assert surfaces(record) == {"word2vec"}
+
+
+def test_capitalised_adjective_suffix_splits_off_a_name(nlp):
+    record = one("Generic text.", nlp, title="SmartRAG: Learning RAG-Related Tasks for o1-Like LLMs")
+    found = surfaces(record)
+    assert "RAG" in found and "RAG-Related" not in found and "o1-Like" not in found
+
+
+def test_unit_hyphen_compounds_give_the_device(nlp):
+    record = one("It was meta-trained with four thousand TPU-months of compute.", nlp)
+    assert surfaces(record, "Method") == set() and "TPU" in surfaces(record, "Hardware")
+
+
+def test_name_listed_with_known_datasets_is_a_dataset(nlp):
+    record = one("Results on test sets such as GSM8K, Zorb500, GPQA, and Quux7 show gains. We also use ZorbBench.", nlp)
+    assert {"Zorb500", "Quux7", "ZorbBench"} <= surfaces(record, "Dataset")
+
+
+def test_mentions_never_carry_whitespace(nlp):
+    record = one("A Multi-Agent System plans routes.", nlp, title="Planning with a Multi-Agent System\n")
+    assert all(m["text"] == m["text"].strip() for e in record["entities"] for m in e["mentions"])
+
+
+def test_interconnects_are_not_hardware_and_a_service_keeps_its_vendor(nlp):
+    record = one("Training runs on A10G GPUs over InfiniBand and NVLink; serving uses AWS Lambda.", nlp)
+    hardware = entities_of(record, "Hardware")
+    assert "InfiniBand" not in surfaces(record) and "NVLink" not in surfaces(record)
+    assert "hardware:a10g" in hardware and "hardware:aws lambda" in hardware

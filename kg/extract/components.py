@@ -46,7 +46,8 @@ for _name, _default in (("kg_proposed", None), ("kg_abbreviations", None)):
 
 def read_pattern_file(name: str) -> list[dict[str, Any]]:
     """Read one JSONL pattern file from the package, skipping the version header line."""
-    return [row for row in srsly.read_jsonl(PATTERNS_DIR / name) if "pattern" in row or "head" in row]
+    keys = ("pattern", "head", "next", "word")
+    return [row for row in srsly.read_jsonl(PATTERNS_DIR / name) if any(key in row for key in keys)]
 
 
 def patterns_version() -> str:
@@ -268,6 +269,8 @@ class OpenClassRules(_PatternComponent):
             label, source = self._info[self.nlp.vocab.strings[match_id]]
             if source == "titlecase" and start < title_end:
                 continue  # titles are Title Case throughout: capitals say nothing there
+            if _not_a_name(doc[start:end], source):
+                continue
             spans.append(_candidate(doc, start, end, label, source))
         spans.extend(self._title_name(doc))
         spans.extend(self._proposed_names(doc))
@@ -316,6 +319,31 @@ _NAME_LIKE = re.compile(
     r"|[A-Z][A-Z0-9\-\.^]*[A-Z0-9][A-Za-z0-9\-\.^]*"  # acronyms and versions: SGD, LASP-2, M-FAC, GPT-4, LLMTune
     r"|[A-Za-z]+[\-\.]?\d[\w\-\.]*)$"  # names with digits: Llama3, ResNet-20, T5
 )
+
+
+# Shapes the open rules catch that are not names: LaTeX residue ("sim100B", "L^2", "float8_e4m3"),
+# citation keys and variables ("jns13", "nichani2023provable", "d0"); "word2vec" and "seq2seq" stay.
+_LATEX_RESIDUE = re.compile(r"[\^_]|^(?:sim|mathcal|mathbb|mathrm|mathbf|times|approx|leq|geq|cdot|frac|sqrt|ell|tilde|hat)[A-Z0-9(]")
+_LOWER_WITH_DIGITS = re.compile(r"^[a-z]+\d+[a-z\d]*$")
+_X_TO_Y = re.compile(r"^[a-z]+2[a-z]+$")
+
+
+def _not_a_name(span: Span, source: str) -> bool:
+    for token in span:
+        text = token.text
+        if _LATEX_RESIDUE.search(text):
+            return True
+        if _LOWER_WITH_DIGITS.match(text) and not _X_TO_Y.match(text):
+            return True
+    if source == "titlecase":
+        # "B A", "N. We": single letters are variables or initials, not words of a name
+        if any(len(t.text.rstrip(".")) == 1 and t.is_alpha or t.text.endswith(".") for t in span):
+            return True
+        # a Title Case string in quotes is the title of a project, talk or paper
+        before = [t.text for t in span.doc[span.sent.start:span.start]]
+        if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
+            return True
+    return False
 
 
 def _is_name_like(text: str) -> bool:
@@ -449,6 +477,7 @@ class EntityResolver(_PatternComponent):
         self.patterns: list[dict[str, Any]] = []
         self.heads: dict[str, str] = {}
         self.next_words: dict[str, str] = {}
+        self.any_words: dict[str, str] = {}
 
     def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
         for row in patterns:
@@ -456,10 +485,17 @@ class EntityResolver(_PatternComponent):
                 self.heads[row["head"].lower()] = row["label"]
             if "next" in row:
                 self.next_words[row["next"].lower()] = row["label"]
+            if "word" in row:
+                self.any_words[row["word"].lower()] = row["label"]
             self.patterns.append(dict(row))
 
     def head_label(self, text: str) -> str | None:
         words = re.split(r"[\s\-]+", text.lower())
+        if len(words) > 1:
+            # organisation and programme words anywhere: "China Accelerator Facility for ...", "DFG Priority Programm"
+            for word in words:
+                if word in self.any_words:
+                    return self.any_words[word]
         for word in (words[-1], re.sub(r"s$", "", words[-1])):
             if word in self.heads:
                 return self.heads[word]
@@ -475,6 +511,8 @@ class EntityResolver(_PatternComponent):
             long_span, short_span = doc[long_start:long_end], doc[short_start:short_end]
             label = self._definition_label(long_span, short_span, candidates)
             if label is None:
+                # a task or a known non-entity: its acronym is none either ("Lottery Ticket Hypothesis (LTH)")
+                candidates.append(_candidate(doc, short_start, short_end, IGNORE, "acronym"))
                 continue
             definitions.append((long_span, short_span, label))
             candidates.append(_candidate(doc, long_start, long_end, label, "acronym"))
@@ -488,7 +526,7 @@ class EntityResolver(_PatternComponent):
             if label != span.label_:
                 span = _candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             typed.append(span)
-        chosen = _select(typed)
+        chosen = _coordinated_datasets(doc, _select(typed))
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
         for long_span, short_span, label in definitions:
@@ -538,6 +576,9 @@ class EntityResolver(_PatternComponent):
                 continue
             same_long = span.start == long_span.start and span.end == long_span.end
             same_short = span.start == short_span.start and span.end == short_span.end
+            if same_short and not same_long and span.kb_id_ and merge_key(span.kb_id_, span.label_) != merge_key(
+                    long_span.text, span.label_):
+                continue  # "ASR" is attack success rate in the list, but here it is "Automatic Speech Recognition"
             if same_long or same_short:
                 return span.label_ if span.label_ in ENTITY_LABELS else None
         head = self.head_label(long_span.text)
@@ -555,16 +596,23 @@ class EntityResolver(_PatternComponent):
         head = self.head_label(span.text) if len(span) > 1 else None
         if head == IGNORE:
             return None
+        if head is None and _BENCHMARK_SHAPE.search(span.text):
+            return "Dataset"
         return head or span.label_
 
     def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
         """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""
         by_key: dict[str, tuple[str, str]] = {}
+        upper_only: set[str] = set()  # surfaces written in capitals ("MATH") do not match "math" or "Math"
         max_len = 1
         for span, key in entities:
             surface_key = merge_key(span.text, "Method")
             if len(surface_key) < 2:
                 continue
+            if not any(c.islower() for c in re.sub(r"s$", "", span.text)):
+                upper_only.add(surface_key)
+            elif surface_key in upper_only:
+                upper_only.discard(surface_key)  # written both ways in this paper
             by_key.setdefault(surface_key, (span.label_, key))
             max_len = max(max_len, len(span))
         taken = [False] * len(doc)
@@ -580,11 +628,14 @@ class EntityResolver(_PatternComponent):
                 i += 1
                 continue
             for length in range(min(max_len, len(doc) - i), 0, -1):
-                if any(taken[i:i + length]) or doc[i + length - 1].is_punct:
+                if any(taken[i:i + length]) or doc[i + length - 1].is_punct or doc[i + length - 1].is_space:
                     continue
                 window = doc[i:i + length]
-                hit = by_key.get(merge_key(window.text, "Method"))
+                window_key = merge_key(window.text, "Method")
+                hit = by_key.get(window_key)
                 if hit is None:
+                    continue
+                if window_key in upper_only and any(c.islower() for c in re.sub(r"s$", "", window.text)):
                     continue
                 found.append((Span(doc, i, i + length, label=hit[0]), hit[1]))
                 for j in range(i, i + length):
@@ -593,6 +644,32 @@ class EntityResolver(_PatternComponent):
                 break
             i += 1
         return found
+
+
+_BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
+_LIST_GLUE = {",", "and", "or", "/", ", and"}
+
+
+def _coordinated_datasets(doc: Doc, chosen: list[Span]) -> list[Span]:
+    """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
+    spans = list(chosen)
+    for _ in range(3):  # spread along the list
+        changed = False
+        for index, span in enumerate(spans):
+            if span.id_ not in {"open", "titlecase"} or span.label_ != "Method":
+                continue
+            for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
+                if other is None or other.label_ != "Dataset":
+                    continue
+                low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
+                between = [t.lower_ for t in doc[low:high]]
+                if 1 <= len(between) <= 2 and set(between) <= _LIST_GLUE:
+                    spans[index] = _candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
+                    changed = True
+                    break
+        if not changed:
+            break
+    return spans
 
 
 def _priority(span: Span) -> int:

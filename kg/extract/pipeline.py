@@ -28,9 +28,17 @@ HYPHEN_SUFFIXES = (
     "oriented", "centric", "friendly", "efficient", "intensive", "bound", "agnostic", "dependent", "independent",
     "guided", "conditioned", "enhanced", "augmented", "assisted", "powered", "generated", "only", "related",
     "accelerated", "optimized", "optimised", "compatible", "native", "enabled", "equipped", "heavy", "light",
+    "constrained", "inspired", "matched", "inducing", "hours", "hour", "days", "months", "month", "years",
 )
-_VERSIONED_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9.]*-\d(?:[A-Za-z0-9.]*[A-Za-z0-9])?(?:-[A-Za-z0-9.]*[A-Za-z0-9])*$")
+_VERSIONED_NAME = re.compile(
+    r"^(?:[A-Za-z][A-Za-z0-9.]*-\d(?:[A-Za-z0-9.]*[A-Za-z0-9])?(?:-[A-Za-z0-9.]*[A-Za-z0-9])*"
+    r"|[A-Za-z]{2,}\d+[A-Za-z]+)$"  # "GSM8K", "ImageNet1K": a unit suffix rule would split off the K
+)
 _HYPHEN_INFIX = rf"(?<=[A-Za-z0-9])-(?=(?:{'|'.join(HYPHEN_SUFFIXES)})\b)"
+# titles write the suffix capitalised after a name: "o1-Like", "RAG-Related" (but "Bi-Level" stays whole)
+_TITLE_HYPHEN_INFIX = rf"(?<=[A-Z0-9])-(?=(?i:{'|'.join(HYPHEN_SUFFIXES)})\b)"
+# a sentence-final period after a capital inside a name ("EfficientViT.", "14B.") is not an abbreviation's
+_NAME_FINAL_PERIOD = r"(?<=[a-z0-9][A-Z])\."
 
 
 def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
@@ -67,7 +75,8 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
 def keep_hyphenated_compounds(nlp: Language) -> None:
     """Replace spaCy's letter-hyphen-letter infix rule (see HYPHEN_SUFFIXES)."""
     infixes = [pattern.replace("(?:-|", "(?:") if "(?:-|" in pattern else pattern for pattern in nlp.Defaults.infixes]
-    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*infixes, _HYPHEN_INFIX]).finditer
+    nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*infixes, _HYPHEN_INFIX, _TITLE_HYPHEN_INFIX]).finditer
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, _NAME_FINAL_PERIOD]).search
     if nlp.tokenizer.token_match is None:
         # versioned names stay whole although digits around a hyphen split elsewhere ("2-3")
         nlp.tokenizer.token_match = _VERSIONED_NAME.match

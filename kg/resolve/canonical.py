@@ -124,10 +124,17 @@ def canonical_name(surface: str, entity_type: str) -> str:
     return singular_phrase(name) if name else clean_surface(surface)
 
 
+def _names_a_device(words: list[str]) -> bool:
+    """Whether the words left after a vendor still name a device: a model number, an acronym or several
+    words ("A100", "TPU", "Jetson AGX Orin"); "AWS Lambda" keeps its vendor, "Lambda" alone is a word."""
+    rest = " ".join(words)
+    return len(words) > 1 or any(c.isdigit() for c in rest) or sum(c.isupper() for c in rest) >= 2
+
+
 def strip_hardware_decoration(name: str) -> str:
     """Drop vendor prefixes and trailing device-class words around a device model ("NVIDIA A100 GPUs")."""
     words = name.split(" ")
-    while len(words) > 1 and words[0].lower() in HARDWARE_VENDORS:
+    while len(words) > 1 and words[0].lower() in HARDWARE_VENDORS and _names_a_device(words[1:]):
         words = words[1:]
     # Keep "GPU" in "mobile GPU"; drop it after a model name that contains a digit ("A100 GPUs").
     while len(words) > 1 and words[-1].lower() in DEVICE_CLASS_SUFFIXES and any(c.isdigit() for c in " ".join(words[:-1])):
