@@ -37,7 +37,8 @@ CANDIDATES_KEY = "kg_candidates"
 ENTITIES_KEY = "kg_entities"
 
 # Candidate sources, strongest first where spans of equal length compete.
-PRIORITY = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1, "propagated": 0}
+PRIORITY = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1, "phrase": 1,
+            "propagated": 0}
 
 for _name, _default in (("kg_proposed", None), ("kg_abbreviations", None)):
     if not Doc.has_extension(_name):
@@ -46,7 +47,7 @@ for _name, _default in (("kg_proposed", None), ("kg_abbreviations", None)):
 
 def read_pattern_file(name: str) -> list[dict[str, Any]]:
     """Read one JSONL pattern file from the package, skipping the version header line."""
-    keys = ("pattern", "head", "next", "word")
+    keys = ("pattern", "head", "next", "word", "pair")
     return [row for row in srsly.read_jsonl(PATTERNS_DIR / name) if any(key in row for key in keys)]
 
 
@@ -203,6 +204,12 @@ def _phrase_variants(phrase: str) -> list[str]:
     for form in list(forms):
         if "-" in form:
             forms.add(form.replace("-", " "))
+    gaps = phrase.count(" ")
+    if 1 <= gaps <= 3 and "-" not in phrase:
+        # "Long Range Arena" is also written "long-range arena"
+        words = phrase.split(" ")
+        for mask in range(1, 2 ** gaps):
+            forms.add(words[0] + "".join(("-" if mask >> i & 1 else " ") + w for i, w in enumerate(words[1:])))
     for form in list(forms):
         last = form.split(" ")[-1]
         if last[-1:].isalpha() and not last.lower().endswith("s"):
@@ -348,6 +355,123 @@ def _not_a_name(span: Span, source: str) -> bool:
 
 def _is_name_like(text: str) -> bool:
     return bool(_NAME_LIKE.match(text)) and any(c.isalpha() for c in text)
+
+
+# --- 3b. head-noun phrases ---------------------------------------------------------------------
+
+_MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
+_ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
+# tags a modifier of a noun can carry (statistical pipelines only); verbs, adverbs and function words end it
+_ING_MODIFIERS = {"learning", "sliding", "boosting", "sampling", "caching", "mixing", "pooling", "matching", "coding",
+                  "smoothing", "cutting", "training", "computing", "processing", "programming", "reasoning"}
+# a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
+_VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
+_GENERIC_HEADS = {"method", "methods", "algorithm", "algorithms", "mechanism", "network", "networks", "protocol",
+                  "estimator", "solver", "sampler", "heuristic", "heuristics"}
+_NOMINAL_SUFFIXES = ("tion", "sion", "ment", "ance", "ence")
+_MODIFIER_TAGS = {"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "VBG", "HYPH", "AFX", "ADD", "FW"}
+
+
+@Language.factory("kg_head_phrases", default_config={"pattern_file": "phrases.jsonl", "max_modifiers": 3})
+def make_head_phrases(nlp: Language, name: str, pattern_file: str, max_modifiers: int) -> HeadPhrases:
+    phrases = HeadPhrases(nlp, name, max_modifiers=max_modifiers)
+    phrases.add_patterns(read_pattern_file(pattern_file))
+    return phrases
+
+
+class HeadPhrases(_PatternComponent):
+    """Established technique families and measured quantities written in lower case.
+
+    A head word ("descent", "coding", "attention" -> Method; "size", "runtime", "error" -> Metric,
+    ``patterns/phrases.jsonl``) after 1-``max_modifiers`` modifier words makes a candidate:
+    "random coordinate descent", "sparse coding", "code size". Modifiers are lower-case words
+    (capitalised ones in the title) not in the stop list (function words, verbs, evaluative
+    adjectives: "our", "novel", "efficient", "uses"); a phrase of generic words only ("deep
+    neural networks", "training time" is kept: its head is a Metric) needs one specific word.
+    A head followed by a noun that it modifies ("learning rate") is no head. With a tagger and a
+    parser the modifiers must carry noun/adjective tags and the head must not modify a later word.
+    """
+
+    settings = ("max_modifiers",)
+
+    def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, max_modifiers: int = 3):
+        self.nlp = nlp
+        self.name = name
+        self.max_modifiers = max_modifiers
+        self.clear()
+
+    def clear(self) -> None:
+        self.patterns: list[dict[str, Any]] = []
+        self.heads: dict[str, str] = {}
+        self.stop: set[str] = set()
+        self.generic: set[str] = set()
+        self.after: set[str] = set()
+        self.pairs: set[str] = set()
+
+    def add_patterns(self, patterns: Iterable[dict[str, Any]]) -> None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.stop |= STOP_WORDS
+        roles = {"stop": self.stop, "generic": self.generic, "after": self.after}
+        for row in patterns:
+            if "head" in row:
+                self.heads[row["head"].lower()] = row["label"]
+            elif row.get("role") in roles:
+                roles[row["role"]].add(row["word"].lower())
+            elif "pair" in row:
+                self.pairs.add(row["pair"].lower())
+            self.patterns.append(dict(row))
+
+    def __call__(self, doc: Doc) -> Doc:
+        tagged = doc.has_annotation("TAG")
+        parsed = doc.has_annotation("DEP")
+        candidates = list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
+        known_ends = {span.end for span in candidates}
+        known_metrics = {span.end for span in candidates if span.label_ == "Metric" and len(span) > 1}
+        spans = []
+        for token in doc:
+            label = self.heads.get(token.lower_)
+            if label is None or token.i == 0:
+                continue
+            if not token.is_lower:
+                continue
+            if tagged and not token.tag_.startswith("NN"):
+                continue  # "we compute", "they search"
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and (following.lower_ in self.after or following.lower_ in self.heads) and (
+                    following.is_lower):
+                continue  # "learning rate", "attention mechanism": the head modifies the next word
+            if parsed and token.dep_ in {"compound", "amod", "nmod"} and token.head.i > token.i:
+                continue
+            start = token.i
+            while start > 0 and token.i - start < self.max_modifiers and self._modifier(doc[start - 1], label, tagged):
+                start -= 1
+            if start == token.i or f"{doc[token.i - 1].lower_} {token.lower_}" in self.pairs:
+                continue
+            if not tagged and start > 0 and _MODIFIER_SHAPE.match(doc[start - 1].text) and doc[start - 1].lower_ not in self.stop:
+                continue  # more modifier-like words before: without tags the phrase's start is a guess
+            if token.lower_ in _GENERIC_HEADS and (
+                    doc[token.i - 1].lower_.endswith(_NOMINAL_SUFFIXES) or token.i in known_ends):
+                continue  # "compression method" is a method for a task; "gradient descent method" is gradient descent
+            if token.i + 1 in known_metrics:
+                continue  # "ungrounded communication cost" is communication cost
+            words = [t.lower_ for t in doc[start:token.i]]
+            if all(w in self.generic for w in words) or not tagged and _VERB_SHAPE.search(words[0]):
+                continue
+            spans.append(_candidate(doc, start, token.i + 1, label, "phrase"))
+        _add_candidates(doc, spans)
+        return doc
+
+    def _modifier(self, token, label: str, tagged: bool) -> bool:
+        lower = token.lower_
+        if lower in self.stop or token.is_sent_start:
+            return False
+        if tagged and token.tag_ not in _MODIFIER_TAGS:
+            return False
+        if _MODIFIER_SHAPE.match(token.text):
+            # without tags an -ly or -ing word is an adverb or a verb more often than a modifier
+            return tagged or not (lower.endswith("ly") or lower.endswith("ing") and lower not in _ING_MODIFIERS)
+        return label == "Metric" and bool(_ACRONYM_MODIFIER.match(token.text))
 
 
 # --- 4. acronyms (Schwartz & Hearst 2003) ------------------------------------------------------
@@ -689,4 +813,4 @@ def _select(spans: list[Span]) -> list[Span]:
     return sorted(chosen, key=lambda s: s.start)
 
 
-__all__ = ["AcronymDetector", "EntityResolver", "EntityVocabulary", "OpenClassRules", "patterns_version"]
+__all__ = ["AcronymDetector", "EntityResolver", "EntityVocabulary", "HeadPhrases", "OpenClassRules", "patterns_version"]

@@ -19,7 +19,7 @@ DEFAULT_PIPELINE = BLANK
 # Statistical components that entity extraction does not read: disabled for speed.
 _UNUSED = ("ner", "lemmatizer", "attribute_ruler")
 
-ENTITY_COMPONENTS = ("kg_vocabulary", "kg_open_rules", "kg_acronyms", "kg_entities")
+ENTITY_COMPONENTS = ("kg_vocabulary", "kg_open_rules", "kg_head_phrases", "kg_acronyms", "kg_entities")
 
 # A hyphen joins a compound name ("Quiet-STaR", "AFA-CD", "Llama-2-7B", "post-training") into one
 # token; it only splits before adjective suffixes, so "LLM-based" still yields "LLM".

