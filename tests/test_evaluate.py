@@ -68,6 +68,22 @@ def test_lenient_is_not_substring_matching(pred, gold_name):
     assert not surfaces_match([pred], [gold_name], "lenient", "Method")
 
 
+@pytest.mark.parametrize("pred, gold_name, entity_type", [
+    ("power iteration", "power iteration algorithm", "Method"),
+    ("FID", "FID score", "Metric"),
+    ("N-body", "N-body dataset", "Dataset"),
+    ("proximal gradient methods", "proximal gradient", "Method"),
+])
+def test_lenient_drops_a_generic_head_word(pred, gold_name, entity_type):
+    assert surfaces_match([pred], [gold_name], "lenient", entity_type)
+    assert not surfaces_match([pred], [gold_name], "strict", entity_type)
+
+
+def test_a_generic_word_alone_is_not_dropped():
+    assert not surfaces_match(["model"], ["algorithm"], "lenient", "Method")
+    assert not surfaces_match(["oracle complexity"], ["stochastic oracle complexity"], "lenient", "Metric")
+
+
 def test_types_are_scored_apart_and_papers_match_by_title():
     g = gold(Dataset=([("ImageNet", [])], []))
     e = evaluate([g], [record(("Method", "ImageNet"), paper_id="other", title="a paper!")])

@@ -13,8 +13,11 @@ Semantics, per paper and entity type:
   same normalised form (case, spaces, hyphens, punctuation, plural ``s``, hardware vendor
   prefixes and device-class suffixes ignored: "NVIDIA A100 GPUs" = "A100", "ResNet 50" =
   "ResNet-50", but "A10" != "A100"), or one surface is an acronym (2+ capitals) whose letters
-  are the initials of a surface of the other entity ("LLMs" ~ "Large Language Models").
-  No substring or token-overlap matching.
+  are the initials of a surface of the other entity ("LLMs" ~ "Large Language Models"), or
+  they are equal once a trailing generic head word is dropped from a multi-word surface
+  ("power iteration algorithm" = "power iteration", "FID score" = "FID", "N-body dataset" =
+  "N-body"; the words are listed in ``GENERIC_HEADS``). No other substring or token-overlap
+  matching: "oracle complexity" is not "stochastic oracle complexity".
 
 Precision, recall and F1 are micro-averaged over papers within a type; macro F1 is the mean
 of the four per-type F1 scores.
@@ -32,6 +35,12 @@ from kg.ingest.paper import normalise_title
 from kg.resolve.canonical import merge_key
 
 MODES = ("strict", "lenient")
+# Head words that name the kind of thing, not the thing: "X algorithm" is X written another way.
+GENERIC_HEADS = frozenset({
+    "algorithm", "algorithms", "method", "methods", "technique", "techniques", "approach", "approaches",
+    "model", "models", "framework", "frameworks", "scheme", "schemes", "procedure", "procedures",
+    "benchmark", "benchmarks", "dataset", "datasets", "suite", "score", "scores", "metric", "metrics",
+})
 
 
 @dataclass
@@ -104,7 +113,7 @@ def surfaces_match(pred: list[str], gold: list[str], mode: str, entity_type: str
         return True
     if mode == "strict":
         return False
-    if {merge_key(s, entity_type) for s in pred} & {merge_key(s, entity_type) for s in gold}:
+    if {_lenient_key(s, entity_type) for s in pred} & {_lenient_key(s, entity_type) for s in gold}:
         return True
     for short_side, long_side in ((pred, gold), (gold, pred)):
         for short in short_side:
@@ -114,6 +123,13 @@ def surfaces_match(pred: list[str], gold: list[str], mode: str, entity_type: str
             ) and letters in {_initials(long) for long in long_side if _acronym_letters(long) is None}:
                 return True
     return False
+
+
+def _lenient_key(surface: str, entity_type: str) -> str:
+    words = surface.split()
+    if len(words) > 1 and words[-1].lower() in GENERIC_HEADS:
+        surface = " ".join(words[:-1])
+    return merge_key(surface, entity_type)
 
 
 def _max_matching(edges: list[list[int]], n_gold: int) -> dict[int, int]:

@@ -35,6 +35,7 @@ ENTITY_LABELS = ("Method", "Dataset", "Hardware", "Metric")
 IGNORE = "Ignore"  # vocabulary label for known non-entities: they block weaker rules and are dropped
 CANDIDATES_KEY = "kg_candidates"
 ENTITIES_KEY = "kg_entities"
+NESTED_KEY = "kg_nested_entities"  # devices inside other entities; may overlap kg_entities
 
 # Candidate sources, strongest first where spans of equal length compete.
 PRIORITY = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1, "phrase": 1,
@@ -363,7 +364,8 @@ _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
 _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
 # tags a modifier of a noun can carry (statistical pipelines only); verbs, adverbs and function words end it
 _ING_MODIFIERS = {"learning", "sliding", "boosting", "sampling", "caching", "mixing", "pooling", "matching", "coding",
-                  "smoothing", "cutting", "training", "computing", "processing", "programming", "reasoning"}
+                  "smoothing", "cutting", "training", "computing", "processing", "programming", "reasoning", "decoding",
+                  "serving"}
 # a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
 _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 _GENERIC_HEADS = {"method", "methods", "algorithm", "algorithms", "mechanism", "network", "networks", "protocol",
@@ -631,12 +633,14 @@ class EntityResolver(_PatternComponent):
         # acronym definitions: the long form gets the label the vocabulary or its head word gives
         canonical_of: dict[str, str] = {}  # merge key of a short form -> the key of its entity
         definitions = []
+        ignored_short_forms: set[str] = set()
         for long_start, long_end, short_start, short_end in abbreviations:
             long_span, short_span = doc[long_start:long_end], doc[short_start:short_end]
             label = self._definition_label(long_span, short_span, candidates)
             if label is None:
                 # a task or a known non-entity: its acronym is none either ("Lottery Ticket Hypothesis (LTH)")
                 candidates.append(_candidate(doc, short_start, short_end, IGNORE, "acronym"))
+                ignored_short_forms.add(short_span.text)
                 continue
             definitions.append((long_span, short_span, label))
             candidates.append(_candidate(doc, long_start, long_end, label, "acronym"))
@@ -645,6 +649,8 @@ class EntityResolver(_PatternComponent):
         typed = []
         for span in candidates:
             label = self._type_open(doc, span) if span.id_ in {"open", "titlecase"} else span.label_
+            if span.id_ in {"open", "titlecase"} and span.text in ignored_short_forms:
+                continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
             if label is None:
                 continue
             if label != span.label_:
@@ -683,12 +689,38 @@ class EntityResolver(_PatternComponent):
                 proposed.add(key)
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
+        entities = _merge_metric_variants(entities)
+        doc.spans[NESTED_KEY] = [
+            Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
+                doc, typed, entities)]
         doc.spans[ENTITIES_KEY] = [
             Span(doc, span.start, span.end, label=span.label_, kb_id=key)
             for span, key in sorted(entities, key=lambda item: item[0].start)
         ]
         doc._.kg_proposed = sorted(proposed)
         return doc
+
+    def _nested_devices(self, doc: Doc, typed: list[Span], entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """Devices inside a Metric or Method ("GPU memory reduction", "GPU kernels"): the device is an entity too.
+
+        They go to their own span group: ``kg_entities`` spans do not overlap, and results and
+        relations read only those."""
+        outer = [span for span, _ in entities if span.label_ in {"Metric", "Method"} and len(span) > 1]
+        if not outer:
+            return []
+        covered = [False] * len(doc)
+        for span in outer:
+            for i in range(span.start, span.end):
+                covered[i] = True
+        keys = {merge_key(span.text, "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
+        nested = []
+        for span in typed:
+            if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
+                continue
+            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in outer):
+                key = keys.setdefault(merge_key(span.text, "Hardware"), self._key("Hardware", span.text, span.kb_id_))
+                nested.append((span, key))
+        return nested
 
     @staticmethod
     def _key(label: str, text: str, canonical: str) -> str:
@@ -794,6 +826,48 @@ def _coordinated_datasets(doc: Doc, chosen: list[Span]) -> list[Span]:
         if not changed:
             break
     return spans
+
+
+# Words that make a longer metric a different quantity from its shorter part ("memory footprint reduction").
+_CHANGE_WORDS = {"reduction", "reductions", "improvement", "improvements", "gain", "gains", "increase", "drop",
+                 "degradation", "loss", "ratio", "per"}
+
+
+def _merge_metric_variants(entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    """A metric and the longer metric phrase that starts or ends with it are one quantity in a paper:
+    "regret" / "regret bound", "energy" / "energy consumption", "speedup" / "wall-clock speedup".
+    Not when the longer phrase adds a number ("top-1 accuracy") or a change word, nor when the short
+    one fits several longer ones."""
+    words_of: dict[str, set[tuple[str, ...]]] = {}
+    for span, key in entities:
+        if span.label_ == "Metric":
+            words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", span.text) if w)
+            words_of.setdefault(key, set()).add(tuple(w for w in words if w))
+    target: dict[str, str] = {}
+    for short_key, short_forms in words_of.items():
+        homes = set()
+        for long_key, long_forms in words_of.items():
+            if long_key == short_key:
+                continue
+            for short in short_forms:
+                for long in long_forms:
+                    n = len(short)
+                    if not n or n >= len(long):
+                        continue
+                    extra = long[n:] if long[:n] == short else long[:-n] if long[-n:] == short else None
+                    if extra and not any(any(c.isdigit() for c in w) or w in _CHANGE_WORDS for w in extra):
+                        homes.add(long_key)
+        if len(homes) == 1:
+            target[short_key] = homes.pop()
+    if not target:
+        return entities
+    def final(key: str) -> str:
+        seen = set()
+        while key in target and key not in seen:
+            seen.add(key)
+            key = target[key]
+        return key
+    return [(span, final(key) if span.label_ == "Metric" else key) for span, key in entities]
 
 
 def _priority(span: Span) -> int:

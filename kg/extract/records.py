@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.components import ENTITIES_KEY
+from kg.extract.components import ENTITIES_KEY, NESTED_KEY
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym
 from kg.resolve.corpus import RESULT_ROLES, merge_duplicate_entities
@@ -38,13 +38,15 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             sentence_of[i] = index
 
     by_key: dict[str, list] = defaultdict(list)
-    for span in doc.spans[ENTITIES_KEY] if ENTITIES_KEY in doc.spans else []:
-        by_key[span.kb_id_].append(span)
+    for group in (ENTITIES_KEY, NESTED_KEY):
+        for span in doc.spans[group] if group in doc.spans else []:
+            by_key[span.kb_id_].append(span)
     proposed = set(doc._.kg_proposed or [])
 
     entities = []
     id_of_key: dict[str, str] = {}
     for key, spans in by_key.items():
+        spans.sort(key=lambda s: s.start)  # nested devices come from their own group
         entity_type = spans[0].label_
         surfaces = Counter(span.text for span in spans)
         name = choose_name(surfaces, entity_type)
