@@ -2,8 +2,8 @@
 
     python bench/extract.py [PAPERS...] [--repeat N]
 
-Without PAPERS it reads the sample corpus (tests/data/gold/dev-papers.jsonl, or
-/tmp/kgwork/all.json when present). Pipeline loading is timed apart from extraction.
+Without PAPERS it reads the bundled sample corpus (kg/data/sample_corpus, 357 papers).
+Pipeline loading is timed apart from extraction.
 """
 
 from __future__ import annotations
@@ -17,21 +17,13 @@ from kg.extract import extract_records, load_pipeline
 from kg.errors import PipelineError
 from kg.ingest.paper import Paper
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = [Path("/tmp/kgwork/all.json"), ROOT / "tests/data/gold/dev-papers.jsonl"]
 
 
 def load_sample(paths: list[str]) -> list[Paper]:
-    if paths:
-        from kg.ingest import read_papers
+    from kg.ingest import read_papers
+    from kg.workflow import sample_corpus_paths
 
-        return read_papers(paths).papers
-    for path in SAMPLES:
-        if path.exists():
-            text = path.read_text(encoding="utf-8")
-            rows = json.loads(text) if path.suffix == ".json" else [json.loads(line) for line in text.splitlines() if line]
-            return [Paper(id=row["id"], title=row["title"], abstract=row["abstract"]) for row in rows]
-    raise SystemExit("no sample corpus found; pass paper files")
+    return read_papers(paths or sample_corpus_paths()).papers
 
 
 def main() -> None:

@@ -18,6 +18,7 @@ from kg.ingest.paper import Paper
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = json.loads((ROOT / "schemas/paper-record.schema.json").read_text())
+DATA = ROOT / "tests" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +141,17 @@ def test_records_keep_input_order_and_ids_are_deterministic(nlp):
     backward = extract_records(list(reversed(papers)), nlp=nlp)
     assert [r["id"] for r in forward] == ["p0", "p1", "p2"]
     assert forward == list(reversed(backward))
+
+
+def test_worker_processes_give_the_same_records_in_the_same_order():
+    from kg.ingest import read_papers
+
+    papers = read_papers([DATA / "pasted-no-blank-lines.txt", DATA / "papers.jsonl"]).papers * 3
+    papers = [Paper(id=f"{p.id}-{n}", title=p.title, abstract=p.abstract) for n, p in enumerate(papers)]
+    done = []
+    parallel = extract_records(papers, n_process=2, batch_size=4, progress=done.append)
+    assert sum(done) == len(papers)
+    assert parallel == extract_records(papers, n_process=1)
 
 
 def test_corpus_resolution_carries_a_definition_to_other_papers(nlp):

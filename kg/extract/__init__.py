@@ -26,20 +26,60 @@ def extract_records(
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
 
-    *n_process* > 1 runs spaCy worker processes; the default is 1 because the blank pipeline
-    is not faster with 2 processes on 2 cores (bench/extract.py). *progress* is called with 1
-    after each paper. Entity ids are resolved across all the papers (kg.resolve).
-    An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
+    *n_process* > 1 splits the papers into chunks that worker processes turn into records
+    (records, not Docs, cross the process boundary: they are far smaller). *progress* is
+    called with the number of papers done. Entity ids are resolved across all the papers
+    (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
     """
     papers = list(papers)
-    nlp = nlp or load_pipeline(pipeline)
+    nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
+    if n_process > 1 and len(papers) > batch_size:
+        records = _extract_in_processes(papers, pipeline, n_process, batch_size, progress)
+    else:
+        records = _extract_chunk(nlp, papers, pipeline, batch_size, progress)
+    return resolve_records(records)
+
+
+def _extract_chunk(nlp, papers: list[Paper], pipeline: str, batch_size: int,
+                   progress: Callable[[int], Any] | None = None) -> list[dict[str, Any]]:
     records = []
-    docs = nlp.pipe((paper.text for paper in papers), batch_size=batch_size, n_process=max(1, n_process))
-    for paper, doc in zip(papers, docs):
+    for paper, doc in zip(papers, nlp.pipe((paper.text for paper in papers), batch_size=batch_size)):
         records.append(build_record(paper, doc, pipeline))
         if progress is not None:
             progress(1)
-    return resolve_records(records)
+    return records
+
+
+_worker_nlp = None
+
+
+def _start_worker(pipeline: str) -> None:
+    global _worker_nlp
+    _worker_nlp = load_pipeline(pipeline)
+
+
+def _extract_in_worker(job: tuple[str, list[Paper], int]) -> list[dict[str, Any]]:
+    pipeline, papers, batch_size = job
+    return _extract_chunk(_worker_nlp, papers, pipeline, batch_size)
+
+
+def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, batch_size: int,
+                          progress: Callable[[int], Any] | None) -> list[dict[str, Any]]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    chunks = [papers[i:i + batch_size] for i in range(0, len(papers), batch_size)]
+    records: list[dict[str, Any]] = []
+    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
+                             initargs=(pipeline,)) as pool:
+        for chunk, chunk_records in zip(chunks, pool.map(_extract_in_worker,
+                                                         [(pipeline, c, batch_size) for c in chunks])):
+            records.extend(chunk_records)
+            if progress is not None:
+                progress(len(chunk))
+    return records
 
 
 def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
