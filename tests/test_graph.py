@@ -138,3 +138,13 @@ def test_diff_reports_added_removed_and_changed_entities():
     assert changes["relationships"]["USES"] == {"added": 2, "removed": 0}
     assert diff_graphs(new, old)["nodes"]["Paper"]["removed"] == ["paper:b"]
     assert diff_graphs(new, new)["relationships"]["USES"] == {"added": 0, "removed": 0}
+
+
+def test_library_api_without_the_cli(tmp_path):
+    import kg
+
+    papers = kg.read_papers([Path(__file__).parent / "data" / "papers.jsonl"]).papers
+    graph = kg.build_graph(kg.extract_records(papers))
+    kg.write_snapshot(graph, tmp_path / "snap", html=False)
+    assert kg.load_snapshot(tmp_path / "snap").graph.number_of_nodes() == graph.number_of_nodes()
+    assert sorted(kg.__all__) == sorted(set(kg.__all__))
