@@ -9,9 +9,7 @@ Pipeline loading is timed apart from extraction.
 from __future__ import annotations
 
 import argparse
-import json
 import time
-from pathlib import Path
 
 from kg.extract import extract_records, load_pipeline
 from kg.errors import PipelineError

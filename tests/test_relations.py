@@ -2,43 +2,13 @@
 
 from __future__ import annotations
 
-import re
 
 import pytest
 import spacy
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
-import kg.extract.relations  # noqa: F401  registers kg_relations
-import kg.extract.results  # noqa: F401  registers kg_results
+from entity_docs import make_doc, make_nlp
 from kg.graph import schema
-
-
-def make_nlp() -> spacy.Language:
-    nlp = spacy.blank("en")
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_results")
-    nlp.add_pipe("kg_relations")
-    return nlp
-
-
-def make_doc(nlp: spacy.Language, title: str, abstract: str, entities: list[tuple[str, str, str]]) -> Doc:
-    """Sentence 0 is the title; every occurrence of each (surface, label, key) becomes an entity span."""
-    doc = nlp.make_doc(f"{title}\n{abstract}")
-    nlp.get_pipe("sentencizer")(doc)
-    for token in doc[1:]:
-        if "\n" in doc[token.i - 1].text_with_ws:
-            token.is_sent_start = True
-    spans = []
-    for surface, label, key in entities:
-        for match in re.finditer(re.escape(surface), doc.text):
-            span = doc.char_span(match.start(), match.end(), label=label, kb_id=key)
-            if span is not None:
-                spans.append(span)
-    doc.spans["kg_entities"] = filter_spans(spans)
-    for name in ("kg_results", "kg_relations"):
-        doc = nlp.get_pipe(name)(doc)
-    return doc
 
 
 @pytest.fixture(scope="module")
