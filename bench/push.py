@@ -13,6 +13,7 @@ import argparse
 import os
 import random
 import sys
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -148,6 +149,7 @@ def main() -> None:
     finally:
         if state_dir is not None:
             server.stop(state_dir)
+            shutil.rmtree(state_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -243,7 +243,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
 
     result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid)
     _echo_rejections(result.report)
-    progress, on_total, advance = _progress_bar(quiet or output == "-", "extracting")
+    progress, on_total, advance = _progress_bar(quiet, "extracting")
     with progress:
         on_total(len(result.papers))
         records = extract_records(result.papers, pipeline=pipeline, n_process=jobs, progress=advance)
@@ -465,7 +465,7 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
         click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size))
         return
     settings = resolve_settings(uri, user, password, database)
-    bar, on_start, advance = _neo4j_progress(quiet or as_json, "pushing")
+    bar, on_start, advance = _progress_bar(quiet or as_json, "pushing")
     with bar:
         summary = push_snapshot(snapshot_dir, settings, batch_size=batch_size, on_start=on_start,
                                 on_progress=advance, prune=prune)
@@ -483,17 +483,6 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
                   "deleted" if prune else ""))
     held = summary.database_counts
     click.echo("Neo4j holds: " + ", ".join(f"{n} {k}" for k, n in {**held["nodes"], **held["relationships"]}.items()))
-
-
-def _neo4j_progress(quiet: bool, description: str):
-    """A transient rich progress bar on stderr; returns (context manager, set total, advance)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=Console(stderr=True), disable=quiet, transient=True)
-    task = progress.add_task(description, total=None)
-    return progress, (lambda total: progress.update(task, total=total)), (lambda n: progress.advance(task, n))
 
 
 @cli.command()

@@ -100,9 +100,11 @@ def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
 
 
 def write_records(records: Iterable[dict[str, Any]], path: str) -> None:
-    """Write one JSON record per line to *path*, or stdout for ``-``."""
+    """Write one JSON record per line to *path* (all or nothing), or to stdout for ``-``."""
     import json
+    import os
     import sys
+    import tempfile
 
     lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
     if path == "-":
@@ -110,7 +112,16 @@ def write_records(records: Iterable[dict[str, Any]], path: str) -> None:
         sys.stdout.flush()
         return
     try:
-        with open(path, "w", encoding="utf-8") as handle:
-            handle.writelines(lines)
+        descriptor, partial = tempfile.mkstemp(dir=os.path.dirname(os.path.abspath(path)),
+                                               prefix=".kg-", suffix=".jsonl.part")
     except OSError as error:
         raise InputError(f"can not write: {error.strerror}", path) from None
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.writelines(lines)
+        os.replace(partial, path)
+    except OSError as error:
+        raise InputError(f"can not write: {error.strerror}", path) from None
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
