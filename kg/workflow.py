@@ -45,7 +45,7 @@ def build_snapshot(
     format: str | None = None,
     skip_invalid: bool = False,
     pipeline: str = "blank",
-    n_process: int = 1,
+    n_process: int | None = 1,
     html: bool = True,
     progress: Callable[[int], None] | None = None,
     on_papers: Callable[[int], None] | None = None,

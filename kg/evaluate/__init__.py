@@ -77,7 +77,7 @@ def evaluate_files(
     inputs: tuple[str, ...] | list[str] = (),
     input_format: str | None = None,
     pipeline: str = "blank",
-    n_process: int = 1,
+    n_process: int | None = 1,
 ) -> Evaluation:
     """Score a predictions file, or extract *inputs* first and score the result."""
     gold = check_gold(read_jsonl(gold_path, "gold paper"), gold_path)

@@ -19,7 +19,7 @@ def extract_records(
     papers: Iterable[Paper],
     *,
     pipeline: str = DEFAULT_PIPELINE,
-    n_process: int = 1,
+    n_process: int | None = 1,
     batch_size: int = 64,
     progress: Callable[[int], Any] | None = None,
     nlp=None,
@@ -27,17 +27,28 @@ def extract_records(
     """Extract entities, results and relations from *papers*; records come back in input order.
 
     *n_process* > 1 splits the papers into chunks that worker processes turn into records
-    (records, not Docs, cross the process boundary: they are far smaller). *progress* is
+    (records, not Docs, cross the process boundary: they are far smaller). ``None`` means one
+    process per core when there are enough papers to pay for starting them. *progress* is
     called with the number of papers done. Entity ids are resolved across all the papers
     (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
     """
     papers = list(papers)
     nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
+    if n_process is None:
+        n_process = auto_processes(len(papers), batch_size)
     if n_process > 1 and len(papers) > batch_size:
         records = _extract_in_processes(papers, pipeline, n_process, batch_size, progress)
     else:
         records = _extract_chunk(nlp, papers, pipeline, batch_size, progress)
     return resolve_records(records)
+
+
+def auto_processes(n_papers: int, batch_size: int = 64) -> int:
+    """One worker per core (at most 8) for at least four batches per worker; else 1."""
+    import os
+
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(1, min(cores, 8, n_papers // (4 * batch_size)))
 
 
 def _extract_chunk(nlp, papers: list[Paper], pipeline: str, batch_size: int,
