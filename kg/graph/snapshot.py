@@ -74,7 +74,7 @@ def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool 
         if html:
             from kg.export.html import write_html
 
-            write_html(graph, staging / GRAPH_HTML)
+            write_html(graph, staging / GRAPH_HTML, title=f"kg: {target.name}")
         manifest = generate_manifest(graph, **info)
         manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
