@@ -371,6 +371,12 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 _GENERIC_HEADS = {"method", "methods", "algorithm", "algorithms", "mechanism", "network", "networks", "protocol",
                   "estimator", "solver", "sampler", "heuristic", "heuristics"}
 _NOMINAL_SUFFIXES = ("tion", "sion", "ment", "ance", "ence")
+# head nouns a found method name extends over: "Gaussian process regression", "ZeRO optimizer"
+_EXTENSION_HEADS = {"regression", "regularization", "regularisation", "preconditioner", "preconditioners",
+                    "estimator", "estimators", "optimizer", "optimizers", "optimiser", "heuristic", "heuristics"}
+# the second half of a hyphenated modifier the tokenizer splits off ("user-level", "training-aware")
+# ("-based" is left out: "GPU-based MLC-LLM" names two entities)
+_HYPHEN_SUFFIX_WORDS = {"level", "aware", "free", "guided", "conditioned", "wise", "driven", "specific"}
 _MODIFIER_TAGS = {"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "VBG", "HYPH", "AFX", "ADD", "FW"}
 
 
@@ -461,8 +467,52 @@ class HeadPhrases(_PatternComponent):
             if all(w in self.generic for w in words) or not tagged and _VERB_SHAPE.search(words[0]):
                 continue
             spans.append(_candidate(doc, start, token.i + 1, label, "phrase"))
+        spans.extend(self._extensions(doc, [*candidates, *spans]))
         _add_candidates(doc, spans)
         return doc
+
+    def _extensions(self, doc: Doc, candidates: list[Span]) -> list[Span]:
+        """The most complete surface of a found term: "user-level differential privacy", "L2 regularization".
+
+        Leftwards over hyphenated modifiers ("multi-task", "topology-aware"), rightwards over a
+        method head noun; the longer span keeps the key of the shorter, so both surfaces are one entity."""
+        extended = []
+        ignored = {(span.start, span.end) for span in candidates if span.label_ == IGNORE}
+        for span in candidates:
+            if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
+                continue
+            # an acronym keeps its modifiers outside ("multi-task RL"); so does a metric ("super-linear speedup")
+            acronym = not any(c.islower() for c in re.sub(r"s$", "", span.text))
+            start = span.start if acronym else self._hyphenated_start(doc, span.start)
+            if start != span.start:
+                # "Multi-Objective GFlowNets" is a kind of GFlowNet, an entity of its own
+                extended.append(_candidate(doc, start, span.end, span.label_, span.id_))
+            end = span.end
+            if end < len(doc) and doc[end].lower_ in _EXTENSION_HEADS and (
+                    doc[end].is_lower or doc[end].is_title and doc[span.start].is_title):
+                # "ZeRO optimizer" is ZeRO; "LLM optimizer" is an LLM used so, not the LLM
+                extended.append(_candidate(doc, start, end + 1, span.label_, span.id_,
+                                           "" if acronym else span.kb_id_ or span.text))
+        return extended
+
+    def _hyphenated_start(self, doc: Doc, start: int) -> int:
+        while start > 0:
+            previous = doc[start - 1]
+            if (start >= 3 and previous.lower_ in _HYPHEN_SUFFIX_WORDS and doc[start - 2].text == "-"
+                    and self._hyphen_part(doc[start - 3])):
+                start -= 3  # "user - level", "topology - aware": split by the tokenizer
+            elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
+                    previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
+                    doc[start].is_title or previous.is_sent_start)):
+                start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
+            else:
+                break
+        return start
+
+    def _hyphen_part(self, token_or_text) -> bool:
+        text = token_or_text if isinstance(token_or_text, str) else token_or_text.text
+        # lower-case or capitalised words, not an acronym ("CPU-friendly" names the CPU)
+        return len(text) > 1 and text.isalpha() and not text[1:].isupper() and text.lower() not in self.stop
 
     def _modifier(self, token, label: str, tagged: bool) -> bool:
         lower = token.lower_
