@@ -103,6 +103,10 @@ def test_report_and_macro_f1():
     report = format_report(e, errors=True)
     assert "macro F1" in report and "- accuracy" in report and "+ BLEU" in report
     assert json.loads(json.dumps(e.as_dict()))["lenient"]["macro_f1"] == 0.75
+    # Pooled over types: lenient 3 TP, 1 FP (BLEU), 1 FN (accuracy).
+    assert (e.micro("lenient").tp, e.micro("lenient").fp, e.micro("lenient").fn) == (3, 1, 1)
+    assert e.as_dict()["lenient"]["micro"]["f1"] == 0.75
+    assert "micro" in report
 
 
 def test_cli_evaluate_extracts_and_scores(tmp_path):

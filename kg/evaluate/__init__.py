@@ -36,7 +36,7 @@ def read_jsonl(path: str | Path, what: str = "record") -> list[dict[str, Any]]:
 
 
 def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
-    """A plain-text table: per type strict and lenient P/R/F1, then macro F1."""
+    """A plain-text table: per type strict and lenient P/R/F1, then macro F1 and the pooled (micro) scores."""
     lines = [f"{evaluation.papers} gold papers"
              + (f" ({len(evaluation.unmatched_gold)} without a prediction)" if evaluation.unmatched_gold else "")]
     header = f"{'type':<10} {'gold':>5} | {'strict P':>8} {'R':>6} {'F1':>6} | {'lenient P':>9} {'R':>6} {'F1':>6}"
@@ -49,6 +49,9 @@ def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
     lines.append("-" * len(header))
     lines.append(f"{'macro F1':<10} {'':>5} | {'':>8} {'':>6} {evaluation.macro_f1('strict'):>6.3f} | "
                  f"{'':>9} {'':>6} {evaluation.macro_f1('lenient'):>6.3f}")
+    strict, lenient = evaluation.micro("strict"), evaluation.micro("lenient")
+    lines.append(f"{'micro':<10} {strict.tp + strict.fn:>5} | {strict.precision:>8.3f} {strict.recall:>6.3f} "
+                 f"{strict.f1:>6.3f} | {lenient.precision:>9.3f} {lenient.recall:>6.3f} {lenient.f1:>6.3f}")
     if errors:
         lines.append("")
         lines.append("Errors (lenient): - missed required entity, + false positive")
