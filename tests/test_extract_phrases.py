@@ -60,3 +60,49 @@ def test_parser_keeps_verbs_out_of_phrases():
     found = names("Practitioners apply decoupled weight decay, and we study amortized optimization.", nlp, "Method")
     assert {"decoupled weight decay", "amortized optimization"} <= found
     assert not any(name.startswith(("apply", "study")) for name in found)
+
+
+def surfaces(text: str, nlp, entity_type: str, title: str = "A study") -> set[str]:
+    """Names and aliases as written."""
+    record = extract_records([Paper(id="p1", title=title, abstract=text)], nlp=nlp)[0]
+    return {name for e in record["entities"] if e["type"] == entity_type for name in [e["name"], *e["aliases"]]}
+
+
+def test_plural_of_a_y_word_matches_the_vocabulary(nlp):
+    # "latency" -> "latencies", not "latencys"
+    assert "end-to-end latencies" in surfaces("We cut end-to-end latencies by half.", nlp, "Metric")
+
+
+def test_hyphenated_technical_modifier_extends_a_known_metric(nlp):
+    found = surfaces("It needs a stochastic zeroth-order oracle complexity of O(d). The ungrounded communication cost "
+                  "is high, and so is the long-sought convergence rate.", nlp, "Metric")
+    assert "stochastic zeroth-order oracle complexity" in found
+    assert "communication cost" in found and "ungrounded communication cost" not in found
+    assert "convergence rate" in found and "long-sought convergence rate" not in found
+
+
+def test_title_case_metric_phrase_in_the_title(nlp):
+    found = surfaces("We train with fewer rounds.", nlp, "Metric",
+                  title="FedSpeed: Less Communication Round and Higher Generalization Accuracy")
+    assert "Generalization Accuracy" in found and "Higher Generalization Accuracy" not in found
+    assert not any(name.startswith("Aligning") for name in surfaces(
+        "We study code.", nlp, "Metric", title="Aligning Code Efficiency with Reinforcement Learning"))
+
+
+def test_metric_at_a_cutoff(nlp):
+    found = surfaces("It improves MRR@10 by 35% and Recall@5 by 2 points; mail bob@example.com.", nlp, "Metric")
+    assert {"MRR@10", "Recall@5"} <= set(found)
+    assert not any("example" in name for name in found)
+
+
+def test_items_listed_as_metrics(nlp):
+    found = surfaces("Results are measured by metrics including the primal gap, the primal integral, survival rates "
+                  "and the best performing rate. We also report runtimes.", nlp, "Metric")
+    assert {"primal gap", "primal integral", "survival rates", "best performing rate"} <= set(found)
+
+
+def test_plain_words_named_by_a_naming_verb(nlp):
+    found = surfaces("We show how a new training strategy, dubbed proximal matching, helps. A named entity "
+                  "recognition (NER) model is so-called robust.", nlp, "Method")
+    assert "proximal matching" in found
+    assert not any(name.startswith("entity") for name in found)

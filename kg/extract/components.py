@@ -199,6 +199,12 @@ class EntityVocabulary(_PatternComponent):
         return doc
 
 
+def _singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
 def _phrase_variants(phrase: str) -> list[str]:
     """The phrase, its head in the plural, and hyphens read as spaces (and the reverse)."""
     forms = {phrase}
@@ -213,10 +219,10 @@ def _phrase_variants(phrase: str) -> list[str]:
             forms.add(words[0] + "".join(("-" if mask >> i & 1 else " ") + w for i, w in enumerate(words[1:])))
     for form in list(forms):
         last = form.split(" ")[-1]
-        if last[-1:].isalpha() and not last.lower().endswith("s"):
+        if last.lower().endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
+            forms.add(form[:-1] + "ies")  # "latencies", "accuracies"
+        elif last[-1:].isalpha() and not last.lower().endswith("s"):
             forms.add(form + ("es" if last.lower().endswith(("ch", "sh", "x")) else "s"))
-        elif last.lower().endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
-            forms.add(form[:-1] + "ies")
     return sorted(forms)
 
 
@@ -232,6 +238,11 @@ _NOT_NAME_WORDS = {
 PROPOSE_VERBS = {"propose", "proposes", "introduce", "introduces", "present", "presents", "develop", "develops",
                  "design", "designs", "dub", "dubbed", "call", "called", "name", "named", "term", "termed",
                  "coin", "coined", "build", "release", "releases", "unveil"}
+
+
+# verbs that give a name, which may be plain words ("dubbed proximal matching"); "propose" needs a name shape
+# ("term" and "name" are nouns too: "term weights"; "call" only after "we")
+_NAMING_VERBS = {"dubbed", "call", "called", "named", "termed", "coined"}
 
 
 @Language.factory("kg_open_rules", default_config={"pattern_file": "rules.jsonl", "max_title_name_tokens": 4})
@@ -309,6 +320,7 @@ class OpenClassRules(_PatternComponent):
             lower = token.lower_
             if lower in PROPOSE_VERBS or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
                 start = token.i + 1
+                named = False
                 # skip "it", "our method", "a new"...: the name must come within a few tokens, before a comma
                 for j in range(start, min(start + 3, len(doc))):
                     if doc[j].is_punct and doc[j].text not in "-":
@@ -318,8 +330,26 @@ class OpenClassRules(_PatternComponent):
                         while end < len(doc) and end - j < 3 and _is_name_like(doc[end].text):
                             end += 1
                         spans.append(_candidate(doc, j, end, "Method", "coined"))
+                        named = True
                         break
+                if not named and lower in _NAMING_VERBS:
+                    spans.extend(self._plain_name(doc, token))
         return spans
+
+    @staticmethod
+    def _plain_name(doc: Doc, verb) -> list[Span]:
+        """A lower-case name after a naming verb: "a training strategy, dubbed proximal matching, ..."."""
+        if verb.i == 0 or doc[verb.i - 1].lower_ in {"a", "an", "the", "so", "-", "is", "are", "be"}:
+            return []  # "the named entity", "so-called", "is called for"
+        if verb.lower_ == "call" and doc[verb.i - 1].lower_ != "we":
+            return []
+        end = verb.i + 1
+        while end < len(doc) and end - verb.i <= 4 and doc[end].is_lower and (
+                doc[end].is_alpha or "-" in doc[end].text) and doc[end].lower_ not in _NOT_NAME_WORDS:
+            end += 1
+        if end == verb.i + 1 or end - verb.i > 4 or end >= len(doc) or doc[end].text not in {",", ".", ";", ":", ")", "("}:
+            return []
+        return [_candidate(doc, verb.i + 1, end, "Method", "coined")]
 
 
 _NAME_LIKE = re.compile(
@@ -377,6 +407,11 @@ _EXTENSION_HEADS = {"regression", "regularization", "regularisation", "precondit
 # the second half of a hyphenated modifier the tokenizer splits off ("user-level", "training-aware")
 # ("-based" is left out: "GPU-based MLC-LLM" names two entities)
 _HYPHEN_SUFFIX_WORDS = {"level", "aware", "free", "guided", "conditioned", "wise", "driven", "specific"}
+_METRIC_LIST_NOUNS = {"metrics", "measures"}
+_LIST_BREAKS = {"and", "or", "the", "a", "an", "on", "in", "of", "for", "with", "to", "across", "while", "we"}
+# parts of hyphenated words that grade a quantity rather than name it ("near-optimal", "state-of-the-art")
+_EVALUATIVE_PARTS = {"optimal", "best", "state", "art", "high", "low", "good", "better", "near", "well", "top", "fast",
+                     "large", "small", "higher", "lower", "improved", "reduced", "sought", "standing", "known"}
 _MODIFIER_TAGS = {"JJ", "JJR", "JJS", "NN", "NNS", "NNP", "NNPS", "VBN", "VBG", "HYPH", "AFX", "ADD", "FW"}
 
 
@@ -435,41 +470,80 @@ class HeadPhrases(_PatternComponent):
         parsed = doc.has_annotation("DEP")
         candidates = list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
         known_ends = {span.end for span in candidates}
-        known_metrics = {span.end for span in candidates if span.label_ == "Metric" and len(span) > 1}
+        known_metrics = {span.end: span.start for span in candidates if span.label_ == "Metric" and len(span) > 1}
+        title_end = next((t.i for t in doc if "\n" in t.text), 0)
         spans = []
         for token in doc:
             label = self.heads.get(token.lower_)
             if label is None or token.i == 0:
                 continue
-            if not token.is_lower:
+            # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric heads only:
+            # a Title Case "... Optimization" or "... Training" in a title is the task more often than a method)
+            title_case = token.i < title_end and token.is_title and label == "Metric"
+            if not token.is_lower and not title_case:
                 continue
             if tagged and not token.tag_.startswith("NN"):
                 continue  # "we compute", "they search"
             following = doc[token.i + 1] if token.i + 1 < len(doc) else None
             if following is not None and (following.lower_ in self.after or following.lower_ in self.heads) and (
-                    following.is_lower):
+                    following.is_lower or title_case and following.is_title):
                 continue  # "learning rate", "attention mechanism": the head modifies the next word
             if parsed and token.dep_ in {"compound", "amod", "nmod"} and token.head.i > token.i:
                 continue
             start = token.i
-            while start > 0 and token.i - start < self.max_modifiers and self._modifier(doc[start - 1], label, tagged):
+            while start > 0 and token.i - start < self.max_modifiers and self._modifier(doc[start - 1], label, tagged, title_case):
                 start -= 1
-            if start == token.i or f"{doc[token.i - 1].lower_} {token.lower_}" in self.pairs:
+            pair = f"{doc[token.i - 1].lower_} {token.lower_}"
+            if start == token.i or pair in self.pairs or f"{doc[token.i - 1].lower_} {_singular(token.lower_)}" in self.pairs:
                 continue
-            if not tagged and start > 0 and _MODIFIER_SHAPE.match(doc[start - 1].text) and doc[start - 1].lower_ not in self.stop:
+            if not tagged and start > 0 and _MODIFIER_SHAPE.match(
+                    doc[start - 1].lower_ if title_case else doc[start - 1].text) and doc[start - 1].lower_ not in self.stop:
                 continue  # more modifier-like words before: without tags the phrase's start is a guess
             if token.lower_ in _GENERIC_HEADS and (
                     doc[token.i - 1].lower_.endswith(_NOMINAL_SUFFIXES) or token.i in known_ends):
                 continue  # "compression method" is a method for a task; "gradient descent method" is gradient descent
-            if token.i + 1 in known_metrics:
-                continue  # "ungrounded communication cost" is communication cost
+            if token.i + 1 in known_metrics and not (
+                    start < known_metrics[token.i + 1] and self._technical_modifier(doc[known_metrics[token.i + 1] - 1])):
+                # "ungrounded communication cost" is communication cost, but a hyphenated technical
+                # modifier names another quantity: "zeroth-order oracle complexity"
+                continue
             words = [t.lower_ for t in doc[start:token.i]]
             if all(w in self.generic for w in words) or not tagged and _VERB_SHAPE.search(words[0]):
                 continue
             spans.append(_candidate(doc, start, token.i + 1, label, "phrase"))
+        spans.extend(self._listed_metrics(doc))
         spans.extend(self._extensions(doc, [*candidates, *spans]))
         _add_candidates(doc, spans)
         return doc
+
+    def _listed_metrics(self, doc: Doc) -> list[Span]:
+        """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal
+        integral, survival rates and the best performing rate"."""
+        spans = []
+        for token in doc[:-2]:
+            if token.lower_ not in _METRIC_LIST_NOUNS:
+                continue
+            i = token.i + 1
+            if doc[i].lower_ in {"including", "like", ":"}:
+                i += 1
+            elif doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
+                i += 2
+            else:
+                continue
+            while i < len(doc):
+                while i < len(doc) and doc[i].lower_ in {"the", "a", "an", ",", "and", "or"}:
+                    i += 1
+                end = i
+                while end < len(doc) and end - i < 4 and doc[end].is_lower and (
+                        doc[end].is_alpha or "-" in doc[end].text) and doc[end].lower_ not in _LIST_BREAKS:
+                    end += 1
+                if end == i or end < len(doc) and doc[end].text not in {",", "and", "or", ".", ";", ")"}:
+                    break  # not a plain noun phrase: the list is over
+                spans.append(_candidate(doc, i, end, "Metric", "phrase"))
+                if end >= len(doc) or doc[end].text in {".", ";", ")"}:
+                    break
+                i = end
+        return spans
 
     def _extensions(self, doc: Doc, candidates: list[Span]) -> list[Span]:
         """The most complete surface of a found term: "user-level differential privacy", "L2 regularization".
@@ -509,15 +583,25 @@ class HeadPhrases(_PatternComponent):
                 break
         return start
 
+    def _technical_modifier(self, token) -> bool:
+        """A lower-case hyphenated word none of whose parts is evaluative: "zeroth-order", "end-to-end"."""
+        parts = token.text.split("-")
+        return token.is_lower and len(parts) > 1 and all(
+            part.isalpha() and part not in _EVALUATIVE_PARTS for part in parts) and token.lower_ not in self.stop
+
     def _hyphen_part(self, token_or_text) -> bool:
         text = token_or_text if isinstance(token_or_text, str) else token_or_text.text
         # lower-case or capitalised words, not an acronym ("CPU-friendly" names the CPU)
         return len(text) > 1 and text.isalpha() and not text[1:].isupper() and text.lower() not in self.stop
 
-    def _modifier(self, token, label: str, tagged: bool) -> bool:
+    def _modifier(self, token, label: str, tagged: bool, title_case: bool = False) -> bool:
         lower = token.lower_
-        if lower in self.stop or token.is_sent_start:
+        if lower in self.stop or token.is_sent_start and not title_case:
             return False
+        if title_case:
+            # not "Aligning Code Efficiency", "Cost Aware Rate", "Near-Linear Time"
+            return token.is_title and bool(_MODIFIER_SHAPE.match(lower)) and not lower.endswith(("ly", "ing")) and (
+                lower not in _HYPHEN_SUFFIX_WORDS) and not any(part in _EVALUATIVE_PARTS for part in lower.split("-"))
         if tagged and token.tag_ not in _MODIFIER_TAGS:
             return False
         if _MODIFIER_SHAPE.match(token.text):
