@@ -27,7 +27,14 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.results import ENTITIES_KEY, PATTERNS_DIR, is_comparison_object, read_jsonl, sentence_index_of_tokens
+from kg.extract.results import (
+    ENTITIES_KEY,
+    PATTERNS_DIR,
+    DocAnnotator,
+    is_comparison_object,
+    read_jsonl,
+    sentence_index_of_tokens,
+)
 
 # (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -67,8 +74,10 @@ def make_relation_finder(
                           min_confidence=min_confidence, overwrite=overwrite)
 
 
-class RelationFinder:
+class RelationFinder(DocAnnotator):
     """Set ``doc._.kg_relations``: {type, source, target, sentence, evidence, confidence} dicts."""
+
+    extension = "kg_relations"
 
     def __init__(
         self,
@@ -101,16 +110,6 @@ class RelationFinder:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for n, cue in enumerate(self.cues):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
-
-    def __call__(self, doc: Doc) -> Doc:
-        if doc._.kg_relations is not None and not self.overwrite:
-            return doc
-        doc._.kg_relations = self.find(doc)
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         sentences = list(doc.sents)

@@ -93,8 +93,30 @@ def make_result_finder(
     return ResultFinder(nlp, name, units=units, cues=cues, metric_window=metric_window, overwrite=overwrite)
 
 
-class ResultFinder:
+class DocAnnotator:
+    """``__call__`` and ``pipe`` for a component that stores ``find(doc)`` in one Doc extension."""
+
+    extension: str
+    overwrite: bool = True
+
+    def find(self, doc: Doc) -> list[dict[str, Any]]:
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.get(self.extension) is not None and not self.overwrite:
+            return doc
+        doc._.set(self.extension, self.find(doc))
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+
+class ResultFinder(DocAnnotator):
     """Set ``doc._.kg_results``: one dict per numeric result, see the module docstring."""
+
+    extension = "kg_results"
 
     def __init__(
         self,
@@ -163,16 +185,6 @@ class ResultFinder:
         ]
 
     # -- running ------------------------------------------------------------------------------------------
-    def __call__(self, doc: Doc) -> Doc:
-        if doc._.kg_results is not None and not self.overwrite:
-            return doc
-        doc._.kg_results = self.find(doc)
-        return doc
-
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
-
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         sentences = list(doc.sents)
         sentence_of = _sentence_index(doc, sentences)
