@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg.errors import InputError, KgError
 
 
 class KgClickException(click.ClickException):
@@ -30,6 +30,12 @@ def reports_errors(command):
             return command(*args, **kwargs)
         except KgError as error:
             raise KgClickException(error) from None
+        except OSError as error:
+            if isinstance(error, BrokenPipeError):
+                raise  # click ends quietly with exit 1 when the reader of stdout goes away
+            # A file the user named can not be read or written: a user error, not a crash.
+            where = f"{error.filename}: " if error.filename else ""
+            raise KgClickException(InputError(f"{where}{error.strerror or error}")) from None
 
     return wrapper
 

@@ -110,3 +110,11 @@ def test_stats_on_a_non_snapshot_is_a_clear_error(tmp_path):
     result = _run("stats", tmp_path)
     assert result.exit_code == 4
     assert "not a kg snapshot" in result.output
+
+
+def test_a_file_that_can_not_be_written_is_a_clean_error(tmp_path):
+    out = tmp_path / "snap"
+    assert _run("build", DATA / "papers.jsonl", "-o", out, "-q", "--no-html").exit_code == 0
+    result = _run("export", "cypher", out, "-o", tmp_path / "missing-dir" / "graph.cypher")
+    assert result.exit_code == 2
+    assert "No such file or directory" in result.output and "Traceback" not in result.output

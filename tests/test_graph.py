@@ -148,3 +148,38 @@ def test_library_api_without_the_cli(tmp_path):
     kg.write_snapshot(graph, tmp_path / "snap", html=False)
     assert kg.load_snapshot(tmp_path / "snap").graph.number_of_nodes() == graph.number_of_nodes()
     assert sorted(kg.__all__) == sorted(set(kg.__all__))
+
+
+def test_a_directory_that_is_no_snapshot_is_never_replaced(tmp_path, monkeypatch):
+    graph = build_graph(make_records())
+    precious = tmp_path / "thesis"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("years of work")
+    with pytest.raises(SnapshotError, match="holds no kg snapshot"):
+        write_snapshot(graph, precious, html=False)
+    assert (precious / "thesis.tex").read_text() == "years of work"
+    (tmp_path / "empty").mkdir()
+    write_snapshot(graph, tmp_path / "empty", html=False)  # an empty directory is fine
+    monkeypatch.chdir(tmp_path / "empty")
+    with pytest.raises(SnapshotError, match="current directory"):
+        write_snapshot(graph, ".", html=False)
+
+
+@pytest.mark.parametrize("manifest, graph_json", [("[]", "{}"), ("{}", "[]"), ("{}", '{"graph": {"format_version": 1}}')])
+def test_a_snapshot_of_the_wrong_shape_is_a_snapshot_error(tmp_path, manifest, graph_json):
+    (tmp_path / "manifest.json").write_text(manifest)
+    (tmp_path / "graph.json").write_text(graph_json)
+    with pytest.raises(SnapshotError, match="unreadable snapshot"):
+        load_snapshot(tmp_path)
+
+
+def test_graphml_is_the_same_file_whatever_order_the_graph_was_built_in(tmp_path):
+    from conftest import known_records
+
+    from kg.export.graphml import write_graphml
+
+    forward, backward = build_graph(known_records()), build_graph(list(reversed(known_records())))
+    assert list(forward.edges(keys=True)) != list(backward.edges(keys=True))  # the orders really differ
+    write_graphml(forward, tmp_path / "forward.graphml")
+    write_graphml(backward, tmp_path / "backward.graphml")
+    assert (tmp_path / "forward.graphml").read_bytes() == (tmp_path / "backward.graphml").read_bytes()

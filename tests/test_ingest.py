@@ -166,3 +166,85 @@ def test_skip_invalid_reports_and_keeps_going(tmp_path):
         (2, "malformed JSON"), (3, "paper 'No Abstract' has no abstract"),
     ]
     assert result.report.to_dict()["rejected"] == 2
+
+
+def test_titles_in_other_scripts_or_of_punctuation_only_are_not_merged(tmp_path):
+    path = _write(tmp_path, "odd.jsonl", "\n".join(json.dumps(r, ensure_ascii=False) for r in [
+        {"title": "!!!", "abstract": "First."}, {"title": "???", "abstract": "Second."},
+        {"title": "深度学习的新方法", "abstract": "Third."}, {"title": "图神经网络加速", "abstract": "Fourth."},
+    ]) + "\n")
+    result = read_papers([path])
+    assert len(result.papers) == 4 and result.report.duplicates_merged == 0
+    assert len({p.id for p in result.papers}) == 4
+
+
+def test_same_id_different_titles_keeps_both_papers_and_reports_it(tmp_path):
+    path = _write(tmp_path, "ids.jsonl",
+                  '{"id": "p1", "title": "Paper One", "abstract": "Short."}\n'
+                  '{"id": "p1", "title": "Another Paper", "abstract": "A much longer abstract than the first."}\n')
+    result = read_papers([path])
+    assert [(p.id, p.title, p.abstract) for p in result.papers] == [
+        ("p1", "Paper One", "Short."),
+        (paper_id_from_title("Another Paper"), "Another Paper", "A much longer abstract than the first."),
+    ]
+    assert result.report.to_dict()["ids_rederived"] == [
+        {"path": str(path), "line": 2, "id": "p1", "new_id": paper_id_from_title("Another Paper")}]
+
+
+def test_a_given_id_wins_over_a_derived_one_whatever_the_order():
+    forward = read_papers([DATA / "pasted-blank-lines.txt", DATA / "papers.jsonl"]).papers
+    backward = read_papers([DATA / "papers.jsonl", DATA / "pasted-blank-lines.txt"]).papers
+    quadratic = "On Expressivity and Trainability of Quadratic Networks"
+    assert {p.id for p in forward if p.title == quadratic} == {p.id for p in backward if p.title == quadratic} == {"d001"}
+
+
+def test_jsonl_splits_on_newlines_only(tmp_path):
+    path = _write(tmp_path, "sep.jsonl", json.dumps({"title": "A\u2028B", "abstract": "x\u0085y"}, ensure_ascii=False)
+                  + "\r\n")
+    assert len(read_papers([path]).papers) == 1
+
+
+def test_csv_with_long_fields_and_a_quoting_error_says_the_rest_was_not_read(tmp_path):
+    long_abstract = "word " * 40000  # over the csv module's default 128 KB field limit
+    path = _write(tmp_path, "long.csv", f'title,abstract\nLong,"{long_abstract}"\nShort,"fine"\n')
+    assert [p.title for p in read_papers([path]).papers] == ["Long", "Short"]
+    broken = _write(tmp_path, "broken.csv", 'title,abstract\n"A","x"\n"B,"y\nC,z\n')
+    result = read_papers([broken], skip_invalid=True)
+    assert "the rest of the file was not read" in result.report.rejected[0].reason
+
+
+@pytest.mark.parametrize("content", ["", "\n\n", "Get trending papers in your email inbox!\nSubscribe\nMar 12\n"])
+def test_a_file_without_papers_is_an_error(tmp_path, content):
+    path = _write(tmp_path, "empty.txt", content)
+    with pytest.raises(InputError, match="no papers found"):
+        read_papers([path])
+
+
+def test_control_characters_are_removed_and_an_abstract_empty_after_cleaning_is_rejected(tmp_path):
+    path = _write(tmp_path, "ctl.jsonl", '{"title": "A\\u0000B", "abstract": "x\\u0007y"}\n'
+                                         '{"title": "C", "abstract": "\\\\textbf{}"}\n')
+    with pytest.raises(InputError, match="no abstract once LaTeX"):
+        read_papers([path])
+    papers = read_papers([path], skip_invalid=True).papers
+    assert [(p.title, p.abstract) for p in papers] == [("AB", "xy")]
+
+
+def test_bibtex_accents_braces_venue_and_authors_are_cleaned(tmp_path):
+    path = _write(tmp_path, "acc.bib", r"""@inproceedings{g1,
+  title = {G\"odel Machines and \'Ecole Nets},
+  author = {M{\"u}ller, J. and {Google Research}},
+  booktitle = {{NeurIPS}},
+  abstract = {We propose Na\"{\i}veNet, 50\% faster.}
+}
+""")
+    paper = read_papers([path]).papers[0]
+    assert paper.title == "Gödel Machines and École Nets"
+    assert paper.abstract == "We propose NaïveNet, 50% faster."
+    assert paper.authors == ["Müller, J.", "Google Research"]
+    assert paper.venue == "NeurIPS"
+
+
+def test_bibtex_duplicate_key_is_named(tmp_path):
+    path = _write(tmp_path, "dup.bib", "@article{k,\n title={A},\n abstract={x}\n}\n@article{k,\n title={B},\n abstract={y}\n}\n")
+    with pytest.raises(InputError, match="Duplicate entry key 'k'"):
+        read_papers([path])

@@ -66,6 +66,7 @@ def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool 
     from kg.export.json_graph import write_json
 
     target = Path(directory)
+    check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
@@ -84,6 +85,19 @@ def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool 
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return Snapshot(graph=graph, manifest=manifest, path=target)
+
+
+def check_replaceable(target: Path) -> None:
+    """Refuse to replace anything but an absent or empty directory or an earlier snapshot."""
+    if not target.exists():
+        return
+    if not target.is_dir():
+        raise SnapshotError(f"{target} exists and is not a directory")
+    resolved = target.resolve()
+    if resolved == Path.cwd().resolve() or resolved in Path.cwd().resolve().parents:
+        raise SnapshotError(f"{target}: will not replace the current directory or one above it")
+    if any(target.iterdir()) and not (target / MANIFEST).is_file():
+        raise SnapshotError(f"{target} is a directory that holds no kg snapshot; choose another or empty it")
 
 
 def _replace_directory(staging: Path, target: Path) -> None:
@@ -113,6 +127,8 @@ def load_snapshot(directory: str | Path) -> Snapshot:
     try:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
         graph = graph_from_data(json.loads(graph_path.read_text(encoding="utf-8")))
-    except (ValueError, KeyError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, nx.NetworkXError) as exc:
         raise SnapshotError(f"{path}: unreadable snapshot: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"{path}: unreadable snapshot: {MANIFEST} is not a JSON object")
     return Snapshot(graph=graph, manifest=manifest, path=path)

@@ -11,7 +11,7 @@ from kg.errors import InputError
 from kg.ingest.bibtex import parse_bibtex
 from kg.ingest.csvfile import parse_csv
 from kg.ingest.jsonl import parse_jsonl
-from kg.ingest.paper import Paper, Source, normalise_title, paper_id_from_title
+from kg.ingest.paper import Paper, Source, paper_id_from_title, title_key
 from kg.ingest.text import parse_text
 
 PARSERS = {
@@ -49,6 +49,7 @@ class IngestReport:
     duplicates_merged: int = 0
     rejected: list[Rejection] = field(default_factory=list)
     papers: int = 0
+    ids_rederived: list[dict] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return {
@@ -57,6 +58,7 @@ class IngestReport:
             "duplicates_merged": self.duplicates_merged,
             "rejected": len(self.rejected),
             "rejections": [r.to_dict() for r in self.rejected],
+            "ids_rederived": list(self.ids_rederived),
         }
 
 
@@ -105,7 +107,6 @@ def read_papers(
     """
     report = IngestReport()
     by_key: dict[str, Paper] = {}
-    key_of_id: dict[str, str] = {}
     for path in paths:
         path = str(path)
         fmt = format or (detect_format(path) if path != STDIN else None)
@@ -114,6 +115,7 @@ def read_papers(
         if fmt not in PARSERS:
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path)
         name = "<stdin>" if path == STDIN else path
+        records_before = report.records_read
         for item in PARSERS[fmt](read_text_file(path), name):
             report.records_read += 1
             if isinstance(item, InputError):
@@ -121,23 +123,33 @@ def read_papers(
                     raise item
                 report.rejected.append(Rejection(item.path or name, item.line, item.reason))
                 continue
-            key = normalise_title(item.title)
-            existing_key = key if key in by_key else key_of_id.get(item.id)
-            if existing_key is not None:
-                _merge(by_key[existing_key], item)
+            key = title_key(item.title)
+            if key in by_key:
+                _merge(by_key[key], item)
                 report.duplicates_merged += 1
                 continue
             by_key[key] = item
-            key_of_id[item.id] = key
+        if report.records_read == records_before:
+            problem = InputError(f"no papers found (read as {fmt}; is --format right?)", name)
+            if not skip_invalid:
+                raise problem
+            report.rejected.append(Rejection(name, None, problem.reason))
     papers = list(by_key.values())
-    _make_ids_unique(papers)
+    report.ids_rederived = _make_ids_unique(papers)
     report.papers = len(papers)
+    if not papers:
+        raise InputError("no papers found in the inputs")
     return IngestResult(papers=papers, report=report)
 
 
 def _merge(kept: Paper, duplicate: Paper) -> None:
-    """Keep the first copy; fill what it lacks from the duplicate and remember where both came from."""
+    """Keep the first copy; fill what it lacks from the duplicate and remember where both came from.
+
+    An id the input gives wins over one derived from the title, whatever the order of the inputs.
+    """
     kept.sources.extend(duplicate.sources)
+    if kept.derived_id and not duplicate.derived_id:
+        kept.id, kept.derived_id = duplicate.id, False
     for name in ("year", "url", "venue"):
         if getattr(kept, name) is None:
             setattr(kept, name, getattr(duplicate, name))
@@ -147,13 +159,21 @@ def _merge(kept: Paper, duplicate: Paper) -> None:
         kept.abstract = duplicate.abstract
 
 
-def _make_ids_unique(papers: list[Paper]) -> None:
-    """Two different papers given the same id: keep the first, re-derive the second from its title."""
+def _make_ids_unique(papers: list[Paper]) -> list[dict]:
+    """Two different papers given the same id: keep the first, re-derive the second from its title.
+
+    Returns what was renamed, for the report.
+    """
     seen: set[str] = set()
+    renamed = []
     for paper in papers:
         if paper.id in seen:
-            paper.id = paper_id_from_title(paper.title)
+            new_id = paper_id_from_title(paper.title)
+            source = paper.sources[0]
+            renamed.append({"path": source.path, "line": source.line, "id": paper.id, "new_id": new_id})
+            paper.id, paper.derived_id = new_id, True
         seen.add(paper.id)
+    return renamed
 
 
 __all__ = ["FORMATS", "IngestReport", "IngestResult", "Paper", "Rejection", "Source", "detect_format", "read_papers"]

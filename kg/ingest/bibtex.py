@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import logging
+
 import bibtexparser
 
 from kg.errors import InputError
@@ -14,11 +16,19 @@ _VENUE_FIELDS = ("journal", "booktitle", "venue", "publisher")
 
 
 def parse_bibtex(text: str, path: str) -> Iterator[Paper | InputError]:
-    library = bibtexparser.parse_string(text)
+    # bibtexparser logs each failed block at length; the failure is reported once, below.
+    logger = logging.getLogger("bibtexparser")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        library = bibtexparser.parse_string(text)
+    finally:
+        logger.setLevel(level)
     for block in library.failed_blocks:
         line = getattr(block, "start_line", None)
-        reason = getattr(block, "error", None) or type(block).__name__
-        yield InputError(f"malformed BibTeX entry: {reason}", path, (line or 0) + 1)
+        error = getattr(block, "error", None)
+        reason = " ".join(str(error).split()) if error else type(block).__name__
+        yield InputError(f"malformed BibTeX entry: {reason or type(error).__name__}", path, (line or 0) + 1)
     for entry in library.entries:
         fields = {name.lower(): value for name, value in entry.fields_dict.items()}
         values = {name: field.value for name, field in fields.items()}

@@ -12,6 +12,8 @@ from kg.ingest.records import paper_from_fields
 
 
 def parse_csv(text: str, path: str, *, delimiter: str = ",") -> Iterator[Paper | InputError]:
+    # The default 128 KB field limit is too small for some abstracts with their LaTeX.
+    csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -33,8 +35,9 @@ def parse_csv(text: str, path: str, *, delimiter: str = ",") -> Iterator[Paper |
         except StopIteration:
             return
         except csv.Error as exc:
-            yield InputError(f"malformed CSV row: {exc}", path, line_number)
-            return  # the reader's position is unreliable after a quoting error
+            # The reader's position is unreliable after a quoting error, so stop and say so.
+            yield InputError(f"malformed CSV row: {exc}; the rest of the file was not read", path, line_number)
+            return
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(columns):

@@ -12,7 +12,9 @@ from kg.ingest.records import paper_from_fields
 
 def parse_jsonl(text: str, path: str) -> Iterator[Paper | InputError]:
     """Yield a Paper, or the InputError that rejects it, for every non-blank line."""
-    for line_number, line in enumerate(text.splitlines(), start=1):
+    # Split on "\n" only: str.splitlines would also break at U+2028 and friends inside strings.
+    for line_number, line in enumerate(text.split("\n"), start=1):
+        line = line.removesuffix("\r")
         if not line.strip():
             continue
         try:

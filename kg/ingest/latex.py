@@ -7,6 +7,7 @@ the raw text, so a span found in the cleaned text can be traced to the input.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Escaped specials: "\%" -> "%".
 _ESCAPE = re.compile(r"\\([%&_#$])")
@@ -16,6 +17,19 @@ _TEXT_COMMAND = re.compile(r"\\(?:textbf|textit|texttt|textrm|textsc|emph|mathrm
 _SYMBOLS = {"\\times": "×", "\\sim": "~", "\\approx": "≈", "\\leq": "≤", "\\geq": "≥", "\\le": "≤", "\\ge": "≥",
             "\\pm": "±", "\\cdot": "·", "\\ell": "ℓ", "\\infty": "∞"}
 _SYMBOL = re.compile("|".join(re.escape(s) + r"(?![A-Za-z])" for s in sorted(_SYMBOLS, key=len, reverse=True)))
+# Accents: \"o, {\"u}, \'E, \c{c} -> the accented letter (composed with NFC afterwards).
+_ACCENT_MARKS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u0303", "=": "\u0304",
+                 ".": "\u0307", "c": "\u0327", "v": "\u030c", "u": "\u0306", "H": "\u030b", "k": "\u0328"}
+_ACCENT = re.compile(r"\{?\\(?:([\"'`^~=.])\s*|([cvuHk])\s+|([cvuHk])(?=\{))\{?(\\i|[A-Za-z])\}?\}?")
+_DOTLESS_I = re.compile(r"\{?\\i\}?(?![A-Za-z])")
+
+
+def _accented(match: re.Match) -> str:
+    mark = _ACCENT_MARKS[match.group(1) or match.group(2) or match.group(3)]
+    letter = "i" if match.group(4) == "\\i" else match.group(4)
+    return unicodedata.normalize("NFC", letter + mark)
+
+
 # Inline math delimiters around short expressions: "$O(n^2)$" -> "O(n^2)".
 _INLINE_MATH = re.compile(r"(?<!\\)\$([^$\n]{1,200})(?<!\\)\$")
 
@@ -27,6 +41,8 @@ def clean_latex(raw: str, *, strip_braces: bool = False) -> tuple[str, list[int]
     """
     text, offsets = raw, list(range(len(raw)))
     for pattern, replace in (
+        (_ACCENT, _accented),
+        (_DOTLESS_I, lambda m: "ı"),
         (_TEXT_COMMAND, lambda m: m.group(1)),
         (_INLINE_MATH, lambda m: m.group(1)),
         (_SYMBOL, lambda m: _SYMBOLS[m.group(0)]),

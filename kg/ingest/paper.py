@@ -26,6 +26,8 @@ class Paper:
     url: str | None = None
     venue: str | None = None
     sources: list[Source] = field(default_factory=list)
+    # True when the id was derived from the title because the input gave none.
+    derived_id: bool = field(default=False, compare=False)
 
     @property
     def text(self) -> str:
@@ -46,13 +48,19 @@ class Paper:
 
 
 def normalise_title(title: str) -> str:
-    """Case-, accent- and punctuation-insensitive form of a title, used to spot duplicates."""
-    folded = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode("ascii").lower()
-    return re.sub(r"[^a-z0-9]+", " ", folded).strip()
+    """Case-, accent- and punctuation-insensitive form of a title (letters of any script kept)."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+def title_key(title: str) -> str:
+    """What decides that two records are the same paper; a title of punctuation only counts as written."""
+    return normalise_title(title) or title.strip()
 
 
 def paper_id_from_title(title: str) -> str:
-    """A stable id for a paper without one: a readable slug plus a short hash of the normalised title."""
-    norm = normalise_title(title)
-    slug = "-".join(norm.split()[:6])[:48].strip("-") or "paper"
-    return f"{slug}-{hashlib.sha1(norm.encode()).hexdigest()[:8]}"
+    """A stable id for a paper without one: a readable ASCII slug plus a short hash of the title key."""
+    ascii_words = re.sub(r"[^a-z0-9 ]+", "", normalise_title(title)).split()
+    slug = "-".join(ascii_words[:6])[:48].strip("-") or "paper"
+    return f"{slug}-{hashlib.sha1(title_key(title).encode()).hexdigest()[:8]}"

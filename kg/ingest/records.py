@@ -13,8 +13,12 @@ from kg.ingest.paper import Paper, Source, paper_id_from_title
 OPTIONAL_FIELDS = ("id", "year", "authors", "url", "venue")
 
 
+# Control characters other than whitespace have no place in a title or abstract (and break XML).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean_field(value: str, *, strip_braces: bool = False) -> str:
-    return collapse_whitespace(clean_latex(value, strip_braces=strip_braces)[0])
+    return collapse_whitespace(_CONTROL.sub("", clean_latex(value, strip_braces=strip_braces)[0]))
 
 
 def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_braces: bool = False) -> Paper:
@@ -26,6 +30,12 @@ def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_
     if not isinstance(abstract, str) or not abstract.strip():
         raise InputError(f"paper {title.strip()[:60]!r} has no abstract", path, line)
     title = clean_field(title, strip_braces=strip_braces)
+    abstract = clean_field(abstract, strip_braces=strip_braces)
+    if not title:
+        raise InputError("record has no title once LaTeX and control characters are removed", path, line)
+    if not abstract:
+        raise InputError(f"paper {title[:60]!r} has no abstract once LaTeX and control characters are removed",
+                         path, line)
     given_id = fields.get("id")
     if given_id is not None and not isinstance(given_id, (str, int)):
         raise InputError(f"'id' must be a string or number, not {type(given_id).__name__}", path, line)
@@ -33,12 +43,13 @@ def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_
     return Paper(
         id=given_id or paper_id_from_title(title),
         title=title,
-        abstract=clean_field(abstract, strip_braces=strip_braces),
+        abstract=abstract,
         year=_year(fields.get("year"), path, line),
-        authors=_authors(fields.get("authors")),
+        authors=_authors(fields.get("authors"), strip_braces),
         url=_optional_text(fields.get("url")),
-        venue=_optional_text(fields.get("venue")),
+        venue=_optional_text(fields.get("venue"), strip_braces),
         sources=[Source(path, line)],
+        derived_id=not given_id,
     )
 
 
@@ -51,18 +62,20 @@ def _year(value: Any, path: str, line: int) -> int | None:
     return int(match.group(1))
 
 
-def _authors(value: Any) -> list[str]:
+def _authors(value: Any, strip_braces: bool = False) -> list[str]:
     if value in (None, ""):
         return []
     if isinstance(value, str):
         parts = re.split(r"\s+and\s+|;", value)
-        return [collapse_whitespace(p) for p in parts if p.strip()]
-    if isinstance(value, list):
-        return [collapse_whitespace(str(p)) for p in value if str(p).strip()]
-    return [str(value)]
+    elif isinstance(value, list):
+        parts = [str(p) for p in value]
+    else:
+        parts = [str(value)]
+    names = (clean_field(p, strip_braces=strip_braces) for p in parts)
+    return [name for name in names if name]
 
 
-def _optional_text(value: Any) -> str | None:
+def _optional_text(value: Any, strip_braces: bool = False) -> str | None:
     if value in (None, ""):
         return None
-    return collapse_whitespace(str(value))
+    return clean_field(str(value), strip_braces=strip_braces) or None

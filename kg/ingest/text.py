@@ -45,7 +45,7 @@ def _looks_like_title(line: str) -> bool:
 def content_lines(text: str) -> list[tuple[int, str]]:
     """(line number, stripped line) for every line that is neither blank nor boilerplate."""
     lines = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(text.split("\n"), start=1):
         line = line.strip()
         if not lines:
             line = _GLUED_PREFIX.sub("", line)
