@@ -137,3 +137,48 @@ def test_bad_inputs_are_clear_errors(tmp_path):
     good.write_text(json.dumps(gold()) + "\n")
     result = CliRunner().invoke(cli, ["evaluate", "--gold", str(good)])
     assert result.exit_code == InputError.exit_code and "nothing to score" in result.output
+
+
+@pytest.mark.parametrize("gold_line, message", [
+    ('{"id": "x", "Method": {"required": ["A"]}}', "Method required entity 1 must be an object"),
+    ('{"id": "x", "Dataset": {"optional": [{"name": "D", "aliases": "D1"}]}}', '"aliases" must be a list'),
+    ('{"id": "x", "Method": {"required": [{"aliases": []}]}}', 'non-empty "name"'),
+    ('{"id": ["x"]}', '"id" string'),
+    ('{"id": "x", "title": 7}', '"title" must be a string'),
+])
+def test_malformed_gold_entities_name_the_file_and_real_line(tmp_path, gold_line, message):
+    gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_path.write_text(json.dumps(gold()) + "\n\n\n" + gold_line + "\n")  # blank lines count as lines
+    pred_path.write_text(json.dumps(record()) + "\n")
+    with pytest.raises(InputError, match="gold.jsonl:4") as error:
+        evaluate_files(str(gold_path), pred_path=str(pred_path))
+    assert message in str(error.value)
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold_path), "--pred", str(pred_path)])
+    assert result.exit_code == InputError.exit_code and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("pred_line, message", [
+    ('{"id": "x", "entities": "oops"}', '"entities" must be a list'),
+    ('{"id": "x", "entities": [{"name": "A"}]}', 'entity 1 needs a "type"'),
+    ('{"id": "x", "entities": ["A"]}', "entity 1 must be an object"),
+    ('{"id": "x", "entities": [{"type": "Method", "name": "A", "aliases": [1]}]}', '"aliases" must be a list'),
+])
+def test_malformed_prediction_records_name_the_file_and_real_line(tmp_path, pred_line, message):
+    gold_path, pred_path = tmp_path / "gold.jsonl", tmp_path / "pred.jsonl"
+    gold_path.write_text(json.dumps(gold()) + "\n")
+    pred_path.write_text("\n" + json.dumps(record()) + "\n" + pred_line + "\n")
+    with pytest.raises(InputError, match="pred.jsonl:3") as error:
+        evaluate_files(str(gold_path), pred_path=str(pred_path))
+    assert message in str(error.value)
+    result = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold_path), "--pred", str(pred_path)])
+    assert result.exit_code == InputError.exit_code and message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_papers_without_titles_are_matched_by_id_only(tmp_path):
+    untitled_gold = {**gold(Method=([("ResNet", [])], [])), "title": None}
+    untitled_prediction = {**record(("Method", "ResNet"), paper_id="other"), "title": None}
+    evaluation = evaluate([untitled_gold], [untitled_prediction])
+    assert evaluation.unmatched_gold == ["g1"]
+    assert counts(evaluation, "strict", "Method") == (0, 0, 1)

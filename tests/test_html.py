@@ -358,3 +358,12 @@ def test_cli_help_has_examples_and_library_defaults():
     assert params["max_nodes"] == html.DEFAULT_MAX_NODES
     assert params["physics_threshold"] == html.DEFAULT_PHYSICS_THRESHOLD
     assert parse_types(params["types"]) == html.DEFAULT_TYPES
+
+
+def test_the_page_is_the_same_whatever_order_the_graph_was_built_in():
+    from conftest import known_records
+
+    forward, backward = build_graph(known_records()), build_graph(list(reversed(known_records())))
+    assert list(forward.edges(keys=True)) != list(backward.edges(keys=True))  # the orders really differ
+    assert explorer_data(forward) == explorer_data(backward)
+    assert generate_html(forward) == generate_html(backward)

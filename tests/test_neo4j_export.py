@@ -12,7 +12,9 @@ from conftest import NASTY_ABSTRACT, NASTY_METHOD, NASTY_TITLE, expected_graph, 
 
 from kg.cli import cli
 from kg.export.cypher import cypher_literal, cypher_statements, cypher_string, generate_cypher
-from kg.export.neo4j_csv import ARRAY_DELIMITER, column_type, csv_field, generate_neo4j_csv
+from kg.errors import InputError
+from kg.export.neo4j_csv import (ARRAY_DELIMITER, column_type, csv_field, generate_neo4j_csv, listed_files,
+                                 write_neo4j_csv)
 from kg.graph.snapshot import graph_counts
 from kg.neo4j import server
 from kg.neo4j.connection import Neo4jSettings, connect
@@ -159,5 +161,79 @@ def test_neo4j_admin_import_of_the_csv_gives_the_pushed_graph(neo4j_instance, kn
             nodes = {node: (labels, {k: v for k, v in props.items() if v != []})
                      for node, (labels, props) in nodes.items()}
             assert stored_graph(driver) == (nodes, rels)
+    finally:
+        server.stop(state_dir)
+
+
+def test_cli_export_neo4j_csv_of_an_empty_graph_creates_the_directory(tmp_path):
+    import networkx as nx
+
+    from kg.graph.snapshot import write_snapshot
+
+    snapshot = write_snapshot(nx.MultiDiGraph(), tmp_path / "empty", html=False).path
+    out = tmp_path / "new" / "csv"
+    result = CliRunner().invoke(cli, ["export", "neo4j-csv", str(snapshot), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "import.sh").is_file() and (out / "README.md").is_file()
+    assert listed_files(out) == []
+
+
+def small_graph():
+    from conftest import known_records
+
+    from kg.graph.build import build_graph
+
+    return build_graph(known_records()[3:])  # one paper: no Result nodes, no OUTPERFORMS ...
+
+
+def test_export_into_a_used_directory_leaves_only_this_graphs_csv_files(known_graph, tmp_path):
+    out = tmp_path / "csv"
+    write_neo4j_csv(known_graph, out)
+    (out / "nodes" / "notes.txt").write_text("mine")
+    write_neo4j_csv(small_graph(), out)
+    expected = sorted(generate_neo4j_csv(small_graph()))
+    assert "nodes/Result.csv" in generate_neo4j_csv(known_graph) and "nodes/Result.csv" not in expected
+    assert sorted(str(p.relative_to(out)) for p in out.glob("*/*.csv")) == expected
+    assert (out / "nodes" / "notes.txt").read_text() == "mine"  # only CSV files are kg's to delete
+    assert listed_files(out) == expected
+
+
+def test_import_takes_the_listed_files_not_whatever_csv_is_there(known_graph, tmp_path):
+    out = tmp_path / "csv"
+    write_neo4j_csv(known_graph, out)
+    (out / "nodes" / "Paper-copy.csv").write_bytes((out / "nodes" / "Paper.csv").read_bytes())
+    assert listed_files(out) == sorted(generate_neo4j_csv(known_graph))
+    (out / "files.json").unlink()
+    with pytest.raises(InputError, match="no files.json"):
+        server.import_csv(out, tmp_path / "state")
+
+
+@pytest.mark.parametrize("listed", ['{"files": ["../secret.csv"]}', '{"files": ["nodes/Paper.csv", "nodes/Gone.csv"]}',
+                                    '{"files": "nodes/Paper.csv"}', "not json"])
+def test_a_bad_file_list_is_an_input_error(known_graph, tmp_path, listed):
+    out = tmp_path / "csv"
+    write_neo4j_csv(known_graph, out)
+    (out / "files.json").write_text(listed)
+    with pytest.raises(InputError):
+        listed_files(out)
+
+
+@pytest.mark.neo4j
+def test_neo4j_admin_import_after_exporting_into_a_used_directory_loads_only_the_last_graph(neo4j_instance,
+                                                                                          known_graph, tmp_path):
+    if neo4j_instance.state_dir is None:
+        pytest.skip("KG_TEST_NEO4J_URI names an outside server; this test needs kg's own launcher")
+    out, state_dir = tmp_path / "csv", tmp_path / "reimported-server"
+    write_neo4j_csv(known_graph, out)
+    graph = small_graph()
+    write_neo4j_csv(graph, out)
+    (out / "nodes" / "Paper-copy.csv").write_bytes((out / "nodes" / "Paper.csv").read_bytes())
+    result = CliRunner().invoke(cli, ["neo4j", "import", str(out), "--state-dir", str(state_dir)])
+    assert result.exit_code == 0, result.output
+    info = server.start(state_dir, password="import-test-pw")
+    try:
+        settings = Neo4jSettings(uri=info.uri, user=info.user, password=info.password, retry_seconds=5)
+        with connect(settings) as driver:
+            assert database_counts(driver, "neo4j") == graph_counts(graph)
     finally:
         server.stop(state_dir)

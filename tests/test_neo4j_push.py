@@ -187,3 +187,22 @@ def test_push_reads_connection_settings_from_the_environment(neo4j_db, known_gra
     result = CliRunner().invoke(cli, ["push", str(snapshot), "-q"], env=env)
     assert result.exit_code == 0, result.output
     assert f"to {neo4j_db.uri} (database neo4j)" in result.stdout
+
+
+@pytest.mark.parametrize("uri", ["http://127.0.0.1:1", "https://db.example:7473", "127.0.0.1:7687",
+                                 "bolt://127.0.0.1:notaport", "bolt://127.0.0.1:99999", "bolt://[::1", "bolt://"])
+def test_a_uri_kg_can_not_use_exits_2_naming_it(known_snapshot, uri):
+    result = CliRunner().invoke(cli, ["push", str(known_snapshot), "--uri", uri, "--password", "whatever"],
+                                env={"KG_NEO4J_RETRY_SECONDS": "0.5"})
+    assert result.exit_code == 2, result.output
+    assert f"bad Neo4j URI {uri!r}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("value", ["abc", "-1", "nan", "inf"])
+def test_a_retry_time_that_is_not_a_number_of_seconds_exits_2_naming_the_variable(known_snapshot, value):
+    result = CliRunner().invoke(cli, ["push", str(known_snapshot), "--uri", f"bolt://127.0.0.1:{closed_port()}"],
+                                env={"KG_NEO4J_RETRY_SECONDS": value})
+    assert result.exit_code == 2, result.output
+    assert f"KG_NEO4J_RETRY_SECONDS={value!r}" in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)

@@ -28,7 +28,8 @@ def generate_graphml_graph(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
         values = {name: _scalar(value) for name, value in attrs.items() if value is not None}
         values["colour"] = COLOURS.get(attrs.get("label"), "#cccccc")
         flat.add_node(node, **values)
-    for source, target, key, attrs in graph.edges(keys=True, data=True):
+    # Sorted like graph.json, so one graph always gives the same file whatever order it was built in.
+    for source, target, key, attrs in sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[:3]):
         flat.add_edge(source, target, key=key, **{n: _scalar(v) for n, v in attrs.items() if v is not None})
     return flat
 

@@ -172,6 +172,7 @@ def explorer_data(
         raise InputError(f"minimum paper count must be at least 1, not {min_papers}")
     if physics_threshold < 0:
         raise InputError(f"physics threshold must not be negative, not {physics_threshold}")
+    graph = _canonical(graph)
     view = select_view(graph, types=types, min_papers=min_papers, max_nodes=max_nodes, isolated=isolated)
     positions = layout_positions(view.nodes, [(u, v) for u, v, _, _ in view.edges],
                                  edge_length=EDGE_LENGTH, seed=seed)
@@ -219,6 +220,19 @@ def explorer_data(
         "results": builder.results,
         "sentences": builder.sentences,
     }
+
+
+def _canonical(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """*graph* with nodes and edges added in sorted order (by id; by source, target, key).
+
+    The side-panel tables (papers, results, sentences) are filled in the order edges are walked,
+    which is insertion order: sorting makes one graph give the same page whatever order it was built in.
+    """
+    canonical = nx.MultiDiGraph()
+    canonical.graph.update(graph.graph)
+    canonical.add_nodes_from(sorted(graph.nodes(data=True), key=lambda item: item[0]))
+    canonical.add_edges_from(sorted(graph.edges(keys=True, data=True), key=lambda edge: edge[:3]))
+    return canonical
 
 
 def _display_name(attrs: dict[str, Any]) -> str:

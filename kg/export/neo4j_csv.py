@@ -5,11 +5,13 @@ One file per label (``nodes/Paper.csv``) and per relationship type and endpoint 
 ``:LABEL``, ``:START_ID(Paper)``, ``:END_ID(Method)``, ``:TYPE`` and typed columns such as ``paper_count:int``
 or ``aliases:string[]``. Every string is quoted (so an empty string stays an empty string) and a missing value is
 an empty unquoted field (no property). Array elements are joined with U+001F, which no title or name contains,
-instead of the tool's default ``;``. ``import.sh`` in the output directory runs the import.
+instead of the tool's default ``;``. ``import.sh`` in the output directory runs the import, and
+``files.json`` lists the CSV files, so that ``kg neo4j import`` loads exactly those and nothing left over.
 """
 
 from __future__ import annotations
 
+import json
 import math
 import os
 from collections.abc import Iterable
@@ -22,6 +24,8 @@ from kg.errors import InputError
 from kg.neo4j import rows as neo4j_rows
 
 ARRAY_DELIMITER = "\x1f"
+FILE_LIST = "files.json"  # the CSV files of this export, relative to its directory
+CSV_FOLDERS = ("nodes", "relationships")
 ARRAY_DELIMITER_OPTION = "U+001F"  # how neo4j-admin is told about it
 _INT32 = (-(2**31), 2**31 - 1)
 
@@ -145,6 +149,7 @@ README = """# kg graph as neo4j-admin import CSV
 - relationships/TYPE-START-END.csv: `:START_ID(START)`, `:END_ID(END)`, `:TYPE`, `key` (unique between two nodes).
 - Typed columns (`paper_count:int`, `value:double`, `aliases:string[]`); array elements are separated by U+001F.
 - An empty unquoted field means "no property"; empty lists are left out the same way.
+- files.json: the CSV files of this export; `kg neo4j import` loads exactly these.
 
 Stop the target database, then run ./import.sh [DATABASE] (it calls `neo4j-admin database import full`
 with --overwrite-destination=true, so the database is replaced). After the import, start the database and
@@ -153,9 +158,17 @@ create the constraints `kg push` would create (see `kg export cypher`, first lin
 
 
 def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | Path) -> list[Path]:
-    """Write the CSV files, import.sh and README.md into *directory*. Returns the paths written."""
+    """Write the CSV files, import.sh, files.json and README.md into *directory*. Returns the paths written.
+
+    CSV files left in nodes/ and relationships/ by an earlier export are deleted first: a label or
+    relationship type the graph no longer has must not be imported again.
+    """
     directory = Path(directory)
     files = generate_neo4j_csv(graph)
+    directory.mkdir(parents=True, exist_ok=True)
+    for folder in CSV_FOLDERS:
+        for stale in (directory / folder).glob("*.csv"):
+            stale.unlink()
     written = []
     for relative, lines in files.items():
         path = directory / relative
@@ -165,5 +178,30 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | Path) -> list[Path]
     script = directory / "import.sh"
     script.write_text(import_script(files), encoding="utf-8")
     os.chmod(script, 0o755)
+    file_list = directory / FILE_LIST
+    file_list.write_text(json.dumps({"files": sorted(files)}, indent=1) + "\n", encoding="utf-8")
     (directory / "README.md").write_text(README, encoding="utf-8")
-    return written + [script, directory / "README.md"]
+    return written + [script, file_list, directory / "README.md"]
+
+
+def listed_files(directory: str | Path) -> list[str]:
+    """The CSV files (relative paths) that the export in *directory* wrote, from its files.json."""
+    directory = Path(directory)
+    file_list = directory / FILE_LIST
+    try:
+        listed = json.loads(file_list.read_text(encoding="utf-8"))["files"]
+    except FileNotFoundError:
+        raise InputError(f"no {FILE_LIST} here; write the files with `kg export neo4j-csv`", str(directory)) from None
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as error:
+        raise InputError(f"unreadable file list: {error}", str(file_list)) from None
+    if not isinstance(listed, list) or not all(isinstance(name, str) for name in listed):
+        raise InputError('"files" must be a list of paths', str(file_list))
+    for name in listed:
+        # Only the shapes write_neo4j_csv produces: nothing outside the export directory.
+        folder, _, base = name.partition("/")
+        if folder not in CSV_FOLDERS or not base.endswith(".csv") or "/" in base or base.startswith("."):
+            raise InputError(f"{name!r} is not a nodes/ or relationships/ CSV file", str(file_list))
+        if not (directory / name).is_file():
+            raise InputError(f"{name} is listed but missing; export again with `kg export neo4j-csv`",
+                             str(directory))
+    return sorted(listed)

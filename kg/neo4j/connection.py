@@ -5,14 +5,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import math
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import exceptions as neo4j_errors
 
-from kg.errors import Neo4jAuthError, Neo4jDatabaseNotFound, Neo4jError, Neo4jQueryError, Neo4jUnavailable
+from kg.errors import InputError, Neo4jAuthError, Neo4jDatabaseNotFound, Neo4jError, Neo4jQueryError, Neo4jUnavailable
 from kg.neo4j import server
 
 DEFAULT_URI = "bolt://localhost:7687"
@@ -21,6 +23,8 @@ DEFAULT_DATABASE = "neo4j"
 # How long to keep retrying an unreachable server / a transient fault; tests lower it through the environment.
 RETRY_SECONDS_ENV = "KG_NEO4J_RETRY_SECONDS"
 DEFAULT_RETRY_SECONDS = 15.0
+# The Bolt schemes only: the driver's http(s) "Query API" preview needs extra packages and is not what kg speaks.
+URI_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
 
 # The driver logs every server notification; `kg query` reports them itself, so keep them off the console
 # unless the application configures logging.
@@ -41,6 +45,35 @@ class Neo4jSettings:
         return (self.user, self.password) if self.password is not None else None
 
 
+def check_uri(uri: str) -> str:
+    """Return *uri* if it is a Bolt URI with a host and a numeric port (if any); else an InputError naming it."""
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in 0-65535
+    except ValueError as error:
+        raise InputError(f"bad Neo4j URI {uri!r}: {error}") from None
+    if parts.scheme.lower() not in URI_SCHEMES:
+        raise InputError(f"bad Neo4j URI {uri!r}: the scheme must be one of {', '.join(URI_SCHEMES)} "
+                         "(e.g. bolt://localhost:7687)")
+    if not parts.hostname:
+        raise InputError(f"bad Neo4j URI {uri!r}: no host (e.g. bolt://localhost:7687)")
+    return uri
+
+
+def retry_seconds_from_environment() -> float:
+    """``KG_NEO4J_RETRY_SECONDS`` as a number of seconds (default 15); anything else is an InputError."""
+    text = os.environ.get(RETRY_SECONDS_ENV) or ""
+    if not text.strip():
+        return DEFAULT_RETRY_SECONDS
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = math.nan
+    if not math.isfinite(seconds) or seconds < 0:
+        raise InputError(f"{RETRY_SECONDS_ENV}={text!r}: expected a number of seconds, 0 or more")
+    return seconds
+
+
 def resolve_settings(
     uri: str | None = None,
     user: str | None = None,
@@ -56,8 +89,10 @@ def resolve_settings(
     else bolt://localhost:7687.
     """
     if retry_seconds is None:
-        retry_seconds = float(os.environ.get(RETRY_SECONDS_ENV) or DEFAULT_RETRY_SECONDS)
+        retry_seconds = retry_seconds_from_environment()
     database = database or DEFAULT_DATABASE
+    if uri:
+        check_uri(uri)
     local = server.status(state_dir)
     if uri:
         if password is None and local is not None and uri == local.uri:
@@ -96,8 +131,6 @@ def translated_errors(settings: Neo4jSettings) -> Iterator[None]:
         raise Neo4jError(f"Neo4j error: {error.message} ({error.code})") from None
     except neo4j_errors.DriverError as error:
         raise Neo4jError(f"Neo4j driver error talking to {settings.uri}: {error}") from None
-    except ValueError as error:  # the driver's complaint about a malformed URI
-        raise Neo4jUnavailable(f"bad Neo4j URI {settings.uri!r}: {error}") from None
 
 
 def open_driver(settings: Neo4jSettings, *, notifications: bool = False) -> neo4j.Driver:
@@ -106,7 +139,8 @@ def open_driver(settings: Neo4jSettings, *, notifications: bool = False) -> neo4
     Server notifications (unknown label, deprecated syntax, ...) are only requested with *notifications*.
     """
     severity = neo4j.NotificationMinimumSeverity.WARNING if notifications else neo4j.NotificationMinimumSeverity.OFF
-    with translated_errors(settings):
+    check_uri(settings.uri)
+    try:
         driver = neo4j.GraphDatabase.driver(
             settings.uri,
             auth=settings.auth,
@@ -115,6 +149,8 @@ def open_driver(settings: Neo4jSettings, *, notifications: bool = False) -> neo4
             notifications_min_severity=severity,
             user_agent="kg",
         )
+    except (ValueError, neo4j_errors.ConfigurationError) as error:  # a URI the driver can not use
+        raise InputError(f"bad Neo4j URI {settings.uri!r}: {error}") from None
     try:
         with translated_errors(settings):
             _verify(driver, settings)

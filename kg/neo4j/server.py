@@ -353,16 +353,15 @@ def import_csv(csv_dir: str | Path, state_dir: str | Path | None = None, *, home
 
     The local server must be stopped; its *database* is replaced. Returns the import tool's summary.
     """
-    from kg.export.neo4j_csv import import_arguments
+    from kg.export.neo4j_csv import import_arguments, listed_files
 
     state_dir = Path(state_dir) if state_dir else default_state_dir()
     csv_dir = Path(csv_dir)
     if status(state_dir) is not None:
         raise Neo4jLauncherError("the local Neo4j is running: stop it first (`kg neo4j stop`), then import")
-    files = sorted(str(path.relative_to(csv_dir)) for path in csv_dir.glob("*/*.csv")
-                   if path.parent.name in ("nodes", "relationships"))
+    files = listed_files(csv_dir)  # not a glob: a CSV file from elsewhere must not be imported
     if not any(name.startswith("nodes/") for name in files):
-        raise Neo4jLauncherError(f"{csv_dir}: no nodes/*.csv here; write them with `kg export neo4j-csv`")
+        raise Neo4jLauncherError(f"{csv_dir}: the export has no nodes (an empty graph): nothing to import")
     java = _tool("java", "install a JDK 17 or 21 (e.g. `apt-get install openjdk-17-jdk-headless`)")
     home = fetch(home)
     dbms = state_dir / "dbms"
