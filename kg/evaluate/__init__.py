@@ -15,6 +15,11 @@ __all__ = ["MODES", "Counts", "Evaluation", "evaluate", "evaluate_files", "forma
 
 def read_jsonl(path: str | Path, what: str = "record") -> list[dict[str, Any]]:
     """Read one JSON object per line; a malformed line is an InputError naming file and line."""
+    return [row for _, row in read_numbered_jsonl(path, what)]
+
+
+def read_numbered_jsonl(path: str | Path, what: str = "record") -> list[tuple[int, dict[str, Any]]]:
+    """Like :func:`read_jsonl`, with each object's line number (blank lines are skipped but counted)."""
     rows = []
     try:
         with open(path, encoding="utf-8") as handle:
@@ -25,9 +30,11 @@ def read_jsonl(path: str | Path, what: str = "record") -> list[dict[str, Any]]:
                     row = json.loads(line)
                 except json.JSONDecodeError as error:
                     raise InputError(f"not a JSON {what}: {error.msg}", str(path), number) from None
-                if not isinstance(row, dict) or "id" not in row:
-                    raise InputError(f"a {what} must be a JSON object with an \"id\"", str(path), number)
-                rows.append(row)
+                if not isinstance(row, dict) or not isinstance(row.get("id"), str):
+                    raise InputError(f"a {what} must be a JSON object with an \"id\" string", str(path), number)
+                if not isinstance(row.get("title", ""), (str, type(None))):
+                    raise InputError(f"{what} {row['id']!r}: \"title\" must be a string", str(path), number)
+                rows.append((number, row))
     except OSError as error:
         raise InputError(f"can not read: {error.strerror}", str(path)) from None
     except UnicodeDecodeError:
@@ -63,14 +70,45 @@ def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
     return "\n".join(lines)
 
 
-def check_gold(rows: list[dict[str, Any]], path: str) -> list[dict[str, Any]]:
-    """Make sure every gold row has the four types with required/optional lists."""
-    for number, row in enumerate(rows, 1):
+def _entity_problem(entity: Any) -> str | None:
+    """Why *entity* is not a {"name": str, "aliases": [str, ...]} object, or None if it is one."""
+    if not isinstance(entity, dict) or not isinstance(entity.get("name"), str) or not entity["name"]:
+        return 'must be an object with a non-empty "name" string'
+    aliases = entity.get("aliases")
+    if aliases is not None and not (isinstance(aliases, list) and all(isinstance(a, str) for a in aliases)):
+        return '"aliases" must be a list of strings'
+    return None
+
+
+def check_gold(numbered: list[tuple[int, dict[str, Any]]], path: str) -> list[dict[str, Any]]:
+    """The gold rows, once every row has the four types with required/optional lists of {name, aliases}."""
+    for number, row in numbered:
         for entity_type in ENTITY_TYPES:
             tiers = row.get(entity_type, {"required": [], "optional": []})
             if not isinstance(tiers, dict) or not all(isinstance(tiers.get(t, []), list) for t in ("required", "optional")):
-                raise InputError(f"gold paper {row.get('id')!r}: {entity_type} needs required/optional lists", path, number)
-    return rows
+                raise InputError(f"gold paper {row['id']!r}: {entity_type} needs required/optional lists", path, number)
+            for tier in ("required", "optional"):
+                for index, entity in enumerate(tiers.get(tier, []), 1):
+                    problem = _entity_problem(entity)
+                    if problem:
+                        raise InputError(f"gold paper {row['id']!r}: {entity_type} {tier} entity {index} {problem}",
+                                         path, number)
+    return [row for _, row in numbered]
+
+
+def check_predictions(numbered: list[tuple[int, dict[str, Any]]], path: str) -> list[dict[str, Any]]:
+    """The prediction records, once each has a list of entities with a "type" and a name (paper-record schema)."""
+    for number, row in numbered:
+        entities = row.get("entities", [])
+        if not isinstance(entities, list):
+            raise InputError(f"prediction record {row['id']!r}: \"entities\" must be a list", path, number)
+        for index, entity in enumerate(entities, 1):
+            problem = _entity_problem(entity)
+            if problem is None and not isinstance(entity.get("type"), str):
+                problem = 'needs a "type" string'
+            if problem:
+                raise InputError(f"prediction record {row['id']!r}: entity {index} {problem}", path, number)
+    return [row for _, row in numbered]
 
 
 def evaluate_files(
@@ -83,11 +121,11 @@ def evaluate_files(
     n_process: int | None = 1,
 ) -> Evaluation:
     """Score a predictions file, or extract *inputs* first and score the result."""
-    gold = check_gold(read_jsonl(gold_path, "gold paper"), gold_path)
+    gold = check_gold(read_numbered_jsonl(gold_path, "gold paper"), gold_path)
     if pred_path and inputs:
         raise InputError("give either --pred or INPUT files, not both")
     if pred_path:
-        records = read_jsonl(pred_path, "prediction record")
+        records = check_predictions(read_numbered_jsonl(pred_path, "prediction record"), pred_path)
     elif inputs:
         from kg.extract import extract_records
         from kg.ingest import read_papers

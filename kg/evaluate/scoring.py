@@ -190,12 +190,13 @@ def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, 
     """Score extraction *records* (paper-record schema) against *gold_papers* (guideline format)."""
     records = list(records)
     by_id = {r["id"]: r for r in records}
-    by_title = {normalise_title(r.get("title", "")): r for r in records}
+    by_title = {normalise_title(r.get("title") or ""): r for r in records}
+    by_title.pop("", None)  # no title: matched by id only, never to another untitled paper
     counts = {mode: {t: Counts() for t in ENTITY_TYPES} for mode in MODES}
     evaluation = Evaluation(counts=counts, papers=0)
     for gold in gold_papers:
         evaluation.papers += 1
-        record = by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title", "")))
+        record = by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title") or ""))
         if record is None:
             evaluation.unmatched_gold.append(gold["id"])
         entities = record.get("entities", []) if record else []
