@@ -569,6 +569,9 @@ def export_cypher(snapshot_dir, output, batch_size):
 def export_neo4j_csv(snapshot_dir, output):
     """Write CSV files and an import.sh for `neo4j-admin database import full`.
 
+    OUTPUT gets nodes/*.csv, relationships/*.csv, files.json (the list `kg neo4j import` reads)
+    and import.sh. CSVs left in those folders by an earlier export are removed first.
+
     \b
     Example:
       kg export neo4j-csv exports/demo -o neo4j-import
