@@ -44,8 +44,8 @@ def test_a_rate_is_not_the_count():
 
 
 def test_entity_id_format():
-    assert entity_id("Method", "ResNet-50") == "method:resnet-50"
-    assert entity_id("Metric", "top-1  accuracy") == "metric:top-1 accuracy"
+    assert entity_id("Method", "ResNet-50") == "method:resnet50"
+    assert entity_id("Metric", "top-1  accuracy") == "metric:top1accuracy"
 
 
 def entity(entity_type, name, *aliases, start=0):
@@ -67,12 +67,12 @@ def test_resolution_is_corpus_wide_and_rewrites_results_and_relations():
     resolve_records(records)
     b = records[1]
     # the acronym-only entity and the long form collapse into one entity in paper b
-    assert [e["id"] for e in b["entities"]] == ["method:large language model", "metric:accuracy"]
+    assert [e["id"] for e in b["entities"]] == ["method:largelanguagemodel", "metric:accuracy"]
     assert set(b["entities"][0]["aliases"]) >= {"LLM"}
     assert len(b["entities"][0]["mentions"]) == 2
-    assert b["relations"][0]["source"] == "method:large language model"
-    assert b["results"][0]["method"] == "method:large language model"
-    assert records[0]["entities"][0]["id"] == "method:large language model"
+    assert b["relations"][0]["source"] == "method:largelanguagemodel"
+    assert b["results"][0]["method"] == "method:largelanguagemodel"
+    assert records[0]["entities"][0]["id"] == "method:largelanguagemodel"
 
 
 def test_resolution_does_not_depend_on_record_order():
@@ -86,3 +86,17 @@ def test_resolution_does_not_depend_on_record_order():
     backward = resolve_records(list(reversed(corpus())))
     assert {r["id"]: r for r in forward} == {r["id"]: r for r in backward}
     assert {r["entities"][0]["id"] for r in forward} == {"hardware:a100"}
+
+
+def test_ids_do_not_depend_on_which_spelling_a_corpus_prefers():
+    def corpus(spellings):
+        return [{"id": f"p{n}", "title": "T", "entities": [
+            {"id": "x", "type": "Method", "name": s, "aliases": [], "proposed": False,
+             "mentions": [{"text": s, "start": 0, "end": len(s), "sentence": 0}]}], "relations": [], "results": []}
+            for n, s in enumerate(spellings)]
+
+    hyphens = resolve_records(corpus(["state-space model", "state-space model", "state space model"]))
+    spaces = resolve_records(corpus(["state space model", "state space model", "state-space models"]))
+    assert hyphens[0]["entities"][0]["name"] == "state-space model"
+    assert spaces[0]["entities"][0]["name"] == "state space model"
+    assert hyphens[0]["entities"][0]["id"] == spaces[0]["entities"][0]["id"] == "method:statespacemodel"

@@ -156,6 +156,13 @@ def display_key(name: str) -> str:
     return re.sub(r"\s+", " ", name.lower()).strip()
 
 
-def entity_id(entity_type: str, name: str) -> str:
-    """The graph node id of an entity: ``method:resnet-50``."""
-    return f"{entity_type.lower()}:{display_key(name)}"
+def entity_id(entity_type: str, name: str, key: str | None = None) -> str:
+    """The graph node id of an entity, from its merge key: ``method:resnet50``, ``hardware:a100``.
+
+    The merge key, not the display name, so an entity keeps its id when another corpus spells it
+    another way ("state-space model" one month, "state space model" the next): snapshots stay
+    comparable and pushes without --prune do not duplicate nodes. *key* overrides the merge key
+    (corpus resolution passes the long form's key for an acronym).
+    """
+    key = key if key is not None else merge_key(name, entity_type)
+    return f"{entity_type.lower()}:{key or display_key(name)}"

@@ -4,8 +4,9 @@
 - An acronym a paper uses without defining it takes the long form another paper defined,
   if the corpus defines it one way only ("LLMs" -> "large language model"); an acronym
   defined two ways ("BO": Bayesian / bilevel optimization) stays as it is.
-- The canonical name of a group is the name most papers use (ties: longer, then alphabetical),
-  so ids depend on the corpus content only, never on ordering or process count.
+- The canonical name of a group is the name most papers use (ties: longer, then alphabetical).
+  The id comes from the group's merge key, so it does not change when another corpus prefers
+  another spelling; neither depends on ordering or process count.
 
 Ids in results and relations are rewritten with the entities.
 """
@@ -71,8 +72,9 @@ def resolve_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for record in records:
         new_id: dict[str, str] = {}
         for entity in record.get("entities", []):
-            name = canonical[group_of(entity)]
-            identifier = entity_id(entity["type"], name)
+            group = group_of(entity)
+            name = canonical[group]
+            identifier = entity_id(entity["type"], name, group[1])
             new_id[entity["id"]] = identifier
             surfaces = set(entity.get("aliases", [])) | {entity["name"]}
             entity.update(id=identifier, name=name, aliases=sorted(surfaces - {name}))
