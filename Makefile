@@ -9,6 +9,8 @@ PIPELINE ?= blank
 .PHONY: demo test install install-dev neo4j neo4j-stop bench clean
 
 $(BIN)/activate:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "kg needs Python 3.11 or later; run: make $(MAKECMDGOALS) PYTHON=python3.11" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 

@@ -56,13 +56,20 @@ def cli():
 
 @cli.group()
 def export():
-    """Export a snapshot to other formats (HTML explorer, Cypher script, neo4j-admin CSV)."""
+    """Export a snapshot to other formats (HTML explorer, Cypher script, neo4j-admin CSV).
+
+    \b
+    Examples:
+      kg export html exports/demo -o hardware.html --types Hardware,Method --no-isolated
+      kg export cypher exports/demo -o graph.cypher
+      kg export neo4j-csv exports/demo -o neo4j-import
+    """
 
 
 # --- ingest / extract / build / stats / evaluate ------------------------------------------
 
 input_format_option = click.option(
-    "--format", "input_format", type=click.Choice(["text", "jsonl", "csv", "tsv", "bibtex"]),
+    "--format", "input_format", type=click.Choice(["text", "jsonl", "json", "csv", "tsv", "bibtex"]),
     help="Input format for every INPUT (default: from the file extension; required for '-').",
 )
 skip_invalid_option = click.option(
@@ -94,6 +101,10 @@ def _progress_bar(quiet: bool, description: str):
         lambda total: progress.update(task, total=total),
         lambda n=1: progress.advance(task, n),
     )
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _echo_rejections(report) -> None:
@@ -145,8 +156,8 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         return
     report = result.report
     click.echo(
-        f"read {report.records_read} records: {report.papers} papers, "
-        f"{report.duplicates_merged} duplicates merged, {len(report.rejected)} rejected",
+        f"read {_count(report.records_read, 'record')}: {_count(report.papers, 'paper')}, "
+        f"{_count(report.duplicates_merged, 'duplicate')} merged, {len(report.rejected)} rejected",
         err=True,
     )
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
@@ -188,6 +199,8 @@ def stats(snapshot_dir, top, as_json):
         rels.add_row(rel_type, str(count))
     console.print(counts, rels)
     for label, entities in info["top"].items():
+        if not entities:
+            continue
         table = Table("name", "papers", title=f"Top {label}")
         for entity in entities:
             table.add_row(entity["name"], str(entity["papers"]))
@@ -216,10 +229,11 @@ def diff(old_dir, new_dir, as_json):
     for label, change in changes["nodes"].items():
         click.echo(f"{label}: +{len(change['added'])} -{len(change['removed'])} "
                    f"~{len(change['paper_count_changed'])} paper counts changed")
-        for node in change["added"][:10]:
-            click.echo(f"  + {node}")
-        for node in change["removed"][:10]:
-            click.echo(f"  - {node}")
+        for sign, nodes in (("+", change["added"]), ("-", change["removed"])):
+            for node in nodes[:10]:
+                click.echo(f"  {sign} {node}")
+            if len(nodes) > 10:
+                click.echo(f"  {sign} ... {len(nodes) - 10} more (--json lists them all)")
     for rel_type, change in changes["relationships"].items():
         click.echo(f"{rel_type}: +{change['added']} -{change['removed']}")
 
@@ -483,8 +497,8 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
     counters = summary.counters
     click.echo(f"pushed {sum(summary.nodes.values())} nodes and {sum(summary.relationships.values())} "
                f"relationships to {settings.uri} (database {settings.database}) in {summary.batches} batches")
-    click.echo(f"changed: {counters['nodes_created']} nodes and {counters['relationships_created']} relationships "
-               f"created, {counters['properties_set']} properties set"
+    click.echo(f"created {counters['nodes_created']} nodes and {counters['relationships_created']} relationships; "
+               f"{counters['properties_set']} property values written (MERGE rewrites them even when unchanged)"
                + (f", {counters['nodes_deleted']} nodes and {counters['relationships_deleted']} relationships "
                   "deleted" if prune else ""))
     held = summary.database_counts

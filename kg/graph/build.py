@@ -40,6 +40,8 @@ def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
             authors=list(record.get("authors") or []),
             url=record.get("url"),
             venue=record.get("venue"),
+            # Provenance of the paper itself: every input file and line it was read from.
+            sources=[f"{source['path']}:{source['line']}" for source in record.get("sources") or []],
         )
         sentences = record.get("sentences") or []
         entity_label = {}

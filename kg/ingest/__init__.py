@@ -10,13 +10,14 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.ingest.bibtex import parse_bibtex
 from kg.ingest.csvfile import parse_csv
-from kg.ingest.jsonl import parse_jsonl
+from kg.ingest.jsonl import parse_json, parse_jsonl
 from kg.ingest.paper import Paper, Source, paper_id_from_title, title_key
 from kg.ingest.text import parse_text
 
 PARSERS = {
     "text": parse_text,
     "jsonl": parse_jsonl,
+    "json": parse_json,
     "csv": parse_csv,
     "tsv": lambda text, path: parse_csv(text, path, delimiter="\t"),
     "bibtex": parse_bibtex,
@@ -24,7 +25,7 @@ PARSERS = {
 FORMATS = tuple(PARSERS)
 _FORMAT_BY_SUFFIX = {
     ".txt": "text", ".text": "text", ".md": "text",
-    ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
     ".csv": "csv", ".tsv": "tsv",
     ".bib": "bibtex", ".bibtex": "bibtex",
 }
@@ -138,7 +139,12 @@ def read_papers(
     report.ids_rederived = _make_ids_unique(papers)
     report.papers = len(papers)
     if not papers:
-        raise InputError("no papers found in the inputs")
+        detail = ""
+        if report.rejected:
+            first = report.rejected[0]
+            where = first.path if first.line is None else f"{first.path}:{first.line}"
+            detail = f" ({len(report.rejected)} rejected; the first: {where}: {first.reason})"
+        raise InputError(f"no papers found in the inputs{detail}")
     return IngestResult(papers=papers, report=report)
 
 

@@ -29,3 +29,42 @@ def parse_jsonl(text: str, path: str) -> Iterator[Paper | InputError]:
             yield paper_from_fields(fields, path, line_number)
         except InputError as exc:
             yield exc
+
+
+def parse_json(text: str, path: str) -> Iterator[Paper | InputError]:
+    """A ``.json`` file: a JSON array of paper objects, or JSON Lines under another name."""
+    start = len(text) - len(text.lstrip())
+    if not text.startswith("[", start):
+        yield from parse_jsonl(text, path)
+        return
+    decoder = json.JSONDecoder()
+    position = start + 1
+    while True:
+        position = _skip_space(text, position)
+        if text.startswith("]", position):
+            return
+        line = text.count("\n", 0, position) + 1
+        try:
+            fields, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError as exc:
+            yield InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, exc.lineno)
+            return  # the rest of the array can not be located reliably
+        if isinstance(fields, dict):
+            try:
+                yield paper_from_fields(fields, path, line)
+            except InputError as exc:
+                yield exc
+        else:
+            yield InputError(f"expected a JSON object, got {type(fields).__name__}", path, line)
+        position = _skip_space(text, position)
+        if text.startswith(",", position):
+            position += 1
+        elif not text.startswith("]", position):
+            yield InputError("malformed JSON array: expected ',' or ']'", path, text.count("\n", 0, position) + 1)
+            return
+
+
+def _skip_space(text: str, position: int) -> int:
+    while position < len(text) and text[position] in " \t\r\n":
+        position += 1
+    return position
