@@ -141,7 +141,7 @@ def _lenient_key(surface: str, entity_type: str) -> str:
     return merge_key(surface, entity_type)
 
 
-def _max_matching(edges: list[list[int]], n_gold: int) -> dict[int, int]:
+def _max_matching(edges: list[list[int]]) -> dict[int, int]:
     """Maximum bipartite matching pred -> gold (augmenting paths; inputs are tiny)."""
     gold_of: dict[int, int] = {}
     pred_of: dict[int, int] = {}
@@ -170,7 +170,7 @@ def score_paper(gold: dict[str, Any], predicted: list[dict[str, Any]], entity_ty
     pred_surfaces = [surfaces(e) for e in preds]
     edges = [[g for g, gold_entity in enumerate(required)
               if surfaces_match(ps, surfaces(gold_entity), mode, entity_type)] for ps in pred_surfaces]
-    matched = _max_matching(edges, len(required))
+    matched = _max_matching(edges)
     counts = Counts(tp=len(matched))
     false_positives = []
     for p, ps in enumerate(pred_surfaces):

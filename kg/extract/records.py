@@ -8,6 +8,7 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.extract.components import ENTITIES_KEY, NESTED_KEY
+from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym
 from kg.resolve.corpus import RESULT_ROLES, merge_duplicate_entities
@@ -32,10 +33,7 @@ def sentence_spans(doc: Doc) -> list[list[int]]:
 
 def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     """One record per paper; entity ids here are doc-local until kg.resolve rewrites them corpus-wide."""
-    sentence_of = [0] * len(doc)
-    for index, sent in enumerate(doc.sents):
-        for i in range(sent.start, sent.end):
-            sentence_of[i] = index
+    sentence_of = sentence_index_of_tokens(doc)
 
     by_key: dict[str, list] = defaultdict(list)
     for group in (ENTITIES_KEY, NESTED_KEY):

@@ -187,7 +187,7 @@ class ResultFinder(DocAnnotator):
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         sentences = list(doc.sents)
-        sentence_of = _sentence_index(doc, sentences)
+        sentence_of = sentence_index_of_tokens(doc, sentences)
         entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
@@ -403,12 +403,8 @@ class ResultFinder(DocAnnotator):
 
 def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | None = None) -> list[int]:
     """For each token, the index of its sentence in ``list(doc.sents)``."""
-    return _sentence_index(doc, sentences if sentences is not None else list(doc.sents))
-
-
-def _sentence_index(doc: Doc, sentences: list[Span]) -> list[int]:
     index = [0] * len(doc)
-    for n, sentence in enumerate(sentences):
+    for n, sentence in enumerate(sentences if sentences is not None else doc.sents):
         for i in range(sentence.start, sentence.end):
             index[i] = n
     return index

@@ -10,8 +10,6 @@ from kg.errors import InputError
 from kg.ingest.latex import clean_latex, collapse_whitespace
 from kg.ingest.paper import Paper, Source, paper_id_from_title
 
-OPTIONAL_FIELDS = ("id", "year", "authors", "url", "venue")
-
 
 # Control characters other than whitespace have no place in a title or abstract (and break XML).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

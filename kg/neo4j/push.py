@@ -138,25 +138,24 @@ def _run_with(tx: neo4j.ManagedTransaction, cypher: str, **parameters: Any) -> d
 
 def database_counts(driver: neo4j.Driver, database: str) -> dict[str, dict[str, int]]:
     """Nodes per kg label and relationships per kg type in the database (zeros left out, like graph_counts)."""
-    nodes, relationships = {}, {}
     # Only count tokens the database knows, so the server has no unknown-label warning to send.
     known_labels = {r["label"] for r in driver.execute_query("CALL db.labels()", database_=database).records}
     known_types = {r["relationshipType"] for r in
                    driver.execute_query("CALL db.relationshipTypes()", database_=database).records}
-    for label in schema.NODE_LABELS:
-        if label not in known_labels:
-            continue
-        records, _, _ = driver.execute_query(
-            f"MATCH (n:{neo4j_rows.quote_identifier(label)}) RETURN count(n) AS n", database_=database)
-        if records[0]["n"]:
-            nodes[label] = records[0]["n"]
-    for rel_type in schema.RELATIONSHIP_TYPES:
-        if rel_type not in known_types:
-            continue
-        records, _, _ = driver.execute_query(
-            f"MATCH ()-[r:{neo4j_rows.quote_identifier(rel_type)}]->() RETURN count(r) AS n", database_=database)
-        if records[0]["n"]:
-            relationships[rel_type] = records[0]["n"]
+
+    def counts(tokens, known, pattern):
+        found = {}
+        for token in tokens:
+            if token not in known:
+                continue
+            query = pattern.format(neo4j_rows.quote_identifier(token))
+            count = driver.execute_query(query, database_=database).records[0]["n"]
+            if count:
+                found[token] = count
+        return found
+
+    nodes = counts(schema.NODE_LABELS, known_labels, "MATCH (n:{}) RETURN count(n) AS n")
+    relationships = counts(schema.RELATIONSHIP_TYPES, known_types, "MATCH ()-[r:{}]->() RETURN count(r) AS n")
     return {"nodes": dict(sorted(nodes.items())), "relationships": dict(sorted(relationships.items()))}
 
 
