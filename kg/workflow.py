@@ -49,27 +49,43 @@ def build_snapshot(
     html: bool = True,
     progress: Callable[[int], None] | None = None,
     on_papers: Callable[[int], None] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    work_dir: str | Path | None = None,
+    bulk_threshold: int | None = None,
+    top: int | None = None,
 ) -> BuildResult:
     """Read *paths*, extract, build the graph and write a complete snapshot into *out_dir*.
+
+    Extraction runs on *executor* (``local`` with *n_process* workers, or ``dask`` on the cluster
+    at *scheduler*, else a LocalCluster) and writes record shards under *work_dir*; the graph is
+    built by streaming the shards through the corpus-wide resolution. A corpus of more than
+    *bulk_threshold* papers (default :data:`kg.graph.bulk.BULK_THRESHOLD`) gets the bulk form
+    (kg.graph.bulk): the full graph as gzipped JSON Lines and neo4j-admin CSV, and graph.json,
+    GraphML and HTML of the *top* entities only.
 
     ``on_papers`` is told how many papers will be extracted (to size a progress bar);
     ``progress`` is called as papers are done.
     """
-    from kg.extract import extract_records, pipeline_info
+    from kg.extract import pipeline_info
+    from kg.extract.run import run_extraction
+    from kg.graph.bulk import BULK_THRESHOLD, DEFAULT_TOP, write_bulk_snapshot
 
     ingest = read_papers(paths, format=format, skip_invalid=skip_invalid)
+    papers = ingest.papers
     if on_papers:
-        on_papers(len(ingest.papers))
-    records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress)
-    graph = build_graph(records)
-    snapshot = write_snapshot(
-        graph,
-        out_dir,
-        html=html,
-        inputs=describe_inputs(paths),
-        pipeline=pipeline_info(pipeline),
-        ingest=ingest.report.to_dict(),
-    )
+        on_papers(len(papers))
+    threshold = BULK_THRESHOLD if bulk_threshold is None else bulk_threshold
+    info = dict(inputs=describe_inputs(paths), pipeline=pipeline_info(pipeline), ingest=ingest.report.to_dict())
+    with run_extraction(papers, pipeline=pipeline, executor=executor, jobs=n_process, scheduler=scheduler,
+                        work_dir=work_dir, progress=progress) as run:
+        del papers
+        ingest.papers = []  # the shards hold them now
+        if run.papers > threshold:
+            snapshot = write_bulk_snapshot(run.resolved_records, out_dir, html=html,
+                                           top=DEFAULT_TOP if top is None else top, **info)
+        else:
+            snapshot = write_snapshot(build_graph(run.resolved_records()), out_dir, html=html, **info)
     return BuildResult(snapshot=snapshot, report=ingest.report)
 
 

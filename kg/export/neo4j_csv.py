@@ -14,6 +14,8 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -175,13 +177,7 @@ def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | Path) -> list[Path]
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
         written.append(path)
-    script = directory / "import.sh"
-    script.write_text(import_script(files), encoding="utf-8")
-    os.chmod(script, 0o755)
-    file_list = directory / FILE_LIST
-    file_list.write_text(json.dumps({"files": sorted(files)}, indent=1) + "\n", encoding="utf-8")
-    (directory / "README.md").write_text(README, encoding="utf-8")
-    return written + [script, file_list, directory / "README.md"]
+    return written + _write_side_files(directory, files)
 
 
 def listed_files(directory: str | Path) -> list[str]:
@@ -205,3 +201,136 @@ def listed_files(directory: str | Path) -> list[str]:
             raise InputError(f"{name} is listed but missing; export again with `kg export neo4j-csv`",
                              str(directory))
     return sorted(listed)
+
+
+class _ColumnKinds:
+    """What :func:`column_type` would say about a column, accumulated one value at a time."""
+
+    __slots__ = ("values", "lists", "kinds", "int_ok", "item_kinds", "items", "item_int_ok")
+
+    def __init__(self) -> None:
+        self.values = self.lists = self.items = 0
+        self.kinds: set[type] = set()
+        self.item_kinds: set[type] = set()
+        self.int_ok = self.item_int_ok = True
+
+    def add(self, value: Any) -> None:
+        if value is None:
+            return
+        self.values += 1
+        if isinstance(value, list):
+            self.lists += 1
+            for item in value:
+                self.items += 1
+                self.item_kinds.add(type(item))
+                if type(item) is int and not _INT32[0] <= item <= _INT32[1]:
+                    self.item_int_ok = False
+            return
+        self.kinds.add(type(value))
+        if type(value) is int and not _INT32[0] <= value <= _INT32[1]:
+            self.int_ok = False
+
+    def column_type(self) -> str:
+        if self.values and self.lists == self.values:
+            return _kinds_type(self.item_kinds, self.item_int_ok) + "[]" if self.items else "string[]"
+        return _kinds_type(self.kinds | ({list} if self.lists else set()), self.int_ok)
+
+
+def _kinds_type(kinds: set[type], int_ok: bool) -> str:
+    if kinds == {bool}:
+        return "boolean"
+    if kinds and kinds <= {int}:
+        return "int" if int_ok else "long"
+    if kinds and kinds <= {int, float}:
+        return "double"
+    return "string"
+
+
+class StreamingCsvWriter:
+    """The files of :func:`write_neo4j_csv`, written from a stream of nodes and relationships.
+
+    Memory holds column types, not rows: rows go to a temporary file per group first, because a
+    header's column types are known only once every row of its file has been seen. Rows keep the
+    order they came in (write_neo4j_csv sorts them; the import does not care).
+    """
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        for folder in CSV_FOLDERS:
+            for stale in (self.directory / folder).glob("*.csv"):
+                stale.unlink()
+        self._spool = Path(tempfile.mkdtemp(prefix=".spool-", dir=self.directory))
+        self._groups: dict[str, tuple[Any, dict[str, _ColumnKinds]]] = {}
+
+    def _group(self, relative: str) -> tuple[Any, dict[str, _ColumnKinds]]:
+        group = self._groups.get(relative)
+        if group is None:
+            handle = open(self._spool / f"{len(self._groups)}.jsonl", "w+", encoding="utf-8")
+            group = self._groups[relative] = (handle, {})
+        return group
+
+    def add_node(self, node: str, attrs: dict[str, Any]) -> None:
+        label = neo4j_rows.check_node_label(node, attrs.get("label"))
+        props = neo4j_rows.node_properties(attrs)
+        handle, columns = self._group(f"nodes/{label}.csv")
+        for name, value in props.items():
+            columns.setdefault(name, _ColumnKinds()).add(value)
+        handle.write(json.dumps([str(node), props], ensure_ascii=False) + "\n")
+
+    def add_relationship(self, source: str, target: str, key: str, attrs: dict[str, Any],
+                         start_label: str, end_label: str) -> None:
+        rel_type = neo4j_rows.check_edge_type(source, target, attrs.get("type"))
+        props = neo4j_rows.relationship_properties(attrs)
+        handle, columns = self._group(f"relationships/{rel_type}-{start_label}-{end_label}.csv")
+        for name, value in props.items():
+            columns.setdefault(name, _ColumnKinds()).add(value)
+        handle.write(json.dumps([str(source), str(target), str(key), props], ensure_ascii=False) + "\n")
+
+    def close(self) -> list[Path]:
+        """Write the CSV files, import.sh, files.json and README.md; returns the paths written."""
+        written = []
+        try:
+            for relative, (handle, kinds) in self._groups.items():
+                columns = [(name, kinds[name].column_type()) for name in sorted(kinds)]
+                folder, _, base = relative.partition("/")
+                label_or_type = base[:-len(".csv")]
+                if folder == "nodes":
+                    header = [f"{neo4j_rows.NODE_KEY}:ID({label_or_type})", ":LABEL"]
+                else:
+                    rel_type, start, end = label_or_type.split("-")
+                    header = [f":START_ID({start})", f":END_ID({end})", ":TYPE", neo4j_rows.RELATIONSHIP_KEY]
+                header += [_header(n, k) for n, k in columns]
+                path = self.directory / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                handle.seek(0)
+                with open(path, "w", encoding="utf-8", newline="") as out:
+                    out.write(",".join(header) + "\n")
+                    for line in handle:
+                        row = json.loads(line)
+                        props = row[-1]
+                        if folder == "nodes":
+                            fields = [csv_field(row[0], "string"), csv_field(label_or_type, "string")]
+                        else:
+                            fields = [csv_field(row[0], "string"), csv_field(row[1], "string"),
+                                      csv_field(rel_type, "string"), csv_field(row[2], "string")]
+                        fields += [csv_field(props.get(name), kind) for name, kind in columns]
+                        out.write(",".join(fields) + "\n")
+                handle.close()
+                written.append(path)
+        finally:
+            for handle, _kinds in self._groups.values():
+                handle.close()
+            shutil.rmtree(self._spool, ignore_errors=True)
+        return written + _write_side_files(self.directory, [str(p.relative_to(self.directory)) for p in written])
+
+
+def _write_side_files(directory: Path, files: Iterable[str]) -> list[Path]:
+    files = sorted(files)
+    script = directory / "import.sh"
+    script.write_text(import_script(files), encoding="utf-8")
+    os.chmod(script, 0o755)
+    file_list = directory / FILE_LIST
+    file_list.write_text(json.dumps({"files": files}, indent=1) + "\n", encoding="utf-8")
+    (directory / "README.md").write_text(README, encoding="utf-8")
+    return [script, file_list, directory / "README.md"]

@@ -11,8 +11,8 @@ from kg.extract.records import build_record
 from kg.ingest.paper import Paper
 from kg.resolve import resolve_records
 
-__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_records", "load_pipeline", "pipeline_info",
-           "write_records"]
+__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_chunk", "extract_records", "load_pipeline",
+           "pipeline_info", "write_records"]
 
 
 def extract_records(
@@ -26,11 +26,13 @@ def extract_records(
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
 
-    *n_process* > 1 splits the papers into chunks that worker processes turn into records
-    (records, not Docs, cross the process boundary: they are far smaller). ``None`` means one
-    process per core when there are enough papers to pay for starting them. *progress* is
-    called with the number of papers done. Entity ids are resolved across all the papers
-    (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
+    All records in memory: for large corpora use :func:`kg.extract.run.run_extraction`, which
+    writes record shards to disk. *n_process* > 1 splits the papers into chunks that worker
+    processes turn into records (records, not Docs, cross the process boundary: they are far
+    smaller). ``None`` means one process per core when there are enough papers to pay for
+    starting them. *progress* is called with the number of papers done. Entity ids are resolved
+    across all the papers (kg.resolve). An already loaded *nlp* (from load_pipeline) may be
+    passed to skip loading.
     """
     papers = list(papers)
     nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
@@ -39,20 +41,28 @@ def extract_records(
     if n_process > 1 and len(papers) > batch_size:
         records = _extract_in_processes(papers, pipeline, n_process, batch_size, progress)
     else:
-        records = _extract_chunk(nlp, papers, pipeline, batch_size, progress)
+        records = extract_chunk(nlp, papers, pipeline, batch_size=batch_size, progress=progress)
     return resolve_records(records)
 
 
 def auto_processes(n_papers: int, batch_size: int = 64) -> int:
     """One worker per core (at most 8) for at least four batches per worker; else 1."""
+    return max(1, min(available_cores(), 8, n_papers // (4 * batch_size)))
+
+
+def available_cores() -> int:
     import os
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-    return max(1, min(cores, 8, n_papers // (4 * batch_size)))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _extract_chunk(nlp, papers: list[Paper], pipeline: str, batch_size: int,
-                   progress: Callable[[int], Any] | None = None) -> list[dict[str, Any]]:
+def extract_chunk(nlp, papers: Iterable[Paper], pipeline: str = DEFAULT_PIPELINE, *, batch_size: int = 64,
+                  progress: Callable[[int], Any] | None = None) -> list[dict[str, Any]]:
+    """The map step: one unresolved record per paper, in order (pure: nothing but *nlp* is read).
+
+    Entity ids are doc-local; kg.resolve makes them corpus-wide (summarise, merge, apply).
+    """
+    papers = list(papers)
     records = []
     for paper, doc in zip(papers, nlp.pipe((paper.text for paper in papers), batch_size=batch_size)):
         records.append(build_record(paper, doc, pipeline))
@@ -71,19 +81,16 @@ def _start_worker(pipeline: str) -> None:
 
 def _extract_in_worker(job: tuple[str, list[Paper], int]) -> list[dict[str, Any]]:
     pipeline, papers, batch_size = job
-    return _extract_chunk(_worker_nlp, papers, pipeline, batch_size)
+    return extract_chunk(_worker_nlp, papers, pipeline, batch_size=batch_size)
 
 
 def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, batch_size: int,
                           progress: Callable[[int], Any] | None) -> list[dict[str, Any]]:
-    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunks = [papers[i:i + batch_size] for i in range(0, len(papers), batch_size)]
     records: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
+    with ProcessPoolExecutor(n_process, mp_context=process_context(), initializer=_start_worker,
                              initargs=(pipeline,)) as pool:
         for chunk, chunk_records in zip(chunks, pool.map(_extract_in_worker,
                                                          [(pipeline, c, batch_size) for c in chunks])):
@@ -91,6 +98,14 @@ def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, ba
             if progress is not None:
                 progress(len(chunk))
     return records
+
+
+def process_context():
+    """fork where there is one (workers start at once); spawn elsewhere."""
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:

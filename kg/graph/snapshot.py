@@ -80,7 +80,7 @@ def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool 
         manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)
-        _replace_directory(staging, target)
+        replace_directory(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -100,7 +100,8 @@ def check_replaceable(target: Path) -> None:
         raise SnapshotError(f"{target} is a directory that holds no kg snapshot; choose another or empty it")
 
 
-def _replace_directory(staging: Path, target: Path) -> None:
+def replace_directory(staging: Path, target: Path) -> None:
+    """Move the complete *staging* directory to *target*, retiring an earlier snapshot there."""
     if not target.exists():
         staging.rename(target)
         return
@@ -132,3 +133,44 @@ def load_snapshot(directory: str | Path) -> Snapshot:
     if not isinstance(manifest, dict):
         raise SnapshotError(f"{path}: unreadable snapshot: {MANIFEST} is not a JSON object")
     return Snapshot(graph=graph, manifest=manifest, path=path)
+
+
+def is_bulk(manifest: dict[str, Any]) -> bool:
+    """A snapshot in the bulk form (kg.graph.bulk): graph.json is a focused view, the graph is in the bulk files."""
+    return manifest.get("form") == "bulk"
+
+
+def load_manifest(directory: str | Path) -> dict[str, Any]:
+    path = Path(directory)
+    if not path.is_dir():
+        raise SnapshotError(f"{path}: no such snapshot directory")
+    manifest_path = path / MANIFEST
+    if not manifest_path.is_file():
+        raise SnapshotError(f"{path}: not a kg snapshot (missing {MANIFEST})")
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (ValueError, OSError) as exc:
+        raise SnapshotError(f"{path}: unreadable snapshot: {exc}") from None
+    if not isinstance(manifest, dict):
+        raise SnapshotError(f"{path}: unreadable snapshot: {MANIFEST} is not a JSON object")
+    return manifest
+
+
+def iter_nodes(directory: str | Path):
+    """(node id, attributes) of the whole graph of a snapshot in either form, streamed from a bulk one."""
+    if is_bulk(load_manifest(directory)):
+        from kg.graph.bulk import iter_bulk_nodes
+
+        yield from iter_bulk_nodes(directory)
+        return
+    yield from load_snapshot(directory).graph.nodes(data=True)
+
+
+def iter_edges(directory: str | Path):
+    """(source, target, key, attributes) of the whole graph of a snapshot in either form."""
+    if is_bulk(load_manifest(directory)):
+        from kg.graph.bulk import iter_bulk_edges
+
+        yield from iter_bulk_edges(directory)
+        return
+    yield from load_snapshot(directory).graph.edges(keys=True, data=True)

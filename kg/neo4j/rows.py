@@ -59,13 +59,26 @@ def relationship_properties(attrs: dict[str, Any]) -> dict[str, Any]:
 
 
 def node_label(graph: nx.MultiDiGraph, node: str) -> str:
-    label = graph.nodes[node].get("label")
+    return check_node_label(node, graph.nodes[node].get("label"))
+
+
+def check_node_label(node: str, label: Any) -> str:
+    """*label* if it is one of the schema's, else a SnapshotError naming the node."""
     try:
         return schema.check_label(label)
     except ValueError:
         raise SnapshotError(
             f"node {node!r} has label {label!r}, which is not one of {', '.join(schema.NODE_LABELS)}"
         ) from None
+
+
+def check_edge_type(source: str, target: str, rel_type: Any) -> str:
+    """*rel_type* if it is one of the schema's relationship types, else a SnapshotError naming the edge."""
+    try:
+        return schema.check_relationship_type(rel_type)
+    except ValueError:
+        raise SnapshotError(f"edge {source!r} -> {target!r} has type {rel_type!r}, "
+                            "which is not a relationship type of the schema") from None
 
 
 def node_rows(graph: nx.MultiDiGraph) -> dict[str, list[dict[str, Any]]]:
@@ -81,12 +94,7 @@ def relationship_rows(graph: nx.MultiDiGraph) -> dict[RelationshipGroup, list[di
     """``{(type, start label, end label): [{"start", "end", "key", "props"}, ...]}``, deterministic order."""
     grouped: dict[RelationshipGroup, list[dict[str, Any]]] = defaultdict(list)
     for source, target, key, attrs in graph.edges(keys=True, data=True):
-        rel_type = attrs.get("type")
-        try:
-            schema.check_relationship_type(rel_type)
-        except ValueError:
-            raise SnapshotError(f"edge {source!r} -> {target!r} has type {rel_type!r}, "
-                                "which is not a relationship type of the schema") from None
+        rel_type = check_edge_type(source, target, attrs.get("type"))
         group = (rel_type, node_label(graph, source), node_label(graph, target))
         grouped[group].append({"start": str(source), "end": str(target), "key": str(key),
                                "props": relationship_properties(attrs)})
