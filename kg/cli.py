@@ -213,10 +213,9 @@ def stats(snapshot_dir, top, as_json):
     Example:
       kg stats exports/demo --top 5
     """
-    from kg.graph import load_snapshot
-    from kg.workflow import snapshot_stats
+    from kg.workflow import directory_stats
 
-    info = snapshot_stats(load_snapshot(snapshot_dir), top=top)
+    info = directory_stats(snapshot_dir, top=top)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
         return
@@ -253,10 +252,9 @@ def diff(old_dir, new_dir, as_json):
     Example:
       kg diff exports/2026-10 exports/2026-11
     """
-    from kg.graph import load_snapshot
-    from kg.graph.diff import diff_graphs
+    from kg.graph.diff import diff_snapshots
 
-    changes = diff_graphs(load_snapshot(old_dir).graph, load_snapshot(new_dir).graph)
+    changes = diff_snapshots(old_dir, new_dir)
     if as_json:
         click.echo(json.dumps(changes, ensure_ascii=False))
         return
@@ -516,12 +514,11 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
       kg push exports/demo --uri bolt://db:7687 --password "$PW"
       kg push exports/demo --dry-run
     """
-    from kg.graph.snapshot import load_snapshot
     from kg.neo4j.connection import resolve_settings
     from kg.neo4j.push import dry_run_report, push_snapshot
 
     if dry_run:
-        click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size))
+        click.echo(dry_run_report(snapshot_dir, batch_size))
         return
     settings = resolve_settings(uri, user, password, database)
     bar, on_start, advance = _progress_bar(quiet or as_json, "pushing")
@@ -535,7 +532,8 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
         return
     counters = summary.counters
     click.echo(f"pushed {sum(summary.nodes.values())} nodes and {sum(summary.relationships.values())} "
-               f"relationships to {settings.uri} (database {settings.database}) in {summary.batches} batches")
+               f"relationships to {settings.uri} (database {settings.database}) in {summary.batches} batches, "
+               f"{summary.seconds:.1f} s, {summary.elements_per_second:,.0f} elements/s")
     click.echo(f"created {counters['nodes_created']} nodes and {counters['relationships_created']} relationships; "
                f"{counters['properties_set']} property values written (MERGE rewrites them even when unchanged)"
                + (f", {counters['nodes_deleted']} nodes and {counters['relationships_deleted']} relationships "

@@ -111,3 +111,57 @@ def snapshot_stats(snapshot: Snapshot, top: int = 10) -> dict[str, Any]:
         "relationships": counts["relationships"],
         "top": {label: top_entities(snapshot.graph, label, top) for label in schema.ENTITY_TYPES},
     }
+
+
+def directory_stats(directory: str | Path, top: int = 10) -> dict[str, Any]:
+    """:func:`snapshot_stats` of a snapshot directory in either form (a bulk one is streamed, not loaded)."""
+    import heapq
+    from collections import Counter
+
+    from kg.graph import schema
+    from kg.graph.snapshot import is_bulk, iter_edges, iter_nodes, load_manifest, load_snapshot
+
+    manifest = load_manifest(directory)
+    if not is_bulk(manifest):
+        return snapshot_stats(load_snapshot(directory), top=top)
+    labels: Counter = Counter()
+    best: dict[str, list] = {label: [] for label in schema.ENTITY_TYPES}
+    for node, attrs in iter_nodes(directory):
+        label = attrs.get("label")
+        labels[label] += 1
+        if label in best:
+            count, name = attrs.get("paper_count", 0), attrs.get("name", node)
+            # heap of the best *top*: (count, reversed name order) so the weakest is popped first
+            item = (count, _Reverse(name.lower()), node, name)
+            if len(best[label]) < top:
+                heapq.heappush(best[label], item)
+            elif top and item > best[label][0]:
+                heapq.heapreplace(best[label], item)
+    types = Counter(attrs.get("type") for _s, _t, _k, attrs in iter_edges(directory))
+    return {
+        "path": str(directory),
+        "created": manifest.get("created"),
+        "kg_version": manifest.get("kg_version"),
+        "pipeline": manifest.get("pipeline"),
+        "nodes": dict(sorted(labels.items())),
+        "relationships": dict(sorted(types.items())),
+        "top": {label: [{"id": node, "name": name, "papers": count}
+                        for count, _key, node, name in sorted(best[label], reverse=True)]
+                for label in schema.ENTITY_TYPES},
+        "form": "bulk",
+    }
+
+
+class _Reverse:
+    """Orders strings backwards (for a heap that keeps the alphabetically first of equal counts)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def __lt__(self, other: "_Reverse") -> bool:
+        return self.text > other.text
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Reverse) and self.text == other.text

@@ -9,7 +9,8 @@ pushing the same snapshot again changes nothing and a newer one updates properti
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 import networkx as nx
 import neo4j
 
+from kg.errors import SnapshotError
 from kg.graph import schema
 from kg.graph.snapshot import load_snapshot
 from kg.neo4j import rows as neo4j_rows
@@ -44,6 +46,8 @@ class PushSummary:
     counters: dict[str, int] = field(default_factory=dict)  # what Neo4j reports it changed
     batches: int = 0
     database_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # what Neo4j holds (push_snapshot)
+    seconds: float = 0.0  # writing the batches (constraints included, pruning not)
+    elements_per_second: float = 0.0  # nodes + relationships written per second
 
 
 def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
@@ -59,17 +63,68 @@ def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -
     return planned
 
 
-def dry_run_report(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -> str:
-    """What a push would send, statement by statement, without connecting."""
+def plan_stream_batches(nodes: Iterable[tuple[str, dict[str, Any]]],
+                        edges: Iterable[tuple[str, str, str, dict[str, Any]]],
+                        batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
+    """:func:`plan_batches` for a graph that is streamed (a bulk snapshot): every node batch, then every
+    relationship batch; rows keep the stream's order. Memory: one open batch per group plus a label per node id."""
+    if batch_size < 1:
+        raise ValueError("batch size must be at least 1")
+    labels: dict[str, str] = {}
+    open_nodes: dict[str, list[dict[str, Any]]] = {}
+    for node, attrs in nodes:
+        label = labels[node] = neo4j_rows.check_node_label(node, attrs.get("label"))
+        rows = open_nodes.setdefault(label, [])
+        rows.append({"id": str(node), "props": neo4j_rows.node_properties(attrs)})
+        if len(rows) == batch_size:
+            yield Batch("nodes", label, neo4j_rows.node_merge_cypher(label), open_nodes.pop(label))
+    for label, rows in open_nodes.items():
+        yield Batch("nodes", label, neo4j_rows.node_merge_cypher(label), rows)
+    open_rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
+    for source, target, key, attrs in edges:
+        rel_type = neo4j_rows.check_edge_type(source, target, attrs.get("type"))
+        try:
+            group = (rel_type, labels[source], labels[target])
+        except KeyError as missing:
+            raise SnapshotError(f"edge {source!r} -> {target!r}: no node {missing}") from None
+        rows = open_rels.setdefault(group, [])
+        rows.append({"start": str(source), "end": str(target), "key": str(key),
+                     "props": neo4j_rows.relationship_properties(attrs)})
+        if len(rows) == batch_size:
+            yield _relationship_batch(group, open_rels.pop(group))
+    for group, rows in open_rels.items():
+        yield _relationship_batch(group, rows)
+
+
+def _relationship_batch(group: tuple[str, str, str], rows: list[dict[str, Any]]) -> Batch:
+    rel_type, start, end = group
+    return Batch("relationships", f"{rel_type} ({start})->({end})",
+                 neo4j_rows.relationship_merge_cypher(rel_type, start, end), rows)
+
+
+def snapshot_batches(directory: str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
+    """The batches of a snapshot directory in either form (a bulk one streamed from its files)."""
+    from kg.graph.snapshot import is_bulk, iter_edges, iter_nodes, load_manifest
+
+    if is_bulk(load_manifest(directory)):
+        return plan_stream_batches(iter_nodes(directory), iter_edges(directory), batch_size)
+    return iter(plan_batches(load_snapshot(directory).graph, batch_size))
+
+
+def dry_run_report(graph: nx.MultiDiGraph | str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> str:
+    """What a push would send, statement by statement, without connecting (a graph or a snapshot directory)."""
     lines = ["-- constraints (created if missing)"]
     lines += [statement + ";" for statement in neo4j_rows.constraint_statements()]
     by_group: dict[tuple[str, str, str], list[int]] = {}
-    for batch in plan_batches(graph, batch_size):
+    batches = (plan_batches(graph, batch_size) if isinstance(graph, nx.MultiDiGraph)
+               else snapshot_batches(graph, batch_size))
+    for batch in batches:
         by_group.setdefault((batch.kind, batch.group, batch.cypher), []).append(len(batch.rows))
     for (kind, group, cypher), sizes in by_group.items():
         lines.append(f"-- {group}: {sum(sizes)} {kind} in {len(sizes)} batch{'es' if len(sizes) != 1 else ''}")
         lines.append(cypher + ";")
-    nodes, rels = graph.number_of_nodes(), graph.number_of_edges()
+    nodes = sum(sum(sizes) for (kind, _g, _c), sizes in by_group.items() if kind == "nodes")
+    rels = sum(sum(sizes) for (kind, _g, _c), sizes in by_group.items() if kind == "relationships")
     lines.append(f"-- total: {nodes} nodes, {rels} relationships (dry run: nothing was sent)")
     return "\n".join(lines)
 
@@ -96,11 +151,28 @@ def push_graph(
     prune: bool = False,
 ) -> PushSummary:
     """Write *graph* into *database*; with *prune*, also delete kg nodes and relationships it does not have."""
+    keep = None
+    if prune:
+        keep = lambda: _kept_ids(graph.nodes(data=True), graph.edges(keys=True, data=True))  # noqa: E731
+    return push_batches(driver, plan_batches(graph, batch_size), database=database, on_progress=on_progress,
+                        keep=keep)
+
+
+def push_batches(
+    driver: neo4j.Driver,
+    batches: Iterable[Batch],
+    *,
+    database: str,
+    on_progress: ProgressCallback | None = None,
+    keep: Callable[[], tuple[dict[str, list[str]], dict[str, list[list[str]]]]] | None = None,
+) -> PushSummary:
+    """Write *batches* in order, one managed transaction each; with *keep* (ids to keep), prune the rest."""
     summary = PushSummary()
     totals: Counter = Counter()
+    started = time.perf_counter()
     ensure_constraints(driver, database)
     with driver.session(database=database) as session:
-        for batch in plan_batches(graph, batch_size):
+        for batch in batches:
             totals.update(session.execute_write(_write_batch, batch.cypher, batch.rows))
             target = summary.nodes if batch.kind == "nodes" else summary.relationships
             key = batch.group.split(" ", 1)[0]
@@ -108,19 +180,30 @@ def push_graph(
             summary.batches += 1
             if on_progress is not None:
                 on_progress(len(batch.rows))
-        if prune:
-            totals.update(_prune(session, graph))
+        summary.seconds = time.perf_counter() - started
+        if keep is not None:
+            totals.update(_prune(session, *keep()))
     summary.counters = {name: totals.get(name, 0) for name in COUNTER_NAMES}
+    elements = sum(summary.nodes.values()) + sum(summary.relationships.values())
+    summary.elements_per_second = elements / summary.seconds if summary.seconds > 0 else 0.0
     return summary
 
 
-def _prune(session: neo4j.Session, graph: nx.MultiDiGraph) -> Counter:
+def _kept_ids(nodes: Iterable[tuple[str, dict[str, Any]]], edges: Iterable[tuple[str, str, str, dict[str, Any]]]
+              ) -> tuple[dict[str, list[str]], dict[str, list[list[str]]]]:
+    node_ids: dict[str, list[str]] = {}
+    for node, attrs in nodes:
+        node_ids.setdefault(neo4j_rows.check_node_label(node, attrs.get("label")), []).append(str(node))
+    edge_keys: dict[str, list[list[str]]] = {}
+    for source, target, key, attrs in edges:
+        rel_type = neo4j_rows.check_edge_type(source, target, attrs.get("type"))
+        edge_keys.setdefault(rel_type, []).append([str(source), str(target), str(key)])
+    return node_ids, edge_keys
+
+
+def _prune(session: neo4j.Session, node_ids: dict[str, list[str]], edge_keys: dict[str, list[list[str]]]) -> Counter:
     """Delete what the snapshot no longer has: kg-labelled nodes and kg-typed relationships only."""
     totals: Counter = Counter()
-    node_ids = {label: [row["id"] for row in found] for label, found in neo4j_rows.node_rows(graph).items()}
-    edge_keys: dict[str, list[list[str]]] = {}
-    for (rel_type, _start, _end), found in neo4j_rows.relationship_rows(graph).items():
-        edge_keys.setdefault(rel_type, []).extend([row["start"], row["end"], row["key"]] for row in found)
     for rel_type in schema.RELATIONSHIP_TYPES:
         cypher = (f"MATCH (a)-[r:{neo4j_rows.quote_identifier(rel_type)}]->(b) "
                   "WHERE NOT [a.id, b.id, r.key] IN $keep DELETE r")
@@ -168,12 +251,23 @@ def push_snapshot(
     on_progress: ProgressCallback | None = None,
     prune: bool = False,
 ) -> PushSummary:
-    """Load the snapshot in *directory* and push it. *on_start* gets the number of elements to write."""
-    graph = load_snapshot(directory).graph
+    """Push the snapshot in *directory* (either form; a bulk one streams). *on_start* gets the element count."""
+    from kg.graph.snapshot import is_bulk, iter_edges, iter_nodes, load_manifest
+
+    manifest = load_manifest(directory)
+    if is_bulk(manifest):
+        counts = manifest.get("counts", {})
+        total = sum(counts.get("nodes", {}).values()) + sum(counts.get("relationships", {}).values())
+        batches = snapshot_batches(directory, batch_size)
+        keep = (lambda: _kept_ids(iter_nodes(directory), iter_edges(directory))) if prune else None  # noqa: E731
+    else:
+        graph = load_snapshot(directory).graph
+        total = graph.number_of_nodes() + graph.number_of_edges()
+        batches = iter(plan_batches(graph, batch_size))
+        keep = (lambda: _kept_ids(graph.nodes(data=True), graph.edges(keys=True, data=True))) if prune else None  # noqa: E731
     with connect(settings) as driver:
         if on_start is not None:
-            on_start(graph.number_of_nodes() + graph.number_of_edges())
-        summary = push_graph(driver, graph, database=settings.database, batch_size=batch_size,
-                             on_progress=on_progress, prune=prune)
+            on_start(total)
+        summary = push_batches(driver, batches, database=settings.database, on_progress=on_progress, keep=keep)
         summary.database_counts = database_counts(driver, settings.database)
     return summary
