@@ -1,0 +1,303 @@
+"""Scale: executors and record shards, the Dask executor on a real 2-worker LocalCluster, the bulk snapshot form."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.errors import ExecutorError
+from kg.extract import extract_chunk, extract_records, load_pipeline
+from kg.extract.run import run_extraction, shard_path
+from kg.ingest import read_papers
+from kg.workflow import sample_corpus_paths
+
+SCHEMAS = Path(__file__).parents[1] / "schemas"
+
+
+def _run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def sample_papers():
+    return read_papers(sample_corpus_paths()).papers
+
+
+@pytest.fixture(scope="module")
+def sample_records(sample_papers):
+    return extract_records(sample_papers, n_process=1)
+
+
+@pytest.fixture(scope="module")
+def local_snapshot(tmp_path_factory):
+    out = tmp_path_factory.mktemp("local") / "snap"
+    result = _run("build", *sample_corpus_paths(), "-o", out, "-q", "--no-html", "-j", "1")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+# --- the map step and shards ------------------------------------------------------------------
+
+
+def test_extract_chunk_is_the_map_step_and_resolution_the_reduce(sample_papers, sample_records):
+    nlp = load_pipeline("blank")
+    from kg.resolve import merge_summaries, summarise
+
+    halves = [sample_papers[:150], sample_papers[150:]]
+    chunks = [extract_chunk(nlp, half) for half in halves]
+    resolution = merge_summaries(summarise(chunk) for chunk in chunks).resolution()
+    streamed = [resolution.apply(record) for chunk in chunks for record in chunk]
+    assert streamed == sample_records
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_local_executor_shards_give_the_same_records_in_input_order(sample_papers, sample_records, tmp_path, jobs):
+    done = []
+    with run_extraction(sample_papers, jobs=jobs, chunk_size=40, work_dir=tmp_path, progress=done.append) as run:
+        assert len(run.shards) == 9 and sum(done) == len(sample_papers)
+        assert all(Path(shard.path).parent == run.run_dir for shard in run.shards)
+        assert list(run.resolved_records()) == sample_records
+        summaries = sorted(run.run_dir.glob("shard-*.summary.json"))
+        assert len(summaries) == 9
+    assert not run.run_dir.exists(), "the run's shards are deleted when it closes"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_shards_left_by_a_killed_run_are_never_read(sample_papers, sample_records, tmp_path):
+    # A killed run leaves its directory behind, with a complete shard and a half-written one.
+    dead = tmp_path / "run-deadbeef-x"
+    dead.mkdir()
+    bogus = dict(sample_records[0], id="from-the-dead-run")
+    shard_path(dead, 0).write_text(json.dumps(bogus) + "\n")
+    (dead / ".shard-000001.jsonl.0123.part").write_text('{"id": "half')
+    with run_extraction(sample_papers[:50], jobs=1, chunk_size=20, work_dir=tmp_path) as run:
+        assert run.run_dir != dead
+        ids = [record["id"] for record in run.resolved_records()]
+    assert ids == [paper.id for paper in sample_papers[:50]]
+    assert dead.exists(), "another run's directory is not ours to delete"
+
+
+def test_a_shard_that_lost_records_is_an_error(sample_papers, tmp_path):
+    with run_extraction(sample_papers[:30], jobs=1, chunk_size=10, work_dir=tmp_path) as run:
+        path = Path(run.shards[1].path)
+        path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+        with pytest.raises(ExecutorError, match="holds 9 records"):
+            list(run.records())
+
+
+def test_build_with_local_workers_is_byte_identical_to_one_process(local_snapshot, tmp_path):
+    out = tmp_path / "snap"
+    result = _run("build", *sample_corpus_paths(), "-o", out, "-q", "--no-html", "-j", "2")
+    assert result.exit_code == 0, result.output
+    for name in ("graph.json", "graph.graphml"):
+        assert (out / name).read_bytes() == (local_snapshot / name).read_bytes(), name
+
+
+# --- the Dask executor ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    distributed = pytest.importorskip("distributed")
+    import logging
+
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=logging.ERROR)
+    try:
+        yield cluster
+    finally:
+        cluster.close()
+
+
+def test_dask_build_is_byte_identical_to_the_local_executor(dask_cluster, local_snapshot, tmp_path):
+    out = tmp_path / "snap"
+    result = _run("build", *sample_corpus_paths(), "-o", out, "-q", "--no-html", "--executor", "dask",
+                  "--scheduler", dask_cluster.scheduler_address, "--work-dir", tmp_path / "work")
+    assert result.exit_code == 0, result.output
+    for name in ("graph.json", "graph.graphml"):
+        assert (out / name).read_bytes() == (local_snapshot / name).read_bytes(), name
+    assert list((tmp_path / "work").iterdir()) == [], "the run's shards are deleted"
+
+
+def test_dask_extract_writes_the_same_records_as_local(dask_cluster, tmp_path):
+    inputs = sample_corpus_paths()[:2]
+    local, dask = tmp_path / "local.jsonl", tmp_path / "dask.jsonl"
+    assert _run("extract", *inputs, "-o", local, "-q", "-j", "1").exit_code == 0
+    result = _run("extract", *inputs, "-o", dask, "-q", "--executor", "dask", "--scheduler",
+                  dask_cluster.scheduler_address)
+    assert result.exit_code == 0, result.output
+    assert dask.read_bytes() == local.read_bytes()
+
+
+def test_dask_workers_load_the_pipeline_once_through_the_plugin(dask_cluster, sample_papers, tmp_path):
+    from distributed import Client
+
+    with run_extraction(sample_papers[:120], executor="dask", scheduler=dask_cluster.scheduler_address,
+                        chunk_size=20, work_dir=tmp_path) as run:
+        assert len(run.shards) == 6
+    with Client(dask_cluster.scheduler_address) as client:
+        loaded = client.run(lambda dask_worker: [name for name, plugin in dask_worker.plugins.items()
+                                                 if getattr(plugin, "nlp", None) is not None])
+    assert all(names == ["kg-pipeline:blank"] for names in loaded.values()), loaded
+
+
+def test_a_killed_worker_is_retried_and_the_output_does_not_change(dask_cluster, sample_papers, sample_records,
+                                                                   tmp_path):
+    import os
+    import threading
+
+    from distributed import Client
+
+    killed = []
+
+    def kill_a_busy_worker():
+        with Client(dask_cluster.scheduler_address) as client:
+            for _ in range(600):
+                busy = [address for address, keys in client.processing().items() if keys]
+                if busy:
+                    killed.append(busy[0])
+                    try:
+                        client.run(lambda: os._exit(1), workers=busy[:1])  # the process dies mid-task
+                    except OSError:
+                        pass  # the worker could not answer: it is gone
+
+                    return
+                threading.Event().wait(0.05)
+
+    killer = threading.Thread(target=kill_a_busy_worker)
+    killer.start()
+    with run_extraction(sample_papers, executor="dask", scheduler=dask_cluster.scheduler_address,
+                        chunk_size=30, work_dir=tmp_path) as run:
+        records = list(run.resolved_records())
+    killer.join()
+    assert killed, "no worker was busy long enough to be killed"
+    assert records == sample_records
+    dask_cluster.wait_for_workers(2, timeout=60)
+
+
+def test_an_unreachable_scheduler_is_one_line_and_exit_21(tmp_path):
+    result = CliRunner().invoke(cli, ["build", *sample_corpus_paths()[:1], "-o", str(tmp_path / "s"), "-q",
+                                      "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9"])
+    assert result.exit_code == 21, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "can not reach the Dask scheduler at tcp://127.0.0.1:9" in lines[0]
+    assert "Traceback" not in result.output
+    assert not (tmp_path / "s").exists()
+
+
+# --- the bulk form ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def bulk_snapshot(tmp_path_factory):
+    out = tmp_path_factory.mktemp("bulk") / "snap"
+    result = _run("build", *sample_corpus_paths(), "-o", out, "-q", "--bulk-threshold", "0", "--top", "60", "-j", "1")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def _lines(path):
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_bulk_files_hold_exactly_the_full_graph(bulk_snapshot, local_snapshot):
+    full = json.loads((local_snapshot / "graph.json").read_text())
+    nodes = sorted(_lines(bulk_snapshot / "nodes.jsonl.gz"), key=lambda n: n["id"])
+    edges = sorted(_lines(bulk_snapshot / "edges.jsonl.gz"), key=lambda e: (e["source"], e["target"], e["key"]))
+    assert nodes == full["nodes"]
+    assert edges == full["edges"]
+    manifest = json.loads((bulk_snapshot / "manifest.json").read_text())
+    assert manifest["counts"] == json.loads((local_snapshot / "manifest.json").read_text())["counts"]
+
+
+def test_bulk_view_is_the_top_entities_and_the_manifest_says_so(bulk_snapshot):
+    import jsonschema
+
+    manifest = json.loads((bulk_snapshot / "manifest.json").read_text())
+    assert manifest["form"] == "bulk"
+    assert manifest["view"]["entities"] == 60 and manifest["view"]["of_entities"] > 1000
+    assert "top 60 entities" in manifest["view"]["note"]
+    view = json.loads((bulk_snapshot / "graph.json").read_text())
+    jsonschema.validate(view, json.loads((SCHEMAS / "graph.schema.json").read_text()))
+    assert len(view["nodes"]) == 60 and {n["label"] for n in view["nodes"]} <= {"Method", "Dataset", "Hardware",
+                                                                               "Metric"}
+    counts = sorted((n["paper_count"] for n in view["nodes"]), reverse=True)
+    everything = sorted((n["paper_count"] for n in _lines(bulk_snapshot / "nodes.jsonl.gz")
+                         if n["label"] in ("Method", "Dataset", "Hardware", "Metric")), reverse=True)
+    assert counts == everything[:60]
+    assert all(edge["paper_count"] >= 1 for edge in view["edges"])
+    for name in ("graph.graphml", "graph.html", "nodes.jsonl.gz", "edges.jsonl.gz", "neo4j-import"):
+        assert (bulk_snapshot / name).exists(), name
+        assert name in manifest["files"]
+
+
+def test_bulk_neo4j_csv_has_the_rows_of_the_full_export(bulk_snapshot, local_snapshot, tmp_path):
+    assert _run("export", "neo4j-csv", local_snapshot, "-o", tmp_path / "csv").exit_code == 0
+    bulk_dir = bulk_snapshot / "neo4j-import"
+    expected = json.loads((tmp_path / "csv" / "files.json").read_text())["files"]
+    assert json.loads((bulk_dir / "files.json").read_text())["files"] == expected
+    for name in expected:
+        ours = (bulk_dir / name).read_text().split("\n")
+        theirs = (tmp_path / "csv" / name).read_text().split("\n")
+        assert ours[0] == theirs[0], name  # same header: columns and types
+        assert sorted(ours[1:]) == sorted(theirs[1:]), name
+
+
+def test_stats_and_diff_read_the_bulk_form(bulk_snapshot, local_snapshot):
+    bulk = json.loads(_run("stats", bulk_snapshot, "--json", "--top", "5").stdout)
+    full = json.loads(_run("stats", local_snapshot, "--json", "--top", "5").stdout)
+    for key in ("nodes", "relationships", "top"):
+        assert bulk[key] == full[key], key
+    changes = json.loads(_run("diff", local_snapshot, bulk_snapshot, "--json").stdout)
+    assert all(not c["added"] and not c["removed"] and not c["paper_count_changed"] for c in changes["nodes"].values())
+    assert all(c == {"added": 0, "removed": 0} for c in changes["relationships"].values())
+
+
+def test_diff_between_bulk_snapshots_sees_what_changed(bulk_snapshot, tmp_path):
+    smaller = tmp_path / "smaller"
+    result = _run("build", *sample_corpus_paths()[1:], "-o", smaller, "-q", "--bulk-threshold", "0", "-j", "1")
+    assert result.exit_code == 0
+    changes = json.loads(_run("diff", smaller, bulk_snapshot, "--json").stdout)
+    added_papers = len(changes["nodes"]["Paper"]["added"])
+    assert added_papers > 0 and not changes["nodes"]["Paper"]["removed"]
+    assert changes["relationships"]["USES"]["added"] > 0
+
+
+def test_dry_run_of_a_bulk_snapshot_plans_every_element(bulk_snapshot):
+    output = _run("push", bulk_snapshot, "--dry-run").output
+    manifest = json.loads((bulk_snapshot / "manifest.json").read_text())
+    nodes = sum(manifest["counts"]["nodes"].values())
+    rels = sum(manifest["counts"]["relationships"].values())
+    assert f"-- total: {nodes} nodes, {rels} relationships" in output
+
+
+def test_streamed_csv_column_types_match_column_type():
+    from kg.export.neo4j_csv import _ColumnKinds, column_type
+
+    rng = random.Random(3)
+    pool = [None, 1, -5, 2**40, 2.5, True, False, "x", "", [], ["a"], [1, 2], [1.5], [True], [2**40], [1, "a"]]
+    for _ in range(2000):
+        values = [rng.choice(pool) for _ in range(rng.randint(0, 5))]
+        kinds = _ColumnKinds()
+        for value in values:
+            kinds.add(value)
+        assert kinds.column_type() == column_type(values), values
+
+
+@pytest.mark.neo4j
+def test_push_of_a_bulk_snapshot_holds_the_whole_graph(neo4j_db, bulk_snapshot):
+    from kg.neo4j.push import push_snapshot
+
+    first = push_snapshot(bulk_snapshot, neo4j_db, batch_size=500)
+    manifest = json.loads((bulk_snapshot / "manifest.json").read_text())
+    assert first.database_counts == manifest["counts"]
+    assert first.elements_per_second > 0
+    second = push_snapshot(bulk_snapshot, neo4j_db, batch_size=500)
+    assert second.counters["nodes_created"] == 0 and second.counters["relationships_created"] == 0
