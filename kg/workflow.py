@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import build_graph, write_snapshot
-from kg.graph.snapshot import Snapshot, sha256_of
+from kg.graph.snapshot import GRAPH_GRAPHML, GRAPH_HTML, FileWriter, Snapshot, sha256_of
 from kg.ingest import STDIN, IngestReport, read_papers
 
 SAMPLE_CORPUS = Path(__file__).parent / "data" / "sample_corpus"
@@ -29,6 +29,18 @@ class BuildResult:
 def sample_corpus_paths() -> list[str]:
     """The bundled sample corpus: four pages of trending papers, pasted as raw text."""
     return sorted(str(p) for p in SAMPLE_CORPUS.glob("*.txt"))
+
+
+def snapshot_files(*, html: bool = True, title: str = "kg") -> dict[str, FileWriter]:
+    """The files a `kg build` snapshot holds besides graph.json and manifest.json: GraphML and the explorer."""
+    from kg.export.graphml import write_graphml
+
+    files: dict[str, FileWriter] = {GRAPH_GRAPHML: write_graphml}
+    if html:
+        from kg.export.html import write_html
+
+        files[GRAPH_HTML] = lambda graph, path: write_html(graph, path, title=title)
+    return files
 
 
 def describe_inputs(paths: Sequence[str]) -> list[dict[str, Any]]:
@@ -69,7 +81,7 @@ def build_snapshot(
     """
     from kg.extract import pipeline_info
     from kg.extract.run import run_extraction
-    from kg.graph.bulk import BULK_THRESHOLD, DEFAULT_TOP, write_bulk_snapshot
+    from kg.graph.bulk import BULK_THRESHOLD, DEFAULT_TOP, NEO4J_DIR, write_bulk_snapshot
 
     ingest = read_papers(paths, format=format, skip_invalid=skip_invalid)
     papers = ingest.papers
@@ -82,10 +94,16 @@ def build_snapshot(
         del papers
         ingest.papers = []  # the shards hold them now
         if run.papers > threshold:
-            snapshot = write_bulk_snapshot(run.resolved_records, out_dir, html=html,
-                                           top=DEFAULT_TOP if top is None else top, **info)
+            from kg.export.neo4j_csv import StreamingCsvWriter
+
+            top = DEFAULT_TOP if top is None else top
+            snapshot = write_bulk_snapshot(
+                run.resolved_records, out_dir, top=top,
+                files=snapshot_files(html=html, title=f"kg: {Path(out_dir).name} (top {top} entities)"),
+                sinks={NEO4J_DIR: StreamingCsvWriter}, **info)
         else:
-            snapshot = write_snapshot(build_graph(run.resolved_records()), out_dir, html=html, **info)
+            snapshot = write_snapshot(build_graph(run.resolved_records()), out_dir,
+                                      files=snapshot_files(html=html, title=f"kg: {Path(out_dir).name}"), **info)
     return BuildResult(snapshot=snapshot, report=ingest.report)
 
 

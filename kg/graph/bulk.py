@@ -20,17 +20,17 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import shutil
 import tempfile
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import networkx as nx
 
 from kg.graph.build import EntityTable, record_elements
+from kg.graph.snapshot import GRAPH_JSON, FileWriter, Snapshot, check_replaceable, write_snapshot
 
 BULK_THRESHOLD = 20_000  # papers; above this a snapshot takes the bulk form
 DEFAULT_TOP = 2_000  # entities in the bulk form's focused view
@@ -41,17 +41,30 @@ FORM_BULK = "bulk"
 FORM_FULL = "full"
 
 
-def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directory: str | Path, *,
-                        html: bool = True, top: int = DEFAULT_TOP, **info: Any):
-    """Write the bulk form of the graph of *records* into *directory*, atomically (see the module doc)."""
-    from kg.export.neo4j_csv import StreamingCsvWriter
-    from kg.graph.snapshot import (GRAPH_GRAPHML, GRAPH_HTML, GRAPH_JSON, MANIFEST, Snapshot, check_replaceable,
-                                   generate_manifest, replace_directory)
+class ElementSink(Protocol):
+    """Takes the whole graph one element at a time (e.g. kg.export.neo4j_csv.StreamingCsvWriter)."""
 
+    def add_node(self, node: str, attrs: dict[str, Any]) -> None: ...
+
+    def add_relationship(self, source: str, target: str, key: str, attrs: dict[str, Any],
+                         start_label: str, end_label: str) -> None: ...
+
+    def close(self) -> Any: ...
+
+
+def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directory: str | Path, *,
+                        top: int = DEFAULT_TOP, files: Mapping[str, FileWriter] | None = None,
+                        sinks: Mapping[str, Callable[[Path], ElementSink]] | None = None, **info: Any) -> Snapshot:
+    """Write the bulk form of the graph of *records* into *directory*, atomically (see the module doc).
+
+    *files* are written from the view (like write_snapshot's); each of *sinks* (a relative path and a
+    factory taking the path to write) is fed every node and relationship of the whole graph.
+    Keyword arguments go into the manifest.
+    """
     target = Path(directory)
     check_replaceable(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.bulk.", dir=target.parent))
     try:
         entities = EntityTable()
         for record in records():
@@ -60,26 +73,30 @@ def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directo
         view_edges: dict[tuple[str, str, str], list] = {}
         node_counts: Counter = Counter()
         edge_counts: Counter = Counter()
-        csv = StreamingCsvWriter(staging / NEO4J_DIR)
+        open_sinks = [factory(staging / name) for name, factory in (sinks or {}).items()]
         with _gzip_lines(staging / NODES_FILE) as nodes_out, _gzip_lines(staging / EDGES_FILE) as edges_out:
+            def node(node_id: str, attrs: dict[str, Any]) -> None:
+                node_counts[attrs["label"]] += 1
+                nodes_out(json.dumps({"id": node_id, **attrs}, ensure_ascii=False))
+                for sink in open_sinks:
+                    sink.add_node(node_id, attrs)
+
             for record in records():
                 labels = {entity["id"]: entities.label(entity["id"]) for entity in record.get("entities", [])}
-                paper_label = {}
+                own_labels = {}
                 for element in record_elements(record, labels, entities.first_name):
                     if element[0] == "node":
-                        _, node, attrs = element
-                        paper_label[node] = attrs["label"]
-                        node_counts[attrs["label"]] += 1
-                        nodes_out(json.dumps({"id": node, **attrs}, ensure_ascii=False))
-                        csv.add_node(node, attrs)
+                        own_labels[element[1]] = element[2]["label"]
+                        node(element[1], element[2])
                         continue
                     _, source, target_id, key, attrs = element
                     edge_counts[attrs["type"]] += 1
                     edges_out(json.dumps({"source": source, "target": target_id, "key": key, **attrs},
                                          ensure_ascii=False))
-                    start = paper_label.get(source) or labels[source]
-                    end = paper_label.get(target_id) or labels[target_id]
-                    csv.add_relationship(source, target_id, key, attrs, start, end)
+                    start = own_labels.get(source) or labels[source]
+                    end = own_labels.get(target_id) or labels[target_id]
+                    for sink in open_sinks:
+                        sink.add_relationship(source, target_id, key, attrs, start, end)
                     if source in view_ids and target_id in view_ids:
                         kept = view_edges.get((source, target_id, attrs["type"]))
                         if kept is None:
@@ -87,10 +104,9 @@ def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directo
                         else:
                             kept[2] += 1
             for entity_id, attrs in entities.nodes():
-                node_counts[attrs["label"]] += 1
-                nodes_out(json.dumps({"id": entity_id, **attrs}, ensure_ascii=False))
-                csv.add_node(entity_id, attrs)
-        csv.close()
+                node(entity_id, attrs)
+        for sink in open_sinks:
+            sink.close()
 
         view = nx.MultiDiGraph()
         for entity_id in sorted(view_ids):
@@ -98,36 +114,32 @@ def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directo
         for (source, target_id, _type), (key, attrs, papers) in view_edges.items():
             view.add_edge(source, target_id, key=key, **attrs, paper_count=papers)
         del view_edges
-        from kg.export.graphml import write_graphml
-        from kg.export.json_graph import write_json
-
-        write_json(view, staging / GRAPH_JSON)
-        write_graphml(view, staging / GRAPH_GRAPHML)
-        if html:
-            from kg.export.html import write_html
-
-            write_html(view, staging / GRAPH_HTML, title=f"kg: {target.name} (top {len(view_ids)} entities)")
-        manifest = generate_manifest(view, **info)
-        manifest["counts"] = {"nodes": dict(sorted(node_counts.items())),
-                              "relationships": dict(sorted(edge_counts.items()))}
-        manifest["form"] = FORM_BULK
-        manifest["view"] = {
-            "files": [GRAPH_JSON, GRAPH_GRAPHML] + ([GRAPH_HTML] if html else []),
-            "entities": len(view_ids),
-            "of_entities": len(entities),
-            "relationships": view.number_of_edges(),
-            "note": (f"the {GRAPH_JSON}, GraphML and HTML files hold the top {len(view_ids)} entities by paper count "
-                     f"and the relations among them (one edge per type and pair; paper_count = papers stating it), "
-                     f"no Paper or Result nodes; the whole graph is in {NODES_FILE}, {EDGES_FILE} and {NEO4J_DIR}/"),
+        bulk_names = [NODES_FILE, EDGES_FILE, *(sinks or {})]
+        view_names = sorted({GRAPH_JSON, *(files or {})})
+        moved = {name: _mover(staging / name) for name in bulk_names}
+        info = {
+            **info,
+            "counts": {"nodes": dict(sorted(node_counts.items())), "relationships": dict(sorted(edge_counts.items()))},
+            "form": FORM_BULK,
+            "view": {
+                "files": view_names,
+                "entities": len(view_ids),
+                "of_entities": len(entities),
+                "relationships": view.number_of_edges(),
+                "note": (f"{', '.join(view_names)} hold the top {len(view_ids)} entities by paper count and the "
+                         "relations among them (one edge per type and pair; paper_count = papers stating it), no "
+                         f"Paper or Result nodes; the whole graph is in {', '.join(bulk_names)}"),
+            },
         }
-        manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        replace_directory(staging, target)
-    except BaseException:
+        return write_snapshot(view, target, files={**(files or {}), **moved}, **info)
+    finally:
         shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return Snapshot(graph=view, manifest=manifest, path=target)
+
+
+def _mover(source: Path) -> FileWriter:
+    def move(_graph: nx.MultiDiGraph, path: Path) -> None:
+        shutil.move(str(source), str(path))
+    return move
 
 
 def top_entity_ids(entities: EntityTable, top: int) -> set[str]:
