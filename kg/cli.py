@@ -483,16 +483,21 @@ def neo4j_status(state_dir, as_json):
 @click.option("--database", default="neo4j", show_default=True, help="Database to replace.")
 @reports_errors
 def neo4j_import(csv_dir, state_dir, database):
-    """Replace the local server's database with `kg export neo4j-csv` files (neo4j-admin import; server stopped).
+    """Replace the local server's database with a snapshot or `kg export neo4j-csv` files (neo4j-admin import).
+
+    The bulk path for large graphs: neo4j-admin writes the store directly, loading nodes and
+    relationships in parallel, with no transactions. CSV_DIR is a `kg export neo4j-csv` folder or a
+    snapshot directory (a bulk snapshot carries its CSVs in neo4j-import/). The server must be stopped.
 
     \b
-    Example:
+    Examples:
+      kg neo4j stop && kg neo4j import exports/big && kg neo4j start
       kg export neo4j-csv exports/demo -o neo4j-import
       kg neo4j stop && kg neo4j import neo4j-import && kg neo4j start
     """
     from kg.neo4j import server
 
-    click.echo(server.import_csv(csv_dir, state_dir, database=database))
+    click.echo(server.import_path(csv_dir, state_dir, database=database))
 
 
 @cli.command()
@@ -502,10 +507,13 @@ def neo4j_import(csv_dir, state_dir, database):
               help="Rows per UNWIND statement (one transaction each).")
 @click.option("--dry-run", is_flag=True, help="Print the statements and row counts; send nothing.")
 @click.option("--prune", is_flag=True, help="Also delete kg nodes and relationships the snapshot no longer has.")
+@click.option("--parallel", default=1, show_default=True, type=click.IntRange(1, 32), metavar="N",
+              help="Concurrent transactions: nodes N batches at a time, relationships in waves where no node is "
+                   "in two concurrent transactions.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @reports_errors
-def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune, quiet, as_json):
+def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune, parallel, quiet, as_json):
     """Load a snapshot into Neo4j, idempotently (MERGE on ids; pushing twice changes nothing).
 
     \b
@@ -513,6 +521,7 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
       kg push exports/demo                                  # the `kg neo4j start` server
       kg push exports/demo --uri bolt://db:7687 --password "$PW"
       kg push exports/demo --dry-run
+      kg push exports/big --parallel 4                      # a bulk snapshot, 4 concurrent transactions
     """
     from kg.neo4j.connection import resolve_settings
     from kg.neo4j.push import dry_run_report, push_snapshot
@@ -524,7 +533,7 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
     bar, on_start, advance = _progress_bar(quiet or as_json, "pushing")
     with bar:
         summary = push_snapshot(snapshot_dir, settings, batch_size=batch_size, on_start=on_start,
-                                on_progress=advance, prune=prune)
+                                on_progress=advance, prune=prune, workers=parallel)
     if as_json:
         from dataclasses import asdict
 

@@ -136,11 +136,6 @@ def ensure_constraints(driver: neo4j.Driver, database: str) -> None:
     driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
 
 
-def _write_batch(tx: neo4j.ManagedTransaction, cypher: str, rows: list[dict[str, Any]]) -> dict[str, int]:
-    counters = tx.run(cypher, rows=rows).consume().counters
-    return {name: getattr(counters, name) for name in COUNTER_NAMES}
-
-
 def push_graph(
     driver: neo4j.Driver,
     graph: nx.MultiDiGraph,
@@ -165,21 +160,45 @@ def push_batches(
     database: str,
     on_progress: ProgressCallback | None = None,
     keep: Callable[[], tuple[dict[str, list[str]], dict[str, list[list[str]]]]] | None = None,
+    workers: int = 1,
 ) -> PushSummary:
-    """Write *batches* in order, one managed transaction each; with *keep* (ids to keep), prune the rest."""
+    """Write *batches*, one managed transaction each; with *keep* (ids to keep), prune the rest.
+
+    *workers* > 1 writes in parallel (:func:`parallel_waves`): node batches several at a time, then
+    relationships in waves of transactions that share no node, so no two concurrent transactions
+    wait for each other's node locks.
+    """
     summary = PushSummary()
     totals: Counter = Counter()
     started = time.perf_counter()
     ensure_constraints(driver, database)
+
+    def count(unit: Unit) -> None:
+        for kind, key, rows in unit.counts:
+            target = summary.nodes if kind == "nodes" else summary.relationships
+            target[key] = target.get(key, 0) + rows
+        summary.batches += 1
+        if on_progress is not None:
+            on_progress(unit.size)
+
     with driver.session(database=database) as session:
-        for batch in batches:
-            totals.update(session.execute_write(_write_batch, batch.cypher, batch.rows))
-            target = summary.nodes if batch.kind == "nodes" else summary.relationships
-            key = batch.group.split(" ", 1)[0]
-            target[key] = target.get(key, 0) + len(batch.rows)
-            summary.batches += 1
-            if on_progress is not None:
-                on_progress(len(batch.rows))
+        if workers <= 1:
+            for batch in batches:
+                unit = Unit.of(batch)
+                totals.update(session.execute_write(_write_unit, unit.statements))
+                count(unit)
+        else:
+            from concurrent.futures import ThreadPoolExecutor
+
+            def write(unit: Unit) -> dict[str, int]:
+                with driver.session(database=database) as own:  # a session per thread
+                    return own.execute_write(_write_unit, unit.statements)
+
+            with ThreadPoolExecutor(workers) as pool:
+                for wave in parallel_waves(batches, workers):
+                    for unit, counters in zip(wave, pool.map(write, wave)):
+                        totals.update(counters)
+                        count(unit)
         summary.seconds = time.perf_counter() - started
         if keep is not None:
             totals.update(_prune(session, *keep()))
@@ -187,6 +206,111 @@ def push_batches(
     elements = sum(summary.nodes.values()) + sum(summary.relationships.values())
     summary.elements_per_second = elements / summary.seconds if summary.seconds > 0 else 0.0
     return summary
+
+
+@dataclass
+class Unit:
+    """One transaction: rows per statement, and what they count as (kind, label or type, rows)."""
+
+    statements: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    counts: list[tuple[str, str, int]] = field(default_factory=list)
+    size: int = 0
+
+    @classmethod
+    def of(cls, batch: Batch) -> Unit:
+        return cls({batch.cypher: batch.rows}, [(batch.kind, batch.group.split(" ", 1)[0], len(batch.rows))],
+                   len(batch.rows))
+
+    def add(self, batch: Batch, row: dict[str, Any]) -> None:
+        self.statements.setdefault(batch.cypher, []).append(row)
+        key = batch.group.split(" ", 1)[0]
+        if self.counts and self.counts[-1][:2] == (batch.kind, key):
+            self.counts[-1] = (batch.kind, key, self.counts[-1][2] + 1)
+        else:
+            self.counts.append((batch.kind, key, 1))
+        self.size += 1
+
+
+def parallel_waves(batches: Iterable[Batch], workers: int, max_deferred: int | None = None) -> Iterator[list[Unit]]:
+    """Group *batches* into waves of at most *workers* transactions that can run at the same time.
+
+    Node batches (each node is in one row only) go *workers* at a time, all before any relationship.
+    Relationship rows are repacked (up to the batch size of their batch) so that within a wave no
+    node is an endpoint in two transactions: a row joins the transaction that already holds its
+    endpoints, or the emptiest one if none does; a row whose endpoints are held by two different
+    transactions waits for a later wave. Every row is written exactly once.
+    """
+    pending: list[Unit] = []
+    relationship_batches = []
+    batches = iter(batches)
+    for batch in batches:
+        if batch.kind != "nodes":
+            relationship_batches.append(batch)
+            break
+        pending.append(Unit.of(batch))
+        if len(pending) == workers:
+            yield pending
+            pending = []
+    if pending:
+        yield pending
+    rows = ((batch, row) for source in (relationship_batches, batches) for batch in source for row in batch.rows)
+    yield from _relationship_waves(rows, workers, max_deferred)
+
+
+def _relationship_waves(rows: Iterator[tuple[Batch, dict[str, Any]]], workers: int,
+                        max_deferred: int | None) -> Iterator[list[Unit]]:
+    from collections import deque
+
+    carry: deque = deque()
+    exhausted = False
+    while True:
+        units = [Unit() for _ in range(workers)]
+        limits = [0] * workers
+        owner: dict[str, int] = {}
+        deferred: deque = deque()
+        cap = max_deferred if max_deferred is not None else 4 * workers * DEFAULT_BATCH_SIZE
+        while True:
+            if carry:
+                item = carry.popleft()
+            elif not exhausted:
+                item = next(rows, None)
+                if item is None:
+                    exhausted = True
+                    continue
+            else:
+                break
+            batch, row = item
+            holders = {owner.get(row["start"]), owner.get(row["end"])} - {None}
+            if len(holders) == 2:
+                deferred.append(item)
+            else:
+                if holders:
+                    index = holders.pop()
+                else:
+                    index = min(range(workers), key=lambda i: units[i].size)
+                limit = limits[index] or len(batch.rows) or 1
+                if units[index].size >= limit:
+                    deferred.append(item)
+                else:
+                    limits[index] = limit
+                    units[index].add(batch, row)
+                    owner[row["start"]] = owner[row["end"]] = index
+            if len(deferred) >= cap or all(limits[i] and units[i].size >= limits[i] for i in range(workers)):
+                break
+        wave = [unit for unit in units if unit.size]
+        if not wave:
+            return
+        yield wave
+        deferred.extend(carry)
+        carry = deferred
+
+
+def _write_unit(tx: neo4j.ManagedTransaction, statements: dict[str, list[dict[str, Any]]]) -> dict[str, int]:
+    totals: Counter = Counter()
+    for cypher, rows in statements.items():
+        counters = tx.run(cypher, rows=rows).consume().counters
+        totals.update({name: getattr(counters, name) for name in COUNTER_NAMES})
+    return dict(totals)
 
 
 def _kept_ids(nodes: Iterable[tuple[str, dict[str, Any]]], edges: Iterable[tuple[str, str, str, dict[str, Any]]]
@@ -250,6 +374,7 @@ def push_snapshot(
     on_start: Callable[[int], None] | None = None,
     on_progress: ProgressCallback | None = None,
     prune: bool = False,
+    workers: int = 1,
 ) -> PushSummary:
     """Push the snapshot in *directory* (either form; a bulk one streams). *on_start* gets the element count."""
     from kg.graph.snapshot import is_bulk, iter_edges, iter_nodes, load_manifest
@@ -268,6 +393,7 @@ def push_snapshot(
     with connect(settings) as driver:
         if on_start is not None:
             on_start(total)
-        summary = push_batches(driver, batches, database=settings.database, on_progress=on_progress, keep=keep)
+        summary = push_batches(driver, batches, database=settings.database, on_progress=on_progress, keep=keep,
+                               workers=workers)
         summary.database_counts = database_counts(driver, settings.database)
     return summary

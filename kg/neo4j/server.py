@@ -347,6 +347,31 @@ def info_dict(info: ServerInfo) -> dict[str, Any]:
     return {**asdict(info), "log": str(info.log_path)}
 
 
+def import_path(path: str | Path, state_dir: str | Path | None = None, *, home: str | Path | None = None,
+                database: str = "neo4j") -> str:
+    """:func:`import_csv` of a `kg export neo4j-csv` directory or of a snapshot directory.
+
+    A bulk snapshot (kg.graph.bulk) carries its CSV files in ``neo4j-import/``; for a full one they are
+    written to a temporary directory first.
+    """
+    import tempfile
+
+    from kg.graph.snapshot import MANIFEST, is_bulk, load_manifest, load_snapshot
+
+    path = Path(path)
+    if not (path / MANIFEST).is_file():
+        return import_csv(path, state_dir, home=home, database=database)
+    if is_bulk(load_manifest(path)):
+        from kg.graph.bulk import NEO4J_DIR
+
+        return import_csv(path / NEO4J_DIR, state_dir, home=home, database=database)
+    from kg.export.neo4j_csv import write_neo4j_csv
+
+    with tempfile.TemporaryDirectory(prefix="kg-neo4j-import-") as csv_dir:
+        write_neo4j_csv(load_snapshot(path).graph, csv_dir)
+        return import_csv(csv_dir, state_dir, home=home, database=database)
+
+
 def import_csv(csv_dir: str | Path, state_dir: str | Path | None = None, *, home: str | Path | None = None,
                database: str = "neo4j") -> str:
     """Run ``neo4j-admin database import full`` (from the launcher's jars) on a `kg export neo4j-csv` directory.
