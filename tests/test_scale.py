@@ -344,3 +344,33 @@ def test_parallel_push_holds_the_same_graph(neo4j_db, bulk_snapshot):
     assert sum(summary.relationships.values()) == sum(manifest["counts"]["relationships"].values())
     again = push_snapshot(bulk_snapshot, neo4j_db, batch_size=200, workers=3)
     assert again.counters["nodes_created"] == 0 and again.counters["relationships_created"] == 0
+
+
+# --- streamed ingest ------------------------------------------------------------------------------
+
+
+def test_jsonl_and_csv_are_streamed_line_by_line_with_exact_line_numbers(tmp_path, monkeypatch):
+    import kg.ingest as ingest
+    from kg.errors import InputError
+
+    def never(path):
+        raise AssertionError(f"{path} was read whole")
+
+    monkeypatch.setattr(ingest, "read_text_file", never)
+    lines = [json.dumps({"title": f"Paper {i}", "abstract": f"We study\u2028thing {i}."}) for i in range(3000)]
+    lines.append(json.dumps({"title": "paper 7", "abstract": "A duplicate of paper 7, longer than it was before."}))
+    path = tmp_path / "big.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + "\n".join(lines).encode() + b"\n")
+    result = ingest.read_papers([str(path)])
+    assert result.report.records_read == 3001 and result.report.papers == 3000
+    assert result.report.duplicates_merged == 1
+    assert "\u2028" in result.papers[0].abstract or "thing 0" in result.papers[0].abstract
+    csv_path = tmp_path / "p.csv"
+    csv_path.write_text('title,abstract\n"A, b","multi\nline abstract"\nC,d\n')
+    papers = ingest.read_papers([str(csv_path)]).papers
+    assert [p.title for p in papers] == ["A, b", "C"] and papers[1].sources[0].line == 4
+    bad = tmp_path / "bad.jsonl"
+    bad.write_bytes(("\n".join(lines[:2000]) + "\n").encode() + b'{"title": "x\xff", "abstract": "y"}\n')
+    with pytest.raises(InputError) as error:
+        ingest.read_papers([str(bad)])
+    assert error.value.line == 2001 and "UTF-8" in str(error.value)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +97,35 @@ def read_text_file(path: str) -> str:
         ) from None
 
 
+# Formats whose parser takes the lines one at a time: a file of them is streamed, never read whole.
+STREAMED_FORMATS = ("jsonl", "csv", "tsv")
+
+
+def stream_lines(path: str) -> Iterator[str]:
+    """The lines of *path* (ending "\n" kept), decoded one at a time, naming the line of any bad byte.
+
+    Lines end at "\n" only, as in the parsers (a U+2028 inside a JSON string is no line break).
+    """
+    try:
+        handle = open(path, "rb")
+    except FileNotFoundError:
+        raise InputError("no such file", path) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a file", path) from None
+    except OSError as exc:
+        raise InputError(f"can not read: {exc.strerror}", path) from None
+    with handle:
+        for number, raw in enumerate(handle, start=1):
+            if number == 1:
+                raw = raw.removeprefix(b"\xef\xbb\xbf")
+            try:
+                yield raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise InputError(
+                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", path, number
+                ) from None
+
+
 def read_papers(
     paths: Iterable[str], *, format: str | None = None, skip_invalid: bool = False
 ) -> IngestResult:
@@ -117,7 +146,8 @@ def read_papers(
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path)
         name = "<stdin>" if path == STDIN else path
         records_before = report.records_read
-        for item in PARSERS[fmt](read_text_file(path), name):
+        source = stream_lines(path) if fmt in STREAMED_FORMATS and path != STDIN else read_text_file(path)
+        for item in PARSERS[fmt](source, name):
             report.records_read += 1
             if isinstance(item, InputError):
                 if not skip_invalid:

@@ -4,17 +4,19 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from kg.errors import InputError
 from kg.ingest.paper import Paper
 from kg.ingest.records import paper_from_fields
 
 
-def parse_csv(text: str, path: str, *, delimiter: str = ",") -> Iterator[Paper | InputError]:
+def parse_csv(text: str | Iterable[str], path: str, *, delimiter: str = ",") -> Iterator[Paper | InputError]:
+    """*text* is the whole file or its lines (ends kept) one at a time (kg.ingest.stream_lines)."""
     # The default 128 KB field limit is too small for some abstracts with their LaTeX.
     csv.field_size_limit(max(csv.field_size_limit(), 64 * 1024 * 1024))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    lines = io.StringIO(text, newline="") if isinstance(text, str) else text
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except StopIteration:

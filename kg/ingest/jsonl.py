@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from kg.errors import InputError
 from kg.ingest.paper import Paper
 from kg.ingest.records import paper_from_fields
 
 
-def parse_jsonl(text: str, path: str) -> Iterator[Paper | InputError]:
-    """Yield a Paper, or the InputError that rejects it, for every non-blank line."""
+def parse_jsonl(text: str | Iterable[str], path: str) -> Iterator[Paper | InputError]:
+    """Yield a Paper, or the InputError that rejects it, for every non-blank line.
+
+    *text* is the whole file or its lines one at a time (kg.ingest.stream_lines).
+    """
     # Split on "\n" only: str.splitlines would also break at U+2028 and friends inside strings.
-    for line_number, line in enumerate(text.split("\n"), start=1):
-        line = line.removesuffix("\r")
+    lines = text.split("\n") if isinstance(text, str) else text
+    for line_number, line in enumerate(lines, start=1):
+        line = line.removesuffix("\n").removesuffix("\r")
         if not line.strip():
             continue
         try:
