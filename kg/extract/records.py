@@ -20,13 +20,18 @@ def choose_name(surfaces: Counter, entity_type: str) -> str:
     return canonical_name(ranked[0][0], entity_type)
 
 
-def sentence_spans(doc: Doc) -> list[list[int]]:
-    """[start, end) of each sentence with surrounding whitespace (the title's newline) trimmed."""
+def sentence_spans(doc: Doc, text: str | None = None) -> list[list[int]]:
+    """[start, end) of each sentence with surrounding whitespace (the title's newline) trimmed.
+
+    *text* is ``doc.text`` if the caller has it (``doc.text`` is rebuilt from the tokens on every call).
+    """
     spans = []
+    text = doc.text if text is None else text
     for sent in doc.sents:
-        text = sent.text
-        start = sent.start_char + (len(text) - len(text.lstrip()))
-        end = sent.start_char + len(text.rstrip())
+        start_char = sent.start_char
+        sentence = text[start_char:sent.end_char]  # Span.text, without a Token object per token
+        start = start_char + (len(sentence) - len(sentence.lstrip()))
+        end = start_char + len(sentence.rstrip())
         spans.append([start, max(start, end)])
     return spans
 
@@ -34,6 +39,7 @@ def sentence_spans(doc: Doc) -> list[list[int]]:
 def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     """One record per paper; entity ids here are doc-local until kg.resolve rewrites them corpus-wide."""
     sentence_of = sentence_index_of_tokens(doc)
+    text = paper.text  # == doc.text (spaCy keeps the text whole), which rebuilds it from every token
 
     by_key: dict[str, list] = defaultdict(list)
     for group in (ENTITIES_KEY, NESTED_KEY):
@@ -46,7 +52,8 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     for key, spans in by_key.items():
         spans.sort(key=lambda s: s.start)  # nested devices come from their own group
         entity_type = spans[0].label_
-        surfaces = Counter(span.text for span in spans)
+        texts = [text[span.start_char:span.end_char] for span in spans]  # Span.text, without a Token per token
+        surfaces = Counter(texts)
         name = choose_name(surfaces, entity_type)
         identifier = entity_id(entity_type, name)
         id_of_key[key] = identifier
@@ -56,16 +63,16 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             "name": name,
             "aliases": sorted(set(surfaces) - {name}),
             "proposed": key in proposed,
-            "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
-                         for s in spans],
+            "mentions": [{"text": t, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
+                         for s, t in zip(spans, texts)],
         })
     entities = merge_duplicate_entities(entities)
     entities.sort(key=lambda e: (e["mentions"][0]["start"], e["id"]))
 
     record = paper.to_dict()
     record.update({
-        "text": doc.text,
-        "sentences": sentence_spans(doc),
+        "text": text,
+        "sentences": sentence_spans(doc, text),
         "entities": entities,
         "relations": _relations(doc, id_of_key),
         "results": _results(doc, id_of_key),

@@ -9,7 +9,13 @@ from spacy.tokens import Doc
 @Language.component("kg_title_boundary")
 def title_boundary(doc: Doc) -> Doc:
     """The title (up to the first newline) is sentence 0, whole: a parser must not split it at a colon."""
-    newline = doc.text.find("\n")
+    # doc.text.find("\n") without doc.text, which rebuilds the whole text from every token
+    newline = -1
+    for token in doc:
+        position = token.text_with_ws.find("\n")
+        if position >= 0:
+            newline = token.idx + position
+            break
     if newline < 0:
         return doc
     for token in doc[1:]:
