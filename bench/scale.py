@@ -5,7 +5,9 @@
 
 Each build runs as its own `kg build ... -q --no-html` process; this script samples the resident
 memory of that process and all its descendants (workers, Dask nanny, scheduler) every 0.2 s and
-prints the peak of the sum (RSS; also PSS, which counts shared pages once). The corpora come from
+prints the peak of the sum (RSS; also PSS, which counts shared pages once), and the CPU seconds the
+whole tree used (user + system, from getrusage), which other load on the machine does not inflate
+as much as wall time. The corpora come from
 bench/corpus.py (cached under --data-dir). The machine's load average is printed with each row:
 other work on the machine slows the figures.
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -52,6 +55,7 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path) -> dict:
     if jobs:
         command += ["-j", str(jobs)]
     peak = {"rss": 0, "pss": 0}
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(process.pid)
@@ -67,12 +71,14 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path) -> dict:
     sampler.start()
     _, stderr = process.communicate()
     wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     stop.set()
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"kg build failed ({process.returncode}): {stderr.strip()[-2000:]}")
     shutil.rmtree(out, ignore_errors=True)
-    return {"wall": wall, "rss": peak["rss"], "pss": peak["pss"]}
+    return {"wall": wall, "rss": peak["rss"], "pss": peak["pss"], "cpu": cpu}
 
 
 def main() -> None:
@@ -85,7 +91,7 @@ def main() -> None:
     data = Path(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} cores; kg build -q --no-html, one process tree per row")
-    print(f"{'abstracts':>9} {'executor':<8} {'wall s':>8} {'peak RSS GB':>11} {'peak PSS GB':>11} "
+    print(f"{'abstracts':>9} {'executor':<8} {'wall s':>8} {'CPU s':>8} {'peak RSS GB':>11} {'peak PSS GB':>11} "
           f"{'abstracts/s':>11} {'load avg':>8}")
     for size in (int(s) for s in args.sizes.split(",")):
         corpus = data / f"corpus-{size}.jsonl"
@@ -96,7 +102,8 @@ def main() -> None:
             with tempfile.TemporaryDirectory(dir=data) as work:
                 row = run_build(corpus, executor, args.jobs, Path(work))
             load = os.getloadavg()[0]
-            print(f"{size:>9} {executor:<8} {row['wall']:>8.1f} {row['rss'] / 1e9:>11.2f} {row['pss'] / 1e9:>11.2f} "
+            print(f"{size:>9} {executor:<8} {row['wall']:>8.1f} {row['cpu']:>8.1f} {row['rss'] / 1e9:>11.2f} "
+                  f"{row['pss'] / 1e9:>11.2f} "
                   f"{size / row['wall']:>11.1f} {load:>8.2f}", flush=True)
 
 
