@@ -303,6 +303,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
         on_total(len(result.papers))
         run = run_extraction(result.papers, pipeline=pipeline, executor=executor, jobs=jobs or None,
                              scheduler=scheduler, work_dir=work_dir, progress=advance)
+    result.papers = []  # the shards hold them now
     with run:
         write_records(run.resolved_records(), output)
     if output != "-":

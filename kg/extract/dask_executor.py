@@ -107,7 +107,11 @@ def _submit_all(client, papers, pipeline, size, batch_size, run_dir, progress) -
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
-    client.register_plugin(PipelinePlugin(pipeline), name=plugin_name(pipeline))
+    try:
+        client.register_plugin(PipelinePlugin(pipeline), name=plugin_name(pipeline))
+    except Exception as error:  # raised by the plugin's setup on a worker
+        raise ExecutorError(f"the Dask workers could not load the spaCy pipeline {pipeline!r}: "
+                            f"{type(error).__name__}: {error}") from None
     workers = max(1, len(client.scheduler_info().get("workers", {})))
     window = 2 * workers + 2
     run_id = run_dir.rstrip("/").rsplit("/", 1)[-1]
