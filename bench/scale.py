@@ -48,7 +48,7 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     return rss, pss
 
 
-def run_build(corpus: Path, executor: str, jobs: int, work: Path) -> dict:
+def run_build(corpus: Path, executor: str, jobs: int, work: Path, keep: Path | None = None) -> dict:
     out = work / f"out-{executor}"
     command = [KG, "build", str(corpus), "-o", str(out), "-q", "--no-html", "--executor", executor,
                "--work-dir", str(work / "shards")]
@@ -77,6 +77,11 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path) -> dict:
     sampler.join()
     if process.returncode != 0:
         raise SystemExit(f"kg build failed ({process.returncode}): {stderr.strip()[-2000:]}")
+    if keep is not None:
+        kept = keep / f"{corpus.stem}-{executor}"
+        shutil.rmtree(kept, ignore_errors=True)
+        keep.mkdir(parents=True, exist_ok=True)
+        shutil.move(str(out), str(kept))
     shutil.rmtree(out, ignore_errors=True)
     return {"wall": wall, "rss": peak["rss"], "pss": peak["pss"], "cpu": cpu}
 
@@ -87,6 +92,7 @@ def main() -> None:
     parser.add_argument("--executors", default="local,dask")
     parser.add_argument("--jobs", type=int, default=0, help="workers (0: one per core)")
     parser.add_argument("--data-dir", default=os.path.join(tempfile.gettempdir(), "kg-bench"))
+    parser.add_argument("--keep", default=None, help="keep each snapshot as KEEP/corpus-N-EXECUTOR (for bench/push)")
     args = parser.parse_args()
     data = Path(args.data_dir)
     data.mkdir(parents=True, exist_ok=True)
@@ -100,7 +106,7 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
         for executor in args.executors.split(","):
             with tempfile.TemporaryDirectory(dir=data) as work:
-                row = run_build(corpus, executor, args.jobs, Path(work))
+                row = run_build(corpus, executor, args.jobs, Path(work), Path(args.keep) if args.keep else None)
             load = os.getloadavg()[0]
             print(f"{size:>9} {executor:<8} {row['wall']:>8.1f} {row['cpu']:>8.1f} {row['rss'] / 1e9:>11.2f} "
                   f"{row['pss'] / 1e9:>11.2f} "
