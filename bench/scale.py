@@ -6,8 +6,8 @@
 Each build runs as its own `kg build ... -q --no-html` process; this script samples the resident
 memory of that process and all its descendants (workers, Dask nanny, scheduler) every 0.2 s and
 prints the peak of the sum (RSS; also PSS, which counts shared pages once), and the CPU seconds the
-whole tree used (user + system, from getrusage), which other load on the machine does not inflate
-as much as wall time. The corpora come from
+whole tree used (user + system of every process, as last sampled: up to 0.2 s of a process that
+ends between samples is missed), which other load on the machine inflates much less than wall time. The corpora come from
 bench/corpus.py (cached under --data-dir). The machine's load average is printed with each row:
 other work on the machine slows the figures.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -31,8 +30,8 @@ ROOT = Path(__file__).resolve().parents[1]
 KG = str(Path(sys.executable).with_name("kg"))
 
 
-def tree_memory(process: psutil.Process) -> tuple[int, int]:
-    """(RSS, PSS) in bytes of *process* and its descendants."""
+def tree_memory(process: psutil.Process, cpu: dict[int, float]) -> tuple[int, int]:
+    """(RSS, PSS) in bytes of *process* and its descendants; records each one's CPU seconds in *cpu*."""
     rss = pss = 0
     try:
         members = [process, *process.children(recursive=True)]
@@ -41,10 +40,12 @@ def tree_memory(process: psutil.Process) -> tuple[int, int]:
     for member in members:
         try:
             info = member.memory_full_info()
+            times = member.cpu_times()
         except psutil.Error:
             continue
         rss += info.rss
         pss += getattr(info, "pss", info.rss)
+        cpu[member.pid] = max(cpu.get(member.pid, 0.0), times.user + times.system)
     return rss, pss
 
 
@@ -55,7 +56,7 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path, keep: Path | N
     if jobs:
         command += ["-j", str(jobs)]
     peak = {"rss": 0, "pss": 0}
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu: dict[int, float] = {}
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     watched = psutil.Process(process.pid)
@@ -63,7 +64,7 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path, keep: Path | N
 
     def sample():
         while not stop.is_set():
-            rss, pss = tree_memory(watched)
+            rss, pss = tree_memory(watched, cpu)
             peak["rss"], peak["pss"] = max(peak["rss"], rss), max(peak["pss"], pss)
             stop.wait(0.2)
 
@@ -71,8 +72,6 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path, keep: Path | N
     sampler.start()
     _, stderr = process.communicate()
     wall = time.perf_counter() - start
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     stop.set()
     sampler.join()
     if process.returncode != 0:
@@ -83,7 +82,7 @@ def run_build(corpus: Path, executor: str, jobs: int, work: Path, keep: Path | N
         keep.mkdir(parents=True, exist_ok=True)
         shutil.move(str(out), str(kept))
     shutil.rmtree(out, ignore_errors=True)
-    return {"wall": wall, "rss": peak["rss"], "pss": peak["pss"], "cpu": cpu}
+    return {"wall": wall, "rss": peak["rss"], "pss": peak["pss"], "cpu": sum(cpu.values())}
 
 
 def main() -> None:
