@@ -512,7 +512,8 @@ def neo4j_import(csv_dir, state_dir, database):
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1),
               help="Rows per UNWIND statement (one transaction each).")
 @click.option("--dry-run", is_flag=True, help="Print the statements and row counts; send nothing.")
-@click.option("--prune", is_flag=True, help="Also delete kg nodes and relationships the snapshot no longer has.")
+@click.option("--prune", is_flag=True, help="Make Neo4j equal to the snapshot: replace properties (a property "
+              "the snapshot no longer has goes too) and delete kg nodes and relationships it no longer has.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @reports_errors
@@ -524,13 +525,14 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
       kg push exports/demo                                  # the `kg neo4j start` server
       kg push exports/demo --uri bolt://db:7687 --password "$PW"
       kg push exports/demo --dry-run
+      kg push exports/week2 --prune                         # after `kg build --update`: Neo4j = the snapshot
     """
     from kg.graph.snapshot import load_snapshot
     from kg.neo4j.connection import resolve_settings
     from kg.neo4j.push import dry_run_report, push_snapshot
 
     if dry_run:
-        click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size))
+        click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size, prune=prune))
         return
     settings = resolve_settings(uri, user, password, database)
     bar, on_start, advance = _progress_bar(quiet or as_json, "pushing")
