@@ -257,32 +257,27 @@ def stats(snapshot_dir, top, since, as_json):
 @cli.command()
 @click.argument("old_dir", type=click.Path(file_okay=False))
 @click.argument("new_dir", type=click.Path(file_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every added and removed id.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+              help="Lines per section in the text output (--json lists everything).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every change.")
 @reports_errors
-def diff(old_dir, new_dir, as_json):
-    """Compare two snapshots: entities added, removed, or mentioned by more or fewer papers.
+def diff(old_dir, new_dir, limit, as_json):
+    """Compare two snapshots, for people: new entities (most papers first), removed ones, entities merged
+    into another, the biggest movers in paper count, and new results with their papers.
 
     \b
-    Example:
+    Examples:
       kg diff exports/2026-10 exports/2026-11
+      kg diff exports/week1 exports/week2 --json | jq '.entities.new[:5]'
     """
     from kg.graph import load_snapshot
-    from kg.graph.diff import diff_graphs
+    from kg.graph.diff import diff_graphs, format_diff
 
     changes = diff_graphs(load_snapshot(old_dir).graph, load_snapshot(new_dir).graph)
     if as_json:
         click.echo(json.dumps(changes, ensure_ascii=False))
         return
-    for label, change in changes["nodes"].items():
-        click.echo(f"{label}: +{len(change['added'])} -{len(change['removed'])} "
-                   f"~{len(change['paper_count_changed'])} paper counts changed")
-        for sign, nodes in (("+", change["added"]), ("-", change["removed"])):
-            for node in nodes[:10]:
-                click.echo(f"  {sign} {node}")
-            if len(nodes) > 10:
-                click.echo(f"  {sign} ... {len(nodes) - 10} more (--json lists them all)")
-    for rel_type, change in changes["relationships"].items():
-        click.echo(f"{rel_type}: +{change['added']} -{change['removed']}")
+    click.echo(format_diff(changes, limit=limit))
 
 
 @cli.command()
