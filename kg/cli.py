@@ -281,6 +281,35 @@ def diff(old_dir, new_dir, limit, as_json):
 
 
 @cli.command()
+@click.argument("snapshot_dir", type=click.Path(file_okay=False))
+@click.option("--dataset", required=True, help="Dataset name, alias or id (case-insensitive).")
+@click.option("--metric", help="Only results for this metric (name, alias or id).")
+@click.option("--task", help="Only results of papers about this task (needs Task entities in the graph).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def leaderboard(snapshot_dir, dataset, metric, task, as_json):
+    """The methods with their reported results on a dataset, best first where the metric's direction is known.
+
+    One board per metric and unit, with values, papers and evidence sentences. Changes against a baseline
+    ("2x faster") follow the ranked scores, unranked. '?' marks a result whose attachment is uncertain
+    (low confidence, or no method): marked, never hidden.
+
+    \b
+    Examples:
+      kg leaderboard exports/demo --dataset ImageNet
+      kg leaderboard exports/demo --dataset HumanEval --metric pass@1 --json
+    """
+    from kg.graph import load_snapshot
+    from kg.graph.leaderboard import format_leaderboard, leaderboard as make_leaderboard
+
+    board = make_leaderboard(load_snapshot(snapshot_dir).graph, dataset, metric=metric, task=task)
+    if as_json:
+        click.echo(json.dumps(board, ensure_ascii=False))
+        return
+    click.echo(format_leaderboard(board))
+
+
+@cli.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(allow_dash=True))
 @click.option("-o", "--output", default="-", show_default=True, type=click.Path(allow_dash=True, dir_okay=False),
               help="JSON Lines file to write, one record per paper ('-' for stdout).")

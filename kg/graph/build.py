@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import schema
+from kg.graph.metrics import metric_direction
 from kg.ingest.dates import month_of
 
 
@@ -115,6 +116,10 @@ def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
                 node["papers_per_month"] = dict(sorted(months.items()))
         # Display name: the most frequent surface form, ties broken alphabetically (deterministic).
         node["name"] = sorted(surface_counts[entity_id].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        if node["label"] == schema.METRIC:
+            direction = metric_direction(node["name"])
+            if direction:
+                node["direction"] = direction  # "higher" or "lower" is better (kg/graph/data/metric_directions.json)
     return graph
 
 
