@@ -687,11 +687,14 @@ def export_neo4j_csv(snapshot_dir, output):
               help="Above this many nodes draw only the top ones (most papers, then most links); the page says so.")
 @click.option("--physics-threshold", default=300, show_default=True, type=click.IntRange(0),
               help="Start with physics (live layout) on only up to this many nodes.")
+@click.option("--overview-threshold", default=1000, show_default=True, type=click.IntRange(0),
+              help="Above this many drawn nodes the page opens on the overview and the matrices, not the drawing.")
 @click.option("--isolated/--no-isolated", default=True, show_default=True,
               help="Keep nodes with no link to another drawn node.")
 @click.option("--title", default=None, help="Page title (default: the snapshot directory name).")
 @reports_errors
-def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_threshold, isolated, title):
+def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_threshold, overview_threshold, isolated,
+                title):
     """Write a self-contained, offline HTML explorer of a snapshot (search, filters, details).
 
     \b
@@ -705,7 +708,7 @@ def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_thre
 
     graph = load_snapshot(snapshot_dir).graph
     write_html(graph, output, types=types, min_papers=min_papers, max_nodes=max_nodes,
-               physics_threshold=physics_threshold, isolated=isolated,
+               physics_threshold=physics_threshold, overview_threshold=overview_threshold, isolated=isolated,
                title=title or f"kg: {Path(snapshot_dir).resolve().name}", source=snapshot_dir)
     click.echo(f"wrote {output}; open {Path(output).resolve().as_uri()}")
 
