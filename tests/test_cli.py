@@ -123,3 +123,15 @@ def test_a_file_that_can_not_be_written_is_a_clean_error(tmp_path):
 
 def manifest_files(directory):
     return json.loads((directory / "manifest.json").read_text())["files"]
+
+
+def test_every_command_is_in_the_readme():
+    from kg.neo4j.queries import NAMED_QUERIES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"kg {name}" in readme, name
+        for sub in getattr(command, "commands", {}):
+            assert f"kg {name} {sub}" in readme or f"{sub}" in readme, f"{name} {sub}"
+    for query in NAMED_QUERIES.values():
+        assert query.cypher in readme, query.name  # the README shows the named queries as they run
