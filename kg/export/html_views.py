@@ -165,7 +165,7 @@ def timeline(graph: nx.MultiDiGraph, node_index: dict[str, int], label_index: di
 def leaderboards(graph: nx.MultiDiGraph, node_index: dict[str, int], paper: Callable[[str], int],
                  sentence: Callable[[str | None], int]) -> list[dict[str, Any]]:
     """kg.graph.leaderboard for each dataset with results, most results first."""
-    from kg.graph.leaderboard import leaderboard
+    from kg.graph.leaderboard import dataset_boards
 
     counts = defaultdict(int)
     for source, target, attrs in graph.edges(data=True):
@@ -173,9 +173,8 @@ def leaderboards(graph: nx.MultiDiGraph, node_index: dict[str, int], paper: Call
             counts[target] += 1
     out = []
     for dataset in sorted(counts, key=lambda n: (-counts[n], str(graph.nodes[n].get("name", n)).lower(), n)):
-        board = leaderboard(graph, dataset)
         boards = []
-        for item in board["boards"]:
+        for item in dataset_boards(graph, [dataset]):
             rows = []
             for row in item["rows"][:LEADERBOARD_ROWS]:
                 method = _target(graph, row["result"], "OF_METHOD")

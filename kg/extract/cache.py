@@ -79,8 +79,9 @@ class RecordCache:
         buffer = io.BytesIO()
         with gzip.GzipFile(fileobj=buffer, mode="wb", mtime=0, filename="") as handle:
             for key in sorted(self.entries):
-                line = json.dumps({"key": key, "extraction": self.entries[key]}, ensure_ascii=False,
-                                  sort_keys=True)
+                # Keys keep the record's order, so a record rebuilt from the cache is the same JSON as one
+                # just extracted (`kg extract` output does not depend on the cache).
+                line = json.dumps({"key": key, "extraction": self.entries[key]}, ensure_ascii=False)
                 handle.write(line.encode("utf-8") + b"\n")
         Path(path).write_bytes(buffer.getvalue())
 
@@ -141,7 +142,7 @@ class DirectoryCache:
         descriptor, partial = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".part")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-                json.dump({"key": key, "extraction": extraction}, handle, ensure_ascii=False, sort_keys=True)
+                json.dump({"key": key, "extraction": extraction}, handle, ensure_ascii=False)
             os.replace(partial, path)
         finally:
             if os.path.exists(partial):

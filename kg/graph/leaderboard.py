@@ -76,6 +76,14 @@ def leaderboard(graph: nx.MultiDiGraph, dataset: str, *, metric: str | None = No
         task_papers = {source for node in tasks for source, _ in graph.in_edges(node)
                        if graph.nodes[source].get("label") == schema.PAPER}
 
+    return {"dataset": [graph.nodes[n]["name"] for n in datasets], "metric": metric, "task": task,
+            "boards": dataset_boards(graph, datasets, metrics=metrics, task_papers=task_papers)}
+
+
+def dataset_boards(graph: nx.MultiDiGraph, datasets: list[str], *, metrics: set[str] | None = None,
+                   task_papers: set[str] | None = None) -> list[dict[str, Any]]:
+    """The boards of the dataset nodes *datasets* (ids), optionally only for *metrics* (ids) and results of
+    *task_papers* (paper node ids). Costs the results on those datasets, not the size of the graph."""
     boards: dict[tuple[str | None, str | None], list[dict[str, Any]]] = {}
     for node in datasets:
         for result, _, attrs in graph.in_edges(node, data=True):
@@ -116,7 +124,7 @@ def leaderboard(graph: nx.MultiDiGraph, dataset: str, *, metric: str | None = No
             row["rank"] = rank
         out.append({"metric": metric_name, "unit": unit, "direction": direction, "rows": rows})
     out.sort(key=lambda board: (-len(board["rows"]), board["metric"] or "\uffff", board["unit"] or ""))
-    return {"dataset": [graph.nodes[n]["name"] for n in datasets], "metric": metric, "task": task, "boards": out}
+    return out
 
 
 def _rank(row: dict[str, Any], direction: str | None) -> tuple:
