@@ -208,15 +208,6 @@ def test_a_retry_time_that_is_not_a_number_of_seconds_exits_2_naming_the_variabl
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def _as_stored(graph):
-    """expected_graph with values as Neo4j stores them (dicts such as papers_per_month become JSON text)."""
-    nodes, rels = expected_graph(graph)
-    nodes = {node: (labels, {k: neo4j_rows.property_value(v) for k, v in props.items()})
-             for node, (labels, props) in nodes.items()}
-    rels = {key: {k: neo4j_rows.property_value(v) for k, v in props.items()} for key, props in rels.items()}
-    return nodes, rels
-
-
 @pytest.mark.neo4j
 def test_push_prune_of_an_updated_snapshot_leaves_neo4j_equal_to_it(neo4j_db, tmp_path):
     from kg.graph.snapshot import load_snapshot
@@ -250,7 +241,7 @@ def test_push_prune_of_an_updated_snapshot_leaves_neo4j_equal_to_it(neo4j_db, tm
         assert stale == "ICML"
         result = runner.invoke(cli, ["push", str(tmp_path / "week2"), *connection_args(neo4j_db), "--prune", "-q"])
         assert result.exit_code == 0, result.output
-        assert stored_graph(driver) == _as_stored(newer)
+        assert stored_graph(driver) == expected_graph(newer)
         assert database_counts(driver, neo4j_db.database) == graph_counts(newer)
 
 
