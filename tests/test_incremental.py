@@ -101,9 +101,9 @@ def test_a_changed_abstract_or_pattern_version_is_extracted_again(tmp_path, monk
     assert "hardware:h100" in second.snapshot.graph
     assert second.snapshot.graph.nodes["paper:c"]["date"] == "2025-01-01"
 
-    import kg.extract.components as components
+    import kg.extract.pattern_data as pattern_data
 
-    monkeypatch.setattr(components, "patterns_version", lambda: "9999.1.1")
+    monkeypatch.setattr(pattern_data, "patterns_version", lambda: "9999.1.1")
     third = build_snapshot([_jsonl(tmp_path / "c.jsonl", changed)], tmp_path / "s3", html=False, cache_dir=cache)
     assert third.extraction == {"reused": 0, "extracted": 3}
 
