@@ -166,6 +166,8 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, year, upd
             update=update, cache_dir=cache_dir, keep_cache=not no_cache,
         )
     _echo_rejections(result.report)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     counts = result.snapshot.manifest["counts"]
     summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts,
                "extraction": result.extraction}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ class BuildResult:
     snapshot: Snapshot
     report: IngestReport
     extraction: dict[str, int] | None = None  # papers reused from a cache and papers extracted
+    notes: list[str] = field(default_factory=list)  # things a person should know (a cache that could not be used)
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -88,8 +89,10 @@ def build_snapshot(
         on_papers(len(ingest.papers))
     kept = RecordCache()
     lookups, stores = [], []
+    notes = []
     if update is not None:
         lookups.append(snapshot_cache(update))
+        notes += _cache_notes(update, pipeline)
     if cache_dir is not None:
         directory = DirectoryCache(cache_dir)
         lookups.append(directory)
@@ -116,7 +119,26 @@ def build_snapshot(
         ingest=ingest.report.to_dict(),
         extraction=extraction,
     )
-    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict())
+    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes)
+
+
+def _cache_notes(update: str | Path, pipeline: str) -> list[str]:
+    """Why an earlier snapshot's cache will not be reused: it was made by another pipeline or pattern version."""
+    from kg.extract import pipeline_info
+    from kg.graph.snapshot import MANIFEST
+
+    try:
+        import json
+
+        before = json.loads((Path(update) / MANIFEST).read_text(encoding="utf-8")).get("pipeline") or {}
+    except (OSError, ValueError):
+        return []
+    now = pipeline_info(pipeline)
+    changed = [f"{name} {before.get(name)} -> {now.get(name)}" for name in ("name", "version", "spacy", "patterns")
+               if before.get(name) != now.get(name)]
+    if not changed:
+        return []
+    return [f"{update} was extracted with another pipeline ({', '.join(changed)}): its papers are extracted again"]
 
 
 class _KeepingCache:

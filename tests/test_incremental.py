@@ -104,8 +104,10 @@ def test_a_changed_abstract_or_pattern_version_is_extracted_again(tmp_path, monk
     import kg.extract.pattern_data as pattern_data
 
     monkeypatch.setattr(pattern_data, "patterns_version", lambda: "9999.1.1")
-    third = build_snapshot([_jsonl(tmp_path / "c.jsonl", changed)], tmp_path / "s3", html=False, cache_dir=cache)
+    third = build_snapshot([_jsonl(tmp_path / "c.jsonl", changed)], tmp_path / "s3", html=False, cache_dir=cache,
+                           update=tmp_path / "s2")
     assert third.extraction == {"reused": 0, "extracted": 3}
+    assert "another pipeline (patterns" in third.notes[0] and "-> 9999.1.1" in third.notes[0]
 
 
 def test_update_cli_and_a_snapshot_without_a_cache(tmp_path):
