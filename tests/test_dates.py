@@ -107,6 +107,19 @@ def test_bibtex_year_month_and_date(tmp_path):
         ("a", "2024-03"), ("b", "2023"), ("c", "2022-07-15"), ("d", "2020-11")]
 
 
+def test_a_paper_on_two_pages_is_dated_by_the_earlier(tmp_path):
+    first = tmp_path / "mar21.txt"
+    first.write_text("Mar 21\n\nA Paper\n\n" + ABSTRACT + "\n", encoding="utf-8")
+    second = tmp_path / "mar12.txt"
+    second.write_text("Mar 12\n\nA Paper\n\n" + ABSTRACT + "\n", encoding="utf-8")
+    [paper] = read_papers([first, second], year=2024).papers
+    assert paper.date == "2024-03-12" and len(paper.sources) == 2
+    from kg.ingest import earlier_date
+
+    assert earlier_date("2024", "2024-03-12") == "2024-03-12"
+    assert earlier_date("2024-03-12", "2023-12") == "2023-12"
+
+
 def test_date_parsing_helpers():
     assert parse_date("March 2024") == "2024-03"
     assert parse_date("Mar 12, 2024") == "2024-03-12"

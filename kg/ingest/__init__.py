@@ -173,12 +173,21 @@ def _merge(kept: Paper, duplicate: Paper) -> None:
     for name in ("year", "date", "url", "venue"):
         if getattr(kept, name) is None:
             setattr(kept, name, getattr(duplicate, name))
-    if duplicate.date and kept.date and duplicate.date < kept.date and duplicate.date.startswith(kept.date[:4]):
-        kept.date = duplicate.date  # a paper listed on two pages is dated by the earlier one
+    if duplicate.date and kept.date:
+        kept.date = earlier_date(kept.date, duplicate.date)  # a paper listed on two pages: the earlier one
     if not kept.authors:
         kept.authors = list(duplicate.authors)
     if len(duplicate.abstract) > len(kept.abstract):
         kept.abstract = duplicate.abstract
+
+
+def earlier_date(a: str, b: str) -> str:
+    """The earlier of two ISO dates of any precision; of "2024" and "2024-03-12", the more precise one."""
+    if b.startswith(a):
+        return b
+    if a.startswith(b):
+        return a
+    return min(a, b)
 
 
 def _make_ids_unique(papers: list[Paper]) -> list[dict]:
