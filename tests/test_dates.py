@@ -137,7 +137,7 @@ def _record(paper_id, date, entity_ids):
             "relations": [], "results": []}
 
 
-def test_entities_get_first_seen_and_papers_per_month():
+def test_entities_get_first_seen_and_papers_per_month(tmp_path):
     graph = build_graph([_record("a", "2024-03-12", ["method:x", "method:y"]),
                          _record("b", "2024-03-20", ["method:x"]),
                          _record("c", "2024-04-02", ["method:x"]),
@@ -148,6 +148,21 @@ def test_entities_get_first_seen_and_papers_per_month():
     assert (y["first_seen"], y["papers_per_month"]) == ("2023", {"2024-03": 1})  # a year-only paper has no month
     assert "first_seen" not in z and "papers_per_month" not in z
     assert graph.nodes["paper:a"]["date"] == "2024-03-12"
+    # the snapshot's schema knows the new attributes, and GraphML round-trips them
+    import jsonschema
+
+    from kg.export.graphml import generate_graphml_graph, read_graphml, write_graphml
+    from kg.graph.json_graph import graph_data
+
+    schema = json.loads((Path(__file__).parents[1] / "schemas" / "graph.schema.json").read_text())
+    jsonschema.validate(graph_data(graph), schema)
+    bad = graph_data(graph)
+    next(n for n in bad["nodes"] if n["id"] == "method:x")["first_seen"] = "March 2024"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(bad, schema)
+    write_graphml(graph, tmp_path / "g.graphml")
+    assert read_graphml(tmp_path / "g.graphml").nodes["method:x"]["papers_per_month"] == {"2024-03": 2, "2024-04": 1}
+    assert generate_graphml_graph(graph).nodes["method:x"]["first_seen"] == "2024-03-12"
 
 
 def test_stats_since_lists_what_is_new(tmp_path):
