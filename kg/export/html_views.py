@@ -20,6 +20,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import schema
+from kg.graph.build import paper_node_id
 
 MATRIX_ROWS = 30
 MATRIX_COLUMNS = 20
@@ -49,7 +50,7 @@ def _pairs(graph: nx.MultiDiGraph, row_label: str, column_label: str, relation: 
             continue
         if graph.nodes[source].get("label") != method_label or graph.nodes[target].get("label") != other_label:
             continue
-        paper = f"paper:{attrs['paper']}" if attrs.get("paper") is not None else None
+        paper = paper_node_id(attrs["paper"]) if attrs.get("paper") is not None else None
         pair = (source, target) if method_is_row else (target, source)
         add(*pair, paper, attrs.get("evidence"))
     for node, attrs in graph.nodes(data=True):
@@ -58,7 +59,7 @@ def _pairs(graph: nx.MultiDiGraph, row_label: str, column_label: str, relation: 
         targets = {edge.get("type"): target for _, target, edge in graph.out_edges(node, data=True)}
         row, column = targets.get(result_role_row), targets.get(result_role_column)
         if row and column:
-            add(row, column, f"paper:{attrs.get('paper')}", attrs.get("evidence"))
+            add(row, column, paper_node_id(attrs.get("paper")), attrs.get("evidence"))
     for paper, attrs in graph.nodes(data=True):
         if attrs.get("label") != schema.PAPER:
             continue

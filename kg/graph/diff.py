@@ -2,8 +2,8 @@
 
 Entities are reported by name and type, not id. An entity that disappears because resolution folded it into
 another one ("RNN" into "recurrent neural network", once a paper defines the acronym) is reported as merged
-into that entity, not as removed: its papers that are still in the graph now point at the other entity, and
-its name is one of that entity's names.
+into that entity, not as removed: an entity of the same type carries its name (or an alias) among its own
+names; when several do, the one its remaining papers now point at wins.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import schema
+from kg.graph.build import paper_node_id
 from kg.resolve.canonical import merge_key
 
 
@@ -56,7 +57,7 @@ def _merged_into(old: nx.MultiDiGraph, new: nx.MultiDiGraph, node: str, new_enti
 def _result(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
     attrs = graph.nodes[node]
     paper = attrs.get("paper")
-    paper_node = graph.nodes.get(f"paper:{paper}", {}) if paper else {}
+    paper_node = graph.nodes.get(paper_node_id(paper), {}) if paper else {}
     return {
         "id": node, "text": attrs.get("text") or attrs.get("name"), "value": attrs.get("value"),
         "unit": attrs.get("unit"),

@@ -16,6 +16,7 @@ import networkx as nx
 
 from kg.errors import InputError
 from kg.graph import schema
+from kg.graph.build import paper_node_id
 from kg.graph.metrics import LOW_CONFIDENCE, is_relative, metric_direction
 from kg.resolve.canonical import merge_key
 
@@ -93,7 +94,7 @@ def dataset_boards(graph: nx.MultiDiGraph, datasets: list[str], *, metrics: set[
             if metrics is not None and metric_node not in metrics:
                 continue
             values = graph.nodes[result]
-            paper = f"paper:{values.get('paper')}"
+            paper = paper_node_id(values.get("paper"))
             if task_papers is not None and paper not in task_papers:
                 continue
             method_node = _target(graph, result, "OF_METHOD")
