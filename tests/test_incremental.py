@@ -16,6 +16,7 @@ from kg.workflow import build_snapshot
 
 SAMPLE = Path(__file__).parents[1] / "kg" / "data" / "sample_corpus"
 MAR12, MAR14 = str(SAMPLE / "trending-mar12.txt"), str(SAMPLE / "trending-mar14.txt")
+MAR21 = str(SAMPLE / "trending-mar21.txt")
 
 
 def snapshot_files(directory: Path) -> dict[str, bytes]:
@@ -51,6 +52,16 @@ def test_an_incremental_build_equals_a_full_rebuild_byte_for_byte(tmp_path):
     manifest = updated.snapshot.manifest
     assert manifest["extraction"]["updated_from"] == str(tmp_path / "old" / "snap")
     assert SNAPSHOT_CACHE in manifest["files"]
+
+
+def test_dropping_one_page_and_adding_another_equals_a_full_rebuild(tmp_path):
+    build_snapshot([MAR12, MAR14], tmp_path / "old" / "snap", year=2024, n_process=1, html=False)
+    full = build_snapshot([MAR14, MAR21], tmp_path / "full" / "snap", year=2024, n_process=1, html=False)
+    updated = build_snapshot([MAR14, MAR21], tmp_path / "updated" / "snap", year=2024, n_process=1, html=False,
+                             update=tmp_path / "old" / "snap")
+    assert_same_snapshot(tmp_path / "full" / "snap", tmp_path / "updated" / "snap")
+    assert 0 < updated.extraction["reused"] < full.report.papers
+    assert updated.extraction["reused"] + updated.extraction["extracted"] == full.report.papers
 
 
 def _jsonl(path: Path, rows: list[dict]) -> str:
