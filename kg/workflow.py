@@ -134,7 +134,7 @@ def _cache_notes(update: str | Path, pipeline: str) -> list[str]:
     except (OSError, ValueError):
         return []
     now = pipeline_info(pipeline)
-    changed = [f"{name} {before.get(name)} -> {now.get(name)}" for name in ("name", "version", "spacy", "patterns")
+    changed = [f"{name} {before.get(name)} -> {now.get(name)}" for name in ("name", "version", "spacy", "patterns", "code")
                if before.get(name) != now.get(name)]
     if not changed:
         return []

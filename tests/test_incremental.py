@@ -120,6 +120,14 @@ def test_a_changed_abstract_or_pattern_version_is_extracted_again(tmp_path, monk
     assert third.extraction == {"reused": 0, "extracted": 3}
     assert "another pipeline (patterns" in third.notes[0] and "-> 9999.1.1" in third.notes[0]
 
+    import kg.extract as extract
+
+    monkeypatch.setattr(extract, "extractor_code_hash", lambda: "changed-rules")
+    fourth = build_snapshot([_jsonl(tmp_path / "c.jsonl", changed)], tmp_path / "s4", html=False, cache_dir=cache,
+                            update=tmp_path / "s3")
+    assert fourth.extraction == {"reused": 0, "extracted": 3}  # a change of the extractor's code
+    assert "code " in fourth.notes[0]
+
 
 def test_update_cli_and_a_snapshot_without_a_cache(tmp_path):
     runner = CliRunner()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -157,12 +158,14 @@ def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, ba
 
 
 def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
-    """What a snapshot manifest records about extraction: spaCy pipeline and pattern versions."""
+    """What a snapshot manifest records about extraction: spaCy pipeline and pattern versions, and a hash of
+    the extractor's code (``code``), so that an extraction cache never outlives a change of the rules."""
     import spacy
 
     from kg.extract.pattern_data import patterns_version
 
-    info: dict[str, Any] = {"name": pipeline, "spacy": spacy.__version__, "patterns": patterns_version()}
+    info: dict[str, Any] = {"name": pipeline, "spacy": spacy.__version__, "patterns": patterns_version(),
+                            "code": extractor_code_hash()}
     if pipeline != BLANK:
         try:
             from spacy.util import get_package_version
@@ -171,6 +174,19 @@ def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
         except Exception:  # a path, not a package: no version to report
             info["version"] = None
     return info
+
+
+@functools.lru_cache(maxsize=1)
+def extractor_code_hash() -> str:
+    """sha256 (first 16 hex digits) of the extractor's Python sources (kg/extract/**/*.py), in name order."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def write_records(records: Iterable[dict[str, Any]], path: str) -> None:

@@ -37,10 +37,11 @@ EXTRACTION_FIELDS = ("text", "sentences", "entities", "relations", "results", "p
 
 
 def cache_key(text: str, pipeline: dict[str, Any]) -> str:
-    """sha256 of the paper's text (title + newline + abstract) and what extraction depends on."""
+    """sha256 of the paper's text (title + newline + abstract) and what extraction depends on: the pipeline
+    (name, version, spaCy version), the pattern version and the extractor's code (kg.extract.pipeline_info)."""
     identity = {"format": CACHE_FORMAT, "text": text, "pipeline": pipeline.get("name"),
                 "pipeline_version": pipeline.get("version"), "spacy": pipeline.get("spacy"),
-                "patterns": pipeline.get("patterns")}
+                "patterns": pipeline.get("patterns"), "code": pipeline.get("code")}
     return hashlib.sha256(json.dumps(identity, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
