@@ -151,11 +151,21 @@ def test_parameters_are_json_when_they_parse_else_text():
 
 @pytest.mark.neo4j
 def test_leaderboard_named_query_matches_kg_leaderboard(neo4j_db):
+    from conftest import known_records
     from test_leaderboard import board_graph
 
+    from kg.graph.build import build_graph
     from kg.graph.leaderboard import leaderboard
 
     graph = board_graph()
+    chosen = named_query("leaderboard")
+    with connect(neo4j_db) as driver:
+        push_graph(driver, build_graph(known_records()), database=neo4j_db.database)
+    # a graph without confidences or tasks: no "unknown property" or "unknown label" warnings
+    plain = query(neo4j_db, chosen.cypher, chosen.parameters({"dataset": "ImageNet", "task": "x"}))
+    assert plain.notes == [] and plain.rows == []
+    plain = query(neo4j_db, chosen.cypher, chosen.parameters({"dataset": "ImageNet"}))
+    assert plain.notes == [] and [r["method"] for r in plain.rows] == ["ViT", "ResNet-50"]
     with connect(neo4j_db) as driver:
         push_graph(driver, graph, database=neo4j_db.database)
     rows = run_named(neo4j_db, "leaderboard", dataset="imagenet", metric="top-1 accuracy")

@@ -143,6 +143,7 @@ def _leaderboard_defaults() -> dict[str, Any]:
 LEADERBOARD = NamedQuery(
     name="leaderboard",
     question="Which methods report the best results on a dataset (optionally for a metric and a task)?",
+    # Optional properties are read from properties(...) maps, so a graph without them draws no warning.
     cypher=f"""MATCH (d:Dataset)
 WHERE {_named('d', 'dataset')}
 MATCH (r:Result)-[:ON_DATASET]->(d)
@@ -151,13 +152,13 @@ WITH r, mt
 WHERE $metric IS NULL OR (mt IS NOT NULL AND {_named('mt', 'metric')})
 OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
 OPTIONAL MATCH (p:Paper {{id: 'paper:' + r.paper}})
-WITH r, mt, m, p
+WITH r, properties(r) AS rp, mt, properties(mt) AS mp, m, p
 WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE 'Task' IN labels(t) AND {_named('t', 'task')} }}
-WITH r, mt, m, p, coalesce(r.unit, '') = 'x' OR any(word IN split(toLower(coalesce(r.qualifier, '')), ' ')
-                                        WHERE word IN $relative_qualifiers) AS relative
-RETURN mt.name AS metric, r.unit AS unit, mt.direction AS direction, m.name AS method, r.value AS value,
-       r.text AS text, relative, p.title AS paper, r.evidence AS evidence,
-       CASE WHEN r.confidence < $low_confidence THEN 'attachment confidence ' + toString(r.confidence)
+WITH r, rp, mt, mp, m, p, coalesce(rp.unit, '') = 'x' OR any(word IN split(toLower(coalesce(rp.qualifier, '')), ' ')
+                                                       WHERE word IN $relative_qualifiers) AS relative
+RETURN mt.name AS metric, rp.unit AS unit, mp.direction AS direction, m.name AS method, r.value AS value,
+       rp.text AS text, relative, p.title AS paper, rp.evidence AS evidence,
+       CASE WHEN rp.confidence < $low_confidence THEN 'attachment confidence ' + toString(rp.confidence)
             WHEN m IS NULL THEN 'no method attached' END AS low_confidence
 ORDER BY metric, unit, relative,
          CASE WHEN relative OR direction IS NULL THEN null WHEN direction = 'higher' THEN -value ELSE value END,
