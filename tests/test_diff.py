@@ -34,6 +34,7 @@ def test_an_entity_folded_into_another_is_reported_as_merged_not_removed():
     [result] = changes["results"]["new"]
     assert result["paper_title"] == "Recurrent Networks Revisited" and result["value"] == 55.1
     text = format_diff(changes)
+    assert "recurrent neural network  (2 papers, first seen 2024-03-01; RNN merged into it)" in text
     assert "RNN -> recurrent neural network" in text
     assert "method:" not in text  # names, not ids
 

@@ -24,7 +24,7 @@ def _entities(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
 
 def _entity(node: str, attrs: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {"id": node, "type": attrs.get("label"), "name": attrs.get("name", node),
-            "papers": attrs.get("paper_count", 0), **extra}
+            "papers": attrs.get("paper_count", 0), "first_seen": attrs.get("first_seen"), **extra}
 
 
 def _papers_of(graph: nx.MultiDiGraph, node: str) -> set[str]:
@@ -82,7 +82,7 @@ def diff_graphs(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
     - ``entities.removed``: entities only *old* has and that were not merged, most papers first;
     - ``entities.merged``: old entities folded into another (``into``: that entity's id and name);
     - ``entities.movers``: entities in both whose paper count changed, biggest change first;
-    - ``entities.renamed``: same id, another display name;
+    - ``entities.renamed``: same id, another display name (not only another case);
     - ``results.new``: results only *new* has, with their paper's title, grouped by paper;
     - ``relationships``: per type, how many were added and removed.
     """
@@ -117,7 +117,8 @@ def diff_graphs(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
         before, after = old_entities[node].get("paper_count", 0), new_entities[node].get("paper_count", 0)
         if before != after:
             movers.append(_entity(node, new_entities[node], old_papers=before, change=after - before))
-        if old_entities[node].get("name") != new_entities[node].get("name"):
+        old_name, new_name = str(old_entities[node].get("name")), str(new_entities[node].get("name"))
+        if old_name.casefold() != new_name.casefold():  # a change of case alone tells a reader nothing
             renamed.append({"id": node, "type": new_entities[node].get("label"),
                             "old_name": old_entities[node].get("name"), "name": new_entities[node].get("name")})
     movers.sort(key=lambda item: (-abs(item["change"]), -item["change"], item["name"].lower(), item["id"]))
@@ -172,6 +173,7 @@ def format_diff(changes: dict[str, Any], limit: int = 20) -> str:
     entities = changes["entities"]
     section("new entities, most papers first", entities["new"],
             lambda e: f"{e['type']:<9} {e['name']}  ({plural(e['papers'])}"
+                      + (f", first seen {e['first_seen']}" if e.get("first_seen") else "")
                       + (f"; {', '.join(e['merged_from'])} merged into it" if e.get("merged_from") else "") + ")")
     section("removed entities", entities["removed"],
             lambda e: f"{e['type']:<9} {e['name']}  (had {plural(e['papers'])})")
