@@ -182,7 +182,7 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, year, upd
         err=True,
     )
     if update is not None or cache_dir is not None:
-        click.echo(f"extraction: {result.extraction['extracted']} papers extracted, "
+        click.echo(f"extraction: {_count(result.extraction['extracted'], 'paper')} extracted, "
                    f"{result.extraction['reused']} reused from the cache", err=True)
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
     click.echo(f"graph: {nodes}; {sum(counts['relationships'].values())} relationships", err=True)

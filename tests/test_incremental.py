@@ -163,3 +163,29 @@ def test_kg_extract_with_a_cache_directory_gives_the_same_records(tmp_path):
     assert plain.exit_code == first.exit_code == second.exit_code == 0
     assert plain.stdout == first.stdout == second.stdout
     assert len(list(DirectoryCache(tmp_path / "c"))) == 3
+
+
+def test_the_readme_weekly_workflow_on_two_pages(tmp_path):
+    """build, update with a new page, diff, stats --since, leaderboard: as the README's weekly workflow."""
+    week1 = tmp_path / "week1.txt"
+    week1.write_text("Mar 12\n\nFastNet: Fast Networks\n\nWe propose FastNet. FastNet reaches 81.5% top-1 accuracy "
+                     "on ImageNet.\n", encoding="utf-8")
+    week2 = tmp_path / "week2.txt"
+    week2.write_text("Mar 19\n\nSlowNet: Slow Networks\n\nWe propose SlowNet. SlowNet reaches 83.0% top-1 accuracy "
+                     "on ImageNet and runs on an A100 GPU.\n", encoding="utf-8")
+    runner = CliRunner()
+
+    def kg(*args):
+        result = runner.invoke(cli, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    kg("build", week1, "-o", tmp_path / "w11", "--year", "2024", "-q")
+    built = kg("build", "--update", tmp_path / "w11", week1, week2, "-o", tmp_path / "w12", "--year", "2024", "-q")
+    assert "extraction: 1 paper extracted, 1 reused from the cache" in built
+    diff = kg("diff", tmp_path / "w11", tmp_path / "w12")
+    assert "SlowNet  (1 paper, first seen 2024-03-19)" in diff and "ImageNet  1 -> 2 (+1)" in diff
+    since = json.loads(kg("stats", tmp_path / "w12", "--since", "2024-03-18", "--json"))["since"]
+    assert since["papers"] == 1 and "A100" in {e["name"] for e in since["new"]["Hardware"]}
+    board = kg("leaderboard", tmp_path / "w12", "--dataset", "ImageNet")
+    assert board.index("SlowNet: 83.0%") < board.index("FastNet: 81.5%")
