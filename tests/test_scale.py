@@ -256,7 +256,10 @@ def test_stats_and_diff_read_the_bulk_form(bulk_snapshot, local_snapshot):
     for key in ("nodes", "relationships", "top"):
         assert bulk[key] == full[key], key
     changes = json.loads(_run("diff", local_snapshot, bulk_snapshot, "--json").stdout)
-    assert all(not c["added"] and not c["removed"] and not c["paper_count_changed"] for c in changes["nodes"].values())
+    assert changes["papers"]["old"] == changes["papers"]["new"] == 357
+    assert not changes["papers"]["added"] and not changes["papers"]["removed"]
+    assert all(not items for items in changes["entities"].values())
+    assert not changes["results"]["new"]
     assert all(c == {"added": 0, "removed": 0} for c in changes["relationships"].values())
 
 
@@ -265,9 +268,11 @@ def test_diff_between_bulk_snapshots_sees_what_changed(bulk_snapshot, tmp_path):
     result = _run("build", *sample_corpus_paths()[1:], "-o", smaller, "-q", "--bulk-threshold", "0", "-j", "1")
     assert result.exit_code == 0
     changes = json.loads(_run("diff", smaller, bulk_snapshot, "--json").stdout)
-    added_papers = len(changes["nodes"]["Paper"]["added"])
-    assert added_papers > 0 and not changes["nodes"]["Paper"]["removed"]
+    assert changes["papers"]["added"] and not changes["papers"]["removed"]
+    assert changes["entities"]["new"] and changes["entities"]["movers"]
     assert changes["relationships"]["USES"]["added"] > 0
+    text = _run("diff", smaller, bulk_snapshot).output
+    assert "new" in text.lower()
 
 
 def test_dry_run_of_a_bulk_snapshot_plans_every_element(bulk_snapshot):

@@ -14,6 +14,8 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import schema
+from kg.graph.metrics import metric_direction
+from kg.ingest.dates import month_of
 
 
 def paper_node_id(paper_id: str) -> str:
@@ -24,26 +26,34 @@ class EntityTable:
     """Entity nodes aggregated over records: memory grows with distinct entities, not with papers or text.
 
     Per entity: its label, the name it was first seen with (what Result nodes copy), how many
-    records write each name (the display name is the most frequent), every surface, the paper count.
+    records write each name (the display name is the most frequent), every surface, the paper count,
+    the earliest paper date and the dated papers per month.
     """
 
     def __init__(self) -> None:
-        self.entities: dict[str, list] = {}  # id -> [label, first name, Counter of names, set of surfaces, papers]
+        # id -> [label, first name, Counter of names, set of surfaces, papers, earliest date, Counter of months]
+        self.entities: dict[str, list] = {}
 
     def add(self, record: dict[str, Any]) -> dict[str, str]:
         """Count one record's entities in; returns {entity id: label} for the record."""
         labels = {}
+        date = record.get("date")
+        month = month_of(date) if date else None
         for entity in record.get("entities", []):
             entity_id, name = entity["id"], entity["name"]
             label = schema.check_label(entity["type"])
             labels[entity_id] = label
             row = self.entities.get(entity_id)
             if row is None:
-                row = self.entities[entity_id] = [label, name, Counter(), set(), 0]
+                row = self.entities[entity_id] = [label, name, Counter(), set(), 0, None, Counter()]
             row[2][name] += 1
             row[3].update(entity.get("aliases", []))
             row[3].add(name)
             row[4] += 1
+            if date:
+                row[5] = date if row[5] is None else min(row[5], date)
+                if month:
+                    row[6][month] += 1
         return labels
 
     def first_name(self, entity_id: str) -> str:
@@ -56,10 +66,20 @@ class EntityTable:
         return self.entities[entity_id][4]
 
     def node(self, entity_id: str) -> dict[str, Any]:
-        label, _first, names, surfaces, papers = self.entities[entity_id]
+        label, _first, names, surfaces, papers, first_seen, months = self.entities[entity_id]
         # Display name: the most frequent surface form, ties broken alphabetically (deterministic).
         name = sorted(names.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        return {"label": label, "name": name, "aliases": sorted(surfaces), "paper_count": papers}
+        node = {"label": label, "name": name, "aliases": sorted(surfaces), "paper_count": papers}
+        if first_seen is not None:
+            # When the entity first appears (the earliest dated paper) and how many papers per month mention it.
+            node["first_seen"] = first_seen
+            if months:
+                node["papers_per_month"] = dict(sorted(months.items()))
+        if label == schema.METRIC:
+            direction = metric_direction(name)
+            if direction:
+                node["direction"] = direction  # "higher" or "lower" is better (kg/graph/data/metric_directions.json)
+        return node
 
     def nodes(self):
         for entity_id in self.entities:
@@ -88,6 +108,7 @@ def record_elements(record: dict[str, Any], labels: dict[str, str],
         title=record["title"],
         abstract=record.get("abstract", ""),
         year=record.get("year"),
+        date=record.get("date"),
         authors=list(record.get("authors") or []),
         url=record.get("url"),
         venue=record.get("venue"),

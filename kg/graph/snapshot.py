@@ -191,3 +191,16 @@ def iter_edges(directory: str | Path):
         yield from iter_bulk_edges(directory)
         return
     yield from load_snapshot(directory).graph.edges(keys=True, data=True)
+
+
+def load_whole_graph(directory: str | Path) -> nx.MultiDiGraph:
+    """The whole graph of a snapshot in either form (a bulk snapshot's from its bulk files, not its view)."""
+    manifest = load_manifest(directory)
+    if not is_bulk(manifest):
+        return load_snapshot(directory).graph
+    graph = nx.MultiDiGraph()
+    for node, attrs in iter_nodes(directory):
+        graph.add_node(node, **attrs)
+    for source, target, key, attrs in iter_edges(directory):
+        graph.add_edge(source, target, key=key, **attrs)
+    return graph

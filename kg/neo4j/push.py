@@ -4,6 +4,9 @@ Constraints first (so every MERGE is an index lookup), then nodes grouped by lab
 by (type, start label, end label), each batch one ``UNWIND $rows`` statement in a managed transaction that the
 driver retries on transient faults. Every element is MERGEd on its id (nodes) or key (relationships), so
 pushing the same snapshot again changes nothing and a newer one updates properties and adds what is new.
+With ``prune`` the push makes the database equal to the snapshot: properties are replaced, not merged
+(``SET n = props``: a property the snapshot no longer has goes too), and kg nodes and relationships the
+snapshot no longer has are deleted.
 """
 
 from __future__ import annotations
@@ -50,14 +53,16 @@ class PushSummary:
     elements_per_second: float = 0.0  # nodes + relationships written per second
 
 
-def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
-    """Every write statement of a push, in order, with its rows. Pure: used by push and --dry-run alike."""
+def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE, *,
+                 replace: bool = False) -> list[Batch]:
+    """Every write statement of a push, in order, with its rows. Pure: used by push and --dry-run alike.
+    *replace* sets properties exactly (``SET n = props``), as ``--prune`` does."""
     planned = []
     for label, rows in neo4j_rows.node_rows(graph).items():
-        cypher = neo4j_rows.node_merge_cypher(label)
+        cypher = neo4j_rows.node_merge_cypher(label, replace=replace)
         planned += [Batch("nodes", label, cypher, chunk) for chunk in neo4j_rows.batches(rows, batch_size)]
     for (rel_type, start, end), rows in neo4j_rows.relationship_rows(graph).items():
-        cypher = neo4j_rows.relationship_merge_cypher(rel_type, start, end)
+        cypher = neo4j_rows.relationship_merge_cypher(rel_type, start, end, replace=replace)
         group = f"{rel_type} ({start})->({end})"
         planned += [Batch("relationships", group, cypher, chunk) for chunk in neo4j_rows.batches(rows, batch_size)]
     return planned
@@ -65,7 +70,7 @@ def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -
 
 def plan_stream_batches(nodes: Iterable[tuple[str, dict[str, Any]]],
                         edges: Iterable[tuple[str, str, str, dict[str, Any]]],
-                        batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
+                        batch_size: int = DEFAULT_BATCH_SIZE, *, replace: bool = False) -> Iterator[Batch]:
     """:func:`plan_batches` for a graph that is streamed (a bulk snapshot): every node batch, then every
     relationship batch; rows keep the stream's order. Memory: one open batch per group plus a label per node id."""
     if batch_size < 1:
@@ -77,9 +82,9 @@ def plan_stream_batches(nodes: Iterable[tuple[str, dict[str, Any]]],
         rows = open_nodes.setdefault(label, [])
         rows.append({"id": str(node), "props": neo4j_rows.node_properties(attrs)})
         if len(rows) == batch_size:
-            yield Batch("nodes", label, neo4j_rows.node_merge_cypher(label), open_nodes.pop(label))
+            yield Batch("nodes", label, neo4j_rows.node_merge_cypher(label, replace=replace), open_nodes.pop(label))
     for label, rows in open_nodes.items():
-        yield Batch("nodes", label, neo4j_rows.node_merge_cypher(label), rows)
+        yield Batch("nodes", label, neo4j_rows.node_merge_cypher(label, replace=replace), rows)
     open_rels: dict[tuple[str, str, str], list[dict[str, Any]]] = {}
     for source, target, key, attrs in edges:
         rel_type = neo4j_rows.check_edge_type(source, target, attrs.get("type"))
@@ -91,33 +96,35 @@ def plan_stream_batches(nodes: Iterable[tuple[str, dict[str, Any]]],
         rows.append({"start": str(source), "end": str(target), "key": str(key),
                      "props": neo4j_rows.relationship_properties(attrs)})
         if len(rows) == batch_size:
-            yield _relationship_batch(group, open_rels.pop(group))
+            yield _relationship_batch(group, open_rels.pop(group), replace)
     for group, rows in open_rels.items():
-        yield _relationship_batch(group, rows)
+        yield _relationship_batch(group, rows, replace)
 
 
-def _relationship_batch(group: tuple[str, str, str], rows: list[dict[str, Any]]) -> Batch:
+def _relationship_batch(group: tuple[str, str, str], rows: list[dict[str, Any]], replace: bool) -> Batch:
     rel_type, start, end = group
     return Batch("relationships", f"{rel_type} ({start})->({end})",
-                 neo4j_rows.relationship_merge_cypher(rel_type, start, end), rows)
+                 neo4j_rows.relationship_merge_cypher(rel_type, start, end, replace=replace), rows)
 
 
-def snapshot_batches(directory: str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[Batch]:
+def snapshot_batches(directory: str | Path, batch_size: int = DEFAULT_BATCH_SIZE, *,
+                     replace: bool = False) -> Iterator[Batch]:
     """The batches of a snapshot directory in either form (a bulk one streamed from its files)."""
     from kg.graph.snapshot import is_bulk, iter_edges, iter_nodes, load_manifest
 
     if is_bulk(load_manifest(directory)):
-        return plan_stream_batches(iter_nodes(directory), iter_edges(directory), batch_size)
-    return iter(plan_batches(load_snapshot(directory).graph, batch_size))
+        return plan_stream_batches(iter_nodes(directory), iter_edges(directory), batch_size, replace=replace)
+    return iter(plan_batches(load_snapshot(directory).graph, batch_size, replace=replace))
 
 
-def dry_run_report(graph: nx.MultiDiGraph | str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> str:
+def dry_run_report(graph: nx.MultiDiGraph | str | Path, batch_size: int = DEFAULT_BATCH_SIZE, *,
+                   prune: bool = False) -> str:
     """What a push would send, statement by statement, without connecting (a graph or a snapshot directory)."""
     lines = ["-- constraints (created if missing)"]
     lines += [statement + ";" for statement in neo4j_rows.constraint_statements()]
     by_group: dict[tuple[str, str, str], list[int]] = {}
-    batches = (plan_batches(graph, batch_size) if isinstance(graph, nx.MultiDiGraph)
-               else snapshot_batches(graph, batch_size))
+    batches = (plan_batches(graph, batch_size, replace=prune) if isinstance(graph, nx.MultiDiGraph)
+               else snapshot_batches(graph, batch_size, replace=prune))
     for batch in batches:
         by_group.setdefault((batch.kind, batch.group, batch.cypher), []).append(len(batch.rows))
     for (kind, group, cypher), sizes in by_group.items():
@@ -125,6 +132,8 @@ def dry_run_report(graph: nx.MultiDiGraph | str | Path, batch_size: int = DEFAUL
         lines.append(cypher + ";")
     nodes = sum(sum(sizes) for (kind, _g, _c), sizes in by_group.items() if kind == "nodes")
     rels = sum(sum(sizes) for (kind, _g, _c), sizes in by_group.items() if kind == "relationships")
+    if prune:
+        lines.append("-- then delete kg nodes and relationships the snapshot does not have")
     lines.append(f"-- total: {nodes} nodes, {rels} relationships (dry run: nothing was sent)")
     return "\n".join(lines)
 
@@ -149,8 +158,8 @@ def push_graph(
     keep = None
     if prune:
         keep = lambda: _kept_ids(graph.nodes(data=True), graph.edges(keys=True, data=True))  # noqa: E731
-    return push_batches(driver, plan_batches(graph, batch_size), database=database, on_progress=on_progress,
-                        keep=keep)
+    return push_batches(driver, plan_batches(graph, batch_size, replace=prune), database=database,
+                        on_progress=on_progress, keep=keep)
 
 
 def push_batches(
@@ -383,12 +392,12 @@ def push_snapshot(
     if is_bulk(manifest):
         counts = manifest.get("counts", {})
         total = sum(counts.get("nodes", {}).values()) + sum(counts.get("relationships", {}).values())
-        batches = snapshot_batches(directory, batch_size)
+        batches = snapshot_batches(directory, batch_size, replace=prune)
         keep = (lambda: _kept_ids(iter_nodes(directory), iter_edges(directory))) if prune else None  # noqa: E731
     else:
         graph = load_snapshot(directory).graph
         total = graph.number_of_nodes() + graph.number_of_edges()
-        batches = iter(plan_batches(graph, batch_size))
+        batches = iter(plan_batches(graph, batch_size, replace=prune))
         keep = (lambda: _kept_ids(graph.nodes(data=True), graph.edges(keys=True, data=True))) if prune else None  # noqa: E731
     with connect(settings) as driver:
         if on_start is not None:
