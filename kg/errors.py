@@ -27,6 +27,17 @@ class InputError(KgError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class OutputError(KgError):
+    """An output can not be written (a full disk, no permission); ``path`` names it. Nothing partial is left."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | None = None):
+        self.path = path
+        self.reason = message
+        super().__init__(f"{path}: {message}" if path else message)
+
+
 class PipelineError(KgError):
     """The requested spaCy pipeline is missing or unusable."""
 

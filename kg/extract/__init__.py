@@ -117,7 +117,7 @@ def write_records(records: Iterable[dict[str, Any]], path: str) -> None:
     import sys
     import tempfile
 
-    lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    lines = (json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n" for record in records)
     if path == "-":
         sys.stdout.writelines(lines)
         sys.stdout.flush()

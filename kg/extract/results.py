@@ -14,6 +14,7 @@ its sentence (``doc.spans["kg_entities"]``, keys from ``span.kb_id_``).
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -261,6 +262,8 @@ class ResultFinder(DocAnnotator):
         value = high if high is not None else low
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
+        if not all(math.isfinite(number) for number in (low, high, value) if number is not None):
+            return None  # "1e309": no finite value, and strict JSON has no infinities
 
         following = doc[end] if end < len(doc) else None
         sentence_index = sentence_of[start]

@@ -1,7 +1,7 @@
 """Snapshots: a directory holding one graph in several formats plus a manifest.
 
-A snapshot is written into a temporary sibling directory and renamed into
-place at the end, so a snapshot directory is either complete or absent.
+A snapshot is written into a staging sibling directory and swapped into place at the end
+(kg.atomic), so the target path always holds a complete snapshot, the previous one or the new one.
 """
 
 from __future__ import annotations
@@ -9,9 +9,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +16,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.errors import SnapshotError
+from kg.atomic import StagedDirectory
+from kg.errors import InputError, KgError, OutputError, SnapshotError
 
 GRAPH_JSON = "graph.json"
 GRAPH_GRAPHML = "graph.graphml"
@@ -61,29 +59,38 @@ def generate_manifest(graph: nx.MultiDiGraph, **info: Any) -> dict[str, Any]:
 
 
 def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool = True, **info: Any) -> Snapshot:
-    """Write graph.json, graph.graphml, graph.html and manifest.json into *directory*, atomically."""
+    """Write graph.json, graph.graphml, graph.html and manifest.json into *directory*, atomically.
+
+    The files are written into a locked staging sibling and swapped in at once (kg.atomic), so the path holds
+    the previous snapshot or the new one, complete, whenever the process stops; staging directories left by
+    killed builds are removed by the next build.
+    """
     from kg.export.graphml import write_graphml
     from kg.export.json_graph import write_json
 
     target = Path(directory)
     check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        write_json(graph, staging / GRAPH_JSON)
-        write_graphml(graph, staging / GRAPH_GRAPHML)
-        if html:
-            from kg.export.html import write_html
+    with StagedDirectory(target, is_complete=lambda path: (path / MANIFEST).is_file()) as staged:
+        staging = staged.path
+        try:
+            write_json(graph, staging / GRAPH_JSON)
+            write_graphml(graph, staging / GRAPH_GRAPHML)
+            if html:
+                from kg.export.html import write_html
 
-            write_html(graph, staging / GRAPH_HTML, title=f"kg: {target.name}")
-        manifest = generate_manifest(graph, **info)
-        manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        _replace_directory(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+                write_html(graph, staging / GRAPH_HTML, title=f"kg: {target.name}")
+            manifest = generate_manifest(graph, **info)
+            manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
+            # The manifest last: a directory with a manifest is a complete snapshot.
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
+                                            + "\n", encoding="utf-8")
+        except OSError as error:
+            raise OutputError(f"can not write the snapshot: {error.strerror or error}", str(target)) from None
+        except KgError as error:  # an exporter's own write error names the staging file, not the target
+            if isinstance(error, (OutputError, InputError)) and getattr(error, "path", None):
+                raise OutputError(f"can not write the snapshot: {error.reason}", str(target)) from None
+            raise
+        staged.commit()
     return Snapshot(graph=graph, manifest=manifest, path=target)
 
 
@@ -98,19 +105,6 @@ def check_replaceable(target: Path) -> None:
         raise SnapshotError(f"{target}: will not replace the current directory or one above it")
     if any(target.iterdir()) and not (target / MANIFEST).is_file():
         raise SnapshotError(f"{target} is a directory that holds no kg snapshot; choose another or empty it")
-
-
-def _replace_directory(staging: Path, target: Path) -> None:
-    if not target.exists():
-        staging.rename(target)
-        return
-    if not target.is_dir():
-        raise SnapshotError(f"{target} exists and is not a directory")
-    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-    retired.rmdir()
-    target.rename(retired)
-    staging.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def load_snapshot(directory: str | Path) -> Snapshot:
