@@ -21,11 +21,29 @@ class KgClickException(click.ClickException):
         self.exit_code = error.exit_code
 
 
+class Terminated(SystemExit):
+    """SIGTERM, raised in the main thread so that cleanup (worker processes, staging directories) runs."""
+
+
+def _stop_on_sigterm() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, frame):
+        raise Terminated(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def reports_errors(command):
     """Turn library errors into a one-line message and a documented exit code (no traceback)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        _stop_on_sigterm()
         try:
             return command(*args, **kwargs)
         except KgError as error:
