@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from fuzzing import note
 from kg import atomic
 from kg.cli import cli
 from kg.errors import OutputError
@@ -67,7 +68,8 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_snapshot_complete(t
         process.wait(timeout=60)
         manifest = _complete(target)  # whenever the kill landed, a complete snapshot is at the path
         outcomes["old" if manifest["created"] == before else "new"] += 1
-    print(f"{KILLS} SIGKILLs: the previous snapshot {outcomes['old']} times, the new one {outcomes['new']} times")
+    note("kg build", "SIGKILL: previous snapshot complete", outcomes["old"])
+    note("kg build", "SIGKILL: new snapshot complete", outcomes["new"])
     assert old_created  # the first build's snapshot existed
     # The next build cleans up what the killed ones left.
     final = _kg("build", *corpus, "-o", str(target), "-q")
@@ -124,6 +126,7 @@ def test_sigterm_stops_the_build_and_its_workers(tmp_path):
         time.sleep(0.2)
     assert not [pid for pid in workers if _alive(pid)], "workers outlived the build"
     assert not target.exists() and _leftovers(target) == []
+    note("kg build -j 2", "SIGTERM stops the workers")
 
 
 def _children(pid: int) -> list[int]:
