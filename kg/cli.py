@@ -591,7 +591,7 @@ def query(cypher, named, list_named, params, as_json, uri, user, password, datab
     if (cypher is None) == (named is None):
         raise click.UsageError("give either a CYPHER statement or --named NAME")
     if cypher == "-":
-        cypher = click.get_text_stream("stdin").read()
+        cypher = sys.stdin.read()
         if not cypher.strip():
             raise click.UsageError("'-' reads the Cypher from stdin, and stdin was empty")
     parameters = parse_parameters(params)

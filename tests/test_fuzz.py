@@ -59,9 +59,15 @@ def _read(path: Path):
 
 
 def _text_records(recs: list[dict]) -> list[dict]:
-    """Pasted text has only titles and abstracts, and no way to write a record without either."""
+    """Pasted text has only titles and abstracts, and no way to write a record without either.
+
+    A title line is at most MAX_TITLE_CHARS long: a longer line reads as more abstract (by design).
+    """
+    from kg.ingest.text import MAX_TITLE_CHARS
+
     return [{"title": r["title"], "abstract": r["abstract"]} for r in recs
-            if r["title"].startswith("T ") and r.get("abstract", "").startswith("A ")]
+            if r["title"].startswith("T ") and r.get("abstract", "").startswith("A ")
+            and len(r["title"]) <= MAX_TITLE_CHARS]
 
 
 def _records_for(fmt: str):
@@ -76,6 +82,10 @@ def test_reader_accounts_for_every_record_and_sanitises(fmt, tmp_path_factory):
     @scaled("reader")
     @given(recs=_records_for(fmt), ascii_json=st.booleans())
     def run(recs, ascii_json):
+        if fmt == "text":
+            recs = _text_records(recs)
+            if not recs:
+                return
         directory = tmp_path_factory.mktemp(fmt)
         text, starts = fuzzing.serialise(fmt, recs, draw_bool=lambda: ascii_json)
         path = _write(directory, fmt, text)
