@@ -25,7 +25,7 @@ from kg.errors import InputError, KgError
 from kg.ingest import read_papers
 
 # Per-property share of the profile's examples (the "fuzz" profile has max_examples=1000).
-SCALE = {"reader": 1.0, "mutation": 0.6, "pipeline": 0.6, "cli": 0.15, "browser": 0.02}
+SCALE = {"reader": 1.0, "mutation": 0.7, "pipeline": 0.6, "cli": 0.15, "browser": 0.02}
 
 
 def scaled(kind: str):
