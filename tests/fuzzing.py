@@ -234,7 +234,7 @@ def strict_json_load(text: str):
 def check_snapshot(reader: str, directory: Path, n_papers: int | None = None) -> nx.MultiDiGraph:
     """graph.json and manifest.json strict JSON; graph.graphml well-formed and read back equal."""
     from kg.export.graphml import read_graphml
-    from kg.export.json_graph import graph_from_data
+    from kg.graph.json_graph import graph_from_data
 
     data = strict_json_load((directory / "graph.json").read_text(encoding="utf-8"))
     strict_json_load((directory / "manifest.json").read_text(encoding="utf-8"))

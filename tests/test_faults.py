@@ -81,12 +81,12 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_snapshot_complete(t
 def test_a_kill_between_the_two_renames_is_recovered_by_the_next_build(tmp_path, monkeypatch, known_graph):
     """Where the file system can not exchange two directories, kg renames the old one aside first."""
     target = tmp_path / "snap"
-    write_snapshot(known_graph, target, html=False)
+    write_snapshot(known_graph, target)
     # What a kill right after the first rename leaves: no target, the old one aside, the new one staged.
     retired = tmp_path / ".snap.kg-old-0123abcd"
     staged = tmp_path / ".snap.kg-staging-4567cdef"
     target.rename(retired)
-    write_snapshot(known_graph, tmp_path / "other", html=False)
+    write_snapshot(known_graph, tmp_path / "other")
     (tmp_path / "other").rename(staged)
     atomic.recover(target, is_complete=lambda path: (path / MANIFEST).is_file())
     _complete(target)
@@ -94,7 +94,7 @@ def test_a_kill_between_the_two_renames_is_recovered_by_the_next_build(tmp_path,
 
     # The fallback itself (no renameat2 exchange) also ends with one complete snapshot and nothing else.
     monkeypatch.setattr(atomic, "_exchange", lambda first, second: False)
-    write_snapshot(known_graph, target, html=False)
+    write_snapshot(known_graph, target)
     _complete(target)
     assert _leftovers(target) == []
 
@@ -102,7 +102,7 @@ def test_a_kill_between_the_two_renames_is_recovered_by_the_next_build(tmp_path,
 def test_a_live_builds_staging_directory_is_not_cleaned_up(tmp_path, known_graph):
     target = tmp_path / "snap"
     with atomic.StagedDirectory(target) as live:
-        write_snapshot(known_graph, target, html=False)  # another writer: recovers, cleans, must keep `live`
+        write_snapshot(known_graph, target)  # another writer: recovers, cleans, must keep `live`
         assert live.path.is_dir()
     assert _leftovers(target) == []
 

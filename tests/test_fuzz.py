@@ -173,6 +173,7 @@ def test_mutated_input_never_escapes_as_a_traceback(fmt, tmp_path_factory):
 def test_pipeline_outputs_are_strict_json_and_well_formed_xml(recs, fmt, tmp_path_factory):
     from kg.extract import extract_records
     from kg.graph import build_graph, write_snapshot
+    from kg.workflow import snapshot_files
 
     if fmt == "text":
         recs = _text_records(recs)
@@ -188,7 +189,7 @@ def test_pipeline_outputs_are_strict_json_and_well_formed_xml(recs, fmt, tmp_pat
     records = extract_records(result.papers, nlp=blank_nlp())
     check_records("pipeline", records)
     graph = build_graph(records)
-    write_snapshot(graph, directory / "snap", html=False, ingest=result.report.to_dict())
+    write_snapshot(graph, directory / "snap", files=snapshot_files(html=False), ingest=result.report.to_dict())
     check_snapshot("pipeline", directory / "snap", n_papers=len(result.papers))
     shutil.rmtree(directory, ignore_errors=True)
 

@@ -23,7 +23,7 @@ import networkx as nx
 
 from kg.atomic import StagedDirectory
 from kg.errors import InputError, OutputError
-from kg.neo4j import rows as neo4j_rows
+from kg.graph import rows as neo4j_rows
 
 ARRAY_DELIMITER = "\x1f"
 FILE_LIST = "files.json"  # the CSV files of this export, relative to its directory

@@ -27,6 +27,8 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.pattern_data import read_patterns
+
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
 ENTITY_ROLES = {"Metric": "metric", "Method": "method", "Dataset": "dataset", "Hardware": "hardware"}
@@ -76,7 +78,7 @@ def _number_windows(doc: Doc, length: int) -> list[Span]:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return list(srsly.read_jsonl(path))
+    return read_patterns(path)  # validated against schemas/patterns/ (kg.extract.pattern_data)
 
 
 @Language.factory(

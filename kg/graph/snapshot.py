@@ -1,7 +1,10 @@
-"""Snapshots: a directory holding one graph in several formats plus a manifest.
+"""Snapshots: a directory holding one graph (node-link JSON), a manifest and whatever files the caller adds.
 
-A snapshot is written into a staging sibling directory and swapped into place at the end
-(kg.atomic), so the target path always holds a complete snapshot, the previous one or the new one.
+The snapshot layer owns its own format: ``graph.json`` (kg.graph.json_graph) and ``manifest.json``. Other
+files (GraphML, the HTML explorer, an extraction cache) are written by functions the caller passes in
+*files*, so this layer never imports an exporter. A snapshot is written into a staging sibling directory
+and swapped into place at the end (kg.atomic), so the target path always holds a complete snapshot, the
+previous one or the new one, whenever the process stops.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ import datetime as _dt
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +27,9 @@ GRAPH_JSON = "graph.json"
 GRAPH_GRAPHML = "graph.graphml"
 GRAPH_HTML = "graph.html"
 MANIFEST = "manifest.json"
+
+# Writes one extra file of a snapshot: called with the graph and the path to write.
+FileWriter = Callable[[nx.MultiDiGraph, Path], None]
 
 
 @dataclass
@@ -58,35 +65,43 @@ def generate_manifest(graph: nx.MultiDiGraph, **info: Any) -> dict[str, Any]:
     }
 
 
-def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool = True, **info: Any) -> Snapshot:
-    """Write graph.json, graph.graphml, graph.html and manifest.json into *directory*, atomically.
+def write_snapshot(
+    graph: nx.MultiDiGraph,
+    directory: str | Path,
+    *,
+    files: Mapping[str, FileWriter] | None = None,
+    **info: Any,
+) -> Snapshot:
+    """Write graph.json, the caller's *files* and manifest.json into *directory*, atomically.
 
-    The files are written into a locked staging sibling and swapped in at once (kg.atomic), so the path holds
-    the previous snapshot or the new one, complete, whenever the process stops; staging directories left by
-    killed builds are removed by the next build.
+    *files* maps a relative file name (``graph.html``, ``cache/records.jsonl.gz``) to a function that
+    writes it, given the graph and the path. Keyword arguments go into the manifest. The files are written
+    into a locked staging sibling and swapped in at once (kg.atomic); staging directories left by killed
+    builds are removed by the next build. A write error (a full disk) is an OutputError naming *directory*.
     """
-    from kg.export.graphml import write_graphml
-    from kg.export.json_graph import write_json
+    from kg.graph.json_graph import write_json
 
     target = Path(directory)
     check_replaceable(target)
+    extra = dict(files or {})
+    for name in extra:
+        if name in (GRAPH_JSON, MANIFEST) or Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ValueError(f"a snapshot can not hold an extra file named {name!r}")
     with StagedDirectory(target, is_complete=lambda path: (path / MANIFEST).is_file()) as staged:
         staging = staged.path
         try:
             write_json(graph, staging / GRAPH_JSON)
-            write_graphml(graph, staging / GRAPH_GRAPHML)
-            if html:
-                from kg.export.html import write_html
-
-                write_html(graph, staging / GRAPH_HTML, title=f"kg: {target.name}")
+            for name, writer in extra.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                writer(graph, staging / name)
             manifest = generate_manifest(graph, **info)
-            manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
+            manifest["files"] = sorted([GRAPH_JSON, *extra, MANIFEST])
             # The manifest last: a directory with a manifest is a complete snapshot.
             (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
                                             + "\n", encoding="utf-8")
         except OSError as error:
             raise OutputError(f"can not write the snapshot: {error.strerror or error}", str(target)) from None
-        except KgError as error:  # an exporter's own write error names the staging file, not the target
+        except KgError as error:  # a writer's own write error names the staging file, not the target
             if isinstance(error, (OutputError, InputError)) and getattr(error, "path", None):
                 raise OutputError(f"can not write the snapshot: {error.reason}", str(target)) from None
             raise
@@ -109,7 +124,7 @@ def check_replaceable(target: Path) -> None:
 
 def load_snapshot(directory: str | Path) -> Snapshot:
     """Load a snapshot written by :func:`write_snapshot` (graph from graph.json)."""
-    from kg.export.json_graph import graph_from_data
+    from kg.graph.json_graph import graph_from_data
 
     path = Path(directory)
     if not path.is_dir():
