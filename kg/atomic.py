@@ -64,9 +64,12 @@ def atomic_file(path: str | Path, mode: str = "w", *, encoding: str | None = "ut
             os.unlink(partial)
 
 
-def write_text(path: str | Path, text: str, *, newline: str | None = None) -> None:
-    with atomic_file(path, newline=newline) as handle:
-        handle.write(text)
+def write_text(path: str | Path, text: str, *, newline: str | None = None, what: str = "can not write") -> None:
+    try:
+        with atomic_file(path, newline=newline) as handle:
+            handle.write(text)
+    except OutputError as error:
+        raise OutputError(f"{what}: {error.reason.split(': ', 1)[-1]}", str(path)) from None
 
 
 def _exchange(first: Path, second: Path) -> bool:

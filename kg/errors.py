@@ -27,15 +27,14 @@ class InputError(KgError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
-class OutputError(KgError):
-    """An output can not be written (a full disk, no permission); ``path`` names it. Nothing partial is left."""
+class OutputError(InputError):
+    """An output can not be written (a full disk, no permission); ``path`` names it. Nothing partial is left.
 
-    exit_code = 2
+    An InputError (exit code 2) as before: the user chose where to write.
+    """
 
     def __init__(self, message: str, path: str | None = None):
-        self.path = path
-        self.reason = message
-        super().__init__(f"{path}: {message}" if path else message)
+        super().__init__(message, path)
 
 
 class PipelineError(KgError):

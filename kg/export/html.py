@@ -473,4 +473,4 @@ def generate_html(graph: nx.MultiDiGraph, **options: Any) -> str:
 def write_html(graph: nx.MultiDiGraph, path: str | Path, **options: Any) -> None:
     """Write the explorer page for *graph* to *path*. Options as :func:`explorer_data`."""
     page = generate_html(graph, **options)
-    atomic_write_text(path, page)  # a full disk leaves no truncated page, and names the path
+    atomic_write_text(path, page, what="cannot write the page")  # a full disk leaves no truncated page
