@@ -49,11 +49,12 @@ fuzz: install-dev
 		tests/test_fuzz.py tests/test_faults.py tests/test_neo4j_faults.py $(PYTEST_ARGS); status=$$?; \
 	echo "make fuzz took $$(( $$(date +%s) - start )) s"; exit $$status
 
-## bench: print extraction, push and HTML figures
+## bench: print extraction, push, HTML and incremental-update figures
 bench: install-dev
 	$(PY) bench/extract.py
 	$(PY) bench/push.py
 	$(PY) bench/html.py
+	$(PY) bench/update.py
 
 ## neo4j: start a local Neo4j Community 5.26 (needs Java 17+ and Maven); prints the bolt:// URI and credentials
 neo4j: install
