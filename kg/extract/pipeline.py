@@ -9,6 +9,7 @@ from spacy.language import Language
 
 # Importing these modules registers the component factories.
 from kg.extract import components  # noqa: F401
+from kg.extract import frame  # noqa: F401
 from kg.extract import relations  # noqa: F401
 from kg.extract import results  # noqa: F401
 from kg.errors import PipelineError
@@ -67,6 +68,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
     keep_hyphenated_compounds(nlp)
     for component in ENTITY_COMPONENTS:
         nlp.add_pipe(component)
+    nlp.add_pipe("kg_frame")
     nlp.add_pipe("kg_results")
     nlp.add_pipe("kg_relations")
     return nlp

@@ -1,0 +1,550 @@
+"""The paper's contribution frame: what it proposes, what it compares against, what "we / our / it" mean.
+
+The ``kg_frame`` component runs after ``kg_entities`` and before ``kg_results`` / ``kg_relations``. It reads
+the Method entities of the doc (``doc.spans["kg_entities"]``) and sets ``doc._.kg_frame``::
+
+    {"proposed": [key, ...],     # the paper's own methods, the main one first
+     "baselines": [key, ...],    # methods it is compared against ("than X", "outperforms X, Y and Z")
+     "blocks": [[key, sentence], ...],  # methods the proposal is made of ("a Bayesian optimization algorithm")
+     "self": [[start, end], ...]}       # token spans that refer to the proposal ("we", "our method", "it")
+
+and ``doc._.kg_proposed`` (the same keys as ``proposed``), which the record's ``"proposed"`` flags come from.
+
+A method is proposed when it is
+- the coined name before the title's colon, or the name that opens a title without a colon
+  ("KV Prediction for Improved Time to First Token"), unless a word such as "Towards" or "On" opens it;
+- the object of a propose verb whose subject is the authors ("we propose X", "this paper introduces a
+  Y method, X,", "we present two algorithms, X and Y"), or the name after "called / named / dubbed" there;
+- written as "our X" or "the proposed X".
+A Method right before a head noun ("a ResNet-like architecture", "a Bayesian optimization algorithm") or
+inside a prepositional phrase ("a framework for LLMs") is not proposed: it is a building block or a topic.
+
+:func:`subject_of` gives the subject of a predicate at a token: the Method that is the syntactic subject
+(through the dependency parse when the pipeline has one), else the closest subject-like Method before it in
+its clause, else the proposal when the clause refers to it ("we", "our method", "it").
+The word lists live in ``patterns/frame.jsonl``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import SimpleFrozenList
+
+from kg.resolve.canonical import merge_key
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+ENTITIES_KEY = "kg_entities"
+WORD_KINDS = ("propose_verbs", "authors", "self_words", "self_determiners", "self_nouns", "prepositions",
+              "name_openers", "clause_breaks", "hyphen_suffixes", "comparison_words")
+TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting", "understanding", "how", "why",
+                 "when", "what", "is", "are", "do", "does", "can", "a", "an", "the", "scaling", "learning", "training",
+                 "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "namely"}
+# last words of a title phrase that name a study, not a method ("A Formal Perspective on ...")
+NON_METHOD_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
+                    "benchmark", "benchmarks", "dataset", "datasets", "problem", "problems", "challenges", "lessons",
+                    "guide", "tutorial", "principles", "limits", "laws", "law", "theory", "bounds", "bound",
+                    "complexity", "properties", "case", "insights", "view", "look", "matters", "need", "tasks", "optimality",
+                    "tutorial", "overview", "primer", "report", "position",
+                    "learning", "training", "inference", "optimization", "models", "systems", "networks"}
+EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "principled", "unified", "lightweight",
+              "scalable", "practical", "generic", "robust", "fast", "first", "systematic", "powerful", "flexible",
+              "straightforward", "elegant", "alternative", "improved", "modified", "versatile", "provably",
+              "theoretically", "grounded", "highly", "computationally", "memory-efficient", "communication-efficient"}
+# a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
+NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
+                        "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
+CANDIDATES_KEY = "kg_candidates"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
+
+for _name in ("kg_frame", "kg_proposed"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def read_words(rows: list[dict[str, Any]], source: str = "frame.jsonl") -> dict[str, set[str]]:
+    """The word lists of ``frame.jsonl``; a row that is not {"kind": known kind, "words": [str, ...]} is an error."""
+    words: dict[str, set[str]] = {kind: set() for kind in WORD_KINDS}
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or row.get("kind") not in WORD_KINDS or not isinstance(row.get("words"), list) \
+                or not all(isinstance(w, str) and w for w in row["words"]):
+            raise ValueError(f"{source}:{number}: a frame word row needs a kind among {', '.join(WORD_KINDS)} "
+                             'and a "words" list of non-empty strings')
+        words[row["kind"]].update(w.lower() for w in row["words"])
+    return words
+
+
+@Language.factory("kg_frame", default_config={"words": None, "propose_window": 20, "add_names": True,
+                                              "overwrite": True})
+def make_frame(nlp: Language, name: str, words: list[dict[str, Any]] | None, propose_window: int, add_names: bool,
+               overwrite: bool) -> ContributionFrame:
+    return ContributionFrame(nlp, name, words=words, propose_window=propose_window, add_names=add_names,
+                             overwrite=overwrite)
+
+
+class ContributionFrame:
+    """Set ``doc._.kg_frame`` and ``doc._.kg_proposed`` (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_frame", *, words: list[dict[str, Any]] | None = None,
+                 propose_window: int = 20, add_names: bool = True, overwrite: bool = True) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.propose_window = propose_window
+        self.add_names = add_names
+        self.overwrite = overwrite
+        self._load(words if words is not None else list(srsly.read_jsonl(PATTERNS_DIR / "frame.jsonl")))
+
+    def _load(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = [dict(row) for row in rows]
+        self.words = read_words(self.rows)
+        self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
+                                  key=lambda words: -len(words))
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.kg_frame is not None and not self.overwrite:
+            return doc
+        frame = self.read(doc)
+        doc._.kg_frame = frame
+        doc._.kg_proposed = list(frame["proposed"])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def read(self, doc: Doc) -> dict[str, Any]:
+        if self.add_names:
+            self._add_descriptive_names(doc)
+        entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
+        methods = [s for s in entities if s.label_ == "Method"]
+        method_at = {s.start: s for s in methods}
+        proposed: list[str] = []
+        blocks: list[tuple[str, int]] = []
+
+        why: dict[str, str] = {}
+
+        def propose(span: Span, rule: str) -> None:
+            if span.kb_id_ not in proposed:
+                proposed.append(span.kb_id_)
+                why[span.kb_id_] = f"{rule}@{span.start}"
+
+        title_end = next((t.i for t in doc if "\n" in t.text), len(doc))
+        coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
+        for span in self._title_names(doc, methods, title_end, coined):
+            propose(span, "title")
+        sentences = list(doc.sents)
+        for n, sentence in enumerate(sentences):
+            for token in sentence:
+                if token.lower_ in self.words["propose_verbs"] and self._by_authors(doc, sentence, token.i):
+                    found, used = self._objects(doc, sentence, token.i, method_at)
+                    for span in found:
+                        propose(span, "object")
+                    blocks.extend((span.kb_id_, n) for span in used)
+            for span in self._named(doc, sentence, method_at):
+                propose(span, "named")
+        self_spans = []
+        for start, end in self._self_mentions(doc):
+            self_spans.append([start, end])
+            span = method_at.get(end)
+            if span is not None and end > start and not self._is_modifier(doc, span):
+                propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        baselines = [s.kb_id_ for s in methods if self.is_compared(doc, s)]
+        return {
+            "proposed": proposed,
+            "baselines": [key for key in dict.fromkeys(baselines) if key not in proposed],
+            "blocks": [[key, n] for key, n in dict.fromkeys(blocks) if key not in proposed],
+            "self": self_spans,
+            "why": why,  # which rule proposed each key, at which token: for debugging and tests
+        }
+
+    def _title_names(self, doc: Doc, methods: list[Span], title_end: int, coined: set[str]) -> list[Span]:
+        if title_end == 0:
+            return []
+        colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+        first = 1 if doc[0].lower_ in {"the", "a", "an"} else 0
+        spans = [s for s in methods if s.start == first and s.end <= title_end]
+        if colon is not None:
+            return [s for s in spans if s.end == colon and not self._is_modifier(doc, s)
+                    and s.text.split()[-1].lower() not in NON_METHOD_HEADS]
+        if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
+            return []
+        span = spans[0]
+        if self._is_modifier(doc, span) or span.text.split()[-1].lower() in NON_METHOD_HEADS \
+                or span.kb_id_ not in coined and self._known(doc, span):
+            return []  # "Reinforcement Learning for ...", "Large Language Models as ...": a known method is the topic
+        after = doc[span.end] if span.end < title_end else None
+        if after is not None and after.lower_ not in {"for", "with", "via", "in", "to", "as", "and", "on", "from",
+                                                      "through", "by", "?", ".", "-", "–"}:
+            return []
+        return [span]
+
+    # -- names no entity rule found ------------------------------------------------------------------------
+    def _add_descriptive_names(self, doc: Doc) -> None:
+        """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
+        ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
+        ("an importance-driven cache merging strategy"), when no entity covers them."""
+        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        taken = {i for s in entities for i in range(s.start, s.end)}
+        added: list[tuple[int, int]] = []
+        title_end = next((t.i for t in doc if "\n" in t.text), len(doc))
+        title = self._title_phrase(doc, title_end)
+        if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
+            added.append(title)
+        for sentence in doc.sents:
+            for token in sentence:
+                if token.lower_ in self.words["propose_verbs"] and self._by_authors(doc, sentence, token.i):
+                    phrase = self._object_phrase(doc, sentence, token.i)
+                    if phrase and not any(i in taken for i in range(*phrase)):
+                        added.append(phrase)
+        if not added:
+            return
+        new_spans = [Span(doc, start, end, label="Method", kb_id=f"Method|{merge_key(doc[start:end].text, 'Method')}")
+                     for start, end in added]
+        covered = {i for s in new_spans for i in range(s.start, s.end)}
+        # later mentions of the same words become mentions of the new entity
+        for span in list(new_spans):
+            words = [t.lower_ for t in span]
+            for i in range(span.end, len(doc) - len(words) + 1):
+                if [t.lower_ for t in doc[i:i + len(words)]] == words and not any(
+                        j in covered or j in taken for j in range(i, i + len(words))):
+                    new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_))
+                    covered.update(range(i, i + len(words)))
+        kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
+        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+
+    def _title_overlap_only(self, doc: Doc, phrase: tuple[int, int], entities: list[Span]) -> bool:
+        """Whether the only entities inside the title phrase are Methods strictly inside it ("Gradient Coding")."""
+        inside = [s for s in entities if s.start < phrase[1] and s.end > phrase[0]]
+        return all(s.label_ == "Method" and phrase[0] <= s.start and s.end <= phrase[1]
+                   and (s.start, s.end) != phrase for s in inside) and bool(inside)
+
+    def _title_phrase(self, doc: Doc, title_end: int) -> tuple[int, int] | None:
+        """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
+        title = doc[:title_end]
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in TITLE_OPENERS:
+            return None
+        if title[0].lower_.endswith("ing") and not _name_shaped(title[:1]):
+            return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
+        end = 0
+        while end < title_end and (title[end].text[:1].isupper() or title[end].text in {"-", "–"}
+                                   or _name_shaped(title[end:end + 1])) \
+                and title[end].lower_ not in self.words["prepositions"] and title[end].lower_ not in {"and", "or"}:
+            end += 1
+        following = title[end].lower_ if end < title_end else None
+        if end < 2 or end > 6 or title[end - 1].text in {"-", "–"}:
+            return None
+        if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title[:end])):
+            return None  # a whole title is a name only when short and without function words
+        if following is not None and following not in {"for", "via", "with", "in", "through", "on", "to", "from",
+                                                        "by", "using", "under"}:
+            return None
+        if title[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, title[:end]):
+            return None
+        return 0, end
+
+    def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
+        """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
+        i = verb + 1
+        while i < sentence.end and (doc[i].lower_ in {"a", "an", "the", "two", "three", "also"}
+                                    or doc[i].lower_ in EVALUATIVE):
+            i += 1
+        start = i
+        while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in doc[i].text) \
+                and doc[i].lower_ not in self.words["self_nouns"] and doc[i].lower_ not in self.words["prepositions"] \
+                and doc[i].lower_ not in self.words["clause_breaks"] and not doc[i].is_stop:
+            i += 1
+        if i == start or i >= sentence.end or doc[i].lower_ not in self.words["self_nouns"] or doc[i].lower_ in {
+                "model", "models", "network", "networks", "variant", "variants", "design", "implementation"}:
+            return None
+        if i - start < 2:
+            return None  # "a training strategy": one modifier says what kind, not which
+        after = doc[i + 1:min(sentence.end, i + 4)]
+        if any(t.lower_ in NAMING_WORDS or t.text == "(" or _name_shaped(after[n:n + 1]) for n, t in enumerate(after)):
+            return None  # "a ... strategy, dubbed X" / "a ... framework (X)": the name follows
+        return start, i + 1
+
+    def _known(self, doc: Doc, span: Span) -> bool:
+        """Whether the curated vocabulary names the span (a candidate of source "vocabulary" covers it)."""
+        return any(c.id_ == "vocabulary" and c.start <= span.start and span.end <= c.end
+                   for c in doc.spans.get(CANDIDATES_KEY, []))
+
+    def _named(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[Span]:
+        """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
+        spans: list[Span] = []
+        for token in sentence:
+            if token.lower_ not in NAMING_WORDS:
+                continue
+            if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
+                       for t in sentence if t.i < token.i):
+                continue
+            i = token.i + 1
+            while i < min(sentence.end, token.i + 3) and i not in method_at:
+                i += 1
+            span = method_at.get(i)
+            while span is not None:
+                spans.append(span)
+                j = _skip_parenthesis(doc, span.end, sentence.end)
+                glue = doc[j:j + 2]
+                nxt = method_at.get(j + 1) if len(glue) and glue[0].lower_ in {"and", ","} else None
+                if nxt is None and len(glue) == 2 and glue[0].text == "," and glue[1].lower_ == "and":
+                    nxt = method_at.get(j + 2)
+                span = nxt if nxt is not None and _name_shaped(nxt) else None
+        return spans
+
+    def _by_authors(self, doc: Doc, sentence: Span, verb: int) -> bool:
+        """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", not "X proposes"."""
+        if verb > sentence.start and doc[verb - 1].lower_ in {"the", "a", "an", "our", "their", "recently", "been",
+                                                                  "was", "were", "is", "are", "be"}:
+            return False  # "the proposed method", "has been proposed"
+        window = doc[max(sentence.start, verb - 8):verb]
+        return any(t.lower_ in self.words["authors"] for t in window)
+
+    def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
+        """The Methods a propose verb introduces, and the ones its object is built from.
+
+        The first Method of the object that is not inside a prepositional phrase, not compared against and not a
+        modifier is proposed; after it, only names in a list or after "called / named" are ("two algorithms,
+        AFA-CD and AFA-CS"); the rest of the object ("X, a Y-based framework for Z") is what X is built from.
+        """
+        words = self.words
+        found: list[Span] = []
+        used: list[Span] = []
+        in_phrase = False
+        opened = True  # right after the verb or a name opener
+        extending = doc[verb].lower_ in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
+        opened_by_to = False
+        i = verb + 1
+        end = min(sentence.end, verb + 1 + self.propose_window)
+        while i < end:
+            token = doc[i]
+            lower = token.lower_
+            span = method_at.get(i)
+            if span is not None:
+                later = bool(found) and not (opened and _name_shaped(span))
+                if extending and not in_phrase and not found and not opened_by_to:
+                    used.append(span)
+                elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
+                    used.append(span)
+                else:
+                    found.append(span)
+                i = _skip_parenthesis(doc, span.end, end)
+                opened = False
+                continue
+            if lower in words["clause_breaks"] or lower == ".":
+                break
+            if lower == "to" and i == verb + 1 and not extending:
+                break  # "we propose to use X": X is used, not proposed
+            if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
+                in_phrase, opened = True, False  # "X-based" glued, not a dash
+            elif lower == "to" and extending:
+                in_phrase, opened, opened_by_to = False, True, True
+            elif lower == "(" and in_phrase:
+                pass  # "for federated learning (FL)": still inside the phrase
+            elif lower in words["name_openers"] and lower != "and":
+                in_phrase, opened = False, True
+            elif lower == "and":
+                opened = not in_phrase
+            elif lower in words["prepositions"]:
+                in_phrase, opened = True, False
+            elif lower not in {"also", "respectively", ")"}:
+                opened = False
+            i += 1
+        return found, used
+
+    def _is_modifier(self, doc: Doc, span: Span) -> bool:
+        """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
+        after = _skip_parenthesis(doc, span.end, len(doc))
+        if after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in self.words["hyphen_suffixes"]:
+            return True
+        if after < len(doc) and (doc[after].lower_ in {"based", "inspired", "like", "style", "powered", "driven"}
+                                 or doc[after].lower_ in NOT_METHOD_FOLLOWERS):
+            return True  # "a reinforcement learning based methodology", "the TEP metric"
+        if not (after < len(doc) and doc[after].lower_ in self.words["self_nouns"] and doc[after].is_lower):
+            return False
+        # "a Bayesian optimization algorithm" describes the kind; "the SSO algorithm" names one
+        for i in range(span.start - 1, max(span.sent.start, span.start - 4) - 1, -1):
+            if doc[i].lower_ in {"a", "an"}:
+                return True
+            if doc[i].lower_ in {"the", "our", "this", "its", "their", ",", "(", ":"}:
+                return False
+        return True
+
+    def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"."""
+        spans = []
+        i = 0
+        while i < len(doc):
+            lower = doc[i].lower_
+            matched = None
+            for words in self.determiners:
+                if tuple(t.lower_ for t in doc[i:i + len(words)]) == words:
+                    matched = len(words)
+                    break
+            if matched:
+                j = i + matched
+                # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
+                k = j
+                while k < len(doc) and k - j <= 2 and doc[k].lower_ not in self.words["self_nouns"] and doc[k].is_alpha:
+                    k += 1
+                if k < len(doc) and doc[k].lower_ in self.words["self_nouns"] and (lower != "this" or k == j):
+                    spans.append((i, k + 1))
+                    i = k + 1
+                    continue
+                if lower in {"our"}:
+                    spans.append((i, j))  # "our EfficientNetV2": the name follows
+                    i = j
+                    continue
+            if lower in self.words["self_words"]:
+                spans.append((i, i + 1))
+            i += 1
+        return spans
+
+    def is_compared(self, doc: Doc, span: Span) -> bool:
+        """Whether the Method is what something is compared against: "than X", "outperforms X", "vs. X"."""
+        words = self.words["comparison_words"]
+        first = max(span.sent.start, span.start - 4)
+        for i in range(span.start - 1, first - 1, -1):
+            lower = doc[i].lower_
+            if lower in words:
+                return True
+            if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != span.start - 1:
+                return False
+            if lower not in {"the", "to", "with", "a", "an", "standard", "vanilla", "original", "strong", "popular",
+                             "conventional", "traditional", "state-of-the-art", "sota", "both", ",", "and", "as",
+                             "such", "methods", "baselines", "models", "like", "e.g.", "including", "of", "over",
+                             "existing", "prior", "previous", "recent"}:
+                return False
+        return False
+
+    # -- using the frame ----------------------------------------------------------------------------------
+    def subject_of(self, doc: Doc, position: int, methods: list[Span], *, frame: dict[str, Any] | None = None,
+                   stop: int | None = None) -> tuple[str | None, str]:
+        """(Method key, how) for the subject of the predicate at token *position* in its sentence.
+
+        *methods* are the sentence's Method entities. *how* is "parse", "named", "self" or "" (none found).
+        The search looks back no further than *stop* (a clause start) when given.
+        """
+        frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
+        primary = frame["proposed"][0] if frame["proposed"] else None
+        sentence = doc[position].sent
+        if doc.has_annotation("DEP"):
+            key, how = self._parse_subject(doc, position, methods, primary)
+            if how:
+                return key, how
+        clause_start = stop if stop is not None else self.clause_start(doc, sentence, position)
+        candidates = [s for s in methods if clause_start <= s.start and s.end <= position and self.subject_like(doc, s)]
+        if candidates:
+            return max(candidates, key=lambda s: s.end).kb_id_, "named"
+        if primary and self.refers_to_self(doc, frame, clause_start, position):
+            return primary, "self"
+        return None, ""
+
+    def _parse_subject(self, doc: Doc, position: int, methods: list[Span], primary: str | None) -> tuple[str | None, str]:
+        token = doc[position]
+        for _ in range(8):
+            if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT":
+                break
+            token = token.head
+        method_of = {i: s for s in methods for i in range(s.start, s.end)}
+        for verb in (token, token.head if token.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl"} else None):
+            if verb is None:
+                continue
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            if not subjects:
+                continue
+            subject = subjects[0]
+            for t in subject.subtree:
+                if t.i in method_of and not self.is_compared(doc, method_of[t.i]) \
+                        and not self._is_modifier(doc, method_of[t.i]) and t.head.dep_ != "prep":
+                    return method_of[t.i].kb_id_, "parse"
+            if primary and any(t.lower_ in self.words["self_words"] for t in subject.subtree):
+                return primary, "self"
+            if verb.dep_ == "relcl" and verb.head.i in method_of:
+                return method_of[verb.head.i].kb_id_, "parse"  # "X, which achieves ..."
+            return None, ""
+        return None, ""
+
+    def clause_start(self, doc: Doc, sentence: Span, position: int) -> int:
+        for i in range(position - 1, sentence.start - 1, -1):
+            if doc[i].lower_ in {";", "while", "whereas", "but", "although"}:
+                return i + 1
+        return sentence.start
+
+    def subject_like(self, doc: Doc, span: Span) -> bool:
+        """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
+        if self.is_compared(doc, span) or self._is_modifier(doc, span):
+            return False
+        before = doc[span.start - 1].lower_ if span.start > span.sent.start else ""
+        if before in {"the", "a", "an"} and span.start - 2 >= span.sent.start:
+            before = doc[span.start - 2].lower_
+        return before not in self.words["prepositions"] or before in {"as"}
+
+    def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
+        return any(start <= s < end for s, _ in frame["self"])
+
+    # -- serialisation ------------------------------------------------------------------------------------
+    def _cfg(self) -> dict[str, Any]:
+        return {"words": self.rows, "propose_window": self.propose_window, "add_names": self.add_names,
+                "overwrite": self.overwrite}
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
+        self.propose_window = cfg.get("propose_window", self.propose_window)
+        self.add_names = cfg.get("add_names", self.add_names)
+        self.overwrite = cfg.get("overwrite", self.overwrite)
+        self._load(cfg.get("words", self.rows))
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
+        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = util.ensure_path(path)
+        settings = {k: v for k, v in self._cfg().items() if k != "words"}
+        util.to_disk(path, {"frame.jsonl": lambda p: srsly.write_jsonl(p, self.rows),
+                            "cfg": lambda p: srsly.write_json(p, settings)}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
+        path = util.ensure_path(path)
+        data: dict[str, Any] = {}
+        util.from_disk(path, {"frame.jsonl": lambda p: data.__setitem__("words", list(srsly.read_jsonl(p))),
+                              "cfg": lambda p: data.update(srsly.read_json(p))}, exclude)
+        self._set_cfg(data)
+        return self
+
+
+def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
+    """The token after a short parenthesis opening at *i* ("X (LLM)"), or *i* when there is none."""
+    if i < end and doc[i].text == "(":
+        for j in range(i + 1, min(end, i + 6)):
+            if doc[j].text == ")":
+                return j + 1
+    return i
+
+
+def _name_shaped(span: Span) -> bool:
+    """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
+    return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+
+
+def empty_frame() -> dict[str, Any]:
+    """The frame of a doc that has no ``kg_frame`` component: nothing proposed, nothing compared."""
+    return {"proposed": [], "baselines": [], "blocks": [], "self": []}
+
+
+def frame_reader(nlp: Language) -> ContributionFrame:
+    """The pipeline's kg_frame component, or a default one to resolve subjects with (its word lists)."""
+    for _, component in nlp.pipeline:
+        if isinstance(component, ContributionFrame):
+            return component
+    return ContributionFrame(nlp)
