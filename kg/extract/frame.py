@@ -42,7 +42,7 @@ from kg.resolve.canonical import merge_key
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
 WORD_KINDS = ("propose_verbs", "authors", "self_words", "self_determiners", "self_nouns", "prepositions",
-              "name_openers", "clause_breaks", "hyphen_suffixes", "comparison_words")
+              "name_openers", "clause_breaks", "hyphen_suffixes", "comparison_words", "winner_words")
 TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting", "understanding", "how", "why",
                  "when", "what", "is", "are", "do", "does", "can", "a", "an", "the", "scaling", "learning", "training",
                  "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
@@ -426,11 +426,14 @@ class ContributionFrame:
 
     # -- using the frame ----------------------------------------------------------------------------------
     def subject_of(self, doc: Doc, position: int, methods: list[Span], *, frame: dict[str, Any] | None = None,
-                   stop: int | None = None) -> tuple[str | None, str]:
+                   stop: int | None = None, prefer: str = "nearest") -> tuple[str | None, str]:
         """(Method key, how) for the subject of the predicate at token *position* in its sentence.
 
         *methods* are the sentence's Method entities. *how* is "parse", "named", "self" or "" (none found).
-        The search looks back no further than *stop* (a clause start) when given.
+        The search looks back no further than *stop* (a clause start) when given. Without a parse, the subject
+        is the closest subject-like Method before *position* (*prefer* "nearest", for a number) or the first
+        one of the clause (*prefer* "first", for a verb: "FOSI improves X and Y, and outperforms Z"); a
+        reference to the proposal ("we", "our method") after that Method wins over it.
         """
         frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
@@ -442,7 +445,11 @@ class ContributionFrame:
         clause_start = stop if stop is not None else self.clause_start(doc, sentence, position)
         candidates = [s for s in methods if clause_start <= s.start and s.end <= position and self.subject_like(doc, s)]
         if candidates:
-            return max(candidates, key=lambda s: s.end).kb_id_, "named"
+            chosen = max(candidates, key=lambda s: s.end) if prefer == "nearest" else min(candidates,
+                                                                                          key=lambda s: s.start)
+            if primary and self.refers_to_self(doc, frame, chosen.end, position) and chosen.kb_id_ != primary:
+                return primary, "self"
+            return chosen.kb_id_, "named"
         if primary and self.refers_to_self(doc, frame, clause_start, position):
             return primary, "self"
         return None, ""

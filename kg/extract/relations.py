@@ -27,11 +27,12 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.frame import empty_frame, frame_reader
 from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
     DocAnnotator,
-    is_comparison_object,
+    _number_shaped,
     read_jsonl,
     sentence_index_of_tokens,
 )
@@ -47,6 +48,9 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 }
 # Which result role, next to the result's method, implies which relation.
 RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": "MEASURED_BY"}
+# How much a source found so is trusted: through the parse, named before the cue, "we / our method",
+# or the paper's proposal for a sentence that names no subject.
+HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7}
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
 LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either"}
 
@@ -57,7 +61,7 @@ if not Doc.has_extension("kg_relations"):
 @Language.factory(
     "kg_relations",
     default_config={"cues": None, "decay": 0.04, "max_source_gap": 20, "result_confidence": 0.6,
-                    "min_confidence": 0.2, "overwrite": True},
+                    "block_confidence": 0.55, "min_confidence": 0.2, "overwrite": True},
 )
 def make_relation_finder(
     nlp: Language,
@@ -66,11 +70,12 @@ def make_relation_finder(
     decay: float,
     max_source_gap: int,
     result_confidence: float,
+    block_confidence: float,
     min_confidence: float,
     overwrite: bool,
 ) -> RelationFinder:
     return RelationFinder(nlp, name, cues=cues, decay=decay, max_source_gap=max_source_gap,
-                          result_confidence=result_confidence,
+                          result_confidence=result_confidence, block_confidence=block_confidence,
                           min_confidence=min_confidence, overwrite=overwrite)
 
 
@@ -88,6 +93,7 @@ class RelationFinder(DocAnnotator):
         decay: float = 0.04,
         max_source_gap: int = 20,
         result_confidence: float = 0.6,
+        block_confidence: float = 0.55,
         min_confidence: float = 0.2,
         overwrite: bool = True,
     ) -> None:
@@ -96,6 +102,9 @@ class RelationFinder(DocAnnotator):
         self.decay = decay
         self.max_source_gap = max_source_gap
         self.result_confidence = result_confidence
+        self.block_confidence = block_confidence
+        self.frame_reader = frame_reader(nlp)
+        self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
         self.overwrite = overwrite
         self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
@@ -114,27 +123,51 @@ class RelationFinder(DocAnnotator):
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         sentences = list(doc.sents)
         sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
+        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not _number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
         for span in sorted(entities, key=lambda s: s.start):
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
-        keys = {span.kb_id_ for span in entities}
+        label_of = {span.kb_id_: span.label_ for span in entities}
+        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        proposed = frame["proposed"]
+        reader = self.frame_reader
 
         best: dict[tuple[str, str, str, int], float] = {}
 
         def add(rel_type: str, source: str, target: str, sentence: int, confidence: float) -> None:
-            if source == target or source not in keys or target not in keys or confidence < self.min_confidence:
+            ends = RELATION_LABELS[rel_type]
+            if source == target or (label_of.get(source), label_of.get(target)) != ends \
+                    or confidence < self.min_confidence:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
 
-        for match_id, start, end in self.matcher(doc):
+        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        covered: set[tuple[str, int]] = set()
+        for match_id, start, end in matches:
             cue = self.cues[int(self.nlp.vocab.strings[match_id])]
+            if (cue["type"], start) in covered:
+                continue  # a longer cue of the same type at the same place: "based on" over "on"
+            covered.update((cue["type"], i) for i in range(start, end))
             sentence = sentence_of[start]
             ents = [s for s in by_sentence.get(sentence, []) if s.end <= start or s.start >= end]
-            for source, target, distance in self._pairs(cue, start, end, ents):
-                confidence = cue.get("weight", 0.5) * math.exp(-self.decay * distance)
-                add(cue["type"], source.kb_id_, target.kb_id_, sentence, confidence)
+            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
+                add(rel_type, source, target, sentence, confidence)
+
+        # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
+        if proposed:
+            for key, sentence in frame["blocks"]:
+                add("BUILDS_ON", proposed[0], key, sentence, self.block_confidence)
+        # "X-based", "X-like" inside a sentence about the proposal
+        for sentence, ents in by_sentence.items():
+            for span in ents:
+                if span.label_ == "Method" and _hyphen_modifier(doc, span):
+                    source, how = reader.subject_of(doc, span.start, [s for s in ents if s.label_ == "Method"
+                                                                       and s is not span], frame=frame)
+                    if source is None and proposed and sentence == 0:
+                        source, how = proposed[0], "paper"
+                    if source in proposed:
+                        add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence)
 
         for result in doc._.kg_results or []:
             method = result.get("method")
@@ -148,12 +181,21 @@ class RelationFinder(DocAnnotator):
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]
 
-    def _pairs(self, cue: dict[str, Any], start: int, end: int,
-               ents: list[Span]) -> list[tuple[Span, Span, int]]:
-        """(source, target, token distance) pairs the cue at [start, end) links."""
-        source_label, target_label = RELATION_LABELS[cue["type"]]
+    def _read_cue(self, doc: Doc, cue: dict[str, Any], start: int, end: int, ents: list[Span],
+                  frame: dict[str, Any]) -> list[tuple[str, str, str, float]]:
+        """(type, source key, target key, confidence) for one cue match.
+
+        The targets are the closest entities of the type's target label on the cue's target side, with the
+        items listed after them ("outperforms A, B and C"). The source is the subject the contribution frame
+        gives for the cue (a named subject, or the proposal for "we / our method / it"); a cue that opens the
+        sentence ("Compared to X, ours is 2x faster") takes the subject after its targets. A comparison cue
+        becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms").
+        """
+        rel_type = cue["type"]
+        source_label, target_label = RELATION_LABELS[rel_type]
         max_gap = cue.get("max_gap", 3)
         right = cue.get("target", "right") == "right"
+        sentence = doc[start].sent
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
             target = min(targets, key=lambda s: s.start, default=None)
@@ -164,25 +206,48 @@ class RelationFinder(DocAnnotator):
             return []
         target_gap = target.start - end if right else start - target.end
         listed = [target, *self._listed_after(target, ents)] if right else [target]
+        listed_keys = {t.kb_id_ for t in listed}
+        methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys]
+        reader = self.frame_reader
+        proposed = frame["proposed"]
 
-        sources = [s for s in ents if s.label_ == source_label and s.kb_id_ not in {t.kb_id_ for t in listed}]
         if right:
-            # The closest Method before the cue, unless it is itself only compared against ("than Y on Z").
-            near = [s for s in sources if s.end <= start and start - s.end <= self.max_source_gap]
-            source = max(near, key=lambda s: (not is_comparison_object(s.doc, s), s.end), default=None)
-            source_gap = start - source.end if source is not None else 0
-            if source is None and start - target.sent.start <= 2:
-                # "Compared to Y, X ..." / "On Z, X ...": a cue opening the sentence, the source follows.
-                beyond = [s for s in sources if s.start >= listed[-1].end and not is_comparison_object(s.doc, s)]
-                source = min(beyond, key=lambda s: s.start, default=None)
-                source_gap = source.start - listed[-1].end if source is not None else 0
+            opening = start - sentence.start <= 2 or doc[start - 1].text == ","
+            source, how = reader.subject_of(doc, start, [m for m in methods if m.end <= start], frame=frame,
+                                            prefer="first")
+            if (source is None or opening and how != "parse") and start - sentence.start <= 3:
+                # "Compared to Y, X ..." / "On Z, X ...": the subject follows the cue's targets
+                after = listed[-1].end
+                comma = next((t.i for t in doc[after:sentence.end] if t.text == ","), None)
+                if comma is not None:
+                    later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
+                    if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
+                        source, how = later[0].kb_id_, "named"
+                    elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
+                        source, how = proposed[0], "self"
         else:
-            beyond = [s for s in sources if s.start >= end and s.start - end <= self.max_source_gap]
-            source = min(beyond, key=lambda s: s.start, default=None)
-            source_gap = source.start - end if source is not None else 0
+            beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
+            first = min(beyond, key=lambda s: s.start, default=None)
+            source, how = (first.kb_id_, "named") if first is not None else (None, "")
+        if source is None and proposed and rel_type != "COMPARED_WITH" and not any(
+                reader.subject_like(doc, m) for m in methods if m.end <= start):
+            source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         if source is None:
             return []
-        return [(source, item, target_gap + source_gap + 2 * n) for n, item in enumerate(listed)]
+        if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and source not in proposed:
+            return []  # "with / via / using Y" only says what the paper's own method is made of
+        if rel_type == "COMPARED_WITH" and self._states_winner(doc, sentence):
+            rel_type = "OUTPERFORMS"
+        confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
+        return [(rel_type, source, item.kb_id_, confidence * math.exp(-self.decay * (target_gap + 2 * n)))
+                for n, item in enumerate(listed) if item.kb_id_ != source]
+
+    def _states_winner(self, doc: Doc, sentence: Span) -> bool:
+        """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
+        if any(t.lower_ in self.winner_words for t in sentence):
+            return True
+        return any(r["sentence"] == sentence_index(doc, sentence) and r.get("unit") in {"x", "%"}
+                   for r in doc._.kg_results or [])
 
     def _listed_after(self, first: Span, ents: list[Span]) -> list[Span]:
         """Entities of the same label listed after *first*: "on X, Y and Z"."""
@@ -204,11 +269,12 @@ class RelationFinder(DocAnnotator):
     # -- serialisation ------------------------------------------------------------------------------------
     def _cfg(self) -> dict[str, Any]:
         return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
-                "result_confidence": self.result_confidence,
+                "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
                 "min_confidence": self.min_confidence, "overwrite": self.overwrite}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
-        for name in ("decay", "max_source_gap", "result_confidence", "min_confidence", "overwrite"):
+        for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "min_confidence",
+                     "overwrite"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.cues))
 
@@ -238,3 +304,15 @@ class RelationFinder(DocAnnotator):
         util.from_disk(path, deserializers, exclude)
         self._set_cfg(data)
         return self
+
+
+def sentence_index(doc: Doc, sentence: Span) -> int:
+    """The index of *sentence* in ``list(doc.sents)``."""
+    return sum(1 for s in doc.sents if s.start < sentence.start)
+
+
+def _hyphen_modifier(doc: Doc, span: Span) -> bool:
+    """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
+    after = span.end
+    return after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in {
+        "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
