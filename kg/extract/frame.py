@@ -62,6 +62,12 @@ EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "pr
 # a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
 NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
                         "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
+# words that open a sentence with a phrase before its subject: "Using X, Y ...", "On ImageNet, Y ..."
+INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through", "across", "compared", "unlike",
+               "like", "after", "before", "under", "over", "when", "as", "at", "from", "based", "thanks", "despite",
+               "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
+               "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
+               "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
 CANDIDATES_KEY = "kg_candidates"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
 
 for _name in ("kg_frame", "kg_proposed"):
@@ -480,9 +486,16 @@ class ContributionFrame:
         return None, ""
 
     def clause_start(self, doc: Doc, sentence: Span, position: int) -> int:
+        """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
+        ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
         for i in range(position - 1, sentence.start - 1, -1):
             if doc[i].lower_ in {";", "while", "whereas", "but", "although"}:
                 return i + 1
+        first = doc[sentence.start]
+        if first.lower_ in INTRO_WORDS or first.lower_.endswith("ing") and first.is_title:
+            comma = next((t.i for t in doc[sentence.start:position] if t.text == ","), None)
+            if comma is not None:
+                return comma + 1
         return sentence.start
 
     def subject_like(self, doc: Doc, span: Span) -> bool:

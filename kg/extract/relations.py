@@ -52,7 +52,7 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7}
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
-LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either"}
+LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
@@ -202,6 +202,9 @@ class RelationFinder(DocAnnotator):
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
             target = max(targets, key=lambda s: s.end, default=None)
+        if target is None and right:
+            # "outperforms second-order methods (K-FAC and L-BFGS)", "over baselines such as MPC, RL and QP"
+            target = self._introduced_target(doc, end, sentence, ents, target_label)
         if target is None:
             return []
         target_gap = target.start - end if right else start - target.end
@@ -249,6 +252,24 @@ class RelationFinder(DocAnnotator):
         return any(r["sentence"] == sentence_index(doc, sentence) and r.get("unit") in {"x", "%"}
                    for r in doc._.kg_results or [])
 
+    @staticmethod
+    def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
+        """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
+        limit = min(sentence.end, end + 9)
+        for i in range(end, limit):
+            token = doc[i]
+            if any(s.start == i for s in ents):
+                return None  # another entity first: not a generic phrase
+            if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
+                j = i + (2 if token.lower_ == "such" and i + 1 < limit and doc[i + 1].lower_ == "as" else 1)
+                while j < sentence.end and doc[j].text in {",", ":"}:
+                    j += 1
+                return next((s for s in ents if s.start == j and s.label_ == label), None)
+            if not (token.is_alpha or token.text in {"-", ","}) or token.lower_ in {"on", "in", "for", "by", "while",
+                                                                                     "which", "that", "than"}:
+                return None
+        return None
+
     def _listed_after(self, first: Span, ents: list[Span]) -> list[Span]:
         """Entities of the same label listed after *first*: "on X, Y and Z"."""
         doc = first.doc
@@ -256,12 +277,12 @@ class RelationFinder(DocAnnotator):
         for span in ents:
             if span.start < last.end or span.label_ != first.label_:
                 continue
-            between = doc[last.end:span.start]
+            between = _without_parentheses(doc[last.end:span.start])
             if len(between) == 0 or len(between) > 3 or any(t.lower_ not in LIST_GLUE for t in between):
                 break
             listed.append(span)
             last = span
-            if any(t.lower_ in {"and", "or", "&"} for t in between):
+            if any(t.lower_ in {"and", "or", "&", "/"} for t in between):
                 closed = len(listed)
         # A list ends with "and"/"or"; "Compared to Y, X ..." is no list.
         return listed[:closed]
@@ -316,3 +337,20 @@ def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     after = span.end
     return after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
+
+
+def _without_parentheses(tokens: Span) -> list:
+    """The tokens outside short parentheses: "X (RL), Y" -> ",": an acronym after an item does not end a list."""
+    kept, depth, inside = [], 0, 0
+    for token in tokens:
+        if token.text == "(":
+            depth, inside = depth + 1, 0
+        elif token.text == ")" and depth:
+            depth -= 1
+        elif depth:
+            inside += 1
+            if inside > 4:
+                return list(tokens)
+        else:
+            kept.append(token)
+    return kept if not depth else list(tokens)
