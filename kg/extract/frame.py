@@ -154,6 +154,11 @@ class ContributionFrame:
                     for span in found:
                         propose(span, "object")
                     blocks.extend((span.kb_id_, n) for span in used)
+                    if found:
+                        # the rest of the sentence describes the proposal: "X, the first system that supports Y"
+                        blocks.extend((span.kb_id_, n) for span in methods
+                                      if span.start > found[-1].end and span.end <= sentence.end
+                                      and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
             for span in self._named(doc, sentence, method_at):
                 propose(span, "named")
         self_spans = []

@@ -16,6 +16,7 @@ used, and an entity is never related to itself.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,10 @@ class RelationFinder(DocAnnotator):
         if proposed:
             for key, sentence in frame["blocks"]:
                 add("BUILDS_ON", proposed[0], key, sentence, self.block_confidence)
+        # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
+        for source, target, sentence in _name_extensions(doc, [s for s in entities if s.label_ == "Method"],
+                                                         sentence_of):
+            add("BUILDS_ON", source, target, sentence, self.block_confidence)
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
             for span in ents:
@@ -237,8 +242,8 @@ class RelationFinder(DocAnnotator):
             source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         if source is None:
             return []
-        if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and source not in proposed:
-            return []  # "with / via / using Y" only says what the paper's own method is made of
+        if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed or how == "paper"):
+            return []  # "X with / via Y" only says what the paper's own method, named or referred to, is made of
         if rel_type == "COMPARED_WITH" and self._states_winner(doc, sentence):
             rel_type = "OUTPERFORMS"
         confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
@@ -354,3 +359,35 @@ def _without_parentheses(tokens: Span) -> list:
         else:
             kept.append(token)
     return kept if not depth else list(tokens)
+
+
+_SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)
+
+
+def _name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> list[tuple[str, str, int]]:
+    """(longer, shorter, sentence) for Method names that contain another Method name with more words or letters:
+    "SurCo-zero" -> "SurCo", "pFedPara" -> "FedPara", "block-sparse FlashAttention" -> "FlashAttention".
+    A size or version ("Llama 3 8B", "BERT-large") is the same model, not one built on it."""
+    names: dict[str, Span] = {}
+    for span in methods:
+        names.setdefault(span.kb_id_, span)
+    found = []
+    for long_key, long_span in names.items():
+        long_text = long_span.text
+        for short_key, short_span in names.items():
+            short_text = short_span.text
+            if short_key == long_key or len(short_text) < 3 or len(short_text) >= len(long_text):
+                continue
+            at = long_text.lower().find(short_text.lower())
+            if at < 0:
+                continue
+            rest = (long_text[:at] + " " + long_text[at + len(short_text):]).strip(" -")
+            parts = [p for p in re.split(r"[\s\-]+", rest) if p]
+            if not parts or all(_SIZE_PART.match(p) for p in parts):
+                continue
+            if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
+                continue  # "gradient" inside "subgradient": a word's tail is no name
+            both = [sentence_of[s.start] for s in methods if s.kb_id_ == long_key
+                    and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
+            found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
+    return found
