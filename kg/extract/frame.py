@@ -421,13 +421,18 @@ class ContributionFrame:
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X", "vs. X"."""
         words = self.words["comparison_words"]
-        first = max(span.sent.start, span.start - 4)
+        first = max(span.sent.start, span.start - 7)
         for i in range(span.start - 1, first - 1, -1):
             lower = doc[i].lower_
             if lower in words:
                 return True
+            if lower in {"-", "–"} or (i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_) \
+                    or (i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_):
+                continue  # "over off-the-shelf TensorFlow" split at its hyphens
             if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != span.start - 1:
                 return False
+            if "-" in lower and doc[i].is_lower:
+                continue  # "over off-the-shelf TensorFlow", "than human-designed prompts"
             if lower not in {"the", "to", "with", "a", "an", "standard", "vanilla", "original", "strong", "popular",
                              "conventional", "traditional", "state-of-the-art", "sota", "both", ",", "and", "as",
                              "such", "methods", "baselines", "models", "like", "e.g.", "including", "of", "over",
@@ -463,6 +468,11 @@ class ContributionFrame:
             return chosen.kb_id_, "named"
         if primary and self.refers_to_self(doc, frame, clause_start, position):
             return primary, "self"
+        # "prompts optimized by OPRO outperform ...": the closest Method of the clause that is not compared against
+        near = [s for s in methods if clause_start <= s.start and s.end <= position and not self.is_compared(doc, s)
+                and not self._is_modifier(doc, s)]
+        if near:
+            return max(near, key=lambda s: s.end).kb_id_, "near"
         return None, ""
 
     def _parse_subject(self, doc: Doc, position: int, methods: list[Span], primary: str | None) -> tuple[str | None, str]:

@@ -51,7 +51,7 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": "MEASURED_BY"}
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
-HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7}
+HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
 LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
@@ -242,12 +242,17 @@ class RelationFinder(DocAnnotator):
             source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         if source is None:
             return []
-        if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed or how == "paper"):
+        if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
+                                                                          or how in {"paper", "near"}):
             return []  # "X with / via Y" only says what the paper's own method, named or referred to, is made of
         if rel_type == "COMPARED_WITH" and self._states_winner(doc, sentence):
             rel_type = "OUTPERFORMS"
         confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
-        return [(rel_type, source, item.kb_id_, confidence * math.exp(-self.decay * (target_gap + 2 * n)))
+        # a named source far from its cue is less sure: "FOSI, with its tuned ... schedule, outperforms Adam"
+        mentions = [m for m in methods if m.kb_id_ == source and m.end <= start]
+        source_gap = start - max(m.end for m in mentions) if mentions and how != "self" else 0
+        return [(rel_type, source, item.kb_id_,
+                 confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for n, item in enumerate(listed) if item.kb_id_ != source]
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:

@@ -414,7 +414,7 @@ class ResultFinder(DocAnnotator):
                 # On a tie the entity after the number wins: "87% on ImageNet".
                 roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
         confidence = 0.4 + (0.3 if metric_sure else 0.1 if metric or metric_text else 0.0) \
-            + {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1}.get(how, 0.0)
+            + {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         result["_metric_sure"] = metric_sure
         return roles, metric_text, round(min(confidence, 1.0), 3)
 
