@@ -5,7 +5,7 @@ the Method entities of the doc (``doc.spans["kg_entities"]``) and sets ``doc._.k
 
     {"proposed": [key, ...],     # the paper's own methods, the main one first
      "baselines": [key, ...],    # methods it is compared against ("than X", "outperforms X, Y and Z")
-     "blocks": [[key, sentence], ...],  # methods the proposal is made of ("a Bayesian optimization algorithm")
+     "blocks": [[proposal, key, sentence], ...],  # what a proposal is made of ("a Bayesian optimization algorithm")
      "self": [[start, end], ...]}       # token spans that refer to the proposal ("we", "our method", "it")
 
 and ``doc._.kg_proposed`` (the same keys as ``proposed``), which the record's ``"proposed"`` flags come from.
@@ -153,10 +153,11 @@ class ContributionFrame:
                     found, used = self._objects(doc, sentence, token.i, method_at)
                     for span in found:
                         propose(span, "object")
-                    blocks.extend((span.kb_id_, n) for span in used)
+                    owner = found[0].kb_id_ if found else None
+                    blocks.extend((owner, span.kb_id_, n) for span in used)
                     if found:
                         # the rest of the sentence describes the proposal: "X, the first system that supports Y"
-                        blocks.extend((span.kb_id_, n) for span in methods
+                        blocks.extend((owner, span.kb_id_, n) for span in methods
                                       if span.start > found[-1].end and span.end <= sentence.end
                                       and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
             for span in self._named(doc, sentence, method_at):
@@ -171,7 +172,8 @@ class ContributionFrame:
         return {
             "proposed": proposed,
             "baselines": [key for key in dict.fromkeys(baselines) if key not in proposed],
-            "blocks": [[key, n] for key, n in dict.fromkeys(blocks) if key not in proposed],
+            "blocks": [[owner or (proposed[0] if proposed else None), key, n] for owner, key, n in dict.fromkeys(blocks)
+                       if key not in proposed and (owner or proposed)],
             "self": self_spans,
             "why": why,  # which rule proposed each key, at which token: for debugging and tests
         }
@@ -419,8 +421,19 @@ class ContributionFrame:
         return spans
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
-        """Whether the Method is what something is compared against: "than X", "outperforms X", "vs. X"."""
+        """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
         words = self.words["comparison_words"]
+        before = span.start - 1
+        after = doc[span.end].lower_ if span.end < len(doc) else "."
+        in_list = doc[before].lower_ in {"and", "or"} or doc[before].text == "," and after in {",", "and", "or", "("}
+        if before > span.sent.start and in_list:
+            j = before - 1 if doc[before - 1].text != "," else before - 2  # ", and"
+            if j >= span.sent.start and doc[j].text == ")":
+                j = next((k - 1 for k in range(j, max(span.sent.start, j - 6), -1) if doc[k].text == "("), j)
+            previous = next((s for s in doc.spans.get(ENTITIES_KEY, []) if s.end == j + 1 and s.label_ == span.label_),
+                            None)
+            if previous is not None and previous.start < span.start:
+                return self.is_compared(doc, previous)  # an item of a list of baselines
         first = max(span.sent.start, span.start - 7)
         for i in range(span.start - 1, first - 1, -1):
             lower = doc[i].lower_
@@ -574,7 +587,7 @@ def _name_shaped(span: Span) -> bool:
 
 def empty_frame() -> dict[str, Any]:
     """The frame of a doc that has no ``kg_frame`` component: nothing proposed, nothing compared."""
-    return {"proposed": [], "baselines": [], "blocks": [], "self": []}
+    return {"proposed": [], "baselines": [], "blocks": [], "self": [], "why": {}}
 
 
 def frame_reader(nlp: Language) -> ContributionFrame:

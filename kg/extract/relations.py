@@ -156,9 +156,8 @@ class RelationFinder(DocAnnotator):
                 add(rel_type, source, target, sentence, confidence)
 
         # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
-        if proposed:
-            for key, sentence in frame["blocks"]:
-                add("BUILDS_ON", proposed[0], key, sentence, self.block_confidence)
+        for owner, key, sentence in frame["blocks"]:
+            add("BUILDS_ON", owner, key, sentence, self.block_confidence)
         # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
         for source, target, sentence in _name_extensions(doc, [s for s in entities if s.label_ == "Method"],
                                                          sentence_of):
@@ -214,16 +213,22 @@ class RelationFinder(DocAnnotator):
             return []
         target_gap = target.start - end if right else start - target.end
         listed = [target, *self._listed_after(target, ents)] if right else [target]
+        if right:
+            # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
+            after = listed[-1].end + (1 if listed[-1].end < sentence.end and doc[listed[-1].end].text == ")" else 0)
+            if after < sentence.end and doc[after].lower_ in {"and", ","}:
+                more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
+                if more is not None:
+                    listed += [more, *self._listed_after(more, ents)]
         listed_keys = {t.kb_id_ for t in listed}
         methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys]
         reader = self.frame_reader
         proposed = frame["proposed"]
 
         if right:
-            opening = start - sentence.start <= 2 or doc[start - 1].text == ","
             source, how = reader.subject_of(doc, start, [m for m in methods if m.end <= start], frame=frame,
                                             prefer="first")
-            if (source is None or opening and how != "parse") and start - sentence.start <= 3:
+            if (source is None or how == "near") and start - sentence.start <= 3:
                 # "Compared to Y, X ..." / "On Z, X ...": the subject follows the cue's targets
                 after = listed[-1].end
                 comma = next((t.i for t in doc[after:sentence.end] if t.text == ","), None)
@@ -287,6 +292,8 @@ class RelationFinder(DocAnnotator):
         for span in ents:
             if span.start < last.end or span.label_ != first.label_:
                 continue
+            if span.start == last.end + 1 and doc[last.end].text == "(":
+                continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc[last.end:span.start])
             if len(between) == 0 or len(between) > 3 or any(t.lower_ not in LIST_GLUE for t in between):
                 break

@@ -449,14 +449,17 @@ class ResultFinder(DocAnnotator):
         if isinstance(after, Span):
             return after.kb_id_, None, True
         before = self._metric_before(doc, start, sentence, metric_at)
-        if isinstance(before, Span):
-            return before.kb_id_, None, True
+        if isinstance(before, Span) and not any(o_start <= before.start - 1 < o_end for o_start, o_end in others):
+            return before.kb_id_, None, True  # not "33.0% AP at 39ms": that AP is the 33.0%'s
         owned = set()
         for o_start, o_end in others:
             for found in (self._metric_after(doc, o_start, o_end, sentence, metric_at),
                           self._metric_before(doc, o_start, sentence, metric_at)):
                 if isinstance(found, Span):
                     owned.add(found.start)
+            if o_end in metric_at:
+                owned.add(metric_at[o_end].start)
+            owned.update(m.start for m in metrics if o_start <= m.start < o_end)  # inside "34.4% AP"
         phrase = after if isinstance(after, str) else before if isinstance(before, str) else None
         if phrase is not None and phrase not in IMPLIED_METRICS:
             return None, phrase, True
@@ -487,15 +490,17 @@ class ResultFinder(DocAnnotator):
         while i >= sentence.start and start - i <= 3 and doc[i].lower_ in METRIC_LINK_WORDS | {"(", "up", "only",
                                                                                                 "over", "about"}:
             if doc[i].lower_ == "by":
-                # "improves the accuracy of ViT by 2%": the metric sits between the change verb and "by"
-                for j in range(i - 1, max(sentence.start, i - 8) - 1, -1):
-                    if doc[j].lower_ in CHANGE_WORDS:
-                        for k in range(j + 1, i):
-                            if k in metric_at:
-                                return metric_at[k]
-                        if doc[j].lower_ in BEAT_WORDS:
+                # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
+                # Metric before "by", back to the change verb and never past another number
+                for k in range(i - 1, max(sentence.start, i - 10) - 1, -1):
+                    if k in metric_at:
+                        return metric_at[k]
+                    if any(ch.isdigit() for ch in doc[k].text) or doc[k].text == ";":
+                        return None
+                    if doc[k].lower_ in CHANGE_WORDS:
+                        if doc[k].lower_ in BEAT_WORDS:
                             return "performance"  # "outperforms X by 5%": X is a method; it performs better
-                        return _free_phrase(doc, j + 1, i)
+                        return _free_phrase(doc, k + 1, i)
                 return None
             i -= 1
         if i >= sentence.start and i in metric_at:
