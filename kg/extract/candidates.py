@@ -1,0 +1,82 @@
+"""The candidate contract every entity component follows.
+
+Components that *propose* entities add spans to one span group, ``doc.spans["kg_candidates"]``;
+``kg_entities`` turns them into ``doc.spans["kg_entities"]``; ``kg_scorer`` gives each of those a
+confidence and drops the weak ones. What travels on a span:
+
+- ``span.label_``: one of ``ENTITY_LABELS`` or ``IGNORE`` (a known non-entity that blocks weaker
+  candidates over the same tokens and is then dropped);
+- ``span.id_``: the *source*, one of ``SOURCES``; where spans of equal length compete the source
+  with the higher ``PRIORITY`` wins;
+- ``span.kb_id_``: for candidates, an optional canonical long form ("RL" -> "reinforcement
+  learning"); for entities, the doc-local entity key that groups mentions;
+- ``span._.kg_confidence``: the scorer's probability that the entity is right (entities only).
+
+The title is the text up to the first newline (``title_end``); it is sentence 0.
+
+A new candidate source is one new module (a component that calls ``add_candidates``) plus one
+line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span
+
+from kg.graph.schema import ENTITY_TYPES
+
+ENTITY_LABELS: tuple[str, ...] = ENTITY_TYPES
+IGNORE = "Ignore"  # vocabulary label for known non-entities: they block weaker rules and are dropped
+CANDIDATES_KEY = "kg_candidates"
+ENTITIES_KEY = "kg_entities"
+NESTED_KEY = "kg_nested_entities"  # devices inside other entities; may overlap kg_entities
+
+# Candidate sources, strongest first where spans of equal length compete.
+PRIORITY: dict[str, int] = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1,
+                            "phrase": 1, "propagated": 0}
+SOURCES: tuple[str, ...] = tuple(PRIORITY)
+SHAPE_SOURCES = frozenset({"open", "titlecase"})  # names found by their shape alone: typed by their context
+
+for _name in ("kg_proposed", "kg_abbreviations"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+if not Span.has_extension("kg_confidence"):
+    Span.set_extension("kg_confidence", default=None)
+
+
+def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical: str = "") -> Span:
+    """A candidate span; the source (and an optional canonical long form) ride in span.id_/kb_id_."""
+    return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
+
+
+def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
+    """Append *spans* to the doc's candidate group."""
+    group = doc.spans[CANDIDATES_KEY] if CANDIDATES_KEY in doc.spans else []
+    doc.spans[CANDIDATES_KEY] = [*group, *spans]
+
+
+def candidates(doc: Doc) -> list[Span]:
+    return list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
+
+
+def title_end(doc: Doc, default: int | None = None) -> int:
+    """Token index where the title ends: the token holding the first newline (*default*, else len(doc), if none)."""
+    return next((t.i for t in doc if "\n" in t.text), len(doc) if default is None else default)
+
+
+def priority(span: Span) -> int:
+    return 10 if span.label_ == IGNORE else PRIORITY.get(span.id_, 0)
+
+
+def select(spans: list[Span]) -> list[Span]:
+    """Non-overlapping spans: longest first, then the stronger source, then the earliest."""
+    ranked = sorted(spans, key=lambda s: (-(s.end - s.start), -priority(s), s.start, s.label_))
+    taken: set[int] = set()
+    chosen = []
+    for span in ranked:
+        if any(i in taken for i in range(span.start, span.end)):
+            continue
+        chosen.append(span)
+        taken.update(range(span.start, span.end))
+    return sorted(chosen, key=lambda s: s.start)

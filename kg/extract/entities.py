@@ -1,0 +1,306 @@
+"""``kg_entities``: turn candidates into entities.
+
+Longest span wins (then the stronger source, ``kg.extract.candidates.PRIORITY``); known
+non-entities are dropped. A name found by shape is typed by the word after it and its head word
+(``patterns/heads.jsonl``); acronyms share their long form's entity; later surfaces of an
+entity become mentions; a device inside another entity is kept too (``kg_nested_entities``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
+                                   candidates, select)
+from kg.resolve.canonical import merge_key
+
+_BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
+
+
+@Language.factory("kg_entities", default_config={"pattern_files": ["heads.jsonl"], "propagate": True})
+def make_entity_resolver(nlp: Language, name: str, pattern_files: list[str], propagate: bool) -> EntityResolver:
+    return EntityResolver(nlp, name, pattern_files=pattern_files, propagate=propagate)
+
+
+class EntityResolver(PatternComponent):
+    """Turn candidates into final entities.
+
+    Longest span wins (then the stronger source); known non-entities are dropped. A span
+    from an open rule is typed by its neighbours and head word (``patterns/heads.jsonl``:
+    "X dataset", "X benchmark" -> Dataset; "... rate" -> Metric; task words -> dropped).
+    Acronyms share the key of their long form; every later surface of a found entity (in the
+    title too) becomes a mention. Sets ``doc.spans["kg_entities"]`` (kb_id_ = entity key) and
+    ``doc._.kg_proposed`` (keys of the paper's own methods).
+    """
+
+    settings = ("propagate",)
+    word_list_names = ("list_glue", "change_words")
+
+    def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
+                 propagate: bool = True):
+        super().__init__(nlp, name, pattern_files=pattern_files, propagate=propagate)
+
+    def clear(self) -> None:
+        self.heads: dict[str, str] = {}
+        self.next_words: dict[str, str] = {}
+        self.any_words: dict[str, str] = {}
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            if "head" in row:
+                self.heads[row["head"].lower()] = row["label"]
+            if "next" in row:
+                self.next_words[row["next"].lower()] = row["label"]
+            if "word" in row:
+                self.any_words[row["word"].lower()] = row["label"]
+
+    def head_label(self, text: str) -> str | None:
+        words = re.split(r"[\s\-]+", text.lower())
+        if len(words) > 1:
+            # organisation and programme words anywhere: "China Accelerator Facility for ...", "DFG Priority Programm"
+            for word in words:
+                if word in self.any_words:
+                    return self.any_words[word]
+        for word in (words[-1], re.sub(r"s$", "", words[-1])):
+            if word in self.heads:
+                return self.heads[word]
+        return None
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.check_initialized()
+        found = candidates(doc)
+        abbreviations = doc._.kg_abbreviations or []
+        # acronym definitions: the long form gets the label the vocabulary or its head word gives
+        canonical_of: dict[str, str] = {}  # merge key of a short form -> the key of its entity
+        definitions = []
+        ignored_short_forms: set[str] = set()
+        for long_start, long_end, short_start, short_end in abbreviations:
+            long_span, short_span = doc[long_start:long_end], doc[short_start:short_end]
+            label = self._definition_label(long_span, short_span, found)
+            if label is None:
+                # a task or a known non-entity: its acronym is none either ("Lottery Ticket Hypothesis (LTH)")
+                found.append(candidate(doc, short_start, short_end, IGNORE, "acronym"))
+                ignored_short_forms.add(short_span.text)
+                continue
+            definitions.append((long_span, short_span, label))
+            found.append(candidate(doc, long_start, long_end, label, "acronym"))
+            found.append(candidate(doc, short_start, short_end, label, "acronym"))
+
+        typed = []
+        for span in found:
+            label = self._type_open(doc, span) if span.id_ in SHAPE_SOURCES else span.label_
+            if span.id_ in SHAPE_SOURCES and span.text in ignored_short_forms:
+                continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
+            if label is None or label != IGNORE and label not in ENTITY_LABELS:
+                continue
+            if label != span.label_:
+                span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            typed.append(span)
+        chosen = self._coordinated_datasets(doc, select(typed))
+
+        # keys: vocabulary long forms and acronym definitions tie surfaces together
+        for long_span, short_span, label in definitions:
+            long_key = self._key(label, long_span.text, "")
+            canonical_of[f"{label}|{merge_key(short_span.text, label)}"] = long_key
+        expansions = {short.text: long.text for long, short, _ in definitions}
+        known_keys = {self._key(s.label_, s.text, s.kb_id_) for s in chosen}
+        proposed: set[str] = set()
+        entities = []
+        for span in chosen:
+            if span.label_ == IGNORE:
+                continue
+            key = self._key(span.label_, span.text, span.kb_id_)
+            key = canonical_of.get(key, key)
+            if len(span) == 2 and span.id_ == "open" and self._key(span.label_, span[0].text, "") in known_keys | set(canonical_of):
+                # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names
+                key = self._key(span.label_, span[0].text, "")
+                key = canonical_of.get(key, key)
+            elif len(span) > 1 and key not in canonical_of.values():
+                # "ZO optimization" is "Zeroth-Order Optimization" when ZO was defined so
+                for token in span:
+                    if token.text in expansions:
+                        expanded = span.text.replace(token.text, expansions[token.text], 1)
+                        expanded_key = self._key(span.label_, expanded, "")
+                        if expanded_key in known_keys or expanded_key in canonical_of.values():
+                            key = expanded_key
+                        break
+            entities.append((span, key))
+            if span.id_ == "coined":
+                proposed.add(key)
+        if self.propagate:
+            entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
+        entities = self._merge_metric_variants(entities)
+        doc.spans[NESTED_KEY] = [
+            Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
+                doc, typed, entities)]
+        doc.spans[ENTITIES_KEY] = [
+            Span(doc, span.start, span.end, label=span.label_, kb_id=key)
+            for span, key in sorted(entities, key=lambda item: item[0].start)
+        ]
+        doc._.kg_proposed = sorted(proposed)
+        return doc
+
+    def _nested_devices(self, doc: Doc, typed: list[Span], entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """Devices inside a Metric or Method ("GPU memory reduction", "GPU kernels"): the device is an entity too.
+
+        They go to their own span group: ``kg_entities`` spans do not overlap, and results and
+        relations read only those."""
+        outer = [span for span, _ in entities if span.label_ in {"Metric", "Method"} and len(span) > 1]
+        if not outer:
+            return []
+        covered = [False] * len(doc)
+        for span in outer:
+            for i in range(span.start, span.end):
+                covered[i] = True
+        keys = {merge_key(span.text, "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
+        nested = []
+        for span in typed:
+            if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
+                continue
+            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in outer):
+                key = keys.setdefault(merge_key(span.text, "Hardware"), self._key("Hardware", span.text, span.kb_id_))
+                nested.append((span, key))
+        return nested
+
+    @staticmethod
+    def _key(label: str, text: str, canonical: str) -> str:
+        return f"{label}|{merge_key(canonical or text, label)}"
+
+    def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Span]) -> str | None:
+        for span in sorted(candidates, key=lambda s: -(s.end - s.start)):
+            if span.id_ in SHAPE_SOURCES or span.id_ == "context":
+                continue
+            same_long = span.start == long_span.start and span.end == long_span.end
+            same_short = span.start == short_span.start and span.end == short_span.end
+            if same_short and not same_long and span.kb_id_ and merge_key(span.kb_id_, span.label_) != merge_key(
+                    long_span.text, span.label_):
+                continue  # "ASR" is attack success rate in the list, but here it is "Automatic Speech Recognition"
+            if same_long or same_short:
+                return span.label_ if span.label_ in ENTITY_LABELS else None
+        head = self.head_label(long_span.text)
+        if head == IGNORE:
+            return None
+        return head or "Method"
+
+    def _type_open(self, doc: Doc, span: Span) -> str | None:
+        """Type a name found by shape alone, from the word after it and its own head word."""
+        if span.end < len(doc):
+            following = doc[span.end].lower_
+            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            if label:
+                return None if label == IGNORE else label
+        head = self.head_label(span.text) if len(span) > 1 else None
+        if head == IGNORE:
+            return None
+        if head is None and _BENCHMARK_SHAPE.search(span.text):
+            return "Dataset"
+        return head or span.label_
+
+    def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
+        """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""
+        by_key: dict[str, tuple[str, str]] = {}
+        upper_only: set[str] = set()  # surfaces written in capitals ("MATH") do not match "math" or "Math"
+        max_len = 1
+        for span, key in entities:
+            surface_key = merge_key(span.text, "Method")
+            if len(surface_key) < 2:
+                continue
+            if not any(c.islower() for c in re.sub(r"s$", "", span.text)):
+                upper_only.add(surface_key)
+            elif surface_key in upper_only:
+                upper_only.discard(surface_key)  # written both ways in this paper
+            by_key.setdefault(surface_key, (span.label_, key))
+            max_len = max(max_len, len(span))
+        taken = [False] * len(doc)
+        for span in [s for s, _ in entities] + list(blocked):
+            for i in range(span.start, span.end):
+                taken[i] = True
+        found = list(entities)
+        # windows are only tried where their first word could start a known surface
+        first_words = {merge_key(span[0].text, "Method") for span, _ in entities}
+        i = 0
+        while i < len(doc):
+            if taken[i] or doc[i].is_punct or doc[i].is_space or merge_key(doc[i].text, "Method") not in first_words:
+                i += 1
+                continue
+            for length in range(min(max_len, len(doc) - i), 0, -1):
+                if any(taken[i:i + length]) or doc[i + length - 1].is_punct or doc[i + length - 1].is_space:
+                    continue
+                window = doc[i:i + length]
+                window_key = merge_key(window.text, "Method")
+                hit = by_key.get(window_key)
+                if hit is None:
+                    continue
+                if window_key in upper_only and any(c.islower() for c in re.sub(r"s$", "", window.text)):
+                    continue
+                found.append((Span(doc, i, i + length, label=hit[0]), hit[1]))
+                for j in range(i, i + length):
+                    taken[j] = True
+                i += length - 1
+                break
+            i += 1
+        return found
+
+    def _coordinated_datasets(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
+        spans = list(chosen)
+        for _ in range(3):  # spread along the list
+            changed = False
+            for index, span in enumerate(spans):
+                if span.id_ not in SHAPE_SOURCES or span.label_ != "Method":
+                    continue
+                for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
+                    if other is None or other.label_ != "Dataset":
+                        continue
+                    low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
+                    between = [t.lower_ for t in doc[low:high]]
+                    if 1 <= len(between) <= 2 and set(between) <= self.words["list_glue"]:
+                        spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
+                        changed = True
+                        break
+            if not changed:
+                break
+        return spans
+
+    def _merge_metric_variants(self, entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+        """A metric and the longer metric phrase that starts or ends with it are one quantity in a paper:
+        "regret" / "regret bound", "energy" / "energy consumption", "speedup" / "wall-clock speedup".
+        Not when the longer phrase adds a number ("top-1 accuracy") or a change word, nor when the short
+        one fits several longer ones."""
+        change_words = self.words["change_words"]
+        words_of: dict[str, set[tuple[str, ...]]] = {}
+        for span, key in entities:
+            if span.label_ == "Metric":
+                words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", span.text) if w)
+                words_of.setdefault(key, set()).add(tuple(w for w in words if w))
+        target: dict[str, str] = {}
+        for short_key, short_forms in words_of.items():
+            homes = set()
+            for long_key, long_forms in words_of.items():
+                if long_key == short_key:
+                    continue
+                for short in short_forms:
+                    for long in long_forms:
+                        n = len(short)
+                        if not n or n >= len(long):
+                            continue
+                        extra = long[n:] if long[:n] == short else long[:-n] if long[-n:] == short else None
+                        if extra and not any(any(c.isdigit() for c in w) or w in change_words for w in extra):
+                            homes.add(long_key)
+            if len(homes) == 1:
+                target[short_key] = homes.pop()
+        if not target:
+            return entities
+
+        def final(key: str) -> str:
+            seen = set()
+            while key in target and key not in seen:
+                seen.add(key)
+                key = target[key]
+            return key
+        return [(span, final(key) if span.label_ == "Metric" else key) for span, key in entities]

@@ -1,0 +1,215 @@
+"""``kg_head_phrases``: lower-case technique, task and measure phrases found by their head word.
+
+``patterns/phrases.jsonl``: a head word ("descent" -> Method, "recognition" -> Task, "latency" ->
+Metric) after 1-``max_modifiers`` modifier words makes a candidate; stop words, generic words,
+"after" words and hyperparameter pairs say when not. Word lists come from ``patterns/words.jsonl``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import IGNORE, add_candidates, candidate, candidates, title_end
+from kg.extract.vocabulary import singular
+
+_MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
+_ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
+_VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
+# a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
+
+
+@Language.factory("kg_head_phrases", default_config={"pattern_files": ["phrases.jsonl"], "max_modifiers": 3})
+def make_head_phrases(nlp: Language, name: str, pattern_files: list[str], max_modifiers: int) -> HeadPhrases:
+    return HeadPhrases(nlp, name, pattern_files=pattern_files, max_modifiers=max_modifiers)
+
+
+class HeadPhrases(PatternComponent):
+    """Established technique families and measured quantities written in lower case.
+
+    A head word ("descent", "coding", "attention" -> Method; "size", "runtime", "error" -> Metric,
+    ``patterns/phrases.jsonl``) after 1-``max_modifiers`` modifier words makes a candidate:
+    "random coordinate descent", "sparse coding", "code size". Modifiers are lower-case words
+    (capitalised ones in the title) not in the stop list (function words, verbs, evaluative
+    adjectives: "our", "novel", "efficient", "uses"); a phrase of generic words only ("deep
+    neural networks", "training time" is kept: its head is a Metric) needs one specific word.
+    A head followed by a noun that it modifies ("learning rate") is no head. With a tagger and a
+    parser the modifiers must carry noun/adjective tags and the head must not modify a later word.
+    """
+
+    settings = ("max_modifiers",)
+    word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
+                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags")
+
+    def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
+                 max_modifiers: int = 3):
+        super().__init__(nlp, name, pattern_files=pattern_files, max_modifiers=max_modifiers)
+
+    def clear(self) -> None:
+        from spacy.lang.en.stop_words import STOP_WORDS
+
+        self.heads: dict[str, str] = {}
+        self.stop: set[str] = set(STOP_WORDS)
+        self.generic: set[str] = set()
+        self.after: set[str] = set()
+        self.pairs: set[str] = set()
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        roles = {"stop": self.stop, "generic": self.generic, "after": self.after}
+        for row in rows:
+            if "head" in row:
+                self.heads[row["head"].lower()] = row["label"]
+            elif row.get("role") in roles:
+                roles[row["role"]].add(row["word"].lower())
+            elif "pair" in row:
+                self.pairs.add(row["pair"].lower())
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.check_initialized()
+        tagged = doc.has_annotation("TAG")
+        parsed = doc.has_annotation("DEP")
+        found = candidates(doc)
+        known_ends = {span.end for span in found}
+        known_metrics = {span.end: span.start for span in found if span.label_ == "Metric" and len(span) > 1}
+        end_of_title = title_end(doc, default=0)
+        spans = []
+        for token in doc:
+            label = self.heads.get(token.lower_)
+            if label is None or token.i == 0:
+                continue
+            # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric heads only:
+            # a Title Case "... Optimization" or "... Training" in a title is the task more often than a method)
+            title_case = token.i < end_of_title and token.is_title and label == "Metric"
+            if not token.is_lower and not title_case:
+                continue
+            if tagged and not token.tag_.startswith("NN"):
+                continue  # "we compute", "they search"
+            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            if following is not None and (following.lower_ in self.after or following.lower_ in self.heads) and (
+                    following.is_lower or title_case and following.is_title):
+                continue  # "learning rate", "attention mechanism": the head modifies the next word
+            if parsed and token.dep_ in {"compound", "amod", "nmod"} and token.head.i > token.i:
+                continue
+            start = token.i
+            while start > 0 and token.i - start < self.max_modifiers and self._modifier(doc[start - 1], label, tagged, title_case):
+                start -= 1
+            pair = f"{doc[token.i - 1].lower_} {token.lower_}"
+            if start == token.i or pair in self.pairs or f"{doc[token.i - 1].lower_} {singular(token.lower_)}" in self.pairs:
+                continue
+            if not tagged and start > 0 and _MODIFIER_SHAPE.match(
+                    doc[start - 1].lower_ if title_case else doc[start - 1].text) and doc[start - 1].lower_ not in self.stop:
+                continue  # more modifier-like words before: without tags the phrase's start is a guess
+            if token.lower_ in self.words["generic_heads"] and (
+                    doc[token.i - 1].lower_.endswith(tuple(self.words["nominal_suffixes"])) or token.i in known_ends):
+                continue  # "compression method" is a method for a task; "gradient descent method" is gradient descent
+            if token.i + 1 in known_metrics and not (
+                    start < known_metrics[token.i + 1] and self._technical_modifier(doc[known_metrics[token.i + 1] - 1])):
+                # "ungrounded communication cost" is communication cost, but a hyphenated technical
+                # modifier names another quantity: "zeroth-order oracle complexity"
+                continue
+            words = [t.lower_ for t in doc[start:token.i]]
+            if all(w in self.generic for w in words) or not tagged and _VERB_SHAPE.search(words[0]):
+                continue
+            spans.append(candidate(doc, start, token.i + 1, label, "phrase"))
+        spans.extend(self._listed_metrics(doc))
+        spans.extend(self._extensions(doc, [*found, *spans]))
+        add_candidates(doc, spans)
+        return doc
+
+    def _listed_metrics(self, doc: Doc) -> list[Span]:
+        """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal
+        integral, survival rates and the best performing rate"."""
+        spans = []
+        for token in doc[:-2]:
+            if token.lower_ not in self.words["metric_list_nouns"]:
+                continue
+            i = token.i + 1
+            if doc[i].lower_ in {"including", "like", ":"}:
+                i += 1
+            elif doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
+                i += 2
+            else:
+                continue
+            while i < len(doc):
+                while i < len(doc) and doc[i].lower_ in {"the", "a", "an", ",", "and", "or"}:
+                    i += 1
+                end = i
+                while end < len(doc) and end - i < 4 and doc[end].is_lower and (
+                        doc[end].is_alpha or "-" in doc[end].text) and doc[end].lower_ not in self.words["list_breaks"]:
+                    end += 1
+                if end == i or end < len(doc) and doc[end].text not in {",", "and", "or", ".", ";", ")"}:
+                    break  # not a plain noun phrase: the list is over
+                spans.append(candidate(doc, i, end, "Metric", "phrase"))
+                if end >= len(doc) or doc[end].text in {".", ";", ")"}:
+                    break
+                i = end
+        return spans
+
+    def _extensions(self, doc: Doc, candidates: list[Span]) -> list[Span]:
+        """The most complete surface of a found term: "user-level differential privacy", "L2 regularization".
+
+        Leftwards over hyphenated modifiers ("multi-task", "topology-aware"), rightwards over a
+        method head noun; the longer span keeps the key of the shorter, so both surfaces are one entity."""
+        extended = []
+        ignored = {(span.start, span.end) for span in candidates if span.label_ == IGNORE}
+        for span in candidates:
+            if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
+                continue
+            # an acronym keeps its modifiers outside ("multi-task RL"); so does a metric ("super-linear speedup")
+            acronym = not any(c.islower() for c in re.sub(r"s$", "", span.text))
+            start = span.start if acronym else self._hyphenated_start(doc, span.start)
+            if start != span.start:
+                # "Multi-Objective GFlowNets" is a kind of GFlowNet, an entity of its own
+                extended.append(candidate(doc, start, span.end, span.label_, span.id_))
+            end = span.end
+            if end < len(doc) and doc[end].lower_ in self.words["extension_heads"] and (
+                    doc[end].is_lower or doc[end].is_title and doc[span.start].is_title):
+                # "ZeRO optimizer" is ZeRO; "LLM optimizer" is an LLM used so, not the LLM
+                extended.append(candidate(doc, start, end + 1, span.label_, span.id_,
+                                           "" if acronym else span.kb_id_ or span.text))
+        return extended
+
+    def _hyphenated_start(self, doc: Doc, start: int) -> int:
+        while start > 0:
+            previous = doc[start - 1]
+            if (start >= 3 and previous.lower_ in self.words["hyphen_suffix_words"] and doc[start - 2].text == "-"
+                    and self._hyphen_part(doc[start - 3])):
+                start -= 3  # "user - level", "topology - aware": split by the tokenizer
+            elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
+                    previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
+                    doc[start].is_title or previous.is_sent_start)):
+                start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
+            else:
+                break
+        return start
+
+    def _technical_modifier(self, token) -> bool:
+        """A lower-case hyphenated word none of whose parts is evaluative: "zeroth-order", "end-to-end"."""
+        parts = token.text.split("-")
+        return token.is_lower and len(parts) > 1 and all(
+            part.isalpha() and part not in self.words["evaluative_parts"] for part in parts) and token.lower_ not in self.stop
+
+    def _hyphen_part(self, token_or_text) -> bool:
+        text = token_or_text if isinstance(token_or_text, str) else token_or_text.text
+        # lower-case or capitalised words, not an acronym ("CPU-friendly" names the CPU)
+        return len(text) > 1 and text.isalpha() and not text[1:].isupper() and text.lower() not in self.stop
+
+    def _modifier(self, token, label: str, tagged: bool, title_case: bool = False) -> bool:
+        lower = token.lower_
+        if lower in self.stop or token.is_sent_start and not title_case:
+            return False
+        if title_case:
+            # not "Aligning Code Efficiency", "Cost Aware Rate", "Near-Linear Time"
+            return token.is_title and bool(_MODIFIER_SHAPE.match(lower)) and not lower.endswith(("ly", "ing")) and (
+                lower not in self.words["hyphen_suffix_words"]) and not any(part in self.words["evaluative_parts"] for part in lower.split("-"))
+        if tagged and token.tag_ not in self.words["modifier_tags"]:
+            return False
+        if _MODIFIER_SHAPE.match(token.text):
+            # without tags an -ly or -ing word is an adverb or a verb more often than a modifier
+            return tagged or not (lower.endswith("ly") or lower.endswith("ing") and lower not in self.words["ing_modifiers"])
+        return label == "Metric" and bool(_ACRONYM_MODIFIER.match(token.text))
+

@@ -1,0 +1,157 @@
+"""``kg_open_rules``: names no list can hold.
+
+Token patterns (``patterns/rules.jsonl``): CamelCase, acronyms and versions, names with sizes,
+Title Case terms in the abstract; in code, the coined name before the title's colon and the name
+after "we propose / introduce / ... called" (source ``coined``: the paper's own).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import add_candidates, candidate, title_end
+
+
+@Language.factory("kg_open_rules", default_config={"pattern_files": ["rules.jsonl"], "max_title_name_tokens": 4})
+def make_open_rules(nlp: Language, name: str, pattern_files: list[str], max_title_name_tokens: int) -> OpenClassRules:
+    return OpenClassRules(nlp, name, pattern_files=pattern_files, max_title_name_tokens=max_title_name_tokens)
+
+
+class OpenClassRules(PatternComponent):
+    """Names that no list can hold.
+
+    Token patterns (``patterns/rules.jsonl``, Matcher syntax, ``label`` and a ``source``) find
+    CamelCase names, acronyms and names with digits or versions. In code: the coined name
+    before the colon of the title, and the name after "we propose / introduce / ... called".
+    Both are marked as the paper's own (source "coined").
+    """
+
+    settings = ("max_title_name_tokens",)
+    word_list_names = ("not_name_words", "propose_verbs", "naming_verbs")
+
+    def __init__(self, nlp: Language, name: str = "kg_open_rules", *, pattern_files: list[str] = ("rules.jsonl",),
+                 max_title_name_tokens: int = 4):
+        super().__init__(nlp, name, pattern_files=pattern_files, max_title_name_tokens=max_title_name_tokens)
+
+    def clear(self) -> None:
+        self.matcher = Matcher(self.nlp.vocab)
+        self._info: dict[str, tuple[str, str]] = {}
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            match_id = f"{row['label']}\t{row.get('source', 'open')}\t{len(self._info)}"
+            self._info[match_id] = (row["label"], row.get("source", "open"))
+            self.matcher.add(match_id, [row["pattern"]], greedy=row.get("greedy"))
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.check_initialized()
+        spans = []
+        end_of_title = title_end(doc)
+        for match_id, start, end in self.matcher(doc):
+            label, source = self._info[self.nlp.vocab.strings[match_id]]
+            if source == "titlecase" and start < end_of_title:
+                continue  # titles are Title Case throughout: capitals say nothing there
+            if _not_a_name(doc[start:end], source):
+                continue
+            spans.append(candidate(doc, start, end, label, source))
+        spans.extend(self._title_name(doc))
+        spans.extend(self._proposed_names(doc))
+        add_candidates(doc, spans)
+        return doc
+
+    def _title_name(self, doc: Doc) -> list[Span]:
+        """The coined name before the title's colon: "Zeus: Understanding ...", "LASP-2: Rethinking ..."."""
+        end_of_title = title_end(doc)
+        colon = next((t.i for t in doc[:end_of_title] if t.text == ":"), None)
+        if colon is None or colon == 0 or colon > self.max_title_name_tokens:
+            return []
+        words = doc[:colon]
+        if any(t.lower_ in self.words["not_name_words"] or t.is_punct and t.text not in "-^" for t in words):
+            return []
+        if words[0].text.lower().endswith("ing") and not _is_name_like(words[0].text):
+            return []
+        if not all(t.text[:1].isupper() or _is_name_like(t.text) or not t.is_alpha for t in words):
+            return []
+        after = doc[colon + 1: end_of_title].text.lower()
+        label = "Dataset" if re.search(r"\b(benchmark|dataset|corpus|suite)\b", after) else "Method"
+        return [candidate(doc, 0, colon, label, "coined")]
+
+    def _proposed_names(self, doc: Doc) -> list[Span]:
+        """The name a paper gives its method: "we propose Zeus, ...", "... referred to as ReLinear"."""
+        spans = []
+        for token in doc:
+            lower = token.lower_
+            if lower in self.words["propose_verbs"] or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
+                start = token.i + 1
+                named = False
+                # skip "it", "our method", "a new"...: the name must come within a few tokens, before a comma
+                for j in range(start, min(start + 3, len(doc))):
+                    if doc[j].is_punct and doc[j].text not in "-":
+                        break
+                    if _is_name_like(doc[j].text) and doc[j].text.lower() not in self.words["not_name_words"]:
+                        end = j + 1
+                        while end < len(doc) and end - j < 3 and _is_name_like(doc[end].text):
+                            end += 1
+                        spans.append(candidate(doc, j, end, "Method", "coined"))
+                        named = True
+                        break
+                if not named and lower in self.words["naming_verbs"]:
+                    spans.extend(self._plain_name(doc, token))
+        return spans
+
+    def _plain_name(self, doc: Doc, verb) -> list[Span]:
+        """A lower-case name after a naming verb: "a training strategy, dubbed proximal matching, ..."."""
+        if verb.i == 0 or doc[verb.i - 1].lower_ in {"a", "an", "the", "so", "-", "is", "are", "be"}:
+            return []  # "the named entity", "so-called", "is called for"
+        if verb.lower_ == "call" and doc[verb.i - 1].lower_ != "we":
+            return []
+        end = verb.i + 1
+        while end < len(doc) and end - verb.i <= 4 and doc[end].is_lower and (
+                doc[end].is_alpha or "-" in doc[end].text) and doc[end].lower_ not in self.words["not_name_words"]:
+            end += 1
+        if end == verb.i + 1 or end - verb.i > 4 or end >= len(doc) or doc[end].text not in {",", ".", ";", ":", ")", "("}:
+            return []
+        return [candidate(doc, verb.i + 1, end, "Method", "coined")]
+
+
+_NAME_LIKE = re.compile(
+    r"^(?:[A-Za-z]*[a-z][A-Z][\w\-\.^]*"  # CamelCase: SurCo, diffGrad, mmMamba
+    r"|[A-Z][A-Z0-9\-\.^]*[A-Z0-9][A-Za-z0-9\-\.^]*"  # acronyms and versions: SGD, LASP-2, M-FAC, GPT-4, LLMTune
+    r"|[A-Za-z]+[\-\.]?\d[\w\-\.]*)$"  # names with digits: Llama3, ResNet-20, T5
+)
+
+
+# Shapes the open rules catch that are not names: LaTeX residue ("sim100B", "L^2", "float8_e4m3"),
+# citation keys and variables ("jns13", "nichani2023provable", "d0"); "word2vec" and "seq2seq" stay.
+_LATEX_RESIDUE = re.compile(r"[\^_]|^(?:sim|mathcal|mathbb|mathrm|mathbf|times|approx|leq|geq|cdot|frac|sqrt|ell|tilde|hat)[A-Z0-9(]")
+_LOWER_WITH_DIGITS = re.compile(r"^[a-z]+\d+[a-z\d]*$")
+_X_TO_Y = re.compile(r"^[a-z]+2[a-z]+$")
+
+
+def _not_a_name(span: Span, source: str) -> bool:
+    for token in span:
+        text = token.text
+        if _LATEX_RESIDUE.search(text):
+            return True
+        if _LOWER_WITH_DIGITS.match(text) and not _X_TO_Y.match(text):
+            return True
+    if source == "titlecase":
+        # "B A", "N. We": single letters are variables or initials, not words of a name
+        if any(len(t.text.rstrip(".")) == 1 and t.is_alpha or t.text.endswith(".") for t in span):
+            return True
+        # a Title Case string in quotes is the title of a project, talk or paper
+        before = [t.text for t in span.doc[span.sent.start:span.start]]
+        if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
+            return True
+    return False
+
+
+def _is_name_like(text: str) -> bool:
+    return bool(_NAME_LIKE.match(text)) and any(c.isalpha() for c in text)
+

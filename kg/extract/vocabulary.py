@@ -1,0 +1,121 @@
+"""``kg_vocabulary``: curated names and terms from the vocabulary pattern files.
+
+``patterns/{methods,datasets,hardware,metrics,tasks}.jsonl`` hold names of one type each,
+``ambiguous.jsonl`` acronyms with several meanings (typed by the long form the paper writes),
+``stop.jsonl`` known non-entities (label ``Ignore``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import add_candidates, candidate
+from kg.extract.pattern_data import VOCABULARY_FILES
+
+AMBIGUOUS = "Ambiguous"
+
+
+@Language.factory("kg_vocabulary", default_config={"pattern_files": list(VOCABULARY_FILES), "variants": True})
+def make_vocabulary(nlp: Language, name: str, pattern_files: list[str], variants: bool) -> EntityVocabulary:
+    return EntityVocabulary(nlp, name, pattern_files=pattern_files, variants=variants)
+
+
+class EntityVocabulary(PatternComponent):
+    """Curated names and terms.
+
+    A pattern row is ``{"label": "Method", "pattern": "Adam"}`` (a phrase) or a list of token
+    dicts (spaCy Matcher syntax). Phrases match case-insensitively, except those without a
+    lower-case letter (acronyms such as "JOB" or "SOAP"), one-word names with a capital ("Ray",
+    "Lion") and rows with ``"case": true``. With
+    ``variants`` on, each phrase also matches with its head in the plural and with hyphens
+    read as spaces. ``"id"`` names the canonical long form ("RL" -> "reinforcement learning").
+    """
+
+    settings = ("variants",)
+
+    def __init__(self, nlp: Language, name: str = "kg_vocabulary", *, pattern_files: list[str] = VOCABULARY_FILES,
+                 variants: bool = True):
+        super().__init__(nlp, name, pattern_files=pattern_files, variants=variants)
+
+    def clear(self) -> None:
+        self.lower_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        self.exact_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
+        self.token_matcher = Matcher(self.nlp.vocab)
+        self._info: dict[str, tuple[str, str]] = {}
+        self._senses: dict[str, list[dict[str, str]]] = {}
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            pattern = row["pattern"]
+            if "senses" in row:
+                # an acronym with several meanings ("MAE"): typed by the long form the paper writes
+                label, canonical = AMBIGUOUS, pattern
+                self._senses[pattern] = row["senses"]
+            else:
+                label, canonical = row["label"], row.get("id", "")
+            match_id = f"{label}\t{canonical}"
+            self._info[match_id] = (label, canonical)
+            if isinstance(pattern, str):
+                # acronyms ("JOB", "SOAP") and one-word names ("Ray", "Lion") must match their case
+                one_word_name = " " not in pattern and any(c.isupper() for c in pattern)
+                exact = row.get("case", one_word_name or not any(c.islower() for c in pattern))
+                matcher = self.exact_matcher if exact else self.lower_matcher
+                forms = _phrase_variants(pattern) if self.variants and not row.get("exact_form") else [pattern]
+                matcher.add(match_id, [self.nlp.make_doc(form) for form in forms])
+            else:
+                self.token_matcher.add(match_id, [pattern])
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.check_initialized()
+        spans = []
+        ambiguous = []
+        for matcher in (self.lower_matcher, self.exact_matcher, self.token_matcher):
+            if len(matcher) == 0:
+                continue
+            for match_id, start, end in matcher(doc):
+                label, canonical = self._info[self.nlp.vocab.strings[match_id]]
+                if label == AMBIGUOUS:
+                    ambiguous.append((start, end, canonical))
+                    continue
+                spans.append(candidate(doc, start, end, label, "vocabulary", canonical))
+        if ambiguous:
+            text = doc.text.lower()
+            for start, end, pattern in ambiguous:
+                senses = [s for s in self._senses[pattern] if s["id"].lower() in text]
+                if len(senses) == 1:
+                    spans.append(candidate(doc, start, end, senses[0]["label"], "vocabulary", senses[0]["id"]))
+        add_candidates(doc, spans)
+        return doc
+
+
+def singular(word: str) -> str:
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def _phrase_variants(phrase: str) -> list[str]:
+    """The phrase, its head in the plural, and hyphens read as spaces (and the reverse)."""
+    forms = {phrase}
+    for form in list(forms):
+        if "-" in form:
+            forms.add(form.replace("-", " "))
+    gaps = phrase.count(" ")
+    if 1 <= gaps <= 3 and "-" not in phrase:
+        # "Long Range Arena" is also written "long-range arena"
+        words = phrase.split(" ")
+        for mask in range(1, 2 ** gaps):
+            forms.add(words[0] + "".join(("-" if mask >> i & 1 else " ") + w for i, w in enumerate(words[1:])))
+    for form in list(forms):
+        last = form.split(" ")[-1]
+        if last.lower().endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
+            forms.add(form[:-1] + "ies")  # "latencies", "accuracies"
+        elif last[-1:].isalpha() and not last.lower().endswith("s"):
+            forms.add(form + ("es" if last.lower().endswith(("ch", "sh", "x")) else "s"))
+    return sorted(forms)
+
