@@ -143,9 +143,8 @@ class ContributionFrame:
                 proposed.append(span.kb_id_)
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
-        title_end = next((t.i for t in doc if "\n" in t.text), len(doc))
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
-        for span in self._title_names(doc, methods, title_end, coined):
+        for span in self._title_names(doc, methods, title_end(doc), coined):
             propose(span, "title")
         sentences = list(doc.sents)
         for n, sentence in enumerate(sentences):
