@@ -27,6 +27,7 @@ The word lists live in ``patterns/frame.jsonl``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -69,6 +70,11 @@ INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through",
                "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
                "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
                "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
+ENUMERATION_WORDS = {"first", "firstly", "second", "secondly", "third", "thirdly", "fourth", "lastly", "finally"}
+AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "therefore", "hence", "additionally",
+                    "finally", "can", "will", "have", "has", "had", "newly", "and", "instead", "next", "subsequently",
+                    "to", "would", "could", "should", "must", "i.e.", "thereby", "second", "third", "herein", "do",
+                    "hereby", "fully", "briefly", "formally"}
 SCHEMA = Path(__file__).parent / "patterns" / "schemas" / "frame.schema.json"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
 
 for _name in ("kg_frame", "kg_proposed"):
@@ -127,9 +133,9 @@ class ContributionFrame:
             yield self(doc)
 
     # -- reading ------------------------------------------------------------------------------------------
-    def read(self, doc: Doc) -> dict[str, Any]:
+    def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
         if self.add_names:
-            self._add_descriptive_names(doc)
+            self._add_descriptive_names(doc, objects=objects)
         entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
@@ -168,6 +174,15 @@ class ContributionFrame:
             span = method_at.get(end)
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
+        sentence_of = {t.i: n for n, sentence in enumerate(sentences) for t in sentence}
+        for longer, shorter, _ in name_extensions(doc, methods, [sentence_of.get(i, 0) for i in range(len(doc))]):
+            if shorter in proposed and longer not in proposed:
+                proposed.append(longer)
+                why[longer] = "variant@0"
+        if not proposed and self.add_names and not objects:
+            # no named proposal: a descriptive object of "we propose" is the contribution's name, if any
+            return self.read(doc, objects=True)
         baselines = [s.kb_id_ for s in methods if self.is_compared(doc, s)]
         return {
             "proposed": proposed,
@@ -201,22 +216,29 @@ class ContributionFrame:
         return [span]
 
     # -- names no entity rule found ------------------------------------------------------------------------
-    def _add_descriptive_names(self, doc: Doc) -> None:
+    def _add_descriptive_names(self, doc: Doc, *, objects: bool) -> None:
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
         entities = list(doc.spans.get(ENTITIES_KEY, []))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
-        title = self._title_phrase(doc, title_end(doc))
+        title = None if objects else self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
         for sentence in doc.sents:
+            # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
+            enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
+            if not (objects or enumerated):
+                continue
             for token in sentence:
                 if token.lower_ in self.words["propose_verbs"] and self._by_authors(doc, sentence, token.i):
                     phrase = self._object_phrase(doc, sentence, token.i)
                     if phrase and not any(i in taken for i in range(*phrase)):
                         added.append(phrase)
+                        break
+            if added and objects and not enumerated:
+                break  # the first one names the contribution
         if not added:
             return
         new_spans = [Span(doc, start, end, label="Method", kb_id=f"Method|{merge_key(doc[start:end].text, 'Method')}")
@@ -318,8 +340,13 @@ class ContributionFrame:
         if verb > sentence.start and doc[verb - 1].lower_ in {"the", "a", "an", "our", "their", "recently", "been",
                                                                   "was", "were", "is", "are", "be"}:
             return False  # "the proposed method", "has been proposed"
-        window = doc[max(sentence.start, verb - 8):verb]
-        return any(t.lower_ in self.words["authors"] for t in window)
+        # the author word, then at most two adverbs or auxiliaries: "we propose", "this paper newly introduces",
+        # "we have also developed" (not "we examine ... expert design")
+        i = verb - 1
+        while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in AUTHOR_GAP_WORDS or doc[i].lower_.endswith("ly")
+                                                         and doc[i].is_alpha):
+            i -= 1
+        return i >= sentence.start and doc[i].lower_ in self.words["authors"]
 
     def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
         """The Methods a propose verb introduces, and the ones its object is built from.
@@ -358,10 +385,13 @@ class ContributionFrame:
                 break  # "we propose to use X": X is used, not proposed
             if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
                 in_phrase, opened = True, False  # "X-based" glued, not a dash
-            elif lower == "to" and extending:
+            elif lower == "to" and extending and not opened_by_to:
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
                 pass  # "for federated learning (FL)": still inside the phrase
+            elif lower == "," and in_phrase and not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
+                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"})):
+                opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
             elif lower in words["name_openers"] and lower != "and":
                 in_phrase, opened = False, True
             elif lower == "and":
@@ -381,7 +411,13 @@ class ContributionFrame:
         if after < len(doc) and (doc[after].lower_ in {"based", "inspired", "like", "style", "powered", "driven"}
                                  or doc[after].lower_ in NOT_METHOD_FOLLOWERS):
             return True  # "a reinforcement learning based methodology", "the TEP metric"
-        if not (after < len(doc) and doc[after].lower_ in self.words["self_nouns"] and doc[after].is_lower):
+        if after >= len(doc) or not doc[after].is_lower or after > span.end:
+            return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
+        following = doc[after]
+        noun_like = following.lower_ in self.words["self_nouns"] or (
+            following.is_alpha and not following.is_stop and following.lower_ not in self.words["prepositions"]
+            and following.lower_ not in self.words["clause_breaks"] and not _verb_like(following.lower_))
+        if not noun_like:
             return False
         # "a Bayesian optimization algorithm" describes the kind; "the SSO algorithm" names one
         for i in range(span.start - 1, max(span.sent.start, span.start - 4) - 1, -1):
@@ -572,6 +608,11 @@ class ContributionFrame:
         return self
 
 
+def _verb_like(word: str) -> bool:
+    """A finite verb or participle by its ending: "achieves", "outperforms", "reduced", "using"."""
+    return word.endswith(("es", "ed", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
+
+
 def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
     """The token after a short parenthesis opening at *i* ("X (LLM)"), or *i* when there is none."""
     if i < end and doc[i].text == "(":
@@ -584,6 +625,38 @@ def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
 def _name_shaped(span: Span) -> bool:
     """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
     return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+
+
+_SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)
+
+
+def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> list[tuple[str, str, int]]:
+    """(longer, shorter, sentence) for Method names that contain another Method name with more words or letters:
+    "SurCo-zero" -> "SurCo", "pFedPara" -> "FedPara", "block-sparse FlashAttention" -> "FlashAttention".
+    A size or version ("Llama 3 8B", "BERT-large") is the same model, not one built on it."""
+    names: dict[str, Span] = {}
+    for span in methods:
+        names.setdefault(span.kb_id_, span)
+    found = []
+    for long_key, long_span in names.items():
+        long_text = long_span.text
+        for short_key, short_span in names.items():
+            short_text = short_span.text
+            if short_key == long_key or len(short_text) < 3 or len(short_text) >= len(long_text):
+                continue
+            at = long_text.lower().find(short_text.lower())
+            if at < 0:
+                continue
+            rest = (long_text[:at] + " " + long_text[at + len(short_text):]).strip(" -")
+            parts = [p for p in re.split(r"[\s\-]+", rest) if p]
+            if not parts or all(_SIZE_PART.match(p) for p in parts):
+                continue
+            if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
+                continue  # "gradient" inside "subgradient": a word's tail is no name
+            both = [sentence_of[s.start] for s in methods if s.kb_id_ == long_key
+                    and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
+            found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
+    return found
 
 
 def empty_frame() -> dict[str, Any]:

@@ -16,7 +16,6 @@ used, and an entity is never related to itself.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -28,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.frame import empty_frame, frame_reader
+from kg.extract.frame import empty_frame, frame_reader, name_extensions
 from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
@@ -159,7 +158,7 @@ class RelationFinder(DocAnnotator):
         for owner, key, sentence in frame["blocks"]:
             add("BUILDS_ON", owner, key, sentence, self.block_confidence)
         # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
-        for source, target, sentence in _name_extensions(doc, [s for s in entities if s.label_ == "Method"],
+        for source, target, sentence in name_extensions(doc, [s for s in entities if s.label_ == "Method"],
                                                          sentence_of):
             add("BUILDS_ON", source, target, sentence, self.block_confidence)
         # "X-based", "X-like" inside a sentence about the proposal
@@ -373,33 +372,3 @@ def _without_parentheses(tokens: Span) -> list:
     return kept if not depth else list(tokens)
 
 
-_SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)
-
-
-def _name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> list[tuple[str, str, int]]:
-    """(longer, shorter, sentence) for Method names that contain another Method name with more words or letters:
-    "SurCo-zero" -> "SurCo", "pFedPara" -> "FedPara", "block-sparse FlashAttention" -> "FlashAttention".
-    A size or version ("Llama 3 8B", "BERT-large") is the same model, not one built on it."""
-    names: dict[str, Span] = {}
-    for span in methods:
-        names.setdefault(span.kb_id_, span)
-    found = []
-    for long_key, long_span in names.items():
-        long_text = long_span.text
-        for short_key, short_span in names.items():
-            short_text = short_span.text
-            if short_key == long_key or len(short_text) < 3 or len(short_text) >= len(long_text):
-                continue
-            at = long_text.lower().find(short_text.lower())
-            if at < 0:
-                continue
-            rest = (long_text[:at] + " " + long_text[at + len(short_text):]).strip(" -")
-            parts = [p for p in re.split(r"[\s\-]+", rest) if p]
-            if not parts or all(_SIZE_PART.match(p) for p in parts):
-                continue
-            if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
-                continue  # "gradient" inside "subgradient": a word's tail is no name
-            both = [sentence_of[s.start] for s in methods if s.kb_id_ == long_key
-                    and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
-            found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
-    return found
