@@ -119,6 +119,11 @@ class ContributionFrame:
         self.words = read_words(self.rows)
         self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
                                   key=lambda words: -len(words))
+        self.determiner_starts = {words[0] for words in self.determiners}
+        strings = self.nlp.vocab.strings
+        self.hashes = {kind: {strings.add(w) for w in words} for kind, words in self.words.items()}
+        self.naming_hashes = {strings.add(w) for w in NAMING_WORDS}
+        self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.kg_frame is not None and not self.overwrite:
@@ -153,10 +158,12 @@ class ContributionFrame:
         for span in self._title_names(doc, methods, title_end(doc), coined):
             propose(span, "title")
         sentences = list(doc.sents)
+        lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
         for n, sentence in enumerate(sentences):
-            for token in sentence:
-                if token.lower_ in self.words["propose_verbs"] and self._by_authors(doc, sentence, token.i):
-                    found, used = self._objects(doc, sentence, token.i, method_at)
+            for i in range(sentence.start, sentence.end):
+                if lowers[i] in verbs and self._by_authors(doc, sentence, i):
+                    found, used = self._objects(doc, sentence, i, method_at)
                     for span in found:
                         propose(span, "object")
                     owner = found[0].kb_id_ if found else None
@@ -166,8 +173,9 @@ class ContributionFrame:
                         blocks.extend((owner, span.kb_id_, n) for span in methods
                                       if span.start > found[-1].end and span.end <= sentence.end
                                       and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
-            for span in self._named(doc, sentence, method_at):
-                propose(span, "named")
+            if any(lowers[i] in naming for i in range(sentence.start, sentence.end)):
+                for span in self._named(doc, sentence, method_at):
+                    propose(span, "named")
         self_spans = []
         for start, end in self._self_mentions(doc):
             self_spans.append([start, end])
@@ -226,14 +234,17 @@ class ContributionFrame:
         title = None if objects else self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
+        verbs = self.hashes["propose_verbs"]
+        all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         for sentence in doc.sents:
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
             enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
             if not (objects or enumerated):
                 continue
-            for token in sentence:
-                if token.lower_ in self.words["propose_verbs"] and self._by_authors(doc, sentence, token.i):
-                    phrase = self._object_phrase(doc, sentence, token.i)
+            for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
+                i = sentence.start + offset
+                if lower in verbs and self._by_authors(doc, sentence, i):
+                    phrase = self._object_phrase(doc, sentence, i)
                     if phrase and not any(i in taken for i in range(*phrase)):
                         added.append(phrase)
                         break
@@ -414,45 +425,57 @@ class ContributionFrame:
         if after >= len(doc) or not doc[after].is_lower or after > span.end:
             return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
         following = doc[after]
-        noun_like = following.lower_ in self.words["self_nouns"] or (
+        head_noun = following.lower_ in self.words["self_nouns"]
+        noun_like = head_noun or (
             following.is_alpha and not following.is_stop and following.lower_ not in self.words["prepositions"]
             and following.lower_ not in self.words["clause_breaks"] and not _verb_like(following.lower_))
         if not noun_like:
             return False
-        # "a Bayesian optimization algorithm" describes the kind; "the SSO algorithm" names one
+        # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
+        # "the SSO algorithm" names one; "prompts optimized by OPRO outperform" has a verb after the name
         for i in range(span.start - 1, max(span.sent.start, span.start - 4) - 1, -1):
             if doc[i].lower_ in {"a", "an"}:
                 return True
             if doc[i].lower_ in {"the", "our", "this", "its", "their", ",", "(", ":"}:
                 return False
-        return True
+        return head_noun
 
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"."""
+        if not len(doc):
+            return []
+        strings = self.nlp.vocab.strings
+        lower_ids, alpha_flags = doc.to_array(["LOWER", "IS_ALPHA"]).T.tolist()
+        alpha = [bool(a) for a in alpha_flags]
+        # compare words only where a hash says they can match: strings for the few candidates
+        wanted = self.hashes["self_nouns"] | self.hashes["self_words"] | self.determiner_hashes
+        lowers = [strings[h] if h in wanted else "" for h in lower_ids]
+        nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
-        i = 0
-        while i < len(doc):
-            lower = doc[i].lower_
-            matched = None
-            for words in self.determiners:
-                if tuple(t.lower_ for t in doc[i:i + len(words)]) == words:
-                    matched = len(words)
-                    break
+        i, n = 0, len(lowers)
+        while i < n:
+            lower = lowers[i]
+            matched = 0
+            if lower in first_words:
+                for words in self.determiners:
+                    if tuple(lowers[i:i + len(words)]) == words:
+                        matched = len(words)
+                        break
             if matched:
                 j = i + matched
                 # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
                 k = j
-                while k < len(doc) and k - j <= 2 and doc[k].lower_ not in self.words["self_nouns"] and doc[k].is_alpha:
+                while k < n and k - j <= 2 and lowers[k] not in nouns and alpha[k]:
                     k += 1
-                if k < len(doc) and doc[k].lower_ in self.words["self_nouns"] and (lower != "this" or k == j):
+                if k < n and lowers[k] in nouns and (lower != "this" or k == j):
                     spans.append((i, k + 1))
                     i = k + 1
                     continue
-                if lower in {"our"}:
+                if lower == "our":
                     spans.append((i, j))  # "our EfficientNetV2": the name follows
                     i = j
                     continue
-            if lower in self.words["self_words"]:
+            if lower in self_words:
                 spans.append((i, i + 1))
             i += 1
         return spans

@@ -14,6 +14,7 @@ its sentence (``doc.spans["kg_entities"]``, keys from ``span.kb_id_``).
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -83,6 +84,7 @@ _PHRASE_STOP = {"the", "a", "an", "of", "by", "in", "on", "for", "and", "or", "t
                 "are", "was", "were", "its", "their", "our", "this", "that", "these", "which", "while", "up", "as",
                 "from", "into", "compared", "respectively", "only", "also", "both", "per"}
 
+_TIMES_WORDS = {"times", "fold", "-", "x", "×"}
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
 
@@ -98,7 +100,8 @@ def _number_windows(doc: Doc, length: int) -> list[Span]:
     """
     windows: list[list[int]] = []
     for token in doc:
-        if not any(ch.isdigit() for ch in token.text) and token.lower_ not in NUMBER_WORDS:
+        if not any(ch.isdigit() for ch in token.text) and not (
+                token.lower_ in NUMBER_WORDS and token.i + 1 < len(doc) and doc[token.i + 1].lower_ in _TIMES_WORDS):
             continue
         end = min(len(doc), token.i + length)
         if windows and token.i <= windows[-1][1]:
@@ -179,11 +182,18 @@ class ResultFinder(DocAnnotator):
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         self.matcher = Matcher(self.nlp.vocab, validate=True)
-        patterns = []
+        # Forms that differ only in their first token share one pattern set (an IN list and one regex):
+        # the Matcher's cost grows with the number of patterns, not with the length of an IN list.
+        groups: dict[tuple[bool, str], list[list[str]]] = {}
         for unit in self.units:
             for form in unit["forms"]:
                 self.unit_of_form[_squash(form)] = unit["unit"]
-                patterns.extend(self._unit_patterns(form))
+                tokens = self._form_tokens(form)
+                key = (_case_free(tokens[0]), json.dumps(tokens[1:]))
+                groups.setdefault(key, []).append(tokens)
+        patterns = []
+        for (case_free, _), forms in groups.items():
+            patterns.extend(self._unit_patterns(forms, case_free))
         self.matcher.add(_RESULT_KEY, patterns, greedy="LONGEST")
         self.max_pattern_length = max(len(pattern) for pattern in patterns)
         self.matcher.add(_NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
@@ -202,26 +212,33 @@ class ResultFinder(DocAnnotator):
         # Longest phrase first, so "a maximum of" wins over "maximum".
         self.qualifiers_before.sort(key=lambda item: -len(item[0]))
 
-    def _unit_patterns(self, form: str) -> list[list[dict[str, Any]]]:
+    def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
         if form.startswith("-") and len(form) > 1:
             tokens = ["-", *(t.text for t in self.nlp.make_doc(form[1:]))]  # "5-fold" splits as 5 / - / fold
-        unit = [_token_spec(t) for t in tokens]
+        return tokens
+
+    def _unit_patterns(self, forms: list[list[str]], case_free: bool) -> list[list[dict[str, Any]]]:
+        """Matcher patterns for unit forms that share all tokens after the first (see _load)."""
+        firsts = sorted({tokens[0].lower() if case_free else tokens[0] for tokens in forms})
+        first = {"LOWER": {"IN": firsts}} if case_free else {"ORTH": {"IN": firsts}}
+        rest = [_token_spec(t) for t in forms[0][1:]]
         number = {"TEXT": {"REGEX": NUMBER_TOKEN}}
         magnitude = {"ORTH": {"IN": list(MAGNITUDES)}, "OP": "?"}
         separator = {"LOWER": {"IN": RANGE_WORDS}}
-        flags = "(?i)" if _case_free(tokens[0]) else ""
-        glued = {"TEXT": {"REGEX": rf"{flags}^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?{re.escape(tokens[0])}$"}}
+        flags = "(?i)" if case_free else ""
+        alternatives = "|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True))
+        glued = {"TEXT": {"REGEX": rf"{flags}^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?(?:{alternatives})$"}}
         patterns = [
-            [number, magnitude, *unit],
-            [glued, *unit[1:]],
-            [number, separator, number, magnitude, *unit],
-            [number, separator, glued, *unit[1:]],
-            [number, *unit, separator, number, *unit],  # "15.3%-75.8%", "10 ms - 20 ms"
-            [glued, *unit[1:], separator, glued, *unit[1:]],
+            [number, magnitude, first, *rest],
+            [glued, *rest],
+            [number, separator, number, magnitude, first, *rest],
+            [number, separator, glued, *rest],
         ]
-        if tokens[0].lower() in {"times", "fold", "-", "x", "×"}:
-            patterns.append([{"LOWER": {"IN": list(NUMBER_WORDS)}}, *unit])  # "three times fewer"
+        times = [f for f in firsts if f.lower() in _TIMES_WORDS]
+        if times:
+            patterns.append([{"LOWER": {"IN": list(NUMBER_WORDS)}}, {"LOWER": {"IN": [t.lower() for t in times]}},
+                             *rest])  # "three times fewer"
         return patterns
 
     # -- running ------------------------------------------------------------------------------------------
@@ -246,6 +263,7 @@ class ResultFinder(DocAnnotator):
             taken.update(range(start, end))
             chosen.append((has_unit, start, end))
         chosen.sort(key=lambda c: c[1])
+        chosen = _merge_ranges(doc, chosen)
 
         accepted = []
         for has_unit, start, end in chosen:
@@ -591,6 +609,24 @@ def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | None = None) -> l
         for i in range(sentence.start, sentence.end):
             index[i] = n
     return index
+
+
+def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
+    """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
+    merged: list[tuple[bool, int, int]] = []
+    for item in chosen:
+        if merged:
+            has_unit, start, end = merged[-1]
+            if has_unit and item[0] and item[1] == end + 1 and doc[end].lower_ in {"-", "–", "~", "to"} \
+                    and _unit_tail(doc[end - 1].lower_) == _unit_tail(doc[item[2] - 1].lower_):
+                merged[-1] = (True, start, item[2])
+                continue
+        merged.append(item)
+    return merged
+
+
+def _unit_tail(text: str) -> str:
+    return re.sub(r"^[~≈]?[+-]?[\d,.]+[kmb]?", "", text)
 
 
 def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
