@@ -150,6 +150,11 @@ class RelationFinder(DocAnnotator):
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
             covered.update((cue["type"], i) for i in range(start, end))
             sentence = sentence_of[start]
+            target_label = RELATION_LABELS[cue["type"]][1]
+            reach = cue.get("max_gap", 3) + 9  # 9: "on benchmarks such as X"
+            if cue.get("target", "right") == "right" and not any(
+                    s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
+                continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             ents = [s for s in by_sentence.get(sentence, []) if s.end <= start or s.start >= end]
             for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
                 add(rel_type, source, target, sentence, confidence)
