@@ -76,6 +76,17 @@ COMPARATIVE_BRIDGES = {"higher", "lower", "less", "fewer", "more", "smaller", "l
                        "gain", "gains", "boost", "saving", "savings", "drop"}
 BEAT_WORDS = {"outperform", "outperforms", "outperforming", "outperformed", "surpass", "surpasses", "surpassing",
               "exceed", "exceeds"}
+class WeakPhrase(str):
+    """A free metric phrase read from a weak clue: used only when no Metric entity is near."""
+
+
+# Nouns before "of N" that are no measure: "in the range of 15%", "an average of 9%", "a factor of 2"
+NOT_MEASURES = {"range", "average", "improvement", "improvements", "increase", "score", "baseline", "total", "factor",
+                "order", "orders", "magnitude", "margin", "reduction", "gain", "gains", "rate", "value", "values",
+                "number", "amount", "percentage", "fraction", "maximum", "minimum", "mean", "median", "top", "set",
+                "size", "level", "ratio", "budget", "scale"}
+GAIN_NOUNS = {"improvement", "improvements", "gain", "gains", "reduction", "reductions", "saving", "savings", "speedup",
+              "speedups", "boost", "increase", "lift"}
 # What a result measures when the sentence names nothing else: "outperforms X by 5%" (performance), "2x speedup".
 IMPLIED_METRICS = {"performance", "speedup"}
 SPEEDUP_WORDS = {"speedup", "speedups", "speed-up", "speed-ups", "acceleration"}
@@ -480,7 +491,7 @@ class ResultFinder(DocAnnotator):
                 owned.add(metric_at[o_end].start)
             owned.update(m.start for m in metrics if o_start <= m.start < o_end)  # inside "34.4% AP"
         phrase = after if isinstance(after, str) else before if isinstance(before, str) else None
-        if phrase is not None and phrase not in IMPLIED_METRICS:
+        if phrase is not None and phrase not in IMPLIED_METRICS and not isinstance(phrase, WeakPhrase):
             return None, phrase, True
         near = [s for s in metrics if gap(s) <= self.metric_window and not crosses_other(s) and s.start not in owned
                 and s.sent.start == sentence.start]
@@ -501,6 +512,13 @@ class ResultFinder(DocAnnotator):
             return metric_at[i]
         if i < sentence.end and any(t.lower_ in COMPARATIVE_BRIDGES for t in doc[start:i]):
             return _free_phrase(doc, i, sentence.end)  # "3 times fewer parameters", "10x increase in performance"
+        # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
+        j = end
+        while j < sentence.end and j - end < 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].is_stop \
+                and doc[j].lower_ not in GAIN_NOUNS:
+            j += 1
+        if end < j < sentence.end and doc[j].lower_ in GAIN_NOUNS:
+            return doc[end:j + 1].text
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
@@ -524,6 +542,10 @@ class ResultFinder(DocAnnotator):
             i -= 1
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
+        if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
+                and not _verb_like(doc[i].lower_) and doc[i + 1].lower_ in {"of", "to", ":", "=", "("} \
+                and doc[i].lower_ not in NOT_MEASURES and not (i - 1 in metric_at):
+            return WeakPhrase(doc[i].text)  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
         return None
 
     def _method(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
@@ -609,6 +631,10 @@ def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | None = None) -> l
         for i in range(sentence.start, sentence.end):
             index[i] = n
     return index
+
+
+def _verb_like(word: str) -> bool:
+    return word.endswith(("es", "ed", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
 
 
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
