@@ -182,6 +182,8 @@ class ContributionFrame:
             span = method_at.get(end)
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        if proposed:
+            blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
         # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
         sentence_of = {t.i: n for n, sentence in enumerate(sentences) for t in sentence}
         for longer, shorter, _ in name_extensions(doc, methods, [sentence_of.get(i, 0) for i in range(len(doc))]):
@@ -278,11 +280,11 @@ class ContributionFrame:
         title = doc[:title_end]
         if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in TITLE_OPENERS:
             return None
-        if title[0].lower_.endswith("ing") and not _name_shaped(title[:1]):
+        if title[0].lower_.endswith("ing") and not name_shaped(title[:1]):
             return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
         end = 0
         while end < title_end and (title[end].text[:1].isupper() or title[end].text in {"-", "–"}
-                                   or _name_shaped(title[end:end + 1])) \
+                                   or name_shaped(title[end:end + 1])) \
                 and title[end].lower_ not in self.words["prepositions"] and title[end].lower_ not in {"and", "or"}:
             end += 1
         following = title[end].lower_ if end < title_end else None
@@ -314,9 +316,39 @@ class ContributionFrame:
         if i - start < 2:
             return None  # "a training strategy": one modifier says what kind, not which
         after = doc[i + 1:min(sentence.end, i + 4)]
-        if any(t.lower_ in NAMING_WORDS or t.text == "(" or _name_shaped(after[n:n + 1]) for n, t in enumerate(after)):
+        if any(t.lower_ in NAMING_WORDS or t.text == "(" or name_shaped(after[n:n + 1]) for n, t in enumerate(after)):
             return None  # "a ... strategy, dubbed X" / "a ... framework (X)": the name follows
         return start, i + 1
+
+    def _title_blocks(self, doc: Doc, method_at: dict[int, Span], proposed: list[str]) -> list[str]:
+        """Methods the title says the proposal is made of: the subtitle after "X:" up to its purpose
+        ("DeepZero: Scaling up Zeroth-Order Optimization for ..."), and "with / via / using Y" anywhere in
+        the title ("Sequential Training of Neural Networks with Gradient Boosting")."""
+        end = title_end(doc)
+        colon = next((t.i for t in doc[:end] if t.text == ":"), None)
+        found: list[str] = []
+        i = 0
+        in_subtitle = False
+        purpose = False
+        means = False
+        while i < end:
+            lower = doc[i].lower_
+            if i == colon:
+                in_subtitle, purpose = True, False
+            elif lower in {"via", "with", "using", "through", "by", "from"}:
+                means, purpose = True, False
+            elif lower in {"for", "in", "on", "to", "towards", "toward", "of", "at", "under", "against", "beyond",
+                           "without", "as", "vs", "vs.", "versus"}:
+                purpose, means = True, False
+            span = method_at.get(i)
+            if span is not None:
+                if span.kb_id_ not in proposed and (means or in_subtitle and not purpose) \
+                        and not self.is_compared(doc, span):
+                    found.append(span.kb_id_)
+                i = span.end
+                continue
+            i += 1
+        return found
 
     def _known(self, doc: Doc, span: Span) -> bool:
         """Whether the curated vocabulary names the span (a candidate of source "vocabulary" covers it)."""
@@ -343,7 +375,7 @@ class ContributionFrame:
                 nxt = method_at.get(j + 1) if len(glue) and glue[0].lower_ in {"and", ","} else None
                 if nxt is None and len(glue) == 2 and glue[0].text == "," and glue[1].lower_ == "and":
                     nxt = method_at.get(j + 2)
-                span = nxt if nxt is not None and _name_shaped(nxt) else None
+                span = nxt if nxt is not None and name_shaped(nxt) else None
         return spans
 
     def _by_authors(self, doc: Doc, sentence: Span, verb: int) -> bool:
@@ -380,7 +412,7 @@ class ContributionFrame:
             lower = token.lower_
             span = method_at.get(i)
             if span is not None:
-                later = bool(found) and not (opened and _name_shaped(span))
+                later = bool(found) and not (opened and name_shaped(span))
                 if extending and not in_phrase and not found and not opened_by_to:
                     used.append(span)
                 elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
@@ -645,7 +677,7 @@ def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
     return i
 
 
-def _name_shaped(span: Span) -> bool:
+def name_shaped(span: Span) -> bool:
     """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
     return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
 

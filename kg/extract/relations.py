@@ -27,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.frame import empty_frame, frame_reader, name_extensions
+from kg.extract.frame import empty_frame, frame_reader, name_extensions, name_shaped
 from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
@@ -163,8 +163,17 @@ class RelationFinder(DocAnnotator):
         for owner, key, sentence in frame["blocks"]:
             add("BUILDS_ON", owner, key, sentence, self.block_confidence)
         # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
-        for source, target, sentence in name_extensions(doc, [s for s in entities if s.label_ == "Method"],
-                                                         sentence_of):
+        # (a coined name on another coined name, or the paper's own method on any: "decoupled weight decay" on
+        # "weight decay" is a kind of it, not built on it); only the closest parent: "mmMamba-linear" on "mmMamba"
+        method_spans = [s for s in entities if s.label_ == "Method"]
+        shaped = {s.kb_id_ for s in method_spans if name_shaped(s)}
+        parents: dict[str, tuple[str, int]] = {}
+        for source, target, sentence in name_extensions(doc, method_spans, sentence_of):
+            if source in proposed or (source in shaped and target in shaped):
+                longest = parents.get(source)
+                if longest is None or len(target) > len(longest[0]):
+                    parents[source] = (target, sentence)
+        for source, (target, sentence) in parents.items():
             add("BUILDS_ON", source, target, sentence, self.block_confidence)
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
