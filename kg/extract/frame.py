@@ -50,6 +50,15 @@ TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting"
                  "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "namely"}
+# the words after a name that opens a title: "KV Prediction for ...", "Probabilistic Partitive Partitioning (PPP)"
+TITLE_NAME_FOLLOWERS = {"for", "with", "via", "in", "to", "as", "and", "on", "from", "through", "by", "using", "under",
+                        "?", ".", "-", "–", "("}
+MEANS_WORDS = {"via", "through", "using"}
+# last words of a name before a title's colon that make it a study: "Hyperparameter Tuning: A Survey"
+STUDY_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
+               "tutorial", "overview", "primer", "report", "lessons", "insights", "matter", "matters", "need",
+               "needs", "helps", "works", "fails", "trends", "opportunities", "challenges", "comparison",
+               "benchmarking", "investigation", "exploration"}
 # last words of a title phrase that name a study, not a method ("A Formal Perspective on ...")
 NON_METHOD_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
                     "benchmark", "benchmarks", "dataset", "datasets", "problem", "problems", "challenges", "lessons",
@@ -209,21 +218,52 @@ class ContributionFrame:
         title_end = end_of_title
         colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
         first = 1 if doc[0].lower_ in {"the", "a", "an"} else 0
-        spans = [s for s in methods if s.start == first and s.end <= title_end]
+        in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
-            return [s for s in spans if s.end == colon and not self._is_modifier(doc, s)
-                    and s.text.split()[-1].lower() not in NON_METHOD_HEADS]
-        if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
+            # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
+            if any(t.lower_ in STUDY_HEADS for t in doc[colon + 1:title_end]):
+                return []  # "...: A Survey on ...", "...: Algorithmic Trends and Opportunities": a study
+            before = [s for s in in_title if s.end <= colon]
+            covered = {i for s in before for i in range(s.start, s.end)}
+            if before and all(i in covered or doc[i].lower_ in {"and", ",", "&"} for i in range(first, colon)):
+                names = [s for s in before if not self._is_modifier(doc, s)
+                         and s.text.split()[-1].lower() not in STUDY_HEADS and not self._qualified_known(doc, s)]
+                if names and colon + 2 < title_end and doc[colon + 1].lower_ in {"a", "an"}:
+                    names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
+                return names
             return []
+        found = self._title_means(doc, in_title, title_end)
+        spans = [s for s in in_title if s.start == first]
+        if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
+            return found
         span = spans[0]
         if self._is_modifier(doc, span) or span.text.split()[-1].lower() in NON_METHOD_HEADS \
                 or span.kb_id_ not in coined and self._known(doc, span):
-            return []  # "Reinforcement Learning for ...", "Large Language Models as ...": a known method is the topic
+            return found  # "Reinforcement Learning for ...", "Large Language Models as ...": a known method is the topic
         after = doc[span.end] if span.end < title_end else None
-        if after is not None and after.lower_ not in {"for", "with", "via", "in", "to", "as", "and", "on", "from",
-                                                      "through", "by", "?", ".", "-", "–"}:
-            return []
-        return [span]
+        if after is not None and after.lower_ not in TITLE_NAME_FOLLOWERS:
+            return found
+        if found and after is not None and after.lower_ in MEANS_WORDS:
+            return found  # "Low Rank Matrix Completion via Robust Alternating Minimization": the task, then the means
+        return [span, *found]
+
+    def _qualified_known(self, doc: Doc, span: Span) -> bool:
+        """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
+        first = span[0].lower_
+        if not (first in EVALUATIVE or first.endswith("-efficient") or first.endswith("efficient")) or len(span) < 2:
+            return False
+        rest = doc[span.start + 1:span.end]
+        return self._known(doc, rest)
+
+    def _title_means(self, doc: Doc, in_title: list[Span], title_end: int) -> list[Span]:
+        """The method a title without a colon reaches its goal with: "... via Gaunt Tensor Products",
+        "... Through Jointly Learnable Codebooks and Mappings" (not a method the vocabulary knows)."""
+        for i in range(1, title_end - 1):
+            if doc[i].lower_ in MEANS_WORDS:
+                span = next((s for s in in_title if s.start == i + 1), None)
+                if span is not None and not self._known(doc, span) and not self._is_modifier(doc, span):
+                    return [span]
+        return []
 
     # -- names no entity rule found ------------------------------------------------------------------------
     def _add_descriptive_names(self, doc: Doc, *, objects: bool) -> None:
@@ -292,9 +332,8 @@ class ContributionFrame:
             return None
         if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title[:end])):
             return None  # a whole title is a name only when short and without function words
-        if following is not None and following not in {"for", "via", "with", "in", "through", "on", "to", "from",
-                                                        "by", "using", "under"}:
-            return None
+        if following is not None and following not in TITLE_NAME_FOLLOWERS - MEANS_WORDS:
+            return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
         if title[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, title[:end]):
             return None
         return 0, end
