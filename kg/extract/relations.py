@@ -51,6 +51,9 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
+# "GPU-based X", "CUDA-optimized X": the method runs on the device
+DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", "powered", "native", "specific",
+                   "friendly", "compatible"}
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
 LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
@@ -151,7 +154,7 @@ class RelationFinder(DocAnnotator):
             covered.update((cue["type"], i) for i in range(start, end))
             sentence = sentence_of[start]
             target_label = RELATION_LABELS[cue["type"]][1]
-            reach = cue.get("max_gap", 3) + 9  # 9: "on benchmarks such as X"
+            reach = cue.get("max_gap", 3) + 12  # "outperforms all ... pruning strategies, such as X"
             if cue.get("target", "right") == "right" and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
@@ -175,6 +178,13 @@ class RelationFinder(DocAnnotator):
                     parents[source] = (target, sentence)
         for source, (target, sentence) in parents.items():
             add("BUILDS_ON", source, target, sentence, self.block_confidence)
+        # "CPU-based FastLLM", "CUDA-optimized FlashAttention-2": a method built for a device
+        for sentence, ents in by_sentence.items():
+            for n, span in enumerate(ents[:-1]):
+                following = ents[n + 1]
+                if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
+                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in DEVICE_SUFFIXES:
+                    add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence)
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
             for span in ents:
@@ -283,7 +293,7 @@ class RelationFinder(DocAnnotator):
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
-        limit = min(sentence.end, end + 9)
+        limit = min(sentence.end, end + 12)
         for i in range(end, limit):
             token = doc[i]
             if any(s.start == i for s in ents):
@@ -293,8 +303,8 @@ class RelationFinder(DocAnnotator):
                 while j < sentence.end and doc[j].text in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
-            if not (token.is_alpha or token.text in {"-", ","}) or token.lower_ in {"on", "in", "for", "by", "while",
-                                                                                     "which", "that", "than"}:
+            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
+                    "on", "in", "for", "by", "while", "which", "that", "than"}:
                 return None
         return None
 
@@ -308,7 +318,12 @@ class RelationFinder(DocAnnotator):
             if span.start == last.end + 1 and doc[last.end].text == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc[last.end:span.start])
-            if len(between) == 0 or len(between) > 3 or any(t.lower_ not in LIST_GLUE for t in between):
+            glue = [t for t in between if t.lower_ in LIST_GLUE]
+            # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
+            modifiers = [t for t in between if t.lower_ not in LIST_GLUE]
+            if not glue or len(between) > 6 or between[0].lower_ not in LIST_GLUE or any(
+                    not (t.is_lower and (t.is_alpha or "-" in t.text)) or t.is_stop for t in modifiers) \
+                    or len(modifiers) > 2:
                 break
             listed.append(span)
             last = span
