@@ -64,7 +64,8 @@ if not Doc.has_extension("kg_relations"):
 @Language.factory(
     "kg_relations",
     default_config={"cues": None, "decay": 0.04, "max_source_gap": 20, "result_confidence": 0.6,
-                    "block_confidence": 0.55, "min_confidence": 0.2, "overwrite": True},
+                    "block_confidence": 0.55, "cooccurrence_confidence": 0.4, "min_confidence": 0.2,
+                    "overwrite": True},
 )
 def make_relation_finder(
     nlp: Language,
@@ -74,12 +75,14 @@ def make_relation_finder(
     max_source_gap: int,
     result_confidence: float,
     block_confidence: float,
+    cooccurrence_confidence: float,
     min_confidence: float,
     overwrite: bool,
 ) -> RelationFinder:
     return RelationFinder(nlp, name, cues=cues, decay=decay, max_source_gap=max_source_gap,
                           result_confidence=result_confidence, block_confidence=block_confidence,
-                          min_confidence=min_confidence, overwrite=overwrite)
+                          cooccurrence_confidence=cooccurrence_confidence, min_confidence=min_confidence,
+                          overwrite=overwrite)
 
 
 class RelationFinder(DocAnnotator):
@@ -97,6 +100,7 @@ class RelationFinder(DocAnnotator):
         max_source_gap: int = 20,
         result_confidence: float = 0.6,
         block_confidence: float = 0.55,
+        cooccurrence_confidence: float = 0.4,
         min_confidence: float = 0.2,
         overwrite: bool = True,
     ) -> None:
@@ -106,6 +110,7 @@ class RelationFinder(DocAnnotator):
         self.max_source_gap = max_source_gap
         self.result_confidence = result_confidence
         self.block_confidence = block_confidence
+        self.cooccurrence_confidence = cooccurrence_confidence
         self.frame_reader = frame_reader(nlp)
         self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
@@ -195,6 +200,21 @@ class RelationFinder(DocAnnotator):
                         source, how = proposed[0], "paper"
                     if source in proposed:
                         add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence)
+
+        # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"
+        evaluated = {(source, target) for (rel, source, target, _) in best if rel == "EVALUATED_ON"}
+        for sentence, ents in by_sentence.items():
+            methods = [s for s in ents if s.label_ == "Method"]
+            for span in ents:
+                if span.label_ != "Dataset" or any(t == span.kb_id_ for _, t in evaluated):
+                    continue
+                source, how = reader.subject_of(doc, span.start, [m for m in methods if m.end <= span.start],
+                                                frame=frame, prefer="first")
+                if source is None:
+                    later = [m for m in methods if m.start >= span.end and reader.subject_like(doc, m)]
+                    source, how = (later[0].kb_id_, "named") if later else (None, "")
+                if source is not None and how in {"parse", "named", "self"}:
+                    add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence)
 
         for result in doc._.kg_results or []:
             method = result.get("method")
@@ -336,11 +356,12 @@ class RelationFinder(DocAnnotator):
     def _cfg(self) -> dict[str, Any]:
         return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
-                "min_confidence": self.min_confidence, "overwrite": self.overwrite}
+                "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
+                "overwrite": self.overwrite}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
-        for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "min_confidence",
-                     "overwrite"):
+        for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
+                     "min_confidence", "overwrite"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.cues))
 

@@ -691,7 +691,7 @@ def _free_phrase(doc: Doc, start: int, end: int) -> str | None:
 
 def _number_shaped(span: Span) -> bool:
     """An entity that is only a number with a unit ("0.39dB", "5x"): a result the name rules took for a name."""
-    return bool(re.fullmatch(r"[~≈]?[+-]?\d[\d,.]*\s*(?:%|[A-Za-z/]{1,8})", span.text))
+    return bool(re.fullmatch(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})", span.text))
 
 
 def _squash(text: str) -> str:
