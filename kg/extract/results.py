@@ -239,7 +239,9 @@ class ResultFinder(DocAnnotator):
         separator = {"LOWER": {"IN": RANGE_WORDS}}
         flags = "(?i)" if case_free else ""
         alternatives = "|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True))
-        glued = {"TEXT": {"REGEX": rf"{flags}^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?(?:{alternatives})$"}}
+        # "225TFLOPs", "2~3x", "1.5x-2x" (a range with the unit on both numbers)
+        glued = {"TEXT": {"REGEX": rf"{flags}^[~≈]?[+-]?{_NUM}(?:(?:%|{alternatives})?{_SEPS}{_NUM})?[kKMB]?"
+                                   rf"(?:{alternatives})$"}}
         patterns = [
             [number, magnitude, first, *rest],
             [glued, *rest],
@@ -461,7 +463,9 @@ class ResultFinder(DocAnnotator):
         parameters" -> "parameters").
         """
         start, end = result["_start"], result["_end"]
-        metrics = [s for s in ents if s.label_ == "Metric"]
+        # a "Metric" that is only a unit ("token/s", "FPS" after the number) says nothing the unit does not
+        metrics = [s for s in ents if s.label_ == "Metric"
+                   and not (result["unit"] and self.unit_of_form.get(_squash(s.text)) == result["unit"])]
         inside = [s for s in metrics if s.start >= start and s.end <= end]
         if inside:
             return inside[0].kb_id_, None, True
@@ -511,6 +515,8 @@ class ResultFinder(DocAnnotator):
         if i in metric_at and metric_at[i].start == i:
             return metric_at[i]
         if i < sentence.end and any(t.lower_ in COMPARATIVE_BRIDGES for t in doc[start:i]):
+            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", doc[i].text):
+                return doc[i].text  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
             return _free_phrase(doc, i, sentence.end)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
