@@ -278,9 +278,10 @@ class ResultFinder(DocAnnotator):
         chosen.sort(key=lambda c: c[1])
         chosen = _merge_ranges(doc, chosen)
 
+        listed = _listed_numbers(doc, chosen, entity_at)
         accepted = []
         for has_unit, start, end in chosen:
-            result = self._read(doc, has_unit, start, end, entity_at, sentence_of)
+            result = self._read(doc, has_unit, start, end, entity_at, sentence_of, start in listed)
             if result is not None:
                 accepted.append(result)
 
@@ -318,7 +319,7 @@ class ResultFinder(DocAnnotator):
         return output
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
-              sentence_of: list[int]) -> dict[str, Any] | None:
+              sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
         span = doc[start:end]
         if start in entity_at and not _number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
@@ -368,7 +369,7 @@ class ResultFinder(DocAnnotator):
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
             metric_before = _metric_before(doc, start, entity_at, sentence_of)
-            if not (qualifier_after or metric_after or metric_before):
+            if not (qualifier_after or metric_after or metric_before or listed):
                 return None
 
         # How far the result runs as written: number, unit, comparison word, the metric next to it, "per X".
@@ -643,6 +644,23 @@ def _verb_like(word: str) -> bool:
     return word.endswith(("es", "ed", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
 
 
+def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: dict[int, Span]) -> set[int]:
+    """Starts of bare numbers listed before one a Metric follows: "25.2, 31.3, 35.2 and 41 mAP"."""
+    listed: set[int] = set()
+    run: list[int] = []
+    for n, (has_unit, start, end) in enumerate(chosen):
+        if has_unit:
+            run = []
+            continue
+        joined = run and all(t.lower_ in {",", "and", "or"} for t in doc[chosen[n - 1][2]:start]) \
+            and start > chosen[n - 1][2]
+        run = [*run, start] if joined else [start]
+        following = entity_at.get(end)
+        if len(run) > 1 and following is not None and following.label_ == "Metric" and following.start == end:
+            listed.update(run)
+    return listed
+
+
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
     """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
     merged: list[tuple[bool, int, int]] = []
@@ -664,7 +682,8 @@ def _unit_tail(text: str) -> str:
 def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
     """Results joined by "and" / "," share a metric one of them names: "88.3% zero-shot and 91.1% fine-tuning
     accuracy", "by 2% and 0.1%, respectively"."""
-    for n in range(len(output) - 1):
+    pairs = range(len(output) - 1)
+    for n in [*reversed(pairs), *pairs]:  # a metric travels along a list both ways
         a, b = accepted[n], accepted[n + 1]
         if a["sentence"] != b["sentence"] or b["_start"] - a["_end"] > 4:
             continue
