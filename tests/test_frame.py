@@ -134,6 +134,18 @@ def test_ranges_keep_both_ends(nlp):
     assert (results["2-3 times faster"]["value"], results["2-3 times faster"]["value_high"]) == (2.0, 3.0)
 
 
+def test_a_list_of_numbers_shares_the_metric_after_it(nlp):
+    doc = make_doc(nlp, "LeYOLO: Efficient Object Detection",
+                   "LeYOLO covers six scales with 25.2, 31.3 and 41 mAP on COCO, and 6x-8x higher FPS than YOLOv9.",
+                   [("LeYOLO", "Method", "m:leyolo"), ("mAP", "Metric", "x:map"), ("COCO", "Dataset", "d:coco"),
+                    ("YOLOv9", "Method", "m:yolo")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert {25.2, 31.3, 41.0} <= set(results)
+    assert all(results[v]["metric"] == "x:map" and results[v]["method"] == "m:leyolo" for v in (25.2, 31.3, 41.0))
+    fps = results[6.0]
+    assert (fps["value_high"], fps["unit"], fps["metric_text"]) == (8.0, "x", "FPS")
+
+
 def test_free_metric_phrase_when_no_metric_entity(nlp):
     doc = make_doc(nlp, "FedPara: Low-Rank Hadamard Product",
                    "We propose FedPara. FedPara needs three times fewer parameters than the original model. "
