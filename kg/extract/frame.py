@@ -131,7 +131,7 @@ class ContributionFrame:
         self.determiner_starts = {words[0] for words in self.determiners}
         strings = self.nlp.vocab.strings
         self.hashes = {kind: {strings.add(w) for w in words} for kind, words in self.words.items()}
-        self.naming_hashes = {strings.add(w) for w in NAMING_WORDS}
+        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, "as")}
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -398,8 +398,9 @@ class ContributionFrame:
         """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
         spans: list[Span] = []
         for token in sentence:
-            if token.lower_ not in NAMING_WORDS:
-                continue
+            referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
+            if token.lower_ not in NAMING_WORDS and not referred:
+                continue  # "dubbed X", "named X", "referred to as X", "known as X"
             if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
                        for t in sentence if t.i < token.i):
                 continue
