@@ -284,7 +284,11 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (scores and errors).")
 @reports_errors
 def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
-    """Score entity extraction against a gold set: strict and lenient P/R/F1 per type.
+    """Score extraction against a gold set: strict and lenient P/R/F1.
+
+    Entities per type; and, for gold rows with "proposes", "results" and "relations", the
+    proposed methods, numeric results (value + unit + metric; the attached method, dataset,
+    hardware) and relations per type with their macro F1.
 
     Either score a file of records (--pred) or extract INPUTS and score them in one step.
 
