@@ -280,7 +280,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
 @input_format_option
 @pipeline_option
 @jobs_option
-@click.option("--errors", is_flag=True, help="Also list missed required entities and false positives.")
+@click.option("--errors", is_flag=True, help="Also list missed and false entities, proposals, results and relations.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (scores and errors).")
 @reports_errors
 def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
