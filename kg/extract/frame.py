@@ -11,17 +11,22 @@ the Method entities of the doc (``doc.spans["kg_entities"]``) and sets ``doc._.k
 and ``doc._.kg_proposed`` (the same keys as ``proposed``), which the record's ``"proposed"`` flags come from.
 
 A method is proposed when it is
-- the coined name before the title's colon, or the name that opens a title without a colon
-  ("KV Prediction for Improved Time to First Token"), unless a word such as "Towards" or "On" opens it;
-- the object of a propose verb whose subject is the authors ("we propose X", "this paper introduces a
-  Y method, X,", "we present two algorithms, X and Y"), or the name after "called / named / dubbed" there;
-- written as "our X" or "the proposed X".
+- a coined name before the title's colon ("Zeus: ...", "X and Y: ..."), with the type the subtitle gives
+  ("Opus: A Large Work Model for ..."), unless the subtitle says the paper is a study ("A Survey", "Trends");
+- the name opening a title without a colon ("KV Prediction for Improved Time to First Token"), unless the
+  curated vocabulary knows it ("Reinforcement Learning for ...": the topic) or a word such as "On" opens it;
+  or the means a title names with "via / through / using" ("... via Gaunt Tensor Products");
+- the object of a propose verb right after the authors ("we propose X", "this paper introduces a Y method,
+  X,", "we present two algorithms, named X and Y", "we extend X to Y": Y), or the name after "called /
+  named / dubbed / referred to as";
+- written as "our X" or "the proposed X"; or a variant named after a proposal ("SurCo-zero", "LASP-2H").
 A Method right before a head noun ("a ResNet-like architecture", "a Bayesian optimization algorithm") or
 inside a prepositional phrase ("a framework for LLMs") is not proposed: it is a building block or a topic.
+A descriptive proposal no entity covers becomes a Method entity: the Title Case phrase opening a title
+without a colon, and a lower-case object of "we propose" ending in a method noun ("an importance-driven
+cache merging strategy") when the paper names no proposal otherwise or lists its contributions ("First,
+we propose ...").
 
-:func:`subject_of` gives the subject of a predicate at a token: the Method that is the syntactic subject
-(through the dependency parse when the pipeline has one), else the closest subject-like Method before it in
-its clause, else the proposal when the clause refers to it ("we", "our method", "it").
 The word lists live in ``patterns/frame.jsonl``.
 """
 
