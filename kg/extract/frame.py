@@ -199,8 +199,7 @@ class ContributionFrame:
         if proposed:
             blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
         # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
-        sentence_of = {t.i: n for n, sentence in enumerate(sentences) for t in sentence}
-        for longer, shorter, _ in name_extensions(doc, methods, [sentence_of.get(i, 0) for i in range(len(doc))]):
+        for longer, shorter, _ in name_extensions(doc, methods, sentence_numbers(doc)):
             if shorter in proposed and longer not in proposed:
                 proposed.append(longer)
                 why[longer] = "variant@0"
@@ -757,6 +756,17 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
                     and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
             found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
     return found
+
+
+def sentence_numbers(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence (from the sentence starts, without making Span objects)."""
+    if not len(doc):
+        return []
+    numbers, current = [], -1
+    for start in doc.to_array("SENT_START").tolist():
+        current += start == 1
+        numbers.append(max(current, 0))
+    return numbers
 
 
 def empty_frame() -> dict[str, Any]:
