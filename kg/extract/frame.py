@@ -33,6 +33,7 @@ The word lists live in ``patterns/frame.jsonl``.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -89,6 +90,7 @@ AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "
                     "finally", "can", "will", "have", "has", "had", "newly", "and", "instead", "next", "subsequently",
                     "to", "would", "could", "should", "must", "i.e.", "thereby", "second", "third", "herein", "do",
                     "hereby", "fully", "briefly", "formally"}
+_BOUNDS_KEY = "kg_sentence_bounds"
 SCHEMA = Path(__file__).parent / "patterns" / "schemas" / "frame.schema.json"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
 
 for _name in ("kg_frame", "kg_proposed"):
@@ -171,7 +173,7 @@ class ContributionFrame:
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
         for span in self._title_names(doc, methods, title_end(doc), coined):
             propose(span, "title")
-        sentences = list(doc.sents)
+        sentences = sentences_of(doc)
         lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
         for n, sentence in enumerate(sentences):
@@ -282,7 +284,7 @@ class ContributionFrame:
             added.append(title)
         verbs = self.hashes["propose_verbs"]
         all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
-        for sentence in doc.sents:
+        for sentence in sentences_of(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
             enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
             if not (objects or enumerated):
@@ -509,7 +511,7 @@ class ContributionFrame:
             return False
         # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
         # "the SSO algorithm" names one; "prompts optimized by OPRO outperform" has a verb after the name
-        for i in range(span.start - 1, max(span.sent.start, span.start - 4) - 1, -1):
+        for i in range(span.start - 1, max(sentence_at(doc, span.start)[0], span.start - 4) - 1, -1):
             if doc[i].lower_ in {"a", "an"}:
                 return True
             if doc[i].lower_ in {"the", "our", "this", "its", "their", ",", "(", ":"}:
@@ -562,15 +564,15 @@ class ContributionFrame:
         before = span.start - 1
         after = doc[span.end].lower_ if span.end < len(doc) else "."
         in_list = doc[before].lower_ in {"and", "or"} or doc[before].text == "," and after in {",", "and", "or", "("}
-        if before > span.sent.start and in_list:
+        if before > sentence_at(doc, span.start)[0] and in_list:
             j = before - 1 if doc[before - 1].text != "," else before - 2  # ", and"
-            if j >= span.sent.start and doc[j].text == ")":
-                j = next((k - 1 for k in range(j, max(span.sent.start, j - 6), -1) if doc[k].text == "("), j)
+            if j >= sentence_at(doc, span.start)[0] and doc[j].text == ")":
+                j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if doc[k].text == "("), j)
             previous = next((s for s in doc.spans.get(ENTITIES_KEY, []) if s.end == j + 1 and s.label_ == span.label_),
                             None)
             if previous is not None and previous.start < span.start:
                 return self.is_compared(doc, previous)  # an item of a list of baselines
-        first = max(span.sent.start, span.start - 7)
+        first = max(sentence_at(doc, span.start)[0], span.start - 7)
         for i in range(span.start - 1, first - 1, -1):
             lower = doc[i].lower_
             if lower in words:
@@ -602,7 +604,7 @@ class ContributionFrame:
         """
         frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
-        sentence = doc[position].sent
+        sentence = doc[slice(*sentence_at(doc, position))]
         if doc.has_annotation("DEP"):
             key, how = self._parse_subject(doc, position, methods, primary)
             if how:
@@ -666,8 +668,8 @@ class ContributionFrame:
         """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
         if self.is_compared(doc, span) or self._is_modifier(doc, span):
             return False
-        before = doc[span.start - 1].lower_ if span.start > span.sent.start else ""
-        if before in {"the", "a", "an"} and span.start - 2 >= span.sent.start:
+        before = doc[span.start - 1].lower_ if span.start > sentence_at(doc, span.start)[0] else ""
+        if before in {"the", "a", "an"} and span.start - 2 >= sentence_at(doc, span.start)[0]:
             before = doc[span.start - 2].lower_
         return before not in self.words["prepositions"] or before in {"as"}
 
@@ -756,6 +758,32 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
                     and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
             found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
     return found
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, computed once per doc from the sentence starts (cached in user_data:
+    ``doc.sents`` and ``span.sent`` walk the tokens every time, and the edge components ask often)."""
+    cached = doc.user_data.get(_BOUNDS_KEY)
+    if cached is not None and (not cached or cached[-1][1] == len(doc)):
+        return cached
+    starts = [i for i, flag in enumerate(doc.to_array("SENT_START").tolist()) if flag == 1] if len(doc) else []
+    if starts and starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
+    doc.user_data[_BOUNDS_KEY] = bounds
+    return bounds
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """The sentences of *doc* as spans, as ``list(doc.sents)`` gives them."""
+    return [doc[start:end] for start, end in sentence_bounds(doc)]
+
+
+def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
+    """[start, end) of the sentence holding token *i*."""
+    bounds = sentence_bounds(doc)
+    n = bisect_right([start for start, _ in bounds], i) - 1
+    return bounds[max(n, 0)]
 
 
 def sentence_numbers(doc: Doc) -> list[int]:

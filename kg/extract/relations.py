@@ -27,7 +27,15 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.frame import empty_frame, frame_reader, name_extensions, name_shaped
+from kg.extract.frame import (
+    empty_frame,
+    frame_reader,
+    name_extensions,
+    name_shaped,
+    sentence_at,
+    sentence_bounds,
+    sentences_of,
+)
 from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
@@ -129,7 +137,7 @@ class RelationFinder(DocAnnotator):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
-        sentences = list(doc.sents)
+        sentences = sentences_of(doc)
         sentence_of = sentence_index_of_tokens(doc, sentences)
         entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not _number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
@@ -242,7 +250,7 @@ class RelationFinder(DocAnnotator):
         source_label, target_label = RELATION_LABELS[rel_type]
         max_gap = cue.get("max_gap", 3)
         right = cue.get("target", "right") == "right"
-        sentence = doc[start].sent
+        sentence = doc[slice(*sentence_at(doc, start))]
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
             target = min(targets, key=lambda s: s.start, default=None)
@@ -395,7 +403,7 @@ class RelationFinder(DocAnnotator):
 
 def sentence_index(doc: Doc, sentence: Span) -> int:
     """The index of *sentence* in ``list(doc.sents)``."""
-    return sum(1 for s in doc.sents if s.start < sentence.start)
+    return sum(1 for start, _ in sentence_bounds(doc) if start < sentence.start)
 
 
 def _hyphen_modifier(doc: Doc, span: Span) -> bool:

@@ -28,7 +28,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.frame import empty_frame, frame_reader
+from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of
 from kg.extract.pattern_data import read_patterns
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -263,7 +263,7 @@ class ResultFinder(DocAnnotator):
 
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
-        sentences = list(doc.sents)
+        sentences = sentences_of(doc)
         sentence_of = sentence_index_of_tokens(doc, sentences)
         entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
@@ -478,7 +478,7 @@ class ResultFinder(DocAnnotator):
         if inside:
             return inside[0].kb_id_, None, True
         metric_at = {i: s for s in metrics for i in range(s.start, s.end)}
-        sentence = doc[start].sent
+        sentence = doc[slice(*sentence_at(doc, start))]
         if doc.has_annotation("DEP"):
             token = doc[start]
             for _ in range(6):
@@ -506,7 +506,7 @@ class ResultFinder(DocAnnotator):
         if phrase is not None and phrase not in IMPLIED_METRICS and not isinstance(phrase, WeakPhrase):
             return None, phrase, True
         near = [s for s in metrics if gap(s) <= self.metric_window and not crosses_other(s) and s.start not in owned
-                and s.sent.start == sentence.start]
+                and sentence.start <= s.start < sentence.end]
         if near:
             # Before the number ("accuracy of 87%") reads slightly closer than after it.
             return min(near, key=lambda s: (gap(s) + (0 if s.end <= start else 1), s.start)).kb_id_, None, False
@@ -572,7 +572,7 @@ class ResultFinder(DocAnnotator):
         """
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
-        sentence = doc[start].sent
+        sentence = doc[slice(*sentence_at(doc, start))]
         # "34.4% AP at 34ms for CornerNet-Squeeze": a "for / of / by X" after the numbers of a group
         i = end
         group_end = end
@@ -767,7 +767,7 @@ def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of
 
 def is_comparison_object(doc: Doc, span: Span) -> bool:
     """Whether the entity is what something is compared against ("than X", "compared to X", "over X")."""
-    first = max(span.sent.start, span.start - 6)
+    first = max(sentence_at(doc, span.start)[0], span.start - 6)
     for i in range(span.start - 1, first - 1, -1):
         word = doc[i].lower_
         if word in STRONG_COMPARISON_WORDS or (i == span.start - 1 and word in COMPARISON_OBJECT_WORDS):
