@@ -99,7 +99,7 @@ _PHRASE_STOP = {"the", "a", "an", "of", "by", "in", "on", "for", "and", "or", "t
 _TIMES_WORDS = {"times", "fold", "-", "x", "×"}
 _DIGITS = re.compile(r"\d")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
-_WORD_TIMES = re.compile(rf"(?i)\b(?:{'|'.join(NUMBER_WORDS)})(?=\s*(?:times|fold|-fold|x|×)\b)")
+_NUMBER_START = re.compile(rf"\d|(?i:\b(?:{'|'.join(NUMBER_WORDS)})(?=\s*(?:times|fold|-fold|x|×)\b))")
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
 
@@ -107,7 +107,7 @@ if not Doc.has_extension("kg_results"):
     Doc.set_extension("kg_results", default=None)
 
 
-def _number_windows(doc: Doc, length: int) -> list[Span]:
+def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span]:
     """Spans that start at a token holding a digit and run *length* tokens on, merged where they overlap.
 
     Every pattern starts with a number, so matching only these windows finds the same
@@ -117,8 +117,8 @@ def _number_windows(doc: Doc, length: int) -> list[Span]:
         return []
     # token indices from character offsets: no Token object is made for the many tokens without a digit
     offsets = doc.to_array("IDX").tolist()
-    starts = sorted({bisect_right(offsets, m.start()) - 1 for m in _DIGITS.finditer(doc.text)}
-                    | {bisect_right(offsets, m.start()) - 1 for m in _WORD_TIMES.finditer(doc.text)})
+    text = doc.text if text is None else text
+    starts = sorted({bisect_right(offsets, m.start()) - 1 for m in _NUMBER_START.finditer(text)})
     windows: list[list[int]] = []
     for i in starts:
         end = min(len(doc), i + length)
@@ -263,13 +263,14 @@ class ResultFinder(DocAnnotator):
 
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
+        text = doc.text
         sentences = sentences_of(doc)
         sentence_of = sentence_index_of_tokens(doc, sentences)
         entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
         candidates = []
-        for window in _number_windows(doc, self.max_pattern_length):
+        for window in _number_windows(doc, self.max_pattern_length, text):
             for match_id, start, end in self.matcher(window):
                 key = self.nlp.vocab.strings[match_id]
                 candidates.append((key == _RESULT_KEY, window.start + start, window.start + end))
@@ -309,7 +310,7 @@ class ResultFinder(DocAnnotator):
             others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == sent_index and r is not result]
             roles, metric_text, confidence = self._attach(doc, result, ents, others, frame)
             output.append({
-                "text": doc.text[result["start"]:result["end"]],
+                "text": text[result["start"]:result["end"]],
                 "value": result["value"],
                 "value_high": result["value_high"],
                 "unit": result["unit"],
