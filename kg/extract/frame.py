@@ -6,7 +6,8 @@ the Method entities of the doc (``doc.spans["kg_entities"]``) and sets ``doc._.k
     {"proposed": [key, ...],     # the paper's own methods, the main one first
      "baselines": [key, ...],    # methods it is compared against ("than X", "outperforms X, Y and Z")
      "blocks": [[proposal, key, sentence], ...],  # what a proposal is made of ("a Bayesian optimization algorithm")
-     "self": [[start, end], ...]}       # token spans that refer to the proposal ("we", "our method", "it")
+     "self": [[start, end], ...],       # token spans that refer to the proposal ("we", "our method", "it")
+     "extensions": [[longer, shorter, sentence], ...]}  # names made from other names ("SurCo-zero", "SurCo")
 
 and ``doc._.kg_proposed`` (the same keys as ``proposed``), which the record's ``"proposed"`` flags come from.
 
@@ -155,8 +156,8 @@ class ContributionFrame:
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
-        if self.add_names:
-            self._add_descriptive_names(doc, objects=objects)
+        if self.add_names and not objects:
+            self._add_descriptive_names(doc, objects=False)
         entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
@@ -201,12 +202,13 @@ class ContributionFrame:
         if proposed:
             blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
         # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
-        for longer, shorter, _ in name_extensions(doc, methods, sentence_numbers(doc)):
+        extensions = name_extensions(doc, methods, sentence_numbers(doc))
+        for longer, shorter, _ in extensions:
             if shorter in proposed and longer not in proposed:
                 proposed.append(longer)
                 why[longer] = "variant@0"
-        if not proposed and self.add_names and not objects:
-            # no named proposal: a descriptive object of "we propose" is the contribution's name, if any
+        if not proposed and self.add_names and not objects and self._add_descriptive_names(doc, objects=True):
+            # no named proposal: a descriptive object of "we propose" is the contribution's name
             return self.read(doc, objects=True)
         baselines = [s.kb_id_ for s in methods if self.is_compared(doc, s)]
         return {
@@ -216,6 +218,7 @@ class ContributionFrame:
                        if key not in proposed and (owner or proposed)],
             "self": self_spans,
             "why": why,  # which rule proposed each key, at which token: for debugging and tests
+            "extensions": [list(item) for item in extensions],  # [longer, shorter, sentence]: "SurCo-zero", "SurCo"
         }
 
     def _title_names(self, doc: Doc, methods: list[Span], end_of_title: int, coined: set[str]) -> list[Span]:
@@ -272,7 +275,7 @@ class ContributionFrame:
         return []
 
     # -- names no entity rule found ------------------------------------------------------------------------
-    def _add_descriptive_names(self, doc: Doc, *, objects: bool) -> None:
+    def _add_descriptive_names(self, doc: Doc, *, objects: bool) -> bool:
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
@@ -299,20 +302,22 @@ class ContributionFrame:
             if added and objects and not enumerated:
                 break  # the first one names the contribution
         if not added:
-            return
+            return False
         new_spans = [Span(doc, start, end, label="Method", kb_id=f"Method|{merge_key(doc[start:end].text, 'Method')}")
                      for start, end in added]
         covered = {i for s in new_spans for i in range(s.start, s.end)}
         # later mentions of the same words become mentions of the new entity
+        lowers = doc.to_array("LOWER").tolist()
         for span in list(new_spans):
-            words = [t.lower_ for t in span]
+            words = lowers[span.start:span.end]
             for i in range(span.end, len(doc) - len(words) + 1):
-                if [t.lower_ for t in doc[i:i + len(words)]] == words and not any(
+                if lowers[i] == words[0] and lowers[i:i + len(words)] == words and not any(
                         j in covered or j in taken for j in range(i, i + len(words))):
                     new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_))
                     covered.update(range(i, i + len(words)))
         kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
         doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+        return True
 
     def _title_overlap_only(self, doc: Doc, phrase: tuple[int, int], entities: list[Span]) -> bool:
         """Whether the only entities inside the title phrase are Methods strictly inside it ("Gradient Coding")."""
@@ -558,6 +563,15 @@ class ContributionFrame:
             i += 1
         return spans
 
+    def _entity_ending_at(self, doc: Doc, end: int, label: str) -> Span | None:
+        """The entity of *label* that ends at token *end* (the doc's entities indexed once per doc)."""
+        cached = getattr(self, "_ends", None)
+        entities = doc.spans.get(ENTITIES_KEY, [])
+        if cached is None or cached[0] is not doc or cached[1] != len(entities):
+            cached = (doc, len(entities), {(s.end, s.label_): s for s in entities})
+            self._ends = cached
+        return cached[2].get((end, label))
+
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
         words = self.words["comparison_words"]
@@ -568,8 +582,7 @@ class ContributionFrame:
             j = before - 1 if doc[before - 1].text != "," else before - 2  # ", and"
             if j >= sentence_at(doc, span.start)[0] and doc[j].text == ")":
                 j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if doc[k].text == "("), j)
-            previous = next((s for s in doc.spans.get(ENTITIES_KEY, []) if s.end == j + 1 and s.label_ == span.label_),
-                            None)
+            previous = self._entity_ending_at(doc, j + 1, span.label_)
             if previous is not None and previous.start < span.start:
                 return self.is_compared(doc, previous)  # an item of a list of baselines
         first = max(sentence_at(doc, span.start)[0], span.start - 7)
@@ -799,7 +812,7 @@ def sentence_numbers(doc: Doc) -> list[int]:
 
 def empty_frame() -> dict[str, Any]:
     """The frame of a doc that has no ``kg_frame`` component: nothing proposed, nothing compared."""
-    return {"proposed": [], "baselines": [], "blocks": [], "self": [], "why": {}}
+    return {"proposed": [], "baselines": [], "blocks": [], "self": [], "why": {}, "extensions": []}
 
 
 def frame_reader(nlp: Language) -> ContributionFrame:

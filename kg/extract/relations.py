@@ -184,7 +184,8 @@ class RelationFinder(DocAnnotator):
         method_spans = [s for s in entities if s.label_ == "Method"]
         shaped = {s.kb_id_ for s in method_spans if name_shaped(s)}
         parents: dict[str, tuple[str, int]] = {}
-        for source, target, sentence in name_extensions(doc, method_spans, sentence_of):
+        extensions = frame["extensions"] if "extensions" in frame else name_extensions(doc, method_spans, sentence_of)
+        for source, target, sentence in extensions:
             if source in proposed or (source in shaped and target in shaped):
                 longest = parents.get(source)
                 if longest is None or len(target) > len(longest[0]):
