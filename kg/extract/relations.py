@@ -258,20 +258,22 @@ class RelationFinder(DocAnnotator):
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
             target = max(targets, key=lambda s: s.end, default=None)
+        introduced = False
         if target is None and right:
             # "outperforms second-order methods (K-FAC and L-BFGS)", "over baselines such as MPC, RL and QP"
             target = self._introduced_target(doc, end, sentence, ents, target_label)
+            introduced = target is not None
         if target is None:
             return []
         target_gap = target.start - end if right else start - target.end
-        listed = [target, *self._listed_after(target, ents)] if right else [target]
+        listed = [target, *self._listed_after(target, ents, open_list=introduced)] if right else [target]
         if right:
             # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
             after = listed[-1].end + (1 if listed[-1].end < sentence.end and doc[listed[-1].end].text == ")" else 0)
             if after < sentence.end and doc[after].lower_ in {"and", ","}:
                 more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
                 if more is not None:
-                    listed += [more, *self._listed_after(more, ents)]
+                    listed += [more, *self._listed_after(more, ents, open_list=True)]
         listed_keys = {t.kb_id_ for t in listed}
         methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys]
         reader = self.frame_reader
@@ -323,9 +325,15 @@ class RelationFinder(DocAnnotator):
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
         limit = min(sentence.end, end + 12)
-        for i in range(end, limit):
+        i = end
+        while i < limit:
             token = doc[i]
-            if any(s.start == i for s in ents):
+            inside = next((s for s in ents if s.start == i), None)
+            if inside is not None:
+                if inside.end < sentence.end and doc[inside.end].is_lower and doc[inside.end].is_alpha \
+                        and not doc[inside.end].is_stop:
+                    i = inside.end  # "pruning strategies, such as X": a name inside the generic phrase
+                    continue
                 return None  # another entity first: not a generic phrase
             if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
                 j = i + (2 if token.lower_ == "such" and i + 1 < limit and doc[i + 1].lower_ == "as" else 1)
@@ -335,10 +343,12 @@ class RelationFinder(DocAnnotator):
             if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
                     "on", "in", "for", "by", "while", "which", "that", "than"}:
                 return None
+            i += 1
         return None
 
-    def _listed_after(self, first: Span, ents: list[Span]) -> list[Span]:
-        """Entities of the same label listed after *first*: "on X, Y and Z"."""
+    def _listed_after(self, first: Span, ents: list[Span], open_list: bool = False) -> list[Span]:
+        """Entities of the same label listed after *first*: "on X, Y and Z". A list must end with "and" / "or"
+        ("Compared to Y, X ..." is no list) unless "such as / including" opened it (*open_list*)."""
         doc = first.doc
         listed, last, closed = [], first, 0
         for span in ents:
@@ -358,8 +368,7 @@ class RelationFinder(DocAnnotator):
             last = span
             if any(t.lower_ in {"and", "or", "&", "/"} for t in between):
                 closed = len(listed)
-        # A list ends with "and"/"or"; "Compared to Y, X ..." is no list.
-        return listed[:closed]
+        return listed if open_list else listed[:closed]
 
     # -- serialisation ------------------------------------------------------------------------------------
     def _cfg(self) -> dict[str, Any]:
