@@ -486,6 +486,8 @@ class ContributionFrame:
             elif lower == "," and in_phrase and not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
                     "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"})):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
+            elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS:
+                in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
             elif lower in words["name_openers"] and lower != "and":
                 in_phrase, opened = False, True
             elif lower == "and":
@@ -509,9 +511,11 @@ class ContributionFrame:
             return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
         following = doc[after]
         head_noun = following.lower_ in self.words["self_nouns"]
+        # inside "a ... X <noun>" an -ing word is a noun too: "a sparsity-induced ZO training protocol"
         noun_like = head_noun or (
             following.is_alpha and not following.is_stop and following.lower_ not in self.words["prepositions"]
-            and following.lower_ not in self.words["clause_breaks"] and not _verb_like(following.lower_))
+            and following.lower_ not in self.words["clause_breaks"]
+            and (not _verb_like(following.lower_) or following.lower_.endswith("ing")))
         if not noun_like:
             return False
         # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
