@@ -515,7 +515,7 @@ class ContributionFrame:
         noun_like = head_noun or (
             following.is_alpha and not following.is_stop and following.lower_ not in self.words["prepositions"]
             and following.lower_ not in self.words["clause_breaks"]
-            and (not _verb_like(following.lower_) or following.lower_.endswith("ing")))
+            and (not verb_like(following.lower_) or following.lower_.endswith("ing")))
         if not noun_like:
             return False
         # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
@@ -726,7 +726,7 @@ class ContributionFrame:
         return self
 
 
-def _verb_like(word: str) -> bool:
+def verb_like(word: str) -> bool:
     """A finite verb or participle by its ending: "achieves", "outperforms", "reduced", "using"."""
     return word.endswith(("es", "ed", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
 

@@ -1,16 +1,23 @@
-"""Typed relations between the entities of one sentence.
+"""Typed relations between the entities of one paper, read through its contribution frame.
 
 The ``kg_relations`` component reads cue phrases per relation type from
 ``patterns/relations_cues.jsonl`` ("evaluated on", "outperforms", "built on",
-"compared to" ...). Around each cue it takes the closest entity of the target
-label on the cue's target side and the closest Method on the other side, so
-"X outperforms Y on Z" gives X OUTPERFORMS Y and Y EVALUATED_ON Z. Confidence
-is the cue's weight, lowered with the token distance between cue and entities.
-Results of ``kg_results`` that name a method together with a dataset, hardware
-or metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
+"compared to", "leverages" ...). Around each cue it takes the closest entities of the
+target label on the cue's target side with the items listed after them ("outperforms
+A, B and C", "baselines such as X and Y"), and the subject ``kg_frame`` gives for the
+cue: a named subject, or the paper's proposal for "we / our method / it". "Compared
+to X, ours is 2x faster" is OUTPERFORMS: a comparison with a stated winner; a
+comparison without one stays COMPARED_WITH. BUILDS_ON also comes from what the propose
+sentence and the title say the proposal is made of, from "X-based" modifiers and from
+names made from other names ("SurCo-zero" -> "SurCo"); RUNS_ON from "CPU-based X".
+Results of ``kg_results`` that name a method together with a dataset, hardware or
+metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
 
-Only entities of the doc (``doc.spans["kg_entities"]`` with a ``kb_id_``) are
-used, and an entity is never related to itself.
+Confidence is the cue's weight times how the subject was found, lowered with the token
+distance between cue and entities. Only entities of the doc
+(``doc.spans["kg_entities"]`` with a ``kb_id_``) of the relation type's labels are
+used, an entity is never related to itself, and a number taken for a name ("0.39dB")
+is never an end.
 """
 
 from __future__ import annotations
@@ -40,7 +47,7 @@ from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
     DocAnnotator,
-    _number_shaped,
+    number_shaped,
     read_jsonl,
     sentence_index_of_tokens,
 )
@@ -139,7 +146,7 @@ class RelationFinder(DocAnnotator):
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         sentences = sentences_of(doc)
         sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not _number_shaped(span)]
+        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
         for span in sorted(entities, key=lambda s: s.start):
             by_sentence.setdefault(sentence_of[span.start], []).append(span)

@@ -1,15 +1,20 @@
-"""Numeric results ("2x speedup", "225 TFLOPs/s per A100 GPU") read from a doc.
+"""Numeric results ("2x speedup", "225 TFLOPs/s per A100 GPU", "15.3%-75.8%") read from a doc.
 
 The ``kg_results`` component finds a number with a unit using a spaCy Matcher
 whose token patterns come from ``patterns/units.jsonl``. Each unit form is
 tokenised with the pipeline's own tokenizer, so the patterns fit however the
 tokenizer splits it; the first unit token may also be glued to the number
-("34.4times", "35ms", "225TFLOPs"), which a REGEX token pattern covers. A
+("34.4times", "35ms", "225TFLOPs", "1.5x-2x"), which a REGEX token pattern covers. A
 number without a unit only counts when a comparison word or a Metric entity
-sits next to it, so years, counts, model sizes and section numbers stay out.
+sits next to it (or it is listed before one: "25.2, 31.3 and 41 mAP"), so years,
+counts, model sizes and section numbers stay out. A range keeps both ends
+(``value``, ``value_high``); "from A to B" is one result, B.
 
-Each result is attached to the Metric, Method, Dataset and Hardware entities of
-its sentence (``doc.spans["kg_entities"]``, keys from ``span.kb_id_``).
+Each result gets the Metric of its own clause (``_metric``), or a free ``metric_text``
+when no Metric entity measures it; the method from the contribution frame
+(``kg_frame``: the clause's subject, "we / our method" for the paper's proposal); and
+the Dataset and Hardware of its sentence (``doc.spans["kg_entities"]``, keys from
+``span.kb_id_``); ``confidence`` says how surely metric and method were attached.
 """
 
 from __future__ import annotations
@@ -28,7 +33,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of
+from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.pattern_data import read_patterns
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -47,11 +52,6 @@ _PARSE = re.compile(
     r"\s*(?P<mag>[kKMB](?![A-Za-z/]))?\s*(?P<unit>.*)$",
     re.S,
 )
-# Tokens that say the entity after them is the thing compared against, not the subject.
-COMPARISON_OBJECT_WORDS = {"than", "over", "vs", "vs.", "versus", "against", "to", "outperforms", "outperforming",
-                           "surpasses", "surpassing", "beats", "from", "like", "baseline", "baselines"}
-STRONG_COMPARISON_WORDS = {"than", "versus", "vs", "vs.", "against", "compared", "over", "outperforms", "outperforming",
-                           "surpasses", "surpassing", "relative"}
 METRIC_LINK_WORDS = {"of", "=", ":", "is", "was", "at", "reaches", "reach", "to", "by", "from", "achieves", "with"}
 
 # Number words read as values before a "times" unit: "three times fewer parameters".
@@ -329,7 +329,7 @@ class ResultFinder(DocAnnotator):
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
               sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
         span = doc[start:end]
-        if start in entity_at and not _number_shaped(entity_at[start]):
+        if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
         if start > 0 and doc[start - 1].lower_.rstrip(".") in self.skip_after:
             return None  # "Table 1", "Section 3", "et al. 2020"
@@ -558,7 +558,7 @@ class ResultFinder(DocAnnotator):
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
         if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
-                and not _verb_like(doc[i].lower_) and doc[i + 1].lower_ in {"of", "to", ":", "=", "("} \
+                and not verb_like(doc[i].lower_) and doc[i + 1].lower_ in {"of", "to", ":", "=", "("} \
                 and doc[i].lower_ not in NOT_MEASURES and not (i - 1 in metric_at):
             return WeakPhrase(doc[i].text)  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
         return None
@@ -648,10 +648,6 @@ def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | None = None) -> l
     return index
 
 
-def _verb_like(word: str) -> bool:
-    return word.endswith(("es", "ed", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
-
-
 def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: dict[int, Span]) -> set[int]:
     """Starts of bare numbers listed before one a Metric follows: "25.2, 31.3, 35.2 and 41 mAP"."""
     listed: set[int] = set()
@@ -722,7 +718,7 @@ def _free_phrase(doc: Doc, start: int, end: int) -> str | None:
     return doc[first:i].text
 
 
-def _number_shaped(span: Span) -> bool:
+def number_shaped(span: Span) -> bool:
     """An entity that is only a number with a unit ("0.39dB", "5x"): a result the name rules took for a name."""
     text = span.text
     if not (text[:1].isdigit() or text[:1] in "~≈+-" and text[1:2].isdigit()):
@@ -763,16 +759,4 @@ def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of
         if doc[i].lower_ not in METRIC_LINK_WORDS:
             return False
         i -= 1
-    return False
-
-
-def is_comparison_object(doc: Doc, span: Span) -> bool:
-    """Whether the entity is what something is compared against ("than X", "compared to X", "over X")."""
-    first = max(sentence_at(doc, span.start)[0], span.start - 6)
-    for i in range(span.start - 1, first - 1, -1):
-        word = doc[i].lower_
-        if word in STRONG_COMPARISON_WORDS or (i == span.start - 1 and word in COMPARISON_OBJECT_WORDS):
-            return True
-        if word in {",", ";", ":", "(", ")", "while", "which", "that"}:
-            return False  # "Compared to Y, X ...": X is the subject again
     return False
