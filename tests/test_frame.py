@@ -149,7 +149,7 @@ def test_a_list_of_numbers_shares_the_metric_after_it(nlp):
 def test_free_metric_phrase_when_no_metric_entity(nlp):
     doc = make_doc(nlp, "FedPara: Low-Rank Hadamard Product",
                    "We propose FedPara. FedPara needs three times fewer parameters than the original model. "
-                   "It outperforms FedAvg by 4% on CIFAR-10.",
+                   "It outperforms FedAvg by 4% on CIFAR-10. It improves the performance to 86% on CIFAR-10.",
                    [("FedPara", "Method", "m:fedpara"), ("FedAvg", "Method", "m:fedavg"),
                     ("CIFAR-10", "Dataset", "d:cifar")])
     results = by_text(doc)
@@ -158,6 +158,9 @@ def test_free_metric_phrase_when_no_metric_entity(nlp):
     assert fewer["method"] == "m:fedpara"
     four = results["4%"]
     assert (four["metric_text"], four["method"], four["dataset"]) == ("performance", "m:fedpara", "d:cifar")
+    assert results["86%"]["metric_text"] == "performance"  # "improves the performance to 86%"
+    # plain strings only: GraphML and Neo4j take no str subclasses
+    assert all(type(r["metric_text"]) in (str, type(None)) for r in doc._.kg_results)
     assert 0 < four["confidence"] <= 1
 
 

@@ -319,7 +319,7 @@ class ResultFinder(DocAnnotator):
                 "end": result["end"],
                 "sentence": sent_index,
                 **roles,
-                "metric_text": metric_text,
+                "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
                 "evidence": sentence.text,
             })
