@@ -26,6 +26,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_head_phrases", "kg.extract.head_phrases"),
     ("kg_acronyms", "kg.extract.acronyms"),
     ("kg_entities", "kg.extract.entities"),
+    ("kg_frame", "kg.extract.frame"),
     ("kg_results", "kg.extract.results"),
     ("kg_relations", "kg.extract.relations"),
 )

@@ -222,8 +222,12 @@ _worker_nlp = None
 
 def _start_worker(pipeline: str) -> None:
     global _worker_nlp
-    from kg.extract import load_pipeline
+    import signal
 
+    from kg.extract import _die_with_parent, load_pipeline
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as kg.extract's workers: terminate() must kill
+    _die_with_parent()
     _worker_nlp = load_pipeline(pipeline)
 
 
