@@ -435,8 +435,13 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
                                       cache=DirectoryCache(cache_dir))
             run = None
         else:
-            run = run_extraction(result.papers, pipeline=pipeline, executor=executor, jobs=jobs or None,
-                                 scheduler=scheduler, work_dir=work_dir, progress=advance)
+            from kg.errors import OutputError
+
+            try:
+                run = run_extraction(result.papers, pipeline=pipeline, executor=executor, jobs=jobs or None,
+                                     scheduler=scheduler, work_dir=work_dir, progress=advance)
+            except OutputError as error:
+                raise OutputError(error.reason, output) from None
     result.papers = []  # the shards hold them now
     if run is None:
         write_records(records, output)

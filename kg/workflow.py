@@ -146,8 +146,14 @@ def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline,
     threshold = BULK_THRESHOLD if bulk_threshold is None else bulk_threshold
     stats = CacheStats(extracted=len(ingest.papers))
     extraction = {**stats.to_dict(), "updated_from": None, "cache_dir": None}
-    with run_extraction(ingest.papers, pipeline=pipeline, executor=executor, jobs=jobs, scheduler=scheduler,
-                        work_dir=work_dir, progress=progress) as run:
+    from kg.errors import OutputError
+
+    try:
+        run = run_extraction(ingest.papers, pipeline=pipeline, executor=executor, jobs=jobs, scheduler=scheduler,
+                             work_dir=work_dir, progress=progress)
+    except OutputError as error:
+        raise OutputError(error.reason, str(out_dir)) from None  # the output the user named could not be made
+    with run:
         ingest.papers = []  # the shards hold them now
         if run.papers > threshold:
             from kg.export.neo4j_csv import StreamingCsvWriter

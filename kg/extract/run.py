@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from kg.errors import ExecutorError
+from kg.errors import ExecutorError, OutputError
 from kg.extract.pipeline import DEFAULT_PIPELINE
 from kg.ingest.paper import Paper
 from kg.resolve.corpus import CorpusSummary, Resolution, summarise
@@ -190,7 +190,10 @@ def run_extraction(
 
             results = run_dask(papers, pipeline, size, batch_size, str(run_dir), progress,
                                scheduler=scheduler, n_workers=workers, connect_timeout=connect_timeout)
-        shards, summary = reduce_results(results, run_dir)
+        try:
+            shards, summary = reduce_results(results, run_dir)
+        except OSError as error:  # a shard could not be written: a full disk, a file size limit
+            raise OutputError(f"can not write the record shards under {run_dir}: {error.strerror or error}") from None
     except BaseException:
         if not keep_shards:
             shutil.rmtree(run_dir, ignore_errors=True)
