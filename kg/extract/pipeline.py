@@ -29,6 +29,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_frame", "kg.extract.frame"),
     ("kg_results", "kg.extract.results"),
     ("kg_relations", "kg.extract.relations"),
+    ("kg_edge_scorer", "kg.extract.edge_scorer"),
 )
 # the components that decide the entities (results and relations read them)
 ENTITY_COMPONENTS = tuple(name for name, _ in COMPONENTS[:[n for n, _ in COMPONENTS].index("kg_entities") + 1])
