@@ -26,12 +26,12 @@ from typing import Any
 import srsly
 from spacy import util
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList
 
-from kg.extract.frame import empty_frame, sentences_of
-from kg.extract.relations import RELATION_LABELS, RelationFinder
-from kg.extract.results import ENTITIES_KEY, number_shaped, sentence_index_of_tokens
+from kg.extract.frame import empty_frame, sentence_bounds
+from kg.extract.relations import CUES_KEY, RELATION_LABELS, RelationFinder
+from kg.extract.results import ENTITIES_KEY, number_shaped
 
 MODEL_PATH = Path(__file__).parent / "data" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -91,11 +91,13 @@ class EdgeScorer:
         self.relations = next((c for _, c in nlp.pipeline if isinstance(c, RelationFinder)), None)
         if self.relations is not None:
             self.relations.keep_origins = True
+        self._words: tuple[set[int], set[int]] | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         self.relations = next((c for _, c in (nlp or self.nlp).pipeline if isinstance(c, RelationFinder)), None)
         if self.relations is not None:
             self.relations.keep_origins = True
+        self._words = None
 
     def __call__(self, doc: Doc) -> Doc:
         if self.relations is not None:
@@ -123,51 +125,62 @@ class EdgeScorer:
     def candidates(self, doc: Doc) -> list[tuple[dict[str, Any], list[float]]]:
         """Every candidate relation (origins removed) with its feature vector (in FEATURES order)."""
         relations = list(doc._.kg_relations or [])
-        sentences = sentences_of(doc)
-        if not sentences:
+        bounds = sentence_bounds(doc)
+        if not bounds:
             return [(r, []) for r in relations]
-        sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_ and not number_shaped(s)]
-        mentions: dict[str, list[Span]] = {}
-        by_sentence: dict[int, list[Span]] = {}
-        for span in sorted(entities, key=lambda s: s.start):
-            mentions.setdefault(span.kb_id_, []).append(span)
-            by_sentence.setdefault(sentence_of[span.start], []).append(span)
-        label_of = {s.kb_id_: s.label_ for s in entities}
+        sentence_of = [0] * len(doc)
+        for n, (start, end) in enumerate(bounds):
+            sentence_of[start:end] = [n] * (end - start)
+        # (start, end, label, key, span) of each entity mention, read from the spans once
+        mentions: dict[str, list[tuple]] = {}
+        by_sentence: dict[int, list[tuple]] = {}
+        for span in sorted(doc.spans.get(ENTITIES_KEY, []), key=lambda s: s.start):
+            key = span.kb_id_
+            if not key or number_shaped(span):
+                continue
+            entity = (span.start, span.end, span.label_, key, span)
+            mentions.setdefault(key, []).append(entity)
+            by_sentence.setdefault(sentence_of[span.start], []).append(entity)
+        label_of = {key: spans[0][2] for key, spans in mentions.items()}
         frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
         proposed, baselines = frame["proposed"], set(frame["baselines"])
 
         cue_types: dict[int, list[tuple[str, int]]] = {}
-        if self.relations is not None:
-            for match_id, start, _ in self.relations.matcher(doc):
-                cue = self.relations.cues[int(self.nlp.vocab.strings[match_id])]
-                cue_types.setdefault(sentence_of[start], []).append((cue["type"], start))
+        for rel_type, start in doc.user_data.pop(CUES_KEY, ()):
+            cue_types.setdefault(sentence_of[start], []).append((rel_type, start))
         result_sentences = {r["sentence"] for r in doc._.kg_results or []}
 
         seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
         if self.broad:
             for sentence, ents in by_sentence.items():
-                methods = [s.kb_id_ for s in ents if s.label_ == "Method"]
-                for span in ents:
+                methods = [e[3] for e in ents if e[2] == "Method"]
+                for _, _, label, target, _ in ents:
                     for rel_type in SCORED_TYPES:
                         source_label, target_label = RELATION_LABELS[rel_type]
-                        if span.label_ != target_label:
+                        if label != target_label:
                             continue
                         sources = {key: "sentence" for key in methods} if target_label != "Method" else {}
                         for key in proposed[:2]:
                             sources.setdefault(key, "paper")
                         for source, origin in sources.items():
-                            key = (rel_type, source, span.kb_id_, sentence)
-                            if source == span.kb_id_ or key in seen or label_of.get(source) != source_label:
+                            key = (rel_type, source, target, sentence)
+                            if source == target or key in seen or label_of.get(source) != source_label:
                                 continue
                             seen.add(key)
-                            relations.append({"type": rel_type, "source": source, "target": span.kb_id_,
-                                              "sentence": sentence, "evidence": sentences[sentence].text,
+                            relations.append({"type": rel_type, "source": source, "target": target,
+                                              "sentence": sentence, "evidence": doc[slice(*bounds[sentence])].text,
                                               "confidence": 0.0, "origins": [origin]})
 
-        n_sentences = len(sentences)
+        n_sentences = len(bounds)
         parsed = doc.has_annotation("DEP")
         winner_words = self.relations.winner_words if self.relations is not None else set()
+        # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
+        if self._words is None:
+            strings = self.nlp.vocab.strings
+            self._words = ({strings.add(w) for w in SELF_WORDS}, {strings.add(w) for w in winner_words})
+        lowers = doc.to_array("LOWER").tolist()
+        sentence_words: dict[int, set[int]] = {}
+        shaped = {key: float(any(not t.is_lower for t in spans[0][4])) for key, spans in mentions.items()}
         # the same triple found in several sentences, or by a rule in another sentence, is likelier
         support: dict[tuple[str, str, str], list[float]] = {}
         for relation in relations:
@@ -187,24 +200,26 @@ class EdgeScorer:
             sentence = relation["sentence"]
             source, target = relation["source"], relation["target"]
             ents = by_sentence.get(sentence, [])
-            source_spans = [s for s in ents if s.kb_id_ == source]
-            target_spans = [s for s in ents if s.kb_id_ == target]
+            source_spans = [e for e in ents if e[3] == source]
+            target_spans = [e for e in ents if e[3] == target]
             distance, before, between, dep_short, dep_head = 60, 0.0, 0.0, 0.0, 0.0
             cues = cue_types.get(sentence, [])
+            words = sentence_words.get(sentence)
+            if words is None:
+                words = sentence_words[sentence] = set(lowers[slice(*bounds[sentence])])
             if source_spans and target_spans:
                 s_span, t_span = min(((a, b) for a in source_spans for b in target_spans),
-                                     key=lambda ab: abs(ab[0].start - ab[1].start))
-                distance = max(0, max(s_span.start, t_span.start) - min(s_span.end, t_span.end))
-                before = 1.0 if t_span.start < s_span.start else 0.0
-                low, high = sorted((s_span.start, t_span.start))
+                                     key=lambda ab: abs(ab[0][0] - ab[1][0]))
+                distance = max(0, max(s_span[0], t_span[0]) - min(s_span[1], t_span[1]))
+                before = 1.0 if t_span[0] < s_span[0] else 0.0
+                low, high = sorted((s_span[0], t_span[0]))
                 between = 1.0 if any(t == rel_type and low <= i <= high for t, i in cues) else 0.0
                 if parsed:
-                    a, b = s_span.root, t_span.root
+                    a, b = s_span[4].root, t_span[4].root
                     ancestors_a = {t.i for t in a.ancestors} | {a.i}
                     steps = next((n for n, t in enumerate([b, *b.ancestors]) if t.i in ancestors_a), 99)
                     dep_short = 1.0 if steps <= 3 else 0.0
                     dep_head = 1.0 if a.head.i == b.head.i or a.head.i == b.i or b.head.i == a.i else 0.0
-            sent_tokens = sentences[sentence]
             values = {
                 "rule_confidence": float(relation.get("confidence") or 0.0),
                 "n_origins": float(len(origins)),
@@ -219,23 +234,23 @@ class EdgeScorer:
                 "cue_between": between,
                 "sentence_has_cue": float(any(t == rel_type for t, _ in cues)),
                 "sentence_has_other_cue": float(any(t != rel_type for t, _ in cues)),
-                "sentence_self": float(any(t.lower_ in SELF_WORDS for t in sent_tokens)),
+                "sentence_self": float(bool(words & self._words[0])),
                 "sentence_result": float(sentence in result_sentences),
                 "title": float(sentence == 0),
                 "sentence_position": sentence / max(1, n_sentences - 1),
                 "first_sentence": float(sentence == 1),
                 "last_sentence": float(sentence == n_sentences - 1),
                 "log_targets_in_sentence": math.log1p(
-                    sum(1 for s in ents if s.label_ == label_of.get(target))),
-                "log_methods_in_sentence": math.log1p(sum(1 for s in ents if s.label_ == "Method")),
+                    sum(1 for e in ents if e[2] == label_of.get(target))),
+                "log_methods_in_sentence": math.log1p(sum(1 for e in ents if e[2] == "Method")),
                 "log_source_mentions": math.log1p(len(mentions.get(source, ()))),
                 "log_target_mentions": math.log1p(len(mentions.get(target, ()))),
-                "source_shaped": float(any(not t.is_lower for s in mentions.get(source, ())[:1] for t in s)),
-                "target_shaped": float(any(not t.is_lower for s in mentions.get(target, ())[:1] for t in s)),
+                "source_shaped": shaped.get(source, 0.0),
+                "target_shaped": shaped.get(target, 0.0),
                 "parsed": float(parsed),
                 "dep_path_short": dep_short,
                 "dep_same_head": dep_head,
-                "sentence_winner": float(any(t.lower_ in winner_words for t in sent_tokens)),
+                "sentence_winner": float(bool(words & self._words[1])),
             }
             count, has_rule, rule_max = support[(rel_type, source, target)]
             values.update({"log_triple_support": math.log1p(count - 1), "triple_has_rule": has_rule,

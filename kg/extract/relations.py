@@ -72,6 +72,9 @@ DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", 
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
 LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
+# doc.user_data key of the (relation type, token) of each cue match, kept for kg_edge_scorer
+CUES_KEY = "kg_relation_cues"
+
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
@@ -172,6 +175,9 @@ class RelationFinder(DocAnnotator):
             origins.setdefault(key, set()).add(origin)
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
+            doc.user_data[CUES_KEY] = [(self.cues[int(self.nlp.vocab.strings[m])]["type"], start)
+                                       for m, start, _ in matches]
         covered: set[tuple[str, int]] = set()
         for match_id, start, end in matches:
             cue = self.cues[int(self.nlp.vocab.strings[match_id])]
