@@ -6,7 +6,10 @@ PY := $(BIN)/python
 DEMO_DIR ?= exports/demo
 PIPELINE ?= blank
 
-.PHONY: demo test install install-dev neo4j neo4j-stop bench clean
+.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench clean
+
+# setuptools prints a ten-line box about editable installs on every `pip install -e`; it is not for our users.
+QUIET_PIP := PYTHONWARNINGS="ignore:Editable installation"
 
 $(BIN)/activate:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -16,11 +19,11 @@ $(BIN)/activate:
 
 # Stamp files so a second `make` does not reinstall.
 $(VENV)/.installed: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e ".[sm]"
+	$(QUIET_PIP) $(PY) -m pip install --quiet -e ".[sm]"
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/activate
-	$(PY) -m pip install --quiet -e ".[dev]"
+	$(QUIET_PIP) $(PY) -m pip install --quiet -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed
@@ -30,10 +33,21 @@ install-dev: $(VENV)/.installed-dev
 ## demo: build the graph of the bundled sample corpus into exports/demo (no server needed)
 demo: install
 	$(BIN)/kg build kg/data/sample_corpus/*.txt -o $(DEMO_DIR) --pipeline $(PIPELINE)
+	@echo
+	@echo "kg is installed in $(abspath $(BIN)); to run the README's examples as plain \`kg ...\`:"
+	@echo "  source $(BIN)/activate        (or: export PATH=\"$(abspath $(BIN)):\$$PATH\")"
 
 ## test: install the development dependencies and run the whole test suite
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## fuzz: the long fuzzing profile (over 10,000 generated inputs) and the slow fault runs (20+ SIGKILLs, Neo4j kills)
+FUZZ_KILLS ?= 20
+fuzz: install-dev
+	@start=$$(date +%s); \
+	KG_HYPOTHESIS_PROFILE=fuzz KG_FAULT_KILLS=$(FUZZ_KILLS) KG_NEO4J_KILLS=3 $(PY) -m pytest -q \
+		tests/test_fuzz.py tests/test_faults.py tests/test_neo4j_faults.py $(PYTEST_ARGS); status=$$?; \
+	echo "make fuzz took $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## bench: print extraction, push, HTML and incremental-update figures
 bench: install-dev

@@ -21,11 +21,29 @@ class KgClickException(click.ClickException):
         self.exit_code = error.exit_code
 
 
+class Terminated(SystemExit):
+    """SIGTERM, raised in the main thread so that cleanup (worker processes, staging directories) runs."""
+
+
+def _stop_on_sigterm() -> None:
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        return
+
+    def stop(signum, frame):
+        raise Terminated(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
 def reports_errors(command):
     """Turn library errors into a one-line message and a documented exit code (no traceback)."""
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
+        _stop_on_sigterm()
         try:
             return command(*args, **kwargs)
         except KgError as error:
@@ -105,6 +123,34 @@ def _progress_bar(quiet: bool, description: str):
         lambda total: progress.update(task, total=total),
         lambda n=1: progress.advance(task, n),
     )
+
+
+class _StartProgress:
+    """The seconds waited while Neo4j starts, on stderr: a spinner on a terminal, else a line every 5 s."""
+
+    def __init__(self, *, quiet: bool, timeout: int):
+        from rich.console import Console
+
+        self.console = Console(stderr=True)
+        self.timeout = timeout
+        self.quiet = quiet
+        self.status = self.console.status("starting Neo4j ...") if self.console.is_terminal and not quiet else None
+
+    def __enter__(self):
+        if self.status is not None:
+            self.status.__enter__()
+        return self
+
+    def update(self, waited: float) -> None:
+        message = f"starting Neo4j: {waited:.0f} s (usually 7-45 s; gives up after {self.timeout} s)"
+        if self.status is not None:
+            self.status.update(message)
+        elif not self.quiet and int(waited) % 5 == 0:  # a log, not a terminal: a line every 5 s
+            click.echo(message, err=True)
+
+    def __exit__(self, *exc_info):
+        if self.status is not None:
+            self.status.__exit__(*exc_info)
 
 
 def _count(n: int, noun: str) -> str:
@@ -467,8 +513,15 @@ def neo4j_start(state_dir, home, port, password, no_auth, timeout, heap, as_json
     """
     from kg.neo4j import server
 
-    info = server.start(state_dir, home=home, port=port, password=password, auth=not no_auth,
-                        timeout=timeout, heap=heap)
+    import time
+
+    started = time.monotonic()
+    waiting = _StartProgress(quiet=as_json, timeout=timeout)
+    with waiting:
+        info = server.start(state_dir, home=home, port=port, password=password, auth=not no_auth,
+                            timeout=timeout, heap=heap, on_wait=waiting.update)
+    if not as_json and not info.already_running:
+        click.echo(f"started in {time.monotonic() - started:.0f} s", err=True)
     if as_json:
         click.echo(json.dumps(server.info_dict(info)))
         return
@@ -555,8 +608,9 @@ def neo4j_import(csv_dir, state_dir, database):
               "the snapshot no longer has goes too) and delete kg nodes and relationships it no longer has.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
+@neo4j_state_dir_option
 @reports_errors
-def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune, quiet, as_json):
+def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune, quiet, as_json, state_dir):
     """Load a snapshot into Neo4j, idempotently (MERGE on ids; pushing twice changes nothing).
 
     \b
@@ -564,6 +618,7 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
       kg push exports/demo                                  # the `kg neo4j start` server
       kg push exports/demo --uri bolt://db:7687 --password "$PW"
       kg push exports/demo --dry-run
+      kg push exports/demo --state-dir /tmp/kg-neo4j             # the server `kg neo4j start --state-dir` ran
       kg push exports/week2 --prune                         # after `kg build --update`: Neo4j = the snapshot
     """
     from kg.graph.snapshot import load_snapshot
@@ -573,7 +628,7 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
     if dry_run:
         click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size, prune=prune))
         return
-    settings = resolve_settings(uri, user, password, database)
+    settings = resolve_settings(uri, user, password, database, state_dir=state_dir)
     bar, on_start, advance = _progress_bar(quiet or as_json, "pushing")
     with bar:
         summary = push_snapshot(snapshot_dir, settings, batch_size=batch_size, on_start=on_start,
@@ -602,8 +657,9 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
               help="Query parameter $KEY; VALUE is parsed as JSON when it parses, else taken as text. Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="JSON Lines: one object per row.")
 @neo4j_connection_options
+@neo4j_state_dir_option
 @reports_errors
-def query(cypher, named, list_named, params, as_json, uri, user, password, database):
+def query(cypher, named, list_named, params, as_json, uri, user, password, database, state_dir):
     """Run Cypher against Neo4j and print the rows as a table (or JSON Lines).
 
     \b
@@ -611,6 +667,7 @@ def query(cypher, named, list_named, params, as_json, uri, user, password, datab
       kg query "MATCH (m:Method) RETURN m.name AS method, m.paper_count AS papers ORDER BY papers DESC LIMIT 5"
       kg query 'MATCH (p:Paper) WHERE p.year >= $year RETURN p.title' -p year=2020 --json
       kg query --named methods-on-dataset -p dataset=ImageNet
+      kg query - < question.cypher                      # '-' reads the Cypher from stdin
     """
     from kg.neo4j.connection import resolve_settings
     from kg.neo4j.queries import NAMED_QUERIES, named_query
@@ -622,11 +679,15 @@ def query(cypher, named, list_named, params, as_json, uri, user, password, datab
         return
     if (cypher is None) == (named is None):
         raise click.UsageError("give either a CYPHER statement or --named NAME")
+    if cypher == "-":
+        cypher = sys.stdin.read()
+        if not cypher.strip():
+            raise click.UsageError("'-' reads the Cypher from stdin, and stdin was empty")
     parameters = parse_parameters(params)
     if named is not None:
         chosen = named_query(named)
         cypher, parameters = chosen.cypher, chosen.parameters(parameters)
-    result = run(resolve_settings(uri, user, password, database), cypher, parameters)
+    result = run(resolve_settings(uri, user, password, database, state_dir=state_dir), cypher, parameters)
     for note in result.notes:
         click.echo(f"note from Neo4j: {note}", err=True)
     if as_json:

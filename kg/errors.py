@@ -27,6 +27,16 @@ class InputError(KgError):
         super().__init__(f"{where}: {message}" if where else message)
 
 
+class OutputError(InputError):
+    """An output can not be written (a full disk, no permission); ``path`` names it. Nothing partial is left.
+
+    An InputError (exit code 2) as before: the user chose where to write.
+    """
+
+    def __init__(self, message: str, path: str | None = None):
+        super().__init__(message, path)
+
+
 class PipelineError(KgError):
     """The requested spaCy pipeline is missing or unusable."""
 

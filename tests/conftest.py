@@ -186,3 +186,33 @@ def expected_graph(graph):
                                                         if k != "type" and v is not None}}
             for a, b, key, attrs in graph.edges(keys=True, data=True)}
     return nodes, rels
+
+
+# --- fuzzing: hypothesis profiles and the closing tally ---------------------------------------
+#
+# "ci" (the default, for `make test`) keeps the whole fuzzing suite to about a minute; "fuzz" (`make fuzz`,
+# KG_HYPOTHESIS_PROFILE=fuzz) runs over 10,000 examples. tests/fuzzing.py counts what was checked.
+
+from hypothesis import HealthCheck, settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
+                                      suppress_health_check=[HealthCheck.too_slow])
+_hypothesis_settings.register_profile("fuzz", max_examples=1000, deadline=None,
+                                      suppress_health_check=[HealthCheck.too_slow])
+_hypothesis_settings.load_profile(os.environ.get("KG_HYPOTHESIS_PROFILE", "ci"))
+
+
+def pytest_terminal_summary(terminalreporter):
+    import sys
+
+    fuzzing = sys.modules.get("fuzzing")
+    if fuzzing is None or not fuzzing.TALLY:
+        return
+    terminalreporter.section(f"fuzzing: examples checked by reader and property "
+                             f"(profile {os.environ.get('KG_HYPOTHESIS_PROFILE', 'ci')})")
+    readers = sorted({reader for reader, _ in fuzzing.TALLY})
+    for reader in readers:
+        props = {prop: n for (r, prop), n in sorted(fuzzing.TALLY.items()) if r == reader}
+        terminalreporter.write_line(f"{reader:>12}: " + ", ".join(f"{prop} {n}" for prop, n in props.items()))
+    inputs = fuzzing.TALLY.get(("inputs", "generated"), 0)
+    terminalreporter.write_line(f"{'checks':>12}: {sum(fuzzing.TALLY.values())} in all")

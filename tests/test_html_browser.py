@@ -275,6 +275,15 @@ def test_search_selects_and_highlights_by_name_and_alias(open_page, tmp_path):
     assert opened.problems() == []
 
 
+def test_the_slider_starts_at_the_pages_minimum_paper_count(open_page, tmp_path):
+    path = tmp_path / "graph.html"
+    write_html(demo_graph(), path, min_papers=2)
+    page = open_page(path).page
+    slider = page.locator("#kg-min-papers")
+    assert (slider.get_attribute("min"), slider.input_value()) == ("2", "2")
+    assert page.locator("#kg-min-papers-value").inner_text() == "2"
+
+
 def test_type_filter_and_min_papers_hide_nodes(open_page, tmp_path):
     graph = demo_graph()
     path = tmp_path / "graph.html"

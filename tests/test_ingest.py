@@ -244,10 +244,12 @@ def test_bibtex_accents_braces_venue_and_authors_are_cleaned(tmp_path):
     assert paper.venue == "NeurIPS"
 
 
-def test_bibtex_duplicate_key_is_named(tmp_path):
+def test_bibtex_duplicate_key_keeps_both_papers_and_reports_the_new_id(tmp_path):
     path = _write(tmp_path, "dup.bib", "@article{k,\n title={A},\n abstract={x}\n}\n@article{k,\n title={B},\n abstract={y}\n}\n")
-    with pytest.raises(InputError, match="Duplicate entry key 'k'"):
-        read_papers([path])
+    result = read_papers([path])
+    assert [p.title for p in result.papers] == ["A", "B"]
+    assert result.papers[0].id == "k" and result.papers[1].id != "k"
+    assert result.report.ids_rederived == [{"path": str(path), "line": 5, "id": "k", "new_id": result.papers[1].id}]
 
 
 def test_a_json_array_of_papers_names_the_line_of_a_bad_one(tmp_path):

@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg.atomic import atomic_file
 from kg.graph import rows as neo4j_rows
 
 DEFAULT_BATCH_SIZE = 100  # rows per statement: keeps each line a manageable size
@@ -92,6 +93,6 @@ def cypher_statements(text: str) -> list[str]:
 
 
 def write_cypher(graph: nx.MultiDiGraph, path: str | Path, batch_size: int = DEFAULT_BATCH_SIZE) -> None:
-    with open(path, "w", encoding="utf-8", newline="\n") as handle:  # ASCII unless a property key is not
+    with atomic_file(path, encoding="utf-8", newline="\n") as handle:  # ASCII unless a property key is not
         for line in generate_cypher(graph, batch_size):
             handle.write(line + "\n")

@@ -33,6 +33,7 @@ from typing import Any
 import jinja2
 import networkx as nx
 
+from kg.atomic import write_text as atomic_write_text
 from kg.errors import InputError, KgError
 from kg.export.layout import layout_positions
 from kg.graph import schema
@@ -498,8 +499,4 @@ def generate_html(graph: nx.MultiDiGraph, **options: Any) -> str:
 def write_html(graph: nx.MultiDiGraph, path: str | Path, **options: Any) -> None:
     """Write the explorer page for *graph* to *path*. Options as :func:`explorer_data`."""
     page = generate_html(graph, **options)
-    target = Path(path)
-    try:
-        target.write_text(page, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot write the page: {exc.strerror or exc}", path=str(target)) from None
+    atomic_write_text(path, page, what="cannot write the page")  # a full disk leaves no truncated page

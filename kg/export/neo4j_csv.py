@@ -14,13 +14,15 @@ from __future__ import annotations
 import json
 import math
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from kg.errors import InputError
+from kg.atomic import StagedDirectory
+from kg.errors import InputError, OutputError
 from kg.graph import rows as neo4j_rows
 
 ARRAY_DELIMITER = "\x1f"
@@ -157,31 +159,65 @@ create the constraints `kg push` would create (see `kg export cypher`, first lin
 """
 
 
+_OWN_FILES = ("import.sh", FILE_LIST, "README.md")
+
+
+def _is_own(relative: Path) -> bool:
+    """Whether an entry of an export directory is one an export writes (and so may replace)."""
+    parts = relative.parts
+    if len(parts) == 1:
+        return parts[0] in _OWN_FILES or parts[0] in CSV_FOLDERS
+    return len(parts) == 2 and parts[0] in CSV_FOLDERS and parts[1].endswith(".csv")
+
+
 def write_neo4j_csv(graph: nx.MultiDiGraph, directory: str | Path) -> list[Path]:
     """Write the CSV files, import.sh, files.json and README.md into *directory*. Returns the paths written.
 
-    CSV files left in nodes/ and relationships/ by an earlier export are deleted first: a label or
-    relationship type the graph no longer has must not be imported again.
+    CSV files left in nodes/ and relationships/ by an earlier export are deleted: a label or relationship
+    type the graph no longer has must not be imported again. Other files in the directory are kept. The
+    export is built beside *directory* and swapped in at once (kg.atomic), so the directory holds the
+    previous export or the new one, complete, never a mix or a truncated file.
     """
     directory = Path(directory)
     files = generate_neo4j_csv(graph)
-    directory.mkdir(parents=True, exist_ok=True)
-    for folder in CSV_FOLDERS:
-        for stale in (directory / folder).glob("*.csv"):
-            stale.unlink()
-    written = []
-    for relative, lines in files.items():
-        path = directory / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
-        written.append(path)
-    script = directory / "import.sh"
-    script.write_text(import_script(files), encoding="utf-8")
-    os.chmod(script, 0o755)
-    file_list = directory / FILE_LIST
-    file_list.write_text(json.dumps({"files": sorted(files)}, indent=1) + "\n", encoding="utf-8")
-    (directory / "README.md").write_text(README, encoding="utf-8")
-    return written + [script, file_list, directory / "README.md"]
+    if directory.exists() and not directory.is_dir():
+        raise OutputError("exists and is not a directory", str(directory))
+    with StagedDirectory(directory, is_complete=lambda path: (path / FILE_LIST).is_file()) as staged:
+        staging = staged.path
+        try:
+            for relative, lines in files.items():
+                path = staging / relative
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text("\n".join(lines) + "\n", encoding="utf-8", newline="")
+            script = staging / "import.sh"
+            script.write_text(import_script(files), encoding="utf-8")
+            os.chmod(script, 0o755)
+            (staging / "README.md").write_text(README, encoding="utf-8")
+            for folder in CSV_FOLDERS:
+                (staging / folder).mkdir(exist_ok=True)
+            _keep_other_files(directory, staging)
+            (staging / FILE_LIST).write_text(json.dumps({"files": sorted(files)}, indent=1) + "\n",
+                                             encoding="utf-8")
+        except OSError as error:
+            raise OutputError(f"can not write the export: {error.strerror or error}", str(directory)) from None
+        staged.commit()
+    written = [directory / relative for relative in files]
+    return written + [directory / "import.sh", directory / FILE_LIST, directory / "README.md"]
+
+
+def _keep_other_files(directory: Path, staging: Path) -> None:
+    """Copy what the user keeps in an export directory into the new one (copied, so no kill can lose it)."""
+    if not directory.is_dir():
+        return
+    for entry in sorted(directory.rglob("*")):
+        relative = entry.relative_to(directory)
+        if _is_own(relative):
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            (staging / relative).mkdir(parents=True, exist_ok=True)
+        elif not (staging / relative).exists():
+            (staging / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(entry, staging / relative, follow_symlinks=False)
 
 
 def listed_files(directory: str | Path) -> list[str]:

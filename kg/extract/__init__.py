@@ -129,8 +129,23 @@ _worker_nlp = None
 
 
 def _start_worker(pipeline: str) -> None:
+    import signal
+
     global _worker_nlp
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (forked): terminate() must kill
+    _die_with_parent()
     _worker_nlp = load_pipeline(pipeline)
+
+
+def _die_with_parent() -> None:
+    """Linux: the kernel kills this worker when the process that started it dies, even by SIGKILL."""
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):  # not Linux: the pool's own shutdown has to do
+        pass
 
 
 def _extract_in_worker(job: tuple[str, list[Paper], int]) -> list[dict[str, Any]]:
@@ -147,13 +162,22 @@ def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, ba
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     chunks = [papers[i:i + batch_size] for i in range(0, len(papers), batch_size)]
     records: list[dict[str, Any]] = []
-    with ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker,
-                             initargs=(pipeline,)) as pool:
-        for chunk, chunk_records in zip(chunks, pool.map(_extract_in_worker,
-                                                         [(pipeline, c, batch_size) for c in chunks])):
-            records.extend(chunk_records)
+    pool = ProcessPoolExecutor(n_process, mp_context=context, initializer=_start_worker, initargs=(pipeline,))
+    try:
+        # submit, not map: map cancels what is pending when stopped, and python 3.11's pool manager then
+        # trips over the cancelled futures and leaves the interpreter hanging at exit.
+        futures = [pool.submit(_extract_in_worker, (pipeline, chunk, batch_size)) for chunk in chunks]
+        for chunk, future in zip(chunks, futures):
+            records.extend(future.result())
             if progress is not None:
                 progress(len(chunk))
+    except BaseException:
+        # Stopped (SIGTERM, Ctrl-C, a failing chunk): the workers go now, not after the queued chunks.
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        pool.shutdown(wait=False)
+        raise
+    pool.shutdown()
     return records
 
 
@@ -196,7 +220,7 @@ def write_records(records: Iterable[dict[str, Any]], path: str) -> None:
     import sys
     import tempfile
 
-    lines = (json.dumps(record, ensure_ascii=False) + "\n" for record in records)
+    lines = (json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n" for record in records)
     if path == "-":
         sys.stdout.writelines(lines)
         sys.stdout.flush()

@@ -20,6 +20,7 @@ the Dataset and Hardware of its sentence (``doc.spans["kg_entities"]``, keys fro
 from __future__ import annotations
 
 import json
+import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -361,6 +362,8 @@ class ResultFinder(DocAnnotator):
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
             high = high * MAGNITUDES[parsed["mag"]] if high is not None else None
+        if not all(math.isfinite(number) for number in (low, high, value) if number is not None):
+            return None  # "1e309": no finite value, and strict JSON has no infinities
 
         following = doc[end] if end < len(doc) else None
         sentence_index = sentence_of[start]

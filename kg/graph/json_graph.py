@@ -31,7 +31,7 @@ def graph_from_data(data: dict[str, Any]) -> nx.MultiDiGraph:
 
 
 def write_json(graph: nx.MultiDiGraph, path: str | Path) -> None:
-    Path(path).write_text(json.dumps(graph_data(graph), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    Path(path).write_text(json.dumps(graph_data(graph), ensure_ascii=False, indent=1, allow_nan=False) + "\n", encoding="utf-8")
 
 
 def read_json(path: str | Path) -> nx.MultiDiGraph:

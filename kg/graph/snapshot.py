@@ -2,8 +2,9 @@
 
 The snapshot layer owns its own format: ``graph.json`` (kg.graph.json_graph) and ``manifest.json``. Other
 files (GraphML, the HTML explorer, an extraction cache) are written by functions the caller passes in
-*files*, so this layer never imports an exporter. A snapshot is written into a temporary sibling
-directory and renamed into place at the end, so a snapshot directory is either complete or absent.
+*files*, so this layer never imports an exporter. A snapshot is written into a staging sibling directory
+and swapped into place at the end (kg.atomic), so the target path always holds a complete snapshot, the
+previous one or the new one, whenever the process stops.
 """
 
 from __future__ import annotations
@@ -11,9 +12,6 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
-import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -22,7 +20,8 @@ from typing import Any
 
 import networkx as nx
 
-from kg.errors import SnapshotError
+from kg.atomic import StagedDirectory
+from kg.errors import InputError, KgError, OutputError, SnapshotError
 
 GRAPH_JSON = "graph.json"
 GRAPH_GRAPHML = "graph.graphml"
@@ -76,7 +75,9 @@ def write_snapshot(
     """Write graph.json, the caller's *files* and manifest.json into *directory*, atomically.
 
     *files* maps a relative file name (``graph.html``, ``cache/records.jsonl.gz``) to a function that
-    writes it, given the graph and the path. Keyword arguments go into the manifest.
+    writes it, given the graph and the path. Keyword arguments go into the manifest. The files are written
+    into a locked staging sibling and swapped in at once (kg.atomic); staging directories left by killed
+    builds are removed by the next build. A write error (a full disk) is an OutputError naming *directory*.
     """
     from kg.graph.json_graph import write_json
 
@@ -86,21 +87,25 @@ def write_snapshot(
     for name in extra:
         if name in (GRAPH_JSON, MANIFEST) or Path(name).is_absolute() or ".." in Path(name).parts:
             raise ValueError(f"a snapshot can not hold an extra file named {name!r}")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        write_json(graph, staging / GRAPH_JSON)
-        for name, writer in extra.items():
-            (staging / name).parent.mkdir(parents=True, exist_ok=True)
-            writer(graph, staging / name)
-        manifest = generate_manifest(graph, **info)
-        manifest["files"] = sorted([GRAPH_JSON, *extra, MANIFEST])
-        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.chmod(staging, 0o755)
-        _replace_directory(staging, target)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+    with StagedDirectory(target, is_complete=lambda path: (path / MANIFEST).is_file()) as staged:
+        staging = staged.path
+        try:
+            write_json(graph, staging / GRAPH_JSON)
+            for name, writer in extra.items():
+                (staging / name).parent.mkdir(parents=True, exist_ok=True)
+                writer(graph, staging / name)
+            manifest = generate_manifest(graph, **info)
+            manifest["files"] = sorted([GRAPH_JSON, *extra, MANIFEST])
+            # The manifest last: a directory with a manifest is a complete snapshot.
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False, allow_nan=False)
+                                            + "\n", encoding="utf-8")
+        except OSError as error:
+            raise OutputError(f"can not write the snapshot: {error.strerror or error}", str(target)) from None
+        except KgError as error:  # a writer's own write error names the staging file, not the target
+            if isinstance(error, (OutputError, InputError)) and getattr(error, "path", None):
+                raise OutputError(f"can not write the snapshot: {error.reason}", str(target)) from None
+            raise
+        staged.commit()
     return Snapshot(graph=graph, manifest=manifest, path=target)
 
 
@@ -115,19 +120,6 @@ def check_replaceable(target: Path) -> None:
         raise SnapshotError(f"{target}: will not replace the current directory or one above it")
     if any(target.iterdir()) and not (target / MANIFEST).is_file():
         raise SnapshotError(f"{target} is a directory that holds no kg snapshot; choose another or empty it")
-
-
-def _replace_directory(staging: Path, target: Path) -> None:
-    if not target.exists():
-        staging.rename(target)
-        return
-    if not target.is_dir():
-        raise SnapshotError(f"{target} exists and is not a directory")
-    retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-    retired.rmdir()
-    target.rename(retired)
-    staging.rename(target)
-    shutil.rmtree(retired, ignore_errors=True)
 
 
 def load_snapshot(directory: str | Path) -> Snapshot:

@@ -191,18 +191,25 @@ def earlier_date(a: str, b: str) -> str:
 
 
 def _make_ids_unique(papers: list[Paper]) -> list[dict]:
-    """Two different papers given the same id: keep the first, re-derive the second from its title.
+    """Two different papers with the same id: the first keeps it, later ones get an id of their own.
 
-    Returns what was renamed, for the report.
+    The new id is derived from the title; if another paper already has (or is given) that one too,
+    a counter is added ("-2", "-3", ...), so no paper ever replaces another. Returns what was renamed.
     """
+    taken = {paper.id for paper in papers}
     seen: set[str] = set()
     renamed = []
     for paper in papers:
         if paper.id in seen:
-            new_id = paper_id_from_title(paper.title)
+            base = new_id = paper_id_from_title(paper.title)
+            counter = 1
+            while new_id in taken:
+                counter += 1
+                new_id = f"{base}-{counter}"
             source = paper.sources[0]
             renamed.append({"path": source.path, "line": source.line, "id": paper.id, "new_id": new_id})
             paper.id, paper.derived_id = new_id, True
+            taken.add(new_id)
         seen.add(paper.id)
     return renamed
 

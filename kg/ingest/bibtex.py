@@ -1,18 +1,102 @@
-"""BibTeX entries with an ``abstract`` field (parsed by bibtexparser)."""
+"""BibTeX entries with an ``abstract`` field (parsed by bibtexparser).
+
+bibtexparser is lenient where kg must not be: a stray ``}`` inside a value ends the entry early and the
+fields after it become an "implicit comment", so the paper would be read without them. Every entry is
+therefore checked against the raw text first, and an entry that is not well formed is rejected with its
+line and what is wrong, in words. Two entries with the same key are both kept (the second gets an id of
+its own, like any id collision); only a duplicated field inside one entry is a rejection.
+"""
 
 from __future__ import annotations
 
+import logging
+import re
 from collections.abc import Iterator
 
-import logging
-
 import bibtexparser
+from bibtexparser import model
+from bibtexparser.library import Library
+from bibtexparser.middlewares import default_parse_stack
 
 from kg.errors import InputError
 from kg.ingest.paper import Paper
 from kg.ingest.records import paper_from_fields
 
 _VENUE_FIELDS = ("journal", "booktitle", "venue", "publisher")
+
+# One piece of a field value: {balanced}, "quoted", a number or a @string name.
+_NAME = re.compile(r"[^\s\"#%'(),={}]+")
+# Text between entries that means the entry before it was closed early: a field, or a comma, after it.
+_LEFT_OVER_FIELD = re.compile(r"\A\s*(,|\}|[^\s@=,{}\"]+\s*=\s*[{\"\w])")
+
+# bibtexparser's abort reasons, said for a user.
+_REASONS = (
+    ("Unexpectedly reached end of file", "the entry never closes: a '{' or '\"' has no matching '}' or '\"' "
+                                         "before the end of the file"),
+    ("Expected comma after entry key", "expected a ',' after the entry key"),
+    ("Expected a `=` after entry key", "expected 'name = value' for every field"),
+)
+
+
+def _value_problem(value: str) -> str | None:
+    """Why a raw field value is not well-formed BibTeX (pieces joined by '#'), or None."""
+    position, length, expect_piece = 0, len(value), True
+    while True:
+        while position < length and value[position].isspace():
+            position += 1
+        if position == length:
+            return "a field value ends with '#'" if expect_piece else None
+        char = value[position]
+        if not expect_piece:
+            if char != "#":
+                return (f"text after the end of a field value: {value[position:position + 40]!r} "
+                        "(a stray '}' or a missing ',')")
+            position, expect_piece = position + 1, True
+            continue
+        if char == "{":
+            depth = 0
+            for index in range(position, length):
+                depth += {"{": 1, "}": -1}.get(value[index], 0)
+                if depth == 0:
+                    position = index + 1
+                    break
+            else:
+                return "a '{' in a field value is never closed"
+        elif char == '"':
+            depth, index = 0, position + 1
+            while index < length and not (value[index] == '"' and depth == 0):
+                depth += {"{": 1, "}": -1}.get(value[index], 0)
+                index += 1
+            if index == length:
+                return "a '\"' in a field value is never closed"
+            position = index + 1
+        else:
+            match = _NAME.match(value, position)
+            if match is None:
+                return f"unexpected {char!r} in a field value"
+            position = match.end()
+        expect_piece = False
+
+
+def _failed_reason(block: model.Block) -> str:
+    if isinstance(block, model.DuplicateFieldKeyBlock):
+        names = ", ".join(sorted(getattr(block, "duplicate_keys", ()) or ())) or "a field"
+        return f"malformed BibTeX entry: {names} given twice"
+    error = getattr(block, "error", None)
+    reason = str(getattr(error, "abort_reason", "") or error or "").strip()
+    for known, said in _REASONS:
+        if reason.startswith(known):
+            return f"malformed BibTeX entry: {said}"
+    reason = " ".join(reason.split())
+    return f"malformed BibTeX entry: {reason}" if reason else "malformed BibTeX entry"
+
+
+def _cooked(blocks: list[model.Block]) -> Library:
+    """The entries with bibtexparser's default processing (enclosing braces removed, @string resolved)."""
+    library = Library(blocks)
+    for middleware in default_parse_stack():
+        library = middleware.transform(library=library)
+    return library
 
 
 def parse_bibtex(text: str, path: str) -> Iterator[Paper | InputError]:
@@ -21,30 +105,48 @@ def parse_bibtex(text: str, path: str) -> Iterator[Paper | InputError]:
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        library = bibtexparser.parse_string(text)
+        raw = bibtexparser.parse_string(text, parse_stack=[])
     finally:
         logger.setLevel(level)
-    for block in library.failed_blocks:
-        line = getattr(block, "start_line", None)
-        error = getattr(block, "error", None)
-        reason = " ".join(str(error).split()) if error else type(block).__name__
-        yield InputError(f"malformed BibTeX entry: {reason or type(error).__name__}", path, (line or 0) + 1)
-    for entry in library.entries:
-        fields = {name.lower(): value for name, value in entry.fields_dict.items()}
-        values = {name: field.value for name, field in fields.items()}
-        venue = next((values[name] for name in _VENUE_FIELDS if values.get(name)), None)
-        record = {
-            "id": entry.key,
-            "title": values.get("title"),
-            "abstract": values.get("abstract"),
-            "year": values.get("year"),
-            "month": values.get("month"),
-            "date": values.get("date"),  # biblatex
-            "authors": values.get("author"),
-            "url": values.get("url") or (f"https://doi.org/{values['doi']}" if values.get("doi") else None),
-            "venue": venue,
-        }
-        try:
-            yield paper_from_fields(record, path, entry.start_line + 1, strip_braces=True)
-        except InputError as exc:
-            yield exc
+    strings = list(raw.strings)
+    blocks = raw.blocks
+    for index, block in enumerate(blocks):
+        line = (getattr(block, "start_line", None) or 0) + 1
+        if isinstance(block, model.DuplicateBlockKeyBlock):
+            block = block.ignore_error_block  # the same key twice: keep both papers
+        elif isinstance(block, (model.ParsingFailedBlock, model.DuplicateFieldKeyBlock, model.MiddlewareErrorBlock)):
+            yield InputError(_failed_reason(block), path, line)
+            continue
+        if not isinstance(block, model.Entry):
+            continue
+        problem = next(filter(None, (_value_problem(field.value) for field in block.fields)), None)
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if problem is None and isinstance(following, model.ImplicitComment) \
+                and _LEFT_OVER_FIELD.match(following.comment):
+            problem = "the entry ends early, at an unbalanced '}' (the fields after it would be lost)"
+        if problem is not None:
+            yield InputError(f"malformed BibTeX entry {block.key!r}: {problem}", path, line)
+            continue
+        entry = _cooked(strings + [block]).entries[0]
+        yield _paper(entry, path, line)
+
+
+def _paper(entry: model.Entry, path: str, line: int) -> Paper | InputError:
+    fields = {name.lower(): value for name, value in entry.fields_dict.items()}
+    values = {name: field.value for name, field in fields.items()}
+    venue = next((values[name] for name in _VENUE_FIELDS if values.get(name)), None)
+    record = {
+        "id": entry.key,
+        "title": values.get("title"),
+        "abstract": values.get("abstract"),
+        "year": values.get("year"),
+        "month": values.get("month"),
+        "date": values.get("date"),  # biblatex
+        "authors": values.get("author"),
+        "url": values.get("url") or (f"https://doi.org/{values['doi']}" if values.get("doi") else None),
+        "venue": venue,
+    }
+    try:
+        return paper_from_fields(record, path, line, strip_braces=True)
+    except InputError as exc:
+        return exc

@@ -9,6 +9,9 @@ from kg.errors import InputError
 from kg.ingest.paper import Paper
 from kg.ingest.records import paper_from_fields
 
+# Python's JSON decoder recurses once per nesting level; a paper record is two levels deep at most.
+_TOO_DEEP = "malformed record: JSON nested too deeply to read"
+
 
 def parse_jsonl(text: str, path: str) -> Iterator[Paper | InputError]:
     """Yield a Paper, or the InputError that rejects it, for every non-blank line."""
@@ -21,6 +24,9 @@ def parse_jsonl(text: str, path: str) -> Iterator[Paper | InputError]:
             fields = json.loads(line)
         except json.JSONDecodeError as exc:
             yield InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, line_number)
+            continue
+        except RecursionError:
+            yield InputError(_TOO_DEEP, path, line_number)
             continue
         if not isinstance(fields, dict):
             yield InputError(f"expected a JSON object, got {type(fields).__name__}", path, line_number)
@@ -49,6 +55,9 @@ def parse_json(text: str, path: str) -> Iterator[Paper | InputError]:
         except json.JSONDecodeError as exc:
             yield InputError(f"malformed JSON: {exc.msg} (column {exc.colno})", path, exc.lineno)
             return  # the rest of the array can not be located reliably
+        except RecursionError:
+            yield InputError(f"{_TOO_DEEP}; the rest of the array was not read", path, line)
+            return
         if isinstance(fields, dict):
             try:
                 yield paper_from_fields(fields, path, line)

@@ -7,6 +7,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+# The longest title + abstract kg extracts from: spaCy's default nlp.max_length. Longer records are rejected
+# at ingest with FILE:LINE (spaCy would stop the whole run with E088). An abstract is a few thousand.
+MAX_TEXT_CHARS = 1_000_000
+
 
 @dataclass
 class Source:

@@ -9,15 +9,18 @@ from typing import Any
 from kg.errors import InputError
 from kg.ingest.dates import iso, month_number, parse_date
 from kg.ingest.latex import clean_latex, collapse_whitespace
-from kg.ingest.paper import Paper, Source, paper_id_from_title
-
-
-# Control characters other than whitespace have no place in a title or abstract (and break XML).
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from kg.ingest.paper import MAX_TEXT_CHARS, Paper, Source, paper_id_from_title
+from kg.ingest.sanitise import sanitise_text
 
 
 def clean_field(value: str, *, strip_braces: bool = False) -> str:
-    return collapse_whitespace(_CONTROL.sub("", clean_latex(value, strip_braces=strip_braces)[0]))
+    """Sanitise (kg.ingest.sanitise), undo LaTeX, collapse whitespace: the one cleaning of every text field."""
+    return collapse_whitespace(clean_latex(sanitise_text(value), strip_braces=strip_braces)[0])
+
+
+def clean_id(value: str) -> str:
+    """A given id, cleaned like a title but without LaTeX rules (an id is a key, not prose)."""
+    return collapse_whitespace(sanitise_text(value))
 
 
 def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_braces: bool = False) -> Paper:
@@ -35,10 +38,13 @@ def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_
     if not abstract:
         raise InputError(f"paper {title[:60]!r} has no abstract once LaTeX and control characters are removed",
                          path, line)
+    if len(title) + 1 + len(abstract) > MAX_TEXT_CHARS:
+        raise InputError(f"paper {title[:60]!r} is {len(title) + 1 + len(abstract):,} characters long; "
+                         f"kg reads abstracts of up to {MAX_TEXT_CHARS:,}", path, line)
     given_id = fields.get("id")
-    if given_id is not None and not isinstance(given_id, (str, int)):
+    if given_id is not None and (isinstance(given_id, bool) or not isinstance(given_id, (str, int))):
         raise InputError(f"'id' must be a string or number, not {type(given_id).__name__}", path, line)
-    given_id = str(given_id).strip() if given_id is not None else ""
+    given_id = clean_id(str(given_id)) if given_id is not None else ""
     year = _year(fields.get("year"), path, line)
     date = _date(fields, year, path, line)
     return Paper(

@@ -145,6 +145,9 @@ def open_driver(settings: Neo4jSettings, *, notifications: bool = False) -> neo4
             settings.uri,
             auth=settings.auth,
             connection_timeout=min(10.0, max(settings.retry_seconds, 1.0)),
+            # Also bounds the Bolt handshake: a port that accepts but never answers fails within the retry
+            # time, not after the driver's default 60 s.
+            connection_acquisition_timeout=max(settings.retry_seconds, 1.0),
             max_transaction_retry_time=settings.retry_seconds,
             notifications_min_severity=severity,
             user_agent="kg",

@@ -19,6 +19,7 @@ import shutil
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from importlib import resources
 from pathlib import Path
@@ -219,13 +220,14 @@ def start(
     heap: str = "1g",
     pagecache_mb: int = 256,
     exit_with_parent: bool = False,
+    on_wait: Callable[[float], None] | None = None,
 ) -> ServerInfo:
     """Start Neo4j (fetching it first if needed) and return once Bolt accepts connections.
 
     *port* 0 lets the OS pick a free port. Without *password*, the one saved in the state dir by an earlier start
     is reused, else a random one is generated and saved. If a server is already running there, it is returned
     unchanged (``already_running`` is set). With *exit_with_parent* the server stops when this process ends
-    (test suites, benchmarks).
+    (test suites, benchmarks). *on_wait* is called about once a second with the seconds waited so far.
     """
     state_dir = Path(state_dir) if state_dir else default_state_dir()
     state_dir.mkdir(parents=True, exist_ok=True)
@@ -244,11 +246,11 @@ def start(
         options = ["--port", str(port), "--pagecache-mb", str(pagecache_mb)]
         if exit_with_parent:
             options += ["--exit-with-pid", str(os.getpid())]
-        return _launch(java, home, state_dir, options, password if auth else None, timeout, heap)
+        return _launch(java, home, state_dir, options, password if auth else None, timeout, heap, on_wait)
 
 
 def _launch(java: str, home: Path, state_dir: Path, options: list[str], password: str | None, timeout: float,
-            heap: str) -> ServerInfo:
+            heap: str, on_wait: Callable[[float], None] | None = None) -> ServerInfo:
     classpath = os.pathsep.join([str(home / "lib" / "*"), str(home / "classes")])
     command = [java, f"-Xmx{heap}", "-XX:+ExitOnOutOfMemoryError", "-cp", classpath, LAUNCHER_CLASS,
                "--home", str(state_dir / "dbms"), *options]
@@ -267,7 +269,7 @@ def _launch(java: str, home: Path, state_dir: Path, options: list[str], password
              "home": str(home), "started": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")}
     _write_state(state_dir, state)
 
-    uri = _wait_until_ready(process, log_path, timeout)
+    uri = _wait_until_ready(process, log_path, timeout, on_wait)
     state["uri"] = uri
     _write_state(state_dir, state)
     info = _info(state_dir, state, running=True)
@@ -275,9 +277,16 @@ def _launch(java: str, home: Path, state_dir: Path, options: list[str], password
     return info
 
 
-def _wait_until_ready(process: subprocess.Popen, log_path: Path, timeout: float) -> str:
-    deadline = time.monotonic() + timeout
+def _wait_until_ready(process: subprocess.Popen, log_path: Path, timeout: float,
+                      on_wait: Callable[[float], None] | None = None) -> str:
+    started = time.monotonic()
+    deadline = started + timeout
+    told = 0
     while True:
+        waited = time.monotonic() - started
+        if on_wait is not None and int(waited) > told:
+            told = int(waited)
+            on_wait(waited)
         text = log_path.read_text(encoding="utf-8", errors="replace")
         for line in text.splitlines():
             if line.startswith("READY "):

@@ -394,10 +394,16 @@
     });
     if (!rels.firstChild) rels.appendChild(el("p", "kg-hint", "No links among the drawn nodes."));
 
-    minPapersInput.max = String(maxPapers);
-    minPapersInput.disabled = maxPapers <= 1;
+    // The page may be cut at --min-papers N: the slider starts there, not at 1.
+    var floorPapers = Math.max(1, Number(data.selection.minPapers) || 1);
+    minPapers = floorPapers;
+    minPapersInput.min = String(floorPapers);
+    minPapersInput.max = String(Math.max(maxPapers, floorPapers));
+    minPapersInput.value = String(floorPapers);
+    minPapersValue.textContent = String(floorPapers);
+    minPapersInput.disabled = maxPapers <= floorPapers;
     minPapersInput.addEventListener("input", function () {
-      minPapers = Number(minPapersInput.value) || 1;
+      minPapers = Number(minPapersInput.value) || floorPapers;
       minPapersValue.textContent = String(minPapers);
       applyFiltersSoon();
     });
