@@ -202,13 +202,14 @@ def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def extractor_code_hash() -> str:
-    """sha256 (first 16 hex digits) of the extractor's Python sources (kg/extract/**/*.py), in name order."""
+    """sha256 (first 16 hex digits) of the extractor's Python sources (kg/extract/**/*.py) and its learned
+    models (kg/extract/data/*.json), in name order."""
     import hashlib
     from pathlib import Path
 
     root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted([*root.rglob("*.py"), *(root / "data").glob("*.json")]):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
