@@ -139,7 +139,9 @@ def train(collected: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], dic
                                      "hyphen", "cooccurrence", "result")) else 0.0 for r in rows])
         report[rel_type] = {"candidates": len(rows), "positives": int(y.sum()), "gold": collected["gold"][rel_type],
                             "cv_f1": round(f1, 3), "C": c, "threshold": round(threshold, 3), "tp": tp, "fp": fp,
-                            "rules_only_f1": round(triple_f1(rows, rule, collected["gold"][rel_type], 0.5)[0], 3)}
+                            "rules_only_f1": round(triple_f1(rows, rule, collected["gold"][rel_type], 0.5)[0], 3),
+                            # gold triples any candidate reaches: the ceiling of the scorer's recall
+                            "reachable": len({(r[0], g) for r in rows for g in r[3]})}
     return model, report
 
 
