@@ -22,7 +22,7 @@ from pathlib import Path
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
 from kg.graph.build import build_graph  # noqa: E402
-from kg.neo4j import rows as neo4j_rows  # noqa: E402
+from kg.graph import rows as neo4j_rows  # noqa: E402
 from kg.neo4j import server  # noqa: E402
 from kg.neo4j.connection import Neo4jSettings, connect  # noqa: E402
 from kg.neo4j.push import database_counts, ensure_constraints, push_graph  # noqa: E402

@@ -10,7 +10,7 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import build_graph, write_snapshot
-from kg.graph.snapshot import Snapshot, sha256_of
+from kg.graph.snapshot import GRAPH_GRAPHML, GRAPH_HTML, FileWriter, Snapshot, sha256_of
 from kg.ingest import STDIN, IngestReport, read_papers
 
 SAMPLE_CORPUS = Path(__file__).parent / "data" / "sample_corpus"
@@ -29,6 +29,18 @@ class BuildResult:
 def sample_corpus_paths() -> list[str]:
     """The bundled sample corpus: four pages of trending papers, pasted as raw text."""
     return sorted(str(p) for p in SAMPLE_CORPUS.glob("*.txt"))
+
+
+def snapshot_files(*, html: bool = True, title: str = "kg") -> dict[str, FileWriter]:
+    """The files a `kg build` snapshot holds besides graph.json and manifest.json: GraphML and the explorer."""
+    from kg.export.graphml import write_graphml
+
+    files: dict[str, FileWriter] = {GRAPH_GRAPHML: write_graphml}
+    if html:
+        from kg.export.html import write_html
+
+        files[GRAPH_HTML] = lambda graph, path: write_html(graph, path, title=title)
+    return files
 
 
 def describe_inputs(paths: Sequence[str]) -> list[dict[str, Any]]:
@@ -65,7 +77,7 @@ def build_snapshot(
     snapshot = write_snapshot(
         graph,
         out_dir,
-        html=html,
+        files=snapshot_files(html=html, title=f"kg: {Path(out_dir).name}"),
         inputs=describe_inputs(paths),
         pipeline=pipeline_info(pipeline),
         ingest=ingest.report.to_dict(),

@@ -161,7 +161,7 @@ def known_snapshot(known_graph, tmp_path):
     """The known graph written as a snapshot directory (without the HTML page)."""
     from kg.graph.snapshot import write_snapshot
 
-    return write_snapshot(known_graph, tmp_path / "snapshot", html=False).path
+    return write_snapshot(known_graph, tmp_path / "snapshot").path
 
 
 def stored_graph(driver, database="neo4j"):

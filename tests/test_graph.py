@@ -10,7 +10,7 @@ import networkx as nx
 import pytest
 
 from kg.errors import SnapshotError
-from kg.export.graphml import read_graphml
+from kg.export.graphml import read_graphml, write_graphml
 from kg.graph import build_graph, load_snapshot, write_snapshot
 from kg.graph.snapshot import graph_counts
 
@@ -87,7 +87,8 @@ def test_build_graph_nodes_edges_and_counts():
 
 def test_snapshot_round_trip_and_schema(tmp_path):
     graph = build_graph(make_records())
-    write_snapshot(graph, tmp_path / "snap", html=False, inputs=[{"path": "x.jsonl", "sha256": "0" * 64}])
+    write_snapshot(graph, tmp_path / "snap", files={"graph.graphml": write_graphml},
+                   inputs=[{"path": "x.jsonl", "sha256": "0" * 64}])
     loaded = load_snapshot(tmp_path / "snap")
     assert nx.utils.graphs_equal(loaded.graph, graph)
     assert loaded.manifest["counts"] == graph_counts(graph)
@@ -103,16 +104,43 @@ def test_snapshot_round_trip_and_schema(tmp_path):
 def test_snapshot_is_complete_or_untouched(tmp_path, monkeypatch):
     graph = build_graph(make_records())
     target = tmp_path / "snap"
-    write_snapshot(graph, target, html=False, note="first")
+    write_snapshot(graph, target, note="first")
 
     def explode(*_args, **_kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr("kg.export.graphml.write_graphml", explode)
     with pytest.raises(RuntimeError):
-        write_snapshot(graph, target, html=False, note="second")
+        write_snapshot(graph, target, files={"graph.graphml": explode}, note="second")
     assert load_snapshot(target).manifest["note"] == "first"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["snap"]  # no staging leftovers
+
+
+def test_snapshot_writes_the_callers_files_and_lists_them(tmp_path):
+    graph = build_graph(make_records())
+    seen = []
+
+    def write_note(g, path):
+        seen.append(g is graph)
+        path.write_text("hello")
+
+    snapshot = write_snapshot(graph, tmp_path / "snap", files={"notes/hello.txt": write_note})
+    assert seen == [True]
+    assert (tmp_path / "snap" / "notes" / "hello.txt").read_text() == "hello"
+    assert snapshot.manifest["files"] == ["graph.json", "manifest.json", "notes/hello.txt"]
+    assert not (tmp_path / "snap" / "graph.graphml").exists()  # only what the caller asks for
+    for bad in ("graph.json", "manifest.json", "../escape.txt", "/tmp/x"):
+        with pytest.raises(ValueError):
+            write_snapshot(graph, tmp_path / "snap2", files={bad: write_note})
+
+
+def test_the_snapshot_layer_imports_no_exporter():
+    import ast
+
+    for module in ("snapshot.py", "json_graph.py", "rows.py"):
+        tree = ast.parse((Path(__file__).parents[1] / "kg" / "graph" / module).read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {alias.name for node in ast.walk(tree) if isinstance(node, ast.Import) for alias in node.names}
+        assert not {name for name in imported if name and name.startswith(("kg.export", "kg.neo4j", "neo4j"))}
 
 
 def test_load_snapshot_errors(tmp_path):
@@ -145,7 +173,7 @@ def test_library_api_without_the_cli(tmp_path):
 
     papers = kg.read_papers([Path(__file__).parent / "data" / "papers.jsonl"]).papers
     graph = kg.build_graph(kg.extract_records(papers))
-    kg.write_snapshot(graph, tmp_path / "snap", html=False)
+    kg.write_snapshot(graph, tmp_path / "snap")
     assert kg.load_snapshot(tmp_path / "snap").graph.number_of_nodes() == graph.number_of_nodes()
     assert sorted(kg.__all__) == sorted(set(kg.__all__))
 
@@ -156,13 +184,13 @@ def test_a_directory_that_is_no_snapshot_is_never_replaced(tmp_path, monkeypatch
     precious.mkdir()
     (precious / "thesis.tex").write_text("years of work")
     with pytest.raises(SnapshotError, match="holds no kg snapshot"):
-        write_snapshot(graph, precious, html=False)
+        write_snapshot(graph, precious)
     assert (precious / "thesis.tex").read_text() == "years of work"
     (tmp_path / "empty").mkdir()
-    write_snapshot(graph, tmp_path / "empty", html=False)  # an empty directory is fine
+    write_snapshot(graph, tmp_path / "empty")  # an empty directory is fine
     monkeypatch.chdir(tmp_path / "empty")
     with pytest.raises(SnapshotError, match="current directory"):
-        write_snapshot(graph, ".", html=False)
+        write_snapshot(graph, ".")
 
 
 @pytest.mark.parametrize("manifest, graph_json", [("[]", "{}"), ("{}", "[]"), ("{}", '{"graph": {"format_version": 1}}')])

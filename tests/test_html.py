@@ -254,7 +254,9 @@ def test_write_html_to_a_missing_directory_is_an_input_error(graph, tmp_path):
 
 
 def test_snapshot_includes_the_page(graph, tmp_path):
-    write_snapshot(graph, tmp_path / "snap")
+    from kg.workflow import snapshot_files
+
+    write_snapshot(graph, tmp_path / "snap", files=snapshot_files())
     data = _page_data((tmp_path / "snap" / GRAPH_HTML).read_text(encoding="utf-8"))
     assert len(data["nodes"]) == len(select_view(graph).nodes)
 
@@ -309,7 +311,7 @@ def test_leaves_sit_near_their_hub():
 
 @pytest.fixture
 def snapshot(graph, tmp_path):
-    write_snapshot(graph, tmp_path / "snap", html=False)
+    write_snapshot(graph, tmp_path / "snap")
     return tmp_path / "snap"
 
 

@@ -170,7 +170,7 @@ def test_cli_export_neo4j_csv_of_an_empty_graph_creates_the_directory(tmp_path):
 
     from kg.graph.snapshot import write_snapshot
 
-    snapshot = write_snapshot(nx.MultiDiGraph(), tmp_path / "empty", html=False).path
+    snapshot = write_snapshot(nx.MultiDiGraph(), tmp_path / "empty").path
     out = tmp_path / "new" / "csv"
     result = CliRunner().invoke(cli, ["export", "neo4j-csv", str(snapshot), "-o", str(out)])
     assert result.exit_code == 0, result.output

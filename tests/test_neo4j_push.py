@@ -14,7 +14,7 @@ from kg.cli import cli
 from kg.errors import SnapshotError
 from kg.graph.build import build_graph
 from kg.graph.snapshot import graph_counts, write_snapshot
-from kg.neo4j import rows as neo4j_rows
+from kg.graph import rows as neo4j_rows
 from kg.neo4j.connection import connect
 from kg.neo4j.push import database_counts, dry_run_report, plan_batches, push_graph
 
@@ -182,7 +182,7 @@ def test_missing_database_exits_13(neo4j_server, known_snapshot):
 
 @pytest.mark.neo4j
 def test_push_reads_connection_settings_from_the_environment(neo4j_db, known_graph, tmp_path):
-    snapshot = write_snapshot(known_graph, tmp_path / "env-snapshot", html=False).path
+    snapshot = write_snapshot(known_graph, tmp_path / "env-snapshot").path
     env = {"NEO4J_URI": neo4j_db.uri, "NEO4J_USER": neo4j_db.user, "NEO4J_PASSWORD": neo4j_db.password}
     result = CliRunner().invoke(cli, ["push", str(snapshot), "-q"], env=env)
     assert result.exit_code == 0, result.output

@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.neo4j import rows as neo4j_rows
+from kg.graph import rows as neo4j_rows
 
 DEFAULT_BATCH_SIZE = 100  # rows per statement: keeps each line a manageable size
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -46,7 +46,7 @@ def cypher_key(name: str) -> str:
 
 
 def cypher_literal(value: Any) -> str:
-    """A Cypher literal for a value produced by :func:`kg.neo4j.rows.property_value` (or a row map)."""
+    """A Cypher literal for a value produced by :func:`kg.graph.rows.property_value` (or a row map)."""
     if value is None:
         return "null"
     if isinstance(value, bool):

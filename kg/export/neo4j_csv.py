@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import InputError
-from kg.neo4j import rows as neo4j_rows
+from kg.graph import rows as neo4j_rows
 
 ARRAY_DELIMITER = "\x1f"
 FILE_LIST = "files.json"  # the CSV files of this export, relative to its directory

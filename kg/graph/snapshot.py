@@ -1,7 +1,9 @@
-"""Snapshots: a directory holding one graph in several formats plus a manifest.
+"""Snapshots: a directory holding one graph (node-link JSON), a manifest and whatever files the caller adds.
 
-A snapshot is written into a temporary sibling directory and renamed into
-place at the end, so a snapshot directory is either complete or absent.
+The snapshot layer owns its own format: ``graph.json`` (kg.graph.json_graph) and ``manifest.json``. Other
+files (GraphML, the HTML explorer, an extraction cache) are written by functions the caller passes in
+*files*, so this layer never imports an exporter. A snapshot is written into a temporary sibling
+directory and renamed into place at the end, so a snapshot directory is either complete or absent.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import os
 import shutil
 import tempfile
 from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +28,9 @@ GRAPH_JSON = "graph.json"
 GRAPH_GRAPHML = "graph.graphml"
 GRAPH_HTML = "graph.html"
 MANIFEST = "manifest.json"
+
+# Writes one extra file of a snapshot: called with the graph and the path to write.
+FileWriter = Callable[[nx.MultiDiGraph, Path], None]
 
 
 @dataclass
@@ -60,24 +66,35 @@ def generate_manifest(graph: nx.MultiDiGraph, **info: Any) -> dict[str, Any]:
     }
 
 
-def write_snapshot(graph: nx.MultiDiGraph, directory: str | Path, *, html: bool = True, **info: Any) -> Snapshot:
-    """Write graph.json, graph.graphml, graph.html and manifest.json into *directory*, atomically."""
-    from kg.export.graphml import write_graphml
-    from kg.export.json_graph import write_json
+def write_snapshot(
+    graph: nx.MultiDiGraph,
+    directory: str | Path,
+    *,
+    files: Mapping[str, FileWriter] | None = None,
+    **info: Any,
+) -> Snapshot:
+    """Write graph.json, the caller's *files* and manifest.json into *directory*, atomically.
+
+    *files* maps a relative file name (``graph.html``, ``cache/records.jsonl.gz``) to a function that
+    writes it, given the graph and the path. Keyword arguments go into the manifest.
+    """
+    from kg.graph.json_graph import write_json
 
     target = Path(directory)
     check_replaceable(target)
+    extra = dict(files or {})
+    for name in extra:
+        if name in (GRAPH_JSON, MANIFEST) or Path(name).is_absolute() or ".." in Path(name).parts:
+            raise ValueError(f"a snapshot can not hold an extra file named {name!r}")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     try:
         write_json(graph, staging / GRAPH_JSON)
-        write_graphml(graph, staging / GRAPH_GRAPHML)
-        if html:
-            from kg.export.html import write_html
-
-            write_html(graph, staging / GRAPH_HTML, title=f"kg: {target.name}")
+        for name, writer in extra.items():
+            (staging / name).parent.mkdir(parents=True, exist_ok=True)
+            writer(graph, staging / name)
         manifest = generate_manifest(graph, **info)
-        manifest["files"] = sorted(p.name for p in staging.iterdir()) + [MANIFEST]
+        manifest["files"] = sorted([GRAPH_JSON, *extra, MANIFEST])
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         os.chmod(staging, 0o755)
         _replace_directory(staging, target)
@@ -115,7 +132,7 @@ def _replace_directory(staging: Path, target: Path) -> None:
 
 def load_snapshot(directory: str | Path) -> Snapshot:
     """Load a snapshot written by :func:`write_snapshot` (graph from graph.json)."""
-    from kg.export.json_graph import graph_from_data
+    from kg.graph.json_graph import graph_from_data
 
     path = Path(directory)
     if not path.is_dir():

@@ -19,7 +19,7 @@ import neo4j
 
 from kg.graph import schema
 from kg.graph.snapshot import load_snapshot
-from kg.neo4j import rows as neo4j_rows
+from kg.graph import rows as neo4j_rows
 from kg.neo4j.connection import Neo4jSettings, connect
 
 DEFAULT_BATCH_SIZE = 1000

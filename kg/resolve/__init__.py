@@ -1,6 +1,8 @@
-"""Canonical entity names and ids, and their resolution across a corpus."""
+"""Canonical entity names and ids, and their resolution across a corpus (a map/reduce: see kg.resolve.corpus)."""
 
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym, merge_key
-from kg.resolve.corpus import acronym_definitions, resolve_records
+from kg.resolve.corpus import (CorpusSummary, Resolution, acronym_definitions, merge_summaries, resolve_records,
+                               summarise)
 
-__all__ = ["acronym_definitions", "canonical_name", "entity_id", "is_acronym", "merge_key", "resolve_records"]
+__all__ = ["CorpusSummary", "Resolution", "acronym_definitions", "canonical_name", "entity_id", "is_acronym",
+           "merge_key", "merge_summaries", "resolve_records", "summarise"]

@@ -1,4 +1,4 @@
-"""Node-link JSON, the snapshot's authoritative format (schemas/graph.schema.json)."""
+"""Node-link JSON, the snapshot's authoritative format (schemas/graph.schema.json). Owned by the snapshot layer."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""The graph as Neo4j rows and the statements that write them.
+"""The graph as Neo4j rows and the statements that write them (the shared Neo4j row model).
+
+It lives beside the schema, below both kg.export and kg.neo4j, so the exports use it without importing the
+neo4j package or its driver.
 
 `kg push`, the Cypher script export and the neo4j-admin CSV export all write these rows, so the three agree on
 which properties a node or relationship gets. Labels and relationship types are checked against
