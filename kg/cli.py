@@ -43,7 +43,7 @@ def reports_errors(command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 def cli():
-    """Build a knowledge graph of Methods, Datasets, Hardware and Metrics from paper abstracts.
+    """Build a knowledge graph of Methods, Datasets, Hardware, Metrics and Tasks from paper abstracts.
 
     \b
     Examples:
@@ -605,7 +605,7 @@ def export_neo4j_csv(snapshot_dir, output):
 @export.command("html")
 @click.argument("snapshot_dir", type=click.Path(file_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
-@click.option("--types", default="Paper,Method,Dataset,Hardware,Metric", show_default=True, metavar="TYPES",
+@click.option("--types", default="Paper,Method,Dataset,Hardware,Metric,Task", show_default=True, metavar="TYPES",
               help="Comma-separated node types to draw, or 'all' (Result nodes always show in the side panel).")
 @click.option("--min-papers", default=1, show_default=True, type=click.IntRange(1),
               help="Draw only entities mentioned in at least this many papers.")

@@ -43,7 +43,8 @@ class HeadPhrases(PatternComponent):
 
     settings = ("max_modifiers",)
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
-                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags")
+                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
+                       "model_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -76,14 +77,34 @@ class HeadPhrases(PatternComponent):
         known_ends = {span.end for span in found}
         known_metrics = {span.end: span.start for span in found if span.label_ == "Metric" and len(span) > 1}
         end_of_title = title_end(doc, default=0)
+        workload_heads, model_nouns = self.words["workload_heads"], self.words["model_nouns"]
+        # models found so far, by the token after them: "BERT", "Large Language Model" (then "... training" is a Task)
+        model_before: dict[int, int] = {}
+        model_after: dict[int, int] = {}
+        for span in found:
+            if span.label_ == "Method" and (span[-1].lower_ in model_nouns or any(c.isupper() for c in span.text)):
+                model_before[span.end] = min(span.start, model_before.get(span.end, span.start))
+                model_after[span.start] = max(span.end, model_after.get(span.start, span.end))
         spans = []
+        for token in doc:
+            # "training of large language models", "Training of LLMs": the job done to a model is a Task
+            if token.lower_ in workload_heads and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "of" and (
+                    token.i + 2 in model_after) and (token.is_lower or token.is_title and token.i < end_of_title or
+                                                     token.is_sent_start):
+                spans.append(candidate(doc, token.i, model_after[token.i + 2], "Task", "phrase"))
         for token in doc:
             label = self.heads.get(token.lower_)
             if label is None or token.i == 0:
                 continue
-            # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric heads only:
-            # a Title Case "... Optimization" or "... Training" in a title is the task more often than a method)
-            title_case = token.i < end_of_title and token.is_title and label == "Metric"
+            if label in {"Method", "Task"} and token.lower_ in workload_heads and (
+                    doc[token.i - 1].lower_ in model_nouns or token.i in model_before):
+                label = "Task"  # "LLM training", "BERT pre-training", "Large Language Model Inference": the job
+                if token.i in model_before and (token.is_lower or token.is_title and token.i < end_of_title):
+                    spans.append(candidate(doc, model_before[token.i], token.i + 1, label, "phrase"))
+                    continue
+            # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric and Task heads
+            # only: a Title Case "... Optimization" in a title is the task more often than a method)
+            title_case = token.i < end_of_title and token.is_title and label in {"Metric", "Task"}
             if not token.is_lower and not title_case:
                 continue
             if tagged and not token.tag_.startswith("NN"):
@@ -112,7 +133,7 @@ class HeadPhrases(PatternComponent):
                 # modifier names another quantity: "zeroth-order oracle complexity"
                 continue
             words = [t.lower_ for t in doc[start:token.i]]
-            if all(w in self.generic for w in words) or not tagged and _VERB_SHAPE.search(words[0]):
+            if all(w in self.generic for w in words) and label != "Task" or not tagged and _VERB_SHAPE.search(words[0]):
                 continue
             spans.append(candidate(doc, start, token.i + 1, label, "phrase"))
         spans.extend(self._listed_metrics(doc))
@@ -211,5 +232,5 @@ class HeadPhrases(PatternComponent):
         if _MODIFIER_SHAPE.match(token.text):
             # without tags an -ly or -ing word is an adverb or a verb more often than a modifier
             return tagged or not (lower.endswith("ly") or lower.endswith("ing") and lower not in self.words["ing_modifiers"])
-        return label == "Metric" and bool(_ACRONYM_MODIFIER.match(token.text))
+        return label in {"Metric", "Task"} and bool(_ACRONYM_MODIFIER.match(token.text))
 
