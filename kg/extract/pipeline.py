@@ -28,6 +28,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_entities", "kg.extract.entities"),
     ("kg_results", "kg.extract.results"),
     ("kg_relations", "kg.extract.relations"),
+    ("kg_task_links", "kg.extract.task_links"),
 )
 # the components that decide the entities (results and relations read them)
 ENTITY_COMPONENTS = tuple(name for name, _ in COMPONENTS[:[n for n, _ in COMPONENTS].index("kg_entities") + 1])
