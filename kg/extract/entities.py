@@ -93,7 +93,12 @@ class EntityResolver(PatternComponent):
 
         typed = []
         for span in found:
-            label = self._type_open(doc, span) if span.id_ in SHAPE_SOURCES else span.label_
+            if span.id_ in SHAPE_SOURCES:
+                label = self._type_open(doc, span)
+            elif span.id_ == "coined":
+                label = self._next_label(doc, span) or span.label_  # "we introduce the AUC-100 metric"
+            else:
+                label = span.label_
             if span.id_ in SHAPE_SOURCES and span.text in ignored_short_forms:
                 continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
             if label is None or label != IGNORE and label not in ENTITY_LABELS:
@@ -130,7 +135,7 @@ class EntityResolver(PatternComponent):
                             key = expanded_key
                         break
             entities.append((span, key))
-            if span.id_ == "coined":
+            if span.id_ == "coined" and span.label_ in {"Method", "Dataset"}:
                 proposed.add(key)
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
@@ -186,6 +191,15 @@ class EntityResolver(PatternComponent):
         if head == IGNORE:
             return None
         return head or "Method"
+
+    def _next_label(self, doc: Doc, span: Span) -> str | None:
+        """The type the word after a name gives it ("X dataset", "X metric"), if any."""
+        if span.end < len(doc):
+            following = doc[span.end].lower_
+            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            if label and label != IGNORE:
+                return label
+        return None
 
     def _type_open(self, doc: Doc, span: Span) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
@@ -252,7 +266,9 @@ class EntityResolver(PatternComponent):
         for _ in range(3):  # spread along the list
             changed = False
             for index, span in enumerate(spans):
-                if span.id_ not in SHAPE_SOURCES or span.label_ != "Method":
+                # a name found by shape, or a device name that is also a benchmark's ("B100" after "Set5, Set14")
+                if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" or
+                        span.id_ == "vocabulary" and span.label_ == "Hardware" and not span.kb_id_):
                     continue
                 for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
                     if other is None or other.label_ != "Dataset":

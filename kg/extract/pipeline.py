@@ -25,6 +25,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_open_rules", "kg.extract.open_rules"),
     ("kg_head_phrases", "kg.extract.head_phrases"),
     ("kg_acronyms", "kg.extract.acronyms"),
+    ("kg_junk_filter", "kg.extract.junk"),
     ("kg_entities", "kg.extract.entities"),
     ("kg_results", "kg.extract.results"),
     ("kg_relations", "kg.extract.relations"),

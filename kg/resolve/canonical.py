@@ -121,7 +121,16 @@ def canonical_name(surface: str, entity_type: str) -> str:
     name = clean_surface(surface)
     if entity_type == "Hardware":
         name = strip_hardware_decoration(name)
+    if entity_type == "Dataset" and name and _proper_head(name):
+        return name  # a proper name keeps its plural: "Cityscapes", "Street View House Numbers"
     return singular_phrase(name) if name else clean_surface(surface)
+
+
+def _proper_head(name: str) -> bool:
+    """Whether the last word is capitalised as a proper name ("Cityscapes", "Numbers"), not an acronym's plural."""
+    last = name.split(" ")[-1]
+    return last[:1].isupper() and any(c.islower() for c in last[1:]) and not last.endswith("'s") and not (
+        last.endswith("s") and last[:-1].isupper())
 
 
 def _names_a_device(words: list[str]) -> bool:
