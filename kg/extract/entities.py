@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, select)
-from kg.resolve.canonical import merge_key
+from kg.resolve.canonical import long_form_variants, merge_key
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
@@ -39,7 +39,7 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words")
+    word_list_names = ("list_glue", "change_words", "kind_words")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -109,9 +109,16 @@ class EntityResolver(PatternComponent):
         chosen = self._coordinated_datasets(doc, select(typed))
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
+        first_long: dict[str, Span] = {}
         for long_span, short_span, label in definitions:
             long_key = self._key(label, long_span.text, "")
-            canonical_of[f"{label}|{merge_key(short_span.text, label)}"] = long_key
+            short_key = f"{label}|{merge_key(short_span.text, label)}"
+            first = first_long.setdefault(short_key, long_span)
+            if first is not long_span and long_form_variants(first.text, long_span.text):
+                # "convolutional neural network (CNN)" then "convolutional network (CNN)": one entity
+                long_key = self._key(label, first.text, "")
+                canonical_of.setdefault(self._key(label, long_span.text, ""), long_key)
+            canonical_of[short_key] = long_key
         expansions = {short.text: long.text for long, short, _ in definitions}
         known_keys = {self._key(s.label_, s.text, s.kb_id_) for s in chosen}
         proposed: set[str] = set()
@@ -121,8 +128,10 @@ class EntityResolver(PatternComponent):
                 continue
             key = self._key(span.label_, span.text, span.kb_id_)
             key = canonical_of.get(key, key)
-            if len(span) == 2 and span.id_ == "open" and self._key(span.label_, span[0].text, "") in known_keys | set(canonical_of):
-                # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names
+            if len(span) == 2 and span.id_ == "open" and span[1].lower_ in self.words["kind_words"] and self._key(
+                    span.label_, span[0].text, "") in known_keys | set(canonical_of):
+                # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names (but "LLM
+                # quantization" is a technique of its own, not the LLM)
                 key = self._key(span.label_, span[0].text, "")
                 key = canonical_of.get(key, key)
             elif len(span) > 1 and key not in canonical_of.values():
@@ -144,7 +153,7 @@ class EntityResolver(PatternComponent):
             Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
                 doc, typed, entities)]
         doc.spans[ENTITIES_KEY] = [
-            Span(doc, span.start, span.end, label=span.label_, kb_id=key)
+            Span(doc, span.start, span.end, label=span.label_, kb_id=key, span_id=span.id_ or "propagated")
             for span, key in sorted(entities, key=lambda item: item[0].start)
         ]
         doc._.kg_proposed = sorted(proposed)
@@ -252,7 +261,7 @@ class EntityResolver(PatternComponent):
                     continue
                 if window_key in upper_only and any(c.islower() for c in re.sub(r"s$", "", window.text)):
                     continue
-                found.append((Span(doc, i, i + length, label=hit[0]), hit[1]))
+                found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
                 for j in range(i, i + length):
                     taken[j] = True
                 i += length - 1

@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY
+from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym
@@ -56,6 +56,9 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             "name": name,
             "aliases": sorted(set(surfaces) - {name}),
             "proposed": key in proposed,
+            # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
+            # "vocabulary" over contextual votes when it decides a name's type
+            "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
             "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
                          for s in spans],
         })

@@ -175,3 +175,27 @@ def entity_id(entity_type: str, name: str, key: str | None = None) -> str:
     """
     key = key if key is not None else merge_key(name, entity_type)
     return f"{entity_type.lower()}:{key or display_key(name)}"
+
+
+# Words a long form may add or drop and still name the same thing ("convolutional (neural) network").
+_VARIANT_FILLERS = frozenset({"network", "networks", "net", "nets", "model", "models", "neural", "deep", "method",
+                              "methods", "algorithm", "algorithms", "architecture", "architectures", "the", "a", "of",
+                              "for", "and"})
+
+
+def _variant_words(name: str) -> tuple[str, ...]:
+    words = [singular_word(w).lower() for w in re.split(r"[\s\-_/]+", clean_surface(name)) if w]
+    return tuple(w for w in words if w not in _VARIANT_FILLERS) or tuple(words)
+
+
+def long_form_variants(first: str, second: str) -> bool:
+    """Whether two long forms of one acronym are the same name written two ways: the content words of one
+    are all in the other, in order ("convolutional neural network" / "convolutional network", "Long
+    Short-Term Memory" / "long short term memory networks"); "Bayesian optimization" and "bilevel
+    optimization" are not."""
+    a, b = _variant_words(first), _variant_words(second)
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    it = iter(long)
+    return all(word in it for word in short) and short[0] == long[0]
