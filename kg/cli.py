@@ -149,7 +149,8 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         )
     _echo_rejections(result.report)
     counts = result.snapshot.manifest["counts"]
-    summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts}
+    summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts,
+               "type_conflicts": result.type_conflicts}
     summary.pop("rejections")
     if as_json:
         click.echo(json.dumps(summary))
@@ -162,6 +163,12 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
     )
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
     click.echo(f"graph: {nodes}; {sum(counts['relationships'].values())} relationships", err=True)
+    if result.type_conflicts:
+        listed = "; ".join(f"{c['key']} ({', '.join(f'{t} {n}' for t, n in c['votes'].items())})"
+                           for c in result.type_conflicts[:10])
+        more = f" and {len(result.type_conflicts) - 10} more" if len(result.type_conflicts) > 10 else ""
+        click.echo(f"{_count(len(result.type_conflicts), 'name')} kept two types (votes tied): {listed}{more}; "
+                   "all are in manifest.json (type_conflicts)", err=True)
     click.echo(f"snapshot written to {result.snapshot.path}", err=True)
     if not no_html:
         click.echo(f"open {Path(result.snapshot.path, GRAPH_HTML).resolve().as_uri()}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ SAMPLE_CORPUS = Path(__file__).parent / "data" / "sample_corpus"
 class BuildResult:
     snapshot: Snapshot
     report: IngestReport
+    type_conflicts: list[dict[str, Any]] = field(default_factory=list)  # names the corpus left with two types
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -72,7 +73,10 @@ def build_snapshot(
     ingest = read_papers(paths, format=format, skip_invalid=skip_invalid)
     if on_papers:
         on_papers(len(ingest.papers))
-    records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress)
+    resolutions = []
+    records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
+                              on_resolution=resolutions.append)
+    conflicts = resolutions[0].conflicts if resolutions else []
     graph = build_graph(records)
     snapshot = write_snapshot(
         graph,
@@ -81,8 +85,9 @@ def build_snapshot(
         inputs=describe_inputs(paths),
         pipeline=pipeline_info(pipeline),
         ingest=ingest.report.to_dict(),
+        type_conflicts=conflicts,
     )
-    return BuildResult(snapshot=snapshot, report=ingest.report)
+    return BuildResult(snapshot=snapshot, report=ingest.report, type_conflicts=conflicts)
 
 
 def top_entities(graph: nx.MultiDiGraph, label: str, n: int = 10) -> list[dict[str, Any]]:

@@ -9,7 +9,7 @@ from kg.errors import InputError
 from kg.extract.pipeline import BLANK, DEFAULT_PIPELINE, STATISTICAL, load_pipeline
 from kg.extract.records import build_record
 from kg.ingest.paper import Paper
-from kg.resolve import resolve_records
+from kg.resolve import summarise
 
 __all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_records", "load_pipeline", "pipeline_info",
            "write_records"]
@@ -23,6 +23,7 @@ def extract_records(
     batch_size: int = 64,
     progress: Callable[[int], Any] | None = None,
     nlp=None,
+    on_resolution: Callable[[Any], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
 
@@ -31,6 +32,8 @@ def extract_records(
     process per core when there are enough papers to pay for starting them. *progress* is
     called with the number of papers done. Entity ids are resolved across all the papers
     (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
+    *on_resolution* receives the corpus :class:`kg.resolve.Resolution` (its ``conflicts`` list the
+    names left with two types).
     """
     papers = list(papers)
     nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
@@ -40,7 +43,12 @@ def extract_records(
         records = _extract_in_processes(papers, pipeline, n_process, batch_size, progress)
     else:
         records = _extract_chunk(nlp, papers, pipeline, batch_size, progress)
-    return resolve_records(records)
+    resolution = summarise(records).resolution()
+    for record in records:
+        resolution.apply(record)
+    if on_resolution is not None:
+        on_resolution(resolution)
+    return records
 
 
 def auto_processes(n_papers: int, batch_size: int = 64) -> int:
