@@ -59,6 +59,8 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
             # "vocabulary" over contextual votes when it decides a name's type
             "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
+            **({"confidence": max(s._.kg_confidence for s in spans if s._.kg_confidence is not None)}
+               if any(s._.kg_confidence is not None for s in spans) else {}),
             "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
                          for s in spans],
         })
