@@ -21,6 +21,9 @@ _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
 _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
 _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
+# what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
+_DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
+_SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 
 @Language.factory("kg_head_phrases", default_config={"pattern_files": ["phrases.jsonl"], "max_modifiers": 3})
@@ -44,7 +47,7 @@ class HeadPhrases(PatternComponent):
     settings = ("max_modifiers",)
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
-                       "model_nouns")
+                       "model_nouns", "technical_suffixes", "plain_adjectives")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -178,11 +181,21 @@ class HeadPhrases(PatternComponent):
         extended = []
         ignored = {(span.start, span.end) for span in candidates if span.label_ == IGNORE}
         for span in candidates:
+            if span.label_ == "Dataset" and span.id_ in {"vocabulary", "open"} and (span.start, span.end) not in ignored:
+                end = span.end
+                while end < len(doc) and end - span.end < 2 and _DATASET_QUALIFIER.match(doc[end].text):
+                    end += 1  # "ImageNet 32x32", "WMT 2014 De-En", "WMT14 En-De": a variant of its own
+                if end != span.end:
+                    extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
+                continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
             # an acronym keeps its modifiers outside ("multi-task RL"); so does a metric ("super-linear speedup")
             acronym = not any(c.islower() for c in re.sub(r"s$", "", span.text))
             start = span.start if acronym else self._hyphenated_start(doc, span.start)
+            if not acronym and span.id_ == "vocabulary" and span[0].is_lower:
+                # "2:4 structured pruning", "distributional value iteration": a qualified method, an entity of its own
+                start = self._qualified_start(doc, start)
             if start != span.start:
                 # "Multi-Objective GFlowNets" is a kind of GFlowNet, an entity of its own
                 extended.append(candidate(doc, start, span.end, span.label_, span.id_))
@@ -193,6 +206,18 @@ class HeadPhrases(PatternComponent):
                 extended.append(candidate(doc, start, end + 1, span.label_, span.id_,
                                            "" if acronym else span.kb_id_ or span.text))
         return extended
+
+    def _qualified_start(self, doc: Doc, start: int) -> int:
+        if start > 0 and _SPARSITY_PATTERN.match(doc[start - 1].text):
+            return start - 1
+        if start > 0:
+            previous = doc[start - 1]
+            lower = previous.lower_
+            if (previous.is_lower and previous.is_alpha and lower.endswith(tuple(self.words["technical_suffixes"]))
+                    and lower not in self.stop and lower not in self.words["evaluative_parts"]
+                    and lower not in self.words["plain_adjectives"] and not previous.is_sent_start):
+                return start - 1
+        return start
 
     def _hyphenated_start(self, doc: Doc, start: int) -> int:
         while start > 0:
