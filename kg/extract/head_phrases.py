@@ -23,6 +23,9 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
 # what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
 _DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
+# a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
+_ADJECTIVE_SHAPE = re.compile(r"^(?:global|local|diverse|complex|general|better|deeper|broad|overall)$|"
+                              r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 
@@ -105,6 +108,8 @@ class HeadPhrases(PatternComponent):
                 if token.i in model_before and (token.is_lower or token.is_title and token.i < end_of_title):
                     spans.append(candidate(doc, model_before[token.i], token.i + 1, label, "phrase"))
                     continue
+            if label == "Task" and token.lower_ not in workload_heads and _ADJECTIVE_SHAPE.search(doc[token.i - 1].lower_):
+                continue  # a task names its object: "language modeling", not "global modeling" or "diverse reasoning"
             # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric and Task heads
             # only: a Title Case "... Optimization" in a title is the task more often than a method)
             title_case = token.i < end_of_title and token.is_title and label in {"Metric", "Task"}
