@@ -10,7 +10,7 @@ confidence and drops the weak ones. What travels on a span:
   with the higher ``PRIORITY`` wins;
 - ``span.kb_id_``: for candidates, an optional canonical long form ("RL" -> "reinforcement
   learning"); for entities, the doc-local entity key that groups mentions;
-- ``span._.kg_confidence``: the scorer's probability that the entity is right (entities only).
+- ``doc._.kg_confidences``: entity key -> the scorer's probability that the entity is right.
 
 The title is the text up to the first newline (``title_end``); it is sentence 0.
 
@@ -41,8 +41,8 @@ SHAPE_SOURCES = frozenset({"open", "titlecase"})  # names found by their shape a
 for _name in ("kg_proposed", "kg_abbreviations"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-if not Span.has_extension("kg_confidence"):
-    Span.set_extension("kg_confidence", default=None)
+if not Doc.has_extension("kg_confidences"):
+    Doc.set_extension("kg_confidences", default=None)
 
 
 def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical: str = "") -> Span:
@@ -62,7 +62,11 @@ def candidates(doc: Doc) -> list[Span]:
 
 def title_end(doc: Doc, default: int | None = None) -> int:
     """Token index where the title ends: the token holding the first newline (*default*, else len(doc), if none)."""
-    return next((t.i for t in doc if "\n" in t.text), len(doc) if default is None else default)
+    newline = doc.text.find("\n")
+    if newline < 0:
+        return len(doc) if default is None else default
+    span = doc.char_span(newline, newline + 1, alignment_mode="expand")
+    return span.start if span is not None else (len(doc) if default is None else default)
 
 
 def priority(span: Span) -> int:

@@ -88,19 +88,22 @@ class HeadPhrases(PatternComponent):
         model_before: dict[int, int] = {}
         model_after: dict[int, int] = {}
         for span in found:
-            if span.label_ == "Method" and (span[-1].lower_ in model_nouns or any(c.isupper() for c in span.text)):
+            if span.label_ == "Method" and (span[-1].lower_ in model_nouns or not span[-1].is_lower):
                 model_before[span.end] = min(span.start, model_before.get(span.end, span.start))
                 model_after[span.start] = max(span.end, model_after.get(span.start, span.end))
         spans = []
+        heads = self.heads
         for token in doc:
+            lower = token.lower_
+            if lower not in heads:
+                continue
             # "training of large language models", "Training of LLMs": the job done to a model is a Task
-            if token.lower_ in workload_heads and token.i + 2 < len(doc) and doc[token.i + 1].lower_ == "of" and (
-                    token.i + 2 in model_after) and (token.is_lower or token.is_title and token.i < end_of_title or
-                                                     token.is_sent_start):
+            if lower in workload_heads and token.i + 2 < len(doc) and (token.i + 2 in model_after) and (
+                    doc[token.i + 1].lower_ == "of") and (token.is_lower or token.is_title and token.i < end_of_title
+                                                          or token.is_sent_start):
                 spans.append(candidate(doc, token.i, model_after[token.i + 2], "Task", "phrase"))
-        for token in doc:
-            label = self.heads.get(token.lower_)
-            if label is None or token.i == 0:
+            label = heads[lower]
+            if token.i == 0:
                 continue
             if label in {"Method", "Task"} and token.lower_ in workload_heads and (
                     doc[token.i - 1].lower_ in model_nouns or token.i in model_before):

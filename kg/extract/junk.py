@@ -41,6 +41,7 @@ class JunkFilter(PatternComponent):
         self.text_rules: list[re.Pattern] = []
         self.span_rules: list[re.Pattern] = []
         self.junk_words: dict[str, frozenset[str]] = {"word": frozenset(), "initial": frozenset()}
+        self._combined: re.Pattern | None = None
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         rules = {"token": self.token_rules, "text": self.text_rules, "span": self.span_rules}
@@ -55,17 +56,18 @@ class JunkFilter(PatternComponent):
         found = candidates(doc)
         if not found:
             return doc
-        blocked = [False] * len(doc)
+        blocked: set[int] = set()
         for rule in self.text_rules:
             for match in rule.finditer(doc.text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None:
-                    for i in range(span.start, span.end):
-                        blocked[i] = True
+                    blocked.update(range(span.start, span.end))
+        token_rule = self._token_rule()
+        junk_token: dict[int, bool] = {}  # token index -> junk (checked once per token)
         kept = []
         changed = False
         for span in found:
-            new = self._clean(doc, span, blocked)
+            new = self._clean(doc, span, blocked, token_rule, junk_token)
             changed = changed or new is not span
             if new is not None:
                 kept.append(new)
@@ -73,26 +75,38 @@ class JunkFilter(PatternComponent):
             doc.spans[CANDIDATES_KEY] = kept
         return doc
 
-    def _clean(self, doc: Doc, span: Span, blocked: list[bool]) -> Span | None:
+    def _token_rule(self) -> re.Pattern | None:
+        if self._combined is None and self.token_rules:
+            self._combined = re.compile("|".join(f"(?:{rule.pattern})" for rule in self.token_rules))
+        return self._combined
+
+    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, junk_token: dict[int, bool]) -> Span | None:
         if span.label_ == IGNORE:
             return span
-        if any(blocked[span.start:span.end]):
+        if blocked and any(i in blocked for i in range(span.start, span.end)):
             return None
         start = span.start
-        while start < span.end - 1 and doc[start].is_title and doc[start].lower_ in self.junk_words["initial"] and (
+        initial = self.junk_words["initial"]
+        while start < span.end - 1 and doc[start].is_title and doc[start].lower_ in initial and (
                 doc[start].is_sent_start or start == 0 or doc[start - 1].text in {"\n", ":"}):
             start += 1
-        if doc[start].lower_ in self.junk_words["initial"] and start == span.end - 1 and doc[start].is_title:
+        if start == span.end - 1 and doc[start].is_title and doc[start].lower_ in initial:
             return None
         if span.id_ != "vocabulary":
-            if any(rule.search(token.text) for token in doc[start:span.end] for rule in self.token_rules):
-                return None
-            text = doc[start:span.end].text
-            if any(rule.search(text) for rule in self.span_rules):
-                return None
-            if any(token.lower_.rstrip(".") in self.junk_words["word"] or token.lower_ in self.junk_words["word"]
-                   for token in doc[start:span.end]):
-                return None
+            words = self.junk_words["word"]
+            for i in range(start, span.end):
+                junk = junk_token.get(i)
+                if junk is None:
+                    token = doc[i]
+                    junk = bool(token_rule and token_rule.search(token.text)) or token.lower_ in words or (
+                        token.lower_.rstrip(".") in words)
+                    junk_token[i] = junk
+                if junk:
+                    return None
+            if self.span_rules:
+                text = doc[start:span.end].text
+                if any(rule.search(text) for rule in self.span_rules):
+                    return None
         if start != span.start:
             return candidate(doc, start, span.end, span.label_, span.id_, span.kb_id_)
         return span

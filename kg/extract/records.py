@@ -40,6 +40,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
         for span in doc.spans[group] if group in doc.spans else []:
             by_key[span.kb_id_].append(span)
     proposed = set(doc._.kg_proposed or [])
+    confidences = doc._.kg_confidences or {}
 
     entities = []
     id_of_key: dict[str, str] = {}
@@ -59,8 +60,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
             # "vocabulary" over contextual votes when it decides a name's type
             "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
-            **({"confidence": max(s._.kg_confidence for s in spans if s._.kg_confidence is not None)}
-               if any(s._.kg_confidence is not None for s in spans) else {}),
+            **({"confidence": confidences[key]} if key in confidences else {}),
             "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
                          for s in spans],
         })

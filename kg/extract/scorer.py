@@ -7,8 +7,8 @@ its first mention, how often and where (title) it is mentioned, whether an acron
 weights, the bias and one threshold per type live in ``kg/extract/models/scorer.json``, trained by
 ``python -m kg.extract.train_scorer`` on the dev gold over kg's own candidates (the thresholds are
 chosen by cross-validation on dev only). An entity below its type's threshold is dropped from
-``doc.spans["kg_entities"]`` (and ``kg_nested_entities``); every kept span carries
-``span._.kg_confidence``.
+``doc.spans["kg_entities"]`` (and ``kg_nested_entities``); the kept entities' probabilities are in
+``doc._.kg_confidences`` (entity key -> probability).
 
 Inference is a dictionary look-up per feature and a sigmoid: no numpy or scikit-learn at run time.
 The model travels with the pipeline (``to_bytes``/``to_disk``).
@@ -66,14 +66,16 @@ def _shape(text: str) -> str:
     return "+".join(parts)
 
 
-def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int]) -> list[str]:
+def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
+             end_of_title: int | None = None) -> list[str]:
     """Sparse binary features of one entity (its spans in text order)."""
     label = spans[0].label_
     first = next((s for s in spans if s.id_ != "propagated"), spans[0])
     source = max((s.id_ or "propagated" for s in spans), key=lambda s: PRIORITY.get(s, 0))
     text = first.text
     words = text.split()
-    end_of_title = title_end(doc, default=0)
+    if end_of_title is None:
+        end_of_title = title_end(doc, default=0)
     in_title = any(s.start < end_of_title for s in spans)
     in_abstract = any(s.start >= end_of_title for s in spans)
     mentions = len(spans)
@@ -161,13 +163,16 @@ class CandidateScorer:
         defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
         defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
         dropped = set()
+        end_of_title = title_end(doc, default=0)
+        confidences = {}
         for key, spans in groups.items():
-            confidence = self.model.probability(features(doc, spans, proposed, defined))
-            for span in spans:
-                span._.kg_confidence = round(confidence, 4)
+            confidence = self.model.probability(features(doc, spans, proposed, defined, end_of_title))
             threshold = self.model.thresholds.get(spans[0].label_, 0.0) + self.threshold_offset
             if self.filter and confidence < threshold:
                 dropped.add(key)
+            else:
+                confidences[key] = round(confidence, 4)
+        doc._.kg_confidences = confidences
         if dropped:
             doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
             if NESTED_KEY in doc.spans:
