@@ -60,13 +60,23 @@ def candidates(doc: Doc) -> list[Span]:
     return list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc (spaCy builds it from every token on each call)."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 def title_end(doc: Doc, default: int | None = None) -> int:
     """Token index where the title ends: the token holding the first newline (*default*, else len(doc), if none)."""
-    newline = doc.text.find("\n")
-    if newline < 0:
+    end = doc.user_data.get("kg_title_end")
+    if end is None:  # the title is short: the scan stops there (Doc.text would build the whole string)
+        end = next((t.i for t in doc if "\n" in t.text), -1)
+        doc.user_data["kg_title_end"] = end
+    if end < 0:
         return len(doc) if default is None else default
-    span = doc.char_span(newline, newline + 1, alignment_mode="expand")
-    return span.start if span is not None else (len(doc) if default is None else default)
+    return end
 
 
 def priority(span: Span) -> int:

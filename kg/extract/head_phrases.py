@@ -26,6 +26,8 @@ _DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"^(?:global|local|diverse|complex|general|better|deeper|broad|overall)$|"
                               r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
+_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "for", "and", "or", "in", "on", "to", "with", "during", "by",
+                             "from", "at", "as", "that", "this", "our", "their", "its", "efficient", "faster", "fast"})
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 
@@ -107,6 +109,9 @@ class HeadPhrases(PatternComponent):
                 continue
             if label in {"Method", "Task"} and token.lower_ in workload_heads and (
                     doc[token.i - 1].lower_ in model_nouns or token.i in model_before):
+                if doc[token.i - 1].lower_ in {"model", "models"} and (
+                        token.i < 2 or not doc[token.i - 2].is_alpha or doc[token.i - 2].lower_ in _FUNCTION_WORDS):
+                    continue  # "model training" alone names no task ("large model training" does)
                 label = "Task"  # "LLM training", "BERT pre-training", "Large Language Model Inference": the job
                 if token.i in model_before and (token.is_lower or token.is_title and token.i < end_of_title):
                     spans.append(candidate(doc, model_before[token.i], token.i + 1, label, "phrase"))

@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import CANDIDATES_KEY, IGNORE, candidate, candidates
+from kg.extract.candidates import CANDIDATES_KEY, IGNORE, candidate, candidates, doc_text
 
 
 @Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
@@ -57,8 +57,9 @@ class JunkFilter(PatternComponent):
         if not found:
             return doc
         blocked: set[int] = set()
+        text = doc_text(doc) if self.text_rules else ""
         for rule in self.text_rules:
-            for match in rule.finditer(doc.text):
+            for match in rule.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None:
                     blocked.update(range(span.start, span.end))

@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY
+from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym
@@ -69,7 +69,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
 
     record = paper.to_dict()
     record.update({
-        "text": doc.text,
+        "text": doc_text(doc),
         "sentences": sentence_spans(doc),
         "entities": entities,
         "relations": _relations(doc, id_of_key),

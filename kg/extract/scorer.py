@@ -44,26 +44,26 @@ def entity_groups(doc: Doc) -> dict[str, list[Span]]:
     return groups
 
 
+_DIGIT = re.compile(r"\d")
+_ALPHA = re.compile(r"[^\W\d_]")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
 def _shape(text: str) -> str:
-    if not any(c.isalpha() for c in text):
+    if not _ALPHA.search(text):
         return "nonalpha"
-    parts = []
-    if any(c.isdigit() for c in text):
-        parts.append("digit")
-    letters = [c for c in text if c.isalpha()]
-    if all(c.isupper() for c in letters):
-        parts.append("upper")
-    elif all(c.islower() for c in letters):
-        parts.append("lower")
+    if text.isupper():
+        case = "upper"
+    elif text.islower():
+        case = "lower"
     elif all(w[:1].isupper() for w in text.split()):
-        parts.append("title")
-    elif re.search(r"[a-z][A-Z]", text):
-        parts.append("camel")
+        case = "title"
+    elif _CAMEL.search(text):
+        case = "camel"
     else:
-        parts.append("mixed")
-    if "-" in text:
-        parts.append("hyphen")
-    return "+".join(parts)
+        case = "mixed"
+    shape = "digit+" + case if _DIGIT.search(text) else case
+    return shape + "+hyphen" if "-" in text else shape
 
 
 def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],

@@ -57,6 +57,8 @@ _DATASET_BEFORE = re.compile(r"(?:\b(?:evaluated|evaluate|evaluates|evaluation|e
                              r"(?:such\s+as|like|including)|\bon\s+the)\s*$", re.I)
 _DATASET_AFTER = re.compile(r"^\s*(?:test|dev|validation|training|train|eval|evaluation)?\s*(?:sets?|splits?|"
                             r"benchmarks?|datasets?|corpus|leaderboard)\b", re.I)
+_BEFORE_CUE_ENDS = ("on", "as", "like", "including", "the")
+_AFTER_CUE_STARTS = set("tdvebsclrs")  # test, dev, validation, eval, benchmark, set, corpus, leaderboard, train
 _CONTEXT_VOTE = 2  # a dataset context weighs two per-paper type votes
 
 
@@ -73,8 +75,13 @@ def _mention_votes(record: dict[str, Any], entity: dict[str, Any]) -> int:
     text = record.get("text") or ""
     votes = 0
     for mention in entity.get("mentions", []):
-        before, after = text[max(0, mention["start"] - 40):mention["start"]], text[mention["end"]:mention["end"] + 25]
-        if _DATASET_BEFORE.search(before) or _DATASET_AFTER.match(after):
+        start, end = mention["start"], mention["end"]
+        before = text[max(0, start - 6):start].rstrip().lower()
+        # cheap tests first: the regexes run only where a cue word can be
+        if before.endswith(_BEFORE_CUE_ENDS) and _DATASET_BEFORE.search(text[max(0, start - 40):start]):
+            votes += 1
+        elif text[end:end + 1] == " " and text[end + 1:end + 2].lower() in _AFTER_CUE_STARTS and (
+                _DATASET_AFTER.match(text[end:end + 25])):
             votes += 1
     return votes
 
