@@ -24,10 +24,7 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
 _DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
-_ADJECTIVE_SHAPE = re.compile(r"^(?:global|local|diverse|complex|general|better|deeper|broad|overall)$|"
-                              r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
-_FUNCTION_WORDS = frozenset({"the", "a", "an", "of", "for", "and", "or", "in", "on", "to", "with", "during", "by",
-                             "from", "at", "as", "that", "this", "our", "their", "its", "efficient", "faster", "fast"})
+_ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 
@@ -52,7 +49,8 @@ class HeadPhrases(PatternComponent):
     settings = ("max_modifiers",)
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
-                       "model_nouns", "technical_suffixes", "plain_adjectives")
+                       "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
+                       "vague_adjectives")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -110,13 +108,14 @@ class HeadPhrases(PatternComponent):
             if label in {"Method", "Task"} and token.lower_ in workload_heads and (
                     doc[token.i - 1].lower_ in model_nouns or token.i in model_before):
                 if doc[token.i - 1].lower_ in {"model", "models"} and (
-                        token.i < 2 or not doc[token.i - 2].is_alpha or doc[token.i - 2].lower_ in _FUNCTION_WORDS):
+                        token.i < 2 or not doc[token.i - 2].is_alpha or doc[token.i - 2].lower_ in self.words["not_task_modifiers"]):
                     continue  # "model training" alone names no task ("large model training" does)
                 label = "Task"  # "LLM training", "BERT pre-training", "Large Language Model Inference": the job
                 if token.i in model_before and (token.is_lower or token.is_title and token.i < end_of_title):
                     spans.append(candidate(doc, model_before[token.i], token.i + 1, label, "phrase"))
                     continue
-            if label == "Task" and token.lower_ not in workload_heads and _ADJECTIVE_SHAPE.search(doc[token.i - 1].lower_):
+            if label == "Task" and token.lower_ not in workload_heads and (
+                    _ADJECTIVE_SHAPE.search(doc[token.i - 1].lower_) or doc[token.i - 1].lower_ in self.words["vague_adjectives"]):
                 continue  # a task names its object: "language modeling", not "global modeling" or "diverse reasoning"
             # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric and Task heads
             # only: a Title Case "... Optimization" in a title is the task more often than a method)

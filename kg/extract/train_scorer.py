@@ -10,7 +10,8 @@
 2. A logistic regression (scikit-learn, L2) is trained on sparse binary features
    (``kg.extract.scorer.features``). The regularisation strength and one threshold per type are
    chosen by cross-validation over papers: out-of-fold probabilities, and the threshold that
-   maximises each type's F1 on them, where the gold entities kg never found count as misses.
+   maximises each type's F1 on them, where the gold entities kg never found count as misses. A type
+   with fewer than MIN_NEGATIVES wrong candidates keeps threshold 0 (nothing to learn the cut from).
 3. The final model is fitted on all the gold papers and written as JSON (weights per feature, bias,
    thresholds, and the cross-validated scores in ``info``).
 
@@ -32,6 +33,7 @@ from kg.graph.schema import ENTITY_TYPES
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+MIN_NEGATIVES = 20  # a type with fewer negative examples keeps threshold 0 (Dataset and Hardware on dev)
 
 
 def examples(nlp, gold_rows: list[dict[str, Any]], papers: dict[str, Any]) -> list[dict[str, Any]]:
@@ -111,6 +113,10 @@ def cross_validate(rows: list[dict[str, Any]], gold_totals: dict[str, int], fold
         for entity_type in ENTITY_TYPES:
             scored = [(p, row["y"]) for p, row in zip(probabilities, rows) if row["type"] == entity_type]
             thresholds[entity_type], scores[entity_type] = _best_threshold(scored, gold_totals.get(entity_type, 0))
+            if sum(1 for _, y in scored if y == 0) < MIN_NEGATIVES:
+                # too few wrong candidates to learn where to cut: keep them all
+                thresholds[entity_type] = 0.0
+                scores[entity_type] = _best_threshold([(1.0, y) for _, y in scored], gold_totals.get(entity_type, 0))[1]
             baseline[entity_type] = _best_threshold([(1.0, y) for _, y in scored], gold_totals.get(entity_type, 0))[1]
         results[c] = (sum(scores.values()) / len(scores), thresholds, scores, baseline)
     best_c = max(results, key=lambda c: (results[c][0], -c))
