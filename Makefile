@@ -35,11 +35,12 @@ demo: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## bench: print extraction, push and HTML figures
+## bench: print extraction, push, HTML and incremental-update figures
 bench: install-dev
 	$(PY) bench/extract.py
 	$(PY) bench/push.py
 	$(PY) bench/html.py
+	$(PY) bench/update.py
 
 ## neo4j: start a local Neo4j Community 5.26 (needs Java 17+ and Maven); prints the bolt:// URI and credentials
 neo4j: install

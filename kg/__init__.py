@@ -26,6 +26,7 @@ _EXPORTS = {
     "write_snapshot": "kg.graph",
     "load_snapshot": "kg.graph",
     "diff_graphs": "kg.graph.diff",
+    "leaderboard": "kg.graph.leaderboard",
     "build_snapshot": "kg.workflow",
     "evaluate": "kg.evaluate",
     "KgError": "kg.errors",

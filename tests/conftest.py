@@ -175,11 +175,14 @@ def stored_graph(driver, database="neo4j"):
 
 
 def expected_graph(graph):
-    """What Neo4j should hold for *graph*, in stored_graph's shape: every non-None attribute as it is."""
-    nodes = {node: ([attrs["label"]], {"id": node, **{k: v for k, v in attrs.items()
+    """What Neo4j should hold for *graph*, in stored_graph's shape: every non-None attribute as Neo4j stores it
+    (as it is, except nested values such as papers_per_month, which become JSON text)."""
+    from kg.graph.rows import property_value
+
+    nodes = {node: ([attrs["label"]], {"id": node, **{k: property_value(v) for k, v in attrs.items()
                                                        if k != "label" and v is not None}})
              for node, attrs in graph.nodes(data=True)}
-    rels = {(a, b, attrs["type"], key): {"key": key, **{k: v for k, v in attrs.items()
+    rels = {(a, b, attrs["type"], key): {"key": key, **{k: property_value(v) for k, v in attrs.items()
                                                         if k != "type" and v is not None}}
             for a, b, key, attrs in graph.edges(keys=True, data=True)}
     return nodes, rels

@@ -44,7 +44,8 @@ def test_build_writes_a_complete_snapshot(tmp_path):
     summary = json.loads(result.stdout)
     # "On Expressivity and Trainability of Quadratic Networks" is in both inputs: one Paper.
     assert summary["papers"] == 7 and summary["duplicates_merged"] == 1 and summary["rejected"] == 0
-    assert sorted(p.name for p in out.iterdir()) == ["graph.graphml", "graph.html", "graph.json", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["cache", "graph.graphml", "graph.html", "graph.json", "manifest.json"]
+    assert manifest_files(out) == ["cache/extraction.jsonl.gz", "graph.graphml", "graph.html", "graph.json", "manifest.json"]
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["counts"]["nodes"]["Paper"] == 7
     assert manifest["pipeline"]["name"] == "blank"
@@ -118,3 +119,19 @@ def test_a_file_that_can_not_be_written_is_a_clean_error(tmp_path):
     result = _run("export", "cypher", out, "-o", tmp_path / "missing-dir" / "graph.cypher")
     assert result.exit_code == 2
     assert "No such file or directory" in result.output and "Traceback" not in result.output
+
+
+def manifest_files(directory):
+    return json.loads((directory / "manifest.json").read_text())["files"]
+
+
+def test_every_command_is_in_the_readme():
+    from kg.neo4j.queries import NAMED_QUERIES
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    for name, command in cli.commands.items():
+        assert f"kg {name}" in readme, name
+        for sub in getattr(command, "commands", {}):
+            assert f"kg {name} {sub}" in readme or f"{sub}" in readme, f"{name} {sub}"
+    for query in NAMED_QUERIES.values():
+        assert query.cypher in readme, query.name  # the README shows the named queries as they run

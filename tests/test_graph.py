@@ -152,19 +152,24 @@ def test_load_snapshot_errors(tmp_path):
         load_snapshot(tmp_path / "half")
 
 
-def test_diff_reports_added_removed_and_changed_entities():
+def test_diff_reports_new_removed_and_moving_entities_by_name():
     from kg.graph.diff import diff_graphs
 
     records = make_records()
     old = build_graph(records[:1])
     new = build_graph(records)
     changes = diff_graphs(old, new)
-    assert changes["nodes"]["Method"]["added"] == ["method:resnet-50", "method:sgd"]
-    assert changes["nodes"]["Method"]["removed"] == []
-    assert changes["nodes"]["Dataset"]["paper_count_changed"] == [
-        {"id": "dataset:imagenet", "name": "ImageNet", "old": 1, "new": 2}]
+    assert [(e["type"], e["name"], e["papers"]) for e in changes["entities"]["new"]] == [
+        ("Method", "ResNet-50", 1), ("Method", "SGD", 1)]
+    assert changes["entities"]["removed"] == [] and changes["entities"]["merged"] == []
+    movers = changes["entities"]["movers"]
+    assert [(e["name"], e["old_papers"], e["papers"], e["change"]) for e in movers] == [
+        ("ImageNet", 1, 2, 1), ("top-1 accuracy", 1, 2, 1)]
+    assert changes["papers"]["added"][0]["id"] == "paper:b" and changes["papers"]["old"] == 1
     assert changes["relationships"]["USES"] == {"added": 2, "removed": 0}
-    assert diff_graphs(new, old)["nodes"]["Paper"]["removed"] == ["paper:b"]
+    back = diff_graphs(new, old)
+    assert [e["name"] for e in back["entities"]["removed"]] == ["ResNet-50", "SGD"]
+    assert [p["id"] for p in back["papers"]["removed"]] == ["paper:b"]
     assert diff_graphs(new, new)["relationships"]["USES"] == {"added": 0, "removed": 0}
 
 

@@ -389,3 +389,140 @@ def _distinct_colours(png: Path, region) -> Counter:
 def _near(colours: Counter, hex_colour: str, tolerance: int = 6) -> bool:
     target = tuple(int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
     return any(all(abs(a - b) <= tolerance for a, b in zip(colour, target)) for colour in colours)
+
+
+# ---- views: matrices, timeline, leaderboards --------------------------------------------------
+
+
+def dated_records(papers: int = 12) -> list[dict]:
+    records = demo_records(papers=papers)
+    for number, record in enumerate(records):
+        record["date"] = f"2024-{1 + number % 3:02d}-{10 + number:02d}"
+    return records
+
+
+def _names(record: dict) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for entity in record["entities"]:
+        found.setdefault(entity["type"], []).append(entity["name"])
+    return found
+
+
+def test_matrix_tab_draws_every_linked_pair_and_a_cell_shows_its_evidence(open_page, tmp_path):
+    records = dated_records()
+    path = tmp_path / "graph.html"
+    write_html(build_graph(records), path)
+    opened = open_page(path)
+    page = opened.page
+    # Independently of the page code: each paper's proposed method is evaluated on its dataset and runs on
+    # its hardware (relation, result and proposal all agree), one paper per pair here.
+    method_dataset = {(r["entities"][0]["name"], _names(r)["Dataset"][0]) for r in records}
+    hardware_method = {(_names(r)["Hardware"][0], r["entities"][0]["name"]) for r in records}
+    assert page.evaluate("window.kgExplorer.view()") == "graph"  # a small page opens on the drawing
+    page.click("#kg-tabs button[data-kg-tab=matrix]")
+    assert page.get_attribute("body", "data-kg-view") == "matrix"
+    cells = page.locator("table[data-kg-matrix='Methods × datasets'] td.kg-cell")
+    assert cells.count() == len(method_dataset)
+    assert sum(int(c) for c in cells.evaluate_all("cells => cells.map(c => c.dataset.kgCount)")) == len(records)
+    hardware_cells = page.locator("table[data-kg-matrix='Hardware × methods'] td.kg-cell")
+    assert hardware_cells.count() == len(hardware_method)
+
+    cells.first.click()
+    name = page.locator("#kg-panel-name").inner_text()
+    method, dataset = name.split(" × ")
+    assert (method, dataset) in method_dataset
+    record = next(r for r in records if r["entities"][0]["name"] == method)
+    panel = page.locator("#kg-panel").inner_text()
+    assert record["title"] in panel and f"{method} outperforms" in panel  # the sentence and its paper
+    assert opened.requests == [opened.url]
+    assert opened.problems() == []
+
+
+def test_timeline_tab_groups_entities_by_the_month_first_seen(open_page, tmp_path):
+    records = dated_records()
+    path = tmp_path / "graph.html"
+    write_html(build_graph(records), path)
+    opened = open_page(path)
+    page = opened.page
+    first_seen: dict[str, str] = {}
+    for record in sorted(records, key=lambda r: r["date"]):
+        for entity in record["entities"]:
+            first_seen.setdefault(entity["id"], record["date"][:7])
+    per_month = Counter(first_seen.values())
+    page.click("#kg-tabs button[data-kg-tab=timeline]")
+    periods = page.locator(".kg-timeline-period")
+    assert periods.count() == len(per_month) == 3
+    for month, total in per_month.items():
+        row = page.locator(f".kg-timeline-period[data-kg-period='{month}']")
+        assert row.locator("[data-kg-entity]").count() == min(total, 40)
+        assert f"{total} new entit" in row.inner_text()
+    # an entity chip opens its details
+    page.locator(".kg-timeline-period[data-kg-period='2024-01'] [data-kg-entity]").first.click()
+    assert page.locator("#kg-panel h3").first.inner_text().lower().startswith("papers")
+    assert opened.requests == [opened.url]
+    assert opened.problems() == []
+
+
+def test_leaderboard_tab_lists_every_result_per_dataset_best_first(open_page, tmp_path):
+    records = dated_records(papers=24)
+    graph = build_graph(records)
+    path = tmp_path / "graph.html"
+    write_html(graph, path)
+    opened = open_page(path)
+    page = opened.page
+    on_dataset = Counter(_names(r)["Dataset"][0] for r in records)  # one result per paper, on its dataset
+    page.click("#kg-tabs button[data-kg-tab=leaderboard]")
+    options = page.locator("#kg-leaderboard-dataset option").all_inner_texts()
+    assert len(options) == len(on_dataset)
+    top_dataset = options[0].split(" (")[0]
+    assert on_dataset[top_dataset] == max(on_dataset.values())
+    assert page.locator("#kg-leaderboard-boards tr.kg-row").count() == on_dataset[top_dataset]
+    # boards whose metric direction is known are ranked best first
+    checked = 0
+    for board in page.locator("#kg-leaderboard-boards table.kg-board").all():
+        metric = board.get_attribute("data-kg-board")
+        values = [float(t.split("%")[0]) for t in board.locator("tr.kg-row td:nth-child(3)").all_inner_texts()]
+        ranks = board.locator("tr.kg-row td.kg-rank").all_inner_texts()
+        if metric in ("top-1 accuracy", "F1 score", "mAP", "throughput"):
+            assert values == sorted(values, reverse=True) and ranks == [str(i + 1) for i in range(len(values))]
+            checked += 1
+        elif metric in ("perplexity", "latency", "energy consumption"):
+            assert values == sorted(values) and ranks[0] == "1"
+            checked += 1
+    assert checked
+    last = len(options) - 1
+    page.select_option("#kg-leaderboard-dataset", str(last))
+    last_dataset = options[last].split(" (")[0]
+    assert page.locator("#kg-leaderboard-boards tr.kg-row").count() == on_dataset[last_dataset]
+    page.locator("#kg-leaderboard-boards tr.kg-row td:nth-child(3) .kg-link").first.click()
+    assert "evidence" in [h.lower() for h in page.locator("#kg-panel h3").all_inner_texts()]
+    assert opened.requests == [opened.url]
+    assert opened.problems() == []
+
+
+def test_a_big_page_opens_on_the_views_and_the_graph_is_one_click_away(open_page, tmp_path):
+    graph = build_graph(dated_records())
+    path = tmp_path / "graph.html"
+    write_html(graph, path, overview_threshold=10)
+    opened = open_page(path)
+    page = opened.page
+    assert page.evaluate("window.kgExplorer.view()") == "matrix"
+    assert page.is_visible("#kg-view-matrix") and page.locator("td.kg-cell").count() > 0
+    assert "A big graph" in page.locator("#kg-panel .kg-notice").inner_text()
+    page.click("#kg-tabs button[data-kg-tab=graph]")
+    assert not page.is_visible("#kg-view-matrix")
+    counts = opened.counts()
+    assert (counts["drawnNodes"], counts["drawnEdges"]) == expected_counts(graph)
+    # a real click on a node's drawn position selects it: the drawing works as on any page
+    target = "hardware:nvidia a100"
+    point = page.evaluate("""id => {
+        const x = window.kgExplorer; const n = x.network;
+        const index = x.nodes.getIds().find(i => x.nodes.get(i).title.startsWith('NVIDIA A100'));
+        const p = n.canvasToDOM(n.getPosition(index));
+        const r = document.getElementById('kg-network').getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y];
+    }""", target)
+    page.mouse.click(point[0], point[1])
+    assert page.evaluate("window.kgExplorer.selected()") == target
+    assert opened.requests == [opened.url]
+    assert opened.problems() == []

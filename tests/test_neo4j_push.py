@@ -206,3 +206,47 @@ def test_a_retry_time_that_is_not_a_number_of_seconds_exits_2_naming_the_variabl
     assert result.exit_code == 2, result.output
     assert f"KG_NEO4J_RETRY_SECONDS={value!r}" in result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.neo4j
+def test_push_prune_of_an_updated_snapshot_leaves_neo4j_equal_to_it(neo4j_db, tmp_path):
+    from kg.graph.snapshot import load_snapshot
+    from kg.workflow import build_snapshot
+
+    rows = [
+        {"id": "a", "title": "FastNet: Fast Networks", "date": "2024-03-01", "venue": "ICML",
+         "abstract": "We propose FastNet. FastNet outperforms ResNet-50 on ImageNet on an A100 GPU."},
+        {"id": "b", "title": "SlowNet: Slow Networks", "date": "2024-03-02",
+         "abstract": "We propose SlowNet and evaluate it on ImageNet with 71% top-1 accuracy on a TPU v4."},
+    ]
+    first = tmp_path / "week1.jsonl"
+    first.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    build_snapshot([str(first)], tmp_path / "week1", html=False)
+    # week 2: paper a loses its venue and its date, paper b is gone, paper c is new
+    rows[0] = {k: v for k, v in rows[0].items() if k not in ("venue", "date")}
+    rows[1] = {"id": "c", "title": "Another Look at ResNet-50", "date": "2024-04-01",
+               "abstract": "We train ResNet-50 on ImageNet with SGD."}
+    second = tmp_path / "week2.jsonl"
+    second.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    build_snapshot([str(second)], tmp_path / "week2", html=False, update=tmp_path / "week1")
+    newer = load_snapshot(tmp_path / "week2").graph
+    assert "venue" not in {k for k, v in newer.nodes["paper:a"].items() if v is not None}
+
+    runner = CliRunner()
+    assert runner.invoke(cli, ["push", str(tmp_path / "week1"), *connection_args(neo4j_db), "-q"]).exit_code == 0
+    with connect(neo4j_db) as driver:
+        # Without --prune a push only adds and updates: the stale venue stays.
+        assert runner.invoke(cli, ["push", str(tmp_path / "week2"), *connection_args(neo4j_db), "-q"]).exit_code == 0
+        stale = driver.execute_query("MATCH (p:Paper {id: 'paper:a'}) RETURN p.venue AS v").records[0]["v"]
+        assert stale == "ICML"
+        result = runner.invoke(cli, ["push", str(tmp_path / "week2"), *connection_args(neo4j_db), "--prune", "-q"])
+        assert result.exit_code == 0, result.output
+        assert stored_graph(driver) == expected_graph(newer)
+        assert database_counts(driver, neo4j_db.database) == graph_counts(newer)
+
+
+def test_prune_plans_replace_properties_and_plain_pushes_merge_them(known_graph):
+    plain = {batch.cypher for batch in plan_batches(known_graph)}
+    exact = {batch.cypher for batch in plan_batches(known_graph, replace=True)}
+    assert all("+= row.props" in cypher for cypher in plain)
+    assert all("= row.props" in cypher and "+=" not in cypher for cypher in exact)

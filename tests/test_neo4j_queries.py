@@ -171,3 +171,36 @@ def test_methods_and_datasets_for_a_task(neo4j_db):
     assert run_named(neo4j_db, "methods-and-datasets-for-task", task="task:image classification") == rows
     labels = {r["labelsOrTypes"][0] for r in query(neo4j_db, "SHOW CONSTRAINTS YIELD labelsOrTypes").rows}
     assert "Task" in labels
+
+
+@pytest.mark.neo4j
+def test_leaderboard_named_query_matches_kg_leaderboard(neo4j_db):
+    from conftest import known_records
+    from test_leaderboard import board_graph
+
+    from kg.graph.build import build_graph
+    from kg.graph.leaderboard import leaderboard
+
+    graph = board_graph()
+    chosen = named_query("leaderboard")
+    with connect(neo4j_db) as driver:
+        push_graph(driver, build_graph(known_records()), database=neo4j_db.database)
+    # a graph without confidences or tasks: no "unknown property" or "unknown label" warnings
+    plain = query(neo4j_db, chosen.cypher, chosen.parameters({"dataset": "ImageNet", "task": "x"}))
+    assert plain.notes == [] and plain.rows == []
+    plain = query(neo4j_db, chosen.cypher, chosen.parameters({"dataset": "ImageNet"}))
+    assert plain.notes == [] and [r["method"] for r in plain.rows] == ["ViT", "ResNet-50"]
+    with connect(neo4j_db) as driver:
+        push_graph(driver, graph, database=neo4j_db.database)
+    rows = run_named(neo4j_db, "leaderboard", dataset="imagenet", metric="top-1 accuracy")
+    assert [(r["method"], r["value"], r["direction"], r["low_confidence"]) for r in rows] == [
+        ("ShakyNet", 90.2, "higher", "attachment confidence 0.3"), ("ViT", 88.55, "higher", None),
+        (None, 80.0, "higher", "no method attached"), ("ResNet-50", 76.1, "higher", None)]
+    expected = leaderboard(graph, "imagenet", metric="top-1 accuracy")["boards"][0]["rows"]
+    assert [r["method"] for r in rows] == [r["method"] for r in expected]
+    everything = run_named(neo4j_db, "leaderboard", dataset="ImageNet")
+    speed = [r for r in everything if r["metric"] == "speedup"]
+    assert speed and all(r["relative"] for r in speed)
+    ptb = run_named(neo4j_db, "leaderboard", dataset="PTB")
+    assert [r["method"] for r in ptb] == ["LMB", "LMA"]
+    assert run_named(neo4j_db, "leaderboard", dataset="ImageNet", task="anything") == []  # no Task nodes

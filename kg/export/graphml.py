@@ -43,7 +43,7 @@ def read_graphml(path: str | Path) -> nx.MultiDiGraph:
     raw = nx.read_graphml(str(path), force_multigraph=True)
     for _node, attrs in raw.nodes(data=True):
         attrs.pop("colour", None)
-        for name in ("aliases", "authors", "sources"):
+        for name in ("aliases", "authors", "sources", "papers_per_month"):
             if isinstance(attrs.get(name), str):
                 attrs[name] = json.loads(attrs[name])
     return raw

@@ -40,6 +40,10 @@ from kg.graph import schema
 DEFAULT_TYPES: tuple[str, ...] = (schema.PAPER, *schema.ENTITY_TYPES)  # Results show in the side panel
 DEFAULT_MAX_NODES = 5000
 DEFAULT_PHYSICS_THRESHOLD = 300
+# Above this many drawn nodes the page opens on the overview and the views (matrices, timeline,
+# leaderboards), not on the drawing; the graph view is one click away.
+DEFAULT_OVERVIEW_THRESHOLD = 1000
+VIEWS = ("graph", "matrix", "timeline", "leaderboard")
 EDGE_LENGTH = 35.0  # pixels per layout unit (about a leaf's distance from its paper)
 
 VIS_VERSION = "9.1.2"
@@ -163,12 +167,19 @@ def explorer_data(
     min_papers: int = 1,
     max_nodes: int = DEFAULT_MAX_NODES,
     physics_threshold: int = DEFAULT_PHYSICS_THRESHOLD,
+    overview_threshold: int = DEFAULT_OVERVIEW_THRESHOLD,
     isolated: bool = True,
     title: str = "kg explorer",
     source: str | None = None,
     seed: int = 0,
 ) -> dict[str, Any]:
-    """Everything the page shows, as JSON-ready data (positions included)."""
+    """Everything the page shows, as JSON-ready data (positions included).
+
+    The views (kg.export.html_views) cover the whole graph, not only the drawn nodes. Above
+    *overview_threshold* drawn nodes the page opens on them instead of the drawing.
+    """
+    from kg.export import html_views
+
     types = parse_types(types)
     if max_nodes < 1:
         raise InputError(f"max nodes must be at least 1, not {max_nodes}")
@@ -176,6 +187,8 @@ def explorer_data(
         raise InputError(f"minimum paper count must be at least 1, not {min_papers}")
     if physics_threshold < 0:
         raise InputError(f"physics threshold must not be negative, not {physics_threshold}")
+    if overview_threshold < 0:
+        raise InputError(f"overview threshold must not be negative, not {overview_threshold}")
     graph = _canonical(graph)
     view = select_view(graph, types=types, min_papers=min_papers, max_nodes=max_nodes, isolated=isolated)
     positions = layout_positions(view.nodes, [(u, v) for u, v, _, _ in view.edges],
@@ -190,6 +203,16 @@ def explorer_data(
         nodes.append([node, label_index[attrs["label"]], _display_name(attrs), round(x, 1), round(y, 1),
                       int(attrs.get("paper_count") or 0)])
     edges = [[builder.index[u], builder.index[v], rel_index[rel], count] for u, v, rel, count in view.edges]
+    details = [builder.details(node) for node in view.nodes]
+
+    def paper_of(node: str) -> int:
+        return builder.paper(node) if graph.has_node(node) else -1
+
+    views = {
+        "matrices": html_views.matrices(graph, builder.index, label_index, paper_of, builder.sentence),
+        "timeline": html_views.timeline(graph, builder.index, label_index),
+        "leaderboards": html_views.leaderboards(graph, builder.index, paper_of, builder.sentence),
+    }
     drawn_labels = Counter(graph.nodes[n]["label"] for n in view.nodes)
     graph_labels = Counter(attrs.get("label") for _, attrs in graph.nodes(data=True))
     drawn_rels = Counter(rel for _, _, rel, _ in view.edges)
@@ -207,6 +230,8 @@ def explorer_data(
         },
         "physics": len(view.nodes) <= physics_threshold,
         "physicsThreshold": physics_threshold,
+        "startView": "graph" if len(view.nodes) <= overview_threshold else "matrix",
+        "overviewThreshold": overview_threshold,
         "labels": [
             {"name": label, "colour": schema.COLOURS[label], "shape": SHAPES[label],
              "entity": label in schema.ENTITY_TYPES, "drawn": drawn_labels[label], "total": graph_labels[label],
@@ -219,7 +244,8 @@ def explorer_data(
                           for rel in schema.RELATIONSHIP_TYPES],
         "nodes": nodes,
         "edges": edges,
-        "details": [builder.details(node) for node in view.nodes],
+        "details": details,
+        "views": views,
         "papers": builder.papers,
         "results": builder.results,
         "sentences": builder.sentences,

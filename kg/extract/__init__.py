@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import InputError
@@ -11,8 +13,19 @@ from kg.extract.records import build_record
 from kg.ingest.paper import Paper
 from kg.resolve import summarise
 
-__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_records", "load_pipeline", "pipeline_info",
-           "write_records"]
+__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "CacheStats", "extract_records", "extract_unresolved",
+           "load_pipeline", "pipeline_info", "write_records"]
+
+
+@dataclass
+class CacheStats:
+    """How many papers a cached extraction reused and how many it extracted."""
+
+    reused: int = 0
+    extracted: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {"reused": self.reused, "extracted": self.extracted}
 
 
 def extract_records(
@@ -23,6 +36,8 @@ def extract_records(
     batch_size: int = 64,
     progress: Callable[[int], Any] | None = None,
     nlp=None,
+    cache=None,
+    stats: CacheStats | None = None,
     on_resolution: Callable[[Any], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
@@ -32,23 +47,71 @@ def extract_records(
     process per core when there are enough papers to pay for starting them. *progress* is
     called with the number of papers done. Entity ids are resolved across all the papers
     (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
-    *on_resolution* receives the corpus :class:`kg.resolve.Resolution` (its ``conflicts`` list the
-    names left with two types).
+    With a *cache* (kg.extract.cache), papers whose extraction it holds are not extracted again;
+    *stats* counts reused and extracted papers. *on_resolution* receives the corpus
+    :class:`kg.resolve.Resolution` (its ``conflicts`` list the names left with two types).
     """
-    papers = list(papers)
-    nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
-    if n_process is None:
-        n_process = auto_processes(len(papers), batch_size)
-    if n_process > 1 and len(papers) > batch_size:
-        records = _extract_in_processes(papers, pipeline, n_process, batch_size, progress)
-    else:
-        records = _extract_chunk(nlp, papers, pipeline, batch_size, progress)
+    records = extract_unresolved(papers, pipeline=pipeline, n_process=n_process, batch_size=batch_size,
+                                 progress=progress, nlp=nlp, cache=cache, stats=stats)
     resolution = summarise(records).resolution()
     for record in records:
         resolution.apply(record)
     if on_resolution is not None:
         on_resolution(resolution)
     return records
+
+
+def extract_unresolved(
+    papers: Iterable[Paper],
+    *,
+    pipeline: str = DEFAULT_PIPELINE,
+    n_process: int | None = 1,
+    batch_size: int = 64,
+    progress: Callable[[int], Any] | None = None,
+    nlp=None,
+    cache=None,
+    stats: CacheStats | None = None,
+) -> list[dict[str, Any]]:
+    """The map step: one record per paper with doc-local entity ids (before kg.resolve), in input order.
+
+    With a *cache*, a paper whose content hash + pipeline + pattern version it holds is taken from it;
+    the others are extracted and put into it.
+    """
+    from kg.extract.cache import cache_key, extraction_of
+
+    papers = list(papers)
+    stats = stats if stats is not None else CacheStats()
+    records: list[dict[str, Any] | None] = [None] * len(papers)
+    missing = list(range(len(papers)))
+    keys: list[str] = []
+    if cache is not None:
+        info = pipeline_info(pipeline)
+        keys = [cache_key(paper.text, info) for paper in papers]
+        missing = []
+        for index, (paper, key) in enumerate(zip(papers, keys)):
+            found = cache.get(key)
+            if found is None:
+                missing.append(index)
+            else:
+                records[index] = {**paper.to_dict(), **found}
+        stats.reused += len(papers) - len(missing)
+        if progress is not None and len(papers) > len(missing):
+            progress(len(papers) - len(missing))
+    if missing:
+        todo = [papers[index] for index in missing]
+        nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
+        if n_process is None:
+            n_process = auto_processes(len(todo), batch_size)
+        if n_process > 1 and len(todo) > batch_size:
+            extracted = _extract_in_processes(todo, pipeline, n_process, batch_size, progress)
+        else:
+            extracted = _extract_chunk(nlp, todo, pipeline, batch_size, progress)
+        for index, record in zip(missing, extracted):
+            records[index] = record
+            if cache is not None:
+                cache.put(keys[index], extraction_of(record))
+        stats.extracted += len(missing)
+    return records  # type: ignore[return-value]
 
 
 def auto_processes(n_papers: int, batch_size: int = 64) -> int:
@@ -102,12 +165,14 @@ def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, ba
 
 
 def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
-    """What a snapshot manifest records about extraction: spaCy pipeline and pattern versions."""
+    """What a snapshot manifest records about extraction: spaCy pipeline and pattern versions, and a hash of
+    the extractor's code (``code``), so that an extraction cache never outlives a change of the rules."""
     import spacy
 
     from kg.extract.pattern_data import patterns_version
 
-    info: dict[str, Any] = {"name": pipeline, "spacy": spacy.__version__, "patterns": patterns_version()}
+    info: dict[str, Any] = {"name": pipeline, "spacy": spacy.__version__, "patterns": patterns_version(),
+                            "code": extractor_code_hash()}
     if pipeline != BLANK:
         try:
             from spacy.util import get_package_version
@@ -116,6 +181,21 @@ def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
         except Exception:  # a path, not a package: no version to report
             info["version"] = None
     return info
+
+
+@functools.lru_cache(maxsize=1)
+def extractor_code_hash() -> str:
+    """sha256 (first 16 hex digits) of the extractor's Python sources (kg/extract/**/*.py), its pattern files
+    and the candidate scorer's model (kg/extract/patterns/*.jsonl, kg/extract/models/*.json), in name order."""
+    import hashlib
+    from pathlib import Path
+
+    root = Path(__file__).parent
+    digest = hashlib.sha256()
+    sources = [*root.rglob("*.py"), *root.glob("patterns/*.jsonl"), *root.glob("models/*.json")]
+    for path in sorted(sources, key=lambda p: p.relative_to(root).as_posix()):
+        digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
 
 
 def write_records(records: Iterable[dict[str, Any]], path: str) -> None:

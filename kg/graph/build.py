@@ -14,6 +14,8 @@ from typing import Any
 import networkx as nx
 
 from kg.graph import schema
+from kg.graph.metrics import metric_direction
+from kg.ingest.dates import month_of
 
 
 def paper_node_id(paper_id: str) -> str:
@@ -24,10 +26,13 @@ def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
     """Build the property graph from extraction records (see schemas/paper-record.schema.json)."""
     graph = nx.MultiDiGraph()
     papers_of: dict[str, set[str]] = defaultdict(set)
+    date_of: dict[str, str] = {}
     surface_counts: dict[str, Counter] = defaultdict(Counter)
 
     for record in records:
         paper = paper_node_id(record["id"])
+        if record.get("date"):
+            date_of[record["id"]] = record["date"]
         graph.add_node(
             paper,
             label=schema.PAPER,
@@ -37,6 +42,7 @@ def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
             title=record["title"],
             abstract=record.get("abstract", ""),
             year=record.get("year"),
+            date=record.get("date"),
             authors=list(record.get("authors") or []),
             url=record.get("url"),
             venue=record.get("venue"),
@@ -101,8 +107,19 @@ def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
     for entity_id, papers in papers_of.items():
         node = graph.nodes[entity_id]
         node["paper_count"] = len(papers)
+        dates = sorted(date_of[paper] for paper in papers if paper in date_of)
+        if dates:
+            # When the entity first appears (the earliest dated paper) and how many papers per month mention it.
+            node["first_seen"] = dates[0]
+            months = Counter(month for month in map(month_of, dates) if month)
+            if months:
+                node["papers_per_month"] = dict(sorted(months.items()))
         # Display name: the most frequent surface form, ties broken alphabetically (deterministic).
         node["name"] = sorted(surface_counts[entity_id].items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        if node["label"] == schema.METRIC:
+            direction = metric_direction(node["name"])
+            if direction:
+                node["direction"] = direction  # "higher" or "lower" is better (kg/graph/data/metric_directions.json)
     return graph
 
 

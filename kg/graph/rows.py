@@ -110,14 +110,22 @@ def constraint_statements() -> list[str]:
     ]
 
 
-def node_merge_cypher(label: str, rows: str = "$rows") -> str:
-    """MERGE a batch of nodes of one label. *rows* is the parameter (or a literal list, for scripts)."""
+def node_merge_cypher(label: str, rows: str = "$rows", *, replace: bool = False) -> str:
+    """MERGE a batch of nodes of one label. *rows* is the parameter (or a literal list, for scripts).
+
+    By default properties are added and updated (``SET n += props``), so properties set outside kg survive;
+    with *replace* the node's properties become exactly the row's (``SET n = props``), so a property the
+    graph no longer has is removed too.
+    """
     label = quote_identifier(schema.check_label(label))
-    return f"UNWIND {rows} AS row MERGE (n:{label} {{{NODE_KEY}: row.id}}) SET n += row.props"
+    assignment = f"SET n = row.props, n.{NODE_KEY} = row.id" if replace else "SET n += row.props"
+    return f"UNWIND {rows} AS row MERGE (n:{label} {{{NODE_KEY}: row.id}}) {assignment}"
 
 
-def relationship_merge_cypher(rel_type: str, start_label: str, end_label: str, rows: str = "$rows") -> str:
-    """MERGE a batch of relationships of one type between two labels; endpoints are matched first."""
+def relationship_merge_cypher(rel_type: str, start_label: str, end_label: str, rows: str = "$rows", *,
+                              replace: bool = False) -> str:
+    """MERGE a batch of relationships of one type between two labels; endpoints are matched first.
+    *replace* as in :func:`node_merge_cypher`."""
     rel_type = quote_identifier(schema.check_relationship_type(rel_type))
     start = quote_identifier(schema.check_label(start_label))
     end = quote_identifier(schema.check_label(end_label))
@@ -125,7 +133,8 @@ def relationship_merge_cypher(rel_type: str, start_label: str, end_label: str, r
         f"UNWIND {rows} AS row "
         f"MATCH (a:{start} {{{NODE_KEY}: row.start}}) "
         f"MATCH (b:{end} {{{NODE_KEY}: row.end}}) "
-        f"MERGE (a)-[r:{rel_type} {{{RELATIONSHIP_KEY}: row.key}}]->(b) SET r += row.props"
+        f"MERGE (a)-[r:{rel_type} {{{RELATIONSHIP_KEY}: row.key}}]->(b) "
+        + (f"SET r = row.props, r.{RELATIONSHIP_KEY} = row.key" if replace else "SET r += row.props")
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as _dt
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -97,14 +99,23 @@ def read_text_file(path: str) -> str:
         ) from None
 
 
+def file_date(path: str) -> _dt.date:
+    """The date a page of pasted text was saved: its modification date (today for stdin)."""
+    if path == STDIN:
+        return _dt.date.today()
+    return _dt.date.fromtimestamp(os.stat(path).st_mtime)
+
+
 def read_papers(
-    paths: Iterable[str], *, format: str | None = None, skip_invalid: bool = False
+    paths: Iterable[str], *, format: str | None = None, skip_invalid: bool = False, year: int | None = None
 ) -> IngestResult:
     """Read every input, merge duplicate papers and return them with a report.
 
     Without *skip_invalid* the first bad record raises InputError (naming file and
     line); with it, bad records are listed in the report and reading goes on.
     Missing or unreadable files always raise: skipping a whole input is never silent.
+    *year* completes page dates without a year in pasted text ("Mar 12"); by default the
+    year of the file's modification date does.
     """
     report = IngestReport()
     by_key: dict[str, Paper] = {}
@@ -117,7 +128,10 @@ def read_papers(
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path)
         name = "<stdin>" if path == STDIN else path
         records_before = report.records_read
-        for item in PARSERS[fmt](read_text_file(path), name):
+        text = read_text_file(path)
+        items = (PARSERS[fmt](text, name) if fmt != "text" else
+                 parse_text(text, name, year=year, file_date=None if year is not None else file_date(path)))
+        for item in items:
             report.records_read += 1
             if isinstance(item, InputError):
                 if not skip_invalid:
@@ -156,13 +170,24 @@ def _merge(kept: Paper, duplicate: Paper) -> None:
     kept.sources.extend(duplicate.sources)
     if kept.derived_id and not duplicate.derived_id:
         kept.id, kept.derived_id = duplicate.id, False
-    for name in ("year", "url", "venue"):
+    for name in ("year", "date", "url", "venue"):
         if getattr(kept, name) is None:
             setattr(kept, name, getattr(duplicate, name))
+    if duplicate.date and kept.date:
+        kept.date = earlier_date(kept.date, duplicate.date)  # a paper listed on two pages: the earlier one
     if not kept.authors:
         kept.authors = list(duplicate.authors)
     if len(duplicate.abstract) > len(kept.abstract):
         kept.abstract = duplicate.abstract
+
+
+def earlier_date(a: str, b: str) -> str:
+    """The earlier of two ISO dates of any precision; of "2024" and "2024-03-12", the more precise one."""
+    if b.startswith(a):
+        return b
+    if a.startswith(b):
+        return a
+    return min(a, b)
 
 
 def _make_ids_unique(papers: list[Paper]) -> list[dict]:

@@ -38,6 +38,8 @@ def parse_bibtex(text: str, path: str) -> Iterator[Paper | InputError]:
             "title": values.get("title"),
             "abstract": values.get("abstract"),
             "year": values.get("year"),
+            "month": values.get("month"),
+            "date": values.get("date"),  # biblatex
             "authors": values.get("author"),
             "url": values.get("url") or (f"https://doi.org/{values['doi']}" if values.get("doi") else None),
             "venue": venue,

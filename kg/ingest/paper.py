@@ -22,6 +22,8 @@ class Paper:
     title: str
     abstract: str
     year: int | None = None
+    # ISO date at the precision the input gives: "2024", "2024-03" or "2024-03-12" (kg.ingest.dates).
+    date: str | None = None
     authors: list[str] = field(default_factory=list)
     url: str | None = None
     venue: str | None = None
@@ -40,6 +42,7 @@ class Paper:
             "title": self.title,
             "abstract": self.abstract,
             "year": self.year,
+            "date": self.date,
             "authors": list(self.authors),
             "url": self.url,
             "venue": self.venue,

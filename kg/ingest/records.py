@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from kg.errors import InputError
+from kg.ingest.dates import iso, month_number, parse_date
 from kg.ingest.latex import clean_latex, collapse_whitespace
 from kg.ingest.paper import Paper, Source, paper_id_from_title
 
@@ -38,11 +39,14 @@ def paper_from_fields(fields: Mapping[str, Any], path: str, line: int, *, strip_
     if given_id is not None and not isinstance(given_id, (str, int)):
         raise InputError(f"'id' must be a string or number, not {type(given_id).__name__}", path, line)
     given_id = str(given_id).strip() if given_id is not None else ""
+    year = _year(fields.get("year"), path, line)
+    date = _date(fields, year, path, line)
     return Paper(
         id=given_id or paper_id_from_title(title),
         title=title,
         abstract=abstract,
-        year=_year(fields.get("year"), path, line),
+        year=year if year is not None else (int(date[:4]) if date else None),
+        date=date,
         authors=_authors(fields.get("authors"), strip_braces),
         url=_optional_text(fields.get("url")),
         venue=_optional_text(fields.get("venue"), strip_braces),
@@ -58,6 +62,28 @@ def _year(value: Any, path: str, line: int) -> int | None:
     if not match:
         raise InputError(f"'year' must be a four-digit year, not {value!r}", path, line)
     return int(match.group(1))
+
+
+def _date(fields: Mapping[str, Any], year: int | None, path: str, line: int) -> str | None:
+    """The ``date`` field, else ``year`` (+ ``month``, as BibTeX writes it); a date that contradicts the year is an
+    error, and so is a month without a year."""
+    value, month = fields.get("date"), fields.get("month")
+    try:
+        if value not in (None, ""):
+            date = parse_date(value)
+            if year is not None and int(date[:4]) != year:
+                raise InputError(f"'date' {value!r} is not in 'year' {year}", path, line)
+            return date
+        if month not in (None, ""):
+            number = month_number(str(month))
+            if number is None:
+                raise InputError(f"'month' must be a month name or number, not {month!r}", path, line)
+            if year is None:
+                raise InputError("'month' without a 'year'", path, line)
+            return iso(year, number)
+        return iso(year) if year is not None else None
+    except ValueError as exc:
+        raise InputError(str(exc), path, line) from None
 
 
 def _authors(value: Any, strip_braces: bool = False) -> list[str]:

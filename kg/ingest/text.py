@@ -3,18 +3,21 @@
 Blank lines between papers are optional, page boilerplate ("Subscribe", "Get
 trending papers...", dates) is skipped, and the first title may be glued to
 boilerplate ("SubscribeMarconi: ..."). An abstract may span several lines.
+
+A page date line ("Mar 12") dates the papers below it, up to the next one (kg.ingest.dates).
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import re
 from collections.abc import Iterator
 
 from kg.errors import InputError
+from kg.ingest.dates import PAGE_DATE, page_date
 from kg.ingest.paper import Paper
 from kg.ingest.records import paper_from_fields
 
-_MONTHS = "Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
 BOILERPLATE = [
     re.compile(p, re.IGNORECASE)
     for p in (
@@ -22,8 +25,7 @@ BOILERPLATE = [
         r"subscribe",
         r"get trending papers in your email inbox( once a day)?!?",
         r"by\s*AK and the research community",
-        rf"({_MONTHS})[a-z]*\.? \d{{1,2}}(, \d{{4}})?",
-        r"\d{4}-\d{2}-\d{2}",
+        PAGE_DATE.pattern,  # page dates ("Mar 12"): they date the papers below them
         r"(trending|daily) papers",
         r"upvote|submitted by .*|\d+ upvotes?",
     )
@@ -54,7 +56,34 @@ def content_lines(text: str) -> list[tuple[int, str]]:
     return lines
 
 
-def parse_text(text: str, path: str) -> Iterator[Paper | InputError]:
+def page_dates(text: str, year: int | None, file_date: _dt.date | None) -> tuple[dict[int, str | None], list]:
+    """The page date in force at each line number, and InputErrors for impossible dates ("Feb 30").
+
+    *year* (``--year``) completes dates written without one; otherwise the year of *file_date* does, and a
+    date that would fall after the file's date belongs to the year before.
+    """
+    current: str | None = None
+    dated: dict[int, str | None] = {}
+    errors = []
+    default_year = year if year is not None else (file_date.year if file_date else None)
+    not_after = None if year is not None else file_date
+    for number, line in enumerate(text.split("\n"), start=1):
+        try:
+            found = page_date(line, default_year, not_after)
+        except ValueError as exc:
+            errors.append(InputError(f"page date {line.strip()!r}: {exc}", None, number))
+            found = None
+        if found is not None:
+            current = found
+        dated[number] = current
+    return dated, errors
+
+
+def parse_text(text: str, path: str, *, year: int | None = None,
+               file_date: _dt.date | None = None) -> Iterator[Paper | InputError]:
+    dated, errors = page_dates(text, year, file_date)
+    for error in errors:
+        yield InputError(error.reason, path, error.line)
     lines = content_lines(text)
     index = 0
     while index < len(lines):
@@ -77,6 +106,7 @@ def parse_text(text: str, path: str) -> Iterator[Paper | InputError]:
             paragraphs.append(lines[index][1])
             index += 1
         try:
-            yield paper_from_fields({"title": title, "abstract": " ".join(paragraphs)}, path, title_line)
+            yield paper_from_fields({"title": title, "abstract": " ".join(paragraphs), "date": dated.get(title_line)},
+                                    path, title_line)
         except InputError as exc:
             yield exc

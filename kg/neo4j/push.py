@@ -4,6 +4,9 @@ Constraints first (so every MERGE is an index lookup), then nodes grouped by lab
 by (type, start label, end label), each batch one ``UNWIND $rows`` statement in a managed transaction that the
 driver retries on transient faults. Every element is MERGEd on its id (nodes) or key (relationships), so
 pushing the same snapshot again changes nothing and a newer one updates properties and adds what is new.
+With ``prune`` the push makes the database equal to the snapshot: properties are replaced, not merged
+(``SET n = props``: a property the snapshot no longer has goes too), and kg nodes and relationships the
+snapshot no longer has are deleted.
 """
 
 from __future__ import annotations
@@ -46,30 +49,34 @@ class PushSummary:
     database_counts: dict[str, dict[str, int]] = field(default_factory=dict)  # what Neo4j holds (push_snapshot)
 
 
-def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -> list[Batch]:
-    """Every write statement of a push, in order, with its rows. Pure: used by push and --dry-run alike."""
+def plan_batches(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE, *,
+                 replace: bool = False) -> list[Batch]:
+    """Every write statement of a push, in order, with its rows. Pure: used by push and --dry-run alike.
+    *replace* sets properties exactly (``SET n = props``), as ``--prune`` does."""
     planned = []
     for label, rows in neo4j_rows.node_rows(graph).items():
-        cypher = neo4j_rows.node_merge_cypher(label)
+        cypher = neo4j_rows.node_merge_cypher(label, replace=replace)
         planned += [Batch("nodes", label, cypher, chunk) for chunk in neo4j_rows.batches(rows, batch_size)]
     for (rel_type, start, end), rows in neo4j_rows.relationship_rows(graph).items():
-        cypher = neo4j_rows.relationship_merge_cypher(rel_type, start, end)
+        cypher = neo4j_rows.relationship_merge_cypher(rel_type, start, end, replace=replace)
         group = f"{rel_type} ({start})->({end})"
         planned += [Batch("relationships", group, cypher, chunk) for chunk in neo4j_rows.batches(rows, batch_size)]
     return planned
 
 
-def dry_run_report(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -> str:
+def dry_run_report(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE, *, prune: bool = False) -> str:
     """What a push would send, statement by statement, without connecting."""
     lines = ["-- constraints (created if missing)"]
     lines += [statement + ";" for statement in neo4j_rows.constraint_statements()]
     by_group: dict[tuple[str, str, str], list[int]] = {}
-    for batch in plan_batches(graph, batch_size):
+    for batch in plan_batches(graph, batch_size, replace=prune):
         by_group.setdefault((batch.kind, batch.group, batch.cypher), []).append(len(batch.rows))
     for (kind, group, cypher), sizes in by_group.items():
         lines.append(f"-- {group}: {sum(sizes)} {kind} in {len(sizes)} batch{'es' if len(sizes) != 1 else ''}")
         lines.append(cypher + ";")
     nodes, rels = graph.number_of_nodes(), graph.number_of_edges()
+    if prune:
+        lines.append("-- then delete kg nodes and relationships the snapshot does not have")
     lines.append(f"-- total: {nodes} nodes, {rels} relationships (dry run: nothing was sent)")
     return "\n".join(lines)
 
@@ -100,7 +107,7 @@ def push_graph(
     totals: Counter = Counter()
     ensure_constraints(driver, database)
     with driver.session(database=database) as session:
-        for batch in plan_batches(graph, batch_size):
+        for batch in plan_batches(graph, batch_size, replace=prune):
             totals.update(session.execute_write(_write_batch, batch.cypher, batch.rows))
             target = summary.nodes if batch.kind == "nodes" else summary.relationships
             key = batch.group.split(" ", 1)[0]

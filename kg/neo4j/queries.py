@@ -1,4 +1,4 @@
-"""Six questions a researcher asks of the graph, as named Cypher queries (`kg query --named NAME`).
+"""Questions a researcher asks of the graph, as named Cypher queries (`kg query --named NAME`).
 
 The README shows these same strings, and the tests run them on a small known graph.
 
@@ -147,10 +147,47 @@ ORDER BY type DESC, papers DESC, name""",
     example={"task": "image classification"},
 )
 
+def _leaderboard_defaults() -> dict[str, Any]:
+    from kg.graph.metrics import LOW_CONFIDENCE, metric_table
+
+    return {"metric": None, "task": None, "low_confidence": LOW_CONFIDENCE,
+            "relative_qualifiers": sorted(metric_table().relative_qualifiers)}
+
+
+# The same board as `kg leaderboard` (kg.graph.leaderboard): one row per result on the dataset, ordered by
+# metric and unit, scores before changes against a baseline, best first by the Metric node's direction.
+LEADERBOARD = NamedQuery(
+    name="leaderboard",
+    question="Which methods report the best results on a dataset (optionally for a metric and a task)?",
+    # Optional properties are read from properties(...) maps, so a graph without them draws no warning.
+    cypher=f"""MATCH (d:Dataset)
+WHERE {_named('d', 'dataset')}
+MATCH (r:Result)-[:ON_DATASET]->(d)
+OPTIONAL MATCH (r)-[:FOR_METRIC]->(mt:Metric)
+WITH r, mt
+WHERE $metric IS NULL OR (mt IS NOT NULL AND {_named('mt', 'metric')})
+OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
+OPTIONAL MATCH (p:Paper {{id: 'paper:' + r.paper}})
+WITH r, properties(r) AS rp, mt, properties(mt) AS mp, m, p
+WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE 'Task' IN labels(t) AND {_named('t', 'task')} }}
+WITH r, rp, mt, mp, m, p, coalesce(rp.unit, '') = 'x' OR any(word IN split(toLower(coalesce(rp.qualifier, '')), ' ')
+                                                       WHERE word IN $relative_qualifiers) AS relative
+RETURN mt.name AS metric, rp.unit AS unit, mp.direction AS direction, m.name AS method, r.value AS value,
+       rp.text AS text, relative, p.title AS paper, rp.evidence AS evidence,
+       CASE WHEN rp.confidence < $low_confidence THEN 'attachment confidence ' + toString(rp.confidence)
+            WHEN m IS NULL THEN 'no method attached' END AS low_confidence
+ORDER BY metric, unit, relative,
+         CASE WHEN relative OR direction IS NULL THEN null WHEN direction = 'higher' THEN -value ELSE value END,
+         paper, r.id""",
+    required=("dataset",),
+    defaults=_leaderboard_defaults(),
+    example={"dataset": "ImageNet"},
+)
+
 NAMED_QUERIES: dict[str, NamedQuery] = {
     query.name: query
     for query in (METHODS_ON_DATASET, HARDWARE_FOR_METHOD, TOP_METRICS, METHODS_SHARING_DATASETS,
-                  PROPOSALS_WITH_RESULTS, METHODS_AND_DATASETS_FOR_TASK)
+                  PROPOSALS_WITH_RESULTS, LEADERBOARD, METHODS_AND_DATASETS_FOR_TASK)
 }
 
 

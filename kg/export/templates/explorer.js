@@ -732,6 +732,12 @@
       panel.appendChild(append(el("div", "kg-notice"), "Nothing to draw with these options. Try ",
                                el("code", "", command + " --types all"), "."));
     }
+    if (data.startView !== "graph") {
+      panel.appendChild(append(el("div", "kg-notice"), el("strong", "", "A big graph. "),
+        "This page draws " + plural(N, "node") + " (more than " + thousands(data.overviewThreshold) +
+        "), so it opens on the matrices; the timeline and leaderboards are in the tabs above. The Graph tab " +
+        "shows the whole drawing."));
+    }
     if (!data.physics && N) {
       panel.appendChild(el("p", "kg-hint", "Physics is off for pages over " + data.physicsThreshold +
         " nodes (positions were computed when the page was made); tick Physics to switch it on."));
@@ -762,6 +768,234 @@
       el("code", "", command + " --types Hardware,Method --min-papers 2")));
   }
 
+  // ---- views: matrices, timeline, leaderboards ---------------------------------------------
+  // They cover the whole graph (not only the drawn nodes) and sit over the drawing, which stays
+  // alive underneath, so the Graph tab is one click away and works as before.
+  var VIEWS = data.views;
+  var tabs = Array.prototype.slice.call(document.querySelectorAll("#kg-tabs button"));
+  var viewBoxes = {
+    matrix: document.getElementById("kg-view-matrix"),
+    timeline: document.getElementById("kg-view-timeline"),
+    leaderboard: document.getElementById("kg-view-leaderboard"),
+  };
+  var renderedViews = {};
+  var currentView = "graph";
+
+  function showView(name) {
+    if (name !== "graph" && !viewBoxes[name]) name = "graph";
+    currentView = name;
+    tabs.forEach(function (tab) {
+      tab.setAttribute("aria-selected", tab.getAttribute("data-kg-tab") === name ? "true" : "false");
+    });
+    Object.keys(viewBoxes).forEach(function (key) { viewBoxes[key].hidden = key !== name; });
+    if (name !== "graph" && !renderedViews[name]) {
+      RENDERERS[name](viewBoxes[name]);
+      renderedViews[name] = true;
+    }
+    document.body.setAttribute("data-kg-view", name);
+  }
+  tabs.forEach(function (tab) {
+    tab.addEventListener("click", function () { showView(tab.getAttribute("data-kg-tab")); });
+  });
+
+  function quoteList(box, evidence) {
+    evidence.forEach(function (quote) {
+      var block = el("blockquote", "", quote[1] >= 0 ? data.sentences[quote[1]] : "(no sentence recorded)");
+      if (quote[0] >= 0) append(block, el("span", "kg-source", "— "), paperLink(quote[0]));
+      box.appendChild(block);
+    });
+  }
+
+  function showCell(matrix, cell) {
+    var row = matrix.rows[cell[0]], column = matrix.columns[cell[1]];
+    clear(panel);
+    panel.scrollTop = 0;
+    var badge = el("span", "kg-badge", matrix.name);
+    badge.style.background = "#52606d";
+    panel.appendChild(badge);
+    var title = el("h2", "", row[0] + " × " + column[0]);
+    title.id = "kg-panel-name";
+    panel.appendChild(title);
+    var chips = el("div", "kg-chips");
+    append(chips, nodeLink(row[0], row[1], row[2]), nodeLink(column[0], column[1], column[2]));
+    panel.appendChild(chips);
+    panel.appendChild(el("p", "kg-meta", plural(cell[2], "paper") + " link them" +
+      (cell[3].length < cell[2] ? "; the first " + cell[3].length + " are quoted." : ".")));
+    quoteList(section("Evidence"), cell[3]);
+  }
+
+  function renderMatrix(box) {
+    box.appendChild(el("h2", "", "Matrices"));
+    box.appendChild(el("p", "kg-hint", "A cell counts the papers that link the two: a relation read from a sentence, " +
+      "a result about both, or a paper that proposes the method and uses the other. Click a cell for its evidence."));
+    VIEWS.matrices.forEach(function (matrix) {
+      box.appendChild(el("h2", "", matrix.name));
+      box.appendChild(el("p", "kg-hint", plural(matrix.cells.length, "linked pair") + " among the top " +
+        matrix.rows.length + " of " + thousands(matrix.rowsTotal) + " " + matrix.rowLabel.toLowerCase() +
+        " rows and " + matrix.columns.length + " of " + thousands(matrix.columnsTotal) + " columns."));
+      if (!matrix.cells.length) return;
+      var max = 1;
+      matrix.cells.forEach(function (cell) { if (cell[2] > max) max = cell[2]; });
+      var byPosition = {};
+      matrix.cells.forEach(function (cell) { byPosition[cell[0] + ":" + cell[1]] = cell; });
+      var table = el("table", "kg-matrix");
+      table.setAttribute("data-kg-matrix", matrix.name);
+      var head = el("thead"), headRow = el("tr");
+      headRow.appendChild(el("th"));
+      matrix.columns.forEach(function (column) {
+        var th = el("th");
+        th.appendChild(column[1] >= 0 ? action(shorten(column[0], 28), function () { selectNode(column[1], true); })
+          : el("span", "kg-muted", shorten(column[0], 28)));
+        th.title = column[0] + " · " + plural(column[3], "paper");
+        headRow.appendChild(th);
+      });
+      head.appendChild(headRow);
+      table.appendChild(head);
+      var body = el("tbody");
+      var colour = LABELS[matrix.rows.length ? matrix.rows[0][2] : 0].colour;
+      matrix.rows.forEach(function (row, r) {
+        var tr = el("tr");
+        var th = el("th");
+        th.appendChild(row[1] >= 0 ? action(shorten(row[0], 36), function () { selectNode(row[1], true); })
+          : el("span", "kg-muted", shorten(row[0], 36)));
+        th.title = row[0] + " · " + plural(row[3], "paper");
+        tr.appendChild(th);
+        matrix.columns.forEach(function (column, c) {
+          var cell = byPosition[r + ":" + c];
+          var td = el("td");
+          if (cell) {
+            td.className = "kg-cell";
+            td.textContent = String(cell[2]);
+            td.setAttribute("data-kg-count", String(cell[2]));
+            td.tabIndex = 0;
+            td.style.background = shade(colour, 0.7 * (1 - Math.sqrt(cell[2] / max)));
+            td.title = row[0] + " × " + column[0] + ": " + plural(cell[2], "paper");
+            var open = function () { showCell(matrix, cell); };
+            td.addEventListener("click", open);
+            td.addEventListener("keydown", function (event) {
+              if (event.key === "Enter" || event.key === " ") { event.preventDefault(); open(); }
+            });
+          }
+          tr.appendChild(td);
+        });
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      box.appendChild(table);
+    });
+  }
+
+  function entities(n, prefix) { return thousands(n) + " " + prefix + (n === 1 ? "entity" : "entities"); }
+
+  function renderTimeline(box) {
+    var timeline = VIEWS.timeline;
+    box.appendChild(el("h2", "", "Timeline: entities by the " + timeline.unit + " they were first seen"));
+    box.appendChild(el("p", "kg-hint", timeline.periods.length ?
+      "From the dates of their papers (page dates, or the date and year fields of the inputs); most papers first." +
+      (timeline.undated ? " " + entities(timeline.undated, "") + " without a dated paper are left out." : "")
+      : "No paper in this graph has a date, so there is no timeline. Give dates with the inputs (see the README)."));
+    var largest = 1;
+    timeline.periods.forEach(function (period) { if (period.total > largest) largest = period.total; });
+    timeline.periods.forEach(function (period) {
+      var row = el("div", "kg-timeline-period");
+      row.setAttribute("data-kg-period", period.period);
+      var side = el("div");
+      side.appendChild(el("h3", "", period.period));
+      side.appendChild(el("span", "kg-muted", entities(period.total, "new ")));
+      var bar = el("div", "kg-timeline-bar");
+      bar.style.width = Math.max(4, Math.round(100 * period.total / largest)) + "%";
+      side.appendChild(bar);
+      var chips = el("div", "kg-chips");
+      period.entities.forEach(function (entity) {
+        var chip = nodeLink(entity[0] + " · " + entity[3], entity[1], entity[2]);
+        chip.setAttribute("data-kg-entity", entity[0]);
+        chip.title = LABELS[entity[2]].name + ", first seen " + entity[4] + ", " + plural(entity[3], "paper");
+        chips.appendChild(chip);
+      });
+      if (period.total > period.entities.length) {
+        chips.appendChild(el("span", "kg-muted", "… and " + (period.total - period.entities.length) + " more"));
+      }
+      append(row, side, chips);
+      box.appendChild(row);
+    });
+  }
+
+  function showBoardRow(board, row) {
+    clear(panel);
+    panel.scrollTop = 0;
+    var badge = el("span", "kg-badge", "Result");
+    badge.style.background = shade(LABELS[labelIndexOf("Result")].colour, -0.1);
+    panel.appendChild(badge);
+    var title = el("h2", "", row[2]);
+    title.id = "kg-panel-name";
+    panel.appendChild(title);
+    panel.appendChild(el("p", "kg-meta", (row[0] || "(no method)") + " · " + (board.metric || "(no metric)") +
+      (board.unit ? " [" + board.unit + "]" : "")));
+    if (row[7]) panel.appendChild(el("p", "kg-notice", "Uncertain attachment: " + row[7] + "."));
+    if (row[6]) panel.appendChild(el("p", "kg-notice", "A change against a baseline, not a score: not ranked."));
+    quoteList(section("Evidence"), [[row[3], row[4]]]);
+  }
+
+  function renderBoards(box, entry) {
+    clear(box);
+    entry.boards.forEach(function (board) {
+      var direction = { higher: "higher is better", lower: "lower is better" }[board.direction] ||
+        "direction unknown: not ranked";
+      box.appendChild(el("h2", "", (board.metric || "(no metric)") + (board.unit ? " [" + board.unit + "]" : "") +
+        " — " + direction));
+      var table = el("table", "kg-board");
+      table.setAttribute("data-kg-board", board.metric || "");
+      var head = el("tr");
+      ["#", "method", "result", "paper", ""].forEach(function (name) { head.appendChild(el("th", "", name)); });
+      table.appendChild(append(el("thead"), head));
+      var body = el("tbody");
+      board.rows.forEach(function (row) {
+        var tr = el("tr", "kg-row" + (row[7] ? " kg-uncertain" : ""));
+        var rank = row[5] !== null && row[5] !== undefined ? String(row[5]) : (row[6] ? "~" : "–");
+        var cellRank = el("td", "kg-rank", rank);
+        if (row[6]) cellRank.title = "a change against a baseline, not ranked";
+        var method = el("td");
+        method.appendChild(row[0] ? nodeLink(row[0], row[1], labelIndexOf("Method")) : el("span", "kg-muted", "(no method)"));
+        var result = el("td");
+        result.appendChild(action(row[2], function () { showBoardRow(board, row); }));
+        var paperCell = el("td");
+        if (row[3] >= 0) paperCell.appendChild(paperLink(row[3]));
+        var mark = el("td", "kg-muted", row[7] ? "? " + row[7] : "");
+        append(tr, cellRank, method, result, paperCell, mark);
+        body.appendChild(tr);
+      });
+      table.appendChild(body);
+      box.appendChild(table);
+      if (board.more) box.appendChild(el("p", "kg-muted", "… and " + board.more + " more results."));
+    });
+  }
+
+  function renderLeaderboard(box) {
+    box.appendChild(el("h2", "", "Leaderboards"));
+    if (!VIEWS.leaderboards.length) {
+      box.appendChild(el("p", "kg-hint", "No result in this graph is tied to a dataset."));
+      return;
+    }
+    box.appendChild(el("p", "kg-hint", "Reported results per dataset, one table per metric and unit, best first where " +
+      "the metric's direction is known. ~ marks a change against a baseline (not ranked); ? marks an uncertain " +
+      "attachment (shown, not hidden). Click a result for its sentence."));
+    var picker = el("select");
+    picker.id = "kg-leaderboard-dataset";
+    picker.setAttribute("aria-label", "Dataset");
+    VIEWS.leaderboards.forEach(function (entry, index) {
+      var option = el("option", "", entry.dataset + " (" + plural(entry.results, "result") + ")");
+      option.value = String(index);
+      picker.appendChild(option);
+    });
+    var boards = el("div");
+    boards.id = "kg-leaderboard-boards";
+    picker.addEventListener("change", function () { renderBoards(boards, VIEWS.leaderboards[Number(picker.value)]); });
+    append(box, append(el("label", "kg-meta"), "Dataset: ", picker), boards);
+    renderBoards(boards, VIEWS.leaderboards[0]);
+  }
+
+  var RENDERERS = { matrix: renderMatrix, timeline: renderTimeline, leaderboard: renderLeaderboard };
+
   // ---- colours ---------------------------------------------------------------------------
   function shade(hex, amount) {
     var value = parseInt(hex.slice(1), 16);
@@ -775,6 +1009,7 @@
   buildLegend();
   showCounts();
   showOverview();
+  showView(data.startView);
 
   window.kgExplorer = {
     network: network,
@@ -792,6 +1027,7 @@
       var chosen = network.getSelectedNodes();
       return chosen.length ? data.nodes[chosen[0]][NODE_ID] : null;
     },
+    view: function (name) { if (name) showView(name); return currentView; },
     highlighted: function () {
       return highlight ? highlight.nodes.map(function (n) { return data.nodes[n][NODE_ID]; }) : [];
     },

@@ -1,0 +1,117 @@
+"""`kg leaderboard` on a small known graph: best first by metric direction, relative and uncertain results marked."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+from conftest import _record, known_records
+
+from kg.cli import cli
+from kg.errors import InputError
+from kg.graph.build import build_graph
+from kg.graph.leaderboard import format_leaderboard, leaderboard
+from kg.graph.metrics import is_relative, metric_direction, metric_table
+
+IMAGENET = ("dataset:imagenet", "Dataset", "ImageNet", [], False)
+PTB = ("dataset:ptb", "Dataset", "Penn Treebank", ["PTB"], False)
+TOP1 = ("metric:top-1 accuracy", "Metric", "top-1 accuracy", [], False)
+SPEEDUP = ("metric:speedup", "Metric", "speedup", [], False)
+PPL = ("metric:perplexity", "Metric", "perplexity", [], False)
+
+
+def method(name):
+    return (f"method:{name.lower()}", "Method", name, [], True)
+
+
+def board_graph():
+    """known_records (ResNet-50 76.1% and ViT 88.55% top-1 on ImageNet) plus a speedup, an unattached
+    score, an uncertain score and a lower-is-better board."""
+    extra = [
+        _record("p5", "FastNet", [method("FastNet"), IMAGENET, SPEEDUP], results=[
+            ("2x faster", 2.0, "x", {"metric": "metric:speedup", "method": "method:fastnet",
+                                     "dataset": "dataset:imagenet"})]),
+        _record("p6", "Mystery", [IMAGENET, TOP1], results=[
+            ("80.0% top-1 accuracy", 80.0, "%", {"metric": "metric:top-1 accuracy", "dataset": "dataset:imagenet"})]),
+        _record("p7", "Shaky", [method("ShakyNet"), IMAGENET, TOP1], results=[
+            ("90.2% top-1 accuracy", 90.2, "%", {"metric": "metric:top-1 accuracy", "method": "method:shakynet",
+                                                 "dataset": "dataset:imagenet"})]),
+        _record("p8", "Language A", [method("LMA"), PTB, PPL], results=[
+            ("perplexity of 60.1", 60.1, None, {"metric": "metric:perplexity", "method": "method:lma",
+                                                "dataset": "dataset:ptb"})]),
+        _record("p9", "Language B", [method("LMB"), PTB, PPL], results=[
+            ("perplexity of 55.3", 55.3, None, {"metric": "metric:perplexity", "method": "method:lmb",
+                                                "dataset": "dataset:ptb"})]),
+    ]
+    graph = build_graph(known_records() + extra)
+    graph.nodes["result:p7:0"]["confidence"] = 0.3  # an attachment the extractor was unsure of
+    return graph
+
+
+def test_best_first_where_the_direction_is_known_and_uncertain_results_marked():
+    board = leaderboard(board_graph(), "imagenet")
+    assert board["dataset"] == ["ImageNet"]
+    top1 = next(b for b in board["boards"] if b["metric"] == "top-1 accuracy")
+    assert top1["direction"] == "higher" and top1["unit"] == "%"
+    assert [(r["method"], r["value"], r.get("rank")) for r in top1["rows"]] == [
+        ("ShakyNet", 90.2, 1), ("ViT", 88.55, 2), (None, 80.0, 3), ("ResNet-50", 76.1, 4)]
+    marks = {r["method"]: r["low_confidence"] for r in top1["rows"]}
+    assert marks == {"ShakyNet": "attachment confidence 0.30", "ViT": None, None: "no method attached",
+                     "ResNet-50": None}
+    assert top1["rows"][1]["paper_title"] == "An Image is Worth 16x16 Words"
+    assert top1["rows"][1]["evidence"] == "88.55% top-1 accuracy"
+    speed = next(b for b in board["boards"] if b["metric"] == "speedup")
+    assert speed["rows"][0]["relative"] is True and "rank" not in speed["rows"][0]
+
+
+def test_lower_is_better_and_filters():
+    graph = board_graph()
+    ptb = leaderboard(graph, "PTB")  # an alias
+    assert [r["method"] for r in ptb["boards"][0]["rows"]] == ["LMB", "LMA"]
+    assert ptb["boards"][0]["direction"] == "lower"
+    only = leaderboard(graph, "ImageNet", metric="Top-1 Accuracy")
+    assert [b["metric"] for b in only["boards"]] == ["top-1 accuracy"]
+    text = format_leaderboard(only)
+    assert "higher is better" in text and "  1. ShakyNet: 90.2% top-1 accuracy" in text
+    assert "? attachment confidence 0.30" in text and "? no method attached" in text
+    with pytest.raises(InputError, match="no dataset named 'ImageNett'.*did you mean ImageNet"):
+        leaderboard(graph, "ImageNett")
+    with pytest.raises(InputError, match="no metric named"):
+        leaderboard(graph, "ImageNet", metric="BLEU")
+    with pytest.raises(InputError, match="no Task entities"):
+        leaderboard(graph, "ImageNet", task="image classification")
+
+
+def test_task_filter_when_the_graph_has_tasks():
+    graph = board_graph()
+    graph.add_node("task:imageclassification", label="Task", name="image classification", aliases=[],
+                   paper_count=1)
+    graph.add_edge("paper:p2", "task:imageclassification", key="ADDRESSES|p2", type="ADDRESSES")
+    board = leaderboard(graph, "ImageNet", task="Image Classification")
+    assert [r["method"] for b in board["boards"] for r in b["rows"]] == ["ViT"]
+
+
+def test_the_metric_table_is_data_with_a_schema():
+    table = metric_table()
+    assert table.version and "perplexity" in table.directions
+    assert metric_direction("validation perplexity") == "lower"
+    assert metric_direction("token hit rates") == "higher"
+    assert metric_direction("FLOPs") is None
+    assert is_relative({"unit": "x"}) and is_relative({"unit": "%", "qualifier": "improvement"})
+    assert not is_relative({"unit": "%", "qualifier": "up to"})
+    assert board_graph().nodes["metric:perplexity"]["direction"] == "lower"
+
+
+def test_cli_leaderboard_text_and_json(tmp_path):
+    from kg.graph.snapshot import write_snapshot
+
+    write_snapshot(board_graph(), tmp_path / "snap")
+    runner = CliRunner()
+    text = runner.invoke(cli, ["leaderboard", str(tmp_path / "snap"), "--dataset", "ImageNet"])
+    assert text.exit_code == 0, text.output
+    assert text.output.index("ShakyNet") < text.output.index("ResNet-50")
+    data = runner.invoke(cli, ["leaderboard", str(tmp_path / "snap"), "--dataset", "ImageNet", "--json"])
+    assert json.loads(data.output)["boards"][0]["metric"] == "top-1 accuracy"
+    missing = runner.invoke(cli, ["leaderboard", str(tmp_path / "snap"), "--dataset", "Nope"])
+    assert missing.exit_code == 2 and "no dataset named 'Nope'" in missing.output
