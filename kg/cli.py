@@ -369,11 +369,15 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, year, ca
 @input_format_option
 @pipeline_option
 @jobs_option
-@click.option("--errors", is_flag=True, help="Also list missed required entities and false positives.")
+@click.option("--errors", is_flag=True, help="Also list missed and false entities, proposals, results and relations.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (scores and errors).")
 @reports_errors
 def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
-    """Score entity extraction against a gold set: strict and lenient P/R/F1 per type.
+    """Score extraction against a gold set: strict and lenient P/R/F1.
+
+    Entities per type; and, for gold rows with "proposes", "results" and "relations", the
+    proposed methods, numeric results (value + unit + metric; the attached method, dataset,
+    hardware) and relations per type with their macro F1.
 
     Either score a file of records (--pred) or extract INPUTS and score them in one step.
 

@@ -8,6 +8,7 @@ import spacy
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
+import kg.extract.frame  # noqa: F401  registers kg_frame
 import kg.extract.relations  # noqa: F401  registers kg_relations
 import kg.extract.results  # noqa: F401  registers kg_results
 
@@ -15,6 +16,7 @@ import kg.extract.results  # noqa: F401  registers kg_results
 def make_nlp() -> spacy.Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_frame")
     nlp.add_pipe("kg_results")
     nlp.add_pipe("kg_relations")
     return nlp
@@ -37,6 +39,6 @@ def make_doc(nlp: spacy.Language, title: str, abstract: str, entities: list[tupl
             if span is not None:
                 spans.append(span)
     doc.spans["kg_entities"] = filter_spans(spans)
-    for name in ("kg_results", "kg_relations"):
+    for name in ("kg_frame", "kg_results", "kg_relations"):
         doc = nlp.get_pipe(name)(doc)
     return doc

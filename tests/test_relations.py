@@ -76,7 +76,7 @@ def test_builds_on_and_outperforms(nlp):
     found = triples(make_doc(nlp, *EXADAM))
     assert ("BUILDS_ON", "m:exadam", "m:adam") in found
     assert ("OUTPERFORMS", "m:exadam", "m:adam") in found
-    assert ("EVALUATED_ON", "m:cnn", "d:cifar10") in found
+    assert ("EVALUATED_ON", "m:exadam", "d:cifar10") in found  # "when applied to a CNN trained on": EXAdam's run
     assert not any(source == "m:adam" for _, source, _ in found)
 
 
@@ -107,7 +107,7 @@ def test_builds_on_measured_by_and_runs_on(nlp):
     found = triples(doc)
     assert ("BUILDS_ON", "m:remax", "m:reinforce") in found
     assert ("MEASURED_BY", "m:remax", "x:mem") in found
-    assert ("RUNS_ON", "m:llama2", "h:a100") in found
+    assert ("RUNS_ON", "m:ppo", "h:a100") in found  # the subject of "runs out of memory ... on A100-80GB GPUs"
 
 
 def test_plain_outperform_based_on_and_leading_comparison(nlp):
@@ -145,7 +145,9 @@ def test_relations_point_at_entities_of_the_same_doc(nlp):
             sentence = sentences[relation["sentence"]]
             assert relation["evidence"] == sentence.text
             in_sentence = {s.kb_id_ for s in doc.spans["kg_entities"] if sentence.start <= s.start < sentence.end}
-            assert {relation["source"], relation["target"]} <= in_sentence
+            assert relation["target"] in in_sentence
+            # the source is named in the sentence, or it is the paper's proposal ("we", "our method")
+            assert relation["source"] in in_sentence | set(doc._.kg_frame["proposed"])
 
 
 def test_entities_without_keys_are_never_used(nlp):

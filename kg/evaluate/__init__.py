@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError
+from kg.evaluate.edges import RELATION_TYPES, RESULT_ROLES, EdgeEvaluation, check_edge_gold
 from kg.evaluate.scoring import MODES, Counts, Evaluation, evaluate, surfaces_match
 from kg.graph.schema import ENTITY_TYPES
 
-__all__ = ["MODES", "Counts", "Evaluation", "evaluate", "evaluate_files", "format_report", "read_jsonl", "surfaces_match"]
+__all__ = ["MODES", "Counts", "EdgeEvaluation", "Evaluation", "evaluate", "evaluate_files", "format_report", "read_jsonl", "surfaces_match"]
 
 
 def read_jsonl(path: str | Path, what: str = "record") -> list[dict[str, Any]]:
@@ -59,6 +60,9 @@ def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
     strict, lenient = evaluation.micro("strict"), evaluation.micro("lenient")
     lines.append(f"{'micro':<10} {strict.tp + strict.fn:>5} | {strict.precision:>8.3f} {strict.recall:>6.3f} "
                  f"{strict.f1:>6.3f} | {lenient.precision:>9.3f} {lenient.recall:>6.3f} {lenient.f1:>6.3f}")
+    edges = evaluation.edges
+    if edges is not None and edges.scored:
+        lines += ["", *format_edges(edges)]
     if errors:
         lines.append("")
         lines.append("Errors (lenient): - missed required entity, + false positive")
@@ -67,7 +71,37 @@ def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
                 lines.append(f"{error['id']}\t{error['type']}\t- {name}")
             for name in error["false_positives"]:
                 lines.append(f"{error['id']}\t{error['type']}\t+ {name}")
+        if edges is not None and edges.errors:
+            lines.append("")
+            lines.append("Edge errors (lenient): - missed gold item, + false positive")
+            for error in edges.errors:
+                for item in error["missed"]:
+                    lines.append(f"{error['id']}\t{error['kind']}\t- {item}")
+                for item in error["false_positives"]:
+                    lines.append(f"{error['id']}\t{error['kind']}\t+ {item}")
     return "\n".join(lines)
+
+
+def format_edges(edges: EdgeEvaluation) -> list[str]:
+    """Rows for proposals, results (value + unit + metric), result roles and relations, strict and lenient."""
+    header = f"{'edges':<22} {'gold':>5} | {'strict P':>8} {'R':>6} {'F1':>6} | {'lenient P':>9} {'R':>6} {'F1':>6}"
+    papers = edges.papers
+    lines = [f"{papers['proposes']} papers with proposals, {papers['results']} with results, "
+             f"{papers['relations']} with relations", header, "-" * len(header)]
+
+    def row(name: str, strict: Counts, lenient: Counts) -> str:
+        return (f"{name:<22} {strict.tp + strict.fn:>5} | {strict.precision:>8.3f} {strict.recall:>6.3f} "
+                f"{strict.f1:>6.3f} | {lenient.precision:>9.3f} {lenient.recall:>6.3f} {lenient.f1:>6.3f}")
+
+    lines.append(row("proposals", edges.proposals["strict"], edges.proposals["lenient"]))
+    lines.append(row("results", edges.results["strict"], edges.results["lenient"]))
+    for role in RESULT_ROLES:
+        lines.append(row(f"  result {role}", edges.roles["strict"][role], edges.roles["lenient"][role]))
+    for rel_type in RELATION_TYPES:
+        lines.append(row(rel_type, edges.relations["strict"][rel_type], edges.relations["lenient"][rel_type]))
+    lines.append(f"{'relations macro F1':<22} {'':>5} | {'':>8} {'':>6} {edges.relations_macro_f1('strict'):>6.3f} | "
+                 f"{'':>9} {'':>6} {edges.relations_macro_f1('lenient'):>6.3f}")
+    return lines
 
 
 def _entity_problem(entity: Any) -> str | None:
@@ -93,6 +127,9 @@ def check_gold(numbered: list[tuple[int, dict[str, Any]]], path: str) -> list[di
                     if problem:
                         raise InputError(f"gold paper {row['id']!r}: {entity_type} {tier} entity {index} {problem}",
                                          path, number)
+        problem = check_edge_gold(row)
+        if problem:
+            raise InputError(f"gold paper {row['id']!r}: {problem}", path, number)
     return [row for _, row in numbered]
 
 

@@ -77,6 +77,7 @@ class Evaluation:
     types: tuple[str, ...] = ENTITY_TYPES  # the types the gold set annotates (older sets have no Task)
     unmatched_gold: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
+    edges: Any = None  # kg.evaluate.edges.EdgeEvaluation: proposals, results and relations
 
     def macro_f1(self, mode: str) -> float:
         return sum(self.counts[mode][t].f1 for t in self.types) / len(self.types)
@@ -97,6 +98,7 @@ class Evaluation:
                       "macro_f1": round(self.macro_f1(mode), 4),
                       "micro": self.micro(mode).as_dict()} for mode in MODES},
             "errors": self.errors,
+            **({"edges": self.edges.as_dict()} if self.edges is not None and self.edges.scored else {}),
         }
 
 
@@ -189,7 +191,13 @@ def score_paper(gold: dict[str, Any], predicted: list[dict[str, Any]], entity_ty
 
 
 def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, Any]]) -> Evaluation:
-    """Score extraction *records* (paper-record schema) against *gold_papers* (guideline format)."""
+    """Score extraction *records* (paper-record schema) against *gold_papers* (guideline format).
+
+    Entities per type here; proposals, results and relations in ``evaluation.edges`` (kg.evaluate.edges)
+    for the gold rows that have those keys.
+    """
+    from kg.evaluate.edges import EdgeEvaluation, score_edges  # it imports this module
+
     records = list(records)
     gold_papers = list(gold_papers)
     # a type no gold paper annotates (a gold set from before the Task type) is not scored
@@ -198,13 +206,14 @@ def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, 
     by_title = {normalise_title(r.get("title") or ""): r for r in records}
     by_title.pop("", None)  # no title: matched by id only, never to another untitled paper
     counts = {mode: {t: Counts() for t in types} for mode in MODES}
-    evaluation = Evaluation(counts=counts, papers=0, types=types)
+    evaluation = Evaluation(counts=counts, papers=0, types=types, edges=EdgeEvaluation())
     for gold in gold_papers:
         evaluation.papers += 1
         record = by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title") or ""))
         if record is None:
             evaluation.unmatched_gold.append(gold["id"])
         entities = record.get("entities", []) if record else []
+        score_edges(gold, record, evaluation.edges)
         for entity_type in types:
             for mode in MODES:
                 paper_counts, false_positives, misses = score_paper(gold, entities, entity_type, mode)

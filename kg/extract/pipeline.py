@@ -28,6 +28,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_junk_filter", "kg.extract.junk"),
     ("kg_entities", "kg.extract.entities"),
     ("kg_scorer", "kg.extract.scorer"),
+    ("kg_frame", "kg.extract.frame"),
     ("kg_results", "kg.extract.results"),
     ("kg_relations", "kg.extract.relations"),
     ("kg_task_links", "kg.extract.task_links"),

@@ -1,16 +1,23 @@
-"""Typed relations between the entities of one sentence.
+"""Typed relations between the entities of one paper, read through its contribution frame.
 
 The ``kg_relations`` component reads cue phrases per relation type from
 ``patterns/relations_cues.jsonl`` ("evaluated on", "outperforms", "built on",
-"compared to" ...). Around each cue it takes the closest entity of the target
-label on the cue's target side and the closest Method on the other side, so
-"X outperforms Y on Z" gives X OUTPERFORMS Y and Y EVALUATED_ON Z. Confidence
-is the cue's weight, lowered with the token distance between cue and entities.
-Results of ``kg_results`` that name a method together with a dataset, hardware
-or metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
+"compared to", "leverages" ...). Around each cue it takes the closest entities of the
+target label on the cue's target side with the items listed after them ("outperforms
+A, B and C", "baselines such as X and Y"), and the subject ``kg_frame`` gives for the
+cue: a named subject, or the paper's proposal for "we / our method / it". "Compared
+to X, ours is 2x faster" is OUTPERFORMS: a comparison with a stated winner; a
+comparison without one stays COMPARED_WITH. BUILDS_ON also comes from what the propose
+sentence and the title say the proposal is made of, from "X-based" modifiers and from
+names made from other names ("SurCo-zero" -> "SurCo"); RUNS_ON from "CPU-based X".
+Results of ``kg_results`` that name a method together with a dataset, hardware or
+metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
 
-Only entities of the doc (``doc.spans["kg_entities"]`` with a ``kb_id_``) are
-used, and an entity is never related to itself.
+Confidence is the cue's weight times how the subject was found, lowered with the token
+distance between cue and entities. Only entities of the doc
+(``doc.spans["kg_entities"]`` with a ``kb_id_``) of the relation type's labels are
+used, an entity is never related to itself, and a number taken for a name ("0.39dB")
+is never an end.
 """
 
 from __future__ import annotations
@@ -27,11 +34,20 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.frame import (
+    empty_frame,
+    frame_reader,
+    name_extensions,
+    name_shaped,
+    sentence_at,
+    sentence_bounds,
+    sentences_of,
+)
 from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
     DocAnnotator,
-    is_comparison_object,
+    number_shaped,
     read_jsonl,
     sentence_index_of_tokens,
 )
@@ -47,8 +63,14 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 }
 # Which result role, next to the result's method, implies which relation.
 RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": "MEASURED_BY"}
+# How much a source found so is trusted: through the parse, named before the cue, "we / our method",
+# or the paper's proposal for a sentence that names no subject.
+HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
+# "GPU-based X", "CUDA-optimized X": the method runs on the device
+DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", "powered", "native", "specific",
+                   "friendly", "compatible"}
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
-LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either"}
+LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
@@ -57,7 +79,8 @@ if not Doc.has_extension("kg_relations"):
 @Language.factory(
     "kg_relations",
     default_config={"cues": None, "decay": 0.04, "max_source_gap": 20, "result_confidence": 0.6,
-                    "min_confidence": 0.2, "overwrite": True},
+                    "block_confidence": 0.55, "cooccurrence_confidence": 0.4, "min_confidence": 0.2,
+                    "overwrite": True},
 )
 def make_relation_finder(
     nlp: Language,
@@ -66,12 +89,15 @@ def make_relation_finder(
     decay: float,
     max_source_gap: int,
     result_confidence: float,
+    block_confidence: float,
+    cooccurrence_confidence: float,
     min_confidence: float,
     overwrite: bool,
 ) -> RelationFinder:
     return RelationFinder(nlp, name, cues=cues, decay=decay, max_source_gap=max_source_gap,
-                          result_confidence=result_confidence,
-                          min_confidence=min_confidence, overwrite=overwrite)
+                          result_confidence=result_confidence, block_confidence=block_confidence,
+                          cooccurrence_confidence=cooccurrence_confidence, min_confidence=min_confidence,
+                          overwrite=overwrite)
 
 
 class RelationFinder(DocAnnotator):
@@ -88,6 +114,8 @@ class RelationFinder(DocAnnotator):
         decay: float = 0.04,
         max_source_gap: int = 20,
         result_confidence: float = 0.6,
+        block_confidence: float = 0.55,
+        cooccurrence_confidence: float = 0.4,
         min_confidence: float = 0.2,
         overwrite: bool = True,
     ) -> None:
@@ -96,6 +124,10 @@ class RelationFinder(DocAnnotator):
         self.decay = decay
         self.max_source_gap = max_source_gap
         self.result_confidence = result_confidence
+        self.block_confidence = block_confidence
+        self.cooccurrence_confidence = cooccurrence_confidence
+        self.frame_reader = frame_reader(nlp)
+        self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
         self.overwrite = overwrite
         self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
@@ -112,29 +144,93 @@ class RelationFinder(DocAnnotator):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
-        sentences = list(doc.sents)
+        sentences = sentences_of(doc)
         sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
+        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
         for span in sorted(entities, key=lambda s: s.start):
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
-        keys = {span.kb_id_ for span in entities}
+        label_of = {span.kb_id_: span.label_ for span in entities}
+        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        proposed = frame["proposed"]
+        reader = self.frame_reader
 
         best: dict[tuple[str, str, str, int], float] = {}
 
         def add(rel_type: str, source: str, target: str, sentence: int, confidence: float) -> None:
-            if source == target or source not in keys or target not in keys or confidence < self.min_confidence:
+            ends = RELATION_LABELS[rel_type]
+            if source == target or (label_of.get(source), label_of.get(target)) != ends \
+                    or confidence < self.min_confidence:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
 
-        for match_id, start, end in self.matcher(doc):
+        matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        covered: set[tuple[str, int]] = set()
+        for match_id, start, end in matches:
             cue = self.cues[int(self.nlp.vocab.strings[match_id])]
+            if (cue["type"], start) in covered:
+                continue  # a longer cue of the same type at the same place: "based on" over "on"
+            covered.update((cue["type"], i) for i in range(start, end))
             sentence = sentence_of[start]
+            target_label = RELATION_LABELS[cue["type"]][1]
+            reach = cue.get("max_gap", 3) + 12  # "outperforms all ... pruning strategies, such as X"
+            if cue.get("target", "right") == "right" and not any(
+                    s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
+                continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             ents = [s for s in by_sentence.get(sentence, []) if s.end <= start or s.start >= end]
-            for source, target, distance in self._pairs(cue, start, end, ents):
-                confidence = cue.get("weight", 0.5) * math.exp(-self.decay * distance)
-                add(cue["type"], source.kb_id_, target.kb_id_, sentence, confidence)
+            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
+                add(rel_type, source, target, sentence, confidence)
+
+        # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
+        for owner, key, sentence in frame["blocks"]:
+            add("BUILDS_ON", owner, key, sentence, self.block_confidence)
+        # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
+        # (a coined name on another coined name, or the paper's own method on any: "decoupled weight decay" on
+        # "weight decay" is a kind of it, not built on it); only the closest parent: "mmMamba-linear" on "mmMamba"
+        method_spans = [s for s in entities if s.label_ == "Method"]
+        shaped = {s.kb_id_ for s in method_spans if name_shaped(s)}
+        parents: dict[str, tuple[str, int]] = {}
+        extensions = frame["extensions"] if "extensions" in frame else name_extensions(doc, method_spans, sentence_of)
+        for source, target, sentence in extensions:
+            if source in proposed or (source in shaped and target in shaped):
+                longest = parents.get(source)
+                if longest is None or len(target) > len(longest[0]):
+                    parents[source] = (target, sentence)
+        for source, (target, sentence) in parents.items():
+            add("BUILDS_ON", source, target, sentence, self.block_confidence)
+        # "CPU-based FastLLM", "CUDA-optimized FlashAttention-2": a method built for a device
+        for sentence, ents in by_sentence.items():
+            for n, span in enumerate(ents[:-1]):
+                following = ents[n + 1]
+                if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
+                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in DEVICE_SUFFIXES:
+                    add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence)
+        # "X-based", "X-like" inside a sentence about the proposal
+        for sentence, ents in by_sentence.items():
+            for span in ents:
+                if span.label_ == "Method" and _hyphen_modifier(doc, span):
+                    source, how = reader.subject_of(doc, span.start, [s for s in ents if s.label_ == "Method"
+                                                                       and s is not span], frame=frame)
+                    if source is None and proposed and sentence == 0:
+                        source, how = proposed[0], "paper"
+                    if source in proposed:
+                        add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence)
+
+        # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"
+        evaluated = {(source, target) for (rel, source, target, _) in best if rel == "EVALUATED_ON"}
+        for sentence, ents in by_sentence.items():
+            methods = [s for s in ents if s.label_ == "Method"]
+            for span in ents:
+                if span.label_ != "Dataset" or any(t == span.kb_id_ for _, t in evaluated):
+                    continue
+                source, how = reader.subject_of(doc, span.start, [m for m in methods if m.end <= span.start],
+                                                frame=frame, prefer="first")
+                if source is None:
+                    later = [m for m in methods if m.start >= span.end and reader.subject_like(doc, m)]
+                    source, how = (later[0].kb_id_, "named") if later else (None, "")
+                if source is not None and how in {"parse", "named", "self"}:
+                    add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence)
 
         for result in doc._.kg_results or []:
             method = result.get("method")
@@ -148,67 +244,149 @@ class RelationFinder(DocAnnotator):
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]
 
-    def _pairs(self, cue: dict[str, Any], start: int, end: int,
-               ents: list[Span]) -> list[tuple[Span, Span, int]]:
-        """(source, target, token distance) pairs the cue at [start, end) links."""
-        source_label, target_label = RELATION_LABELS[cue["type"]]
+    def _read_cue(self, doc: Doc, cue: dict[str, Any], start: int, end: int, ents: list[Span],
+                  frame: dict[str, Any]) -> list[tuple[str, str, str, float]]:
+        """(type, source key, target key, confidence) for one cue match.
+
+        The targets are the closest entities of the type's target label on the cue's target side, with the
+        items listed after them ("outperforms A, B and C"). The source is the subject the contribution frame
+        gives for the cue (a named subject, or the proposal for "we / our method / it"); a cue that opens the
+        sentence ("Compared to X, ours is 2x faster") takes the subject after its targets. A comparison cue
+        becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms").
+        """
+        rel_type = cue["type"]
+        source_label, target_label = RELATION_LABELS[rel_type]
         max_gap = cue.get("max_gap", 3)
         right = cue.get("target", "right") == "right"
+        sentence = doc[slice(*sentence_at(doc, start))]
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
             target = min(targets, key=lambda s: s.start, default=None)
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
             target = max(targets, key=lambda s: s.end, default=None)
+        introduced = False
+        if target is None and right:
+            # "outperforms second-order methods (K-FAC and L-BFGS)", "over baselines such as MPC, RL and QP"
+            target = self._introduced_target(doc, end, sentence, ents, target_label)
+            introduced = target is not None
         if target is None:
             return []
         target_gap = target.start - end if right else start - target.end
-        listed = [target, *self._listed_after(target, ents)] if right else [target]
-
-        sources = [s for s in ents if s.label_ == source_label and s.kb_id_ not in {t.kb_id_ for t in listed}]
+        listed = [target, *self._listed_after(target, ents, open_list=introduced)] if right else [target]
         if right:
-            # The closest Method before the cue, unless it is itself only compared against ("than Y on Z").
-            near = [s for s in sources if s.end <= start and start - s.end <= self.max_source_gap]
-            source = max(near, key=lambda s: (not is_comparison_object(s.doc, s), s.end), default=None)
-            source_gap = start - source.end if source is not None else 0
-            if source is None and start - target.sent.start <= 2:
-                # "Compared to Y, X ..." / "On Z, X ...": a cue opening the sentence, the source follows.
-                beyond = [s for s in sources if s.start >= listed[-1].end and not is_comparison_object(s.doc, s)]
-                source = min(beyond, key=lambda s: s.start, default=None)
-                source_gap = source.start - listed[-1].end if source is not None else 0
+            # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
+            after = listed[-1].end + (1 if listed[-1].end < sentence.end and doc[listed[-1].end].text == ")" else 0)
+            if after < sentence.end and doc[after].lower_ in {"and", ","}:
+                more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
+                if more is not None:
+                    listed += [more, *self._listed_after(more, ents, open_list=True)]
+        listed_keys = {t.kb_id_ for t in listed}
+        methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys]
+        reader = self.frame_reader
+        proposed = frame["proposed"]
+
+        if right:
+            source, how = reader.subject_of(doc, start, [m for m in methods if m.end <= start], frame=frame,
+                                            prefer="first")
+            if (source is None or how == "near") and start - sentence.start <= 3:
+                # "Compared to Y, X ..." / "On Z, X ...": the subject follows the cue's targets
+                after = listed[-1].end
+                comma = next((t.i for t in doc[after:sentence.end] if t.text == ","), None)
+                if comma is not None:
+                    later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
+                    if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
+                        source, how = later[0].kb_id_, "named"
+                    elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
+                        source, how = proposed[0], "self"
         else:
-            beyond = [s for s in sources if s.start >= end and s.start - end <= self.max_source_gap]
-            source = min(beyond, key=lambda s: s.start, default=None)
-            source_gap = source.start - end if source is not None else 0
+            beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
+            first = min(beyond, key=lambda s: s.start, default=None)
+            source, how = (first.kb_id_, "named") if first is not None else (None, "")
+        if source is None and proposed and rel_type != "COMPARED_WITH" and not any(
+                reader.subject_like(doc, m) for m in methods if m.end <= start):
+            source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         if source is None:
             return []
-        return [(source, item, target_gap + source_gap + 2 * n) for n, item in enumerate(listed)]
+        if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
+                                                                          or how in {"paper", "near"}):
+            return []  # "X with / via Y" only says what the paper's own method, named or referred to, is made of
+        if rel_type == "COMPARED_WITH" and self._states_winner(doc, sentence):
+            rel_type = "OUTPERFORMS"
+        confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
+        # a named source far from its cue is less sure: "FOSI, with its tuned ... schedule, outperforms Adam"
+        mentions = [m for m in methods if m.kb_id_ == source and m.end <= start]
+        source_gap = start - max(m.end for m in mentions) if mentions and how != "self" else 0
+        return [(rel_type, source, item.kb_id_,
+                 confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
+                for n, item in enumerate(listed) if item.kb_id_ != source]
 
-    def _listed_after(self, first: Span, ents: list[Span]) -> list[Span]:
-        """Entities of the same label listed after *first*: "on X, Y and Z"."""
+    def _states_winner(self, doc: Doc, sentence: Span) -> bool:
+        """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
+        if any(t.lower_ in self.winner_words for t in sentence):
+            return True
+        return any(r["sentence"] == sentence_index(doc, sentence) and r.get("unit") in {"x", "%"}
+                   for r in doc._.kg_results or [])
+
+    @staticmethod
+    def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
+        """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
+        limit = min(sentence.end, end + 12)
+        i = end
+        while i < limit:
+            token = doc[i]
+            inside = next((s for s in ents if s.start == i), None)
+            if inside is not None:
+                if inside.end < sentence.end and doc[inside.end].is_lower and doc[inside.end].is_alpha \
+                        and not doc[inside.end].is_stop:
+                    i = inside.end  # "pruning strategies, such as X": a name inside the generic phrase
+                    continue
+                return None  # another entity first: not a generic phrase
+            if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
+                j = i + (2 if token.lower_ == "such" and i + 1 < limit and doc[i + 1].lower_ == "as" else 1)
+                while j < sentence.end and doc[j].text in {",", ":"}:
+                    j += 1
+                return next((s for s in ents if s.start == j and s.label_ == label), None)
+            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
+                    "on", "in", "for", "by", "while", "which", "that", "than"}:
+                return None
+            i += 1
+        return None
+
+    def _listed_after(self, first: Span, ents: list[Span], open_list: bool = False) -> list[Span]:
+        """Entities of the same label listed after *first*: "on X, Y and Z". A list must end with "and" / "or"
+        ("Compared to Y, X ..." is no list) unless "such as / including" opened it (*open_list*)."""
         doc = first.doc
         listed, last, closed = [], first, 0
         for span in ents:
             if span.start < last.end or span.label_ != first.label_:
                 continue
-            between = doc[last.end:span.start]
-            if len(between) == 0 or len(between) > 3 or any(t.lower_ not in LIST_GLUE for t in between):
+            if span.start == last.end + 1 and doc[last.end].text == "(":
+                continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
+            between = _without_parentheses(doc[last.end:span.start])
+            glue = [t for t in between if t.lower_ in LIST_GLUE]
+            # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
+            modifiers = [t for t in between if t.lower_ not in LIST_GLUE]
+            if not glue or len(between) > 6 or between[0].lower_ not in LIST_GLUE or any(
+                    not (t.is_lower and (t.is_alpha or "-" in t.text)) or t.is_stop for t in modifiers) \
+                    or len(modifiers) > 2:
                 break
             listed.append(span)
             last = span
-            if any(t.lower_ in {"and", "or", "&"} for t in between):
+            if any(t.lower_ in {"and", "or", "&", "/"} for t in between):
                 closed = len(listed)
-        # A list ends with "and"/"or"; "Compared to Y, X ..." is no list.
-        return listed[:closed]
+        return listed if open_list else listed[:closed]
 
     # -- serialisation ------------------------------------------------------------------------------------
     def _cfg(self) -> dict[str, Any]:
         return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
-                "result_confidence": self.result_confidence,
-                "min_confidence": self.min_confidence, "overwrite": self.overwrite}
+                "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
+                "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
+                "overwrite": self.overwrite}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
-        for name in ("decay", "max_source_gap", "result_confidence", "min_confidence", "overwrite"):
+        for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
+                     "min_confidence", "overwrite"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.cues))
 
@@ -238,3 +416,34 @@ class RelationFinder(DocAnnotator):
         util.from_disk(path, deserializers, exclude)
         self._set_cfg(data)
         return self
+
+
+def sentence_index(doc: Doc, sentence: Span) -> int:
+    """The index of *sentence* in ``list(doc.sents)``."""
+    return sum(1 for start, _ in sentence_bounds(doc) if start < sentence.start)
+
+
+def _hyphen_modifier(doc: Doc, span: Span) -> bool:
+    """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
+    after = span.end
+    return after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in {
+        "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
+
+
+def _without_parentheses(tokens: Span) -> list:
+    """The tokens outside short parentheses: "X (RL), Y" -> ",": an acronym after an item does not end a list."""
+    kept, depth, inside = [], 0, 0
+    for token in tokens:
+        if token.text == "(":
+            depth, inside = depth + 1, 0
+        elif token.text == ")" and depth:
+            depth -= 1
+        elif depth:
+            inside += 1
+            if inside > 4:
+                return list(tokens)
+        else:
+            kept.append(token)
+    return kept if not depth else list(tokens)
+
+

@@ -1,0 +1,827 @@
+"""The paper's contribution frame: what it proposes, what it compares against, what "we / our / it" mean.
+
+The ``kg_frame`` component runs after ``kg_entities`` and before ``kg_results`` / ``kg_relations``. It reads
+the Method entities of the doc (``doc.spans["kg_entities"]``) and sets ``doc._.kg_frame``::
+
+    {"proposed": [key, ...],     # the paper's own methods, the main one first
+     "baselines": [key, ...],    # methods it is compared against ("than X", "outperforms X, Y and Z")
+     "blocks": [[proposal, key, sentence], ...],  # what a proposal is made of ("a Bayesian optimization algorithm")
+     "self": [[start, end], ...],       # token spans that refer to the proposal ("we", "our method", "it")
+     "extensions": [[longer, shorter, sentence], ...]}  # names made from other names ("SurCo-zero", "SurCo")
+
+and ``doc._.kg_proposed`` (the same keys as ``proposed``), which the record's ``"proposed"`` flags come from.
+
+A method is proposed when it is
+- a coined name before the title's colon ("Zeus: ...", "X and Y: ..."), with the type the subtitle gives
+  ("Opus: A Large Work Model for ..."), unless the subtitle says the paper is a study ("A Survey", "Trends");
+- the name opening a title without a colon ("KV Prediction for Improved Time to First Token"), unless the
+  curated vocabulary knows it ("Reinforcement Learning for ...": the topic) or a word such as "On" opens it;
+  or the means a title names with "via / through / using" ("... via Gaunt Tensor Products");
+- the object of a propose verb right after the authors ("we propose X", "this paper introduces a Y method,
+  X,", "we present two algorithms, named X and Y", "we extend X to Y": Y), or the name after "called /
+  named / dubbed / referred to as";
+- written as "our X" or "the proposed X"; or a variant named after a proposal ("SurCo-zero", "LASP-2H").
+A Method right before a head noun ("a ResNet-like architecture", "a Bayesian optimization algorithm") or
+inside a prepositional phrase ("a framework for LLMs") is not proposed: it is a building block or a topic.
+A descriptive proposal no entity covers becomes a Method entity: the Title Case phrase opening a title
+without a colon, and a lower-case object of "we propose" ending in a method noun ("an importance-driven
+cache merging strategy") when the paper names no proposal otherwise or lists its contributions ("First,
+we propose ...").
+
+The word lists live in ``patterns/frame.jsonl``.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import SimpleFrozenList
+
+from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
+from kg.extract.pattern_data import read_patterns
+from kg.resolve.canonical import merge_key
+
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+WORD_KINDS = ("propose_verbs", "authors", "self_words", "self_determiners", "self_nouns", "prepositions",
+              "name_openers", "clause_breaks", "hyphen_suffixes", "comparison_words", "winner_words")
+TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting", "understanding", "how", "why",
+                 "when", "what", "is", "are", "do", "does", "can", "a", "an", "the", "scaling", "learning", "training",
+                 "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
+NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "namely"}
+# the words after a name that opens a title: "KV Prediction for ...", "Probabilistic Partitive Partitioning (PPP)"
+TITLE_NAME_FOLLOWERS = {"for", "with", "via", "in", "to", "as", "and", "on", "from", "through", "by", "using", "under",
+                        "?", ".", "-", "–", "("}
+MEANS_WORDS = {"via", "through", "using"}
+# last words of a name before a title's colon that make it a study: "Hyperparameter Tuning: A Survey"
+STUDY_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
+               "tutorial", "overview", "primer", "report", "lessons", "insights", "matter", "matters", "need",
+               "needs", "helps", "works", "fails", "trends", "opportunities", "challenges", "comparison",
+               "benchmarking", "investigation", "exploration"}
+# last words of a title phrase that name a study, not a method ("A Formal Perspective on ...")
+NON_METHOD_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
+                    "benchmark", "benchmarks", "dataset", "datasets", "problem", "problems", "challenges", "lessons",
+                    "guide", "tutorial", "principles", "limits", "laws", "law", "theory", "bounds", "bound",
+                    "complexity", "properties", "case", "insights", "view", "look", "matters", "need", "tasks", "optimality",
+                    "tutorial", "overview", "primer", "report", "position",
+                    "learning", "training", "inference", "optimization", "models", "systems", "networks"}
+EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "principled", "unified", "lightweight",
+              "scalable", "practical", "generic", "robust", "fast", "first", "systematic", "powerful", "flexible",
+              "straightforward", "elegant", "alternative", "improved", "modified", "versatile", "provably",
+              "theoretically", "grounded", "highly", "computationally", "memory-efficient", "communication-efficient"}
+# a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
+NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
+                        "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
+# words that open a sentence with a phrase before its subject: "Using X, Y ...", "On ImageNet, Y ..."
+INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through", "across", "compared", "unlike",
+               "like", "after", "before", "under", "over", "when", "as", "at", "from", "based", "thanks", "despite",
+               "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
+               "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
+               "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
+ENUMERATION_WORDS = {"first", "firstly", "second", "secondly", "third", "thirdly", "fourth", "lastly", "finally"}
+AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "therefore", "hence", "additionally",
+                    "finally", "can", "will", "have", "has", "had", "newly", "and", "instead", "next", "subsequently",
+                    "to", "would", "could", "should", "must", "i.e.", "thereby", "second", "third", "herein", "do",
+                    "hereby", "fully", "briefly", "formally"}
+_BOUNDS_KEY = "kg_sentence_bounds"
+SCHEMA = Path(__file__).parent / "patterns" / "schemas" / "frame.schema.json"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
+
+for _name in ("kg_frame", "kg_proposed"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
+
+
+def read_words(rows: list[dict[str, Any]], source: str = "frame.jsonl") -> dict[str, set[str]]:
+    """The word lists of ``frame.jsonl``; a row that is not {"kind": known kind, "words": [str, ...]} is an error."""
+    words: dict[str, set[str]] = {kind: set() for kind in WORD_KINDS}
+    for number, row in enumerate(rows, 1):
+        if not isinstance(row, dict) or row.get("kind") not in WORD_KINDS or not isinstance(row.get("words"), list) \
+                or not all(isinstance(w, str) and w for w in row["words"]):
+            raise ValueError(f"{source}:{number}: a frame word row needs a kind among {', '.join(WORD_KINDS)} "
+                             'and a "words" list of non-empty strings')
+        words[row["kind"]].update(w.lower() for w in row["words"])
+    return words
+
+
+@Language.factory("kg_frame", default_config={"words": None, "propose_window": 20, "add_names": True,
+                                              "overwrite": True})
+def make_frame(nlp: Language, name: str, words: list[dict[str, Any]] | None, propose_window: int, add_names: bool,
+               overwrite: bool) -> ContributionFrame:
+    return ContributionFrame(nlp, name, words=words, propose_window=propose_window, add_names=add_names,
+                             overwrite=overwrite)
+
+
+class ContributionFrame:
+    """Set ``doc._.kg_frame`` and ``doc._.kg_proposed`` (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_frame", *, words: list[dict[str, Any]] | None = None,
+                 propose_window: int = 20, add_names: bool = True, overwrite: bool = True) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.propose_window = propose_window
+        self.add_names = add_names
+        self.overwrite = overwrite
+        self._load(words if words is not None else read_patterns(PATTERNS_DIR / "frame.jsonl"))
+
+    def _load(self, rows: list[dict[str, Any]]) -> None:
+        self.rows = [dict(row) for row in rows]
+        self.words = read_words(self.rows)
+        self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
+                                  key=lambda words: -len(words))
+        self.determiner_starts = {words[0] for words in self.determiners}
+        strings = self.nlp.vocab.strings
+        self.hashes = {kind: {strings.add(w) for w in words} for kind, words in self.words.items()}
+        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, "as")}
+        self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
+
+    def __call__(self, doc: Doc) -> Doc:
+        if doc._.kg_frame is not None and not self.overwrite:
+            return doc
+        frame = self.read(doc)
+        doc._.kg_frame = frame
+        doc._.kg_proposed = list(frame["proposed"])
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- reading ------------------------------------------------------------------------------------------
+    def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
+        if self.add_names and not objects:
+            self._add_descriptive_names(doc, objects=False)
+        entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
+        methods = [s for s in entities if s.label_ == "Method"]
+        method_at = {s.start: s for s in methods}
+        proposed: list[str] = []
+        blocks: list[tuple[str, int]] = []
+
+        why: dict[str, str] = {}
+
+        def propose(span: Span, rule: str) -> None:
+            if span.kb_id_ not in proposed:
+                proposed.append(span.kb_id_)
+                why[span.kb_id_] = f"{rule}@{span.start}"
+
+        coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
+        for span in self._title_names(doc, methods, title_end(doc), coined):
+            propose(span, "title")
+        sentences = sentences_of(doc)
+        lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
+        for n, sentence in enumerate(sentences):
+            for i in range(sentence.start, sentence.end):
+                if lowers[i] in verbs and self._by_authors(doc, sentence, i):
+                    found, used = self._objects(doc, sentence, i, method_at)
+                    for span in found:
+                        propose(span, "object")
+                    owner = found[0].kb_id_ if found else None
+                    blocks.extend((owner, span.kb_id_, n) for span in used)
+                    if found:
+                        # the rest of the sentence describes the proposal: "X, the first system that supports Y"
+                        blocks.extend((owner, span.kb_id_, n) for span in methods
+                                      if span.start > found[-1].end and span.end <= sentence.end
+                                      and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
+            if any(lowers[i] in naming for i in range(sentence.start, sentence.end)):
+                for span in self._named(doc, sentence, method_at):
+                    propose(span, "named")
+        self_spans = []
+        for start, end in self._self_mentions(doc):
+            self_spans.append([start, end])
+            span = method_at.get(end)
+            if span is not None and end > start and not self._is_modifier(doc, span):
+                propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        if proposed:
+            blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
+        # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
+        extensions = name_extensions(doc, methods, sentence_numbers(doc))
+        for longer, shorter, _ in extensions:
+            if shorter in proposed and longer not in proposed:
+                proposed.append(longer)
+                why[longer] = "variant@0"
+        if not proposed and self.add_names and not objects and self._add_descriptive_names(doc, objects=True):
+            # no named proposal: a descriptive object of "we propose" is the contribution's name
+            return self.read(doc, objects=True)
+        baselines = [s.kb_id_ for s in methods if self.is_compared(doc, s)]
+        return {
+            "proposed": proposed,
+            "baselines": [key for key in dict.fromkeys(baselines) if key not in proposed],
+            "blocks": [[owner or (proposed[0] if proposed else None), key, n] for owner, key, n in dict.fromkeys(blocks)
+                       if key not in proposed and (owner or proposed)],
+            "self": self_spans,
+            "why": why,  # which rule proposed each key, at which token: for debugging and tests
+            "extensions": [list(item) for item in extensions],  # [longer, shorter, sentence]: "SurCo-zero", "SurCo"
+        }
+
+    def _title_names(self, doc: Doc, methods: list[Span], end_of_title: int, coined: set[str]) -> list[Span]:
+        if end_of_title == 0:
+            return []
+        title_end = end_of_title
+        colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+        first = 1 if doc[0].lower_ in {"the", "a", "an"} else 0
+        in_title = [s for s in methods if s.end <= title_end]
+        if colon is not None:
+            # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
+            if any(t.lower_ in STUDY_HEADS for t in doc[colon + 1:title_end]):
+                return []  # "...: A Survey on ...", "...: Algorithmic Trends and Opportunities": a study
+            before = [s for s in in_title if s.end <= colon]
+            covered = {i for s in before for i in range(s.start, s.end)}
+            if before and all(i in covered or doc[i].lower_ in {"and", ",", "&"} for i in range(first, colon)):
+                names = [s for s in before if not self._is_modifier(doc, s)
+                         and s.text.split()[-1].lower() not in STUDY_HEADS and not self._qualified_known(doc, s)]
+                if names and colon + 2 < title_end and doc[colon + 1].lower_ in {"a", "an"}:
+                    names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
+                return names
+            return []
+        found = self._title_means(doc, in_title, title_end)
+        spans = [s for s in in_title if s.start == first]
+        if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
+            return found
+        span = spans[0]
+        if self._is_modifier(doc, span) or span.text.split()[-1].lower() in NON_METHOD_HEADS \
+                or span.kb_id_ not in coined and self._known(doc, span):
+            return found  # "Reinforcement Learning for ...", "Large Language Models as ...": a known method is the topic
+        after = doc[span.end] if span.end < title_end else None
+        if after is not None and after.lower_ not in TITLE_NAME_FOLLOWERS:
+            return found
+        if found and after is not None and after.lower_ in MEANS_WORDS:
+            return found  # "Low Rank Matrix Completion via Robust Alternating Minimization": the task, then the means
+        return [span, *found]
+
+    def _qualified_known(self, doc: Doc, span: Span) -> bool:
+        """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
+        first = span[0].lower_
+        if not (first in EVALUATIVE or first.endswith("-efficient") or first.endswith("efficient")) or len(span) < 2:
+            return False
+        rest = doc[span.start + 1:span.end]
+        return self._known(doc, rest)
+
+    def _title_means(self, doc: Doc, in_title: list[Span], title_end: int) -> list[Span]:
+        """The method a title without a colon reaches its goal with: "... via Gaunt Tensor Products",
+        "... Through Jointly Learnable Codebooks and Mappings" (not a method the vocabulary knows)."""
+        for i in range(1, title_end - 1):
+            if doc[i].lower_ in MEANS_WORDS:
+                span = next((s for s in in_title if s.start == i + 1), None)
+                if span is not None and not self._known(doc, span) and not self._is_modifier(doc, span):
+                    return [span]
+        return []
+
+    # -- names no entity rule found ------------------------------------------------------------------------
+    def _add_descriptive_names(self, doc: Doc, *, objects: bool) -> bool:
+        """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
+        ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
+        ("an importance-driven cache merging strategy"), when no entity covers them."""
+        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        taken = {i for s in entities for i in range(s.start, s.end)}
+        added: list[tuple[int, int]] = []
+        title = None if objects else self._title_phrase(doc, title_end(doc))
+        if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
+            added.append(title)
+        verbs = self.hashes["propose_verbs"]
+        all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        for sentence in sentences_of(doc):
+            # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
+            enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
+            if not (objects or enumerated):
+                continue
+            for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
+                i = sentence.start + offset
+                if lower in verbs and self._by_authors(doc, sentence, i):
+                    phrase = self._object_phrase(doc, sentence, i)
+                    if phrase and not any(i in taken for i in range(*phrase)):
+                        added.append(phrase)
+                        break
+            if added and objects and not enumerated:
+                break  # the first one names the contribution
+        if not added:
+            return False
+        new_spans = [Span(doc, start, end, label="Method", kb_id=f"Method|{merge_key(doc[start:end].text, 'Method')}")
+                     for start, end in added]
+        covered = {i for s in new_spans for i in range(s.start, s.end)}
+        # later mentions of the same words become mentions of the new entity
+        lowers = doc.to_array("LOWER").tolist()
+        for span in list(new_spans):
+            words = lowers[span.start:span.end]
+            for i in range(span.end, len(doc) - len(words) + 1):
+                if lowers[i] == words[0] and lowers[i:i + len(words)] == words and not any(
+                        j in covered or j in taken for j in range(i, i + len(words))):
+                    new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_))
+                    covered.update(range(i, i + len(words)))
+        kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
+        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+        return True
+
+    def _title_overlap_only(self, doc: Doc, phrase: tuple[int, int], entities: list[Span]) -> bool:
+        """Whether the only entities inside the title phrase are Methods strictly inside it ("Gradient Coding")."""
+        inside = [s for s in entities if s.start < phrase[1] and s.end > phrase[0]]
+        return all(s.label_ == "Method" and phrase[0] <= s.start and s.end <= phrase[1]
+                   and (s.start, s.end) != phrase for s in inside) and bool(inside)
+
+    def _title_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
+        title_end = end_of_title
+        title = doc[:title_end]
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in TITLE_OPENERS:
+            return None
+        if title[0].lower_.endswith("ing") and not name_shaped(title[:1]):
+            return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
+        end = 0
+        while end < title_end and (title[end].text[:1].isupper() or title[end].text in {"-", "–"}
+                                   or name_shaped(title[end:end + 1])) \
+                and title[end].lower_ not in self.words["prepositions"] and title[end].lower_ not in {"and", "or"}:
+            end += 1
+        following = title[end].lower_ if end < title_end else None
+        if end < 2 or end > 6 or title[end - 1].text in {"-", "–"}:
+            return None
+        if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title[:end])):
+            return None  # a whole title is a name only when short and without function words
+        if following is not None and following not in TITLE_NAME_FOLLOWERS - MEANS_WORDS:
+            return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
+        if title[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, title[:end]):
+            return None
+        return 0, end
+
+    def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
+        """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
+        i = verb + 1
+        while i < sentence.end and (doc[i].lower_ in {"a", "an", "the", "two", "three", "also"}
+                                    or doc[i].lower_ in EVALUATIVE):
+            i += 1
+        start = i
+        while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in doc[i].text) \
+                and doc[i].lower_ not in self.words["self_nouns"] and doc[i].lower_ not in self.words["prepositions"] \
+                and doc[i].lower_ not in self.words["clause_breaks"] and not doc[i].is_stop:
+            i += 1
+        if i == start or i >= sentence.end or doc[i].lower_ not in self.words["self_nouns"] or doc[i].lower_ in {
+                "model", "models", "network", "networks", "variant", "variants", "design", "implementation"}:
+            return None
+        if i - start < 2:
+            return None  # "a training strategy": one modifier says what kind, not which
+        after = doc[i + 1:min(sentence.end, i + 4)]
+        if any(t.lower_ in NAMING_WORDS or t.text == "(" or name_shaped(after[n:n + 1]) for n, t in enumerate(after)):
+            return None  # "a ... strategy, dubbed X" / "a ... framework (X)": the name follows
+        return start, i + 1
+
+    def _title_blocks(self, doc: Doc, method_at: dict[int, Span], proposed: list[str]) -> list[str]:
+        """Methods the title says the proposal is made of: the subtitle after "X:" up to its purpose
+        ("DeepZero: Scaling up Zeroth-Order Optimization for ..."), and "with / via / using Y" anywhere in
+        the title ("Sequential Training of Neural Networks with Gradient Boosting")."""
+        end = title_end(doc)
+        colon = next((t.i for t in doc[:end] if t.text == ":"), None)
+        found: list[str] = []
+        i = 0
+        in_subtitle = False
+        purpose = False
+        means = False
+        while i < end:
+            lower = doc[i].lower_
+            if i == colon:
+                in_subtitle, purpose = True, False
+            elif lower in {"via", "with", "using", "through", "by", "from"}:
+                means, purpose = True, False
+            elif lower in {"for", "in", "on", "to", "towards", "toward", "of", "at", "under", "against", "beyond",
+                           "without", "as", "vs", "vs.", "versus"}:
+                purpose, means = True, False
+            span = method_at.get(i)
+            if span is not None:
+                if span.kb_id_ not in proposed and (means or in_subtitle and not purpose) \
+                        and not self.is_compared(doc, span):
+                    found.append(span.kb_id_)
+                i = span.end
+                continue
+            i += 1
+        return found
+
+    def _known(self, doc: Doc, span: Span) -> bool:
+        """Whether the curated vocabulary names the span (a candidate of source "vocabulary" covers it)."""
+        return any(c.id_ == "vocabulary" and c.start <= span.start and span.end <= c.end
+                   for c in doc.spans.get(CANDIDATES_KEY, []))
+
+    def _named(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[Span]:
+        """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
+        spans: list[Span] = []
+        for token in sentence:
+            referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
+            if token.lower_ not in NAMING_WORDS and not referred:
+                continue  # "dubbed X", "named X", "referred to as X", "known as X"
+            if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
+                       for t in sentence if t.i < token.i):
+                continue
+            i = token.i + 1
+            while i < min(sentence.end, token.i + 3) and i not in method_at:
+                i += 1
+            span = method_at.get(i)
+            while span is not None:
+                spans.append(span)
+                j = _skip_parenthesis(doc, span.end, sentence.end)
+                glue = doc[j:j + 2]
+                nxt = method_at.get(j + 1) if len(glue) and glue[0].lower_ in {"and", ","} else None
+                if nxt is None and len(glue) == 2 and glue[0].text == "," and glue[1].lower_ == "and":
+                    nxt = method_at.get(j + 2)
+                span = nxt if nxt is not None and name_shaped(nxt) else None
+        return spans
+
+    def _by_authors(self, doc: Doc, sentence: Span, verb: int) -> bool:
+        """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", not "X proposes"."""
+        if verb > sentence.start and doc[verb - 1].lower_ in {"the", "a", "an", "our", "their", "recently", "been",
+                                                                  "was", "were", "is", "are", "be"}:
+            return False  # "the proposed method", "has been proposed"
+        # the author word, then at most two adverbs or auxiliaries: "we propose", "this paper newly introduces",
+        # "we have also developed" (not "we examine ... expert design")
+        i = verb - 1
+        while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in AUTHOR_GAP_WORDS or doc[i].lower_.endswith("ly")
+                                                         and doc[i].is_alpha):
+            i -= 1
+        return i >= sentence.start and doc[i].lower_ in self.words["authors"]
+
+    def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
+        """The Methods a propose verb introduces, and the ones its object is built from.
+
+        The first Method of the object that is not inside a prepositional phrase, not compared against and not a
+        modifier is proposed; after it, only names in a list or after "called / named" are ("two algorithms,
+        AFA-CD and AFA-CS"); the rest of the object ("X, a Y-based framework for Z") is what X is built from.
+        """
+        words = self.words
+        found: list[Span] = []
+        used: list[Span] = []
+        in_phrase = False
+        opened = True  # right after the verb or a name opener
+        extending = doc[verb].lower_ in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
+        opened_by_to = False
+        i = verb + 1
+        end = min(sentence.end, verb + 1 + self.propose_window)
+        while i < end:
+            token = doc[i]
+            lower = token.lower_
+            span = method_at.get(i)
+            if span is not None:
+                later = bool(found) and not (opened and name_shaped(span))
+                if extending and not in_phrase and not found and not opened_by_to:
+                    used.append(span)
+                elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
+                    used.append(span)
+                else:
+                    found.append(span)
+                i = _skip_parenthesis(doc, span.end, end)
+                opened = False
+                continue
+            if lower in words["clause_breaks"] or lower == ".":
+                break
+            if lower == "to" and i == verb + 1 and not extending:
+                break  # "we propose to use X": X is used, not proposed
+            if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
+                in_phrase, opened = True, False  # "X-based" glued, not a dash
+            elif lower == "to" and extending and not opened_by_to:
+                in_phrase, opened, opened_by_to = False, True, True
+            elif lower == "(" and in_phrase:
+                pass  # "for federated learning (FL)": still inside the phrase
+            elif lower == "," and in_phrase and not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
+                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"})):
+                opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
+            elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS:
+                in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
+            elif lower in words["name_openers"] and lower != "and":
+                in_phrase, opened = False, True
+            elif lower == "and":
+                opened = not in_phrase
+            elif lower in words["prepositions"]:
+                in_phrase, opened = True, False
+            elif lower not in {"also", "respectively", ")"}:
+                opened = False
+            i += 1
+        return found, used
+
+    def _is_modifier(self, doc: Doc, span: Span) -> bool:
+        """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
+        after = _skip_parenthesis(doc, span.end, len(doc))
+        if after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in self.words["hyphen_suffixes"]:
+            return True
+        if after < len(doc) and (doc[after].lower_ in {"based", "inspired", "like", "style", "powered", "driven"}
+                                 or doc[after].lower_ in NOT_METHOD_FOLLOWERS):
+            return True  # "a reinforcement learning based methodology", "the TEP metric"
+        if after >= len(doc) or not doc[after].is_lower or after > span.end:
+            return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
+        following = doc[after]
+        head_noun = following.lower_ in self.words["self_nouns"]
+        # inside "a ... X <noun>" an -ing word is a noun too: "a sparsity-induced ZO training protocol"
+        noun_like = head_noun or (
+            following.is_alpha and not following.is_stop and following.lower_ not in self.words["prepositions"]
+            and following.lower_ not in self.words["clause_breaks"]
+            and (not verb_like(following.lower_) or following.lower_.endswith("ing")))
+        if not noun_like:
+            return False
+        # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
+        # "the SSO algorithm" names one; "prompts optimized by OPRO outperform" has a verb after the name
+        for i in range(span.start - 1, max(sentence_at(doc, span.start)[0], span.start - 4) - 1, -1):
+            if doc[i].lower_ in {"a", "an"}:
+                return True
+            if doc[i].lower_ in {"the", "our", "this", "its", "their", ",", "(", ":"}:
+                return False
+        return head_noun
+
+    def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
+        """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"."""
+        if not len(doc):
+            return []
+        strings = self.nlp.vocab.strings
+        lower_ids, alpha_flags = doc.to_array(["LOWER", "IS_ALPHA"]).T.tolist()
+        alpha = [bool(a) for a in alpha_flags]
+        # compare words only where a hash says they can match: strings for the few candidates
+        wanted = self.hashes["self_nouns"] | self.hashes["self_words"] | self.determiner_hashes
+        lowers = [strings[h] if h in wanted else "" for h in lower_ids]
+        nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
+        spans = []
+        i, n = 0, len(lowers)
+        while i < n:
+            lower = lowers[i]
+            matched = 0
+            if lower in first_words:
+                for words in self.determiners:
+                    if tuple(lowers[i:i + len(words)]) == words:
+                        matched = len(words)
+                        break
+            if matched:
+                j = i + matched
+                # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
+                k = j
+                while k < n and k - j <= 2 and lowers[k] not in nouns and alpha[k]:
+                    k += 1
+                if k < n and lowers[k] in nouns and (lower != "this" or k == j):
+                    spans.append((i, k + 1))
+                    i = k + 1
+                    continue
+                if lower == "our":
+                    spans.append((i, j))  # "our EfficientNetV2": the name follows
+                    i = j
+                    continue
+            if lower in self_words:
+                spans.append((i, i + 1))
+            i += 1
+        return spans
+
+    def _entity_ending_at(self, doc: Doc, end: int, label: str) -> Span | None:
+        """The entity of *label* that ends at token *end* (the doc's entities indexed once per doc)."""
+        cached = getattr(self, "_ends", None)
+        entities = doc.spans.get(ENTITIES_KEY, [])
+        if cached is None or cached[0] is not doc or cached[1] != len(entities):
+            cached = (doc, len(entities), {(s.end, s.label_): s for s in entities})
+            self._ends = cached
+        return cached[2].get((end, label))
+
+    def is_compared(self, doc: Doc, span: Span) -> bool:
+        """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
+        words = self.words["comparison_words"]
+        before = span.start - 1
+        after = doc[span.end].lower_ if span.end < len(doc) else "."
+        in_list = doc[before].lower_ in {"and", "or"} or doc[before].text == "," and after in {",", "and", "or", "("}
+        if before > sentence_at(doc, span.start)[0] and in_list:
+            j = before - 1 if doc[before - 1].text != "," else before - 2  # ", and"
+            if j >= sentence_at(doc, span.start)[0] and doc[j].text == ")":
+                j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if doc[k].text == "("), j)
+            previous = self._entity_ending_at(doc, j + 1, span.label_)
+            if previous is not None and previous.start < span.start:
+                return self.is_compared(doc, previous)  # an item of a list of baselines
+        first = max(sentence_at(doc, span.start)[0], span.start - 7)
+        for i in range(span.start - 1, first - 1, -1):
+            lower = doc[i].lower_
+            if lower in words:
+                return True
+            if lower in {"-", "–"} or (i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_) \
+                    or (i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_):
+                continue  # "over off-the-shelf TensorFlow" split at its hyphens
+            if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != span.start - 1:
+                return False
+            if "-" in lower and doc[i].is_lower:
+                continue  # "over off-the-shelf TensorFlow", "than human-designed prompts"
+            if lower not in {"the", "to", "with", "a", "an", "standard", "vanilla", "original", "strong", "popular",
+                             "conventional", "traditional", "state-of-the-art", "sota", "both", ",", "and", "as",
+                             "such", "methods", "baselines", "models", "like", "e.g.", "including", "of", "over",
+                             "existing", "prior", "previous", "recent"}:
+                return False
+        return False
+
+    # -- using the frame ----------------------------------------------------------------------------------
+    def subject_of(self, doc: Doc, position: int, methods: list[Span], *, frame: dict[str, Any] | None = None,
+                   stop: int | None = None, prefer: str = "nearest") -> tuple[str | None, str]:
+        """(Method key, how) for the subject of the predicate at token *position* in its sentence.
+
+        *methods* are the sentence's Method entities. *how* is "parse", "named", "self" or "" (none found).
+        The search looks back no further than *stop* (a clause start) when given. Without a parse, the subject
+        is the closest subject-like Method before *position* (*prefer* "nearest", for a number) or the first
+        one of the clause (*prefer* "first", for a verb: "FOSI improves X and Y, and outperforms Z"); a
+        reference to the proposal ("we", "our method") after that Method wins over it.
+        """
+        frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
+        primary = frame["proposed"][0] if frame["proposed"] else None
+        sentence = doc[slice(*sentence_at(doc, position))]
+        if doc.has_annotation("DEP"):
+            key, how = self._parse_subject(doc, position, methods, primary)
+            if how:
+                return key, how
+        clause_start = stop if stop is not None else self.clause_start(doc, sentence, position)
+        candidates = [s for s in methods if clause_start <= s.start and s.end <= position and self.subject_like(doc, s)]
+        if candidates:
+            chosen = max(candidates, key=lambda s: s.end) if prefer == "nearest" else min(candidates,
+                                                                                          key=lambda s: s.start)
+            if primary and self.refers_to_self(doc, frame, chosen.end, position) and chosen.kb_id_ != primary:
+                return primary, "self"
+            return chosen.kb_id_, "named"
+        if primary and self.refers_to_self(doc, frame, clause_start, position):
+            return primary, "self"
+        # "prompts optimized by OPRO outperform ...": the closest Method of the clause that is not compared against
+        near = [s for s in methods if clause_start <= s.start and s.end <= position and not self.is_compared(doc, s)
+                and not self._is_modifier(doc, s)]
+        if near:
+            return max(near, key=lambda s: s.end).kb_id_, "near"
+        return None, ""
+
+    def _parse_subject(self, doc: Doc, position: int, methods: list[Span], primary: str | None) -> tuple[str | None, str]:
+        token = doc[position]
+        for _ in range(8):
+            if token.pos_ in {"VERB", "AUX"} or token.dep_ == "ROOT":
+                break
+            token = token.head
+        method_of = {i: s for s in methods for i in range(s.start, s.end)}
+        for verb in (token, token.head if token.dep_ in {"conj", "xcomp", "advcl", "relcl", "acl"} else None):
+            if verb is None:
+                continue
+            subjects = [c for c in verb.children if c.dep_ in SUBJECT_DEPS]
+            if not subjects:
+                continue
+            subject = subjects[0]
+            for t in subject.subtree:
+                if t.i in method_of and not self.is_compared(doc, method_of[t.i]) \
+                        and not self._is_modifier(doc, method_of[t.i]) and t.head.dep_ != "prep":
+                    return method_of[t.i].kb_id_, "parse"
+            if primary and any(t.lower_ in self.words["self_words"] for t in subject.subtree):
+                return primary, "self"
+            if verb.dep_ == "relcl" and verb.head.i in method_of:
+                return method_of[verb.head.i].kb_id_, "parse"  # "X, which achieves ..."
+            return None, ""
+        return None, ""
+
+    def clause_start(self, doc: Doc, sentence: Span, position: int) -> int:
+        """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
+        ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
+        for i in range(position - 1, sentence.start - 1, -1):
+            if doc[i].lower_ in {";", "while", "whereas", "but", "although"}:
+                return i + 1
+        first = doc[sentence.start]
+        if first.lower_ in INTRO_WORDS or first.lower_.endswith("ing") and first.is_title:
+            comma = next((t.i for t in doc[sentence.start:position] if t.text == ","), None)
+            if comma is not None:
+                return comma + 1
+        return sentence.start
+
+    def subject_like(self, doc: Doc, span: Span) -> bool:
+        """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
+        if self.is_compared(doc, span) or self._is_modifier(doc, span):
+            return False
+        before = doc[span.start - 1].lower_ if span.start > sentence_at(doc, span.start)[0] else ""
+        if before in {"the", "a", "an"} and span.start - 2 >= sentence_at(doc, span.start)[0]:
+            before = doc[span.start - 2].lower_
+        return before not in self.words["prepositions"] or before in {"as"}
+
+    def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
+        return any(start <= s < end for s, _ in frame["self"])
+
+    # -- serialisation ------------------------------------------------------------------------------------
+    def _cfg(self) -> dict[str, Any]:
+        return {"words": self.rows, "propose_window": self.propose_window, "add_names": self.add_names,
+                "overwrite": self.overwrite}
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
+        self.propose_window = cfg.get("propose_window", self.propose_window)
+        self.add_names = cfg.get("add_names", self.add_names)
+        self.overwrite = cfg.get("overwrite", self.overwrite)
+        self._load(cfg.get("words", self.rows))
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
+        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = util.ensure_path(path)
+        settings = {k: v for k, v in self._cfg().items() if k != "words"}
+        util.to_disk(path, {"frame.jsonl": lambda p: srsly.write_jsonl(p, self.rows),
+                            "cfg": lambda p: srsly.write_json(p, settings)}, exclude)
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
+        path = util.ensure_path(path)
+        data: dict[str, Any] = {}
+        util.from_disk(path, {"frame.jsonl": lambda p: data.__setitem__("words", read_patterns(p, SCHEMA)),
+                              "cfg": lambda p: data.update(srsly.read_json(p))}, exclude)
+        self._set_cfg(data)
+        return self
+
+
+def verb_like(word: str) -> bool:
+    """A finite verb or participle by its ending: "achieves", "outperforms", "reduced", "using"."""
+    return word.endswith(("es", "ed", "ing")) or (word.endswith("s") and not word.endswith(("ss", "us", "is", "ics")))
+
+
+def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
+    """The token after a short parenthesis opening at *i* ("X (LLM)"), or *i* when there is none."""
+    if i < end and doc[i].text == "(":
+        for j in range(i + 1, min(end, i + 6)):
+            if doc[j].text == ")":
+                return j + 1
+    return i
+
+
+def name_shaped(span: Span) -> bool:
+    """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
+    return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+
+
+_SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)
+
+
+def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> list[tuple[str, str, int]]:
+    """(longer, shorter, sentence) for Method names that contain another Method name with more words or letters:
+    "SurCo-zero" -> "SurCo", "pFedPara" -> "FedPara", "block-sparse FlashAttention" -> "FlashAttention".
+    A size or version ("Llama 3 8B", "BERT-large") is the same model, not one built on it."""
+    names: dict[str, Span] = {}
+    for span in methods:
+        names.setdefault(span.kb_id_, span)
+    found = []
+    for long_key, long_span in names.items():
+        long_text = long_span.text
+        for short_key, short_span in names.items():
+            short_text = short_span.text
+            if short_key == long_key or len(short_text) < 3 or len(short_text) >= len(long_text):
+                continue
+            at = long_text.lower().find(short_text.lower())
+            if at < 0:
+                continue
+            rest = (long_text[:at] + " " + long_text[at + len(short_text):]).strip(" -")
+            parts = [p for p in re.split(r"[\s\-]+", rest) if p]
+            if not parts or all(_SIZE_PART.match(p) for p in parts):
+                continue
+            if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
+                continue  # "gradient" inside "subgradient": a word's tail is no name
+            both = [sentence_of[s.start] for s in methods if s.kb_id_ == long_key
+                    and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
+            found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
+    return found
+
+
+def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """[start, end) of each sentence, computed once per doc from the sentence starts (cached in user_data:
+    ``doc.sents`` and ``span.sent`` walk the tokens every time, and the edge components ask often)."""
+    cached = doc.user_data.get(_BOUNDS_KEY)
+    if cached is not None and (not cached or cached[-1][1] == len(doc)):
+        return cached
+    starts = [i for i, flag in enumerate(doc.to_array("SENT_START").tolist()) if flag == 1] if len(doc) else []
+    if starts and starts[0] != 0:
+        starts.insert(0, 0)
+    bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
+    doc.user_data[_BOUNDS_KEY] = bounds
+    return bounds
+
+
+def sentences_of(doc: Doc) -> list[Span]:
+    """The sentences of *doc* as spans, as ``list(doc.sents)`` gives them."""
+    return [doc[start:end] for start, end in sentence_bounds(doc)]
+
+
+def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
+    """[start, end) of the sentence holding token *i*."""
+    bounds = sentence_bounds(doc)
+    n = bisect_right([start for start, _ in bounds], i) - 1
+    return bounds[max(n, 0)]
+
+
+def sentence_numbers(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence (from the sentence starts, without making Span objects)."""
+    if not len(doc):
+        return []
+    numbers, current = [], -1
+    for start in doc.to_array("SENT_START").tolist():
+        current += start == 1
+        numbers.append(max(current, 0))
+    return numbers
+
+
+def empty_frame() -> dict[str, Any]:
+    """The frame of a doc that has no ``kg_frame`` component: nothing proposed, nothing compared."""
+    return {"proposed": [], "baselines": [], "blocks": [], "self": [], "why": {}, "extensions": []}
+
+
+def frame_reader(nlp: Language) -> ContributionFrame:
+    """The pipeline's kg_frame component, or a default one to resolve subjects with (its word lists)."""
+    for _, component in nlp.pipeline:
+        if isinstance(component, ContributionFrame):
+            return component
+    return ContributionFrame(nlp)
