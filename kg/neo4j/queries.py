@@ -131,6 +131,22 @@ ORDER BY paper, method""",
     example={"method": "FlashAttention"},
 )
 
+METHODS_AND_DATASETS_FOR_TASK = NamedQuery(
+    name="methods-and-datasets-for-task",
+    question="Which methods and datasets are used for a task?",
+    cypher=f"""MATCH (t:Task)
+WHERE {_named('t', 'task')}
+UNWIND [(m:Method)-[e:APPLIED_TO]->(t) | {{type: 'Method', entity: m, paper: 'paper:' + e.paper}}]
+     + [(m:Method)<-[:PROPOSES]-(p:Paper)-[:ADDRESSES]->(t) | {{type: 'Method', entity: m, paper: p.id}}]
+     + [(d:Dataset)-[e:BENCHMARKS]->(t) | {{type: 'Dataset', entity: d, paper: 'paper:' + e.paper}}]
+     + [(d:Dataset)<-[:EVALUATES_ON]-(p:Paper)-[:ADDRESSES]->(t) | {{type: 'Dataset', entity: d, paper: p.id}}] AS hit
+WITH t, hit.type AS type, hit.entity AS entity, hit.paper AS paper ORDER BY paper
+RETURN type, entity.name AS name, t.name AS task, count(DISTINCT paper) AS papers, collect(DISTINCT paper) AS paper_ids
+ORDER BY type DESC, papers DESC, name""",
+    required=("task",),
+    example={"task": "image classification"},
+)
+
 def _leaderboard_defaults() -> dict[str, Any]:
     from kg.graph.metrics import LOW_CONFIDENCE, metric_table
 
@@ -171,7 +187,7 @@ ORDER BY metric, unit, relative,
 NAMED_QUERIES: dict[str, NamedQuery] = {
     query.name: query
     for query in (METHODS_ON_DATASET, HARDWARE_FOR_METHOD, TOP_METRICS, METHODS_SHARING_DATASETS,
-                  PROPOSALS_WITH_RESULTS, LEADERBOARD)
+                  PROPOSALS_WITH_RESULTS, LEADERBOARD, METHODS_AND_DATASETS_FOR_TASK)
 }
 
 
