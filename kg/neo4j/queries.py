@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
+from kg.graph import schema
 
 
 @dataclass(frozen=True)
@@ -169,7 +170,7 @@ WHERE $metric IS NULL OR (mt IS NOT NULL AND {_named('mt', 'metric')})
 OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
 OPTIONAL MATCH (p:Paper {{id: 'paper:' + r.paper}})
 WITH r, properties(r) AS rp, mt, properties(mt) AS mp, m, p
-WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE 'Task' IN labels(t) AND {_named('t', 'task')} }}
+WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE '{schema.TASK}' IN labels(t) AND {_named('t', 'task')} }}
 WITH r, rp, mt, mp, m, p, coalesce(rp.unit, '') = 'x' OR any(word IN split(toLower(coalesce(rp.qualifier, '')), ' ')
                                                        WHERE word IN $relative_qualifiers) AS relative
 RETURN mt.name AS metric, rp.unit AS unit, mp.direction AS direction, m.name AS method, r.value AS value,
