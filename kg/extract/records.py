@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY
+from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym
@@ -40,6 +40,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
         for span in doc.spans[group] if group in doc.spans else []:
             by_key[span.kb_id_].append(span)
     proposed = set(doc._.kg_proposed or [])
+    confidences = doc._.kg_confidences or {}
 
     entities = []
     id_of_key: dict[str, str] = {}
@@ -56,6 +57,10 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             "name": name,
             "aliases": sorted(set(surfaces) - {name}),
             "proposed": key in proposed,
+            # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
+            # "vocabulary" over contextual votes when it decides a name's type
+            "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
+            **({"confidence": confidences[key]} if key in confidences else {}),
             "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
                          for s in spans],
         })
@@ -64,7 +69,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
 
     record = paper.to_dict()
     record.update({
-        "text": doc.text,
+        "text": doc_text(doc),
         "sentences": sentence_spans(doc),
         "entities": entities,
         "relations": _relations(doc, id_of_key),
