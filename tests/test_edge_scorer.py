@@ -63,6 +63,16 @@ def test_thresholds_decide_and_unscored_types_pass_through():
     assert {t for t, _, _ in nothing} == {"MEASURED_BY"}  # not scored: kept as kg_relations found it
 
 
+def test_a_type_without_a_model_keeps_the_rules_relations_only():
+    rules = make_doc(make_nlp(), *LASP)._.kg_relations
+    model = flat_model(0.0)
+    del model["types"]["BUILDS_ON"]
+    doc = scored(scorer_nlp(model), LASP)
+    assert {t for t in triples(doc) if t[0] == "BUILDS_ON"} == {
+        (r["type"], r["source"], r["target"]) for r in rules if r["type"] == "BUILDS_ON"}
+    assert ("BUILDS_ON", "m:lasp2", "m:ring") in triples(scored(scorer_nlp(flat_model(0.0)), LASP))
+
+
 def test_shipped_model_keeps_the_stated_relations():
     nlp = scorer_nlp()
     exadam = scored(nlp, EXADAM)

@@ -155,7 +155,7 @@ class EdgeScorer:
             for sentence, ents in by_sentence.items():
                 methods = [e[3] for e in ents if e[2] == "Method"]
                 for _, _, label, target, _ in ents:
-                    for rel_type in SCORED_TYPES:
+                    for rel_type in self.model["types"]:  # a type the model does not score keeps the rules' own
                         source_label, target_label = RELATION_LABELS[rel_type]
                         if label != target_label:
                             continue
