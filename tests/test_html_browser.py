@@ -33,6 +33,7 @@ METHODS = ["ResNet-50", "ViT-B/16", "BERT-base", "GPT-2", "LLaMA-7B", "FlashAtte
 DATASETS = ["ImageNet", "CIFAR-10", "COCO", "GLUE", "SQuAD", "WikiText-103", "LibriSpeech", "C4"]
 HARDWARE = ["NVIDIA A100", "NVIDIA V100", "TPU v4", "Jetson Nano", "Raspberry Pi 4", "NVIDIA H100"]
 METRICS = ["top-1 accuracy", "F1 score", "perplexity", "latency", "throughput", "energy consumption", "mAP"]
+TASKS = ["image classification", "language modeling", "object detection", "machine translation", "speech recognition"]
 ALIASES = {"ResNet-50": ["ResNet50"], "NVIDIA A100": ["A100", "A100 GPU"], "ViT-B/16": ["ViT"],
            "top-1 accuracy": ["Top-1"], "LLaMA-7B": ["LLaMA 7B"], "TPU v4": ["TPUv4"]}
 PROPOSED = ["Zeus", "SparseFlow", "EcoTrain", "QuickServe", "TinyLens", "GreenBERT", "FastLane", "Hydra",
@@ -55,12 +56,13 @@ def demo_records(papers: int = 36, seed: int = 7) -> list[dict]:
         dataset = _zipf_choice(rng, DATASETS)
         hardware = _zipf_choice(rng, HARDWARE)
         metric = _zipf_choice(rng, METRICS)
+        task = _zipf_choice(rng, TASKS)
         extra = _zipf_choice(rng, METHODS)
         title = f"{proposed}: Efficient {method} Training on {hardware}"
         sentences_text = [
             title,
             f"We present {proposed}, which builds on {method} and {extra}.",
-            f"{proposed} outperforms {method} on {dataset} in {metric}.",
+            f"{proposed} outperforms {method} on {dataset} in {metric} for {task}.",
             f"On {hardware}, {proposed} reaches {70 + number % 25}.{number % 10}% {metric} on {dataset}.",
         ]
         text = "\n".join(sentences_text)
@@ -87,6 +89,7 @@ def demo_records(papers: int = 36, seed: int = 7) -> list[dict]:
              "aliases": ALIASES.get(hardware, []), "mentions": [mention(hardware, 3)]},
             {"id": entity_id("Metric", metric), "type": "Metric", "name": metric, "aliases": ALIASES.get(metric, []),
              "mentions": [mention(metric, 2)]},
+            {"id": entity_id("Task", task), "type": "Task", "name": task, "aliases": [], "mentions": [mention(task, 2)]},
         ]
         if extra != method:
             entities.append({"id": entity_id("Method", extra), "type": "Method", "name": extra,
@@ -101,6 +104,8 @@ def demo_records(papers: int = 36, seed: int = 7) -> list[dict]:
              "evidence": sentences_text[2], "confidence": 0.7},
             {"type": "RUNS_ON", "source": me, "target": entity_id("Hardware", hardware), "sentence": 3,
              "evidence": sentences_text[3], "confidence": 0.7},
+            {"type": "APPLIED_TO", "source": me, "target": entity_id("Task", task), "sentence": 2,
+             "evidence": sentences_text[2], "confidence": 0.7},
         ]
         value_text = f"{70 + number % 25}.{number % 10}%"
         results = [{"text": f"{value_text} {metric}", "value": float(value_text[:-1]), "unit": "%", "qualifier": None,

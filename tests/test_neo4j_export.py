@@ -237,3 +237,19 @@ def test_neo4j_admin_import_after_exporting_into_a_used_directory_loads_only_the
             assert database_counts(driver, "neo4j") == graph_counts(graph)
     finally:
         server.stop(state_dir)
+
+
+def test_tasks_and_their_relations_reach_both_exports():
+    from conftest import IMAGENET, RESNET, _record
+
+    from kg.graph.build import build_graph
+
+    task = ("task:image classification", "Task", "image classification", [], False)
+    graph = build_graph([_record("t1", "Residual nets", [RESNET, IMAGENET, task], relations=[
+        ("APPLIED_TO", "method:resnet-50", "task:image classification"),
+        ("BENCHMARKS", "dataset:imagenet", "task:image classification")])])
+    files = generate_neo4j_csv(graph)
+    assert {"nodes/Task.csv", "relationships/ADDRESSES-Paper-Task.csv", "relationships/APPLIED_TO-Method-Task.csv",
+            "relationships/BENCHMARKS-Dataset-Task.csv"} <= set(files)
+    script = "\n".join(generate_cypher(graph))
+    assert "CREATE CONSTRAINT kg_task_id" in script and ":`Task`" in script and "`APPLIED_TO`" in script

@@ -1,4 +1,4 @@
-"""The README's five research queries and `kg query`, on the known graph in a real Neo4j."""
+"""The README's six research queries and `kg query`, on the known graph in a real Neo4j."""
 
 from __future__ import annotations
 
@@ -147,6 +147,30 @@ def test_parameters_are_json_when_they_parse_else_text():
         parse_parameters(["novalue"])
     with pytest.raises(InputError, match="no parameter 'x'"):
         named_query("top-metrics").parameters({"x": 1})
+
+
+@pytest.mark.neo4j
+def test_methods_and_datasets_for_a_task(neo4j_db):
+    from conftest import CIFAR, IMAGENET, RESNET, _record
+
+    from kg.graph.build import build_graph
+
+    task = ("task:image classification", "Task", "image classification", ["Image Classification"], False)
+    records = [
+        _record("t1", "Residual nets", [RESNET, IMAGENET, task], relations=[
+            ("APPLIED_TO", "method:resnet-50", "task:image classification"),
+            ("BENCHMARKS", "dataset:imagenet", "task:image classification")]),
+        _record("t2", "ViT", [("method:vit", "Method", "ViT", [], True), CIFAR, task]),
+        _record("t3", "Unrelated", [("method:other", "Method", "Other", [], True), CIFAR]),
+    ]
+    with connect(neo4j_db) as driver:
+        push_graph(driver, build_graph(records), database=neo4j_db.database)
+    rows = run_named(neo4j_db, "methods-and-datasets-for-task", task="Image Classification")
+    assert [(r["type"], r["name"], r["papers"]) for r in rows] == [
+        ("Method", "ResNet-50", 1), ("Method", "ViT", 1), ("Dataset", "CIFAR-10", 1), ("Dataset", "ImageNet", 1)]
+    assert run_named(neo4j_db, "methods-and-datasets-for-task", task="task:image classification") == rows
+    labels = {r["labelsOrTypes"][0] for r in query(neo4j_db, "SHOW CONSTRAINTS YIELD labelsOrTypes").rows}
+    assert "Task" in labels
 
 
 @pytest.mark.neo4j

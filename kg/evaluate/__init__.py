@@ -49,7 +49,7 @@ def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
              + (f" ({len(evaluation.unmatched_gold)} without a prediction)" if evaluation.unmatched_gold else "")]
     header = f"{'type':<10} {'gold':>5} | {'strict P':>8} {'R':>6} {'F1':>6} | {'lenient P':>9} {'R':>6} {'F1':>6}"
     lines += [header, "-" * len(header)]
-    for entity_type in ENTITY_TYPES:
+    for entity_type in evaluation.types:
         strict = evaluation.counts["strict"][entity_type]
         lenient = evaluation.counts["lenient"][entity_type]
         lines.append(f"{entity_type:<10} {strict.tp + strict.fn:>5} | {strict.precision:>8.3f} {strict.recall:>6.3f} "
@@ -115,7 +115,7 @@ def _entity_problem(entity: Any) -> str | None:
 
 
 def check_gold(numbered: list[tuple[int, dict[str, Any]]], path: str) -> list[dict[str, Any]]:
-    """The gold rows, once every row has the four types with required/optional lists of {name, aliases}."""
+    """The gold rows, once every row has the entity types with required/optional lists of {name, aliases}."""
     for number, row in numbered:
         for entity_type in ENTITY_TYPES:
             tiers = row.get(entity_type, {"required": [], "optional": []})

@@ -20,7 +20,8 @@ Semantics, per paper and entity type:
   matching: "oracle complexity" is not "stochastic oracle complexity".
 
 Precision, recall and F1 are micro-averaged over papers within a type; macro F1 is the mean
-of the four per-type F1 scores.
+of the per-type F1 scores (the types the gold set annotates: Method, Dataset, Hardware, Metric and
+Task; a gold set without any Task key is scored on the other four).
 """
 
 from __future__ import annotations
@@ -73,17 +74,18 @@ class Evaluation:
 
     counts: dict[str, dict[str, Counts]]
     papers: int
+    types: tuple[str, ...] = ENTITY_TYPES  # the types the gold set annotates (older sets have no Task)
     unmatched_gold: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     edges: Any = None  # kg.evaluate.edges.EdgeEvaluation: proposals, results and relations
 
     def macro_f1(self, mode: str) -> float:
-        return sum(self.counts[mode][t].f1 for t in ENTITY_TYPES) / len(ENTITY_TYPES)
+        return sum(self.counts[mode][t].f1 for t in self.types) / len(self.types)
 
     def micro(self, mode: str) -> Counts:
-        """All four types pooled: steadier than macro F1 when a type has only a few gold entities."""
+        """All types pooled: steadier than macro F1 when a type has only a few gold entities."""
         pooled = Counts()
-        for entity_type in ENTITY_TYPES:
+        for entity_type in self.types:
             counts = self.counts[mode][entity_type]
             pooled.tp, pooled.fp, pooled.fn = pooled.tp + counts.tp, pooled.fp + counts.fp, pooled.fn + counts.fn
         return pooled
@@ -92,7 +94,7 @@ class Evaluation:
         return {
             "papers": self.papers,
             "papers_without_prediction": self.unmatched_gold,
-            **{mode: {"types": {t: self.counts[mode][t].as_dict() for t in ENTITY_TYPES},
+            **{mode: {"types": {t: self.counts[mode][t].as_dict() for t in self.types},
                       "macro_f1": round(self.macro_f1(mode), 4),
                       "micro": self.micro(mode).as_dict()} for mode in MODES},
             "errors": self.errors,
@@ -197,11 +199,14 @@ def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, 
     from kg.evaluate.edges import EdgeEvaluation, score_edges  # it imports this module
 
     records = list(records)
+    gold_papers = list(gold_papers)
+    # a type no gold paper annotates (a gold set from before the Task type) is not scored
+    types = tuple(t for t in ENTITY_TYPES if any(t in gold for gold in gold_papers)) or ENTITY_TYPES
     by_id = {r["id"]: r for r in records}
     by_title = {normalise_title(r.get("title") or ""): r for r in records}
     by_title.pop("", None)  # no title: matched by id only, never to another untitled paper
-    counts = {mode: {t: Counts() for t in ENTITY_TYPES} for mode in MODES}
-    evaluation = Evaluation(counts=counts, papers=0, edges=EdgeEvaluation())
+    counts = {mode: {t: Counts() for t in types} for mode in MODES}
+    evaluation = Evaluation(counts=counts, papers=0, types=types, edges=EdgeEvaluation())
     for gold in gold_papers:
         evaluation.papers += 1
         record = by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title") or ""))
@@ -209,7 +214,7 @@ def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, 
             evaluation.unmatched_gold.append(gold["id"])
         entities = record.get("entities", []) if record else []
         score_edges(gold, record, evaluation.edges)
-        for entity_type in ENTITY_TYPES:
+        for entity_type in types:
             for mode in MODES:
                 paper_counts, false_positives, misses = score_paper(gold, entities, entity_type, mode)
                 total = counts[mode][entity_type]

@@ -56,6 +56,7 @@ SHAPES: dict[str, str] = {
     schema.DATASET: "diamond",
     schema.HARDWARE: "triangle",
     schema.METRIC: "hexagon",
+    schema.TASK: "star",
     schema.RESULT: "triangleDown",
 }
 
@@ -70,6 +71,9 @@ EDGE_STYLES: dict[str, dict[str, Any]] = {
     "EVALUATES_ON": PLAIN_EDGE,
     "RUNS_ON": {"colour": schema.COLOURS[schema.HARDWARE], "dashes": False, "arrows": True, "width": 1.5},
     "REPORTS": PLAIN_EDGE,
+    "ADDRESSES": PLAIN_EDGE,
+    "APPLIED_TO": {"colour": schema.COLOURS[schema.TASK], "dashes": False, "arrows": True, "width": 1.5},
+    "BENCHMARKS": {"colour": schema.COLOURS[schema.TASK], "dashes": [3, 3], "arrows": True, "width": 1.5},
     "EVALUATED_ON": {"colour": schema.COLOURS[schema.DATASET], "dashes": False, "arrows": True, "width": 1.5},
     "MEASURED_BY": {"colour": schema.COLOURS[schema.METRIC], "dashes": False, "arrows": True, "width": 1.5},
     "OUTPERFORMS": {"colour": "#323f4b", "dashes": False, "arrows": True, "width": 2},

@@ -11,7 +11,7 @@ from kg.errors import InputError
 from kg.extract.pipeline import BLANK, DEFAULT_PIPELINE, STATISTICAL, load_pipeline
 from kg.extract.records import build_record
 from kg.ingest.paper import Paper
-from kg.resolve import resolve_records
+from kg.resolve import summarise
 
 __all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "CacheStats", "extract_chunk", "extract_records",
            "extract_unresolved", "load_pipeline", "pipeline_info", "write_records"]
@@ -38,6 +38,7 @@ def extract_records(
     nlp=None,
     cache=None,
     stats: CacheStats | None = None,
+    on_resolution: Callable[[Any], Any] | None = None,
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
 
@@ -48,11 +49,17 @@ def extract_records(
     called with the number of papers done. Entity ids are resolved across all the papers
     (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
     With a *cache* (kg.extract.cache), papers whose extraction it holds are not extracted again;
-    *stats* counts reused and extracted papers.
+    *stats* counts reused and extracted papers. *on_resolution* receives the corpus
+    :class:`kg.resolve.Resolution` (its ``conflicts`` list the names left with two types).
     """
     records = extract_unresolved(papers, pipeline=pipeline, n_process=n_process, batch_size=batch_size,
                                  progress=progress, nlp=nlp, cache=cache, stats=stats)
-    return resolve_records(records)
+    resolution = summarise(records).resolution()
+    for record in records:
+        resolution.apply(record)
+    if on_resolution is not None:
+        on_resolution(resolution)
+    return records
 
 
 def extract_unresolved(
@@ -216,13 +223,15 @@ def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:
 
 @functools.lru_cache(maxsize=1)
 def extractor_code_hash() -> str:
-    """sha256 (first 16 hex digits) of the extractor's Python sources (kg/extract/**/*.py), in name order."""
+    """sha256 (first 16 hex digits) of the extractor's Python sources (kg/extract/**/*.py), its pattern files
+    and the candidate scorer's model (kg/extract/patterns/*.jsonl, kg/extract/models/*.json), in name order."""
     import hashlib
     from pathlib import Path
 
     root = Path(__file__).parent
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    sources = [*root.rglob("*.py"), *root.glob("patterns/*.jsonl"), *root.glob("models/*.json")]
+    for path in sorted(sources, key=lambda p: p.relative_to(root).as_posix()):
         digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 

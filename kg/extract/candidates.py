@@ -10,7 +10,7 @@ confidence and drops the weak ones. What travels on a span:
   with the higher ``PRIORITY`` wins;
 - ``span.kb_id_``: for candidates, an optional canonical long form ("RL" -> "reinforcement
   learning"); for entities, the doc-local entity key that groups mentions;
-- ``span._.kg_confidence``: the scorer's probability that the entity is right (entities only).
+- ``doc._.kg_confidences``: entity key -> the scorer's probability that the entity is right.
 
 The title is the text up to the first newline (``title_end``); it is sentence 0.
 
@@ -41,8 +41,8 @@ SHAPE_SOURCES = frozenset({"open", "titlecase"})  # names found by their shape a
 for _name in ("kg_proposed", "kg_abbreviations"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
-if not Span.has_extension("kg_confidence"):
-    Span.set_extension("kg_confidence", default=None)
+if not Doc.has_extension("kg_confidences"):
+    Doc.set_extension("kg_confidences", default=None)
 
 
 def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical: str = "") -> Span:
@@ -60,9 +60,23 @@ def candidates(doc: Doc) -> list[Span]:
     return list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
 
 
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, computed once per doc (spaCy builds it from every token on each call)."""
+    text = doc.user_data.get("kg_text")
+    if text is None:
+        text = doc.user_data["kg_text"] = doc.text
+    return text
+
+
 def title_end(doc: Doc, default: int | None = None) -> int:
     """Token index where the title ends: the token holding the first newline (*default*, else len(doc), if none)."""
-    return next((t.i for t in doc if "\n" in t.text), len(doc) if default is None else default)
+    end = doc.user_data.get("kg_title_end")
+    if end is None:  # the title is short: the scan stops there (Doc.text would build the whole string)
+        end = next((t.i for t in doc if "\n" in t.text), -1)
+        doc.user_data["kg_title_end"] = end
+    if end < 0:
+        return len(doc) if default is None else default
+    return end
 
 
 def priority(span: Span) -> int:

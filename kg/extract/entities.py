@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, select)
-from kg.resolve.canonical import merge_key
+from kg.resolve.canonical import long_form_variants, merge_key
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
@@ -39,7 +39,7 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words")
+    word_list_names = ("list_glue", "change_words", "kind_words")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -93,7 +93,12 @@ class EntityResolver(PatternComponent):
 
         typed = []
         for span in found:
-            label = self._type_open(doc, span) if span.id_ in SHAPE_SOURCES else span.label_
+            if span.id_ in SHAPE_SOURCES:
+                label = self._type_open(doc, span)
+            elif span.id_ == "coined":
+                label = self._next_label(doc, span) or span.label_  # "we introduce the AUC-100 metric"
+            else:
+                label = span.label_
             if span.id_ in SHAPE_SOURCES and span.text in ignored_short_forms:
                 continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
             if label is None or label != IGNORE and label not in ENTITY_LABELS:
@@ -104,9 +109,16 @@ class EntityResolver(PatternComponent):
         chosen = self._coordinated_datasets(doc, select(typed))
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
+        first_long: dict[str, Span] = {}
         for long_span, short_span, label in definitions:
             long_key = self._key(label, long_span.text, "")
-            canonical_of[f"{label}|{merge_key(short_span.text, label)}"] = long_key
+            short_key = f"{label}|{merge_key(short_span.text, label)}"
+            first = first_long.setdefault(short_key, long_span)
+            if first is not long_span and long_form_variants(first.text, long_span.text):
+                # "convolutional neural network (CNN)" then "convolutional network (CNN)": one entity
+                long_key = self._key(label, first.text, "")
+                canonical_of.setdefault(self._key(label, long_span.text, ""), long_key)
+            canonical_of[short_key] = long_key
         expansions = {short.text: long.text for long, short, _ in definitions}
         known_keys = {self._key(s.label_, s.text, s.kb_id_) for s in chosen}
         proposed: set[str] = set()
@@ -116,8 +128,10 @@ class EntityResolver(PatternComponent):
                 continue
             key = self._key(span.label_, span.text, span.kb_id_)
             key = canonical_of.get(key, key)
-            if len(span) == 2 and span.id_ == "open" and self._key(span.label_, span[0].text, "") in known_keys | set(canonical_of):
-                # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names
+            if len(span) == 2 and span.id_ == "open" and span[1].lower_ in self.words["kind_words"] and self._key(
+                    span.label_, span[0].text, "") in known_keys | set(canonical_of):
+                # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names (but "LLM
+                # quantization" is a technique of its own, not the LLM)
                 key = self._key(span.label_, span[0].text, "")
                 key = canonical_of.get(key, key)
             elif len(span) > 1 and key not in canonical_of.values():
@@ -130,7 +144,7 @@ class EntityResolver(PatternComponent):
                             key = expanded_key
                         break
             entities.append((span, key))
-            if span.id_ == "coined":
+            if span.id_ == "coined" and span.label_ in {"Method", "Dataset"}:
                 proposed.add(key)
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
@@ -139,7 +153,7 @@ class EntityResolver(PatternComponent):
             Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
                 doc, typed, entities)]
         doc.spans[ENTITIES_KEY] = [
-            Span(doc, span.start, span.end, label=span.label_, kb_id=key)
+            Span(doc, span.start, span.end, label=span.label_, kb_id=key, span_id=span.id_ or "propagated")
             for span, key in sorted(entities, key=lambda item: item[0].start)
         ]
         doc._.kg_proposed = sorted(proposed)
@@ -186,6 +200,15 @@ class EntityResolver(PatternComponent):
         if head == IGNORE:
             return None
         return head or "Method"
+
+    def _next_label(self, doc: Doc, span: Span) -> str | None:
+        """The type the word after a name gives it ("X dataset", "X metric"), if any."""
+        if span.end < len(doc):
+            following = doc[span.end].lower_
+            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            if label and label != IGNORE:
+                return label
+        return None
 
     def _type_open(self, doc: Doc, span: Span) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
@@ -238,7 +261,7 @@ class EntityResolver(PatternComponent):
                     continue
                 if window_key in upper_only and any(c.islower() for c in re.sub(r"s$", "", window.text)):
                     continue
-                found.append((Span(doc, i, i + length, label=hit[0]), hit[1]))
+                found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
                 for j in range(i, i + length):
                     taken[j] = True
                 i += length - 1
@@ -252,7 +275,9 @@ class EntityResolver(PatternComponent):
         for _ in range(3):  # spread along the list
             changed = False
             for index, span in enumerate(spans):
-                if span.id_ not in SHAPE_SOURCES or span.label_ != "Method":
+                # a name found by shape, or a device name that is also a benchmark's ("B100" after "Set5, Set14")
+                if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" or
+                        span.id_ == "vocabulary" and span.label_ == "Hardware" and not span.kb_id_):
                     continue
                 for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
                     if other is None or other.label_ != "Dataset":

@@ -21,6 +21,11 @@ _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
 _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
 _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
+# what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
+_DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
+# a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
+_ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
+_SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 
 @Language.factory("kg_head_phrases", default_config={"pattern_files": ["phrases.jsonl"], "max_modifiers": 3})
@@ -43,7 +48,9 @@ class HeadPhrases(PatternComponent):
 
     settings = ("max_modifiers",)
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
-                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags")
+                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
+                       "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
+                       "vague_adjectives")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -76,14 +83,43 @@ class HeadPhrases(PatternComponent):
         known_ends = {span.end for span in found}
         known_metrics = {span.end: span.start for span in found if span.label_ == "Metric" and len(span) > 1}
         end_of_title = title_end(doc, default=0)
+        workload_heads, model_nouns = self.words["workload_heads"], self.words["model_nouns"]
+        # models found so far, by the token after them: "BERT", "Large Language Model" (then "... training" is a Task)
+        model_before: dict[int, int] = {}
+        model_after: dict[int, int] = {}
+        for span in found:
+            if span.label_ == "Method" and (span[-1].lower_ in model_nouns or not span[-1].is_lower):
+                model_before[span.end] = min(span.start, model_before.get(span.end, span.start))
+                model_after[span.start] = max(span.end, model_after.get(span.start, span.end))
         spans = []
+        heads = self.heads
         for token in doc:
-            label = self.heads.get(token.lower_)
-            if label is None or token.i == 0:
+            lower = token.lower_
+            if lower not in heads:
                 continue
-            # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric heads only:
-            # a Title Case "... Optimization" or "... Training" in a title is the task more often than a method)
-            title_case = token.i < end_of_title and token.is_title and label == "Metric"
+            # "training of large language models", "Training of LLMs": the job done to a model is a Task
+            if lower in workload_heads and token.i + 2 < len(doc) and (token.i + 2 in model_after) and (
+                    doc[token.i + 1].lower_ == "of") and (token.is_lower or token.is_title and token.i < end_of_title
+                                                          or token.is_sent_start):
+                spans.append(candidate(doc, token.i, model_after[token.i + 2], "Task", "phrase"))
+            label = heads[lower]
+            if token.i == 0:
+                continue
+            if label in {"Method", "Task"} and token.lower_ in workload_heads and (
+                    doc[token.i - 1].lower_ in model_nouns or token.i in model_before):
+                if doc[token.i - 1].lower_ in {"model", "models"} and (
+                        token.i < 2 or not doc[token.i - 2].is_alpha or doc[token.i - 2].lower_ in self.words["not_task_modifiers"]):
+                    continue  # "model training" alone names no task ("large model training" does)
+                label = "Task"  # "LLM training", "BERT pre-training", "Large Language Model Inference": the job
+                if token.i in model_before and (token.is_lower or token.is_title and token.i < end_of_title):
+                    spans.append(candidate(doc, model_before[token.i], token.i + 1, label, "phrase"))
+                    continue
+            if label == "Task" and token.lower_ not in workload_heads and (
+                    _ADJECTIVE_SHAPE.search(doc[token.i - 1].lower_) or doc[token.i - 1].lower_ in self.words["vague_adjectives"]):
+                continue  # a task names its object: "language modeling", not "global modeling" or "diverse reasoning"
+            # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric and Task heads
+            # only: a Title Case "... Optimization" in a title is the task more often than a method)
+            title_case = token.i < end_of_title and token.is_title and label in {"Metric", "Task"}
             if not token.is_lower and not title_case:
                 continue
             if tagged and not token.tag_.startswith("NN"):
@@ -112,7 +148,7 @@ class HeadPhrases(PatternComponent):
                 # modifier names another quantity: "zeroth-order oracle complexity"
                 continue
             words = [t.lower_ for t in doc[start:token.i]]
-            if all(w in self.generic for w in words) or not tagged and _VERB_SHAPE.search(words[0]):
+            if all(w in self.generic for w in words) and label != "Task" or not tagged and _VERB_SHAPE.search(words[0]):
                 continue
             spans.append(candidate(doc, start, token.i + 1, label, "phrase"))
         spans.extend(self._listed_metrics(doc))
@@ -157,11 +193,21 @@ class HeadPhrases(PatternComponent):
         extended = []
         ignored = {(span.start, span.end) for span in candidates if span.label_ == IGNORE}
         for span in candidates:
+            if span.label_ == "Dataset" and span.id_ in {"vocabulary", "open"} and (span.start, span.end) not in ignored:
+                end = span.end
+                while end < len(doc) and end - span.end < 2 and _DATASET_QUALIFIER.match(doc[end].text):
+                    end += 1  # "ImageNet 32x32", "WMT 2014 De-En", "WMT14 En-De": a variant of its own
+                if end != span.end:
+                    extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
+                continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
             # an acronym keeps its modifiers outside ("multi-task RL"); so does a metric ("super-linear speedup")
             acronym = not any(c.islower() for c in re.sub(r"s$", "", span.text))
             start = span.start if acronym else self._hyphenated_start(doc, span.start)
+            if not acronym and span.id_ == "vocabulary" and span[0].is_lower:
+                # "2:4 structured pruning", "distributional value iteration": a qualified method, an entity of its own
+                start = self._qualified_start(doc, start)
             if start != span.start:
                 # "Multi-Objective GFlowNets" is a kind of GFlowNet, an entity of its own
                 extended.append(candidate(doc, start, span.end, span.label_, span.id_))
@@ -172,6 +218,18 @@ class HeadPhrases(PatternComponent):
                 extended.append(candidate(doc, start, end + 1, span.label_, span.id_,
                                            "" if acronym else span.kb_id_ or span.text))
         return extended
+
+    def _qualified_start(self, doc: Doc, start: int) -> int:
+        if start > 0 and _SPARSITY_PATTERN.match(doc[start - 1].text):
+            return start - 1
+        if start > 0:
+            previous = doc[start - 1]
+            lower = previous.lower_
+            if (previous.is_lower and previous.is_alpha and lower.endswith(tuple(self.words["technical_suffixes"]))
+                    and lower not in self.stop and lower not in self.words["evaluative_parts"]
+                    and lower not in self.words["plain_adjectives"] and not previous.is_sent_start):
+                return start - 1
+        return start
 
     def _hyphenated_start(self, doc: Doc, start: int) -> int:
         while start > 0:
@@ -211,5 +269,5 @@ class HeadPhrases(PatternComponent):
         if _MODIFIER_SHAPE.match(token.text):
             # without tags an -ly or -ing word is an adverb or a verb more often than a modifier
             return tagged or not (lower.endswith("ly") or lower.endswith("ing") and lower not in self.words["ing_modifiers"])
-        return label == "Metric" and bool(_ACRONYM_MODIFIER.match(token.text))
+        return label in {"Metric", "Task"} and bool(_ACRONYM_MODIFIER.match(token.text))
 

@@ -85,9 +85,10 @@ class OpenClassRules(PatternComponent):
     def _proposed_names(self, doc: Doc) -> list[Span]:
         """The name a paper gives its method: "we propose Zeus, ...", "... referred to as ReLinear"."""
         spans = []
+        propose_verbs = self.words["propose_verbs"]
         for token in doc:
             lower = token.lower_
-            if lower in self.words["propose_verbs"] or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
+            if lower in propose_verbs or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
                 start = token.i + 1
                 named = False
                 # skip "it", "our method", "a new"...: the name must come within a few tokens, before a comma

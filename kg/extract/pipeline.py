@@ -25,13 +25,17 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_open_rules", "kg.extract.open_rules"),
     ("kg_head_phrases", "kg.extract.head_phrases"),
     ("kg_acronyms", "kg.extract.acronyms"),
+    ("kg_junk_filter", "kg.extract.junk"),
     ("kg_entities", "kg.extract.entities"),
+    ("kg_scorer", "kg.extract.scorer"),
     ("kg_frame", "kg.extract.frame"),
     ("kg_results", "kg.extract.results"),
     ("kg_relations", "kg.extract.relations"),
+    ("kg_edge_scorer", "kg.extract.edge_scorer"),
+    ("kg_task_links", "kg.extract.task_links"),
 )
 # the components that decide the entities (results and relations read them)
-ENTITY_COMPONENTS = tuple(name for name, _ in COMPONENTS[:[n for n, _ in COMPONENTS].index("kg_entities") + 1])
+ENTITY_COMPONENTS = tuple(name for name, _ in COMPONENTS[:[n for n, _ in COMPONENTS].index("kg_scorer") + 1])
 
 for _module in ("kg.extract.title", *dict.fromkeys(module for _, module in COMPONENTS)):
     importlib.import_module(_module)  # registers the factories

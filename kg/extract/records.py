@@ -7,7 +7,7 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY
+from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.resolve.canonical import canonical_name, entity_id, is_acronym
@@ -46,6 +46,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
         for span in doc.spans[group] if group in doc.spans else []:
             by_key[span.kb_id_].append(span)
     proposed = set(doc._.kg_proposed or [])
+    confidences = doc._.kg_confidences or {}
 
     entities = []
     id_of_key: dict[str, str] = {}
@@ -63,16 +64,20 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             "name": name,
             "aliases": sorted(set(surfaces) - {name}),
             "proposed": key in proposed,
-            "mentions": [{"text": t, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
-                         for s, t in zip(spans, texts)],
+            # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
+            # "vocabulary" over contextual votes when it decides a name's type
+            "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
+            **({"confidence": confidences[key]} if key in confidences else {}),
+            "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
+                         for s in spans],
         })
     entities = merge_duplicate_entities(entities)
     entities.sort(key=lambda e: (e["mentions"][0]["start"], e["id"]))
 
     record = paper.to_dict()
     record.update({
-        "text": text,
-        "sentences": sentence_spans(doc, text),
+        "text": doc_text(doc),
+        "sentences": sentence_spans(doc),
         "entities": entities,
         "relations": _relations(doc, id_of_key),
         "results": _results(doc, id_of_key),

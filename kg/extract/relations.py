@@ -72,6 +72,9 @@ DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", 
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
 LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
+# doc.user_data key of the (relation type, token) of each cue match, kept for kg_edge_scorer
+CUES_KEY = "kg_relation_cues"
+
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
@@ -130,6 +133,9 @@ class RelationFinder(DocAnnotator):
         self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
         self.overwrite = overwrite
+        # set by kg_edge_scorer: each relation also lists how it was found ("cue:OUTPERFORMS", "block",
+        # "result" ...), which the scorer reads and removes
+        self.keep_origins = False
         self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
 
     def _load(self, cues: list[dict[str, Any]]) -> None:
@@ -156,16 +162,22 @@ class RelationFinder(DocAnnotator):
         reader = self.frame_reader
 
         best: dict[tuple[str, str, str, int], float] = {}
+        origins: dict[tuple[str, str, str, int], set[str]] = {}
 
-        def add(rel_type: str, source: str, target: str, sentence: int, confidence: float) -> None:
+        def add(rel_type: str, source: str, target: str, sentence: int, confidence: float,
+                origin: str = "cue") -> None:
             ends = RELATION_LABELS[rel_type]
             if source == target or (label_of.get(source), label_of.get(target)) != ends \
                     or confidence < self.min_confidence:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
+            origins.setdefault(key, set()).add(origin)
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
+            doc.user_data[CUES_KEY] = [(self.cues[int(self.nlp.vocab.strings[m])]["type"], start)
+                                       for m, start, _ in matches]
         covered: set[tuple[str, int]] = set()
         for match_id, start, end in matches:
             cue = self.cues[int(self.nlp.vocab.strings[match_id])]
@@ -180,11 +192,11 @@ class RelationFinder(DocAnnotator):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             ents = [s for s in by_sentence.get(sentence, []) if s.end <= start or s.start >= end]
             for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
-                add(rel_type, source, target, sentence, confidence)
+                add(rel_type, source, target, sentence, confidence, f"cue:{cue['type']}")
 
         # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
         for owner, key, sentence in frame["blocks"]:
-            add("BUILDS_ON", owner, key, sentence, self.block_confidence)
+            add("BUILDS_ON", owner, key, sentence, self.block_confidence, "block")
         # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
         # (a coined name on another coined name, or the paper's own method on any: "decoupled weight decay" on
         # "weight decay" is a kind of it, not built on it); only the closest parent: "mmMamba-linear" on "mmMamba"
@@ -198,14 +210,14 @@ class RelationFinder(DocAnnotator):
                 if longest is None or len(target) > len(longest[0]):
                     parents[source] = (target, sentence)
         for source, (target, sentence) in parents.items():
-            add("BUILDS_ON", source, target, sentence, self.block_confidence)
+            add("BUILDS_ON", source, target, sentence, self.block_confidence, "extension")
         # "CPU-based FastLLM", "CUDA-optimized FlashAttention-2": a method built for a device
         for sentence, ents in by_sentence.items():
             for n, span in enumerate(ents[:-1]):
                 following = ents[n + 1]
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
                         and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in DEVICE_SUFFIXES:
-                    add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence)
+                    add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
             for span in ents:
@@ -215,7 +227,7 @@ class RelationFinder(DocAnnotator):
                     if source is None and proposed and sentence == 0:
                         source, how = proposed[0], "paper"
                     if source in proposed:
-                        add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence)
+                        add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence, "hyphen")
 
         # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"
         evaluated = {(source, target) for (rel, source, target, _) in best if rel == "EVALUATED_ON"}
@@ -230,17 +242,18 @@ class RelationFinder(DocAnnotator):
                     later = [m for m in methods if m.start >= span.end and reader.subject_like(doc, m)]
                     source, how = (later[0].kb_id_, "named") if later else (None, "")
                 if source is not None and how in {"parse", "named", "self"}:
-                    add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence)
+                    add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
         for result in doc._.kg_results or []:
             method = result.get("method")
             for role, rel_type in RESULT_RELATIONS.items():
                 if method and result.get(role):
-                    add(rel_type, method, result[role], result["sentence"], self.result_confidence)
+                    add(rel_type, method, result[role], result["sentence"], self.result_confidence, "result")
 
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
-             "evidence": sentences[sentence].text, "confidence": confidence}
+             "evidence": sentences[sentence].text, "confidence": confidence,
+             **({"origins": sorted(origins[(rel_type, source, target, sentence)])} if self.keep_origins else {})}
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]
 

@@ -5,17 +5,13 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.extract.candidates import doc_text
+
 
 @Language.component("kg_title_boundary")
 def title_boundary(doc: Doc) -> Doc:
     """The title (up to the first newline) is sentence 0, whole: a parser must not split it at a colon."""
-    # doc.text.find("\n") without doc.text, which rebuilds the whole text from every token
-    newline = -1
-    for token in doc:
-        position = token.text_with_ws.find("\n")
-        if position >= 0:
-            newline = token.idx + position
-            break
+    newline = doc_text(doc).find("\n")
     if newline < 0:
         return doc
     for token in doc[1:]:

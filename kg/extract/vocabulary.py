@@ -14,7 +14,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import add_candidates, candidate
+from kg.extract.candidates import add_candidates, candidate, doc_text
 from kg.extract.pattern_data import VOCABULARY_FILES
 
 AMBIGUOUS = "Ambiguous"
@@ -84,7 +84,7 @@ class EntityVocabulary(PatternComponent):
                     continue
                 spans.append(candidate(doc, start, end, label, "vocabulary", canonical))
         if ambiguous:
-            text = doc.text.lower()
+            text = doc_text(doc).lower()
             for start, end, pattern in ambiguous:
                 senses = [s for s in self._senses[pattern] if s["id"].lower() in text]
                 if len(senses) == 1:

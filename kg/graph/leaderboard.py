@@ -20,7 +20,7 @@ from kg.graph.build import paper_node_id
 from kg.graph.metrics import LOW_CONFIDENCE, is_relative, metric_direction
 from kg.resolve.canonical import merge_key
 
-TASK = "Task"  # the label of task entities, when the graph has them
+TASK = schema.TASK
 
 
 def _matches(attrs: dict[str, Any], node: str, wanted: str) -> bool:

@@ -11,9 +11,10 @@ METHOD = "Method"
 DATASET = "Dataset"
 HARDWARE = "Hardware"
 METRIC = "Metric"
+TASK = "Task"  # the problem a method is built for or a dataset measures (Papers with Code)
 RESULT = "Result"
 
-ENTITY_TYPES: tuple[str, ...] = (METHOD, DATASET, HARDWARE, METRIC)
+ENTITY_TYPES: tuple[str, ...] = (METHOD, DATASET, HARDWARE, METRIC, TASK)
 NODE_LABELS: tuple[str, ...] = (PAPER, *ENTITY_TYPES, RESULT)
 
 # Paper -> entity: what the paper does with the entity.
@@ -22,6 +23,7 @@ PAPER_EDGE_BY_TYPE: dict[str, str] = {
     DATASET: "EVALUATES_ON",
     HARDWARE: "RUNS_ON",
     METRIC: "REPORTS",
+    TASK: "ADDRESSES",
 }
 PROPOSES = "PROPOSES"  # Paper -> the Method it introduces
 
@@ -33,6 +35,8 @@ ENTITY_RELATIONS: dict[str, tuple[str, str]] = {
     "OUTPERFORMS": (METHOD, METHOD),
     "COMPARED_WITH": (METHOD, METHOD),
     "BUILDS_ON": (METHOD, METHOD),
+    "APPLIED_TO": (METHOD, TASK),  # "X for image classification"
+    "BENCHMARKS": (DATASET, TASK),  # "image classification on ImageNet", "the X benchmark for Y"
 }
 
 # Paper -> Result, and Result -> the entities it is about.
@@ -63,6 +67,7 @@ COLOURS: dict[str, str] = {
     DATASET: "#59a14f",
     HARDWARE: "#e15759",
     METRIC: "#f28e2b",
+    TASK: "#76b7b2",
     RESULT: "#b07aa1",
 }
 

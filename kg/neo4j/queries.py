@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
+from kg.graph import schema
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,22 @@ ORDER BY paper, method""",
     example={"method": "FlashAttention"},
 )
 
+METHODS_AND_DATASETS_FOR_TASK = NamedQuery(
+    name="methods-and-datasets-for-task",
+    question="Which methods and datasets are used for a task?",
+    cypher=f"""MATCH (t:Task)
+WHERE {_named('t', 'task')}
+UNWIND [(m:Method)-[e:APPLIED_TO]->(t) | {{type: 'Method', entity: m, paper: 'paper:' + e.paper}}]
+     + [(m:Method)<-[:PROPOSES]-(p:Paper)-[:ADDRESSES]->(t) | {{type: 'Method', entity: m, paper: p.id}}]
+     + [(d:Dataset)-[e:BENCHMARKS]->(t) | {{type: 'Dataset', entity: d, paper: 'paper:' + e.paper}}]
+     + [(d:Dataset)<-[:EVALUATES_ON]-(p:Paper)-[:ADDRESSES]->(t) | {{type: 'Dataset', entity: d, paper: p.id}}] AS hit
+WITH t, hit.type AS type, hit.entity AS entity, hit.paper AS paper ORDER BY paper
+RETURN type, entity.name AS name, t.name AS task, count(DISTINCT paper) AS papers, collect(DISTINCT paper) AS paper_ids
+ORDER BY type DESC, papers DESC, name""",
+    required=("task",),
+    example={"task": "image classification"},
+)
+
 def _leaderboard_defaults() -> dict[str, Any]:
     from kg.graph.metrics import LOW_CONFIDENCE, metric_table
 
@@ -153,7 +170,7 @@ WHERE $metric IS NULL OR (mt IS NOT NULL AND {_named('mt', 'metric')})
 OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
 OPTIONAL MATCH (p:Paper {{id: 'paper:' + r.paper}})
 WITH r, properties(r) AS rp, mt, properties(mt) AS mp, m, p
-WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE 'Task' IN labels(t) AND {_named('t', 'task')} }}
+WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE '{schema.TASK}' IN labels(t) AND {_named('t', 'task')} }}
 WITH r, rp, mt, mp, m, p, coalesce(rp.unit, '') = 'x' OR any(word IN split(toLower(coalesce(rp.qualifier, '')), ' ')
                                                        WHERE word IN $relative_qualifiers) AS relative
 RETURN mt.name AS metric, rp.unit AS unit, mp.direction AS direction, m.name AS method, r.value AS value,
@@ -171,7 +188,7 @@ ORDER BY metric, unit, relative,
 NAMED_QUERIES: dict[str, NamedQuery] = {
     query.name: query
     for query in (METHODS_ON_DATASET, HARDWARE_FOR_METHOD, TOP_METRICS, METHODS_SHARING_DATASETS,
-                  PROPOSALS_WITH_RESULTS, LEADERBOARD)
+                  PROPOSALS_WITH_RESULTS, LEADERBOARD, METHODS_AND_DATASETS_FOR_TASK)
 }
 
 

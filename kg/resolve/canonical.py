@@ -121,7 +121,16 @@ def canonical_name(surface: str, entity_type: str) -> str:
     name = clean_surface(surface)
     if entity_type == "Hardware":
         name = strip_hardware_decoration(name)
+    if entity_type == "Dataset" and name and _proper_head(name):
+        return name  # a proper name keeps its plural: "Cityscapes", "Street View House Numbers"
     return singular_phrase(name) if name else clean_surface(surface)
+
+
+def _proper_head(name: str) -> bool:
+    """Whether the last word is capitalised as a proper name ("Cityscapes", "Numbers"), not an acronym's plural."""
+    last = name.split(" ")[-1]
+    return last[:1].isupper() and any(c.islower() for c in last[1:]) and not last.endswith("'s") and not (
+        last.endswith("s") and last[:-1].isupper())
 
 
 def _names_a_device(words: list[str]) -> bool:
@@ -166,3 +175,27 @@ def entity_id(entity_type: str, name: str, key: str | None = None) -> str:
     """
     key = key if key is not None else merge_key(name, entity_type)
     return f"{entity_type.lower()}:{key or display_key(name)}"
+
+
+# Words a long form may add or drop and still name the same thing ("convolutional (neural) network").
+_VARIANT_FILLERS = frozenset({"network", "networks", "net", "nets", "model", "models", "neural", "deep", "method",
+                              "methods", "algorithm", "algorithms", "architecture", "architectures", "the", "a", "of",
+                              "for", "and"})
+
+
+def _variant_words(name: str) -> tuple[str, ...]:
+    words = [singular_word(w).lower() for w in re.split(r"[\s\-_/]+", clean_surface(name)) if w]
+    return tuple(w for w in words if w not in _VARIANT_FILLERS) or tuple(words)
+
+
+def long_form_variants(first: str, second: str) -> bool:
+    """Whether two long forms of one acronym are the same name written two ways: the content words of one
+    are all in the other, in order ("convolutional neural network" / "convolutional network", "Long
+    Short-Term Memory" / "long short term memory networks"); "Bayesian optimization" and "bilevel
+    optimization" are not."""
+    a, b = _variant_words(first), _variant_words(second)
+    if not a or not b:
+        return False
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    it = iter(long)
+    return all(word in it for word in short) and short[0] == long[0]

@@ -609,7 +609,7 @@
     return item;
   }
 
-  var PLURALS = { Method: "methods", Dataset: "datasets", Hardware: "hardware", Metric: "metrics" };
+  var PLURALS = { Method: "methods", Dataset: "datasets", Hardware: "hardware", Metric: "metrics", Task: "tasks" };
 
   function labelIndexOf(name) {
     for (var i = 0; i < LABELS.length; i++) if (LABELS[i].name === name) return i;

@@ -1,0 +1,287 @@
+"""A learned scorer over kg's relation candidates: rules propose, logistic regression decides.
+
+``kg_relations`` reads cues and the contribution frame and proposes relations; this component
+(``kg_edge_scorer``, after it) adds broad candidates the rules do not state (a dataset or a device in a
+sentence with a method, the paper's proposal with every dataset, device and method it mentions), describes
+each candidate with features that do not name words (how the rules found it, whether its subject is the
+frame's proposal, whether its target is a baseline, the distance between the ends, the sentence's position,
+which relation cues the sentence holds, the dependency path when a parser ran), and keeps a candidate of
+EVALUATED_ON, RUNS_ON, OUTPERFORMS or BUILDS_ON when one logistic regression per type scores it at or above
+that type's threshold. The confidence of a kept relation is that probability. Other types (MEASURED_BY,
+COMPARED_WITH) pass through unchanged.
+
+The model (weights, bias and threshold per type, and the feature names they were trained for) is package
+data, ``kg/extract/models/edge_scorer.json``, written by ``python -m kg.evaluate.train_edge_scorer`` from the
+dev gold only (cross-validated on dev; thresholds chosen on dev's out-of-fold scores); it is saved and loaded
+with the pipeline (``to_disk`` / ``from_bytes``).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy import util
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import SimpleFrozenList
+
+from kg.extract.frame import empty_frame, sentence_bounds
+from kg.extract.relations import CUES_KEY, RELATION_LABELS, RelationFinder
+from kg.extract.results import ENTITIES_KEY, number_shaped
+
+MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
+SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
+# how kg_relations found a candidate (its "origins"), and the two broad sources this component adds
+ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
+           "cooccurrence", "result", "sentence", "paper")
+SELF_WORDS = {"we", "our", "ours", "us"}
+FEATURES: tuple[str, ...] = (
+    "rule_confidence", *(f"origin={o}" for o in ORIGINS), "n_origins",
+    "source_proposed", "source_first_proposed", "target_proposed", "target_baseline", "source_baseline",
+    "source_in_sentence", "log_distance", "target_before_source", "cue_between",
+    "sentence_has_cue", "sentence_has_other_cue", "sentence_self", "sentence_result", "title",
+    "sentence_position", "first_sentence", "last_sentence", "log_targets_in_sentence", "log_methods_in_sentence",
+    "log_source_mentions", "log_target_mentions", "source_shaped", "target_shaped",
+    "parsed", "dep_path_short", "dep_same_head", "sentence_winner", "log_triple_support", "triple_has_rule",
+    "triple_rule_max",
+)
+RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result"}
+
+
+@Language.factory("kg_edge_scorer", default_config={"model": None, "broad": True})
+def make_edge_scorer(nlp: Language, name: str, model: dict[str, Any] | None, broad: bool) -> EdgeScorer:
+    return EdgeScorer(nlp, name, model=model, broad=broad)
+
+
+def load_model(path: str | Path = MODEL_PATH) -> dict[str, Any]:
+    """The shipped model: {"features": [...], "types": {type: {"weights": [...], "bias": b, "threshold": t}}}."""
+    model = srsly.read_json(path)
+    check_model(model)
+    return model
+
+
+def check_model(model: dict[str, Any]) -> None:
+    if list(model.get("features", [])) != list(FEATURES):
+        raise ValueError("edge scorer model was trained for other features: retrain it "
+                         "(python -m kg.evaluate.train_edge_scorer)")
+    for rel_type, part in model.get("types", {}).items():
+        if rel_type not in SCORED_TYPES or len(part.get("weights", [])) != len(FEATURES) \
+                or not isinstance(part.get("bias"), (int, float)) or not 0 <= part.get("threshold", -1) <= 1:
+            raise ValueError(f"edge scorer model: bad entry for {rel_type!r}")
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
+
+
+class EdgeScorer:
+    """Rescore ``doc._.kg_relations`` and add the broad candidates the model accepts."""
+
+    def __init__(self, nlp: Language, name: str = "kg_edge_scorer", *, model: dict[str, Any] | None = None,
+                 broad: bool = True) -> None:
+        self.nlp = nlp
+        self.name = name
+        self.broad = broad
+        self.model = model if model is not None else load_model()
+        check_model(self.model)
+        self.relations = next((c for _, c in nlp.pipeline if isinstance(c, RelationFinder)), None)
+        if self.relations is not None:
+            self.relations.keep_origins = True
+        self._words: tuple[set[int], set[int]] | None = None
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
+        self.relations = next((c for _, c in (nlp or self.nlp).pipeline if isinstance(c, RelationFinder)), None)
+        if self.relations is not None:
+            self.relations.keep_origins = True
+        self._words = None
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.relations is not None:
+            self.relations.keep_origins = True
+        kept = []
+        types = self.model["types"]
+        for relation, features in self.candidates(doc):
+            part = types.get(relation["type"])
+            if part is None:
+                kept.append(relation)
+                continue
+            z = part["bias"] + sum(w * x for w, x in zip(part["weights"], features) if x)
+            probability = _sigmoid(z)
+            if probability >= part["threshold"]:
+                relation["confidence"] = round(probability, 3)
+                kept.append(relation)
+        doc._.kg_relations = kept
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- candidates and features --------------------------------------------------------------------------
+    def candidates(self, doc: Doc) -> list[tuple[dict[str, Any], list[float]]]:
+        """Every candidate relation (origins removed) with its feature vector (in FEATURES order)."""
+        relations = list(doc._.kg_relations or [])
+        bounds = sentence_bounds(doc)
+        if not bounds:
+            return [(r, []) for r in relations]
+        sentence_of = [0] * len(doc)
+        for n, (start, end) in enumerate(bounds):
+            sentence_of[start:end] = [n] * (end - start)
+        # (start, end, label, key, span) of each entity mention, read from the spans once
+        mentions: dict[str, list[tuple]] = {}
+        by_sentence: dict[int, list[tuple]] = {}
+        for span in sorted(doc.spans.get(ENTITIES_KEY, []), key=lambda s: s.start):
+            key = span.kb_id_
+            if not key or number_shaped(span):
+                continue
+            entity = (span.start, span.end, span.label_, key, span)
+            mentions.setdefault(key, []).append(entity)
+            by_sentence.setdefault(sentence_of[span.start], []).append(entity)
+        label_of = {key: spans[0][2] for key, spans in mentions.items()}
+        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        proposed, baselines = frame["proposed"], set(frame["baselines"])
+
+        cue_types: dict[int, list[tuple[str, int]]] = {}
+        for rel_type, start in doc.user_data.pop(CUES_KEY, ()):
+            cue_types.setdefault(sentence_of[start], []).append((rel_type, start))
+        result_sentences = {r["sentence"] for r in doc._.kg_results or []}
+
+        seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
+        if self.broad:
+            for sentence, ents in by_sentence.items():
+                methods = [e[3] for e in ents if e[2] == "Method"]
+                for _, _, label, target, _ in ents:
+                    for rel_type in self.model["types"]:  # a type the model does not score keeps the rules' own
+                        source_label, target_label = RELATION_LABELS[rel_type]
+                        if label != target_label:
+                            continue
+                        sources = {key: "sentence" for key in methods} if target_label != "Method" else {}
+                        for key in proposed[:2]:
+                            sources.setdefault(key, "paper")
+                        for source, origin in sources.items():
+                            key = (rel_type, source, target, sentence)
+                            if source == target or key in seen or label_of.get(source) != source_label:
+                                continue
+                            seen.add(key)
+                            relations.append({"type": rel_type, "source": source, "target": target,
+                                              "sentence": sentence, "evidence": doc[slice(*bounds[sentence])].text,
+                                              "confidence": 0.0, "origins": [origin]})
+
+        n_sentences = len(bounds)
+        parsed = doc.has_annotation("DEP")
+        winner_words = self.relations.winner_words if self.relations is not None else set()
+        # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
+        if self._words is None:
+            strings = self.nlp.vocab.strings
+            self._words = ({strings.add(w) for w in SELF_WORDS}, {strings.add(w) for w in winner_words})
+        lowers = doc.to_array("LOWER").tolist()
+        sentence_words: dict[int, set[int]] = {}
+        shaped = {key: float(any(not t.is_lower for t in spans[0][4])) for key, spans in mentions.items()}
+        # the same triple found in several sentences, or by a rule in another sentence, is likelier
+        support: dict[tuple[str, str, str], list[float]] = {}
+        for relation in relations:
+            origins = relation.setdefault("origins", ["cue:same"])
+            rule = any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins)
+            entry = support.setdefault((relation["type"], relation["source"], relation["target"]), [0, 0.0, 0.0])
+            entry[0] += 1
+            entry[1] = max(entry[1], float(rule))
+            entry[2] = max(entry[2], float(relation.get("confidence") or 0.0))
+        out = []
+        for relation in relations:
+            origins = relation.pop("origins")
+            rel_type = relation["type"]
+            if rel_type not in SCORED_TYPES:
+                out.append((relation, []))
+                continue
+            sentence = relation["sentence"]
+            source, target = relation["source"], relation["target"]
+            ents = by_sentence.get(sentence, [])
+            source_spans = [e for e in ents if e[3] == source]
+            target_spans = [e for e in ents if e[3] == target]
+            distance, before, between, dep_short, dep_head = 60, 0.0, 0.0, 0.0, 0.0
+            cues = cue_types.get(sentence, [])
+            words = sentence_words.get(sentence)
+            if words is None:
+                words = sentence_words[sentence] = set(lowers[slice(*bounds[sentence])])
+            if source_spans and target_spans:
+                s_span, t_span = min(((a, b) for a in source_spans for b in target_spans),
+                                     key=lambda ab: abs(ab[0][0] - ab[1][0]))
+                distance = max(0, max(s_span[0], t_span[0]) - min(s_span[1], t_span[1]))
+                before = 1.0 if t_span[0] < s_span[0] else 0.0
+                low, high = sorted((s_span[0], t_span[0]))
+                between = 1.0 if any(t == rel_type and low <= i <= high for t, i in cues) else 0.0
+                if parsed:
+                    a, b = s_span[4].root, t_span[4].root
+                    ancestors_a = {t.i for t in a.ancestors} | {a.i}
+                    steps = next((n for n, t in enumerate([b, *b.ancestors]) if t.i in ancestors_a), 99)
+                    dep_short = 1.0 if steps <= 3 else 0.0
+                    dep_head = 1.0 if a.head.i == b.head.i or a.head.i == b.i or b.head.i == a.i else 0.0
+            values = {
+                "rule_confidence": float(relation.get("confidence") or 0.0),
+                "n_origins": float(len(origins)),
+                "source_proposed": float(source in proposed),
+                "source_first_proposed": float(bool(proposed) and source == proposed[0]),
+                "target_proposed": float(target in proposed),
+                "target_baseline": float(target in baselines),
+                "source_baseline": float(source in baselines),
+                "source_in_sentence": float(bool(source_spans)),
+                "log_distance": math.log1p(distance) / math.log(61),
+                "target_before_source": before,
+                "cue_between": between,
+                "sentence_has_cue": float(any(t == rel_type for t, _ in cues)),
+                "sentence_has_other_cue": float(any(t != rel_type for t, _ in cues)),
+                "sentence_self": float(bool(words & self._words[0])),
+                "sentence_result": float(sentence in result_sentences),
+                "title": float(sentence == 0),
+                "sentence_position": sentence / max(1, n_sentences - 1),
+                "first_sentence": float(sentence == 1),
+                "last_sentence": float(sentence == n_sentences - 1),
+                "log_targets_in_sentence": math.log1p(
+                    sum(1 for e in ents if e[2] == label_of.get(target))),
+                "log_methods_in_sentence": math.log1p(sum(1 for e in ents if e[2] == "Method")),
+                "log_source_mentions": math.log1p(len(mentions.get(source, ()))),
+                "log_target_mentions": math.log1p(len(mentions.get(target, ()))),
+                "source_shaped": shaped.get(source, 0.0),
+                "target_shaped": shaped.get(target, 0.0),
+                "parsed": float(parsed),
+                "dep_path_short": dep_short,
+                "dep_same_head": dep_head,
+                "sentence_winner": float(bool(words & self._words[1])),
+            }
+            count, has_rule, rule_max = support[(rel_type, source, target)]
+            values.update({"log_triple_support": math.log1p(count - 1), "triple_has_rule": has_rule,
+                           "triple_rule_max": rule_max})
+            for origin in origins:
+                if origin.startswith("cue:"):
+                    name = "cue:same" if origin == f"cue:{rel_type}" else (
+                        "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
+                else:
+                    name = origin
+                values[f"origin={name}"] = 1.0
+            out.append((relation, [values.get(f, 0.0) for f in FEATURES]))
+        return out
+
+    # -- serialisation ------------------------------------------------------------------------------------
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return util.to_bytes({"cfg": lambda: srsly.json_dumps({"model": self.model, "broad": self.broad})}, exclude)
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
+        check_model(cfg["model"])
+        self.model, self.broad = cfg["model"], cfg.get("broad", True)
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> EdgeScorer:
+        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", {"model": self.model, "broad": self.broad})
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> EdgeScorer:
+        self._set_cfg(srsly.read_json(Path(path) / "cfg.json"))
+        return self

@@ -1,0 +1,113 @@
+"""``kg_junk_filter``: candidates that are never entities leave the candidate group.
+
+The rules are data (``patterns/junk.jsonl``), by kind:
+
+- ``token``: a regex that any token of the candidate matches: citation keys ("Mnih15",
+  "ZarembaSV14", "szegedy2015inception"), LaTeX debris;
+- ``text``: a regex over the doc text; no candidate may overlap a match ("flanigan-EtAl:2014:P14-1");
+- ``span``: a regex the whole candidate matches: bare numbers with units ("+ 0.39dB"), addresses;
+- ``word``: words that make a candidate an affiliation ("University", "Inc.");
+- ``initial``: capitalised sentence-initial words that are no part of a name; they are cut from the
+  candidate's start ("Since GPUs" -> "GPUs") rather than dropping it.
+
+Curated vocabulary names are trusted: only the ``text`` and ``initial`` rules apply to them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import CANDIDATES_KEY, IGNORE, candidate, candidates, doc_text
+
+
+@Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
+def make_junk_filter(nlp: Language, name: str, pattern_files: list[str]) -> JunkFilter:
+    return JunkFilter(nlp, name, pattern_files=pattern_files)
+
+
+class JunkFilter(PatternComponent):
+    """Drop (or trim) junk candidates in ``doc.spans["kg_candidates"]`` (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_junk_filter", *, pattern_files: list[str] = ("junk.jsonl",)):
+        super().__init__(nlp, name, pattern_files=pattern_files)
+
+    def clear(self) -> None:
+        self.token_rules: list[re.Pattern] = []
+        self.text_rules: list[re.Pattern] = []
+        self.span_rules: list[re.Pattern] = []
+        self.junk_words: dict[str, frozenset[str]] = {"word": frozenset(), "initial": frozenset()}
+        self._combined: re.Pattern | None = None
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        rules = {"token": self.token_rules, "text": self.text_rules, "span": self.span_rules}
+        for row in rows:
+            if row["kind"] in rules:
+                rules[row["kind"]].append(re.compile(row["regex"]))
+            else:
+                self.junk_words[row["kind"]] = self.junk_words[row["kind"]] | {w.lower() for w in row["words"]}
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.check_initialized()
+        found = candidates(doc)
+        if not found:
+            return doc
+        blocked: set[int] = set()
+        text = doc_text(doc) if self.text_rules else ""
+        for rule in self.text_rules:
+            for match in rule.finditer(text):
+                span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
+                if span is not None:
+                    blocked.update(range(span.start, span.end))
+        token_rule = self._token_rule()
+        junk_token: dict[int, bool] = {}  # token index -> junk (checked once per token)
+        kept = []
+        changed = False
+        for span in found:
+            new = self._clean(doc, span, blocked, token_rule, junk_token)
+            changed = changed or new is not span
+            if new is not None:
+                kept.append(new)
+        if changed:
+            doc.spans[CANDIDATES_KEY] = kept
+        return doc
+
+    def _token_rule(self) -> re.Pattern | None:
+        if self._combined is None and self.token_rules:
+            self._combined = re.compile("|".join(f"(?:{rule.pattern})" for rule in self.token_rules))
+        return self._combined
+
+    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, junk_token: dict[int, bool]) -> Span | None:
+        if span.label_ == IGNORE:
+            return span
+        if blocked and any(i in blocked for i in range(span.start, span.end)):
+            return None
+        start = span.start
+        initial = self.junk_words["initial"]
+        while start < span.end - 1 and doc[start].is_title and doc[start].lower_ in initial and (
+                doc[start].is_sent_start or start == 0 or doc[start - 1].text in {"\n", ":"}):
+            start += 1
+        if start == span.end - 1 and doc[start].is_title and doc[start].lower_ in initial:
+            return None
+        if span.id_ != "vocabulary":
+            words = self.junk_words["word"]
+            for i in range(start, span.end):
+                junk = junk_token.get(i)
+                if junk is None:
+                    token = doc[i]
+                    junk = bool(token_rule and token_rule.search(token.text)) or token.lower_ in words or (
+                        token.lower_.rstrip(".") in words)
+                    junk_token[i] = junk
+                if junk:
+                    return None
+            if self.span_rules:
+                text = doc[start:span.end].text
+                if any(rule.search(text) for rule in self.span_rules):
+                    return None
+        if start != span.start:
+            return candidate(doc, start, span.end, span.label_, span.id_, span.kb_id_)
+        return span

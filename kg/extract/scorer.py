@@ -1,0 +1,216 @@
+"""``kg_scorer``: a learned confidence for every entity candidate, and a threshold per type.
+
+After ``kg_entities`` has chosen the spans, each entity of the doc (the spans that share a key) gets
+a probability from a logistic-regression model over a few dozen sparse features: its type, the
+source that found it, its shape (case, digits, length), its head and first word, the words around
+its first mention, how often and where (title) it is mentioned, whether an acronym defines it. The
+weights, the bias and one threshold per type live in ``kg/extract/models/scorer.json``, trained by
+``python -m kg.extract.train_scorer`` on the dev gold over kg's own candidates (the thresholds are
+chosen by cross-validation on dev only). An entity below its type's threshold is dropped from
+``doc.spans["kg_entities"]`` (and ``kg_nested_entities``); the kept entities' probabilities are in
+``doc._.kg_confidences`` (entity key -> probability).
+
+Inference is a dictionary look-up per feature and a sigmoid: no numpy or scikit-learn at run time.
+The model travels with the pipeline (``to_bytes``/``to_disk``).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import srsly
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.util import SimpleFrozenList, ensure_path
+
+from kg.errors import PipelineError
+from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, title_end
+
+MODELS_DIR = Path(__file__).parent / "models"
+DEFAULT_MODEL = "scorer.json"
+
+
+def entity_groups(doc: Doc) -> dict[str, list[Span]]:
+    """The doc's entities: key -> spans (in text order), from ``kg_entities``."""
+    groups: dict[str, list[Span]] = defaultdict(list)
+    for span in doc.spans.get(ENTITIES_KEY, []):
+        groups[span.kb_id_].append(span)
+    return groups
+
+
+_DIGIT = re.compile(r"\d")
+_ALPHA = re.compile(r"[^\W\d_]")
+_CAMEL = re.compile(r"[a-z][A-Z]")
+
+
+def _shape(text: str) -> str:
+    if not _ALPHA.search(text):
+        return "nonalpha"
+    if text.isupper():
+        case = "upper"
+    elif text.islower():
+        case = "lower"
+    elif all(w[:1].isupper() for w in text.split()):
+        case = "title"
+    elif _CAMEL.search(text):
+        case = "camel"
+    else:
+        case = "mixed"
+    shape = "digit+" + case if _DIGIT.search(text) else case
+    return shape + "+hyphen" if "-" in text else shape
+
+
+def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
+             end_of_title: int | None = None) -> list[str]:
+    """Sparse binary features of one entity (its spans in text order)."""
+    label = spans[0].label_
+    first = next((s for s in spans if s.id_ != "propagated"), spans[0])
+    source = max((s.id_ or "propagated" for s in spans), key=lambda s: PRIORITY.get(s, 0))
+    text = first.text
+    words = text.split()
+    if end_of_title is None:
+        end_of_title = title_end(doc, default=0)
+    in_title = any(s.start < end_of_title for s in spans)
+    in_abstract = any(s.start >= end_of_title for s in spans)
+    mentions = len(spans)
+    before = doc[first.start - 1].lower_ if first.start > 0 else "<s>"
+    after = doc[first.end].lower_ if first.end < len(doc) else "</s>"
+    shape = _shape(text)
+    n_words = min(len(words), 4)
+    feats = [
+        "bias:" + label,
+        f"src={source}", f"{label}|src={source}",
+        f"{label}|shape={shape}", f"shape={shape}",
+        f"{label}|words={n_words}",
+        f"{label}|mentions={min(mentions, 3)}",
+        f"{label}|title={in_title}|abstract={in_abstract}",
+        f"{label}|head={words[-1].lower()}" if len(words) > 1 else f"{label}|single={shape}",
+        f"{label}|first={words[0].lower()}" if len(words) > 1 else f"{label}|oneword",
+        f"{label}|before={before}", f"{label}|after={after}",
+        f"before={before}", f"after={after}",
+        f"{label}|sentstart={doc[first.start].is_sent_start}",
+        f"{label}|chars={min(len(text) // 8, 5)}",
+    ]
+    if spans[0].kb_id_ in proposed:
+        feats.append(f"{label}|proposed")
+    if any(s.start in defined for s in spans):
+        feats.append(f"{label}|acronym-defined")
+    return feats
+
+
+class _Model:
+    """Weights per feature, and a threshold per type."""
+
+    def __init__(self, data: dict[str, Any] | None = None):
+        data = data or {}
+        self.weights: dict[str, float] = dict(data.get("weights", {}))
+        self.bias: float = float(data.get("bias", 0.0))
+        self.thresholds: dict[str, float] = dict(data.get("thresholds", {}))
+        self.info: dict[str, Any] = dict(data.get("info", {}))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"weights": self.weights, "bias": self.bias, "thresholds": self.thresholds, "info": self.info}
+
+    def probability(self, feats: Iterable[str]) -> float:
+        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@Language.factory("kg_scorer", default_config={"model_file": DEFAULT_MODEL, "threshold_offset": 0.0})
+def make_scorer(nlp: Language, name: str, model_file: str, threshold_offset: float) -> CandidateScorer:
+    return CandidateScorer(nlp, name, model_file=model_file, threshold_offset=threshold_offset)
+
+
+class CandidateScorer:
+    """Give each entity a confidence and drop those below their type's threshold (see the module docstring)."""
+
+    def __init__(self, nlp: Language, name: str = "kg_scorer", *, model_file: str = DEFAULT_MODEL,
+                 threshold_offset: float = 0.0):
+        self.nlp = nlp
+        self.name = name
+        self.model_file = model_file
+        self.threshold_offset = threshold_offset  # added to every threshold (precision/recall trade-off)
+        self.model = _Model()
+        self.initialized = False
+        self.filter = True  # off while training: every candidate is kept and scored
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None, model: dict[str, Any] | None = None) -> None:
+        """Load *model*, or the packaged model file named in the config."""
+        if model is None:
+            path = Path(self.model_file)
+            path = path if path.is_absolute() else MODELS_DIR / path
+            if not path.exists():
+                raise PipelineError(f"{path}: the candidate scorer's model is missing (train it with "
+                                    "`python -m kg.extract.train_scorer`)")
+            model = json.loads(path.read_text(encoding="utf-8"))
+        self.model = _Model(model)
+        self.initialized = True
+
+    def __call__(self, doc: Doc) -> Doc:
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no model: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
+        groups = entity_groups(doc)
+        if not groups:
+            return doc
+        proposed = set(doc._.kg_proposed or [])
+        defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
+        defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
+        dropped = set()
+        end_of_title = title_end(doc, default=0)
+        confidences = {}
+        for key, spans in groups.items():
+            confidence = self.model.probability(features(doc, spans, proposed, defined, end_of_title))
+            threshold = self.model.thresholds.get(spans[0].label_, 0.0) + self.threshold_offset
+            if self.filter and confidence < threshold:
+                dropped.add(key)
+            else:
+                confidences[key] = round(confidence, 4)
+        doc._.kg_confidences = confidences
+        if dropped:
+            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
+            if NESTED_KEY in doc.spans:
+                doc.spans[NESTED_KEY] = [s for s in doc.spans[NESTED_KEY] if s.kb_id_ not in dropped]
+            if doc._.kg_proposed:
+                doc._.kg_proposed = [key for key in doc._.kg_proposed if key not in dropped]
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        for doc in docs:
+            yield self(doc)
+
+    # -- serialisation -------------------------------------------------------------------------------
+    def _cfg(self) -> dict[str, Any]:
+        return {"model_file": self.model_file, "threshold_offset": self.threshold_offset,
+                "initialized": self.initialized}
+
+    def _restore(self, cfg: dict[str, Any], model: dict[str, Any]) -> None:
+        self.model_file = cfg.get("model_file", self.model_file)
+        self.threshold_offset = cfg.get("threshold_offset", self.threshold_offset)
+        self.model = _Model(model)
+        self.initialized = bool(cfg.get("initialized", True))
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return srsly.msgpack_dumps({"cfg": self._cfg(), "model": self.model.to_dict()})
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> CandidateScorer:
+        data = srsly.msgpack_loads(bytes_data)
+        self._restore(data["cfg"], data["model"])
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        srsly.write_json(path / "cfg.json", self._cfg())
+        srsly.write_json(path / "model.json", self.model.to_dict())
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> CandidateScorer:
+        path = ensure_path(path)
+        self._restore(srsly.read_json(path / "cfg.json"), srsly.read_json(path / "model.json"))
+        return self

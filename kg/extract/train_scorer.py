@@ -1,0 +1,231 @@
+"""Train the candidate scorer (``kg_scorer``) on a gold set, over kg's own candidates.
+
+    python -m kg.extract.train_scorer --gold tests/data/gold/dev.jsonl tests/data/gold/dev-papers.jsonl \\
+        [-o kg/extract/models/scorer.json] [--folds 5] [--pipeline blank]
+
+1. The pipeline runs on the gold papers with the scorer's filter off, so every entity kg finds is
+   a training example: positive when one of its surfaces equals a required gold entity of its type
+   (strict match, as the targets are strict), negative when it matches no gold entity of its type,
+   left out when it only matches an optional one.
+2. A logistic regression (scikit-learn, L2) is trained on sparse binary features
+   (``kg.extract.scorer.features``). The regularisation strength and one threshold per type are
+   chosen by cross-validation over papers: out-of-fold probabilities, and the threshold that
+   maximises each type's F1 on them, where the gold entities kg never found count as misses. A type
+   with fewer than MIN_NEGATIVES wrong candidates keeps threshold 0 (nothing to learn the cut from).
+3. The final model is fitted on all the gold papers and written as JSON (weights per feature, bias,
+   thresholds, and the cross-validated scores in ``info``).
+
+Needs scikit-learn (``pip install -e '.[dev]'``); inference does not.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+from kg.evaluate.scoring import surfaces_match
+from kg.extract.scorer import DEFAULT_MODEL, MODELS_DIR, entity_groups, features
+from kg.graph.schema import ENTITY_TYPES
+
+THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
+C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+MIN_NEGATIVES = 20  # a type with fewer negative examples keeps threshold 0 (Dataset and Hardware on dev)
+
+
+def examples(nlp, gold_rows: list[dict[str, Any]], papers: dict[str, Any]) -> list[dict[str, Any]]:
+    """One example per entity kg finds in each gold paper: features, type, paper, label (1/0)."""
+    scorer = nlp.get_pipe("kg_scorer")
+    scorer.filter = False
+    rows = []
+    texts = [papers[g["id"]].text for g in gold_rows]
+    for gold, doc in zip(gold_rows, nlp.pipe(texts, batch_size=64)):
+        proposed = set(doc._.kg_proposed or [])
+        abbreviations = doc._.kg_abbreviations or []
+        defined = {a[2] for a in abbreviations} | {a[0] for a in abbreviations}
+        for spans in entity_groups(doc).values():
+            label = spans[0].label_
+            surfaces = sorted({s.text for s in spans})
+            tiers = gold.get(label, {})
+            required = [[e["name"], *e.get("aliases", [])] for e in tiers.get("required", [])]
+            optional = [[e["name"], *e.get("aliases", [])] for e in tiers.get("optional", [])]
+            if any(surfaces_match(surfaces, g, "strict", label) for g in required):
+                target = 1
+            elif any(surfaces_match(surfaces, g, "lenient", label) for g in required + optional):
+                continue  # the same entity written another way, or an optional one: no lesson either way
+            else:
+                target = 0
+            rows.append({"paper": gold["id"], "type": label, "features": features(doc, spans, proposed, defined),
+                         "y": target})
+    scorer.filter = True
+    return rows
+
+
+def _fit(rows: list[dict[str, Any]], c: float):
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    vectorizer = DictVectorizer()
+    x = vectorizer.fit_transform([{f: 1 for f in row["features"]} for row in rows])
+    model = LogisticRegression(C=c, max_iter=2000)
+    model.fit(x, [row["y"] for row in rows])
+    return vectorizer, model
+
+
+def _predict(fitted, rows: list[dict[str, Any]]) -> list[float]:
+    vectorizer, model = fitted
+    x = vectorizer.transform([{f: 1 for f in row["features"]} for row in rows])
+    return list(model.predict_proba(x)[:, 1])
+
+
+def _best_threshold(scored: list[tuple[float, int]], gold_total: int) -> tuple[float, float]:
+    """The threshold with the best F1 (TP and FP from the kept candidates; FN from every required gold
+    entity not kept, found or not); ties go to the lower threshold."""
+    best = (0.0, -1.0)
+    for threshold in THRESHOLDS:
+        tp = sum(1 for p, y in scored if p >= threshold and y == 1)
+        fp = sum(1 for p, y in scored if p >= threshold and y == 0)
+        fn = max(gold_total - tp, 0)
+        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        if f1 > best[1] + 1e-9:
+            best = (threshold, f1)
+    return best
+
+
+def cross_validate(rows: list[dict[str, Any]], gold_totals: dict[str, int], folds: int, seed: int = 0):
+    """Out-of-fold probabilities per C; returns (best C, thresholds, per-type CV F1 and F1 at threshold 0)."""
+    papers = sorted({row["paper"] for row in rows})
+    random.Random(seed).shuffle(papers)
+    fold_of = {paper: i % folds for i, paper in enumerate(papers)}
+    results = {}
+    for c in C_GRID:
+        probabilities = [0.0] * len(rows)
+        for fold in range(folds):
+            train = [row for row in rows if fold_of[row["paper"]] != fold]
+            test = [i for i, row in enumerate(rows) if fold_of[row["paper"]] == fold]
+            fitted = _fit(train, c)
+            for i, p in zip(test, _predict(fitted, [rows[i] for i in test])):
+                probabilities[i] = p
+        thresholds, scores, baseline = {}, {}, {}
+        for entity_type in ENTITY_TYPES:
+            scored = [(p, row["y"]) for p, row in zip(probabilities, rows) if row["type"] == entity_type]
+            thresholds[entity_type], scores[entity_type] = _best_threshold(scored, gold_totals.get(entity_type, 0))
+            if sum(1 for _, y in scored if y == 0) < MIN_NEGATIVES:
+                # too few wrong candidates to learn where to cut: keep them all
+                thresholds[entity_type] = 0.0
+                scores[entity_type] = _best_threshold([(1.0, y) for _, y in scored], gold_totals.get(entity_type, 0))[1]
+            baseline[entity_type] = _best_threshold([(1.0, y) for _, y in scored], gold_totals.get(entity_type, 0))[1]
+        results[c] = (sum(scores.values()) / len(scores), thresholds, scores, baseline)
+    best_c = max(results, key=lambda c: (results[c][0], -c))
+    return best_c, results[best_c]
+
+
+def train(gold_path: str, papers_path: str, *, pipeline: str = "blank", folds: int = 5,
+          seed: int = 0) -> dict[str, Any]:
+    """Train and return the model as a JSON-ready dict (see the module docstring)."""
+    from kg.extract import load_pipeline
+    from kg.ingest import read_papers
+
+    gold_rows = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    papers = {paper.id: paper for paper in read_papers([papers_path]).papers}
+    missing = [g["id"] for g in gold_rows if g["id"] not in papers]
+    if missing:
+        raise SystemExit(f"{papers_path}: no paper for gold ids {missing[:5]}")
+    nlp = load_pipeline(pipeline)
+    nlp.get_pipe("kg_scorer").initialize(model={})
+    rows = examples(nlp, gold_rows, papers)
+    gold_totals = Counter()
+    for gold in gold_rows:
+        for entity_type in ENTITY_TYPES:
+            gold_totals[entity_type] += len(gold.get(entity_type, {}).get("required", []))
+    c, (macro, thresholds, scores, baseline) = cross_validate(rows, gold_totals, folds, seed)
+    vectorizer, model = _fit(rows, c)
+    names = vectorizer.get_feature_names_out()
+    weights = {name: round(float(w), 5) for name, w in zip(names, model.coef_[0]) if abs(w) >= 1e-5}
+    counts = defaultdict(Counter)
+    for row in rows:
+        counts[row["type"]][row["y"]] += 1
+    return {
+        "weights": dict(sorted(weights.items())),
+        "bias": round(float(model.intercept_[0]), 5),
+        "thresholds": thresholds,
+        "info": {
+            "gold": Path(gold_path).name, "papers": len(gold_rows), "pipeline": pipeline, "folds": folds, "C": c,
+            "examples": {t: {"positive": counts[t][1], "negative": counts[t][0]} for t in ENTITY_TYPES},
+            "cv_f1_at_threshold": {t: round(scores[t], 4) for t in ENTITY_TYPES},
+            "cv_f1_without_scorer": {t: round(baseline[t], 4) for t in ENTITY_TYPES},
+            "note": "strict F1 over the examples kg finds in each paper, before corpus resolution",
+        },
+    }
+
+
+def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pipeline: str = "blank", folds: int = 5,
+                         seed: int = 0) -> None:
+    """Records of the gold papers where each paper was scored by a model trained without it (the other
+    folds), then resolved as one corpus: an honest dev measurement of the scorer for ``kg evaluate --pred``."""
+    from kg.extract import _extract_chunk, load_pipeline, write_records
+    from kg.ingest import read_papers
+    from kg.resolve import summarise
+
+    gold_rows = [json.loads(line) for line in Path(gold_path).read_text(encoding="utf-8").splitlines() if line.strip()]
+    papers = {paper.id: paper for paper in read_papers([papers_path]).papers}
+    nlp = load_pipeline(pipeline)
+    scorer = nlp.get_pipe("kg_scorer")
+    scorer.initialize(model={})
+    rows = examples(nlp, gold_rows, papers)
+    gold_totals = Counter()
+    for gold in gold_rows:
+        for entity_type in ENTITY_TYPES:
+            gold_totals[entity_type] += len(gold.get(entity_type, {}).get("required", []))
+    ids = sorted(papers)
+    random.Random(seed + 1).shuffle(ids)
+    fold_of = {paper_id: i % folds for i, paper_id in enumerate(ids)}
+    records = []
+    for fold in range(folds):
+        train_rows = [row for row in rows if fold_of[row["paper"]] != fold]
+        train_gold = Counter()
+        for gold in gold_rows:
+            if fold_of[gold["id"]] != fold:
+                for entity_type in ENTITY_TYPES:
+                    train_gold[entity_type] += len(gold.get(entity_type, {}).get("required", []))
+        c, (_, thresholds, _, _) = cross_validate(train_rows, train_gold, folds, seed)
+        vectorizer, model = _fit(train_rows, c)
+        weights = dict(zip(vectorizer.get_feature_names_out(), (float(w) for w in model.coef_[0])))
+        scorer.initialize(model={"weights": weights, "bias": float(model.intercept_[0]), "thresholds": thresholds})
+        records += _extract_chunk(nlp, [papers[i] for i in ids if fold_of[i] == fold], pipeline, 64)
+    resolution = summarise(records).resolution()
+    for record in records:
+        resolution.apply(record)
+    write_records(records, out_path)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gold", nargs=2, metavar=("GOLD", "PAPERS"), required=True)
+    parser.add_argument("-o", "--output", default=str(MODELS_DIR / DEFAULT_MODEL))
+    parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--pipeline", default="blank")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--cross-fitted", metavar="RECORDS.jsonl",
+                        help="instead of training: write the gold papers' records, each scored by a model trained "
+                             "on the other folds (score them with kg evaluate --pred)")
+    args = parser.parse_args(argv)
+    if args.cross_fitted:
+        cross_fitted_records(args.gold[0], args.gold[1], args.cross_fitted, pipeline=args.pipeline, folds=args.folds,
+                             seed=args.seed)
+        return
+    model = train(args.gold[0], args.gold[1], pipeline=args.pipeline, folds=args.folds, seed=args.seed)
+    Path(args.output).write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    info = model["info"]
+    print(f"{args.output}: {len(model['weights'])} weights, C={info['C']}")
+    for entity_type in ENTITY_TYPES:
+        print(f"{entity_type:<9} threshold {model['thresholds'][entity_type]:.2f}  "
+              f"CV F1 {info['cv_f1_without_scorer'][entity_type]:.3f} -> {info['cv_f1_at_threshold'][entity_type]:.3f}  "
+              f"examples {info['examples'][entity_type]}")
+
+
+if __name__ == "__main__":
+    main()
