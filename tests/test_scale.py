@@ -226,11 +226,12 @@ def test_bulk_view_is_the_top_entities_and_the_manifest_says_so(bulk_snapshot):
     assert "top 60 entities" in manifest["view"]["note"]
     view = json.loads((bulk_snapshot / "graph.json").read_text())
     jsonschema.validate(view, json.loads((SCHEMAS / "graph.schema.json").read_text()))
-    assert len(view["nodes"]) == 60 and {n["label"] for n in view["nodes"]} <= {"Method", "Dataset", "Hardware",
-                                                                               "Metric"}
+    from kg.graph.schema import ENTITY_TYPES
+
+    assert len(view["nodes"]) == 60 and {n["label"] for n in view["nodes"]} <= set(ENTITY_TYPES)
     counts = sorted((n["paper_count"] for n in view["nodes"]), reverse=True)
     everything = sorted((n["paper_count"] for n in _lines(bulk_snapshot / "nodes.jsonl.gz")
-                         if n["label"] in ("Method", "Dataset", "Hardware", "Metric")), reverse=True)
+                         if n["label"] in ENTITY_TYPES), reverse=True)
     assert counts == everything[:60]
     assert all(edge["paper_count"] >= 1 for edge in view["edges"])
     for name in ("graph.graphml", "graph.html", "nodes.jsonl.gz", "edges.jsonl.gz", "neo4j-import"):
