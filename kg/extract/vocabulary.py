@@ -10,11 +10,12 @@ from __future__ import annotations
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher, PhraseMatcher
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import add_candidates, candidate, doc_text
+from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
 
 AMBIGUOUS = "Ambiguous"
@@ -45,7 +46,7 @@ class EntityVocabulary(PatternComponent):
     def clear(self) -> None:
         self.lower_matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.exact_matcher = PhraseMatcher(self.nlp.vocab, attr="ORTH")
-        self.token_matcher = Matcher(self.nlp.vocab)
+        self.token_matcher = GatedMatcher(self.nlp.vocab)  # skips patterns a doc cannot match
         self._info: dict[str, tuple[str, str]] = {}
         self._senses: dict[str, list[dict[str, str]]] = {}
 

@@ -1,0 +1,125 @@
+"""A spaCy ``Matcher`` that skips, per doc, the token patterns that cannot match it.
+
+spaCy's ``Matcher`` tries every pattern at every token, and a ``REGEX`` predicate costs about as
+much on a doc where it never matches as on one where it does. ``GatedMatcher`` reads, from each
+pattern, the tokens it requires (no ``OP``, or ``+`` / ``{n,m}`` with n >= 1) and one condition on
+each (``TEXT``/``ORTH``/``LOWER`` equal to a string, ``IN`` a list, or ``REGEX``). A doc whose
+tokens cannot meet those conditions is not searched for that pattern; the remaining patterns run
+in one spaCy ``Matcher`` (cached per set of patterns), added in their original order, so the
+matches and their order are those of one ``Matcher`` holding every pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from spacy.attrs import LOWER, ORTH
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+_REPEAT = re.compile(r"^\{(\d+)(?:,\d*)?\}$")
+_MAX_CACHED = 512
+
+
+class _DocTokens:
+    """The distinct ORTH and LOWER values of a doc (hashes, and strings when a regex asks)."""
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        arr = doc.to_array([ORTH, LOWER])
+        self.orth = set(arr[:, 0].tolist())
+        self.lower = set(arr[:, 1].tolist())
+        self._strings: dict[int, list[str]] = {}
+
+    def strings(self, attr: int) -> list[str]:
+        found = self._strings.get(attr)
+        if found is None:
+            table = self.doc.vocab.strings
+            found = self._strings[attr] = [table[h] for h in (self.orth if attr == ORTH else self.lower)]
+        return found
+
+
+Condition = Callable[[_DocTokens], bool]
+
+
+def _required(spec: dict[str, Any]) -> bool:
+    op = spec.get("OP")
+    if op is None or op in ("+", "1"):
+        return True
+    repeat = _REPEAT.match(op)
+    return bool(repeat and int(repeat.group(1)) >= 1)
+
+
+def _condition(vocab: Vocab, spec: dict[str, Any]) -> tuple[int, Condition] | None:
+    """The cheapest necessary condition on one required token: (cost rank, test), or None."""
+    best: tuple[int, Condition] | None = None
+    for key, value in spec.items():
+        attr = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}.get(key.upper())
+        if attr is None:
+            continue
+        field = "orth" if attr == ORTH else "lower"
+        found: tuple[int, Condition] | None = None
+        if isinstance(value, str):
+            wanted = {vocab.strings.add(value)}
+        elif isinstance(value, dict) and isinstance(value.get("IN"), list) \
+                and all(isinstance(v, str) for v in value["IN"]):
+            wanted = {vocab.strings.add(v) for v in value["IN"]}
+        elif isinstance(value, dict) and isinstance(value.get("REGEX"), str):
+            regex = re.compile(value["REGEX"])
+            found = (1, lambda toks, rx=regex, a=attr: any(rx.search(s) for s in toks.strings(a)))
+            wanted = None
+        else:
+            continue
+        if wanted is not None:
+            found = (0, lambda toks, w=frozenset(wanted), f=field: not w.isdisjoint(getattr(toks, f)))
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return best
+
+
+def pattern_gate(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[Condition]:
+    """Necessary conditions for *pattern* to match a doc, cheapest first (empty: always try it)."""
+    conditions = [c for spec in pattern if isinstance(spec, dict) and _required(spec)
+                  for c in [_condition(vocab, spec)] if c is not None]
+    return [test for _, test in sorted(conditions, key=lambda c: c[0])]
+
+
+class GatedMatcher:
+    """``Matcher``-compatible for ``add(key, patterns)``, ``len()`` and ``matcher(doc)``."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+        self._patterns: list[tuple[str, list[dict[str, Any]], list[Condition]]] = []
+        self._keys: set[str] = set()
+        self._cache: dict[tuple[int, ...], Matcher] = {}
+
+    def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+        for pattern in patterns:
+            self._patterns.append((key, pattern, pattern_gate(self.vocab, pattern)))
+        self._keys.add(key)
+        self._cache.clear()
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def _matcher(self, active: tuple[int, ...]) -> Matcher:
+        matcher = self._cache.get(active)
+        if matcher is None:
+            matcher = Matcher(self.vocab)
+            for i in active:
+                key, pattern, _ = self._patterns[i]
+                matcher.add(key, [pattern])
+            if len(self._cache) >= _MAX_CACHED:
+                self._cache.clear()
+            self._cache[active] = matcher
+        return matcher
+
+    def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
+        tokens = _DocTokens(doc)
+        active = tuple(i for i, (_, _, gate) in enumerate(self._patterns) if all(test(tokens) for test in gate))
+        if not active:
+            return []
+        return self._matcher(active)(doc)

@@ -1,0 +1,57 @@
+"""GatedMatcher finds exactly what one spaCy Matcher with every pattern finds, in the same order."""
+
+import spacy
+from spacy.matcher import Matcher
+
+from kg.extract.gated_matcher import GatedMatcher, pattern_gate
+from kg.extract.pattern_data import VOCABULARY_FILES, read_pattern_file
+from kg.ingest import read_papers
+from kg.workflow import sample_corpus_paths
+
+EXTRA = [
+    "We train ResNet-50 and GPT-4o on 8 NVIDIA A100 GPUs and an Apple M2 Pro CPU, plus Llama 3 70B.",
+    "Jetson AGX Orin and Raspberry Pi 4 boards; TPU v4 pods; Snapdragon 8 Gen 2; MI300X; Arm CPUs.",
+    "no names here at all, only lower case words",
+    "",
+]
+
+
+def _both(rows):
+    nlp = spacy.blank("en")
+    plain, gated = Matcher(nlp.vocab), GatedMatcher(nlp.vocab)
+    for i, row in enumerate(rows):
+        plain.add(f"{row['label']}\t{i}", [row["pattern"]])
+        gated.add(f"{row['label']}\t{i}", [row["pattern"]])
+    return nlp, plain, gated
+
+
+def test_gated_matcher_equals_matcher_on_the_vocabulary_token_patterns():
+    rows = [row for name in VOCABULARY_FILES for row in read_pattern_file(name) if isinstance(row["pattern"], list)]
+    assert len(rows) >= 10
+    nlp, plain, gated = _both(rows)
+    texts = [p.text for p in read_papers(sample_corpus_paths()).papers] + EXTRA
+    found = 0
+    for doc in nlp.pipe(texts):
+        expected = plain(doc)
+        assert gated(doc) == expected, doc.text[:80]
+        found += len(expected)
+    assert found > 50  # the patterns do match: the comparison is not between two empty lists
+
+
+def test_gate_conditions():
+    vocab = spacy.blank("en").vocab
+    # optional tokens set no condition; required ones set one each
+    assert pattern_gate(vocab, [{"LOWER": "nvidia", "OP": "?"}, {"TEXT": {"REGEX": "^A\\d+$"}}]) != []
+    assert len(pattern_gate(vocab, [{"LOWER": "nvidia", "OP": "?"}])) == 0
+    assert len(pattern_gate(vocab, [{"LOWER": {"IN": ["gpu"]}, "OP": "{1,2}"}, {"IS_TITLE": True}])) == 1
+    assert len(pattern_gate(vocab, [{"TEXT": "x", "OP": "*"}, {"TEXT": "y", "OP": "!"}])) == 0
+
+
+def test_vocabulary_uses_the_gated_matcher_and_still_matches():
+    nlp = spacy.blank("en")
+    component = nlp.add_pipe("kg_vocabulary")
+    nlp.initialize()
+    assert isinstance(component.token_matcher, GatedMatcher)
+    doc = nlp("We fine-tune ResNet-50 on 8 NVIDIA A100 GPUs.")
+    labels = {(s.text, s.label_) for s in doc.spans["kg_candidates"]}
+    assert ("ResNet-50", "Method") in labels
