@@ -55,3 +55,20 @@ def test_vocabulary_uses_the_gated_matcher_and_still_matches():
     doc = nlp("We fine-tune ResNet-50 on 8 NVIDIA A100 GPUs.")
     labels = {(s.text, s.label_) for s in doc.spans["kg_candidates"]}
     assert ("ResNet-50", "Method") in labels
+
+
+def test_gated_matcher_equals_matcher_on_the_open_rules_with_greedy_keys():
+    rows = read_pattern_file("rules.jsonl")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")  # the titlecase rules read IS_SENT_START
+    plain, gated = Matcher(nlp.vocab), GatedMatcher(nlp.vocab)
+    for i, row in enumerate(rows):
+        plain.add(f"r{i}", [row["pattern"]], greedy=row.get("greedy"))
+        gated.add(f"r{i}", [row["pattern"]], greedy=row.get("greedy"))
+    texts = [p.text for p in read_papers(sample_corpus_paths()).papers] + EXTRA
+    found = 0
+    for doc in nlp.pipe(texts):
+        expected = plain(doc)
+        assert gated(doc) == expected, doc.text[:80]
+        found += len(expected)
+    assert found > 50

@@ -88,17 +88,20 @@ def pattern_gate(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[Condition]
 
 
 class GatedMatcher:
-    """``Matcher``-compatible for ``add(key, patterns)``, ``len()`` and ``matcher(doc)``."""
+    """``Matcher``-compatible for ``add(key, patterns, greedy=...)``, ``len()`` and ``matcher(doc)``.
+
+    Add each key once (spaCy's ``greedy`` filter works per key).
+    """
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        self._patterns: list[tuple[str, list[dict[str, Any]], list[Condition]]] = []
+        self._patterns: list[tuple[str, list[dict[str, Any]], list[Condition], str | None]] = []
         self._keys: set[str] = set()
         self._cache: dict[tuple[int, ...], Matcher] = {}
 
-    def add(self, key: str, patterns: list[list[dict[str, Any]]]) -> None:
+    def add(self, key: str, patterns: list[list[dict[str, Any]]], *, greedy: str | None = None) -> None:
         for pattern in patterns:
-            self._patterns.append((key, pattern, pattern_gate(self.vocab, pattern)))
+            self._patterns.append((key, pattern, pattern_gate(self.vocab, pattern), greedy))
         self._keys.add(key)
         self._cache.clear()
 
@@ -110,8 +113,8 @@ class GatedMatcher:
         if matcher is None:
             matcher = Matcher(self.vocab)
             for i in active:
-                key, pattern, _ = self._patterns[i]
-                matcher.add(key, [pattern])
+                key, pattern, _, greedy = self._patterns[i]
+                matcher.add(key, [pattern], greedy=greedy)
             if len(self._cache) >= _MAX_CACHED:
                 self._cache.clear()
             self._cache[active] = matcher
@@ -119,7 +122,7 @@ class GatedMatcher:
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
         tokens = _DocTokens(doc)
-        active = tuple(i for i, (_, _, gate) in enumerate(self._patterns) if all(test(tokens) for test in gate))
+        active = tuple(i for i, (_, _, gate, _) in enumerate(self._patterns) if all(test(tokens) for test in gate))
         if not active:
             return []
         return self._matcher(active)(doc)

@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 from spacy.language import Language
-from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import add_candidates, candidate, title_end
+from kg.extract.gated_matcher import GatedMatcher
 
 
 @Language.factory("kg_open_rules", default_config={"pattern_files": ["rules.jsonl"], "max_title_name_tokens": 4})
@@ -40,7 +40,7 @@ class OpenClassRules(PatternComponent):
         super().__init__(nlp, name, pattern_files=pattern_files, max_title_name_tokens=max_title_name_tokens)
 
     def clear(self) -> None:
-        self.matcher = Matcher(self.nlp.vocab)
+        self.matcher = GatedMatcher(self.nlp.vocab)  # skips patterns a doc cannot match
         self._info: dict[str, tuple[str, str]] = {}
 
     def add(self, rows: list[dict[str, Any]]) -> None:
