@@ -26,7 +26,7 @@ def sentence_spans(doc: Doc, text: str | None = None) -> list[list[int]]:
     *text* is ``doc.text`` if the caller has it (``doc.text`` is rebuilt from the tokens on every call).
     """
     spans = []
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     for sent in doc.sents:
         start_char = sent.start_char
         sentence = text[start_char:sent.end_char]  # Span.text, without a Token object per token

@@ -34,6 +34,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.candidates import doc_text
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.pattern_data import read_patterns
 
@@ -118,7 +119,7 @@ def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span
         return []
     # token indices from character offsets: no Token object is made for the many tokens without a digit
     offsets = doc.to_array("IDX").tolist()
-    text = doc.text if text is None else text
+    text = doc_text(doc) if text is None else text
     starts = sorted({bisect_right(offsets, m.start()) - 1 for m in _NUMBER_START.finditer(text)})
     windows: list[list[int]] = []
     for i in starts:
@@ -264,7 +265,7 @@ class ResultFinder(DocAnnotator):
 
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
-        text = doc.text
+        text = doc_text(doc)
         sentences = sentences_of(doc)
         sentence_of = sentence_index_of_tokens(doc, sentences)
         entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
