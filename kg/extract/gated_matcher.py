@@ -22,24 +22,38 @@ from spacy.vocab import Vocab
 
 _REPEAT = re.compile(r"^\{(\d+)(?:,\d*)?\}$")
 _MAX_CACHED = 512
+_MAX_KNOWN = 1_000_000  # cached regex answers per condition
 
 
 class _DocTokens:
-    """The distinct ORTH and LOWER values of a doc (hashes, and strings when a regex asks)."""
+    """The distinct ORTH and LOWER hashes of a doc."""
 
     def __init__(self, doc: Doc):
-        self.doc = doc
+        self.strings = doc.vocab.strings
         arr = doc.to_array([ORTH, LOWER])
         self.orth = set(arr[:, 0].tolist())
         self.lower = set(arr[:, 1].tolist())
-        self._strings: dict[int, list[str]] = {}
 
-    def strings(self, attr: int) -> list[str]:
-        found = self._strings.get(attr)
-        if found is None:
-            table = self.doc.vocab.strings
-            found = self._strings[attr] = [table[h] for h in (self.orth if attr == ORTH else self.lower)]
-        return found
+
+class _RegexTest:
+    """Does any distinct token value match the regex? Answers are kept per string hash (a lexeme flag)."""
+
+    def __init__(self, regex: str, field: str):
+        self.regex = re.compile(regex)
+        self.field = field
+        self.known: dict[int, bool] = {}
+
+    def __call__(self, tokens: _DocTokens) -> bool:
+        known, search, strings = self.known, self.regex.search, tokens.strings
+        if len(known) > _MAX_KNOWN:
+            known.clear()
+        for h in getattr(tokens, self.field):
+            hit = known.get(h)
+            if hit is None:
+                hit = known[h] = search(strings[h]) is not None
+            if hit:
+                return True
+        return False
 
 
 Condition = Callable[[_DocTokens], bool]
@@ -68,8 +82,7 @@ def _condition(vocab: Vocab, spec: dict[str, Any]) -> tuple[int, Condition] | No
                 and all(isinstance(v, str) for v in value["IN"]):
             wanted = {vocab.strings.add(v) for v in value["IN"]}
         elif isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-            regex = re.compile(value["REGEX"])
-            found = (1, lambda toks, rx=regex, a=attr: any(rx.search(s) for s in toks.strings(a)))
+            found = (1, _RegexTest(value["REGEX"], field))
             wanted = None
         else:
             continue
