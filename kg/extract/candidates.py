@@ -20,8 +20,9 @@ line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
+from spacy.attrs import LOWER
 from spacy.tokens import Doc, Span
 
 from kg.graph.schema import ENTITY_TYPES
@@ -66,6 +67,16 @@ def doc_text(doc: Doc) -> str:
     if text is None:
         text = doc.user_data["kg_text"] = doc.text
     return text
+
+
+def lower_positions(doc: Doc, words: Collection[str]) -> list[int]:
+    """Indices of the tokens whose ``lower_`` is one of *words*, read from the LOWER array.
+
+    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, without a Token object per token.
+    """
+    strings = doc.vocab.strings
+    keys = {strings[word] for word in words}
+    return [i for i, key in enumerate(doc.to_array(LOWER).tolist()) if key in keys]
 
 
 def title_end(doc: Doc, default: int | None = None) -> int:

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import IGNORE, add_candidates, candidate, candidates, title_end
+from kg.extract.candidates import IGNORE, add_candidates, candidate, candidates, lower_positions, title_end
 from kg.extract.vocabulary import singular
 
 _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
@@ -93,10 +93,9 @@ class HeadPhrases(PatternComponent):
                 model_after[span.start] = max(span.end, model_after.get(span.start, span.end))
         spans = []
         heads = self.heads
-        for token in doc:
+        for i in lower_positions(doc, heads):
+            token = doc[i]
             lower = token.lower_
-            if lower not in heads:
-                continue
             # "training of large language models", "Training of LLMs": the job done to a model is a Task
             if lower in workload_heads and token.i + 2 < len(doc) and (token.i + 2 in model_after) and (
                     doc[token.i + 1].lower_ == "of") and (token.is_lower or token.is_title and token.i < end_of_title

@@ -14,7 +14,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import add_candidates, candidate, title_end
+from kg.extract.candidates import add_candidates, candidate, lower_positions, title_end
 from kg.extract.gated_matcher import GatedMatcher
 
 
@@ -86,7 +86,8 @@ class OpenClassRules(PatternComponent):
         """The name a paper gives its method: "we propose Zeus, ...", "... referred to as ReLinear"."""
         spans = []
         propose_verbs = self.words["propose_verbs"]
-        for token in doc:
+        for i in lower_positions(doc, {*propose_verbs, "as"}):  # the tokens the test below can accept
+            token = doc[i]
             lower = token.lower_
             if lower in propose_verbs or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
                 start = token.i + 1
