@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -246,13 +247,17 @@ class EntityResolver(PatternComponent):
         found = list(entities)
         # windows are only tried where their first word could start a known surface
         first_words = {merge_key(span[0].text, "Method") for span, _ in entities}
+        # token flags and texts from the arrays: no Token object per token
+        flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH]).tolist()
+        skip = [bool(punct or space) for punct, space, _ in flags]
+        strings = doc.vocab.strings
         i = 0
         while i < len(doc):
-            if taken[i] or doc[i].is_punct or doc[i].is_space or merge_key(doc[i].text, "Method") not in first_words:
+            if taken[i] or skip[i] or merge_key(strings[flags[i][2]], "Method") not in first_words:
                 i += 1
                 continue
             for length in range(min(max_len, len(doc) - i), 0, -1):
-                if any(taken[i:i + length]) or doc[i + length - 1].is_punct or doc[i + length - 1].is_space:
+                if any(taken[i:i + length]) or skip[i + length - 1]:
                     continue
                 window = doc[i:i + length]
                 window_key = merge_key(window.text, "Method")
