@@ -151,6 +151,14 @@ class EdgeScorer:
         result_sentences = {r["sentence"] for r in doc._.kg_results or []}
 
         seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
+        evidence: dict[int, str] = {}
+
+        def evidence_of(sentence: int) -> str:  # Span.text joins every token: once per sentence
+            text = evidence.get(sentence)
+            if text is None:
+                text = evidence[sentence] = doc[slice(*bounds[sentence])].text
+            return text
+
         if self.broad:
             for sentence, ents in by_sentence.items():
                 methods = [e[3] for e in ents if e[2] == "Method"]
@@ -168,7 +176,7 @@ class EdgeScorer:
                                 continue
                             seen.add(key)
                             relations.append({"type": rel_type, "source": source, "target": target,
-                                              "sentence": sentence, "evidence": doc[slice(*bounds[sentence])].text,
+                                              "sentence": sentence, "evidence": evidence_of(sentence),
                                               "confidence": 0.0, "origins": [origin]})
 
         n_sentences = len(bounds)
