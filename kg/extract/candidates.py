@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 
-from spacy.attrs import LOWER
+from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 from kg.graph.schema import ENTITY_TYPES
@@ -65,7 +65,10 @@ def doc_text(doc: Doc) -> str:
     """``doc.text``, computed once per doc (spaCy builds it from every token on each call)."""
     text = doc.user_data.get("kg_text")
     if text is None:
-        text = doc.user_data["kg_text"] = doc.text
+        # Doc.text joins each token's text_with_ws; the same from the ORTH and SPACY arrays, without Token objects
+        strings = doc.vocab.strings
+        text = doc.user_data["kg_text"] = "".join(
+            [strings[orth] + " " if space else strings[orth] for orth, space in doc.to_array([ORTH, SPACY]).tolist()])
     return text
 
 

@@ -159,10 +159,10 @@ class HeadPhrases(PatternComponent):
         """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal
         integral, survival rates and the best performing rate"."""
         spans = []
-        for token in doc[:-2]:
-            if token.lower_ not in self.words["metric_list_nouns"]:
-                continue
-            i = token.i + 1
+        for at in lower_positions(doc, self.words["metric_list_nouns"]):
+            if at >= len(doc) - 2:
+                break  # the noun needs two tokens after it
+            i = at + 1
             if doc[i].lower_ in {"including", "like", ":"}:
                 i += 1
             elif doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
