@@ -6,6 +6,7 @@ import datetime as _dt
 import os
 import sys
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,21 +83,29 @@ def detect_format(path: str) -> str:
 
 def read_text_file(path: str) -> str:
     """Read *path* (or stdin for '-') as UTF-8, naming the line of any bad byte."""
-    try:
+    with _reading(path):
         data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(path, data[exc.start], data.count(b"\n", 0, exc.start) + 1) from None
+
+
+@contextmanager
+def _reading(path: str) -> Iterator[None]:
+    """Turn an OSError while opening or reading *path* into a one-line InputError naming it."""
+    try:
+        yield
     except FileNotFoundError:
         raise InputError("no such file", path) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a file", path) from None
     except OSError as exc:
         raise InputError(f"can not read: {exc.strerror}", path) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); re-save the file as UTF-8", path, line
-        ) from None
+
+
+def _not_utf8(path: str, byte: int, line: int) -> InputError:
+    return InputError(f"not valid UTF-8 (byte 0x{byte:02x}); re-save the file as UTF-8", path, line)
 
 
 # Formats whose parser takes the lines one at a time: a file of them is streamed, never read whole.
@@ -108,14 +117,8 @@ def stream_lines(path: str) -> Iterator[str]:
 
     Lines end at "\n" only, as in the parsers (a U+2028 inside a JSON string is no line break).
     """
-    try:
+    with _reading(path):
         handle = open(path, "rb")
-    except FileNotFoundError:
-        raise InputError("no such file", path) from None
-    except IsADirectoryError:
-        raise InputError("is a directory, not a file", path) from None
-    except OSError as exc:
-        raise InputError(f"can not read: {exc.strerror}", path) from None
     with handle:
         for number, raw in enumerate(handle, start=1):
             if number == 1:
@@ -123,9 +126,7 @@ def stream_lines(path: str) -> Iterator[str]:
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
-                raise InputError(
-                    f"not valid UTF-8 (byte 0x{raw[exc.start]:02x}); re-save the file as UTF-8", path, number
-                ) from None
+                raise _not_utf8(path, raw[exc.start], number) from None
 def file_date(path: str) -> _dt.date:
     """The date a page of pasted text was saved: its modification date (today for stdin)."""
     if path == STDIN:
