@@ -64,22 +64,19 @@ def format_report(evaluation: Evaluation, *, errors: bool = False) -> str:
     if edges is not None and edges.scored:
         lines += ["", *format_edges(edges)]
     if errors:
-        lines.append("")
-        lines.append("Errors (lenient): - missed required entity, + false positive")
-        for error in evaluation.errors:
-            for name in error["missed"]:
-                lines.append(f"{error['id']}\t{error['type']}\t- {name}")
-            for name in error["false_positives"]:
-                lines.append(f"{error['id']}\t{error['type']}\t+ {name}")
+        lines += _error_lines("Errors (lenient): - missed required entity, + false positive", evaluation.errors, "type")
         if edges is not None and edges.errors:
-            lines.append("")
-            lines.append("Edge errors (lenient): - missed gold item, + false positive")
-            for error in edges.errors:
-                for item in error["missed"]:
-                    lines.append(f"{error['id']}\t{error['kind']}\t- {item}")
-                for item in error["false_positives"]:
-                    lines.append(f"{error['id']}\t{error['kind']}\t+ {item}")
+            lines += _error_lines("Edge errors (lenient): - missed gold item, + false positive", edges.errors, "kind")
     return "\n".join(lines)
+
+
+def _error_lines(heading: str, errors: list[dict[str, Any]], kind: str) -> list[str]:
+    """A blank line, *heading*, then one line per missed (-) and false (+) item of each paper."""
+    lines = ["", heading]
+    for error in errors:
+        lines += [f"{error['id']}\t{error[kind]}\t- {item}" for item in error["missed"]]
+        lines += [f"{error['id']}\t{error[kind]}\t+ {item}" for item in error["false_positives"]]
+    return lines
 
 
 def format_edges(edges: EdgeEvaluation) -> list[str]:
