@@ -34,7 +34,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
-from kg.extract.candidates import doc_text
+from kg.extract.candidates import doc_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.pattern_data import read_patterns
 
@@ -243,6 +243,8 @@ class ResultFinder(DocAnnotator):
                 self.skip_after.update(word.lower() for word in cue["words"])
         # Longest phrase first, so "a maximum of" wins over "maximum".
         self.qualifiers_before.sort(key=lambda item: -len(item[0]))
+        # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
+        self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -307,10 +309,19 @@ class ResultFinder(DocAnnotator):
             if result is not None:
                 accepted.append(result)
 
-        # "from 5.9% to 10.9%": the figure reached is the result
+        # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
                     if not (r["_start"] > 0 and doc[r["_start"] - 1].lower_ == "from" and n + 1 < len(accepted)
-                            and accepted[n + 1]["_start"] == r["_end"] + 1 and doc[r["_end"]].lower_ == "to")]
+                            and r["_end"] < len(doc) and doc[r["_end"]].lower_ == "to"
+                            and r["_end"] + 1 <= accepted[n + 1]["_start"] <= r["_end"] + 3
+                            and all(t.lower_ in self.qualifier_words
+                                    for t in doc[r["_end"] + 1:accepted[n + 1]["_start"]]))]
+        # a figure the title states and the abstract repeats is one result, the abstract's
+        end_of_title = title_end(doc, default=0)
+        if end_of_title:
+            later = {(r["value"], r["value_high"], r["unit"]) for r in accepted if r["_start"] >= end_of_title}
+            accepted = [r for r in accepted
+                        if r["_start"] >= end_of_title or (r["value"], r["value_high"], r["unit"]) not in later]
 
         by_sentence: dict[int, list[Span]] = {}
         for span in entities:
@@ -593,6 +604,7 @@ class ResultFinder(DocAnnotator):
         beat_before = any(doc[k].lower_ in BEAT_WORDS for k in range(sent_start, start))
         in_parenthesis = any(doc[k].text == "(" for k in range(max(sent_start, start - 8), start)) and not any(
             doc[k].text == ")" for k in range(max(sent_start, start - 8), start))
+        gain_next = any(t.lower_ in GAIN_NOUNS for t in doc[max(start, end - 1):min(sent_end, end + 2)])
         comparative_next = any(t.lower_ in _COMPARATIVE_NEXT for t in doc[end:min(sent_end, end + 2)]) or any(
             t.lower_ in _COMPARATIVE_NEXT for t in doc[start:end])
 
@@ -628,9 +640,10 @@ class ResultFinder(DocAnnotator):
                 put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:])))
                 put("after_preposition", float(c_start > 0 and doc[c_start - 1].lower_ in {"in", "of", "for", "on"}))
+                # a Metric right next to another number of the clause
                 put("entity_owned", float(kind == "entity" and any(
-                    o_end == c_start or o_start == c_end or (o_end + 1 == c_start and doc[o_end].lower_ in {"of", "in"})
-                    for o_start, o_end in others)))
+                    o_end == c_start or o_start == c_end
+                    or (o_end + 1 == c_start and doc[o_end].lower_ in {"of", "in"}) for o_start, o_end in others)))
                 put("gain_word", float(any(w.lower() in GAIN_NOUNS or w.lower() in SPEEDUP_WORDS for w in words)))
                 put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
             for name, value in extra.items():
@@ -639,6 +652,11 @@ class ResultFinder(DocAnnotator):
             put("performance_beat", float(kind == "performance" and beat_before))
             put("performance_absolute_unit", float(kind == "performance" and absolute))
             put("none_absolute_unit", float(kind == "none" and absolute))
+            put("performance_percent", float(kind == "performance" and unit == "%"))
+            put("performance_no_entity", float(kind == "performance" and not metrics))
+            put("performance_gain_next", float(kind == "performance" and gain_next))
+            put("none_percent", float(kind == "none" and unit == "%"))
+            put("none_no_entity", float(kind == "none" and not metrics))
             put("speedup_named", float(kind == "speedup" and (result["qualifier"] in SPEEDUP_WORDS or any(
                 t.lower_ in SPEEDUP_WORDS | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
             put("beat_before", float(beat_before))
@@ -674,8 +692,10 @@ class ResultFinder(DocAnnotator):
         def metric_gap(span: Span) -> int:
             return span.start - end if span.start >= end else start - span.end if span.end <= start else 0
 
-        nearest = min(metrics, key=lambda s: (metric_gap(s), s.start), default=None)
-        for span in metrics:
+        # a Metric inside another number's text ("33.0% AP") is that number's: never a candidate here
+        free_metrics = [s for s in metrics if not any(o_start <= s.start and s.end <= o_end for o_start, o_end in others)]
+        nearest = min(free_metrics, key=lambda s: (metric_gap(s), s.start), default=None)
+        for span in free_metrics:
             add("entity", span.kb_id_, None, (span.start, span.end), nearest_entity=float(span is nearest),
                 list_follows=float(list_end > end and span.start == list_end))
 
@@ -846,6 +866,8 @@ class ResultFinder(DocAnnotator):
             "results_cues.jsonl": lambda p: srsly.write_jsonl(p, self.cues),
             "cfg": lambda p: srsly.write_json(p, {"metric_window": self.metric_window, "overwrite": self.overwrite}),
         }
+        if self.metric_model is not None:
+            serializers["result_metric.json"] = lambda p: srsly.write_json(p, self.metric_model)
         util.to_disk(path, serializers, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ResultFinder:
@@ -855,6 +877,8 @@ class ResultFinder(DocAnnotator):
             "units.jsonl": lambda p: data.__setitem__("units", read_jsonl(p)),
             "results_cues.jsonl": lambda p: data.__setitem__("cues", read_jsonl(p)),
             "cfg": lambda p: data.update(srsly.read_json(p)),
+            # saved without a model: the chooser stays off, as it was
+            "result_metric.json": lambda p: data.__setitem__("metric_model", srsly.read_json(p) if p.exists() else None),
         }
         util.from_disk(path, deserializers, exclude)
         self._set_cfg({"units": self.units, "cues": self.cues, **data})
@@ -862,11 +886,15 @@ class ResultFinder(DocAnnotator):
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,
-                "overwrite": self.overwrite}
+                "overwrite": self.overwrite, "metric_model": self.metric_model}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.metric_window = cfg.get("metric_window", self.metric_window)
         self.overwrite = cfg.get("overwrite", self.overwrite)
+        if "metric_model" in cfg:
+            if cfg["metric_model"] is not None:
+                check_metric_model(cfg["metric_model"])
+            self.metric_model = cfg["metric_model"]
         self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
 
 
@@ -1009,7 +1037,8 @@ METRIC_FEATURES: tuple[str, ...] = (
     "overlaps_metric", "skipped_ing", "beat_before", "in_parenthesis", "unit_x", "unit_percent", "unit_none",
     "comparative_next", "entities_in_sentence", "inside_result", "not_measure_word", "verb_form",
     "performance_beat", "performance_absolute_unit", "speedup_named", "none_absolute_unit", "entity_owned",
-    "after_preposition", "nearest_entity", "list_follows", "own_rule",
+    "after_preposition", "nearest_entity", "list_follows", "own_rule", "performance_percent",
+    "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
 _LINK_BEFORE = {"of", ":", "=", "is", "was", "are", "were", "(", "reaches", "reached", "achieves", "achieved",
