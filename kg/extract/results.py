@@ -632,6 +632,8 @@ class ResultFinder(DocAnnotator):
                 put("verb_between", float(any(verb_like(t.lower_) and t.is_lower and t.is_alpha and len(t) > 3
                                               for t in between)))
                 put("punct_between", float(any(t.text in {",", ";", "(", ")", ":"} for t in between)))
+                # a new clause between the number and the candidate: "256% ..., while delivering X"
+                put("clause_break", float(any(t.lower_ in _CLAUSE_WORDS for t in between)))
                 words = (text or "").split() if text else doc[c_start:c_end].text.split()
                 put(f"tokens_{min(3, len(words))}")
                 put("capitalised", float(bool(words) and words[0][:1].isupper()))
@@ -682,22 +684,27 @@ class ResultFinder(DocAnnotator):
                 candidates[ident] = {"metric": key, "metric_text": None if key else text, "kind": kind,
                                      "features": x}
 
-        # the end of a list this number is in: "25.2, 31.3 and 41 mAP" (a Metric right after it measures all)
-        list_end = end
+        # the last number of a list this number leads: "25.2, 31.3 and 41 mAP" (the Metric after it measures all)
+        list_end, last = end, None
         for o_start, o_end in sorted(others):
             if o_start >= list_end and o_start - list_end <= 2 and all(
                     t.lower_ in {",", "and", "or"} for t in doc[list_end:o_start]):
-                list_end = o_end
+                list_end, last = o_end, (o_start, o_end)
 
         def metric_gap(span: Span) -> int:
             return span.start - end if span.start >= end else start - span.end if span.end <= start else 0
 
-        # a Metric inside another number's text ("33.0% AP") is that number's: never a candidate here
-        free_metrics = [s for s in metrics if not any(o_start <= s.start and s.end <= o_end for o_start, o_end in others)]
+        # a Metric inside another number's text ("33.0% AP") is that number's: never a candidate here, unless
+        # that number ends a list this one is in
+        def listed(span: Span) -> bool:
+            return last is not None and last[0] < span.start and span.end <= last[1]
+
+        free_metrics = [s for s in metrics if listed(s) or not any(
+            o_start <= s.start and s.end <= o_end for o_start, o_end in others)]
         nearest = min(free_metrics, key=lambda s: (metric_gap(s), s.start), default=None)
         for span in free_metrics:
             add("entity", span.kb_id_, None, (span.start, span.end), nearest_entity=float(span is nearest),
-                list_follows=float(list_end > end and span.start == list_end))
+                list_follows=float(listed(span)))
 
         def phrase(i: int, limit: int) -> tuple[int, int, bool] | None:
             """[first, last) of a short noun phrase from token *i*, capitals allowed; skipped a gerund?"""
@@ -1038,12 +1045,14 @@ METRIC_FEATURES: tuple[str, ...] = (
     "comparative_next", "entities_in_sentence", "inside_result", "not_measure_word", "verb_form",
     "performance_beat", "performance_absolute_unit", "speedup_named", "none_absolute_unit", "entity_owned",
     "after_preposition", "nearest_entity", "list_follows", "own_rule", "performance_percent",
-    "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity",
+    "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity", "clause_break",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
 _LINK_BEFORE = {"of", ":", "=", "is", "was", "are", "were", "(", "reaches", "reached", "achieves", "achieved",
                 "about", "over", "only", "up", "to"}
 _AFTER_SKIP = METRIC_BRIDGE_WORDS | {"for", "on", "at", "with", "more", "often"} - {"the"}
+_CLAUSE_WORDS = {"while", "whereas", "which", "that", "but", "where", "when", "although", "though", ";",
+                 "respectively", "compared", "than", "versus", "vs", "vs."}
 _COMPARATIVE_NEXT = {"higher", "lower", "faster", "slower", "less", "fewer", "more", "smaller", "larger", "better",
                      "worse", "greater"}
 
