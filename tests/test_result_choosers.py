@@ -1,4 +1,4 @@
-"""kg_results' learned metric chooser: candidates, the model deciding, training pieces, serialization."""
+"""kg_results' learned metric and method choosers: candidates, the models deciding, training, serialization."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import pytest
 import spacy
 
 from entity_docs import make_doc, make_nlp
-from kg.evaluate.train_result_metric import fit, results_f1
-from kg.extract.results import (CANDIDATE_KINDS, METRIC_FEATURES, check_metric_model, choose_metric,
-                                load_metric_model)
+from kg.evaluate.train_result_choosers import Group, fit, results_f1, role_f1
+from kg.extract.results import (CANDIDATE_KINDS, METHOD_FEATURES, METHOD_KINDS, METRIC_FEATURES, check_method_model,
+                                check_metric_model, choose_candidate, load_method_model, load_metric_model)
 
 TITLE = "FastNet: Faster Networks"
 GAIN = ("Notably, FastNet surpasses previous models, achieving up to 256% relative improvement while delivering "
@@ -72,11 +72,11 @@ def test_the_model_decides_among_the_candidates():
     assert by_text(make_doc(nlp, TITLE, GAIN, ENTITIES))["256%"]["metric"] == "x:speed"
 
 
-def test_choose_metric_returns_the_best_and_its_softmax_share():
+def test_choose_candidate_returns_the_best_and_its_softmax_share():
     candidates = [{"features": [1.0, 0.0]}, {"features": [0.0, 1.0]}]
-    best, share = choose_metric({"weights": [2.0, 0.0]}, candidates)
+    best, share = choose_candidate({"weights": [2.0, 0.0]}, candidates)
     assert best is candidates[0] and share == pytest.approx(np.exp(2) / (np.exp(2) + 1))
-    best, share = choose_metric({"weights": [0.0, 0.0]}, candidates)
+    best, share = choose_candidate({"weights": [0.0, 0.0]}, candidates)
     assert best is candidates[0] and share == pytest.approx(0.5)  # a tie keeps the first
 
 
@@ -98,8 +98,8 @@ def test_the_shipped_model_reads_lists_and_changes():
 def test_without_a_model_the_rules_decide():
     rules = make_nlp()
     rules.remove_pipe("kg_results")
-    rules.add_pipe("kg_results", before="kg_relations", config={"use_metric_model": False})
-    assert rules.get_pipe("kg_results").metric_model is None
+    rules.add_pipe("kg_results", before="kg_relations", config={"use_models": False})
+    assert rules.get_pipe("kg_results").metric_model is None and rules.get_pipe("kg_results").method_model is None
     doc = make_doc(rules, TITLE, GAIN, ENTITIES)
     assert by_text(doc)["256%"]["metric_text"] is None  # the rules read no gain phrase after "256%"
 
@@ -121,8 +121,10 @@ def test_the_model_is_saved_and_loaded_with_the_pipeline(tmp_path):
     assert by_text(make_doc(loaded, TITLE, GAIN, ENTITIES))["256%"]["metric_text"] == expected
 
     nlp.get_pipe("kg_results").metric_model = None  # saved without a model: loads without one
+    nlp.get_pipe("kg_results").method_model = None
     nlp.to_disk(tmp_path / "rules")
     assert spacy.load(tmp_path / "rules").get_pipe("kg_results").metric_model is None
+    assert spacy.load(tmp_path / "rules").get_pipe("kg_results").method_model is None
 
 
 def test_a_model_for_other_features_is_refused():
@@ -136,7 +138,7 @@ def test_a_model_for_other_features_is_refused():
         nlp.add_pipe("kg_results", config={"metric_model": {"features": ["x"], "weights": [1.0]}})
 
 
-def test_fit_learns_which_candidate_is_right_and_f1_counts_every_result():
+def test_fit_learns_which_candidate_is_right_and_f1_counts_as_kg_evaluate():
     rng = np.random.default_rng(0)
     groups = []
     for paper in range(30):
@@ -145,9 +147,78 @@ def test_fit_learns_which_candidate_is_right_and_f1_counts_every_result():
         k = int(rng.integers(3))
         x[:, 0], x[k, 0] = 0.0, 1.0  # feature 0 marks the right candidate
         right[k] = True
-        groups.append((paper, x, right, 0, ["entity"] * 3))
+        groups.append(Group(paper, x, right, right, np.array([False, False, True]), 0))
     w = fit(groups, c=10.0)
-    choice = [int(np.argmax(g[1] @ w)) for g in groups]
+    choice = [int(np.argmax(g.x @ w)) for g in groups]
     assert results_f1(groups, choice, predicted=30, gold=30) == (1.0, 30)
     # two more predicted numbers than gold results, and one gold result no prediction reached
     assert results_f1(groups, choice, predicted=32, gold=31) == pytest.approx((60 / 63, 30))
+    # the method role: a wrong method is a false positive, "none" (candidate 2 here) is not; misses count
+    wrong = [(k + 1) % 3 for k in choice]
+    f1, tp = role_f1(groups, wrong, gold=30)
+    assert tp == 0 and f1 == 0.0
+    half = choice[:15] + [2] * 15
+    f1, tp = role_f1(groups, half, gold=30)
+    expected_tp = sum(1 for g, k in zip(groups[:15], choice[:15]) if g.tp[k]) + sum(1 for g in groups[15:] if g.tp[2])
+    fp = sum(1 for g, k in zip(groups, half) if not g.tp[k] and not g.empty[k])
+    assert tp == expected_tp and f1 == pytest.approx(2 * tp / (2 * tp + fp + 30 - tp))
+
+
+# ---- the method chooser ----------------------------------------------------------------------------------
+
+PROPOSAL = ("Lion: Symbolic Discovery of Optimization Algorithms",
+            "We present Lion, a simple optimizer. On vision-language contrastive learning, we achieve 88.3% accuracy "
+            "on ImageNet, surpassing AdamW by 2%. Lion also runs LLaMA-7B at 550 tokens/s on one phone.",
+            [("Lion", "Method", "m:lion"), ("AdamW", "Method", "m:adamw"), ("LLaMA-7B", "Method", "m:llama"),
+             ("accuracy", "Metric", "x:acc"), ("ImageNet", "Dataset", "d:imagenet")])
+
+
+def method_candidates_of(nlp, paper) -> list[tuple[dict, list[dict]]]:
+    finder = nlp.get_pipe("kg_results")
+    finder.keep_candidates = True
+    doc = make_doc(nlp, *paper)
+    return list(zip(doc._.kg_results, doc.user_data["kg_result_method_candidates"]))
+
+
+def test_method_candidates_are_the_sentences_methods_the_proposal_and_none():
+    nlp = make_nlp()
+    found = {r["text"]: c for r, c in method_candidates_of(nlp, PROPOSAL)}
+    accuracy = next(c for text, c in found.items() if text.startswith("88.3%"))
+    kinds = {(c["kind"], c["method"]) for c in accuracy}
+    assert ("none", None) in kinds and all(kind in METHOD_KINDS for kind, _ in kinds)
+    assert ("sentence", "m:adamw") in kinds  # named in the sentence, as a baseline
+    adamw = next(c for c in accuracy if c["method"] == "m:adamw")
+    assert adamw["features"][METHOD_FEATURES.index("baseline")] == 1.0
+    assert all(len(c["features"]) == len(METHOD_FEATURES) for rows in found.values() for c in rows)
+    assert all(sum(c["features"][METHOD_FEATURES.index("rule")] for c in rows) == 1 for rows in found.values())
+
+
+def test_the_method_model_decides():
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_results")
+    finder.method_model = {"features": list(METHOD_FEATURES),
+                           "weights": [5.0 if name == "kind=none" else 0.0 for name in METHOD_FEATURES]}
+    assert all(r["method"] is None for r in make_doc(nlp, *PROPOSAL)._.kg_results)
+    finder.method_model = {"features": list(METHOD_FEATURES),
+                           "weights": [5.0 if name == "baseline" else 0.0 for name in METHOD_FEATURES]}
+    results = {r["text"]: r for r in make_doc(nlp, *PROPOSAL)._.kg_results}
+    assert next(r for t, r in results.items() if t.startswith("88.3%"))["method"] == "m:adamw"
+
+
+def test_the_shipped_method_model_gives_a_number_to_its_subject_not_to_a_baseline():
+    nlp = make_nlp()
+    assert nlp.get_pipe("kg_results").method_model == load_method_model()
+    results = {r["text"]: r for r in make_doc(nlp, *PROPOSAL)._.kg_results}
+    assert next(r for t, r in results.items() if t.startswith("2%"))["method"] != "m:adamw"
+    assert results["550 tokens/s"]["method"] == "m:lion"  # the subject, not the model it runs
+
+
+def test_both_models_are_saved_with_the_pipeline_and_checked(tmp_path):
+    nlp = make_nlp()
+    method = {"features": list(METHOD_FEATURES), "weights": [float(n) for n in range(len(METHOD_FEATURES))]}
+    nlp.get_pipe("kg_results").method_model = method
+    nlp.to_disk(tmp_path / "pipeline")
+    loaded = spacy.load(tmp_path / "pipeline").get_pipe("kg_results")
+    assert loaded.method_model == method and loaded.metric_model == load_metric_model()
+    with pytest.raises(ValueError, match="method model was trained for other features"):
+        check_method_model({**method, "features": method["features"][1:]})
