@@ -33,7 +33,8 @@ from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.records import build_record
-from kg.extract.results import ENTITIES_KEY, METHOD_FEATURES, METHOD_MODEL_PATH, METRIC_FEATURES, METRIC_MODEL_PATH
+from kg.extract.results import (ENTITIES_KEY, LOCKED_HOWS, METHOD_FEATURES, METHOD_MODEL_PATH, METRIC_FEATURES,
+                                METRIC_MODEL_PATH)
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 FOLDS = 5
@@ -50,6 +51,7 @@ class Group:
     tp: np.ndarray  # which candidates count as a true positive
     empty: np.ndarray  # which candidates attach nothing (no false positive)
     rule: int  # the rules' choice
+    locked: bool = False  # the rules' choice stands (kg.extract.results.LOCKED_HOWS)
 
 
 def collect(gold_path: str, papers_path: str, pipeline: str = "blank") -> dict[str, Any]:
@@ -99,8 +101,10 @@ def collect(gold_path: str, papers_path: str, pipeline: str = "blank") -> dict[s
             empty = np.array([c["method"] is None for c in candidates])
             right = np.array([same(c["method"], wanted, "Method") for c in candidates])
             tp = right & ~empty
+            rule = _rule_index(candidates, METHOD_FEATURES)
+            locked = any(candidates[rule]["features"][METHOD_FEATURES.index(f"rule_how={how}")] for how in LOCKED_HOWS)
             method_groups.append(Group(n, np.array([c["features"] for c in candidates], dtype=float), right, tp,
-                                       empty, _rule_index(candidates, METHOD_FEATURES)))
+                                       empty, rule, locked))
     return {"metric": metric_groups, "method": method_groups, "papers": len(papers), **totals}
 
 
@@ -111,7 +115,7 @@ def _rule_index(candidates: list[dict[str, Any]], features: tuple[str, ...]) -> 
 
 def fit(groups: list[Group], c: float) -> np.ndarray:
     """Conditional logit, L2-regularised, by L-BFGS; groups with no right candidate teach nothing."""
-    usable = [(g.x, g.right) for g in groups if g.right.any()]
+    usable = [(g.x, g.right) for g in groups if g.right.any() and not g.locked]
     width = groups[0].x.shape[1] if groups else 0
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
@@ -156,7 +160,7 @@ def cross_validate(groups: list[Group], score, fold_of: dict[int, int]) -> dict[
             w = fit([g for g in groups if fold_of[g.paper] != f], c)
             for n, g in enumerate(groups):
                 if fold_of[g.paper] == f:
-                    choice[n] = int(np.argmax(g.x @ w))
+                    choice[n] = g.rule if g.locked else int(np.argmax(g.x @ w))
         f1, tp = score(groups, choice)
         per_c[c] = round(f1, 4)
         if best is None or f1 > best[0] + 1e-9:

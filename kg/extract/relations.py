@@ -244,8 +244,12 @@ class RelationFinder(DocAnnotator):
                 if source is not None and how in {"parse", "named", "self"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
-        for result in doc._.kg_results or []:
-            method = result.get("method")
+        results = doc._.kg_results or []
+        # the rules' attachment (kg_results keeps it beside a learned choice), else the result's own
+        rule_methods = doc._.kg_result_rule_methods if doc.has_extension("kg_result_rule_methods") else None
+        if rule_methods is None or len(rule_methods) != len(results):
+            rule_methods = [result.get("method") for result in results]
+        for result, method in zip(results, rule_methods):
             for role, rel_type in RESULT_RELATIONS.items():
                 if method and result.get(role):
                     add(rel_type, method, result[role], result["sentence"], self.result_confidence, "result")
