@@ -77,6 +77,10 @@ EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "pr
               "scalable", "practical", "generic", "robust", "fast", "first", "systematic", "powerful", "flexible",
               "straightforward", "elegant", "alternative", "improved", "modified", "versatile", "provably",
               "theoretically", "grounded", "highly", "computationally", "memory-efficient", "communication-efficient"}
+# praise before a name opening a title: "Faster Gradient-Free Algorithms" names gradient-free algorithms
+PRAISE_WORDS = EVALUATIVE - {"first", "alternative", "improved", "modified", "provably", "theoretically", "highly",
+                             "computationally", "grounded"} | {"faster", "near-optimal", "nearly-optimal", "better",
+                                                                "stronger", "cheaper", "simpler", "novel"}
 # a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
 NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
                         "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
@@ -172,8 +176,12 @@ class ContributionFrame:
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
+        means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
-            propose(span, "title")
+            if span.start > 0 and doc[span.start - 1].lower_ in MEANS_WORDS:
+                means.append(span)
+            else:
+                propose(span, "title")
         sentences = sentences_of(doc)
         lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
@@ -199,6 +207,9 @@ class ContributionFrame:
             span = method_at.get(end)
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        if not proposed:
+            for span in means:
+                propose(span, "means")
         if proposed:
             blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
         # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
@@ -240,8 +251,13 @@ class ContributionFrame:
                 if names and colon + 2 < title_end and doc[colon + 1].lower_ in {"a", "an"}:
                     names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
                 return names
+            if not before and not any(t.lower_ in STUDY_HEADS for t in doc[first:colon]):
+                # "Navigating Scaling Laws: Accelerating ... via Adaptive Strategies": no name before the colon
+                return self._title_means(doc, [s for s in in_title if s.start > colon], title_end)
             return []
         found = self._title_means(doc, in_title, title_end)
+        if doc[first].lower_ in PRAISE_WORDS and doc[first].lower_ not in TITLE_OPENERS:
+            first += 1  # "Faster Gradient-Free Algorithms for ...": the name after the praise
         spans = [s for s in in_title if s.start == first]
         if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
             return found
@@ -254,7 +270,9 @@ class ContributionFrame:
             return found
         if found and after is not None and after.lower_ in MEANS_WORDS:
             return found  # "Low Rank Matrix Completion via Robust Alternating Minimization": the task, then the means
-        return [span, *found]
+        # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
+        # proposal and the means is what it is built with (a block, see _title_blocks)
+        return [span]
 
     def _qualified_known(self, doc: Doc, span: Span) -> bool:
         """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
@@ -279,12 +297,17 @@ class ContributionFrame:
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
+        if not objects:
+            self._trim_title_name(doc)
         entities = list(doc.spans.get(ENTITIES_KEY, []))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
         title = None if objects else self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
+        means = None if objects or title else self._means_phrase(doc, title_end(doc))
+        if means and (not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities)):
+            added.append(means)
         verbs = self.hashes["propose_verbs"]
         all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         for sentence in sentences_of(doc):
@@ -319,6 +342,38 @@ class ContributionFrame:
         doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
         return True
 
+    def _trim_title_name(self, doc: Doc) -> None:
+        """Drop a praising word from the Method opening the title: "Faster Gradient-Free Algorithms" and
+        "Near-Optimal Quantum Algorithm" name the algorithms, not their speed (as "a novel X" names X)."""
+        end = title_end(doc)
+        first = 1 if len(doc) and doc[0].lower_ in {"the", "a", "an"} else 0
+        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        opening = next((s for s in entities if s.start == first and s.end <= end and s.label_ == "Method"), None)
+        if opening is None or len(opening) < 3 or opening[0].lower_ not in PRAISE_WORDS:
+            return
+        trimmed = doc[opening.start + 1:opening.end]
+        key = f"Method|{merge_key(trimmed.text, 'Method')}"
+        doc.spans[ENTITIES_KEY] = [
+            Span(doc, s.start + (s[0].lower_ in PRAISE_WORDS), s.end, label="Method", kb_id=key, span_id=s.id_)
+            if s.kb_id_ == opening.kb_id_ else s for s in entities]
+
+    def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
+        Minimization in Nearly Linear Time"): two to six capitalised words, up to a preposition or the end."""
+        start = next((i + 1 for i in range(1, end_of_title - 1) if doc[i].lower_ in MEANS_WORDS), None)
+        if start is None:
+            return None
+        end = start
+        while end < end_of_title and end - start < 7 and (doc[end].text[:1].isupper() or name_shaped(doc[end:end + 1])) \
+                and doc[end].lower_ not in self.words["prepositions"] and doc[end].lower_ not in {"and", "or"}:
+            end += 1
+        if end - start < 2 or end - start > 6 or (end < end_of_title and doc[end].lower_ not in self.words["prepositions"]
+                                                  and doc[end].text not in {":", "?", ".", ","}):
+            return None
+        if doc[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, doc[start:end]):
+            return None
+        return start, end
+
     def _title_overlap_only(self, doc: Doc, phrase: tuple[int, int], entities: list[Span]) -> bool:
         """Whether the only entities inside the title phrase are Methods strictly inside it ("Gradient Coding")."""
         inside = [s for s in entities if s.start < phrase[1] and s.end > phrase[0]]
@@ -347,7 +402,8 @@ class ContributionFrame:
             return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
         if title[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, title[:end]):
             return None
-        return 0, end
+        start = 1 if end > 2 and title[0].lower_ in PRAISE_WORDS else 0  # "Faster Gradient-Free Algorithms"
+        return start, end
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""

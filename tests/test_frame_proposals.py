@@ -1,0 +1,40 @@
+"""Proposals read by kg_frame on the blank pipeline: one mechanism per test, on texts written for the test."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.extract import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def blank() -> spacy.Language:
+    return load_pipeline("blank")
+
+
+def proposed_names(doc) -> set[str]:
+    names: dict[str, str] = {}
+    for span in doc.spans["kg_entities"]:
+        names.setdefault(span.kb_id_, span.text)
+    return {names[key] for key in doc._.kg_frame["proposed"]}
+
+
+def test_the_means_of_a_title_is_the_proposal_only_when_nothing_else_is(blank):
+    doc = blank("Sparse Graph Coloring via Randomized Vertex Elimination in Linear Time\n"
+                "We study graph coloring. Our analysis gives a tight bound.")
+    assert proposed_names(doc) == {"Randomized Vertex Elimination"}
+    # a title opening with its own name: the means after "via" is what the name is built with
+    doc = blank("Low-Rank Tree Search with Planning via Monte Carlo Rollouts\nWe study search with rollouts.")
+    assert proposed_names(doc) == {"Low-Rank Tree Search"}
+    # a colon title that names nothing before its colon: the subtitle's means
+    doc = blank("Taming Long Horizons: Faster Planning via Hierarchical Option Graphs\nWe study long horizons.")
+    assert proposed_names(doc) == {"Hierarchical Option Graphs"}
+    # ... unless the abstract names the proposal
+    doc = blank("Taming Long Horizons: Faster Planning via Hierarchical Option Graphs\nWe propose HOGPlan, a planner.")
+    assert proposed_names(doc) == {"HOGPlan"}
+
+
+def test_praise_before_a_title_name_is_not_part_of_the_name(blank):
+    doc = blank("Faster Gradient-Free Samplers for Nonconvex Losses\nWe give samplers with small memory.")
+    assert proposed_names(doc) == {"Gradient-Free Samplers"}
