@@ -38,3 +38,25 @@ def test_the_means_of_a_title_is_the_proposal_only_when_nothing_else_is(blank):
 def test_praise_before_a_title_name_is_not_part_of_the_name(blank):
     doc = blank("Faster Gradient-Free Samplers for Nonconvex Losses\nWe give samplers with small memory.")
     assert proposed_names(doc) == {"Gradient-Free Samplers"}
+
+
+def test_a_name_in_apposition_to_our_method_is_proposed(blank):
+    doc = blank("Stable Steps for Stochastic Optimization\nOur method, Q-Walk, combines SGD and momentum. "
+                "It runs on one GPU.")
+    assert "Q-Walk" in proposed_names(doc)
+    doc = blank("Routing Queries\nFor each query, our (meta) algorithm RouteX picks one model among candidates.")
+    assert "RouteX" in proposed_names(doc)
+    # an apposition after a plain pronoun or to another subject is not a proposal
+    doc = blank("Routing Queries\nPrior work, FastRoute, picks one model. We study RouteX.")
+    assert "FastRoute" not in proposed_names(doc)
+
+
+def test_names_the_authors_call_or_refer_to(blank):
+    doc = blank("Memory Layouts\nWe cast layout search as a game, which we call the layoutGame, and solve it.")
+    assert "layoutGame" in proposed_names(doc)
+    doc = blank("Sharing Weights\nWe refer to the modified hashing scheme, which adds our fixes, as HASH-Stable.")
+    assert "HASH-Stable" in proposed_names(doc)
+    # a lower-case notion the authors name is not a method they propose
+    doc = blank("Perseus: Saving Energy\nPart of the energy can be removed, which we call energy bloat. "
+                "We propose Perseus.")
+    assert proposed_names(doc) == {"Perseus"}

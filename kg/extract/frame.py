@@ -57,6 +57,7 @@ TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting"
                  "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "namely"}
+CALLING_WORDS = {"call", "calls", "refer", "refers", "term", "terms", "dub", "dubs", "name", "coin"}  # after "we"
 # the words after a name that opens a title: "KV Prediction for ...", "Probabilistic Partitive Partitioning (PPP)"
 TITLE_NAME_FOLLOWERS = {"for", "with", "via", "in", "to", "as", "and", "on", "from", "through", "by", "using", "under",
                         "?", ".", "-", "–", "("}
@@ -143,7 +144,7 @@ class ContributionFrame:
         self.determiner_starts = {words[0] for words in self.determiners}
         strings = self.nlp.vocab.strings
         self.hashes = {kind: {strings.add(w) for w in words} for kind, words in self.words.items()}
-        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, "as")}
+        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, *CALLING_WORDS, "as")}
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -205,6 +206,12 @@ class ContributionFrame:
         for start, end in self._self_mentions(doc):
             self_spans.append([start, end])
             span = method_at.get(end)
+            if span is None and end - start > 1 and end + 1 < len(doc) and doc[end].text == "," \
+                    and doc[end - 1].lower_ in self.words["self_nouns"]:
+                # "our method, U-DoG, combines ...": the name in apposition to the proposal
+                span = method_at.get(end + 1)
+                if span is not None and (span.end >= len(doc) or doc[span.end].text not in {",", "(", ".", ")", ";"}):
+                    span = None
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
         if not proposed:
@@ -466,15 +473,26 @@ class ContributionFrame:
         spans: list[Span] = []
         for token in sentence:
             referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
-            if token.lower_ not in NAMING_WORDS and not referred:
+            # "we refer to the modified X, which ..., as Y": "as" after the authors' "refer"
+            referred = referred or token.lower_ == "as" and any(
+                doc[j].lower_ in CALLING_WORDS and doc[j - 1].lower_ in self.words["authors"]
+                for j in range(max(sentence.start + 1, token.i - 15), token.i))
+            # "we call this architecture a Pointer Net", "which we call the X": the name a few words on
+            calling = token.lower_ in CALLING_WORDS and token.i > sentence.start \
+                and doc[token.i - 1].lower_ in self.words["authors"]
+            if token.lower_ not in NAMING_WORDS and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
             if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
                        for t in sentence if t.i < token.i):
                 continue
             i = token.i + 1
-            while i < min(sentence.end, token.i + 3) and i not in method_at:
+            reach = token.i + (6 if calling else 3)
+            while i < min(sentence.end, reach) and i not in method_at and not (
+                    calling and (doc[i].is_punct or doc[i].lower_ in self.words["clause_breaks"])):
                 i += 1
             span = method_at.get(i)
+            if calling and span is not None and not (span.text[:1].isupper() or name_shaped(span)):
+                continue  # "what we call the naive loss minimization direction": a notion, not a coined name
             while span is not None:
                 spans.append(span)
                 j = _skip_parenthesis(doc, span.end, sentence.end)
@@ -607,9 +625,14 @@ class ContributionFrame:
             if matched:
                 j = i + matched
                 # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
-                k = j
-                while k < n and k - j <= 2 and lowers[k] not in nouns and alpha[k]:
-                    k += 1
+                k, modifiers = j, 0
+                while k < n and lowers[k] not in nouns:
+                    if doc[k].text in {"(", ")"} and k - j < 6:
+                        k += 1  # "our (meta) algorithm TAILOR"
+                        continue
+                    if modifiers > 2 or not alpha[k]:
+                        break
+                    k, modifiers = k + 1, modifiers + 1
                 if k < n and lowers[k] in nouns and (lower != "this" or k == j):
                     spans.append((i, k + 1))
                     i = k + 1
