@@ -60,3 +60,34 @@ def test_names_the_authors_call_or_refer_to(blank):
     doc = blank("Perseus: Saving Energy\nPart of the energy can be removed, which we call energy bloat. "
                 "We propose Perseus.")
     assert proposed_names(doc) == {"Perseus"}
+
+
+def test_counted_lists_of_contributions(blank):
+    doc = blank("Stable Grokking\nTo test this, we introduce two key contributions that address the problem: "
+                "SoftCap, a new activation function that keeps logits small, and orthoGrad, a training algorithm.")
+    assert {"SoftCap", "orthoGrad"} <= proposed_names(doc)
+    doc = blank("ZipNet: Compressing Activations\nZipNet reduces memory through two key innovations: (1) Range "
+                "Folding, which aligns the ranges, and (2) Grouped Activation Quantization, which saves memory.")
+    assert {"ZipNet", "Range Folding", "Grouped Activation Quantization"} <= proposed_names(doc)
+
+
+def test_coordinated_verbs_and_our_algorithm_speak_for_the_authors(blank):
+    doc = blank("Target Surrogates\nWe instantiate our framework in the stochastic setting and propose the TSG "
+                "algorithm, a projected method.")
+    assert any(name.startswith("TSG") for name in proposed_names(doc))
+    doc = blank("Regret Bounds\nOur second algorithm develops a variance-reduced loss estimator for the bandit case.")
+    assert "variance-reduced loss estimator" in proposed_names(doc)
+    # a verb coordinated across a clause break is not the authors'
+    doc = blank("Regret Bounds\nWe show that prior work, which adopts XGrad, fails and introduces bias.")
+    assert "XGrad" not in proposed_names(doc)
+
+
+def test_sizes_of_a_proposed_model_and_adjectives_before_a_proposal(blank):
+    doc = blank("FastDet, A Scalable Detector\nWe introduce FastDet. FastDet-Small reaches 38.2% mAP on COCO.")
+    assert {"FastDet", "FastDet-Small"} <= proposed_names(doc)
+    doc = blank("Sample-Efficient Tuning\nWe propose a population-based automated RL (AutoRL) framework.")
+    assert "automated RL" in proposed_names(doc)
+    # "we extend X to Y": Y is proposed only when it is a new name
+    doc = blank("Linear Bandits\nWe also extend the first algorithm to simulator-free linear bandits, and "
+                "extend LinUCB to LinUCB-Lazy.")
+    assert "LinUCB-Lazy" in proposed_names(doc) and "linear bandits" not in proposed_names(doc)

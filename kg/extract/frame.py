@@ -91,6 +91,11 @@ INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through",
                "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
                "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
                "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
+COUNT_WORDS = {"two", "three", "four", "five", "several", "2", "3", "4"}
+# what a counted list of contributions is called: "two key contributions: X and Y", "three new methods, X, Y and Z"
+LIST_NOUNS = {"contributions", "innovations", "components", "techniques", "methods", "algorithms", "modules",
+              "ideas", "improvements", "designs", "approaches", "strategies", "mechanisms", "models", "variants",
+              "frameworks", "schemes", "optimizers", "architectures", "extensions", "novelties", "tools"}
 ENUMERATION_WORDS = {"first", "firstly", "second", "secondly", "third", "thirdly", "fourth", "lastly", "finally"}
 AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "therefore", "hence", "additionally",
                     "finally", "can", "will", "have", "has", "had", "newly", "and", "instead", "next", "subsequently",
@@ -186,12 +191,16 @@ class ContributionFrame:
         sentences = sentences_of(doc)
         lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
+        mentions = self._self_mentions(doc)
+        speakers = self._speakers(doc, mentions)
         for n, sentence in enumerate(sentences):
             for i in range(sentence.start, sentence.end):
-                if lowers[i] in verbs and self._by_authors(doc, sentence, i):
+                if lowers[i] in verbs and self._by_authors(doc, sentence, i, speakers):
                     found, used = self._objects(doc, sentence, i, method_at)
                     for span in found:
                         propose(span, "object")
+                    for span in self._listed(doc, sentence, i, method_at):
+                        propose(span, "listed")
                     owner = found[0].kb_id_ if found else None
                     blocks.extend((owner, span.kb_id_, n) for span in used)
                     if found:
@@ -202,8 +211,13 @@ class ContributionFrame:
             if any(lowers[i] in naming for i in range(sentence.start, sentence.end)):
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
+        for sentence in sentences:
+            # "COAT addresses ... through two key innovations: (1) X, ..., and (2) Y": the proposal's named parts
+            if any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at)):
+                for span in self._listed(doc, sentence, sentence.start, method_at):
+                    propose(span, "listed")
         self_spans = []
-        for start, end in self._self_mentions(doc):
+        for start, end in mentions:
             self_spans.append([start, end])
             span = method_at.get(end)
             if span is None and end - start > 1 and end + 1 < len(doc) and doc[end].text == "," \
@@ -225,6 +239,8 @@ class ContributionFrame:
             if shorter in proposed and longer not in proposed:
                 proposed.append(longer)
                 why[longer] = "variant@0"
+        for span in sized_variants(methods, proposed):
+            propose(span, "size")  # "LeYOLO-Small", "X-7B": a size of the proposed model is proposed too
         if not proposed and self.add_names and not objects and self._add_descriptive_names(doc, objects=True):
             # no named proposal: a descriptive object of "we propose" is the contribution's name
             return self.read(doc, objects=True)
@@ -317,6 +333,7 @@ class ContributionFrame:
             added.append(means)
         verbs = self.hashes["propose_verbs"]
         all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
         for sentence in sentences_of(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
             enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
@@ -324,7 +341,7 @@ class ContributionFrame:
                 continue
             for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
                 i = sentence.start + offset
-                if lower in verbs and self._by_authors(doc, sentence, i):
+                if lower in verbs and self._by_authors(doc, sentence, i, speakers):
                     phrase = self._object_phrase(doc, sentence, i)
                     if phrase and not any(i in taken for i in range(*phrase)):
                         added.append(phrase)
@@ -503,8 +520,10 @@ class ContributionFrame:
                 span = nxt if nxt is not None and name_shaped(nxt) else None
         return spans
 
-    def _by_authors(self, doc: Doc, sentence: Span, verb: int) -> bool:
-        """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", not "X proposes"."""
+    def _by_authors(self, doc: Doc, sentence: Span, verb: int, speakers: set[int] | frozenset = frozenset()) -> bool:
+        """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", "our second
+        algorithm develops" (*speakers*: the ends of such self mentions), "we instantiate X and propose Y";
+        not "X proposes"."""
         if verb > sentence.start and doc[verb - 1].lower_ in {"the", "a", "an", "our", "their", "recently", "been",
                                                                   "was", "were", "is", "are", "be"}:
             return False  # "the proposed method", "has been proposed"
@@ -514,7 +533,57 @@ class ContributionFrame:
         while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in AUTHOR_GAP_WORDS or doc[i].lower_.endswith("ly")
                                                          and doc[i].is_alpha):
             i -= 1
-        return i >= sentence.start and doc[i].lower_ in self.words["authors"]
+        if i >= sentence.start and (doc[i].lower_ in self.words["authors"] or i + 1 in speakers):
+            return True
+        if verb - 1 > sentence.start and doc[verb - 1].lower_ == "and":
+            # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
+            breaks = self.words["clause_breaks"]
+            for j in range(verb - 2, max(sentence.start, verb - 25) - 1, -1):
+                if doc[j].lower_ in breaks or doc[j].lower_ in {";", ":"}:
+                    return False
+                if doc[j].lower_ == "we":
+                    return True
+        return False
+
+    def _speakers(self, doc: Doc, mentions: list[tuple[int, int]]) -> set[int]:
+        """The ends of self mentions that end in a method noun: "our second algorithm (develops X)" speaks for
+        the authors."""
+        return {end for start, end in mentions if end - start > 1 and doc[end - 1].lower_ in self.words["self_nouns"]}
+
+    def _listed(self, doc: Doc, sentence: Span, start: int, method_at: dict[int, Span]) -> list[Span]:
+        """The items of a counted list of contributions after *start*: "two key contributions ...: X, a ..., and
+        Y", "two new methods, X and Y", "two key innovations: (1) X, ..., and (2) Y"."""
+        for i in range(start + 1, min(sentence.end, start + 8)):
+            if doc[i].lower_ not in COUNT_WORDS:
+                continue
+            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if doc[j].lower_ in LIST_NOUNS), None)
+            if noun is None:
+                return []
+            if noun + 1 < sentence.end and doc[noun + 1].text in {",", ":"}:
+                opening = noun + 1
+            else:  # "two key contributions that address ...: X"
+                opening = next((j for j in range(noun + 1, min(sentence.end, noun + 16)) if doc[j].text == ":"), None)
+            if opening is None:
+                return []
+            items: list[Span] = []
+            j = opening
+            while j < sentence.end:
+                k = j + 1
+                if k + 2 < sentence.end and doc[k].text == "(" and doc[k + 2].text == ")":
+                    k += 3  # "(1) X"
+                span = method_at.get(k) if doc[j].text in {",", ":", "and", ")"} else None
+                if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
+                    items.append(span)
+                    j = span.end
+                    continue
+                j += 1
+            return items
+        return []
+
+    def _sentence_subjects(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[str]:
+        """The Method opening a sentence ("COAT addresses ..."), as a one-key list, or []."""
+        span = method_at.get(sentence.start)
+        return [span.kb_id_] if span is not None else []
 
     def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
         """The Methods a propose verb introduces, and the ones its object is built from.
@@ -540,6 +609,8 @@ class ContributionFrame:
                 later = bool(found) and not (opened and name_shaped(span))
                 if extending and not in_phrase and not found and not opened_by_to:
                     used.append(span)
+                elif extending and (not name_shaped(span) or self._known(doc, span)):
+                    used.append(span)  # "we extend X to simulator-free MDPs": a setting, not a new name
                 elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
                     used.append(span)
                 else:
@@ -552,7 +623,12 @@ class ContributionFrame:
             if lower == "to" and i == verb + 1 and not extending:
                 break  # "we propose to use X": X is used, not proposed
             if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
-                in_phrase, opened = True, False  # "X-based" glued, not a dash
+                opened = False  # "X-based" glued, not a dash
+                if i + 1 < end and doc[i + 1].lower_ in words["hyphen_suffixes"] and not any(
+                        s.end == i for s in (*used, *found)):
+                    i += 2  # "a population-based Y": an adjective made from a word, Y stays free
+                    continue
+                in_phrase = True  # "an LLM-based Y": Y is described by the name before
             elif lower == "to" and extending and not opened_by_to:
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
@@ -822,6 +898,25 @@ def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
 def name_shaped(span: Span) -> bool:
     """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
     return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+
+
+def sized_variants(methods: list[Span], proposed: list[str]) -> list[Span]:
+    """Methods named as a proposed name plus a size or version ("LeYOLO-Small", "X-7B", "X Large")."""
+    texts: dict[str, str] = {}
+    for span in methods:
+        texts.setdefault(span.kb_id_, span.text)
+    found = []
+    for span in methods:
+        if span.kb_id_ in proposed:
+            continue
+        for key in proposed:
+            short = texts.get(key, "")
+            if len(short) >= 2 and len(span.text) > len(short) and span.text.lower().startswith(short.lower()):
+                parts = [p for p in re.split(r"[\s\-]+", span.text[len(short):]) if p]
+                if parts and span.text[len(short)] in " -" and all(_SIZE_PART.match(p) for p in parts):
+                    found.append(span)
+                    break
+    return found
 
 
 _SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)
