@@ -91,3 +91,13 @@ def test_sizes_of_a_proposed_model_and_adjectives_before_a_proposal(blank):
     doc = blank("Linear Bandits\nWe also extend the first algorithm to simulator-free linear bandits, and "
                 "extend LinUCB to LinUCB-Lazy.")
     assert "LinUCB-Lazy" in proposed_names(doc) and "linear bandits" not in proposed_names(doc)
+
+
+def test_a_coined_object_no_entity_rule_found_becomes_a_proposed_method(blank):
+    doc = blank("Offline Prompt Ranking\nThis work introduces Qrank-OIRX, an approach rooted in ranking. "
+                "Qrank-OIRX is cheap.")
+    assert "Qrank-OIRX" in proposed_names(doc)
+    assert sum(s.text == "Qrank-OIRX" and s.label_ == "Method" for s in doc.spans["kg_entities"]) == 2
+    # a coined word that is not the object of the authors' verb is not added
+    doc = blank("Offline Prompt Ranking\nPrior work introduces Qrank-OIRX, an approach rooted in ranking.")
+    assert "Qrank-OIRX" not in proposed_names(doc)

@@ -334,6 +334,13 @@ class ContributionFrame:
         verbs = self.hashes["propose_verbs"]
         all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
+        if not objects:
+            for i, lower in enumerate(all_lowers):
+                if lower in verbs:
+                    j = self._coined_object(doc, i, taken)
+                    if j is not None:
+                        added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
+                        taken.add(j)
         for sentence in sentences_of(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
             enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
@@ -365,6 +372,17 @@ class ContributionFrame:
         kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
         doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
         return True
+
+    def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> int | None:
+        """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
+        Prompt-OIRL, an approach ..."), or None."""
+        j = verb + 1
+        while j < len(doc) and (doc[j].lower_ in {"a", "an", "the"} or doc[j].lower_ in EVALUATIVE):
+            j += 1
+        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in doc[j].text) \
+                or doc[j + 1].text not in {",", "(", ".", ":", ";", "and"}:
+            return None
+        return j if self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb) else None
 
     def _trim_title_name(self, doc: Doc) -> None:
         """Drop a praising word from the Method opening the title: "Faster Gradient-Free Algorithms" and
