@@ -79,9 +79,8 @@ EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "pr
               "straightforward", "elegant", "alternative", "improved", "modified", "versatile", "provably",
               "theoretically", "grounded", "highly", "computationally", "memory-efficient", "communication-efficient"}
 # praise before a name opening a title: "Faster Gradient-Free Algorithms" names gradient-free algorithms
-PRAISE_WORDS = EVALUATIVE - {"first", "alternative", "improved", "modified", "provably", "theoretically", "highly",
-                             "computationally", "grounded"} | {"faster", "near-optimal", "nearly-optimal", "better",
-                                                                "stronger", "cheaper", "simpler", "novel"}
+PRAISE_WORDS = {"novel", "new", "simple", "efficient", "effective", "fast", "faster", "near-optimal", "nearly-optimal",
+                "better", "powerful", "elegant", "straightforward", "cheaper", "simpler"}
 # a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
 NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
                         "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
@@ -279,7 +278,8 @@ class ContributionFrame:
                 return self._title_means(doc, [s for s in in_title if s.start > colon], title_end)
             return []
         found = self._title_means(doc, in_title, title_end)
-        if doc[first].lower_ in PRAISE_WORDS and doc[first].lower_ not in TITLE_OPENERS:
+        if doc[first].lower_ in PRAISE_WORDS and doc[first].lower_ not in TITLE_OPENERS \
+                and not any(s.start == first for s in in_title):
             first += 1  # "Faster Gradient-Free Algorithms for ...": the name after the praise
         spans = [s for s in in_title if s.start == first]
         if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
@@ -557,7 +557,7 @@ class ContributionFrame:
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
             breaks = self.words["clause_breaks"]
             for j in range(verb - 2, max(sentence.start, verb - 25) - 1, -1):
-                if doc[j].lower_ in breaks or doc[j].lower_ in {";", ":"}:
+                if doc[j].lower_ in breaks or doc[j].lower_ in {";", ":", ","}:
                     return False
                 if doc[j].lower_ == "we":
                     return True
