@@ -101,3 +101,11 @@ def test_a_coined_object_no_entity_rule_found_becomes_a_proposed_method(blank):
     # a coined word that is not the object of the authors' verb is not added
     doc = blank("Offline Prompt Ranking\nA recent survey by Lee introduces Qrank-OIRX, an approach rooted in ranking.")
     assert "Qrank-OIRX" not in proposed_names(doc)
+
+
+def test_a_benchmark_in_apposition_and_a_method_after_a_list_of_verbs_are_not_proposed(blank):
+    doc = blank("On Learned Routing\nWe introduce GraphArena, an extensive graph learning benchmark for routing problems.")
+    assert proposed_names(doc) == set()
+    doc = blank("Notes on Retrieval\nThis paper presents good practices to implement, tune, and evaluate RAG for "
+                "Portuguese.")
+    assert proposed_names(doc) == set()

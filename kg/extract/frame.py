@@ -90,6 +90,9 @@ INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through",
                "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
                "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
                "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
+# heads of an apposition that say the name is no method: "RL4CO, an extensive RL benchmark"
+APPOSITION_NOT_METHOD = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "leaderboard", "metric",
+                         "metrics", "testbed", "collection"}
 COUNT_WORDS = {"two", "three", "four", "five", "several", "2", "3", "4"}
 # what a counted list of contributions is called: "two key contributions: X and Y", "three new methods, X, Y and Z"
 LIST_NOUNS = {"contributions", "innovations", "components", "techniques", "methods", "algorithms", "modules",
@@ -631,6 +634,8 @@ class ContributionFrame:
                     used.append(span)  # "we extend X to simulator-free MDPs": a setting, not a new name
                 elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
                     used.append(span)
+                elif self._apposition_is_not_method(doc, span, sentence.end):
+                    break  # "we introduce RL4CO, an extensive ... benchmark": a benchmark, not a method
                 else:
                     found.append(span)
                 i = _skip_parenthesis(doc, span.end, end)
@@ -651,8 +656,10 @@ class ContributionFrame:
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
                 pass  # "for federated learning (FL)": still inside the phrase
-            elif lower == "," and in_phrase and not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
-                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"})):
+            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
+                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"}))
+                    or i + 2 < end and doc[i + 1].lower_ in {"and", "or"} and i + 2 not in method_at
+                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and doc[i + 2].lower_ not in {"a", "an", "the"}):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
             elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
@@ -666,6 +673,20 @@ class ContributionFrame:
                 opened = False
             i += 1
         return found, used
+
+    def _apposition_is_not_method(self, doc: Doc, span: Span, end: int) -> bool:
+        """Whether the apposition after a name says it is a benchmark or a dataset: "RL4CO, an extensive RL
+        benchmark for ...", "X, a new dataset of ..."."""
+        i = _skip_parenthesis(doc, span.end, end)
+        if i + 1 >= end or doc[i].text != "," or doc[i + 1].lower_ not in {"a", "an", "the"}:
+            return False
+        for j in range(i + 2, min(end, i + 16)):
+            lower = doc[j].lower_
+            if lower in {",", ".", ";", ":"} or lower in self.words["clause_breaks"]:
+                return doc[j - 1].lower_ in APPOSITION_NOT_METHOD
+            if lower in self.words["prepositions"] and doc[j - 1].lower_ in APPOSITION_NOT_METHOD:
+                return True
+        return False
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
