@@ -109,3 +109,11 @@ def test_a_benchmark_in_apposition_and_a_method_after_a_list_of_verbs_are_not_pr
     doc = blank("Notes on Retrieval\nThis paper presents good practices to implement, tune, and evaluate RAG for "
                 "Portuguese.")
     assert proposed_names(doc) == set()
+
+
+def test_a_title_name_replaces_a_shorter_entity_in_its_later_mentions(blank):
+    doc = blank("KV Forecasting for Lower Latency\nTo cut latency, we introduce a novel method called KV Forecasting. "
+                "It predicts the KV cache.")
+    keys = {s.kb_id_ for s in doc.spans["kg_entities"] if s.text == "KV Forecasting"}
+    assert len(keys) == 1 and sum(s.text == "KV Forecasting" for s in doc.spans["kg_entities"]) == 2
+    assert doc._.kg_frame["proposed"] == list(keys)

@@ -170,6 +170,7 @@ class ContributionFrame:
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
+            self._propagate_title_names(doc)
         entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
@@ -375,6 +376,34 @@ class ContributionFrame:
         kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
         doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
         return True
+
+    def _propagate_title_names(self, doc: Doc) -> None:
+        """Later mentions of a Method the title names with several words ("KV Prediction") become mentions of it,
+        replacing shorter entities inside them ("a novel method called KV Prediction": not "KV")."""
+        end = title_end(doc)
+        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        titled = [s for s in entities if s.end <= end and s.label_ == "Method" and len(s) > 1]
+        if not titled:
+            return
+        lowers = doc.to_array("LOWER").tolist()
+        new_spans: list[Span] = []
+        for span in titled:
+            words = lowers[span.start:span.end]
+            for i in range(end, len(doc) - len(words) + 1):
+                if lowers[i] == words[0] and lowers[i:i + len(words)] == words:
+                    new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_, span_id=span.id_))
+        if not new_spans:
+            return
+        kept = [s for s in entities if not any(n.start <= s.start and s.end <= n.end for n in new_spans)
+                and not any(s.start < n.end and n.start < s.end for n in new_spans)]
+        if len(kept) + len(new_spans) == len(entities) and all(
+                any(s.start == n.start and s.end == n.end and s.kb_id_ == n.kb_id_ for s in entities) for n in new_spans):
+            return  # every later mention is already there
+        crossing = [s for s in entities if s not in kept and not any(n.start <= s.start and s.end <= n.end
+                                                                    for n in new_spans)]
+        if crossing:
+            return  # an entity crossing the name's boundary: leave the entity rules' reading
+        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
 
     def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> int | None:
         """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
