@@ -324,8 +324,6 @@ class ContributionFrame:
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
-        if not objects:
-            self._trim_title_name(doc)
         entities = list(doc.spans.get(ENTITIES_KEY, []))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
@@ -415,21 +413,6 @@ class ContributionFrame:
                 or doc[j + 1].text not in {",", "(", ".", ":", ";", "and"}:
             return None
         return j if self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb) else None
-
-    def _trim_title_name(self, doc: Doc) -> None:
-        """Drop a praising word from the Method opening the title: "Faster Gradient-Free Algorithms" and
-        "Near-Optimal Quantum Algorithm" name the algorithms, not their speed (as "a novel X" names X)."""
-        end = title_end(doc)
-        first = 1 if len(doc) and doc[0].lower_ in {"the", "a", "an"} else 0
-        entities = list(doc.spans.get(ENTITIES_KEY, []))
-        opening = next((s for s in entities if s.start == first and s.end <= end and s.label_ == "Method"), None)
-        if opening is None or len(opening) < 3 or opening[0].lower_ not in PRAISE_WORDS:
-            return
-        trimmed = doc[opening.start + 1:opening.end]
-        key = f"Method|{merge_key(trimmed.text, 'Method')}"
-        doc.spans[ENTITIES_KEY] = [
-            Span(doc, s.start + (s[0].lower_ in PRAISE_WORDS), s.end, label="Method", kb_id=key, span_id=s.id_)
-            if s.kb_id_ == opening.kb_id_ else s for s in entities]
 
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
