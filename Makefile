@@ -6,7 +6,7 @@ PY := $(BIN)/python
 DEMO_DIR ?= exports/demo
 PIPELINE ?= blank
 
-.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench clean
+.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench schemas clean
 
 # setuptools prints a ten-line box about editable installs on every `pip install -e`; it is not for our users.
 QUIET_PIP := PYTHONWARNINGS="ignore:Editable installation"
@@ -63,6 +63,11 @@ neo4j: install
 ## neo4j-stop: stop the server `make neo4j` started
 neo4j-stop: install
 	$(BIN)/kg neo4j stop
+
+## schemas: copy the pattern schemas (schemas/patterns/, the one source) into the package; a test checks they match
+schemas:
+	rm -f kg/extract/patterns/schemas/*.schema.json
+	cp schemas/patterns/*.schema.json kg/extract/patterns/schemas/
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
