@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 from pathlib import Path
 
@@ -380,3 +381,59 @@ def test_jsonl_and_csv_are_streamed_line_by_line_with_exact_line_numbers(tmp_pat
     with pytest.raises(InputError) as error:
         ingest.read_papers([str(bad)])
     assert error.value.line == 2001 and "UTF-8" in str(error.value)
+
+
+# Megabytes of the generated file in the bounded-memory test: `make test` reads 48, `make fuzz` 200.
+STREAM_MB = int(os.environ.get("KG_STREAM_MB", "48"))
+
+_STREAM_CHECK = """
+import json, resource, sys
+from kg.ingest import read_records
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+papers = errors = 0
+last = None
+for item in read_records(sys.argv[1], sys.argv[2], year=2024):
+    if isinstance(item, Paper):
+        papers += 1
+        last = [item.title, item.sources[0].line]
+    else:
+        errors += 1
+        last = [item.reason, item.line]
+grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+print(json.dumps({"papers": papers, "errors": errors, "last": last, "grown_kb": grown}))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "bibtex"])
+def test_text_and_bibtex_are_read_in_bounded_memory(fmt, tmp_path):
+    """A file of STREAM_MB megabytes is read record by record: the reader's peak memory grows by a few
+    megabytes (one paper's worth), not by the file's size, and every record is counted with its line."""
+    import subprocess
+    import sys
+
+    sentence = "We evaluate ResNet-50 on ImageNet with 8 V100 GPUs and report 76.1% top-1 accuracy, beating VGG-16. "
+    abstract = (sentence * 200)[:20_000].strip()
+    path = tmp_path / ("big.txt" if fmt == "text" else "big.bib")
+    papers, line = 0, 1
+    with open(path, "w", encoding="utf-8") as handle:
+        while handle.tell() < STREAM_MB * 1_000_000:
+            if fmt == "text":
+                handle.write(f"Paper number {papers}: a study\n{abstract}\n\n")
+                line += 3
+            else:
+                handle.write(f"@article{{k{papers},\n  title = {{Paper number {papers}: a study}},\n"
+                             f"  year = {{2024}},\n  abstract = {{{abstract}}}\n}}\n\n")
+                line += 6
+            papers += 1
+        # One bad record at the very end: its line must still be exact.
+        handle.write("A title without its abstract\n" if fmt == "text" else "@article{broken,\n  title = {x\n")
+    size = path.stat().st_size
+    check = "from kg.ingest.paper import Paper\n" + _STREAM_CHECK
+    done = subprocess.run([sys.executable, "-c", check, str(path), fmt], capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["papers"] == papers and found["errors"] == 1
+    assert found["last"][1] == line, found["last"]
+    grown = found["grown_kb"] * 1024
+    print(f"{fmt}: {size:,} bytes, {papers:,} papers read; peak RSS grew by {grown:,} bytes")
+    assert grown < 16 * 1024 * 1024 and grown < size / 10, f"reading {size:,} bytes grew the peak RSS by {grown:,}"
