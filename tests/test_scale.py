@@ -488,3 +488,24 @@ def test_text_and_bibtex_are_read_in_bounded_memory(fmt, tmp_path):
     # A whole-file read grows it by at least the file's size (its bytes, then its text); streamed, the growth is
     # one paper and the parser's own state: 1 MB (text) and 4-5 MB (BibTeX) at 32 MB and at 200 MB alike.
     assert grown < min(16 * 1024 * 1024, size / 4), f"reading {size:,} bytes grew the peak RSS by {grown:,}"
+
+
+def test_an_abstract_that_runs_on_past_the_limit_is_rejected_without_being_kept():
+    from kg.errors import InputError
+    from kg.ingest.text import parse_text
+
+    long_line = "An abstract line that goes on. " * 40_000  # 1.24 million characters
+    produced = []
+
+    def lines():
+        yield "First paper\n"
+        for _ in range(8):
+            produced.append(1)
+            yield long_line + "\n"
+        yield "Second paper\n"
+        yield "A short abstract that ends.\n"
+
+    items = list(parse_text(lines(), "page.txt", year=2024))
+    assert isinstance(items[0], InputError) and items[0].line == 1 and "kg reads abstracts of up to" in items[0].reason
+    assert items[1].title == "Second paper" and items[1].sources[0].line == 10
+    assert len(produced) == 8

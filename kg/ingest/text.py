@@ -39,8 +39,8 @@ _GLUED_PREFIX = re.compile(r"^(Subscribe|new|byAK and the research community)(?=
 # Titles are short and rarely end with a full stop; abstracts are long.
 MAX_TITLE_CHARS = 300
 _SHORT_ABSTRACT_CHARS = 200
-# An abstract running on past this many raw characters is rejected without being kept (cleaning LaTeX and
-# whitespace never shrinks a text this much below kg's limit, MAX_TEXT_CHARS).
+# An abstract running on past this many raw characters is rejected without being kept, so memory stays bounded
+# (to come under kg's limit, MAX_TEXT_CHARS, cleaning LaTeX and whitespace would have to remove 7 characters in 8).
 _MAX_RAW_CHARS = 8 * MAX_TEXT_CHARS
 
 
