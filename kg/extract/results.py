@@ -27,13 +27,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
+from kg.extract.base import SerialisedState
 from kg.extract.candidates import doc_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.pattern_data import read_patterns
@@ -180,7 +178,7 @@ class DocAnnotator:
             yield self(doc)
 
 
-class ResultFinder(DocAnnotator):
+class ResultFinder(SerialisedState, DocAnnotator):
     """Set ``doc._.kg_results``: one dict per numeric result, see the module docstring."""
 
     extension = "kg_results"
@@ -945,42 +943,8 @@ class ResultFinder(DocAnnotator):
             return proposed[0], "paper"
         return None, ""
 
-    # -- serialisation ------------------------------------------------------------------------------------
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        serializers = {"cfg": lambda: srsly.json_dumps(self._cfg())}
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> ResultFinder:
-        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        serializers = {
-            "units.jsonl": lambda p: srsly.write_jsonl(p, self.units),
-            "results_cues.jsonl": lambda p: srsly.write_jsonl(p, self.cues),
-            "cfg": lambda p: srsly.write_json(p, {"metric_window": self.metric_window, "overwrite": self.overwrite}),
-        }
-        if self.metric_model is not None:
-            serializers["result_metric.json"] = lambda p: srsly.write_json(p, self.metric_model)
-        if self.method_model is not None:
-            serializers["result_method.json"] = lambda p: srsly.write_json(p, self.method_model)
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ResultFinder:
-        path = util.ensure_path(path)
-        data: dict[str, Any] = {}
-        deserializers = {
-            "units.jsonl": lambda p: data.__setitem__("units", read_jsonl(p)),
-            "results_cues.jsonl": lambda p: data.__setitem__("cues", read_jsonl(p)),
-            "cfg": lambda p: data.update(srsly.read_json(p)),
-            # saved without a model: the chooser stays off, as it was
-            "result_metric.json": lambda p: data.__setitem__("metric_model", srsly.read_json(p) if p.exists() else None),
-            "result_method.json": lambda p: data.__setitem__("method_model", srsly.read_json(p) if p.exists() else None),
-        }
-        util.from_disk(path, deserializers, exclude)
-        self._set_cfg({"units": self.units, "cues": self.cues, **data})
-        return self
+    # -- serialisation (kg.extract.base.SerialisedState: cfg.json, units.jsonl, results_cues.jsonl on disk) --
+    row_files = {"units": "units.jsonl", "cues": "results_cues.jsonl"}
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,
@@ -1171,14 +1135,14 @@ _SELF_WORDS = {"we", "our", "ours", "us", "it", "its"}
 
 def load_metric_model(path: str | Path = METRIC_MODEL_PATH) -> dict[str, Any]:
     """The shipped metric chooser: {"features": [...], "weights": [...], "C": c, "cv": {...}}."""
-    model = srsly.read_json(path)
+    model = json.loads(Path(path).read_text(encoding="utf-8"))
     check_metric_model(model)
     return model
 
 
 def load_method_model(path: str | Path = METHOD_MODEL_PATH) -> dict[str, Any]:
     """The shipped method chooser, shaped as the metric chooser."""
-    model = srsly.read_json(path)
+    model = json.loads(Path(path).read_text(encoding="utf-8"))
     check_method_model(model)
     return model
 
