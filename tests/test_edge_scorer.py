@@ -136,10 +136,14 @@ TILENET = (
 
 
 def test_a_phrase_after_a_builds_on_cue_is_a_candidate_end_kept_only_with_its_relation():
-    keep_all = scored(scorer_nlp(flat_model(0.0)), TILENET)
-    phrases = {s.text: s.kb_id_ for s in keep_all.spans["kg_entities"] if s.id_ == PHRASE_SOURCE}
+    nlp = scorer_nlp(flat_model(0.0))
+    read = make_doc(nlp, *TILENET)  # kg_relations' candidates, before the scorer decides
+    phrases = {s.text: s.kb_id_ for s in read.spans["kg_entities"] if s.id_ == PHRASE_SOURCE}
     assert set(phrases) == {"tiling", "learnable equivalent transformation"}  # "a" dropped, up to the comma
+    keep_all = nlp.get_pipe("kg_edge_scorer")(read)
     assert ("BUILDS_ON", "m:tilenet", phrases["tiling"]) in triples(keep_all)
+    # a kept phrase is an ordinary entity of the record, with the weakest named source
+    assert {s.text for s in keep_all.spans["kg_entities"] if s.id_ == "phrase"} == set(phrases)
     # the model rejects every relation: the phrases are no entities either
     keep_none = scored(scorer_nlp(flat_model(1.0)), TILENET)
     assert not any(s.id_ == PHRASE_SOURCE for s in keep_none.spans["kg_entities"])

@@ -29,7 +29,7 @@ from typing import Any
 import srsly
 from spacy import util
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
 from kg.extract.frame import empty_frame, sentence_bounds
@@ -135,8 +135,12 @@ class EdgeScorer:
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
         spans = doc.spans.get(ENTITIES_KEY, [])
         if any(s.id_ == PHRASE_SOURCE for s in spans):
+            # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
             ends = {key for r in kept for key in (r["source"], r["target"])}
-            doc.spans[ENTITIES_KEY] = [s for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends]
+            doc.spans[ENTITIES_KEY] = [
+                s if s.id_ != PHRASE_SOURCE else Span(doc, s.start, s.end, label=s.label_, kb_id=s.kb_id_,
+                                                      span_id="phrase")
+                for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:

@@ -48,7 +48,6 @@ from kg.extract.frame import (
     sentence_bounds,
     sentences_of,
 )
-from kg.resolve.canonical import merge_key
 from kg.extract.results import (
     ENTITIES_KEY,
     PATTERNS_DIR,
@@ -57,6 +56,7 @@ from kg.extract.results import (
     read_jsonl,
     sentence_index_of_tokens,
 )
+from kg.resolve.canonical import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
