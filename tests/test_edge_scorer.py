@@ -76,15 +76,17 @@ def test_a_type_without_a_model_keeps_the_rules_relations_only():
 
 def test_rules_mode_keeps_exactly_the_rules_candidates_with_the_models_confidence():
     """A type the trainer put in "rules" mode (its rules beat its model out of fold on dev)."""
-    rules = {(r["type"], r["source"], r["target"]) for r in make_doc(make_nlp(), *LASP)._.kg_relations}
-    assert any(t[0] == "BUILDS_ON" for t in rules)
-    for threshold in (0.0, 1.0):  # the threshold no longer decides for that type
+    rules = {t for r in make_doc(make_nlp(), *EXADAM)._.kg_relations
+             if (t := (r["type"], r["source"], r["target"]))[0] == "BUILDS_ON"}
+    assert ("BUILDS_ON", "m:exadam", "m:adam") in rules
+    scored_all = {t for t in triples(scored(scorer_nlp(flat_model(0.0)), EXADAM)) if t[0] == "BUILDS_ON"}
+    assert scored_all > rules  # in scored mode at threshold 0 the broad candidates come in too
+    for threshold in (0.0, 1.0):  # in rules mode the threshold no longer decides
         model = flat_model(threshold)
         model["types"]["BUILDS_ON"]["mode"] = "rules"
-        doc = scored(scorer_nlp(model), LASP)
-        assert {t for t in triples(doc) if t[0] == "BUILDS_ON"} == {t for t in rules if t[0] == "BUILDS_ON"}
+        doc = scored(scorer_nlp(model), EXADAM)
+        assert {t for t in triples(doc) if t[0] == "BUILDS_ON"} == rules
         assert all(r["confidence"] == 0.5 for r in doc._.kg_relations if r["type"] == "BUILDS_ON")
-    assert ("BUILDS_ON", "m:lasp2", "m:ring") not in rules  # the broad candidate scored mode would keep at 0.0
     bad = flat_model(0.5)
     bad["types"]["RUNS_ON"]["mode"] = "rule"
     with pytest.raises(ValueError):
