@@ -23,17 +23,16 @@ with the pipeline (``to_disk`` / ``from_bytes``).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
+from kg.extract.base import SerialisedState
 from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.relations import CUES_KEY, LIST_GLUE, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
@@ -77,7 +76,7 @@ def make_edge_scorer(nlp: Language, name: str, model: dict[str, Any] | None, bro
 
 def load_model(path: str | Path = MODEL_PATH) -> dict[str, Any]:
     """The shipped model: {"features": [...], "types": {type: {"weights": [...], "bias": b, "threshold": t}}}."""
-    model = srsly.read_json(path)
+    model = json.loads(Path(path).read_text(encoding="utf-8"))  # stdlib json: every float exactly as written
     check_model(model)
     return model
 
@@ -103,7 +102,7 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
 
-class EdgeScorer:
+class EdgeScorer(SerialisedState):
     """Rescore ``doc._.kg_relations`` and add the broad candidates the model accepts."""
 
     def __init__(self, nlp: Language, name: str = "kg_edge_scorer", *, model: dict[str, Any] | None = None,
@@ -132,12 +131,11 @@ class EdgeScorer:
         kept = []
         types = self.model["types"]
         for relation, features in self.candidates(doc):
-            part = types.get(relation["type"])
-            if part is None:
+            probability = self.probability(relation["type"], features)
+            if probability is None:  # a type the model does not score
                 kept.append(relation)
                 continue
-            z = part["bias"] + sum(w * x for w, x in zip(part["weights"], features) if x)
-            probability = _sigmoid(z)
+            part = types[relation["type"]]
             if part.get("mode") == "rules":
                 keep = any(features[i] for i in RULE_CANDIDATE_FEATURES) if features else True
             else:
@@ -156,6 +154,13 @@ class EdgeScorer:
                                                       span_id="phrase")
                 for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends]
         return doc
+
+    def probability(self, rel_type: str, features: list[float]) -> float | None:
+        """The model's probability of a candidate of *rel_type* (unrounded); None for a type it does not score."""
+        part = self.model["types"].get(rel_type)
+        if part is None:
+            return None
+        return _sigmoid(part["bias"] + sum(w * x for w, x in zip(part["weights"], features) if x))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
@@ -389,26 +394,10 @@ class EdgeScorer:
                 return True
         return False
 
-    # -- serialisation ------------------------------------------------------------------------------------
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
-
+    # -- serialisation (SerialisedState: msgpack bytes, stdlib-json cfg.json; every float exact) -----------
     def _cfg(self) -> dict[str, Any]:
         return {"model": self.model, "broad": self.broad, "pairs": self.pairs}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         check_model(cfg["model"])
         self.model, self.broad, self.pairs = cfg["model"], cfg.get("broad", True), cfg.get("pairs", True)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> EdgeScorer:
-        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg.json", self._cfg())
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> EdgeScorer:
-        self._set_cfg(srsly.read_json(Path(path) / "cfg.json"))
-        return self
