@@ -80,3 +80,44 @@ def test_one_pattern_version():
     assert patterns_version()
     for path in PATTERN_FILES:
         assert all("version" not in row for row in read_patterns(path)), f"{path.name} carries its own version"
+
+
+def _word_list_rows():
+    """(file, line, list name, words) of every word-list row: {"kind" | "list": name, "words": [...]}."""
+    for path in PATTERN_FILES:
+        for number, row in enumerate(read_patterns(path), 1):
+            name = row.get("kind", row.get("list"))
+            if name is not None and isinstance(row.get("words"), list):
+                yield path.name, number, name, row["words"]
+
+
+def test_no_word_is_listed_twice_in_one_word_list():
+    seen: dict[tuple[str, str, str], str] = {}
+    problems = []
+    for file_name, number, name, words in _word_list_rows():
+        for word in words:
+            key = (file_name, name, word.lower())
+            if key in seen:
+                problems.append(f"{word!r} of {name!r} at {file_name}:{number} and {seen[key]}")
+            seen.setdefault(key, f"{file_name}:{number}")
+    assert not problems, "; ".join(problems)
+
+
+def test_word_lists_cover_the_frame_file():
+    kinds = {name for file_name, _, name, _ in _word_list_rows() if file_name == "frame.jsonl"}
+    from kg.extract.frame import WORD_KINDS
+
+    assert kinds == set(WORD_KINDS)  # every kind the schema allows is used, every used kind is allowed
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"kind": "authors", "wrods": ["we"]}', "wrods"),
+    ('{"kind": "nonsense", "words": ["x"]}', "nonsense"),
+    ('{"kind": "authors", "words": ["we", "we"]}', "non-unique"),
+    ('{"kind": "authors", "words": [""]}', ""),
+])
+def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "frame.jsonl"
+    bad.write_text('{"kind": "authors", "words": ["we"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"frame\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("frame.jsonl"))

@@ -130,13 +130,17 @@ class RelationFinder(DocAnnotator):
         self.block_confidence = block_confidence
         self.cooccurrence_confidence = cooccurrence_confidence
         self.frame_reader = frame_reader(nlp)
-        self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
         self.overwrite = overwrite
         # set by kg_edge_scorer: each relation also lists how it was found ("cue:OUTPERFORMS", "block",
         # "result" ...), which the scorer reads and removes
         self.keep_origins = False
         self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
+
+    @property
+    def winner_words(self) -> frozenset[str]:
+        """Words that state a winner ("better", "faster"), from the frame's word lists (loaded by its initialize())."""
+        return self.frame_reader.words["winner_words"]
 
     def _load(self, cues: list[dict[str, Any]]) -> None:
         for cue in cues:
