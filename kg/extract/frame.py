@@ -478,14 +478,14 @@ class ContributionFrame(PatternComponent):
             referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
             # "we refer to the modified X, which ..., as Y": "as" after the authors' "refer"
             referred = referred or token.lower_ == "as" and any(
-                doc[j].lower_ in self.words["calling_words"] and doc[j - 1].lower_ in self.words["authors"]
+                doc[j].lower_ in self.words["calling_words"] and self._author_at(doc, j - 1)
                 for j in range(max(sentence.start + 1, token.i - 15), token.i))
             # "we call this architecture a Pointer Net", "which we call the X": the name a few words on
             calling = token.lower_ in self.words["calling_words"] and token.i > sentence.start \
-                and doc[token.i - 1].lower_ in self.words["authors"]
+                and self._author_at(doc, token.i - 1)
             if token.lower_ not in self.words["naming_words"] and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
-            if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
+            if not any(self._author_at(doc, t.i) or t.lower_ in self.words["propose_verbs"]
                        for t in sentence if t.i < token.i):
                 continue
             i = token.i + 1
@@ -519,7 +519,7 @@ class ContributionFrame(PatternComponent):
         while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in self.words["author_gap_words"] or doc[i].lower_.endswith("ly")
                                                          and doc[i].is_alpha):
             i -= 1
-        if i >= sentence.start and (doc[i].lower_ in self.words["authors"] or i + 1 in speakers):
+        if i >= sentence.start and (self._author_at(doc, i) or i + 1 in speakers):
             return True
         if verb - 1 > sentence.start and doc[verb - 1].lower_ == "and":
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
@@ -530,6 +530,14 @@ class ContributionFrame(PatternComponent):
                 if doc[j].lower_ == "we":
                     return True
         return False
+
+    def _author_at(self, doc: Doc, i: int) -> bool:
+        """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
+        "our work", "the present study"); "prior work", "recent studies" and "their paper" are other people's."""
+        lower = doc[i].lower_
+        if lower in self.words["authors"]:
+            return True
+        return lower in self.words["author_nouns"] and i > 0 and doc[i - 1].lower_ in self.words["author_determiners"]
 
     def _speakers(self, doc: Doc, mentions: list[tuple[int, int]]) -> set[int]:
         """The ends of self mentions that end in a method noun: "our second algorithm (develops X)" speaks for
