@@ -133,3 +133,21 @@ def test_other_peoples_work_is_no_author_but_this_work_is(blank):
     # naming after an author noun follows the same rule: "which prior work calls X" names nobody's proposal
     doc = blank("On Sorting Long Lists\nWe study a method that prior work calls QuickSortX.")
     assert proposed_names(doc) == set()
+
+
+def test_methods_the_frame_adds_carry_the_scorers_confidence():
+    nlp = load_pipeline("blank")
+    text = "Sequential Gradient Coding For Straggler Mitigation\nWe study stragglers in distributed training."
+    doc = nlp(text)
+    assert proposed_names(doc) == {"Sequential Gradient Coding"}  # a descriptive title name kg_frame adds
+    confidences = doc._.kg_confidences
+    assert all(span.kb_id_ in confidences for span in doc.spans["kg_entities"])
+    key = doc._.kg_frame["proposed"][0]
+    assert 0.0 < confidences[key] < 1.0
+    # the same model and threshold as kg_scorer: a model that distrusts names no candidate source found
+    # (source "propagated") drops the added Method, and the frame no longer proposes it
+    scorer = nlp.get_pipe("kg_scorer")
+    scorer.initialize(model={"weights": {"src=propagated": -12.0}, "bias": 3.0, "thresholds": {"Method": 0.5}})
+    doc = nlp(text)
+    assert key not in {span.kb_id_ for span in doc.spans["kg_entities"]}
+    assert doc._.kg_frame["proposed"] == [] and key not in doc._.kg_confidences

@@ -46,6 +46,7 @@ from kg.errors import PatternError
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
 from kg.extract.pattern_data import schema_for
+from kg.extract.scorer import CandidateScorer, entity_groups
 from kg.resolve.canonical import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -117,9 +118,41 @@ class ContributionFrame(PatternComponent):
             return doc
         self.check_initialized()
         frame = self.read(doc)
+        self._score_added(doc, frame)
         doc._.kg_frame = frame
         doc._.kg_proposed = list(frame["proposed"])
         return doc
+
+    def _scorer(self) -> CandidateScorer | None:
+        """The pipeline's kg_scorer when it runs before this component (it does in kg's pipeline), else None."""
+        names = self.nlp.pipe_names
+        for name, component in self.nlp.pipeline:
+            if isinstance(component, CandidateScorer) and self.name in names \
+                    and names.index(name) < names.index(self.name):
+                return component if component.initialized else None
+        return None
+
+    def _score_added(self, doc: Doc, frame: dict[str, Any]) -> None:
+        """Give the Methods this component added (descriptive proposals) a confidence from the scorer's model,
+        with the same features it was trained on (the frame's proposals included), and drop those below the
+        Method threshold as kg_scorer drops its own: every entity of a record then carries a confidence."""
+        scorer = self._scorer()
+        if scorer is None:
+            return
+        confidences = dict(doc._.kg_confidences or {})
+        added = {key: spans for key, spans in entity_groups(doc).items() if key not in confidences}
+        if not added:
+            return
+        scored, dropped = scorer.score(doc, added, set(frame["proposed"]))
+        doc._.kg_confidences = {**confidences, **scored}
+        if dropped:
+            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
+            frame["proposed"] = [key for key in frame["proposed"] if key not in dropped]
+            frame["baselines"] = [key for key in frame["baselines"] if key not in dropped]
+            frame["blocks"] = [block for block in frame["blocks"] if block[0] not in dropped and block[1] not in dropped]
+            frame["extensions"] = [item for item in frame["extensions"] if item[0] not in dropped
+                                   and item[1] not in dropped]
+            frame["why"] = {key: rule for key, rule in frame["why"].items() if key not in dropped}
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:

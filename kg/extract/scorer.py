@@ -159,7 +159,23 @@ class CandidateScorer:
         groups = entity_groups(doc)
         if not groups:
             return doc
-        proposed = set(doc._.kg_proposed or [])
+        confidences, dropped = self.score(doc, groups, set(doc._.kg_proposed or []))
+        doc._.kg_confidences = confidences
+        if dropped:
+            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
+            if NESTED_KEY in doc.spans:
+                doc.spans[NESTED_KEY] = [s for s in doc.spans[NESTED_KEY] if s.kb_id_ not in dropped]
+            if doc._.kg_proposed:
+                doc._.kg_proposed = [key for key in doc._.kg_proposed if key not in dropped]
+        return doc
+
+    def score(self, doc: Doc, groups: dict[str, list[Span]], proposed: set[str]) -> tuple[dict[str, float], set[str]]:
+        """(key -> probability of the kept entities, keys below their type's threshold) for the entity
+        *groups* (key -> spans); *proposed* are the keys the paper proposes. kg_frame calls it for the
+        Methods it adds after this component has run, so every entity carries a confidence."""
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no model: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
         defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
         defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
         dropped = set()
@@ -172,14 +188,7 @@ class CandidateScorer:
                 dropped.add(key)
             else:
                 confidences[key] = round(confidence, 4)
-        doc._.kg_confidences = confidences
-        if dropped:
-            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
-            if NESTED_KEY in doc.spans:
-                doc.spans[NESTED_KEY] = [s for s in doc.spans[NESTED_KEY] if s.kb_id_ not in dropped]
-            if doc._.kg_proposed:
-                doc._.kg_proposed = [key for key in doc._.kg_proposed if key not in dropped]
-        return doc
+        return confidences, dropped
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
