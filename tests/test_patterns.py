@@ -121,3 +121,30 @@ def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, proble
     bad.write_text('{"kind": "authors", "words": ["we"]}\n' + line + "\n")
     with pytest.raises(PatternError, match=rf"frame\.jsonl:2: .*{problem}"):
         read_patterns(bad, schema_for("frame.jsonl"))
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"kind": "list_glue", "wrods": [","]}', "wrods"),
+    ('{"kind": "list_glue", "words": [","], "weight": 0.5}', ""),
+    ('{"kind": "glue", "words": [","]}', ""),
+    ('{"type": "RUNS_ON", "phrase": ["runs on"]}', ""),
+])
+def test_a_bad_relation_cue_or_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "relations_cues.jsonl"
+    bad.write_text('{"type": "RUNS_ON", "phrases": ["runs on"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"relations_cues\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("relations_cues.jsonl"))
+
+
+def test_the_relation_word_lists_travel_with_the_component():
+    import spacy
+
+    import kg.extract.relations  # noqa: F401  registers kg_relations
+
+    nlp = spacy.blank("en")
+    finder = nlp.add_pipe("kg_relations")
+    assert "based" in finder.words["device_suffixes"] and "and" in finder.words["list_glue"]
+    rows = [row for row in finder.rows if row.get("kind") != "device_suffixes"]
+    finder._set_cfg({"cues": [*rows, {"kind": "device_suffixes", "words": ["flavoured"]}]})
+    restored = spacy.blank("en").add_pipe("kg_relations").from_bytes(finder.to_bytes())
+    assert restored.words["device_suffixes"] == {"flavoured"} and restored.words["list_glue"] == finder.words["list_glue"]

@@ -66,11 +66,9 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
-# "GPU-based X", "CUDA-optimized X": the method runs on the device
-DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", "powered", "native", "specific",
-                   "friendly", "compatible"}
-# Tokens allowed between the items of a list of targets: "X, Y and Z".
-LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
+# The word lists ("GPU-based X" suffixes, the glue of a list of targets) are rows of relations_cues.jsonl with a
+# "kind": WORD_KINDS.
+WORD_KINDS = ("device_suffixes", "list_glue")
 
 # doc.user_data key of the (relation type, token) of each cue match, kept for kg_edge_scorer
 CUES_KEY = "kg_relation_cues"
@@ -142,7 +140,17 @@ class RelationFinder(DocAnnotator):
         """Words that state a winner ("better", "faster"), from the frame's word lists (loaded by its initialize())."""
         return self.frame_reader.words["winner_words"]
 
-    def _load(self, cues: list[dict[str, Any]]) -> None:
+    def _load(self, rows: list[dict[str, Any]]) -> None:
+        self.words: dict[str, frozenset[str]] = {kind: frozenset() for kind in WORD_KINDS}
+        cues = []
+        for row in rows:
+            if "kind" in row:  # a word list
+                if row["kind"] not in WORD_KINDS:
+                    raise ValueError(f"unknown word list {row['kind']!r} in relation cues")
+                self.words[row["kind"]] |= frozenset(word.lower() for word in row["words"])
+            else:
+                cues.append(row)
+        self.rows = [dict(row) for row in rows]
         for cue in cues:
             if cue["type"] not in RELATION_LABELS:
                 raise ValueError(f"unknown relation type {cue['type']!r} in relation cues")
@@ -220,7 +228,7 @@ class RelationFinder(DocAnnotator):
             for n, span in enumerate(ents[:-1]):
                 following = ents[n + 1]
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
-                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in DEVICE_SUFFIXES:
+                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in self.words["device_suffixes"]:
                     add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
@@ -381,10 +389,10 @@ class RelationFinder(DocAnnotator):
             if span.start == last.end + 1 and doc[last.end].text == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc[last.end:span.start])
-            glue = [t for t in between if t.lower_ in LIST_GLUE]
+            glue = [t for t in between if t.lower_ in self.words["list_glue"]]
             # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
-            modifiers = [t for t in between if t.lower_ not in LIST_GLUE]
-            if not glue or len(between) > 6 or between[0].lower_ not in LIST_GLUE or any(
+            modifiers = [t for t in between if t.lower_ not in self.words["list_glue"]]
+            if not glue or len(between) > 6 or between[0].lower_ not in self.words["list_glue"] or any(
                     not (t.is_lower and (t.is_alpha or "-" in t.text)) or t.is_stop for t in modifiers) \
                     or len(modifiers) > 2:
                 break
@@ -396,7 +404,7 @@ class RelationFinder(DocAnnotator):
 
     # -- serialisation ------------------------------------------------------------------------------------
     def _cfg(self) -> dict[str, Any]:
-        return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
+        return {"cues": self.rows, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
                 "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
                 "overwrite": self.overwrite}
@@ -405,7 +413,7 @@ class RelationFinder(DocAnnotator):
         for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
                      "min_confidence", "overwrite"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
-        self._load(cfg.get("cues", self.cues))
+        self._load(cfg.get("cues", self.rows))
 
     def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
         return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
@@ -418,7 +426,7 @@ class RelationFinder(DocAnnotator):
         path = util.ensure_path(path)
         settings = {k: v for k, v in self._cfg().items() if k != "cues"}
         serializers = {
-            "relations_cues.jsonl": lambda p: srsly.write_jsonl(p, self.cues),
+            "relations_cues.jsonl": lambda p: srsly.write_jsonl(p, self.rows),
             "cfg": lambda p: srsly.write_json(p, settings),
         }
         util.to_disk(path, serializers, exclude)
