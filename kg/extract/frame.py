@@ -778,7 +778,7 @@ class ContributionFrame(PatternComponent):
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
-        words = self.words["comparison_words"]
+        words, fillers = self.words["comparison_words"], self.words["baseline_fillers"]
         before = span.start - 1
         after = doc[span.end].lower_ if span.end < len(doc) else "."
         in_list = doc[before].lower_ in {"and", "or"} or doc[before].text == "," and after in {",", "and", "or", "("}
@@ -801,7 +801,7 @@ class ContributionFrame(PatternComponent):
                 return False
             if "-" in lower and doc[i].is_lower:
                 continue  # "over off-the-shelf TensorFlow", "than human-designed prompts"
-            if lower not in self.words["baseline_fillers"]:
+            if lower not in fillers:
                 return False
         return False
 
