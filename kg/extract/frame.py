@@ -85,9 +85,11 @@ class ContributionFrame(PatternComponent):
     """Set ``doc._.kg_frame`` and ``doc._.kg_proposed`` (see the module docstring).
 
     Its word lists are the rows of ``patterns/frame.jsonl`` ({"kind": ..., "words": [...]}), loaded by
-    ``initialize()`` and saved with the component (``kg.extract.base.PatternComponent``)."""
+    ``initialize()`` and saved with the component (``kg.extract.base.PatternComponent``: on disk as
+    ``frame.jsonl``, validated against the file's schema when a saved pipeline loads)."""
 
     settings = ("propose_window", "add_names", "overwrite")
+    row_files = {"patterns": "frame.jsonl"}
 
     def __init__(self, nlp: Language, name: str = "kg_frame", *, pattern_files: Iterable[str] = ("frame.jsonl",),
                  propose_window: int = 20, add_names: bool = True, overwrite: bool = True) -> None:
