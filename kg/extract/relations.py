@@ -34,8 +34,6 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState
 from kg.extract.frame import (
-    EVALUATIVE,
-    NOT_METHOD_FOLLOWERS,
     empty_frame,
     frame_reader,
     name_extensions,
@@ -390,14 +388,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in EVALUATIVE):
+        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
                 and (doc[i].is_alpha or "-" in doc[i].text) and not doc[i].is_stop \
                 and doc[i].lower_ not in words["prepositions"] and doc[i].lower_ not in words["clause_breaks"]:
             i += 1
-        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS \
+        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in words["not_method_followers"] \
                 or doc[i - 1].lower_.endswith("ly") or doc[i - 1].text.endswith("-"):
             return None
         if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and doc[i].lower_ not in words["prepositions"]
