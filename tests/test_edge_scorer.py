@@ -74,6 +74,23 @@ def test_a_type_without_a_model_keeps_the_rules_relations_only():
     assert ("BUILDS_ON", "m:lasp2", "m:ring") in triples(scored(scorer_nlp(flat_model(0.0)), LASP))
 
 
+def test_rules_mode_keeps_exactly_the_rules_candidates_with_the_models_confidence():
+    """A type the trainer put in "rules" mode (its rules beat its model out of fold on dev)."""
+    rules = {(r["type"], r["source"], r["target"]) for r in make_doc(make_nlp(), *LASP)._.kg_relations}
+    assert any(t[0] == "BUILDS_ON" for t in rules)
+    for threshold in (0.0, 1.0):  # the threshold no longer decides for that type
+        model = flat_model(threshold)
+        model["types"]["BUILDS_ON"]["mode"] = "rules"
+        doc = scored(scorer_nlp(model), LASP)
+        assert {t for t in triples(doc) if t[0] == "BUILDS_ON"} == {t for t in rules if t[0] == "BUILDS_ON"}
+        assert all(r["confidence"] == 0.5 for r in doc._.kg_relations if r["type"] == "BUILDS_ON")
+    assert ("BUILDS_ON", "m:lasp2", "m:ring") not in rules  # the broad candidate scored mode would keep at 0.0
+    bad = flat_model(0.5)
+    bad["types"]["RUNS_ON"]["mode"] = "rule"
+    with pytest.raises(ValueError):
+        check_model(bad)
+
+
 def test_shipped_model_keeps_the_stated_relations():
     nlp = scorer_nlp()
     exadam = scored(nlp, EXADAM)

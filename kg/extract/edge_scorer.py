@@ -9,7 +9,9 @@ whether its target is a baseline, the distance between the ends, the sentence's 
 cues the sentence holds and which lie between the ends, commas and clause breaks between them, list
 position, the dependency path when a parser ran), and keeps a candidate of
 EVALUATED_ON, RUNS_ON, OUTPERFORMS or BUILDS_ON when one logistic regression per type scores it at or above
-that type's threshold. The confidence of a kept relation is that probability. Other types (MEASURED_BY,
+that type's threshold. The confidence of a kept relation is that probability. A type whose rules alone scored
+better out of fold on dev than its model (the trainer compares the two) is in "rules" mode: it keeps exactly the
+candidates kg_relations' rules stated, with the model's probability as their confidence. Other types (MEASURED_BY,
 COMPARED_WITH) pass through unchanged. A Method that ``kg_relations`` read as the unnamed phrase after a
 BUILDS_ON cue ("uses tiling to ...") stays an entity only if a kept relation ends at it.
 
@@ -58,6 +60,13 @@ FEATURES: tuple[str, ...] = (
     "log_methods_between", "source_first_method", "target_listed", "target_list_later", "target_phrase",
 )
 RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result", "phrase"}
+# the origins of kg_relations' own rules: a type whose model is in "rules" mode keeps exactly these candidates
+RULE_CANDIDATE_ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
+                          "cooccurrence", "result", "phrase")
+RULE_CANDIDATE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in RULE_CANDIDATE_ORIGINS)
+# "scored": keep a candidate whose probability reaches the threshold; "rules": the trainer found the rules alone
+# better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence
+MODES = ("scored", "rules")
 CLAUSE_BREAKS = {";", ":", "(", ")", "--", "\u2014"}
 
 
@@ -85,7 +94,8 @@ def check_model(model: dict[str, Any]) -> None:
                          "(python -m kg.evaluate.train_edge_scorer)")
     for rel_type, part in model.get("types", {}).items():
         if rel_type not in SCORED_TYPES or len(part.get("weights", [])) != len(FEATURES) \
-                or not isinstance(part.get("bias"), (int, float)) or not 0 <= part.get("threshold", -1) <= 1:
+                or not isinstance(part.get("bias"), (int, float)) or not 0 <= part.get("threshold", -1) <= 1 \
+                or part.get("mode", "scored") not in MODES:
             raise ValueError(f"edge scorer model: bad entry for {rel_type!r}")
 
 
@@ -128,7 +138,11 @@ class EdgeScorer:
                 continue
             z = part["bias"] + sum(w * x for w, x in zip(part["weights"], features) if x)
             probability = _sigmoid(z)
-            if probability >= part["threshold"]:
+            if part.get("mode") == "rules":
+                keep = any(features[i] for i in RULE_CANDIDATE_FEATURES) if features else True
+            else:
+                keep = probability >= part["threshold"]
+            if keep:
                 relation["confidence"] = round(probability, 3)
                 kept.append(relation)
         doc._.kg_relations = kept
