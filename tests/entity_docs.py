@@ -19,6 +19,7 @@ def make_nlp() -> spacy.Language:
     nlp.add_pipe("kg_frame")
     nlp.add_pipe("kg_results")
     nlp.add_pipe("kg_relations")
+    nlp.initialize()  # kg_frame loads its word lists (patterns/frame.jsonl) here
     return nlp
 
 

@@ -7,6 +7,7 @@ import spacy
 from spacy.tokens import Doc
 
 from entity_docs import make_doc, make_nlp
+from kg.errors import PatternError
 from kg.extract import load_pipeline
 from kg.extract.frame import read_words
 
@@ -194,16 +195,16 @@ def test_a_known_method_opening_a_title_is_the_topic_not_a_proposal(blank):
 
 
 def test_the_frame_word_file_is_checked():
-    with pytest.raises(ValueError, match="frame.jsonl:2"):
+    with pytest.raises(PatternError, match="frame.jsonl:2"):
         read_words([{"kind": "authors", "words": ["we"]}, {"kind": "nonsense", "words": ["x"]}])
-    with pytest.raises(ValueError, match="non-empty strings"):
+    with pytest.raises(PatternError, match="non-empty strings"):
         read_words([{"kind": "authors", "words": [""]}])
 
 
 def test_frame_serialization_round_trip(tmp_path):
     nlp = make_nlp()
     frame = nlp.get_pipe("kg_frame")
-    frame._set_cfg({"words": [*frame.rows, {"kind": "propose_verbs", "words": ["unleash"]}]})
+    frame.initialize(patterns=[*frame.patterns, {"kind": "propose_verbs", "words": ["unleash"]}])
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     entities = [("Zeus", "Method", "m:zeus")]
@@ -222,3 +223,30 @@ def test_statistical_pipeline_reads_subjects_through_the_parse():
     keys = {s.kb_id_: s.text for s in doc.spans["kg_entities"]}
     assert keys.get(squeeze["method"]) == "CornerNet-Squeeze"
     assert keys.get(results["39ms"]["metric"]) != "AP"
+
+
+def test_the_frame_loads_its_word_lists_in_initialize_and_a_bad_row_names_file_and_line(tmp_path):
+    nlp = spacy.blank("en")
+    frame = nlp.add_pipe("kg_frame")
+    assert not frame.initialized and not frame.words["propose_verbs"]  # nothing is read before initialize()
+    with pytest.raises(ValueError, match="initialize"):
+        frame(nlp.make_doc("We propose X."))
+    nlp.initialize()
+    assert "propose" in frame.words["propose_verbs"] and "contributions" in frame.words["list_nouns"]
+    bad = tmp_path / "frame.jsonl"
+    bad.write_text('{"kind": "authors", "words": ["we"]}\n{"kind": "author", "words": ["we"]}\n')
+    broken = spacy.blank("en")
+    broken.add_pipe("kg_frame", config={"pattern_files": [str(bad)]})
+    with pytest.raises(PatternError, match=r"frame\.jsonl:2: "):
+        broken.initialize()
+
+
+def test_the_frame_word_lists_round_trip_through_bytes_on_a_blank_pipeline():
+    nlp = spacy.blank("en")
+    frame = nlp.add_pipe("kg_frame", config={"propose_window": 7})
+    frame.initialize(patterns=[{"kind": "propose_verbs", "words": ["unleash"]}, {"kind": "authors", "words": ["we"]}])
+    other = spacy.blank("en")
+    restored = other.add_pipe("kg_frame").from_bytes(frame.to_bytes())
+    assert restored.initialized and restored.propose_window == 7
+    assert restored.words["propose_verbs"] == {"unleash"} and restored.words["authors"] == {"we"}
+    assert restored.words["list_nouns"] == frozenset()  # only the saved rows, not the package file

@@ -117,3 +117,37 @@ def test_a_title_name_replaces_a_shorter_entity_in_its_later_mentions(blank):
     keys = {s.kb_id_ for s in doc.spans["kg_entities"] if s.text == "KV Forecasting"}
     assert len(keys) == 1 and sum(s.text == "KV Forecasting" for s in doc.spans["kg_entities"]) == 2
     assert doc._.kg_frame["proposed"] == list(keys)
+
+
+def test_other_peoples_work_is_no_author_but_this_work_is(blank):
+    # "work", "paper", "study" speak for the authors only when the paper owns them ("this work", "our paper")
+    doc = blank("On Sorting Long Lists\nPrior work introduces QuickSortX for lists. We propose MergeNet, which is faster.")
+    assert proposed_names(doc) == {"MergeNet"}
+    doc = blank("On Sorting Long Lists\nRecent work has introduced QuickSortX. Their paper proposes HeapNet. "
+                "This work introduces MergeNet, an approach for lists.")
+    assert proposed_names(doc) == {"MergeNet"}
+    doc = blank("On Sorting Long Lists\nPrior work introduces QuickSortX for lists. In this paper, we study its limits.")
+    assert proposed_names(doc) == set()
+    doc = blank("On Sorting Long Lists\nThe present study develops MergeNet for lists. Our paper also presents HeapNet.")
+    assert proposed_names(doc) == {"MergeNet", "HeapNet"}
+    # naming after an author noun follows the same rule: "which prior work calls X" names nobody's proposal
+    doc = blank("On Sorting Long Lists\nWe study a method that prior work calls QuickSortX.")
+    assert proposed_names(doc) == set()
+
+
+def test_methods_the_frame_adds_carry_the_scorers_confidence():
+    nlp = load_pipeline("blank")
+    text = "Sequential Gradient Coding For Straggler Mitigation\nWe study stragglers in distributed training."
+    doc = nlp(text)
+    assert proposed_names(doc) == {"Sequential Gradient Coding"}  # a descriptive title name kg_frame adds
+    confidences = doc._.kg_confidences
+    assert all(span.kb_id_ in confidences for span in doc.spans["kg_entities"])
+    key = doc._.kg_frame["proposed"][0]
+    assert 0.0 < confidences[key] < 1.0
+    # the same model and threshold as kg_scorer: a model that distrusts names no candidate source found
+    # (source "propagated") drops the added Method, and the frame no longer proposes it
+    scorer = nlp.get_pipe("kg_scorer")
+    scorer.initialize(model={"weights": {"src=propagated": -12.0}, "bias": 3.0, "thresholds": {"Method": 0.5}})
+    doc = nlp(text)
+    assert key not in {span.kb_id_ for span in doc.spans["kg_entities"]}
+    assert doc._.kg_frame["proposed"] == [] and key not in doc._.kg_confidences

@@ -110,3 +110,71 @@ def test_one_pattern_version():
     assert patterns_version()
     for path in PATTERN_FILES:
         assert all("version" not in row for row in read_patterns(path)), f"{path.name} carries its own version"
+
+
+def _word_list_rows():
+    """(file, line, list name, words) of every word-list row: {"kind" | "list": name, "words": [...]}."""
+    for path in PATTERN_FILES:
+        for number, row in enumerate(read_patterns(path), 1):
+            name = row.get("kind", row.get("list"))
+            if name is not None and isinstance(row.get("words"), list):
+                yield path.name, number, name, row["words"]
+
+
+def test_no_word_is_listed_twice_in_one_word_list():
+    seen: dict[tuple[str, str, str], str] = {}
+    problems = []
+    for file_name, number, name, words in _word_list_rows():
+        for word in words:
+            key = (file_name, name, word.lower())
+            if key in seen:
+                problems.append(f"{word!r} of {name!r} at {file_name}:{number} and {seen[key]}")
+            seen.setdefault(key, f"{file_name}:{number}")
+    assert not problems, "; ".join(problems)
+
+
+def test_word_lists_cover_the_frame_file():
+    kinds = {name for file_name, _, name, _ in _word_list_rows() if file_name == "frame.jsonl"}
+    from kg.extract.frame import WORD_KINDS
+
+    assert kinds == set(WORD_KINDS)  # every kind the schema allows is used, every used kind is allowed
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"kind": "authors", "wrods": ["we"]}', "wrods"),
+    ('{"kind": "nonsense", "words": ["x"]}', "nonsense"),
+    ('{"kind": "authors", "words": ["we", "we"]}', "non-unique"),
+    ('{"kind": "authors", "words": [""]}', ""),
+])
+def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "frame.jsonl"
+    bad.write_text('{"kind": "authors", "words": ["we"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"frame\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("frame.jsonl"))
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"kind": "list_glue", "wrods": [","]}', "wrods"),
+    ('{"kind": "list_glue", "words": [","], "weight": 0.5}', ""),
+    ('{"kind": "glue", "words": [","]}', ""),
+    ('{"type": "RUNS_ON", "phrase": ["runs on"]}', ""),
+])
+def test_a_bad_relation_cue_or_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "relations_cues.jsonl"
+    bad.write_text('{"type": "RUNS_ON", "phrases": ["runs on"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"relations_cues\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("relations_cues.jsonl"))
+
+
+def test_the_relation_word_lists_travel_with_the_component():
+    import spacy
+
+    import kg.extract.relations  # noqa: F401  registers kg_relations
+
+    nlp = spacy.blank("en")
+    finder = nlp.add_pipe("kg_relations")
+    assert "based" in finder.words["device_suffixes"] and "and" in finder.words["list_glue"]
+    rows = [row for row in finder.rows if row.get("kind") != "device_suffixes"]
+    finder._set_cfg({"cues": [*rows, {"kind": "device_suffixes", "words": ["flavoured"]}]})
+    restored = spacy.blank("en").add_pipe("kg_relations").from_bytes(finder.to_bytes())
+    assert restored.words["device_suffixes"] == {"flavoured"} and restored.words["list_glue"] == finder.words["list_glue"]

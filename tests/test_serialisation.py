@@ -31,7 +31,8 @@ def _changed(name: str, component) -> dict:
     """The component's state with one setting and one row list changed, so a round trip has something to keep."""
     cfg = component._cfg()
     if name == "kg_frame":
-        cfg = {**cfg, "propose_window": 7, "words": [*cfg["words"], {"kind": "propose_verbs", "words": ["unleash"]}]}
+        cfg = {**cfg, "propose_window": 7,
+               "patterns": [*cfg["patterns"], {"kind": "propose_verbs", "words": ["unleash"]}]}
     elif name == "kg_results":
         cfg = {**cfg, "metric_window": 3, "units": [*cfg["units"], {"unit": "wph", "forms": ["widgets per hour"]}]}
     else:

@@ -34,7 +34,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState
 from kg.extract.frame import empty_frame, sentence_bounds
-from kg.extract.relations import CUES_KEY, LIST_GLUE, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
+from kg.extract.relations import CUES_KEY, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
@@ -243,7 +243,8 @@ class EdgeScorer(SerialisedState):
         lowers = doc.to_array("LOWER").tolist()
         if self._marks is None:
             strings = self.nlp.vocab.strings
-            self._marks = (strings.add(","), {strings.add(w) for w in LIST_GLUE},
+            list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
+            self._marks = (strings.add(","), {strings.add(w) for w in list_glue},
                            {strings.add(w) for w in CLAUSE_BREAKS})
         comma, glue, breaks = self._marks
         commas = [0] * (len(doc) + 1)  # prefix counts: commas and clause breaks before each token

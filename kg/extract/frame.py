@@ -33,74 +33,26 @@ The word lists live in ``patterns/frame.jsonl``.
 
 from __future__ import annotations
 
+import json
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import SerialisedState
+from kg.errors import PatternError
+from kg.extract.base import PatternComponent
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
-from kg.extract.pattern_data import read_patterns
+from kg.extract.pattern_data import schema_for
+from kg.extract.scorer import CandidateScorer, entity_groups
 from kg.resolve.canonical import merge_key
 
-PATTERNS_DIR = Path(__file__).parent / "patterns"
-WORD_KINDS = ("propose_verbs", "authors", "self_words", "self_determiners", "self_nouns", "prepositions",
-              "name_openers", "clause_breaks", "hyphen_suffixes", "comparison_words", "winner_words")
-TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting", "understanding", "how", "why",
-                 "when", "what", "is", "are", "do", "does", "can", "a", "an", "the", "scaling", "learning", "training",
-                 "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
-SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
-NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "namely"}
-CALLING_WORDS = {"call", "calls", "refer", "refers", "term", "terms", "dub", "dubs", "name", "coin"}  # after "we"
-# the words after a name that opens a title: "KV Prediction for ...", "Probabilistic Partitive Partitioning (PPP)"
-TITLE_NAME_FOLLOWERS = {"for", "with", "via", "in", "to", "as", "and", "on", "from", "through", "by", "using", "under",
-                        "?", ".", "-", "–", "("}
-MEANS_WORDS = {"via", "through", "using"}
-# last words of a name before a title's colon that make it a study: "Hyperparameter Tuning: A Survey"
-STUDY_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
-               "tutorial", "overview", "primer", "report", "lessons", "insights", "matter", "matters", "need",
-               "needs", "helps", "works", "fails", "trends", "opportunities", "challenges", "comparison",
-               "benchmarking", "investigation", "exploration"}
-# last words of a title phrase that name a study, not a method ("A Formal Perspective on ...")
-NON_METHOD_HEADS = {"perspective", "perspectives", "analysis", "study", "studies", "survey", "review", "evaluation",
-                    "benchmark", "benchmarks", "dataset", "datasets", "problem", "problems", "challenges", "lessons",
-                    "guide", "tutorial", "principles", "limits", "laws", "law", "theory", "bounds", "bound",
-                    "complexity", "properties", "case", "insights", "view", "look", "matters", "need", "tasks", "optimality",
-                    "tutorial", "overview", "primer", "report", "position",
-                    "learning", "training", "inference", "optimization", "models", "systems", "networks"}
-EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "principled", "unified", "lightweight",
-              "scalable", "practical", "generic", "robust", "fast", "first", "systematic", "powerful", "flexible",
-              "straightforward", "elegant", "alternative", "improved", "modified", "versatile", "provably",
-              "theoretically", "grounded", "highly", "computationally", "memory-efficient", "communication-efficient"}
-# praise before a name opening a title: "Faster Gradient-Free Algorithms" names gradient-free algorithms
-PRAISE_WORDS = {"novel", "new", "simple", "efficient", "effective", "fast", "faster", "near-optimal", "nearly-optimal",
-                "better", "powerful", "elegant", "straightforward", "cheaper", "simpler"}
-# a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
-NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
-                        "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
-# words that open a sentence with a phrase before its subject: "Using X, Y ...", "On ImageNet, Y ..."
-INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through", "across", "compared", "unlike",
-               "like", "after", "before", "under", "over", "when", "as", "at", "from", "based", "thanks", "despite",
-               "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
-               "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
-               "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
-# heads of an apposition that say the name is no method: "RL4CO, an extensive RL benchmark"
-APPOSITION_NOT_METHOD = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "leaderboard", "metric",
-                         "metrics", "testbed", "collection"}
-COUNT_WORDS = {"two", "three", "four", "five", "several", "2", "3", "4"}
-# what a counted list of contributions is called: "two key contributions: X and Y", "three new methods, X, Y and Z"
-LIST_NOUNS = {"contributions", "innovations", "components", "techniques", "methods", "algorithms", "modules",
-              "ideas", "improvements", "designs", "approaches", "strategies", "mechanisms", "models", "variants",
-              "frameworks", "schemes", "optimizers", "architectures", "extensions", "novelties", "tools"}
-ENUMERATION_WORDS = {"first", "firstly", "second", "secondly", "third", "thirdly", "fourth", "lastly", "finally"}
-AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "therefore", "hence", "additionally",
-                    "finally", "can", "will", "have", "has", "had", "newly", "and", "instead", "next", "subsequently",
-                    "to", "would", "could", "should", "must", "i.e.", "thereby", "second", "third", "herein", "do",
-                    "hereby", "fully", "briefly", "formally"}
+# the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
+WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_text(encoding="utf-8"))
+                                    ["properties"]["kind"]["enum"])
+SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}  # dependency labels of a subject (the parser's scheme, not words)
 _BOUNDS_KEY = "kg_sentence_bounds"
 
 for _name in ("kg_frame", "kg_proposed"):
@@ -108,60 +60,101 @@ for _name in ("kg_frame", "kg_proposed"):
         Doc.set_extension(_name, default=None)
 
 
-def read_words(rows: list[dict[str, Any]], source: str = "frame.jsonl") -> dict[str, set[str]]:
-    """The word lists of ``frame.jsonl``; a row that is not {"kind": known kind, "words": [str, ...]} is an error."""
+def read_words(rows: list[dict[str, Any]], source: str = "frame.jsonl") -> dict[str, frozenset[str]]:
+    """The word lists of frame rows; a row that is not {"kind": known kind, "words": [str, ...]} is an error
+    naming *source* and the row's number (the packaged file is also checked against its JSON Schema on load)."""
     words: dict[str, set[str]] = {kind: set() for kind in WORD_KINDS}
     for number, row in enumerate(rows, 1):
         if not isinstance(row, dict) or row.get("kind") not in WORD_KINDS or not isinstance(row.get("words"), list) \
                 or not all(isinstance(w, str) and w for w in row["words"]):
-            raise ValueError(f"{source}:{number}: a frame word row needs a kind among {', '.join(WORD_KINDS)} "
-                             'and a "words" list of non-empty strings')
+            raise PatternError(f"{source}:{number}: a frame word row needs a kind among {', '.join(WORD_KINDS)} "
+                               'and a "words" list of non-empty strings')
         words[row["kind"]].update(w.lower() for w in row["words"])
-    return words
+    return {kind: frozenset(found) for kind, found in words.items()}
 
 
-@Language.factory("kg_frame", default_config={"words": None, "propose_window": 20, "add_names": True,
-                                              "overwrite": True})
-def make_frame(nlp: Language, name: str, words: list[dict[str, Any]] | None, propose_window: int, add_names: bool,
+@Language.factory("kg_frame", default_config={"pattern_files": ["frame.jsonl"], "propose_window": 20,
+                                              "add_names": True, "overwrite": True})
+def make_frame(nlp: Language, name: str, pattern_files: list[str], propose_window: int, add_names: bool,
                overwrite: bool) -> ContributionFrame:
-    return ContributionFrame(nlp, name, words=words, propose_window=propose_window, add_names=add_names,
-                             overwrite=overwrite)
+    return ContributionFrame(nlp, name, pattern_files=pattern_files, propose_window=propose_window,
+                             add_names=add_names, overwrite=overwrite)
 
 
-class ContributionFrame(SerialisedState):
-    """Set ``doc._.kg_frame`` and ``doc._.kg_proposed`` (see the module docstring)."""
+class ContributionFrame(PatternComponent):
+    """Set ``doc._.kg_frame`` and ``doc._.kg_proposed`` (see the module docstring).
 
-    def __init__(self, nlp: Language, name: str = "kg_frame", *, words: list[dict[str, Any]] | None = None,
+    Its word lists are the rows of ``patterns/frame.jsonl`` ({"kind": ..., "words": [...]}), loaded by
+    ``initialize()`` and saved with the component (``kg.extract.base.PatternComponent``: on disk as
+    ``frame.jsonl``, validated against the file's schema when a saved pipeline loads)."""
+
+    settings = ("propose_window", "add_names", "overwrite")
+    row_files = {"patterns": "frame.jsonl"}
+
+    def __init__(self, nlp: Language, name: str = "kg_frame", *, pattern_files: Iterable[str] = ("frame.jsonl",),
                  propose_window: int = 20, add_names: bool = True, overwrite: bool = True) -> None:
-        self.nlp = nlp
-        self.name = name
-        self.propose_window = propose_window
-        self.add_names = add_names
-        self.overwrite = overwrite
-        self._load(words if words is not None else read_patterns(PATTERNS_DIR / "frame.jsonl"))
+        super().__init__(nlp, name, pattern_files=pattern_files, propose_window=propose_window,
+                         add_names=add_names, overwrite=overwrite)
 
-    def _load(self, rows: list[dict[str, Any]]) -> None:
-        self.rows = [dict(row) for row in rows]
-        self.words = read_words(self.rows)
+    def clear(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+        self._compile()
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        read_words(rows, "frame rows")  # a row given in code is checked as the file's rows are
+        self.rows.extend(rows)
+        self._compile()
+
+    def _compile(self) -> None:
+        self.words = {**self.words, **read_words(self.rows)}
         self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
                                   key=lambda words: -len(words))
         self.determiner_starts = {words[0] for words in self.determiners}
         strings = self.nlp.vocab.strings
-        self.hashes = {kind: {strings.add(w) for w in words} for kind, words in self.words.items()}
-        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, *CALLING_WORDS, "as")}
+        self.hashes = {kind: {strings.add(w) for w in self.words[kind]} for kind in WORD_KINDS}
+        self.naming_hashes = {strings.add(w) for w in (*self.words["naming_words"], *self.words["calling_words"], "as")}
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.kg_frame is not None and not self.overwrite:
             return doc
+        self.check_initialized()
         frame = self.read(doc)
+        self._score_added(doc, frame)
         doc._.kg_frame = frame
         doc._.kg_proposed = list(frame["proposed"])
         return doc
 
-    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+    def _scorer(self) -> CandidateScorer | None:
+        """The pipeline's kg_scorer when it runs before this component (it does in kg's pipeline), else None."""
+        names = self.nlp.pipe_names
+        for name, component in self.nlp.pipeline:
+            if isinstance(component, CandidateScorer) and self.name in names \
+                    and names.index(name) < names.index(self.name):
+                return component if component.initialized else None
+        return None
+
+    def _score_added(self, doc: Doc, frame: dict[str, Any]) -> None:
+        """Give the Methods this component added (descriptive proposals) a confidence from the scorer's model,
+        with the same features it was trained on (the frame's proposals included), and drop those below the
+        Method threshold as kg_scorer drops its own: every entity of a record then carries a confidence."""
+        scorer = self._scorer()
+        if scorer is None:
+            return
+        confidences = dict(doc._.kg_confidences or {})
+        added = {key: spans for key, spans in entity_groups(doc).items() if key not in confidences}
+        if not added:
+            return
+        scored, dropped = scorer.score(doc, added, set(frame["proposed"]))
+        doc._.kg_confidences = {**confidences, **scored}
+        if dropped:
+            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
+            frame["proposed"] = [key for key in frame["proposed"] if key not in dropped]
+            frame["baselines"] = [key for key in frame["baselines"] if key not in dropped]
+            frame["blocks"] = [block for block in frame["blocks"] if block[0] not in dropped and block[1] not in dropped]
+            frame["extensions"] = [item for item in frame["extensions"] if item[0] not in dropped
+                                   and item[1] not in dropped]
+            frame["why"] = {key: rule for key, rule in frame["why"].items() if key not in dropped}
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
@@ -184,7 +177,7 @@ class ContributionFrame(SerialisedState):
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
-            if span.start > 0 and doc[span.start - 1].lower_ in MEANS_WORDS:
+            if span.start > 0 and doc[span.start - 1].lower_ in self.words["means_words"]:
                 means.append(span)
             else:
                 propose(span, "title")
@@ -264,35 +257,35 @@ class ContributionFrame(SerialisedState):
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
             # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
-            if any(t.lower_ in STUDY_HEADS for t in doc[colon + 1:title_end]):
+            if any(t.lower_ in self.words["study_heads"] for t in doc[colon + 1:title_end]):
                 return []  # "...: A Survey on ...", "...: Algorithmic Trends and Opportunities": a study
             before = [s for s in in_title if s.end <= colon]
             covered = {i for s in before for i in range(s.start, s.end)}
             if before and all(i in covered or doc[i].lower_ in {"and", ",", "&"} for i in range(first, colon)):
                 names = [s for s in before if not self._is_modifier(doc, s)
-                         and s.text.split()[-1].lower() not in STUDY_HEADS and not self._qualified_known(doc, s)]
+                         and s.text.split()[-1].lower() not in self.words["study_heads"] and not self._qualified_known(doc, s)]
                 if names and colon + 2 < title_end and doc[colon + 1].lower_ in {"a", "an"}:
                     names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
                 return names
-            if not before and not any(t.lower_ in STUDY_HEADS for t in doc[first:colon]):
+            if not before and not any(t.lower_ in self.words["study_heads"] for t in doc[first:colon]):
                 # "Navigating Scaling Laws: Accelerating ... via Adaptive Strategies": no name before the colon
                 return self._title_means(doc, [s for s in in_title if s.start > colon], title_end)
             return []
         found = self._title_means(doc, in_title, title_end)
-        if doc[first].lower_ in PRAISE_WORDS and doc[first].lower_ not in TITLE_OPENERS \
+        if doc[first].lower_ in self.words["praise_words"] and doc[first].lower_ not in self.words["title_openers"] \
                 and not any(s.start == first for s in in_title):
             first += 1  # "Faster Gradient-Free Algorithms for ...": the name after the praise
         spans = [s for s in in_title if s.start == first]
-        if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
+        if not spans or doc[0].lower_ in self.words["title_openers"] and first == 0:
             return found
         span = spans[0]
-        if self._is_modifier(doc, span) or span.text.split()[-1].lower() in NON_METHOD_HEADS \
+        if self._is_modifier(doc, span) or span.text.split()[-1].lower() in self.words["non_method_heads"] \
                 or span.kb_id_ not in coined and self._known(doc, span):
             return found  # "Reinforcement Learning for ...", "Large Language Models as ...": a known method is the topic
         after = doc[span.end] if span.end < title_end else None
-        if after is not None and after.lower_ not in TITLE_NAME_FOLLOWERS:
+        if after is not None and after.lower_ not in self.words["title_name_followers"]:
             return found
-        if found and after is not None and after.lower_ in MEANS_WORDS:
+        if found and after is not None and after.lower_ in self.words["means_words"]:
             return found  # "Low Rank Matrix Completion via Robust Alternating Minimization": the task, then the means
         # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
         # proposal and the means is what it is built with (a block, see _title_blocks)
@@ -301,7 +294,7 @@ class ContributionFrame(SerialisedState):
     def _qualified_known(self, doc: Doc, span: Span) -> bool:
         """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
         first = span[0].lower_
-        if not (first in EVALUATIVE or first.endswith("-efficient") or first.endswith("efficient")) or len(span) < 2:
+        if not (first in self.words["evaluative"] or first.endswith("-efficient") or first.endswith("efficient")) or len(span) < 2:
             return False
         rest = doc[span.start + 1:span.end]
         return self._known(doc, rest)
@@ -310,7 +303,7 @@ class ContributionFrame(SerialisedState):
         """The method a title without a colon reaches its goal with: "... via Gaunt Tensor Products",
         "... Through Jointly Learnable Codebooks and Mappings" (not a method the vocabulary knows)."""
         for i in range(1, title_end - 1):
-            if doc[i].lower_ in MEANS_WORDS:
+            if doc[i].lower_ in self.words["means_words"]:
                 span = next((s for s in in_title if s.start == i + 1), None)
                 if span is not None and not self._known(doc, span) and not self._is_modifier(doc, span):
                     return [span]
@@ -342,7 +335,7 @@ class ContributionFrame(SerialisedState):
                         taken.add(j)
         for sentence in sentences_of(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
-            enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
+            enumerated = doc[sentence.start].lower_ in self.words["enumeration_words"]
             if not (objects or enumerated):
                 continue
             for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
@@ -404,7 +397,7 @@ class ContributionFrame(SerialisedState):
         """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
         Prompt-OIRL, an approach ..."), or None."""
         j = verb + 1
-        while j < len(doc) and (doc[j].lower_ in {"a", "an", "the"} or doc[j].lower_ in EVALUATIVE):
+        while j < len(doc) and (doc[j].lower_ in {"a", "an", "the"} or doc[j].lower_ in self.words["evaluative"]):
             j += 1
         if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in doc[j].text) \
                 or doc[j + 1].text not in {",", "(", ".", ":", ";", "and"}:
@@ -414,7 +407,7 @@ class ContributionFrame(SerialisedState):
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
         Minimization in Nearly Linear Time"): two to six capitalised words, up to a preposition or the end."""
-        start = next((i + 1 for i in range(1, end_of_title - 1) if doc[i].lower_ in MEANS_WORDS), None)
+        start = next((i + 1 for i in range(1, end_of_title - 1) if doc[i].lower_ in self.words["means_words"]), None)
         if start is None:
             return None
         end = start
@@ -424,7 +417,7 @@ class ContributionFrame(SerialisedState):
         if end - start < 2 or end - start > 6 or (end < end_of_title and doc[end].lower_ not in self.words["prepositions"]
                                                   and doc[end].text not in {":", "?", ".", ","}):
             return None
-        if doc[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, doc[start:end]):
+        if doc[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, doc[start:end]):
             return None
         return start, end
 
@@ -438,7 +431,7 @@ class ContributionFrame(SerialisedState):
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
         title_end = end_of_title
         title = doc[:title_end]
-        if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in TITLE_OPENERS:
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in self.words["title_openers"]:
             return None
         if title[0].lower_.endswith("ing") and not name_shaped(title[:1]):
             return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
@@ -452,31 +445,30 @@ class ContributionFrame(SerialisedState):
             return None
         if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title[:end])):
             return None  # a whole title is a name only when short and without function words
-        if following is not None and following not in TITLE_NAME_FOLLOWERS - MEANS_WORDS:
+        if following is not None and following not in self.words["title_name_followers"] - self.words["means_words"]:
             return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
-        if title[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, title[:end]):
+        if title[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, title[:end]):
             return None
-        start = 1 if end > 2 and title[0].lower_ in PRAISE_WORDS else 0  # "Faster Gradient-Free Algorithms"
+        start = 1 if end > 2 and title[0].lower_ in self.words["praise_words"] else 0  # "Faster Gradient-Free Algorithms"
         return start, end
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
         i = verb + 1
         while i < sentence.end and (doc[i].lower_ in {"a", "an", "the", "two", "three", "also"}
-                                    or doc[i].lower_ in EVALUATIVE):
+                                    or doc[i].lower_ in self.words["evaluative"]):
             i += 1
         start = i
         while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in doc[i].text) \
                 and doc[i].lower_ not in self.words["self_nouns"] and doc[i].lower_ not in self.words["prepositions"] \
                 and doc[i].lower_ not in self.words["clause_breaks"] and not doc[i].is_stop:
             i += 1
-        if i == start or i >= sentence.end or doc[i].lower_ not in self.words["self_nouns"] or doc[i].lower_ in {
-                "model", "models", "network", "networks", "variant", "variants", "design", "implementation"}:
+        if i == start or i >= sentence.end or doc[i].lower_ not in self.words["self_nouns"] or doc[i].lower_ in self.words["generic_nouns"]:
             return None
         if i - start < 2:
             return None  # "a training strategy": one modifier says what kind, not which
         after = doc[i + 1:min(sentence.end, i + 4)]
-        if any(t.lower_ in NAMING_WORDS or t.text == "(" or name_shaped(after[n:n + 1]) for n, t in enumerate(after)):
+        if any(t.lower_ in self.words["naming_words"] or t.text == "(" or name_shaped(after[n:n + 1]) for n, t in enumerate(after)):
             return None  # "a ... strategy, dubbed X" / "a ... framework (X)": the name follows
         return start, i + 1
 
@@ -495,10 +487,9 @@ class ContributionFrame(SerialisedState):
             lower = doc[i].lower_
             if i == colon:
                 in_subtitle, purpose = True, False
-            elif lower in {"via", "with", "using", "through", "by", "from"}:
+            elif lower in self.words["title_block_means"]:
                 means, purpose = True, False
-            elif lower in {"for", "in", "on", "to", "towards", "toward", "of", "at", "under", "against", "beyond",
-                           "without", "as", "vs", "vs.", "versus"}:
+            elif lower in self.words["title_purposes"]:
                 purpose, means = True, False
             span = method_at.get(i)
             if span is not None:
@@ -522,14 +513,14 @@ class ContributionFrame(SerialisedState):
             referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
             # "we refer to the modified X, which ..., as Y": "as" after the authors' "refer"
             referred = referred or token.lower_ == "as" and any(
-                doc[j].lower_ in CALLING_WORDS and doc[j - 1].lower_ in self.words["authors"]
+                doc[j].lower_ in self.words["calling_words"] and self._author_at(doc, j - 1)
                 for j in range(max(sentence.start + 1, token.i - 15), token.i))
             # "we call this architecture a Pointer Net", "which we call the X": the name a few words on
-            calling = token.lower_ in CALLING_WORDS and token.i > sentence.start \
-                and doc[token.i - 1].lower_ in self.words["authors"]
-            if token.lower_ not in NAMING_WORDS and not referred and not calling:
+            calling = token.lower_ in self.words["calling_words"] and token.i > sentence.start \
+                and self._author_at(doc, token.i - 1)
+            if token.lower_ not in self.words["naming_words"] and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
-            if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
+            if not any(self._author_at(doc, t.i) or t.lower_ in self.words["propose_verbs"]
                        for t in sentence if t.i < token.i):
                 continue
             i = token.i + 1
@@ -560,10 +551,10 @@ class ContributionFrame(SerialisedState):
         # the author word, then at most two adverbs or auxiliaries: "we propose", "this paper newly introduces",
         # "we have also developed" (not "we examine ... expert design")
         i = verb - 1
-        while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in AUTHOR_GAP_WORDS or doc[i].lower_.endswith("ly")
+        while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in self.words["author_gap_words"] or doc[i].lower_.endswith("ly")
                                                          and doc[i].is_alpha):
             i -= 1
-        if i >= sentence.start and (doc[i].lower_ in self.words["authors"] or i + 1 in speakers):
+        if i >= sentence.start and (self._author_at(doc, i) or i + 1 in speakers):
             return True
         if verb - 1 > sentence.start and doc[verb - 1].lower_ == "and":
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
@@ -575,6 +566,14 @@ class ContributionFrame(SerialisedState):
                     return True
         return False
 
+    def _author_at(self, doc: Doc, i: int) -> bool:
+        """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
+        "our work", "the present study"); "prior work", "recent studies" and "their paper" are other people's."""
+        lower = doc[i].lower_
+        if lower in self.words["authors"]:
+            return True
+        return lower in self.words["author_nouns"] and i > 0 and doc[i - 1].lower_ in self.words["author_determiners"]
+
     def _speakers(self, doc: Doc, mentions: list[tuple[int, int]]) -> set[int]:
         """The ends of self mentions that end in a method noun: "our second algorithm (develops X)" speaks for
         the authors."""
@@ -584,9 +583,9 @@ class ContributionFrame(SerialisedState):
         """The items of a counted list of contributions after *start*: "two key contributions ...: X, a ..., and
         Y", "two new methods, X and Y", "two key innovations: (1) X, ..., and (2) Y"."""
         for i in range(start + 1, min(sentence.end, start + 8)):
-            if doc[i].lower_ not in COUNT_WORDS:
+            if doc[i].lower_ not in self.words["count_words"]:
                 continue
-            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if doc[j].lower_ in LIST_NOUNS), None)
+            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if doc[j].lower_ in self.words["list_nouns"]), None)
             if noun is None:
                 return []
             if noun + 1 < sentence.end and doc[noun + 1].text in {",", ":"}:
@@ -670,7 +669,7 @@ class ContributionFrame(SerialisedState):
                     or i + 2 < end and doc[i + 1].lower_ in {"and", "or"} and i + 2 not in method_at
                     and doc[i + 2].is_lower and doc[i + 2].is_alpha and doc[i + 2].lower_ not in {"a", "an", "the"}):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
-            elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS:
+            elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in self.words["not_method_followers"]:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
             elif lower in words["name_openers"] and lower != "and":
                 in_phrase, opened = False, True
@@ -692,8 +691,8 @@ class ContributionFrame(SerialisedState):
         for j in range(i + 2, min(end, i + 16)):
             lower = doc[j].lower_
             if lower in {",", ".", ";", ":"} or lower in self.words["clause_breaks"]:
-                return doc[j - 1].lower_ in APPOSITION_NOT_METHOD
-            if lower in self.words["prepositions"] and doc[j - 1].lower_ in APPOSITION_NOT_METHOD:
+                return doc[j - 1].lower_ in self.words["apposition_not_method"]
+            if lower in self.words["prepositions"] and doc[j - 1].lower_ in self.words["apposition_not_method"]:
                 return True
         return False
 
@@ -702,8 +701,8 @@ class ContributionFrame(SerialisedState):
         after = _skip_parenthesis(doc, span.end, len(doc))
         if after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in self.words["hyphen_suffixes"]:
             return True
-        if after < len(doc) and (doc[after].lower_ in {"based", "inspired", "like", "style", "powered", "driven"}
-                                 or doc[after].lower_ in NOT_METHOD_FOLLOWERS):
+        if after < len(doc) and (doc[after].lower_ in self.words["modifier_suffixes"]
+                                 or doc[after].lower_ in self.words["not_method_followers"]):
             return True  # "a reinforcement learning based methodology", "the TEP metric"
         if after >= len(doc) or not doc[after].is_lower or after > span.end:
             return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
@@ -781,7 +780,7 @@ class ContributionFrame(SerialisedState):
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
-        words = self.words["comparison_words"]
+        words, fillers = self.words["comparison_words"], self.words["baseline_fillers"]
         before = span.start - 1
         after = doc[span.end].lower_ if span.end < len(doc) else "."
         in_list = doc[before].lower_ in {"and", "or"} or doc[before].text == "," and after in {",", "and", "or", "("}
@@ -804,10 +803,7 @@ class ContributionFrame(SerialisedState):
                 return False
             if "-" in lower and doc[i].is_lower:
                 continue  # "over off-the-shelf TensorFlow", "than human-designed prompts"
-            if lower not in {"the", "to", "with", "a", "an", "standard", "vanilla", "original", "strong", "popular",
-                             "conventional", "traditional", "state-of-the-art", "sota", "both", ",", "and", "as",
-                             "such", "methods", "baselines", "models", "like", "e.g.", "including", "of", "over",
-                             "existing", "prior", "previous", "recent"}:
+            if lower not in fillers:
                 return False
         return False
 
@@ -878,7 +874,7 @@ class ContributionFrame(SerialisedState):
             if doc[i].lower_ in {";", "while", "whereas", "but", "although"}:
                 return i + 1
         first = doc[sentence.start]
-        if first.lower_ in INTRO_WORDS or first.lower_.endswith("ing") and first.is_title:
+        if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
             comma = next((t.i for t in doc[sentence.start:position] if t.text == ","), None)
             if comma is not None:
                 return comma + 1
@@ -895,20 +891,6 @@ class ContributionFrame(SerialisedState):
 
     def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
         return any(start <= s < end for s, _ in frame["self"])
-
-    # -- serialisation (kg.extract.base.SerialisedState: cfg.json and frame.jsonl on disk) -----------------
-    row_files = {"words": "frame.jsonl"}
-
-    def _cfg(self) -> dict[str, Any]:
-        return {"words": self.rows, "propose_window": self.propose_window, "add_names": self.add_names,
-                "overwrite": self.overwrite}
-
-    def _set_cfg(self, cfg: dict[str, Any]) -> None:
-        self.propose_window = cfg.get("propose_window", self.propose_window)
-        self.add_names = cfg.get("add_names", self.add_names)
-        self.overwrite = cfg.get("overwrite", self.overwrite)
-        self._load(cfg.get("words", self.rows))
-
 
 def verb_like(word: str) -> bool:
     """A finite verb or participle by its ending: "achieves", "outperforms", "reduced", "using"."""
@@ -1026,5 +1008,7 @@ def frame_reader(nlp: Language) -> ContributionFrame:
     """The pipeline's kg_frame component, or a default one to resolve subjects with (its word lists)."""
     for _, component in nlp.pipeline:
         if isinstance(component, ContributionFrame):
-            return component
-    return ContributionFrame(nlp)
+            return component  # initialised with the pipeline
+    reader = ContributionFrame(nlp)
+    reader.initialize()
+    return reader

@@ -34,8 +34,6 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState
 from kg.extract.frame import (
-    EVALUATIVE,
-    NOT_METHOD_FOLLOWERS,
     empty_frame,
     frame_reader,
     name_extensions,
@@ -68,11 +66,9 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
-# "GPU-based X", "CUDA-optimized X": the method runs on the device
-DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", "powered", "native", "specific",
-                   "friendly", "compatible"}
-# Tokens allowed between the items of a list of targets: "X, Y and Z".
-LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
+# The word lists ("GPU-based X" suffixes, the glue of a list of targets) are rows of relations_cues.jsonl with a
+# "kind": WORD_KINDS.
+WORD_KINDS = ("device_suffixes", "list_glue")
 
 # span_id of a Method read as the phrase after a BUILDS_ON cue ("uses tiling", "employs length normalization"):
 # kg_edge_scorer drops it again unless it keeps a relation to it
@@ -141,7 +137,6 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.block_confidence = block_confidence
         self.cooccurrence_confidence = cooccurrence_confidence
         self.frame_reader = frame_reader(nlp)
-        self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
         self.overwrite = overwrite
         # read the unnamed phrase after a strong BUILDS_ON cue as a Method (only while kg_edge_scorer decides)
@@ -151,7 +146,22 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.keep_origins = False
         self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
 
-    def _load(self, cues: list[dict[str, Any]]) -> None:
+    @property
+    def winner_words(self) -> frozenset[str]:
+        """Words that state a winner ("better", "faster"), from the frame's word lists (loaded by its initialize())."""
+        return self.frame_reader.words["winner_words"]
+
+    def _load(self, rows: list[dict[str, Any]]) -> None:
+        self.words: dict[str, frozenset[str]] = {kind: frozenset() for kind in WORD_KINDS}
+        cues = []
+        for row in rows:
+            if "kind" in row:  # a word list
+                if row["kind"] not in WORD_KINDS:
+                    raise ValueError(f"unknown word list {row['kind']!r} in relation cues")
+                self.words[row["kind"]] |= frozenset(word.lower() for word in row["words"])
+            else:
+                cues.append(row)
+        self.rows = [dict(row) for row in rows]
         for cue in cues:
             if cue["type"] not in RELATION_LABELS:
                 raise ValueError(f"unknown relation type {cue['type']!r} in relation cues")
@@ -250,7 +260,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             for n, span in enumerate(ents[:-1]):
                 following = ents[n + 1]
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
-                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in DEVICE_SUFFIXES:
+                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in self.words["device_suffixes"]:
                     add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
@@ -378,14 +388,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in EVALUATIVE):
+        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
                 and (doc[i].is_alpha or "-" in doc[i].text) and not doc[i].is_stop \
                 and doc[i].lower_ not in words["prepositions"] and doc[i].lower_ not in words["clause_breaks"]:
             i += 1
-        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS \
+        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in words["not_method_followers"] \
                 or doc[i - 1].lower_.endswith("ly") or doc[i - 1].text.endswith("-"):
             return None
         if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and doc[i].lower_ not in words["prepositions"]
@@ -440,10 +450,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if span.start == last.end + 1 and doc[last.end].text == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc[last.end:span.start])
-            glue = [t for t in between if t.lower_ in LIST_GLUE]
+            glue = [t for t in between if t.lower_ in self.words["list_glue"]]
             # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
-            modifiers = [t for t in between if t.lower_ not in LIST_GLUE]
-            if not glue or len(between) > 6 or between[0].lower_ not in LIST_GLUE or any(
+            modifiers = [t for t in between if t.lower_ not in self.words["list_glue"]]
+            if not glue or len(between) > 6 or between[0].lower_ not in self.words["list_glue"] or any(
                     not (t.is_lower and (t.is_alpha or "-" in t.text)) or t.is_stop for t in modifiers) \
                     or len(modifiers) > 2:
                 break
@@ -457,7 +467,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     row_files = {"cues": "relations_cues.jsonl"}
 
     def _cfg(self) -> dict[str, Any]:
-        return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
+        return {"cues": self.rows, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
                 "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
                 "overwrite": self.overwrite, "phrases": self.phrases}
@@ -466,7 +476,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
                      "min_confidence", "overwrite", "phrases"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
-        self._load(cfg.get("cues", self.cues))
+        self._load(cfg.get("cues", self.rows))
 
 
 def sentence_bounds_of(sentence: Span) -> tuple[int, int]:

@@ -159,15 +159,7 @@ class CandidateScorer(SerialisedState):
         groups = entity_groups(doc)
         if not groups:
             return doc
-        dropped = set()
-        confidences = {}
-        for key, confidence in self.probabilities(doc, groups).items():
-            spans = groups[key]
-            threshold = self.model.thresholds.get(spans[0].label_, 0.0) + self.threshold_offset
-            if self.filter and confidence < threshold:
-                dropped.add(key)
-            else:
-                confidences[key] = round(confidence, 4)
+        confidences, dropped = self.score(doc, groups, set(doc._.kg_proposed or []))
         doc._.kg_confidences = confidences
         if dropped:
             doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
@@ -177,10 +169,30 @@ class CandidateScorer(SerialisedState):
                 doc._.kg_proposed = [key for key in doc._.kg_proposed if key not in dropped]
         return doc
 
-    def probabilities(self, doc: Doc, groups: dict[str, list[Span]] | None = None) -> dict[str, float]:
-        """The model's probability of each entity of *doc* (key -> probability, unrounded)."""
+    def score(self, doc: Doc, groups: dict[str, list[Span]], proposed: set[str]) -> tuple[dict[str, float], set[str]]:
+        """(key -> probability of the kept entities, keys below their type's threshold) for the entity
+        *groups* (key -> spans); *proposed* are the keys the paper proposes. kg_frame calls it for the
+        Methods it adds after this component has run, so every entity carries a confidence."""
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no model: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
+        dropped = set()
+        confidences = {}
+        for key, confidence in self.probabilities(doc, groups, proposed).items():
+            spans = groups[key]
+            threshold = self.model.thresholds.get(spans[0].label_, 0.0) + self.threshold_offset
+            if self.filter and confidence < threshold:
+                dropped.add(key)
+            else:
+                confidences[key] = round(confidence, 4)
+        return confidences, dropped
+
+    def probabilities(self, doc: Doc, groups: dict[str, list[Span]] | None = None,
+                      proposed: set[str] | None = None) -> dict[str, float]:
+        """The model's probability of each entity of *doc* (key -> probability, unrounded); *proposed*
+        defaults to the doc's proposals."""
         groups = entity_groups(doc) if groups is None else groups
-        proposed = set(doc._.kg_proposed or [])
+        proposed = set(doc._.kg_proposed or []) if proposed is None else proposed
         defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
         defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
         end_of_title = title_end(doc, default=0)
