@@ -187,6 +187,8 @@ class TaskFrames(PatternComponent):
         if token.lower_ in STOP_WORDS or token.lower_ in self.words.get("stop", ()):
             return False
         text = token.text
+        if text.endswith("ly"):
+            return False  # an adverb: "robustly tuning"
         # lower-case words, acronyms ("LLM inference") and short names with digits ("3D generation")
         return token.is_lower or text.isupper() and len(text) <= 6 or any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and len(text) <= 4
 

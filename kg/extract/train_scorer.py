@@ -166,7 +166,7 @@ def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pip
                          seed: int = 0) -> None:
     """Records of the gold papers where each paper was scored by a model trained without it (the other
     folds), then resolved as one corpus: an honest dev measurement of the scorer for ``kg evaluate --pred``."""
-    from kg.extract import _extract_chunk, load_pipeline, write_records
+    from kg.extract import extract_chunk, load_pipeline, write_records
     from kg.ingest import read_papers
     from kg.resolve import summarise
 
@@ -195,7 +195,7 @@ def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pip
         vectorizer, model = _fit(train_rows, c)
         weights = dict(zip(vectorizer.get_feature_names_out(), (float(w) for w in model.coef_[0])))
         scorer.initialize(model={"weights": weights, "bias": float(model.intercept_[0]), "thresholds": thresholds})
-        records += _extract_chunk(nlp, [papers[i] for i in ids if fold_of[i] == fold], pipeline, 64)
+        records += extract_chunk(nlp, [papers[i] for i in ids if fold_of[i] == fold], pipeline, batch_size=64)
     resolution = summarise(records).resolution()
     for record in records:
         resolution.apply(record)
