@@ -167,8 +167,8 @@ class TaskFrames(PatternComponent):
         while start < stop and doc[start].lower_ in leading:
             start += 1
         limit = self.max_tokens if title else self.max_text_tokens
-        end = start
-        while end < stop and end - start < limit:
+        end = part = start  # the limit counts from the last "and": "Contextual Linear Programming and Inverse ..."
+        while end < stop and end - part < limit:
             token = doc[end]
             if token.lower_ in breaks or token.is_punct and token.text not in {"-", "/"} or token.is_space:
                 break
@@ -177,6 +177,8 @@ class TaskFrames(PatternComponent):
             if not self._text_word(token, title):
                 break
             end += 1
+            if token.lower_ == "and":
+                part = end
         while end > start and doc[end - 1].lower_ in _TITLE_GLUE:
             end -= 1
         return start, end
