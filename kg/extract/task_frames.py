@@ -22,10 +22,11 @@ from typing import Any
 from spacy.attrs import LOWER
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import add_candidates, candidate, lower_positions, title_end
+from kg.extract.candidates import add_candidates, candidate, title_end
 from kg.extract.pattern_data import read_pattern_file
 from kg.graph.schema import TASK
 
@@ -60,21 +61,23 @@ class TaskFrames(PatternComponent):
 
     def clear(self) -> None:
         self.cues: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {"title": {}, "title-start": {}, "text": {}}
-        self.nouns: dict[str, bool] = {}
+        self.nouns: set[str] = set()
         self.heads: set[str] = set()  # process nouns a task phrase may end in (anywhere)
         self.title_heads: set[str] = set()  # ... only in a title frame ("Large Model Training")
         self.task_heads: set[str] = set()  # heads that name a task on their own ("Clustering", "summarization")
-        self.first_words: set[str] = set()
+        # one matcher for every cue and noun: match ids "cue|title|<words>", "cue|text|<words>" and "noun"
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             if "cue" in row:
                 words = tuple(t.lower_ for t in self.nlp.make_doc(row["cue"]))
                 self.cues[row["where"]][words] = row
-                self.first_words.add(words[0])
+                if row["where"] != "title-start":
+                    self.matcher.add(f"cue|{row['where']}|{' '.join(words)}", [self.nlp.make_doc(row["cue"])])
             elif "noun" in row:
-                self.nouns[row["noun"].lower()] = bool(row.get("keep", False))
-                self.first_words.add(row["noun"].lower())
+                self.nouns.add(row["noun"].lower())
+                self.matcher.add("noun", [self.nlp.make_doc(row["noun"])])
             elif "head" in row:
                 if row.get("task_head"):
                     self.task_heads.add(row["head"])
@@ -98,16 +101,20 @@ class TaskFrames(PatternComponent):
         found: list[tuple[int, int]] = []
         if end_of_title > 0:
             found.extend(self._title_start(doc, end_of_title))
-        for i in lower_positions(doc, self.first_words):
-            title = i < end_of_title
-            word = doc[i].lower_
-            if word in self.nouns and i > 0:
-                found.extend(self._before_noun(doc, i, title, end_of_title))
-            for cue, row in (self.cues["title"] if title else self.cues["text"]).items():
-                if cue[0] != word or tuple(t.lower_ for t in doc[i:i + len(cue)]) != cue:
-                    continue
-                stop = end_of_title if title else doc[i].sent.end
-                found.extend(self._after_cue(doc, i + len(cue), stop, title, bool(row.get("items"))))
+        strings = self.nlp.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            kind = strings[match_id]
+            title = start < end_of_title
+            if kind == "noun":
+                if start > 0:
+                    found.extend(self._before_noun(doc, start, title, end_of_title))
+                continue
+            _, where, cue = kind.split("|", 2)
+            if (where == "title") != title:
+                continue
+            row = self.cues[where][tuple(cue.split(" "))]
+            stop = end_of_title if title else self._sentence_end(doc, end)
+            found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items"))))
         if not found:
             return doc
         found = list(dict.fromkeys(found))
@@ -145,20 +152,25 @@ class TaskFrames(PatternComponent):
         return found
 
     def _before_noun(self, doc: Doc, at: int, title: bool, end_of_title: int) -> list[tuple[int, int]]:
-        """"classification tasks" -> "classification"; "traveling salesman problem" keeps its noun."""
-        keep = self.nouns[doc[at].lower_]
-        floor = 0 if title else max(end_of_title, doc[at].sent.start)
+        """"classification tasks" -> "classification", "memory mapping problem" -> "memory mapping"."""
+        floor = 0 if title else end_of_title
         start = at
-        while start > floor and at - start < self.max_text_tokens and self._text_word(doc[start - 1], title) and (
-                doc[start - 1].lower_ not in self.leading):
+        while start > floor and at - start < self.max_text_tokens and not doc[start].is_sent_start and (
+                self._text_word(doc[start - 1], title)) and doc[start - 1].lower_ not in self.leading:
             start -= 1
         if start < at and start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_:
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
         if start == at:
             return []
-        if keep:
-            return [(start, at + 1)]
         return self._accept(doc, start, at, title, gerund=False, single=True)
+
+    @staticmethod
+    def _sentence_end(doc: Doc, i: int) -> int:
+        """The end of the sentence holding token *i*, or 30 tokens on (a frame looks no further)."""
+        limit = min(len(doc), i + 30)
+        while i < limit and not doc[i].is_sent_start:
+            i += 1
+        return i
 
     # -- phrases -------------------------------------------------------------------------------------
     def _extent(self, doc: Doc, start: int, stop: int, title: bool, list_item: bool = False) -> tuple[int, int]:
