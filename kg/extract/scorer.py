@@ -208,9 +208,10 @@ class CandidateScorer:
         path = ensure_path(path)
         path.mkdir(parents=True, exist_ok=True)
         srsly.write_json(path / "cfg.json", self._cfg())
-        srsly.write_json(path / "model.json", self.model.to_dict())
+        # the json module writes floats exactly (their shortest repr); srsly's ujson may not
+        (path / "model.json").write_text(json.dumps(self.model.to_dict(), sort_keys=True), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> CandidateScorer:
         path = ensure_path(path)
-        self._restore(srsly.read_json(path / "cfg.json"), srsly.read_json(path / "model.json"))
+        self._restore(srsly.read_json(path / "cfg.json"), json.loads((path / "model.json").read_text(encoding="utf-8")))
         return self
