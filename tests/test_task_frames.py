@@ -124,3 +124,10 @@ def test_dataset_context_and_variant_fillers_come_from_the_data():
     entity = {"mentions": [{"start": text.index(name), "end": text.index(name) + len(name)}
                            for name in ("Foo", "Bar", "Baz", "Qux")]}
     assert _mention_votes({"text": text}, entity) == 3
+
+
+def test_a_title_start_verb_after_a_cue_gives_its_object_not_a_gerund_task(frames):
+    assert found(frames, "A Lightweight Method for Tackling Unknown Participation Statistics") == []
+    assert found(frames, "Split Networks For Optimizing Memory Mapping in Compilers") == ["Memory Mapping"]
+    # gerund phrases only after the cues that allow them (not "in")
+    assert found(frames, "A Control Method in Superconducting Linear Accelerators") == []

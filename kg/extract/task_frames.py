@@ -114,7 +114,7 @@ class TaskFrames(PatternComponent):
                 continue
             row = self.cues[where][tuple(cue.split(" "))]
             stop = end_of_title if title else self._sentence_end(doc, end)
-            found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items"))))
+            found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items")), bool(row.get("gerund"))))
         if not found:
             return doc
         found = list(dict.fromkeys(found))
@@ -134,9 +134,14 @@ class TaskFrames(PatternComponent):
                 found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False))
         return found
 
-    def _after_cue(self, doc: Doc, start: int, stop: int, title: bool, items: bool) -> list[tuple[int, int]]:
+    def _after_cue(self, doc: Doc, start: int, stop: int, title: bool, items: bool,
+                   gerund: bool = False) -> list[tuple[int, int]]:
         if not items:
-            return self._accept(doc, *self._extent(doc, start, stop, title), title, gerund=title)
+            begin, end = self._extent(doc, start, stop, title)
+            if title and begin < end and (doc[begin].lower_,) in self.cues["title-start"]:
+                # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
+                return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False)
+            return self._accept(doc, begin, end, title, gerund=gerund)
         found = []
         i = start
         while i < stop:
