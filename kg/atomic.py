@@ -12,6 +12,8 @@ Files that are made first and moved into a snapshot later (the bulk form's) are 
 Each writer holds a lock (``flock``) on its staging directory while it lives; the kernel drops it when the
 process dies, even by SIGKILL. So a later writer knows which staging directories are stale and removes them.
 Creating, cleaning and swapping happen under a lock on the parent directory, so writers never race there.
+Working directories that are never swapped in (an extraction run's shards, kg.extract.run) are owned the
+same way (:func:`owned_directory`, :func:`remove_unowned`).
 
 A failed write (a full disk, a read-only directory) raises :class:`kg.errors.OutputError` naming the path,
 and leaves nothing behind.
@@ -27,7 +29,8 @@ import os
 import re
 import secrets
 import shutil
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -192,3 +195,47 @@ def scratch_directory(target: str | Path) -> StagedDirectory:
     directory and removed on exit; if the process is killed, the next writer of *target* removes it.
     """
     return StagedDirectory(target, kind=_SCRATCH)
+
+
+def remove_unowned(parent: Path, ours: Callable[[Path], bool]) -> list[Path]:
+    """Remove the directories under *parent* that *ours* accepts and no live process holds the lock of.
+
+    Call with *parent* locked. A directory this process can not open (another user's) is left alone.
+    """
+    removed = []
+    try:
+        entries = sorted(parent.iterdir())
+    except FileNotFoundError:
+        return removed
+    for path in entries:
+        if path.is_symlink() or not path.is_dir() or not ours(path):
+            continue
+        try:
+            with _locked(path, blocking=False) as free:
+                if free:
+                    shutil.rmtree(path, ignore_errors=True)
+                    removed.append(path)
+        except OSError:
+            continue
+    return removed
+
+
+def owned_directory(parent: str | Path, prefix: str, *, ours: Callable[[Path], bool]) -> tuple[Path, int]:
+    """A new directory ``parent/<prefix><random>``, locked by this process until it closes the descriptor returned.
+
+    First removes the directories under *parent* that *ours* accepts and that no live process owns (their
+    owner was killed). Both happen under a lock on *parent*, so no directory is removed between its making and
+    its locking. Raises OSError.
+    """
+    parent = Path(parent)
+    parent.mkdir(parents=True, exist_ok=True)
+    with _locked(parent):
+        remove_unowned(parent, ours)
+        path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
+        descriptor = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            raise
+    return path, descriptor

@@ -102,7 +102,6 @@ AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "
                     "to", "would", "could", "should", "must", "i.e.", "thereby", "second", "third", "herein", "do",
                     "hereby", "fully", "briefly", "formally"}
 _BOUNDS_KEY = "kg_sentence_bounds"
-SCHEMA = Path(__file__).parent / "patterns" / "schemas" / "frame.schema.json"  # the entity rules' candidates; source in span.id_ ("vocabulary", "coined"...)
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):

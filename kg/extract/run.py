@@ -12,12 +12,19 @@ the parent never holds all the records.
 Every run writes into its own ``run-<random id>`` directory under the work directory and reads
 only the shards its own tasks reported, so shards left over by a killed run are never read as part
 of a new one. A shard is written under a temporary name and renamed when complete.
+
+The run holds a lock (``flock``) on its directory while it lives, as :mod:`kg.atomic`'s writers do on
+their staging directories; the kernel drops it when the process dies, even by SIGKILL. So the next run
+under the same work directory removes the directories of killed runs (a ``run-`` directory whose lock
+is free and that holds nothing but shard files) and never touches a live one. A run kept with
+``keep_shards`` is marked (``.kg-keep``) and never removed.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import tempfile
 import uuid
@@ -26,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from kg import atomic
 from kg.errors import ExecutorError, OutputError
 from kg.extract.pipeline import DEFAULT_PIPELINE
 from kg.ingest.paper import Paper
@@ -33,6 +41,9 @@ from kg.resolve.corpus import CorpusSummary, Resolution, summarise
 
 EXECUTORS = ("local", "dask")
 RUN_PREFIX = "run-"
+RUN_NAME = re.compile(r"run-[0-9a-f]{8}-[a-z0-9_]{8}")  # RUN_PREFIX + 8 hex digits + "-" + mkdtemp's 8 characters
+SHARD_FILE = re.compile(r"\.?shard-\d{6,}\.(?:jsonl|summary\.json)(?:\.[0-9a-f]{32}\.part)?")  # write_shard's
+KEEP_MARKER = ".kg-keep"
 MIN_CHUNK, MAX_CHUNK = 32, 1000
 
 
@@ -83,6 +94,7 @@ class ExtractionRun:
     shards: list[Shard]
     summary: CorpusSummary
     keep: bool = False
+    lock: int | None = field(default=None, repr=False)  # the descriptor holding the run directory's flock
     _resolution: Resolution | None = field(default=None, repr=False)
 
     @property
@@ -113,8 +125,8 @@ class ExtractionRun:
             yield resolution.apply(record)
 
     def close(self) -> None:
-        if not self.keep:
-            shutil.rmtree(self.run_dir, ignore_errors=True)
+        _release(self.run_dir, self.lock, self.keep)
+        self.lock = None
 
     def __enter__(self) -> ExtractionRun:
         return self
@@ -123,16 +135,42 @@ class ExtractionRun:
         self.close()
 
 
-def new_run_dir(work_dir: str | Path | None) -> Path:
-    """A fresh ``run-<id>`` directory (under *work_dir*, else the system's temporary directory)."""
+def new_run_dir(work_dir: str | Path | None) -> tuple[Path, int]:
+    """A fresh ``run-<id>`` directory (under *work_dir*, else the system's temporary directory), locked.
+
+    Returns the directory and the descriptor holding its lock (:func:`_release` lets both go). The
+    directories of killed runs under the same work directory are removed first (:func:`is_stale_run_dir`).
+    """
     base = Path(work_dir) if work_dir is not None else Path(tempfile.gettempdir())
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        return Path(tempfile.mkdtemp(prefix=f"{RUN_PREFIX}{uuid.uuid4().hex[:8]}-", dir=base))
+        return atomic.owned_directory(base, f"{RUN_PREFIX}{uuid.uuid4().hex[:8]}-", ours=is_run_dir)
     except OSError as error:
         from kg.errors import InputError
 
         raise InputError(f"can not create the work directory: {error.strerror or error}", str(base)) from None
+
+
+def is_run_dir(path: Path) -> bool:
+    """A run directory kg made (its name, and nothing in it but shard files) and did not mark to keep.
+
+    Whether its run is still alive is its lock's business (:func:`kg.atomic.remove_unowned`).
+    """
+    if not RUN_NAME.fullmatch(path.name):
+        return False
+    try:
+        return all(SHARD_FILE.fullmatch(entry.name) and not entry.is_symlink() for entry in path.iterdir())
+    except OSError:
+        return False
+
+
+def _release(run_dir: Path, lock: int | None, keep: bool) -> None:
+    if keep:
+        if run_dir.is_dir():
+            (run_dir / KEEP_MARKER).touch()
+    else:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    if lock is not None:
+        os.close(lock)
 
 
 def chunk_size_for(n_papers: int, workers: int) -> int:
@@ -181,7 +219,7 @@ def run_extraction(
     else:
         workers = jobs if jobs is not None else available_cores()
     size = chunk_size or chunk_size_for(len(papers), workers)
-    run_dir = new_run_dir(work_dir)
+    run_dir, lock = new_run_dir(work_dir)
     try:
         if executor == "local":
             results = _run_local(papers, pipeline, workers, size, batch_size, str(run_dir), progress)
@@ -195,10 +233,9 @@ def run_extraction(
         except OSError as error:  # a shard could not be written: a full disk, a file size limit
             raise OutputError(f"can not write the record shards under {run_dir}: {error.strerror or error}") from None
     except BaseException:
-        if not keep_shards:
-            shutil.rmtree(run_dir, ignore_errors=True)
+        _release(run_dir, lock, keep_shards)
         raise
-    return ExtractionRun(run_dir=run_dir, shards=shards, summary=summary, keep=keep_shards)
+    return ExtractionRun(run_dir=run_dir, shards=shards, summary=summary, keep=keep_shards, lock=lock)
 
 
 def reduce_results(results: Iterable[dict[str, Any]], run_dir: Path) -> tuple[list[Shard], CorpusSummary]:

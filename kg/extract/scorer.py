@@ -24,12 +24,12 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path
 
 from kg.errors import PipelineError
+from kg.extract.base import SerialisedState
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, title_end
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -127,7 +127,7 @@ def make_scorer(nlp: Language, name: str, model_file: str, threshold_offset: flo
     return CandidateScorer(nlp, name, model_file=model_file, threshold_offset=threshold_offset)
 
 
-class CandidateScorer:
+class CandidateScorer(SerialisedState):
     """Give each entity a confidence and drop those below their type's threshold (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = "kg_scorer", *, model_file: str = DEFAULT_MODEL,
@@ -159,14 +159,10 @@ class CandidateScorer:
         groups = entity_groups(doc)
         if not groups:
             return doc
-        proposed = set(doc._.kg_proposed or [])
-        defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
-        defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
         dropped = set()
-        end_of_title = title_end(doc, default=0)
         confidences = {}
-        for key, spans in groups.items():
-            confidence = self.model.probability(features(doc, spans, proposed, defined, end_of_title))
+        for key, confidence in self.probabilities(doc, groups).items():
+            spans = groups[key]
             threshold = self.model.thresholds.get(spans[0].label_, 0.0) + self.threshold_offset
             if self.filter and confidence < threshold:
                 dropped.add(key)
@@ -181,37 +177,37 @@ class CandidateScorer:
                 doc._.kg_proposed = [key for key in doc._.kg_proposed if key not in dropped]
         return doc
 
+    def probabilities(self, doc: Doc, groups: dict[str, list[Span]] | None = None) -> dict[str, float]:
+        """The model's probability of each entity of *doc* (key -> probability, unrounded)."""
+        groups = entity_groups(doc) if groups is None else groups
+        proposed = set(doc._.kg_proposed or [])
+        defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
+        defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
+        end_of_title = title_end(doc, default=0)
+        return {key: self.model.probability(features(doc, spans, proposed, defined, end_of_title))
+                for key, spans in groups.items()}
+
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         for doc in docs:
             yield self(doc)
 
-    # -- serialisation -------------------------------------------------------------------------------
+    # -- serialisation (SerialisedState: msgpack bytes, stdlib-json cfg.json; every float exact) -----------
     def _cfg(self) -> dict[str, Any]:
         return {"model_file": self.model_file, "threshold_offset": self.threshold_offset,
-                "initialized": self.initialized}
+                "initialized": self.initialized, "model": self.model.to_dict()}
 
-    def _restore(self, cfg: dict[str, Any], model: dict[str, Any]) -> None:
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.model_file = cfg.get("model_file", self.model_file)
         self.threshold_offset = cfg.get("threshold_offset", self.threshold_offset)
-        self.model = _Model(model)
+        if "model" in cfg:
+            self.model = _Model(cfg["model"])
         self.initialized = bool(cfg.get("initialized", True))
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        return srsly.msgpack_dumps({"cfg": self._cfg(), "model": self.model.to_dict()})
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> CandidateScorer:
-        data = srsly.msgpack_loads(bytes_data)
-        self._restore(data["cfg"], data["model"])
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg.json", self._cfg())
-        # the json module writes floats exactly (their shortest repr); srsly's ujson may not
-        (path / "model.json").write_text(json.dumps(self.model.to_dict(), sort_keys=True), encoding="utf-8")
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> CandidateScorer:
         path = ensure_path(path)
-        self._restore(srsly.read_json(path / "cfg.json"), json.loads((path / "model.json").read_text(encoding="utf-8")))
-        return self
+        legacy = path / "model.json"
+        if legacy.exists():  # saved by kg before the model moved into cfg.json (cfg.json + model.json)
+            cfg = json.loads((path / "cfg.json").read_text(encoding="utf-8"))
+            self._set_cfg({**cfg, "model": json.loads(legacy.read_text(encoding="utf-8"))})
+            return self
+        return super().from_disk(path, exclude=exclude)
