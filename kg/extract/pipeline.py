@@ -25,6 +25,7 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("kg_vocabulary", "kg.extract.vocabulary"),
     ("kg_open_rules", "kg.extract.open_rules"),
     ("kg_head_phrases", "kg.extract.head_phrases"),
+    ("kg_task_frames", "kg.extract.task_frames"),
     ("kg_acronyms", "kg.extract.acronyms"),
     ("kg_junk_filter", "kg.extract.junk"),
     ("kg_entities", "kg.extract.entities"),

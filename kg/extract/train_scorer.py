@@ -9,9 +9,10 @@
    left out when it only matches an optional one.
 2. A logistic regression (scikit-learn, L2) is trained on sparse binary features
    (``kg.extract.scorer.features``). The regularisation strength and one threshold per type are
-   chosen by cross-validation over papers: out-of-fold probabilities, and the threshold that
-   maximises each type's F1 on them, where the gold entities kg never found count as misses. A type
-   with fewer than MIN_NEGATIVES wrong candidates keeps threshold 0 (nothing to learn the cut from).
+   chosen by cross-validation over papers: out-of-fold probabilities, the smallest C whose mean F1 is
+   within C_TOLERANCE of the best, and the threshold that maximises each type's F1 on them (averaged
+   with its neighbouring thresholds: the curve is flat and noisy), where the gold entities kg never
+   found count as misses. A type with fewer than MIN_NEGATIVES wrong candidates keeps threshold 0 (nothing to learn the cut from).
 3. The final model is fitted on all the gold papers and written as JSON (weights per feature, bias,
    thresholds, and the cross-validated scores in ``info``).
 
@@ -33,6 +34,8 @@ from kg.graph.schema import ENTITY_TYPES
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
+C_TOLERANCE = 0.005  # mean CV F1 a smaller C may give up (see cross_validate)
+SMOOTHING = 1  # thresholds on each side averaged into the F1 a threshold is chosen by
 MIN_NEGATIVES = 20  # a type with fewer negative examples keeps threshold 0 (Dataset and Hardware on dev)
 
 
@@ -83,15 +86,21 @@ def _predict(fitted, rows: list[dict[str, Any]]) -> list[float]:
 
 def _best_threshold(scored: list[tuple[float, int]], gold_total: int) -> tuple[float, float]:
     """The threshold with the best F1 (TP and FP from the kept candidates; FN from every required gold
-    entity not kept, found or not); ties go to the lower threshold."""
-    best = (0.0, -1.0)
+    entity not kept, found or not), on the F1 curve smoothed over each threshold and its two neighbours:
+    the out-of-fold curve is flat and noisy near its top, and its single highest point is partly luck.
+    Ties go to the lower threshold. Returns (threshold, smoothed F1)."""
+    curve = []
     for threshold in THRESHOLDS:
         tp = sum(1 for p, y in scored if p >= threshold and y == 1)
         fp = sum(1 for p, y in scored if p >= threshold and y == 0)
         fn = max(gold_total - tp, 0)
-        f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+        curve.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    best = (0.0, -1.0)
+    for i, threshold in enumerate(THRESHOLDS):
+        window = curve[max(0, i - SMOOTHING):i + SMOOTHING + 1]
+        f1 = sum(window) / len(window)
         if f1 > best[1] + 1e-9:
-            best = (threshold, f1)
+            best = (threshold, round(f1, 6))
     return best
 
 
@@ -119,7 +128,10 @@ def cross_validate(rows: list[dict[str, Any]], gold_totals: dict[str, int], fold
                 scores[entity_type] = _best_threshold([(1.0, y) for _, y in scored], gold_totals.get(entity_type, 0))[1]
             baseline[entity_type] = _best_threshold([(1.0, y) for _, y in scored], gold_totals.get(entity_type, 0))[1]
         results[c] = (sum(scores.values()) / len(scores), thresholds, scores, baseline)
-    best_c = max(results, key=lambda c: (results[c][0], -c))
+    # the strongest regularisation whose CV F1 is within C_TOLERANCE of the best: the scores of the grid differ
+    # by less than the fold-to-fold noise, and a smoother model is the safer bet on unseen text
+    top = max(result[0] for result in results.values())
+    best_c = min(c for c in results if results[c][0] >= top - C_TOLERANCE)
     return best_c, results[best_c]
 
 
@@ -166,7 +178,7 @@ def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pip
                          seed: int = 0) -> None:
     """Records of the gold papers where each paper was scored by a model trained without it (the other
     folds), then resolved as one corpus: an honest dev measurement of the scorer for ``kg evaluate --pred``."""
-    from kg.extract import _extract_chunk, load_pipeline, write_records
+    from kg.extract import extract_chunk, load_pipeline, write_records
     from kg.ingest import read_papers
     from kg.resolve import summarise
 
@@ -195,7 +207,7 @@ def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pip
         vectorizer, model = _fit(train_rows, c)
         weights = dict(zip(vectorizer.get_feature_names_out(), (float(w) for w in model.coef_[0])))
         scorer.initialize(model={"weights": weights, "bias": float(model.intercept_[0]), "thresholds": thresholds})
-        records += _extract_chunk(nlp, [papers[i] for i in ids if fold_of[i] == fold], pipeline, 64)
+        records += extract_chunk(nlp, [papers[i] for i in ids if fold_of[i] == fold], pipeline, batch_size=64)
     resolution = summarise(records).resolution()
     for record in records:
         resolution.apply(record)

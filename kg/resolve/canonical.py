@@ -177,15 +177,32 @@ def entity_id(entity_type: str, name: str, key: str | None = None) -> str:
     return f"{entity_type.lower()}:{key or display_key(name)}"
 
 
-# Words a long form may add or drop and still name the same thing ("convolutional (neural) network").
-_VARIANT_FILLERS = frozenset({"network", "networks", "net", "nets", "model", "models", "neural", "deep", "method",
-                              "methods", "algorithm", "algorithms", "architecture", "architectures", "the", "a", "of",
-                              "for", "and"})
+def resolve_word_lists() -> dict[str, frozenset[str]]:
+    """The word lists of ``patterns/resolve.jsonl`` (validated against its schema; read once)."""
+    return dict(_resolve_word_lists())
+
+
+@lru_cache(maxsize=1)
+def _resolve_word_lists() -> tuple[tuple[str, frozenset[str]], ...]:
+    # imported here: kg.extract imports this module, and the pattern reader lives there
+    from kg.errors import PatternError
+    from kg.extract.pattern_data import PATTERNS_DIR, read_pattern_file
+
+    lists = {row["list"]: frozenset(row["words"]) for row in read_pattern_file("resolve.jsonl")}
+    missing = set(RESOLVE_LISTS) - set(lists)
+    if missing:
+        raise PatternError(f"{PATTERNS_DIR / 'resolve.jsonl'}: no word list {sorted(missing)}")
+    return tuple(lists.items())
+
+
+RESOLVE_LISTS = ("dataset_before", "dataset_after_qualifiers", "dataset_after_nouns", "variant_fillers")
 
 
 def _variant_words(name: str) -> tuple[str, ...]:
+    # words a long form may add or drop and still name the same thing ("convolutional (neural) network")
+    fillers = dict(_resolve_word_lists())["variant_fillers"]
     words = [singular_word(w).lower() for w in re.split(r"[\s\-_/]+", clean_surface(name)) if w]
-    return tuple(w for w in words if w not in _VARIANT_FILLERS) or tuple(words)
+    return tuple(w for w in words if w not in fillers) or tuple(words)
 
 
 def long_form_variants(first: str, second: str) -> bool:

@@ -36,12 +36,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import re
 
 from kg.graph.schema import ENTITY_RELATIONS
-from kg.resolve.canonical import entity_id, is_acronym, long_form_variants, merge_key
+from kg.resolve.canonical import entity_id, is_acronym, long_form_variants, merge_key, resolve_word_lists
 
 RESULT_ROLES = ("metric", "method", "dataset", "hardware")
 ROLE_OF_TYPE = {"Metric": "metric", "Method": "method", "Dataset": "dataset", "Hardware": "hardware"}
@@ -50,15 +51,30 @@ SOURCE_ORDER = ("propagated", "open", "phrase", "titlecase", "context", "vocabul
 
 Key = tuple[str, str]  # (entity type, merge key)
 
-# Words around a mention that say the name is a dataset: "on X", "X test set", "X benchmark".
-_DATASET_BEFORE = re.compile(r"(?:\b(?:evaluated|evaluate|evaluates|evaluation|experiments|results|accuracy|performance|"
-                             r"trained|tested|benchmarked|fine-tuned|pretrained|pre-trained|sota|state-of-the-art|"
-                             r"achieves|achieve|scores?)\s+on|\b(?:datasets?|benchmarks?|corpora|corpus)\s+"
-                             r"(?:such\s+as|like|including)|\bon\s+the)\s*$", re.I)
-_DATASET_AFTER = re.compile(r"^\s*(?:test|dev|validation|training|train|eval|evaluation)?\s*(?:sets?|splits?|"
-                            r"benchmarks?|datasets?|corpus|leaderboard)\b", re.I)
-_BEFORE_CUE_ENDS = ("on", "as", "like", "including", "the")
-_AFTER_CUE_STARTS = set("tdvebsclrs")  # test, dev, validation, eval, benchmark, set, corpus, leaderboard, train
+# Words around a mention that say the name is a dataset ("on X", "X test set", "X benchmark"): the lists
+# ``dataset_before``, ``dataset_after_qualifiers`` and ``dataset_after_nouns`` of ``patterns/resolve.jsonl``.
+
+
+@dataclass(frozen=True)
+class _DatasetContext:
+    before: re.Pattern  # a cue phrase that ends right before the mention
+    after: re.Pattern  # an optional qualifier and a dataset noun right after it
+    before_ends: tuple[str, ...]  # the last words of the before-phrases: a cheap test first
+    after_starts: frozenset[str]  # the first letters of the words after
+
+
+@lru_cache(maxsize=1)
+def _dataset_context() -> _DatasetContext:
+    lists = resolve_word_lists()
+    phrases = sorted(lists["dataset_before"], key=len, reverse=True)
+    before = re.compile(r"\b(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in phrases) + r")\s*$", re.I)
+    qualifiers, nouns = lists["dataset_after_qualifiers"], lists["dataset_after_nouns"]
+    after = re.compile(r"^\s*(?:(?:" + "|".join(map(re.escape, sorted(qualifiers, key=len, reverse=True))) + r")\s+)?(?:"
+                       + "|".join(map(re.escape, sorted(nouns, key=len, reverse=True))) + r")\b", re.I)
+    return _DatasetContext(before, after, tuple(sorted({p.split()[-1].lower() for p in phrases})),
+                           frozenset(w[0].lower() for w in (*qualifiers, *nouns)))
+
+
 _CONTEXT_VOTE = 2  # a dataset context weighs two per-paper type votes
 
 
@@ -73,15 +89,16 @@ def _type_free_key(name: str) -> str:
 def _mention_votes(record: dict[str, Any], entity: dict[str, Any]) -> int:
     """How many of the entity's mentions stand in a dataset context."""
     text = record.get("text") or ""
+    context = _dataset_context()
     votes = 0
     for mention in entity.get("mentions", []):
         start, end = mention["start"], mention["end"]
-        before = text[max(0, start - 6):start].rstrip().lower()
+        before = text[max(0, start - 13):start].rstrip().lower()
         # cheap tests first: the regexes run only where a cue word can be
-        if before.endswith(_BEFORE_CUE_ENDS) and _DATASET_BEFORE.search(text[max(0, start - 40):start]):
+        if before.endswith(context.before_ends) and context.before.search(text[max(0, start - 40):start]):
             votes += 1
-        elif text[end:end + 1] == " " and text[end + 1:end + 2].lower() in _AFTER_CUE_STARTS and (
-                _DATASET_AFTER.match(text[end:end + 25])):
+        elif text[end:end + 1] == " " and text[end + 1:end + 2].lower() in context.after_starts and (
+                context.after.match(text[end:end + 25])):
             votes += 1
     return votes
 

@@ -1,0 +1,267 @@
+"""``kg_task_frames``: Task phrases found by the frame they stand in.
+
+A task is a noun phrase for a problem ("code optimization", "numerical optimal control",
+"traveling salesman problem"). Its head word alone does not say so: "optimization" or "regression"
+head a method as often as a task. The frame does: the title's "X for <task>" / "... in <task>" /
+"Optimizing <task>", and the abstract's "for <task>", "the problem of <task>", "<task> tasks",
+"tasks such as <task>, <task> and <task>". The frames, the process nouns a task phrase ends in
+(besides the Task heads of ``phrases.jsonl``), the words that end a phrase and the evaluative words
+cut from its start are data (``patterns/task_frames.jsonl``).
+
+A phrase is a candidate (source ``context``: typed by its surroundings) when it ends in a process
+noun, or, in a title frame, when it is a gerund phrase ("for Generating Fast Code"). Every other
+mention of a found surface in the paper is a Task candidate too, so the frame outweighs a head
+word's default type there ("code optimization" further down is the same task). ``kg_scorer`` then
+ranks the Task candidates with the rest.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.attrs import LOWER
+from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import add_candidates, candidate, title_end
+from kg.extract.pattern_data import read_pattern_file
+from kg.graph.schema import TASK
+
+SOURCE = "context"
+_TITLE_GLUE = frozenset({"of", "the", "a", "an", "and"})  # function words inside a title's task phrase
+
+
+@Language.factory("kg_task_frames", default_config={"pattern_files": ["task_frames.jsonl"], "max_tokens": 6,
+                                                     "max_text_tokens": 4})
+def make_task_frames(nlp: Language, name: str, pattern_files: list[str], max_tokens: int,
+                     max_text_tokens: int) -> TaskFrames:
+    return TaskFrames(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens)
+
+
+class TaskFrames(PatternComponent):
+    """Add Task candidates found by their frame (see the module docstring)."""
+
+    settings = ("max_tokens", "max_text_tokens")
+
+    def __init__(self, nlp: Language, name: str = "kg_task_frames", *,
+                 pattern_files: list[str] = ("task_frames.jsonl",), max_tokens: int = 6, max_text_tokens: int = 4):
+        super().__init__(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens)
+
+    def default_patterns(self) -> list[dict[str, Any]]:
+        rows = super().default_patterns()
+        # the Task heads of the head-phrase rules are task heads here too (one list, not two)
+        phrases = read_pattern_file("phrases.jsonl")
+        rows.extend({"head": row["head"], "task_head": True} for row in phrases if row.get("label") == TASK and "head" in row)
+        # the head-phrase stop words (verbs, evaluative adjectives) are no part of a task phrase in the abstract
+        rows.append({"list": "stop", "words": sorted({row["word"].lower() for row in phrases if row.get("role") == "stop"})})
+        return rows
+
+    def clear(self) -> None:
+        self.cues: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {"title": {}, "title-start": {}, "text": {}}
+        self.nouns: set[str] = set()
+        self.heads: set[str] = set()  # process nouns a task phrase may end in (anywhere)
+        self.title_heads: set[str] = set()  # ... only in a title frame ("Large Model Training")
+        self.task_heads: set[str] = set()  # heads that name a task on their own ("Clustering", "summarization")
+        # one matcher for every cue and noun: match ids "cue|title|<words>", "cue|text|<words>" and "noun"
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+
+    def add(self, rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            if "cue" in row:
+                words = tuple(t.lower_ for t in self.nlp.make_doc(row["cue"]))
+                self.cues[row["where"]][words] = row
+                if row["where"] != "title-start":
+                    self.matcher.add(f"cue|{row['where']}|{' '.join(words)}", [self.nlp.make_doc(row["cue"])])
+            elif "noun" in row:
+                self.nouns.add(row["noun"].lower())
+                self.matcher.add("noun", [self.nlp.make_doc(row["noun"])])
+            elif "head" in row:
+                if row.get("task_head"):
+                    self.task_heads.add(row["head"])
+                    self.heads.add(row["head"])
+                elif row.get("title_only"):
+                    self.title_heads.add(row["head"])
+                else:
+                    self.heads.add(row["head"])
+
+    @property
+    def breaks(self) -> frozenset[str]:
+        return self.words.get("breaks", frozenset())
+
+    @property
+    def leading(self) -> frozenset[str]:
+        return self.words.get("leading", frozenset())
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.check_initialized()
+        end_of_title = title_end(doc, default=0)
+        found: list[tuple[int, int]] = []
+        if end_of_title > 0:
+            found.extend(self._title_start(doc, end_of_title))
+        strings = self.nlp.vocab.strings
+        for match_id, start, end in self.matcher(doc):
+            kind = strings[match_id]
+            title = start < end_of_title
+            if kind == "noun":
+                if start > 0:
+                    found.extend(self._before_noun(doc, start, title, end_of_title))
+                continue
+            _, where, cue = kind.split("|", 2)
+            if (where == "title") != title:
+                continue
+            row = self.cues[where][tuple(cue.split(" "))]
+            stop = end_of_title if title else self._sentence_end(doc, end)
+            found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items")), bool(row.get("gerund"))))
+        if not found:
+            return doc
+        found = list(dict.fromkeys(found))
+        add_candidates(doc, [candidate(doc, start, end, TASK, SOURCE) for start, end in self._mentions(doc, found)])
+        return doc
+
+    # -- frames --------------------------------------------------------------------------------------
+    def _title_start(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
+        """"Optimizing Memory Mapping Using ...": the title (or its part after the colon) starts with a verb."""
+        starts = [0]
+        colon = next((t.i for t in doc[:end_of_title] if t.text == ":"), None)
+        if colon is not None:
+            starts.append(colon + 1)
+        found = []
+        for start in starts:
+            if start < end_of_title and (doc[start].lower_,) in self.cues["title-start"]:
+                found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False))
+        return found
+
+    def _after_cue(self, doc: Doc, start: int, stop: int, title: bool, items: bool,
+                   gerund: bool = False) -> list[tuple[int, int]]:
+        if not items:
+            begin, end = self._extent(doc, start, stop, title)
+            if title and begin < end and (doc[begin].lower_,) in self.cues["title-start"]:
+                # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
+                return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False)
+            return self._accept(doc, begin, end, title, gerund=gerund)
+        found = []
+        i = start
+        while i < stop:
+            begin, end = self._extent(doc, i, stop, title, list_item=True)
+            if end <= begin:
+                break
+            found.extend(self._accept(doc, begin, end, title, gerund=False, single=True))
+            i = end
+            while i < stop and doc[i].lower_ in {",", "and", "or"}:
+                i += 1
+            if i == end:
+                break  # the list is over
+        return found
+
+    def _before_noun(self, doc: Doc, at: int, title: bool, end_of_title: int) -> list[tuple[int, int]]:
+        """"classification tasks" -> "classification", "memory mapping problem" -> "memory mapping"."""
+        floor = 0 if title else end_of_title
+        start = at
+        while start > floor and at - start < self.max_text_tokens and not doc[start].is_sent_start and (
+                self._text_word(doc[start - 1], title)) and doc[start - 1].lower_ not in self.leading:
+            start -= 1
+        if start < at and start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_:
+            start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
+        if start == at:
+            return []
+        return self._accept(doc, start, at, title, gerund=False, single=True)
+
+    @staticmethod
+    def _sentence_end(doc: Doc, i: int) -> int:
+        """The end of the sentence holding token *i*, or 30 tokens on (a frame looks no further)."""
+        limit = min(len(doc), i + 30)
+        while i < limit and not doc[i].is_sent_start:
+            i += 1
+        return i
+
+    # -- phrases -------------------------------------------------------------------------------------
+    def _extent(self, doc: Doc, start: int, stop: int, title: bool, list_item: bool = False) -> tuple[int, int]:
+        """The phrase from *start*: evaluative words cut, up to a break word, punctuation or the length limit."""
+        leading, breaks = self.leading, self.breaks
+        while start < stop and doc[start].lower_ in leading:
+            start += 1
+        limit = self.max_tokens if title else self.max_text_tokens
+        end = part = start  # the limit counts from the last "and": "Contextual Linear Programming and Inverse ..."
+        while end < stop and end - part < limit:
+            token = doc[end]
+            if token.lower_ in breaks or token.is_punct and token.text not in {"-", "/"} or token.is_space:
+                break
+            if list_item and token.lower_ in {"and", "or"}:
+                break
+            if not self._text_word(token, title):
+                break
+            end += 1
+            if token.lower_ == "and":
+                part = end
+        while end > start and doc[end - 1].lower_ in _TITLE_GLUE:
+            end -= 1
+        return start, end
+
+    def _text_word(self, token, title: bool) -> bool:
+        if title:
+            return token.lower_ in _TITLE_GLUE or token.lower_ not in STOP_WORDS
+        if token.lower_ in STOP_WORDS or token.lower_ in self.words.get("stop", ()):
+            return False
+        text = token.text
+        if text.endswith("ly"):
+            return False  # an adverb: "robustly tuning"
+        # lower-case words, acronyms ("LLM inference") and short names with digits ("3D generation")
+        return token.is_lower or text.isupper() and len(text) <= 6 or any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and len(text) <= 4
+
+    def _head(self, token, title: bool) -> bool:
+        lower = token.lower_
+        return lower in self.heads or title and lower in self.title_heads
+
+    def _accept(self, doc: Doc, start: int, end: int, title: bool, *, gerund: bool,
+                single: bool = False) -> list[tuple[int, int]]:
+        if end <= start:
+            return []
+        if end - start == 1:
+            # one word names a task only when it is a task head ("for Clustering", "tasks such as summarization")
+            ok = doc[start].lower_ in self.task_heads and (title or single)
+            return [(start, end)] if ok else []
+        if self._head(doc[end - 1], title):
+            parts = self._coordinated(doc, start, end, title)
+            return parts or [(start, end)]
+        first = doc[start]
+        if gerund and first.lower_.endswith("ing") and first.is_title and first.lower_ not in self.heads:
+            return [(start, end)]  # "for Generating Fast Code", "Towards Training Trillion Parameter Models"
+        return []
+
+    def _coordinated(self, doc: Doc, start: int, end: int, title: bool) -> list[tuple[int, int]]:
+        """"Contextual Linear Programming and Inverse Linear Programming": two tasks when each part has a head."""
+        ands = [i for i in range(start + 1, end - 1) if doc[i].lower_ == "and"]
+        if not ands:
+            return []
+        bounds = [start, *ands, end]
+        parts = [(bounds[0], bounds[1])] + [(bounds[k] + 1, bounds[k + 1]) for k in range(1, len(bounds) - 1)]
+        if all(e - s >= 1 and self._head(doc[e - 1], title) and (e - s > 1 or doc[s].lower_ in self.task_heads)
+               for s, e in parts):
+            return parts
+        return []
+
+    @staticmethod
+    def _mentions(doc: Doc, found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+        """The found phrases and every other occurrence of their surfaces (any case)."""
+        lowers = doc.to_array(LOWER).tolist()
+        surfaces = {tuple(lowers[s:e]) for s, e in found}
+        firsts: dict[int, list[tuple[int, ...]]] = {}
+        for surface in surfaces:
+            firsts.setdefault(surface[0], []).append(surface)
+        spans = set(found)
+        for i, key in enumerate(lowers):
+            for surface in firsts.get(key, ()):
+                if tuple(lowers[i:i + len(surface)]) == surface:
+                    spans.add((i, i + len(surface)))
+        return sorted(spans)
+
+
+def task_spans(doc: Doc) -> list[Span]:
+    """The Task candidates this component added (for tests and inspection)."""
+    return [span for span in doc.spans.get("kg_candidates", []) if span.label_ == TASK and span.id_ == SOURCE]
+
+
+__all__ = ["TaskFrames", "task_spans"]

@@ -1,0 +1,133 @@
+"""kg_task_frames: Task phrases found by their frame (title 'for X', 'X tasks', 'tasks such as X, Y'), and the
+resolution word lists that moved from code to patterns/resolve.jsonl."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.errors import PatternError
+from kg.extract import extract_records, load_pipeline
+from kg.extract.pattern_data import read_patterns, schema_for
+from kg.extract.task_frames import task_spans
+from kg.ingest.paper import Paper
+
+
+def _frames_only():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_task_frames")
+    nlp.initialize()
+    return nlp
+
+
+@pytest.fixture(scope="module")
+def frames():
+    return _frames_only()
+
+
+def found(nlp, title: str, abstract: str = "") -> list[str]:
+    return [span.text for span in task_spans(nlp(f"{title}\n{abstract}" if abstract else f"{title}\n"))]
+
+
+def test_title_for_frame_with_a_process_head(frames):
+    assert found(frames, "Large Language Models for Compiler Optimization") == ["Compiler Optimization"]
+    assert found(frames, "Sequential Gradient Coding For Straggler Mitigation") == ["Straggler Mitigation"]
+
+
+def test_title_phrase_stops_at_a_break_word_and_loses_evaluative_words(frames):
+    assert found(frames, "Neural Solvers for Fast and Accurate Numerical Optimal Control") == ["Numerical Optimal Control"]
+    assert found(frames, "A Solver for Code Optimization with Reinforcement Learning") == ["Code Optimization"]
+
+
+def test_title_gerund_phrase_and_coordinated_tasks(frames):
+    assert found(frames, "Performance-Aligned LLMs for Generating Fast Code") == ["Generating Fast Code"]
+    assert found(frames, "A Unified Approach for Contextual Linear Programming and Inverse Linear Programming") == [
+        "Contextual Linear Programming", "Inverse Linear Programming"]
+
+
+def test_no_task_without_a_process_head_or_a_gerund(frames):
+    assert found(frames, "Reinforcement Learning for Adaptive Time-Stepping") == []
+    assert found(frames, "Low Rank Factorization for Compact Multi-Head Self-Attention") == []
+    assert found(frames, "A study", "We use it for many things and for efficient inference.") == []
+
+
+def test_abstract_frames(frames):
+    assert found(frames, "A study", "We evaluate it on continuous control tasks and downstream tasks.") == [
+        "continuous control"]
+    assert found(frames, "A study", "It helps in tasks such as summarization, translation and code generation.") == [
+        "summarization", "translation", "code generation"]
+    assert found(frames, "A study", "We study the problem of memory mapping in compilers.") == ["memory mapping"]
+
+
+def test_every_mention_of_a_found_surface_is_a_candidate(frames):
+    spans = found(frames, "Large Language Models for Code Optimization", "Code optimization is hard. We do code optimization.")
+    assert spans == ["Code Optimization", "Code optimization", "code optimization"]
+
+
+def test_a_task_from_a_frame_is_no_method_in_the_paper():
+    nlp = load_pipeline("blank")
+    record = extract_records([Paper(id="p", title="Large Language Models for Code Optimization",
+                                    abstract="We apply LLMs to code optimization in compilers.")], nlp=nlp)[0]
+    types = {(e["type"], e["name"].lower()) for e in record["entities"]}
+    assert ("Task", "code optimization") in types
+    assert ("Method", "code optimization") not in types
+
+
+def test_component_round_trips_on_blank_english(frames):
+    target = spacy.blank("en")
+    target.add_pipe("sentencizer")
+    target.add_pipe("kg_task_frames")
+    with pytest.raises(ValueError, match="initialize"):
+        target("A study\nText.")
+    target.get_pipe("kg_task_frames").from_bytes(frames.get_pipe("kg_task_frames").to_bytes())
+    title = "Neural Solvers for Fast and Accurate Numerical Optimal Control"
+    assert found(target, title) == found(frames, title) == ["Numerical Optimal Control"]
+
+
+def test_a_bad_task_frame_row_names_file_and_line(tmp_path):
+    bad = tmp_path / "task_frames.jsonl"
+    bad.write_text('{"cue": "for", "where": "title"}\n{"cue": "for", "wher": "text"}\n')
+    with pytest.raises(PatternError, match=r"task_frames\.jsonl:2: "):
+        read_patterns(bad, schema_for("task_frames.jsonl"))
+
+
+# -- resolution word lists (patterns/resolve.jsonl) ------------------------------------------------------------
+
+def test_a_bad_resolve_row_names_file_and_line(tmp_path):
+    bad = tmp_path / "resolve.jsonl"
+    bad.write_text('{"list": "variant_fillers", "words": ["model"]}\n{"list": "dataset_befor", "words": ["on"]}\n')
+    with pytest.raises(PatternError, match=r"resolve\.jsonl:2: "):
+        read_patterns(bad, schema_for("resolve.jsonl"))
+
+
+def test_a_missing_resolve_list_is_an_error(monkeypatch):
+    from kg.resolve import canonical
+
+    canonical._resolve_word_lists.cache_clear()
+    monkeypatch.setattr("kg.extract.pattern_data.read_pattern_file",
+                        lambda name: [{"list": "variant_fillers", "words": ["model"]}])
+    try:
+        with pytest.raises(PatternError, match=r"resolve\.jsonl: no word list"):
+            canonical.resolve_word_lists()
+    finally:
+        canonical._resolve_word_lists.cache_clear()
+
+
+def test_dataset_context_and_variant_fillers_come_from_the_data():
+    from kg.resolve.canonical import long_form_variants
+    from kg.resolve.corpus import _mention_votes
+
+    assert long_form_variants("convolutional neural network", "convolutional network")
+    assert not long_form_variants("Bayesian optimization", "bilevel optimization")
+    text = "We report results on the Foo test set, evaluated on Bar, and datasets including Baz. Qux trains."
+    entity = {"mentions": [{"start": text.index(name), "end": text.index(name) + len(name)}
+                           for name in ("Foo", "Bar", "Baz", "Qux")]}
+    assert _mention_votes({"text": text}, entity) == 3
+
+
+def test_a_title_start_verb_after_a_cue_gives_its_object_not_a_gerund_task(frames):
+    assert found(frames, "A Lightweight Method for Tackling Unknown Participation Statistics") == []
+    assert found(frames, "Split Networks For Optimizing Memory Mapping in Compilers") == ["Memory Mapping"]
+    # gerund phrases only after the cues that allow them (not "in")
+    assert found(frames, "A Control Method in Superconducting Linear Accelerators") == []
