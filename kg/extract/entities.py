@@ -8,6 +8,7 @@ entity become mentions; a device inside another entity is kept too (``kg_nested_
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -19,6 +20,15 @@ from kg.extract.base import PatternComponent
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, select)
 from kg.resolve.canonical import long_form_variants, merge_key
+
+_MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
+
+
+@functools.lru_cache(maxsize=65536)
+def _written_lower(text: str) -> bool:
+    """Whether *text* has a lower-case letter besides a final plural "s" ("LLMs" is written in capitals)."""
+    return any(c.islower() for c in re.sub(r"s$", "", text))
+
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
@@ -50,6 +60,7 @@ class EntityResolver(PatternComponent):
         self.heads: dict[str, str] = {}
         self.next_words: dict[str, str] = {}
         self.any_words: dict[str, str] = {}
+        self._word_keys: dict[int, str] = {}  # ORTH -> merge_key(word, "Method"): a word's key never changes
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
@@ -234,7 +245,7 @@ class EntityResolver(PatternComponent):
             surface_key = merge_key(span.text, "Method")
             if len(surface_key) < 2:
                 continue
-            if not any(c.islower() for c in re.sub(r"s$", "", span.text)):
+            if not _written_lower(span.text):
                 upper_only.add(surface_key)
             elif surface_key in upper_only:
                 upper_only.discard(surface_key)  # written both ways in this paper
@@ -251,10 +262,20 @@ class EntityResolver(PatternComponent):
         flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH]).tolist()
         skip = [bool(punct or space) for punct, space, _ in flags]
         strings = doc.vocab.strings
-        i = 0
-        while i < len(doc):
-            if taken[i] or skip[i] or merge_key(strings[flags[i][2]], "Method") not in first_words:
-                i += 1
+        # the first-word test once per distinct word, not once per token
+        word_keys = self._word_keys
+        if len(word_keys) > _MAX_WORD_KEYS:
+            word_keys.clear()
+        starts_known = {}
+        for orth in {f[2] for f in flags}:
+            word_key = word_keys.get(orth)
+            if word_key is None:
+                word_key = word_keys[orth] = merge_key(strings[orth], "Method")
+            starts_known[orth] = word_key in first_words
+        starts = [i for i, (punct, space, orth) in enumerate(flags) if not (punct or space) and starts_known[orth]]
+        resume = 0  # after a found window, the scan goes on at its end
+        for i in starts:
+            if i < resume or taken[i]:
                 continue
             for length in range(min(max_len, len(doc) - i), 0, -1):
                 if any(taken[i:i + length]) or skip[i + length - 1]:
@@ -264,14 +285,13 @@ class EntityResolver(PatternComponent):
                 hit = by_key.get(window_key)
                 if hit is None:
                     continue
-                if window_key in upper_only and any(c.islower() for c in re.sub(r"s$", "", window.text)):
+                if window_key in upper_only and _written_lower(window.text):
                     continue
                 found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
                 for j in range(i, i + length):
                     taken[j] = True
-                i += length - 1
+                resume = i + length
                 break
-            i += 1
         return found
 
     def _coordinated_datasets(self, doc: Doc, chosen: list[Span]) -> list[Span]:
@@ -288,8 +308,10 @@ class EntityResolver(PatternComponent):
                     if other is None or other.label_ != "Dataset":
                         continue
                     low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
+                    if not 1 <= high - low <= 2:  # one or two glue words between them, else no list
+                        continue
                     between = [t.lower_ for t in doc[low:high]]
-                    if 1 <= len(between) <= 2 and set(between) <= self.words["list_glue"]:
+                    if set(between) <= self.words["list_glue"]:
                         spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
                         changed = True
                         break
