@@ -28,3 +28,17 @@ def test_lower_positions_are_the_tokens_with_that_lower_form():
         assert lower_positions(doc, words) == expected
         hits += len(expected)
     assert hits > 100
+
+
+def test_kg_tokenizer_keeps_the_text_and_splits_as_the_tokenizer_it_copies():
+    from kg.extract.pipeline import TextKeepingTokenizer, keep_hyphenated_compounds
+
+    plain = spacy.blank("en")
+    keep_hyphenated_compounds(plain)
+    keeping = TextKeepingTokenizer.copy_of(plain.tokenizer)
+    for text in _texts():
+        doc, expected = keeping(text), plain.tokenizer(text)
+        assert [t.text_with_ws for t in doc] == [t.text_with_ws for t in expected]
+        assert doc.user_data["kg_text"] == doc_text(doc) == expected.text == text
+        del doc.user_data["kg_text"]
+        assert doc_text(doc) == text  # without it, doc_text builds the same text from the tokens
