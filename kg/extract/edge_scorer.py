@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList
 
+from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.relations import CUES_KEY, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
@@ -156,7 +157,7 @@ class EdgeScorer:
         def evidence_of(sentence: int) -> str:  # Span.text joins every token: once per sentence
             text = evidence.get(sentence)
             if text is None:
-                text = evidence[sentence] = doc[slice(*bounds[sentence])].text
+                text = evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
             return text
 
         if self.broad:

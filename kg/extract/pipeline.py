@@ -84,7 +84,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
     if name == BLANK:
         nlp = spacy.blank("en")
         nlp.add_pipe("kg_title_boundary")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("kg_sentencizer", name="sentencizer")  # spaCy's sentencizer over token arrays
     else:
         nlp = _load_spacy(name)
         if "kg_entities" in nlp.pipe_names:
@@ -94,7 +94,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
                 nlp.disable_pipe(unused)
         splitter = next((p for p in ("parser", "senter", "sentencizer") if p in nlp.pipe_names), None)
         if splitter is None:
-            nlp.add_pipe("sentencizer")
+            nlp.add_pipe("kg_sentencizer", name="sentencizer")
             splitter = "sentencizer"
         nlp.add_pipe("kg_title_boundary", before=splitter)
     keep_hyphenated_compounds(nlp)

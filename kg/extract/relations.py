@@ -34,6 +34,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.candidates import span_text
 from kg.extract.frame import (
     empty_frame,
     frame_reader,
@@ -252,7 +253,7 @@ class RelationFinder(DocAnnotator):
 
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
-             "evidence": sentences[sentence].text, "confidence": confidence,
+             "evidence": span_text(sentences[sentence]), "confidence": confidence,
              **({"origins": sorted(origins[(rel_type, source, target, sentence)])} if self.keep_origins else {})}
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]
