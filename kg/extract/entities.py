@@ -12,6 +12,8 @@ import functools
 import re
 from typing import Any
 
+import numpy
+
 from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -258,21 +260,25 @@ class EntityResolver(PatternComponent):
         found = list(entities)
         # windows are only tried where their first word could start a known surface
         first_words = {merge_key(span[0].text, "Method") for span, _ in entities}
-        # token flags and texts from the arrays: no Token object per token
-        flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH]).tolist()
-        skip = [bool(punct or space) for punct, space, _ in flags]
+        if not len(doc):
+            return found
+        # token flags and words from the arrays (numpy): no Token object, no Python int per token
+        flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH])
+        skip_flags = (flags[:, 0] != 0) | (flags[:, 1] != 0)
+        skip = skip_flags.tolist()
         strings = doc.vocab.strings
-        # the first-word test once per distinct word, not once per token
+        # the first-word test once per distinct word (and its merge key once per word of the vocab)
         word_keys = self._word_keys
         if len(word_keys) > _MAX_WORD_KEYS:
             word_keys.clear()
-        starts_known = {}
-        for orth in {f[2] for f in flags}:
+        words, word_of_token = numpy.unique(flags[:, 2], return_inverse=True)
+        starts_known = []
+        for orth in words.tolist():
             word_key = word_keys.get(orth)
             if word_key is None:
                 word_key = word_keys[orth] = merge_key(strings[orth], "Method")
-            starts_known[orth] = word_key in first_words
-        starts = [i for i, (punct, space, orth) in enumerate(flags) if not (punct or space) and starts_known[orth]]
+            starts_known.append(word_key in first_words)
+        starts = numpy.flatnonzero(numpy.array(starts_known, dtype=bool)[word_of_token.reshape(-1)] & ~skip_flags).tolist()
         resume = 0  # after a found window, the scan goes on at its end
         for i in starts:
             if i < resume or taken[i]:
