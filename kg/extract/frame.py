@@ -57,6 +57,7 @@ TITLE_OPENERS = {"on", "towards", "toward", "beyond", "rethinking", "revisiting"
                  "efficient", "improving", "accelerating", "optimizing", "exploring", "analyzing", "evaluating"}
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}
 NAMING_WORDS = {"called", "named", "dubbed", "termed", "coined", "namely"}
+CALLING_WORDS = {"call", "calls", "refer", "refers", "term", "terms", "dub", "dubs", "name", "coin"}  # after "we"
 # the words after a name that opens a title: "KV Prediction for ...", "Probabilistic Partitive Partitioning (PPP)"
 TITLE_NAME_FOLLOWERS = {"for", "with", "via", "in", "to", "as", "and", "on", "from", "through", "by", "using", "under",
                         "?", ".", "-", "–", "("}
@@ -77,6 +78,9 @@ EVALUATIVE = {"novel", "new", "simple", "efficient", "effective", "general", "pr
               "scalable", "practical", "generic", "robust", "fast", "first", "systematic", "powerful", "flexible",
               "straightforward", "elegant", "alternative", "improved", "modified", "versatile", "provably",
               "theoretically", "grounded", "highly", "computationally", "memory-efficient", "communication-efficient"}
+# praise before a name opening a title: "Faster Gradient-Free Algorithms" names gradient-free algorithms
+PRAISE_WORDS = {"novel", "new", "simple", "efficient", "effective", "fast", "faster", "near-optimal", "nearly-optimal",
+                "better", "powerful", "elegant", "straightforward", "cheaper", "simpler"}
 # a word after a name that says it is no method: "the Token Elasticity of Performance (TEP) metric"
 NOT_METHOD_FOLLOWERS = {"metric", "metrics", "benchmark", "benchmarks", "dataset", "datasets", "measure", "score",
                         "task", "tasks", "problem", "problems", "setting", "settings", "paradigm", "hypothesis"}
@@ -86,6 +90,14 @@ INTRO_WORDS = {"using", "with", "on", "in", "by", "for", "to", "via", "through",
                "besides", "beyond", "without", "given", "relative", "specifically", "moreover", "furthermore",
                "additionally", "finally", "first", "second", "third", "notably", "remarkably", "importantly",
                "overall", "empirically", "experimentally", "consequently", "therefore", "hence", "thus", "here"}
+# heads of an apposition that say the name is no method: "RL4CO, an extensive RL benchmark"
+APPOSITION_NOT_METHOD = {"benchmark", "benchmarks", "dataset", "datasets", "corpus", "suite", "leaderboard", "metric",
+                         "metrics", "testbed", "collection"}
+COUNT_WORDS = {"two", "three", "four", "five", "several", "2", "3", "4"}
+# what a counted list of contributions is called: "two key contributions: X and Y", "three new methods, X, Y and Z"
+LIST_NOUNS = {"contributions", "innovations", "components", "techniques", "methods", "algorithms", "modules",
+              "ideas", "improvements", "designs", "approaches", "strategies", "mechanisms", "models", "variants",
+              "frameworks", "schemes", "optimizers", "architectures", "extensions", "novelties", "tools"}
 ENUMERATION_WORDS = {"first", "firstly", "second", "secondly", "third", "thirdly", "fourth", "lastly", "finally"}
 AUTHOR_GAP_WORDS = {"also", "further", "first", "then", "here", "now", "thus", "therefore", "hence", "additionally",
                     "finally", "can", "will", "have", "has", "had", "newly", "and", "instead", "next", "subsequently",
@@ -139,7 +151,7 @@ class ContributionFrame:
         self.determiner_starts = {words[0] for words in self.determiners}
         strings = self.nlp.vocab.strings
         self.hashes = {kind: {strings.add(w) for w in words} for kind, words in self.words.items()}
-        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, "as")}
+        self.naming_hashes = {strings.add(w) for w in (*NAMING_WORDS, *CALLING_WORDS, "as")}
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
 
     def __call__(self, doc: Doc) -> Doc:
@@ -158,6 +170,7 @@ class ContributionFrame:
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
+            self._propagate_title_names(doc)
         entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
@@ -172,17 +185,25 @@ class ContributionFrame:
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
+        means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
-            propose(span, "title")
+            if span.start > 0 and doc[span.start - 1].lower_ in MEANS_WORDS:
+                means.append(span)
+            else:
+                propose(span, "title")
         sentences = sentences_of(doc)
         lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
+        mentions = self._self_mentions(doc)
+        speakers = self._speakers(doc, mentions)
         for n, sentence in enumerate(sentences):
             for i in range(sentence.start, sentence.end):
-                if lowers[i] in verbs and self._by_authors(doc, sentence, i):
+                if lowers[i] in verbs and self._by_authors(doc, sentence, i, speakers):
                     found, used = self._objects(doc, sentence, i, method_at)
                     for span in found:
                         propose(span, "object")
+                    for span in self._listed(doc, sentence, i, method_at):
+                        propose(span, "listed")
                     owner = found[0].kb_id_ if found else None
                     blocks.extend((owner, span.kb_id_, n) for span in used)
                     if found:
@@ -193,12 +214,26 @@ class ContributionFrame:
             if any(lowers[i] in naming for i in range(sentence.start, sentence.end)):
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
+        for sentence in sentences:
+            # "COAT addresses ... through two key innovations: (1) X, ..., and (2) Y": the proposal's named parts
+            if any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at)):
+                for span in self._listed(doc, sentence, sentence.start, method_at):
+                    propose(span, "listed")
         self_spans = []
-        for start, end in self._self_mentions(doc):
+        for start, end in mentions:
             self_spans.append([start, end])
             span = method_at.get(end)
+            if span is None and end - start > 1 and end + 1 < len(doc) and doc[end].text == "," \
+                    and doc[end - 1].lower_ in self.words["self_nouns"]:
+                # "our method, U-DoG, combines ...": the name in apposition to the proposal
+                span = method_at.get(end + 1)
+                if span is not None and (span.end >= len(doc) or doc[span.end].text not in {",", "(", ".", ")", ";"}):
+                    span = None
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        if not proposed:
+            for span in means:
+                propose(span, "means")
         if proposed:
             blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
         # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
@@ -207,6 +242,8 @@ class ContributionFrame:
             if shorter in proposed and longer not in proposed:
                 proposed.append(longer)
                 why[longer] = "variant@0"
+        for span in sized_variants(methods, proposed):
+            propose(span, "size")  # "LeYOLO-Small", "X-7B": a size of the proposed model is proposed too
         if not proposed and self.add_names and not objects and self._add_descriptive_names(doc, objects=True):
             # no named proposal: a descriptive object of "we propose" is the contribution's name
             return self.read(doc, objects=True)
@@ -240,8 +277,14 @@ class ContributionFrame:
                 if names and colon + 2 < title_end and doc[colon + 1].lower_ in {"a", "an"}:
                     names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
                 return names
+            if not before and not any(t.lower_ in STUDY_HEADS for t in doc[first:colon]):
+                # "Navigating Scaling Laws: Accelerating ... via Adaptive Strategies": no name before the colon
+                return self._title_means(doc, [s for s in in_title if s.start > colon], title_end)
             return []
         found = self._title_means(doc, in_title, title_end)
+        if doc[first].lower_ in PRAISE_WORDS and doc[first].lower_ not in TITLE_OPENERS \
+                and not any(s.start == first for s in in_title):
+            first += 1  # "Faster Gradient-Free Algorithms for ...": the name after the praise
         spans = [s for s in in_title if s.start == first]
         if not spans or doc[0].lower_ in TITLE_OPENERS and first == 0:
             return found
@@ -254,7 +297,9 @@ class ContributionFrame:
             return found
         if found and after is not None and after.lower_ in MEANS_WORDS:
             return found  # "Low Rank Matrix Completion via Robust Alternating Minimization": the task, then the means
-        return [span, *found]
+        # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
+        # proposal and the means is what it is built with (a block, see _title_blocks)
+        return [span]
 
     def _qualified_known(self, doc: Doc, span: Span) -> bool:
         """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
@@ -285,8 +330,19 @@ class ContributionFrame:
         title = None if objects else self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
+        means = None if objects or title else self._means_phrase(doc, title_end(doc))
+        if means and (not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities)):
+            added.append(means)
         verbs = self.hashes["propose_verbs"]
         all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
+        if not objects:
+            for i, lower in enumerate(all_lowers):
+                if lower in verbs:
+                    j = self._coined_object(doc, i, taken)
+                    if j is not None:
+                        added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
+                        taken.add(j)
         for sentence in sentences_of(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
             enumerated = doc[sentence.start].lower_ in ENUMERATION_WORDS
@@ -294,7 +350,7 @@ class ContributionFrame:
                 continue
             for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
                 i = sentence.start + offset
-                if lower in verbs and self._by_authors(doc, sentence, i):
+                if lower in verbs and self._by_authors(doc, sentence, i, speakers):
                     phrase = self._object_phrase(doc, sentence, i)
                     if phrase and not any(i in taken for i in range(*phrase)):
                         added.append(phrase)
@@ -318,6 +374,62 @@ class ContributionFrame:
         kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
         doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
         return True
+
+    def _propagate_title_names(self, doc: Doc) -> None:
+        """Later mentions of a Method the title names with several words ("KV Prediction") become mentions of it,
+        replacing shorter entities inside them ("a novel method called KV Prediction": not "KV")."""
+        end = title_end(doc)
+        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        titled = [s for s in entities if s.end <= end and s.label_ == "Method" and len(s) > 1]
+        if not titled:
+            return
+        lowers = doc.to_array("LOWER").tolist()
+        new_spans: list[Span] = []
+        for span in titled:
+            words = lowers[span.start:span.end]
+            for i in range(end, len(doc) - len(words) + 1):
+                if lowers[i] == words[0] and lowers[i:i + len(words)] == words:
+                    new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_, span_id=span.id_))
+        if not new_spans:
+            return
+        kept = [s for s in entities if not any(n.start <= s.start and s.end <= n.end for n in new_spans)
+                and not any(s.start < n.end and n.start < s.end for n in new_spans)]
+        if len(kept) + len(new_spans) == len(entities) and all(
+                any(s.start == n.start and s.end == n.end and s.kb_id_ == n.kb_id_ for s in entities) for n in new_spans):
+            return  # every later mention is already there
+        crossing = [s for s in entities if s not in kept and not any(n.start <= s.start and s.end <= n.end
+                                                                    for n in new_spans)]
+        if crossing:
+            return  # an entity crossing the name's boundary: leave the entity rules' reading
+        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+
+    def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> int | None:
+        """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
+        Prompt-OIRL, an approach ..."), or None."""
+        j = verb + 1
+        while j < len(doc) and (doc[j].lower_ in {"a", "an", "the"} or doc[j].lower_ in EVALUATIVE):
+            j += 1
+        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in doc[j].text) \
+                or doc[j + 1].text not in {",", "(", ".", ":", ";", "and"}:
+            return None
+        return j if self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb) else None
+
+    def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
+        Minimization in Nearly Linear Time"): two to six capitalised words, up to a preposition or the end."""
+        start = next((i + 1 for i in range(1, end_of_title - 1) if doc[i].lower_ in MEANS_WORDS), None)
+        if start is None:
+            return None
+        end = start
+        while end < end_of_title and end - start < 7 and (doc[end].text[:1].isupper() or name_shaped(doc[end:end + 1])) \
+                and doc[end].lower_ not in self.words["prepositions"] and doc[end].lower_ not in {"and", "or"}:
+            end += 1
+        if end - start < 2 or end - start > 6 or (end < end_of_title and doc[end].lower_ not in self.words["prepositions"]
+                                                  and doc[end].text not in {":", "?", ".", ","}):
+            return None
+        if doc[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, doc[start:end]):
+            return None
+        return start, end
 
     def _title_overlap_only(self, doc: Doc, phrase: tuple[int, int], entities: list[Span]) -> bool:
         """Whether the only entities inside the title phrase are Methods strictly inside it ("Gradient Coding")."""
@@ -347,7 +459,8 @@ class ContributionFrame:
             return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
         if title[end - 1].lower_ in NON_METHOD_HEADS or self._known(doc, title[:end]):
             return None
-        return 0, end
+        start = 1 if end > 2 and title[0].lower_ in PRAISE_WORDS else 0  # "Faster Gradient-Free Algorithms"
+        return start, end
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
@@ -410,15 +523,26 @@ class ContributionFrame:
         spans: list[Span] = []
         for token in sentence:
             referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
-            if token.lower_ not in NAMING_WORDS and not referred:
+            # "we refer to the modified X, which ..., as Y": "as" after the authors' "refer"
+            referred = referred or token.lower_ == "as" and any(
+                doc[j].lower_ in CALLING_WORDS and doc[j - 1].lower_ in self.words["authors"]
+                for j in range(max(sentence.start + 1, token.i - 15), token.i))
+            # "we call this architecture a Pointer Net", "which we call the X": the name a few words on
+            calling = token.lower_ in CALLING_WORDS and token.i > sentence.start \
+                and doc[token.i - 1].lower_ in self.words["authors"]
+            if token.lower_ not in NAMING_WORDS and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
             if not any(t.lower_ in self.words["authors"] or t.lower_ in self.words["propose_verbs"]
                        for t in sentence if t.i < token.i):
                 continue
             i = token.i + 1
-            while i < min(sentence.end, token.i + 3) and i not in method_at:
+            reach = token.i + (6 if calling else 3)
+            while i < min(sentence.end, reach) and i not in method_at and not (
+                    calling and (doc[i].is_punct or doc[i].lower_ in self.words["clause_breaks"])):
                 i += 1
             span = method_at.get(i)
+            if calling and span is not None and not (span.text[:1].isupper() or name_shaped(span)):
+                continue  # "what we call the naive loss minimization direction": a notion, not a coined name
             while span is not None:
                 spans.append(span)
                 j = _skip_parenthesis(doc, span.end, sentence.end)
@@ -429,8 +553,10 @@ class ContributionFrame:
                 span = nxt if nxt is not None and name_shaped(nxt) else None
         return spans
 
-    def _by_authors(self, doc: Doc, sentence: Span, verb: int) -> bool:
-        """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", not "X proposes"."""
+    def _by_authors(self, doc: Doc, sentence: Span, verb: int, speakers: set[int] | frozenset = frozenset()) -> bool:
+        """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", "our second
+        algorithm develops" (*speakers*: the ends of such self mentions), "we instantiate X and propose Y";
+        not "X proposes"."""
         if verb > sentence.start and doc[verb - 1].lower_ in {"the", "a", "an", "our", "their", "recently", "been",
                                                                   "was", "were", "is", "are", "be"}:
             return False  # "the proposed method", "has been proposed"
@@ -440,7 +566,57 @@ class ContributionFrame:
         while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in AUTHOR_GAP_WORDS or doc[i].lower_.endswith("ly")
                                                          and doc[i].is_alpha):
             i -= 1
-        return i >= sentence.start and doc[i].lower_ in self.words["authors"]
+        if i >= sentence.start and (doc[i].lower_ in self.words["authors"] or i + 1 in speakers):
+            return True
+        if verb - 1 > sentence.start and doc[verb - 1].lower_ == "and":
+            # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
+            breaks = self.words["clause_breaks"]
+            for j in range(verb - 2, max(sentence.start, verb - 25) - 1, -1):
+                if doc[j].lower_ in breaks or doc[j].lower_ in {";", ":", ","}:
+                    return False
+                if doc[j].lower_ == "we":
+                    return True
+        return False
+
+    def _speakers(self, doc: Doc, mentions: list[tuple[int, int]]) -> set[int]:
+        """The ends of self mentions that end in a method noun: "our second algorithm (develops X)" speaks for
+        the authors."""
+        return {end for start, end in mentions if end - start > 1 and doc[end - 1].lower_ in self.words["self_nouns"]}
+
+    def _listed(self, doc: Doc, sentence: Span, start: int, method_at: dict[int, Span]) -> list[Span]:
+        """The items of a counted list of contributions after *start*: "two key contributions ...: X, a ..., and
+        Y", "two new methods, X and Y", "two key innovations: (1) X, ..., and (2) Y"."""
+        for i in range(start + 1, min(sentence.end, start + 8)):
+            if doc[i].lower_ not in COUNT_WORDS:
+                continue
+            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if doc[j].lower_ in LIST_NOUNS), None)
+            if noun is None:
+                return []
+            if noun + 1 < sentence.end and doc[noun + 1].text in {",", ":"}:
+                opening = noun + 1
+            else:  # "two key contributions that address ...: X"
+                opening = next((j for j in range(noun + 1, min(sentence.end, noun + 16)) if doc[j].text == ":"), None)
+            if opening is None:
+                return []
+            items: list[Span] = []
+            j = opening
+            while j < sentence.end:
+                k = j + 1
+                if k + 2 < sentence.end and doc[k].text == "(" and doc[k + 2].text == ")":
+                    k += 3  # "(1) X"
+                span = method_at.get(k) if doc[j].text in {",", ":", "and", ")"} else None
+                if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
+                    items.append(span)
+                    j = span.end
+                    continue
+                j += 1
+            return items
+        return []
+
+    def _sentence_subjects(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[str]:
+        """The Method opening a sentence ("COAT addresses ..."), as a one-key list, or []."""
+        span = method_at.get(sentence.start)
+        return [span.kb_id_] if span is not None else []
 
     def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
         """The Methods a propose verb introduces, and the ones its object is built from.
@@ -466,8 +642,12 @@ class ContributionFrame:
                 later = bool(found) and not (opened and name_shaped(span))
                 if extending and not in_phrase and not found and not opened_by_to:
                     used.append(span)
+                elif extending and (not name_shaped(span) or self._known(doc, span)):
+                    used.append(span)  # "we extend X to simulator-free MDPs": a setting, not a new name
                 elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
                     used.append(span)
+                elif self._apposition_is_not_method(doc, span, sentence.end):
+                    break  # "we introduce RL4CO, an extensive ... benchmark": a benchmark, not a method
                 else:
                     found.append(span)
                 i = _skip_parenthesis(doc, span.end, end)
@@ -478,13 +658,20 @@ class ContributionFrame:
             if lower == "to" and i == verb + 1 and not extending:
                 break  # "we propose to use X": X is used, not proposed
             if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
-                in_phrase, opened = True, False  # "X-based" glued, not a dash
+                opened = False  # "X-based" glued, not a dash
+                if i + 1 < end and doc[i + 1].lower_ in words["hyphen_suffixes"] and not any(
+                        s.end == i for s in (*used, *found)):
+                    i += 2  # "a population-based Y": an adjective made from a word, Y stays free
+                    continue
+                in_phrase = True  # "an LLM-based Y": Y is described by the name before
             elif lower == "to" and extending and not opened_by_to:
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
                 pass  # "for federated learning (FL)": still inside the phrase
-            elif lower == "," and in_phrase and not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
-                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"})):
+            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
+                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"}))
+                    or i + 2 < end and doc[i + 1].lower_ in {"and", "or"} and i + 2 not in method_at
+                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and doc[i + 2].lower_ not in {"a", "an", "the"}):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
             elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
@@ -498,6 +685,20 @@ class ContributionFrame:
                 opened = False
             i += 1
         return found, used
+
+    def _apposition_is_not_method(self, doc: Doc, span: Span, end: int) -> bool:
+        """Whether the apposition after a name says it is a benchmark or a dataset: "RL4CO, an extensive RL
+        benchmark for ...", "X, a new dataset of ..."."""
+        i = _skip_parenthesis(doc, span.end, end)
+        if i + 1 >= end or doc[i].text != "," or doc[i + 1].lower_ not in {"a", "an", "the"}:
+            return False
+        for j in range(i + 2, min(end, i + 16)):
+            lower = doc[j].lower_
+            if lower in {",", ".", ";", ":"} or lower in self.words["clause_breaks"]:
+                return doc[j - 1].lower_ in APPOSITION_NOT_METHOD
+            if lower in self.words["prepositions"] and doc[j - 1].lower_ in APPOSITION_NOT_METHOD:
+                return True
+        return False
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
@@ -551,9 +752,14 @@ class ContributionFrame:
             if matched:
                 j = i + matched
                 # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
-                k = j
-                while k < n and k - j <= 2 and lowers[k] not in nouns and alpha[k]:
-                    k += 1
+                k, modifiers = j, 0
+                while k < n and lowers[k] not in nouns:
+                    if doc[k].text in {"(", ")"} and k - j < 6:
+                        k += 1  # "our (meta) algorithm TAILOR"
+                        continue
+                    if modifiers > 2 or not alpha[k]:
+                        break
+                    k, modifiers = k + 1, modifiers + 1
                 if k < n and lowers[k] in nouns and (lower != "this" or k == j):
                     spans.append((i, k + 1))
                     i = k + 1
@@ -743,6 +949,25 @@ def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
 def name_shaped(span: Span) -> bool:
     """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
     return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+
+
+def sized_variants(methods: list[Span], proposed: list[str]) -> list[Span]:
+    """Methods named as a proposed name plus a size or version ("LeYOLO-Small", "X-7B", "X Large")."""
+    texts: dict[str, str] = {}
+    for span in methods:
+        texts.setdefault(span.kb_id_, span.text)
+    found = []
+    for span in methods:
+        if span.kb_id_ in proposed:
+            continue
+        for key in proposed:
+            short = texts.get(key, "")
+            if len(short) >= 2 and len(span.text) > len(short) and span.text.lower().startswith(short.lower()):
+                parts = [p for p in re.split(r"[\s\-]+", span.text[len(short):]) if p]
+                if parts and span.text[len(short)] in " -" and all(_SIZE_PART.match(p) for p in parts):
+                    found.append(span)
+                    break
+    return found
 
 
 _SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)

@@ -1,0 +1,119 @@
+"""Proposals read by kg_frame on the blank pipeline: one mechanism per test, on texts written for the test."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from kg.extract import load_pipeline
+
+
+@pytest.fixture(scope="module")
+def blank() -> spacy.Language:
+    return load_pipeline("blank")
+
+
+def proposed_names(doc) -> set[str]:
+    names: dict[str, str] = {}
+    for span in doc.spans["kg_entities"]:
+        names.setdefault(span.kb_id_, span.text)
+    return {names[key] for key in doc._.kg_frame["proposed"]}
+
+
+def test_the_means_of_a_title_is_the_proposal_only_when_nothing_else_is(blank):
+    doc = blank("Sparse Graph Coloring via Randomized Vertex Elimination in Linear Time\n"
+                "We study graph coloring. Our analysis gives a tight bound.")
+    assert proposed_names(doc) == {"Randomized Vertex Elimination"}
+    # a title opening with its own name: the means after "via" is what the name is built with
+    doc = blank("Low-Rank Tree Search with Planning via Monte Carlo Rollouts\nWe study search with rollouts.")
+    assert proposed_names(doc) == {"Low-Rank Tree Search"}
+    # a colon title that names nothing before its colon: the subtitle's means
+    doc = blank("Taming Long Horizons: Faster Planning via Hierarchical Option Graphs\nWe study long horizons.")
+    assert proposed_names(doc) == {"Hierarchical Option Graphs"}
+    # ... unless the abstract names the proposal
+    doc = blank("Taming Long Horizons: Faster Planning via Hierarchical Option Graphs\nWe propose HOGPlan, a planner.")
+    assert proposed_names(doc) == {"HOGPlan"}
+
+
+def test_praise_before_a_title_name_is_not_part_of_the_name(blank):
+    doc = blank("Faster Gradient-Free Samplers for Nonconvex Losses\nWe give samplers with small memory.")
+    assert proposed_names(doc) == {"Gradient-Free Samplers"}
+
+
+def test_a_name_in_apposition_to_our_method_is_proposed(blank):
+    doc = blank("Stable Steps for Stochastic Optimization\nOur method, Q-Walk, combines SGD and momentum. "
+                "It runs on one GPU.")
+    assert "Q-Walk" in proposed_names(doc)
+    doc = blank("Routing Queries\nFor each query, our (meta) algorithm RouteX picks one model among candidates.")
+    assert "RouteX" in proposed_names(doc)
+    # an apposition after a plain pronoun or to another subject is not a proposal
+    doc = blank("Routing Queries\nPrior work, FastRoute, picks one model. We study RouteX.")
+    assert "FastRoute" not in proposed_names(doc)
+
+
+def test_names_the_authors_call_or_refer_to(blank):
+    doc = blank("Memory Layouts\nWe cast layout search as a game, which we call the layoutGame, and solve it.")
+    assert "layoutGame" in proposed_names(doc)
+    doc = blank("Sharing Weights\nWe refer to the modified hashing scheme, which adds our fixes, as HASH-Stable.")
+    assert "HASH-Stable" in proposed_names(doc)
+    # a lower-case notion the authors name is not a method they propose
+    doc = blank("Perseus: Saving Energy\nPart of the energy can be removed, which we call energy bloat. "
+                "We propose Perseus.")
+    assert proposed_names(doc) == {"Perseus"}
+
+
+def test_counted_lists_of_contributions(blank):
+    doc = blank("Stable Grokking\nTo test this, we introduce two key contributions that address the problem: "
+                "SoftCap, a new activation function that keeps logits small, and orthoGrad, a training algorithm.")
+    assert {"SoftCap", "orthoGrad"} <= proposed_names(doc)
+    doc = blank("ZipNet: Compressing Activations\nZipNet reduces memory through two key innovations: (1) Range "
+                "Folding, which aligns the ranges, and (2) Grouped Activation Quantization, which saves memory.")
+    assert {"ZipNet", "Range Folding", "Grouped Activation Quantization"} <= proposed_names(doc)
+
+
+def test_coordinated_verbs_and_our_algorithm_speak_for_the_authors(blank):
+    doc = blank("Target Surrogates\nWe instantiate our framework in the stochastic setting and propose the TSG "
+                "algorithm, a projected method.")
+    assert any(name.startswith("TSG") for name in proposed_names(doc))
+    doc = blank("Regret Bounds\nOur second algorithm develops a variance-reduced loss estimator for the bandit case.")
+    assert "variance-reduced loss estimator" in proposed_names(doc)
+    # a verb coordinated across a clause break is not the authors'
+    doc = blank("Regret Bounds\nWe show that prior work, which adopts XGrad, fails and introduces bias.")
+    assert "XGrad" not in proposed_names(doc)
+
+
+def test_sizes_of_a_proposed_model_and_adjectives_before_a_proposal(blank):
+    doc = blank("FastDet, A Scalable Detector\nWe introduce FastDet. FastDet-Small reaches 38.2% mAP on COCO.")
+    assert {"FastDet", "FastDet-Small"} <= proposed_names(doc)
+    doc = blank("Sample-Efficient Tuning\nWe propose a population-based automated RL (AutoRL) framework.")
+    assert "automated RL" in proposed_names(doc)
+    # "we extend X to Y": Y is proposed only when it is a new name
+    doc = blank("Linear Bandits\nWe also extend the first algorithm to simulator-free linear bandits, and "
+                "extend LinUCB to LinUCB-Lazy.")
+    assert "LinUCB-Lazy" in proposed_names(doc) and "linear bandits" not in proposed_names(doc)
+
+
+def test_a_coined_object_no_entity_rule_found_becomes_a_proposed_method(blank):
+    doc = blank("Offline Prompt Ranking\nThis work introduces Qrank-OIRX, an approach rooted in ranking. "
+                "Qrank-OIRX is cheap.")
+    assert "Qrank-OIRX" in proposed_names(doc)
+    assert sum(s.text == "Qrank-OIRX" and s.label_ == "Method" for s in doc.spans["kg_entities"]) == 2
+    # a coined word that is not the object of the authors' verb is not added
+    doc = blank("Offline Prompt Ranking\nA recent survey by Lee introduces Qrank-OIRX, an approach rooted in ranking.")
+    assert "Qrank-OIRX" not in proposed_names(doc)
+
+
+def test_a_benchmark_in_apposition_and_a_method_after_a_list_of_verbs_are_not_proposed(blank):
+    doc = blank("On Learned Routing\nWe introduce GraphArena, an extensive graph learning benchmark for routing problems.")
+    assert proposed_names(doc) == set()
+    doc = blank("Notes on Retrieval\nThis paper presents good practices to implement, tune, and evaluate RAG for "
+                "Portuguese.")
+    assert proposed_names(doc) == set()
+
+
+def test_a_title_name_replaces_a_shorter_entity_in_its_later_mentions(blank):
+    doc = blank("KV Forecasting for Lower Latency\nTo cut latency, we introduce a novel method called KV Forecasting. "
+                "It predicts the KV cache.")
+    keys = {s.kb_id_ for s in doc.spans["kg_entities"] if s.text == "KV Forecasting"}
+    assert len(keys) == 1 and sum(s.text == "KV Forecasting" for s in doc.spans["kg_entities"]) == 2
+    assert doc._.kg_frame["proposed"] == list(keys)
