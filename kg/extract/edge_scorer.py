@@ -29,6 +29,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList
 
+from kg.extract.base import pipe_in_batches
 from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.relations import CUES_KEY, RELATION_LABELS, RelationFinder
@@ -119,8 +120,7 @@ class EdgeScorer:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
     # -- candidates and features --------------------------------------------------------------------------
     def candidates(self, doc: Doc) -> list[tuple[dict[str, Any], list[float]]]:

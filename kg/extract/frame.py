@@ -45,6 +45,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.base import pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
 from kg.extract.pattern_data import read_patterns
 from kg.resolve.canonical import merge_key
@@ -163,8 +164,7 @@ class ContributionFrame:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:

@@ -44,17 +44,6 @@ class _DocTokens:
         self.lower = set(arr[:, 1].tolist())
 
 
-_last_doc: list[Any] = [None, -1, None]  # (doc, its length, its _DocTokens): kg_vocabulary and kg_open_rules
-# read the same doc in turn
-
-
-def _doc_tokens(doc: Doc) -> _DocTokens:
-    """The doc's distinct words, made once for consecutive matchers on the same doc (kg never retokenizes)."""
-    if _last_doc[0] is not doc or _last_doc[1] != len(doc):
-        _last_doc[:] = [doc, len(doc), _DocTokens(doc)]
-    return _last_doc[2]
-
-
 class _RegexTest:
     """Does any distinct token value match the regex? Answers are kept per string hash (a lexeme flag)."""
 
@@ -244,7 +233,7 @@ class GatedMatcher:
         return matcher
 
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        tokens = _doc_tokens(doc)
+        tokens = _DocTokens(doc)
         active = tuple(i for i, (_, _, gate, _) in enumerate(self._patterns) if all(test(tokens) for test in gate))
         if not active:
             return []

@@ -34,6 +34,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
+from kg.extract.base import pipe_in_batches
 from kg.extract.candidates import doc_text
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.gated_matcher import add_flagged
@@ -167,8 +168,7 @@ class DocAnnotator:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
 
 class ResultFinder(DocAnnotator):
