@@ -6,7 +6,7 @@ PY := $(BIN)/python
 DEMO_DIR ?= exports/demo
 PIPELINE ?= blank
 
-.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench clean
+.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench schemas clean
 
 # setuptools prints a ten-line box about editable installs on every `pip install -e`; it is not for our users.
 QUIET_PIP := PYTHONWARNINGS="ignore:Editable installation"
@@ -41,12 +41,14 @@ demo: install
 test: install-dev
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-## fuzz: the long fuzzing profile (over 10,000 generated inputs) and the slow fault runs (20+ SIGKILLs, Neo4j kills)
+## fuzz: the long fuzzing profile (over 10,000 generated inputs), the slow fault runs (20+ SIGKILLs, Neo4j kills)
+## and the bounded-memory read of a 200 MB text and BibTeX file
 FUZZ_KILLS ?= 20
 fuzz: install-dev
 	@start=$$(date +%s); \
-	KG_HYPOTHESIS_PROFILE=fuzz KG_FAULT_KILLS=$(FUZZ_KILLS) KG_NEO4J_KILLS=3 $(PY) -m pytest -q \
-		tests/test_fuzz.py tests/test_faults.py tests/test_neo4j_faults.py $(PYTEST_ARGS); status=$$?; \
+	KG_HYPOTHESIS_PROFILE=fuzz KG_FAULT_KILLS=$(FUZZ_KILLS) KG_NEO4J_KILLS=3 KG_STREAM_MB=200 $(PY) -m pytest -q \
+		tests/test_fuzz.py tests/test_faults.py tests/test_neo4j_faults.py \
+		tests/test_scale.py::test_text_and_bibtex_are_read_in_bounded_memory $(PYTEST_ARGS); status=$$?; \
 	echo "make fuzz took $$(( $$(date +%s) - start )) s"; exit $$status
 
 ## bench: print extraction, push, HTML and incremental-update figures
@@ -63,6 +65,11 @@ neo4j: install
 ## neo4j-stop: stop the server `make neo4j` started
 neo4j-stop: install
 	$(BIN)/kg neo4j stop
+
+## schemas: copy the pattern schemas (schemas/patterns/, the one source) into the package; a test checks they match
+schemas:
+	rm -f kg/extract/patterns/schemas/*.schema.json
+	cp schemas/patterns/*.schema.json kg/extract/patterns/schemas/
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts

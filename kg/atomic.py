@@ -6,6 +6,9 @@ target path always holds a complete directory, old or new, even if the process i
 Where the file system can not exchange, the old directory is renamed aside first and the next writer puts it
 back if the process died before the new one was in place (:func:`recover`).
 
+Files that are made first and moved into a snapshot later (the bulk form's) are written in a scratch sibling
+(:func:`scratch_directory`), locked and cleaned up the same way.
+
 Each writer holds a lock (``flock``) on its staging directory while it lives; the kernel drops it when the
 process dies, even by SIGKILL. So a later writer knows which staging directories are stale and removes them.
 Creating, cleaning and swapping happen under a lock on the parent directory, so writers never race there.
@@ -33,6 +36,7 @@ from kg.errors import OutputError
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 _STAGING = "kg-staging"
+_SCRATCH = "kg-scratch"
 _RETIRED = "kg-old"
 
 
@@ -121,7 +125,7 @@ def recover(target: Path, *, is_complete=lambda path: True) -> None:
             if is_complete(candidate):
                 candidate.rename(target)
                 break
-    for stale in _siblings(target, _STAGING) + _siblings(target, _RETIRED):
+    for stale in _siblings(target, _STAGING) + _siblings(target, _SCRATCH) + _siblings(target, _RETIRED):
         with _locked(stale, blocking=False) as free:
             if free:
                 shutil.rmtree(stale, ignore_errors=True)
@@ -133,9 +137,10 @@ class StagedDirectory:
     ``with StagedDirectory(target) as staging: ...write into staging...; staging.commit()``
     """
 
-    def __init__(self, target: str | Path, *, is_complete=lambda path: True):
+    def __init__(self, target: str | Path, *, is_complete=lambda path: True, kind: str = _STAGING):
         self.target = Path(target)
         self.is_complete = is_complete
+        self.kind = kind
         self.path: Path | None = None
         self._descriptor: int | None = None
 
@@ -145,7 +150,7 @@ class StagedDirectory:
             parent.mkdir(parents=True, exist_ok=True)
             with _locked(parent):
                 recover(self.target, is_complete=self.is_complete)
-                path = parent / f".{self.target.name}.{_STAGING}-{secrets.token_hex(4)}"
+                path = parent / f".{self.target.name}.{self.kind}-{secrets.token_hex(4)}"
                 path.mkdir()
                 self._descriptor = os.open(path, os.O_RDONLY)
                 fcntl.flock(self._descriptor, fcntl.LOCK_EX)
@@ -178,3 +183,12 @@ class StagedDirectory:
             shutil.rmtree(self.path, ignore_errors=True)
         if self._descriptor is not None:
             os.close(self._descriptor)
+
+
+def scratch_directory(target: str | Path) -> StagedDirectory:
+    """A working directory beside *target* for files that are later moved into its snapshot (never swapped in).
+
+    ``with scratch_directory(target) as scratch: ...write into scratch.path...``. Locked like a staging
+    directory and removed on exit; if the process is killed, the next writer of *target* removes it.
+    """
+    return StagedDirectory(target, kind=_SCRATCH)

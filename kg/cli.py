@@ -431,14 +431,13 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
     with progress:
         on_total(len(result.papers))
         if cache_dir is not None:
-            # the cached path extracts in memory, in this process and local workers (not with --executor dask)
+            # the cached path holds the records in memory; only papers the cache lacks go to the executor
             from kg.extract import extract_records
             from kg.extract.cache import DirectoryCache
 
-            if executor != "local":
-                raise InputError("--cache works with --executor local only (for now)")
             records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance,
-                                      cache=DirectoryCache(cache_dir))
+                                      cache=DirectoryCache(cache_dir), executor=executor, scheduler=scheduler,
+                                      work_dir=work_dir)
             run = None
         else:
             from kg.errors import OutputError

@@ -11,7 +11,6 @@ import networkx as nx
 
 from kg.graph import build_graph, write_snapshot
 from kg.graph.snapshot import GRAPH_GRAPHML, GRAPH_HTML, FileWriter, Snapshot, sha256_of
-from kg.errors import InputError
 from kg.ingest import STDIN, IngestReport, read_papers
 
 SAMPLE_CORPUS = Path(__file__).parent / "data" / "sample_corpus"
@@ -108,9 +107,6 @@ def build_snapshot(
         return _build_on_executor(ingest, out_dir, info, manifest_info, notes, pipeline=pipeline, jobs=n_process,
                                   html=html, progress=progress, executor=executor, scheduler=scheduler,
                                   work_dir=work_dir, bulk_threshold=bulk_threshold, top=top, keep_cache=keep_cache)
-    if executor != "local":
-        raise InputError("--update and --cache work with the local executor only (for now); "
-                         "drop --executor dask or build without them")
     kept = RecordCache()
     lookups, stores = [], []
     if update is not None:
@@ -124,8 +120,14 @@ def build_snapshot(
     cache = _KeepingCache(kept, ChainedCache(*lookups), stores)
     stats = CacheStats()
     resolutions = []
-    records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
-                              cache=cache, stats=stats, on_resolution=resolutions.append)
+    from kg.errors import OutputError
+
+    try:  # the cache is looked up first; only the papers it lacks go to the executor
+        records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
+                                  cache=cache, stats=stats, on_resolution=resolutions.append, executor=executor,
+                                  scheduler=scheduler, work_dir=work_dir)
+    except OutputError as error:
+        raise OutputError(error.reason, str(out_dir)) from None  # the output the user named could not be made
     conflicts = resolutions[0].conflicts if resolutions else []
     graph = build_graph(records)
     files = snapshot_files(html=html, title=f"kg: {Path(out_dir).name}")

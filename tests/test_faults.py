@@ -39,7 +39,7 @@ def _complete(snapshot: Path) -> dict:
     """The manifest of a complete snapshot at *snapshot* (every listed file present, the graph readable)."""
     manifest = json.loads((snapshot / MANIFEST).read_text(encoding="utf-8"))
     for name in manifest["files"]:
-        assert (snapshot / name).is_file(), name
+        assert (snapshot / name).is_file() or (snapshot / name).is_dir(), name  # neo4j-import/ of a bulk one
     load_snapshot(snapshot)
     return manifest
 
@@ -75,6 +75,41 @@ def test_sigkill_at_random_moments_leaves_the_old_or_the_new_snapshot_complete(t
     final = _kg("build", *corpus, "-o", str(target), "-q")
     assert final.wait(timeout=300) == 0
     _complete(target)
+    assert _leftovers(target) == []
+
+
+def test_a_bulk_build_killed_while_writing_its_bulk_files_is_cleaned_up_by_the_next_build(tmp_path):
+    """The bulk form writes its files in a scratch directory beside the target first (kg.graph.bulk)."""
+    corpus = sample_corpus_paths()[:2]
+    target = tmp_path / "snap"
+    args = ["build", *corpus, "-o", str(target), "-q", "--no-html", "--bulk-threshold", "1", "--top", "20"]
+    first = _kg(*args)
+    assert first.wait(timeout=300) == 0, first.stderr.read()
+    before = _complete(target)
+    assert before["form"] == "bulk"
+    killed = _kg(*args)
+    scratch: list[Path] = []
+    deadline = time.monotonic() + 300
+    while not scratch and killed.poll() is None and time.monotonic() < deadline:
+        scratch = [p for p in tmp_path.iterdir() if p.name.startswith(".snap.kg-scratch-")]
+        time.sleep(0.005)
+    assert scratch, "the build ended before it made its scratch directory"
+    killed.send_signal(signal.SIGKILL)  # while the bulk files are being written
+    killed.wait(timeout=60)
+    assert scratch[0].is_dir() and _leftovers(target) != []  # what the killed build left
+    assert _complete(target)["created"] == before["created"]  # the old snapshot is untouched
+    final = _kg(*args)
+    assert final.wait(timeout=300) == 0, final.stderr.read()
+    assert _complete(target)["form"] == "bulk"
+    assert _leftovers(target) == []
+
+
+def test_a_live_bulk_builds_scratch_directory_is_not_cleaned_up(tmp_path, known_graph):
+    target = tmp_path / "snap"
+    with atomic.scratch_directory(target) as live:
+        (live.path / "nodes.jsonl.gz").write_bytes(b"")
+        write_snapshot(known_graph, target)  # another writer: recovers, cleans, must keep the live scratch
+        assert (live.path / "nodes.jsonl.gz").is_file()
     assert _leftovers(target) == []
 
 

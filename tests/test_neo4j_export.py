@@ -71,6 +71,33 @@ def test_script_run_statement_by_statement_gives_the_pushed_graph(neo4j_db, know
     assert title == NASTY_TITLE
 
 
+@pytest.mark.neo4j
+def test_script_run_over_a_stale_database_converges_to_the_graph(neo4j_db, known_graph, tmp_path):
+    """Properties are replaced, as `kg push --prune` does: a property the graph no longer has goes too."""
+    from kg.export.cypher import write_cypher
+    from kg.neo4j.push import push_graph
+
+    stale = known_graph.copy()
+    paper = "paper:p3"
+    stale.nodes[paper]["title"] = "An older title"
+    stale.nodes[paper]["retracted_note"] = "a property the graph no longer has"
+    source, target, key = next(iter(stale.edges(keys=True)))
+    stale.edges[source, target, key]["stale_weight"] = 0.5
+    for _node, attrs in stale.nodes(data=True):
+        if attrs.get("label") == "Method":
+            attrs["legacy_alias"] = ["old name"]
+    script = tmp_path / "graph.cypher"
+    write_cypher(known_graph, script, batch_size=4)
+    statements = cypher_statements(script.read_text(encoding="ascii"))
+    with connect(neo4j_db) as driver:
+        push_graph(driver, stale, database=neo4j_db.database)
+        assert stored_graph(driver) != expected_graph(known_graph)  # the database is stale
+        for statement in statements:
+            driver.execute_query(statement)
+        assert stored_graph(driver) == expected_graph(known_graph)
+        assert database_counts(driver, neo4j_db.database) == graph_counts(known_graph)
+
+
 def test_cli_export_cypher_to_stdout(known_snapshot):
     result = CliRunner().invoke(cli, ["export", "cypher", str(known_snapshot), "-o", "-"])
     assert result.exit_code == 0, result.output

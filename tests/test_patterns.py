@@ -20,8 +20,38 @@ def test_every_pattern_file_has_a_schema_in_schemas_and_validates():
     for path in PATTERN_FILES:
         schema = ROOT / "schemas" / "patterns" / (path.stem + ".schema.json")
         assert schema.exists(), f"{path.name} has no schema"
-        assert schema_for(path.name).resolve() == schema.resolve()  # the package ships the same file
+        assert schema_for(path.name).read_bytes() == schema.read_bytes()  # the package ships the same file
         assert read_patterns(path)
+
+
+def test_the_packaged_schemas_are_identical_copies_of_schemas_patterns():
+    """schemas/patterns/ is the one source; `make schemas` copies it into the package."""
+    source = ROOT / "schemas" / "patterns"
+    packaged = PATTERNS_DIR / "schemas"
+    assert not packaged.is_symlink() and not any(p.is_symlink() for p in packaged.iterdir())
+    names = sorted(p.name for p in source.glob("*.schema.json"))
+    assert names and sorted(p.name for p in packaged.iterdir()) == names, "run `make schemas`"
+    for name in names:
+        assert (packaged / name).read_bytes() == (source / name).read_bytes(), f"{name} differs: run `make schemas`"
+
+
+def test_the_package_alone_loads_the_pipeline(tmp_path):
+    """kg/ copied on its own (as `git archive HEAD kg/` or a wheel has it, symlinks kept) extracts."""
+    import shutil
+    import subprocess
+    import sys
+
+    shutil.copytree(ROOT / "kg", tmp_path / "kg", symlinks=True,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    code = ("import kg, sys; from pathlib import Path; assert Path(kg.__file__).is_relative_to(sys.argv[1]), kg.__file__;"
+            "from kg.extract import extract_records; from kg.ingest.paper import Paper;"
+            "records = extract_records([Paper(id='p', title='ResNet on ImageNet', abstract='We train ResNet-50 "
+            "on ImageNet with 8 V100 GPUs.')]);"
+            "print(sorted(e['name'] for e in records[0]['entities']))")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], cwd=tmp_path, capture_output=True, text=True,
+                          env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)}, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "ImageNet" in done.stdout
 
 
 def test_a_misspelt_key_is_an_error_naming_file_and_line(tmp_path):

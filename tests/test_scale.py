@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import random
 from pathlib import Path
 
@@ -123,6 +124,48 @@ def test_dask_build_is_byte_identical_to_the_local_executor(dask_cluster, local_
     for name in ("graph.json", "graph.graphml"):
         assert (out / name).read_bytes() == (local_snapshot / name).read_bytes(), name
     assert list((tmp_path / "work").iterdir()) == [], "the run's shards are deleted"
+
+
+def test_dask_update_and_cache_send_only_the_missing_papers_to_the_workers(dask_cluster, local_snapshot, tmp_path,
+                                                                           monkeypatch):
+    """--update/--cache with --executor dask: the cache is looked up first; the rest goes to the cluster; the
+    snapshot equals a full build."""
+    import kg.extract.run as run_module
+
+    corpus = sample_corpus_paths()
+    old = tmp_path / "old" / "snap"
+    assert _run("build", *corpus[:2], "-o", old, "-q", "--no-html", "-j", "1").exit_code == 0
+    sent: list[int] = []
+    real = run_module.run_extraction
+
+    def counting(papers, **options):
+        sent.append(len(papers))
+        assert options["executor"] == "dask"
+        return real(papers, **options)
+
+    monkeypatch.setattr(run_module, "run_extraction", counting)
+    out, cache = tmp_path / "new" / "snap", tmp_path / "cache"
+    result = CliRunner().invoke(cli, ["build", *corpus, "-o", str(out), "--no-html", "--json", "-q",
+                                      "--executor", "dask", "--scheduler", dask_cluster.scheduler_address,
+                                      "--work-dir", str(tmp_path / "work"), "--update", str(old),
+                                      "--cache", str(cache)])
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((out / "manifest.json").read_text())
+    reused, extracted = manifest["extraction"]["reused"], manifest["extraction"]["extracted"]
+    papers = json.loads((local_snapshot / "manifest.json").read_text())["ingest"]["papers"]
+    assert reused == json.loads((old / "manifest.json").read_text())["ingest"]["papers"] and reused > 0
+    assert sent == [extracted] and reused + extracted == papers
+    for name in ("graph.json", "graph.graphml"):
+        assert (out / name).read_bytes() == (local_snapshot / name).read_bytes(), name
+    assert list((tmp_path / "work").iterdir()) == [], "the run's shards are deleted"
+    # The --cache directory took the papers extracted on the cluster (those reused from --update stay in the
+    # old snapshot): a dask extract of the corpus with that cache sends the workers only the others.
+    sent.clear()
+    records = tmp_path / "records.jsonl"
+    result = _run("extract", *corpus, "-o", records, "-q", "--executor", "dask", "--scheduler",
+                  dask_cluster.scheduler_address, "--cache", cache)
+    assert result.exit_code == 0, result.output
+    assert sent == [reused] and len(records.read_text().splitlines()) == papers
 
 
 def test_dask_extract_writes_the_same_records_as_local(dask_cluster, tmp_path):
@@ -380,3 +423,89 @@ def test_jsonl_and_csv_are_streamed_line_by_line_with_exact_line_numbers(tmp_pat
     with pytest.raises(InputError) as error:
         ingest.read_papers([str(bad)])
     assert error.value.line == 2001 and "UTF-8" in str(error.value)
+
+
+# Megabytes of the generated file in the bounded-memory test: `make test` reads 32, `make fuzz` 200.
+STREAM_MB = int(os.environ.get("KG_STREAM_MB", "32"))
+
+_STREAM_CHECK = """
+import json, re, sys
+from kg.ingest import read_records
+
+def status(name):
+    with open("/proc/self/status") as handle:
+        return int(re.search(name + r":\\s+(\\d+) kB", handle.read()).group(1))
+
+with open("/proc/self/clear_refs", "w") as handle:
+    handle.write("5")  # reset the peak (VmHWM) to the current RSS: the peak below is the reading's own
+before = status("VmRSS")
+papers = errors = 0
+last = None
+for item in read_records(sys.argv[1], sys.argv[2], year=2024):
+    if isinstance(item, Paper):
+        papers += 1
+        last = [item.title, item.sources[0].line]
+    else:
+        errors += 1
+        last = [item.reason, item.line]
+grown = status("VmHWM") - before
+print(json.dumps({"papers": papers, "errors": errors, "last": last, "grown_kb": grown}))
+"""
+
+
+@pytest.mark.parametrize("fmt", ["text", "bibtex"])
+def test_text_and_bibtex_are_read_in_bounded_memory(fmt, tmp_path):
+    """A file of STREAM_MB megabytes is read record by record: the reader's peak memory grows by a few
+    megabytes (one paper's worth), not by the file's size, and every record is counted with its line."""
+    import subprocess
+    import sys
+
+    sentence = "We evaluate ResNet-50 on ImageNet with 8 V100 GPUs and report 76.1% top-1 accuracy, beating VGG-16. "
+    abstract = (sentence * 200)[:20_000].strip()
+    path = tmp_path / ("big.txt" if fmt == "text" else "big.bib")
+    papers, line = 0, 1
+    with open(path, "w", encoding="utf-8") as handle:
+        while handle.tell() < STREAM_MB * 1_000_000:
+            if fmt == "text":
+                handle.write(f"Paper number {papers}: a study\n{abstract}\n\n")
+                line += 3
+            else:
+                handle.write(f"@article{{k{papers},\n  title = {{Paper number {papers}: a study}},\n"
+                             f"  year = {{2024}},\n  abstract = {{{abstract}}}\n}}\n\n")
+                line += 6
+            papers += 1
+        # One bad record at the very end: its line must still be exact.
+        handle.write("A title without its abstract\n" if fmt == "text" else "@article{broken,\n  title = {x\n")
+    size = path.stat().st_size
+    check = "from kg.ingest.paper import Paper\n" + _STREAM_CHECK
+    done = subprocess.run([sys.executable, "-c", check, str(path), fmt], capture_output=True, text=True, timeout=1800)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["papers"] == papers and found["errors"] == 1
+    assert found["last"][1] == line, found["last"]
+    grown = found["grown_kb"] * 1024
+    print(f"{fmt}: {size:,} bytes, {papers:,} papers read; peak RSS grew by {grown:,} bytes")
+    # A whole-file read grows it by at least the file's size (its bytes, then its text); streamed, the growth is
+    # one paper and the parser's own state: 1 MB (text) and 4-5 MB (BibTeX) at 32 MB and at 200 MB alike.
+    assert grown < min(16 * 1024 * 1024, size / 4), f"reading {size:,} bytes grew the peak RSS by {grown:,}"
+
+
+def test_an_abstract_that_runs_on_past_the_limit_is_rejected_without_being_kept():
+    from kg.errors import InputError
+    from kg.ingest.text import parse_text
+
+    long_line = "An abstract line that goes on. " * 40_000  # 1.24 million characters
+    produced = []
+
+    def lines():
+        yield "First paper\n"
+        for _ in range(8):
+            produced.append(1)
+            yield long_line + "\n"
+        yield "Second paper\n"
+        yield "A short abstract that ends.\n"
+
+    items = list(parse_text(lines(), "page.txt", year=2024))
+    assert isinstance(items[0], InputError) and items[0].line == 1 and "kg reads abstracts of up to" in items[0].reason
+    assert items[1].title == "Second paper" and items[1].sources[0].line == 10
+    assert len(produced) == 8

@@ -1,7 +1,11 @@
 """A Cypher script that loads the graph with cypher-shell (``cypher-shell -f graph.cypher``) or Neo4j Browser.
 
-Constraints come first, then the same ``UNWIND ... MERGE`` statements `kg push` runs, with the rows written as
-literal lists instead of parameters, so the script is idempotent. Every statement sits on one line ending in
+Constraints come first, then the same ``UNWIND ... MERGE`` statements `kg push --prune` runs, with the rows
+written as literal lists instead of parameters, so the script is idempotent. Like `kg push --prune`, it replaces
+properties (``SET n = row.props``) rather than merging them: run over a database that holds an older version of
+the graph, every node and relationship of the script ends with exactly this graph's properties (one the graph no
+longer has is removed). Nodes and relationships the graph no longer has are left alone: `kg push --prune` deletes
+them. Every statement sits on one line ending in
 ``;``. Strings are single-quoted Cypher literals in which backslashes, quotes, control characters and every
 non-ASCII character are escaped, so the file is plain ASCII and no title can end a string or a statement early.
 """
@@ -72,7 +76,7 @@ def cypher_literal(value: Any) -> str:
 def generate_cypher(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE) -> Iterator[str]:
     """The script's lines: comments, constraints, then one MERGE statement per batch of rows."""
     yield (f"// kg graph: {graph.number_of_nodes()} nodes, {graph.number_of_edges()} relationships. "
-           "Idempotent: running it again changes nothing.")
+           "Idempotent: running it again changes nothing. Properties are replaced (SET n = props), not merged.")
     yield "// Run with: cypher-shell -u neo4j -p PASSWORD -f graph.cypher"
     for statement in neo4j_rows.constraint_statements():
         yield statement + ";"
@@ -80,11 +84,12 @@ def generate_cypher(graph: nx.MultiDiGraph, batch_size: int = DEFAULT_BATCH_SIZE
     for label, rows in neo4j_rows.node_rows(graph).items():
         yield f"// {label}: {len(rows)} nodes"
         for chunk in neo4j_rows.batches(rows, batch_size):
-            yield neo4j_rows.node_merge_cypher(label, rows=cypher_literal(chunk)) + ";"
+            yield neo4j_rows.node_merge_cypher(label, rows=cypher_literal(chunk), replace=True) + ";"
     for (rel_type, start, end), rows in neo4j_rows.relationship_rows(graph).items():
         yield f"// {rel_type} ({start})->({end}): {len(rows)} relationships"
         for chunk in neo4j_rows.batches(rows, batch_size):
-            yield neo4j_rows.relationship_merge_cypher(rel_type, start, end, rows=cypher_literal(chunk)) + ";"
+            yield neo4j_rows.relationship_merge_cypher(rel_type, start, end, rows=cypher_literal(chunk),
+                                                        replace=True) + ";"
 
 
 def cypher_statements(text: str) -> list[str]:

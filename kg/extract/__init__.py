@@ -39,6 +39,9 @@ def extract_records(
     cache=None,
     stats: CacheStats | None = None,
     on_resolution: Callable[[Any], Any] | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    work_dir: Any = None,
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
 
@@ -51,9 +54,11 @@ def extract_records(
     With a *cache* (kg.extract.cache), papers whose extraction it holds are not extracted again;
     *stats* counts reused and extracted papers. *on_resolution* receives the corpus
     :class:`kg.resolve.Resolution` (its ``conflicts`` list the names left with two types).
+    With *executor* ``"dask"`` the papers the cache does not hold are extracted on Dask (see extract_unresolved).
     """
     records = extract_unresolved(papers, pipeline=pipeline, n_process=n_process, batch_size=batch_size,
-                                 progress=progress, nlp=nlp, cache=cache, stats=stats)
+                                 progress=progress, nlp=nlp, cache=cache, stats=stats, executor=executor,
+                                 scheduler=scheduler, work_dir=work_dir)
     resolution = summarise(records).resolution()
     for record in records:
         resolution.apply(record)
@@ -72,11 +77,16 @@ def extract_unresolved(
     nlp=None,
     cache=None,
     stats: CacheStats | None = None,
+    executor: str = "local",
+    scheduler: str | None = None,
+    work_dir: Any = None,
 ) -> list[dict[str, Any]]:
     """The map step: one record per paper with doc-local entity ids (before kg.resolve), in input order.
 
     With a *cache*, a paper whose content hash + pipeline + pattern version it holds is taken from it;
-    the others are extracted and put into it.
+    the others are extracted and put into it. The cache is looked up here, before any mapping: with
+    *executor* ``"dask"`` only the papers it lacks go to the workers (kg.extract.run.run_extraction on the
+    cluster at *scheduler*, else a LocalCluster of *n_process* workers; shards under *work_dir*).
     """
     from kg.extract.cache import cache_key, extraction_of
 
@@ -100,13 +110,20 @@ def extract_unresolved(
             progress(len(papers) - len(missing))
     if missing:
         todo = [papers[index] for index in missing]
-        nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
-        if n_process is None:
-            n_process = auto_processes(len(todo), batch_size)
-        if n_process > 1 and len(todo) > batch_size:
-            extracted = _extract_in_processes(todo, pipeline, n_process, batch_size, progress)
+        if executor != "local":
+            from kg.extract.run import run_extraction
+
+            with run_extraction(todo, pipeline=pipeline, executor=executor, jobs=n_process, scheduler=scheduler,
+                                work_dir=work_dir, batch_size=batch_size, progress=progress) as run:
+                extracted = list(run.records())
         else:
-            extracted = extract_chunk(nlp, todo, pipeline, batch_size=batch_size, progress=progress)
+            nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
+            if n_process is None:
+                n_process = auto_processes(len(todo), batch_size)
+            if n_process > 1 and len(todo) > batch_size:
+                extracted = _extract_in_processes(todo, pipeline, n_process, batch_size, progress)
+            else:
+                extracted = extract_chunk(nlp, todo, pipeline, batch_size=batch_size, progress=progress)
         for index, record in zip(missing, extracted):
             records[index] = record
             if cache is not None:

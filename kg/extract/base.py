@@ -4,12 +4,14 @@ A component's state is a list of pattern rows (validated data from ``kg/extract/
 a few keyword-only settings. The factory builds an empty component; ``initialize()`` loads the
 default pattern files named in its config (or the ``patterns`` given), once; ``to_bytes`` /
 ``to_disk`` save the rows and settings, and ``from_bytes`` / ``from_disk`` restore them without
-reading the package files again. Rows with a ``"list"`` key are word lists
+reading the package files again. That serialisation is :class:`SerialisedState`, which every kg
+component with rows and settings shares (``kg_frame``, ``kg_results`` and ``kg_relations`` too). Rows with a ``"list"`` key are word lists
 (``patterns/words.jsonl``) and land in ``self.words``.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
-from kg.extract.pattern_data import read_pattern_file, word_lists
+from kg.extract.pattern_data import read_pattern_file, read_patterns, schema_for, word_lists
 
 
 def pipe_in_batches(component: Callable[[Doc], Doc], docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
@@ -34,7 +36,61 @@ def pipe_in_batches(component: Callable[[Doc], Doc], docs: Iterable[Doc], batch_
         yield from [component(doc) for doc in batch]
 
 
-class PatternComponent:
+class SerialisedState:
+    """The one serialisation of kg's components: ``to_bytes`` / ``from_bytes`` / ``to_disk`` / ``from_disk``.
+
+    A component's whole state is what ``_cfg()`` returns (JSON-able settings and lists of rows) and
+    ``_set_cfg(cfg)`` restores it, reloading anything compiled from the rows (keys it is not given keep
+    their values). ``row_files`` names the keys that hold rows and the file each is saved in: on disk
+    every one is a JSON Lines file, read back through the file's JSON Schema when it has one
+    (``schemas/patterns/NAME.schema.json``, so a bad row in a saved pipeline is a FILE:LINE error), and
+    the other keys go to ``cfg.json``. ``to_bytes`` is the msgpack of ``_cfg()``. Disk files are written and
+    read with the standard json module: srsly's JSON keeps 9 digits of a float and reads 0.6 back as
+    0.6000000000000001, so a saved weight or threshold would not round-trip.
+    """
+
+    row_files: dict[str, str] = {}
+
+    def _cfg(self) -> dict[str, Any]:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
+        return srsly.msgpack_dumps(self._cfg())
+
+    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()):
+        self._set_cfg(srsly.msgpack_loads(bytes_data))
+        return self
+
+    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
+        path = ensure_path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        cfg = self._cfg()
+        for key, file_name in self.row_files.items():
+            lines = (json.dumps(row, ensure_ascii=False) + "\n" for row in cfg.pop(key))
+            (path / file_name).write_text("".join(lines), encoding="utf-8")
+        (path / "cfg.json").write_text(json.dumps(cfg, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()):
+        path = ensure_path(path)
+        cfg = json.loads((path / "cfg.json").read_text(encoding="utf-8"))
+        for key, file_name in self.row_files.items():
+            if (path / file_name).exists():
+                cfg[key] = _read_rows(path / file_name)
+        self._set_cfg(cfg)
+        return self
+
+
+def _read_rows(path: Path) -> list[dict[str, Any]]:
+    """A saved row file, validated like the package's file of the same name when that has a schema."""
+    if schema_for(path.name).exists():
+        return read_patterns(path)
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+class PatternComponent(SerialisedState):
     """Base for components whose state is pattern rows plus settings (see the module docstring)."""
 
     name: str
@@ -88,38 +144,22 @@ class PatternComponent:
             raise ValueError(f"the {self.name!r} component has no patterns: call nlp.initialize() "
                              "(or kg.extract.load_pipeline) before using the pipeline")
 
-    # -- serialisation -------------------------------------------------------------------------------
+    # -- serialisation (SerialisedState) --------------------------------------------------------------
+    row_files = {"patterns": "patterns.jsonl"}
+
     def _cfg(self) -> dict[str, Any]:
         return {"pattern_files": self.pattern_files, "initialized": self.initialized,
-                **{key: getattr(self, key) for key in self.settings}}
+                **{key: getattr(self, key) for key in self.settings}, "patterns": self.patterns}
 
-    def _restore(self, cfg: dict[str, Any], patterns: list[dict[str, Any]]) -> None:
+    def _set_cfg(self, cfg: dict[str, Any]) -> None:
         for key in self.settings:
             if key in cfg:
                 setattr(self, key, cfg[key])
         self.pattern_files = list(cfg.get("pattern_files", self.pattern_files))
+        patterns = cfg.get("patterns", self.patterns)
         self._reset()
         self.add_patterns(patterns)
         self.initialized = bool(cfg.get("initialized", True))
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        return srsly.msgpack_dumps({"cfg": self._cfg(), "patterns": self.patterns})
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()):
-        data = srsly.msgpack_loads(bytes_data)
-        self._restore(data["cfg"], data["patterns"])
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = ensure_path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        srsly.write_jsonl(path / "patterns.jsonl", self.patterns)
-        srsly.write_json(path / "cfg.json", self._cfg())
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()):
-        path = ensure_path(path)
-        self._restore(srsly.read_json(path / "cfg.json"), list(srsly.read_jsonl(path / "patterns.jsonl")))
-        return self
 
     def __len__(self) -> int:
         return len(self.patterns)

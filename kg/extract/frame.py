@@ -39,13 +39,10 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
-from kg.extract.base import pipe_in_batches
+from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
 from kg.extract.pattern_data import read_patterns
 from kg.resolve.canonical import merge_key
@@ -132,7 +129,7 @@ def make_frame(nlp: Language, name: str, words: list[dict[str, Any]] | None, pro
                              overwrite=overwrite)
 
 
-class ContributionFrame:
+class ContributionFrame(SerialisedState):
     """Set ``doc._.kg_frame`` and ``doc._.kg_proposed`` (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = "kg_frame", *, words: list[dict[str, Any]] | None = None,
@@ -899,7 +896,9 @@ class ContributionFrame:
     def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
         return any(start <= s < end for s, _ in frame["self"])
 
-    # -- serialisation ------------------------------------------------------------------------------------
+    # -- serialisation (kg.extract.base.SerialisedState: cfg.json and frame.jsonl on disk) -----------------
+    row_files = {"words": "frame.jsonl"}
+
     def _cfg(self) -> dict[str, Any]:
         return {"words": self.rows, "propose_window": self.propose_window, "add_names": self.add_names,
                 "overwrite": self.overwrite}
@@ -909,27 +908,6 @@ class ContributionFrame:
         self.add_names = cfg.get("add_names", self.add_names)
         self.overwrite = cfg.get("overwrite", self.overwrite)
         self._load(cfg.get("words", self.rows))
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
-        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        settings = {k: v for k, v in self._cfg().items() if k != "words"}
-        util.to_disk(path, {"frame.jsonl": lambda p: srsly.write_jsonl(p, self.rows),
-                            "cfg": lambda p: srsly.write_json(p, settings)}, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ContributionFrame:
-        path = util.ensure_path(path)
-        data: dict[str, Any] = {}
-        util.from_disk(path, {"frame.jsonl": lambda p: data.__setitem__("words", read_patterns(p, SCHEMA)),
-                              "cfg": lambda p: data.update(srsly.read_json(p))}, exclude)
-        self._set_cfg(data)
-        return self
 
 
 def verb_like(word: str) -> bool:

@@ -1,7 +1,8 @@
 """Pattern files: reading, validation against their JSON Schema, and the one pattern version.
 
-Every ``kg/extract/patterns/NAME.jsonl`` has a schema ``schemas/patterns/NAME.schema.json`` (shipped
-inside the package as ``kg/extract/patterns/schemas/``). Each line is validated when the file is
+Every ``kg/extract/patterns/NAME.jsonl`` has a schema ``schemas/patterns/NAME.schema.json``, the one source.
+The package holds a copy in ``kg/extract/patterns/schemas/`` (``make schemas`` makes it; a test checks that the
+two are identical), so ``kg/`` alone is complete: an installed wheel or a ``git archive`` of ``kg/``. Each line is validated when the file is
 read: a misspelt key, a wrong type or an unknown label is a ``PatternError`` naming ``FILE:LINE``,
 never a silently dropped row. ``kg/extract/patterns/VERSION`` is the only version; the snapshot
 manifest records it.

@@ -23,17 +23,13 @@ is never an end.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
+from kg.extract.base import SerialisedState
 from kg.extract.candidates import span_text
 from kg.extract.frame import (
     empty_frame,
@@ -104,7 +100,7 @@ def make_relation_finder(
                           overwrite=overwrite)
 
 
-class RelationFinder(DocAnnotator):
+class RelationFinder(SerialisedState, DocAnnotator):
     """Set ``doc._.kg_relations``: {type, source, target, sentence, evidence, confidence} dicts."""
 
     extension = "kg_relations"
@@ -391,7 +387,9 @@ class RelationFinder(DocAnnotator):
                 closed = len(listed)
         return listed if open_list else listed[:closed]
 
-    # -- serialisation ------------------------------------------------------------------------------------
+    # -- serialisation (kg.extract.base.SerialisedState: cfg.json and relations_cues.jsonl on disk) --------
+    row_files = {"cues": "relations_cues.jsonl"}
+
     def _cfg(self) -> dict[str, Any]:
         return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
@@ -403,33 +401,6 @@ class RelationFinder(DocAnnotator):
                      "min_confidence", "overwrite"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.cues))
-
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> RelationFinder:
-        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        settings = {k: v for k, v in self._cfg().items() if k != "cues"}
-        serializers = {
-            "relations_cues.jsonl": lambda p: srsly.write_jsonl(p, self.cues),
-            "cfg": lambda p: srsly.write_json(p, settings),
-        }
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> RelationFinder:
-        path = util.ensure_path(path)
-        data: dict[str, Any] = {}
-        deserializers = {
-            "relations_cues.jsonl": lambda p: data.__setitem__("cues", read_jsonl(p)),
-            "cfg": lambda p: data.update(srsly.read_json(p)),
-        }
-        util.from_disk(path, deserializers, exclude)
-        self._set_cfg(data)
-        return self
 
 
 def sentence_index(doc: Doc, sentence: Span) -> int:

@@ -27,14 +27,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-import srsly
-from spacy import util
 from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
-from spacy.util import SimpleFrozenList
 
-from kg.extract.base import pipe_in_batches
+from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.gated_matcher import add_flagged
@@ -171,7 +168,7 @@ class DocAnnotator:
         yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
 
-class ResultFinder(DocAnnotator):
+class ResultFinder(SerialisedState, DocAnnotator):
     """Set ``doc._.kg_results``: one dict per numeric result, see the module docstring."""
 
     extension = "kg_results"
@@ -604,35 +601,8 @@ class ResultFinder(DocAnnotator):
             return proposed[0], "paper"
         return None, ""
 
-    # -- serialisation ------------------------------------------------------------------------------------
-    def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        serializers = {"cfg": lambda: srsly.json_dumps(self._cfg())}
-        return util.to_bytes(serializers, exclude)
-
-    def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> ResultFinder:
-        util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
-        return self
-
-    def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
-        path = util.ensure_path(path)
-        serializers = {
-            "units.jsonl": lambda p: srsly.write_jsonl(p, self.units),
-            "results_cues.jsonl": lambda p: srsly.write_jsonl(p, self.cues),
-            "cfg": lambda p: srsly.write_json(p, {"metric_window": self.metric_window, "overwrite": self.overwrite}),
-        }
-        util.to_disk(path, serializers, exclude)
-
-    def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> ResultFinder:
-        path = util.ensure_path(path)
-        data: dict[str, Any] = {}
-        deserializers = {
-            "units.jsonl": lambda p: data.__setitem__("units", read_jsonl(p)),
-            "results_cues.jsonl": lambda p: data.__setitem__("cues", read_jsonl(p)),
-            "cfg": lambda p: data.update(srsly.read_json(p)),
-        }
-        util.from_disk(path, deserializers, exclude)
-        self._set_cfg({"units": self.units, "cues": self.cues, **data})
-        return self
+    # -- serialisation (kg.extract.base.SerialisedState: cfg.json, units.jsonl, results_cues.jsonl on disk) --
+    row_files = {"units": "units.jsonl", "cues": "results_cues.jsonl"}
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,

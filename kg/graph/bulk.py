@@ -21,7 +21,6 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -29,6 +28,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from kg.atomic import scratch_directory
 from kg.graph.build import EntityTable, record_elements
 from kg.graph.snapshot import GRAPH_JSON, FileWriter, Snapshot, check_replaceable, write_snapshot
 
@@ -63,9 +63,10 @@ def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directo
     """
     target = Path(directory)
     check_replaceable(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.bulk.", dir=target.parent))
-    try:
+    # Locked beside the target: if this process is killed, the next writer of *target* removes it (kg.atomic).
+    with scratch_directory(target) as scratch:
+        assert scratch.path is not None
+        staging = scratch.path
         entities = EntityTable()
         for record in records():
             entities.add(record)
@@ -132,8 +133,6 @@ def write_bulk_snapshot(records: Callable[[], Iterable[dict[str, Any]]], directo
             },
         }
         return write_snapshot(view, target, files={**(files or {}), **moved}, **info)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _mover(source: Path) -> FileWriter:

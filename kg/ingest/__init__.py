@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import sys
@@ -108,18 +109,19 @@ def _not_utf8(path: str, byte: int, line: int) -> InputError:
     return InputError(f"not valid UTF-8 (byte 0x{byte:02x}); re-save the file as UTF-8", path, line)
 
 
-# Formats whose parser takes the lines one at a time: a file of them is streamed, never read whole.
-STREAMED_FORMATS = ("jsonl", "csv", "tsv")
+# Formats whose parser takes the lines one at a time: a file (or stdin) of them is streamed, never read whole,
+# so reading holds one record at a time (JSON, an array, is the one format read whole).
+STREAMED_FORMATS = ("text", "jsonl", "csv", "tsv", "bibtex")
 
 
 def stream_lines(path: str) -> Iterator[str]:
-    """The lines of *path* (ending "\n" kept), decoded one at a time, naming the line of any bad byte.
+    """The lines of *path* (stdin for '-'), ending "\n" kept, decoded one at a time, naming the line of any bad byte.
 
     Lines end at "\n" only, as in the parsers (a U+2028 inside a JSON string is no line break).
     """
     with _reading(path):
-        handle = open(path, "rb")
-    with handle:
+        handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    with contextlib.nullcontext(handle) if path == STDIN else handle:
         for number, raw in enumerate(handle, start=1):
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
@@ -127,11 +129,29 @@ def stream_lines(path: str) -> Iterator[str]:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise _not_utf8(path, raw[exc.start], number) from None
+
+
 def file_date(path: str) -> _dt.date:
     """The date a page of pasted text was saved: its modification date (today for stdin)."""
     if path == STDIN:
         return _dt.date.today()
     return _dt.date.fromtimestamp(os.stat(path).st_mtime)
+
+
+def read_records(path: str, fmt: str, *, year: int | None = None) -> Iterator[Paper | InputError]:
+    """Every record of one input as it is read: a Paper, or the InputError that rejects it (FILE:LINE).
+
+    Streamed formats hold one record at a time, whatever the size of the file; JSON is read whole.
+    """
+    name = "<stdin>" if path == STDIN else path
+    if fmt not in STREAMED_FORMATS:
+        return PARSERS[fmt](read_text_file(path), name)
+    lines = stream_lines(path)
+    if fmt == "text":
+        with _reading(path):
+            dated = None if year is not None else file_date(path)
+        return parse_text(lines, name, year=year, file_date=dated)
+    return PARSERS[fmt](lines, name)
 
 
 def read_papers(
@@ -156,13 +176,7 @@ def read_papers(
             raise InputError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}", path)
         name = "<stdin>" if path == STDIN else path
         records_before = report.records_read
-        if fmt in STREAMED_FORMATS and path != STDIN:
-            items = PARSERS[fmt](stream_lines(path), name)  # never read whole
-        else:
-            text = read_text_file(path)
-            items = (PARSERS[fmt](text, name) if fmt != "text" else
-                     parse_text(text, name, year=year, file_date=None if year is not None else file_date(path)))
-        for item in items:
+        for item in read_records(path, fmt, year=year):
             report.records_read += 1
             if isinstance(item, InputError):
                 if not skip_invalid:
@@ -245,4 +259,5 @@ def _make_ids_unique(papers: list[Paper]) -> list[dict]:
     return renamed
 
 
-__all__ = ["FORMATS", "IngestReport", "IngestResult", "Paper", "Rejection", "Source", "detect_format", "read_papers"]
+__all__ = ["FORMATS", "IngestReport", "IngestResult", "Paper", "Rejection", "Source", "detect_format", "read_papers",
+           "read_records"]

@@ -5,13 +5,16 @@ fields after it become an "implicit comment", so the paper would be read without
 therefore checked against the raw text first, and an entry that is not well formed is rejected with its
 line and what is wrong, in words. Two entries with the same key are both kept (the second gets an id of
 its own, like any id collision); only a duplicated field inside one entry is a rejection.
+
+The file is read entry by entry (:func:`parse_bibtex` takes a whole text or an iterable of lines), so a file of
+any size is read in bounded memory.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 import bibtexparser
 from bibtexparser import model
@@ -19,6 +22,7 @@ from bibtexparser.library import Library
 from bibtexparser.middlewares import default_parse_stack
 
 from kg.errors import InputError
+from kg.ingest.lines import lines_of
 from kg.ingest.paper import Paper
 from kg.ingest.records import paper_from_fields
 
@@ -26,6 +30,10 @@ _VENUE_FIELDS = ("journal", "booktitle", "venue", "publisher")
 
 # One piece of a field value: {balanced}, "quoted", a number or a @string name.
 _NAME = re.compile(r"[^\s\"#%'(),={}]+")
+# A line that starts a block, as bibtexparser's splitter sees one (its _BLOCK_START plus the opening delimiter).
+_BLOCK_START = re.compile(r"@\w*[ \t]*[{(]")
+_BRACES = re.compile(r"[{}]")
+_QUOTE_OR_BRACES = re.compile(r'["{}]')
 # Text between entries that means the entry before it was closed early: a field, or a comma, after it.
 _LEFT_OVER_FIELD = re.compile(r"\A\s*(,|\}|[^\s@=,{}\"]+\s*=\s*[{\"\w])")
 
@@ -55,21 +63,22 @@ def _value_problem(value: str) -> str | None:
             continue
         if char == "{":
             depth = 0
-            for index in range(position, length):
-                depth += {"{": 1, "}": -1}.get(value[index], 0)
+            for brace in _BRACES.finditer(value, position):  # jumps from brace to brace (abstracts are long)
+                depth += 1 if brace.group() == "{" else -1
                 if depth == 0:
-                    position = index + 1
+                    position = brace.end()
                     break
             else:
                 return "a '{' in a field value is never closed"
         elif char == '"':
-            depth, index = 0, position + 1
-            while index < length and not (value[index] == '"' and depth == 0):
-                depth += {"{": 1, "}": -1}.get(value[index], 0)
-                index += 1
-            if index == length:
+            depth = 0
+            for mark in _QUOTE_OR_BRACES.finditer(value, position + 1):
+                if mark.group() == '"' and depth == 0:
+                    position = mark.end()
+                    break
+                depth += {"{": 1, "}": -1}.get(mark.group(), 0)
+            else:
                 return "a '\"' in a field value is never closed"
-            position = index + 1
         else:
             match = _NAME.match(value, position)
             if match is None:
@@ -99,36 +108,71 @@ def _cooked(blocks: list[model.Block]) -> Library:
     return library
 
 
-def parse_bibtex(text: str, path: str) -> Iterator[Paper | InputError]:
-    # bibtexparser logs each failed block at length; the failure is reported once, below.
+def parse_bibtex(text: str | Iterable[str], path: str) -> Iterator[Paper | InputError]:
+    """Papers entry by entry: *text* is the whole file or its lines one at a time (kg.ingest.stream_lines).
+
+    The lines are cut into segments where a line starts a block (``@type{`` or ``@type(`` after optional
+    whitespace): bibtexparser ends whatever block it is in at such a line, so parsing one segment at a time
+    gives the blocks of parsing the whole file, with the same reasons and lines. A segment is parsed with the
+    next segment's block start appended (then dropped), so an entry the next block cuts short is reported as
+    the whole file reports it. ``@string`` definitions apply to the entries after them, as in BibTeX.
+    """
+    strings: dict[str, model.String] = {}
+    for first_line, segment, sentinel in _segments(lines_of(text)):
+        blocks = _split(segment + sentinel)
+        if sentinel:  # the sentinel is always the last block: it opens at a line start and the text ends there
+            blocks = blocks[:-1]
+        for block in blocks:
+            if isinstance(block, model.String):
+                strings.setdefault(block.key, block)  # a second definition of a name is ignored, as bibtexparser does
+        known = list(strings.values())
+        for index, block in enumerate(blocks):
+            line = (getattr(block, "start_line", None) or 0) + first_line
+            if isinstance(block, model.DuplicateBlockKeyBlock):
+                block = block.ignore_error_block  # the same key twice: keep both papers
+            elif isinstance(block, (model.ParsingFailedBlock, model.DuplicateFieldKeyBlock,
+                                    model.MiddlewareErrorBlock)):
+                yield InputError(_failed_reason(block), path, line)
+                continue
+            if not isinstance(block, model.Entry):
+                continue
+            problem = next(filter(None, (_value_problem(field.value) for field in block.fields)), None)
+            following = blocks[index + 1] if index + 1 < len(blocks) else None
+            if problem is None and isinstance(following, model.ImplicitComment) \
+                    and _LEFT_OVER_FIELD.match(following.comment):
+                problem = "the entry ends early, at an unbalanced '}' (the fields after it would be lost)"
+            if problem is not None:
+                yield InputError(f"malformed BibTeX entry {block.key!r}: {problem}", path, line)
+                continue
+            entry = _cooked(known + [block]).entries[0]
+            yield _paper(entry, path, line)
+
+
+def _segments(lines: Iterable[str]) -> Iterator[tuple[int, str, str]]:
+    """(number of its first line, segment text, the next segment's block start or "") per segment."""
+    buffer: list[str] = []
+    first = 1
+    for number, line in enumerate(lines, start=1):
+        stripped = line.lstrip()
+        start = _BLOCK_START.match(stripped) if stripped.startswith("@") else None
+        if start is not None and buffer:
+            yield first, "".join(buffer), line[:len(line) - len(stripped)] + start.group(0)
+            buffer, first = [], number
+        buffer.append(line)
+    if buffer:
+        yield first, "".join(buffer), ""
+
+
+def _split(text: str) -> list[model.Block]:
+    """bibtexparser's blocks of *text*, unprocessed."""
+    # bibtexparser logs each failed block at length; the failure is reported once, by parse_bibtex.
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.CRITICAL)
     try:
-        raw = bibtexparser.parse_string(text, parse_stack=[])
+        return bibtexparser.parse_string(text, parse_stack=[]).blocks
     finally:
         logger.setLevel(level)
-    strings = list(raw.strings)
-    blocks = raw.blocks
-    for index, block in enumerate(blocks):
-        line = (getattr(block, "start_line", None) or 0) + 1
-        if isinstance(block, model.DuplicateBlockKeyBlock):
-            block = block.ignore_error_block  # the same key twice: keep both papers
-        elif isinstance(block, (model.ParsingFailedBlock, model.DuplicateFieldKeyBlock, model.MiddlewareErrorBlock)):
-            yield InputError(_failed_reason(block), path, line)
-            continue
-        if not isinstance(block, model.Entry):
-            continue
-        problem = next(filter(None, (_value_problem(field.value) for field in block.fields)), None)
-        following = blocks[index + 1] if index + 1 < len(blocks) else None
-        if problem is None and isinstance(following, model.ImplicitComment) \
-                and _LEFT_OVER_FIELD.match(following.comment):
-            problem = "the entry ends early, at an unbalanced '}' (the fields after it would be lost)"
-        if problem is not None:
-            yield InputError(f"malformed BibTeX entry {block.key!r}: {problem}", path, line)
-            continue
-        entry = _cooked(strings + [block]).entries[0]
-        yield _paper(entry, path, line)
 
 
 def _paper(entry: model.Entry, path: str, line: int) -> Paper | InputError:
