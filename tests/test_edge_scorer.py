@@ -10,6 +10,7 @@ from spacy.tokens import Doc
 from entity_docs import make_doc, make_nlp
 from kg.evaluate.train_edge_scorer import fit, triple_f1
 from kg.extract.edge_scorer import FEATURES, SCORED_TYPES, EdgeScorer, check_model, load_model
+from kg.extract.relations import PHRASE_SOURCE
 from test_relations import EXADAM, LASP
 
 
@@ -59,7 +60,7 @@ def test_thresholds_decide_and_unscored_types_pass_through():
     nothing = triples(scored(scorer_nlp(flat_model(1.0)), EXADAM))
     assert {("BUILDS_ON", "m:exadam", "m:adam"), ("OUTPERFORMS", "m:exadam", "m:adam"),
             ("EVALUATED_ON", "m:exadam", "d:cifar10")} <= everything
-    assert ("BUILDS_ON", "m:cnn", "m:adam") not in everything  # broad BUILDS_ON only from the proposal
+    assert ("BUILDS_ON", "m:cnn", "m:adam") not in everything  # broad BUILDS_ON: the proposal, or a cue between
     assert {t for t, _, _ in nothing} == {"MEASURED_BY"}  # not scored: kept as kg_relations found it
 
 
@@ -124,3 +125,57 @@ def test_fit_and_triple_counting():
     rows = [(0, ("a", "b"), [], [0]), (0, ("a", "b"), [], [0]), (0, ("a", "c"), [], []), (1, ("d", "e"), [], [0])]
     f1, tp, fp = triple_f1(rows, np.array([0.9, 0.2, 0.7, 0.1]), gold_total=3, threshold=0.5)
     assert (tp, fp) == (1, 1) and f1 == pytest.approx(2 * 1 / (2 * 1 + 1 + 2))
+
+
+TILENET = (
+    "TileNet: Fast Exact Attention",
+    "We propose TileNet, an exact attention algorithm that uses tiling to reduce memory reads. TileNet employs a "
+    "learnable equivalent transformation, and it outperforms FlashAttention and xFormers on long sequences.",
+    [("TileNet", "Method", "m:tilenet"), ("FlashAttention", "Method", "m:fa"), ("xFormers", "Method", "m:xf")],
+)
+
+
+def test_a_phrase_after_a_builds_on_cue_is_a_candidate_end_kept_only_with_its_relation():
+    nlp = scorer_nlp(flat_model(0.0))
+    read = make_doc(nlp, *TILENET)  # kg_relations' candidates, before the scorer decides
+    phrases = {s.text: s.kb_id_ for s in read.spans["kg_entities"] if s.id_ == PHRASE_SOURCE}
+    assert set(phrases) == {"tiling", "learnable equivalent transformation"}  # "a" dropped, up to the comma
+    keep_all = nlp.get_pipe("kg_edge_scorer")(read)
+    assert ("BUILDS_ON", "m:tilenet", phrases["tiling"]) in triples(keep_all)
+    # a kept phrase is an ordinary entity of the record, with the weakest named source
+    assert {s.text for s in keep_all.spans["kg_entities"] if s.id_ == "phrase"} == set(phrases)
+    # the model rejects every relation: the phrases are no entities either
+    keep_none = scored(scorer_nlp(flat_model(1.0)), TILENET)
+    assert not any(s.id_ == PHRASE_SOURCE for s in keep_none.spans["kg_entities"])
+    # without kg_edge_scorer to decide, kg_relations reads no phrases
+    plain = make_doc(make_nlp(), *TILENET)
+    assert not any(s.id_ == PHRASE_SOURCE for s in plain.spans["kg_entities"])
+
+
+def test_structure_features_between_the_ends():
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = make_doc(nlp, *TILENET)
+    candidates = {(r["type"], r["source"], r["target"]): dict(zip(FEATURES, x))
+                  for r, x in nlp.get_pipe("kg_edge_scorer").candidates(doc) if x}
+    over_fa = candidates[("OUTPERFORMS", "m:tilenet", "m:fa")]
+    over_xf = candidates[("OUTPERFORMS", "m:tilenet", "m:xf")]
+    assert over_fa["cue_directed"] == over_xf["cue_directed"] == 1.0  # source, "outperforms", target
+    assert over_fa["target_listed"] == over_xf["target_listed"] == 1.0  # "FlashAttention and xFormers"
+    assert (over_fa["target_list_later"], over_xf["target_list_later"]) == (0.0, 1.0)
+    assert over_fa["source_first_method"] == 1.0
+    assert ("OUTPERFORMS", "m:fa", "m:tilenet") not in candidates  # no cue reads that way
+
+
+def test_two_methods_a_cue_joins_are_a_pair_candidate_in_the_cue_direction():
+    case = ("TileNet: Fast Exact Attention",
+            "We propose TileNet for long sequences. Earlier, S5 was shown to surpass LSTM, and S4 uses HiPPO matrices.",
+            [("TileNet", "Method", "m:tilenet"), ("S4", "Method", "m:s4"), ("S5", "Method", "m:s5"),
+             ("LSTM", "Method", "m:lstm"), ("HiPPO", "Method", "m:hippo")])
+    nlp = scorer_nlp(flat_model(0.0))
+    candidates = {(r["type"], r["source"], r["target"]): dict(zip(FEATURES, x))
+                  for r, x in nlp.get_pipe("kg_edge_scorer").candidates(make_doc(nlp, *case)) if x}
+    # the rules take S5 as the subject of "uses"; the pair S4 -> HiPPO is left to the model
+    assert candidates[("BUILDS_ON", "m:s4", "m:hippo")]["origin=pair"] == 1.0
+    assert candidates[("BUILDS_ON", "m:s4", "m:hippo")]["cue_directed"] == 1.0
+    assert ("OUTPERFORMS", "m:lstm", "m:s5") not in candidates  # against the cue's direction
+    assert ("BUILDS_ON", "m:hippo", "m:s4") not in candidates

@@ -147,3 +147,15 @@ def test_malformed_edge_gold_names_file_and_line(tmp_path, edit, message):
     with pytest.raises(InputError, match=message) as error:
         evaluate_files(str(gold_path), pred_path=str(pred_path))
     assert error.value.line == 2
+
+
+def test_why_a_gold_end_is_out_of_reach():
+    from kg.evaluate.unreachable import _end
+
+    entities = {"m1": {"type": "Method", "name": "FlashAttention", "aliases": ["FA"]},
+                "d1": {"type": "Dataset", "name": "ImageNet21k", "aliases": []},
+                "m2": {"type": "Method", "name": "ResNet 50", "aliases": []}}
+    assert _end(entities, ["FA"], "Method") == ("ok", ["m1"])
+    assert _end(entities, ["ImageNet21k"], "Method") == ("wrong_type", [])
+    assert _end(entities, ["ResNet-50"], "Method") == ("other_name", [])  # a lenient match only
+    assert _end(entities, ["tiling"], "Method") == ("not_entity", [])

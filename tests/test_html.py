@@ -369,3 +369,26 @@ def test_the_page_is_the_same_whatever_order_the_graph_was_built_in():
     assert list(forward.edges(keys=True)) != list(backward.edges(keys=True))  # the orders really differ
     assert explorer_data(forward) == explorer_data(backward)
     assert generate_html(forward) == generate_html(backward)
+
+
+def test_result_rows_carry_the_range_free_metric_text_and_confidence():
+    """A range ("3–10x"), a metric only as free text (no Metric entity) and the attachment confidence reach
+    the page's data; a free metric phrase with markup stays inert text inside the data block."""
+    fastnet = _entity("Method", "FastNet", proposed=True)
+    imagenet = _entity("Dataset", "ImageNet")
+    evil_metric = "<img src=x onerror=alert(3)> speed"
+    records = [_record("p1", "FastNet", [fastnet, imagenet], results=[
+        {"text": "3-10x faster", "value": 3.0, "value_high": 10.0, "unit": "x", "metric_text": evil_metric,
+         "confidence": 0.65, "method": "method:fastnet", "dataset": "dataset:imagenet", "start": 0, "end": 1,
+         "sentence": 1, "evidence": "FastNet is 3-10x faster."},
+        {"text": "76.1%", "value": 76.1, "unit": "%", "method": "method:fastnet", "start": 0, "end": 1,
+         "sentence": 1, "evidence": "FastNet reaches 76.1%."}])]
+    page = generate_html(build_graph(records), types="all")
+    data = _page_data(page)
+    by_text = {row["text"]: row for row in data["results"]}
+    ranged, plain = by_text["3-10x faster"], by_text["76.1%"]
+    assert (ranged["value"], ranged["value_high"], ranged["unit"]) == (3.0, 10.0, "x")
+    assert ranged["metric_text"] == evil_metric and ranged["about"]["Metric"] is None
+    assert ranged["confidence"] == 0.65
+    assert plain["value_high"] is None and plain["metric_text"] is None and plain["confidence"] is None
+    assert "<img src=x" not in page  # only inside JSON, as \u003c escapes

@@ -535,3 +535,51 @@ def test_a_big_page_opens_on_the_views_and_the_graph_is_one_click_away(open_page
     assert page.evaluate("window.kgExplorer.selected()") == target
     assert opened.requests == [opened.url]
     assert opened.problems() == []
+
+
+FREE_METRIC = "<img src=x onerror=\"window.kgInjected='metric'\"> speed"
+
+
+def test_a_results_range_free_metric_text_and_confidence_show_as_text_in_panel_and_leaderboard(open_page, tmp_path):
+    records = demo_records(papers=4)
+    record = records[0]
+    me = next(e["id"] for e in record["entities"] if e.get("proposed"))
+    dataset = next(e for e in record["entities"] if e["type"] == "Dataset")
+    record["results"].append({
+        "text": "3-10x faster", "value": 3.0, "value_high": 10.0, "unit": "x", "qualifier": None,
+        "metric_text": FREE_METRIC, "confidence": 0.65, "method": me, "dataset": dataset["id"],
+        "start": 0, "end": 1, "sentence": 3, "evidence": record["text"].split("\n")[3]})
+    path = tmp_path / "graph.html"
+    write_html(build_graph(records), path)
+    opened = open_page(path)
+    page = opened.page
+
+    assert page.evaluate("id => window.kgExplorer.select(id)", me)
+    ranged = page.locator("#kg-panel li.kg-result", has_text="3-10x faster")
+    assert ranged.locator(".kg-result-value").inner_text() == "value 3–10 x"
+    assert ranged.locator(".kg-result-confidence").inner_text() == "confidence 0.65"
+    assert ranged.locator(".kg-free-metric").inner_text() == FREE_METRIC  # literally, markup and all
+    assert "(free text)" in ranged.inner_text()
+    # the demo result: a Metric entity, so no free text; no confidence recorded, so none shown
+    scored = page.locator("#kg-panel li.kg-result").filter(has_not_text="3-10x faster")
+    assert scored.count() == 1 and scored.locator(".kg-result-value").inner_text().endswith(" %")
+    assert scored.locator(".kg-free-metric").count() == 0 and scored.locator(".kg-result-confidence").count() == 0
+
+    page.click("#kg-tabs button[data-kg-tab=leaderboard]")
+    options = page.locator("#kg-leaderboard-dataset option").all_inner_texts()
+    chosen = next(n for n, text in enumerate(options) if text.startswith(dataset["name"] + " ("))
+    page.select_option("#kg-leaderboard-dataset", str(chosen))
+    free_board = page.locator("#kg-leaderboard-boards table.kg-board.kg-free-text")
+    assert free_board.count() == 1 and free_board.get_attribute("data-kg-board") == FREE_METRIC
+    headings = page.locator("#kg-leaderboard-boards h2").all_inner_texts()
+    assert f"\u201c{FREE_METRIC}\u201d (free text) [x] — direction unknown: not ranked" in headings
+    rows = page.locator("#kg-leaderboard-boards tr.kg-row").count()
+    # every result on this dataset is on a board, the free-text one included
+    assert rows == sum(1 for r in records for result in r["results"] if result["dataset"] == dataset["id"])
+    free_board.locator("tr.kg-row td:nth-child(3) .kg-link").first.click()
+    assert FREE_METRIC in page.locator("#kg-panel").inner_text()
+    page.hover("#kg-panel")
+    assert page.evaluate("window.kgInjected") is None
+    assert page.locator("#kg-panel img, #kg-leaderboard-boards img").count() == 0
+    assert opened.requests == [opened.url]  # the <img src=x> was never fetched
+    assert opened.problems() == []

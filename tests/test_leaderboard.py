@@ -115,3 +115,52 @@ def test_cli_leaderboard_text_and_json(tmp_path):
     assert json.loads(data.output)["boards"][0]["metric"] == "top-1 accuracy"
     missing = runner.invoke(cli, ["leaderboard", str(tmp_path / "snap"), "--dataset", "Nope"])
     assert missing.exit_code == 2 and "no dataset named 'Nope'" in missing.output
+
+
+def free_text_graph():
+    """ImageNet results whose metric is only free text: "performance" (twice) and "speedup" beside the
+    Metric entity speedup, so the free-text board and the entity board of one name stay apart."""
+    extra = [
+        _record("p10", "Freeform", [method("FreeNet"), IMAGENET], results=[
+            ("5% better", 5.0, "%", {"metric_text": "performance", "method": "method:freenet",
+                                     "dataset": "dataset:imagenet", "confidence": 0.7})]),
+        _record("p11", "Freeform 2", [method("OtherNet"), IMAGENET], results=[
+            ("3-10% better", 3.0, "%", {"metric_text": "Performance ", "value_high": 10.0,
+                                        "method": "method:othernet", "dataset": "dataset:imagenet"})]),
+        _record("p12", "Freeform 3", [method("QuickNet"), IMAGENET], results=[
+            ("4x", 4.0, "x", {"metric_text": "speedup", "method": "method:quicknet",
+                              "dataset": "dataset:imagenet"})]),
+    ]
+    return build_graph(board_graph_records() + extra)
+
+
+def board_graph_records():
+    return known_records() + [
+        _record("p5", "FastNet", [method("FastNet"), IMAGENET, SPEEDUP], results=[
+            ("2x faster", 2.0, "x", {"metric": "metric:speedup", "method": "method:fastnet",
+                                     "dataset": "dataset:imagenet"})])]
+
+
+def test_results_with_only_free_metric_text_are_grouped_under_it_marked_and_never_lost():
+    graph = free_text_graph()
+    board = leaderboard(graph, "ImageNet")
+    on_imagenet = sum(1 for _, target, attrs in graph.edges(data=True)
+                      if attrs.get("type") == "ON_DATASET" and target == "dataset:imagenet")
+    assert sum(len(b["rows"]) for b in board["boards"]) == on_imagenet  # every result on a board
+    free = [b for b in board["boards"] if b["free_text"]]
+    assert sorted((b["metric"], b["unit"]) for b in free) == [("performance", "%"), ("speedup", "x")]
+    performance = next(b for b in free if b["metric"] == "performance")
+    assert sorted(r["method"] for r in performance["rows"]) == ["FreeNet", "OtherNet"]  # "Performance " too
+    entity_speedup = [b for b in board["boards"] if b["metric"] == "speedup" and not b["free_text"]]
+    assert [r["method"] for r in entity_speedup[0]["rows"]] == ["FastNet"]
+    text = format_leaderboard(board)
+    assert '"performance" (free text) [%]' in text and '"speedup" (free text) [x]' in text
+    assert "\nspeedup [x]" in text
+    # --metric finds free text too, and still says when neither an entity nor a text matches
+    only = leaderboard(graph, "ImageNet", metric="PERFORMANCE")
+    assert [(b["metric"], b["free_text"], len(b["rows"])) for b in only["boards"]] == [("performance", True, 2)]
+    both = leaderboard(graph, "ImageNet", metric="speedup")
+    assert sorted((b["free_text"], r["method"]) for b in both["boards"] for r in b["rows"]) == [
+        (False, "FastNet"), (True, "QuickNet")]
+    with pytest.raises(InputError, match="no metric named 'latency'"):
+        leaderboard(graph, "ImageNet", metric="latency")

@@ -415,10 +415,13 @@ class _DetailBuilder:
                     links[target_attrs["label"]] = [_display_name(target_attrs), self.index.get(target, -1)]
             row = {
                 "text": attrs.get("text") or attrs.get("name") or "",
-                "value": attrs.get("value") if isinstance(attrs.get("value"), (int, float))
-                and math.isfinite(attrs.get("value")) else None,
+                "value": _finite(attrs.get("value")),
+                "value_high": _finite(attrs.get("value_high")),
                 "unit": attrs.get("unit"),
                 "qualifier": attrs.get("qualifier"),
+                # what the result measures when no Metric entity does ("performance", "speedup")
+                "metric_text": str(attrs["metric_text"]) if attrs.get("metric_text") else None,
+                "confidence": _finite(attrs.get("confidence")),
                 "evidence": self.sentence(attrs.get("evidence")),
                 "paper": self.paper(paper) if self.graph.has_node(paper) else -1,
                 "node": self.index.get(node, -1),
@@ -431,6 +434,13 @@ class _DetailBuilder:
             self._result_index[node] = index = len(self.results)
             self.results.append(row)
         return index
+
+
+def _finite(number: Any) -> float | None:
+    """*number* when it is a finite int or float (strict JSON has no NaN or infinity), else None."""
+    if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
+        return None
+    return number
 
 
 def json_for_script(data: Any) -> str:

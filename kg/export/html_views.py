@@ -182,7 +182,8 @@ def leaderboards(graph: nx.MultiDiGraph, node_index: dict[str, int], paper: Call
                 rows.append([row["method"], node_index.get(method, -1) if method else -1,
                              row["text"] or "", paper(row["paper"]) if row["paper"] in graph else -1,
                              sentence(row["evidence"]), row.get("rank"), row["relative"], row["low_confidence"]])
-            boards.append({"metric": item["metric"], "unit": item["unit"], "direction": item["direction"],
+            boards.append({"metric": item["metric"], "free_text": item["free_text"], "unit": item["unit"],
+                           "direction": item["direction"],
                            "rows": rows, "more": max(0, len(item["rows"]) - LEADERBOARD_ROWS)})
         out.append({"dataset": str(graph.nodes[dataset].get("name", dataset)), "node": node_index.get(dataset, -1),
                     "results": counts[dataset], "boards": boards})

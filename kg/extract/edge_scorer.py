@@ -2,13 +2,16 @@
 
 ``kg_relations`` reads cues and the contribution frame and proposes relations; this component
 (``kg_edge_scorer``, after it) adds broad candidates the rules do not state (a dataset or a device in a
-sentence with a method, the paper's proposal with every dataset, device and method it mentions), describes
-each candidate with features that do not name words (how the rules found it, whether its subject is the
-frame's proposal, whether its target is a baseline, the distance between the ends, the sentence's position,
-which relation cues the sentence holds, the dependency path when a parser ran), and keeps a candidate of
+sentence with a method, the paper's proposal with every dataset, device and method it mentions, two methods
+of a sentence that a cue of the type joins in its direction: "S4 uses HiPPO"), describes each candidate with
+features that do not name words (how the rules found it, whether its subject is the frame's proposal,
+whether its target is a baseline, the distance between the ends, the sentence's position, which relation
+cues the sentence holds and which lie between the ends, commas and clause breaks between them, list
+position, the dependency path when a parser ran), and keeps a candidate of
 EVALUATED_ON, RUNS_ON, OUTPERFORMS or BUILDS_ON when one logistic regression per type scores it at or above
 that type's threshold. The confidence of a kept relation is that probability. Other types (MEASURED_BY,
-COMPARED_WITH) pass through unchanged.
+COMPARED_WITH) pass through unchanged. A Method that ``kg_relations`` read as the unnamed phrase after a
+BUILDS_ON cue ("uses tiling to ...") stays an entity only if a kept relation ends at it.
 
 The model (weights, bias and threshold per type, and the feature names they were trained for) is package
 data, ``kg/extract/models/edge_scorer.json``, written by ``python -m kg.evaluate.train_edge_scorer`` from the
@@ -26,20 +29,20 @@ from typing import Any
 import srsly
 from spacy import util
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList
 
 from kg.extract.base import pipe_in_batches
 from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, sentence_bounds
-from kg.extract.relations import CUES_KEY, RELATION_LABELS, RelationFinder
+from kg.extract.relations import CUES_KEY, LIST_GLUE, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
 # how kg_relations found a candidate (its "origins"), and the two broad sources this component adds
 ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
-           "cooccurrence", "result", "sentence", "paper")
+           "cooccurrence", "result", "sentence", "paper", "pair", "phrase")
 SELF_WORDS = {"we", "our", "ours", "us"}
 FEATURES: tuple[str, ...] = (
     "rule_confidence", *(f"origin={o}" for o in ORIGINS), "n_origins",
@@ -50,13 +53,19 @@ FEATURES: tuple[str, ...] = (
     "log_source_mentions", "log_target_mentions", "source_shaped", "target_shaped",
     "parsed", "dep_path_short", "dep_same_head", "sentence_winner", "log_triple_support", "triple_has_rule",
     "triple_rule_max",
+    # structure between the two ends: a cue of the type read in its direction (source, cue, target), a
+    # comparison or another type's cue between them, commas and clause breaks (";", ":", "(") between them,
+    # the number of methods between, the source being the sentence's first method, the target inside a list
+    "cue_directed", "compare_cue_between", "other_cue_between", "log_commas_between", "clause_break_between",
+    "log_methods_between", "source_first_method", "target_listed", "target_list_later", "target_phrase",
 )
-RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result"}
+RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result", "phrase"}
+CLAUSE_BREAKS = {";", ":", "(", ")", "--", "\u2014"}
 
 
-@Language.factory("kg_edge_scorer", default_config={"model": None, "broad": True})
-def make_edge_scorer(nlp: Language, name: str, model: dict[str, Any] | None, broad: bool) -> EdgeScorer:
-    return EdgeScorer(nlp, name, model=model, broad=broad)
+@Language.factory("kg_edge_scorer", default_config={"model": None, "broad": True, "pairs": True})
+def make_edge_scorer(nlp: Language, name: str, model: dict[str, Any] | None, broad: bool, pairs: bool) -> EdgeScorer:
+    return EdgeScorer(nlp, name, model=model, broad=broad, pairs=pairs)
 
 
 def load_model(path: str | Path = MODEL_PATH) -> dict[str, Any]:
@@ -64,6 +73,12 @@ def load_model(path: str | Path = MODEL_PATH) -> dict[str, Any]:
     model = srsly.read_json(path)
     check_model(model)
     return model
+
+
+def untrained_model() -> dict[str, Any]:
+    """A model for the current features that keeps nothing: what a trainer collects candidates with."""
+    return {"features": list(FEATURES),
+            "types": {t: {"weights": [0.0] * len(FEATURES), "bias": 0.0, "threshold": 1.0} for t in SCORED_TYPES}}
 
 
 def check_model(model: dict[str, Any]) -> None:
@@ -84,22 +99,24 @@ class EdgeScorer:
     """Rescore ``doc._.kg_relations`` and add the broad candidates the model accepts."""
 
     def __init__(self, nlp: Language, name: str = "kg_edge_scorer", *, model: dict[str, Any] | None = None,
-                 broad: bool = True) -> None:
+                 broad: bool = True, pairs: bool = True) -> None:
         self.nlp = nlp
         self.name = name
         self.broad = broad
+        self.pairs = pairs  # broad OUTPERFORMS / BUILDS_ON candidates between two methods a cue joins
         self.model = model if model is not None else load_model()
         check_model(self.model)
         self.relations = next((c for _, c in nlp.pipeline if isinstance(c, RelationFinder)), None)
         if self.relations is not None:
             self.relations.keep_origins = True
         self._words: tuple[set[int], set[int]] | None = None
+        self._marks: tuple[int, set[int], set[int]] | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         self.relations = next((c for _, c in (nlp or self.nlp).pipeline if isinstance(c, RelationFinder)), None)
         if self.relations is not None:
             self.relations.keep_origins = True
-        self._words = None
+        self._words = self._marks = None
 
     def __call__(self, doc: Doc) -> Doc:
         if self.relations is not None:
@@ -117,6 +134,15 @@ class EdgeScorer:
                 relation["confidence"] = round(probability, 3)
                 kept.append(relation)
         doc._.kg_relations = kept
+        # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
+        spans = doc.spans.get(ENTITIES_KEY, [])
+        if any(s.id_ == PHRASE_SOURCE for s in spans):
+            # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
+            ends = {key for r in kept for key in (r["source"], r["target"])}
+            doc.spans[ENTITIES_KEY] = [
+                s if s.id_ != PHRASE_SOURCE else Span(doc, s.start, s.end, label=s.label_, kb_id=s.kb_id_,
+                                                      span_id="phrase")
+                for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends]
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
@@ -143,12 +169,13 @@ class EdgeScorer:
             mentions.setdefault(key, []).append(entity)
             by_sentence.setdefault(sentence_of[span.start], []).append(entity)
         label_of = {key: spans[0][2] for key, spans in mentions.items()}
+        phrases = {key for key, spans in mentions.items() if spans[0][4].id_ == PHRASE_SOURCE}
         frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
         proposed, baselines = frame["proposed"], set(frame["baselines"])
 
-        cue_types: dict[int, list[tuple[str, int]]] = {}
-        for rel_type, start in doc.user_data.pop(CUES_KEY, ()):
-            cue_types.setdefault(sentence_of[start], []).append((rel_type, start))
+        cue_types: dict[int, list[tuple[str, int, bool]]] = {}
+        for rel_type, start, right in doc.user_data.pop(CUES_KEY, ()):
+            cue_types.setdefault(sentence_of[start], []).append((rel_type, start, right))
         result_sentences = {r["sentence"] for r in doc._.kg_results or []}
 
         seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
@@ -168,9 +195,17 @@ class EdgeScorer:
                         source_label, target_label = RELATION_LABELS[rel_type]
                         if label != target_label:
                             continue
-                        sources = {key: "sentence" for key in methods} if target_label != "Method" else {}
-                        for key in proposed[:2]:
-                            sources.setdefault(key, "paper")
+                        if target_label != "Method":
+                            sources = {key: "sentence" for key in methods}
+                            for key in proposed[:2]:
+                                sources.setdefault(key, "paper")
+                        else:
+                            sources = {key: "paper" for key in proposed[:2]}
+                            if self.pairs:  # "S4 uses HiPPO", "A beats B": two methods with the type's cue between
+                                for source in methods:
+                                    if source not in sources and self._cue_between(
+                                            ents, source, target, cue_types.get(sentence, ()), rel_type):
+                                        sources[source] = "pair"
                         for source, origin in sources.items():
                             key = (rel_type, source, target, sentence)
                             if source == target or key in seen or label_of.get(source) != source_label:
@@ -188,6 +223,31 @@ class EdgeScorer:
             strings = self.nlp.vocab.strings
             self._words = ({strings.add(w) for w in SELF_WORDS}, {strings.add(w) for w in winner_words})
         lowers = doc.to_array("LOWER").tolist()
+        if self._marks is None:
+            strings = self.nlp.vocab.strings
+            self._marks = (strings.add(","), {strings.add(w) for w in LIST_GLUE},
+                           {strings.add(w) for w in CLAUSE_BREAKS})
+        comma, glue, breaks = self._marks
+        commas = [0] * (len(doc) + 1)  # prefix counts: commas and clause breaks before each token
+        clause = [0] * (len(doc) + 1)
+        for i, word in enumerate(lowers):
+            commas[i + 1] = commas[i] + (word == comma)
+            clause[i + 1] = clause[i] + (word in breaks)
+        # per mention: (index in its list of same-label entities, list length); lists joined by "," / "and" ...
+        listed: dict[int, tuple[int, int]] = {}
+        for ents in by_sentence.values():
+            run: list[tuple] = []
+            for entity in ents:
+                previous = run[-1] if run else None
+                if previous is not None and previous[2] == entity[2] and entity[0] > previous[1] \
+                        and entity[0] - previous[1] <= 3 and all(w in glue for w in lowers[previous[1]:entity[0]]):
+                    run.append(entity)
+                    continue
+                for n, member in enumerate(run):
+                    listed[member[0]] = (n, len(run))
+                run = [entity]
+            for n, member in enumerate(run):
+                listed[member[0]] = (n, len(run))
         sentence_words: dict[int, set[int]] = {}
         shaped = {key: float(any(not t.is_lower for t in spans[0][4])) for key, spans in mentions.items()}
         # the same triple found in several sentences, or by a rule in another sentence, is likelier
@@ -212,6 +272,8 @@ class EdgeScorer:
             source_spans = [e for e in ents if e[3] == source]
             target_spans = [e for e in ents if e[3] == target]
             distance, before, between, dep_short, dep_head = 60, 0.0, 0.0, 0.0, 0.0
+            directed = compare_between = other_between = n_commas = clause_between = methods_between = 0.0
+            first_method = in_list = list_later = 0.0
             cues = cue_types.get(sentence, [])
             words = sentence_words.get(sentence)
             if words is None:
@@ -222,7 +284,21 @@ class EdgeScorer:
                 distance = max(0, max(s_span[0], t_span[0]) - min(s_span[1], t_span[1]))
                 before = 1.0 if t_span[0] < s_span[0] else 0.0
                 low, high = sorted((s_span[0], t_span[0]))
-                between = 1.0 if any(t == rel_type and low <= i <= high for t, i in cues) else 0.0
+                between = 1.0 if any(t == rel_type and low <= i <= high for t, i, _ in cues) else 0.0
+                s_end, t_start = (s_span[1], t_span[0]) if not before else (t_span[1], s_span[0])
+                gap = (min(s_end, t_start), max(s_end, t_start))
+                directed = float(any(t == rel_type and gap[0] <= i < gap[1] and right != bool(before)
+                                     for t, i, right in cues))
+                compare_between = float(any(t == "COMPARED_WITH" and gap[0] <= i < gap[1] for t, i, _ in cues))
+                other_between = float(any(t not in {rel_type, "COMPARED_WITH"} and gap[0] <= i < gap[1]
+                                          for t, i, _ in cues))
+                n_commas = math.log1p(commas[gap[1]] - commas[gap[0]])
+                clause_between = float(clause[gap[1]] > clause[gap[0]])
+                methods_between = math.log1p(sum(1 for e in ents if e[2] == "Method" and gap[0] <= e[0] < gap[1]
+                                                 and e[3] not in (source, target)))
+                first_method = float(next((e[3] for e in ents if e[2] == "Method"), None) == source)
+                position, length = listed.get(t_span[0], (0, 1))
+                in_list, list_later = float(length > 1), float(position > 0)
                 if parsed:
                     a, b = s_span[4].root, t_span[4].root
                     ancestors_a = {t.i for t in a.ancestors} | {a.i}
@@ -241,8 +317,18 @@ class EdgeScorer:
                 "log_distance": math.log1p(distance) / math.log(61),
                 "target_before_source": before,
                 "cue_between": between,
-                "sentence_has_cue": float(any(t == rel_type for t, _ in cues)),
-                "sentence_has_other_cue": float(any(t != rel_type for t, _ in cues)),
+                "sentence_has_cue": float(any(t == rel_type for t, _, _ in cues)),
+                "sentence_has_other_cue": float(any(t != rel_type for t, _, _ in cues)),
+                "cue_directed": directed,
+                "compare_cue_between": compare_between,
+                "other_cue_between": other_between,
+                "log_commas_between": n_commas,
+                "clause_break_between": clause_between,
+                "log_methods_between": methods_between,
+                "source_first_method": first_method,
+                "target_listed": in_list,
+                "target_list_later": list_later,
+                "target_phrase": float(target in phrases),
                 "sentence_self": float(bool(words & self._words[0])),
                 "sentence_result": float(sentence in result_sentences),
                 "title": float(sentence == 0),
@@ -274,13 +360,32 @@ class EdgeScorer:
             out.append((relation, [values.get(f, 0.0) for f in FEATURES]))
         return out
 
+    @staticmethod
+    def _cue_between(ents: list[tuple], source: str, target: str, cues: Iterable[tuple[str, int, bool]],
+                     rel_type: str) -> bool:
+        """Whether a cue of *rel_type* stands between a mention of *source* and one of *target*, read its way:
+        source, cue, target for a cue whose target is on its right ("uses"), else target, cue, source."""
+        spans = [(e[0], e[1], e[3]) for e in ents if e[3] in (source, target)]
+        for cue_type, i, right in cues:
+            if cue_type != rel_type:
+                continue
+            before = {key for start, end, key in spans if end <= i}
+            after = {key for start, end, key in spans if start > i}
+            first, second = (source, target) if right else (target, source)
+            if first in before and second in after:
+                return True
+        return False
+
     # -- serialisation ------------------------------------------------------------------------------------
     def to_bytes(self, *, exclude: Iterable[str] = SimpleFrozenList()) -> bytes:
-        return util.to_bytes({"cfg": lambda: srsly.json_dumps({"model": self.model, "broad": self.broad})}, exclude)
+        return util.to_bytes({"cfg": lambda: srsly.json_dumps(self._cfg())}, exclude)
+
+    def _cfg(self) -> dict[str, Any]:
+        return {"model": self.model, "broad": self.broad, "pairs": self.pairs}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         check_model(cfg["model"])
-        self.model, self.broad = cfg["model"], cfg.get("broad", True)
+        self.model, self.broad, self.pairs = cfg["model"], cfg.get("broad", True), cfg.get("pairs", True)
 
     def from_bytes(self, bytes_data: bytes, *, exclude: Iterable[str] = SimpleFrozenList()) -> EdgeScorer:
         util.from_bytes(bytes_data, {"cfg": lambda b: self._set_cfg(srsly.json_loads(b))}, exclude)
@@ -289,7 +394,7 @@ class EdgeScorer:
     def to_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        srsly.write_json(path / "cfg.json", {"model": self.model, "broad": self.broad})
+        srsly.write_json(path / "cfg.json", self._cfg())
 
     def from_disk(self, path: str | Path, *, exclude: Iterable[str] = SimpleFrozenList()) -> EdgeScorer:
         self._set_cfg(srsly.read_json(Path(path) / "cfg.json"))

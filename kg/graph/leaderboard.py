@@ -5,7 +5,9 @@ papers about one task, grouped into boards by metric and unit. Within a board, a
 best first when the metric's direction is known (``data/metric_directions.json``; the Metric node's
 ``direction``), in paper order otherwise; results that state a change against a baseline ("2x faster",
 qualifier in ``relative_qualifiers``) follow, unranked. Results whose attachment is uncertain are marked,
-never hidden: a ``confidence`` below :data:`LOW_CONFIDENCE`, or no method attached.
+never hidden: a ``confidence`` below :data:`LOW_CONFIDENCE`, or no method attached. A result whose metric is
+only a free phrase (``metric_text``: "performance", "prefill speed"; no Metric entity) is grouped under that
+text on a board marked ``free_text``, apart from any Metric entity of the same name; it is never dropped.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def leaderboard(graph: nx.MultiDiGraph, dataset: str, *, metric: str | None = No
     metrics = None
     if metric is not None:
         metrics = set(find_entities(graph, schema.METRIC, metric))
-        if not metrics:
+        if not metrics and not _has_metric_text(graph, metric):
             raise InputError(f"no metric named {metric!r} in this graph" + _suggest(graph, schema.METRIC, metric))
     task_papers = None
     if task is not None:
@@ -78,27 +80,48 @@ def leaderboard(graph: nx.MultiDiGraph, dataset: str, *, metric: str | None = No
                        if graph.nodes[source].get("label") == schema.PAPER}
 
     return {"dataset": [graph.nodes[n]["name"] for n in datasets], "metric": metric, "task": task,
-            "boards": dataset_boards(graph, datasets, metrics=metrics, task_papers=task_papers)}
+            "boards": dataset_boards(graph, datasets, metrics=metrics, task_papers=task_papers,
+                                     metric_text=metric)}
+
+
+def _free_metric(values: dict[str, Any]) -> str | None:
+    """A result's free metric phrase ("performance"), stripped; None when it has none."""
+    text = values.get("metric_text")
+    return str(text).strip() or None if text else None
+
+
+def _has_metric_text(graph: nx.MultiDiGraph, wanted: str) -> bool:
+    lowered = wanted.strip().lower()
+    return any(attrs.get("label") == schema.RESULT and (_free_metric(attrs) or "").lower() == lowered
+               for _, attrs in graph.nodes(data=True))
 
 
 def dataset_boards(graph: nx.MultiDiGraph, datasets: list[str], *, metrics: set[str] | None = None,
-                   task_papers: set[str] | None = None) -> list[dict[str, Any]]:
+                   task_papers: set[str] | None = None, metric_text: str | None = None) -> list[dict[str, Any]]:
     """The boards of the dataset nodes *datasets* (ids), optionally only for *metrics* (ids) and results of
-    *task_papers* (paper node ids). Costs the results on those datasets, not the size of the graph."""
-    boards: dict[tuple[str | None, str | None], list[dict[str, Any]]] = {}
+    *task_papers* (paper node ids). Costs the results on those datasets, not the size of the graph.
+
+    With *metrics* set, a result without a Metric entity is kept when its free ``metric_text`` equals
+    *metric_text* (case-insensitively). Each board says whether its metric is such free text (``free_text``).
+    """
+    boards: dict[tuple[str | None, str | None, bool], list[dict[str, Any]]] = {}
+    shown: dict[tuple[str | None, str | None, bool], str | None] = {}
+    wanted_text = metric_text.strip().lower() if metric_text else None
     for node in datasets:
         for result, _, attrs in graph.in_edges(node, data=True):
             if attrs.get("type") != "ON_DATASET":
                 continue
             metric_node = _target(graph, result, "FOR_METRIC")
-            if metrics is not None and metric_node not in metrics:
-                continue
             values = graph.nodes[result]
+            free = None if metric_node else _free_metric(values)
+            if metrics is not None and metric_node not in metrics and not (
+                    free and wanted_text and free.lower() == wanted_text):
+                continue
             paper = paper_node_id(values.get("paper"))
             if task_papers is not None and paper not in task_papers:
                 continue
             method_node = _target(graph, result, "OF_METHOD")
-            metric_name = graph.nodes[metric_node]["name"] if metric_node else None
+            metric_name = graph.nodes[metric_node]["name"] if metric_node else free
             paper_attrs = graph.nodes[paper] if paper in graph else {}
             row = {
                 "result": result,
@@ -115,16 +138,23 @@ def dataset_boards(graph: nx.MultiDiGraph, datasets: list[str], *, metrics: set[
                 "evidence": values.get("evidence"),
                 "low_confidence": low_confidence_reason(graph, result),
             }
-            boards.setdefault((metric_name, values.get("unit")), []).append(row)
+            # free text groups case-insensitively, under the form first seen ("performance" / "Performance")
+            key = (free.lower() if free else metric_name, values.get("unit"), free is not None)
+            shown.setdefault(key, metric_name)
+            boards.setdefault(key, []).append(row)
 
     out = []
-    for (metric_name, unit), rows in boards.items():
+    for key, rows in boards.items():
+        _, unit, free_text = key
+        metric_name = shown[key]
         direction = metric_direction(metric_name)
         rows.sort(key=lambda row: _rank(row, direction))
         for rank, row in enumerate((row for row in rows if not row["relative"] and direction), start=1):
             row["rank"] = rank
-        out.append({"metric": metric_name, "unit": unit, "direction": direction, "rows": rows})
-    out.sort(key=lambda board: (-len(board["rows"]), board["metric"] or "\uffff", board["unit"] or ""))
+        out.append({"metric": metric_name, "free_text": free_text, "unit": unit, "direction": direction,
+                    "rows": rows})
+    out.sort(key=lambda board: (-len(board["rows"]), board["metric"] or "\uffff", board["free_text"],
+                                board["unit"] or ""))
     return out
 
 
@@ -157,7 +187,8 @@ def format_leaderboard(board: dict[str, Any]) -> str:
         direction = {"higher": "higher is better", "lower": "lower is better"}.get(item["direction"],
                                                                                    "direction unknown: not ranked")
         lines.append("")
-        lines.append(f"{item['metric'] or '(no metric)'}" + (f" [{item['unit']}]" if item["unit"] else "")
+        name = f'"{item["metric"]}" (free text)' if item.get("free_text") else item["metric"] or "(no metric)"
+        lines.append(name + (f" [{item['unit']}]" if item["unit"] else "")
                      + f" - {direction}")
         for row in item["rows"]:
             value = row["text"] or f"{row['value']}{row['unit'] or ''}"

@@ -586,10 +586,19 @@
     panel.appendChild(title);
   }
 
+  // "3–10 x", "87.3 %": the value as a number, a range when the result has a value_high
+  function resultValue(result) {
+    if (result.value === null || result.value === undefined) return "";
+    var number = String(result.value);
+    if (result.value_high !== null && result.value_high !== undefined) number += "–" + String(result.value_high);
+    return number + (result.unit ? " " + result.unit : "");
+  }
+
   function resultLine(resultIndex, withPaper) {
     var result = data.results[resultIndex];
     var item = el("li");
-    var headline = el("strong", "", result.text || (result.value + (result.unit ? " " + result.unit : "")));
+    item.className = "kg-result";
+    var headline = el("strong", "", result.text || resultValue(result));
     append(item, headline);
     var about = [];
     ["Metric", "Method", "Dataset", "Hardware"].forEach(function (labelName) {
@@ -597,11 +606,26 @@
       if (link) about.push([labelName, link]);
     });
     if (result.qualifier) append(item, " ", el("span", "kg-muted", "(" + result.qualifier + ")"));
-    if (about.length) {
+    var facts = el("div", "kg-meta kg-result-facts");
+    var value = resultValue(result);
+    if (value) append(facts, el("span", "kg-result-value", "value " + value));
+    if (result.confidence !== null && result.confidence !== undefined) {
+      var sure = el("span", "kg-result-confidence", "confidence " + Number(result.confidence).toFixed(2));
+      sure.title = "how surely the metric and the method were attached to this number";
+      append(facts, value ? " · " : null, sure);
+    }
+    if (facts.childNodes.length) item.appendChild(facts);
+    if (about.length || (result.metric_text && !result.about.Metric)) {
       var chips = el("div", "kg-chips");
       about.forEach(function (pair) {
         chips.appendChild(nodeLink(pair[1][0], pair[1][1], labelIndexOf(pair[0])));
       });
+      if (result.metric_text && !result.about.Metric) {
+        // what the number measures, as written, when no Metric entity names it
+        var free = el("span", "kg-free-metric", result.metric_text);
+        free.title = "metric as free text (no Metric entity)";
+        append(chips, free, " ", el("span", "kg-muted", "(free text)"));
+      }
       item.appendChild(chips);
     }
     if (result.evidence >= 0) item.appendChild(el("blockquote", "", data.sentences[result.evidence]));
@@ -935,11 +959,17 @@
     var title = el("h2", "", row[2]);
     title.id = "kg-panel-name";
     panel.appendChild(title);
-    panel.appendChild(el("p", "kg-meta", (row[0] || "(no method)") + " · " + (board.metric || "(no metric)") +
+    panel.appendChild(el("p", "kg-meta", (row[0] || "(no method)") + " · " + boardMetric(board) +
       (board.unit ? " [" + board.unit + "]" : "")));
     if (row[7]) panel.appendChild(el("p", "kg-notice", "Uncertain attachment: " + row[7] + "."));
     if (row[6]) panel.appendChild(el("p", "kg-notice", "A change against a baseline, not a score: not ranked."));
     quoteList(section("Evidence"), [[row[3], row[4]]]);
+  }
+
+  // a board's metric: a Metric entity's name, or free text ("performance") marked as such
+  function boardMetric(board) {
+    if (!board.metric) return "(no metric)";
+    return board.free_text ? "\u201c" + board.metric + "\u201d (free text)" : board.metric;
   }
 
   function renderBoards(box, entry) {
@@ -947,9 +977,9 @@
     entry.boards.forEach(function (board) {
       var direction = { higher: "higher is better", lower: "lower is better" }[board.direction] ||
         "direction unknown: not ranked";
-      box.appendChild(el("h2", "", (board.metric || "(no metric)") + (board.unit ? " [" + board.unit + "]" : "") +
+      box.appendChild(el("h2", "", boardMetric(board) + (board.unit ? " [" + board.unit + "]" : "") +
         " — " + direction));
-      var table = el("table", "kg-board");
+      var table = el("table", "kg-board" + (board.free_text ? " kg-free-text" : ""));
       table.setAttribute("data-kg-board", board.metric || "");
       var head = el("tr");
       ["#", "method", "result", "paper", ""].forEach(function (name) { head.appendChild(el("th", "", name)); });
