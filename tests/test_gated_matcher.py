@@ -72,3 +72,36 @@ def test_gated_matcher_equals_matcher_on_the_open_rules_with_greedy_keys():
         assert gated(doc) == expected, doc.text[:80]
         found += len(expected)
     assert found > 50
+
+
+def test_regex_conditions_become_lexeme_flags_with_the_same_matches():
+    from kg.extract.gated_matcher import _FLAG_BITS, add_flagged, flagged_pattern
+
+    nlp = spacy.blank("en")
+    pattern = [{"TEXT": {"REGEX": "^[A-Z]\\w*\\d$"}}, {"LOWER": {"IN": ["gpu", "gpus"]}}]
+    flagged = flagged_pattern(nlp.vocab, pattern)
+    assert all(isinstance(key, int) for key in flagged[0])  # the regex is a flag bit now
+    assert flagged[1] == pattern[1]  # IN stays a spaCy predicate
+    # words seen before and after the flag was added both carry it
+    plain, fast = Matcher(nlp.vocab), Matcher(nlp.vocab, validate=False)
+    plain.add("x", [pattern])
+    add_flagged(fast, "x", [pattern])
+    for text in ["Two A100 GPUs and one H100 gpu.", "Zork9 GPUS, zork9 gpu, Q7 GPU"]:
+        doc = nlp(text)
+        assert fast(doc) == plain(doc) != []
+    # when every bit is taken, further regexes stay predicates and still match
+    for n in range(len(_FLAG_BITS)):
+        flagged_pattern(nlp.vocab, [{"TEXT": {"REGEX": f"^q{n}$"}}])
+    late = [{"TEXT": {"REGEX": "^late\\d$"}}]
+    assert flagged_pattern(nlp.vocab, late) == late
+    fast = Matcher(nlp.vocab, validate=False)
+    add_flagged(fast, "late", [late])
+    assert len(fast(nlp("a late7 b"))) == 1
+
+
+def test_invalid_token_patterns_are_rejected_when_added():
+    import pytest
+
+    gated = GatedMatcher(spacy.blank("en").vocab)
+    with pytest.raises(ValueError, match="invalid token pattern"):
+        gated.add("bad", [[{"TEXTT": "x"}]])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -29,8 +30,13 @@ class AcronymDetector(PatternComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        for open_paren in (t for t in doc if t.text == "("):
-            close = next((t.i for t in doc[open_paren.i + 1: open_paren.i + 16] if t.text == ")"), None)
+        # parentheses from the ORTH array: no Token object for the tokens between them
+        strings = doc.vocab.strings
+        orths = doc.to_array(ORTH).tolist() if len(doc) else []
+        opening, closing = strings.add("("), strings.add(")")
+        for at in [i for i, orth in enumerate(orths) if orth == opening]:
+            open_paren = doc[at]
+            close = next((i for i in range(at + 1, min(at + 16, len(orths))) if orths[i] == closing), None)
             if close is None or close == open_paren.i + 1:
                 continue
             inner = doc[open_paren.i + 1: close]

@@ -72,6 +72,13 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def span_text(span: Span) -> str:
+    """``span.text``, sliced from the doc's text (Span.text joins a Token object per token)."""
+    if span.end <= span.start:
+        return ""
+    return doc_text(span.doc)[span.start_char:span.end_char]
+
+
 def lower_positions(doc: Doc, words: Collection[str]) -> list[int]:
     """Indices of the tokens whose ``lower_`` is one of *words*, read from the LOWER array.
 

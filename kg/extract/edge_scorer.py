@@ -32,7 +32,8 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import SerialisedState
+from kg.extract.base import SerialisedState, pipe_in_batches
+from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.relations import CUES_KEY, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
@@ -163,8 +164,7 @@ class EdgeScorer(SerialisedState):
         return _sigmoid(part["bias"] + sum(w * x for w, x in zip(part["weights"], features) if x))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
     # -- candidates and features --------------------------------------------------------------------------
     def candidates(self, doc: Doc) -> list[tuple[dict[str, Any], list[float]]]:
@@ -202,7 +202,7 @@ class EdgeScorer(SerialisedState):
         def evidence_of(sentence: int) -> str:  # Span.text joins every token: once per sentence
             text = evidence.get(sentence)
             if text is None:
-                text = evidence[sentence] = doc[slice(*bounds[sentence])].text
+                text = evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
             return text
 
         if self.broad:

@@ -8,8 +8,11 @@ entity become mentions; a device inside another entity is kept too (``kg_nested_
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
+
+import numpy
 
 from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
 from spacy.language import Language
@@ -19,6 +22,15 @@ from kg.extract.base import PatternComponent
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, select)
 from kg.resolve.canonical import long_form_variants, merge_key
+
+_MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
+
+
+@functools.lru_cache(maxsize=65536)
+def _written_lower(text: str) -> bool:
+    """Whether *text* has a lower-case letter besides a final plural "s" ("LLMs" is written in capitals)."""
+    return any(c.islower() for c in re.sub(r"s$", "", text))
+
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
@@ -50,6 +62,7 @@ class EntityResolver(PatternComponent):
         self.heads: dict[str, str] = {}
         self.next_words: dict[str, str] = {}
         self.any_words: dict[str, str] = {}
+        self._word_keys: dict[int, str] = {}  # ORTH -> merge_key(word, "Method"): a word's key never changes
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
@@ -234,7 +247,7 @@ class EntityResolver(PatternComponent):
             surface_key = merge_key(span.text, "Method")
             if len(surface_key) < 2:
                 continue
-            if not any(c.islower() for c in re.sub(r"s$", "", span.text)):
+            if not _written_lower(span.text):
                 upper_only.add(surface_key)
             elif surface_key in upper_only:
                 upper_only.discard(surface_key)  # written both ways in this paper
@@ -247,14 +260,28 @@ class EntityResolver(PatternComponent):
         found = list(entities)
         # windows are only tried where their first word could start a known surface
         first_words = {merge_key(span[0].text, "Method") for span, _ in entities}
-        # token flags and texts from the arrays: no Token object per token
-        flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH]).tolist()
-        skip = [bool(punct or space) for punct, space, _ in flags]
+        if not len(doc):
+            return found
+        # token flags and words from the arrays (numpy): no Token object, no Python int per token
+        flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH])
+        skip_flags = (flags[:, 0] != 0) | (flags[:, 1] != 0)
+        skip = skip_flags.tolist()
         strings = doc.vocab.strings
-        i = 0
-        while i < len(doc):
-            if taken[i] or skip[i] or merge_key(strings[flags[i][2]], "Method") not in first_words:
-                i += 1
+        # the first-word test once per distinct word (and its merge key once per word of the vocab)
+        word_keys = self._word_keys
+        if len(word_keys) > _MAX_WORD_KEYS:
+            word_keys.clear()
+        words, word_of_token = numpy.unique(flags[:, 2], return_inverse=True)
+        starts_known = []
+        for orth in words.tolist():
+            word_key = word_keys.get(orth)
+            if word_key is None:
+                word_key = word_keys[orth] = merge_key(strings[orth], "Method")
+            starts_known.append(word_key in first_words)
+        starts = numpy.flatnonzero(numpy.array(starts_known, dtype=bool)[word_of_token.reshape(-1)] & ~skip_flags).tolist()
+        resume = 0  # after a found window, the scan goes on at its end
+        for i in starts:
+            if i < resume or taken[i]:
                 continue
             for length in range(min(max_len, len(doc) - i), 0, -1):
                 if any(taken[i:i + length]) or skip[i + length - 1]:
@@ -264,14 +291,13 @@ class EntityResolver(PatternComponent):
                 hit = by_key.get(window_key)
                 if hit is None:
                     continue
-                if window_key in upper_only and any(c.islower() for c in re.sub(r"s$", "", window.text)):
+                if window_key in upper_only and _written_lower(window.text):
                     continue
                 found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
                 for j in range(i, i + length):
                     taken[j] = True
-                i += length - 1
+                resume = i + length
                 break
-            i += 1
         return found
 
     def _coordinated_datasets(self, doc: Doc, chosen: list[Span]) -> list[Span]:
@@ -288,8 +314,10 @@ class EntityResolver(PatternComponent):
                     if other is None or other.label_ != "Dataset":
                         continue
                     low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
+                    if not 1 <= high - low <= 2:  # one or two glue words between them, else no list
+                        continue
                     between = [t.lower_ for t in doc[low:high]]
-                    if 1 <= len(between) <= 2 and set(between) <= self.words["list_glue"]:
+                    if set(between) <= self.words["list_glue"]:
                         spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
                         changed = True
                         break

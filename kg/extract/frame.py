@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.errors import PatternError
-from kg.extract.base import PatternComponent
+from kg.extract.base import PatternComponent, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer, entity_groups
@@ -155,6 +155,9 @@ class ContributionFrame(PatternComponent):
             frame["extensions"] = [item for item in frame["extensions"] if item[0] not in dropped
                                    and item[1] not in dropped]
             frame["why"] = {key: rule for key, rule in frame["why"].items() if key not in dropped}
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:

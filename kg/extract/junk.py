@@ -18,11 +18,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import CANDIDATES_KEY, IGNORE, candidate, candidates, doc_text
+from kg.extract.candidates import CANDIDATES_KEY, IGNORE, candidate, candidates, doc_text, span_text
 
 
 @Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
@@ -42,8 +43,11 @@ class JunkFilter(PatternComponent):
         self.span_rules: list[re.Pattern] = []
         self.junk_words: dict[str, frozenset[str]] = {"word": frozenset(), "initial": frozenset()}
         self._combined: re.Pattern | None = None
+        self._junk_words: dict[int, bool] = {}  # ORTH -> junk: a word's answer never changes (until add())
 
     def add(self, rows: list[dict[str, Any]]) -> None:
+        self._combined = None
+        self._junk_words = {}
         rules = {"token": self.token_rules, "text": self.text_rules, "span": self.span_rules}
         for row in rows:
             if row["kind"] in rules:
@@ -64,11 +68,12 @@ class JunkFilter(PatternComponent):
                 if span is not None:
                     blocked.update(range(span.start, span.end))
         token_rule = self._token_rule()
+        words_at = doc.to_array([ORTH, LOWER]).tolist()  # (ORTH, LOWER) per token: no Token objects
         junk_token: dict[int, bool] = {}  # token index -> junk (checked once per token)
         kept = []
         changed = False
         for span in found:
-            new = self._clean(doc, span, blocked, token_rule, junk_token)
+            new = self._clean(doc, span, blocked, token_rule, junk_token, words_at)
             changed = changed or new is not span
             if new is not None:
                 kept.append(new)
@@ -81,7 +86,20 @@ class JunkFilter(PatternComponent):
             self._combined = re.compile("|".join(f"(?:{rule.pattern})" for rule in self.token_rules))
         return self._combined
 
-    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, junk_token: dict[int, bool]) -> Span | None:
+    def _junk_word(self, orth: int, lower: int, token_rule) -> bool:
+        """A word that makes a candidate junk: a token rule matches its text, or its lower form is a junk word."""
+        junk = self._junk_words.get(orth)
+        if junk is None:
+            if len(self._junk_words) > 1_000_000:
+                self._junk_words.clear()
+            strings, words = self.nlp.vocab.strings, self.junk_words["word"]
+            text, lower_text = strings[orth], strings[lower]
+            junk = self._junk_words[orth] = bool(token_rule and token_rule.search(text)) or lower_text in words or (
+                lower_text.rstrip(".") in words)
+        return junk
+
+    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, junk_token: dict[int, bool],
+               words_at: list[list[int]] | None = None) -> Span | None:
         if span.label_ == IGNORE:
             return span
         if blocked and any(i in blocked for i in range(span.start, span.end)):
@@ -98,14 +116,17 @@ class JunkFilter(PatternComponent):
             for i in range(start, span.end):
                 junk = junk_token.get(i)
                 if junk is None:
-                    token = doc[i]
-                    junk = bool(token_rule and token_rule.search(token.text)) or token.lower_ in words or (
-                        token.lower_.rstrip(".") in words)
+                    if words_at is not None:
+                        junk = self._junk_word(*words_at[i], token_rule)
+                    else:
+                        token = doc[i]
+                        junk = bool(token_rule and token_rule.search(token.text)) or token.lower_ in words or (
+                            token.lower_.rstrip(".") in words)
                     junk_token[i] = junk
                 if junk:
                     return None
             if self.span_rules:
-                text = doc[start:span.end].text
+                text = span_text(doc[start:span.end])
                 if any(rule.search(text) for rule in self.span_rules):
                     return None
         if start != span.start:

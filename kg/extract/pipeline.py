@@ -8,6 +8,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.tokenizer import Tokenizer
 
 from kg.errors import PipelineError
 from kg.extract.pattern_data import word_lists
@@ -56,6 +57,25 @@ _TITLE_HYPHEN_INFIX = rf"(?<=[A-Z0-9])-(?=(?i:{'|'.join(HYPHEN_SUFFIXES)})\b)"
 _NAME_FINAL_PERIOD = r"(?<=[a-z0-9][A-Z])\."
 
 
+class TextKeepingTokenizer(Tokenizer):
+    """spaCy's tokenizer that also keeps the text it was given in ``doc.user_data["kg_text"]``, where
+    kg.extract.candidates.doc_text reads it: spaCy's tokenization is lossless (``doc.text`` is the input),
+    so the components need not rebuild the text from the tokens. The rules are the tokenizer's it copies;
+    a pipeline saved and loaded again gets spaCy's own tokenizer back, and doc_text then builds the text."""
+
+    @classmethod
+    def copy_of(cls, tokenizer: Tokenizer) -> TextKeepingTokenizer:
+        return cls(tokenizer.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+                   suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                   token_match=tokenizer.token_match, url_match=tokenizer.url_match,
+                   faster_heuristics=tokenizer.faster_heuristics)
+
+    def __call__(self, text: str):
+        doc = super().__call__(text)
+        doc.user_data["kg_text"] = text
+        return doc
+
+
 def load_pipeline(name: str = DEFAULT_PIPELINE, *,
                   component_config: dict[str, dict[str, Any]] | None = None) -> Language:
     """Return the extraction pipeline on top of *name*.
@@ -69,7 +89,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     if name == BLANK:
         nlp = spacy.blank("en")
         nlp.add_pipe("kg_title_boundary")
-        nlp.add_pipe("sentencizer")
+        nlp.add_pipe("kg_sentencizer", name="sentencizer")  # spaCy's sentencizer over token arrays
     else:
         nlp = _load_spacy(name)
         if "kg_entities" in nlp.pipe_names:
@@ -79,10 +99,12 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
                 nlp.disable_pipe(unused)
         splitter = next((p for p in ("parser", "senter", "sentencizer") if p in nlp.pipe_names), None)
         if splitter is None:
-            nlp.add_pipe("sentencizer")
+            nlp.add_pipe("kg_sentencizer", name="sentencizer")
             splitter = "sentencizer"
         nlp.add_pipe("kg_title_boundary", before=splitter)
     keep_hyphenated_compounds(nlp)
+    if type(nlp.tokenizer) is Tokenizer:
+        nlp.tokenizer = TextKeepingTokenizer.copy_of(nlp.tokenizer)
     for component, _ in COMPONENTS:
         nlp.add_pipe(component, config=(component_config or {}).get(component, {}))
     initialize_components(nlp)

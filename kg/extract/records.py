@@ -68,8 +68,8 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
             # "vocabulary" over contextual votes when it decides a name's type
             "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
             **({"confidence": confidences[key]} if key in confidences else {}),
-            "mentions": [{"text": s.text, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
-                         for s in spans],
+            "mentions": [{"text": t, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
+                         for s, t in zip(spans, texts)],
         })
     entities = merge_duplicate_entities(entities)
     entities.sort(key=lambda e: (e["mentions"][0]["start"], e["id"]))

@@ -33,6 +33,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState
+from kg.extract.candidates import span_text
 from kg.extract.frame import (
     empty_frame,
     frame_reader,
@@ -300,7 +301,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
-             "evidence": sentences[sentence].text, "confidence": confidence,
+             "evidence": span_text(sentences[sentence]), "confidence": confidence,
              **({"origins": sorted(origins[(rel_type, source, target, sentence)])} if self.keep_origins else {})}
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]

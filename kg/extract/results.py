@@ -31,9 +31,10 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import SerialisedState
+from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
+from kg.extract.gated_matcher import add_flagged
 from kg.extract.pattern_data import read_patterns
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -174,8 +175,7 @@ class DocAnnotator:
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
 
 class ResultFinder(SerialisedState, DocAnnotator):
@@ -223,7 +223,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.cues = [dict(cue) for cue in cues]
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
-        self.matcher = Matcher(self.nlp.vocab, validate=True)
+        self.matcher = Matcher(self.nlp.vocab, validate=False)  # add_flagged validates
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
         # the Matcher's cost grows with the number of patterns, not with the length of an IN list.
         groups: dict[tuple[bool, str], list[list[str]]] = {}
@@ -236,9 +236,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         patterns = []
         for (case_free, _), forms in groups.items():
             patterns.extend(self._unit_patterns(forms, case_free))
-        self.matcher.add(_RESULT_KEY, patterns, greedy="LONGEST")
+        add_flagged(self.matcher, _RESULT_KEY, patterns, greedy="LONGEST")
         self.max_pattern_length = max(len(pattern) for pattern in patterns)
-        self.matcher.add(_NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
+        add_flagged(self.matcher, _NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
 
         self.qualifiers_before: list[tuple[list[str], str]] = []
         self.qualifiers_after: set[str] = set()

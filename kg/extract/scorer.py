@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path
 
 from kg.errors import PipelineError
-from kg.extract.base import SerialisedState
+from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, title_end
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -200,8 +200,7 @@ class CandidateScorer(SerialisedState):
                 for key, spans in groups.items()}
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
-        for doc in docs:
-            yield self(doc)
+        yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
 
     # -- serialisation (SerialisedState: msgpack bytes, stdlib-json cfg.json; every float exact) -----------
     def _cfg(self) -> dict[str, Any]:

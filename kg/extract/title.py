@@ -1,8 +1,18 @@
-"""``kg_title_boundary``: the title (text up to the first newline) is sentence 0, whole."""
+"""Sentence boundaries of the blank pipeline.
+
+``kg_title_boundary``: the title (text up to the first newline) is sentence 0, whole.
+``kg_sentencizer``: spaCy's rule-based ``sentencizer`` (same rule, same settings, same boundaries) that
+reads the tokens' ORTH and IS_PUNCT arrays instead of making a Token object per token.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from spacy.attrs import IS_PUNCT, ORTH
 from spacy.language import Language
+from spacy.pipeline import Sentencizer
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
 from kg.extract.candidates import doc_text
@@ -20,3 +30,41 @@ def title_boundary(doc: Doc) -> Doc:
             break
         token.is_sent_start = False
     return doc
+
+
+class ArraySentencizer(Sentencizer):
+    """spaCy's Sentencizer with ``predict`` over token arrays: a sentence ends after a run of its
+    punct_chars, at the next token that is neither punctuation nor one of them (spaCy's rule)."""
+
+    def _punct_ids(self) -> frozenset[int]:
+        chars = frozenset(self.punct_chars)
+        cached = getattr(self, "_punct_cache", None)
+        if cached is None or cached[0] != chars:
+            cached = self._punct_cache = (chars, frozenset(get_string_id(c) for c in chars))
+        return cached[1]
+
+    def predict(self, docs: Iterable[Doc]):
+        punct_ids = self._punct_ids()
+        guesses = []
+        for doc in docs:
+            guess = [False] * len(doc)
+            if len(doc):
+                start, seen_period = 0, False
+                guess[0] = True
+                for i, (orth, is_punct) in enumerate(doc.to_array([ORTH, IS_PUNCT]).tolist()):
+                    in_punct_chars = orth in punct_ids
+                    if seen_period and not is_punct and not in_punct_chars:
+                        guess[start] = True
+                        start, seen_period = i, False
+                    elif in_punct_chars:
+                        seen_period = True
+                guess[start] = True
+            guesses.append(guess)
+        return guesses
+
+
+@Language.factory("kg_sentencizer", assigns=["token.is_sent_start", "doc.sents"],
+                  default_config={"punct_chars": None, "overwrite": False,
+                                  "scorer": {"@scorers": "spacy.senter_scorer.v1"}})
+def make_sentencizer(nlp: Language, name: str, punct_chars: list[str] | None, overwrite: bool, scorer) -> ArraySentencizer:
+    return ArraySentencizer(name, punct_chars=punct_chars, overwrite=overwrite, scorer=scorer)
