@@ -341,8 +341,10 @@ def test_title_case_theory_terms_are_not_methods(nlp):
     assert surfaces(record, "Method") == set()
 
 
-def test_single_letters_and_periods_do_not_make_title_case_names(nlp):
-    record = one("The adapter is alpha B A / r over N. We scale to 14B. Specifically, we use EfficientViT. Then we stop.", nlp)
+def test_single_letters_and_periods_do_not_make_title_case_names():
+    rules = load_pipeline("blank")
+    rules.get_pipe("kg_scorer").filter = False  # the rules' candidates: the learned scorer is tested elsewhere
+    record = one("The adapter is alpha B A / r over N. We scale to 14B. Specifically, we use EfficientViT. Then we stop.", rules)
     found = surfaces(record)
     assert "B A" not in found and "N. We" not in found and not any(s.endswith(". Specifically") for s in found)
     assert "EfficientViT" in surfaces(record, "Method")
