@@ -61,8 +61,7 @@ FEATURES: tuple[str, ...] = (
 )
 RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result", "phrase"}
 # the origins of kg_relations' own rules: a type whose model is in "rules" mode keeps exactly these candidates
-RULE_CANDIDATE_ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
-                          "cooccurrence", "result", "phrase")
+RULE_CANDIDATE_ORIGINS = tuple(o for o in ORIGINS if o.startswith("cue:") or o in RULE_ORIGINS)
 RULE_CANDIDATE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in RULE_CANDIDATE_ORIGINS)
 # "scored": keep a candidate whose probability reaches the threshold; "rules": the trainer found the rules alone
 # better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence
