@@ -32,6 +32,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from kg.extract.token_view import lowers as token_lowers, texts as token_texts
 from kg.extract.base import SerialisedState
 from kg.extract.candidates import span_text
 from kg.extract.frame import (
@@ -261,7 +262,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             for n, span in enumerate(ents[:-1]):
                 following = ents[n + 1]
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
-                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in self.words["device_suffixes"]:
+                        and token_texts(doc)[span.end] in {"-", "–"} and token_lowers(doc)[span.end + 1] in self.words["device_suffixes"]:
                     add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
@@ -339,7 +340,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if right:
             # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
             after = listed[-1].end + (1 if listed[-1].end < sentence.end and doc[listed[-1].end].text == ")" else 0)
-            if after < sentence.end and doc[after].lower_ in {"and", ","}:
+            if after < sentence.end and token_lowers(doc)[after] in {"and", ","}:
                 more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
                 if more is not None:
                     listed += [more, *self._listed_after(more, ents, open_list=True)]
@@ -389,19 +390,19 @@ class RelationFinder(SerialisedState, DocAnnotator):
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in words["evaluative"]):
+        while i < bounds[1] and (token_lowers(doc)[i] in {"a", "an", "the"} or token_lowers(doc)[i] in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
-                and (doc[i].is_alpha or "-" in doc[i].text) and not doc[i].is_stop \
-                and doc[i].lower_ not in words["prepositions"] and doc[i].lower_ not in words["clause_breaks"]:
+                and (doc[i].is_alpha or "-" in token_texts(doc)[i]) and not doc[i].is_stop \
+                and token_lowers(doc)[i] not in words["prepositions"] and token_lowers(doc)[i] not in words["clause_breaks"]:
             i += 1
-        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in words["not_method_followers"] \
-                or doc[i - 1].lower_.endswith("ly") or doc[i - 1].text.endswith("-"):
+        if i == start or i - start > PHRASE_MAX_TOKENS or token_lowers(doc)[i - 1] in words["not_method_followers"] \
+                or token_lowers(doc)[i - 1].endswith("ly") or token_texts(doc)[i - 1].endswith("-"):
             return None
-        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and doc[i].lower_ not in words["prepositions"]
-                              and doc[i].lower_ not in words["clause_breaks"] or doc[i].text in {"-", "("}
-                              or doc[i].lower_ == "of"):
+        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and token_lowers(doc)[i] not in words["prepositions"]
+                              and token_lowers(doc)[i] not in words["clause_breaks"] or token_texts(doc)[i] in {"-", "("}
+                              or token_lowers(doc)[i] == "of"):
             return None  # the phrase goes on ("the principle of pessimism", "uses Y", a capitalised word after it)
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -430,8 +431,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     continue
                 return None  # another entity first: not a generic phrase
             if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
-                j = i + (2 if token.lower_ == "such" and i + 1 < limit and doc[i + 1].lower_ == "as" else 1)
-                while j < sentence.end and doc[j].text in {",", ":"}:
+                j = i + (2 if token.lower_ == "such" and i + 1 < limit and token_lowers(doc)[i + 1] == "as" else 1)
+                while j < sentence.end and token_texts(doc)[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
             if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
@@ -448,7 +449,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         for span in ents:
             if span.start < last.end or span.label_ != first.label_:
                 continue
-            if span.start == last.end + 1 and doc[last.end].text == "(":
+            if span.start == last.end + 1 and token_texts(doc)[last.end] == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc[last.end:span.start])
             glue = [t for t in between if t.lower_ in self.words["list_glue"]]
@@ -492,7 +493,7 @@ def sentence_index(doc: Doc, sentence: Span) -> int:
 def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
     after = span.end
-    return after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in {
+    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
 
 

@@ -31,6 +31,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.extract.token_view import lowers as token_lowers, texts as token_texts
 from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
@@ -380,17 +381,17 @@ class ResultFinder(SerialisedState, DocAnnotator):
         span = doc[start:end]
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
-        if start > 0 and doc[start - 1].lower_.rstrip(".") in self.skip_after:
+        if start > 0 and token_lowers(doc)[start - 1].rstrip(".") in self.skip_after:
             return None  # "Table 1", "Section 3", "et al. 2020"
-        if start > 0 and doc[start - 1].text in {"[", "^", "_", "{"}:
+        if start > 0 and token_texts(doc)[start - 1] in {"[", "^", "_", "{"}:
             return None  # citations and formula pieces
-        if start > 1 and doc[start - 1].text in {"-", "/"} and not doc[start - 2].whitespace_:
+        if start > 1 and token_texts(doc)[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
             return None  # the tail of a compound: "0-1 loss", "top-5", "8/15"
-        word_value = NUMBER_WORDS.get(doc[start].lower_)
-        parsed = _PARSE.match(f"{word_value:g}{span.text[len(doc[start].text):]}" if word_value else span.text)
+        word_value = NUMBER_WORDS.get(token_lowers(doc)[start])
+        parsed = _PARSE.match(f"{word_value:g}{span.text[len(token_texts(doc)[start]):]}" if word_value else span.text)
         if parsed is None:
             return None
-        if word_value and (start == 0 or doc[start - 1].lower_ not in {"than", "about", "over", "nearly", "almost",
+        if word_value and (start == 0 or token_lowers(doc)[start - 1] not in {"than", "about", "over", "nearly", "almost",
                                                                         "roughly", "up", "to", "by", "a", "only"}
                            and not self._after_a_verb(doc, start)):
             return None  # "two times" as a count of events, unless a comparison or a verb leads to it
@@ -405,7 +406,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and doc[start - 1].lower_ == "from" and re.search(r"\bto\b", span.text):
+        if high is not None and start > 0 and token_lowers(doc)[start - 1] == "from" and re.search(r"\bto\b", span.text):
             value, high = high, None  # "from 5.9 to 10.9%": the figure reached
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
@@ -439,10 +440,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if text_end < len(doc) and text_end in entity_at and entity_at[text_end].label_ == "Metric" \
                 and entity_at[text_end].start == text_end and sentence_of[text_end] == sentence_index:
             text_end = entity_at[text_end].end
-            if qualifier is None and text_end < len(doc) and doc[text_end].lower_ in self.qualifiers_after:
-                qualifier = doc[text_end].lower_
+            if qualifier is None and text_end < len(doc) and token_lowers(doc)[text_end] in self.qualifiers_after:
+                qualifier = token_lowers(doc)[text_end]
                 text_end += 1
-        if text_end < len(doc) and doc[text_end].lower_ == "per":
+        if text_end < len(doc) and token_lowers(doc)[text_end] == "per":
             per_end = text_end + 1
             if per_end < len(doc) and per_end in entity_at and entity_at[per_end].start == per_end:
                 per_end = entity_at[per_end].end
@@ -462,7 +463,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "unit": unit,
             "qualifier": qualifier,
             "start": span.start_char,
-            "end": doc[text_end - 1].idx + len(doc[text_end - 1].text),
+            "end": doc[text_end - 1].idx + len(token_texts(doc)[text_end - 1]),
             "_start": start,
             "_end": text_end,
             "sentence": sentence_index,
@@ -629,9 +630,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-        beat_before = any(doc[k].lower_ in BEAT_WORDS for k in range(sent_start, start))
-        in_parenthesis = any(doc[k].text == "(" for k in range(max(sent_start, start - 8), start)) and not any(
-            doc[k].text == ")" for k in range(max(sent_start, start - 8), start))
+        beat_before = any(token_lowers(doc)[k] in BEAT_WORDS for k in range(sent_start, start))
+        in_parenthesis = any(token_texts(doc)[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
+            token_texts(doc)[k] == ")" for k in range(max(sent_start, start - 8), start))
         gain_next = any(t.lower_ in GAIN_NOUNS for t in doc[max(start, end - 1):min(sent_end, end + 2)])
         comparative_next = any(t.lower_ in _COMPARATIVE_NEXT for t in doc[end:min(sent_end, end + 2)]) or any(
             t.lower_ in _COMPARATIVE_NEXT for t in doc[start:end])
@@ -669,11 +670,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 put("not_measure_word", float(any(w.lower() in NOT_MEASURES for w in words)))
                 put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:])))
-                put("after_preposition", float(c_start > 0 and doc[c_start - 1].lower_ in {"in", "of", "for", "on"}))
+                put("after_preposition", float(c_start > 0 and token_lowers(doc)[c_start - 1] in {"in", "of", "for", "on"}))
                 # a Metric right next to another number of the clause
                 put("entity_owned", float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
-                    or (o_end + 1 == c_start and doc[o_end].lower_ in {"of", "in"}) for o_start, o_end in others)))
+                    or (o_end + 1 == c_start and token_lowers(doc)[o_end] in {"of", "in"}) for o_start, o_end in others)))
                 put("gain_word", float(any(w.lower() in GAIN_NOUNS or w.lower() in SPEEDUP_WORDS for w in words)))
                 put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
             for name, value in extra.items():
@@ -736,55 +737,55 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         def phrase(i: int, limit: int) -> tuple[int, int, bool] | None:
             """[first, last) of a short noun phrase from token *i*, capitals allowed; skipped a gerund?"""
-            while i < limit and doc[i].lower_ in {"the", "a", "an", "its", "their", "our"}:
+            while i < limit and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
                 i += 1
             first = i
-            while i < limit and i - first < 3 and (doc[i].is_alpha or doc[i].text.count("-") == 1) \
-                    and doc[i].lower_ not in _PHRASE_STOP and not doc[i].is_stop and i not in other_at \
-                    and i not in numbers and not (doc[i].is_lower and doc[i].lower_.endswith("ly")):
+            while i < limit and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) \
+                    and token_lowers(doc)[i] not in _PHRASE_STOP and not doc[i].is_stop and i not in other_at \
+                    and i not in numbers and not (doc[i].is_lower and token_lowers(doc)[i].endswith("ly")):
                 i += 1
             return (first, i, False) if i > first else None
 
         # after the number, past comparison and linking words (up to 4)
         i = end
-        while i < sent_end and i - end < 4 and doc[i].lower_ in _AFTER_SKIP and i not in metric_at:
+        while i < sent_end and i - end < 4 and token_lowers(doc)[i] in _AFTER_SKIP and i not in metric_at:
             i += 1
         found = phrase(i, sent_end)
         if found:
             first, last, _ = found
             add("after", None, doc[first:last].text, (first, last))
             if last - first > 1:
-                add("after_head", None, doc[last - 1].text, (last - 1, last))
-            if doc[first].lower_.endswith("ing") and last - first > 1:
+                add("after_head", None, token_texts(doc)[last - 1], (last - 1, last))
+            if token_lowers(doc)[first].endswith("ing") and last - first > 1:
                 add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
         # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
         for j in range(end, min(sent_end, end + 3)):
-            if doc[j].lower_ in GAIN_NOUNS and j > end - 1:
-                add("gain", None, doc[end:j + 1].text if j > end else doc[j].text, (end, j + 1))
+            if token_lowers(doc)[j] in GAIN_NOUNS and j > end - 1:
+                add("gain", None, doc[end:j + 1].text if j > end else token_texts(doc)[j], (end, j + 1))
                 break
             if not (doc[j].is_alpha and doc[j].is_lower):
                 break
         # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
         i = start - 1
-        while i >= sent_start and start - i <= 3 and doc[i].lower_ in _LINK_BEFORE:
+        while i >= sent_start and start - i <= 3 and token_lowers(doc)[i] in _LINK_BEFORE:
             i -= 1
         if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
-                and not (doc[i].is_lower and doc[i].lower_.endswith(("ing", "ed"))):
+                and not (doc[i].is_lower and token_lowers(doc)[i].endswith(("ing", "ed"))):
             last = i + 1
             first = last
             while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
-                    and not doc[first - 1].is_stop and doc[first - 1].lower_ not in _PHRASE_STOP \
-                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(doc[first - 1].lower_)
+                    and not doc[first - 1].is_stop and token_lowers(doc)[first - 1] not in _PHRASE_STOP \
+                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(token_lowers(doc)[first - 1])
                                                            and len(doc[first - 1]) > 3 and first - 1 < last - 1):
                 first -= 1
                 add("before", None, doc[first:last].text, (first, last))
         # the object of a change verb before "by N": "improve the efficiency of X by more than 4x"
-        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if doc[k].lower_ == "by"), None)
+        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if token_lowers(doc)[k] == "by"), None)
         if by is not None:
             for k in range(by - 1, max(sent_start, by - 10) - 1, -1):
-                if k in numbers or doc[k].text == ";":
+                if k in numbers or token_texts(doc)[k] == ";":
                     break
-                if doc[k].lower_ in CHANGE_WORDS and doc[k].lower_ not in BEAT_WORDS:
+                if token_lowers(doc)[k] in CHANGE_WORDS and token_lowers(doc)[k] not in BEAT_WORDS:
                     found = phrase(k + 1, by)
                     if found:
                         add("verb_object", None, doc[found[0]:found[1]].text, (found[0], found[1]))
@@ -841,7 +842,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         candidates = []
         for key, span in closest.items():
             low, high = (span.end, start) if span.end <= start else (end, span.start)
-            before = doc[span.start - 1].lower_ if span.start > sent_start else ""
+            before = token_lowers(doc)[span.start - 1] if span.start > sent_start else ""
             candidates.append(row(
                 "sentence", key, baseline=float(self.frame_reader.is_compared(doc, span)),
                 subject_like=float(self.frame_reader.subject_like(doc, span)),
@@ -863,38 +864,38 @@ class ResultFinder(SerialisedState, DocAnnotator):
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
         i = end
-        while i < sentence.end and i - end < 4 and doc[i].lower_ in METRIC_BRIDGE_WORDS and i not in metric_at:
+        while i < sentence.end and i - end < 4 and token_lowers(doc)[i] in METRIC_BRIDGE_WORDS and i not in metric_at:
             i += 1
         if i in metric_at and metric_at[i].start == i:
             return metric_at[i]
         if i < sentence.end and any(t.lower_ in COMPARATIVE_BRIDGES for t in doc[start:i]):
-            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", doc[i].text):
-                return doc[i].text  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
+            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", token_texts(doc)[i]):
+                return token_texts(doc)[i]  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
             return _free_phrase(doc, i, sentence.end)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
         while j < sentence.end and j - end < 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].is_stop \
-                and doc[j].lower_ not in GAIN_NOUNS:
+                and token_lowers(doc)[j] not in GAIN_NOUNS:
             j += 1
-        if end < j < sentence.end and doc[j].lower_ in GAIN_NOUNS:
+        if end < j < sentence.end and token_lowers(doc)[j] in GAIN_NOUNS:
             return doc[end:j + 1].text
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
         i = start - 1
-        while i >= sentence.start and start - i <= 3 and doc[i].lower_ in METRIC_LINK_WORDS | {"(", "up", "only",
+        while i >= sentence.start and start - i <= 3 and token_lowers(doc)[i] in METRIC_LINK_WORDS | {"(", "up", "only",
                                                                                                 "over", "about"}:
-            if doc[i].lower_ == "by":
+            if token_lowers(doc)[i] == "by":
                 # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
                 # Metric before "by", back to the change verb and never past another number
                 for k in range(i - 1, max(sentence.start, i - 10) - 1, -1):
                     if k in metric_at:
                         return metric_at[k]
-                    if any(ch.isdigit() for ch in doc[k].text) or doc[k].text == ";":
+                    if any(ch.isdigit() for ch in token_texts(doc)[k]) or token_texts(doc)[k] == ";":
                         return None
-                    if doc[k].lower_ in CHANGE_WORDS:
-                        if doc[k].lower_ in BEAT_WORDS:
+                    if token_lowers(doc)[k] in CHANGE_WORDS:
+                        if token_lowers(doc)[k] in BEAT_WORDS:
                             return "performance"  # "outperforms X by 5%": X is a method; it performs better
                         return _free_phrase(doc, k + 1, i)
                 return None
@@ -902,9 +903,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
         if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
-                and not verb_like(doc[i].lower_) and doc[i + 1].lower_ in {"of", "to", ":", "=", "("} \
-                and doc[i].lower_ not in NOT_MEASURES and not (i - 1 in metric_at):
-            return WeakPhrase(doc[i].text)  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
+                and not verb_like(token_lowers(doc)[i]) and token_lowers(doc)[i + 1] in {"of", "to", ":", "=", "("} \
+                and token_lowers(doc)[i] not in NOT_MEASURES and not (i - 1 in metric_at):
+            return WeakPhrase(token_texts(doc)[i])  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
         return None
 
     def _method(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
@@ -926,13 +927,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 i = next(o_end for o_start, o_end in others if o_start == i)
                 group_end = i
                 continue
-            if doc[i].lower_ in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
-                j = i + 1 + (doc[i + 1].lower_ in {"the", "a", "an", "our"})
+            if token_lowers(doc)[i] in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
+                j = i + 1 + (token_lowers(doc)[i + 1] in {"the", "a", "an", "our"})
                 found = next((s for s in methods if s.start == j), None)
                 if found is not None and not self.frame_reader.is_compared(doc, found):
                     return found.kb_id_, "for"
                 break
-            if doc[i].lower_ in {"than", "compared", "versus", "vs", "vs.", "over", "against", ";"}:
+            if token_lowers(doc)[i] in {"than", "compared", "versus", "vs", "vs.", "over", "against", ";"}:
                 break
             i += 1
         key, how = self.frame_reader.subject_of(doc, start, methods, frame=frame)
@@ -996,8 +997,8 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
     for item in chosen:
         if merged:
             has_unit, start, end = merged[-1]
-            if has_unit and item[0] and item[1] == end + 1 and doc[end].lower_ in {"-", "–", "~", "to"} \
-                    and _unit_tail(doc[end - 1].lower_) == _unit_tail(doc[item[2] - 1].lower_):
+            if has_unit and item[0] and item[1] == end + 1 and token_lowers(doc)[end] in {"-", "–", "~", "to"} \
+                    and _unit_tail(token_lowers(doc)[end - 1]) == _unit_tail(doc[item[2] - 1].lower_):
                 merged[-1] = (True, start, item[2])
                 continue
         merged.append(item)
@@ -1032,13 +1033,13 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
 def _free_phrase(doc: Doc, start: int, end: int) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
     i = start
-    while i < end and doc[i].lower_ in {"the", "a", "an", "its", "their", "our"}:
+    while i < end and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
     first = i
-    while i < end and i - first < 3 and (doc[i].is_alpha or doc[i].text.count("-") == 1) and doc[i].is_lower \
-            and doc[i].lower_ not in _PHRASE_STOP and not doc[i].lower_.endswith("ly") and not doc[i].is_stop:
+    while i < end and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) and doc[i].is_lower \
+            and token_lowers(doc)[i] not in _PHRASE_STOP and not token_lowers(doc)[i].endswith("ly") and not doc[i].is_stop:
         i += 1
-    if i == first or (i < end and doc[i].text == "-"):
+    if i == first or (i < end and token_texts(doc)[i] == "-"):
         return None
     return doc[first:i].text
 
@@ -1081,7 +1082,7 @@ def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of
         span = entity_at.get(i)
         if span is not None:
             return span.label_ == "Metric"
-        if doc[i].lower_ not in METRIC_LINK_WORDS:
+        if token_lowers(doc)[i] not in METRIC_LINK_WORDS:
             return False
         i -= 1
     return False
