@@ -201,7 +201,7 @@ class ContributionFrame(PatternComponent):
                 means.append(span)
             else:
                 propose(span, "title")
-        sentences = sentences_of(doc)
+        sentences = _sentences(doc)
         lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
         mentions = self._self_mentions(doc)
@@ -353,7 +353,7 @@ class ContributionFrame(PatternComponent):
                     if j is not None:
                         added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
                         taken.add(j)
-        for sentence in sentences_of(doc):
+        for sentence in _sentences(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
             enumerated = token_lowers(doc)[sentence.start] in self.words["enumeration_words"]
             if not (objects or enumerated):
@@ -538,22 +538,25 @@ class ContributionFrame(PatternComponent):
     def _named(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[Span]:
         """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
         spans: list[Span] = []
-        for token in sentence:
-            referred = token.lower_ == "as" and token.i > 0 and token_lowers(doc)[token.i - 1] in {"to", "known"}
+        lowers = token_lowers(doc)
+        calling_words, naming_words = self.words["calling_words"], self.words["naming_words"]
+        for token_i in range(sentence.start, sentence.end):
+            lower = lowers[token_i]
+            referred = lower == "as" and token_i > 0 and lowers[token_i - 1] in {"to", "known"}
             # "we refer to the modified X, which ..., as Y": "as" after the authors' "refer"
-            referred = referred or token.lower_ == "as" and any(
-                token_lowers(doc)[j] in self.words["calling_words"] and self._author_at(doc, j - 1)
-                for j in range(max(sentence.start + 1, token.i - 15), token.i))
+            referred = referred or lower == "as" and any(
+                lowers[j] in calling_words and self._author_at(doc, j - 1)
+                for j in range(max(sentence.start + 1, token_i - 15), token_i))
             # "we call this architecture a Pointer Net", "which we call the X": the name a few words on
-            calling = token.lower_ in self.words["calling_words"] and token.i > sentence.start \
-                and self._author_at(doc, token.i - 1)
-            if token.lower_ not in self.words["naming_words"] and not referred and not calling:
+            calling = lower in calling_words and token_i > sentence.start \
+                and self._author_at(doc, token_i - 1)
+            if lower not in naming_words and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
-            if not any(self._author_at(doc, t.i) or t.lower_ in self.words["propose_verbs"]
-                       for t in sentence if t.i < token.i):
+            if not any(self._author_at(doc, t) or lowers[t] in self.words["propose_verbs"]
+                       for t in range(sentence.start, token_i)):
                 continue
-            i = token.i + 1
-            reach = token.i + (6 if calling else 3)
+            i = token_i + 1
+            reach = token_i + (6 if calling else 3)
             while i < min(sentence.end, reach) and i not in method_at and not (
                     calling and (doc[i].is_punct or token_lowers(doc)[i] in self.words["clause_breaks"])):
                 i += 1
@@ -1025,6 +1028,23 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
     doc.user_data[_BOUNDS_KEY] = bounds
     return bounds
+
+
+class _Sentence:
+    """A sentence's bounds: what kg_frame's rules ask of a sentence (``start``, ``end``, its tokens), without the
+    Span object ``doc[start:end]`` would make."""
+
+    __slots__ = ("doc", "start", "end")
+
+    def __init__(self, doc: Doc, start: int, end: int) -> None:
+        self.doc, self.start, self.end = doc, start, end
+
+    def __iter__(self):
+        return iter(self.doc[self.start:self.end])
+
+
+def _sentences(doc: Doc) -> list[_Sentence]:
+    return [_Sentence(doc, start, end) for start, end in sentence_bounds(doc)]
 
 
 def sentences_of(doc: Doc) -> list[Span]:

@@ -32,7 +32,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from kg.extract.token_view import lowers as token_lowers, texts as token_texts
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.extract.base import SerialisedState
 from kg.extract.candidates import span_text
 from kg.extract.frame import (
@@ -42,7 +42,6 @@ from kg.extract.frame import (
     name_shaped,
     sentence_at,
     sentence_bounds,
-    sentences_of,
 )
 from kg.extract.results import (
     ENTITIES_KEY,
@@ -175,9 +174,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
-        sentences = sentences_of(doc)
-        sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not number_shaped(span)]
+        bounds = sentence_bounds(doc)
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
         for span in sorted(entities, key=lambda s: s.start):
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
@@ -221,7 +220,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     s.label_ == target_label and end <= s.start <= end + cue.get("max_gap", 3)
                     for s in by_sentence.get(sentence, ())):
                 # "uses tiling to ...", "employs a learnable equivalent transformation": an unnamed part
-                phrase = self._cue_phrase(doc, end, sentence_bounds_of(sentences[sentence]), by_sentence.get(sentence, []))
+                phrase = self._cue_phrase(doc, end, bounds[sentence], by_sentence.get(sentence, []))
                 if phrase is not None:
                     label_of.setdefault(phrase.kb_id_, "Method")
                     origin = "phrase"
@@ -300,9 +299,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if method and result.get(role):
                     add(rel_type, method, result[role], result["sentence"], self.result_confidence, "result")
 
+        evidence: dict[int, str] = {}
+        for (_, _, _, sentence) in best:
+            if sentence not in evidence:
+                evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
-             "evidence": span_text(sentences[sentence]), "confidence": confidence,
+             "evidence": evidence[sentence], "confidence": confidence,
              **({"origins": sorted(origins[(rel_type, source, target, sentence)])} if self.keep_origins else {})}
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]

@@ -31,10 +31,10 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from kg.extract.token_view import lowers as token_lowers, texts as token_texts
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.extract.base import SerialisedState, pipe_in_batches
-from kg.extract.candidates import doc_text, title_end
-from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
+from kg.extract.candidates import doc_text, span_text, title_end
+from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import add_flagged
 from kg.extract.pattern_data import read_patterns
 
@@ -101,7 +101,7 @@ _PHRASE_STOP = {"the", "a", "an", "of", "by", "in", "on", "for", "and", "or", "t
 _TIMES_WORDS = {"times", "fold", "-", "x", "×"}
 _DIGITS = re.compile(r"\d")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
-_NUMBER_START = re.compile(rf"\d|(?i:\b(?:{'|'.join(NUMBER_WORDS)})(?=\s*(?:times|fold|-fold|x|×)\b))")
+_NUMBER_START = re.compile(rf"(?P<digits>\d+)|(?i:\b(?:{'|'.join(NUMBER_WORDS)})(?=\s*(?:times|fold|-fold|x|×)\b))")
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
 
@@ -125,7 +125,14 @@ def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span
     # token indices from character offsets: no Token object is made for the many tokens without a digit
     offsets = doc.to_array("IDX").tolist()
     text = doc_text(doc) if text is None else text
-    starts = sorted({bisect_right(offsets, m.start()) - 1 for m in _NUMBER_START.finditer(text)})
+    found: set[int] = set()
+    for m in _NUMBER_START.finditer(text):
+        first = bisect_right(offsets, m.start()) - 1
+        found.add(first)
+        if m.lastgroup == "digits" and bisect_right(offsets, m.end() - 1) - 1 != first:
+            # a run of digits across tokens: every token holding one of its digits starts a window
+            found.update(bisect_right(offsets, c) - 1 for c in range(m.start() + 1, m.end()))
+    starts = sorted(found)
     windows: list[list[int]] = []
     for i in starts:
         end = min(len(doc), i + length)
@@ -291,9 +298,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         text = doc_text(doc)
-        sentences = sentences_of(doc)
-        sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
+        bounds = sentence_bounds(doc)
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
         candidates = []
@@ -357,7 +364,6 @@ class ResultFinder(SerialisedState, DocAnnotator):
         output = []
         for result, (ents, others), rule, final in zip(accepted, context, rules, shared):
             sent_index = result["sentence"]
-            sentence = sentences[sent_index]
             roles, metric_text, confidence = self._attach(
                 doc, result, ents, others, frame, rule, (final["metric"], final["metric_text"]), mentions)
             output.append({
@@ -372,7 +378,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 **roles,
                 "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
-                "evidence": sentence.text,
+                "evidence": span_text(doc[slice(*bounds[sent_index])]),
             })
         return output
 
@@ -965,12 +971,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
 
 
-def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | None = None) -> list[int]:
-    """For each token, the index of its sentence in ``list(doc.sents)``."""
+def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | list[tuple[int, int]] | None = None) -> list[int]:
+    """For each token, the index of its sentence in ``list(doc.sents)``; *sentences* are the sentence spans or
+    their (start, end) bounds."""
     index = [0] * len(doc)
     for n, sentence in enumerate(sentences if sentences is not None else doc.sents):
-        for i in range(sentence.start, sentence.end):
-            index[i] = n
+        start, end = sentence if isinstance(sentence, tuple) else (sentence.start, sentence.end)
+        index[start:end] = [n] * (end - start)
     return index
 
 
