@@ -32,14 +32,13 @@ def _strings_of(doc: Doc, hashes: list[int]) -> list[str]:
     if entry is None or entry[0] is not store:
         entry = _TABLES[id(store)] = (store, {})
     table = entry[1]
-    get = table.get
-    out = []
-    for h in hashes:
-        string = get(h)
-        if string is None:
-            string = table[h] = store[h]
-        out.append(string)
-    return out
+    try:
+        return list(map(table.__getitem__, hashes))
+    except KeyError:  # a word this process has not looked up yet
+        for h in hashes:
+            if h not in table:
+                table[h] = store[h]
+        return list(map(table.__getitem__, hashes))
 
 
 def lowers(doc: Doc) -> list[str]:
