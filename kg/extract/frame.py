@@ -42,12 +42,12 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.errors import PatternError
 from kg.extract.base import PatternComponent, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
+from kg.extract.token_view import doc_memo, entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.resolve.canonical import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -527,11 +527,13 @@ class ContributionFrame(PatternComponent):
         candidates = doc.spans.get(CANDIDATES_KEY)
         if candidates is None:
             return False
-        cached = doc.user_data.get(_KNOWN_KEY)
+        memo = doc_memo(doc)
+        cached = memo.get(_KNOWN_KEY)
         if cached is None or cached[0] is not candidates or cached[1] != len(candidates):
-            # the (start, end) of the vocabulary's candidates, read from the span group once per doc
+            # the (start, end) of the vocabulary's candidates, read from the span group once per doc (a SpanGroup
+            # holds its doc only weakly)
             cached = (candidates, len(candidates), [(c.start, c.end) for c in candidates if c.id_ == "vocabulary"])
-            doc.user_data[_KNOWN_KEY] = cached
+            memo[_KNOWN_KEY] = cached
         start, end = span.start, span.end
         return any(c_start <= start and end <= c_end for c_start, c_end in cached[2])
 
@@ -1055,9 +1057,10 @@ def sentences_of(doc: Doc) -> list[Span]:
 def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
     """[start, end) of the sentence holding token *i*."""
     bounds = sentence_bounds(doc)
-    cached = doc.user_data.get(_STARTS_KEY)
+    memo = doc_memo(doc)
+    cached = memo.get(_STARTS_KEY)
     if cached is None or cached[0] is not bounds:
-        cached = doc.user_data[_STARTS_KEY] = (bounds, [start for start, _ in bounds])
+        cached = memo[_STARTS_KEY] = (bounds, [start for start, _ in bounds])
     n = bisect_right(cached[1], i) - 1
     return bounds[max(n, 0)]
 
@@ -1067,14 +1070,15 @@ def sentence_numbers(doc: Doc) -> list[int]:
     if not len(doc):
         return []
     bounds = sentence_bounds(doc)
-    cached = doc.user_data.get(_NUMBERS_KEY)
+    memo = doc_memo(doc)
+    cached = memo.get(_NUMBERS_KEY)
     if cached is not None and cached[0] is bounds:
         return list(cached[1])
     numbers, current = [], -1
     for start in doc.to_array("SENT_START").tolist():
         current += start == 1
         numbers.append(max(current, 0))
-    doc.user_data[_NUMBERS_KEY] = (bounds, numbers)
+    memo[_NUMBERS_KEY] = (bounds, numbers)
     return list(numbers)
 
 

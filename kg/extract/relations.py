@@ -32,7 +32,6 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.extract.base import SerialisedState
 from kg.extract.candidates import span_text
 from kg.extract.frame import (
@@ -51,6 +50,7 @@ from kg.extract.results import (
     read_jsonl,
     sentence_index_of_tokens,
 )
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.resolve.canonical import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.

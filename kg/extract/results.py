@@ -31,12 +31,12 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import add_flagged
 from kg.extract.pattern_data import read_patterns
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"

@@ -1,65 +1,58 @@
-"""Per-doc token columns and entity spans for the edge-side components, read once instead of per question.
+"""Per-doc word columns and entity span lists for the edge-side components (kg_frame, kg_results, kg_relations).
 
-``doc[i].lower_`` makes a Token object and looks its string up every time; the frame, results and relations
-components ask for the same few tokens' words hundreds of times per doc. :func:`lowers` and :func:`texts`
-read each column once per doc (``doc.to_array`` plus a hash-to-string table kept per string store) and keep it
-in ``doc.user_data``, so ``lowers(doc)[i]`` is ``doc[i].lower_`` and ``texts(doc)[i]`` is ``doc[i].text`` at
-the cost of a list index. A doc's tokens never change after the tokenizer, so the cached columns stay valid (a
-cached column whose length is not the doc's is read again).
+Built on :func:`kg.extract.base.doc_tokens` (the per-doc token cache): ``doc[i].lower_`` makes a Token object
+and looks its string up every time, and these components ask for the same tokens' words hundreds of times per
+doc. :func:`lowers` and :func:`texts` are ``[w.lower_ for w in doc_tokens(doc).words]`` and the same of
+``text``, made once per doc, so ``lowers(doc)[i]`` is ``doc[i].lower_`` and ``texts(doc)[i]`` is
+``doc[i].text`` at the cost of a list index. They live in a weak-key cache (never ``doc.user_data``, so docs
+still serialise) and hold no reference to the doc, so a doc's columns go when the doc goes.
 
-:func:`entities` is ``list(doc.spans[group])`` made once while the group is unchanged: iterating a SpanGroup
-makes a new Span object per span every time. It remembers one doc at a time (components take one doc after
-another), holding the doc there rather than in ``doc.user_data`` so that no reference cycle keeps docs alive.
+:func:`entities` is ``list(doc.spans[key])``, made once while the group is unchanged (the same object and
+length): iterating a SpanGroup makes a new Span object per span each time. A Span holds its doc, so these lists
+are remembered for one doc at a time (the components take one doc after another), never in a per-doc cache
+that would keep every doc alive. :func:`doc_memo` is a per-doc dict for a component's own derived values
+(values must not hold the doc or its Spans, for the same reason).
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
-from spacy.attrs import LOWER, ORTH
-from spacy.strings import StringStore
 from spacy.tokens import Doc, Span
 
-_LOWERS_KEY = "kg_token_lowers"
-_TEXTS_KEY = "kg_token_texts"
-# hash -> string, per string store (StringStore.__getitem__ decodes the string anew on every call)
-_TABLES: dict[int, tuple[StringStore, dict[int, str]]] = {}
+from kg.extract.base import doc_tokens
+
+_MEMOS: weakref.WeakKeyDictionary[Doc, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
-def _strings_of(doc: Doc, hashes: list[int]) -> list[str]:
-    store = doc.vocab.strings
-    entry = _TABLES.get(id(store))
-    if entry is None or entry[0] is not store:
-        entry = _TABLES[id(store)] = (store, {})
-    table = entry[1]
-    try:
-        return list(map(table.__getitem__, hashes))
-    except KeyError:  # a word this process has not looked up yet
-        for h in hashes:
-            if h not in table:
-                table[h] = store[h]
-        return list(map(table.__getitem__, hashes))
+def doc_memo(doc: Doc) -> dict[Any, Any]:
+    """A dict that lives as long as *doc* (for values computed from it that hold neither it nor its Spans)."""
+    memo = _MEMOS.get(doc)
+    if memo is None:
+        memo = _MEMOS[doc] = {}
+    return memo
 
 
 def lowers(doc: Doc) -> list[str]:
-    """Each token's ``lower_``, in order (cached per doc)."""
-    cached = doc.user_data.get(_LOWERS_KEY)
-    if cached is None or len(cached) != len(doc):
-        cached = _strings_of(doc, doc.to_array(LOWER).tolist()) if len(doc) else []
-        doc.user_data[_LOWERS_KEY] = cached
-    return cached
+    """Each token's ``lower_``, in order (made once per doc; do not change the list)."""
+    memo = doc_memo(doc)
+    column = memo.get("lowers")
+    if column is None or len(column) != len(doc):
+        column = memo["lowers"] = [word.lower_ for word in doc_tokens(doc).words]
+    return column
 
 
 def texts(doc: Doc) -> list[str]:
-    """Each token's ``text``, in order (cached per doc)."""
-    cached = doc.user_data.get(_TEXTS_KEY)
-    if cached is None or len(cached) != len(doc):
-        cached = _strings_of(doc, doc.to_array(ORTH).tolist()) if len(doc) else []
-        doc.user_data[_TEXTS_KEY] = cached
-    return cached
+    """Each token's ``text``, in order (made once per doc; do not change the list)."""
+    memo = doc_memo(doc)
+    column = memo.get("texts")
+    if column is None or len(column) != len(doc):
+        column = memo["texts"] = [word.text for word in doc_tokens(doc).words]
+    return column
 
 
-_entities: list[Any] = [None, None, -1, []]  # doc, span group, its length, its spans
+_entities: list[Any] = [None, None, None, -1, []]  # doc, group key, span group, its length, its spans
 
 
 def entities(doc: Doc, key: str) -> list[Span]:
@@ -69,8 +62,8 @@ def entities(doc: Doc, key: str) -> list[Span]:
     if group is None:
         return []
     memo = _entities
-    if memo[0] is doc and memo[1] is group and memo[2] == len(group):
-        return memo[3]
+    if memo[0] is doc and memo[1] == key and memo[2] is group and memo[3] == len(group):
+        return memo[4]
     spans = list(group)
-    memo[:] = [doc, group, len(group), spans]
+    memo[:] = [doc, key, group, len(group), spans]
     return spans
