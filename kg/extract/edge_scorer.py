@@ -35,7 +35,8 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, sentence_bounds
-from kg.extract.relations import CUES_KEY, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
+from kg.extract.pattern_data import read_pattern_file
+from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
@@ -43,7 +44,6 @@ SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
 # how kg_relations found a candidate (its "origins"), and the two broad sources this component adds
 ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
            "cooccurrence", "result", "sentence", "paper", "pair", "phrase")
-SELF_WORDS = {"we", "our", "ours", "us"}
 FEATURES: tuple[str, ...] = (
     "rule_confidence", *(f"origin={o}" for o in ORIGINS), "n_origins",
     "source_proposed", "source_first_proposed", "target_proposed", "target_baseline", "source_baseline",
@@ -66,7 +66,6 @@ RULE_CANDIDATE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in RULE_CAND
 # "scored": keep a candidate whose probability reaches the threshold; "rules": the trainer found the rules alone
 # better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence
 MODES = ("scored", "rules")
-CLAUSE_BREAKS = {";", ":", "(", ")", "--", "\u2014"}
 _INDEX = {name: n for n, name in enumerate(FEATURES)}
 
 
@@ -285,13 +284,14 @@ class EdgeScorer(SerialisedState):
         # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
         if self._words is None:
             strings = self.nlp.vocab.strings
-            self._words = ({strings.add(w) for w in SELF_WORDS}, {strings.add(w) for w in winner_words})
+            self._words = ({strings.add(w) for w in self._word_list("self_words")},
+                           {strings.add(w) for w in winner_words})
         lowers = doc.to_array("LOWER").tolist()
         if self._marks is None:
             strings = self.nlp.vocab.strings
             list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
             self._marks = (strings.add(","), {strings.add(w) for w in list_glue},
-                           {strings.add(w) for w in CLAUSE_BREAKS})
+                           {strings.add(w) for w in self._word_list("clause_breaks")})
         comma, glue, breaks = self._marks
         commas = [0] * (len(doc) + 1)  # prefix counts: commas and clause breaks before each token
         clause = [0] * (len(doc) + 1)
@@ -319,6 +319,15 @@ class EdgeScorer(SerialisedState):
         context.result_sentences = {r["sentence"] for r in doc._.kg_results or []}
         context.baselines = set(context.frame["baselines"])
         context.parsed = doc.has_annotation("DEP")
+
+    def _word_list(self, kind: str) -> frozenset[str]:
+        """A word list of kg_relations' cue rows (``relations_cues.jsonl``: "self_words", "clause_breaks"); the
+        package's rows when the pipeline has no kg_relations."""
+        if self.relations is not None:
+            self.relations.check_initialized()
+            return self.relations.words[kind]
+        return frozenset(w.lower() for row in read_pattern_file(DEFAULT_CUES) if row.get("kind") == kind
+                         for w in row["words"])
 
     def _sentence_context(self, context: _Context, sentence: int) -> tuple:
         """Per sentence, once: its entity mentions, cues, the features that do not depend on the two ends."""

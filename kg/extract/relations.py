@@ -25,6 +25,7 @@ is never an end.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -42,12 +43,11 @@ from kg.extract.frame import (
     sentence_at,
     sentence_bounds,
 )
+from kg.extract.pattern_data import read_pattern_file, schema_for
 from kg.extract.results import (
     ENTITIES_KEY,
-    PATTERNS_DIR,
     DocAnnotator,
     number_shaped,
-    read_jsonl,
     sentence_index_of_tokens,
 )
 from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
@@ -67,9 +67,12 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
-# The word lists ("GPU-based X" suffixes, the glue of a list of targets) are rows of relations_cues.jsonl with a
-# "kind": WORD_KINDS.
-WORD_KINDS = ("device_suffixes", "list_glue")
+# The word lists ("GPU-based X" suffixes, the glue of a list of targets, and the self words and clause breaks
+# kg_edge_scorer reads) are rows of relations_cues.jsonl with a "kind": its JSON Schema's enum is the one place
+# the kinds are named.
+WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("relations_cues.jsonl").read_text(encoding="utf-8"))
+                                    ["properties"]["kind"]["enum"])
+DEFAULT_CUES = "relations_cues.jsonl"
 
 # span_id of a Method read as the phrase after a BUILDS_ON cue ("uses tiling", "employs length normalization"):
 # kg_edge_scorer drops it again unless it keeps a relation to it
@@ -145,7 +148,23 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # set by kg_edge_scorer: each relation also lists how it was found ("cue:OUTPERFORMS", "block",
         # "result" ...), which the scorer reads and removes
         self.keep_origins = False
-        self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
+        # the cue rows given here; without them initialize() loads the package's relations_cues.jsonl
+        self.initialized = cues is not None
+        self._load(cues if cues is not None else [])
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   cues: list[dict[str, Any]] | None = None) -> None:
+        """Load *cues*, or the cue rows the component was made with, or the default ``relations_cues.jsonl``."""
+        if cues is not None:
+            self._load(cues)
+        elif not self.initialized:
+            self._load(read_pattern_file(DEFAULT_CUES))
+        self.initialized = True
+
+    def check_initialized(self) -> None:
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no cues: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
 
     @property
     def winner_words(self) -> frozenset[str]:
@@ -174,6 +193,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
+        self.check_initialized()
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
         entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
@@ -475,13 +495,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return {"cues": self.rows, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
                 "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
-                "overwrite": self.overwrite, "phrases": self.phrases}
+                "overwrite": self.overwrite, "phrases": self.phrases, "initialized": self.initialized}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
                      "min_confidence", "overwrite", "phrases"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.rows))
+        self.initialized = bool(cfg.get("initialized", True))
 
 
 def sentence_bounds_of(sentence: Span) -> tuple[int, int]:
