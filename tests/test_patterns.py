@@ -208,3 +208,40 @@ def test_relations_used_before_initialize_is_an_error():
     finder = spacy.blank("en").add_pipe("kg_relations")
     with pytest.raises(ValueError, match="initialize"):
         finder(Doc(finder.nlp.vocab, words=["a", "b"]))
+
+
+def test_the_results_cue_kinds_are_the_schema_enum_and_all_used():
+    from kg.extract.results import CUE_KINDS
+
+    kinds = {row["kind"] for row in read_pattern_file("results_cues.jsonl")}
+    assert kinds == set(CUE_KINDS)  # every kind the schema allows is in the file, and only those
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"kind": "gain_nouns", "wrods": ["gain"]}', "wrods"),
+    ('{"kind": "gain_noun", "words": ["gain"]}', "gain_noun"),
+    ('{"kind": "number_words", "values": {"two": "2"}}', ""),
+    ('{"kind": "beat_words", "words": ["beats", "beats"]}', "non-unique"),
+])
+def test_a_bad_results_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "results_cues.jsonl"
+    bad.write_text('{"kind": "beat_words", "words": ["beats"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"results_cues\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("results_cues.jsonl"))
+
+
+def test_results_word_lists_load_in_initialize_and_travel_with_the_component():
+    import spacy
+    from spacy.tokens import Doc
+
+    import kg.extract.results  # noqa: F401  registers kg_results
+
+    finder = spacy.blank("en").add_pipe("kg_results", config={"use_models": False})
+    with pytest.raises(ValueError, match="initialize"):
+        finder(Doc(finder.nlp.vocab, words=["5", "%"]))
+    finder.initialize()
+    assert "speedup" in finder.gain_nouns and finder.number_words["three"] == 3.0
+    rows = [row for row in finder.cues if row["kind"] != "gain_nouns"]
+    finder._set_cfg({"cues": [*rows, {"kind": "gain_nouns", "words": ["uplift"]}]})
+    restored = spacy.blank("en").add_pipe("kg_results", config={"use_models": False}).from_bytes(finder.to_bytes())
+    assert restored.gain_nouns == {"uplift"} and restored.beat_words == finder.beat_words

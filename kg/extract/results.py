@@ -31,22 +31,31 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.errors import PatternError
 from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import add_flagged
-from kg.extract.pattern_data import read_patterns
+from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
 ENTITY_ROLES = {"Metric": "metric", "Method": "method", "Dataset": "dataset", "Hardware": "hardware"}
+DEFAULT_UNITS, DEFAULT_CUES = "units.jsonl", "results_cues.jsonl"
+# The kinds of results_cues.jsonl rows: its JSON Schema's enum is the one place they are named. Phrase kinds read
+# qualifiers; "number_words" maps words to values; every other kind is a word list (kg_results' attribute of the
+# same name: "gain_nouns", "beat_words" ...).
+CUE_KINDS: tuple[str, ...] = tuple(json.loads(schema_for(DEFAULT_CUES).read_text(encoding="utf-8"))
+                                   ["properties"]["kind"]["enum"])
+PHRASE_KINDS = ("qualifier_before", "qualifier_after", "skip_after")
+WORD_KINDS = tuple(kind for kind in CUE_KINDS if kind not in PHRASE_KINDS and kind != "number_words")
+ORDERED_KINDS = ("range_words",)  # kept as a list, in the file's order (a Matcher IN list)
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _SEPS = r"(?:-|–|~|sim)"
 # One token holding a number, perhaps a range ("2~3x" style) and a magnitude suffix ("12.5k", "100K").
 NUMBER_TOKEN = rf"^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?$"  # "15%-50" is one token before its "%"
-RANGE_WORDS = ["-", "–", "~", "to", "sim"]
 MAGNITUDES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 _PARSE = re.compile(
     rf"^(?P<approx>[~≈])?(?P<a>[+-]?{_NUM})"
@@ -54,54 +63,14 @@ _PARSE = re.compile(
     r"\s*(?P<mag>[kKMB](?![A-Za-z/]))?\s*(?P<unit>.*)$",
     re.S,
 )
-METRIC_LINK_WORDS = {"of", "=", ":", "is", "was", "at", "reaches", "reach", "to", "by", "from", "achieves", "with"}
 
-# Number words read as values before a "times" unit: "three times fewer parameters".
-NUMBER_WORDS = {"two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0, "eight": 8.0,
-                "nine": 9.0, "ten": 10.0, "twenty": 20.0, "hundred": 100.0, "thousand": 1000.0}
-# Words after a number (and its unit) that lead on to the metric it measures: "2x higher throughput",
-# "15% improvement in accuracy", "a 16% reduction of runtime".
-METRIC_BRIDGE_WORDS = {"higher", "lower", "faster", "slower", "less", "fewer", "more", "smaller", "larger", "better",
-                       "worse", "greater", "improvement", "improvements", "reduction", "reductions", "increase",
-                       "increases", "decrease", "gain", "gains", "in", "of", "on", "the", "end-to-end", "relative",
-                       "absolute", "average", "overall", "top-1", "top-5", "boost", "lift", "saving", "savings",
-                       "drop", "points", "point"}
-# Verbs that change a metric, read back from "by N": "improves the accuracy of X by 5%".
-CHANGE_WORDS = {"improve", "improves", "improved", "improving", "reduce", "reduces", "reduced", "reducing",
-                "increase", "increases", "increased", "increasing", "boost", "boosts", "boosted", "boosting",
-                "lower", "lowers", "lowered", "lowering", "cut", "cuts", "decrease", "decreases", "decreased",
-                "raise", "raises", "accelerate", "accelerates", "speed", "speeds", "enhance", "enhances",
-                "outperform", "outperforms", "outperforming", "outperformed", "surpass", "surpasses", "surpassing",
-                "exceed", "exceeds", "save", "saves", "saving", "shrink", "shrinks", "compress", "compresses",
-                "improvement", "improvements", "reduction", "reductions", "gain", "gains"}
-COMPARATIVE_BRIDGES = {"higher", "lower", "less", "fewer", "more", "smaller", "larger", "better", "worse", "greater",
-                       "improvement", "improvements", "reduction", "reductions", "increase", "increases", "decrease",
-                       "gain", "gains", "boost", "saving", "savings", "drop"}
-BEAT_WORDS = {"outperform", "outperforms", "outperforming", "outperformed", "surpass", "surpasses", "surpassing",
-              "exceed", "exceeds"}
 class WeakPhrase(str):
     """A free metric phrase read from a weak clue: used only when no Metric entity is near."""
 
 
-# Nouns before "of N" that are no measure: "in the range of 15%", "an average of 9%", "a factor of 2"
-NOT_MEASURES = {"range", "average", "improvement", "improvements", "increase", "score", "baseline", "total", "factor",
-                "order", "orders", "magnitude", "margin", "reduction", "gain", "gains", "rate", "value", "values",
-                "number", "amount", "percentage", "fraction", "maximum", "minimum", "mean", "median", "top", "set",
-                "size", "level", "ratio", "budget", "scale"}
-GAIN_NOUNS = {"improvement", "improvements", "gain", "gains", "reduction", "reductions", "saving", "savings", "speedup",
-              "speedups", "boost", "increase", "lift"}
-# What a result measures when the sentence names nothing else: "outperforms X by 5%" (performance), "2x speedup".
-IMPLIED_METRICS = {"performance", "speedup"}
-SPEEDUP_WORDS = {"speedup", "speedups", "speed-up", "speed-ups", "acceleration"}
-# Words a free metric phrase does not contain.
-_PHRASE_STOP = {"the", "a", "an", "of", "by", "in", "on", "for", "and", "or", "to", "with", "than", "over", "at", "is",
-                "are", "was", "were", "its", "their", "our", "this", "that", "these", "which", "while", "up", "as",
-                "from", "into", "compared", "respectively", "only", "also", "both", "per"}
 
-_TIMES_WORDS = {"times", "fold", "-", "x", "×"}
 _DIGITS = re.compile(r"\d")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
-_NUMBER_START = re.compile(rf"(?P<digits>\d+)|(?i:\b(?:{'|'.join(NUMBER_WORDS)})(?=\s*(?:times|fold|-fold|x|×)\b))")
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
 
@@ -114,7 +83,7 @@ if not Doc.has_extension("kg_result_rule_methods"):
     Doc.set_extension("kg_result_rule_methods", default=None)
 
 
-def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span]:
+def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pattern[str]) -> list[Span]:
     """Spans that start at a token holding a digit and run *length* tokens on, merged where they overlap.
 
     Every pattern starts with a number, so matching only these windows finds the same
@@ -126,7 +95,7 @@ def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span
     offsets = doc.to_array("IDX").tolist()
     text = doc_text(doc) if text is None else text
     found: set[int] = set()
-    for m in _NUMBER_START.finditer(text):
+    for m in number_start.finditer(text):
         first = bisect_right(offsets, m.start()) - 1
         found.add(first)
         if m.lastgroup == "digits" and bisect_right(offsets, m.end() - 1) - 1 != first:
@@ -220,15 +189,34 @@ class ResultFinder(SerialisedState, DocAnnotator):
             load_method_model() if use_models and METHOD_MODEL_PATH.exists() else None
         # training (kg.evaluate.train_result_metric): each result's metric candidates in doc.user_data
         self.keep_candidates = False
-        self._load(
-            units if units is not None else read_jsonl(PATTERNS_DIR / "units.jsonl"),
-            cues if cues is not None else read_jsonl(PATTERNS_DIR / "results_cues.jsonl"),
-        )
+        # the rows given here; initialize() loads the package's units.jsonl / results_cues.jsonl for the others
+        self.units: list[dict[str, Any]] = [dict(unit) for unit in units] if units is not None else []
+        self.cues: list[dict[str, Any]] = [dict(cue) for cue in cues] if cues is not None else []
+        self._given = (units is not None, cues is not None)
+        self.initialized = False
+        if units is not None and cues is not None:
+            self._load(self.units, self.cues)
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   units: list[dict[str, Any]] | None = None, cues: list[dict[str, Any]] | None = None) -> None:
+        """Load *units* and *cues*, else the rows the component was made with, else the package's default files
+        (``units.jsonl``, ``results_cues.jsonl``)."""
+        if units is None:
+            units = self.units if self._given[0] or self.initialized else read_jsonl(PATTERNS_DIR / DEFAULT_UNITS)
+        if cues is None:
+            cues = self.cues if self._given[1] or self.initialized else read_jsonl(PATTERNS_DIR / DEFAULT_CUES)
+        self._load(units, cues)
+
+    def check_initialized(self) -> None:
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no units and cues: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
 
     # -- set-up -------------------------------------------------------------------------------------------
     def _load(self, units: list[dict[str, Any]], cues: list[dict[str, Any]]) -> None:
         self.units = [dict(unit) for unit in units]
         self.cues = [dict(cue) for cue in cues]
+        self._load_words(self.cues)
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         self.matcher = Matcher(self.nlp.vocab, validate=False)  # add_flagged validates
@@ -263,6 +251,31 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.qualifiers_before.sort(key=lambda item: -len(item[0]))
         # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
         self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
+        self.initialized = True
+
+    def _load_words(self, cues: list[dict[str, Any]]) -> None:
+        """The word lists of the cue rows (a row {"kind": WORD_KINDS, "words": [...]}, or "number_words" with
+        "values"), as attributes named by their kind; every kind gets its attribute, empty when no row has it."""
+        words: dict[str, dict[str, None]] = {kind: {} for kind in WORD_KINDS}
+        number_words: dict[str, float] = {}
+        for cue in cues:
+            kind = cue.get("kind")
+            if kind == "number_words":
+                number_words.update({word: float(value) for word, value in cue["values"].items()})
+            elif kind in words:
+                words[kind].update(dict.fromkeys(cue["words"]))
+            elif kind not in PHRASE_KINDS:
+                raise PatternError(f"results cues: unknown kind {kind!r} (known: {', '.join(CUE_KINDS)})")
+        for kind, found in words.items():
+            setattr(self, kind, list(found) if kind in ORDERED_KINDS else frozenset(found))
+        self.number_words = number_words
+        # words that may stand between a number and a metric phrase after it
+        self.after_skip = self.metric_bridge_words | (frozenset(words["after_skip"]) - {"the"})
+        # where a result can start: a digit, or a number word before a "times" unit ("three times fewer")
+        alternatives = "|".join(re.escape(word) for word in number_words)
+        self.number_start = re.compile(
+            rf"(?P<digits>\d+)|(?i:\b(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))" if alternatives
+            else r"(?P<digits>\d+)")
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -277,7 +290,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         rest = [_token_spec(t) for t in forms[0][1:]]
         number = {"TEXT": {"REGEX": NUMBER_TOKEN}}
         magnitude = {"ORTH": {"IN": list(MAGNITUDES)}, "OP": "?"}
-        separator = {"LOWER": {"IN": RANGE_WORDS}}
+        separator = {"LOWER": {"IN": self.range_words}}
         flags = "(?i)" if case_free else ""
         alternatives = "|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True))
         # "225TFLOPs", "2~3x", "1.5x-2x" (a range with the unit on both numbers)
@@ -289,14 +302,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             [number, separator, number, magnitude, first, *rest],
             [number, separator, glued, *rest],
         ]
-        times = [f for f in firsts if f.lower() in _TIMES_WORDS]
+        times = [f for f in firsts if f.lower() in self.times_words]
         if times:
-            patterns.append([{"LOWER": {"IN": list(NUMBER_WORDS)}}, {"LOWER": {"IN": [t.lower() for t in times]}},
+            patterns.append([{"LOWER": {"IN": list(self.number_words)}}, {"LOWER": {"IN": [t.lower() for t in times]}},
                              *rest])  # "three times fewer"
         return patterns
 
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
+        self.check_initialized()
         text = doc_text(doc)
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
@@ -304,7 +318,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
         candidates = []
-        for window in _number_windows(doc, self.max_pattern_length, text):
+        for window in _number_windows(doc, self.max_pattern_length, text, self.number_start):
             for match_id, start, end in self.matcher(window):
                 key = self.nlp.vocab.strings[match_id]
                 candidates.append((key == _RESULT_KEY, window.start + start, window.start + end))
@@ -393,7 +407,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return None  # citations and formula pieces
         if start > 1 and token_texts(doc)[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
             return None  # the tail of a compound: "0-1 loss", "top-5", "8/15"
-        word_value = NUMBER_WORDS.get(token_lowers(doc)[start])
+        word_value = self.number_words.get(token_lowers(doc)[start])
         parsed = _PARSE.match(f"{word_value:g}{span.text[len(token_texts(doc)[start]):]}" if word_value else span.text)
         if parsed is None:
             return None
@@ -434,7 +448,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         qualifier_after = following.lower_ if following is not None and following.lower_ in self.qualifiers_after else None
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
-            metric_before = _metric_before(doc, start, entity_at, sentence_of)
+            metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words)
             if not (qualifier_after or metric_after or metric_before or listed):
                 return None
 
@@ -607,14 +621,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 owned.add(metric_at[o_end].start)
             owned.update(m.start for m in metrics if o_start <= m.start < o_end)  # inside "34.4% AP"
         phrase = after if isinstance(after, str) else before if isinstance(before, str) else None
-        if phrase is not None and phrase not in IMPLIED_METRICS and not isinstance(phrase, WeakPhrase):
+        if phrase is not None and phrase not in self.implied_metrics and not isinstance(phrase, WeakPhrase):
             return None, phrase, True
         near = [s for s in metrics if gap(s) <= self.metric_window and not crosses_other(s) and s.start not in owned
                 and sentence.start <= s.start < sentence.end]
         if near:
             # Before the number ("accuracy of 87%") reads slightly closer than after it.
             return min(near, key=lambda s: (gap(s) + (0 if s.end <= start else 1), s.start)).kb_id_, None, False
-        if phrase is None and result["qualifier"] in SPEEDUP_WORDS:
+        if phrase is None and result["qualifier"] in self.speedup_words:
             phrase = "speedup"  # "2x speedup", "a 1.4x speed-up": the speedup is what is measured
         return None, phrase, False
 
@@ -636,12 +650,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-        beat_before = any(token_lowers(doc)[k] in BEAT_WORDS for k in range(sent_start, start))
+        beat_before = any(token_lowers(doc)[k] in self.beat_words for k in range(sent_start, start))
         in_parenthesis = any(token_texts(doc)[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
             token_texts(doc)[k] == ")" for k in range(max(sent_start, start - 8), start))
-        gain_next = any(t.lower_ in GAIN_NOUNS for t in doc[max(start, end - 1):min(sent_end, end + 2)])
-        comparative_next = any(t.lower_ in _COMPARATIVE_NEXT for t in doc[end:min(sent_end, end + 2)]) or any(
-            t.lower_ in _COMPARATIVE_NEXT for t in doc[start:end])
+        gain_next = any(t.lower_ in self.gain_nouns for t in doc[max(start, end - 1):min(sent_end, end + 2)])
+        comparative_next = any(t.lower_ in self.comparative_next for t in doc[end:min(sent_end, end + 2)]) or any(
+            t.lower_ in self.comparative_next for t in doc[start:end])
 
         def add(kind: str, key: str | None, text: str | None, span: tuple[int, int] | None, **extra: float) -> None:
             if text is not None:
@@ -668,12 +682,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                               for t in between)))
                 put("punct_between", float(any(t.text in {",", ";", "(", ")", ":"} for t in between)))
                 # a new clause between the number and the candidate: "256% ..., while delivering X"
-                put("clause_break", float(any(t.lower_ in _CLAUSE_WORDS for t in between)))
+                put("clause_break", float(any(t.lower_ in self.clause_words for t in between)))
                 words = (text or "").split() if text else doc[c_start:c_end].text.split()
                 put(f"tokens_{min(3, len(words))}")
                 put("capitalised", float(bool(words) and words[0][:1].isupper()))
-                put("generic_word", float(any(w.lower() in IMPLIED_METRICS for w in words)))
-                put("not_measure_word", float(any(w.lower() in NOT_MEASURES for w in words)))
+                put("generic_word", float(any(w.lower() in self.implied_metrics for w in words)))
+                put("not_measure_word", float(any(w.lower() in self.not_measures for w in words)))
                 put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:])))
                 put("after_preposition", float(c_start > 0 and token_lowers(doc)[c_start - 1] in {"in", "of", "for", "on"}))
@@ -681,7 +695,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 put("entity_owned", float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
                     or (o_end + 1 == c_start and token_lowers(doc)[o_end] in {"of", "in"}) for o_start, o_end in others)))
-                put("gain_word", float(any(w.lower() in GAIN_NOUNS or w.lower() in SPEEDUP_WORDS for w in words)))
+                put("gain_word", float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words)))
                 put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
             for name, value in extra.items():
                 put(name, value)
@@ -694,8 +708,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             put("performance_gain_next", float(kind == "performance" and gain_next))
             put("none_percent", float(kind == "none" and unit == "%"))
             put("none_no_entity", float(kind == "none" and not metrics))
-            put("speedup_named", float(kind == "speedup" and (result["qualifier"] in SPEEDUP_WORDS or any(
-                t.lower_ in SPEEDUP_WORDS | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
+            put("speedup_named", float(kind == "speedup" and (result["qualifier"] in self.speedup_words or any(
+                t.lower_ in self.speedup_words | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
             put("beat_before", float(beat_before))
             put("in_parenthesis", float(in_parenthesis))
             put("unit_x", float(unit == "x"))
@@ -747,14 +761,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 i += 1
             first = i
             while i < limit and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) \
-                    and token_lowers(doc)[i] not in _PHRASE_STOP and not doc[i].is_stop and i not in other_at \
+                    and token_lowers(doc)[i] not in self.phrase_stop and not doc[i].is_stop and i not in other_at \
                     and i not in numbers and not (doc[i].is_lower and token_lowers(doc)[i].endswith("ly")):
                 i += 1
             return (first, i, False) if i > first else None
 
         # after the number, past comparison and linking words (up to 4)
         i = end
-        while i < sent_end and i - end < 4 and token_lowers(doc)[i] in _AFTER_SKIP and i not in metric_at:
+        while i < sent_end and i - end < 4 and token_lowers(doc)[i] in self.after_skip and i not in metric_at:
             i += 1
         found = phrase(i, sent_end)
         if found:
@@ -766,21 +780,21 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
         # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
         for j in range(end, min(sent_end, end + 3)):
-            if token_lowers(doc)[j] in GAIN_NOUNS and j > end - 1:
+            if token_lowers(doc)[j] in self.gain_nouns and j > end - 1:
                 add("gain", None, doc[end:j + 1].text if j > end else token_texts(doc)[j], (end, j + 1))
                 break
             if not (doc[j].is_alpha and doc[j].is_lower):
                 break
         # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
         i = start - 1
-        while i >= sent_start and start - i <= 3 and token_lowers(doc)[i] in _LINK_BEFORE:
+        while i >= sent_start and start - i <= 3 and token_lowers(doc)[i] in self.link_before:
             i -= 1
         if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
                 and not (doc[i].is_lower and token_lowers(doc)[i].endswith(("ing", "ed"))):
             last = i + 1
             first = last
             while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
-                    and not doc[first - 1].is_stop and token_lowers(doc)[first - 1] not in _PHRASE_STOP \
+                    and not doc[first - 1].is_stop and token_lowers(doc)[first - 1] not in self.phrase_stop \
                     and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(token_lowers(doc)[first - 1])
                                                            and len(doc[first - 1]) > 3 and first - 1 < last - 1):
                 first -= 1
@@ -791,7 +805,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             for k in range(by - 1, max(sent_start, by - 10) - 1, -1):
                 if k in numbers or token_texts(doc)[k] == ";":
                     break
-                if token_lowers(doc)[k] in CHANGE_WORDS and token_lowers(doc)[k] not in BEAT_WORDS:
+                if token_lowers(doc)[k] in self.change_words and token_lowers(doc)[k] not in self.beat_words:
                     found = phrase(k + 1, by)
                     if found:
                         add("verb_object", None, doc[found[0]:found[1]].text, (found[0], found[1]))
@@ -818,7 +832,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         methods = sorted((s for s in ents if s.label_ == "Method"), key=lambda s: s.start)
         proposed = list(frame.get("proposed") or [])
         rule_key, rule_how = rule
-        self_reference = any(t.lower_ in _SELF_WORDS for t in doc[sent_start:start])
+        self_reference = any(t.lower_ in self.self_words for t in doc[sent_start:start])
         title_sentence = sent_start == 0
         common = {"self_reference": float(self_reference), "title_sentence": float(title_sentence),
                   "no_proposal": float(not proposed), "log_methods_in_sentence": math.log1p(len(methods))}
@@ -858,7 +872,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                                     "over", "against"}),
                 number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span.text[:1])),
                 first_in_sentence=float(span is methods[0] or span.kb_id_ == methods[0].kb_id_),
-                clause_break=float(any(t.lower_ in _CLAUSE_WORDS or t.text == "," for t in doc[low:high]))))
+                clause_break=float(any(t.lower_ in self.clause_words or t.text == "," for t in doc[low:high]))))
         for key in proposed[:2]:
             if key not in closest:
                 candidates.append(row("proposal", key, proposal_self_reference=float(self_reference)))
@@ -870,27 +884,27 @@ class ResultFinder(SerialisedState, DocAnnotator):
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
         i = end
-        while i < sentence.end and i - end < 4 and token_lowers(doc)[i] in METRIC_BRIDGE_WORDS and i not in metric_at:
+        while i < sentence.end and i - end < 4 and token_lowers(doc)[i] in self.metric_bridge_words and i not in metric_at:
             i += 1
         if i in metric_at and metric_at[i].start == i:
             return metric_at[i]
-        if i < sentence.end and any(t.lower_ in COMPARATIVE_BRIDGES for t in doc[start:i]):
+        if i < sentence.end and any(t.lower_ in self.comparative_bridges for t in doc[start:i]):
             if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", token_texts(doc)[i]):
                 return token_texts(doc)[i]  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
-            return _free_phrase(doc, i, sentence.end)  # "3 times fewer parameters", "10x increase in performance"
+            return _free_phrase(doc, i, sentence.end, self.phrase_stop)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
         while j < sentence.end and j - end < 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].is_stop \
-                and token_lowers(doc)[j] not in GAIN_NOUNS:
+                and token_lowers(doc)[j] not in self.gain_nouns:
             j += 1
-        if end < j < sentence.end and token_lowers(doc)[j] in GAIN_NOUNS:
+        if end < j < sentence.end and token_lowers(doc)[j] in self.gain_nouns:
             return doc[end:j + 1].text
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
         i = start - 1
-        while i >= sentence.start and start - i <= 3 and token_lowers(doc)[i] in METRIC_LINK_WORDS | {"(", "up", "only",
+        while i >= sentence.start and start - i <= 3 and token_lowers(doc)[i] in self.metric_link_words | {"(", "up", "only",
                                                                                                 "over", "about"}:
             if token_lowers(doc)[i] == "by":
                 # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
@@ -900,17 +914,17 @@ class ResultFinder(SerialisedState, DocAnnotator):
                         return metric_at[k]
                     if any(ch.isdigit() for ch in token_texts(doc)[k]) or token_texts(doc)[k] == ";":
                         return None
-                    if token_lowers(doc)[k] in CHANGE_WORDS:
-                        if token_lowers(doc)[k] in BEAT_WORDS:
+                    if token_lowers(doc)[k] in self.change_words:
+                        if token_lowers(doc)[k] in self.beat_words:
                             return "performance"  # "outperforms X by 5%": X is a method; it performs better
-                        return _free_phrase(doc, k + 1, i)
+                        return _free_phrase(doc, k + 1, i, self.phrase_stop)
                 return None
             i -= 1
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
         if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
                 and not verb_like(token_lowers(doc)[i]) and token_lowers(doc)[i + 1] in {"of", "to", ":", "=", "("} \
-                and token_lowers(doc)[i] not in NOT_MEASURES and not (i - 1 in metric_at):
+                and token_lowers(doc)[i] not in self.not_measures and not (i - 1 in metric_at):
             return WeakPhrase(token_texts(doc)[i])  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
         return None
 
@@ -955,7 +969,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,
-                "overwrite": self.overwrite, "metric_model": self.metric_model, "method_model": self.method_model}
+                "overwrite": self.overwrite, "metric_model": self.metric_model, "method_model": self.method_model,
+                "initialized": self.initialized}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.metric_window = cfg.get("metric_window", self.metric_window)
@@ -968,7 +983,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if cfg["method_model"] is not None:
                 check_method_model(cfg["method_model"])
             self.method_model = cfg["method_model"]
-        self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
+        if cfg.get("initialized", True):
+            self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
+        else:
+            self.units, self.cues = list(cfg.get("units", self.units)), list(cfg.get("cues", self.cues))
+            self.initialized = False
 
 
 def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | list[tuple[int, int]] | None = None) -> list[int]:
@@ -1037,14 +1056,14 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
             first["metric"], first["metric_text"] = second["metric"], second["metric_text"]
 
 
-def _free_phrase(doc: Doc, start: int, end: int) -> str | None:
+def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
     i = start
     while i < end and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
     first = i
     while i < end and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) and doc[i].is_lower \
-            and token_lowers(doc)[i] not in _PHRASE_STOP and not token_lowers(doc)[i].endswith("ly") and not doc[i].is_stop:
+            and token_lowers(doc)[i] not in stop and not token_lowers(doc)[i].endswith("ly") and not doc[i].is_stop:
         i += 1
     if i == first or (i < end and token_texts(doc)[i] == "-"):
         return None
@@ -1082,14 +1101,15 @@ def _next_to_label(doc: Doc, start: int, end: int, entity_at: dict[int, Span], l
     return (before is not None and before.label_ == label) or (after is not None and after.label_ == label)
 
 
-def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int],
+                   link_words: frozenset[str]) -> bool:
     """A Metric entity just before the number, maybe joined by "of", "=", ":" ("accuracy of 87.3")."""
     i = start - 1
     while i >= 0 and start - i <= 3 and sentence_of[i] == sentence_of[start]:
         span = entity_at.get(i)
         if span is not None:
             return span.label_ == "Metric"
-        if token_lowers(doc)[i] not in METRIC_LINK_WORDS:
+        if token_lowers(doc)[i] not in link_words:
             return False
         i -= 1
     return False
@@ -1115,13 +1135,6 @@ METRIC_FEATURES: tuple[str, ...] = (
     "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity", "clause_break",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
-_LINK_BEFORE = {"of", ":", "=", "is", "was", "are", "were", "(", "reaches", "reached", "achieves", "achieved",
-                "about", "over", "only", "up", "to"}
-_AFTER_SKIP = METRIC_BRIDGE_WORDS | {"for", "on", "at", "with", "more", "often"} - {"the"}
-_CLAUSE_WORDS = {"while", "whereas", "which", "that", "but", "where", "when", "although", "though", ";",
-                 "respectively", "compared", "than", "versus", "vs", "vs."}
-_COMPARATIVE_NEXT = {"higher", "lower", "faster", "slower", "less", "fewer", "more", "smaller", "larger", "better",
-                     "worse", "greater"}
 
 
 # -- the learned method chooser -----------------------------------------------------------------------------
@@ -1138,7 +1151,6 @@ METHOD_FEATURES: tuple[str, ...] = (
     "first_in_sentence", "clause_break",
 )
 _METHOD_INDEX = {name: n for n, name in enumerate(METHOD_FEATURES)}
-_SELF_WORDS = {"we", "our", "ours", "us", "it", "its"}
 
 
 def load_metric_model(path: str | Path = METRIC_MODEL_PATH) -> dict[str, Any]:
