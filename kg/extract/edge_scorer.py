@@ -38,6 +38,7 @@ from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
+from kg.extract.token_view import entities as cached_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -167,7 +168,7 @@ class EdgeScorer(SerialisedState):
                 kept.append(relation)
         doc._.kg_relations = kept
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
-        spans = doc.spans.get(ENTITIES_KEY, [])
+        spans = cached_spans(doc, ENTITIES_KEY)
         if any(s.id_ == PHRASE_SOURCE for s in spans):
             # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
             ends = {key for r in kept for key in (r["source"], r["target"])}
@@ -212,7 +213,7 @@ class EdgeScorer(SerialisedState):
         # (start, end, label, key, span) of each entity mention, read from the spans once
         mentions: dict[str, list[tuple]] = {}
         by_sentence: dict[int, list[tuple]] = {}
-        for span in sorted(doc.spans.get(ENTITIES_KEY, []), key=lambda s: s.start):
+        for span in sorted(cached_spans(doc, ENTITIES_KEY), key=lambda s: s.start):
             key = span.kb_id_
             if not key or number_shaped(span):
                 continue

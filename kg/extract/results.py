@@ -1072,7 +1072,12 @@ def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | 
 
 def number_shaped(span: Span) -> bool:
     """An entity that is only a number with a unit ("0.39dB", "5x"): a result the name rules took for a name."""
-    text = span.text
+    if span.end <= span.start:
+        return False
+    first = token_texts(span.doc)[span.start][:1]  # the text's first character, without building the text
+    if not (first.isdigit() or first in "~≈+-"):
+        return False
+    text = span_text(span)
     if not (text[:1].isdigit() or text[:1] in "~≈+-" and text[1:2].isdigit()):
         return False
     return bool(_NUMBER_SHAPED.fullmatch(text))
