@@ -199,3 +199,28 @@ def test_two_methods_a_cue_joins_are_a_pair_candidate_in_the_cue_direction():
     assert candidates[("BUILDS_ON", "m:s4", "m:hippo")]["cue_directed"] == 1.0
     assert ("OUTPERFORMS", "m:lstm", "m:s5") not in candidates  # against the cue's direction
     assert ("BUILDS_ON", "m:hippo", "m:s4") not in candidates
+
+
+GRIDNET = (
+    "GridNet: Sparse Grids for Fast Regression",
+    "We propose GridNet, a regression method on sparse grids. Experiments across several standard benchmarks show "
+    "that GridNet is accurate, and we also evaluate it on twelve tabular datasets. GridNet is trained for new "
+    "workloads and applied to a new dataset.",
+    [("GridNet", "Method", "m:gridnet")],
+)
+
+
+def test_an_unnamed_set_of_datasets_after_an_evaluated_on_cue_is_a_dataset_end():
+    nlp = scorer_nlp(flat_model(0.0))
+    read = make_doc(nlp, *GRIDNET)
+    phrases = {s.text: s for s in read.spans["kg_entities"] if s.id_ == PHRASE_SOURCE and s.label_ == "Dataset"}
+    # vague quantifiers in front are left out, a number stays; a singular head, "for" and "to" read nothing
+    assert set(phrases) == {"standard benchmarks", "twelve tabular datasets"}
+    keep_all = nlp.get_pipe("kg_edge_scorer")(read)
+    for span in phrases.values():
+        assert ("EVALUATED_ON", "m:gridnet", span.kb_id_) in triples(keep_all)
+    # rejected relations take their phrase with them; without the scorer no phrase is read
+    keep_none = scored(scorer_nlp(flat_model(1.0)), GRIDNET)
+    assert not any(s.label_ == "Dataset" for s in keep_none.spans["kg_entities"])
+    plain = make_doc(make_nlp(), *GRIDNET)
+    assert not any(s.id_ == PHRASE_SOURCE for s in plain.spans["kg_entities"])
