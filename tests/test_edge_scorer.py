@@ -224,3 +224,14 @@ def test_an_unnamed_set_of_datasets_after_an_evaluated_on_cue_is_a_dataset_end()
     assert not any(s.label_ == "Dataset" for s in keep_none.spans["kg_entities"])
     plain = make_doc(make_nlp(), *GRIDNET)
     assert not any(s.id_ == PHRASE_SOURCE for s in plain.spans["kg_entities"])
+
+
+def test_the_entity_scorer_doubt_of_each_end_is_a_feature():
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = make_doc(nlp, *TILENET)
+    doc._.kg_confidences = {"m:tilenet": 0.9, "m:fa": 0.25}  # "m:xf" unscored
+    candidates = {(r["type"], r["source"], r["target"]): dict(zip(FEATURES, x))
+                  for r, x in nlp.get_pipe("kg_edge_scorer").candidates(doc) if x}
+    over_fa = candidates[("OUTPERFORMS", "m:tilenet", "m:fa")]
+    assert (over_fa["source_doubt"], over_fa["target_doubt"]) == pytest.approx((0.1, 0.75))
+    assert candidates[("OUTPERFORMS", "m:tilenet", "m:xf")]["target_doubt"] == 0.0  # not scored: no doubt
