@@ -235,3 +235,30 @@ def test_the_entity_scorer_doubt_of_each_end_is_a_feature():
     over_fa = candidates[("OUTPERFORMS", "m:tilenet", "m:fa")]
     assert (over_fa["source_doubt"], over_fa["target_doubt"]) == pytest.approx((0.1, 0.75))
     assert candidates[("OUTPERFORMS", "m:tilenet", "m:xf")]["target_doubt"] == 0.0  # not scored: no doubt
+
+
+def test_pooled_types_share_weights_and_keep_a_bias_each():
+    from kg.evaluate.train_edge_scorer import POOLS, train
+
+    rng = np.random.default_rng(0)
+    n = len(FEATURES)
+    collected = {"rows": {}, "gold": {}}
+    for k, rel_type in enumerate(SCORED_TYPES):
+        rows = []
+        for i in range(120):
+            x = [0.0] * n
+            x[0] = float(rng.random())
+            x[1] = float(rng.random() < 0.5)
+            positive = x[0] + 0.3 * k + 0.2 * rng.standard_normal() > 0.8  # one signal, a base rate per type
+            rows.append((i // 3, ("s", f"t{i}"), x, [i] if positive else []))
+        collected["rows"][rel_type] = rows
+        collected["gold"][rel_type] = sum(1 for r in rows if r[3])
+    model, report = train(collected, repeats=1)
+    check_model(model)
+    pooled = next(pool for pool in POOLS if len(pool) > 1)
+    first, second = (model["types"][t] for t in pooled[:2])
+    assert first["weights"] == second["weights"] and first["bias"] != second["bias"]
+    assert report[pooled[0]]["pool"] == "+".join(pooled)
+    assert first["weights"][0] > 0  # the signal is learnt
+    alone = [t for t in SCORED_TYPES if not any(t in pool and len(pool) > 1 for pool in POOLS)]
+    assert all(report[t]["pool"] == t for t in alone)
