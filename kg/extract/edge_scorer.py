@@ -59,6 +59,9 @@ FEATURES: tuple[str, ...] = (
     # the number of methods between, the source being the sentence's first method, the target inside a list
     "cue_directed", "compare_cue_between", "other_cue_between", "log_commas_between", "clause_break_between",
     "log_methods_between", "source_first_method", "target_listed", "target_list_later", "target_phrase",
+    # how unsure kg_scorer is of each end as an entity (1 - its probability; 0 for an end it did not score, or
+    # without kg_scorer): a relation between doubtful names is doubtful
+    "source_doubt", "target_doubt",
 )
 RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result", "phrase"}
 # the origins of kg_relations' own rules: a type whose model is in "rules" mode keeps exactly these candidates
@@ -77,7 +80,7 @@ class _Context:
         self.doc, self.bounds, self.mentions, self.by_sentence = doc, bounds, mentions, by_sentence
         self.label_of, self.phrases, self.frame, self.cue_types, self.support = label_of, phrases, frame, cue_types, support
         self.lowers = self.commas = self.clause = self.listed = self.shaped = None
-        self.result_sentences = self.baselines = None
+        self.result_sentences = self.baselines = self.confidences = None
         self.parsed = False
         self.sentences: dict[int, tuple] = {}
 
@@ -318,6 +321,7 @@ class EdgeScorer(SerialisedState):
         context.shaped = {key: float(any(not t.is_lower for t in spans[0][4]))
                           for key, spans in context.mentions.items()}
         context.result_sentences = {r["sentence"] for r in doc._.kg_results or []}
+        context.confidences = doc._.kg_confidences or {}
         context.baselines = set(context.frame["baselines"])
         context.parsed = doc.has_annotation("DEP")
 
@@ -428,6 +432,8 @@ class EdgeScorer(SerialisedState):
                 ("target_listed", in_list),
                 ("target_list_later", list_later),
                 ("target_phrase", float(target in context.phrases)),
+                ("source_doubt", 1.0 - float(context.confidences.get(source, 1.0))),
+                ("target_doubt", 1.0 - float(context.confidences.get(target, 1.0))),
                 ("log_targets_in_sentence", math.log1p(label_counts.get(context.label_of.get(target), 0))),
                 ("log_source_mentions", math.log1p(len(mentions.get(source, ())))),
                 ("log_target_mentions", math.log1p(len(mentions.get(target, ())))),
