@@ -199,7 +199,7 @@ def test_a_bad_canonical_word_row_is_an_error_naming_file_and_line(tmp_path, lin
 
 def test_canonical_names_read_their_word_lists_from_the_data(monkeypatch):
     """Vendors, device-class words, plural exceptions and irregular plurals come from resolve.jsonl."""
-    from kg.extract import pattern_data
+    from kg import patterns as pattern_data
     from kg.resolve import canonical
 
     def clear():
@@ -252,3 +252,17 @@ def test_resolution_keeps_no_word_lists_in_code():
             else:
                 continue
             assert len(strings) < 10, f"{path.name}:{node.lineno}: a word list in code; move it to patterns/resolve.jsonl"
+
+
+def test_canonical_names_do_not_import_spacy():
+    """kg diff, kg leaderboard and kg stats compute merge keys: reading resolve.jsonl must not import kg.extract."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kg.resolve.canonical import merge_key, long_form_variants\n"
+            "assert merge_key('NVIDIA A100 GPUs', 'Hardware') == 'a100'\n"
+            "assert long_form_variants('convolutional neural network', 'convolutional network')\n"
+            "print(sorted(m for m in ('spacy', 'kg.extract') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -105,7 +105,7 @@ def test_a_missing_resolve_list_is_an_error(monkeypatch):
     from kg.resolve import canonical
 
     canonical._lists.cache_clear()
-    monkeypatch.setattr("kg.extract.pattern_data.read_pattern_file",
+    monkeypatch.setattr("kg.patterns.read_pattern_file",
                         lambda name: [{"list": "variant_fillers", "words": ["model"]}])
     try:
         with pytest.raises(PatternError, match=r"resolve\.jsonl: no word list"):

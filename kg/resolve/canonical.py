@@ -178,9 +178,10 @@ class _ResolveLists:
 
 @lru_cache(maxsize=1)
 def _lists() -> _ResolveLists:
-    # imported here: kg.extract imports this module, and the pattern reader lives there
+    # kg.patterns, not kg.extract.pattern_data: importing kg.extract would import spaCy (kg diff, kg leaderboard
+    # and kg stats compute merge keys without it); imported here, when the lists are first needed
     from kg.errors import PatternError
-    from kg.extract.pattern_data import PATTERNS_DIR, read_pattern_file
+    from kg.patterns import PATTERNS_DIR, read_pattern_file
 
     rows = read_pattern_file("resolve.jsonl")
     lists = {row["list"]: frozenset(row["words"]) for row in rows if "words" in row}
