@@ -276,11 +276,14 @@ def test_the_edge_scorer_trainer_writes_the_fitted_model_exactly(tmp_path, monke
     out = tmp_path / "edge_scorer.json"
     trainer.main(["--out", str(out)])
     model = trained[-1][0]
-    per_type = len(trainer.C_GRID) * trainer.FOLDS * trainer.REPEATS + 1  # the search's fits, then the final one
-    for n, rel_type in enumerate(SCORED_TYPES):
-        w, b = fits[(n + 1) * per_type - 1]
-        assert model["types"][rel_type]["weights"] == [float(v) for v in w]
-        assert model["types"][rel_type]["bias"] == b
+    per_pool = len(trainer.C_GRID) * trainer.FOLDS * trainer.REPEATS + 1  # the search's fits, then the final one
+    n_features = len(FEATURES)
+    for n, pool in enumerate(trainer.POOLS):
+        w, b = fits[(n + 1) * per_pool - 1]
+        for k, rel_type in enumerate(pool):
+            # a pooled type keeps the shared weights and its own bias (the pool's bias plus its indicator's weight)
+            assert model["types"][rel_type]["weights"] == [float(v) for v in w[:n_features]]
+            assert model["types"][rel_type]["bias"] == (b + float(w[n_features + k]) if len(pool) > 1 else b)
     loaded = load_model(out)
     assert loaded == model
     nlp = spacy.blank("en")
