@@ -200,7 +200,7 @@ def test_a_bad_canonical_word_row_is_an_error_naming_file_and_line(tmp_path, lin
 def test_canonical_names_read_their_word_lists_from_the_data(monkeypatch):
     """Vendors, device-class words, plural exceptions and irregular plurals come from resolve.jsonl."""
     from kg import patterns as pattern_data
-    from kg.resolve import canonical
+    from kg import naming as canonical
 
     def clear():
         for cached in (canonical._lists, canonical.canonical_name, canonical.merge_key):
@@ -259,7 +259,7 @@ def test_canonical_names_do_not_import_spacy():
     import subprocess
     import sys
 
-    code = ("import sys\nfrom kg.resolve.canonical import merge_key, long_form_variants\n"
+    code = ("import sys\nfrom kg.naming import merge_key, long_form_variants\n"
             "assert merge_key('NVIDIA A100 GPUs', 'Hardware') == 'a100'\n"
             "assert long_form_variants('convolutional neural network', 'convolutional network')\n"
             "print(sorted(m for m in ('spacy', 'kg.extract') if m in sys.modules))")

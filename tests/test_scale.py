@@ -269,7 +269,7 @@ def test_bulk_view_is_the_top_entities_and_the_manifest_says_so(bulk_snapshot):
     assert "top 60 entities" in manifest["view"]["note"]
     view = json.loads((bulk_snapshot / "graph.json").read_text())
     jsonschema.validate(view, json.loads((SCHEMAS / "graph.schema.json").read_text()))
-    from kg.graph.schema import ENTITY_TYPES
+    from kg.schema import ENTITY_TYPES
 
     assert len(view["nodes"]) == 60 and {n["label"] for n in view["nodes"]} <= set(ENTITY_TYPES)
     counts = sorted((n["paper_count"] for n in view["nodes"]), reverse=True)

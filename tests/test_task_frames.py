@@ -102,7 +102,7 @@ def test_a_bad_resolve_row_names_file_and_line(tmp_path):
 
 
 def test_a_missing_resolve_list_is_an_error(monkeypatch):
-    from kg.resolve import canonical
+    from kg import naming as canonical
 
     canonical._lists.cache_clear()
     monkeypatch.setattr("kg.patterns.read_pattern_file",
@@ -115,7 +115,7 @@ def test_a_missing_resolve_list_is_an_error(monkeypatch):
 
 
 def test_dataset_context_and_variant_fillers_come_from_the_data():
-    from kg.resolve.canonical import long_form_variants
+    from kg.naming import long_form_variants
     from kg.resolve.corpus import _mention_votes
 
     assert long_form_variants("convolutional neural network", "convolutional network")

@@ -51,9 +51,9 @@ from kg.extract.results import (
     read_jsonl,
     sentence_index_of_tokens,
 )
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
-# (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.
+# (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
     "EVALUATED_ON": ("Method", "Dataset"),
     "RUNS_ON": ("Method", "Hardware"),

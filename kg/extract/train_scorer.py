@@ -31,7 +31,7 @@ from typing import Any
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.scorer import DEFAULT_MODEL, MODELS_DIR, entity_groups, features
-from kg.graph.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)

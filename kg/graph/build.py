@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph import schema
+from kg import schema
 from kg.graph.metrics import metric_direction
 from kg.ingest.dates import month_of
 

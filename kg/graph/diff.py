@@ -18,9 +18,9 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph import schema
+from kg import schema
 from kg.graph.build import paper_node_id
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
 
 def _entities(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:

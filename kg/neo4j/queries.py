@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
-from kg.graph import schema
+from kg import schema
 
 
 @dataclass(frozen=True)

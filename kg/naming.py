@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
 # The word lists live in ``kg/extract/patterns/resolve.jsonl`` (validated against its schema, read once):
@@ -216,3 +217,30 @@ def long_form_variants(first: str, second: str) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     it = iter(long)
     return all(word in it for word in short) and short[0] == long[0]
+
+
+# Candidate sources, weakest first (kg.extract.candidates.PRIORITY orders them the same way).
+SOURCE_ORDER = ("propagated", "open", "phrase", "titlecase", "context", "vocabulary", "acronym", "coined")
+
+
+def source_rank(source: str) -> int:
+    """A source's strength (SOURCE_ORDER's index; -1 for an unknown source)."""
+    return SOURCE_ORDER.index(source) if source in SOURCE_ORDER else -1
+
+
+def merge_duplicate_entities(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entities that ended up with the same id become one (mentions and aliases joined)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for entity in entities:
+        kept = merged.get(entity["id"])
+        if kept is None:
+            merged[entity["id"]] = entity
+            continue
+        kept["aliases"] = sorted((set(kept["aliases"]) | set(entity["aliases"]) | {entity["name"]}) - {kept["name"]})
+        kept["proposed"] = kept["proposed"] or entity["proposed"]
+        if "source" in entity:
+            kept["source"] = max(kept.get("source", "propagated"), entity["source"], key=source_rank)
+        if entity.get("confidence") is not None:
+            kept["confidence"] = max(kept.get("confidence") or 0.0, entity["confidence"])
+        kept["mentions"] = sorted(kept["mentions"] + entity["mentions"], key=lambda m: (m["start"], m["end"]))
+    return list(merged.values())
