@@ -48,7 +48,7 @@ from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
 from kg.extract.token_view import doc_memo, entities as cached_spans, lowers as token_lowers, texts as token_texts
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
 WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_text(encoding="utf-8"))

@@ -51,9 +51,9 @@ from kg.extract.results import (
     sentence_index_of_tokens,
 )
 from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
-# (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.
+# (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
     "EVALUATED_ON": ("Method", "Dataset"),
     "RUNS_ON": ("Method", "Hardware"),
