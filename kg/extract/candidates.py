@@ -20,13 +20,14 @@ line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
 
 from __future__ import annotations
 
-import weakref
+import functools
+import re
 from collections.abc import Collection, Iterable
-from typing import Any
 
-from spacy.attrs import LOWER, ORTH, SPACY
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
+from kg.extract.base import doc_tokens
 from kg.graph.schema import ENTITY_TYPES
 
 ENTITY_LABELS: tuple[str, ...] = ENTITY_TYPES
@@ -53,32 +54,19 @@ def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical
     return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
 
 
-# doc -> (its kg_candidates SpanGroup, the same spans as a list of Span objects): reading a SpanGroup makes a new
-# Span object per span, and every entity component reads the group; the list is reused while the doc holds
-# the group it was made with (same object, same length)
-_CANDIDATE_LISTS: weakref.WeakKeyDictionary[Doc, tuple[Any, list[Span]]] = weakref.WeakKeyDictionary()
-
-
 def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
     """Append *spans* to the doc's candidate group."""
-    set_candidates(doc, [*candidates(doc), *spans])
+    group = doc.spans[CANDIDATES_KEY] if CANDIDATES_KEY in doc.spans else []
+    doc.spans[CANDIDATES_KEY] = [*group, *spans]
 
 
 def set_candidates(doc: Doc, spans: list[Span]) -> None:
     """Replace the doc's candidate group with *spans*."""
     doc.spans[CANDIDATES_KEY] = spans
-    _CANDIDATE_LISTS[doc] = (doc.spans[CANDIDATES_KEY], list(spans))
 
 
 def candidates(doc: Doc) -> list[Span]:
-    """The doc's candidate spans (a new list)."""
-    group = doc.spans.get(CANDIDATES_KEY)
-    if group is None:
-        return []
-    cached = _CANDIDATE_LISTS.get(doc)
-    if cached is not None and cached[0] is group and len(group) == len(cached[1]):
-        return list(cached[1])
-    return list(group)
+    return list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
 
 
 def doc_text(doc: Doc) -> str:
@@ -100,13 +88,18 @@ def span_text(span: Span) -> str:
 
 
 def lower_positions(doc: Doc, words: Collection[str]) -> list[int]:
-    """Indices of the tokens whose ``lower_`` is one of *words*, read from the LOWER array.
+    """Indices of the tokens whose ``lower_`` is one of *words*, in order.
 
-    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, without a Token object per token.
+    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, from the doc's index of lower forms
+    (``kg.extract.base.doc_tokens``), without a Token object per token.
     """
-    strings = doc.vocab.strings
-    keys = {strings[word] for word in words}
-    return [i for i, key in enumerate(doc.to_array(LOWER).tolist()) if key in keys]
+    return doc_tokens(doc).lower_positions(words if isinstance(words, (set, frozenset, dict)) else set(words))
+
+
+@functools.lru_cache(maxsize=65536)
+def written_lower(text: str) -> bool:
+    """Whether *text* has a lower-case letter besides a final plural "s" ("LLMs" is written in capitals)."""
+    return any(c.islower() for c in re.sub(r"s$", "", text))
 
 
 def title_end(doc: Doc, default: int | None = None) -> int:
