@@ -21,8 +21,7 @@ ORTH and IDX) and kept while the doc lives (a weak-key cache, not ``user_data``,
 - ``tokens.text``: ``doc.text`` (kg's tokenizer keeps it; else built once); ``tokens.idx[i]`` /
   ``tokens.end[i]``: the character offsets of token *i* (``token.idx``, ``token.idx + len(token)``);
   ``tokens.span_text(start, end)``: ``doc[start:end].text`` without Token or Span objects.
-- ``tokens.lower_positions(words)``: the indices of the tokens whose ``lower_`` is one of *words* (from a
-  per-doc index of lower forms, built once).
+- ``tokens.lower_positions(words)``: the indices of the tokens whose ``lower_`` is one of *words*.
 - ``tokens.sent_starts()``: ``token.is_sent_start`` per token, read on the first request (after the sentence
   splitter: kg's components all run after it; nothing in kg sets sentence starts later).
 
@@ -72,7 +71,7 @@ _DOC_TOKENS: weakref.WeakKeyDictionary[Doc, DocTokens] = weakref.WeakKeyDictiona
 class DocTokens:
     """Per-doc token columns, computed once (see the module docstring)."""
 
-    __slots__ = ("_doc", "words", "idx", "_end", "text", "_lower_index", "_sent_starts", "__weakref__")
+    __slots__ = ("_doc", "words", "idx", "_end", "text", "_sent_starts", "__weakref__")
 
     def __init__(self, doc: Doc):
         self._doc = weakref.ref(doc)  # not the doc itself: the weak-key cache would keep every doc alive
@@ -104,7 +103,6 @@ class DocTokens:
             ) if len(doc) else ""
         self.text: str = text
         self._end: list[int] | None = None
-        self._lower_index: dict[str, list[int]] | None = None
         self._sent_starts: list[bool] | None = None
 
     @property
@@ -120,25 +118,9 @@ class DocTokens:
             return ""
         return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1].text)]
 
-    @property
-    def lower_index(self) -> dict[str, list[int]]:
-        """``lower_`` -> the indices of the tokens with that lower form, in order."""
-        if self._lower_index is None:
-            index: dict[str, list[int]] = {}
-            for i, word in enumerate(self.words):
-                index.setdefault(word.lower_, []).append(i)
-            self._lower_index = index
-        return self._lower_index
-
     def lower_positions(self, words) -> list[int]:
         """Indices of the tokens whose ``lower_`` is in *words* (a set, frozenset or dict of strings), in order."""
-        index = self.lower_index
-        found = index.keys() & words
-        if not found:
-            return []
-        if len(found) == 1:
-            return list(index[next(iter(found))])
-        return sorted([i for word in found for i in index[word]])
+        return [i for i, word in enumerate(self.words) if word.lower_ in words]
 
     def sent_starts(self) -> list[bool]:
         """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one). Read once, on the first

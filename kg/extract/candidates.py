@@ -90,7 +90,7 @@ def span_text(span: Span) -> str:
 def lower_positions(doc: Doc, words: Collection[str]) -> list[int]:
     """Indices of the tokens whose ``lower_`` is one of *words*, in order.
 
-    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, from the doc's index of lower forms
+    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, from the doc's token cache
     (``kg.extract.base.doc_tokens``), without a Token object per token.
     """
     return doc_tokens(doc).lower_positions(words if isinstance(words, (set, frozenset, dict)) else set(words))
@@ -106,7 +106,7 @@ def title_end(doc: Doc, default: int | None = None) -> int:
     """Token index where the title ends: the token holding the first newline (*default*, else len(doc), if none)."""
     end = doc.user_data.get("kg_title_end")
     if end is None:  # the title is short: the scan stops there (Doc.text would build the whole string)
-        end = next((t.i for t in doc if "\n" in t.text), -1)
+        end = next((i for i, word in enumerate(doc_tokens(doc).words) if "\n" in word.text), -1)
         doc.user_data["kg_title_end"] = end
     if end < 0:
         return len(doc) if default is None else default
