@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections import OrderedDict
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
@@ -54,19 +56,43 @@ def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical
     return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
 
 
+# id(doc) -> (the doc, its kg_candidates SpanGroup, the same spans as a list): reading a SpanGroup makes a new Span
+# object per span (and a Span makes three Token objects), and each entity component reads the group. The list
+# is reused while the doc holds the group it was made with (same object, same length). The docs are held
+# strongly (so an id is never reused while cached), at most _MAX_CANDIDATE_DOCS of them; kg_entities, the last
+# reader, releases its doc.
+_CANDIDATE_LISTS: OrderedDict[int, tuple[Doc, Any, list[Span]]] = OrderedDict()
+_MAX_CANDIDATE_DOCS = 1024
+
+
 def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
     """Append *spans* to the doc's candidate group."""
-    group = doc.spans[CANDIDATES_KEY] if CANDIDATES_KEY in doc.spans else []
-    doc.spans[CANDIDATES_KEY] = [*group, *spans]
+    set_candidates(doc, [*candidates(doc), *spans])
 
 
 def set_candidates(doc: Doc, spans: list[Span]) -> None:
     """Replace the doc's candidate group with *spans*."""
     doc.spans[CANDIDATES_KEY] = spans
+    _CANDIDATE_LISTS.pop(id(doc), None)
+    _CANDIDATE_LISTS[id(doc)] = (doc, doc.spans[CANDIDATES_KEY], list(spans))
+    if len(_CANDIDATE_LISTS) > _MAX_CANDIDATE_DOCS:
+        _CANDIDATE_LISTS.popitem(last=False)
+
+
+def release_candidates(doc: Doc) -> None:
+    """Drop the doc's cached candidate list (its group stays in doc.spans)."""
+    _CANDIDATE_LISTS.pop(id(doc), None)
 
 
 def candidates(doc: Doc) -> list[Span]:
-    return list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
+    """The doc's candidate spans (a new list)."""
+    group = doc.spans.get(CANDIDATES_KEY)
+    if group is None:
+        return []
+    cached = _CANDIDATE_LISTS.get(id(doc))
+    if cached is not None and cached[0] is doc and cached[1] is group and len(group) == len(cached[2]):
+        return list(cached[2])
+    return list(group)
 
 
 def doc_text(doc: Doc) -> str:

@@ -17,7 +17,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
-                                   candidates, select, written_lower)
+                                   candidates, release_candidates, select, written_lower)
 from kg.resolve.canonical import long_form_variants, merge_key
 
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
@@ -168,6 +168,7 @@ class EntityResolver(PatternComponent):
             for span, key in sorted(entities, key=lambda item: item[0].start)
         ]
         doc._.kg_proposed = sorted(proposed)
+        release_candidates(doc)  # the last reader of the candidate list
         return doc
 
     def _nested_devices(self, doc: Doc, typed: list[Span], entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
