@@ -30,7 +30,7 @@ from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import doc_tokens
-from kg.graph.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES
 
 ENTITY_LABELS: tuple[str, ...] = ENTITY_TYPES
 IGNORE = "Ignore"  # vocabulary label for known non-entities: they block weaker rules and are dropped
