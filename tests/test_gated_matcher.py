@@ -104,3 +104,31 @@ def test_invalid_token_patterns_are_rejected_when_added():
     gated = GatedMatcher(spacy.blank("en").vocab)
     with pytest.raises(ValueError, match="invalid token pattern"):
         gated.add("bad", [[{"TEXTT": "x"}]])
+
+
+def test_the_gated_matcher_compacts_docs_and_still_matches():
+    rows = read_pattern_file("rules.jsonl")
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    plain, gated = Matcher(nlp.vocab), GatedMatcher(nlp.vocab)
+    for i, row in enumerate(rows):
+        plain.add(f"r{i}", [row["pattern"]], greedy=row.get("greedy"))
+        gated.add(f"r{i}", [row["pattern"]], greedy=row.get("greedy"))
+    assert gated._may_match_bit() is not None  # compaction is on for the open rules
+    text = ("the the the Zeus Model , , and T5 11B is here . \" Deep Learning Rocks \" was said by Mr Smith ; "
+            "A100 GPUs and M2 Pro CPU ran MRR@10 with KL-Top loss . The Big Model")
+    doc = nlp(text)
+    mask = doc.to_array([gated._may_match_bit()])
+    assert 0 < mask.sum() < len(doc)  # some tokens can take part in a match, some can not
+    assert gated(doc) == plain(doc) != []
+
+
+def test_patterns_that_read_token_attributes_are_not_compacted():
+    nlp = spacy.blank("en")
+    gated, plain = GatedMatcher(nlp.vocab), Matcher(nlp.vocab)
+    pattern = [{"NORM": "not"}, {"LOWER": "good"}]  # NORM is a token attribute: "n't" has the norm "not"
+    gated.add("x", [pattern])
+    plain.add("x", [pattern])
+    assert gated._may_match_bit() is None
+    doc = nlp("it isn't good and is not good")
+    assert gated(doc) == plain(doc) and len(plain(doc)) == 2

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 
-from spacy.attrs import ORTH
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
-from kg.extract.base import PatternComponent
+from kg.extract.base import DocTokens, PatternComponent, doc_tokens
 from kg.extract import candidates as _contract  # noqa: F401  (registers doc._.kg_abbreviations)
 
 
@@ -30,29 +29,31 @@ class AcronymDetector(PatternComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         found = []
-        # parentheses from the ORTH array: no Token object for the tokens between them
-        strings = doc.vocab.strings
-        orths = doc.to_array(ORTH).tolist() if len(doc) else []
-        opening, closing = strings.add("("), strings.add(")")
-        for at in [i for i, orth in enumerate(orths) if orth == opening]:
-            open_paren = doc[at]
-            close = next((i for i in range(at + 1, min(at + 16, len(orths))) if orths[i] == closing), None)
-            if close is None or close == open_paren.i + 1:
+        # parentheses, texts and sentence starts from the doc's token cache: no Token objects
+        tokens = doc_tokens(doc)
+        words, span_text = tokens.words, tokens.span_text
+        n = len(words)
+        for at in [i for i, word in enumerate(words) if word.text == "("]:
+            close = next((i for i in range(at + 1, min(at + 16, n)) if words[i].text == ")"), None)
+            if close is None or close == at + 1:
                 continue
-            inner = doc[open_paren.i + 1: close]
-            if len(inner) <= 3 and self._is_short_form(inner.text):
+            inner_text = span_text(at + 1, close)
+            if close - at - 1 <= 3 and self._is_short_form(inner_text):
                 # "long form (SF)": the long form ends right before the parenthesis
-                window_start = max(doc[open_paren.i].sent.start,
-                                   open_paren.i - min(len(inner.text) + 5, 2 * len(inner.text)))
-                first = _schwartz_hearst(doc[window_start:open_paren.i], inner.text)
-                if first is not None and _plausible_long_form(doc[first:open_paren.i], inner.text):
-                    found.append([first, open_paren.i, inner.start, inner.end])
-            elif len(inner) >= 2 and open_paren.i > 0 and self._is_short_form(doc[open_paren.i - 1].text):
+                sent = tokens.sent_starts()
+                sentence_start = at
+                while sentence_start > 0 and not sent[sentence_start]:
+                    sentence_start -= 1  # doc[at].sent.start
+                window_start = max(sentence_start, at - min(len(inner_text) + 5, 2 * len(inner_text)))
+                first = _schwartz_hearst(tokens, window_start, at, inner_text)
+                if first is not None and _plausible_long_form(tokens, first, at, inner_text):
+                    found.append([first, at, at + 1, close])
+            elif close - at - 1 >= 2 and at > 0 and self._is_short_form(words[at - 1].text):
                 # "SF (long form)": the long form fills the parenthesis
-                short = doc[open_paren.i - 1]
-                first = _schwartz_hearst(inner, short.text)
-                if first is not None and first <= inner.start + 1 and _plausible_long_form(doc[first:close], short.text):
-                    found.append([first, close, short.i, short.i + 1])
+                short = words[at - 1].text
+                first = _schwartz_hearst(tokens, at + 1, close, short)
+                if first is not None and first <= at + 2 and _plausible_long_form(tokens, first, close, short):
+                    found.append([first, close, at - 1, at])
         doc._.kg_abbreviations = found
         return doc
 
@@ -64,16 +65,16 @@ class AcronymDetector(PatternComponent):
         return sum(c.isalpha() for c in text) >= 2
 
 
-def _schwartz_hearst(window: Span, short: str) -> int | None:
-    """Token index where the long form of *short* starts in *window* (which it must end), or None.
+def _schwartz_hearst(tokens: DocTokens, start: int, end: int, short: str) -> int | None:
+    """Token index where the long form of *short* starts in the tokens [start, end) (which it must end), or None.
 
     Match the short form's characters right to left; the first one must start a word.
     """
     letters = [c.lower() for c in re.sub(r"s$", "", short) if c.isalnum()] or [short[0].lower()]
-    tokens = list(window)
-    if not tokens:
+    texts = [word.text for word in tokens.words[start:end]]
+    if not texts:
         return None
-    text = " ".join(t.text for t in tokens)
+    text = " ".join(texts)
     s_index, l_index = len(letters) - 1, len(text) - 1
     while s_index >= 0:
         char = letters[s_index]
@@ -86,17 +87,18 @@ def _schwartz_hearst(window: Span, short: str) -> int | None:
         l_index -= 1
     start_char = l_index + 1
     offset = 0
-    for token in tokens:
-        if offset + len(token.text) > start_char:
-            return token.i
-        offset += len(token.text) + 1
+    for i, token_text in enumerate(texts):
+        if offset + len(token_text) > start_char:
+            return start + i
+        offset += len(token_text) + 1
     return None
 
 
-def _plausible_long_form(span: Span, short: str) -> bool:
-    if not len(span) or span[0].is_punct or any(t.text in {".", ";", "(", ")", ":"} for t in span):
+def _plausible_long_form(tokens: DocTokens, start: int, end: int, short: str) -> bool:
+    words = tokens.words[start:end]
+    if not words or words[0].is_punct or any(t.text in {".", ";", "(", ")", ":"} for t in words):
         return False
     letters = sum(c.isalnum() for c in short)
     # one plain word is no expansion of a multi-letter acronym
-    return not (len(span) == 1 and "-" not in span.text and letters > 1 and not any(c.isupper() for c in span.text[1:]))
-
+    text = tokens.span_text(start, end)
+    return not (len(words) == 1 and "-" not in text and letters > 1 and not any(c.isupper() for c in text[1:]))

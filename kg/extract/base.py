@@ -21,8 +21,9 @@ ORTH and IDX) and kept while the doc lives (a weak-key cache, not ``user_data``,
 - ``tokens.text``: ``doc.text`` (kg's tokenizer keeps it; else built once); ``tokens.idx[i]`` /
   ``tokens.end[i]``: the character offsets of token *i* (``token.idx``, ``token.idx + len(token)``);
   ``tokens.span_text(start, end)``: ``doc[start:end].text`` without Token or Span objects.
-- ``tokens.sent_starts()``: ``token.is_sent_start`` per token (read when asked, not cached: a component may set
-  sentence starts).
+- ``tokens.lower_positions(words)``: the indices of the tokens whose ``lower_`` is one of *words*.
+- ``tokens.sent_starts()``: ``token.is_sent_start`` per token, read on the first request (after the sentence
+  splitter: kg's components all run after it; nothing in kg sets sentence starts later).
 
 Token attributes that are not the lexeme's (``whitespace_``, ``is_sent_start``, ``tag_``, ``dep_``, ``ent_*``)
 are not cached. Lexeme attributes changed after a word was first cached (``nlp.vocab["x"].is_stop = True``) are
@@ -70,10 +71,10 @@ _DOC_TOKENS: weakref.WeakKeyDictionary[Doc, DocTokens] = weakref.WeakKeyDictiona
 class DocTokens:
     """Per-doc token columns, computed once (see the module docstring)."""
 
-    __slots__ = ("doc", "words", "idx", "_end", "text", "__weakref__")
+    __slots__ = ("_doc", "words", "idx", "_end", "text", "_sent_starts", "__weakref__")
 
     def __init__(self, doc: Doc):
-        self.doc = doc
+        self._doc = weakref.ref(doc)  # not the doc itself: the weak-key cache would keep every doc alive
         vocab = doc.vocab
         held = _WORDS.get(id(vocab))
         if held is None or len(held[1]) > _MAX_WORDS:
@@ -102,6 +103,7 @@ class DocTokens:
             ) if len(doc) else ""
         self.text: str = text
         self._end: list[int] | None = None
+        self._sent_starts: list[bool] | None = None
 
     @property
     def end(self) -> list[int]:
@@ -116,13 +118,21 @@ class DocTokens:
             return ""
         return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1].text)]
 
+    def lower_positions(self, words) -> list[int]:
+        """Indices of the tokens whose ``lower_`` is in *words* (a set, frozenset or dict of strings), in order."""
+        return [i for i, word in enumerate(self.words) if word.lower_ in words]
+
     def sent_starts(self) -> list[bool]:
-        """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one)."""
-        if not len(self.doc):
-            return []
-        starts = [value == 1 for value in self.doc.to_array(SENT_START).tolist()]
-        starts[0] = True
-        return starts
+        """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one). Read once, on the first
+        request: ask after the sentence splitter (every kg component after ``sentencizer`` does)."""
+        if self._sent_starts is None:
+            doc = self._doc()
+            if doc is None or not len(doc):
+                return []
+            starts = [value == 1 for value in doc.to_array(SENT_START).tolist()]
+            starts[0] = True
+            self._sent_starts = starts
+        return self._sent_starts
 
 
 def doc_tokens(doc: Doc) -> DocTokens:

@@ -20,13 +20,16 @@ line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
 
 from __future__ import annotations
 
-import weakref
+import functools
+import re
+from collections import OrderedDict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from spacy.attrs import LOWER, ORTH, SPACY
+from spacy.attrs import ORTH, SPACY
 from spacy.tokens import Doc, Span
 
+from kg.extract.base import doc_tokens
 from kg.schema import ENTITY_TYPES
 
 ENTITY_LABELS: tuple[str, ...] = ENTITY_TYPES
@@ -53,10 +56,13 @@ def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical
     return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
 
 
-# doc -> (its kg_candidates SpanGroup, the same spans as a list of Span objects): reading a SpanGroup makes a new
-# Span object per span, and every entity component reads the group; the list is reused while the doc holds
-# the group it was made with (same object, same length)
-_CANDIDATE_LISTS: weakref.WeakKeyDictionary[Doc, tuple[Any, list[Span]]] = weakref.WeakKeyDictionary()
+# id(doc) -> (the doc, its kg_candidates SpanGroup, the same spans as a list): reading a SpanGroup makes a new Span
+# object per span (and a Span makes three Token objects), and each entity component reads the group. The list
+# is reused while the doc holds the group it was made with (same object, same length). The docs are held
+# strongly (so an id is never reused while cached), at most _MAX_CANDIDATE_DOCS of them; kg_entities, the last
+# reader, releases its doc.
+_CANDIDATE_LISTS: OrderedDict[int, tuple[Doc, Any, list[Span]]] = OrderedDict()
+_MAX_CANDIDATE_DOCS = 1024
 
 
 def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
@@ -67,7 +73,15 @@ def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
 def set_candidates(doc: Doc, spans: list[Span]) -> None:
     """Replace the doc's candidate group with *spans*."""
     doc.spans[CANDIDATES_KEY] = spans
-    _CANDIDATE_LISTS[doc] = (doc.spans[CANDIDATES_KEY], list(spans))
+    _CANDIDATE_LISTS.pop(id(doc), None)
+    _CANDIDATE_LISTS[id(doc)] = (doc, doc.spans[CANDIDATES_KEY], list(spans))
+    if len(_CANDIDATE_LISTS) > _MAX_CANDIDATE_DOCS:
+        _CANDIDATE_LISTS.popitem(last=False)
+
+
+def release_candidates(doc: Doc) -> None:
+    """Drop the doc's cached candidate list (its group stays in doc.spans)."""
+    _CANDIDATE_LISTS.pop(id(doc), None)
 
 
 def candidates(doc: Doc) -> list[Span]:
@@ -75,9 +89,9 @@ def candidates(doc: Doc) -> list[Span]:
     group = doc.spans.get(CANDIDATES_KEY)
     if group is None:
         return []
-    cached = _CANDIDATE_LISTS.get(doc)
-    if cached is not None and cached[0] is group and len(group) == len(cached[1]):
-        return list(cached[1])
+    cached = _CANDIDATE_LISTS.get(id(doc))
+    if cached is not None and cached[0] is doc and cached[1] is group and len(group) == len(cached[2]):
+        return list(cached[2])
     return list(group)
 
 
@@ -100,20 +114,25 @@ def span_text(span: Span) -> str:
 
 
 def lower_positions(doc: Doc, words: Collection[str]) -> list[int]:
-    """Indices of the tokens whose ``lower_`` is one of *words*, read from the LOWER array.
+    """Indices of the tokens whose ``lower_`` is one of *words*, in order.
 
-    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, without a Token object per token.
+    The same tokens as ``[t.i for t in doc if t.lower_ in words]``, from the doc's token cache
+    (``kg.extract.base.doc_tokens``), without a Token object per token.
     """
-    strings = doc.vocab.strings
-    keys = {strings[word] for word in words}
-    return [i for i, key in enumerate(doc.to_array(LOWER).tolist()) if key in keys]
+    return doc_tokens(doc).lower_positions(words if isinstance(words, (set, frozenset, dict)) else set(words))
+
+
+@functools.lru_cache(maxsize=65536)
+def written_lower(text: str) -> bool:
+    """Whether *text* has a lower-case letter besides a final plural "s" ("LLMs" is written in capitals)."""
+    return any(c.islower() for c in re.sub(r"s$", "", text))
 
 
 def title_end(doc: Doc, default: int | None = None) -> int:
     """Token index where the title ends: the token holding the first newline (*default*, else len(doc), if none)."""
     end = doc.user_data.get("kg_title_end")
     if end is None:  # the title is short: the scan stops there (Doc.text would build the whole string)
-        end = next((t.i for t in doc if "\n" in t.text), -1)
+        end = next((i for i, word in enumerate(doc_tokens(doc).words) if "\n" in word.text), -1)
         doc.user_data["kg_title_end"] = end
     if end < 0:
         return len(doc) if default is None else default

@@ -8,7 +8,6 @@ entity become mentions; a device inside another entity is kept too (``kg_nested_
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -18,16 +17,10 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
-                                   candidates, select)
+                                   candidates, release_candidates, select, written_lower)
 from kg.naming import long_form_variants, merge_key
 
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
-
-
-@functools.lru_cache(maxsize=65536)
-def _written_lower(text: str) -> bool:
-    """Whether *text* has a lower-case letter besides a final plural "s" ("LLMs" is written in capitals)."""
-    return any(c.islower() for c in re.sub(r"s$", "", text))
 
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
@@ -175,6 +168,7 @@ class EntityResolver(PatternComponent):
             for span, key in sorted(entities, key=lambda item: item[0].start)
         ]
         doc._.kg_proposed = sorted(proposed)
+        release_candidates(doc)  # the last reader of the candidate list
         return doc
 
     def _nested_devices(self, doc: Doc, typed: list[Span], entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
@@ -261,7 +255,7 @@ class EntityResolver(PatternComponent):
             surface_key = merge_key(text, "Method")
             if len(surface_key) < 2:
                 continue
-            if not _written_lower(text):
+            if not written_lower(text):
                 upper_only.add(surface_key)
             elif surface_key in upper_only:
                 upper_only.discard(surface_key)  # written both ways in this paper
@@ -280,29 +274,32 @@ class EntityResolver(PatternComponent):
         word_keys = self._word_keys
         if len(word_keys) > _MAX_WORD_KEYS:
             word_keys.clear()
-        skip = [word.is_punct or word.is_space for word in words]
-        starts = []
-        for i, word in enumerate(words):
-            if skip[i]:
+        starting = set()  # the words (Word objects are shared: one per word) a window may start with
+        for word in set(words):
+            if word.is_punct or word.is_space:
                 continue
             word_key = word_keys.get(word.orth)
             if word_key is None:
                 word_key = word_keys[word.orth] = merge_key(word.text, "Method")
             if word_key in first_words:
-                starts.append(i)
+                starting.add(word)
+        if not starting:
+            return found
+        starts = [i for i, word in enumerate(words) if word in starting]
         resume = 0  # after a found window, the scan goes on at its end
         for i in starts:
             if i < resume or taken[i]:
                 continue
             for length in range(min(max_len, len(doc) - i), 0, -1):
-                if any(taken[i:i + length]) or skip[i + length - 1]:
+                last = words[i + length - 1]
+                if any(taken[i:i + length]) or last.is_punct or last.is_space:
                     continue
                 window_text = span_text(i, i + length)
                 window_key = merge_key(window_text, "Method")
                 hit = by_key.get(window_key)
                 if hit is None:
                     continue
-                if window_key in upper_only and _written_lower(window_text):
+                if window_key in upper_only and written_lower(window_text):
                     continue
                 found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
                 for j in range(i, i + length):

@@ -13,8 +13,9 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import PatternComponent
-from kg.extract.candidates import IGNORE, add_candidates, candidate, candidates, lower_positions, title_end
+from kg.extract.base import PatternComponent, doc_tokens
+from kg.extract.candidates import (IGNORE, add_candidates, candidate, candidates, lower_positions, title_end,
+                                   written_lower)
 from kg.extract.vocabulary import singular
 
 _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
@@ -80,6 +81,10 @@ class HeadPhrases(PatternComponent):
         tagged = doc.has_annotation("TAG")
         parsed = doc.has_annotation("DEP")
         found = candidates(doc)
+        tokens = doc_tokens(doc)
+        words = tokens.words  # the lexeme attributes of each token (no Token objects)
+        sent = tokens.sent_starts()
+        n = len(doc)
         known_ends = {span.end for span in found}
         known_metrics = {span.end: span.start for span in found if span.label_ == "Metric" and len(span) > 1}
         end_of_title = title_end(doc, default=0)
@@ -88,68 +93,71 @@ class HeadPhrases(PatternComponent):
         model_before: dict[int, int] = {}
         model_after: dict[int, int] = {}
         for span in found:
-            if span.label_ == "Method" and (span[-1].lower_ in model_nouns or not span[-1].is_lower):
+            last = words[span.end - 1]
+            if span.label_ == "Method" and (last.lower_ in model_nouns or not last.is_lower):
                 model_before[span.end] = min(span.start, model_before.get(span.end, span.start))
                 model_after[span.start] = max(span.end, model_after.get(span.start, span.end))
         spans = []
         heads = self.heads
         for i in lower_positions(doc, heads):
-            token = doc[i]
+            token = words[i]
             lower = token.lower_
             # "training of large language models", "Training of LLMs": the job done to a model is a Task
-            if lower in workload_heads and token.i + 2 < len(doc) and (token.i + 2 in model_after) and (
-                    doc[token.i + 1].lower_ == "of") and (token.is_lower or token.is_title and token.i < end_of_title
-                                                          or token.is_sent_start):
-                spans.append(candidate(doc, token.i, model_after[token.i + 2], "Task", "phrase"))
+            if lower in workload_heads and i + 2 < n and (i + 2 in model_after) and (
+                    words[i + 1].lower_ == "of") and (token.is_lower or token.is_title and i < end_of_title
+                                                      or sent[i]):
+                spans.append(candidate(doc, i, model_after[i + 2], "Task", "phrase"))
             label = heads[lower]
-            if token.i == 0:
+            if i == 0:
                 continue
-            if label in {"Method", "Task"} and token.lower_ in workload_heads and (
-                    doc[token.i - 1].lower_ in model_nouns or token.i in model_before):
-                if doc[token.i - 1].lower_ in {"model", "models"} and (
-                        token.i < 2 or not doc[token.i - 2].is_alpha or doc[token.i - 2].lower_ in self.words["not_task_modifiers"]):
+            before = words[i - 1]
+            if label in {"Method", "Task"} and lower in workload_heads and (
+                    before.lower_ in model_nouns or i in model_before):
+                if before.lower_ in {"model", "models"} and (
+                        i < 2 or not words[i - 2].is_alpha or words[i - 2].lower_ in self.words["not_task_modifiers"]):
                     continue  # "model training" alone names no task ("large model training" does)
                 label = "Task"  # "LLM training", "BERT pre-training", "Large Language Model Inference": the job
-                if token.i in model_before and (token.is_lower or token.is_title and token.i < end_of_title):
-                    spans.append(candidate(doc, model_before[token.i], token.i + 1, label, "phrase"))
+                if i in model_before and (token.is_lower or token.is_title and i < end_of_title):
+                    spans.append(candidate(doc, model_before[i], i + 1, label, "phrase"))
                     continue
-            if label == "Task" and token.lower_ not in workload_heads and (
-                    _ADJECTIVE_SHAPE.search(doc[token.i - 1].lower_) or doc[token.i - 1].lower_ in self.words["vague_adjectives"]):
+            if label == "Task" and lower not in workload_heads and (
+                    _ADJECTIVE_SHAPE.search(before.lower_) or before.lower_ in self.words["vague_adjectives"]):
                 continue  # a task names its object: "language modeling", not "global modeling" or "diverse reasoning"
             # titles write the whole phrase in Title Case: "Higher Generalization Accuracy" (Metric and Task heads
             # only: a Title Case "... Optimization" in a title is the task more often than a method)
-            title_case = token.i < end_of_title and token.is_title and label in {"Metric", "Task"}
+            title_case = i < end_of_title and token.is_title and label in {"Metric", "Task"}
             if not token.is_lower and not title_case:
                 continue
-            if tagged and not token.tag_.startswith("NN"):
+            if tagged and not doc[i].tag_.startswith("NN"):
                 continue  # "we compute", "they search"
-            following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+            following = words[i + 1] if i + 1 < n else None
             if following is not None and (following.lower_ in self.after or following.lower_ in self.heads) and (
                     following.is_lower or title_case and following.is_title):
                 continue  # "learning rate", "attention mechanism": the head modifies the next word
-            if parsed and token.dep_ in {"compound", "amod", "nmod"} and token.head.i > token.i:
+            if parsed and doc[i].dep_ in {"compound", "amod", "nmod"} and doc[i].head.i > i:
                 continue
-            start = token.i
-            while start > 0 and token.i - start < self.max_modifiers and self._modifier(doc[start - 1], label, tagged, title_case):
+            start = i
+            while start > 0 and i - start < self.max_modifiers and self._modifier(
+                    doc, start - 1, label, tagged, title_case, words, sent):
                 start -= 1
-            pair = f"{doc[token.i - 1].lower_} {token.lower_}"
-            if start == token.i or pair in self.pairs or f"{doc[token.i - 1].lower_} {singular(token.lower_)}" in self.pairs:
+            pair = f"{before.lower_} {lower}"
+            if start == i or pair in self.pairs or f"{before.lower_} {singular(lower)}" in self.pairs:
                 continue
             if not tagged and start > 0 and _MODIFIER_SHAPE.match(
-                    doc[start - 1].lower_ if title_case else doc[start - 1].text) and doc[start - 1].lower_ not in self.stop:
+                    words[start - 1].lower_ if title_case else words[start - 1].text) and words[start - 1].lower_ not in self.stop:
                 continue  # more modifier-like words before: without tags the phrase's start is a guess
-            if token.lower_ in self.words["generic_heads"] and (
-                    doc[token.i - 1].lower_.endswith(tuple(self.words["nominal_suffixes"])) or token.i in known_ends):
+            if lower in self.words["generic_heads"] and (
+                    before.lower_.endswith(tuple(self.words["nominal_suffixes"])) or i in known_ends):
                 continue  # "compression method" is a method for a task; "gradient descent method" is gradient descent
-            if token.i + 1 in known_metrics and not (
-                    start < known_metrics[token.i + 1] and self._technical_modifier(doc[known_metrics[token.i + 1] - 1])):
+            if i + 1 in known_metrics and not (
+                    start < known_metrics[i + 1] and self._technical_modifier(words[known_metrics[i + 1] - 1])):
                 # "ungrounded communication cost" is communication cost, but a hyphenated technical
                 # modifier names another quantity: "zeroth-order oracle complexity"
                 continue
-            words = [t.lower_ for t in doc[start:token.i]]
-            if all(w in self.generic for w in words) and label != "Task" or not tagged and _VERB_SHAPE.search(words[0]):
+            modifiers = [t.lower_ for t in words[start:i]]
+            if all(w in self.generic for w in modifiers) and label != "Task" or not tagged and _VERB_SHAPE.search(modifiers[0]):
                 continue
-            spans.append(candidate(doc, start, token.i + 1, label, "phrase"))
+            spans.append(candidate(doc, start, i + 1, label, "phrase"))
         spans.extend(self._listed_metrics(doc))
         spans.extend(self._extensions(doc, [*found, *spans]))
         add_candidates(doc, spans)
@@ -159,27 +167,28 @@ class HeadPhrases(PatternComponent):
         """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal
         integral, survival rates and the best performing rate"."""
         spans = []
+        doc_words = doc_tokens(doc).words
         for at in lower_positions(doc, self.words["metric_list_nouns"]):
             if at >= len(doc) - 2:
                 break  # the noun needs two tokens after it
             i = at + 1
-            if doc[i].lower_ in {"including", "like", ":"}:
+            if doc_words[i].lower_ in {"including", "like", ":"}:
                 i += 1
-            elif doc[i].lower_ == "such" and doc[i + 1].lower_ == "as":
+            elif doc_words[i].lower_ == "such" and doc_words[i + 1].lower_ == "as":
                 i += 2
             else:
                 continue
             while i < len(doc):
-                while i < len(doc) and doc[i].lower_ in {"the", "a", "an", ",", "and", "or"}:
+                while i < len(doc) and doc_words[i].lower_ in {"the", "a", "an", ",", "and", "or"}:
                     i += 1
                 end = i
-                while end < len(doc) and end - i < 4 and doc[end].is_lower and (
-                        doc[end].is_alpha or "-" in doc[end].text) and doc[end].lower_ not in self.words["list_breaks"]:
+                while end < len(doc) and end - i < 4 and doc_words[end].is_lower and (
+                        doc_words[end].is_alpha or "-" in doc_words[end].text) and doc_words[end].lower_ not in self.words["list_breaks"]:
                     end += 1
-                if end == i or end < len(doc) and doc[end].text not in {",", "and", "or", ".", ";", ")"}:
+                if end == i or end < len(doc) and doc_words[end].text not in {",", "and", "or", ".", ";", ")"}:
                     break  # not a plain noun phrase: the list is over
                 spans.append(candidate(doc, i, end, "Metric", "phrase"))
-                if end >= len(doc) or doc[end].text in {".", ";", ")"}:
+                if end >= len(doc) or doc_words[end].text in {".", ";", ")"}:
                     break
                 i = end
         return spans
@@ -190,11 +199,13 @@ class HeadPhrases(PatternComponent):
         Leftwards over hyphenated modifiers ("multi-task", "topology-aware"), rightwards over a
         method head noun; the longer span keeps the key of the shorter, so both surfaces are one entity."""
         extended = []
+        tokens = doc_tokens(doc)
+        doc_words, sent = tokens.words, tokens.sent_starts()
         ignored = {(span.start, span.end) for span in candidates if span.label_ == IGNORE}
         for span in candidates:
             if span.label_ == "Dataset" and span.id_ in {"vocabulary", "open"} and (span.start, span.end) not in ignored:
                 end = span.end
-                while end < len(doc) and end - span.end < 2 and _DATASET_QUALIFIER.match(doc[end].text):
+                while end < len(doc) and end - span.end < 2 and _DATASET_QUALIFIER.match(doc_words[end].text):
                     end += 1  # "ImageNet 32x32", "WMT 2014 De-En", "WMT14 En-De": a variant of its own
                 if end != span.end:
                     extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
@@ -202,43 +213,44 @@ class HeadPhrases(PatternComponent):
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
             # an acronym keeps its modifiers outside ("multi-task RL"); so does a metric ("super-linear speedup")
-            acronym = not any(c.islower() for c in re.sub(r"s$", "", span.text))
-            start = span.start if acronym else self._hyphenated_start(doc, span.start)
-            if not acronym and span.id_ == "vocabulary" and span[0].is_lower:
+            span_text = tokens.span_text(span.start, span.end)
+            acronym = not written_lower(span_text)
+            start = span.start if acronym else self._hyphenated_start(doc_words, sent, span.start)
+            if not acronym and span.id_ == "vocabulary" and doc_words[span.start].is_lower:
                 # "2:4 structured pruning", "distributional value iteration": a qualified method, an entity of its own
-                start = self._qualified_start(doc, start)
+                start = self._qualified_start(doc_words, sent, start)
             if start != span.start:
                 # "Multi-Objective GFlowNets" is a kind of GFlowNet, an entity of its own
                 extended.append(candidate(doc, start, span.end, span.label_, span.id_))
             end = span.end
-            if end < len(doc) and doc[end].lower_ in self.words["extension_heads"] and (
-                    doc[end].is_lower or doc[end].is_title and doc[span.start].is_title):
+            if end < len(doc) and doc_words[end].lower_ in self.words["extension_heads"] and (
+                    doc_words[end].is_lower or doc_words[end].is_title and doc_words[span.start].is_title):
                 # "ZeRO optimizer" is ZeRO; "LLM optimizer" is an LLM used so, not the LLM
                 extended.append(candidate(doc, start, end + 1, span.label_, span.id_,
-                                           "" if acronym else span.kb_id_ or span.text))
+                                           "" if acronym else span.kb_id_ or span_text))
         return extended
 
-    def _qualified_start(self, doc: Doc, start: int) -> int:
-        if start > 0 and _SPARSITY_PATTERN.match(doc[start - 1].text):
+    def _qualified_start(self, words, sent: list[bool], start: int) -> int:
+        if start > 0 and _SPARSITY_PATTERN.match(words[start - 1].text):
             return start - 1
         if start > 0:
-            previous = doc[start - 1]
+            previous = words[start - 1]
             lower = previous.lower_
             if (previous.is_lower and previous.is_alpha and lower.endswith(tuple(self.words["technical_suffixes"]))
                     and lower not in self.stop and lower not in self.words["evaluative_parts"]
-                    and lower not in self.words["plain_adjectives"] and not previous.is_sent_start):
+                    and lower not in self.words["plain_adjectives"] and not sent[start - 1]):
                 return start - 1
         return start
 
-    def _hyphenated_start(self, doc: Doc, start: int) -> int:
+    def _hyphenated_start(self, words, sent: list[bool], start: int) -> int:
         while start > 0:
-            previous = doc[start - 1]
-            if (start >= 3 and previous.lower_ in self.words["hyphen_suffix_words"] and doc[start - 2].text == "-"
-                    and self._hyphen_part(doc[start - 3])):
+            previous = words[start - 1]
+            if (start >= 3 and previous.lower_ in self.words["hyphen_suffix_words"] and words[start - 2].text == "-"
+                    and self._hyphen_part(words[start - 3])):
                 start -= 3  # "user - level", "topology - aware": split by the tokenizer
             elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
                     previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
-                    doc[start].is_title or previous.is_sent_start)):
+                    words[start].is_title or sent[start - 1])):
                 start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
             else:
                 break
@@ -255,15 +267,16 @@ class HeadPhrases(PatternComponent):
         # lower-case or capitalised words, not an acronym ("CPU-friendly" names the CPU)
         return len(text) > 1 and text.isalpha() and not text[1:].isupper() and text.lower() not in self.stop
 
-    def _modifier(self, token, label: str, tagged: bool, title_case: bool = False) -> bool:
+    def _modifier(self, doc: Doc, i: int, label: str, tagged: bool, title_case: bool, words, sent) -> bool:
+        token = words[i]
         lower = token.lower_
-        if lower in self.stop or token.is_sent_start and not title_case:
+        if lower in self.stop or sent[i] and not title_case:
             return False
         if title_case:
             # not "Aligning Code Efficiency", "Cost Aware Rate", "Near-Linear Time"
             return token.is_title and bool(_MODIFIER_SHAPE.match(lower)) and not lower.endswith(("ly", "ing")) and (
                 lower not in self.words["hyphen_suffix_words"]) and not any(part in self.words["evaluative_parts"] for part in lower.split("-"))
-        if tagged and token.tag_ not in self.words["modifier_tags"]:
+        if tagged and doc[i].tag_ not in self.words["modifier_tags"]:
             return False
         if _MODIFIER_SHAPE.match(token.text):
             # without tags an -ly or -ing word is an adverb or a verb more often than a modifier

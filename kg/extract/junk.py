@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from spacy.attrs import LOWER, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import PatternComponent
-from kg.extract.candidates import IGNORE, candidate, candidates, doc_text, set_candidates, span_text
+from kg.extract.base import DocTokens, PatternComponent, Word, doc_tokens
+from kg.extract.candidates import IGNORE, candidate, candidates, doc_text, set_candidates
 
 
 @Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
@@ -68,12 +67,11 @@ class JunkFilter(PatternComponent):
                 if span is not None:
                     blocked.update(range(span.start, span.end))
         token_rule = self._token_rule()
-        words_at = doc.to_array([ORTH, LOWER]).tolist()  # (ORTH, LOWER) per token: no Token objects
-        junk_token: dict[int, bool] = {}  # token index -> junk (checked once per token)
+        tokens = doc_tokens(doc)  # lexeme attributes and sentence starts per token: no Token objects
         kept = []
         changed = False
         for span in found:
-            new = self._clean(doc, span, blocked, token_rule, junk_token, words_at)
+            new = self._clean(doc, span, blocked, token_rule, tokens)
             changed = changed or new is not span
             if new is not None:
                 kept.append(new)
@@ -86,47 +84,39 @@ class JunkFilter(PatternComponent):
             self._combined = re.compile("|".join(f"(?:{rule.pattern})" for rule in self.token_rules))
         return self._combined
 
-    def _junk_word(self, orth: int, lower: int, token_rule) -> bool:
+    def _junk_word(self, word: Word, token_rule) -> bool:
         """A word that makes a candidate junk: a token rule matches its text, or its lower form is a junk word."""
-        junk = self._junk_words.get(orth)
+        junk = self._junk_words.get(word.orth)
         if junk is None:
             if len(self._junk_words) > 1_000_000:
                 self._junk_words.clear()
-            strings, words = self.nlp.vocab.strings, self.junk_words["word"]
-            text, lower_text = strings[orth], strings[lower]
-            junk = self._junk_words[orth] = bool(token_rule and token_rule.search(text)) or lower_text in words or (
-                lower_text.rstrip(".") in words)
+            words, lower_text = self.junk_words["word"], word.lower_
+            junk = self._junk_words[word.orth] = bool(token_rule and token_rule.search(word.text)) or (
+                lower_text in words) or lower_text.rstrip(".") in words
         return junk
 
-    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, junk_token: dict[int, bool],
-               words_at: list[list[int]] | None = None) -> Span | None:
+    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, tokens: DocTokens | None = None) -> Span | None:
         if span.label_ == IGNORE:
             return span
         if blocked and any(i in blocked for i in range(span.start, span.end)):
             return None
+        tokens = tokens or doc_tokens(doc)
+        words = tokens.words
         start = span.start
         initial = self.junk_words["initial"]
-        while start < span.end - 1 and doc[start].is_title and doc[start].lower_ in initial and (
-                doc[start].is_sent_start or start == 0 or doc[start - 1].text in {"\n", ":"}):
-            start += 1
-        if start == span.end - 1 and doc[start].is_title and doc[start].lower_ in initial:
-            return None
+        if words[start].is_title and words[start].lower_ in initial:
+            sent = tokens.sent_starts()
+            while start < span.end - 1 and words[start].is_title and words[start].lower_ in initial and (
+                    sent[start] or start == 0 or words[start - 1].text in {"\n", ":"}):
+                start += 1
+            if start == span.end - 1 and words[start].is_title and words[start].lower_ in initial:
+                return None
         if span.id_ != "vocabulary":
-            words = self.junk_words["word"]
             for i in range(start, span.end):
-                junk = junk_token.get(i)
-                if junk is None:
-                    if words_at is not None:
-                        junk = self._junk_word(*words_at[i], token_rule)
-                    else:
-                        token = doc[i]
-                        junk = bool(token_rule and token_rule.search(token.text)) or token.lower_ in words or (
-                            token.lower_.rstrip(".") in words)
-                    junk_token[i] = junk
-                if junk:
+                if self._junk_word(words[i], token_rule):
                     return None
             if self.span_rules:
-                text = span_text(doc[start:span.end])
+                text = tokens.span_text(start, span.end)
                 if any(rule.search(text) for rule in self.span_rules):
                     return None
         if start != span.start:

@@ -13,7 +13,7 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import PatternComponent
+from kg.extract.base import DocTokens, PatternComponent, doc_tokens
 from kg.extract.candidates import add_candidates, candidate, lower_positions, title_end
 from kg.extract.gated_matcher import GatedMatcher
 
@@ -53,11 +53,12 @@ class OpenClassRules(PatternComponent):
         self.check_initialized()
         spans = []
         end_of_title = title_end(doc)
+        tokens = doc_tokens(doc)
         for match_id, start, end in self.matcher(doc):
             label, source = self._info[self.nlp.vocab.strings[match_id]]
             if source == "titlecase" and start < end_of_title:
                 continue  # titles are Title Case throughout: capitals say nothing there
-            if _not_a_name(doc[start:end], source):
+            if _not_a_name(tokens, start, end, source):
                 continue
             spans.append(candidate(doc, start, end, label, source))
         spans.extend(self._title_name(doc))
@@ -68,17 +69,19 @@ class OpenClassRules(PatternComponent):
     def _title_name(self, doc: Doc) -> list[Span]:
         """The coined name before the title's colon: "Zeus: Understanding ...", "LASP-2: Rethinking ..."."""
         end_of_title = title_end(doc)
-        colon = next((t.i for t in doc[:end_of_title] if t.text == ":"), None)
+        tokens = doc_tokens(doc)
+        title_words = tokens.words[:end_of_title]
+        colon = next((i for i, t in enumerate(title_words) if t.text == ":"), None)
         if colon is None or colon == 0 or colon > self.max_title_name_tokens:
             return []
-        words = doc[:colon]
+        words = title_words[:colon]
         if any(t.lower_ in self.words["not_name_words"] or t.is_punct and t.text not in "-^" for t in words):
             return []
         if words[0].text.lower().endswith("ing") and not _is_name_like(words[0].text):
             return []
         if not all(t.text[:1].isupper() or _is_name_like(t.text) or not t.is_alpha for t in words):
             return []
-        after = doc[colon + 1: end_of_title].text.lower()
+        after = tokens.span_text(colon + 1, max(end_of_title, colon + 1)).lower()
         label = "Dataset" if re.search(r"\b(benchmark|dataset|corpus|suite)\b", after) else "Method"
         return [candidate(doc, 0, colon, label, "coined")]
 
@@ -86,40 +89,42 @@ class OpenClassRules(PatternComponent):
         """The name a paper gives its method: "we propose Zeus, ...", "... referred to as ReLinear"."""
         spans = []
         propose_verbs = self.words["propose_verbs"]
+        words = doc_tokens(doc).words  # lexeme attributes per token: no Token objects
+        n = len(doc)
         for i in lower_positions(doc, {*propose_verbs, "as"}):  # the tokens the test below can accept
-            token = doc[i]
-            lower = token.lower_
-            if lower in propose_verbs or (lower == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}):
-                start = token.i + 1
+            lower = words[i].lower_
+            if lower in propose_verbs or (lower == "as" and i > 0 and words[i - 1].lower_ in {"to", "known"}):
+                start = i + 1
                 named = False
                 # skip "it", "our method", "a new"...: the name must come within a few tokens, before a comma
-                for j in range(start, min(start + 3, len(doc))):
-                    if doc[j].is_punct and doc[j].text not in "-":
+                for j in range(start, min(start + 3, n)):
+                    if words[j].is_punct and words[j].text not in "-":
                         break
-                    if _is_name_like(doc[j].text) and doc[j].text.lower() not in self.words["not_name_words"]:
+                    if _is_name_like(words[j].text) and words[j].text.lower() not in self.words["not_name_words"]:
                         end = j + 1
-                        while end < len(doc) and end - j < 3 and _is_name_like(doc[end].text):
+                        while end < n and end - j < 3 and _is_name_like(words[end].text):
                             end += 1
                         spans.append(candidate(doc, j, end, "Method", "coined"))
                         named = True
                         break
                 if not named and lower in self.words["naming_verbs"]:
-                    spans.extend(self._plain_name(doc, token))
+                    spans.extend(self._plain_name(doc, i))
         return spans
 
-    def _plain_name(self, doc: Doc, verb) -> list[Span]:
+    def _plain_name(self, doc: Doc, verb: int) -> list[Span]:
         """A lower-case name after a naming verb: "a training strategy, dubbed proximal matching, ..."."""
-        if verb.i == 0 or doc[verb.i - 1].lower_ in {"a", "an", "the", "so", "-", "is", "are", "be"}:
+        words = doc_tokens(doc).words
+        if verb == 0 or words[verb - 1].lower_ in {"a", "an", "the", "so", "-", "is", "are", "be"}:
             return []  # "the named entity", "so-called", "is called for"
-        if verb.lower_ == "call" and doc[verb.i - 1].lower_ != "we":
+        if words[verb].lower_ == "call" and words[verb - 1].lower_ != "we":
             return []
-        end = verb.i + 1
-        while end < len(doc) and end - verb.i <= 4 and doc[end].is_lower and (
-                doc[end].is_alpha or "-" in doc[end].text) and doc[end].lower_ not in self.words["not_name_words"]:
+        end = verb + 1
+        while end < len(doc) and end - verb <= 4 and words[end].is_lower and (
+                words[end].is_alpha or "-" in words[end].text) and words[end].lower_ not in self.words["not_name_words"]:
             end += 1
-        if end == verb.i + 1 or end - verb.i > 4 or end >= len(doc) or doc[end].text not in {",", ".", ";", ":", ")", "("}:
+        if end == verb + 1 or end - verb > 4 or end >= len(doc) or words[end].text not in {",", ".", ";", ":", ")", "("}:
             return []
-        return [candidate(doc, verb.i + 1, end, "Method", "coined")]
+        return [candidate(doc, verb + 1, end, "Method", "coined")]
 
 
 _NAME_LIKE = re.compile(
@@ -136,7 +141,9 @@ _LOWER_WITH_DIGITS = re.compile(r"^[a-z]+\d+[a-z\d]*$")
 _X_TO_Y = re.compile(r"^[a-z]+2[a-z]+$")
 
 
-def _not_a_name(span: Span, source: str) -> bool:
+def _not_a_name(tokens: DocTokens, start: int, end: int, source: str) -> bool:
+    """Whether the match doc[start:end] is no name (*tokens*: the doc's token cache)."""
+    span = tokens.words[start:end]
     for token in span:
         text = token.text
         if _LATEX_RESIDUE.search(text):
@@ -148,7 +155,11 @@ def _not_a_name(span: Span, source: str) -> bool:
         if any(len(t.text.rstrip(".")) == 1 and t.is_alpha or t.text.endswith(".") for t in span):
             return True
         # a Title Case string in quotes is the title of a project, talk or paper
-        before = [t.text for t in span.doc[span.sent.start:span.start]]
+        sent = tokens.sent_starts()
+        sentence_start = start
+        while sentence_start > 0 and not sent[sentence_start]:
+            sentence_start -= 1  # span.sent.start
+        before = [t.text for t in tokens.words[sentence_start:start]]
         if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
             return True
     return False

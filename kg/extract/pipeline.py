@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import importlib
 import re
 from typing import Any
@@ -85,6 +86,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     saved pipeline. A missing pipeline raises PipelineError saying how to get it.
     *component_config* sets kg components' factory settings by component name (training scripts use it:
     ``{"kg_results": {"use_models": False}}``); a saved kg pipeline keeps its own.
+    The loaded objects are then frozen out of the cyclic garbage collector (``freeze_loaded_objects``).
     """
     if name == BLANK:
         nlp = spacy.blank("en")
@@ -93,6 +95,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     else:
         nlp = _load_spacy(name)
         if "kg_entities" in nlp.pipe_names:
+            freeze_loaded_objects()
             return nlp  # a saved kg pipeline: already complete
         for unused in _UNUSED:
             if unused in nlp.pipe_names:
@@ -108,7 +111,18 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     for component, _ in COMPONENTS:
         nlp.add_pipe(component, config=(component_config or {}).get(component, {}))
     initialize_components(nlp)
+    freeze_loaded_objects()
     return nlp
+
+
+def freeze_loaded_objects() -> None:
+    """Move every object alive now (the loaded pipeline: vocab, patterns, compiled matchers, models, about 115k
+    container objects) out of reach of Python's cyclic garbage collector (``gc.freeze``), after collecting what
+    is already garbage. They live as long as the pipeline, and each full collection would otherwise traverse
+    them all again: about 4% of `kg extract -j 1` on the sample corpus. Objects are still freed by reference
+    counting; only cycles among the frozen objects are never collected."""
+    gc.collect()
+    gc.freeze()
 
 
 def initialize_components(nlp: Language) -> None:

@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path
 
 from kg.errors import PipelineError
-from kg.extract.base import SerialisedState, pipe_in_batches
+from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, title_end
 
 MODELS_DIR = Path(__file__).parent / "models"
@@ -72,15 +72,16 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
     label = spans[0].label_
     first = next((s for s in spans if s.id_ != "propagated"), spans[0])
     source = max((s.id_ or "propagated" for s in spans), key=lambda s: PRIORITY.get(s, 0))
-    text = first.text
+    tokens = doc_tokens(doc)  # the doc's token cache: no Token objects
+    text = tokens.span_text(first.start, first.end)
     words = text.split()
     if end_of_title is None:
         end_of_title = title_end(doc, default=0)
     in_title = any(s.start < end_of_title for s in spans)
     in_abstract = any(s.start >= end_of_title for s in spans)
     mentions = len(spans)
-    before = doc[first.start - 1].lower_ if first.start > 0 else "<s>"
-    after = doc[first.end].lower_ if first.end < len(doc) else "</s>"
+    before = tokens.words[first.start - 1].lower_ if first.start > 0 else "<s>"
+    after = tokens.words[first.end].lower_ if first.end < len(doc) else "</s>"
     shape = _shape(text)
     n_words = min(len(words), 4)
     feats = [
@@ -94,7 +95,7 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
         f"{label}|first={words[0].lower()}" if len(words) > 1 else f"{label}|oneword",
         f"{label}|before={before}", f"{label}|after={after}",
         f"before={before}", f"after={after}",
-        f"{label}|sentstart={doc[first.start].is_sent_start}",
+        f"{label}|sentstart={_sent_start(doc, tokens, first.start)}",
         f"{label}|chars={min(len(text) // 8, 5)}",
     ]
     if spans[0].kb_id_ in proposed:
@@ -102,6 +103,11 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
     if any(s.start in defined for s in spans):
         feats.append(f"{label}|acronym-defined")
     return feats
+
+
+def _sent_start(doc: Doc, tokens, i: int) -> bool | None:
+    """``doc[i].is_sent_start`` (True, False, or None where the doc has no sentence starts)."""
+    return True if tokens.sent_starts()[i] else doc[i].is_sent_start
 
 
 class _Model:

@@ -25,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import PatternComponent
+from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import add_candidates, candidate, title_end
 from kg.extract.pattern_data import read_pattern_file
 from kg.schema import TASK
@@ -125,20 +125,22 @@ class TaskFrames(PatternComponent):
     def _title_start(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
         """"Optimizing Memory Mapping Using ...": the title (or its part after the colon) starts with a verb."""
         starts = [0]
-        colon = next((t.i for t in doc[:end_of_title] if t.text == ":"), None)
+        words = doc_tokens(doc).words
+        colon = next((i for i, t in enumerate(words[:end_of_title]) if t.text == ":"), None)
         if colon is not None:
             starts.append(colon + 1)
         found = []
         for start in starts:
-            if start < end_of_title and (doc[start].lower_,) in self.cues["title-start"]:
+            if start < end_of_title and (words[start].lower_,) in self.cues["title-start"]:
                 found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False))
         return found
 
     def _after_cue(self, doc: Doc, start: int, stop: int, title: bool, items: bool,
                    gerund: bool = False) -> list[tuple[int, int]]:
+        words = doc_tokens(doc).words
         if not items:
             begin, end = self._extent(doc, start, stop, title)
-            if title and begin < end and (doc[begin].lower_,) in self.cues["title-start"]:
+            if title and begin < end and (words[begin].lower_,) in self.cues["title-start"]:
                 # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
                 return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False)
             return self._accept(doc, begin, end, title, gerund=gerund)
@@ -150,7 +152,7 @@ class TaskFrames(PatternComponent):
                 break
             found.extend(self._accept(doc, begin, end, title, gerund=False, single=True))
             i = end
-            while i < stop and doc[i].lower_ in {",", "and", "or"}:
+            while i < stop and words[i].lower_ in {",", "and", "or"}:
                 i += 1
             if i == end:
                 break  # the list is over
@@ -159,11 +161,13 @@ class TaskFrames(PatternComponent):
     def _before_noun(self, doc: Doc, at: int, title: bool, end_of_title: int) -> list[tuple[int, int]]:
         """"classification tasks" -> "classification", "memory mapping problem" -> "memory mapping"."""
         floor = 0 if title else end_of_title
+        tokens = doc_tokens(doc)
+        words, sent = tokens.words, tokens.sent_starts()
         start = at
-        while start > floor and at - start < self.max_text_tokens and not doc[start].is_sent_start and (
-                self._text_word(doc[start - 1], title)) and doc[start - 1].lower_ not in self.leading:
+        while start > floor and at - start < self.max_text_tokens and not sent[start] and (
+                self._text_word(words[start - 1], title)) and words[start - 1].lower_ not in self.leading:
             start -= 1
-        if start < at and start > 0 and doc[start - 1].text == "-" and not doc[start - 1].whitespace_:
+        if start < at and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_:
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
         if start == at:
             return []
@@ -173,7 +177,8 @@ class TaskFrames(PatternComponent):
     def _sentence_end(doc: Doc, i: int) -> int:
         """The end of the sentence holding token *i*, or 30 tokens on (a frame looks no further)."""
         limit = min(len(doc), i + 30)
-        while i < limit and not doc[i].is_sent_start:
+        sent = doc_tokens(doc).sent_starts()
+        while i < limit and not sent[i]:
             i += 1
         return i
 
@@ -181,12 +186,13 @@ class TaskFrames(PatternComponent):
     def _extent(self, doc: Doc, start: int, stop: int, title: bool, list_item: bool = False) -> tuple[int, int]:
         """The phrase from *start*: evaluative words cut, up to a break word, punctuation or the length limit."""
         leading, breaks = self.leading, self.breaks
-        while start < stop and doc[start].lower_ in leading:
+        words = doc_tokens(doc).words
+        while start < stop and words[start].lower_ in leading:
             start += 1
         limit = self.max_tokens if title else self.max_text_tokens
         end = part = start  # the limit counts from the last "and": "Contextual Linear Programming and Inverse ..."
         while end < stop and end - part < limit:
-            token = doc[end]
+            token = words[end]
             if token.lower_ in breaks or token.is_punct and token.text not in {"-", "/"} or token.is_space:
                 break
             if list_item and token.lower_ in {"and", "or"}:
@@ -196,7 +202,7 @@ class TaskFrames(PatternComponent):
             end += 1
             if token.lower_ == "and":
                 part = end
-        while end > start and doc[end - 1].lower_ in _TITLE_GLUE:
+        while end > start and words[end - 1].lower_ in _TITLE_GLUE:
             end -= 1
         return start, end
 
@@ -219,26 +225,28 @@ class TaskFrames(PatternComponent):
                 single: bool = False) -> list[tuple[int, int]]:
         if end <= start:
             return []
+        words = doc_tokens(doc).words
         if end - start == 1:
             # one word names a task only when it is a task head ("for Clustering", "tasks such as summarization")
-            ok = doc[start].lower_ in self.task_heads and (title or single)
+            ok = words[start].lower_ in self.task_heads and (title or single)
             return [(start, end)] if ok else []
-        if self._head(doc[end - 1], title):
+        if self._head(words[end - 1], title):
             parts = self._coordinated(doc, start, end, title)
             return parts or [(start, end)]
-        first = doc[start]
+        first = words[start]
         if gerund and first.lower_.endswith("ing") and first.is_title and first.lower_ not in self.heads:
             return [(start, end)]  # "for Generating Fast Code", "Towards Training Trillion Parameter Models"
         return []
 
     def _coordinated(self, doc: Doc, start: int, end: int, title: bool) -> list[tuple[int, int]]:
         """"Contextual Linear Programming and Inverse Linear Programming": two tasks when each part has a head."""
-        ands = [i for i in range(start + 1, end - 1) if doc[i].lower_ == "and"]
+        words = doc_tokens(doc).words
+        ands = [i for i in range(start + 1, end - 1) if words[i].lower_ == "and"]
         if not ands:
             return []
         bounds = [start, *ands, end]
         parts = [(bounds[0], bounds[1])] + [(bounds[k] + 1, bounds[k + 1]) for k in range(1, len(bounds) - 1)]
-        if all(e - s >= 1 and self._head(doc[e - 1], title) and (e - s > 1 or doc[s].lower_ in self.task_heads)
+        if all(e - s >= 1 and self._head(words[e - 1], title) and (e - s > 1 or words[s].lower_ in self.task_heads)
                for s, e in parts):
             return parts
         return []
