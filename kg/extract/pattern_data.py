@@ -23,7 +23,7 @@ from kg.errors import PatternError
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 SCHEMAS_DIR = PATTERNS_DIR / "schemas"
 VOCABULARY_FILES = ("methods.jsonl", "datasets.jsonl", "hardware.jsonl", "metrics.jsonl", "tasks.jsonl",
-                    "ambiguous.jsonl", "stop.jsonl")
+                    "external.jsonl", "ambiguous.jsonl", "stop.jsonl")
 
 
 def patterns_version() -> str:
