@@ -128,3 +128,11 @@ def test_10_boundaries_keep_the_qualifier(nlp):
     found = typed([record])
     assert {("Method", "2:4 structured pruning"), ("Method", "distributional value iteration"),
             ("Dataset", "ImageNet 32x32"), ("Dataset", "WMT 2014 De-En")} <= found
+
+
+def test_10_boundaries_keep_hyphenated_and_participle_qualifiers_but_not_verbs(nlp):
+    record = extract(nlp, "We combine cost-based pruning with layerwise gradient descent and with decoupled weight "
+                          "decay. Then we applied quantization.")[0]
+    found = surfaces([record], "Method")
+    assert {"cost-based pruning", "layerwise gradient descent", "decoupled weight decay"} <= found
+    assert "applied quantization" not in found and "quantization" in found
