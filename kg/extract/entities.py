@@ -106,7 +106,12 @@ class EntityResolver(PatternComponent):
             found.append(candidate(doc, short_start, short_end, label, "acronym"))
 
         typed = []
+        # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
+        # keeps the same words from being a Method ("a problem class, not a method")
+        framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
         for span in found:
+            if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
+                continue
             if span.id_ in SHAPE_SOURCES:
                 label = self._type_open(doc, span)
             elif span.id_ == "coined":

@@ -26,7 +26,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import add_candidates, candidate, title_end
+from kg.extract.candidates import add_candidates, candidate, candidates, title_end
 from kg.extract.pattern_data import read_pattern_file
 from kg.graph.schema import TASK
 
@@ -86,6 +86,10 @@ class TaskFrames(PatternComponent):
                     self.title_heads.add(row["head"])
                 else:
                     self.heads.add(row["head"])
+
+    @property
+    def problem_nouns(self) -> frozenset[str]:
+        return self.words.get("problem_nouns", frozenset())
 
     @property
     def breaks(self) -> frozenset[str]:
@@ -167,7 +171,22 @@ class TaskFrames(PatternComponent):
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
         if start == at:
             return []
-        return self._accept(doc, start, at, title, gerund=False, single=True)
+        found = self._accept(doc, start, at, title, gerund=False, single=True)
+        if not found and doc[at].lower_ in self.problem_nouns and not self._head(doc[at - 1], title) and (
+                title or at - start > 1 or "-" in doc[start].text) and not self._entity_before(doc, at):
+            # "traveling salesman problems", "the three-body problem": no process noun before it, so the problem
+            # noun is part of the task's name ("memory mapping problem" is "memory mapping"); one plain word
+            # grades the problem ("open problem", "nonconvex problem"), and a known name makes it that name's
+            # problem, not a task of its own ("machine learning problem", "RL problem")
+            return [(start, at + 1)]
+        return found
+
+    def _entity_before(self, doc: Doc, at: int) -> bool:
+        """Whether a candidate of another type (a method) or a research field ends right before token *at*."""
+        before = " ".join(t.lower_ for t in doc[max(0, at - 3):at])
+        if any(before == field or before.endswith(" " + field) for field in self.words.get("fields", ())):
+            return True
+        return any(span.end == at and span.label_ != TASK for span in candidates(doc))
 
     @staticmethod
     def _sentence_end(doc: Doc, i: int) -> int:
