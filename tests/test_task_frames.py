@@ -155,3 +155,16 @@ def test_a_hyphenated_word_names_a_problem():
     nlp = _frames_only()
     keep_hyphenated_compounds(nlp)  # kg's tokenizer keeps "three-body" whole
     assert found(nlp, "A study", "We study the three-body problem.") == ["three-body problem"]
+
+
+def test_a_title_that_opens_with_a_process_phrase_before_the_means_names_the_task(frames):
+    assert found(frames, "Low Rank Matrix Completion via Robust Alternating Minimization") == [
+        "Low Rank Matrix Completion"]
+    assert found(frames, "SurCo: Network Memory Footprint Compression Through Learnable Codebooks") == [
+        "Network Memory Footprint Compression"]
+    # an opening verb is no part of the task: a gerund, or another form of a title-start cue ("accelerating")
+    assert found(frames, "Facilitating Database Tuning with Hyper-Parameter Optimization") == ["Database Tuning"]
+    assert found(frames, "Accelerate Database Knob Tuning with Large Language Models") == ["Database Knob Tuning"]
+    # no process noun at the end, or no means after it: no task
+    assert found(frames, "Gradient Descent with Momentum") == []
+    assert found(frames, "Matrix Completion Is Easy") == []

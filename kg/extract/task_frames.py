@@ -136,7 +136,23 @@ class TaskFrames(PatternComponent):
         for start in starts:
             if start < end_of_title and (doc[start].lower_,) in self.cues["title-start"]:
                 found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False))
+            elif start < end_of_title:
+                # "Low Rank Matrix Completion via Robust Alternating Minimization": a title (part) that opens with
+                # a process-noun phrase and goes on to the means names the task first; an opening verb
+                # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
+                verb = self._opening_verb(doc[start])
+                begin, end = self._extent(doc, start + verb, end_of_title, True)
+                if begin == start + verb and end < end_of_title and doc[end].lower_ in self.words.get("means", ()):
+                    found.extend(self._accept(doc, begin, end, True, gerund=False))
         return found
+
+    def _opening_verb(self, token) -> bool:
+        """A title's first word that is a verb: a gerund that is no process noun ("Facilitating"), or another form
+        of a title-start cue ("Accelerate" of "accelerating")."""
+        lower = token.lower_
+        if lower.endswith("ing") and lower not in self.heads and lower not in self.task_heads:
+            return True
+        return any((form,) in self.cues["title-start"] for form in (lower + "ing", lower[:-1] + "ing"))
 
     def _after_cue(self, doc: Doc, start: int, stop: int, title: bool, items: bool,
                    gerund: bool = False) -> list[tuple[int, int]]:
