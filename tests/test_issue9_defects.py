@@ -136,3 +136,14 @@ def test_10_boundaries_keep_hyphenated_and_participle_qualifiers_but_not_verbs(n
     found = surfaces([record], "Method")
     assert {"cost-based pruning", "layerwise gradient descent", "decoupled weight decay"} <= found
     assert "applied quantization" not in found and "quantization" in found
+
+
+def test_6_a_name_made_of_a_known_name_takes_its_type(nlp):
+    from kg.extract.vocabulary import part_label
+
+    names = nlp.get_pipe("kg_vocabulary").names
+    assert part_label(names, "ImageNet21k") == part_label(names, "COCOval") == part_label(names, "AugGSM8K") == "Dataset"
+    assert part_label(names, "DGX-2") == "Hardware"
+    assert part_label(names, "COSMOS") is None  # no split inside an acronym
+    record = extract(nlp, "By pretraining on ImageNet21k, our model reaches 38.2% mAP on COCOval.")[0]
+    assert {("Dataset", "ImageNet21k"), ("Dataset", "COCOval")} <= typed([record])

@@ -21,6 +21,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, select)
+from kg.extract.vocabulary import part_label
 from kg.resolve.canonical import long_form_variants, merge_key
 
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
@@ -229,6 +230,12 @@ class EntityResolver(PatternComponent):
                 return label
         return None
 
+    def _part_label(self, text: str) -> str | None:
+        """The type the pipeline's vocabulary gives the known names *text* is made of (kg.extract.vocabulary.part_label)."""
+        if "kg_vocabulary" not in self.nlp.pipe_names:
+            return None
+        return part_label(self.nlp.get_pipe("kg_vocabulary").names, text)
+
     def _type_open(self, doc: Doc, span: Span) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
         if span.end < len(doc):
@@ -239,6 +246,8 @@ class EntityResolver(PatternComponent):
         head = self.head_label(span.text) if len(span) > 1 else None
         if head == IGNORE:
             return None
+        if head is None and len(span) == 1:
+            head = self._part_label(span.text)  # "ImageNet21k" is a Dataset as ImageNet is
         if head is None and _BENCHMARK_SHAPE.search(span.text):
             return "Dataset"
         return head or span.label_
