@@ -7,21 +7,130 @@ default pattern files named in its config (or the ``patterns`` given), once; ``t
 reading the package files again. That serialisation is :class:`SerialisedState`, which every kg
 component with rows and settings shares (``kg_frame``, ``kg_results`` and ``kg_relations`` too). Rows with a ``"list"`` key are word lists
 (``patterns/words.jsonl``) and land in ``self.words``.
+
+Per-doc token cache (``doc_tokens(doc)``), for every component (kg_frame, kg_results, ... too): spaCy makes a
+new Python ``Token`` object each time ``doc[i]`` or ``for token in doc`` is evaluated (about 0.3-0.6 us each), and
+``Span.text`` makes one per token of the span. ``doc_tokens(doc)`` is computed once per doc (one ``to_array`` of
+ORTH and IDX) and kept while the doc lives (a weak-key cache, not ``user_data``, so docs still serialise):
+
+- ``tokens.words[i]``: a :class:`Word` with the lexeme attributes of token *i* under the Token's names
+  (``text``, ``lower_``, ``orth``, ``lower``, ``is_alpha``, ``is_lower``, ``is_title``, ``is_upper``,
+  ``is_punct``, ``is_space``, ``is_digit``, ``is_stop``, ``like_num``, ``shape_``, ``prefix_``, ``suffix_``,
+  ``norm_`` is *not* there: a token's NORM can differ from its lexeme's). One Word object per word of the
+  vocabulary, shared by every doc (read from the Lexeme once), so ``words[i].lower_ == doc[i].lower_``.
+- ``tokens.text``: ``doc.text`` (kg's tokenizer keeps it; else built once); ``tokens.idx[i]`` /
+  ``tokens.end[i]``: the character offsets of token *i* (``token.idx``, ``token.idx + len(token)``);
+  ``tokens.span_text(start, end)``: ``doc[start:end].text`` without Token or Span objects.
+- ``tokens.sent_starts()``: ``token.is_sent_start`` per token (read when asked, not cached: a component may set
+  sentence starts).
+
+Token attributes that are not the lexeme's (``whitespace_``, ``is_sent_start``, ``tag_``, ``dep_``, ``ent_*``)
+are not cached. Lexeme attributes changed after a word was first cached (``nlp.vocab["x"].is_stop = True``) are
+not seen: kg never changes them.
 """
 
 from __future__ import annotations
 
 import json
+import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import srsly
+from spacy.attrs import IDX, ORTH, SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
 from kg.extract.pattern_data import read_pattern_file, read_patterns, schema_for, word_lists
+
+
+class Word:
+    """The lexeme attributes of one word under the Token attribute names (see the module docstring)."""
+
+    __slots__ = ("orth", "text", "lower", "lower_", "is_alpha", "is_lower", "is_title", "is_upper", "is_punct",
+                 "is_space", "is_digit", "is_stop", "like_num", "shape_", "prefix_", "suffix_")
+
+    def __init__(self, vocab: Vocab, orth: int):
+        lexeme = vocab[orth]
+        for name in self.__slots__:
+            setattr(self, name, getattr(lexeme, name))
+
+
+_MAX_WORDS = 1_000_000  # cached words per vocab (the vocab itself keeps every lexeme)
+# vocab id -> (the vocab, its words): a Vocab takes no weak reference, so the last few vocabs are held (a
+# process has one pipeline; tests make many)
+_WORDS: dict[int, tuple[Vocab, dict[int, Word]]] = {}
+_MAX_VOCABS = 4
+_DOC_TOKENS: weakref.WeakKeyDictionary[Doc, DocTokens] = weakref.WeakKeyDictionary()
+
+
+class DocTokens:
+    """Per-doc token columns, computed once (see the module docstring)."""
+
+    __slots__ = ("doc", "words", "idx", "_end", "text", "__weakref__")
+
+    def __init__(self, doc: Doc):
+        self.doc = doc
+        vocab = doc.vocab
+        held = _WORDS.get(id(vocab))
+        if held is None or len(held[1]) > _MAX_WORDS:
+            if held is None and len(_WORDS) >= _MAX_VOCABS:
+                del _WORDS[next(iter(_WORDS))]
+            held = _WORDS[id(vocab)] = (vocab, {})
+        known = held[1]
+        if len(doc):
+            array = doc.to_array([ORTH, IDX])
+            orths, self.idx = array[:, 0].tolist(), array[:, 1].tolist()
+        else:
+            orths, self.idx = [], []
+        words = [known.get(orth) for orth in orths]
+        if None in words:
+            for i, orth in enumerate(orths):
+                if words[i] is None:
+                    word = known.get(orth)
+                    if word is None:
+                        word = known[orth] = Word(vocab, orth)
+                    words[i] = word
+        self.words: list[Word] = words
+        text = doc.user_data.get("kg_text")
+        if text is None:
+            text = doc.user_data["kg_text"] = "".join(
+                [word.text + " " if space else word.text for word, space in zip(words, doc.to_array("SPACY").tolist())]
+            ) if len(doc) else ""
+        self.text: str = text
+        self._end: list[int] | None = None
+
+    @property
+    def end(self) -> list[int]:
+        """The character offset after each token (``token.idx + len(token)``)."""
+        if self._end is None:
+            self._end = [start + len(word.text) for start, word in zip(self.idx, self.words)]
+        return self._end
+
+    def span_text(self, start: int, end: int) -> str:
+        """``doc[start:end].text``."""
+        if end <= start:
+            return ""
+        return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1].text)]
+
+    def sent_starts(self) -> list[bool]:
+        """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one)."""
+        if not len(self.doc):
+            return []
+        starts = [value == 1 for value in self.doc.to_array(SENT_START).tolist()]
+        starts[0] = True
+        return starts
+
+
+def doc_tokens(doc: Doc) -> DocTokens:
+    """The doc's token cache (built on first use; see the module docstring)."""
+    tokens = _DOC_TOKENS.get(doc)
+    if tokens is None:
+        tokens = _DOC_TOKENS[doc] = DocTokens(doc)
+    return tokens
 
 
 def pipe_in_batches(component: Callable[[Doc], Doc], docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:

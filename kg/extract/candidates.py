@@ -20,7 +20,9 @@ line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Collection, Iterable
+from typing import Any
 
 from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
@@ -51,14 +53,32 @@ def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical
     return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
 
 
+# doc -> (its kg_candidates SpanGroup, the same spans as a list of Span objects): reading a SpanGroup makes a new
+# Span object per span, and every entity component reads the group; the list is reused while the doc holds
+# the group it was made with (same object, same length)
+_CANDIDATE_LISTS: weakref.WeakKeyDictionary[Doc, tuple[Any, list[Span]]] = weakref.WeakKeyDictionary()
+
+
 def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
     """Append *spans* to the doc's candidate group."""
-    group = doc.spans[CANDIDATES_KEY] if CANDIDATES_KEY in doc.spans else []
-    doc.spans[CANDIDATES_KEY] = [*group, *spans]
+    set_candidates(doc, [*candidates(doc), *spans])
+
+
+def set_candidates(doc: Doc, spans: list[Span]) -> None:
+    """Replace the doc's candidate group with *spans*."""
+    doc.spans[CANDIDATES_KEY] = spans
+    _CANDIDATE_LISTS[doc] = (doc.spans[CANDIDATES_KEY], list(spans))
 
 
 def candidates(doc: Doc) -> list[Span]:
-    return list(doc.spans[CANDIDATES_KEY]) if CANDIDATES_KEY in doc.spans else []
+    """The doc's candidate spans (a new list)."""
+    group = doc.spans.get(CANDIDATES_KEY)
+    if group is None:
+        return []
+    cached = _CANDIDATE_LISTS.get(doc)
+    if cached is not None and cached[0] is group and len(group) == len(cached[1]):
+        return list(cached[1])
+    return list(group)
 
 
 def doc_text(doc: Doc) -> str:

@@ -12,13 +12,11 @@ import functools
 import re
 from typing import Any
 
-import numpy
 
-from spacy.attrs import IS_PUNCT, IS_SPACE, ORTH
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import PatternComponent
+from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, select)
 from kg.extract.vocabulary import part_label
@@ -89,6 +87,12 @@ class EntityResolver(PatternComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
         found = candidates(doc)
+        tokens = doc_tokens(doc)
+        words = tokens.words
+
+        def text(span: Span) -> str:  # span.text, sliced from the doc's text (no Token objects)
+            return tokens.span_text(span.start, span.end)
+
         abbreviations = doc._.kg_abbreviations or []
         # acronym definitions: the long form gets the label the vocabulary or its head word gives
         canonical_of: dict[str, str] = {}  # merge key of a short form -> the key of its entity
@@ -100,7 +104,7 @@ class EntityResolver(PatternComponent):
             if label is None:
                 # a task or a known non-entity: its acronym is none either ("Lottery Ticket Hypothesis (LTH)")
                 found.append(candidate(doc, short_start, short_end, IGNORE, "acronym"))
-                ignored_short_forms.add(short_span.text)
+                ignored_short_forms.add(text(short_span))
                 continue
             definitions.append((long_span, short_span, label))
             found.append(candidate(doc, long_start, long_end, label, "acronym"))
@@ -119,7 +123,7 @@ class EntityResolver(PatternComponent):
                 label = self._next_label(doc, span) or span.label_  # "we introduce the AUC-100 metric"
             else:
                 label = span.label_
-            if span.id_ in SHAPE_SOURCES and span.text in ignored_short_forms:
+            if span.id_ in SHAPE_SOURCES and ignored_short_forms and text(span) in ignored_short_forms:
                 continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
             if label is None or label != IGNORE and label not in ENTITY_LABELS:
                 continue
@@ -131,34 +135,34 @@ class EntityResolver(PatternComponent):
         # keys: vocabulary long forms and acronym definitions tie surfaces together
         first_long: dict[str, Span] = {}
         for long_span, short_span, label in definitions:
-            long_key = self._key(label, long_span.text, "")
-            short_key = f"{label}|{merge_key(short_span.text, label)}"
+            long_key = self._key(label, text(long_span), "")
+            short_key = f"{label}|{merge_key(text(short_span), label)}"
             first = first_long.setdefault(short_key, long_span)
-            if first is not long_span and long_form_variants(first.text, long_span.text):
+            if first is not long_span and long_form_variants(text(first), text(long_span)):
                 # "convolutional neural network (CNN)" then "convolutional network (CNN)": one entity
-                long_key = self._key(label, first.text, "")
-                canonical_of.setdefault(self._key(label, long_span.text, ""), long_key)
+                long_key = self._key(label, text(first), "")
+                canonical_of.setdefault(self._key(label, text(long_span), ""), long_key)
             canonical_of[short_key] = long_key
-        expansions = {short.text: long.text for long, short, _ in definitions}
-        known_keys = {self._key(s.label_, s.text, s.kb_id_) for s in chosen}
+        expansions = {text(short): text(long) for long, short, _ in definitions}
+        known_keys = {self._key(s.label_, text(s), s.kb_id_) for s in chosen}
         proposed: set[str] = set()
         entities = []
         for span in chosen:
             if span.label_ == IGNORE:
                 continue
-            key = self._key(span.label_, span.text, span.kb_id_)
+            key = self._key(span.label_, text(span), span.kb_id_)
             key = canonical_of.get(key, key)
-            if len(span) == 2 and span.id_ == "open" and span[1].lower_ in self.words["kind_words"] and self._key(
-                    span.label_, span[0].text, "") in known_keys | set(canonical_of):
+            if len(span) == 2 and span.id_ == "open" and words[span.start + 1].lower_ in self.words["kind_words"] and \
+                    self._key(span.label_, words[span.start].text, "") in known_keys | set(canonical_of):
                 # "GC scheme" after "Gradient Coding (GC)": the scheme is the entity GC names (but "LLM
                 # quantization" is a technique of its own, not the LLM)
-                key = self._key(span.label_, span[0].text, "")
+                key = self._key(span.label_, words[span.start].text, "")
                 key = canonical_of.get(key, key)
             elif len(span) > 1 and key not in canonical_of.values():
                 # "ZO optimization" is "Zeroth-Order Optimization" when ZO was defined so
-                for token in span:
+                for token in words[span.start:span.end]:
                     if token.text in expansions:
-                        expanded = span.text.replace(token.text, expansions[token.text], 1)
+                        expanded = text(span).replace(token.text, expansions[token.text], 1)
                         expanded_key = self._key(span.label_, expanded, "")
                         if expanded_key in known_keys or expanded_key in canonical_of.values():
                             key = expanded_key
@@ -191,13 +195,17 @@ class EntityResolver(PatternComponent):
         for span in outer:
             for i in range(span.start, span.end):
                 covered[i] = True
-        keys = {merge_key(span.text, "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
+        tokens = doc_tokens(doc)
+
+        def text(span: Span) -> str:
+            return tokens.span_text(span.start, span.end)
+        keys = {merge_key(text(span), "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
         nested = []
         for span in typed:
             if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
                 continue
             if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in outer):
-                key = keys.setdefault(merge_key(span.text, "Hardware"), self._key("Hardware", span.text, span.kb_id_))
+                key = keys.setdefault(merge_key(text(span), "Hardware"), self._key("Hardware", text(span), span.kb_id_))
                 nested.append((span, key))
         return nested
 
@@ -206,17 +214,18 @@ class EntityResolver(PatternComponent):
         return f"{label}|{merge_key(canonical or text, label)}"
 
     def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Span]) -> str | None:
+        long_text = doc_tokens(long_span.doc).span_text(long_span.start, long_span.end)
         for span in sorted(candidates, key=lambda s: -(s.end - s.start)):
             if span.id_ in SHAPE_SOURCES or span.id_ == "context":
                 continue
             same_long = span.start == long_span.start and span.end == long_span.end
             same_short = span.start == short_span.start and span.end == short_span.end
             if same_short and not same_long and span.kb_id_ and merge_key(span.kb_id_, span.label_) != merge_key(
-                    long_span.text, span.label_):
+                    long_text, span.label_):
                 continue  # "ASR" is attack success rate in the list, but here it is "Automatic Speech Recognition"
             if same_long or same_short:
                 return span.label_ if span.label_ in ENTITY_LABELS else None
-        head = self.head_label(long_span.text)
+        head = self.head_label(long_text)
         if head == IGNORE:
             return None
         return head or "Method"
@@ -224,7 +233,7 @@ class EntityResolver(PatternComponent):
     def _next_label(self, doc: Doc, span: Span) -> str | None:
         """The type the word after a name gives it ("X dataset", "X metric"), if any."""
         if span.end < len(doc):
-            following = doc[span.end].lower_
+            following = doc_tokens(doc).words[span.end].lower_
             label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
             if label and label != IGNORE:
                 return label
@@ -238,30 +247,35 @@ class EntityResolver(PatternComponent):
 
     def _type_open(self, doc: Doc, span: Span) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
+        tokens = doc_tokens(doc)
         if span.end < len(doc):
-            following = doc[span.end].lower_
+            following = tokens.words[span.end].lower_
             label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
             if label:
                 return None if label == IGNORE else label
-        head = self.head_label(span.text) if len(span) > 1 else None
+        text = tokens.span_text(span.start, span.end)
+        head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
         if head is None and len(span) == 1:
-            head = self._part_label(span.text)  # "ImageNet21k" is a Dataset as ImageNet is
-        if head is None and _BENCHMARK_SHAPE.search(span.text):
+            head = self._part_label(text)  # "ImageNet21k" is a Dataset as ImageNet is
+        if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
 
     def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
         """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""
+        tokens = doc_tokens(doc)
+        words, span_text = tokens.words, tokens.span_text
         by_key: dict[str, tuple[str, str]] = {}
         upper_only: set[str] = set()  # surfaces written in capitals ("MATH") do not match "math" or "Math"
         max_len = 1
         for span, key in entities:
-            surface_key = merge_key(span.text, "Method")
+            text = span_text(span.start, span.end)
+            surface_key = merge_key(text, "Method")
             if len(surface_key) < 2:
                 continue
-            if not _written_lower(span.text):
+            if not _written_lower(text):
                 upper_only.add(surface_key)
             elif surface_key in upper_only:
                 upper_only.discard(surface_key)  # written both ways in this paper
@@ -273,26 +287,23 @@ class EntityResolver(PatternComponent):
                 taken[i] = True
         found = list(entities)
         # windows are only tried where their first word could start a known surface
-        first_words = {merge_key(span[0].text, "Method") for span, _ in entities}
+        first_words = {merge_key(words[span.start].text, "Method") for span, _ in entities}
         if not len(doc):
             return found
-        # token flags and words from the arrays (numpy): no Token object, no Python int per token
-        flags = doc.to_array([IS_PUNCT, IS_SPACE, ORTH])
-        skip_flags = (flags[:, 0] != 0) | (flags[:, 1] != 0)
-        skip = skip_flags.tolist()
-        strings = doc.vocab.strings
-        # the first-word test once per distinct word (and its merge key once per word of the vocab)
+        # the first-word test once per distinct word (its merge key once per word of the vocab)
         word_keys = self._word_keys
         if len(word_keys) > _MAX_WORD_KEYS:
             word_keys.clear()
-        words, word_of_token = numpy.unique(flags[:, 2], return_inverse=True)
-        starts_known = []
-        for orth in words.tolist():
-            word_key = word_keys.get(orth)
+        skip = [word.is_punct or word.is_space for word in words]
+        starts = []
+        for i, word in enumerate(words):
+            if skip[i]:
+                continue
+            word_key = word_keys.get(word.orth)
             if word_key is None:
-                word_key = word_keys[orth] = merge_key(strings[orth], "Method")
-            starts_known.append(word_key in first_words)
-        starts = numpy.flatnonzero(numpy.array(starts_known, dtype=bool)[word_of_token.reshape(-1)] & ~skip_flags).tolist()
+                word_key = word_keys[word.orth] = merge_key(word.text, "Method")
+            if word_key in first_words:
+                starts.append(i)
         resume = 0  # after a found window, the scan goes on at its end
         for i in starts:
             if i < resume or taken[i]:
@@ -300,12 +311,12 @@ class EntityResolver(PatternComponent):
             for length in range(min(max_len, len(doc) - i), 0, -1):
                 if any(taken[i:i + length]) or skip[i + length - 1]:
                     continue
-                window = doc[i:i + length]
-                window_key = merge_key(window.text, "Method")
+                window_text = span_text(i, i + length)
+                window_key = merge_key(window_text, "Method")
                 hit = by_key.get(window_key)
                 if hit is None:
                     continue
-                if window_key in upper_only and _written_lower(window.text):
+                if window_key in upper_only and _written_lower(window_text):
                     continue
                 found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
                 for j in range(i, i + length):
@@ -330,7 +341,7 @@ class EntityResolver(PatternComponent):
                     low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
                     if not 1 <= high - low <= 2:  # one or two glue words between them, else no list
                         continue
-                    between = [t.lower_ for t in doc[low:high]]
+                    between = [t.lower_ for t in doc_tokens(doc).words[low:high]]
                     if set(between) <= self.words["list_glue"]:
                         spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
                         changed = True
@@ -348,7 +359,8 @@ class EntityResolver(PatternComponent):
         words_of: dict[str, set[tuple[str, ...]]] = {}
         for span, key in entities:
             if span.label_ == "Metric":
-                words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", span.text) if w)
+                text = doc_tokens(span.doc).span_text(span.start, span.end)
+                words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", text) if w)
                 words_of.setdefault(key, set()).add(tuple(w for w in words if w))
         target: dict[str, str] = {}
         for short_key, short_forms in words_of.items():

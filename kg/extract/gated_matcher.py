@@ -15,15 +15,22 @@ in C like ``IS_TITLE``. The answers are the same (the getter applies the same te
 string). Flags are shared by every pattern on the same vocab; when the 45 bits are used up, further
 conditions stay spaCy predicates (slower, same matches). ``flagged_pattern`` does this for any
 ``Matcher`` (kg_results uses it too).
+
+The gates read the flags too: a word's gate bits and LOWER are looked up once per word (``_words``), so a doc
+costs one ``to_array`` and a set of its distinct words. ``GatedMatcher`` also compacts the doc it hands the
+Matcher to the tokens that can take part in a match (see its docstring): on the sample corpus about 12% of the
+tokens can for the open rules, and spaCy's Matcher makes two Python Token objects per token it reads.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from typing import Any
 
-from spacy.attrs import LOWER, ORTH
+import numpy
+from spacy.attrs import IDS, LOWER, ORTH, SENT_START
 from spacy.matcher import Matcher
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc
@@ -34,29 +41,20 @@ _MAX_CACHED = 512
 _MAX_KNOWN = 1_000_000  # cached regex answers per condition
 
 
-class _DocTokens:
-    """The distinct ORTH and LOWER hashes of a doc."""
-
-    def __init__(self, doc: Doc):
-        self.strings = doc.vocab.strings
-        arr = doc.to_array([ORTH, LOWER])
-        self.orth = set(arr[:, 0].tolist())
-        self.lower = set(arr[:, 1].tolist())
-
-
 class _RegexTest:
-    """Does any distinct token value match the regex? Answers are kept per string hash (a lexeme flag)."""
+    """Does any distinct token value match the regex? Answers are kept per string hash (the fallback for a REGEX
+    condition when no lexeme flag bit is free)."""
 
     def __init__(self, regex: str, field: str):
         self.regex = re.compile(regex)
         self.field = field
         self.known: dict[int, bool] = {}
 
-    def __call__(self, tokens: _DocTokens) -> bool:
-        known, search, strings = self.known, self.regex.search, tokens.strings
+    def __call__(self, strings, hashes: set[int]) -> bool:
+        known, search = self.known, self.regex.search
         if len(known) > _MAX_KNOWN:
             known.clear()
-        for h in getattr(tokens, self.field):
+        for h in hashes:
             hit = known.get(h)
             if hit is None:
                 hit = known[h] = search(strings[h]) is not None
@@ -64,8 +62,6 @@ class _RegexTest:
                 return True
         return False
 
-
-Condition = Callable[[_DocTokens], bool]
 
 _FLAG_BITS = range(19, 64)  # spaCy's FLAG19..FLAG63: the bits below are its own lexeme flags (IS_ALPHA, ...)
 _FLAGGABLE = ("REGEX",)
@@ -103,11 +99,16 @@ def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
     for bit, getter in getters.items():
         if isinstance(getter, _LexemeTest) and getter.key == key:
             return bit
+    return _free_flag(vocab, _LexemeTest(key, getters.get(LOWER) or str.lower))
+
+
+def _free_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int | None:
+    """Add *getter* as a lexeme flag on the first free bit (None when every bit is taken)."""
+    getters = vocab.lex_attr_getters
     free = next((bit for bit in _FLAG_BITS if bit not in getters), None)
     if free is None:
         return None
-    lower = getters.get(LOWER) or str.lower
-    return vocab.add_flag(_LexemeTest(key, lower), free)
+    return vocab.add_flag(getter, free)
 
 
 def flagged_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -156,6 +157,9 @@ def add_flagged(matcher: Matcher, key: str, patterns: list[list[dict[str, Any]]]
                 greedy=greedy)
 
 
+
+
+# -- gates: which patterns can match a doc ----------------------------------------------------------------
 def _required(spec: dict[str, Any]) -> bool:
     op = spec.get("OP")
     if op is None or op in ("+", "1"):
@@ -164,58 +168,170 @@ def _required(spec: dict[str, Any]) -> bool:
     return bool(repeat and int(repeat.group(1)) >= 1)
 
 
-def _condition(vocab: Vocab, spec: dict[str, Any]) -> tuple[int, Condition] | None:
-    """The cheapest necessary condition on one required token: (cost rank, test), or None."""
+# A condition on one required token: ("bit", flag bit) - some token carries the lexeme flag; ("orth" | "lower",
+# frozenset of string ids) - some token's ORTH / LOWER is one of them; ("regex-orth" | "regex-lower", _RegexTest)
+# - some token's text / lower form matches (only when no flag bit was free for the regex).
+Condition = tuple[str, Any]
+
+
+def _condition(vocab: Vocab, spec: dict[str, Any]) -> Condition | None:
+    """The cheapest necessary condition on one required token, or None."""
     best: tuple[int, Condition] | None = None
     for key, value in spec.items():
-        attr = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}.get(key.upper())
+        attr = {"TEXT": ORTH, "ORTH": ORTH, "LOWER": LOWER}.get(key.upper()) if isinstance(key, str) else None
         if attr is None:
             continue
         field = "orth" if attr == ORTH else "lower"
         found: tuple[int, Condition] | None = None
         if isinstance(value, str):
-            wanted = {vocab.strings.add(value)}
+            found = (0, (field, frozenset({vocab.strings.add(value)})))
         elif isinstance(value, dict) and isinstance(value.get("IN"), list) \
                 and all(isinstance(v, str) for v in value["IN"]):
-            wanted = {vocab.strings.add(v) for v in value["IN"]}
+            found = (0, (field, frozenset(vocab.strings.add(v) for v in value["IN"])))
         elif isinstance(value, dict) and isinstance(value.get("REGEX"), str):
-            found = (1, _RegexTest(value["REGEX"], field))
-            wanted = None
-        else:
-            continue
-        if wanted is not None:
-            found = (0, lambda toks, w=frozenset(wanted), f=field: not w.isdisjoint(getattr(toks, f)))
+            # the flag flagged_pattern reads for this regex (the same bit): a column of doc.to_array
+            bit = lexeme_flag(vocab, field, "REGEX", value["REGEX"])
+            found = (0, ("bit", bit)) if bit is not None else (1, ("regex-" + field, _RegexTest(value["REGEX"], field)))
         if found is not None and (best is None or found[0] < best[0]):
             best = found
-    return best
+    return None if best is None else best[1]
 
 
 def pattern_gate(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[Condition]:
     """Necessary conditions for *pattern* to match a doc, cheapest first (empty: always try it)."""
     conditions = [c for spec in pattern if isinstance(spec, dict) and _required(spec)
                   for c in [_condition(vocab, spec)] if c is not None]
-    return [test for _, test in sorted(conditions, key=lambda c: c[0])]
+    return sorted(conditions, key=lambda c: c[0].startswith("regex"))
+
+
+# -- compaction: the Matcher reads only the tokens that can take part in a match ----------------------------
+# Lexeme attributes a spec may test for the doc to be compacted (a token's value is its lexeme's), and the
+# token attributes copied to the compact doc. Any other attribute (NORM, POS, TAG, DEP, LEMMA, ENT_*, "_", ...)
+# turns compaction off for the matcher.
+_LEXEME_KEYS = frozenset({"TEXT", "ORTH", "LOWER", "LENGTH", "SHAPE", "PREFIX", "SUFFIX", *(
+    name for name in IDS if name.startswith(("IS_", "LIKE_")) and name not in ("IS_SENT_START", "IS_OOV_DEPRECATED"))})
+_SENTENCE_KEYS = frozenset({"IS_SENT_START", "SENT_START"})
+_COMPACT_BELOW = 0.6  # compact when fewer than this share of the tokens can take part in a match
+
+
+def _compactable(pattern: list[dict[str, Any]]) -> bool:
+    return all(isinstance(spec, dict) and all(
+        key == "OP" or isinstance(key, int) or isinstance(key, str) and key.upper() in _LEXEME_KEYS | _SENTENCE_KEYS
+        for key in spec) for spec in pattern)
+
+
+class _MayMatch:
+    """A lexeme flag getter: could a token with this text meet one of *specs* (the specs of a matcher's
+    patterns)? Only lexeme attributes are tested (a token's sentence start is not known here), so the answer is
+    True for every word that can take part in a match, and False only for words that can take part in none.
+
+    The tests read the same getters that gave the lexemes their attributes (``vocab.lex_attr_getters``): IS_* /
+    LIKE_* flags and flag bits are the getter's value, TEXT/ORTH the text, LOWER the LOWER getter's value;
+    string equality, IN, NOT_IN and REGEX compare as spaCy's Matcher does. Other conditions count as met.
+    """
+
+    def __init__(self, vocab: Vocab, specs: list[dict[str, Any]]):
+        self.key = ("may-match", json.dumps([{str(k): v for k, v in spec.items()} for spec in specs], sort_keys=True))
+        getters = vocab.lex_attr_getters
+        lower = getters.get(LOWER) or str.lower
+        self.specs: list[list[Callable[[str, str], bool]]] = []
+        for spec in specs:
+            tests = [test for key, value in spec.items() if key != "OP"
+                     for test in [self._test(getters, key, value)] if test is not None]
+            if not tests:
+                self.specs = []
+                self.always = True
+                return
+            self.specs.append(tests)
+        self.always = False
+        self.lower = lower
+
+    @staticmethod
+    def _test(getters, key: Any, value: Any) -> Callable[[str, str], bool] | None:
+        if isinstance(key, int):
+            getter = getters.get(key)
+            return None if getter is None else (lambda text, low, g=getter, v=bool(value): bool(g(text)) == v)
+        name = key.upper()
+        if name in ("TEXT", "ORTH", "LOWER"):
+            use_lower = name == "LOWER"
+            if isinstance(value, str):
+                return lambda text, low, v=value, u=use_lower: (low if u else text) == v
+            if not isinstance(value, dict):
+                return None
+            tests = []
+            for kind, operand in value.items():
+                if kind == "IN" and isinstance(operand, list):
+                    members = frozenset(operand)
+                    tests.append(lambda s, m=members: s in m)
+                elif kind == "NOT_IN" and isinstance(operand, list):
+                    members = frozenset(operand)
+                    tests.append(lambda s, m=members: s not in m)
+                elif kind == "REGEX" and isinstance(operand, str):
+                    search = re.compile(operand).search
+                    tests.append(lambda s, f=search: f(s) is not None)
+            if not tests:
+                return None
+            return lambda text, low, ts=tuple(tests), u=use_lower: all(t(low if u else text) for t in ts)
+        attr = IDS.get(name)
+        if name.startswith(("IS_", "LIKE_")) and attr in getters and isinstance(value, bool):
+            getter = getters[attr]
+            return lambda text, low, g=getter, v=value: bool(g(text)) == v
+        return None
+
+    def __call__(self, text: str) -> bool:
+        if self.always:
+            return True
+        low = self.lower(text)
+        return any(all(test(text, low) for test in tests) for tests in self.specs)
 
 
 class GatedMatcher:
     """``Matcher``-compatible for ``add(key, patterns, greedy=...)``, ``len()`` and ``matcher(doc)``.
 
     Add each key once (spaCy's ``greedy`` filter works per key).
+
+    Besides skipping patterns whose gate fails, it hands the Matcher only the tokens that can take part in a
+    match, when they are few (``_COMPACT_BELOW``). spaCy's Matcher makes a Python Token object for every token
+    it reads (twice), whatever its patterns; a lexeme flag (``_MayMatch``) says which words can meet any token
+    spec of any pattern. Every maximal run of tokens that cannot is replaced by its first token (which cannot
+    either), the Matcher runs over that compact doc (same words, same sentence starts) and the match offsets
+    are mapped back. No match can hold a token that meets no spec, and a run of such tokens ends every partial
+    match as one such token does, so the matches, their order and the greedy filter's choices are the same.
+    Compaction is off when a pattern reads a token attribute besides the sentence start (NORM, POS, DEP, ...)
+    or when no flag bit is free.
     """
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        self._patterns: list[tuple[str, list[dict[str, Any]], list[Condition], str | None]] = []
+        self._patterns: list[tuple[str, list[dict[str, Any]], str | None]] = []
+        # per pattern: the flag bits its required tokens need (bit n of the int: self._bits[n]), other conditions
+        self._gates: list[tuple[int, tuple[Condition, ...]]] = []
+        self._gate_bits: list[frozenset[int]] = []
+        self._words: dict[int, tuple[int, int]] = {}  # ORTH -> (gate bits the word carries, its LOWER)
+        self._sentences = False  # whether a pattern reads the sentence start
         self._keys: set[str] = set()
         self._cache: dict[tuple[int, ...], Matcher] = {}
+        self._compact = True
+        self._may_bit: int | None | bool = False  # False: not looked up yet
+        self._bits: list[int] = []
 
     def add(self, key: str, patterns: list[list[dict[str, Any]]], *, greedy: str | None = None) -> None:
         for pattern in patterns:
             checked_pattern(key, pattern)
-            self._patterns.append((key, flagged_pattern(self.vocab, pattern), pattern_gate(self.vocab, pattern),
-                                   greedy))
+            gate = pattern_gate(self.vocab, pattern)
+            self._patterns.append((key, flagged_pattern(self.vocab, pattern), greedy))
+            self._gate_bits.append(frozenset(c[1] for c in gate if c[0] == "bit"))
+            self._gates.append((0, tuple(c for c in gate if c[0] != "bit")))
+            self._compact = self._compact and _compactable(pattern)
+            self._sentences = self._sentences or any(
+                isinstance(k, str) and k.upper() in _SENTENCE_KEYS for spec in pattern for k in spec)
         self._keys.add(key)
         self._cache.clear()
+        self._words.clear()
+        self._bits = sorted({bit for bits in self._gate_bits for bit in bits})
+        self._gates = [(sum(1 << self._bits.index(bit) for bit in bits), conditions)
+                       for bits, (_, conditions) in zip(self._gate_bits, self._gates)]
+        self._may_bit = False
 
     def __len__(self) -> int:
         return len(self._keys)
@@ -225,16 +341,82 @@ class GatedMatcher:
         if matcher is None:
             matcher = Matcher(self.vocab, validate=False)  # validated in add(); flag bits have no schema name
             for i in active:
-                key, pattern, _, greedy = self._patterns[i]
+                key, pattern, greedy = self._patterns[i]
                 matcher.add(key, [pattern], greedy=greedy)
             if len(self._cache) >= _MAX_CACHED:
                 self._cache.clear()
             self._cache[active] = matcher
         return matcher
 
+    def _may_match_bit(self) -> int | None:
+        if self._may_bit is False:
+            bit = None
+            if self._compact and self._patterns:
+                specs = list({json.dumps({str(k): v for k, v in spec.items() if k != "OP"}, sort_keys=True): spec
+                              for _, pattern, _ in self._patterns for spec in pattern}.values())
+                getter = _MayMatch(self.vocab, specs)
+                if not getter.always:
+                    bit = next((b for b, g in self.vocab.lex_attr_getters.items()
+                                if isinstance(g, _MayMatch) and g.key == getter.key), None)
+                    if bit is None:
+                        bit = _free_flag(self.vocab, getter)
+            self._may_bit = bit
+        return self._may_bit
+
     def __call__(self, doc: Doc) -> list[tuple[int, int, int]]:
-        tokens = _DocTokens(doc)
-        active = tuple(i for i, (_, _, gate, _) in enumerate(self._patterns) if all(test(tokens) for test in gate))
+        if not len(doc):
+            return []
+        may = self._may_match_bit()
+        if may is None:
+            return self._match_whole(doc)
+        sentences = self._sentences and doc.has_annotation("SENT_START")
+        array = doc.to_array([ORTH, may, SENT_START] if sentences else [ORTH, may])
+        mask = array[:, 1] != 0
+        # only tokens that can take part in a match can meet a required token's condition
+        active = self._active(set(array[mask, 0].tolist()))
         if not active:
             return []
-        return self._matcher(active)(doc)
+        matcher = self._matcher(active)
+        if mask.mean() >= _COMPACT_BELOW:
+            return matcher(doc)
+        keep = mask.copy()
+        keep[1:] |= mask[:-1]  # the first token of each run that can not match stands for the run
+        keep[0] = True
+        positions = numpy.flatnonzero(keep)
+        compact = Doc(doc.vocab, words=array[positions, 0].tolist())
+        if sentences:
+            compact.from_array([SENT_START], array[positions, 2])
+        at = positions.tolist()
+        return [(key, at[start], at[end - 1] + 1) for key, start, end in matcher(compact)]
+
+    def _match_whole(self, doc: Doc) -> list[tuple[int, int, int]]:
+        active = self._active(set(doc.to_array(ORTH).tolist()))
+        return self._matcher(active)(doc) if active else []
+
+    def _active(self, orths: set[int]) -> tuple[int, ...]:
+        """The patterns whose gates the words *orths* (string ids of the doc's words) pass."""
+        words = self._words
+        if len(words) > _MAX_KNOWN:
+            words.clear()
+        vocab, bits = self.vocab, self._bits
+        present = 0
+        lowers = set()
+        for orth in orths:
+            known = words.get(orth)
+            if known is None:
+                lexeme = vocab[orth]
+                known = words[orth] = (sum(1 << n for n, bit in enumerate(bits) if lexeme.check_flag(bit)), lexeme.lower)
+            present |= known[0]
+            lowers.add(known[1])
+        strings = vocab.strings
+        active = []
+        for i, (required, conditions) in enumerate(self._gates):
+            if required & present != required:
+                continue
+            for kind, test in conditions:
+                hashes = orths if kind.endswith("orth") else lowers
+                if not (test(strings, hashes) if kind.startswith("regex-") else not test.isdisjoint(hashes)):
+                    break
+            else:
+                active.append(i)
+        return tuple(active)

@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import CANDIDATES_KEY, IGNORE, candidate, candidates, doc_text, span_text
+from kg.extract.candidates import IGNORE, candidate, candidates, doc_text, set_candidates, span_text
 
 
 @Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
@@ -78,7 +78,7 @@ class JunkFilter(PatternComponent):
             if new is not None:
                 kept.append(new)
         if changed:
-            doc.spans[CANDIDATES_KEY] = kept
+            set_candidates(doc, kept)
         return doc
 
     def _token_rule(self) -> re.Pattern | None:
