@@ -136,6 +136,14 @@ def test_10_boundaries_keep_hyphenated_and_participle_qualifiers_but_not_verbs(n
     found = surfaces([record], "Method")
     assert {"cost-based pruning", "layerwise gradient descent", "decoupled weight decay"} <= found
     assert "applied quantization" not in found and "quantization" in found
+    # technique heads: "... iteration", "... differentiation", "... approximation" make Method candidates
+    doc = nlp.make_doc("A study\nWe use implicit differentiation, fixed-point iteration and stochastic approximation.")
+    for name, component in nlp.pipeline:
+        doc = component(doc)
+        if name == "kg_head_phrases":
+            break
+    assert {"implicit differentiation", "fixed-point iteration", "stochastic approximation"} <= {
+        span.text for span in doc.spans["kg_candidates"] if span.label_ == "Method"}
 
 
 def test_6_a_name_made_of_a_known_name_takes_its_type(nlp):
