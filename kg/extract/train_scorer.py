@@ -64,7 +64,7 @@ def examples(nlp, gold_rows: list[dict[str, Any]], papers: dict[str, Any]) -> li
                 continue  # the same entity written another way, or an optional one: no lesson either way
             else:
                 target = 0
-            rows.append({"paper": gold["id"], "type": label, "features": scored[key], "y": target})
+            rows.append({"paper": gold["id"], "key": key, "type": label, "features": scored[key], "y": target})
     scorer.filter = True
     return rows
 
