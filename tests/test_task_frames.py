@@ -168,3 +168,5 @@ def test_a_title_that_opens_with_a_process_phrase_before_the_means_names_the_tas
     # no process noun at the end, or no means after it: no task
     assert found(frames, "Gradient Descent with Momentum") == []
     assert found(frames, "Matrix Completion Is Easy") == []
+    # a Method head opening the title is the paper's method, unless a verb governs it
+    assert found(frames, "Low-Rank Tree Search with Planning via Monte Carlo Rollouts") == []

@@ -57,6 +57,9 @@ class TaskFrames(PatternComponent):
         rows.extend({"head": row["head"], "task_head": True} for row in phrases if row.get("label") == TASK and "head" in row)
         # the head-phrase stop words (verbs, evaluative adjectives) are no part of a task phrase in the abstract
         rows.append({"list": "stop", "words": sorted({row["word"].lower() for row in phrases if row.get("role") == "stop"})})
+        # the Method heads: a title opening with "... Tree Search with ..." names its method as often as its task
+        rows.append({"list": "method_heads", "words": sorted({row["head"].lower() for row in phrases
+                                                               if row.get("label") == "Method" and "head" in row})})
         return rows
 
     def clear(self) -> None:
@@ -142,7 +145,9 @@ class TaskFrames(PatternComponent):
                 # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
                 verb = self._opening_verb(doc[start])
                 begin, end = self._extent(doc, start + verb, end_of_title, True)
-                if begin == start + verb and end < end_of_title and doc[end].lower_ in self.words.get("means", ()):
+                if begin == start + verb and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
+                        verb or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
+                    # (a Method head, "Low-Rank Tree Search with ...", is the paper's method unless a verb governs it)
                     found.extend(self._accept(doc, begin, end, True, gerund=False))
         return found
 
