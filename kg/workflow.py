@@ -243,7 +243,7 @@ def new_since(graph: nx.MultiDiGraph, since: str) -> dict[str, Any]:
 
     Dates compare as ISO text: an entity first seen in "2024" (a year only) is not new since "2024-03-15".
     """
-    from kg.graph import schema
+    from kg import schema
 
     papers = sum(1 for _, attrs in graph.nodes(data=True)
                  if attrs.get("label") == schema.PAPER and (attrs.get("date") or "") >= since)
@@ -258,7 +258,7 @@ def new_since(graph: nx.MultiDiGraph, since: str) -> dict[str, Any]:
 
 
 def snapshot_stats(snapshot: Snapshot, top: int = 10, since: str | None = None) -> dict[str, Any]:
-    from kg.graph import schema
+    from kg import schema
     from kg.graph.snapshot import graph_counts
 
     counts = graph_counts(snapshot.graph)
@@ -279,7 +279,7 @@ def directory_stats(directory: str | Path, top: int = 10, since: str | None = No
     import heapq
     from collections import Counter
 
-    from kg.graph import schema
+    from kg import schema
     from kg.graph.snapshot import is_bulk, iter_edges, iter_nodes, load_manifest, load_snapshot
 
     manifest = load_manifest(directory)

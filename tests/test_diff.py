@@ -71,3 +71,78 @@ def test_cli_diff_text_and_json(tmp_path):
     parsed = json.loads(data.output)
     assert set(parsed) == {"papers", "entities", "results", "relationships"}
     assert [p["id"] for p in parsed["papers"]["added"]] == ["paper:b", "paper:c"]
+
+
+# -- bulk snapshots: the diff streams their files, with the in-memory diff's output --------------------------------
+
+D = Paper(id="d", title="Transformers for Vision", date="2024-03-10",
+          abstract="We propose ViTNet, which outperforms ResNet-50 on ImageNet with 81.2% top-1 accuracy on 8 V100 GPUs.")
+
+
+def _bulk(records, directory):
+    from kg.graph.bulk import write_bulk_snapshot
+
+    write_bulk_snapshot(lambda: iter(records), directory, top=3)
+    return directory
+
+
+def _no_whole_graph(monkeypatch):
+    """Reading a bulk snapshot whole (or building any graph from it) fails the test."""
+    import kg.graph.snapshot as snapshot
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the bulk snapshot was loaded whole")
+
+    monkeypatch.setattr(snapshot, "load_whole_graph", refuse)
+    monkeypatch.setattr(snapshot, "iter_nodes", refuse)
+    monkeypatch.setattr(snapshot, "iter_edges", refuse)
+
+
+def test_diff_of_bulk_snapshots_streams_and_equals_the_in_memory_diff(tmp_path, monkeypatch):
+    from kg.graph.diff import diff_snapshots
+
+    old_records = extract_records([A, C, D])
+    new_records = extract_records([A, B, D])
+    new_records[-1]["results"] = new_records[-1]["results"][:0]  # a result that went
+    old_bulk, new_bulk = _bulk(old_records, tmp_path / "old"), _bulk(new_records, tmp_path / "new")
+    expected = diff_graphs(build_graph(old_records), build_graph(new_records))
+    # everything the diff reports is exercised: added and removed papers, a merge, removals, movers, new results
+    assert expected["papers"]["added"] and expected["papers"]["removed"] and expected["entities"]["merged"]
+    assert expected["entities"]["removed"] and expected["entities"]["movers"] and expected["results"]["new"]
+    assert any(c["removed"] for c in expected["relationships"].values())
+    _no_whole_graph(monkeypatch)
+    assert diff_snapshots(old_bulk, new_bulk) == expected
+    assert diff_snapshots(new_bulk, old_bulk) == diff_graphs(build_graph(new_records), build_graph(old_records))
+    # the CLI prints the same, byte for byte, as for full snapshots of the same graphs
+    from kg.graph.snapshot import write_snapshot
+
+    write_snapshot(build_graph(old_records), tmp_path / "old-full")
+    write_snapshot(build_graph(new_records), tmp_path / "new-full")
+    runner = CliRunner()
+    for flags in ([], ["--json"]):
+        bulk = runner.invoke(cli, ["diff", str(old_bulk), str(new_bulk), *flags])
+        assert bulk.exit_code == 0, bulk.output
+        full = runner.invoke(cli, ["diff", str(tmp_path / "old-full"), str(tmp_path / "new-full"), *flags])
+        assert bulk.output == full.output
+
+
+def test_diff_of_a_full_and_a_bulk_snapshot_equals_the_in_memory_diff(tmp_path, monkeypatch):
+    from kg.graph.diff import diff_snapshots
+    from kg.graph.snapshot import write_snapshot
+
+    old_records, new_records = extract_records([A]), extract_records([A, B, C])
+    write_snapshot(build_graph(old_records), tmp_path / "old")
+    new_bulk = _bulk(new_records, tmp_path / "new")
+    _no_whole_graph(monkeypatch)
+    assert diff_snapshots(tmp_path / "old", new_bulk) == diff_graphs(build_graph(old_records), build_graph(new_records))
+    assert diff_snapshots(new_bulk, tmp_path / "old") == diff_graphs(build_graph(new_records), build_graph(old_records))
+
+
+def test_diff_streams_agrees_with_diff_graphs_on_graphs():
+    """The streamed diff over a graph's nodes and edges is the graph diff (every case of this file)."""
+    from kg.graph.diff import diff_streams, graph_source
+
+    graphs = [build_graph(extract_records(papers)) for papers in ([A], [A, B], [A, B, C], [C, D], [A, D])]
+    for old in graphs:
+        for new in graphs:
+            assert diff_streams(graph_source(old), graph_source(new)) == diff_graphs(old, new)

@@ -199,3 +199,66 @@ def test_two_methods_a_cue_joins_are_a_pair_candidate_in_the_cue_direction():
     assert candidates[("BUILDS_ON", "m:s4", "m:hippo")]["cue_directed"] == 1.0
     assert ("OUTPERFORMS", "m:lstm", "m:s5") not in candidates  # against the cue's direction
     assert ("BUILDS_ON", "m:hippo", "m:s4") not in candidates
+
+
+GRIDNET = (
+    "GridNet: Sparse Grids for Fast Regression",
+    "We propose GridNet, a regression method on sparse grids. Experiments across several standard benchmarks show "
+    "that GridNet is accurate, and we also evaluate it on twelve tabular datasets. GridNet is trained for new "
+    "workloads and applied to a new dataset.",
+    [("GridNet", "Method", "m:gridnet")],
+)
+
+
+def test_an_unnamed_set_of_datasets_after_an_evaluated_on_cue_is_a_dataset_end():
+    nlp = scorer_nlp(flat_model(0.0))
+    read = make_doc(nlp, *GRIDNET)
+    phrases = {s.text: s for s in read.spans["kg_entities"] if s.id_ == PHRASE_SOURCE and s.label_ == "Dataset"}
+    # vague quantifiers in front are left out, a number stays; a singular head, "for" and "to" read nothing
+    assert set(phrases) == {"standard benchmarks", "twelve tabular datasets"}
+    keep_all = nlp.get_pipe("kg_edge_scorer")(read)
+    for span in phrases.values():
+        assert ("EVALUATED_ON", "m:gridnet", span.kb_id_) in triples(keep_all)
+    # rejected relations take their phrase with them; without the scorer no phrase is read
+    keep_none = scored(scorer_nlp(flat_model(1.0)), GRIDNET)
+    assert not any(s.label_ == "Dataset" for s in keep_none.spans["kg_entities"])
+    plain = make_doc(make_nlp(), *GRIDNET)
+    assert not any(s.id_ == PHRASE_SOURCE for s in plain.spans["kg_entities"])
+
+
+def test_the_entity_scorer_doubt_of_each_end_is_a_feature():
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = make_doc(nlp, *TILENET)
+    doc._.kg_confidences = {"m:tilenet": 0.9, "m:fa": 0.25}  # "m:xf" unscored
+    candidates = {(r["type"], r["source"], r["target"]): dict(zip(FEATURES, x))
+                  for r, x in nlp.get_pipe("kg_edge_scorer").candidates(doc) if x}
+    over_fa = candidates[("OUTPERFORMS", "m:tilenet", "m:fa")]
+    assert (over_fa["source_doubt"], over_fa["target_doubt"]) == pytest.approx((0.1, 0.75))
+    assert candidates[("OUTPERFORMS", "m:tilenet", "m:xf")]["target_doubt"] == 0.0  # not scored: no doubt
+
+
+def test_pooled_types_share_weights_and_keep_a_bias_each():
+    from kg.evaluate.train_edge_scorer import POOLS, train
+
+    rng = np.random.default_rng(0)
+    n = len(FEATURES)
+    collected = {"rows": {}, "gold": {}}
+    for k, rel_type in enumerate(SCORED_TYPES):
+        rows = []
+        for i in range(120):
+            x = [0.0] * n
+            x[0] = float(rng.random())
+            x[1] = float(rng.random() < 0.5)
+            positive = x[0] + 0.3 * k + 0.2 * rng.standard_normal() > 0.8  # one signal, a base rate per type
+            rows.append((i // 3, ("s", f"t{i}"), x, [i] if positive else []))
+        collected["rows"][rel_type] = rows
+        collected["gold"][rel_type] = sum(1 for r in rows if r[3])
+    model, report = train(collected, repeats=1)
+    check_model(model)
+    pooled = next(pool for pool in POOLS if len(pool) > 1)
+    first, second = (model["types"][t] for t in pooled[:2])
+    assert first["weights"] == second["weights"] and first["bias"] != second["bias"]
+    assert report[pooled[0]]["pool"] == "+".join(pooled)
+    assert first["weights"][0] > 0  # the signal is learnt
+    alone = [t for t in SCORED_TYPES if not any(t in pool and len(pool) > 1 for pool in POOLS)]
+    assert all(report[t]["pool"] == t for t in alone)

@@ -21,7 +21,7 @@ from kg.errors import InputError, SnapshotError
 from kg.export import html
 from kg.export.html import explorer_data, generate_html, json_for_script, parse_types, select_view, write_html
 from kg.export.layout import layout_positions
-from kg.graph import schema
+from kg import schema
 from kg.graph.build import build_graph
 from kg.graph.snapshot import GRAPH_HTML, write_snapshot
 

@@ -17,7 +17,7 @@ import networkx as nx
 import pytest
 
 from kg.export.html import DEFAULT_TYPES, write_html
-from kg.graph import schema
+from kg import schema
 from kg.graph.build import build_graph
 
 pytestmark = pytest.mark.browser

@@ -164,3 +164,13 @@ def test_results_with_only_free_metric_text_are_grouped_under_it_marked_and_neve
         (False, "FastNet"), (True, "QuickNet")]
     with pytest.raises(InputError, match="no metric named 'latency'"):
         leaderboard(graph, "ImageNet", metric="latency")
+
+
+def test_a_free_text_metric_result_carries_its_direction_for_neo4j():
+    """The graph gives a Result whose metric is only free text the direction a Metric node of that name would
+    have, so the Neo4j named query ranks its board as kg leaderboard does; other Results carry none."""
+    graph = free_text_graph()
+    assert graph.nodes["result:p12:0"]["direction"] == "higher"  # free text "speedup"
+    assert "direction" not in graph.nodes["result:p10:0"]  # "performance": no known direction
+    assert "direction" not in graph.nodes["result:p5:0"]  # the Metric entity speedup: the Metric node has it
+    assert graph.nodes["metric:speedup"]["direction"] == "higher"

@@ -142,3 +142,162 @@ def test_the_shipped_edge_model_is_read_with_every_digit_it_has():
 
     assert load_model() == json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert spacy.blank("en").add_pipe("kg_edge_scorer").model == load_model()
+
+
+# -- the trainers write the model they fitted, exactly ------------------------------------------------------------
+
+GOLD = __import__("pathlib").Path(__file__).parent / "data" / "gold"
+
+
+def _capture_last_fit(monkeypatch, module, name: str) -> list:
+    """Wrap *module.name* (a fit function) so every call's result is recorded, in order."""
+    calls = []
+    original = getattr(module, name)
+
+    def recording(*args, **kwargs):
+        result = original(*args, **kwargs)
+        calls.append(result)
+        return result
+
+    monkeypatch.setattr(module, name, recording)
+    return calls
+
+
+def test_the_entity_scorer_trainer_writes_the_fitted_model_exactly(tmp_path, monkeypatch):
+    from kg.extract import train_scorer
+    from kg.extract.scorer import CandidateScorer
+
+    gold = [json.loads(line) for line in (GOLD / "dev.jsonl").read_text(encoding="utf-8").splitlines()[:24]]
+    ids = {row["id"] for row in gold}
+    papers = [line for line in (GOLD / "dev-papers.jsonl").read_text(encoding="utf-8").splitlines()
+              if json.loads(line)["id"] in ids]
+    (tmp_path / "gold.jsonl").write_text("".join(json.dumps(row) + "\n" for row in gold), encoding="utf-8")
+    (tmp_path / "papers.jsonl").write_text("\n".join(papers) + "\n", encoding="utf-8")
+    fits = _capture_last_fit(monkeypatch, train_scorer, "_fit")
+    trained = []
+    monkeypatch.setattr(train_scorer, "train", lambda *a, _train=train_scorer.train, **k: trained.append(_train(*a, **k))
+                        or trained[-1])
+    out = tmp_path / "scorer.json"
+    train_scorer.main(["--gold", str(tmp_path / "gold.jsonl"), str(tmp_path / "papers.jsonl"), "-o", str(out),
+                       "--folds", "2"])
+    vectorizer, fitted = fits[-1]  # the final fit, on every paper
+    model = trained[-1]
+    exact = {name: float(w) for name, w in zip(vectorizer.get_feature_names_out(), fitted.coef_[0]) if w != 0.0}
+    assert model["weights"] == exact and model["bias"] == float(fitted.intercept_[0])
+    assert any(len(repr(w)) > 10 for w in exact.values())  # full-precision weights: a rounding writer would lose them
+
+    nlp = spacy.blank("en")
+    loaded = CandidateScorer(nlp, model_file=str(out))
+    loaded.initialize()
+    in_memory = CandidateScorer(nlp)
+    in_memory.initialize(model=model)
+    assert loaded.model.to_dict() == in_memory.model.to_dict()
+    names = sorted(exact)
+    rng = random.Random(3)
+    for _ in range(200):
+        feats = rng.sample(names, 6)
+        assert loaded.model.probability(feats).hex() == in_memory.model.probability(feats).hex()
+
+
+def _synthetic_groups(width: int, rng, papers: int = 20):
+    import numpy as np
+
+    from kg.evaluate.train_result_choosers import Group
+
+    groups = []
+    for paper in range(papers):
+        for _ in range(3):
+            k = rng.integers(2, 5)
+            x = rng.normal(size=(k, width))
+            right = np.zeros(k, dtype=bool)
+            right[rng.integers(0, k)] = True
+            x[right] += 0.8  # something to learn
+            groups.append(Group(paper, x, right, right.copy(), np.zeros(k, dtype=bool), 0))
+    return groups
+
+
+def test_the_result_chooser_trainer_writes_the_fitted_models_exactly(tmp_path, monkeypatch):
+    import numpy as np
+
+    from kg.evaluate import train_result_choosers as trainer
+    from kg.extract.results import METHOD_FEATURES, METRIC_FEATURES, choose_candidate, load_method_model, \
+        load_metric_model
+
+    rng = np.random.default_rng(5)
+    collected = {"metric": _synthetic_groups(len(METRIC_FEATURES), rng),
+                 "method": _synthetic_groups(len(METHOD_FEATURES), rng), "papers": 20, "predicted": 75,
+                 "gold": 70, "gold_methods": 60}
+    fits = _capture_last_fit(monkeypatch, trainer, "fit")
+    trained = []
+    monkeypatch.setattr(trainer, "collect", lambda *a, **k: collected)
+    monkeypatch.setattr(trainer, "train", lambda *a, _train=trainer.train, **k: trained.append(_train(*a, **k))
+                        or trained[-1])
+    monkeypatch.setattr(trainer, "out_of_fold_evaluation", lambda *a, **k: {
+        "results": {"f1": 0.5}, "result_roles": {"method": {"f1": 0.5}}})
+    metric_out, method_out = tmp_path / "metric.json", tmp_path / "method.json"
+    trainer.main(["--metric-out", str(metric_out), "--method-out", str(method_out)])
+    models = trained[-1][0]
+    # the final fits: the last fit of the metric chooser's search is followed by the method chooser's
+    final_metric = fits[len(trainer.C_GRID) * trainer.FOLDS]
+    final_method = fits[-1]
+    assert models["metric"]["weights"] == [float(v) for v in final_metric]
+    assert models["method"]["weights"] == [float(v) for v in final_method]
+    for name, loader, out in (("metric", load_metric_model, metric_out), ("method", load_method_model, method_out)):
+        loaded = loader(out)
+        assert loaded == models[name]
+        for group in collected[name][:50]:
+            candidates = [{"features": list(map(float, row))} for row in group.x]
+            mine, share = choose_candidate(models[name], candidates)
+            theirs, loaded_share = choose_candidate(loaded, candidates)
+            assert mine is theirs and share.hex() == loaded_share.hex()
+
+
+def test_the_edge_scorer_trainer_writes_the_fitted_model_exactly(tmp_path, monkeypatch):
+    import numpy as np
+
+    from kg.evaluate import train_edge_scorer as trainer
+    from kg.extract.edge_scorer import FEATURES, SCORED_TYPES, EdgeScorer, load_model
+
+    rng = np.random.default_rng(11)
+    rows, gold = {}, {}
+    for rel_type in SCORED_TYPES:
+        rows[rel_type] = []
+        for paper in range(16):
+            for n in range(6):
+                x = (rng.random(len(FEATURES)) < 0.2).astype(float)
+                positive = rng.random() < 0.25 + 0.5 * x[0]
+                rows[rel_type].append((paper, f"{paper}:{n}", list(x), [n] if positive else []))
+        gold[rel_type] = sum(1 for r in rows[rel_type] if r[3]) + 5
+    fits = _capture_last_fit(monkeypatch, trainer, "fit")
+    trained = []
+    monkeypatch.setattr(trainer, "collect", lambda *a, **k: {"rows": rows, "gold": gold})
+    monkeypatch.setattr(trainer, "train", lambda *a, _train=trainer.train, **k: trained.append(_train(*a, **k))
+                        or trained[-1])
+    out = tmp_path / "edge_scorer.json"
+    trainer.main(["--out", str(out)])
+    model = trained[-1][0]
+    per_pool = len(trainer.C_GRID) * trainer.FOLDS * trainer.REPEATS + 1  # the search's fits, then the final one
+    n_features = len(FEATURES)
+    for n, pool in enumerate(trainer.POOLS):
+        w, b = fits[(n + 1) * per_pool - 1]
+        for k, rel_type in enumerate(pool):
+            # a pooled type keeps the shared weights and its own bias (the pool's bias plus its indicator's weight)
+            assert model["types"][rel_type]["weights"] == [float(v) for v in w[:n_features]]
+            assert model["types"][rel_type]["bias"] == (b + float(w[n_features + k]) if len(pool) > 1 else b)
+    loaded = load_model(out)
+    assert loaded == model
+    nlp = spacy.blank("en")
+    mine, theirs = EdgeScorer(nlp, model=model), EdgeScorer(nlp, model=loaded)
+    for rel_type in SCORED_TYPES:
+        for row in rows[rel_type][:60]:
+            assert mine.probability(rel_type, row[2]).hex() == theirs.probability(rel_type, row[2]).hex()
+
+
+def test_the_committed_model_files_still_load():
+    """The loaders read the files the trainers wrote before (srsly's layout) as well as the exact ones."""
+    from kg.extract.edge_scorer import load_model
+    from kg.extract.results import load_method_model, load_metric_model
+    from kg.extract.scorer import MODELS_DIR
+
+    assert load_model()["types"] and load_metric_model()["weights"] and load_method_model()["weights"]
+    assert json.loads((MODELS_DIR / "scorer.json").read_text(encoding="utf-8"))["weights"]

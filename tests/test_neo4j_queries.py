@@ -78,8 +78,8 @@ def test_papers_proposing_a_method_and_their_results(pushed):
         (rows[2]["paper"], NASTY_METHOD),
     ]
     assert rows[1]["results"] == [{"text": "76.1% top-1 accuracy", "value": 76.1, "unit": "%",
-                                   "metric": "top-1 accuracy", "method": "ResNet-50", "dataset": "ImageNet",
-                                   "hardware": None}]
+                                   "metric": "top-1 accuracy", "metric_text": None, "method": "ResNet-50",
+                                   "dataset": "ImageNet", "hardware": None}]
     only = run_named(pushed, "proposals-with-results", method="ViT")
     assert [(row["method"], [r["value"] for r in row["results"]]) for row in only] == [("ViT", [88.55])]
 
@@ -204,3 +204,52 @@ def test_leaderboard_named_query_matches_kg_leaderboard(neo4j_db):
     ptb = run_named(neo4j_db, "leaderboard", dataset="PTB")
     assert [r["method"] for r in ptb] == ["LMB", "LMA"]
     assert run_named(neo4j_db, "leaderboard", dataset="ImageNet", task="anything") == []  # no Task nodes
+
+
+def _boards_of_rows(rows):
+    """Neo4j leaderboard rows as kg leaderboard's boards: (metric lower-cased, free text, unit) -> methods in order."""
+    boards = {}
+    for row in rows:
+        boards.setdefault(((row["metric"] or "").lower(), row["free_text"], row["unit"]), []).append(
+            (row["method"], row["value"], row["direction"]))
+    return boards
+
+
+def _boards_of(board):
+    return {((b["metric"] or "").lower(), b["free_text"], b["unit"]): [(r["method"], r["value"], b["direction"])
+                                                                       for r in b["rows"]] for b in board["boards"]}
+
+
+@pytest.mark.neo4j
+def test_leaderboard_named_query_groups_free_text_metrics_as_kg_leaderboard_does(neo4j_db):
+    """A result whose metric is only free text (metric_text) is on a board of that text, case-insensitively,
+    apart from the Metric entity of the same name, ranked by its direction; -p metric= finds it."""
+    from test_leaderboard import free_text_graph
+
+    from kg.graph.leaderboard import leaderboard
+
+    graph = free_text_graph()
+    with connect(neo4j_db) as driver:
+        push_graph(driver, graph, database=neo4j_db.database)
+    rows = run_named(neo4j_db, "leaderboard", dataset="ImageNet")
+    on_imagenet = sum(1 for _, target, attrs in graph.edges(data=True)
+                      if attrs.get("type") == "ON_DATASET" and target == "dataset:imagenet")
+    assert len(rows) == on_imagenet  # every result on a board, none dropped
+    assert _boards_of_rows(rows) == _boards_of(leaderboard(graph, "ImageNet"))
+    performance = [r for r in rows if r["free_text"] and r["metric"].lower() == "performance"]
+    assert sorted(r["method"] for r in performance) == ["FreeNet", "OtherNet"]  # "performance" and "Performance "
+    assert len({r["metric"] for r in performance}) == 1  # one board, one name
+    speedups = {(r["free_text"], r["method"], r["direction"]) for r in rows if r["metric"].lower() == "speedup"}
+    assert speedups == {(False, "FastNet", "higher"), (True, "QuickNet", "higher")}
+    # the rows of a board are consecutive
+    keys = [((r["metric"] or "").lower(), r["free_text"], r["unit"]) for r in rows]
+    assert all(keys.index(key) == n or keys[n - 1] == key for n, key in enumerate(keys))
+    # -p metric= finds the free text (any case), and an entity and a text of one name both
+    only = run_named(neo4j_db, "leaderboard", dataset="ImageNet", metric="PERFORMANCE")
+    assert sorted((r["free_text"], r["method"]) for r in only) == [(True, "FreeNet"), (True, "OtherNet")]
+    assert _boards_of_rows(only) == _boards_of(leaderboard(graph, "ImageNet", metric="PERFORMANCE"))
+    both = run_named(neo4j_db, "leaderboard", dataset="ImageNet", metric="speedup")
+    assert sorted((r["free_text"], r["method"]) for r in both) == [(False, "FastNet"), (True, "QuickNet")]
+    # the proposals query shows a free-text metric too
+    results = [x for row in run_named(neo4j_db, "proposals-with-results") for x in row["results"]]
+    assert {"performance", "Performance "} <= {x["metric_text"] for x in results}

@@ -194,3 +194,91 @@ def test_external_names_carry_their_source_and_match_their_case_only():
     doc = vocabulary(nlp("We fine-tune Longformer on Omniglot; a longformer or an omniglot is not a name."))
     found = sorted((span.text, span.label_) for span in doc.spans["kg_candidates"])
     assert found == [("Longformer", "Method"), ("Omniglot", "Dataset")]
+
+
+# -- canonical names' word lists are pattern data (patterns/resolve.jsonl), not code ----------------------------
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"list": "irregular_plurals", "words": ["indices"]}', "pairs"),  # a pairs list written as words
+    ('{"list": "not_plural", "pairs": {"bias": "bias"}}', "words"),  # a words list written as pairs
+    ('{"list": "irregular_plurals", "pair": {"indices": "index"}}', "pair"),  # a misspelt key
+    ('{"list": "hardware_vendor", "words": ["nvidia"]}', "hardware_vendor"),  # an unknown list
+    ('{"list": "irregular_plurals", "pairs": {"Indices": "index"}}', "Indices"),  # not lower case
+    ('{"list": "device_class_suffixes", "words": []}', ""),  # an empty list
+])
+def test_a_bad_canonical_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "resolve.jsonl"
+    bad.write_text('{"list": "not_plural", "words": ["bias"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"resolve\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("resolve.jsonl"))
+
+
+def test_canonical_names_read_their_word_lists_from_the_data(monkeypatch):
+    """Vendors, device-class words, plural exceptions and irregular plurals come from resolve.jsonl."""
+    from kg import patterns as pattern_data
+    from kg import naming as canonical
+
+    def clear():
+        for cached in (canonical._lists, canonical.canonical_name, canonical.merge_key):
+            cached.cache_clear()
+
+    packaged = pattern_data.read_pattern_file("resolve.jsonl")
+    assert canonical.canonical_name("NVIDIA A100 GPUs", "Hardware") == "A100"
+    assert canonical.singular_word("bias") == "bias" and canonical.singular_word("indices") == "index"
+    edited = []
+    for row in packaged:
+        row = json.loads(json.dumps(row))
+        if row["list"] == "hardware_vendors":
+            row["words"] = ["acme"]
+        elif row["list"] == "device_class_suffixes":
+            row["words"] = ["widget", "widgets"]
+        elif row["list"] == "not_plural":
+            row["words"] = ["lens"]
+        elif row["list"] == "irregular_plurals":
+            row["pairs"] = {"geese": "goose"}
+        edited.append(row)
+    monkeypatch.setattr(pattern_data, "read_pattern_file", lambda name: edited)
+    clear()
+    try:
+        assert canonical.canonical_name("Acme X100 widgets", "Hardware") == "X100"
+        assert canonical.canonical_name("NVIDIA A100 GPUs", "Hardware") == "NVIDIA A100 GPU"
+        assert canonical.singular_word("Geese") == "Goose" and canonical.singular_word("indices") == "indice"
+        assert canonical.singular_word("lens") == "lens" and canonical.singular_word("bias") == "bia"
+        assert canonical.irregular_plurals() == {"geese": "goose"}
+    finally:
+        clear()
+
+
+def test_resolution_keeps_no_word_lists_in_code():
+    """kg/resolve and the record builder hold no literal word lists (issue 9): they are pattern data."""
+    import ast
+
+    files = [*sorted((ROOT / "kg" / "resolve").glob("*.py")), ROOT / "kg" / "extract" / "records.py"]
+    for path in files:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+            if isinstance(node, ast.Assign) and any(getattr(t, "id", "") == "__all__" for t in node.targets):
+                continue
+            if isinstance(value, ast.Call) and value.args:  # frozenset({...}), set([...])
+                value = value.args[0]
+            if isinstance(value, ast.Dict):
+                strings = [k for k in value.keys if isinstance(k, ast.Constant) and isinstance(k.value, str)]
+            elif isinstance(value, (ast.Tuple, ast.List, ast.Set)):
+                strings = [e for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+            else:
+                continue
+            assert len(strings) < 10, f"{path.name}:{node.lineno}: a word list in code; move it to patterns/resolve.jsonl"
+
+
+def test_canonical_names_do_not_import_spacy():
+    """kg diff, kg leaderboard and kg stats compute merge keys: reading resolve.jsonl must not import kg.extract."""
+    import subprocess
+    import sys
+
+    code = ("import sys\nfrom kg.naming import merge_key, long_form_variants\n"
+            "assert merge_key('NVIDIA A100 GPUs', 'Hardware') == 'a100'\n"
+            "assert long_form_variants('convolutional neural network', 'convolutional network')\n"
+            "print(sorted(m for m in ('spacy', 'kg.extract') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

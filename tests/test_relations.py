@@ -8,7 +8,7 @@ import spacy
 from spacy.tokens import Doc
 
 from entity_docs import make_doc, make_nlp
-from kg.graph import schema
+from kg import schema
 
 
 @pytest.fixture(scope="module")

@@ -269,7 +269,7 @@ def test_bulk_view_is_the_top_entities_and_the_manifest_says_so(bulk_snapshot):
     assert "top 60 entities" in manifest["view"]["note"]
     view = json.loads((bulk_snapshot / "graph.json").read_text())
     jsonschema.validate(view, json.loads((SCHEMAS / "graph.schema.json").read_text()))
-    from kg.graph.schema import ENTITY_TYPES
+    from kg.schema import ENTITY_TYPES
 
     assert len(view["nodes"]) == 60 and {n["label"] for n in view["nodes"]} <= set(ENTITY_TYPES)
     counts = sorted((n["paper_count"] for n in view["nodes"]), reverse=True)
@@ -509,3 +509,88 @@ def test_an_abstract_that_runs_on_past_the_limit_is_rejected_without_being_kept(
     assert isinstance(items[0], InputError) and items[0].line == 1 and "kg reads abstracts of up to" in items[0].reason
     assert items[1].title == "Second paper" and items[1].sources[0].line == 10
     assert len(produced) == 8
+
+
+# --- a single huge input line: a rejection naming FILE:LINE, never read whole -------------------------------------
+
+_ABSTRACT = "We evaluate ResNet-50 on ImageNet with 8 V100 GPUs and report 76.1% top-1 accuracy. " * 4
+
+
+def _write_with_huge_line(path: Path, fmt: str, huge_bytes: int) -> int:
+    """A good record, a line of *huge_bytes* bytes, a good record; returns the huge line's number."""
+    with open(path, "w", encoding="utf-8") as handle:
+        if fmt == "jsonl":
+            handle.write(json.dumps({"title": "First paper", "abstract": _ABSTRACT}) + "\n")
+            head, tail = '{"title": "Huge", "abstract": "', '"}'
+            handle.write(head + "x" * (huge_bytes - len(head) - len(tail)) + tail + "\n")
+            handle.write(json.dumps({"title": "Second paper", "abstract": _ABSTRACT}) + "\n")
+            return 2
+        handle.write(f"First paper\n{_ABSTRACT}\n\n")
+        handle.write("y" * huge_bytes + "\n")
+        handle.write(f"\nSecond paper\n{_ABSTRACT}\n")
+        return 4
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "text"])
+def test_a_huge_line_is_rejected_with_its_line_in_bounded_memory(fmt, tmp_path):
+    """A 64 MB line is skipped unread: the reader's peak memory grows by about the largest record size
+    (MAX_RECORD_BYTES, 16 MiB), not by the line's size, and both good records around it are read."""
+    import subprocess
+    import sys
+
+    path = tmp_path / f"huge.{'jsonl' if fmt == 'jsonl' else 'txt'}"
+    line = _write_with_huge_line(path, fmt, 64 * 1024 * 1024)
+    check = "from kg.ingest.paper import Paper\n" + _STREAM_CHECK.replace(
+        "        last = [item.reason, item.line]", "        last = [item.reason, item.line]; print(item.reason, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", check, str(path), fmt], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["papers"] == 2 and found["errors"] == 1, (found, done.stderr)
+    assert f"a line of {64 * 1024 * 1024:,} bytes is longer than the largest record kg reads" in done.stderr
+    assert found["grown_kb"] * 1024 < 40 * 1024 * 1024, found
+
+
+def test_a_line_longer_than_the_record_limit_is_a_file_line_rejection(tmp_path):
+    from kg.ingest import read_records
+    from kg.ingest.paper import Paper
+
+    path = tmp_path / "papers.jsonl"
+    good = json.dumps({"title": "A paper", "abstract": "An abstract."})
+    lines = [good, "x" * 200, "y" * 201, json.dumps({"title": "B paper", "abstract": "B."})]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_records(str(path), "jsonl", max_bytes=200))  # 200 bytes and the newline: read
+    found = [(i.sources[0].line, "paper") if isinstance(i, Paper) else (i.line, i.reason) for i in items]
+    assert found[0] == (1, "paper") and found[-1] == (4, "paper") and len(found) == 4, found
+    assert found[1][0] == 2 and "malformed JSON" in found[1][1]  # read and parsed: not too long
+    assert found[2] == (3, "a line of 201 bytes is longer than the largest record kg reads (200 bytes); "
+                           "it was skipped unread")
+    assert all(i.path == str(path) for i in items if not isinstance(i, Paper))
+    # one byte less: the 200-byte line is too long as well; the papers keep their lines
+    items = list(read_records(str(path), "jsonl", max_bytes=199))
+    assert [i.line for i in items if not isinstance(i, Paper)] == [2, 3]
+    assert [i.sources[0].line for i in items if isinstance(i, Paper)] == [1, 4]
+
+
+def test_a_text_file_without_newlines_stops_with_file_line_and_an_exit_code(tmp_path):
+    from kg.ingest.paper import MAX_RECORD_BYTES
+
+    path = tmp_path / "page.txt"
+    path.write_text("Title " + "z" * MAX_RECORD_BYTES, encoding="utf-8")
+    result = _run("extract", path, "-q", "--year", "2024")
+    assert result.exit_code == 2
+    assert f"{path}:1: a line of {MAX_RECORD_BYTES + 6:,} bytes is longer than the largest record" in result.output
+
+
+def test_a_huge_jsonl_line_is_counted_as_a_rejection_and_the_rest_is_read(tmp_path):
+    from kg.ingest.paper import MAX_RECORD_BYTES
+
+    path = tmp_path / "papers.jsonl"
+    _write_with_huge_line(path, "jsonl", MAX_RECORD_BYTES + 1000)
+    stopped = _run("extract", path, "-q", "-o", tmp_path / "records.jsonl")
+    assert stopped.exit_code == 2 and f"{path}:2: a line of {MAX_RECORD_BYTES + 1000:,} bytes" in stopped.output
+    out = tmp_path / "snap"
+    result = _run("build", path, "-o", out, "-q", "--skip-invalid", "--no-html")
+    assert result.exit_code == 0, result.output
+    ingest = json.loads((out / "manifest.json").read_text())["ingest"]
+    assert ingest["records_read"] == 3 and ingest["papers"] == 2 and ingest["rejected"] == 1
+    assert ingest["rejections"][0]["line"] == 2 and "longer than the largest record" in ingest["rejections"][0]["reason"]

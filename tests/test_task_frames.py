@@ -102,20 +102,20 @@ def test_a_bad_resolve_row_names_file_and_line(tmp_path):
 
 
 def test_a_missing_resolve_list_is_an_error(monkeypatch):
-    from kg.resolve import canonical
+    from kg import naming as canonical
 
-    canonical._resolve_word_lists.cache_clear()
-    monkeypatch.setattr("kg.extract.pattern_data.read_pattern_file",
+    canonical._lists.cache_clear()
+    monkeypatch.setattr("kg.patterns.read_pattern_file",
                         lambda name: [{"list": "variant_fillers", "words": ["model"]}])
     try:
         with pytest.raises(PatternError, match=r"resolve\.jsonl: no word list"):
             canonical.resolve_word_lists()
     finally:
-        canonical._resolve_word_lists.cache_clear()
+        canonical._lists.cache_clear()
 
 
 def test_dataset_context_and_variant_fillers_come_from_the_data():
-    from kg.resolve.canonical import long_form_variants
+    from kg.naming import long_form_variants
     from kg.resolve.corpus import _mention_votes
 
     assert long_form_variants("convolutional neural network", "convolutional network")

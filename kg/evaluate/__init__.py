@@ -9,7 +9,7 @@ from typing import Any
 from kg.errors import InputError
 from kg.evaluate.edges import RELATION_TYPES, RESULT_ROLES, EdgeEvaluation, check_edge_gold
 from kg.evaluate.scoring import MODES, Counts, Evaluation, evaluate, surfaces_match
-from kg.graph.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES
 
 __all__ = ["MODES", "Counts", "EdgeEvaluation", "Evaluation", "evaluate", "evaluate_files", "format_report", "read_jsonl", "surfaces_match"]
 

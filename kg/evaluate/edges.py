@@ -42,12 +42,14 @@ from functools import lru_cache
 from typing import Any
 
 from kg.evaluate.scoring import MODES, Counts, _max_matching, surfaces, surfaces_match
+from kg.schema import RESULT_EDGE_BY_ROLE
 
 RELATION_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
 GOLD_RELATION_NAMES = {"BASED_ON": "BUILDS_ON"}  # the annotation guideline's names for kg's types
 RELATION_ENDS = {"EVALUATED_ON": ("Method", "Dataset"), "RUNS_ON": ("Method", "Hardware"),
                  "OUTPERFORMS": ("Method", "Method"), "BUILDS_ON": ("Method", "Method")}
-RESULT_ROLES = {"method": "Method", "dataset": "Dataset", "hardware": "Hardware"}
+# the roles scored besides the metric: role -> the entity type it takes
+RESULT_ROLES = {role: label for role, (_, label) in RESULT_EDGE_BY_ROLE.items() if role != "metric"}
 EDGE_KEYS = ("proposes", "results", "relations")
 
 

@@ -31,9 +31,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg.graph.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES
 from kg.ingest.paper import normalise_title
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
 MODES = ("strict", "lenient")
 # Head words that name the kind of thing, not the thing: "X algorithm" is X written another way.

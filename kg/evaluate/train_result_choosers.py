@@ -26,12 +26,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import srsly
 from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
 from kg.evaluate.scoring import surfaces_match
+from kg.extract.base import write_model
 from kg.extract.records import build_record
 from kg.extract.results import (ENTITIES_KEY, LOCKED_HOWS, METHOD_FEATURES, METHOD_MODEL_PATH, METRIC_FEATURES,
                                 METRIC_MODEL_PATH)
@@ -208,19 +208,19 @@ def train(collected: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], dic
     for name in ("metric", "method"):
         report[name] = cross_validate(collected[name], scores[name], fold_of)
         w = fit(collected[name], report[name]["C"])
-        models[name] = {"features": list(features[name]), "weights": [round(float(v), 5) for v in w],
+        models[name] = {"features": list(features[name]), "weights": [float(v) for v in w],
                         "C": report[name]["C"],
                         "cv": {k: report[name][k] for k in ("cv_f1", "rules_f1", "reachable_f1", "results")}}
     return models, report
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--gold", default="tests/data/gold/dev.jsonl")
     parser.add_argument("--papers", default="tests/data/gold/dev-papers.jsonl")
     parser.add_argument("--metric-out", default=str(METRIC_MODEL_PATH))
     parser.add_argument("--method-out", default=str(METHOD_MODEL_PATH))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     if "holdout" in args.gold or "holdout" in args.papers:
         raise SystemExit("the hold-out is measurement only: train on dev")
     collected = collect(args.gold, args.papers)
@@ -231,8 +231,8 @@ def main() -> None:
     models["method"]["cv"]["out_of_fold_method_f1"] = strict["result_roles"]["method"]["f1"]
     for name, row in report.items():
         print(name, row)
-    srsly.write_json(args.metric_out, models["metric"])
-    srsly.write_json(args.method_out, models["method"])
+    write_model(args.metric_out, models["metric"])  # every weight exactly as fitted
+    write_model(args.method_out, models["method"])
     print(f"wrote {args.metric_out} and {args.method_out}")
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph.schema import COLOURS
+from kg.schema import COLOURS
 
 
 def _scalar(value: Any) -> Any:

@@ -36,7 +36,7 @@ import networkx as nx
 from kg.atomic import write_text as atomic_write_text
 from kg.errors import InputError, KgError
 from kg.export.layout import layout_positions
-from kg.graph import schema
+from kg import schema
 
 DEFAULT_TYPES: tuple[str, ...] = (schema.PAPER, *schema.ENTITY_TYPES)  # Results show in the side panel
 DEFAULT_MAX_NODES = 5000

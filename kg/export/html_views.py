@@ -19,7 +19,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph import schema
+from kg import schema
 from kg.graph.build import paper_node_id
 
 MATRIX_ROWS = 30

@@ -192,6 +192,21 @@ class SerialisedState:
         return self
 
 
+def model_json(model: dict[str, Any]) -> str:
+    """A trained model as JSON text with every float exact (the shortest repr that reads back to the same
+    double), keys sorted: what the trainers write. srsly's JSON keeps 10 decimals of a float and its reader
+    is not correctly rounded, so a model written or read with it is not the model trained. NaN and infinity
+    are refused (strict JSON)."""
+    return json.dumps(model, indent=1, sort_keys=True, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def write_model(path: str | Path, model: dict[str, Any]) -> None:
+    """Write a trained model exactly (:func:`model_json`), atomically; the loaders read it with stdlib json."""
+    from kg.atomic import write_text
+
+    write_text(path, model_json(model))
+
+
 def _read_rows(path: Path) -> list[dict[str, Any]]:
     """A saved row file, validated like the package's file of the same name when that has a schema."""
     if schema_for(path.name).exists():

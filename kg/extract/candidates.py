@@ -27,7 +27,7 @@ from typing import Any
 from spacy.attrs import LOWER, ORTH, SPACY
 from spacy.tokens import Doc, Span
 
-from kg.graph.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES
 
 ENTITY_LABELS: tuple[str, ...] = ENTITY_TYPES
 IGNORE = "Ignore"  # vocabulary label for known non-entities: they block weaker rules and are dropped

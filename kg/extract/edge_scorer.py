@@ -58,6 +58,9 @@ FEATURES: tuple[str, ...] = (
     # the number of methods between, the source being the sentence's first method, the target inside a list
     "cue_directed", "compare_cue_between", "other_cue_between", "log_commas_between", "clause_break_between",
     "log_methods_between", "source_first_method", "target_listed", "target_list_later", "target_phrase",
+    # how unsure kg_scorer is of each end as an entity (1 - its probability; 0 for an end it did not score, or
+    # without kg_scorer): a relation between doubtful names is doubtful
+    "source_doubt", "target_doubt",
 )
 RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "result", "phrase"}
 # the origins of kg_relations' own rules: a type whose model is in "rules" mode keeps exactly these candidates
@@ -194,6 +197,7 @@ class EdgeScorer(SerialisedState):
         for rel_type, start, right in doc.user_data.pop(CUES_KEY, ()):
             cue_types.setdefault(sentence_of[start], []).append((rel_type, start, right))
         result_sentences = {r["sentence"] for r in doc._.kg_results or []}
+        confidences = doc._.kg_confidences or {}
 
         seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
         evidence: dict[int, str] = {}
@@ -347,6 +351,8 @@ class EdgeScorer(SerialisedState):
                 "target_listed": in_list,
                 "target_list_later": list_later,
                 "target_phrase": float(target in phrases),
+                "source_doubt": 1.0 - float(confidences.get(source, 1.0)),
+                "target_doubt": 1.0 - float(confidences.get(target, 1.0)),
                 "sentence_self": float(bool(words & self._words[0])),
                 "sentence_result": float(sentence in result_sentences),
                 "title": float(sentence == 0),

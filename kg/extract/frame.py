@@ -47,7 +47,7 @@ from kg.extract.base import PatternComponent, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer, entity_groups
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
 WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_text(encoding="utf-8"))

@@ -10,8 +10,8 @@ from spacy.tokens import Doc
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
-from kg.resolve.canonical import canonical_name, entity_id, is_acronym
-from kg.resolve.corpus import RESULT_ROLES, merge_duplicate_entities
+from kg.naming import canonical_name, entity_id, is_acronym, merge_duplicate_entities
+from kg.schema import RESULT_ROLES
 
 
 def choose_name(surfaces: Counter, entity_type: str) -> str:

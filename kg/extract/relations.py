@@ -51,9 +51,9 @@ from kg.extract.results import (
     read_jsonl,
     sentence_index_of_tokens,
 )
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
-# (source label, target label) of each relation type; mirrors kg.graph.schema.ENTITY_RELATIONS.
+# (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
     "EVALUATED_ON": ("Method", "Dataset"),
     "RUNS_ON": ("Method", "Hardware"),
@@ -69,13 +69,15 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
 # The word lists ("GPU-based X" suffixes, the glue of a list of targets) are rows of relations_cues.jsonl with a
 # "kind": WORD_KINDS.
-WORD_KINDS = ("device_suffixes", "list_glue")
+WORD_KINDS = ("device_suffixes", "list_glue", "dataset_heads", "dataset_openers", "phrase_skip_words")
 
 # span_id of a Method read as the phrase after a BUILDS_ON cue ("uses tiling", "employs length normalization"):
 # kg_edge_scorer drops it again unless it keeps a relation to it
 PHRASE_SOURCE = "relation_phrase"
 # the longest such phrase, and the lowest cue weight that reads one
 PHRASE_MAX_TOKENS = 4
+# the longest unnamed Dataset phrase read after an EVALUATED_ON cue ("on six benchmark datasets")
+DATASET_PHRASE_MAX_TOKENS = 6
 PHRASE_MIN_WEIGHT = 0.75
 
 # doc.user_data key of the (relation type, token, target on the right) of each cue match, kept for kg_edge_scorer
@@ -223,6 +225,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 phrase = self._cue_phrase(doc, end, sentence_bounds_of(sentences[sentence]), by_sentence.get(sentence, []))
                 if phrase is not None:
                     label_of.setdefault(phrase.kb_id_, "Method")
+                    origin = "phrase"
+            if self.phrases and self.keep_origins and cue["type"] == "EVALUATED_ON" \
+                    and doc[end - 1].lower_ in self.words["dataset_openers"] and not any(
+                    s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
+                # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
+                phrase = self._dataset_phrase(doc, end, sentence_bounds_of(sentences[sentence]),
+                                              by_sentence.get(sentence, []))
+                if phrase is not None:
+                    label_of.setdefault(phrase.kb_id_, "Dataset")
                     origin = "phrase"
             if phrase is None and cue.get("target", "right") == "right" and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
@@ -406,6 +417,36 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if any(s.start < i and s.end > start for s in ents):
             return None
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
+                    span_id=PHRASE_SOURCE)
+
+    def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+        """The unnamed lower-case dataset phrase right after an EVALUATED_ON cue that ends in a word of
+        "dataset_openers" ("on", "across", "with": not "to", "for"), as a Dataset span: "on (several)
+        standard benchmarks", "across six benchmark datasets", "with benchmark data sets". The phrase runs over
+        lower-case words and numbers up to punctuation, a stop word or a preposition; vague quantifiers and
+        determiners before it ("several", "various", "the") are left out; it must end in a dataset head
+        ("datasets", "benchmarks", "data sets", "environments") and hold at least two words. None otherwise, or
+        when it touches an entity."""
+        words = self.frame_reader.words
+        skip = self.words["phrase_skip_words"]
+        start = i = end
+        while i < bounds[1] and i - end < 2 * DATASET_PHRASE_MAX_TOKENS:
+            token = doc[i]
+            if token.lower_ in skip:
+                start = i + 1
+            elif not (token.like_num and not token.is_punct
+                      or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop) \
+                    or token.lower_ in words["prepositions"] or token.lower_ in words["clause_breaks"]:
+                break
+            i += 1
+        if i - start < 2 or i - start > DATASET_PHRASE_MAX_TOKENS or doc[i - 1].text.endswith("-"):
+            return None
+        heads = self.words["dataset_heads"]
+        if doc[i - 1].lower_ not in heads and f"{doc[i - 2].lower_} {doc[i - 1].lower_}" not in heads:
+            return None
+        if any(s.start < i and s.end > start for s in ents):
+            return None
+        return Span(doc, start, i, label="Dataset", kb_id=f"Dataset|{merge_key(doc[start:i].text, 'Dataset')}",
                     span_id=PHRASE_SOURCE)
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import add_candidates, candidate, candidates, title_end
 from kg.extract.pattern_data import read_pattern_file
-from kg.graph.schema import TASK
+from kg.schema import TASK
 
 SOURCE = "context"
 _TITLE_GLUE = frozenset({"of", "the", "a", "an", "and"})  # function words inside a title's task phrase

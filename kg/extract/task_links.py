@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from kg.extract.base import PatternComponent
 from kg.extract.candidates import ENTITIES_KEY
 from kg.extract.results import sentence_index_of_tokens
-from kg.graph.schema import ENTITY_RELATIONS, TASK
+from kg.schema import ENTITY_RELATIONS, TASK
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)

@@ -29,8 +29,9 @@ from pathlib import Path
 from typing import Any
 
 from kg.evaluate.scoring import surfaces_match
+from kg.extract.base import write_model
 from kg.extract.scorer import DEFAULT_MODEL, MODELS_DIR, TRAINING_FEATURES, entity_groups
-from kg.graph.schema import ENTITY_TYPES
+from kg.schema import ENTITY_TYPES
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
 C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0)
@@ -158,13 +159,14 @@ def train(gold_path: str, papers_path: str, *, pipeline: str = "blank", folds: i
     c, (macro, thresholds, scores, baseline) = cross_validate(rows, gold_totals, folds, seed)
     vectorizer, model = _fit(rows, c)
     names = vectorizer.get_feature_names_out()
-    weights = {name: round(float(w), 5) for name, w in zip(names, model.coef_[0]) if abs(w) >= 1e-5}
+    # every fitted weight exactly as fitted (a zero weight changes no probability): the model written is the model trained
+    weights = {name: float(w) for name, w in zip(names, model.coef_[0]) if w != 0.0}
     counts = defaultdict(Counter)
     for row in rows:
         counts[row["type"]][row["y"]] += 1
     return {
         "weights": dict(sorted(weights.items())),
-        "bias": round(float(model.intercept_[0]), 5),
+        "bias": float(model.intercept_[0]),
         "thresholds": thresholds,
         "info": {
             "gold": Path(gold_path).name, "papers": len(gold_rows), "pipeline": pipeline, "folds": folds, "C": c,
@@ -232,7 +234,7 @@ def main(argv: list[str] | None = None) -> None:
                              seed=args.seed)
         return
     model = train(args.gold[0], args.gold[1], pipeline=args.pipeline, folds=args.folds, seed=args.seed)
-    Path(args.output).write_text(json.dumps(model, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    write_model(args.output, model)
     info = model["info"]
     print(f"{args.output}: {len(model['weights'])} weights, C={info['C']}")
     for entity_type in ENTITY_TYPES:

@@ -13,7 +13,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.graph import schema
+from kg import schema
 from kg.graph.metrics import metric_direction
 from kg.ingest.dates import month_of
 
@@ -139,6 +139,10 @@ def record_elements(record: dict[str, Any], labels: dict[str, str],
         for role in schema.RESULT_EDGE_BY_ROLE:
             target = result.get(role)
             names[role] = first_name(target) if target in labels else None
+        free_direction = None
+        if names.get("metric") is None and str(result.get("metric_text") or "").strip():
+            # a metric that is only free text ("speedup", "throughput"): which way is better, as a Metric node says
+            free_direction = metric_direction(str(result["metric_text"]))
         yield ("node", result_id, dict(
             label=schema.RESULT,
             name=result.get("text", ""),
@@ -154,6 +158,7 @@ def record_elements(record: dict[str, Any], labels: dict[str, str],
             paper=record["id"],
             evidence=result.get("evidence") or _sentence_text(record, sentences, result.get("sentence")),
             **names,
+            **({"direction": free_direction} if free_direction else {}),
         ))
         yield _edge(paper, result_id, schema.HAS_RESULT, schema.HAS_RESULT, paper=record["id"],
                     sentence=result.get("sentence"))

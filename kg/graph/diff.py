@@ -8,15 +8,19 @@ names; when several do, the one its remaining papers now point at wins.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
 
-from kg.graph import schema
+from kg import schema
 from kg.graph.build import paper_node_id
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
 
 def _entities(graph: nx.MultiDiGraph) -> dict[str, dict[str, Any]]:
@@ -55,17 +59,22 @@ def _merged_into(old: nx.MultiDiGraph, new: nx.MultiDiGraph, node: str, new_enti
     return ranked[0]
 
 
-def _result(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
-    attrs = graph.nodes[node]
-    paper = attrs.get("paper")
-    paper_node = graph.nodes.get(paper_node_id(paper), {}) if paper else {}
+def _result_of(node: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    """A new result as the diff lists it; its paper's title and date are filled in by the caller."""
     return {
         "id": node, "text": attrs.get("text") or attrs.get("name"), "value": attrs.get("value"),
         "unit": attrs.get("unit"),
         **{role: attrs.get(role) for role in schema.RESULT_EDGE_BY_ROLE},
-        "paper": paper, "paper_title": paper_node.get("title"), "paper_date": paper_node.get("date"),
+        "paper": attrs.get("paper"), "paper_title": None, "paper_date": None,
         "evidence": attrs.get("evidence"),
     }
+
+
+def _result(graph: nx.MultiDiGraph, node: str) -> dict[str, Any]:
+    row = _result_of(node, graph.nodes[node])
+    paper_node = graph.nodes.get(paper_node_id(row["paper"]), {}) if row["paper"] else {}
+    row["paper_title"], row["paper_date"] = paper_node.get("title"), paper_node.get("date")
+    return row
 
 
 def _edge_set(graph: nx.MultiDiGraph) -> dict[str, set[tuple[str, str, str]]]:
@@ -86,6 +95,8 @@ def diff_graphs(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
     - ``entities.renamed``: same id, another display name (not only another case);
     - ``results.new``: results only *new* has, with their paper's title, grouped by paper;
     - ``relationships``: per type, how many were added and removed.
+
+    :func:`diff_streams` gives the same from streams of nodes and edges (a bulk snapshot), without the graphs.
     """
     old_entities, new_entities = _entities(old), _entities(new)
     by_surface: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -93,13 +104,38 @@ def diff_graphs(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
         for key in _surfaces(attrs):
             by_surface[(attrs.get("label"), key)].add(node)
 
+    def papers(graph: nx.MultiDiGraph, nodes: set[str]) -> list[dict[str, Any]]:
+        return [{"id": n, "title": graph.nodes[n].get("title"), "date": graph.nodes[n].get("date")} for n in nodes]
+
+    old_papers = {n for n, a in old.nodes(data=True) if a.get("label") == schema.PAPER}
+    new_papers = {n for n, a in new.nodes(data=True) if a.get("label") == schema.PAPER}
+    new_results = [_result(new, n) for n, a in new.nodes(data=True)
+                   if a.get("label") == schema.RESULT and n not in old]
+    old_edges, new_edges = _edge_set(old), _edge_set(new)
+    relationships = {
+        rel_type: {"added": len(new_edges[rel_type] - old_edges[rel_type]),
+                   "removed": len(old_edges[rel_type] - new_edges[rel_type])}
+        for rel_type in sorted(set(old_edges) | set(new_edges))
+    }
+    return _assemble(old_entities, new_entities,
+                     lambda node: _merged_into(old, new, node, new_entities, by_surface),
+                     len(old_papers), len(new_papers), papers(new, new_papers - old_papers),
+                     papers(old, old_papers - new_papers), new_results, relationships)
+
+
+def _assemble(old_entities: dict[str, dict[str, Any]], new_entities: dict[str, dict[str, Any]],
+              merged_into: Callable[[str], str | None], old_papers: int, new_papers: int,
+              added_papers: list[dict[str, Any]], removed_papers: list[dict[str, Any]],
+              new_results: list[dict[str, Any]], relationships: dict[str, dict[str, int]]) -> dict[str, Any]:
+    """The diff's sections, each in reading order (every sort key is total: the input order never shows)."""
+
     def by_papers(item: dict[str, Any]) -> tuple:
         return (-item["papers"], item["name"].lower(), item["id"])
 
     added = sorted((_entity(n, a) for n, a in new_entities.items() if n not in old_entities), key=by_papers)
     removed, merged = [], []
     for node in old_entities.keys() - new_entities.keys():
-        into = _merged_into(old, new, node, new_entities, by_surface)
+        into = merged_into(node)
         if into is None:
             removed.append(_entity(node, old_entities[node]))
         else:
@@ -124,25 +160,14 @@ def diff_graphs(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> dict[str, Any]:
                             "old_name": old_entities[node].get("name"), "name": new_entities[node].get("name")})
     movers.sort(key=lambda item: (-abs(item["change"]), -item["change"], item["name"].lower(), item["id"]))
 
-    def papers(graph: nx.MultiDiGraph, nodes: set[str]) -> list[dict[str, Any]]:
-        found = [{"id": n, "title": graph.nodes[n].get("title"), "date": graph.nodes[n].get("date")} for n in nodes]
-        return sorted(found, key=lambda p: (p["date"] or "", p["title"] or "", p["id"]))
+    def paper_order(p: dict[str, Any]) -> tuple:
+        return (p["date"] or "", p["title"] or "", p["id"])
 
-    old_papers = {n for n, a in old.nodes(data=True) if a.get("label") == schema.PAPER}
-    new_papers = {n for n, a in new.nodes(data=True) if a.get("label") == schema.PAPER}
-    new_results = [_result(new, n) for n, a in new.nodes(data=True)
-                   if a.get("label") == schema.RESULT and n not in old]
-    new_results.sort(key=lambda r: (r["paper_date"] or "", r["paper_title"] or "", _result_order(r["id"])))
-
-    old_edges, new_edges = _edge_set(old), _edge_set(new)
-    relationships = {
-        rel_type: {"added": len(new_edges[rel_type] - old_edges[rel_type]),
-                   "removed": len(old_edges[rel_type] - new_edges[rel_type])}
-        for rel_type in sorted(set(old_edges) | set(new_edges))
-    }
+    new_results = sorted(new_results, key=lambda r: (r["paper_date"] or "", r["paper_title"] or "",
+                                                     _result_order(r["id"])))
     return {
-        "papers": {"old": len(old_papers), "new": len(new_papers),
-                   "added": papers(new, new_papers - old_papers), "removed": papers(old, old_papers - new_papers)},
+        "papers": {"old": old_papers, "new": new_papers,
+                   "added": sorted(added_papers, key=paper_order), "removed": sorted(removed_papers, key=paper_order)},
         "entities": {"new": added, "removed": removed, "merged": merged, "movers": movers, "renamed": renamed},
         "results": {"new": new_results},
         "relationships": relationships,
@@ -201,9 +226,167 @@ def format_diff(changes: dict[str, Any], limit: int = 20) -> str:
 def diff_snapshots(old_dir: str | Path, new_dir: str | Path) -> dict[str, Any]:
     """:func:`diff_graphs` of two snapshot directories of either form (the whole graph, not a bulk form's view).
 
-    A bulk snapshot's graph is read from its bulk files; the diff needs it whole (papers, results and
-    the edges that tell where a merged entity went), so it takes memory in proportion to that graph.
+    Two snapshots in the full form are loaded and compared as graphs. When either is in the bulk form, its
+    bulk files are streamed instead (:func:`diff_streams`): memory grows with the number of ids (entities with
+    their names, paper and result ids, a 16-byte digest per relationship) and with what differs, not with the
+    papers' text or the other properties.
     """
-    from kg.graph.snapshot import load_whole_graph
+    from kg.graph.snapshot import is_bulk, load_manifest, load_snapshot
 
-    return diff_graphs(load_whole_graph(old_dir), load_whole_graph(new_dir))
+    bulk = [is_bulk(load_manifest(directory)) for directory in (old_dir, new_dir)]
+    if not any(bulk):
+        return diff_graphs(load_snapshot(old_dir).graph, load_snapshot(new_dir).graph)
+    old, new = (bulk_source(directory) if is_bulk_form else graph_source(load_snapshot(directory).graph)
+                for directory, is_bulk_form in zip((old_dir, new_dir), bulk))
+    return diff_streams(old, new)
+
+
+# -- the same diff from streams of nodes and edges (a bulk snapshot's files) -----------------------------------
+
+Nodes = Callable[[], Iterator[tuple[str, dict[str, Any]]]]
+Edges = Callable[[], Iterator[tuple[str, str, str, dict[str, Any]]]]
+
+
+@dataclass(frozen=True)
+class GraphSource:
+    """A graph as two re-readable streams: (node id, attributes) and (source, target, key, attributes)."""
+
+    nodes: Nodes
+    edges: Edges
+
+
+def bulk_source(directory: str | Path) -> GraphSource:
+    """A bulk snapshot's nodes.jsonl.gz and edges.jsonl.gz, read afresh on each pass."""
+    from kg.graph.bulk import iter_bulk_edges, iter_bulk_nodes
+
+    return GraphSource(lambda: iter_bulk_nodes(directory), lambda: iter_bulk_edges(directory))
+
+
+def graph_source(graph: nx.MultiDiGraph) -> GraphSource:
+    return GraphSource(lambda: iter(graph.nodes(data=True)), lambda: iter(graph.edges(keys=True, data=True)))
+
+
+_ENTITY_FIELDS = ("label", "name", "aliases", "paper_count", "first_seen")  # what the diff reads of an entity
+
+
+def _edge_digest(source: str, target: str, key: Any) -> bytes:
+    return hashlib.blake2b(json.dumps([source, target, key], ensure_ascii=False).encode("utf-8"),
+                           digest_size=16).digest()
+
+
+@dataclass
+class _Side:
+    """What one pass over a graph's nodes keeps: entities (the fields the diff reads), paper and result ids."""
+
+    entities: dict[str, dict[str, Any]] = field(default_factory=dict)
+    papers: set[str] = field(default_factory=set)
+    results: set[str] = field(default_factory=set)
+
+
+def _scan_nodes(source: GraphSource, *, keep: Callable[[str, dict[str, Any]], None] | None = None) -> _Side:
+    side = _Side()
+    for node, attrs in source.nodes():
+        label = attrs.get("label")
+        if label in schema.ENTITY_TYPES:
+            side.entities[node] = {name: attrs[name] for name in _ENTITY_FIELDS if name in attrs}
+        elif label == schema.PAPER:
+            side.papers.add(node)
+        elif label == schema.RESULT:
+            side.results.add(node)
+        if keep is not None:
+            keep(node, attrs)
+    return side
+
+
+def _paper_row(node: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    return {"id": node, "title": attrs.get("title"), "date": attrs.get("date")}
+
+
+def diff_streams(old: GraphSource, new: GraphSource) -> dict[str, Any]:
+    """:func:`diff_graphs` of two graphs given as streams, without holding either graph.
+
+    Passes: the old nodes (entities, paper and result ids), the new nodes (the same, plus the added papers
+    and the new results as they are read), the old edges (a digest per relationship; which papers point at
+    the entities that went), the new edges (digests; where those papers point now), and, only if needed,
+    the old nodes again for the removed papers and the new nodes for the papers of new results.
+    """
+    before = _scan_nodes(old)
+    added_papers: dict[str, dict[str, Any]] = {}
+    new_results: dict[str, dict[str, Any]] = {}
+    paper_rows: dict[str, dict[str, Any]] = {}
+
+    def keep_new(node: str, attrs: dict[str, Any]) -> None:
+        label = attrs.get("label")
+        if label == schema.PAPER and node not in before.papers:
+            added_papers[node] = _paper_row(node, attrs)
+        elif label == schema.RESULT and node not in before.results and node not in before.entities \
+                and node not in before.papers:
+            new_results[node] = _result_of(node, attrs)
+
+    after = _scan_nodes(new, keep=keep_new)
+    old_entities, new_entities = before.entities, after.entities
+    by_surface: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for node, attrs in new_entities.items():
+        for key in _surfaces(attrs):
+            by_surface[(attrs.get("label"), key)].add(node)
+    gone = old_entities.keys() - new_entities.keys()
+    named = {node: set().union(*(by_surface.get((old_entities[node].get("label"), key), set())
+                                 for key in _surfaces(old_entities[node]))) for node in gone}
+    candidates = {node for node, targets in named.items() if targets}
+
+    # old edges: a digest per relationship, and the papers that pointed at an entity that went
+    old_edges: dict[bytes, str] = {}
+    papers_of: dict[str, set[str]] = defaultdict(set)
+    for source, target, key, attrs in old.edges():
+        old_edges[_edge_digest(source, target, key)] = attrs.get("type", "")
+        if target in candidates and source in before.papers:
+            papers_of[target].add(source)
+    # new edges: where those papers (if still there) point now, among the entities that carry the old one's names
+    pointing: dict[str, list[str]] = defaultdict(list)
+    for node, papers in papers_of.items():
+        for paper in papers:
+            if paper in after.papers:
+                pointing[paper].append(node)
+    shared: dict[str, Counter] = defaultdict(Counter)
+    new_edges: dict[bytes, str] = {}
+    for source, target, key, attrs in new.edges():
+        digest = _edge_digest(source, target, key)
+        if digest in new_edges:
+            continue  # the same relationship twice is one (as in a graph)
+        new_edges[digest] = attrs.get("type", "")
+        for node in pointing.get(source, ()):
+            if target in named[node]:
+                shared[node][target] += 1
+
+    def merged_into(node: str) -> str | None:
+        if not named[node]:
+            return None
+        return sorted(named[node], key=lambda target: (-shared[node][target],
+                                                       -new_entities[target].get("paper_count", 0), target))[0]
+
+    relationships = _relationship_counts(old_edges, new_edges)
+    del old_edges, new_edges
+    removed_papers = before.papers - after.papers
+    removed_rows: list[dict[str, Any]] = []
+    if removed_papers:
+        for node, attrs in old.nodes():
+            if node in removed_papers:
+                removed_rows.append(_paper_row(node, attrs))
+    wanted = {paper_node_id(row["paper"]) for row in new_results.values() if row["paper"]}
+    paper_rows.update((node, attrs) for node, attrs in added_papers.items() if node in wanted)
+    if wanted - paper_rows.keys():
+        for node, attrs in new.nodes():
+            if node in wanted and node not in paper_rows and attrs.get("label") == schema.PAPER:
+                paper_rows[node] = _paper_row(node, attrs)
+    for row in new_results.values():
+        paper = paper_rows.get(paper_node_id(row["paper"])) if row["paper"] else None
+        row["paper_title"], row["paper_date"] = (paper["title"], paper["date"]) if paper else (None, None)
+    return _assemble(old_entities, new_entities, merged_into, len(before.papers), len(after.papers),
+                     list(added_papers.values()), removed_rows, list(new_results.values()), relationships)
+
+
+def _relationship_counts(old_edges: dict[bytes, str], new_edges: dict[bytes, str]) -> dict[str, dict[str, int]]:
+    added: Counter = Counter(rel_type for digest, rel_type in new_edges.items() if digest not in old_edges)
+    removed: Counter = Counter(rel_type for digest, rel_type in old_edges.items() if digest not in new_edges)
+    types = set(old_edges.values()) | set(new_edges.values())
+    return {rel_type: {"added": added[rel_type], "removed": removed[rel_type]} for rel_type in sorted(types)}

@@ -17,10 +17,10 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import InputError
-from kg.graph import schema
+from kg import schema
 from kg.graph.build import paper_node_id
 from kg.graph.metrics import LOW_CONFIDENCE, is_relative, metric_direction
-from kg.resolve.canonical import merge_key
+from kg.naming import merge_key
 
 TASK = schema.TASK
 

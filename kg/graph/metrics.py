@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.graph import schema
-from kg.resolve.canonical import merge_key
+from kg import schema
+from kg.naming import merge_key
 
 DATA = Path(__file__).parent / "data"
 LOW_CONFIDENCE = 0.5

@@ -5,7 +5,7 @@ neo4j package or its driver.
 
 `kg push`, the Cypher script export and the neo4j-admin CSV export all write these rows, so the three agree on
 which properties a node or relationship gets. Labels and relationship types are checked against
-:mod:`kg.graph.schema` here, and only here do they enter Cypher text (backtick-quoted); every value stays data.
+:mod:`kg.schema` here, and only here do they enter Cypher text (backtick-quoted); every value stays data.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import networkx as nx
 
 from kg.errors import SnapshotError
-from kg.graph import schema
+from kg import schema
 
 NODE_KEY = "id"  # node property holding the graph's node id; unique per label
 RELATIONSHIP_KEY = "key"  # relationship property holding the edge key; unique between two nodes

@@ -15,7 +15,7 @@ from kg.errors import InputError
 from kg.ingest.bibtex import parse_bibtex
 from kg.ingest.csvfile import parse_csv
 from kg.ingest.jsonl import parse_json, parse_jsonl
-from kg.ingest.paper import Paper, Source, paper_id_from_title, title_key
+from kg.ingest.paper import MAX_RECORD_BYTES, Paper, Source, paper_id_from_title, title_key
 from kg.ingest.text import parse_text
 
 PARSERS = {
@@ -114,21 +114,54 @@ def _not_utf8(path: str, byte: int, line: int) -> InputError:
 STREAMED_FORMATS = ("text", "jsonl", "csv", "tsv", "bibtex")
 
 
-def stream_lines(path: str) -> Iterator[str]:
+def stream_lines(path: str, *, oversized: list[tuple[int, int]] | None = None,
+                 max_bytes: int = MAX_RECORD_BYTES) -> Iterator[str]:
     """The lines of *path* (stdin for '-'), ending "\n" kept, decoded one at a time, naming the line of any bad byte.
 
-    Lines end at "\n" only, as in the parsers (a U+2028 inside a JSON string is no line break).
+    Lines end at "\n" only, as in the parsers (a U+2028 inside a JSON string is no line break). A line longer
+    than *max_bytes* (kg.ingest.paper.MAX_RECORD_BYTES) is never held whole: it is skipped in 1 MiB pieces,
+    appended to *oversized* as (line number, bytes) and passed on as a blank line, so the parsers' line numbers
+    stay right; without *oversized* it raises InputError naming the line.
     """
     with _reading(path):
         handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
-    with contextlib.nullcontext(handle) if path == STDIN else handle:
-        for number, raw in enumerate(handle, start=1):
+    with contextlib.nullcontext(handle) if path == STDIN else handle, _reading(path):
+        number = 0
+        while raw := handle.readline(max_bytes + 1):
+            number += 1
             if number == 1:
                 raw = raw.removeprefix(b"\xef\xbb\xbf")
+            if len(raw) > max_bytes and not raw.endswith(b"\n"):
+                size, raw = len(raw), b""
+                while (piece := handle.readline(1 << 20)) and not piece.endswith(b"\n"):
+                    size += len(piece)
+                size += len(piece.removesuffix(b"\n"))
+                if oversized is None:
+                    raise InputError(_oversized_reason(size, max_bytes), path, number)
+                oversized.append((number, size))
+                yield "\n"
+                continue
             try:
                 yield raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 raise _not_utf8(path, raw[exc.start], number) from None
+
+
+def _oversized_reason(size: int, max_bytes: int) -> str:
+    return (f"a line of {size:,} bytes is longer than the largest record kg reads ({max_bytes:,} bytes); "
+            "it was skipped unread")
+
+
+def _with_oversized(items: Iterable[Paper | InputError], oversized: list[tuple[int, int]], name: str,
+                    max_bytes: int) -> Iterator[Paper | InputError]:
+    """*items*, with a rejection for every line stream_lines skipped as too long, as soon as it was skipped."""
+    for item in items:
+        while oversized:
+            line, size = oversized.pop(0)
+            yield InputError(_oversized_reason(size, max_bytes), name, line)
+        yield item
+    for line, size in oversized:
+        yield InputError(_oversized_reason(size, max_bytes), name, line)
 
 
 def file_date(path: str) -> _dt.date:
@@ -138,20 +171,24 @@ def file_date(path: str) -> _dt.date:
     return _dt.date.fromtimestamp(os.stat(path).st_mtime)
 
 
-def read_records(path: str, fmt: str, *, year: int | None = None) -> Iterator[Paper | InputError]:
+def read_records(path: str, fmt: str, *, year: int | None = None,
+                 max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Paper | InputError]:
     """Every record of one input as it is read: a Paper, or the InputError that rejects it (FILE:LINE).
 
-    Streamed formats hold one record at a time, whatever the size of the file; JSON is read whole.
+    Streamed formats hold one record at a time, whatever the size of the file, and no line longer than
+    *max_bytes* (kg.ingest.paper.MAX_RECORD_BYTES): a longer one is rejected unread (FILE:LINE), counted like
+    any bad record. JSON is read whole.
     """
     name = "<stdin>" if path == STDIN else path
     if fmt not in STREAMED_FORMATS:
         return PARSERS[fmt](read_text_file(path), name)
-    lines = stream_lines(path)
+    oversized: list[tuple[int, int]] = []
+    lines = stream_lines(path, oversized=oversized, max_bytes=max_bytes)
     if fmt == "text":
         with _reading(path):
             dated = None if year is not None else file_date(path)
-        return parse_text(lines, name, year=year, file_date=dated)
-    return PARSERS[fmt](lines, name)
+        return _with_oversized(parse_text(lines, name, year=year, file_date=dated), oversized, name, max_bytes)
+    return _with_oversized(PARSERS[fmt](lines, name), oversized, name, max_bytes)
 
 
 def read_papers(

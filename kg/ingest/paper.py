@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 # The longest title + abstract kg extracts from: spaCy's default nlp.max_length. Longer records are rejected
 # at ingest with FILE:LINE (spaCy would stop the whole run with E088). An abstract is a few thousand.
 MAX_TEXT_CHARS = 1_000_000
+# The longest input line the streamed readers (text, JSON Lines, CSV, TSV, BibTeX) read: 16 MiB of UTF-8. A longer
+# line is rejected with FILE:LINE without being held (it is skipped in 1 MiB pieces), so one huge line (a
+# 200 MB JSON Lines record, a text file without newlines) costs at most this much memory. A JSON Lines record of
+# MAX_TEXT_CHARS characters, even escaped as \uXXXX, fits under it.
+MAX_RECORD_BYTES = 16 * 1024 * 1024
 
 
 @dataclass

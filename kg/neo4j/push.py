@@ -22,7 +22,7 @@ import networkx as nx
 import neo4j
 
 from kg.errors import SnapshotError
-from kg.graph import schema
+from kg import schema
 from kg.graph.snapshot import load_snapshot
 from kg.graph import rows as neo4j_rows
 from kg.neo4j.connection import Neo4jSettings, connect

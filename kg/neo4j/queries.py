@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kg.errors import InputError
-from kg.graph import schema
+from kg import schema
 
 
 @dataclass(frozen=True)
@@ -126,7 +126,7 @@ WHERE $method IS NULL OR {_named('m', 'method')}
 OPTIONAL MATCH (p)-[:HAS_RESULT]->(r:Result)
 WITH p, m, r ORDER BY r.id
 RETURN p.title AS paper, m.name AS method,
-       [x IN collect(r) | x {{.text, .value, .unit, .metric, .method, .dataset, .hardware}}] AS results
+       [x IN collect(r) | x {{.text, .value, .unit, .metric, .metric_text, .method, .dataset, .hardware}}] AS results
 ORDER BY paper, method""",
     defaults={"method": None},
     example={"method": "FlashAttention"},
@@ -155,8 +155,11 @@ def _leaderboard_defaults() -> dict[str, Any]:
             "relative_qualifiers": sorted(metric_table().relative_qualifiers)}
 
 
-# The same board as `kg leaderboard` (kg.graph.leaderboard): one row per result on the dataset, ordered by
-# metric and unit, scores before changes against a baseline, best first by the Metric node's direction.
+# The same boards as `kg leaderboard` (kg.graph.leaderboard): one row per result on the dataset, grouped by metric
+# and unit, scores before changes against a baseline, best first by the metric's direction. A result whose metric
+# is only free text (metric_text, no Metric entity) is grouped under that text, case-insensitively
+# (``free_text`` true; the board is named by the form of its first result by id), apart from a Metric entity of
+# the same name; --metric finds it by that text too. Its direction is the Result node's own (kg.graph.build).
 LEADERBOARD = NamedQuery(
     name="leaderboard",
     question="Which methods report the best results on a dataset (optionally for a metric and a task)?",
@@ -165,19 +168,28 @@ LEADERBOARD = NamedQuery(
 WHERE {_named('d', 'dataset')}
 MATCH (r:Result)-[:ON_DATASET]->(d)
 OPTIONAL MATCH (r)-[:FOR_METRIC]->(mt:Metric)
-WITH r, mt
+WITH r, properties(r) AS rp, mt
+WITH r, rp, mt, CASE WHEN mt IS NULL AND trim(coalesce(rp.metric_text, '')) <> '' THEN trim(rp.metric_text) END AS free
 WHERE $metric IS NULL OR (mt IS NOT NULL AND {_named('mt', 'metric')})
+      OR (free IS NOT NULL AND toLower(free) = toLower(trim($metric)))
 OPTIONAL MATCH (r)-[:OF_METHOD]->(m:Method)
 OPTIONAL MATCH (p:Paper {{id: 'paper:' + r.paper}})
-WITH r, properties(r) AS rp, mt, properties(mt) AS mp, m, p
+WITH r, rp, mt, properties(mt) AS mp, free, m, p
 WHERE $task IS NULL OR EXISTS {{ MATCH (p)--(t) WHERE '{schema.TASK}' IN labels(t) AND {_named('t', 'task')} }}
-WITH r, rp, mt, mp, m, p, coalesce(rp.unit, '') = 'x' OR any(word IN split(toLower(coalesce(rp.qualifier, '')), ' ')
-                                                       WHERE word IN $relative_qualifiers) AS relative
-RETURN mt.name AS metric, rp.unit AS unit, mp.direction AS direction, m.name AS method, r.value AS value,
+WITH r, rp, mt, mp, free, m, p, coalesce(rp.unit, '') = 'x' OR any(word IN split(toLower(coalesce(rp.qualifier, '')), ' ')
+                                                             WHERE word IN $relative_qualifiers) AS relative
+ORDER BY r.id
+WITH CASE WHEN free IS NULL THEN mt.name ELSE toLower(free) END AS board, free IS NOT NULL AS free_text,
+     rp.unit AS unit, CASE WHEN free IS NULL THEN mp.direction ELSE rp.direction END AS direction,
+     collect({{r: r, rp: rp, m: m, p: p, relative: relative, name: coalesce(free, mt.name)}}) AS hits
+UNWIND hits AS hit
+WITH board, free_text, unit, direction, hits[0].name AS metric, hit.r AS r, hit.rp AS rp, hit.m AS m, hit.p AS p,
+     hit.relative AS relative
+RETURN metric, free_text, unit, direction, m.name AS method, r.value AS value,
        rp.text AS text, relative, p.title AS paper, rp.evidence AS evidence,
        CASE WHEN rp.confidence < $low_confidence THEN 'attachment confidence ' + toString(rp.confidence)
             WHEN m IS NULL THEN 'no method attached' END AS low_confidence
-ORDER BY metric, unit, relative,
+ORDER BY board, free_text, unit, relative,
          CASE WHEN relative OR direction IS NULL THEN null WHEN direction = 'higher' THEN -value ELSE value END,
          paper, r.id""",
     required=("dataset",),

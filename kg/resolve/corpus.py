@@ -41,13 +41,10 @@ from typing import Any
 
 import re
 
-from kg.graph.schema import ENTITY_RELATIONS
-from kg.resolve.canonical import entity_id, is_acronym, long_form_variants, merge_key, resolve_word_lists
+from kg.naming import (entity_id, is_acronym, long_form_variants, merge_duplicate_entities, merge_key,
+                       resolve_word_lists, source_rank)
+from kg.schema import ENTITY_RELATIONS, RESULT_ROLES, ROLE_OF_TYPE
 
-RESULT_ROLES = ("metric", "method", "dataset", "hardware")
-ROLE_OF_TYPE = {"Metric": "metric", "Method": "method", "Dataset": "dataset", "Hardware": "hardware"}
-# Candidate sources, weakest first (kg.extract.candidates.PRIORITY orders them the same way).
-SOURCE_ORDER = ("propagated", "open", "phrase", "titlecase", "context", "vocabulary", "acronym", "coined")
 
 Key = tuple[str, str]  # (entity type, merge key)
 
@@ -78,10 +75,6 @@ def _dataset_context() -> _DatasetContext:
 _CONTEXT_VOTE = 2  # a dataset context weighs two per-paper type votes
 
 
-def _source_rank(source: str) -> int:
-    return SOURCE_ORDER.index(source) if source in SOURCE_ORDER else -1
-
-
 def _type_free_key(name: str) -> str:
     return merge_key(name, "Method")
 
@@ -101,24 +94,6 @@ def _mention_votes(record: dict[str, Any], entity: dict[str, Any]) -> int:
                 context.after.match(text[end:end + 25])):
             votes += 1
     return votes
-
-
-def merge_duplicate_entities(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Entities that ended up with the same id become one (mentions and aliases joined)."""
-    merged: dict[str, dict[str, Any]] = {}
-    for entity in entities:
-        kept = merged.get(entity["id"])
-        if kept is None:
-            merged[entity["id"]] = entity
-            continue
-        kept["aliases"] = sorted((set(kept["aliases"]) | set(entity["aliases"]) | {entity["name"]}) - {kept["name"]})
-        kept["proposed"] = kept["proposed"] or entity["proposed"]
-        if "source" in entity:
-            kept["source"] = max(kept.get("source", "propagated"), entity["source"], key=_source_rank)
-        if entity.get("confidence") is not None:
-            kept["confidence"] = max(kept.get("confidence") or 0.0, entity["confidence"])
-        kept["mentions"] = sorted(kept["mentions"] + entity["mentions"], key=lambda m: (m["start"], m["end"]))
-    return list(merged.values())
 
 
 @dataclass

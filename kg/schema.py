@@ -48,6 +48,10 @@ RESULT_EDGE_BY_ROLE: dict[str, tuple[str, str]] = {
     "hardware": ("ON_HARDWARE", HARDWARE),
 }
 
+# The roles a Result has (its entities), in this order everywhere, and the role of each entity type.
+RESULT_ROLES: tuple[str, ...] = tuple(RESULT_EDGE_BY_ROLE)
+ROLE_OF_TYPE: dict[str, str] = {label: role for role, (_, label) in RESULT_EDGE_BY_ROLE.items()}
+
 RELATIONSHIP_TYPES: tuple[str, ...] = tuple(
     dict.fromkeys(
         [

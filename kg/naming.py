@@ -16,38 +16,16 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from typing import Any
 from functools import lru_cache
 
-# Vendor words dropped in front of a device model ("NVIDIA A100" is the A100).
-HARDWARE_VENDORS = (
-    "nvidia", "amd", "intel", "google", "apple", "qualcomm", "arm", "huawei", "cerebras",
-    "graphcore", "samsung", "xilinx", "habana", "aws", "amazon", "microsoft", "mediatek",
-)
-# Device-class words dropped after a model name when the rest still names the device.
-DEVICE_CLASS_SUFFIXES = ("gpu", "gpus", "card", "cards", "chip", "chips", "accelerator", "accelerators",
-                         "board", "boards", "device", "devices", "processor", "processors")
+# The word lists live in ``kg/extract/patterns/resolve.jsonl`` (validated against its schema, read once):
+# ``hardware_vendors`` (dropped in front of a device model: "NVIDIA A100" is the A100), ``device_class_suffixes``
+# (dropped after a model name: "A100 GPUs"), ``not_plural`` (words whose final "s" is not a plural: "bias",
+# "corpus") and ``irregular_plurals`` ("indices" -> "index").
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212"), "-")
-_WORD_PLURAL = re.compile(r"^(?P<stem>.*[A-Za-z0-9])(?P<s>s|es)$")
-# Words whose final "s" is not a plural (kept as they are).
-_NOT_PLURAL = {
-    "bias", "loss", "gaussian", "class", "process", "analysis", "basis", "less", "mas", "gas", "access",
-    "success", "chess", "plus", "bus", "virus", "corpus", "focus", "consensus", "status", "atlas",
-    "lens", "always", "has", "is", "was", "its", "this", "thus", "yes", "us", "news", "series",
-    "species", "physics", "mathematics", "statistics", "dynamics", "economics", "kinematics",
-    "robotics", "linguistics", "semantics", "analytics", "genomics", "graphics", "heuristics",
-    "metrics", "progress", "express", "address", "hypothesis", "synthesis", "diagnosis", "thesis",
-    "axis", "chassis", "campus", "census", "radius", "modulus", "calculus", "stimulus", "torus",
-    "nexus", "sinus", "lotus", "cactus", "bonus", "versus", "previous", "various", "numerous",
-    "continuous", "autonomous", "heterogeneous", "homogeneous", "simultaneous", "ms", "fps", "ops",
-    "flops", "tops", "mips", "iops", "gops", "tflops", "pflops", "gflops", "os", "ios", "macos",
-    "aws", "pos", "sos", "ppos", "dqs", "mbs", "gbs", "kbs", "ras", "das", "das",
-    "adas", "maps", "eps", "pps", "qps", "rps", "tps", "ss", "hess", "kwargs", "args",
-}
-_IRREGULAR = {"indices": "index", "matrices": "matrix", "vertices": "vertex", "data": "data",
-              "criteria": "criterion", "phenomena": "phenomenon", "hypotheses": "hypothesis",
-              "analyses": "analysis", "bases": "basis", "parallelisms": "parallelism", "caches": "cache",
-              "biases": "bias", "keras": "keras", "pandas": "pandas", "niches": "niche"}
 
 
 _ACRONYM = re.compile(r"^[A-Za-z0-9\-^.]*[A-Z][A-Za-z0-9\-^.]*[A-Z][A-Za-z0-9\-^.]*$")
@@ -70,9 +48,11 @@ def singular_word(word: str) -> str:
     lower = word.lower()
     if "/" in word:
         return word  # a rate such as "FLOPs/s" or "tokens/s": the "s" is seconds
-    if lower in _IRREGULAR:
-        return _match_case(_IRREGULAR[lower], word)
-    if lower in _NOT_PLURAL:
+    lists = _lists()
+    irregular = lists.irregular_plurals.get(lower)
+    if irregular is not None:
+        return _match_case(irregular, word)
+    if lower in lists.not_plural:
         return word
     if len(word) > 2 and word[-1] == "s" and word[:-1].isupper():
         return word[:-1]  # "GPUs", "LLMs", "DNNs"
@@ -143,10 +123,11 @@ def _names_a_device(words: list[str]) -> bool:
 def strip_hardware_decoration(name: str) -> str:
     """Drop vendor prefixes and trailing device-class words around a device model ("NVIDIA A100 GPUs")."""
     words = name.split(" ")
-    while len(words) > 1 and words[0].lower() in HARDWARE_VENDORS and _names_a_device(words[1:]):
+    lists = _lists()
+    while len(words) > 1 and words[0].lower() in lists.hardware_vendors and _names_a_device(words[1:]):
         words = words[1:]
     # Keep "GPU" in "mobile GPU"; drop it after a model name that contains a digit ("A100 GPUs").
-    while len(words) > 1 and words[-1].lower() in DEVICE_CLASS_SUFFIXES and any(c.isdigit() for c in " ".join(words[:-1])):
+    while len(words) > 1 and words[-1].lower() in lists.device_class_suffixes and any(c.isdigit() for c in " ".join(words[:-1])):
         words = words[:-1]
     return " ".join(words)
 
@@ -179,28 +160,48 @@ def entity_id(entity_type: str, name: str, key: str | None = None) -> str:
 
 def resolve_word_lists() -> dict[str, frozenset[str]]:
     """The word lists of ``patterns/resolve.jsonl`` (validated against its schema; read once)."""
-    return dict(_resolve_word_lists())
+    return dict(_lists().words)
+
+
+def irregular_plurals() -> dict[str, str]:
+    """The ``irregular_plurals`` pairs of ``patterns/resolve.jsonl`` ("indices" -> "index")."""
+    return dict(_lists().irregular_plurals)
+
+
+@dataclass(frozen=True)
+class _ResolveLists:
+    words: dict[str, frozenset[str]]  # every "words" list, by name
+    hardware_vendors: frozenset[str]
+    device_class_suffixes: frozenset[str]
+    not_plural: frozenset[str]
+    irregular_plurals: dict[str, str]
 
 
 @lru_cache(maxsize=1)
-def _resolve_word_lists() -> tuple[tuple[str, frozenset[str]], ...]:
-    # imported here: kg.extract imports this module, and the pattern reader lives there
+def _lists() -> _ResolveLists:
+    # kg.patterns, not kg.extract.pattern_data: importing kg.extract would import spaCy (kg diff, kg leaderboard
+    # and kg stats compute merge keys without it); imported here, when the lists are first needed
     from kg.errors import PatternError
-    from kg.extract.pattern_data import PATTERNS_DIR, read_pattern_file
+    from kg.patterns import PATTERNS_DIR, read_pattern_file
 
-    lists = {row["list"]: frozenset(row["words"]) for row in read_pattern_file("resolve.jsonl")}
-    missing = set(RESOLVE_LISTS) - set(lists)
+    rows = read_pattern_file("resolve.jsonl")
+    lists = {row["list"]: frozenset(row["words"]) for row in rows if "words" in row}
+    pairs = {row["list"]: dict(row["pairs"]) for row in rows if "pairs" in row}
+    missing = (set(RESOLVE_LISTS) - set(lists)) | ({"irregular_plurals"} - set(pairs))
     if missing:
         raise PatternError(f"{PATTERNS_DIR / 'resolve.jsonl'}: no word list {sorted(missing)}")
-    return tuple(lists.items())
+    return _ResolveLists(lists, lists["hardware_vendors"], lists["device_class_suffixes"],
+                         lists["not_plural"], pairs["irregular_plurals"])
 
 
-RESOLVE_LISTS = ("dataset_before", "dataset_after_qualifiers", "dataset_after_nouns", "variant_fillers")
+# The "words" lists resolve.jsonl must have (and "irregular_plurals", a list of pairs).
+RESOLVE_LISTS = ("dataset_before", "dataset_after_qualifiers", "dataset_after_nouns", "variant_fillers",
+                 "hardware_vendors", "device_class_suffixes", "not_plural")
 
 
 def _variant_words(name: str) -> tuple[str, ...]:
     # words a long form may add or drop and still name the same thing ("convolutional (neural) network")
-    fillers = dict(_resolve_word_lists())["variant_fillers"]
+    fillers = _lists().words["variant_fillers"]
     words = [singular_word(w).lower() for w in re.split(r"[\s\-_/]+", clean_surface(name)) if w]
     return tuple(w for w in words if w not in fillers) or tuple(words)
 
@@ -216,3 +217,30 @@ def long_form_variants(first: str, second: str) -> bool:
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     it = iter(long)
     return all(word in it for word in short) and short[0] == long[0]
+
+
+# Candidate sources, weakest first (kg.extract.candidates.PRIORITY orders them the same way).
+SOURCE_ORDER = ("propagated", "open", "phrase", "titlecase", "context", "vocabulary", "acronym", "coined")
+
+
+def source_rank(source: str) -> int:
+    """A source's strength (SOURCE_ORDER's index; -1 for an unknown source)."""
+    return SOURCE_ORDER.index(source) if source in SOURCE_ORDER else -1
+
+
+def merge_duplicate_entities(entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entities that ended up with the same id become one (mentions and aliases joined)."""
+    merged: dict[str, dict[str, Any]] = {}
+    for entity in entities:
+        kept = merged.get(entity["id"])
+        if kept is None:
+            merged[entity["id"]] = entity
+            continue
+        kept["aliases"] = sorted((set(kept["aliases"]) | set(entity["aliases"]) | {entity["name"]}) - {kept["name"]})
+        kept["proposed"] = kept["proposed"] or entity["proposed"]
+        if "source" in entity:
+            kept["source"] = max(kept.get("source", "propagated"), entity["source"], key=source_rank)
+        if entity.get("confidence") is not None:
+            kept["confidence"] = max(kept.get("confidence") or 0.0, entity["confidence"])
+        kept["mentions"] = sorted(kept["mentions"] + entity["mentions"], key=lambda m: (m["start"], m["end"]))
+    return list(merged.values())
