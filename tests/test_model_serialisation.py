@@ -164,7 +164,7 @@ def _capture_last_fit(monkeypatch, module, name: str) -> list:
 
 
 def test_the_entity_scorer_trainer_writes_the_fitted_model_exactly(tmp_path, monkeypatch):
-    from kg.extract import train_scorer
+    from kg.evaluate import train_scorer
     from kg.extract.scorer import CandidateScorer
 
     gold = [json.loads(line) for line in (GOLD / "dev.jsonl").read_text(encoding="utf-8").splitlines()[:24]]

@@ -68,7 +68,7 @@ def test_the_model_is_saved_with_the_pipeline(nlp, tmp_path):
 
 def test_training_on_a_few_gold_papers_writes_a_model(tmp_path):
     pytest.importorskip("sklearn")
-    from kg.extract.train_scorer import main
+    from kg.evaluate.train_scorer import main
 
     gold = [line for line in (GOLD / "dev.jsonl").read_text().splitlines()[:30]]
     ids = {json.loads(line)["id"] for line in gold}

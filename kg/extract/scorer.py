@@ -5,7 +5,7 @@ a probability from a logistic-regression model over a few dozen sparse features:
 source that found it, its shape (case, digits, length), its head and first word, the words around
 its first mention, how often and where (title) it is mentioned, whether an acronym defines it. The
 weights, the bias and one threshold per type live in ``kg/extract/models/scorer.json``, trained by
-``python -m kg.extract.train_scorer`` on the dev gold over kg's own candidates (the thresholds are
+``python -m kg.evaluate.train_scorer`` on the dev gold over kg's own candidates (the thresholds are
 chosen by cross-validation on dev only). An entity below its type's threshold is dropped from
 ``doc.spans["kg_entities"]`` (and ``kg_nested_entities``); the kept entities' probabilities are in
 ``doc._.kg_confidences`` (entity key -> probability).
@@ -149,7 +149,7 @@ class CandidateScorer(SerialisedState):
             path = path if path.is_absolute() else MODELS_DIR / path
             if not path.exists():
                 raise PipelineError(f"{path}: the candidate scorer's model is missing (train it with "
-                                    "`python -m kg.extract.train_scorer`)")
+                                    "`python -m kg.evaluate.train_scorer`)")
             model = json.loads(path.read_text(encoding="utf-8"))
         self.model = _Model(model)
         self.initialized = True

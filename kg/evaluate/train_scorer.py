@@ -1,6 +1,6 @@
 """Train the candidate scorer (``kg_scorer``) on a gold set, over kg's own candidates.
 
-    python -m kg.extract.train_scorer --gold tests/data/gold/dev.jsonl tests/data/gold/dev-papers.jsonl \\
+    python -m kg.evaluate.train_scorer --gold tests/data/gold/dev.jsonl tests/data/gold/dev-papers.jsonl \\
         [-o kg/extract/models/scorer.json] [--folds 5] [--pipeline blank]
 
 1. The pipeline runs on the gold papers with the scorer's filter off, so every entity kg finds is
