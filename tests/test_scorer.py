@@ -86,7 +86,7 @@ def test_training_examples_carry_the_features_the_run_time_scorer_scores():
     """The examples' features reproduce the run-time confidences: kg_scorer runs before kg_frame, so a feature
     such as "proposed" must be the one kg_scorer saw, not one recomputed after the frame's proposals."""
     from kg.extract.scorer import _Model
-    from kg.extract.train_scorer import examples
+    from kg.evaluate.train_scorer import examples
     from kg.ingest import read_papers
 
     gold = [json.loads(line) for line in (GOLD / "dev.jsonl").read_text(encoding="utf-8").splitlines()[:40]]
