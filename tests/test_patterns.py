@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from kg.errors import PatternError
-from kg.extract.pattern_data import PATTERNS_DIR, VOCABULARY_FILES, patterns_version, read_patterns, schema_for
+from kg.extract.pattern_data import (
+    PATTERNS_DIR,
+    VOCABULARY_FILES,
+    patterns_version,
+    read_pattern_file,
+    read_patterns,
+    schema_for,
+)
 
 ROOT = Path(__file__).parents[1]
 PATTERN_FILES = sorted(PATTERNS_DIR.glob("*.jsonl"))
@@ -157,6 +164,8 @@ def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, proble
     ('{"kind": "list_glue", "wrods": [","]}', "wrods"),
     ('{"kind": "list_glue", "words": [","], "weight": 0.5}', ""),
     ('{"kind": "glue", "words": [","]}', ""),
+    ('{"kind": "self_word", "words": ["we"]}', ""),
+    ('{"kind": "clause_breaks", "words": [";", ";"]}', "non-unique"),
     ('{"type": "RUNS_ON", "phrase": ["runs on"]}', ""),
 ])
 def test_a_bad_relation_cue_or_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
@@ -173,7 +182,10 @@ def test_the_relation_word_lists_travel_with_the_component():
 
     nlp = spacy.blank("en")
     finder = nlp.add_pipe("kg_relations")
+    assert not finder.words["device_suffixes"]  # the default cue rows load in initialize(), not at construction
+    finder.initialize()
     assert "based" in finder.words["device_suffixes"] and "and" in finder.words["list_glue"]
+    assert "we" in finder.words["self_words"] and ";" in finder.words["clause_breaks"]
     rows = [row for row in finder.rows if row.get("kind") != "device_suffixes"]
     finder._set_cfg({"cues": [*rows, {"kind": "device_suffixes", "words": ["flavoured"]}]})
     restored = spacy.blank("en").add_pipe("kg_relations").from_bytes(finder.to_bytes())
@@ -194,6 +206,61 @@ def test_external_names_carry_their_source_and_match_their_case_only():
     doc = vocabulary(nlp("We fine-tune Longformer on Omniglot; a longformer or an omniglot is not a name."))
     found = sorted((span.text, span.label_) for span in doc.spans["kg_candidates"])
     assert found == [("Longformer", "Method"), ("Omniglot", "Dataset")]
+
+
+def test_the_relation_word_kinds_are_the_schema_enum_and_all_used():
+    from kg.extract.relations import WORD_KINDS
+
+    kinds = {row["kind"] for row in read_pattern_file("relations_cues.jsonl") if "kind" in row}
+    assert kinds == set(WORD_KINDS)  # every kind the schema allows is in the file, and only those
+
+
+def test_relations_used_before_initialize_is_an_error():
+    import spacy
+    from spacy.tokens import Doc
+
+    import kg.extract.relations  # noqa: F401  registers kg_relations
+
+    finder = spacy.blank("en").add_pipe("kg_relations")
+    with pytest.raises(ValueError, match="initialize"):
+        finder(Doc(finder.nlp.vocab, words=["a", "b"]))
+
+
+def test_the_results_cue_kinds_are_the_schema_enum_and_all_used():
+    from kg.extract.results import CUE_KINDS
+
+    kinds = {row["kind"] for row in read_pattern_file("results_cues.jsonl")}
+    assert kinds == set(CUE_KINDS)  # every kind the schema allows is in the file, and only those
+
+
+@pytest.mark.parametrize("line, problem", [
+    ('{"kind": "gain_nouns", "wrods": ["gain"]}', "wrods"),
+    ('{"kind": "gain_noun", "words": ["gain"]}', "gain_noun"),
+    ('{"kind": "number_words", "values": {"two": "2"}}', ""),
+    ('{"kind": "beat_words", "words": ["beats", "beats"]}', "non-unique"),
+])
+def test_a_bad_results_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
+    bad = tmp_path / "results_cues.jsonl"
+    bad.write_text('{"kind": "beat_words", "words": ["beats"]}\n' + line + "\n")
+    with pytest.raises(PatternError, match=rf"results_cues\.jsonl:2: .*{problem}"):
+        read_patterns(bad, schema_for("results_cues.jsonl"))
+
+
+def test_results_word_lists_load_in_initialize_and_travel_with_the_component():
+    import spacy
+    from spacy.tokens import Doc
+
+    import kg.extract.results  # noqa: F401  registers kg_results
+
+    finder = spacy.blank("en").add_pipe("kg_results", config={"use_models": False})
+    with pytest.raises(ValueError, match="initialize"):
+        finder(Doc(finder.nlp.vocab, words=["5", "%"]))
+    finder.initialize()
+    assert "speedup" in finder.gain_nouns and finder.number_words["three"] == 3.0
+    rows = [row for row in finder.cues if row["kind"] != "gain_nouns"]
+    finder._set_cfg({"cues": [*rows, {"kind": "gain_nouns", "words": ["uplift"]}]})
+    restored = spacy.blank("en").add_pipe("kg_results", config={"use_models": False}).from_bytes(finder.to_bytes())
+    assert restored.gain_nouns == {"uplift"} and restored.beat_words == finder.beat_words
 
 
 # -- canonical names' word lists are pattern data (patterns/resolve.jsonl), not code ----------------------------

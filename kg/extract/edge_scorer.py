@@ -35,15 +35,16 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, sentence_bounds
-from kg.extract.relations import CUES_KEY, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
+from kg.extract.pattern_data import read_pattern_file
+from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
+from kg.extract.token_view import entities as cached_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
 # how kg_relations found a candidate (its "origins"), and the two broad sources this component adds
 ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
            "cooccurrence", "result", "sentence", "paper", "pair", "phrase")
-SELF_WORDS = {"we", "our", "ours", "us"}
 FEATURES: tuple[str, ...] = (
     "rule_confidence", *(f"origin={o}" for o in ORIGINS), "n_origins",
     "source_proposed", "source_first_proposed", "target_proposed", "target_baseline", "source_baseline",
@@ -69,7 +70,19 @@ RULE_CANDIDATE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in RULE_CAND
 # "scored": keep a candidate whose probability reaches the threshold; "rules": the trainer found the rules alone
 # better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence
 MODES = ("scored", "rules")
-CLAUSE_BREAKS = {";", ":", "(", ")", "--", "\u2014"}
+_INDEX = {name: n for n, name in enumerate(FEATURES)}
+
+
+class _Context:
+    """What the features of one doc's candidates are read from (kg_edge_scorer's per-doc working state)."""
+
+    def __init__(self, doc, bounds, mentions, by_sentence, label_of, phrases, frame, cue_types, support):
+        self.doc, self.bounds, self.mentions, self.by_sentence = doc, bounds, mentions, by_sentence
+        self.label_of, self.phrases, self.frame, self.cue_types, self.support = label_of, phrases, frame, cue_types, support
+        self.lowers = self.commas = self.clause = self.listed = self.shaped = None
+        self.result_sentences = self.baselines = self.confidences = None
+        self.parsed = False
+        self.sentences: dict[int, tuple] = {}
 
 
 @Language.factory("kg_edge_scorer", default_config={"model": None, "broad": True, "pairs": True})
@@ -133,13 +146,23 @@ class EdgeScorer(SerialisedState):
             self.relations.keep_origins = True
         kept = []
         types = self.model["types"]
-        for relation, features in self.candidates(doc):
-            probability = self.probability(relation["type"], features)
-            if probability is None:  # a type the model does not score
+        relations, context = self._collect(doc)
+        for relation in relations:
+            origins = relation.pop("origins")
+            rel_type = relation["type"]
+            part = types.get(rel_type)
+            if part is None or rel_type not in SCORED_TYPES:  # a type the model does not score
                 kept.append(relation)
                 continue
-            part = types[relation["type"]]
-            if part.get("mode") == "rules":
+            rules_mode = part.get("mode") == "rules"
+            if context is None:
+                features: list[float] = []
+            elif rules_mode and not any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins):
+                continue  # "rules" mode keeps only the rules' own candidates: a broad one needs no features
+            else:
+                features = self._features(context, relation, origins)
+            probability = self.probability(rel_type, features)
+            if rules_mode:
                 keep = any(features[i] for i in RULE_CANDIDATE_FEATURES) if features else True
             else:
                 keep = probability >= part["threshold"]
@@ -148,7 +171,7 @@ class EdgeScorer(SerialisedState):
                 kept.append(relation)
         doc._.kg_relations = kept
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
-        spans = doc.spans.get(ENTITIES_KEY, [])
+        spans = cached_spans(doc, ENTITIES_KEY)
         if any(s.id_ == PHRASE_SOURCE for s in spans):
             # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
             ends = {key for r in kept for key in (r["source"], r["target"])}
@@ -171,17 +194,29 @@ class EdgeScorer(SerialisedState):
     # -- candidates and features --------------------------------------------------------------------------
     def candidates(self, doc: Doc) -> list[tuple[dict[str, Any], list[float]]]:
         """Every candidate relation (origins removed) with its feature vector (in FEATURES order)."""
+        relations, context = self._collect(doc)
+        if context is None:
+            return [(r, []) for r in relations]
+        out = []
+        for relation in relations:
+            origins = relation.pop("origins")
+            out.append((relation, self._features(context, relation, origins)
+                        if relation["type"] in SCORED_TYPES else []))
+        return out
+
+    def _collect(self, doc: Doc) -> tuple[list[dict[str, Any]], _Context | None]:
+        """The candidate relations (each with its "origins") and what their features are read from, per doc."""
         relations = list(doc._.kg_relations or [])
         bounds = sentence_bounds(doc)
         if not bounds:
-            return [(r, []) for r in relations]
+            return relations, None
         sentence_of = [0] * len(doc)
         for n, (start, end) in enumerate(bounds):
             sentence_of[start:end] = [n] * (end - start)
         # (start, end, label, key, span) of each entity mention, read from the spans once
         mentions: dict[str, list[tuple]] = {}
         by_sentence: dict[int, list[tuple]] = {}
-        for span in sorted(doc.spans.get(ENTITIES_KEY, []), key=lambda s: s.start):
+        for span in sorted(cached_spans(doc, ENTITIES_KEY), key=lambda s: s.start):
             key = span.kb_id_
             if not key or number_shaped(span):
                 continue
@@ -191,13 +226,11 @@ class EdgeScorer(SerialisedState):
         label_of = {key: spans[0][2] for key, spans in mentions.items()}
         phrases = {key for key, spans in mentions.items() if spans[0][4].id_ == PHRASE_SOURCE}
         frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
-        proposed, baselines = frame["proposed"], set(frame["baselines"])
+        proposed = frame["proposed"]
 
         cue_types: dict[int, list[tuple[str, int, bool]]] = {}
         for rel_type, start, right in doc.user_data.pop(CUES_KEY, ()):
             cue_types.setdefault(sentence_of[start], []).append((rel_type, start, right))
-        result_sentences = {r["sentence"] for r in doc._.kg_results or []}
-        confidences = doc._.kg_confidences or {}
 
         seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
         evidence: dict[int, str] = {}
@@ -235,20 +268,34 @@ class EdgeScorer(SerialisedState):
                             relations.append({"type": rel_type, "source": source, "target": target,
                                               "sentence": sentence, "evidence": evidence_of(sentence),
                                               "confidence": 0.0, "origins": [origin]})
+        # the same triple found in several sentences, or by a rule in another sentence, is likelier
+        support: dict[tuple[str, str, str], list[float]] = {}
+        for relation in relations:
+            origins = relation.setdefault("origins", ["cue:same"])
+            rule = any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins)
+            entry = support.setdefault((relation["type"], relation["source"], relation["target"]), [0, 0.0, 0.0])
+            entry[0] += 1
+            entry[1] = max(entry[1], float(rule))
+            entry[2] = max(entry[2], float(relation.get("confidence") or 0.0))
+        return relations, _Context(doc, bounds, mentions, by_sentence, label_of, phrases, frame, cue_types,
+                                   support)
 
-        n_sentences = len(bounds)
-        parsed = doc.has_annotation("DEP")
+    def _doc_context(self, context: _Context) -> None:
+        """The per-doc parts of the features that only scored candidates need: word ids, comma and clause-break
+        prefix counts, list positions (computed on the first scored candidate of a doc)."""
+        doc = context.doc
         winner_words = self.relations.winner_words if self.relations is not None else set()
         # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
         if self._words is None:
             strings = self.nlp.vocab.strings
-            self._words = ({strings.add(w) for w in SELF_WORDS}, {strings.add(w) for w in winner_words})
+            self._words = ({strings.add(w) for w in self._word_list("self_words")},
+                           {strings.add(w) for w in winner_words})
         lowers = doc.to_array("LOWER").tolist()
         if self._marks is None:
             strings = self.nlp.vocab.strings
             list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
             self._marks = (strings.add(","), {strings.add(w) for w in list_glue},
-                           {strings.add(w) for w in CLAUSE_BREAKS})
+                           {strings.add(w) for w in self._word_list("clause_breaks")})
         comma, glue, breaks = self._marks
         commas = [0] * (len(doc) + 1)  # prefix counts: commas and clause breaks before each token
         clause = [0] * (len(doc) + 1)
@@ -257,7 +304,7 @@ class EdgeScorer(SerialisedState):
             clause[i + 1] = clause[i] + (word in breaks)
         # per mention: (index in its list of same-label entities, list length); lists joined by "," / "and" ...
         listed: dict[int, tuple[int, int]] = {}
-        for ents in by_sentence.values():
+        for ents in context.by_sentence.values():
             run: list[tuple] = []
             for entity in ents:
                 previous = run[-1] if run else None
@@ -270,119 +317,144 @@ class EdgeScorer(SerialisedState):
                 run = [entity]
             for n, member in enumerate(run):
                 listed[member[0]] = (n, len(run))
-        sentence_words: dict[int, set[int]] = {}
-        shaped = {key: float(any(not t.is_lower for t in spans[0][4])) for key, spans in mentions.items()}
-        # the same triple found in several sentences, or by a rule in another sentence, is likelier
-        support: dict[tuple[str, str, str], list[float]] = {}
-        for relation in relations:
-            origins = relation.setdefault("origins", ["cue:same"])
-            rule = any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins)
-            entry = support.setdefault((relation["type"], relation["source"], relation["target"]), [0, 0.0, 0.0])
-            entry[0] += 1
-            entry[1] = max(entry[1], float(rule))
-            entry[2] = max(entry[2], float(relation.get("confidence") or 0.0))
-        out = []
-        for relation in relations:
-            origins = relation.pop("origins")
-            rel_type = relation["type"]
-            if rel_type not in SCORED_TYPES:
-                out.append((relation, []))
-                continue
-            sentence = relation["sentence"]
-            source, target = relation["source"], relation["target"]
-            ents = by_sentence.get(sentence, [])
-            source_spans = [e for e in ents if e[3] == source]
-            target_spans = [e for e in ents if e[3] == target]
-            distance, before, between, dep_short, dep_head = 60, 0.0, 0.0, 0.0, 0.0
-            directed = compare_between = other_between = n_commas = clause_between = methods_between = 0.0
-            first_method = in_list = list_later = 0.0
-            cues = cue_types.get(sentence, [])
-            words = sentence_words.get(sentence)
-            if words is None:
-                words = sentence_words[sentence] = set(lowers[slice(*bounds[sentence])])
-            if source_spans and target_spans:
-                s_span, t_span = min(((a, b) for a in source_spans for b in target_spans),
-                                     key=lambda ab: abs(ab[0][0] - ab[1][0]))
-                distance = max(0, max(s_span[0], t_span[0]) - min(s_span[1], t_span[1]))
-                before = 1.0 if t_span[0] < s_span[0] else 0.0
-                low, high = sorted((s_span[0], t_span[0]))
-                between = 1.0 if any(t == rel_type and low <= i <= high for t, i, _ in cues) else 0.0
-                s_end, t_start = (s_span[1], t_span[0]) if not before else (t_span[1], s_span[0])
-                gap = (min(s_end, t_start), max(s_end, t_start))
-                directed = float(any(t == rel_type and gap[0] <= i < gap[1] and right != bool(before)
-                                     for t, i, right in cues))
-                compare_between = float(any(t == "COMPARED_WITH" and gap[0] <= i < gap[1] for t, i, _ in cues))
-                other_between = float(any(t not in {rel_type, "COMPARED_WITH"} and gap[0] <= i < gap[1]
-                                          for t, i, _ in cues))
-                n_commas = math.log1p(commas[gap[1]] - commas[gap[0]])
-                clause_between = float(clause[gap[1]] > clause[gap[0]])
-                methods_between = math.log1p(sum(1 for e in ents if e[2] == "Method" and gap[0] <= e[0] < gap[1]
-                                                 and e[3] not in (source, target)))
-                first_method = float(next((e[3] for e in ents if e[2] == "Method"), None) == source)
-                position, length = listed.get(t_span[0], (0, 1))
-                in_list, list_later = float(length > 1), float(position > 0)
-                if parsed:
-                    a, b = s_span[4].root, t_span[4].root
-                    ancestors_a = {t.i for t in a.ancestors} | {a.i}
-                    steps = next((n for n, t in enumerate([b, *b.ancestors]) if t.i in ancestors_a), 99)
-                    dep_short = 1.0 if steps <= 3 else 0.0
-                    dep_head = 1.0 if a.head.i == b.head.i or a.head.i == b.i or b.head.i == a.i else 0.0
-            values = {
-                "rule_confidence": float(relation.get("confidence") or 0.0),
-                "n_origins": float(len(origins)),
-                "source_proposed": float(source in proposed),
-                "source_first_proposed": float(bool(proposed) and source == proposed[0]),
-                "target_proposed": float(target in proposed),
-                "target_baseline": float(target in baselines),
-                "source_baseline": float(source in baselines),
-                "source_in_sentence": float(bool(source_spans)),
-                "log_distance": math.log1p(distance) / math.log(61),
-                "target_before_source": before,
-                "cue_between": between,
-                "sentence_has_cue": float(any(t == rel_type for t, _, _ in cues)),
-                "sentence_has_other_cue": float(any(t != rel_type for t, _, _ in cues)),
-                "cue_directed": directed,
-                "compare_cue_between": compare_between,
-                "other_cue_between": other_between,
-                "log_commas_between": n_commas,
-                "clause_break_between": clause_between,
-                "log_methods_between": methods_between,
-                "source_first_method": first_method,
-                "target_listed": in_list,
-                "target_list_later": list_later,
-                "target_phrase": float(target in phrases),
-                "source_doubt": 1.0 - float(confidences.get(source, 1.0)),
-                "target_doubt": 1.0 - float(confidences.get(target, 1.0)),
-                "sentence_self": float(bool(words & self._words[0])),
-                "sentence_result": float(sentence in result_sentences),
-                "title": float(sentence == 0),
-                "sentence_position": sentence / max(1, n_sentences - 1),
-                "first_sentence": float(sentence == 1),
-                "last_sentence": float(sentence == n_sentences - 1),
-                "log_targets_in_sentence": math.log1p(
-                    sum(1 for e in ents if e[2] == label_of.get(target))),
-                "log_methods_in_sentence": math.log1p(sum(1 for e in ents if e[2] == "Method")),
-                "log_source_mentions": math.log1p(len(mentions.get(source, ()))),
-                "log_target_mentions": math.log1p(len(mentions.get(target, ()))),
-                "source_shaped": shaped.get(source, 0.0),
-                "target_shaped": shaped.get(target, 0.0),
-                "parsed": float(parsed),
-                "dep_path_short": dep_short,
-                "dep_same_head": dep_head,
-                "sentence_winner": float(bool(words & self._words[1])),
-            }
-            count, has_rule, rule_max = support[(rel_type, source, target)]
-            values.update({"log_triple_support": math.log1p(count - 1), "triple_has_rule": has_rule,
-                           "triple_rule_max": rule_max})
-            for origin in origins:
-                if origin.startswith("cue:"):
-                    name = "cue:same" if origin == f"cue:{rel_type}" else (
-                        "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
-                else:
-                    name = origin
-                values[f"origin={name}"] = 1.0
-            out.append((relation, [values.get(f, 0.0) for f in FEATURES]))
-        return out
+        context.lowers, context.commas, context.clause, context.listed = lowers, commas, clause, listed
+        context.shaped = {key: float(any(not t.is_lower for t in spans[0][4]))
+                          for key, spans in context.mentions.items()}
+        context.result_sentences = {r["sentence"] for r in doc._.kg_results or []}
+        context.confidences = doc._.kg_confidences or {}
+        context.baselines = set(context.frame["baselines"])
+        context.parsed = doc.has_annotation("DEP")
+
+    def _word_list(self, kind: str) -> frozenset[str]:
+        """A word list of kg_relations' cue rows (``relations_cues.jsonl``: "self_words", "clause_breaks"); the
+        package's rows when the pipeline has no kg_relations."""
+        if self.relations is not None:
+            self.relations.check_initialized()
+            return self.relations.words[kind]
+        return frozenset(w.lower() for row in read_pattern_file(DEFAULT_CUES) if row.get("kind") == kind
+                         for w in row["words"])
+
+    def _sentence_context(self, context: _Context, sentence: int) -> tuple:
+        """Per sentence, once: its entity mentions, cues, the features that do not depend on the two ends."""
+        cached = context.sentences.get(sentence)
+        if cached is not None:
+            return cached
+        ents = context.by_sentence.get(sentence, [])
+        cues = context.cue_types.get(sentence, [])
+        words = set(context.lowers[slice(*context.bounds[sentence])])
+        n_sentences = len(context.bounds)
+        label_counts: dict[str, int] = {}
+        for e in ents:
+            label_counts[e[2]] = label_counts.get(e[2], 0) + 1
+        fixed = {
+            "sentence_self": float(bool(words & self._words[0])),
+            "sentence_result": float(sentence in context.result_sentences),
+            "title": float(sentence == 0),
+            "sentence_position": sentence / max(1, n_sentences - 1),
+            "first_sentence": float(sentence == 1),
+            "last_sentence": float(sentence == n_sentences - 1),
+            "log_methods_in_sentence": math.log1p(label_counts.get("Method", 0)),
+            "parsed": float(context.parsed),
+            "sentence_winner": float(bool(words & self._words[1])),
+        }
+        first_method = next((e[3] for e in ents if e[2] == "Method"), None)
+        cached = context.sentences[sentence] = (ents, cues, label_counts, first_method,
+                                                [(_INDEX[name], value) for name, value in fixed.items()])
+        return cached
+
+    def _features(self, context: _Context, relation: dict[str, Any], origins: list[str]) -> list[float]:
+        """The feature vector (in FEATURES order) of one candidate."""
+        if context.lowers is None:
+            self._doc_context(context)
+        rel_type = relation["type"]
+        sentence = relation["sentence"]
+        source, target = relation["source"], relation["target"]
+        ents, cues, label_counts, first_method_key, fixed = self._sentence_context(context, sentence)
+        source_spans = [e for e in ents if e[3] == source]
+        target_spans = [e for e in ents if e[3] == target]
+        distance, before, between, dep_short, dep_head = 60, 0.0, 0.0, 0.0, 0.0
+        directed = compare_between = other_between = n_commas = clause_between = methods_between = 0.0
+        first_method = in_list = list_later = 0.0
+        if source_spans and target_spans:
+            s_span, t_span = min(((a, b) for a in source_spans for b in target_spans),
+                                 key=lambda ab: abs(ab[0][0] - ab[1][0]))
+            distance = max(0, max(s_span[0], t_span[0]) - min(s_span[1], t_span[1]))
+            before = 1.0 if t_span[0] < s_span[0] else 0.0
+            low, high = sorted((s_span[0], t_span[0]))
+            between = 1.0 if any(t == rel_type and low <= i <= high for t, i, _ in cues) else 0.0
+            s_end, t_start = (s_span[1], t_span[0]) if not before else (t_span[1], s_span[0])
+            gap = (min(s_end, t_start), max(s_end, t_start))
+            directed = float(any(t == rel_type and gap[0] <= i < gap[1] and right != bool(before)
+                                 for t, i, right in cues))
+            compare_between = float(any(t == "COMPARED_WITH" and gap[0] <= i < gap[1] for t, i, _ in cues))
+            other_between = float(any(t not in {rel_type, "COMPARED_WITH"} and gap[0] <= i < gap[1]
+                                      for t, i, _ in cues))
+            commas, clause = context.commas, context.clause
+            n_commas = math.log1p(commas[gap[1]] - commas[gap[0]])
+            clause_between = float(clause[gap[1]] > clause[gap[0]])
+            methods_between = math.log1p(sum(1 for e in ents if e[2] == "Method" and gap[0] <= e[0] < gap[1]
+                                             and e[3] not in (source, target)))
+            first_method = float(first_method_key == source)
+            position, length = context.listed.get(t_span[0], (0, 1))
+            in_list, list_later = float(length > 1), float(position > 0)
+            if context.parsed:
+                a, b = s_span[4].root, t_span[4].root
+                ancestors_a = {t.i for t in a.ancestors} | {a.i}
+                steps = next((n for n, t in enumerate([b, *b.ancestors]) if t.i in ancestors_a), 99)
+                dep_short = 1.0 if steps <= 3 else 0.0
+                dep_head = 1.0 if a.head.i == b.head.i or a.head.i == b.i or b.head.i == a.i else 0.0
+        proposed, baselines, mentions = context.frame["proposed"], context.baselines, context.mentions
+        vector = [0.0] * len(FEATURES)
+        for index, value in fixed:
+            vector[index] = value
+        count, has_rule, rule_max = context.support[(rel_type, source, target)]
+        for name, value in (
+                ("rule_confidence", float(relation.get("confidence") or 0.0)),
+                ("n_origins", float(len(origins))),
+                ("source_proposed", float(source in proposed)),
+                ("source_first_proposed", float(bool(proposed) and source == proposed[0])),
+                ("target_proposed", float(target in proposed)),
+                ("target_baseline", float(target in baselines)),
+                ("source_baseline", float(source in baselines)),
+                ("source_in_sentence", float(bool(source_spans))),
+                ("log_distance", math.log1p(distance) / math.log(61)),
+                ("target_before_source", before),
+                ("cue_between", between),
+                ("sentence_has_cue", float(any(t == rel_type for t, _, _ in cues))),
+                ("sentence_has_other_cue", float(any(t != rel_type for t, _, _ in cues))),
+                ("cue_directed", directed),
+                ("compare_cue_between", compare_between),
+                ("other_cue_between", other_between),
+                ("log_commas_between", n_commas),
+                ("clause_break_between", clause_between),
+                ("log_methods_between", methods_between),
+                ("source_first_method", first_method),
+                ("target_listed", in_list),
+                ("target_list_later", list_later),
+                ("target_phrase", float(target in context.phrases)),
+                ("source_doubt", 1.0 - float(context.confidences.get(source, 1.0))),
+                ("target_doubt", 1.0 - float(context.confidences.get(target, 1.0))),
+                ("log_targets_in_sentence", math.log1p(label_counts.get(context.label_of.get(target), 0))),
+                ("log_source_mentions", math.log1p(len(mentions.get(source, ())))),
+                ("log_target_mentions", math.log1p(len(mentions.get(target, ())))),
+                ("source_shaped", context.shaped.get(source, 0.0)),
+                ("target_shaped", context.shaped.get(target, 0.0)),
+                ("dep_path_short", dep_short),
+                ("dep_same_head", dep_head),
+                ("log_triple_support", math.log1p(count - 1)),
+                ("triple_has_rule", has_rule),
+                ("triple_rule_max", rule_max)):
+            vector[_INDEX[name]] = value
+        for origin in origins:
+            if origin.startswith("cue:"):
+                name = "cue:same" if origin == f"cue:{rel_type}" else (
+                    "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
+            else:
+                name = origin
+            index = _INDEX.get(f"origin={name}")
+            if index is not None:
+                vector[index] = 1.0
+        return vector
 
     @staticmethod
     def _cue_between(ents: list[tuple], source: str, target: str, cues: Iterable[tuple[str, int, bool]],

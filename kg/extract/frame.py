@@ -44,9 +44,10 @@ from spacy.tokens import Doc, Span
 
 from kg.errors import PatternError
 from kg.extract.base import PatternComponent, pipe_in_batches
-from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, title_end
+from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
-from kg.extract.scorer import CandidateScorer, entity_groups
+from kg.extract.scorer import CandidateScorer
+from kg.extract.token_view import doc_memo, entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -54,6 +55,9 @@ WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_te
                                     ["properties"]["kind"]["enum"])
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}  # dependency labels of a subject (the parser's scheme, not words)
 _BOUNDS_KEY = "kg_sentence_bounds"
+_STARTS_KEY = "kg_sentence_starts"
+_NUMBERS_KEY = "kg_sentence_numbers"
+_KNOWN_KEY = "kg_frame_known"
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):
@@ -114,6 +118,8 @@ class ContributionFrame(PatternComponent):
         self.hashes = {kind: {strings.add(w) for w in self.words[kind]} for kind in WORD_KINDS}
         self.naming_hashes = {strings.add(w) for w in (*self.words["naming_words"], *self.words["calling_words"], "as")}
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
+        self._mentions_of: tuple[Doc, int, list[tuple[int, int]]] | None = None
+        self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         if doc._.kg_frame is not None and not self.overwrite:
@@ -127,12 +133,19 @@ class ContributionFrame(PatternComponent):
 
     def _scorer(self) -> CandidateScorer | None:
         """The pipeline's kg_scorer when it runs before this component (it does in kg's pipeline), else None."""
-        names = self.nlp.pipe_names
-        for name, component in self.nlp.pipeline:
-            if isinstance(component, CandidateScorer) and self.name in names \
-                    and names.index(name) < names.index(self.name):
-                return component if component.initialized else None
-        return None
+        # found once per state of the pipeline (its components and the disabled ones), not per doc
+        key = (list(self.nlp._components), set(self.nlp._disabled))
+        if self._scorer_of is None or self._scorer_of[0] != key:
+            names = self.nlp.pipe_names
+            found = None
+            for name, component in self.nlp.pipeline:
+                if isinstance(component, CandidateScorer) and self.name in names \
+                        and names.index(name) < names.index(self.name):
+                    found = component
+                    break
+            self._scorer_of = (key, found)
+        found = self._scorer_of[1]
+        return found if found is not None and found.initialized else None
 
     def _score_added(self, doc: Doc, frame: dict[str, Any]) -> None:
         """Give the Methods this component added (descriptive proposals) a confidence from the scorer's model,
@@ -142,7 +155,11 @@ class ContributionFrame(PatternComponent):
         if scorer is None:
             return
         confidences = dict(doc._.kg_confidences or {})
-        added = {key: spans for key, spans in entity_groups(doc).items() if key not in confidences}
+        added: dict[str, list[Span]] = {}  # entity_groups(doc) without the keys already scored
+        for span in cached_spans(doc, ENTITIES_KEY):
+            key = span.kb_id_
+            if key not in confidences:
+                added.setdefault(key, []).append(span)
         if not added:
             return
         scored, dropped = scorer.score(doc, added, set(frame["proposed"]))
@@ -164,7 +181,7 @@ class ContributionFrame(PatternComponent):
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
             self._propagate_title_names(doc)
-        entities = [s for s in doc.spans.get(ENTITIES_KEY, []) if s.kb_id_]
+        entities = [s for s in cached_spans(doc, ENTITIES_KEY) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
         proposed: list[str] = []
@@ -180,11 +197,11 @@ class ContributionFrame(PatternComponent):
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
-            if span.start > 0 and doc[span.start - 1].lower_ in self.words["means_words"]:
+            if span.start > 0 and token_lowers(doc)[span.start - 1] in self.words["means_words"]:
                 means.append(span)
             else:
                 propose(span, "title")
-        sentences = sentences_of(doc)
+        sentences = _sentences(doc)
         lowers = doc.to_array("LOWER").tolist() if len(doc) else []
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
         mentions = self._self_mentions(doc)
@@ -216,11 +233,11 @@ class ContributionFrame(PatternComponent):
         for start, end in mentions:
             self_spans.append([start, end])
             span = method_at.get(end)
-            if span is None and end - start > 1 and end + 1 < len(doc) and doc[end].text == "," \
-                    and doc[end - 1].lower_ in self.words["self_nouns"]:
+            if span is None and end - start > 1 and end + 1 < len(doc) and token_texts(doc)[end] == "," \
+                    and token_lowers(doc)[end - 1] in self.words["self_nouns"]:
                 # "our method, U-DoG, combines ...": the name in apposition to the proposal
                 span = method_at.get(end + 1)
-                if span is not None and (span.end >= len(doc) or doc[span.end].text not in {",", "(", ".", ")", ";"}):
+                if span is not None and (span.end >= len(doc) or token_texts(doc)[span.end] not in {",", "(", ".", ")", ";"}):
                     span = None
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
@@ -256,7 +273,7 @@ class ContributionFrame(PatternComponent):
             return []
         title_end = end_of_title
         colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
-        first = 1 if doc[0].lower_ in {"the", "a", "an"} else 0
+        first = 1 if token_lowers(doc)[0] in {"the", "a", "an"} else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
             # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
@@ -264,10 +281,10 @@ class ContributionFrame(PatternComponent):
                 return []  # "...: A Survey on ...", "...: Algorithmic Trends and Opportunities": a study
             before = [s for s in in_title if s.end <= colon]
             covered = {i for s in before for i in range(s.start, s.end)}
-            if before and all(i in covered or doc[i].lower_ in {"and", ",", "&"} for i in range(first, colon)):
+            if before and all(i in covered or token_lowers(doc)[i] in {"and", ",", "&"} for i in range(first, colon)):
                 names = [s for s in before if not self._is_modifier(doc, s)
                          and s.text.split()[-1].lower() not in self.words["study_heads"] and not self._qualified_known(doc, s)]
-                if names and colon + 2 < title_end and doc[colon + 1].lower_ in {"a", "an"}:
+                if names and colon + 2 < title_end and token_lowers(doc)[colon + 1] in {"a", "an"}:
                     names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
                 return names
             if not before and not any(t.lower_ in self.words["study_heads"] for t in doc[first:colon]):
@@ -275,11 +292,11 @@ class ContributionFrame(PatternComponent):
                 return self._title_means(doc, [s for s in in_title if s.start > colon], title_end)
             return []
         found = self._title_means(doc, in_title, title_end)
-        if doc[first].lower_ in self.words["praise_words"] and doc[first].lower_ not in self.words["title_openers"] \
+        if token_lowers(doc)[first] in self.words["praise_words"] and token_lowers(doc)[first] not in self.words["title_openers"] \
                 and not any(s.start == first for s in in_title):
             first += 1  # "Faster Gradient-Free Algorithms for ...": the name after the praise
         spans = [s for s in in_title if s.start == first]
-        if not spans or doc[0].lower_ in self.words["title_openers"] and first == 0:
+        if not spans or token_lowers(doc)[0] in self.words["title_openers"] and first == 0:
             return found
         span = spans[0]
         if self._is_modifier(doc, span) or span.text.split()[-1].lower() in self.words["non_method_heads"] \
@@ -306,7 +323,7 @@ class ContributionFrame(PatternComponent):
         """The method a title without a colon reaches its goal with: "... via Gaunt Tensor Products",
         "... Through Jointly Learnable Codebooks and Mappings" (not a method the vocabulary knows)."""
         for i in range(1, title_end - 1):
-            if doc[i].lower_ in self.words["means_words"]:
+            if token_lowers(doc)[i] in self.words["means_words"]:
                 span = next((s for s in in_title if s.start == i + 1), None)
                 if span is not None and not self._known(doc, span) and not self._is_modifier(doc, span):
                     return [span]
@@ -317,7 +334,7 @@ class ContributionFrame(PatternComponent):
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
-        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        entities = list(cached_spans(doc, ENTITIES_KEY))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
         title = None if objects else self._title_phrase(doc, title_end(doc))
@@ -336,9 +353,9 @@ class ContributionFrame(PatternComponent):
                     if j is not None:
                         added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
                         taken.add(j)
-        for sentence in sentences_of(doc):
+        for sentence in _sentences(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
-            enumerated = doc[sentence.start].lower_ in self.words["enumeration_words"]
+            enumerated = token_lowers(doc)[sentence.start] in self.words["enumeration_words"]
             if not (objects or enumerated):
                 continue
             for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
@@ -372,7 +389,7 @@ class ContributionFrame(PatternComponent):
         """Later mentions of a Method the title names with several words ("KV Prediction") become mentions of it,
         replacing shorter entities inside them ("a novel method called KV Prediction": not "KV")."""
         end = title_end(doc)
-        entities = list(doc.spans.get(ENTITIES_KEY, []))
+        entities = list(cached_spans(doc, ENTITIES_KEY))
         titled = [s for s in entities if s.end <= end and s.label_ == "Method" and len(s) > 1]
         if not titled:
             return
@@ -400,27 +417,28 @@ class ContributionFrame(PatternComponent):
         """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
         Prompt-OIRL, an approach ..."), or None."""
         j = verb + 1
-        while j < len(doc) and (doc[j].lower_ in {"a", "an", "the"} or doc[j].lower_ in self.words["evaluative"]):
+        while j < len(doc) and (token_lowers(doc)[j] in {"a", "an", "the"} or token_lowers(doc)[j] in self.words["evaluative"]):
             j += 1
-        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in doc[j].text) \
-                or doc[j + 1].text not in {",", "(", ".", ":", ";", "and"}:
+        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in token_texts(doc)[j]) \
+                or token_texts(doc)[j + 1] not in {",", "(", ".", ":", ";", "and"}:
             return None
         return j if self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb) else None
 
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
         Minimization in Nearly Linear Time"): two to six capitalised words, up to a preposition or the end."""
-        start = next((i + 1 for i in range(1, end_of_title - 1) if doc[i].lower_ in self.words["means_words"]), None)
+        lowers, means_words = token_lowers(doc), self.words["means_words"]
+        start = next((i + 1 for i in range(1, end_of_title - 1) if lowers[i] in means_words), None)
         if start is None:
             return None
         end = start
-        while end < end_of_title and end - start < 7 and (doc[end].text[:1].isupper() or name_shaped(doc[end:end + 1])) \
-                and doc[end].lower_ not in self.words["prepositions"] and doc[end].lower_ not in {"and", "or"}:
+        while end < end_of_title and end - start < 7 and (token_texts(doc)[end][:1].isupper() or name_shaped(doc[end:end + 1])) \
+                and token_lowers(doc)[end] not in self.words["prepositions"] and token_lowers(doc)[end] not in {"and", "or"}:
             end += 1
-        if end - start < 2 or end - start > 6 or (end < end_of_title and doc[end].lower_ not in self.words["prepositions"]
-                                                  and doc[end].text not in {":", "?", ".", ","}):
+        if end - start < 2 or end - start > 6 or (end < end_of_title and token_lowers(doc)[end] not in self.words["prepositions"]
+                                                  and token_texts(doc)[end] not in {":", "?", ".", ","}):
             return None
-        if doc[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, doc[start:end]):
+        if token_lowers(doc)[end - 1] in self.words["non_method_heads"] or self._known(doc, doc[start:end]):
             return None
         return start, end
 
@@ -458,15 +476,15 @@ class ContributionFrame(PatternComponent):
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
         i = verb + 1
-        while i < sentence.end and (doc[i].lower_ in {"a", "an", "the", "two", "three", "also"}
-                                    or doc[i].lower_ in self.words["evaluative"]):
+        while i < sentence.end and (token_lowers(doc)[i] in {"a", "an", "the", "two", "three", "also"}
+                                    or token_lowers(doc)[i] in self.words["evaluative"]):
             i += 1
         start = i
-        while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in doc[i].text) \
-                and doc[i].lower_ not in self.words["self_nouns"] and doc[i].lower_ not in self.words["prepositions"] \
-                and doc[i].lower_ not in self.words["clause_breaks"] and not doc[i].is_stop:
+        while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in token_texts(doc)[i]) \
+                and token_lowers(doc)[i] not in self.words["self_nouns"] and token_lowers(doc)[i] not in self.words["prepositions"] \
+                and token_lowers(doc)[i] not in self.words["clause_breaks"] and not doc[i].is_stop:
             i += 1
-        if i == start or i >= sentence.end or doc[i].lower_ not in self.words["self_nouns"] or doc[i].lower_ in self.words["generic_nouns"]:
+        if i == start or i >= sentence.end or token_lowers(doc)[i] not in self.words["self_nouns"] or token_lowers(doc)[i] in self.words["generic_nouns"]:
             return None
         if i - start < 2:
             return None  # "a training strategy": one modifier says what kind, not which
@@ -487,7 +505,7 @@ class ContributionFrame(PatternComponent):
         purpose = False
         means = False
         while i < end:
-            lower = doc[i].lower_
+            lower = token_lowers(doc)[i]
             if i == colon:
                 in_subtitle, purpose = True, False
             elif lower in self.words["title_block_means"]:
@@ -506,30 +524,43 @@ class ContributionFrame(PatternComponent):
 
     def _known(self, doc: Doc, span: Span) -> bool:
         """Whether the curated vocabulary names the span (a candidate of source "vocabulary" covers it)."""
-        return any(c.id_ == "vocabulary" and c.start <= span.start and span.end <= c.end
-                   for c in doc.spans.get(CANDIDATES_KEY, []))
+        candidates = doc.spans.get(CANDIDATES_KEY)
+        if candidates is None:
+            return False
+        memo = doc_memo(doc)
+        cached = memo.get(_KNOWN_KEY)
+        if cached is None or cached[0] is not candidates or cached[1] != len(candidates):
+            # the (start, end) of the vocabulary's candidates, read from the span group once per doc (a SpanGroup
+            # holds its doc only weakly)
+            cached = (candidates, len(candidates), [(c.start, c.end) for c in candidates if c.id_ == "vocabulary"])
+            memo[_KNOWN_KEY] = cached
+        start, end = span.start, span.end
+        return any(c_start <= start and end <= c_end for c_start, c_end in cached[2])
 
     def _named(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[Span]:
         """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
         spans: list[Span] = []
-        for token in sentence:
-            referred = token.lower_ == "as" and token.i > 0 and doc[token.i - 1].lower_ in {"to", "known"}
+        lowers = token_lowers(doc)
+        calling_words, naming_words = self.words["calling_words"], self.words["naming_words"]
+        for token_i in range(sentence.start, sentence.end):
+            lower = lowers[token_i]
+            referred = lower == "as" and token_i > 0 and lowers[token_i - 1] in {"to", "known"}
             # "we refer to the modified X, which ..., as Y": "as" after the authors' "refer"
-            referred = referred or token.lower_ == "as" and any(
-                doc[j].lower_ in self.words["calling_words"] and self._author_at(doc, j - 1)
-                for j in range(max(sentence.start + 1, token.i - 15), token.i))
+            referred = referred or lower == "as" and any(
+                lowers[j] in calling_words and self._author_at(doc, j - 1)
+                for j in range(max(sentence.start + 1, token_i - 15), token_i))
             # "we call this architecture a Pointer Net", "which we call the X": the name a few words on
-            calling = token.lower_ in self.words["calling_words"] and token.i > sentence.start \
-                and self._author_at(doc, token.i - 1)
-            if token.lower_ not in self.words["naming_words"] and not referred and not calling:
+            calling = lower in calling_words and token_i > sentence.start \
+                and self._author_at(doc, token_i - 1)
+            if lower not in naming_words and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
-            if not any(self._author_at(doc, t.i) or t.lower_ in self.words["propose_verbs"]
-                       for t in sentence if t.i < token.i):
+            if not any(self._author_at(doc, t) or lowers[t] in self.words["propose_verbs"]
+                       for t in range(sentence.start, token_i)):
                 continue
-            i = token.i + 1
-            reach = token.i + (6 if calling else 3)
+            i = token_i + 1
+            reach = token_i + (6 if calling else 3)
             while i < min(sentence.end, reach) and i not in method_at and not (
-                    calling and (doc[i].is_punct or doc[i].lower_ in self.words["clause_breaks"])):
+                    calling and (doc[i].is_punct or token_lowers(doc)[i] in self.words["clause_breaks"])):
                 i += 1
             span = method_at.get(i)
             if calling and span is not None and not (span.text[:1].isupper() or name_shaped(span)):
@@ -548,62 +579,62 @@ class ContributionFrame(PatternComponent):
         """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", "our second
         algorithm develops" (*speakers*: the ends of such self mentions), "we instantiate X and propose Y";
         not "X proposes"."""
-        if verb > sentence.start and doc[verb - 1].lower_ in {"the", "a", "an", "our", "their", "recently", "been",
+        if verb > sentence.start and token_lowers(doc)[verb - 1] in {"the", "a", "an", "our", "their", "recently", "been",
                                                                   "was", "were", "is", "are", "be"}:
             return False  # "the proposed method", "has been proposed"
         # the author word, then at most two adverbs or auxiliaries: "we propose", "this paper newly introduces",
         # "we have also developed" (not "we examine ... expert design")
         i = verb - 1
-        while i >= sentence.start and verb - i <= 3 and (doc[i].lower_ in self.words["author_gap_words"] or doc[i].lower_.endswith("ly")
+        while i >= sentence.start and verb - i <= 3 and (token_lowers(doc)[i] in self.words["author_gap_words"] or token_lowers(doc)[i].endswith("ly")
                                                          and doc[i].is_alpha):
             i -= 1
         if i >= sentence.start and (self._author_at(doc, i) or i + 1 in speakers):
             return True
-        if verb - 1 > sentence.start and doc[verb - 1].lower_ == "and":
+        if verb - 1 > sentence.start and token_lowers(doc)[verb - 1] == "and":
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
             breaks = self.words["clause_breaks"]
             for j in range(verb - 2, max(sentence.start, verb - 25) - 1, -1):
-                if doc[j].lower_ in breaks or doc[j].lower_ in {";", ":", ","}:
+                if token_lowers(doc)[j] in breaks or token_lowers(doc)[j] in {";", ":", ","}:
                     return False
-                if doc[j].lower_ == "we":
+                if token_lowers(doc)[j] == "we":
                     return True
         return False
 
     def _author_at(self, doc: Doc, i: int) -> bool:
         """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
         "our work", "the present study"); "prior work", "recent studies" and "their paper" are other people's."""
-        lower = doc[i].lower_
+        lower = token_lowers(doc)[i]
         if lower in self.words["authors"]:
             return True
-        return lower in self.words["author_nouns"] and i > 0 and doc[i - 1].lower_ in self.words["author_determiners"]
+        return lower in self.words["author_nouns"] and i > 0 and token_lowers(doc)[i - 1] in self.words["author_determiners"]
 
     def _speakers(self, doc: Doc, mentions: list[tuple[int, int]]) -> set[int]:
         """The ends of self mentions that end in a method noun: "our second algorithm (develops X)" speaks for
         the authors."""
-        return {end for start, end in mentions if end - start > 1 and doc[end - 1].lower_ in self.words["self_nouns"]}
+        return {end for start, end in mentions if end - start > 1 and token_lowers(doc)[end - 1] in self.words["self_nouns"]}
 
     def _listed(self, doc: Doc, sentence: Span, start: int, method_at: dict[int, Span]) -> list[Span]:
         """The items of a counted list of contributions after *start*: "two key contributions ...: X, a ..., and
         Y", "two new methods, X and Y", "two key innovations: (1) X, ..., and (2) Y"."""
         for i in range(start + 1, min(sentence.end, start + 8)):
-            if doc[i].lower_ not in self.words["count_words"]:
+            if token_lowers(doc)[i] not in self.words["count_words"]:
                 continue
-            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if doc[j].lower_ in self.words["list_nouns"]), None)
+            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if token_lowers(doc)[j] in self.words["list_nouns"]), None)
             if noun is None:
                 return []
-            if noun + 1 < sentence.end and doc[noun + 1].text in {",", ":"}:
+            if noun + 1 < sentence.end and token_texts(doc)[noun + 1] in {",", ":"}:
                 opening = noun + 1
             else:  # "two key contributions that address ...: X"
-                opening = next((j for j in range(noun + 1, min(sentence.end, noun + 16)) if doc[j].text == ":"), None)
+                opening = next((j for j in range(noun + 1, min(sentence.end, noun + 16)) if token_texts(doc)[j] == ":"), None)
             if opening is None:
                 return []
             items: list[Span] = []
             j = opening
             while j < sentence.end:
                 k = j + 1
-                if k + 2 < sentence.end and doc[k].text == "(" and doc[k + 2].text == ")":
+                if k + 2 < sentence.end and token_texts(doc)[k] == "(" and token_texts(doc)[k + 2] == ")":
                     k += 3  # "(1) X"
-                span = method_at.get(k) if doc[j].text in {",", ":", "and", ")"} else None
+                span = method_at.get(k) if token_texts(doc)[j] in {",", ":", "and", ")"} else None
                 if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
                     items.append(span)
                     j = span.end
@@ -629,7 +660,7 @@ class ContributionFrame(PatternComponent):
         used: list[Span] = []
         in_phrase = False
         opened = True  # right after the verb or a name opener
-        extending = doc[verb].lower_ in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
+        extending = token_lowers(doc)[verb] in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
         opened_by_to = False
         i = verb + 1
         end = min(sentence.end, verb + 1 + self.propose_window)
@@ -658,7 +689,7 @@ class ContributionFrame(PatternComponent):
                 break  # "we propose to use X": X is used, not proposed
             if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
                 opened = False  # "X-based" glued, not a dash
-                if i + 1 < end and doc[i + 1].lower_ in words["hyphen_suffixes"] and not any(
+                if i + 1 < end and token_lowers(doc)[i + 1] in words["hyphen_suffixes"] and not any(
                         s.end == i for s in (*used, *found)):
                     i += 2  # "a population-based Y": an adjective made from a word, Y stays free
                     continue
@@ -667,12 +698,12 @@ class ContributionFrame(PatternComponent):
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
                 pass  # "for federated learning (FL)": still inside the phrase
-            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or doc[i + 1].lower_ in {
+            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or token_lowers(doc)[i + 1] in {
                     "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"}))
-                    or i + 2 < end and doc[i + 1].lower_ in {"and", "or"} and i + 2 not in method_at
-                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and doc[i + 2].lower_ not in {"a", "an", "the"}):
+                    or i + 2 < end and token_lowers(doc)[i + 1] in {"and", "or"} and i + 2 not in method_at
+                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and token_lowers(doc)[i + 2] not in {"a", "an", "the"}):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
-            elif lower in {",", ":", "("} and i > verb + 1 and doc[i - 1].lower_ in self.words["not_method_followers"]:
+            elif lower in {",", ":", "("} and i > verb + 1 and token_lowers(doc)[i - 1] in self.words["not_method_followers"]:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
             elif lower in words["name_openers"] and lower != "and":
                 in_phrase, opened = False, True
@@ -689,23 +720,23 @@ class ContributionFrame(PatternComponent):
         """Whether the apposition after a name says it is a benchmark or a dataset: "RL4CO, an extensive RL
         benchmark for ...", "X, a new dataset of ..."."""
         i = _skip_parenthesis(doc, span.end, end)
-        if i + 1 >= end or doc[i].text != "," or doc[i + 1].lower_ not in {"a", "an", "the"}:
+        if i + 1 >= end or token_texts(doc)[i] != "," or token_lowers(doc)[i + 1] not in {"a", "an", "the"}:
             return False
         for j in range(i + 2, min(end, i + 16)):
-            lower = doc[j].lower_
+            lower = token_lowers(doc)[j]
             if lower in {",", ".", ";", ":"} or lower in self.words["clause_breaks"]:
-                return doc[j - 1].lower_ in self.words["apposition_not_method"]
-            if lower in self.words["prepositions"] and doc[j - 1].lower_ in self.words["apposition_not_method"]:
+                return token_lowers(doc)[j - 1] in self.words["apposition_not_method"]
+            if lower in self.words["prepositions"] and token_lowers(doc)[j - 1] in self.words["apposition_not_method"]:
                 return True
         return False
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
         after = _skip_parenthesis(doc, span.end, len(doc))
-        if after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in self.words["hyphen_suffixes"]:
+        if after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in self.words["hyphen_suffixes"]:
             return True
-        if after < len(doc) and (doc[after].lower_ in self.words["modifier_suffixes"]
-                                 or doc[after].lower_ in self.words["not_method_followers"]):
+        if after < len(doc) and (token_lowers(doc)[after] in self.words["modifier_suffixes"]
+                                 or token_lowers(doc)[after] in self.words["not_method_followers"]):
             return True  # "a reinforcement learning based methodology", "the TEP metric"
         if after >= len(doc) or not doc[after].is_lower or after > span.end:
             return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
@@ -721,14 +752,23 @@ class ContributionFrame(PatternComponent):
         # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
         # "the SSO algorithm" names one; "prompts optimized by OPRO outperform" has a verb after the name
         for i in range(span.start - 1, max(sentence_at(doc, span.start)[0], span.start - 4) - 1, -1):
-            if doc[i].lower_ in {"a", "an"}:
+            if token_lowers(doc)[i] in {"a", "an"}:
                 return True
-            if doc[i].lower_ in {"the", "our", "this", "its", "their", ",", "(", ":"}:
+            if token_lowers(doc)[i] in {"the", "our", "this", "its", "their", ",", "(", ":"}:
                 return False
         return head_noun
 
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
-        """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"."""
+        """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"
+        (read from the tokens alone: once per doc)."""
+        cached = self._mentions_of
+        if cached is not None and cached[0] is doc and cached[1] == len(doc):
+            return list(cached[2])
+        mentions = self._read_self_mentions(doc)
+        self._mentions_of = (doc, len(doc), mentions)
+        return list(mentions)
+
+    def _read_self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         if not len(doc):
             return []
         strings = self.nlp.vocab.strings
@@ -753,7 +793,7 @@ class ContributionFrame(PatternComponent):
                 # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
                 k, modifiers = j, 0
                 while k < n and lowers[k] not in nouns:
-                    if doc[k].text in {"(", ")"} and k - j < 6:
+                    if token_texts(doc)[k] in {"(", ")"} and k - j < 6:
                         k += 1  # "our (meta) algorithm TAILOR"
                         continue
                     if modifiers > 2 or not alpha[k]:
@@ -785,22 +825,22 @@ class ContributionFrame(PatternComponent):
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
         words, fillers = self.words["comparison_words"], self.words["baseline_fillers"]
         before = span.start - 1
-        after = doc[span.end].lower_ if span.end < len(doc) else "."
-        in_list = doc[before].lower_ in {"and", "or"} or doc[before].text == "," and after in {",", "and", "or", "("}
+        after = token_lowers(doc)[span.end] if span.end < len(doc) else "."
+        in_list = token_lowers(doc)[before] in {"and", "or"} or token_texts(doc)[before] == "," and after in {",", "and", "or", "("}
         if before > sentence_at(doc, span.start)[0] and in_list:
-            j = before - 1 if doc[before - 1].text != "," else before - 2  # ", and"
-            if j >= sentence_at(doc, span.start)[0] and doc[j].text == ")":
-                j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if doc[k].text == "("), j)
+            j = before - 1 if token_texts(doc)[before - 1] != "," else before - 2  # ", and"
+            if j >= sentence_at(doc, span.start)[0] and token_texts(doc)[j] == ")":
+                j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if token_texts(doc)[k] == "("), j)
             previous = self._entity_ending_at(doc, j + 1, span.label_)
             if previous is not None and previous.start < span.start:
                 return self.is_compared(doc, previous)  # an item of a list of baselines
         first = max(sentence_at(doc, span.start)[0], span.start - 7)
         for i in range(span.start - 1, first - 1, -1):
-            lower = doc[i].lower_
+            lower = token_lowers(doc)[i]
             if lower in words:
                 return True
-            if lower in {"-", "–"} or (i + 1 < len(doc) and doc[i + 1].text == "-" and not doc[i].whitespace_) \
-                    or (i > 0 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_):
+            if lower in {"-", "–"} or (i + 1 < len(doc) and token_texts(doc)[i + 1] == "-" and not doc[i].whitespace_) \
+                    or (i > 0 and token_texts(doc)[i - 1] == "-" and not doc[i - 1].whitespace_):
                 continue  # "over off-the-shelf TensorFlow" split at its hyphens
             if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != span.start - 1:
                 return False
@@ -874,7 +914,7 @@ class ContributionFrame(PatternComponent):
         """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
         ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
         for i in range(position - 1, sentence.start - 1, -1):
-            if doc[i].lower_ in {";", "while", "whereas", "but", "although"}:
+            if token_lowers(doc)[i] in {";", "while", "whereas", "but", "although"}:
                 return i + 1
         first = doc[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
@@ -887,9 +927,9 @@ class ContributionFrame(PatternComponent):
         """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
         if self.is_compared(doc, span) or self._is_modifier(doc, span):
             return False
-        before = doc[span.start - 1].lower_ if span.start > sentence_at(doc, span.start)[0] else ""
+        before = token_lowers(doc)[span.start - 1] if span.start > sentence_at(doc, span.start)[0] else ""
         if before in {"the", "a", "an"} and span.start - 2 >= sentence_at(doc, span.start)[0]:
-            before = doc[span.start - 2].lower_
+            before = token_lowers(doc)[span.start - 2]
         return before not in self.words["prepositions"] or before in {"as"}
 
     def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
@@ -902,9 +942,9 @@ def verb_like(word: str) -> bool:
 
 def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
     """The token after a short parenthesis opening at *i* ("X (LLM)"), or *i* when there is none."""
-    if i < end and doc[i].text == "(":
+    if i < end and token_texts(doc)[i] == "(":
         for j in range(i + 1, min(end, i + 6)):
-            if doc[j].text == ")":
+            if token_texts(doc)[j] == ")":
                 return j + 1
     return i
 
@@ -916,18 +956,21 @@ def name_shaped(span: Span) -> bool:
 
 def sized_variants(methods: list[Span], proposed: list[str]) -> list[Span]:
     """Methods named as a proposed name plus a size or version ("LeYOLO-Small", "X-7B", "X Large")."""
+    if not proposed:
+        return []
     texts: dict[str, str] = {}
-    for span in methods:
-        texts.setdefault(span.kb_id_, span.text)
+    span_texts = [span_text(span) for span in methods]
+    for span, text in zip(methods, span_texts):
+        texts.setdefault(span.kb_id_, text)
     found = []
-    for span in methods:
+    for span, text in zip(methods, span_texts):
         if span.kb_id_ in proposed:
             continue
         for key in proposed:
             short = texts.get(key, "")
-            if len(short) >= 2 and len(span.text) > len(short) and span.text.lower().startswith(short.lower()):
-                parts = [p for p in re.split(r"[\s\-]+", span.text[len(short):]) if p]
-                if parts and span.text[len(short)] in " -" and all(_SIZE_PART.match(p) for p in parts):
+            if len(short) >= 2 and len(text) > len(short) and text.lower().startswith(short.lower()):
+                parts = [p for p in re.split(r"[\s\-]+", text[len(short):]) if p]
+                if parts and text[len(short)] in " -" and all(_SIZE_PART.match(p) for p in parts):
                     found.append(span)
                     break
     return found
@@ -941,16 +984,24 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
     "SurCo-zero" -> "SurCo", "pFedPara" -> "FedPara", "block-sparse FlashAttention" -> "FlashAttention".
     A size or version ("Llama 3 8B", "BERT-large") is the same model, not one built on it."""
     names: dict[str, Span] = {}
+    keys: list[str] = []
     for span in methods:
-        names.setdefault(span.kb_id_, span)
+        key = span.kb_id_
+        keys.append(key)
+        if key not in names:
+            names[key] = span
+    # each name's text and lower-case text, once (Span.text joins a Token object per token)
+    texts = {key: span_text(span) for key, span in names.items()}
+    lowered = {key: text.lower() for key, text in texts.items()}
     found = []
     for long_key, long_span in names.items():
-        long_text = long_span.text
-        for short_key, short_span in names.items():
-            short_text = short_span.text
+        long_text = texts[long_key]
+        long_lower = lowered[long_key]
+        for short_key in names:
+            short_text = texts[short_key]
             if short_key == long_key or len(short_text) < 3 or len(short_text) >= len(long_text):
                 continue
-            at = long_text.lower().find(short_text.lower())
+            at = long_lower.find(lowered[short_key])
             if at < 0:
                 continue
             rest = (long_text[:at] + " " + long_text[at + len(short_text):]).strip(" -")
@@ -959,8 +1010,10 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
                 continue
             if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
                 continue  # "gradient" inside "subgradient": a word's tail is no name
-            both = [sentence_of[s.start] for s in methods if s.kb_id_ == long_key
-                    and any(o.kb_id_ == short_key and sentence_of[o.start] == sentence_of[s.start] for o in methods)]
+            starts = [s.start for s in methods]
+            both = [sentence_of[starts[n]] for n in range(len(methods)) if keys[n] == long_key
+                    and any(keys[m] == short_key and sentence_of[starts[m]] == sentence_of[starts[n]]
+                            for m in range(len(methods)))]
             found.append((long_key, short_key, both[0] if both else sentence_of[long_span.start]))
     return found
 
@@ -979,6 +1032,23 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return bounds
 
 
+class _Sentence:
+    """A sentence's bounds: what kg_frame's rules ask of a sentence (``start``, ``end``, its tokens), without the
+    Span object ``doc[start:end]`` would make."""
+
+    __slots__ = ("doc", "start", "end")
+
+    def __init__(self, doc: Doc, start: int, end: int) -> None:
+        self.doc, self.start, self.end = doc, start, end
+
+    def __iter__(self):
+        return iter(self.doc[self.start:self.end])
+
+
+def _sentences(doc: Doc) -> list[_Sentence]:
+    return [_Sentence(doc, start, end) for start, end in sentence_bounds(doc)]
+
+
 def sentences_of(doc: Doc) -> list[Span]:
     """The sentences of *doc* as spans, as ``list(doc.sents)`` gives them."""
     return [doc[start:end] for start, end in sentence_bounds(doc)]
@@ -987,7 +1057,11 @@ def sentences_of(doc: Doc) -> list[Span]:
 def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
     """[start, end) of the sentence holding token *i*."""
     bounds = sentence_bounds(doc)
-    n = bisect_right([start for start, _ in bounds], i) - 1
+    memo = doc_memo(doc)
+    cached = memo.get(_STARTS_KEY)
+    if cached is None or cached[0] is not bounds:
+        cached = memo[_STARTS_KEY] = (bounds, [start for start, _ in bounds])
+    n = bisect_right(cached[1], i) - 1
     return bounds[max(n, 0)]
 
 
@@ -995,11 +1069,17 @@ def sentence_numbers(doc: Doc) -> list[int]:
     """For each token, the index of its sentence (from the sentence starts, without making Span objects)."""
     if not len(doc):
         return []
+    bounds = sentence_bounds(doc)
+    memo = doc_memo(doc)
+    cached = memo.get(_NUMBERS_KEY)
+    if cached is not None and cached[0] is bounds:
+        return list(cached[1])
     numbers, current = [], -1
     for start in doc.to_array("SENT_START").tolist():
         current += start == 1
         numbers.append(max(current, 0))
-    return numbers
+    memo[_NUMBERS_KEY] = (bounds, numbers)
+    return list(numbers)
 
 
 def empty_frame() -> dict[str, Any]:

@@ -25,6 +25,7 @@ is never an end.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -41,16 +42,15 @@ from kg.extract.frame import (
     name_shaped,
     sentence_at,
     sentence_bounds,
-    sentences_of,
 )
+from kg.extract.pattern_data import read_pattern_file, schema_for
 from kg.extract.results import (
     ENTITIES_KEY,
-    PATTERNS_DIR,
     DocAnnotator,
     number_shaped,
-    read_jsonl,
     sentence_index_of_tokens,
 )
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 from kg.naming import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
@@ -67,9 +67,12 @@ RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": 
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
-# The word lists ("GPU-based X" suffixes, the glue of a list of targets) are rows of relations_cues.jsonl with a
-# "kind": WORD_KINDS.
-WORD_KINDS = ("device_suffixes", "list_glue", "dataset_heads", "dataset_openers", "phrase_skip_words")
+# The word lists ("GPU-based X" suffixes, the glue of a list of targets, and the self words and clause breaks
+# kg_edge_scorer reads) are rows of relations_cues.jsonl with a "kind": its JSON Schema's enum is the one place
+# the kinds are named.
+WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("relations_cues.jsonl").read_text(encoding="utf-8"))
+                                    ["properties"]["kind"]["enum"])
+DEFAULT_CUES = "relations_cues.jsonl"
 
 # span_id of a Method read as the phrase after a BUILDS_ON cue ("uses tiling", "employs length normalization"):
 # kg_edge_scorer drops it again unless it keeps a relation to it
@@ -147,7 +150,23 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # set by kg_edge_scorer: each relation also lists how it was found ("cue:OUTPERFORMS", "block",
         # "result" ...), which the scorer reads and removes
         self.keep_origins = False
-        self._load(cues if cues is not None else read_jsonl(PATTERNS_DIR / "relations_cues.jsonl"))
+        # the cue rows given here; without them initialize() loads the package's relations_cues.jsonl
+        self.initialized = cues is not None
+        self._load(cues if cues is not None else [])
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   cues: list[dict[str, Any]] | None = None) -> None:
+        """Load *cues*, or the cue rows the component was made with, or the default ``relations_cues.jsonl``."""
+        if cues is not None:
+            self._load(cues)
+        elif not self.initialized:
+            self._load(read_pattern_file(DEFAULT_CUES))
+        self.initialized = True
+
+    def check_initialized(self) -> None:
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no cues: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
 
     @property
     def winner_words(self) -> frozenset[str]:
@@ -176,9 +195,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
-        sentences = sentences_of(doc)
-        sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_ and not number_shaped(span)]
+        self.check_initialized()
+        bounds = sentence_bounds(doc)
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
         for span in sorted(entities, key=lambda s: s.start):
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
@@ -222,7 +242,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     s.label_ == target_label and end <= s.start <= end + cue.get("max_gap", 3)
                     for s in by_sentence.get(sentence, ())):
                 # "uses tiling to ...", "employs a learnable equivalent transformation": an unnamed part
-                phrase = self._cue_phrase(doc, end, sentence_bounds_of(sentences[sentence]), by_sentence.get(sentence, []))
+                phrase = self._cue_phrase(doc, end, bounds[sentence], by_sentence.get(sentence, []))
                 if phrase is not None:
                     label_of.setdefault(phrase.kb_id_, "Method")
                     origin = "phrase"
@@ -230,7 +250,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     and doc[end - 1].lower_ in self.words["dataset_openers"] and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
-                phrase = self._dataset_phrase(doc, end, sentence_bounds_of(sentences[sentence]),
+                phrase = self._dataset_phrase(doc, end, bounds[sentence],
                                               by_sentence.get(sentence, []))
                 if phrase is not None:
                     label_of.setdefault(phrase.kb_id_, "Dataset")
@@ -272,7 +292,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             for n, span in enumerate(ents[:-1]):
                 following = ents[n + 1]
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
-                        and doc[span.end].text in {"-", "–"} and doc[span.end + 1].lower_ in self.words["device_suffixes"]:
+                        and token_texts(doc)[span.end] in {"-", "–"} and token_lowers(doc)[span.end + 1] in self.words["device_suffixes"]:
                     add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
@@ -310,9 +330,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if method and result.get(role):
                     add(rel_type, method, result[role], result["sentence"], self.result_confidence, "result")
 
+        evidence: dict[int, str] = {}
+        for (_, _, _, sentence) in best:
+            if sentence not in evidence:
+                evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
-             "evidence": span_text(sentences[sentence]), "confidence": confidence,
+             "evidence": evidence[sentence], "confidence": confidence,
              **({"origins": sorted(origins[(rel_type, source, target, sentence)])} if self.keep_origins else {})}
             for (rel_type, source, target, sentence), confidence in sorted(best.items(), key=lambda kv: kv[0][3])
         ]
@@ -350,7 +374,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if right:
             # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
             after = listed[-1].end + (1 if listed[-1].end < sentence.end and doc[listed[-1].end].text == ")" else 0)
-            if after < sentence.end and doc[after].lower_ in {"and", ","}:
+            if after < sentence.end and token_lowers(doc)[after] in {"and", ","}:
                 more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
                 if more is not None:
                     listed += [more, *self._listed_after(more, ents, open_list=True)]
@@ -400,19 +424,19 @@ class RelationFinder(SerialisedState, DocAnnotator):
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (doc[i].lower_ in {"a", "an", "the"} or doc[i].lower_ in words["evaluative"]):
+        while i < bounds[1] and (token_lowers(doc)[i] in {"a", "an", "the"} or token_lowers(doc)[i] in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
-                and (doc[i].is_alpha or "-" in doc[i].text) and not doc[i].is_stop \
-                and doc[i].lower_ not in words["prepositions"] and doc[i].lower_ not in words["clause_breaks"]:
+                and (doc[i].is_alpha or "-" in token_texts(doc)[i]) and not doc[i].is_stop \
+                and token_lowers(doc)[i] not in words["prepositions"] and token_lowers(doc)[i] not in words["clause_breaks"]:
             i += 1
-        if i == start or i - start > PHRASE_MAX_TOKENS or doc[i - 1].lower_ in words["not_method_followers"] \
-                or doc[i - 1].lower_.endswith("ly") or doc[i - 1].text.endswith("-"):
+        if i == start or i - start > PHRASE_MAX_TOKENS or token_lowers(doc)[i - 1] in words["not_method_followers"] \
+                or token_lowers(doc)[i - 1].endswith("ly") or token_texts(doc)[i - 1].endswith("-"):
             return None
-        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and doc[i].lower_ not in words["prepositions"]
-                              and doc[i].lower_ not in words["clause_breaks"] or doc[i].text in {"-", "("}
-                              or doc[i].lower_ == "of"):
+        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and token_lowers(doc)[i] not in words["prepositions"]
+                              and token_lowers(doc)[i] not in words["clause_breaks"] or token_texts(doc)[i] in {"-", "("}
+                              or token_lowers(doc)[i] == "of"):
             return None  # the phrase goes on ("the principle of pessimism", "uses Y", a capitalised word after it)
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -471,8 +495,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     continue
                 return None  # another entity first: not a generic phrase
             if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
-                j = i + (2 if token.lower_ == "such" and i + 1 < limit and doc[i + 1].lower_ == "as" else 1)
-                while j < sentence.end and doc[j].text in {",", ":"}:
+                j = i + (2 if token.lower_ == "such" and i + 1 < limit and token_lowers(doc)[i + 1] == "as" else 1)
+                while j < sentence.end and token_texts(doc)[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
             if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
@@ -489,7 +513,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         for span in ents:
             if span.start < last.end or span.label_ != first.label_:
                 continue
-            if span.start == last.end + 1 and doc[last.end].text == "(":
+            if span.start == last.end + 1 and token_texts(doc)[last.end] == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc[last.end:span.start])
             glue = [t for t in between if t.lower_ in self.words["list_glue"]]
@@ -512,13 +536,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return {"cues": self.rows, "decay": self.decay, "max_source_gap": self.max_source_gap,
                 "result_confidence": self.result_confidence, "block_confidence": self.block_confidence,
                 "cooccurrence_confidence": self.cooccurrence_confidence, "min_confidence": self.min_confidence,
-                "overwrite": self.overwrite, "phrases": self.phrases}
+                "overwrite": self.overwrite, "phrases": self.phrases, "initialized": self.initialized}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         for name in ("decay", "max_source_gap", "result_confidence", "block_confidence", "cooccurrence_confidence",
                      "min_confidence", "overwrite", "phrases"):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.rows))
+        self.initialized = bool(cfg.get("initialized", True))
 
 
 def sentence_bounds_of(sentence: Span) -> tuple[int, int]:
@@ -533,7 +558,7 @@ def sentence_index(doc: Doc, sentence: Span) -> int:
 def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
     after = span.end
-    return after + 1 < len(doc) and doc[after].text in {"-", "–"} and doc[after + 1].lower_ in {
+    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
 
 

@@ -31,21 +31,31 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.errors import PatternError
 from kg.extract.base import SerialisedState, pipe_in_batches
-from kg.extract.candidates import doc_text, title_end
-from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentences_of, verb_like
+from kg.extract.candidates import doc_text, span_text, title_end
+from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import add_flagged
-from kg.extract.pattern_data import read_patterns
+from kg.extract.pattern_data import read_patterns, schema_for
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
 ENTITY_ROLES = {"Metric": "metric", "Method": "method", "Dataset": "dataset", "Hardware": "hardware"}
+DEFAULT_UNITS, DEFAULT_CUES = "units.jsonl", "results_cues.jsonl"
+# The kinds of results_cues.jsonl rows: its JSON Schema's enum is the one place they are named. Phrase kinds read
+# qualifiers; "number_words" maps words to values; every other kind is a word list (kg_results' attribute of the
+# same name: "gain_nouns", "beat_words" ...).
+CUE_KINDS: tuple[str, ...] = tuple(json.loads(schema_for(DEFAULT_CUES).read_text(encoding="utf-8"))
+                                   ["properties"]["kind"]["enum"])
+PHRASE_KINDS = ("qualifier_before", "qualifier_after", "skip_after")
+WORD_KINDS = tuple(kind for kind in CUE_KINDS if kind not in PHRASE_KINDS and kind != "number_words")
+ORDERED_KINDS = ("range_words",)  # kept as a list, in the file's order (a Matcher IN list)
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _SEPS = r"(?:-|–|~|sim)"
 # One token holding a number, perhaps a range ("2~3x" style) and a magnitude suffix ("12.5k", "100K").
 NUMBER_TOKEN = rf"^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?$"  # "15%-50" is one token before its "%"
-RANGE_WORDS = ["-", "–", "~", "to", "sim"]
 MAGNITUDES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 _PARSE = re.compile(
     rf"^(?P<approx>[~≈])?(?P<a>[+-]?{_NUM})"
@@ -53,54 +63,14 @@ _PARSE = re.compile(
     r"\s*(?P<mag>[kKMB](?![A-Za-z/]))?\s*(?P<unit>.*)$",
     re.S,
 )
-METRIC_LINK_WORDS = {"of", "=", ":", "is", "was", "at", "reaches", "reach", "to", "by", "from", "achieves", "with"}
 
-# Number words read as values before a "times" unit: "three times fewer parameters".
-NUMBER_WORDS = {"two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0, "six": 6.0, "seven": 7.0, "eight": 8.0,
-                "nine": 9.0, "ten": 10.0, "twenty": 20.0, "hundred": 100.0, "thousand": 1000.0}
-# Words after a number (and its unit) that lead on to the metric it measures: "2x higher throughput",
-# "15% improvement in accuracy", "a 16% reduction of runtime".
-METRIC_BRIDGE_WORDS = {"higher", "lower", "faster", "slower", "less", "fewer", "more", "smaller", "larger", "better",
-                       "worse", "greater", "improvement", "improvements", "reduction", "reductions", "increase",
-                       "increases", "decrease", "gain", "gains", "in", "of", "on", "the", "end-to-end", "relative",
-                       "absolute", "average", "overall", "top-1", "top-5", "boost", "lift", "saving", "savings",
-                       "drop", "points", "point"}
-# Verbs that change a metric, read back from "by N": "improves the accuracy of X by 5%".
-CHANGE_WORDS = {"improve", "improves", "improved", "improving", "reduce", "reduces", "reduced", "reducing",
-                "increase", "increases", "increased", "increasing", "boost", "boosts", "boosted", "boosting",
-                "lower", "lowers", "lowered", "lowering", "cut", "cuts", "decrease", "decreases", "decreased",
-                "raise", "raises", "accelerate", "accelerates", "speed", "speeds", "enhance", "enhances",
-                "outperform", "outperforms", "outperforming", "outperformed", "surpass", "surpasses", "surpassing",
-                "exceed", "exceeds", "save", "saves", "saving", "shrink", "shrinks", "compress", "compresses",
-                "improvement", "improvements", "reduction", "reductions", "gain", "gains"}
-COMPARATIVE_BRIDGES = {"higher", "lower", "less", "fewer", "more", "smaller", "larger", "better", "worse", "greater",
-                       "improvement", "improvements", "reduction", "reductions", "increase", "increases", "decrease",
-                       "gain", "gains", "boost", "saving", "savings", "drop"}
-BEAT_WORDS = {"outperform", "outperforms", "outperforming", "outperformed", "surpass", "surpasses", "surpassing",
-              "exceed", "exceeds"}
 class WeakPhrase(str):
     """A free metric phrase read from a weak clue: used only when no Metric entity is near."""
 
 
-# Nouns before "of N" that are no measure: "in the range of 15%", "an average of 9%", "a factor of 2"
-NOT_MEASURES = {"range", "average", "improvement", "improvements", "increase", "score", "baseline", "total", "factor",
-                "order", "orders", "magnitude", "margin", "reduction", "gain", "gains", "rate", "value", "values",
-                "number", "amount", "percentage", "fraction", "maximum", "minimum", "mean", "median", "top", "set",
-                "size", "level", "ratio", "budget", "scale"}
-GAIN_NOUNS = {"improvement", "improvements", "gain", "gains", "reduction", "reductions", "saving", "savings", "speedup",
-              "speedups", "boost", "increase", "lift"}
-# What a result measures when the sentence names nothing else: "outperforms X by 5%" (performance), "2x speedup".
-IMPLIED_METRICS = {"performance", "speedup"}
-SPEEDUP_WORDS = {"speedup", "speedups", "speed-up", "speed-ups", "acceleration"}
-# Words a free metric phrase does not contain.
-_PHRASE_STOP = {"the", "a", "an", "of", "by", "in", "on", "for", "and", "or", "to", "with", "than", "over", "at", "is",
-                "are", "was", "were", "its", "their", "our", "this", "that", "these", "which", "while", "up", "as",
-                "from", "into", "compared", "respectively", "only", "also", "both", "per"}
 
-_TIMES_WORDS = {"times", "fold", "-", "x", "×"}
 _DIGITS = re.compile(r"\d")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
-_NUMBER_START = re.compile(rf"\d|(?i:\b(?:{'|'.join(NUMBER_WORDS)})(?=\s*(?:times|fold|-fold|x|×)\b))")
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
 
@@ -113,7 +83,7 @@ if not Doc.has_extension("kg_result_rule_methods"):
     Doc.set_extension("kg_result_rule_methods", default=None)
 
 
-def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span]:
+def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pattern[str]) -> list[Span]:
     """Spans that start at a token holding a digit and run *length* tokens on, merged where they overlap.
 
     Every pattern starts with a number, so matching only these windows finds the same
@@ -124,7 +94,14 @@ def _number_windows(doc: Doc, length: int, text: str | None = None) -> list[Span
     # token indices from character offsets: no Token object is made for the many tokens without a digit
     offsets = doc.to_array("IDX").tolist()
     text = doc_text(doc) if text is None else text
-    starts = sorted({bisect_right(offsets, m.start()) - 1 for m in _NUMBER_START.finditer(text)})
+    found: set[int] = set()
+    for m in number_start.finditer(text):
+        first = bisect_right(offsets, m.start()) - 1
+        found.add(first)
+        if m.lastgroup == "digits" and bisect_right(offsets, m.end() - 1) - 1 != first:
+            # a run of digits across tokens: every token holding one of its digits starts a window
+            found.update(bisect_right(offsets, c) - 1 for c in range(m.start() + 1, m.end()))
+    starts = sorted(found)
     windows: list[list[int]] = []
     for i in starts:
         end = min(len(doc), i + length)
@@ -212,15 +189,34 @@ class ResultFinder(SerialisedState, DocAnnotator):
             load_method_model() if use_models and METHOD_MODEL_PATH.exists() else None
         # training (kg.evaluate.train_result_metric): each result's metric candidates in doc.user_data
         self.keep_candidates = False
-        self._load(
-            units if units is not None else read_jsonl(PATTERNS_DIR / "units.jsonl"),
-            cues if cues is not None else read_jsonl(PATTERNS_DIR / "results_cues.jsonl"),
-        )
+        # the rows given here; initialize() loads the package's units.jsonl / results_cues.jsonl for the others
+        self.units: list[dict[str, Any]] = [dict(unit) for unit in units] if units is not None else []
+        self.cues: list[dict[str, Any]] = [dict(cue) for cue in cues] if cues is not None else []
+        self._given = (units is not None, cues is not None)
+        self.initialized = False
+        if units is not None and cues is not None:
+            self._load(self.units, self.cues)
+
+    def initialize(self, get_examples=None, *, nlp: Language | None = None,
+                   units: list[dict[str, Any]] | None = None, cues: list[dict[str, Any]] | None = None) -> None:
+        """Load *units* and *cues*, else the rows the component was made with, else the package's default files
+        (``units.jsonl``, ``results_cues.jsonl``)."""
+        if units is None:
+            units = self.units if self._given[0] or self.initialized else read_jsonl(PATTERNS_DIR / DEFAULT_UNITS)
+        if cues is None:
+            cues = self.cues if self._given[1] or self.initialized else read_jsonl(PATTERNS_DIR / DEFAULT_CUES)
+        self._load(units, cues)
+
+    def check_initialized(self) -> None:
+        if not self.initialized:
+            raise ValueError(f"the {self.name!r} component has no units and cues: call nlp.initialize() "
+                             "(or kg.extract.load_pipeline) before using the pipeline")
 
     # -- set-up -------------------------------------------------------------------------------------------
     def _load(self, units: list[dict[str, Any]], cues: list[dict[str, Any]]) -> None:
         self.units = [dict(unit) for unit in units]
         self.cues = [dict(cue) for cue in cues]
+        self._load_words(self.cues)
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         self.matcher = Matcher(self.nlp.vocab, validate=False)  # add_flagged validates
@@ -255,6 +251,31 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.qualifiers_before.sort(key=lambda item: -len(item[0]))
         # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
         self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
+        self.initialized = True
+
+    def _load_words(self, cues: list[dict[str, Any]]) -> None:
+        """The word lists of the cue rows (a row {"kind": WORD_KINDS, "words": [...]}, or "number_words" with
+        "values"), as attributes named by their kind; every kind gets its attribute, empty when no row has it."""
+        words: dict[str, dict[str, None]] = {kind: {} for kind in WORD_KINDS}
+        number_words: dict[str, float] = {}
+        for cue in cues:
+            kind = cue.get("kind")
+            if kind == "number_words":
+                number_words.update({word: float(value) for word, value in cue["values"].items()})
+            elif kind in words:
+                words[kind].update(dict.fromkeys(cue["words"]))
+            elif kind not in PHRASE_KINDS:
+                raise PatternError(f"results cues: unknown kind {kind!r} (known: {', '.join(CUE_KINDS)})")
+        for kind, found in words.items():
+            setattr(self, kind, list(found) if kind in ORDERED_KINDS else frozenset(found))
+        self.number_words = number_words
+        # words that may stand between a number and a metric phrase after it
+        self.after_skip = self.metric_bridge_words | (frozenset(words["after_skip"]) - {"the"})
+        # where a result can start: a digit, or a number word before a "times" unit ("three times fewer")
+        alternatives = "|".join(re.escape(word) for word in number_words)
+        self.number_start = re.compile(
+            rf"(?P<digits>\d+)|(?i:\b(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))" if alternatives
+            else r"(?P<digits>\d+)")
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -269,7 +290,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         rest = [_token_spec(t) for t in forms[0][1:]]
         number = {"TEXT": {"REGEX": NUMBER_TOKEN}}
         magnitude = {"ORTH": {"IN": list(MAGNITUDES)}, "OP": "?"}
-        separator = {"LOWER": {"IN": RANGE_WORDS}}
+        separator = {"LOWER": {"IN": self.range_words}}
         flags = "(?i)" if case_free else ""
         alternatives = "|".join(re.escape(f) for f in sorted(firsts, key=len, reverse=True))
         # "225TFLOPs", "2~3x", "1.5x-2x" (a range with the unit on both numbers)
@@ -281,22 +302,23 @@ class ResultFinder(SerialisedState, DocAnnotator):
             [number, separator, number, magnitude, first, *rest],
             [number, separator, glued, *rest],
         ]
-        times = [f for f in firsts if f.lower() in _TIMES_WORDS]
+        times = [f for f in firsts if f.lower() in self.times_words]
         if times:
-            patterns.append([{"LOWER": {"IN": list(NUMBER_WORDS)}}, {"LOWER": {"IN": [t.lower() for t in times]}},
+            patterns.append([{"LOWER": {"IN": list(self.number_words)}}, {"LOWER": {"IN": [t.lower() for t in times]}},
                              *rest])  # "three times fewer"
         return patterns
 
     # -- running ------------------------------------------------------------------------------------------
     def find(self, doc: Doc) -> list[dict[str, Any]]:
+        self.check_initialized()
         text = doc_text(doc)
-        sentences = sentences_of(doc)
-        sentence_of = sentence_index_of_tokens(doc, sentences)
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
+        bounds = sentence_bounds(doc)
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
         candidates = []
-        for window in _number_windows(doc, self.max_pattern_length, text):
+        for window in _number_windows(doc, self.max_pattern_length, text, self.number_start):
             for match_id, start, end in self.matcher(window):
                 key = self.nlp.vocab.strings[match_id]
                 candidates.append((key == _RESULT_KEY, window.start + start, window.start + end))
@@ -356,7 +378,6 @@ class ResultFinder(SerialisedState, DocAnnotator):
         output = []
         for result, (ents, others), rule, final in zip(accepted, context, rules, shared):
             sent_index = result["sentence"]
-            sentence = sentences[sent_index]
             roles, metric_text, confidence = self._attach(
                 doc, result, ents, others, frame, rule, (final["metric"], final["metric_text"]), mentions)
             output.append({
@@ -371,7 +392,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 **roles,
                 "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
-                "evidence": sentence.text,
+                "evidence": span_text(doc[slice(*bounds[sent_index])]),
             })
         return output
 
@@ -380,17 +401,17 @@ class ResultFinder(SerialisedState, DocAnnotator):
         span = doc[start:end]
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
-        if start > 0 and doc[start - 1].lower_.rstrip(".") in self.skip_after:
+        if start > 0 and token_lowers(doc)[start - 1].rstrip(".") in self.skip_after:
             return None  # "Table 1", "Section 3", "et al. 2020"
-        if start > 0 and doc[start - 1].text in {"[", "^", "_", "{"}:
+        if start > 0 and token_texts(doc)[start - 1] in {"[", "^", "_", "{"}:
             return None  # citations and formula pieces
-        if start > 1 and doc[start - 1].text in {"-", "/"} and not doc[start - 2].whitespace_:
+        if start > 1 and token_texts(doc)[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
             return None  # the tail of a compound: "0-1 loss", "top-5", "8/15"
-        word_value = NUMBER_WORDS.get(doc[start].lower_)
-        parsed = _PARSE.match(f"{word_value:g}{span.text[len(doc[start].text):]}" if word_value else span.text)
+        word_value = self.number_words.get(token_lowers(doc)[start])
+        parsed = _PARSE.match(f"{word_value:g}{span.text[len(token_texts(doc)[start]):]}" if word_value else span.text)
         if parsed is None:
             return None
-        if word_value and (start == 0 or doc[start - 1].lower_ not in {"than", "about", "over", "nearly", "almost",
+        if word_value and (start == 0 or token_lowers(doc)[start - 1] not in {"than", "about", "over", "nearly", "almost",
                                                                         "roughly", "up", "to", "by", "a", "only"}
                            and not self._after_a_verb(doc, start)):
             return None  # "two times" as a count of events, unless a comparison or a verb leads to it
@@ -405,7 +426,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and doc[start - 1].lower_ == "from" and re.search(r"\bto\b", span.text):
+        if high is not None and start > 0 and token_lowers(doc)[start - 1] == "from" and re.search(r"\bto\b", span.text):
             value, high = high, None  # "from 5.9 to 10.9%": the figure reached
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
@@ -427,7 +448,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         qualifier_after = following.lower_ if following is not None and following.lower_ in self.qualifiers_after else None
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
-            metric_before = _metric_before(doc, start, entity_at, sentence_of)
+            metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words)
             if not (qualifier_after or metric_after or metric_before or listed):
                 return None
 
@@ -439,10 +460,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if text_end < len(doc) and text_end in entity_at and entity_at[text_end].label_ == "Metric" \
                 and entity_at[text_end].start == text_end and sentence_of[text_end] == sentence_index:
             text_end = entity_at[text_end].end
-            if qualifier is None and text_end < len(doc) and doc[text_end].lower_ in self.qualifiers_after:
-                qualifier = doc[text_end].lower_
+            if qualifier is None and text_end < len(doc) and token_lowers(doc)[text_end] in self.qualifiers_after:
+                qualifier = token_lowers(doc)[text_end]
                 text_end += 1
-        if text_end < len(doc) and doc[text_end].lower_ == "per":
+        if text_end < len(doc) and token_lowers(doc)[text_end] == "per":
             per_end = text_end + 1
             if per_end < len(doc) and per_end in entity_at and entity_at[per_end].start == per_end:
                 per_end = entity_at[per_end].end
@@ -462,7 +483,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "unit": unit,
             "qualifier": qualifier,
             "start": span.start_char,
-            "end": doc[text_end - 1].idx + len(doc[text_end - 1].text),
+            "end": doc[text_end - 1].idx + len(token_texts(doc)[text_end - 1]),
             "_start": start,
             "_end": text_end,
             "sentence": sentence_index,
@@ -600,14 +621,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 owned.add(metric_at[o_end].start)
             owned.update(m.start for m in metrics if o_start <= m.start < o_end)  # inside "34.4% AP"
         phrase = after if isinstance(after, str) else before if isinstance(before, str) else None
-        if phrase is not None and phrase not in IMPLIED_METRICS and not isinstance(phrase, WeakPhrase):
+        if phrase is not None and phrase not in self.implied_metrics and not isinstance(phrase, WeakPhrase):
             return None, phrase, True
         near = [s for s in metrics if gap(s) <= self.metric_window and not crosses_other(s) and s.start not in owned
                 and sentence.start <= s.start < sentence.end]
         if near:
             # Before the number ("accuracy of 87%") reads slightly closer than after it.
             return min(near, key=lambda s: (gap(s) + (0 if s.end <= start else 1), s.start)).kb_id_, None, False
-        if phrase is None and result["qualifier"] in SPEEDUP_WORDS:
+        if phrase is None and result["qualifier"] in self.speedup_words:
             phrase = "speedup"  # "2x speedup", "a 1.4x speed-up": the speedup is what is measured
         return None, phrase, False
 
@@ -629,12 +650,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-        beat_before = any(doc[k].lower_ in BEAT_WORDS for k in range(sent_start, start))
-        in_parenthesis = any(doc[k].text == "(" for k in range(max(sent_start, start - 8), start)) and not any(
-            doc[k].text == ")" for k in range(max(sent_start, start - 8), start))
-        gain_next = any(t.lower_ in GAIN_NOUNS for t in doc[max(start, end - 1):min(sent_end, end + 2)])
-        comparative_next = any(t.lower_ in _COMPARATIVE_NEXT for t in doc[end:min(sent_end, end + 2)]) or any(
-            t.lower_ in _COMPARATIVE_NEXT for t in doc[start:end])
+        beat_before = any(token_lowers(doc)[k] in self.beat_words for k in range(sent_start, start))
+        in_parenthesis = any(token_texts(doc)[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
+            token_texts(doc)[k] == ")" for k in range(max(sent_start, start - 8), start))
+        gain_next = any(t.lower_ in self.gain_nouns for t in doc[max(start, end - 1):min(sent_end, end + 2)])
+        comparative_next = any(t.lower_ in self.comparative_next for t in doc[end:min(sent_end, end + 2)]) or any(
+            t.lower_ in self.comparative_next for t in doc[start:end])
 
         def add(kind: str, key: str | None, text: str | None, span: tuple[int, int] | None, **extra: float) -> None:
             if text is not None:
@@ -661,20 +682,20 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                               for t in between)))
                 put("punct_between", float(any(t.text in {",", ";", "(", ")", ":"} for t in between)))
                 # a new clause between the number and the candidate: "256% ..., while delivering X"
-                put("clause_break", float(any(t.lower_ in _CLAUSE_WORDS for t in between)))
+                put("clause_break", float(any(t.lower_ in self.clause_words for t in between)))
                 words = (text or "").split() if text else doc[c_start:c_end].text.split()
                 put(f"tokens_{min(3, len(words))}")
                 put("capitalised", float(bool(words) and words[0][:1].isupper()))
-                put("generic_word", float(any(w.lower() in IMPLIED_METRICS for w in words)))
-                put("not_measure_word", float(any(w.lower() in NOT_MEASURES for w in words)))
+                put("generic_word", float(any(w.lower() in self.implied_metrics for w in words)))
+                put("not_measure_word", float(any(w.lower() in self.not_measures for w in words)))
                 put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:])))
-                put("after_preposition", float(c_start > 0 and doc[c_start - 1].lower_ in {"in", "of", "for", "on"}))
+                put("after_preposition", float(c_start > 0 and token_lowers(doc)[c_start - 1] in {"in", "of", "for", "on"}))
                 # a Metric right next to another number of the clause
                 put("entity_owned", float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
-                    or (o_end + 1 == c_start and doc[o_end].lower_ in {"of", "in"}) for o_start, o_end in others)))
-                put("gain_word", float(any(w.lower() in GAIN_NOUNS or w.lower() in SPEEDUP_WORDS for w in words)))
+                    or (o_end + 1 == c_start and token_lowers(doc)[o_end] in {"of", "in"}) for o_start, o_end in others)))
+                put("gain_word", float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words)))
                 put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
             for name, value in extra.items():
                 put(name, value)
@@ -687,8 +708,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             put("performance_gain_next", float(kind == "performance" and gain_next))
             put("none_percent", float(kind == "none" and unit == "%"))
             put("none_no_entity", float(kind == "none" and not metrics))
-            put("speedup_named", float(kind == "speedup" and (result["qualifier"] in SPEEDUP_WORDS or any(
-                t.lower_ in SPEEDUP_WORDS | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
+            put("speedup_named", float(kind == "speedup" and (result["qualifier"] in self.speedup_words or any(
+                t.lower_ in self.speedup_words | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
             put("beat_before", float(beat_before))
             put("in_parenthesis", float(in_parenthesis))
             put("unit_x", float(unit == "x"))
@@ -736,55 +757,55 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         def phrase(i: int, limit: int) -> tuple[int, int, bool] | None:
             """[first, last) of a short noun phrase from token *i*, capitals allowed; skipped a gerund?"""
-            while i < limit and doc[i].lower_ in {"the", "a", "an", "its", "their", "our"}:
+            while i < limit and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
                 i += 1
             first = i
-            while i < limit and i - first < 3 and (doc[i].is_alpha or doc[i].text.count("-") == 1) \
-                    and doc[i].lower_ not in _PHRASE_STOP and not doc[i].is_stop and i not in other_at \
-                    and i not in numbers and not (doc[i].is_lower and doc[i].lower_.endswith("ly")):
+            while i < limit and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) \
+                    and token_lowers(doc)[i] not in self.phrase_stop and not doc[i].is_stop and i not in other_at \
+                    and i not in numbers and not (doc[i].is_lower and token_lowers(doc)[i].endswith("ly")):
                 i += 1
             return (first, i, False) if i > first else None
 
         # after the number, past comparison and linking words (up to 4)
         i = end
-        while i < sent_end and i - end < 4 and doc[i].lower_ in _AFTER_SKIP and i not in metric_at:
+        while i < sent_end and i - end < 4 and token_lowers(doc)[i] in self.after_skip and i not in metric_at:
             i += 1
         found = phrase(i, sent_end)
         if found:
             first, last, _ = found
             add("after", None, doc[first:last].text, (first, last))
             if last - first > 1:
-                add("after_head", None, doc[last - 1].text, (last - 1, last))
-            if doc[first].lower_.endswith("ing") and last - first > 1:
+                add("after_head", None, token_texts(doc)[last - 1], (last - 1, last))
+            if token_lowers(doc)[first].endswith("ing") and last - first > 1:
                 add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
         # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
         for j in range(end, min(sent_end, end + 3)):
-            if doc[j].lower_ in GAIN_NOUNS and j > end - 1:
-                add("gain", None, doc[end:j + 1].text if j > end else doc[j].text, (end, j + 1))
+            if token_lowers(doc)[j] in self.gain_nouns and j > end - 1:
+                add("gain", None, doc[end:j + 1].text if j > end else token_texts(doc)[j], (end, j + 1))
                 break
             if not (doc[j].is_alpha and doc[j].is_lower):
                 break
         # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
         i = start - 1
-        while i >= sent_start and start - i <= 3 and doc[i].lower_ in _LINK_BEFORE:
+        while i >= sent_start and start - i <= 3 and token_lowers(doc)[i] in self.link_before:
             i -= 1
         if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
-                and not (doc[i].is_lower and doc[i].lower_.endswith(("ing", "ed"))):
+                and not (doc[i].is_lower and token_lowers(doc)[i].endswith(("ing", "ed"))):
             last = i + 1
             first = last
             while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
-                    and not doc[first - 1].is_stop and doc[first - 1].lower_ not in _PHRASE_STOP \
-                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(doc[first - 1].lower_)
+                    and not doc[first - 1].is_stop and token_lowers(doc)[first - 1] not in self.phrase_stop \
+                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(token_lowers(doc)[first - 1])
                                                            and len(doc[first - 1]) > 3 and first - 1 < last - 1):
                 first -= 1
                 add("before", None, doc[first:last].text, (first, last))
         # the object of a change verb before "by N": "improve the efficiency of X by more than 4x"
-        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if doc[k].lower_ == "by"), None)
+        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if token_lowers(doc)[k] == "by"), None)
         if by is not None:
             for k in range(by - 1, max(sent_start, by - 10) - 1, -1):
-                if k in numbers or doc[k].text == ";":
+                if k in numbers or token_texts(doc)[k] == ";":
                     break
-                if doc[k].lower_ in CHANGE_WORDS and doc[k].lower_ not in BEAT_WORDS:
+                if token_lowers(doc)[k] in self.change_words and token_lowers(doc)[k] not in self.beat_words:
                     found = phrase(k + 1, by)
                     if found:
                         add("verb_object", None, doc[found[0]:found[1]].text, (found[0], found[1]))
@@ -811,7 +832,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         methods = sorted((s for s in ents if s.label_ == "Method"), key=lambda s: s.start)
         proposed = list(frame.get("proposed") or [])
         rule_key, rule_how = rule
-        self_reference = any(t.lower_ in _SELF_WORDS for t in doc[sent_start:start])
+        self_reference = any(t.lower_ in self.self_words for t in doc[sent_start:start])
         title_sentence = sent_start == 0
         common = {"self_reference": float(self_reference), "title_sentence": float(title_sentence),
                   "no_proposal": float(not proposed), "log_methods_in_sentence": math.log1p(len(methods))}
@@ -841,7 +862,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         candidates = []
         for key, span in closest.items():
             low, high = (span.end, start) if span.end <= start else (end, span.start)
-            before = doc[span.start - 1].lower_ if span.start > sent_start else ""
+            before = token_lowers(doc)[span.start - 1] if span.start > sent_start else ""
             candidates.append(row(
                 "sentence", key, baseline=float(self.frame_reader.is_compared(doc, span)),
                 subject_like=float(self.frame_reader.subject_like(doc, span)),
@@ -851,7 +872,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                                     "over", "against"}),
                 number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span.text[:1])),
                 first_in_sentence=float(span is methods[0] or span.kb_id_ == methods[0].kb_id_),
-                clause_break=float(any(t.lower_ in _CLAUSE_WORDS or t.text == "," for t in doc[low:high]))))
+                clause_break=float(any(t.lower_ in self.clause_words or t.text == "," for t in doc[low:high]))))
         for key in proposed[:2]:
             if key not in closest:
                 candidates.append(row("proposal", key, proposal_self_reference=float(self_reference)))
@@ -863,48 +884,48 @@ class ResultFinder(SerialisedState, DocAnnotator):
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
         i = end
-        while i < sentence.end and i - end < 4 and doc[i].lower_ in METRIC_BRIDGE_WORDS and i not in metric_at:
+        while i < sentence.end and i - end < 4 and token_lowers(doc)[i] in self.metric_bridge_words and i not in metric_at:
             i += 1
         if i in metric_at and metric_at[i].start == i:
             return metric_at[i]
-        if i < sentence.end and any(t.lower_ in COMPARATIVE_BRIDGES for t in doc[start:i]):
-            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", doc[i].text):
-                return doc[i].text  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
-            return _free_phrase(doc, i, sentence.end)  # "3 times fewer parameters", "10x increase in performance"
+        if i < sentence.end and any(t.lower_ in self.comparative_bridges for t in doc[start:i]):
+            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", token_texts(doc)[i]):
+                return token_texts(doc)[i]  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
+            return _free_phrase(doc, i, sentence.end, self.phrase_stop)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
         while j < sentence.end and j - end < 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].is_stop \
-                and doc[j].lower_ not in GAIN_NOUNS:
+                and token_lowers(doc)[j] not in self.gain_nouns:
             j += 1
-        if end < j < sentence.end and doc[j].lower_ in GAIN_NOUNS:
+        if end < j < sentence.end and token_lowers(doc)[j] in self.gain_nouns:
             return doc[end:j + 1].text
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
         i = start - 1
-        while i >= sentence.start and start - i <= 3 and doc[i].lower_ in METRIC_LINK_WORDS | {"(", "up", "only",
+        while i >= sentence.start and start - i <= 3 and token_lowers(doc)[i] in self.metric_link_words | {"(", "up", "only",
                                                                                                 "over", "about"}:
-            if doc[i].lower_ == "by":
+            if token_lowers(doc)[i] == "by":
                 # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
                 # Metric before "by", back to the change verb and never past another number
                 for k in range(i - 1, max(sentence.start, i - 10) - 1, -1):
                     if k in metric_at:
                         return metric_at[k]
-                    if any(ch.isdigit() for ch in doc[k].text) or doc[k].text == ";":
+                    if any(ch.isdigit() for ch in token_texts(doc)[k]) or token_texts(doc)[k] == ";":
                         return None
-                    if doc[k].lower_ in CHANGE_WORDS:
-                        if doc[k].lower_ in BEAT_WORDS:
+                    if token_lowers(doc)[k] in self.change_words:
+                        if token_lowers(doc)[k] in self.beat_words:
                             return "performance"  # "outperforms X by 5%": X is a method; it performs better
-                        return _free_phrase(doc, k + 1, i)
+                        return _free_phrase(doc, k + 1, i, self.phrase_stop)
                 return None
             i -= 1
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
         if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
-                and not verb_like(doc[i].lower_) and doc[i + 1].lower_ in {"of", "to", ":", "=", "("} \
-                and doc[i].lower_ not in NOT_MEASURES and not (i - 1 in metric_at):
-            return WeakPhrase(doc[i].text)  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
+                and not verb_like(token_lowers(doc)[i]) and token_lowers(doc)[i + 1] in {"of", "to", ":", "=", "("} \
+                and token_lowers(doc)[i] not in self.not_measures and not (i - 1 in metric_at):
+            return WeakPhrase(token_texts(doc)[i])  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
         return None
 
     def _method(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
@@ -926,13 +947,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 i = next(o_end for o_start, o_end in others if o_start == i)
                 group_end = i
                 continue
-            if doc[i].lower_ in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
-                j = i + 1 + (doc[i + 1].lower_ in {"the", "a", "an", "our"})
+            if token_lowers(doc)[i] in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
+                j = i + 1 + (token_lowers(doc)[i + 1] in {"the", "a", "an", "our"})
                 found = next((s for s in methods if s.start == j), None)
                 if found is not None and not self.frame_reader.is_compared(doc, found):
                     return found.kb_id_, "for"
                 break
-            if doc[i].lower_ in {"than", "compared", "versus", "vs", "vs.", "over", "against", ";"}:
+            if token_lowers(doc)[i] in {"than", "compared", "versus", "vs", "vs.", "over", "against", ";"}:
                 break
             i += 1
         key, how = self.frame_reader.subject_of(doc, start, methods, frame=frame)
@@ -948,7 +969,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _cfg(self) -> dict[str, Any]:
         return {"units": self.units, "cues": self.cues, "metric_window": self.metric_window,
-                "overwrite": self.overwrite, "metric_model": self.metric_model, "method_model": self.method_model}
+                "overwrite": self.overwrite, "metric_model": self.metric_model, "method_model": self.method_model,
+                "initialized": self.initialized}
 
     def _set_cfg(self, cfg: dict[str, Any]) -> None:
         self.metric_window = cfg.get("metric_window", self.metric_window)
@@ -961,15 +983,20 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if cfg["method_model"] is not None:
                 check_method_model(cfg["method_model"])
             self.method_model = cfg["method_model"]
-        self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
+        if cfg.get("initialized", True):
+            self._load(cfg.get("units", self.units), cfg.get("cues", self.cues))
+        else:
+            self.units, self.cues = list(cfg.get("units", self.units)), list(cfg.get("cues", self.cues))
+            self.initialized = False
 
 
-def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | None = None) -> list[int]:
-    """For each token, the index of its sentence in ``list(doc.sents)``."""
+def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | list[tuple[int, int]] | None = None) -> list[int]:
+    """For each token, the index of its sentence in ``list(doc.sents)``; *sentences* are the sentence spans or
+    their (start, end) bounds."""
     index = [0] * len(doc)
     for n, sentence in enumerate(sentences if sentences is not None else doc.sents):
-        for i in range(sentence.start, sentence.end):
-            index[i] = n
+        start, end = sentence if isinstance(sentence, tuple) else (sentence.start, sentence.end)
+        index[start:end] = [n] * (end - start)
     return index
 
 
@@ -996,8 +1023,8 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
     for item in chosen:
         if merged:
             has_unit, start, end = merged[-1]
-            if has_unit and item[0] and item[1] == end + 1 and doc[end].lower_ in {"-", "–", "~", "to"} \
-                    and _unit_tail(doc[end - 1].lower_) == _unit_tail(doc[item[2] - 1].lower_):
+            if has_unit and item[0] and item[1] == end + 1 and token_lowers(doc)[end] in {"-", "–", "~", "to"} \
+                    and _unit_tail(token_lowers(doc)[end - 1]) == _unit_tail(doc[item[2] - 1].lower_):
                 merged[-1] = (True, start, item[2])
                 continue
         merged.append(item)
@@ -1029,23 +1056,28 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
             first["metric"], first["metric_text"] = second["metric"], second["metric_text"]
 
 
-def _free_phrase(doc: Doc, start: int, end: int) -> str | None:
+def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
     i = start
-    while i < end and doc[i].lower_ in {"the", "a", "an", "its", "their", "our"}:
+    while i < end and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
     first = i
-    while i < end and i - first < 3 and (doc[i].is_alpha or doc[i].text.count("-") == 1) and doc[i].is_lower \
-            and doc[i].lower_ not in _PHRASE_STOP and not doc[i].lower_.endswith("ly") and not doc[i].is_stop:
+    while i < end and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) and doc[i].is_lower \
+            and token_lowers(doc)[i] not in stop and not token_lowers(doc)[i].endswith("ly") and not doc[i].is_stop:
         i += 1
-    if i == first or (i < end and doc[i].text == "-"):
+    if i == first or (i < end and token_texts(doc)[i] == "-"):
         return None
     return doc[first:i].text
 
 
 def number_shaped(span: Span) -> bool:
     """An entity that is only a number with a unit ("0.39dB", "5x"): a result the name rules took for a name."""
-    text = span.text
+    if span.end <= span.start:
+        return False
+    first = token_texts(span.doc)[span.start][:1]  # the text's first character, without building the text
+    if not (first.isdigit() or first in "~≈+-"):
+        return False
+    text = span_text(span)
     if not (text[:1].isdigit() or text[:1] in "~≈+-" and text[1:2].isdigit()):
         return False
     return bool(_NUMBER_SHAPED.fullmatch(text))
@@ -1074,14 +1106,15 @@ def _next_to_label(doc: Doc, start: int, end: int, entity_at: dict[int, Span], l
     return (before is not None and before.label_ == label) or (after is not None and after.label_ == label)
 
 
-def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int],
+                   link_words: frozenset[str]) -> bool:
     """A Metric entity just before the number, maybe joined by "of", "=", ":" ("accuracy of 87.3")."""
     i = start - 1
     while i >= 0 and start - i <= 3 and sentence_of[i] == sentence_of[start]:
         span = entity_at.get(i)
         if span is not None:
             return span.label_ == "Metric"
-        if doc[i].lower_ not in METRIC_LINK_WORDS:
+        if token_lowers(doc)[i] not in link_words:
             return False
         i -= 1
     return False
@@ -1107,13 +1140,6 @@ METRIC_FEATURES: tuple[str, ...] = (
     "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity", "clause_break",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
-_LINK_BEFORE = {"of", ":", "=", "is", "was", "are", "were", "(", "reaches", "reached", "achieves", "achieved",
-                "about", "over", "only", "up", "to"}
-_AFTER_SKIP = METRIC_BRIDGE_WORDS | {"for", "on", "at", "with", "more", "often"} - {"the"}
-_CLAUSE_WORDS = {"while", "whereas", "which", "that", "but", "where", "when", "although", "though", ";",
-                 "respectively", "compared", "than", "versus", "vs", "vs."}
-_COMPARATIVE_NEXT = {"higher", "lower", "faster", "slower", "less", "fewer", "more", "smaller", "larger", "better",
-                     "worse", "greater"}
 
 
 # -- the learned method chooser -----------------------------------------------------------------------------
@@ -1130,7 +1156,6 @@ METHOD_FEATURES: tuple[str, ...] = (
     "first_in_sentence", "clause_break",
 )
 _METHOD_INDEX = {name: n for n, name in enumerate(METHOD_FEATURES)}
-_SELF_WORDS = {"we", "our", "ours", "us", "it", "its"}
 
 
 def load_metric_model(path: str | Path = METRIC_MODEL_PATH) -> dict[str, Any]:
