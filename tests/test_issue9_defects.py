@@ -128,3 +128,30 @@ def test_10_boundaries_keep_the_qualifier(nlp):
     found = typed([record])
     assert {("Method", "2:4 structured pruning"), ("Method", "distributional value iteration"),
             ("Dataset", "ImageNet 32x32"), ("Dataset", "WMT 2014 De-En")} <= found
+
+
+def test_10_boundaries_keep_hyphenated_and_participle_qualifiers_but_not_verbs(nlp):
+    record = extract(nlp, "We combine cost-based pruning with layerwise gradient descent and with decoupled weight "
+                          "decay. Then we applied quantization.")[0]
+    found = surfaces([record], "Method")
+    assert {"cost-based pruning", "layerwise gradient descent", "decoupled weight decay"} <= found
+    assert "applied quantization" not in found and "quantization" in found
+    # technique heads: "... iteration", "... differentiation", "... approximation" make Method candidates
+    doc = nlp.make_doc("A study\nWe use implicit differentiation, fixed-point iteration and stochastic approximation.")
+    for name, component in nlp.pipeline:
+        doc = component(doc)
+        if name == "kg_head_phrases":
+            break
+    assert {"implicit differentiation", "fixed-point iteration", "stochastic approximation"} <= {
+        span.text for span in doc.spans["kg_candidates"] if span.label_ == "Method"}
+
+
+def test_6_a_name_made_of_a_known_name_takes_its_type(nlp):
+    from kg.extract.vocabulary import part_label
+
+    names = nlp.get_pipe("kg_vocabulary").names
+    assert part_label(names, "ImageNet21k") == part_label(names, "COCOval") == part_label(names, "AugGSM8K") == "Dataset"
+    assert part_label(names, "DGX-2") == "Hardware"
+    assert part_label(names, "COSMOS") is None  # no split inside an acronym
+    record = extract(nlp, "By pretraining on ImageNet21k, our model reaches 38.2% mAP on COCOval.")[0]
+    assert {("Dataset", "ImageNet21k"), ("Dataset", "COCOval")} <= typed([record])

@@ -192,6 +192,22 @@ def test_the_relation_word_lists_travel_with_the_component():
     assert restored.words["device_suffixes"] == {"flavoured"} and restored.words["list_glue"] == finder.words["list_glue"]
 
 
+def test_external_names_carry_their_source_and_match_their_case_only():
+    """patterns/external.jsonl (bench/external_vocabulary.py): names from installed packages' own tables."""
+    from kg.extract.vocabulary import EntityVocabulary
+    import spacy
+
+    rows = read_patterns(PATTERNS_DIR / "external.jsonl")
+    assert rows and all(row["source"] and row["case"] and row["exact_form"] for row in rows)
+    assert {row["label"] for row in rows} == {"Method", "Dataset"}
+    nlp = spacy.blank("en")
+    vocabulary = EntityVocabulary(nlp, pattern_files=["external.jsonl"])
+    vocabulary.initialize(lambda: [], nlp=nlp)
+    doc = vocabulary(nlp("We fine-tune Longformer on Omniglot; a longformer or an omniglot is not a name."))
+    found = sorted((span.text, span.label_) for span in doc.spans["kg_candidates"])
+    assert found == [("Longformer", "Method"), ("Omniglot", "Dataset")]
+
+
 def test_the_relation_word_kinds_are_the_schema_enum_and_all_used():
     from kg.extract.relations import WORD_KINDS
 

@@ -80,3 +80,30 @@ def test_training_on_a_few_gold_papers_writes_a_model(tmp_path):
     model = json.loads((tmp_path / "m.json").read_text())
     assert model["weights"] and set(model["thresholds"]) == {"Method", "Dataset", "Hardware", "Metric", "Task"}
     assert model["info"]["papers"] == 30
+
+
+def test_training_examples_carry_the_features_the_run_time_scorer_scores():
+    """The examples' features reproduce the run-time confidences: kg_scorer runs before kg_frame, so a feature
+    such as "proposed" must be the one kg_scorer saw, not one recomputed after the frame's proposals."""
+    from kg.extract.scorer import _Model
+    from kg.evaluate.train_scorer import examples
+    from kg.ingest import read_papers
+
+    gold = [json.loads(line) for line in (GOLD / "dev.jsonl").read_text(encoding="utf-8").splitlines()[:40]]
+    papers = {paper.id: paper for paper in read_papers([str(GOLD / "dev-papers.jsonl")]).papers}
+    nlp = load_pipeline("blank")
+    scorer = nlp.get_pipe("kg_scorer")
+    # every feature kind weighs in, the proposal most; no threshold, so nothing is dropped either way
+    model = {"weights": {f"{t}|proposed": 3.0 for t in ("Method", "Dataset")} | {"bias:Method": 0.3, "src=open": -0.7},
+             "bias": -0.2, "thresholds": {}}
+    scorer.initialize(model=model)
+    rows = examples(nlp, gold, papers)
+    assert any("Method|proposed" in row["features"] for row in rows)
+    compared = 0
+    for row_gold in gold:
+        doc = nlp(papers[row_gold["id"]].text)
+        confidences = doc._.kg_confidences or {}
+        for row in (r for r in rows if r["paper"] == row_gold["id"] and r["key"] in confidences):
+            assert round(_Model(model).probability(row["features"]), 4) == confidences[row["key"]], row["key"]
+            compared += 1
+    assert compared > 100

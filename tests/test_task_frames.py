@@ -131,3 +131,42 @@ def test_a_title_start_verb_after_a_cue_gives_its_object_not_a_gerund_task(frame
     assert found(frames, "Split Networks For Optimizing Memory Mapping in Compilers") == ["Memory Mapping"]
     # gerund phrases only after the cues that allow them (not "in")
     assert found(frames, "A Control Method in Superconducting Linear Accelerators") == []
+
+
+def test_a_problem_noun_stays_in_a_task_name_without_a_process_noun(frames):
+    # no process noun before "problem(s)": the noun is part of the name; a process noun makes it the task
+    assert found(frames, "A study", "We solve traveling salesman problems and the memory mapping problem.") == [
+        "traveling salesman problems", "memory mapping"]
+    # one plain word grades the problem; a field or a known name makes it that field's problem
+    assert found(frames, "A study", "It is an open problem. It is a machine learning problem.") == []
+
+
+def test_a_stop_listed_phrase_a_task_frame_finds_is_the_task():
+    nlp = load_pipeline("blank")
+    record = extract_records([Paper(id="p", title="A Benchmark for Combinatorial Optimization",
+                                    abstract="We study combinatorial optimization.")], nlp=nlp)[0]
+    types = {(e["type"], e["name"].lower()) for e in record["entities"]}
+    assert ("Task", "combinatorial optimization") in types
+
+
+def test_a_hyphenated_word_names_a_problem():
+    from kg.extract.pipeline import keep_hyphenated_compounds
+
+    nlp = _frames_only()
+    keep_hyphenated_compounds(nlp)  # kg's tokenizer keeps "three-body" whole
+    assert found(nlp, "A study", "We study the three-body problem.") == ["three-body problem"]
+
+
+def test_a_title_that_opens_with_a_process_phrase_before_the_means_names_the_task(frames):
+    assert found(frames, "Low Rank Matrix Completion via Robust Alternating Minimization") == [
+        "Low Rank Matrix Completion"]
+    assert found(frames, "SurCo: Network Memory Footprint Compression Through Learnable Codebooks") == [
+        "Network Memory Footprint Compression"]
+    # an opening verb is no part of the task: a gerund, or another form of a title-start cue ("accelerating")
+    assert found(frames, "Facilitating Database Tuning with Hyper-Parameter Optimization") == ["Database Tuning"]
+    assert found(frames, "Accelerate Database Knob Tuning with Large Language Models") == ["Database Knob Tuning"]
+    # no process noun at the end, or no means after it: no task
+    assert found(frames, "Gradient Descent with Momentum") == []
+    assert found(frames, "Matrix Completion Is Easy") == []
+    # a Method head opening the title is the paper's method, unless a verb governs it
+    assert found(frames, "Low-Rank Tree Search with Planning via Monte Carlo Rollouts") == []

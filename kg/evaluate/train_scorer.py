@@ -30,7 +30,7 @@ from typing import Any
 
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
-from kg.extract.scorer import DEFAULT_MODEL, MODELS_DIR, entity_groups, features
+from kg.extract.scorer import DEFAULT_MODEL, MODELS_DIR, TRAINING_FEATURES, entity_groups
 from kg.schema import ENTITY_TYPES
 
 THRESHOLDS = [round(0.05 * i, 2) for i in range(0, 19)]
@@ -47,10 +47,13 @@ def examples(nlp, gold_rows: list[dict[str, Any]], papers: dict[str, Any]) -> li
     rows = []
     texts = [papers[g["id"]].text for g in gold_rows]
     for gold, doc in zip(gold_rows, nlp.pipe(texts, batch_size=64)):
-        proposed = set(doc._.kg_proposed or [])
-        abbreviations = doc._.kg_abbreviations or []
-        defined = {a[2] for a in abbreviations} | {a[0] for a in abbreviations}
-        for spans in entity_groups(doc).values():
+        # the features each entity was scored with, where it was scored: by kg_scorer with the proposals the
+        # entity rules saw (coined names), or by kg_frame (its descriptive Methods) with the frame's proposals;
+        # not recomputed here after kg_frame, whose proposals kg_scorer never sees at run time
+        scored = doc.user_data.get(TRAINING_FEATURES, {})
+        for key, spans in entity_groups(doc).items():
+            if key not in scored:
+                continue  # added after the scorer (kg_relations' cue phrases): the scorer never decides them
             label = spans[0].label_
             surfaces = sorted({s.text for s in spans})
             tiers = gold.get(label, {})
@@ -62,8 +65,7 @@ def examples(nlp, gold_rows: list[dict[str, Any]], papers: dict[str, Any]) -> li
                 continue  # the same entity written another way, or an optional one: no lesson either way
             else:
                 target = 0
-            rows.append({"paper": gold["id"], "type": label, "features": features(doc, spans, proposed, defined),
-                         "y": target})
+            rows.append({"paper": gold["id"], "key": key, "type": label, "features": scored[key], "y": target})
     scorer.filter = True
     return rows
 

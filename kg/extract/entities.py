@@ -17,7 +17,12 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
+<<<<<<< HEAD
                                    candidates, release_candidates, select, written_lower)
+=======
+                                   candidates, select)
+from kg.extract.vocabulary import part_label
+>>>>>>> ent
 from kg.naming import long_form_variants, merge_key
 
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
@@ -103,7 +108,12 @@ class EntityResolver(PatternComponent):
             found.append(candidate(doc, short_start, short_end, label, "acronym"))
 
         typed = []
+        # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
+        # keeps the same words from being a Method ("a problem class, not a method")
+        framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
         for span in found:
+            if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
+                continue
             if span.id_ in SHAPE_SOURCES:
                 label = self._type_open(doc, span)
             elif span.id_ == "coined":
@@ -227,6 +237,12 @@ class EntityResolver(PatternComponent):
                 return label
         return None
 
+    def _part_label(self, text: str) -> str | None:
+        """The type the pipeline's vocabulary gives the known names *text* is made of (kg.extract.vocabulary.part_label)."""
+        if "kg_vocabulary" not in self.nlp.pipe_names:
+            return None
+        return part_label(self.nlp.get_pipe("kg_vocabulary").names, text)
+
     def _type_open(self, doc: Doc, span: Span) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
         tokens = doc_tokens(doc)
@@ -239,6 +255,8 @@ class EntityResolver(PatternComponent):
         head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
+        if head is None and len(span) == 1:
+            head = self._part_label(text)  # "ImageNet21k" is a Dataset as ImageNet is
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_

@@ -51,7 +51,7 @@ class HeadPhrases(PatternComponent):
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
-                       "vague_adjectives")
+                       "vague_adjectives", "hyphen_suffixes", "participle_openers")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -233,10 +233,17 @@ class HeadPhrases(PatternComponent):
     def _qualified_start(self, words, sent: list[bool], start: int) -> int:
         if start > 0 and _SPARSITY_PATTERN.match(words[start - 1].text):
             return start - 1
+        if (start >= 3 and doc[start - 1].lower_ in self.words["hyphen_suffixes"] and doc[start - 2].text == "-"
+                and doc[start - 3].is_lower and self._hyphen_part(doc[start - 3])
+                and doc[start - 3].lower_ not in self.words["evaluative_parts"]):
+            return start - 3  # "cost-based pruning", "gradient-based hyperparameter optimization": the tokenizer split it
         if start > 0:
             previous = words[start - 1]
             lower = previous.lower_
-            if (previous.is_lower and previous.is_alpha and lower.endswith(tuple(self.words["technical_suffixes"]))
+            participle = (lower.endswith("ed") and len(lower) > 5 and start > 1
+                          and doc[start - 2].lower_ in self.words["participle_openers"])
+            if (previous.is_lower and previous.is_alpha and (lower.endswith(tuple(self.words["technical_suffixes"]))
+                                                             or participle)
                     and lower not in self.stop and lower not in self.words["evaluative_parts"]
                     and lower not in self.words["plain_adjectives"] and not sent[start - 1]):
                 return start - 1

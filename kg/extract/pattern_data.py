@@ -17,7 +17,7 @@ from kg.patterns import (PATTERNS_DIR, SCHEMAS_DIR, _validator, patterns_version
                          read_patterns, schema_for)
 
 VOCABULARY_FILES = ("methods.jsonl", "datasets.jsonl", "hardware.jsonl", "metrics.jsonl", "tasks.jsonl",
-                    "ambiguous.jsonl", "stop.jsonl")
+                    "external.jsonl", "ambiguous.jsonl", "stop.jsonl")
 
 
 def word_lists(*names: str) -> list[dict[str, Any]]:

@@ -34,6 +34,8 @@ from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, title_end
 
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = "scorer.json"
+# doc.user_data key: entity key -> the features it was scored with, kept while ``filter`` is off (training)
+TRAINING_FEATURES = "kg_scorer_features"
 
 
 def entity_groups(doc: Doc) -> dict[str, list[Span]]:
@@ -202,8 +204,14 @@ class CandidateScorer(SerialisedState):
         defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
         defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
         end_of_title = title_end(doc, default=0)
-        return {key: self.model.probability(features(doc, spans, proposed, defined, end_of_title))
-                for key, spans in groups.items()}
+        probabilities = {}
+        recorded = doc.user_data.setdefault(TRAINING_FEATURES, {}) if not self.filter else None
+        for key, spans in groups.items():
+            feats = features(doc, spans, proposed, defined, end_of_title)
+            if recorded is not None:
+                recorded[key] = feats  # training reads the very features the runtime scored with
+            probabilities[key] = self.model.probability(feats)
+        return probabilities
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base

@@ -25,8 +25,13 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+<<<<<<< HEAD
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import add_candidates, candidate, title_end
+=======
+from kg.extract.base import PatternComponent
+from kg.extract.candidates import add_candidates, candidate, candidates, title_end
+>>>>>>> ent
 from kg.extract.pattern_data import read_pattern_file
 from kg.schema import TASK
 
@@ -57,6 +62,9 @@ class TaskFrames(PatternComponent):
         rows.extend({"head": row["head"], "task_head": True} for row in phrases if row.get("label") == TASK and "head" in row)
         # the head-phrase stop words (verbs, evaluative adjectives) are no part of a task phrase in the abstract
         rows.append({"list": "stop", "words": sorted({row["word"].lower() for row in phrases if row.get("role") == "stop"})})
+        # the Method heads: a title opening with "... Tree Search with ..." names its method as often as its task
+        rows.append({"list": "method_heads", "words": sorted({row["head"].lower() for row in phrases
+                                                               if row.get("label") == "Method" and "head" in row})})
         return rows
 
     def clear(self) -> None:
@@ -86,6 +94,10 @@ class TaskFrames(PatternComponent):
                     self.title_heads.add(row["head"])
                 else:
                     self.heads.add(row["head"])
+
+    @property
+    def problem_nouns(self) -> frozenset[str]:
+        return self.words.get("problem_nouns", frozenset())
 
     @property
     def breaks(self) -> frozenset[str]:
@@ -133,7 +145,25 @@ class TaskFrames(PatternComponent):
         for start in starts:
             if start < end_of_title and (words[start].lower_,) in self.cues["title-start"]:
                 found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False))
+            elif start < end_of_title:
+                # "Low Rank Matrix Completion via Robust Alternating Minimization": a title (part) that opens with
+                # a process-noun phrase and goes on to the means names the task first; an opening verb
+                # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
+                verb = self._opening_verb(doc[start])
+                begin, end = self._extent(doc, start + verb, end_of_title, True)
+                if begin == start + verb and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
+                        verb or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
+                    # (a Method head, "Low-Rank Tree Search with ...", is the paper's method unless a verb governs it)
+                    found.extend(self._accept(doc, begin, end, True, gerund=False))
         return found
+
+    def _opening_verb(self, token) -> bool:
+        """A title's first word that is a verb: a gerund that is no process noun ("Facilitating"), or another form
+        of a title-start cue ("Accelerate" of "accelerating")."""
+        lower = token.lower_
+        if lower.endswith("ing") and lower not in self.heads and lower not in self.task_heads:
+            return True
+        return any((form,) in self.cues["title-start"] for form in (lower + "ing", lower[:-1] + "ing"))
 
     def _after_cue(self, doc: Doc, start: int, stop: int, title: bool, items: bool,
                    gerund: bool = False) -> list[tuple[int, int]]:
@@ -171,7 +201,22 @@ class TaskFrames(PatternComponent):
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
         if start == at:
             return []
-        return self._accept(doc, start, at, title, gerund=False, single=True)
+        found = self._accept(doc, start, at, title, gerund=False, single=True)
+        if not found and doc[at].lower_ in self.problem_nouns and not self._head(doc[at - 1], title) and (
+                title or at - start > 1 or "-" in doc[start].text) and not self._entity_before(doc, at):
+            # "traveling salesman problems", "the three-body problem": no process noun before it, so the problem
+            # noun is part of the task's name ("memory mapping problem" is "memory mapping"); one plain word
+            # grades the problem ("open problem", "nonconvex problem"), and a known name makes it that name's
+            # problem, not a task of its own ("machine learning problem", "RL problem")
+            return [(start, at + 1)]
+        return found
+
+    def _entity_before(self, doc: Doc, at: int) -> bool:
+        """Whether a candidate of another type (a method) or a research field ends right before token *at*."""
+        before = " ".join(t.lower_ for t in doc[max(0, at - 3):at])
+        if any(before == field or before.endswith(" " + field) for field in self.words.get("fields", ())):
+            return True
+        return any(span.end == at and span.label_ != TASK for span in candidates(doc))
 
     @staticmethod
     def _sentence_end(doc: Doc, i: int) -> int:

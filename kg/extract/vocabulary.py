@@ -14,7 +14,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import add_candidates, candidate, doc_text
+from kg.extract.candidates import ENTITY_LABELS, add_candidates, candidate, doc_text
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
 
@@ -49,6 +49,7 @@ class EntityVocabulary(PatternComponent):
         self.token_matcher = GatedMatcher(self.nlp.vocab)  # skips patterns a doc cannot match
         self._info: dict[str, tuple[str, str]] = {}
         self._senses: dict[str, list[dict[str, str]]] = {}
+        self.names: dict[str, str | None] = {}  # written name -> its type (None: listed under two); see part_label
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
@@ -61,6 +62,8 @@ class EntityVocabulary(PatternComponent):
                 label, canonical = row["label"], row.get("id", "")
             match_id = f"{label}\t{canonical}"
             self._info[match_id] = (label, canonical)
+            if isinstance(pattern, str) and label in ENTITY_LABELS and len(pattern) >= 3 and pattern != pattern.lower():
+                self.names[pattern] = label if self.names.get(pattern, label) == label else None
             if isinstance(pattern, str):
                 # acronyms ("JOB", "SOAP") and one-word names ("Ray", "Lion") must match their case
                 one_word_name = " " not in pattern and any(c.isupper() for c in pattern)
@@ -92,6 +95,25 @@ class EntityVocabulary(PatternComponent):
                     spans.append(candidate(doc, start, end, senses[0]["label"], "vocabulary", senses[0]["id"]))
         add_candidates(doc, spans)
         return doc
+
+
+def part_label(names: dict[str, str | None], text: str) -> str | None:
+    """The type of the known names a one-word name starts or ends with ("ImageNet21k", "COCOval" -> Dataset,
+    "AugGSM8K" -> Dataset, "DGX-2" -> Hardware), when they agree; the split falls where the case or the
+    character class changes (not between two lower-case or two capital letters: "Bertha" is no BERT variant)."""
+    labels = set()
+    for i in range(1, len(text)):
+        left, right = text[i - 1], text[i]
+        if left.islower() and right.islower() or left.isupper() and right.isupper():
+            continue  # inside a word or an acronym ("COSMOS" is no MOS variant)
+        prefix, suffix = text[:i].rstrip("-"), text[i:].lstrip("-")
+        for part in (prefix, suffix):
+            label = names.get(part)
+            if label is not None:
+                labels.add(label)
+            elif part in names:
+                return None  # a name of two types decides nothing
+    return labels.pop() if len(labels) == 1 else None
 
 
 def singular(word: str) -> str:
