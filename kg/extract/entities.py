@@ -17,12 +17,8 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
-<<<<<<< HEAD
                                    candidates, release_candidates, select, written_lower)
-=======
-                                   candidates, select)
 from kg.extract.vocabulary import part_label
->>>>>>> ent
 from kg.naming import long_form_variants, merge_key
 
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)

@@ -25,13 +25,8 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-<<<<<<< HEAD
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import add_candidates, candidate, title_end
-=======
-from kg.extract.base import PatternComponent
 from kg.extract.candidates import add_candidates, candidate, candidates, title_end
->>>>>>> ent
 from kg.extract.pattern_data import read_pattern_file
 from kg.schema import TASK
 
