@@ -233,15 +233,15 @@ class HeadPhrases(PatternComponent):
     def _qualified_start(self, words, sent: list[bool], start: int) -> int:
         if start > 0 and _SPARSITY_PATTERN.match(words[start - 1].text):
             return start - 1
-        if (start >= 3 and doc[start - 1].lower_ in self.words["hyphen_suffixes"] and doc[start - 2].text == "-"
-                and doc[start - 3].is_lower and self._hyphen_part(doc[start - 3])
-                and doc[start - 3].lower_ not in self.words["evaluative_parts"]):
+        if (start >= 3 and words[start - 1].lower_ in self.words["hyphen_suffixes"] and words[start - 2].text == "-"
+                and words[start - 3].is_lower and self._hyphen_part(words[start - 3])
+                and words[start - 3].lower_ not in self.words["evaluative_parts"]):
             return start - 3  # "cost-based pruning", "gradient-based hyperparameter optimization": the tokenizer split it
         if start > 0:
             previous = words[start - 1]
             lower = previous.lower_
             participle = (lower.endswith("ed") and len(lower) > 5 and start > 1
-                          and doc[start - 2].lower_ in self.words["participle_openers"])
+                          and words[start - 2].lower_ in self.words["participle_openers"])
             if (previous.is_lower and previous.is_alpha and (lower.endswith(tuple(self.words["technical_suffixes"]))
                                                              or participle)
                     and lower not in self.stop and lower not in self.words["evaluative_parts"]
