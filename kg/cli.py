@@ -25,17 +25,27 @@ class Terminated(SystemExit):
     """SIGTERM, raised in the main thread so that cleanup (worker processes, staging directories) runs."""
 
 
-def _stop_on_sigterm() -> None:
+def _stop_on_sigterm():
+    """Install the SIGTERM handler (main thread only); return the handler it replaced, or None."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
-        return
+        return None
 
     def stop(signum, frame):
         raise Terminated(128 + signum)
 
-    signal.signal(signal.SIGTERM, stop)
+    return signal.signal(signal.SIGTERM, stop)
+
+
+def _restore_sigterm(previous) -> None:
+    """Put back the handler a command replaced, so a command run in-process (tests, a notebook) does not leave
+    its handler behind in the caller."""
+    import signal
+
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def reports_errors(command):
@@ -43,7 +53,7 @@ def reports_errors(command):
 
     @functools.wraps(command)
     def wrapper(*args, **kwargs):
-        _stop_on_sigterm()
+        previous = _stop_on_sigterm()
         try:
             return command(*args, **kwargs)
         except KgError as error:
@@ -54,6 +64,8 @@ def reports_errors(command):
             # A file the user named can not be read or written: a user error, not a crash.
             where = f"{error.filename}: " if error.filename else ""
             raise KgClickException(InputError(f"{where}{error.strerror or error}")) from None
+        finally:
+            _restore_sigterm(previous)
 
     return wrapper
 

@@ -135,3 +135,16 @@ def test_every_command_is_in_the_readme():
             assert f"kg {name} {sub}" in readme or f"{sub}" in readme, f"{name} {sub}"
     for query in NAMED_QUERIES.values():
         assert query.cypher in readme, query.name  # the README shows the named queries as they run
+
+
+def test_a_command_run_in_process_leaves_the_callers_sigterm_handler_alone(tmp_path):
+    """kg installs its SIGTERM handler for the command's run only: a test or notebook that runs a command
+    in-process keeps its own handler afterwards (forked workers started later inherit the caller's)."""
+    import signal
+
+    papers = tmp_path / "p.txt"
+    papers.write_text("A Title\nAn abstract about ResNet on ImageNet.\n")
+    before = signal.getsignal(signal.SIGTERM)
+    result = _run("extract", papers, "-q", "-o", tmp_path / "r.jsonl")
+    assert result.exit_code == 0, result.output
+    assert signal.getsignal(signal.SIGTERM) is before
