@@ -28,7 +28,8 @@ import catalogue
 catalogue.Registry.get_entry_points = lambda self: {}
 catalogue.Registry.get_entry_point = lambda self, name, default=None: default
 import json, sys, time
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+from kg.execute import extract_records
 from kg.ingest import read_papers
 from kg.ingest.paper import Paper
 from kg.workflow import sample_corpus_paths

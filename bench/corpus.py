@@ -74,7 +74,7 @@ class Namer:
 
 def source_sentences():
     """(title, [(sentence, [(start, end, type, name)...])...]) per source paper, with kg's mentions."""
-    from kg.extract import extract_records
+    from kg.execute import extract_records
     from kg.ingest import read_papers
 
     papers = read_papers([str(p) for p in SOURCES]).papers

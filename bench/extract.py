@@ -5,7 +5,7 @@
 Without PAPERS it reads the bundled sample corpus (kg/data/sample_corpus, 357 papers), repeated
 --repeat times with distinct ids. Each round times, one after the other over the same abstracts:
 
-- ``kg``: what `kg extract -j 1` does in memory (kg.extract.extract_records: the blank pipeline with
+- ``kg``: what `kg extract -j 1` does in memory (kg.execute.extract_records: the blank pipeline with
   kg's components, records, corpus-wide resolution),
 - ``tokenizer``: ``spacy.blank("en")`` alone (``nlp.pipe``, the tokenizer and nothing else),
 - ``sm``: plain ``en_core_web_sm`` (``nlp.pipe``, all its components), if installed (--no-sm skips it).
@@ -32,7 +32,9 @@ from pathlib import Path
 
 sys.path[0] = str(Path(__file__).resolve().parents[1])
 
-from kg.extract import extract_records, load_pipeline  # noqa: E402
+from kg.extract import load_pipeline  # noqa: E402
+
+from kg.execute import extract_records
 from kg.ingest.paper import Paper  # noqa: E402
 
 

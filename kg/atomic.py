@@ -12,7 +12,7 @@ Files that are made first and moved into a snapshot later (the bulk form's) are 
 Each writer holds a lock (``flock``) on its staging directory while it lives; the kernel drops it when the
 process dies, even by SIGKILL. So a later writer knows which staging directories are stale and removes them.
 Creating, cleaning and swapping happen under a lock on the parent directory, so writers never race there.
-Working directories that are never swapped in (an extraction run's shards, kg.extract.run) are owned the
+Working directories that are never swapped in (an extraction run's shards, kg.execute.shards) are owned the
 same way (:func:`owned_directory`, :func:`remove_unowned`).
 
 A failed write (a full disk, a read-only directory) raises :class:`kg.errors.OutputError` naming the path,

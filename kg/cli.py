@@ -434,7 +434,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
       kg extract big.jsonl -o records.jsonl --executor dask -q
     """
     from kg.extract import write_records
-    from kg.extract.run import run_extraction
+    from kg.execute.shards import run_extraction
     from kg.ingest import read_papers
 
     result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid, year=year)
@@ -444,7 +444,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
         on_total(len(result.papers))
         if cache_dir is not None:
             # the cached path holds the records in memory; only papers the cache lacks go to the executor
-            from kg.extract import extract_records
+            from kg.execute import extract_records
             from kg.extract.cache import DirectoryCache
 
             records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance,

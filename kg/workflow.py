@@ -93,7 +93,8 @@ def build_snapshot(
     whatever only it supported. With *keep_cache* the snapshot holds the extraction of its papers
     (``cache/extraction.jsonl.gz``) for the next ``--update``.
     """
-    from kg.extract import CacheStats, extract_records, pipeline_info
+    from kg.extract import pipeline_info
+    from kg.execute import CacheStats, extract_records
     from kg.extract.cache import SNAPSHOT_CACHE, ChainedCache, DirectoryCache, RecordCache, cache_key, \
         snapshot_cache
 
@@ -145,9 +146,9 @@ def build_snapshot(
 def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline, jobs, html, progress, executor,
                        scheduler, work_dir, bulk_threshold, top, keep_cache) -> BuildResult:
     """Extract into record shards on *executor*; stream them through the resolution into the graph or bulk files."""
-    from kg.extract import CacheStats
+    from kg.execute import CacheStats
     from kg.extract.cache import SNAPSHOT_CACHE, RecordCache, cache_key, extraction_of
-    from kg.extract.run import run_extraction
+    from kg.execute.shards import run_extraction
     from kg.graph.bulk import BULK_THRESHOLD, DEFAULT_TOP, NEO4J_DIR, write_bulk_snapshot
 
     threshold = BULK_THRESHOLD if bulk_threshold is None else bulk_threshold

@@ -7,7 +7,7 @@ import json
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.extract import extract_records
+from kg.execute import extract_records
 from kg.graph import build_graph
 from kg.graph.diff import diff_graphs, format_diff
 from kg.ingest.paper import Paper

@@ -12,7 +12,8 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import PipelineError
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+from kg.execute import extract_records
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY
 from kg.ingest.paper import Paper
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import pytest
 import spacy
 
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+
+from kg.execute import extract_records
 from kg.extract.pipeline import ENTITY_COMPONENTS, keep_hyphenated_compounds
 from kg.ingest.paper import Paper
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+
+from kg.execute import extract_records
 from kg.ingest.paper import Paper
 
 

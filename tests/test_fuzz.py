@@ -151,7 +151,7 @@ def test_mutated_input_never_escapes_as_a_traceback(fmt, tmp_path_factory):
         if not isinstance(result, InputError):
             check_clean_papers(fmt, result.papers)
             # what was read goes on through extraction and into valid outputs
-            from kg.extract import extract_records
+            from kg.execute import extract_records
 
             check_records(fmt, extract_records(result.papers, nlp=blank_nlp()))
         shutil.rmtree(directory, ignore_errors=True)
@@ -171,7 +171,7 @@ def test_mutated_input_never_escapes_as_a_traceback(fmt, tmp_path_factory):
          fmt="jsonl")
 @example(recs=[{"title": "T x", "abstract": "A BERT reaches 1" + "0" * 400 + "% accuracy end."}], fmt="jsonl")
 def test_pipeline_outputs_are_strict_json_and_well_formed_xml(recs, fmt, tmp_path_factory):
-    from kg.extract import extract_records
+    from kg.execute import extract_records
     from kg.graph import build_graph, write_snapshot
     from kg.workflow import snapshot_files
 
@@ -262,7 +262,7 @@ def test_explorer_never_runs_injected_markup(tmp_path_factory):
     from playwright.sync_api import sync_playwright
 
     from kg.export.html import write_html
-    from kg.extract import extract_records
+    from kg.execute import extract_records
     from kg.graph import build_graph
 
     payload_text = st.lists(st.one_of(st.sampled_from(PAYLOADS), fuzzing.prose(1, 3)), min_size=1, max_size=4)

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+
+from kg.execute import extract_records
 from kg.graph.build import build_graph
 from kg.ingest.paper import Paper
 

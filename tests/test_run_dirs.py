@@ -1,6 +1,6 @@
 """The run-* shard directories of killed extractions are removed by the next run; a live run's never is.
 
-A run holds a flock on its directory while it lives (kg.extract.run.new_run_dir, kg.atomic.owned_directory); the
+A run holds a flock on its directory while it lives (kg.execute.shards.new_run_dir, kg.atomic.owned_directory); the
 kernel drops it when the process dies, even by SIGKILL.
 """
 
@@ -13,7 +13,7 @@ import sys
 import time
 from pathlib import Path
 
-from kg.extract.run import KEEP_MARKER, new_run_dir, run_extraction, shard_path
+from kg.execute.shards import KEEP_MARKER, new_run_dir, run_extraction, shard_path
 from kg.ingest import read_papers
 from kg.workflow import sample_corpus_paths
 from test_faults import _complete, _kg

@@ -13,8 +13,9 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.errors import ExecutorError
-from kg.extract import extract_chunk, extract_records, load_pipeline
-from kg.extract.run import run_extraction, shard_path
+from kg.extract import extract_chunk, load_pipeline
+from kg.execute import extract_records
+from kg.execute.shards import run_extraction, shard_path
 from kg.ingest import read_papers
 from kg.workflow import sample_corpus_paths
 
@@ -130,7 +131,7 @@ def test_dask_update_and_cache_send_only_the_missing_papers_to_the_workers(dask_
                                                                            monkeypatch):
     """--update/--cache with --executor dask: the cache is looked up first; the rest goes to the cluster; the
     snapshot equals a full build."""
-    import kg.extract.run as run_module
+    import kg.execute.shards as run_module
 
     corpus = sample_corpus_paths()
     old = tmp_path / "old" / "snap"

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import spacy
 
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+
+from kg.execute import extract_records
 from kg.extract.candidates import ENTITIES_KEY
 from kg.extract.scorer import MODELS_DIR
 from kg.ingest.paper import Paper

@@ -7,7 +7,8 @@ import pytest
 import spacy
 
 from kg.errors import PatternError
-from kg.extract import extract_records, load_pipeline
+from kg.extract import load_pipeline
+from kg.execute import extract_records
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.task_frames import task_spans
 from kg.ingest.paper import Paper

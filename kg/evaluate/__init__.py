@@ -161,7 +161,7 @@ def evaluate_files(
     if pred_path:
         records = check_predictions(read_numbered_jsonl(pred_path, "prediction record"), pred_path)
     elif inputs:
-        from kg.extract import extract_records
+        from kg.execute import extract_records
         from kg.ingest import read_papers
 
         records = extract_records(read_papers(inputs, format=input_format).papers, pipeline=pipeline, n_process=n_process)

@@ -1,146 +1,19 @@
-"""Entity extraction: papers in, one record per paper out (schemas/paper-record.schema.json)."""
+"""Entity extraction, the map step: papers in, one unresolved record per paper out
+(schemas/paper-record.schema.json). Running it over a corpus (worker processes, Dask, shards) and
+resolving entity ids corpus-wide is :mod:`kg.execute`."""
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from kg.errors import InputError
 from kg.extract.pipeline import BLANK, DEFAULT_PIPELINE, STATISTICAL, load_pipeline
 from kg.extract.records import build_record
 from kg.ingest.paper import Paper
-from kg.resolve import summarise
 
-__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "CacheStats", "extract_chunk", "extract_records",
-           "extract_unresolved", "load_pipeline", "pipeline_info", "write_records"]
-
-
-@dataclass
-class CacheStats:
-    """How many papers a cached extraction reused and how many it extracted."""
-
-    reused: int = 0
-    extracted: int = 0
-
-    def to_dict(self) -> dict[str, int]:
-        return {"reused": self.reused, "extracted": self.extracted}
-
-
-def extract_records(
-    papers: Iterable[Paper],
-    *,
-    pipeline: str = DEFAULT_PIPELINE,
-    n_process: int | None = 1,
-    batch_size: int = 64,
-    progress: Callable[[int], Any] | None = None,
-    nlp=None,
-    cache=None,
-    stats: CacheStats | None = None,
-    on_resolution: Callable[[Any], Any] | None = None,
-    executor: str = "local",
-    scheduler: str | None = None,
-    work_dir: Any = None,
-) -> list[dict[str, Any]]:
-    """Extract entities, results and relations from *papers*; records come back in input order.
-
-    All records in memory: for large corpora use :func:`kg.extract.run.run_extraction`, which
-    writes record shards to disk. *n_process* > 1 splits the papers into chunks that worker processes turn into records
-    (records, not Docs, cross the process boundary: they are far smaller). ``None`` means one
-    process per core when there are enough papers to pay for starting them. *progress* is
-    called with the number of papers done. Entity ids are resolved across all the papers
-    (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
-    With a *cache* (kg.extract.cache), papers whose extraction it holds are not extracted again;
-    *stats* counts reused and extracted papers. *on_resolution* receives the corpus
-    :class:`kg.resolve.Resolution` (its ``conflicts`` list the names left with two types).
-    With *executor* ``"dask"`` the papers the cache does not hold are extracted on Dask (see extract_unresolved).
-    """
-    records = extract_unresolved(papers, pipeline=pipeline, n_process=n_process, batch_size=batch_size,
-                                 progress=progress, nlp=nlp, cache=cache, stats=stats, executor=executor,
-                                 scheduler=scheduler, work_dir=work_dir)
-    resolution = summarise(records).resolution()
-    for record in records:
-        resolution.apply(record)
-    if on_resolution is not None:
-        on_resolution(resolution)
-    return records
-
-
-def extract_unresolved(
-    papers: Iterable[Paper],
-    *,
-    pipeline: str = DEFAULT_PIPELINE,
-    n_process: int | None = 1,
-    batch_size: int = 64,
-    progress: Callable[[int], Any] | None = None,
-    nlp=None,
-    cache=None,
-    stats: CacheStats | None = None,
-    executor: str = "local",
-    scheduler: str | None = None,
-    work_dir: Any = None,
-) -> list[dict[str, Any]]:
-    """The map step: one record per paper with doc-local entity ids (before kg.resolve), in input order.
-
-    With a *cache*, a paper whose content hash + pipeline + pattern version it holds is taken from it;
-    the others are extracted and put into it. The cache is looked up here, before any mapping: with
-    *executor* ``"dask"`` only the papers it lacks go to the workers (kg.extract.run.run_extraction on the
-    cluster at *scheduler*, else a LocalCluster of *n_process* workers; shards under *work_dir*).
-    """
-    from kg.extract.cache import cache_key, extraction_of
-
-    papers = list(papers)
-    stats = stats if stats is not None else CacheStats()
-    records: list[dict[str, Any] | None] = [None] * len(papers)
-    missing = list(range(len(papers)))
-    keys: list[str] = []
-    if cache is not None:
-        info = pipeline_info(pipeline)
-        keys = [cache_key(paper.text, info) for paper in papers]
-        missing = []
-        for index, (paper, key) in enumerate(zip(papers, keys)):
-            found = cache.get(key)
-            if found is None:
-                missing.append(index)
-            else:
-                records[index] = {**paper.to_dict(), **found}
-        stats.reused += len(papers) - len(missing)
-        if progress is not None and len(papers) > len(missing):
-            progress(len(papers) - len(missing))
-    if missing:
-        todo = [papers[index] for index in missing]
-        if executor != "local":
-            from kg.extract.run import run_extraction
-
-            with run_extraction(todo, pipeline=pipeline, executor=executor, jobs=n_process, scheduler=scheduler,
-                                work_dir=work_dir, batch_size=batch_size, progress=progress) as run:
-                extracted = list(run.records())
-        else:
-            nlp = nlp or load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
-            if n_process is None:
-                n_process = auto_processes(len(todo), batch_size)
-            if n_process > 1 and len(todo) > batch_size:
-                extracted = _extract_in_processes(todo, pipeline, n_process, batch_size, progress)
-            else:
-                extracted = extract_chunk(nlp, todo, pipeline, batch_size=batch_size, progress=progress)
-        for index, record in zip(missing, extracted):
-            records[index] = record
-            if cache is not None:
-                cache.put(keys[index], extraction_of(record))
-        stats.extracted += len(missing)
-    return records  # type: ignore[return-value]
-
-
-def auto_processes(n_papers: int, batch_size: int = 64) -> int:
-    """One worker per core (at most 8) for at least four batches per worker; else 1."""
-    return max(1, min(available_cores(), 8, n_papers // (4 * batch_size)))
-
-
-def available_cores() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_chunk", "load_pipeline", "pipeline_info", "write_records"]
 
 
 def extract_chunk(nlp, papers: Iterable[Paper], pipeline: str = DEFAULT_PIPELINE, *, batch_size: int = 64,
@@ -156,67 +29,6 @@ def extract_chunk(nlp, papers: Iterable[Paper], pipeline: str = DEFAULT_PIPELINE
         if progress is not None:
             progress(1)
     return records
-
-
-_worker_nlp = None
-
-
-def _start_worker(pipeline: str) -> None:
-    import signal
-
-    global _worker_nlp
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the parent's handler (forked): terminate() must kill
-    _die_with_parent()
-    _worker_nlp = load_pipeline(pipeline)
-
-
-def _die_with_parent() -> None:
-    """Linux: the kernel kills this worker when the process that started it dies, even by SIGKILL."""
-    import ctypes
-    import signal
-
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (AttributeError, OSError):  # not Linux: the pool's own shutdown has to do
-        pass
-
-
-def _extract_in_worker(job: tuple[str, list[Paper], int]) -> list[dict[str, Any]]:
-    pipeline, papers, batch_size = job
-    return extract_chunk(_worker_nlp, papers, pipeline, batch_size=batch_size)
-
-
-def _extract_in_processes(papers: list[Paper], pipeline: str, n_process: int, batch_size: int,
-                          progress: Callable[[int], Any] | None) -> list[dict[str, Any]]:
-    from concurrent.futures import ProcessPoolExecutor
-
-    chunks = [papers[i:i + batch_size] for i in range(0, len(papers), batch_size)]
-    records: list[dict[str, Any]] = []
-    pool = ProcessPoolExecutor(n_process, mp_context=process_context(), initializer=_start_worker, initargs=(pipeline,))
-    try:
-        # submit, not map: map cancels what is pending when stopped, and python 3.11's pool manager then
-        # trips over the cancelled futures and leaves the interpreter hanging at exit.
-        futures = [pool.submit(_extract_in_worker, (pipeline, chunk, batch_size)) for chunk in chunks]
-        for chunk, future in zip(chunks, futures):
-            records.extend(future.result())
-            if progress is not None:
-                progress(len(chunk))
-    except BaseException:
-        # Stopped (SIGTERM, Ctrl-C, a failing chunk): the workers go now, not after the queued chunks.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False)
-        raise
-    pool.shutdown()
-    return records
-
-
-def process_context():
-    """fork where there is one (workers start at once); spawn elsewhere."""
-    import multiprocessing
-
-    methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
 
 
 def pipeline_info(pipeline: str = DEFAULT_PIPELINE) -> dict[str, Any]:

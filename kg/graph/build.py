@@ -171,7 +171,7 @@ def record_elements(record: dict[str, Any], labels: dict[str, str],
 def build_graph(records: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
     """Build the property graph from extraction records (see schemas/paper-record.schema.json).
 
-    *records* may be a stream (kg.extract.run reads them from shards): each is used once.
+    *records* may be a stream (kg.execute.shards reads them from shards): each is used once.
     """
     graph = nx.MultiDiGraph()
     entities = EntityTable()

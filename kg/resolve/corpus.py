@@ -42,7 +42,7 @@ from typing import Any
 import re
 
 from kg.naming import (entity_id, is_acronym, long_form_variants, merge_duplicate_entities, merge_key,
-                       resolve_word_lists, source_rank)
+                       resolve_word_lists)
 from kg.schema import ENTITY_RELATIONS, RESULT_ROLES, ROLE_OF_TYPE
 
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from kg.errors import ExecutorError, SchedulerUnavailable
-from kg.extract.run import chunks, extract_shard
+from kg.execute.shards import chunks, extract_shard
 from kg.ingest.paper import Paper
 
 TASK_RETRIES = 1

@@ -2,7 +2,7 @@
 
 The map step (:func:`kg.extract.extract_chunk` plus :func:`kg.resolve.summarise`) runs wherever the
 executor puts it: in this process, in local worker processes (``executor="local"``) or on a Dask
-cluster (``executor="dask"``, :mod:`kg.extract.dask_executor`). Each chunk becomes one shard in the
+cluster (``executor="dask"``, :mod:`kg.execute.dask_executor`). Each chunk becomes one shard in the
 run's work directory: ``shard-NNNNNN.jsonl`` (one unresolved record per line) and
 ``shard-NNNNNN.summary.json`` (its :class:`~kg.resolve.CorpusSummary`). Only the summaries travel
 back; the parent merges them (the reduce), and :meth:`ExtractionRun.resolved_records` streams the
@@ -210,7 +210,7 @@ def run_extraction(
     core). The shards are written under *work_dir* (default: the temporary directory); for a
     cluster it must be a directory every worker and this process can read and write.
     """
-    from kg.extract import auto_processes, available_cores
+    from kg.execute import auto_processes, available_cores
 
     if executor not in EXECUTORS:
         raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
@@ -224,7 +224,7 @@ def run_extraction(
         if executor == "local":
             results = _run_local(papers, pipeline, workers, size, batch_size, str(run_dir), progress)
         else:
-            from kg.extract.dask_executor import run_dask
+            from kg.execute.dask_executor import run_dask
 
             results = run_dask(papers, pipeline, size, batch_size, str(run_dir), progress,
                                scheduler=scheduler, n_workers=workers, connect_timeout=connect_timeout)
@@ -264,9 +264,10 @@ def _start_worker(pipeline: str) -> None:
     global _worker_nlp
     import signal
 
-    from kg.extract import _die_with_parent, load_pipeline
+    from kg.execute import _die_with_parent
+    from kg.extract import load_pipeline
 
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as kg.extract's workers: terminate() must kill
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # as kg.execute's workers: terminate() must kill
     _die_with_parent()
     _worker_nlp = load_pipeline(pipeline)
 
