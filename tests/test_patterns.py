@@ -6,6 +6,8 @@ import json
 from collections import defaultdict
 from pathlib import Path
 
+import re
+
 import pytest
 
 from kg.errors import PatternError
@@ -51,7 +53,7 @@ def test_the_package_alone_loads_the_pipeline(tmp_path):
     shutil.copytree(ROOT / "kg", tmp_path / "kg", symlinks=True,
                     ignore=shutil.ignore_patterns("__pycache__"))
     code = ("import kg, sys; from pathlib import Path; assert Path(kg.__file__).is_relative_to(sys.argv[1]), kg.__file__;"
-            "from kg.extract import extract_records; from kg.ingest.paper import Paper;"
+            "from kg.execute import extract_records; from kg.ingest.paper import Paper;"
             "records = extract_records([Paper(id='p', title='ResNet on ImageNet', abstract='We train ResNet-50 "
             "on ImageNet with 8 V100 GPUs.')]);"
             "print(sorted(e['name'] for e in records[0]['entities']))")
@@ -160,19 +162,27 @@ def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, proble
         read_patterns(bad, schema_for("frame.jsonl"))
 
 
-@pytest.mark.parametrize("line, problem", [
-    ('{"kind": "list_glue", "wrods": [","]}', "wrods"),
-    ('{"kind": "list_glue", "words": [","], "weight": 0.5}', ""),
-    ('{"kind": "glue", "words": [","]}', ""),
-    ('{"kind": "self_word", "words": ["we"]}', ""),
-    ('{"kind": "clause_breaks", "words": [";", ";"]}', "non-unique"),
-    ('{"type": "RUNS_ON", "phrase": ["runs on"]}', ""),
+_GOOD_FIRST_ROW = {"relations_cues.jsonl": '{"type": "RUNS_ON", "phrases": ["runs on"]}',
+                   "results_cues.jsonl": '{"kind": "beat_words", "words": ["beats"]}'}
+
+
+@pytest.mark.parametrize("name, line, problem", [
+    ("relations_cues.jsonl", '{"kind": "list_glue", "wrods": [","]}', "wrods"),
+    ("relations_cues.jsonl", '{"kind": "list_glue", "words": [","], "weight": 0.5}', ""),
+    ("relations_cues.jsonl", '{"kind": "glue", "words": [","]}', ""),
+    ("relations_cues.jsonl", '{"kind": "self_word", "words": ["we"]}', ""),
+    ("relations_cues.jsonl", '{"kind": "clause_breaks", "words": [";", ";"]}', "non-unique"),
+    ("relations_cues.jsonl", '{"type": "RUNS_ON", "phrase": ["runs on"]}', ""),
+    ("results_cues.jsonl", '{"kind": "gain_nouns", "wrods": ["gain"]}', "wrods"),
+    ("results_cues.jsonl", '{"kind": "gain_noun", "words": ["gain"]}', "gain_noun"),
+    ("results_cues.jsonl", '{"kind": "number_words", "values": {"two": "2"}}', ""),
+    ("results_cues.jsonl", '{"kind": "beat_words", "words": ["beats", "beats"]}', "non-unique"),
 ])
-def test_a_bad_relation_cue_or_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
-    bad = tmp_path / "relations_cues.jsonl"
-    bad.write_text('{"type": "RUNS_ON", "phrases": ["runs on"]}\n' + line + "\n")
-    with pytest.raises(PatternError, match=rf"relations_cues\.jsonl:2: .*{problem}"):
-        read_patterns(bad, schema_for("relations_cues.jsonl"))
+def test_a_bad_relation_or_results_cue_row_is_an_error_naming_file_and_line(tmp_path, name, line, problem):
+    bad = tmp_path / name
+    bad.write_text(_GOOD_FIRST_ROW[name] + "\n" + line + "\n")
+    with pytest.raises(PatternError, match=rf"{re.escape(name)}:2: .*{problem}"):
+        read_patterns(bad, schema_for(name))
 
 
 def test_the_relation_word_lists_travel_with_the_component():
@@ -231,19 +241,6 @@ def test_the_results_cue_kinds_are_the_schema_enum_and_all_used():
 
     kinds = {row["kind"] for row in read_pattern_file("results_cues.jsonl")}
     assert kinds == set(CUE_KINDS)  # every kind the schema allows is in the file, and only those
-
-
-@pytest.mark.parametrize("line, problem", [
-    ('{"kind": "gain_nouns", "wrods": ["gain"]}', "wrods"),
-    ('{"kind": "gain_noun", "words": ["gain"]}', "gain_noun"),
-    ('{"kind": "number_words", "values": {"two": "2"}}', ""),
-    ('{"kind": "beat_words", "words": ["beats", "beats"]}', "non-unique"),
-])
-def test_a_bad_results_word_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
-    bad = tmp_path / "results_cues.jsonl"
-    bad.write_text('{"kind": "beat_words", "words": ["beats"]}\n' + line + "\n")
-    with pytest.raises(PatternError, match=rf"results_cues\.jsonl:2: .*{problem}"):
-        read_patterns(bad, schema_for("results_cues.jsonl"))
 
 
 def test_results_word_lists_load_in_initialize_and_travel_with_the_component():

@@ -34,22 +34,23 @@ def doc_memo(doc: Doc) -> dict[Any, Any]:
     return memo
 
 
+def _column(doc: Doc, attr: str) -> list[str]:
+    """Each token's *attr* (``lower_`` or ``text``), in order, made once per doc (do not change the list)."""
+    memo = doc_memo(doc)
+    column = memo.get(attr)
+    if column is None or len(column) != len(doc):
+        column = memo[attr] = [getattr(word, attr) for word in doc_tokens(doc).words]
+    return column
+
+
 def lowers(doc: Doc) -> list[str]:
     """Each token's ``lower_``, in order (made once per doc; do not change the list)."""
-    memo = doc_memo(doc)
-    column = memo.get("lowers")
-    if column is None or len(column) != len(doc):
-        column = memo["lowers"] = [word.lower_ for word in doc_tokens(doc).words]
-    return column
+    return _column(doc, "lower_")
 
 
 def texts(doc: Doc) -> list[str]:
     """Each token's ``text``, in order (made once per doc; do not change the list)."""
-    memo = doc_memo(doc)
-    column = memo.get("texts")
-    if column is None or len(column) != len(doc):
-        column = memo["texts"] = [word.text for word in doc_tokens(doc).words]
-    return column
+    return _column(doc, "text")
 
 
 _entities: list[Any] = [None, None, None, -1, []]  # doc, group key, span group, its length, its spans
