@@ -19,7 +19,7 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "read_papers": "kg.ingest",
     "Paper": "kg.ingest.paper",
-    "extract_records": "kg.extract",
+    "extract_records": "kg.execute",
     "load_pipeline": "kg.extract",
     "resolve_records": "kg.resolve",
     "build_graph": "kg.graph",

@@ -64,3 +64,9 @@ def test_the_shared_concepts_import_no_room():
         for line, module in _imports(ROOT / f"{name}.py"):
             room = _room(module)
             assert room is None or room in BASE, f"kg/{name}.py:{line} imports {module}"
+
+
+def test_every_top_level_export_resolves():
+    """`from kg import X` works for every name kg.__all__ lists (they are imported lazily by module path)."""
+    for name in kg.__all__:
+        assert getattr(kg, name) is not None, name
