@@ -103,6 +103,37 @@ def test_a_coined_object_no_entity_rule_found_becomes_a_proposed_method(blank):
     assert "Qrank-OIRX" not in proposed_names(doc)
 
 
+def test_a_capitalised_coined_word_the_authors_introduce_is_a_proposed_method(blank):
+    # a plain capitalised word that ends its phrase after the authors' propose verb: the shape and place of a name
+    doc = blank("Sparse codes for retrieval\nIn this paper we introduce Trevlin. Trevlin, which uses sparse codes, "
+                "is fast.")
+    assert proposed_names(doc) == {"Trevlin"}
+    assert sum(s.text == "Trevlin" for s in doc.spans["kg_entities"]) == 2
+    doc = blank("Sparse codes for retrieval\nWe propose Quembly and Florbin, two retrievers.")
+    assert "Quembly" in proposed_names(doc)
+    assert {"Quembly", "Florbin"} <= {s.text for s in doc.spans["kg_entities"] if s.label_ == "Method"}
+    # a capitalised modifier is not a name: it does not end its phrase
+    doc = blank("Sparse codes for retrieval\nWe propose Bayesian and frequentist estimators of recall.")
+    assert proposed_names(doc) == set()
+    # the name after "called" in the authors' sentence; not in someone else's
+    doc = blank("Sparse codes for retrieval\nWe propose a new retriever called Blimpo that uses sparse codes.")
+    assert proposed_names(doc) == {"Blimpo"}
+    doc = blank("Sparse codes for retrieval\nSmith et al. proposed a retriever called Blimpo that uses sparse codes.")
+    assert proposed_names(doc) == set()
+    # the coined word that opens the title's name is that name, not a second proposal
+    doc = blank("Wobble Optimizer: Steps for Deep Learning\nWe introduce Wobble, another optimizer. Wobble is stable.")
+    assert proposed_names(doc) == {"Wobble Optimizer"}
+
+
+def test_a_pronoun_before_a_verb_phrase_does_not_propose_it(blank):
+    # "we fine-tune X": what follows a subject pronoun is its verb, and a fine-tuned model is not proposed
+    doc = blank("Answer Ranking for Open Questions\nWe fine-tune DeBERTa-v2 on SQuAD and reach 91.2% accuracy.")
+    assert not any("DeBERTa" in name for name in proposed_names(doc))
+    # a possessive still owns the name after it
+    doc = blank("Answer Ranking for Open Questions\nOur EfficientRanker-2 reaches 91.2% accuracy on SQuAD.")
+    assert "EfficientRanker-2" in proposed_names(doc)
+
+
 def test_a_benchmark_in_apposition_and_a_method_after_a_list_of_verbs_are_not_proposed(blank):
     doc = blank("On Learned Routing\nWe introduce GraphArena, an extensive graph learning benchmark for routing problems.")
     assert proposed_names(doc) == set()

@@ -239,7 +239,10 @@ class ContributionFrame(PatternComponent):
                 span = method_at.get(end + 1)
                 if span is not None and (span.end >= len(doc) or token_texts(doc)[span.end] not in {",", "(", ".", ")", ";"}):
                     span = None
-            if span is not None and end > start and not self._is_modifier(doc, span):
+            # a pronoun that is not possessive ("we", "it") is a subject or an object: what follows it is its verb
+            # ("we fine-tune DeBERTa-v2"), never a name it owns
+            possessive = end - start > 1 or token_lowers(doc)[start] in self.determiner_starts
+            if span is not None and possessive and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
         if not proposed:
             for span in means:
@@ -349,9 +352,13 @@ class ContributionFrame(PatternComponent):
         if not objects:
             for i, lower in enumerate(all_lowers):
                 if lower in verbs:
-                    j = self._coined_object(doc, i, taken)
-                    if j is not None:
+                    for j in self._coined_object(doc, i, taken):
                         added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
+                        taken.add(j)
+                elif lower in self.hashes["naming_words"]:
+                    j = self._called_name(doc, i, taken)
+                    if j is not None:
+                        added.append((j, j + 1))  # "a new retriever called Blimpo that ..."
                         taken.add(j)
         for sentence in _sentences(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
@@ -369,7 +376,11 @@ class ContributionFrame(PatternComponent):
                 break  # the first one names the contribution
         if not added:
             return False
-        new_spans = [Span(doc, start, end, label="Method", kb_id=f"Method|{merge_key(doc[start:end].text, 'Method')}")
+        # a coined word that opens a Method name already found ("Gravity" of "Gravity Optimizer") is that name
+        first_words = {token_lowers(doc)[s.start]: s.kb_id_ for s in entities if s.label_ == "Method" and len(s) > 1}
+        new_spans = [Span(doc, start, end, label="Method", kb_id=first_words.get(token_lowers(doc)[start])
+                          if end - start == 1 and token_lowers(doc)[start] in first_words
+                          else f"Method|{merge_key(doc[start:end].text, 'Method')}")
                      for start, end in added]
         covered = {i for s in new_spans for i in range(s.start, s.end)}
         # later mentions of the same words become mentions of the new entity
@@ -413,16 +424,57 @@ class ContributionFrame(PatternComponent):
             return  # an entity crossing the name's boundary: leave the entity rules' reading
         doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
 
-    def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> int | None:
-        """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
-        Prompt-OIRL, an approach ..."), or None."""
+    def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> list[int]:
+        """The tokens of coined names no entity covers, right after the authors' propose verb ("we introduce
+        Prompt-OIRL, an approach ...", "we propose Quembly, a retriever", "we present X and Y, two ..."), or []."""
         j = verb + 1
         while j < len(doc) and (token_lowers(doc)[j] in {"a", "an", "the"} or token_lowers(doc)[j] in self.words["evaluative"]):
             j += 1
-        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in token_texts(doc)[j]) \
-                or token_texts(doc)[j + 1] not in {",", "(", ".", ":", ";", "and"}:
+        found = self._coined_at(doc, j, taken)
+        if not found or not self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb):
+            return []
+        return found
+
+    def _called_name(self, doc: Doc, naming: int, taken: set[int]) -> int | None:
+        """The one-token name right after "called / named / dubbed" in a sentence where the authors propose
+        ("we propose a new retriever called Blimpo that ..."): capitalised or name-shaped, not yet an entity."""
+        j = naming + 1
+        if j >= len(doc) or j in taken or not any(c.isalpha() for c in token_texts(doc)[j]):
             return None
-        return j if self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb) else None
+        text = token_texts(doc)[j]
+        if not (name_shaped(doc[j:j + 1]) or text[:1].isupper() and text.isalpha() and not doc[j].is_stop):
+            return None
+        if j + 1 < len(doc) and (token_texts(doc)[j + 1][:1].isupper() or not doc[j].whitespace_
+                                 and token_texts(doc)[j + 1] not in {",", ".", ";", ":", ")"}):
+            return None  # "called Sparse Wobble", "dubbed MP_{+}": a longer name the entity rules should read whole
+        sentence = doc[slice(*sentence_at(doc, naming))]
+        if not any(token_lowers(doc)[k] in self.words["propose_verbs"] and self._by_authors(doc, sentence, k)
+                   for k in range(sentence.start, naming)):
+            return None
+        return j
+
+    def _coined_at(self, doc: Doc, j: int, taken: set[int]) -> list[int]:
+        """The one-token coined names at token *j*: a token shaped like a name ("Prompt-OIRL", "pFedPara") or a
+        capitalised word inside the sentence ("Quembly"), that ends its phrase (a comma, a parenthesis, the
+        sentence's end, or "and" before another such name). The shape and the place say it is a name, not a
+        word list."""
+        texts = token_texts(doc)
+        found: list[int] = []
+        while j + 1 < len(doc) and j not in taken and any(c.isalpha() for c in texts[j]):
+            shaped = name_shaped(doc[j:j + 1])
+            capitalised = texts[j][:1].isupper() and texts[j].isalpha() and not doc[j].is_sent_start \
+                and token_lowers(doc)[j] not in self.words["authors"] and not doc[j].is_stop
+            if not (shaped or capitalised) or texts[j + 1] not in {",", "(", ".", ":", ";", "and"}:
+                break
+            if texts[j + 1] == "and" and not capitalised and not shaped:
+                break
+            found.append(j)
+            if texts[j + 1] != "and":
+                break
+            j += 2
+        if found and texts[found[-1] + 1] == "and" and not name_shaped(doc[found[-1]:found[-1] + 1]):
+            found.pop()  # "Bayesian and ...": a capitalised word before "and" with no name after it may be a modifier
+        return found
 
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
