@@ -223,3 +223,47 @@ def test_statistical_pipeline_reads_the_same_results():
     doc = statistical.get_pipe("kg_relations")(statistical.get_pipe("kg_results")(doc))
     texts = {r["text"] for r in doc._.kg_results}
     assert {"34.4times higher token hit rates", "617 ms lower TTFT"} <= texts
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # an order of magnitude: "10s of seconds" is not ten seconds
+        "Prompt processing takes 10s of seconds on phones, and 100s of GPUs train the model.",
+        # a version after a capitalised name, when no Metric sits before the number
+        "We beat the Zorbench 2.1 training speed record and the Qlib 3 latency record.",
+    ],
+)
+def test_magnitudes_and_versions_are_not_results(nlp, sentence):
+    entities = [("training speed", "Metric", "x:speed"), ("latency", "Metric", "x:latency")]
+    doc = make_doc(nlp, "Title", sentence, entities)
+    assert doc._.kg_results == []
+
+
+def test_a_metric_entity_before_a_bare_number_still_makes_it_a_result(nlp):
+    doc = make_doc(nlp, "Title", "Our Zorb model reaches BLEU 28.4 on the test set.", [("BLEU", "Metric", "x:bleu")])
+    assert [(r["value"], r["metric"]) for r in doc._.kg_results] == [(28.4, "x:bleu")]
+
+
+def test_where_a_change_starts_is_not_a_result(nlp):
+    # "from (a baseline of) X to (a score of) Y": Y is the figure reached, X where it started
+    doc = make_doc(nlp, "Title", "We moved from a baseline of 41.2% to a maximum relative score of 77.5%.",
+                   [("relative score", "Metric", "x:score")])
+    assert [r["value"] for r in doc._.kg_results] == [77.5]
+    doc = make_doc(nlp, "Title", "Accuracy rose from 41.2% to just 77.5% on the test set.", [("Accuracy", "Metric", "x:acc")])
+    assert [r["value"] for r in doc._.kg_results] == [77.5]
+    # two results that only share a sentence stay two
+    doc = make_doc(nlp, "Title", "Accuracy is 41.2% on A, and we add 77.5% to the recall.", [("Accuracy", "Metric", "x:acc")])
+    assert [r["value"] for r in doc._.kg_results] == [41.2, 77.5]
+
+
+def test_a_gain_phrase_may_hold_an_acronym_and_its_gain_noun_is_a_candidate(nlp):
+    finder = nlp.get_pipe("kg_results")
+    finder.keep_candidates = True
+    try:
+        doc = make_doc(nlp, "Title", "It gives 75.8% GPU memory reduction and a 1.5x wall clock time speedup.", [])
+    finally:
+        finder.keep_candidates = False
+    texts = [{c["metric_text"] for c in candidates} for candidates in doc.user_data["kg_result_candidates"]]
+    assert "GPU memory reduction" in texts[0]
+    assert {"wall clock time speedup", "speedup"} <= texts[1]

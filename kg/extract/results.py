@@ -343,11 +343,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
-                    if not (r["_start"] > 0 and doc[r["_start"] - 1].lower_ == "from" and n + 1 < len(accepted)
-                            and r["_end"] < len(doc) and doc[r["_end"]].lower_ == "to"
-                            and r["_end"] + 1 <= accepted[n + 1]["_start"] <= r["_end"] + 3
-                            and all(t.lower_ in self.qualifier_words
-                                    for t in doc[r["_end"] + 1:accepted[n + 1]["_start"]]))]
+                    if not (n + 1 < len(accepted) and self._change_start(doc, r, accepted[n + 1]))]
         # a figure the title states and the abstract repeats is one result, the abstract's
         end_of_title = title_end(doc, default=0)
         if end_of_title:
@@ -440,6 +436,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
             following = None
         if unit in (None, "s") and low.is_integer() and 1900 <= low <= 2100:
             return None  # a year ("in 2023", "1990s")
+        if unit == "s" and high is None and re.fullmatch(r"[\d,]+s", token_texts(doc)[end - 1]) and following is not None \
+                and following.lower_ == "of":
+            return None  # "10s of seconds", "100s of GPUs": an order of magnitude, not a time
+        if unit is None and start > 0 and sentence_of[start - 1] == sentence_index \
+                and (entity_at[start - 1].label_ != "Metric" if start - 1 in entity_at else True) \
+                and token_texts(doc)[start - 1][:1].isupper() and token_texts(doc)[start - 1].isalnum() \
+                and not doc[start - 1].is_sent_start:
+            return None  # "MLPerf 1.1", "Version 2": a bare number after a capitalised word (no Metric) is a version
         if unit == "x" and following is not None and (re.match(r"^[+-]?\d", following.text) or following.i in entity_at and entity_at[following.i].label_ == "Hardware"):
             return None  # "512 x 512", "5 times 10^5", "8x A100"
         if unit in {"GB", "MB", "TB"} and _next_to_label(doc, start, end, entity_at, "Hardware"):
@@ -488,6 +492,21 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _change_start(self, doc: Doc, result: dict[str, Any], following: dict[str, Any]) -> bool:
+        """Whether *result* is where a change starts and *following* the figure it reaches: "from 5.9% to 10.9%",
+        "from 3 days to just 76 minutes", "from a baseline of 57.88% to a relative score of 98.61%" (lower-case
+        words of a noun phrase may stand between "from" and the number and between "to" and the next one)."""
+        start, end, lowers = result["_start"], result["_end"], token_lowers(doc)
+        if end >= len(doc) or lowers[end] != "to" or result["sentence"] != following["sentence"]:
+            return False
+        begin = next((k for k in range(start - 1, max(-1, start - 5), -1) if lowers[k] == "from"), None)
+        if begin is None or not all(doc[k].is_alpha and doc[k].is_lower for k in range(begin + 1, start)):
+            return False
+        between = doc[end + 1:following["_start"]]
+        if begin == start - 1:  # "from 5.9% to (just) 10.9%"
+            return len(between) <= 2 and all(t.lower_ in self.qualifier_words for t in between)
+        return 1 <= len(between) <= 6 and all(t.is_alpha and t.is_lower for t in between)
 
     @staticmethod
     def _after_a_verb(doc: Doc, start: int) -> bool:
@@ -779,11 +798,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if token_lowers(doc)[first].endswith("ing") and last - first > 1:
                 add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
         # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
-        for j in range(end, min(sent_end, end + 3)):
+        # (an acronym may stand in the phrase: "75.8% GPU memory reduction"; the gain noun alone is a candidate
+        # too: "1.5x wall clock time speedup")
+        for j in range(end, min(sent_end, end + 4)):
             if token_lowers(doc)[j] in self.gain_nouns and j > end - 1:
                 add("gain", None, doc[end:j + 1].text if j > end else token_texts(doc)[j], (end, j + 1))
+                if j > end:
+                    add("gain", None, token_texts(doc)[j], (j, j + 1), gain_head=1.0)
                 break
-            if not (doc[j].is_alpha and doc[j].is_lower):
+            if not (doc[j].is_alpha and (doc[j].is_lower or doc[j].is_upper and len(doc[j]) <= 5)):
                 break
         # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
         i = start - 1
@@ -1138,6 +1161,7 @@ METRIC_FEATURES: tuple[str, ...] = (
     "performance_beat", "performance_absolute_unit", "speedup_named", "none_absolute_unit", "entity_owned",
     "after_preposition", "nearest_entity", "list_follows", "own_rule", "performance_percent",
     "performance_no_entity", "performance_gain_next", "none_percent", "none_no_entity", "clause_break",
+    "gain_head",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
 
