@@ -8,6 +8,7 @@ entity become mentions; a device inside another entity is kept too (``kg_nested_
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -18,10 +19,17 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, release_candidates, select, written_lower)
-from kg.extract.vocabulary import part_label
+from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key
 
-_MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
+_UNSET = object()
+_MAX_HEAD_LABELS = 1_000_000
+
+
+@functools.lru_cache(maxsize=65536)
+def _strip_s(word: str) -> str:
+    """``re.sub(r"s$", "", word)`` (remembered: the same few words come back)."""
+    return re.sub(r"s$", "", word)
 
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
@@ -54,9 +62,11 @@ class EntityResolver(PatternComponent):
         self.heads: dict[str, str] = {}
         self.next_words: dict[str, str] = {}
         self.any_words: dict[str, str] = {}
-        self._word_keys: dict[int, str] = {}  # ORTH -> merge_key(word, "Method"): a word's key never changes
+        self._vocabulary: Any = _UNSET  # the pipeline's kg_vocabulary (None: none), looked up once per doc
+        self._head_labels: dict[str, str | None] = {}  # text -> head_label(text), while the rows stay
 
     def add(self, rows: list[dict[str, Any]]) -> None:
+        self._head_labels = {}
         for row in rows:
             if "head" in row:
                 self.heads[row["head"].lower()] = row["label"]
@@ -66,6 +76,15 @@ class EntityResolver(PatternComponent):
                 self.any_words[row["word"].lower()] = row["label"]
 
     def head_label(self, text: str) -> str | None:
+        """The type the head word (or an organisation word anywhere) of *text* gives it; remembered per text."""
+        label = self._head_labels.get(text, _UNSET)
+        if label is _UNSET:
+            if len(self._head_labels) > _MAX_HEAD_LABELS:
+                self._head_labels.clear()
+            label = self._head_labels[text] = self._head_label(text)
+        return label
+
+    def _head_label(self, text: str) -> str | None:
         words = re.split(r"[\s\-]+", text.lower())
         if len(words) > 1:
             # organisation and programme words anywhere: "China Accelerator Facility for ...", "DFG Priority Programm"
@@ -79,6 +98,7 @@ class EntityResolver(PatternComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
+        self._vocabulary = _UNSET
         found = candidates(doc)
         tokens = doc_tokens(doc)
         words = tokens.words
@@ -228,23 +248,29 @@ class EntityResolver(PatternComponent):
         """The type the word after a name gives it ("X dataset", "X metric"), if any."""
         if span.end < len(doc):
             following = doc_tokens(doc).words[span.end].lower_
-            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label and label != IGNORE:
                 return label
         return None
 
     def _part_label(self, text: str) -> str | None:
         """The type the pipeline's vocabulary gives the known names *text* is made of (kg.extract.vocabulary.part_label)."""
-        if "kg_vocabulary" not in self.nlp.pipe_names:
+        vocabulary = self._vocabulary
+        if vocabulary is _UNSET:  # looked up once per doc (__call__ resets it)
+            vocabulary = self._vocabulary = (self.nlp.get_pipe("kg_vocabulary")
+                                             if "kg_vocabulary" in self.nlp.pipe_names else None)
+        if vocabulary is None:
             return None
-        return part_label(self.nlp.get_pipe("kg_vocabulary").names, text)
+        if isinstance(vocabulary, EntityVocabulary):
+            return vocabulary.part_label(text)  # remembered per text
+        return part_label(vocabulary.names, text)
 
     def _type_open(self, doc: Doc, span: Span) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
         tokens = doc_tokens(doc)
         if span.end < len(doc):
             following = tokens.words[span.end].lower_
-            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label:
                 return None if label == IGNORE else label
         text = tokens.span_text(span.start, span.end)
@@ -281,25 +307,14 @@ class EntityResolver(PatternComponent):
                 taken[i] = True
         found = list(entities)
         # windows are only tried where their first word could start a known surface
-        first_words = {merge_key(words[span.start].text, "Method") for span, _ in entities}
+        first_words = {words[span.start].method_key for span, _ in entities}
         if not len(doc):
             return found
-        # the first-word test once per distinct word (its merge key once per word of the vocab)
-        word_keys = self._word_keys
-        if len(word_keys) > _MAX_WORD_KEYS:
-            word_keys.clear()
-        starting = set()  # the words (Word objects are shared: one per word) a window may start with
-        for word in set(words):
-            if word.is_punct or word.is_space:
-                continue
-            word_key = word_keys.get(word.orth)
-            if word_key is None:
-                word_key = word_keys[word.orth] = merge_key(word.text, "Method")
-            if word_key in first_words:
-                starting.add(word)
-        if not starting:
+        # the first-word test reads each word's merge key, kept on the (shared) Word: computed once per word
+        starts = [i for i, word in enumerate(words) if word.method_key in first_words and not (
+            word.is_punct or word.is_space)]
+        if not starts:
             return found
-        starts = [i for i, word in enumerate(words) if word in starting]
         resume = 0  # after a found window, the scan goes on at its end
         for i in starts:
             if i < resume or taken[i]:

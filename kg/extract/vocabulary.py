@@ -19,6 +19,8 @@ from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
 
 AMBIGUOUS = "Ambiguous"
+_UNKNOWN = object()
+_MAX_PART_LABELS = 1_000_000
 
 
 @Language.factory("kg_vocabulary", default_config={"pattern_files": list(VOCABULARY_FILES), "variants": True})
@@ -50,8 +52,10 @@ class EntityVocabulary(PatternComponent):
         self._info: dict[str, tuple[str, str]] = {}
         self._senses: dict[str, list[dict[str, str]]] = {}
         self.names: dict[str, str | None] = {}  # written name -> its type (None: listed under two); see part_label
+        self._part_labels: dict[str, str | None] = {}  # one-word name -> part_label(self.names, it), while names stay
 
     def add(self, rows: list[dict[str, Any]]) -> None:
+        self._part_labels = {}
         for row in rows:
             pattern = row["pattern"]
             if "senses" in row:
@@ -73,6 +77,15 @@ class EntityVocabulary(PatternComponent):
                 matcher.add(match_id, [self.nlp.make_doc(form) for form in forms])
             else:
                 self.token_matcher.add(match_id, [pattern])
+
+    def part_label(self, text: str) -> str | None:
+        """``part_label(self.names, text)``, remembered per text (the names change only in ``add``)."""
+        label = self._part_labels.get(text, _UNKNOWN)
+        if label is _UNKNOWN:
+            if len(self._part_labels) > _MAX_PART_LABELS:
+                self._part_labels.clear()
+            label = self._part_labels[text] = part_label(self.names, text)
+        return label
 
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
