@@ -91,7 +91,7 @@ class DocTokens:
             orths, self.idx = array[:, 0].tolist(), array[:, 1].tolist()
         else:
             orths, self.idx = [], []
-        words = [known.get(orth) for orth in orths]
+        words = list(map(known.get, orths))
         if None in words:
             for i, orth in enumerate(orths):
                 if words[i] is None:
