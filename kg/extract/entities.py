@@ -17,8 +17,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
-                                   candidates, release_candidates, select, written_lower)
+from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
+                                   candidate, candidates, release_candidates, select, written_lower)
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key
 
@@ -103,7 +103,7 @@ class EntityResolver(PatternComponent):
         tokens = doc_tokens(doc)
         words = tokens.words
 
-        def text(span: Span) -> str:  # span.text, sliced from the doc's text (no Token objects)
+        def text(span: Span | Candidate) -> str:  # span.text, sliced from the doc's text (no Token objects)
             return tokens.span_text(span.start, span.end)
 
         abbreviations = doc._.kg_abbreviations or []
@@ -185,7 +185,7 @@ class EntityResolver(PatternComponent):
                 proposed.add(key)
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
-        entities = self._merge_metric_variants(entities)
+        entities = self._merge_metric_variants(doc, entities)
         doc.spans[NESTED_KEY] = [
             Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
                 doc, typed, entities)]
@@ -197,7 +197,8 @@ class EntityResolver(PatternComponent):
         release_candidates(doc)  # the last reader of the candidate list
         return doc
 
-    def _nested_devices(self, doc: Doc, typed: list[Span], entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    def _nested_devices(self, doc: Doc, typed: list[Candidate],
+                        entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
         """Devices inside a Metric or Method ("GPU memory reduction", "GPU kernels"): the device is an entity too.
 
         They go to their own span group: ``kg_entities`` spans do not overlap, and results and
@@ -211,7 +212,7 @@ class EntityResolver(PatternComponent):
                 covered[i] = True
         tokens = doc_tokens(doc)
 
-        def text(span: Span) -> str:
+        def text(span: Candidate) -> str:
             return tokens.span_text(span.start, span.end)
         keys = {merge_key(text(span), "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
         nested = []
@@ -227,7 +228,7 @@ class EntityResolver(PatternComponent):
     def _key(label: str, text: str, canonical: str) -> str:
         return f"{label}|{merge_key(canonical or text, label)}"
 
-    def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Span]) -> str | None:
+    def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Candidate]) -> str | None:
         long_text = doc_tokens(long_span.doc).span_text(long_span.start, long_span.end)
         for span in sorted(candidates, key=lambda s: -(s.end - s.start)):
             if span.id_ in SHAPE_SOURCES or span.id_ == "context":
@@ -244,7 +245,7 @@ class EntityResolver(PatternComponent):
             return None
         return head or "Method"
 
-    def _next_label(self, doc: Doc, span: Span) -> str | None:
+    def _next_label(self, doc: Doc, span: Candidate) -> str | None:
         """The type the word after a name gives it ("X dataset", "X metric"), if any."""
         if span.end < len(doc):
             following = doc_tokens(doc).words[span.end].lower_
@@ -265,7 +266,7 @@ class EntityResolver(PatternComponent):
             return vocabulary.part_label(text)  # remembered per text
         return part_label(vocabulary.names, text)
 
-    def _type_open(self, doc: Doc, span: Span) -> str | None:
+    def _type_open(self, doc: Doc, span: Candidate) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
         tokens = doc_tokens(doc)
         if span.end < len(doc):
@@ -283,7 +284,8 @@ class EntityResolver(PatternComponent):
             return "Dataset"
         return head or span.label_
 
-    def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
+    def _propagate(self, doc: Doc, entities: list[tuple[Candidate, str]],
+                   blocked: set[Candidate]) -> list[tuple[Candidate, str]]:
         """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""
         tokens = doc_tokens(doc)
         words, span_text = tokens.words, tokens.span_text
@@ -330,14 +332,14 @@ class EntityResolver(PatternComponent):
                     continue
                 if window_key in upper_only and written_lower(window_text):
                     continue
-                found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
+                found.append((Candidate(i, i + length, hit[0], "propagated"), hit[1]))
                 for j in range(i, i + length):
                     taken[j] = True
                 resume = i + length
                 break
         return found
 
-    def _coordinated_datasets(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+    def _coordinated_datasets(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
         spans = list(chosen)
         for _ in range(3):  # spread along the list
@@ -362,7 +364,7 @@ class EntityResolver(PatternComponent):
                 break
         return spans
 
-    def _merge_metric_variants(self, entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    def _merge_metric_variants(self, doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
         """A metric and the longer metric phrase that starts or ends with it are one quantity in a paper:
         "regret" / "regret bound", "energy" / "energy consumption", "speedup" / "wall-clock speedup".
         Not when the longer phrase adds a number ("top-1 accuracy") or a change word, nor when the short
@@ -371,7 +373,7 @@ class EntityResolver(PatternComponent):
         words_of: dict[str, set[tuple[str, ...]]] = {}
         for span, key in entities:
             if span.label_ == "Metric":
-                text = doc_tokens(span.doc).span_text(span.start, span.end)
+                text = doc_tokens(doc).span_text(span.start, span.end)
                 words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", text) if w)
                 words_of.setdefault(key, set()).add(tuple(w for w in words if w))
         target: dict[str, str] = {}

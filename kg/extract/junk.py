@@ -21,10 +21,10 @@ import re
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.base import DocTokens, PatternComponent, Word, doc_tokens
-from kg.extract.candidates import IGNORE, candidate, candidates, doc_text, set_candidates
+from kg.extract.candidates import IGNORE, Candidate, ProposesCandidates, candidate, candidates, doc_text, set_candidates
 
 
 @Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
@@ -32,7 +32,7 @@ def make_junk_filter(nlp: Language, name: str, pattern_files: list[str]) -> Junk
     return JunkFilter(nlp, name, pattern_files=pattern_files)
 
 
-class JunkFilter(PatternComponent):
+class JunkFilter(ProposesCandidates, PatternComponent):
     """Drop (or trim) junk candidates in ``doc.spans["kg_candidates"]`` (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = "kg_junk_filter", *, pattern_files: list[str] = ("junk.jsonl",)):
@@ -59,7 +59,7 @@ class JunkFilter(PatternComponent):
             else:
                 self.junk_words[row["kind"]] = self.junk_words[row["kind"]] | {w.lower() for w in row["words"]}
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         found = candidates(doc)
         if not found:
@@ -102,7 +102,7 @@ class JunkFilter(PatternComponent):
                 lower_text in words) or lower_text.rstrip(".") in words
         return junk
 
-    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, tokens: DocTokens | None = None) -> Span | None:
+    def _clean(self, doc: Doc, span: Candidate, blocked: set[int], token_rule, tokens: DocTokens | None = None) -> Candidate | None:
         if span.label_ == IGNORE:
             return span
         if blocked and any(i in blocked for i in range(span.start, span.end)):

@@ -15,7 +15,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import ENTITY_LABELS, add_candidates, candidate, doc_text
+from kg.extract.candidates import ENTITY_LABELS, ProposesCandidates, add_candidates, candidate, doc_text
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
 
@@ -29,7 +29,7 @@ def make_vocabulary(nlp: Language, name: str, pattern_files: list[str], variants
     return EntityVocabulary(nlp, name, pattern_files=pattern_files, variants=variants)
 
 
-class EntityVocabulary(PatternComponent):
+class EntityVocabulary(ProposesCandidates, PatternComponent):
     """Curated names and terms.
 
     A pattern row is ``{"label": "Method", "pattern": "Adam"}`` (a phrase) or a list of token
@@ -88,7 +88,7 @@ class EntityVocabulary(PatternComponent):
             label = self._part_labels[text] = part_label(self.names, text)
         return label
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         spans = []
         ambiguous = []
