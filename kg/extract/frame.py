@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.errors import PatternError
-from kg.extract.base import PatternComponent, pipe_in_batches
+from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
@@ -58,6 +58,8 @@ _BOUNDS_KEY = "kg_sentence_bounds"
 _STARTS_KEY = "kg_sentence_starts"
 _NUMBERS_KEY = "kg_sentence_numbers"
 _KNOWN_KEY = "kg_frame_known"
+_COMPARED_KEY = "kg_frame_compared"
+_MODIFIER_KEY = "kg_frame_modifier"
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):
@@ -206,9 +208,13 @@ class ContributionFrame(PatternComponent):
         verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
         mentions = self._self_mentions(doc)
         speakers = self._speakers(doc, mentions)
+        # the tokens of propose verbs and naming words, found in one pass: most sentences hold neither
+        verb_at = [i for i, word in enumerate(lowers) if word in verbs]
+        naming_at = [i for i, word in enumerate(lowers) if word in naming]
         for n, sentence in enumerate(sentences):
-            for i in range(sentence.start, sentence.end):
-                if lowers[i] in verbs and self._by_authors(doc, sentence, i, speakers):
+            first_verb = bisect_left(verb_at, sentence.start)
+            for i in verb_at[first_verb:bisect_left(verb_at, sentence.end, first_verb)]:
+                if self._by_authors(doc, sentence, i, speakers):
                     found, used = self._objects(doc, sentence, i, method_at)
                     for span in found:
                         propose(span, "object")
@@ -221,7 +227,8 @@ class ContributionFrame(PatternComponent):
                         blocks.extend((owner, span.kb_id_, n) for span in methods
                                       if span.start > found[-1].end and span.end <= sentence.end
                                       and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
-            if any(lowers[i] in naming for i in range(sentence.start, sentence.end)):
+            first_naming = bisect_left(naming_at, sentence.start)
+            if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
         for sentence in sentences:
@@ -732,15 +739,29 @@ class ContributionFrame(PatternComponent):
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
-        after = _skip_parenthesis(doc, span.end, len(doc))
-        if after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in self.words["hyphen_suffixes"]:
+        # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
+        memo = doc_memo(doc)
+        answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
+        if answers is None:
+            answers = memo[(_MODIFIER_KEY, self)] = {}
+        key = (span.start, span.end)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._read_modifier(doc, span.start, span.end)
+        return answer
+
+    def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
+        lowers, texts, words_of = token_lowers(doc), token_texts(doc), doc_tokens(doc).words
+        n = len(lowers)
+        after = _skip_parenthesis(doc, end, n)
+        if after + 1 < n and texts[after] in {"-", "–"} and lowers[after + 1] in self.words["hyphen_suffixes"]:
             return True
-        if after < len(doc) and (token_lowers(doc)[after] in self.words["modifier_suffixes"]
-                                 or token_lowers(doc)[after] in self.words["not_method_followers"]):
+        if after < n and (lowers[after] in self.words["modifier_suffixes"]
+                          or lowers[after] in self.words["not_method_followers"]):
             return True  # "a reinforcement learning based methodology", "the TEP metric"
-        if after >= len(doc) or not doc[after].is_lower or after > span.end:
+        if after >= n or not words_of[after].is_lower or after > end:
             return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
-        following = doc[after]
+        following = words_of[after]
         head_noun = following.lower_ in self.words["self_nouns"]
         # inside "a ... X <noun>" an -ing word is a noun too: "a sparsity-induced ZO training protocol"
         noun_like = head_noun or (
@@ -751,10 +772,10 @@ class ContributionFrame(PatternComponent):
             return False
         # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
         # "the SSO algorithm" names one; "prompts optimized by OPRO outperform" has a verb after the name
-        for i in range(span.start - 1, max(sentence_at(doc, span.start)[0], span.start - 4) - 1, -1):
-            if token_lowers(doc)[i] in {"a", "an"}:
+        for i in range(start - 1, max(sentence_at(doc, start)[0], start - 4) - 1, -1):
+            if lowers[i] in {"a", "an"}:
                 return True
-            if token_lowers(doc)[i] in {"the", "our", "this", "its", "their", ",", "(", ":"}:
+            if lowers[i] in {"the", "our", "this", "its", "their", ",", "(", ":"}:
                 return False
         return head_noun
 
@@ -771,12 +792,8 @@ class ContributionFrame(PatternComponent):
     def _read_self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         if not len(doc):
             return []
-        strings = self.nlp.vocab.strings
-        lower_ids, alpha_flags = doc.to_array(["LOWER", "IS_ALPHA"]).T.tolist()
-        alpha = [bool(a) for a in alpha_flags]
-        # compare words only where a hash says they can match: strings for the few candidates
-        wanted = self.hashes["self_nouns"] | self.hashes["self_words"] | self.determiner_hashes
-        lowers = [strings[h] if h in wanted else "" for h in lower_ids]
+        # the per-doc word columns (kg.extract.token_view): the words themselves, no hash look-ups
+        lowers, texts, words_of = token_lowers(doc), token_texts(doc), doc_tokens(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
         i, n = 0, len(lowers)
@@ -793,10 +810,10 @@ class ContributionFrame(PatternComponent):
                 # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
                 k, modifiers = j, 0
                 while k < n and lowers[k] not in nouns:
-                    if token_texts(doc)[k] in {"(", ")"} and k - j < 6:
+                    if texts[k] in {"(", ")"} and k - j < 6:
                         k += 1  # "our (meta) algorithm TAILOR"
                         continue
-                    if modifiers > 2 or not alpha[k]:
+                    if modifiers > 2 or not words_of[k].is_alpha:
                         break
                     k, modifiers = k + 1, modifiers + 1
                 if k < n and lowers[k] in nouns and (lower != "this" or k == j):
@@ -812,39 +829,59 @@ class ContributionFrame(PatternComponent):
             i += 1
         return spans
 
-    def _entity_ending_at(self, doc: Doc, end: int, label: str) -> Span | None:
-        """The entity of *label* that ends at token *end* (the doc's entities indexed once per doc)."""
-        cached = getattr(self, "_ends", None)
-        entities = doc.spans.get(ENTITIES_KEY, [])
-        if cached is None or cached[0] is not doc or cached[1] != len(entities):
-            cached = (doc, len(entities), {(s.end, s.label_): s for s in entities})
-            self._ends = cached
-        return cached[2].get((end, label))
+    def _compared_memo(self, doc: Doc) -> tuple[dict[tuple[int, str], int], dict[tuple[int, int, str], bool]]:
+        """Per doc and state of its entities (the same span group object and length): the start of the entity
+        of each (end, label) (the last one in the group's order), and is_compared's answers so far. Kept in the
+        doc's memo (a SpanGroup holds its doc only weakly), so kg_results and kg_relations reuse kg_frame's."""
+        group = doc.spans.get(ENTITIES_KEY)
+        memo = doc_memo(doc)
+        cached = memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
+        size = len(group) if group is not None else 0
+        if cached is None or cached[0] is not group or cached[1] != size:
+            ends = {(s.end, s.label_): s.start for s in group} if group is not None else {}
+            cached = memo[(_COMPARED_KEY, self)] = (group, size, ends, {})
+        return cached[2], cached[3]
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
+        return self._compared(doc, span.start, span.end, span.label_)
+
+    def _compared(self, doc: Doc, start: int, end: int, label: str) -> bool:
+        ends, answers = self._compared_memo(doc)
+        key = (start, end, label)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._read_compared(doc, start, end, label, ends)
+        return answer
+
+    def _read_compared(self, doc: Doc, start: int, end: int, label: str, ends: dict[tuple[int, str], int]) -> bool:
         words, fillers = self.words["comparison_words"], self.words["baseline_fillers"]
-        before = span.start - 1
-        after = token_lowers(doc)[span.end] if span.end < len(doc) else "."
-        in_list = token_lowers(doc)[before] in {"and", "or"} or token_texts(doc)[before] == "," and after in {",", "and", "or", "("}
-        if before > sentence_at(doc, span.start)[0] and in_list:
-            j = before - 1 if token_texts(doc)[before - 1] != "," else before - 2  # ", and"
-            if j >= sentence_at(doc, span.start)[0] and token_texts(doc)[j] == ")":
-                j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if token_texts(doc)[k] == "("), j)
-            previous = self._entity_ending_at(doc, j + 1, span.label_)
-            if previous is not None and previous.start < span.start:
-                return self.is_compared(doc, previous)  # an item of a list of baselines
-        first = max(sentence_at(doc, span.start)[0], span.start - 7)
-        for i in range(span.start - 1, first - 1, -1):
-            lower = token_lowers(doc)[i]
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        sentence_start = sentence_at(doc, start)[0]
+        before = start - 1
+        after = lowers[end] if end < len(lowers) else "."
+        in_list = lowers[before] in {"and", "or"} or texts[before] == "," and after in {",", "and", "or", "("}
+        if before > sentence_start and in_list:
+            j = before - 1 if texts[before - 1] != "," else before - 2  # ", and"
+            if j >= sentence_start and texts[j] == ")":
+                j = next((k - 1 for k in range(j, max(sentence_start, j - 6), -1) if texts[k] == "("), j)
+            previous = ends.get((j + 1, label))
+            if previous is not None and previous < start:
+                return self._compared(doc, previous, j + 1, label)  # an item of a list of baselines
+        first = max(sentence_start, start - 7)
+        words_of = None
+        for i in range(start - 1, first - 1, -1):
+            lower = lowers[i]
             if lower in words:
                 return True
-            if lower in {"-", "–"} or (i + 1 < len(doc) and token_texts(doc)[i + 1] == "-" and not doc[i].whitespace_) \
-                    or (i > 0 and token_texts(doc)[i - 1] == "-" and not doc[i - 1].whitespace_):
+            if words_of is None:
+                words_of = doc_tokens(doc).words
+            if lower in {"-", "–"} or (i + 1 < len(lowers) and texts[i + 1] == "-" and not doc[i].whitespace_) \
+                    or (i > 0 and texts[i - 1] == "-" and not doc[i - 1].whitespace_):
                 continue  # "over off-the-shelf TensorFlow" split at its hyphens
-            if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != span.start - 1:
+            if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != start - 1:
                 return False
-            if "-" in lower and doc[i].is_lower:
+            if "-" in lower and words_of[i].is_lower:
                 continue  # "over off-the-shelf TensorFlow", "than human-designed prompts"
             if lower not in fillers:
                 return False
