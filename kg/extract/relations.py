@@ -422,21 +422,22 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (token_lowers(doc)[i] in {"a", "an", "the"} or token_lowers(doc)[i] in words["evaluative"]):
+        while i < bounds[1] and (lowers[i] in {"a", "an", "the"} or lowers[i] in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
-                and (doc[i].is_alpha or "-" in token_texts(doc)[i]) and not doc[i].is_stop \
-                and token_lowers(doc)[i] not in words["prepositions"] and token_lowers(doc)[i] not in words["clause_breaks"]:
+                and (doc[i].is_alpha or "-" in texts[i]) and not doc[i].is_stop \
+                and lowers[i] not in words["prepositions"] and lowers[i] not in words["clause_breaks"]:
             i += 1
-        if i == start or i - start > PHRASE_MAX_TOKENS or token_lowers(doc)[i - 1] in words["not_method_followers"] \
-                or token_lowers(doc)[i - 1].endswith("ly") or token_texts(doc)[i - 1].endswith("-"):
+        if i == start or i - start > PHRASE_MAX_TOKENS or lowers[i - 1] in words["not_method_followers"] \
+                or lowers[i - 1].endswith("ly") or texts[i - 1].endswith("-"):
             return None
-        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and token_lowers(doc)[i] not in words["prepositions"]
-                              and token_lowers(doc)[i] not in words["clause_breaks"] or token_texts(doc)[i] in {"-", "("}
-                              or token_lowers(doc)[i] == "of"):
+        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and lowers[i] not in words["prepositions"]
+                              and lowers[i] not in words["clause_breaks"] or texts[i] in {"-", "("}
+                              or lowers[i] == "of"):
             return None  # the phrase goes on ("the principle of pessimism", "uses Y", a capitalised word after it)
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -483,6 +484,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         limit = min(sentence.end, end + 12)
         i = end
         while i < limit:
@@ -495,8 +497,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     continue
                 return None  # another entity first: not a generic phrase
             if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
-                j = i + (2 if token.lower_ == "such" and i + 1 < limit and token_lowers(doc)[i + 1] == "as" else 1)
-                while j < sentence.end and token_texts(doc)[j] in {",", ":"}:
+                j = i + (2 if token.lower_ == "such" and i + 1 < limit and lowers[i + 1] == "as" else 1)
+                while j < sentence.end and texts[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
             if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
@@ -557,8 +559,9 @@ def sentence_index(doc: Doc, sentence: Span) -> int:
 
 def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
+    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
     after = span.end
-    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
+    return after + 1 < len(doc) and texts[after] in {"-", "–"} and lowers[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
 
 
