@@ -1005,7 +1005,9 @@ def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
 
 def name_shaped(span: Span) -> bool:
     """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
-    return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+    # the words from the per-doc column (kg.extract.token_view), without a Token object per word
+    return any(any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text)
+               for text in token_texts(span.doc)[span.start:span.end])
 
 
 def sized_variants(methods: list[Span], proposed: list[str]) -> list[Span]:

@@ -277,9 +277,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # (a coined name on another coined name, or the paper's own method on any: "decoupled weight decay" on
         # "weight decay" is a kind of it, not built on it); only the closest parent: "mmMamba-linear" on "mmMamba"
         method_spans = [s for s in entities if s.label_ == "Method"]
-        shaped = {s.kb_id_ for s in method_spans if name_shaped(s)}
         parents: dict[str, tuple[str, int]] = {}
         extensions = frame["extensions"] if "extensions" in frame else name_extensions(doc, method_spans, sentence_of)
+        # the coined-looking names, read only when there are extensions (most docs have none)
+        shaped = {s.kb_id_ for s in method_spans if name_shaped(s)} if extensions else set()
         for source, target, sentence in extensions:
             if source in proposed or (source in shaped and target in shaped):
                 longest = parents.get(source)

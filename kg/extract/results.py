@@ -497,9 +497,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                          and previous.is_alpha and len(previous) > 3)
 
     def _qualifier_before(self, doc: Doc, start: int) -> str | None:
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
         for words, qualifier in self.qualifiers_before:
             begin = start - len(words)
-            if begin >= 0 and [t.lower_ for t in doc[begin:start]] == words:
+            if begin >= 0 and lowers[begin:start] == words:
                 return qualifier
         return None
 
