@@ -32,10 +32,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from kg.errors import PatternError
-from kg.extract.base import SerialisedState, pipe_in_batches
+from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
-from kg.extract.gated_matcher import add_flagged
+from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 
@@ -70,6 +70,7 @@ class WeakPhrase(str):
 
 
 _DIGITS = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
@@ -83,8 +84,11 @@ if not Doc.has_extension("kg_result_rule_methods"):
     Doc.set_extension("kg_result_rule_methods", default=None)
 
 
-def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pattern[str]) -> list[Span]:
-    """Spans that start at a token holding a digit and run *length* tokens on, merged where they overlap.
+def _number_windows(doc: Doc, length: int, text: str | None,
+                    number_starts: tuple[re.Pattern[str], re.Pattern[str] | None]) -> list[tuple[int, int]]:
+    """[start, end) of token windows that start at a token holding a digit and run *length* tokens on, merged
+    where they overlap (*number_starts*: a search for digit runs, and one for number words that may start a
+    result, or None).
 
     Every pattern starts with a number, so matching only these windows finds the same
     results while the Matcher visits a fraction of the tokens (it dominated the run time).
@@ -92,15 +96,18 @@ def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pa
     if not len(doc):
         return []
     # token indices from character offsets: no Token object is made for the many tokens without a digit
-    offsets = doc.to_array("IDX").tolist()
+    offsets = doc_tokens(doc).idx
     text = doc_text(doc) if text is None else text
     found: set[int] = set()
-    for m in number_start.finditer(text):
+    digits, words = number_starts
+    for m in digits.finditer(text):
         first = bisect_right(offsets, m.start()) - 1
         found.add(first)
-        if m.lastgroup == "digits" and bisect_right(offsets, m.end() - 1) - 1 != first:
+        if bisect_right(offsets, m.end() - 1) - 1 != first:
             # a run of digits across tokens: every token holding one of its digits starts a window
             found.update(bisect_right(offsets, c) - 1 for c in range(m.start() + 1, m.end()))
+    if words is not None:
+        found.update(bisect_right(offsets, m.start()) - 1 for m in words.finditer(text))
     starts = sorted(found)
     windows: list[list[int]] = []
     for i in starts:
@@ -109,7 +116,18 @@ def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pa
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([i, end])
-    return [doc[start:end] for start, end in windows]
+    return [(start, end) for start, end in windows]
+
+
+def _barrier(vocab, patterns: list[list[dict[str, Any]]]) -> str:
+    """A word that meets no token spec of *patterns* (checked with a Matcher of every spec alone)."""
+    specs = Matcher(vocab, validate=False)
+    for n, pattern in enumerate(patterns):
+        specs.add(str(n), [[{k: v for k, v in spec.items() if k != "OP"}] for spec in pattern])
+    for word in ("\x00", "\x00\x01", "\x00\x02\x00"):
+        if not specs(Doc(vocab, words=[word])):
+            return word
+    raise ValueError("kg_results: every barrier word meets a unit pattern")
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -219,7 +237,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._load_words(self.cues)
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
-        self.matcher = Matcher(self.nlp.vocab, validate=False)  # add_flagged validates
+        # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
+        self.matcher = GatedMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
         # the Matcher's cost grows with the number of patterns, not with the length of an IN list.
         groups: dict[tuple[bool, str], list[list[str]]] = {}
@@ -232,9 +251,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         patterns = []
         for (case_free, _), forms in groups.items():
             patterns.extend(self._unit_patterns(forms, case_free))
-        add_flagged(self.matcher, _RESULT_KEY, patterns, greedy="LONGEST")
+        self.matcher.add(_RESULT_KEY, patterns, greedy="LONGEST")
         self.max_pattern_length = max(len(pattern) for pattern in patterns)
-        add_flagged(self.matcher, _NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
+        self.matcher.add(_NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
+        self.barrier = _barrier(self.nlp.vocab, [*patterns, [{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
 
         self.qualifiers_before: list[tuple[list[str], str]] = []
         self.qualifiers_after: set[str] = set()
@@ -276,6 +296,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.number_start = re.compile(
             rf"(?P<digits>\d+)|(?i:\b(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))" if alternatives
             else r"(?P<digits>\d+)")
+        # the same starts from two searches (a digit run and a number word never overlap), the word search
+        # first asking for a word boundary and an initial a number word can have (in the same case-free sense):
+        # much cheaper than trying the alternation at every character
+        initials = "".join(sorted({word[:1].lower() for word in number_words if word}))
+        self.number_starts = (_DIGIT_RUN, re.compile(
+            rf"\b(?i:(?=[{re.escape(initials)}])(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))")
+            if alternatives else None)
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -318,10 +345,20 @@ class ResultFinder(SerialisedState, DocAnnotator):
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
         candidates = []
-        for window in _number_windows(doc, self.max_pattern_length, text, self.number_start):
-            for match_id, start, end in self.matcher(window):
-                key = self.nlp.vocab.strings[match_id]
-                candidates.append((key == _RESULT_KEY, window.start + start, window.start + end))
+        windows = _number_windows(doc, self.max_pattern_length, text, self.number_starts)
+        if windows:
+            # one Matcher run over the windows' words, each window closed by a word no pattern token can match
+            # (so no match crosses from one window into the next: the matches of each window, as if matched alone)
+            texts = token_texts(doc)
+            words: list[str] = []
+            at: list[int] = []
+            for start, end in windows:
+                words.extend(texts[start:end])
+                words.append(self.barrier)
+                at.extend(range(start, end + 1))
+            result_key = self.nlp.vocab.strings[_RESULT_KEY]
+            for match_id, start, end in self.matcher(Doc(self.nlp.vocab, words=words)):
+                candidates.append((match_id == result_key, at[start], at[end - 1] + 1))
         # Unit matches before bare numbers, longer before shorter; keep what does not overlap.
         candidates.sort(key=lambda c: (not c[0], -(c[2] - c[1]), c[1]))
         taken: set[int] = set()
