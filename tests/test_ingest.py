@@ -11,7 +11,7 @@ import pytest
 from kg.errors import InputError
 from kg.ingest import read_papers
 from kg.ingest.latex import clean_latex
-from kg.ingest.paper import paper_id_from_title
+from kg.ingest.paper import Paper, paper_id_from_title
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parents[1] / "kg" / "data" / "sample_corpus"
@@ -259,6 +259,65 @@ def test_a_json_array_of_papers_names_the_line_of_a_bad_one(tmp_path):
     bad = _write(tmp_path, "bad.json", '[\n  {"title": "A", "abstract": "x"},\n  {"title": "B"}\n]\n')
     with pytest.raises(InputError) as caught:
         read_papers([bad])
-    assert (caught.value.line, caught.value.reason) == (3, "paper 'B' has no abstract")
+    assert (caught.value.line, caught.value.reason) == (3, "paper 'B' has no abstract (item 2 of the array)")
     as_lines = _write(tmp_path, "lines.json", '{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": "y"}\n')
     assert len(read_papers([as_lines]).papers) == 2
+
+
+def _json_items(path, **options):
+    from kg.ingest import read_records
+
+    return [(item.sources[0].line, item.title) if isinstance(item, Paper) else (item.line, item.reason)
+            for item in read_records(str(path), "json", **options)]
+
+
+def test_a_json_array_is_streamed_item_by_item_with_lines_and_item_indexes(tmp_path):
+    # one item a line, a minified line of several items, an item over several lines: each at the line it starts
+    path = _write(tmp_path, "papers.json", '\ufeff[\n{"title": "A", "abstract": "x"},\n'
+                  '{"title": "B", "abstract": "y"}, 7, {"title": "C"}, {"title": "D", "abstract": "z"},\n'
+                  '{\n  "title": "E",\n  "abstract": "w", "year": 2021}\n]\n')
+    assert _json_items(path) == [(2, "A"), (3, "B"), (3, "expected a JSON object, got int (item 3 of the array)"),
+                                 (3, "paper 'C' has no abstract (item 4 of the array)"), (3, "D"), (4, "E")]
+    result = read_papers([str(path)], skip_invalid=True)
+    assert result.report.records_read == 6 and result.report.papers == 4 and len(result.report.rejected) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # broken JSON inside an item: the papers before it are read, the rejection says the rest was not read
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abstract": tru},\n{"title": "C", "abstract": "z"}\n]',
+     [(2, "A"), (3, "malformed JSON in item 2: lexical error: invalid string in json text; "
+                   "the rest of the array was not read")]),
+    ('[\n{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": "y"}\n]',
+     [(2, "A"), (3, "malformed JSON after item 1: parse error: after array element, I expect ',' or ']'; "
+                   "the rest of the array was not read")]),
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abs',
+     [(2, "A"), (3, "malformed JSON in item 2: parse error: premature EOF; the rest of the array was not read")]),
+    # text after the array is not dropped silently
+    ('[{"title": "A", "abstract": "x"}]\n[{"title": "B", "abstract": "y"}]\n',
+     [(1, "A"), (2, "malformed JSON after the end of the array: parse error: trailing garbage")]),
+])
+def test_broken_json_in_an_array_is_a_file_line_rejection(tmp_path, text, expected):
+    assert _json_items(_write(tmp_path, "papers.json", text)) == expected
+
+
+def test_a_json_array_item_larger_than_the_record_limit_is_rejected_and_the_rest_read(tmp_path):
+    padding = ",\n".join(f'"{n:04d}' + "x" * 60 + '"' for n in range(40))
+    path = _write(tmp_path, "papers.json", '[\n{"title": "A", "abstract": "x"},\n{"title": "Big", "abstract": "y",'
+                  f' "pad": [\n{padding}]}},\n{{"title": "C", "abstract": "z"}}\n]\n')
+    found = _json_items(path, max_bytes=1000)
+    assert found == [(2, "A"), (3, "an item of more than 1,000 bytes is larger than the largest record kg reads; it "
+                                   "was skipped unread (item 2 of the array)"), (44, "C")]
+    assert [t for _, t in _json_items(path)] == ["A", "Big", "C"]  # under the real limit: read
+    # one string longer than a record: the parser would hold it whole, so the array stops there, said
+    long_string = _write(tmp_path, "long.json", '[{"title": "A", "abstract": "x"},\n{"title": "B", "abstract": "'
+                         + "y" * 5000 + '"},\n{"title": "C", "abstract": "z"}]\n')
+    assert _json_items(long_string, max_bytes=1000) == [
+        (1, "A"), (2, "a JSON value of more than 1,000 bytes in item 2; the rest of the array was not read")]
+
+
+def test_bad_utf8_in_a_json_array_names_its_line(tmp_path):
+    path = tmp_path / "papers.json"
+    path.write_bytes(b'[\n{"title": "A", "abstract": "x"},\n{"title": "B\xff", "abstract": "y"}\n]\n')
+    with pytest.raises(InputError) as caught:
+        read_papers([str(path)])
+    assert caught.value.line == 3 and "not valid UTF-8 (byte 0xff)" in caught.value.reason
