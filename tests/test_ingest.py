@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kg.errors import InputError
 from kg.ingest import read_papers
@@ -284,8 +285,8 @@ def test_a_json_array_is_streamed_item_by_item_with_lines_and_item_indexes(tmp_p
 
 @pytest.mark.parametrize("text, expected", [
     # broken JSON inside an item: the papers before it are read, the rejection says the rest was not read
-    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abstract": tru},\n{"title": "C", "abstract": "z"}\n]',
-     [(2, "A"), (3, "malformed JSON in item 2: lexical error: invalid string in json text; "
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abstract": yes},\n{"title": "C", "abstract": "z"}\n]',
+     [(2, "A"), (3, "malformed JSON in item 2: lexical error: invalid char in json text; "
                    "the rest of the array was not read")]),
     ('[\n{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": "y"}\n]',
      [(2, "A"), (3, "malformed JSON after item 1: parse error: after array element, I expect ',' or ']'; "
@@ -315,9 +316,38 @@ def test_a_json_array_item_larger_than_the_record_limit_is_rejected_and_the_rest
         (1, "A"), (2, "a JSON value of more than 1,000 bytes in item 2; the rest of the array was not read")]
 
 
+def test_surrogate_escapes_in_a_json_array_read_as_in_json_lines(tmp_path):
+    # a lone surrogate escape becomes U+FFFD (kg.ingest.sanitise), a pair its character, as json.loads reads them
+    records = [{"title": "A", "abstract": "x \ud800 \udfff \ud83d\ude00 \ud800\ud800 y"}]
+    array = _write(tmp_path, "papers.json", json.dumps(records))
+    lines = _write(tmp_path, "papers.jsonl", json.dumps(records[0]) + "\n")
+    assert read_papers([array]).papers[0].abstract == read_papers([lines]).papers[0].abstract == \
+        "x \ufffd \ufffd \U0001F600 \ufffd\ufffd y"
+
+
 def test_bad_utf8_in_a_json_array_names_its_line(tmp_path):
     path = tmp_path / "papers.json"
     path.write_bytes(b'[\n{"title": "A", "abstract": "x"},\n{"title": "B\xff", "abstract": "y"}\n]\n')
     with pytest.raises(InputError) as caught:
         read_papers([str(path)])
     assert caught.value.line == 3 and "not valid UTF-8 (byte 0xff)" in caught.value.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "\\", '"', "\n", "\ud800", "\udc00", "\ud83d", "\ude00", "\udfff", "é"]),
+                     max_size=16).map("".join), ensure_ascii=st.booleans(), data=st.data())
+def test_surrogate_escapes_read_the_same_wherever_the_pieces_are_cut(text, ensure_ascii, data):
+    from kg.ingest.jsonl import _SurrogateEscapes
+    from kg.ingest.sanitise import sanitise_text
+
+    raw = json.dumps([text], ensure_ascii=ensure_ascii).encode("utf-8", "surrogatepass")
+    if not ensure_ascii and any("\ud800" <= c <= "\udfff" for c in text):
+        return  # raw surrogates are not UTF-8: the reader rejects the file
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(raw)), max_size=5)))
+    escapes, out, previous = _SurrogateEscapes(), b"", 0
+    for cut in [*cuts, len(raw)]:
+        out += escapes.feed(raw[previous:cut])
+        previous = cut
+    out += escapes.flush()
+    assert b"\n" not in escapes.held
+    assert sanitise_text(json.loads(out)[0]) == sanitise_text(json.loads(raw)[0])

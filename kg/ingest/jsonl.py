@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import itertools
 import json
+import re
 from collections.abc import Iterable, Iterator
 
 import ijson
@@ -52,11 +54,12 @@ def parse_json(source: str | Iterable[bytes], path: str, *, max_bytes: int = MAX
     """A ``.json`` file: a JSON array of paper objects, read item by item, or JSON Lines under another name.
 
     *source* is the whole text, or the file's byte pieces (kg.ingest.stream_pieces: each ends at a newline or
-    after :func:`kg.ingest.lines.piece_bytes` bytes). The array goes through an incremental parser (ijson), so memory holds one item, never the
-    file; each item is a Paper or the InputError that rejects it, at the line where the item starts and with
-    its index in the array (a minified array is one line). An item larger than *max_bytes* is dropped as it is
-    read and rejected. Broken JSON stops the array with a rejection that says so, at its line. JSON Lines go
-    through :func:`parse_jsonl`, a line longer than *max_bytes* into *oversized* (kg.ingest.lines).
+    after :func:`kg.ingest.lines.piece_bytes` bytes). The array goes through an incremental parser (ijson), so
+    memory holds one item, never the file; each item is a Paper or the InputError that rejects it, at the line
+    where the item starts and with its index in the array (a minified array is one line). An item larger than
+    *max_bytes* is dropped as it is read and rejected. Broken JSON stops the array with a rejection that says so,
+    at its line. JSON Lines go through :func:`parse_jsonl`, a line longer than *max_bytes* into *oversized*
+    (kg.ingest.lines).
     """
     if isinstance(source, str):
         if not source.lstrip().startswith("["):
@@ -80,6 +83,68 @@ def parse_json(source: str | Iterable[bytes], path: str, *, max_bytes: int = MAX
 
 # A paper record is two levels deep; deeper items are rejected (as json.loads' recursion limit does for JSON Lines).
 MAX_DEPTH = 100
+# ijson's C backend (yajl): it streams a line of any length in bounded memory (the pure-Python backend holds a
+# long line whole). Required, never a silent fallback: its wheels cover the platforms kg runs on.
+_BACKEND = ijson.get_backend("yajl2_c")
+# What it raises for JSON that is not well formed.
+_BROKEN = (ijson.JSONError,)
+
+# A \\u escape of a surrogate pair, a lone surrogate, or any other escape (scanned from a clean position, so an
+# escaped backslash is consumed as one escape and never starts another).
+_ESCAPE = re.compile(rb"\\(?:(u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2})|(u[dD][89a-fA-F][0-9a-fA-F]{2})"
+                     rb"|[^\n])")
+_SURROGATE_HINT = re.compile(rb"\\u[dD][89a-fA-F]")
+_HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_UNFINISHED = re.compile(rb"\\(?:u[0-9a-fA-F]{0,3})?")  # a backslash, or a \\u escape without its four digits
+_LOW_PREFIX = re.compile(rb"(?:\\(?:u(?:[dD](?:[c-fC-F][0-9a-fA-F]{0,2})?)?)?)?")
+
+
+class _SurrogateEscapes:
+    """Byte pieces with every lone surrogate escape ("\\ud800" without its pair) made "\\ufffd".
+
+    json.loads reads a lone surrogate escape as a lone surrogate, which kg.ingest.sanitise turns into U+FFFD; yajl
+    instead fails on a lone low one and reads a lone high one as "?" or as a wrong character with the next escape.
+    Done here, before the parser, the text comes out as it does from JSON Lines. A piece's last bytes are held
+    back while they may be an escape that the next piece completes (at most a pair, 12 bytes, never a newline).
+    """
+
+    def __init__(self) -> None:
+        self.held = b""
+
+    def feed(self, piece: bytes) -> bytes:
+        data = self.held + piece if self.held else piece
+        cut = _incomplete_escape(data)
+        self.held = data[cut:]
+        return _fix(data[:cut])
+
+    def flush(self) -> bytes:
+        data, self.held = self.held, b""
+        return _fix(data)
+
+
+def _fix(data: bytes) -> bytes:
+    if not _SURROGATE_HINT.search(data):
+        return data
+    return _ESCAPE.sub(lambda m: b"\\ufffd" if m.group(2) else m.group(0), data)
+
+
+def _incomplete_escape(data: bytes) -> int:
+    """Where an escape that more bytes could change begins in *data*'s last 12 bytes, else len(data)."""
+    end = len(data)
+    at = data.find(b"\\", max(0, end - 12))
+    while at >= 0:
+        run = at
+        while run > 0 and data[run - 1] == 0x5C:  # backslashes before it: an even run means it starts an escape
+            run -= 1
+        if (at - run) % 2 == 0:
+            rest = data[at:]
+            if _UNFINISHED.fullmatch(rest) or (
+                    len(rest) < 12 and _HIGH.match(rest) and _LOW_PREFIX.fullmatch(rest[6:])):
+                return at
+            at = data.find(b"\\", at + 2)
+        else:
+            at = data.find(b"\\", at + 1)
+    return end
 
 
 class _ArrayReader:
@@ -98,26 +163,37 @@ class _ArrayReader:
 
     def items(self, pieces: Iterable[bytes]) -> Iterator[Paper | InputError]:
         events = ijson.sendable_list()
-        parser = ijson.basic_parse_coro(events, use_float=True)
+        parser = _BACKEND.basic_parse_coro(events, use_float=True)
+        try:
+            yield from self._read(pieces, parser, events)
+        finally:  # stopped early (a rejection raised, the array broken): the parser's own close must not complain
+            with contextlib.suppress(*_BROKEN):
+                parser.close()
+
+    def _read(self, pieces: Iterable[bytes], parser, events: list) -> Iterator[Paper | InputError]:
         check_utf8 = codecs.getincrementaldecoder("utf-8")().decode
+        escapes = _SurrogateEscapes()
         line, quiet = 1, 0  # the line the piece starts on; bytes read since the parser last said anything
-        for piece in pieces:
-            try:
-                check_utf8(piece)
-            except UnicodeDecodeError as exc:
-                raise not_utf8(self.path, exc.object[exc.start], line) from None
+        for piece in itertools.chain(pieces, [None]):
+            if piece is None:  # the end: what the escapes held back
+                piece = escapes.flush()
+                if not piece:
+                    break
+            else:
+                try:
+                    check_utf8(piece)
+                except UnicodeDecodeError as exc:
+                    raise not_utf8(self.path, exc.object[exc.start], line) from None
+                piece = escapes.feed(piece)
+            self.piece_bytes = len(piece)
             try:
                 parser.send(piece)
-            except ijson.JSONError as exc:
-                for event, value in events:  # what the piece held before the error
-                    yield from self._event(event, value, line)
+            except _BROKEN as exc:
+                yield from self._events(events, line)  # what the piece held before the error
                 yield self._broken(exc, line)
                 return
             quiet = 0 if events else quiet + len(piece)
-            self.piece_bytes = len(piece)
-            for event, value in events:
-                yield from self._event(event, value, line)
-            del events[:]
+            yield from self._events(events, line)
             if self.depth > 1:
                 self._check_size()
             self.offset += len(piece)
@@ -132,10 +208,14 @@ class _ArrayReader:
             raise not_utf8(self.path, exc.object[exc.start], line) from None
         try:
             parser.close()
-        except ijson.JSONError as exc:
-            for event, value in events:
-                yield from self._event(event, value, line)
+        except _BROKEN as exc:
+            yield from self._events(events, line)
             yield self._broken(exc, line)
+
+    def _events(self, events: list, line: int) -> Iterator[Paper | InputError]:
+        for event, value in events:
+            yield from self._event(event, value, line)
+        del events[:]
 
     def _event(self, event: str, value, line: int) -> Iterator[Paper | InputError]:
         if self.depth == 0:  # the array's own start_array (parse_json saw the '[')
@@ -185,7 +265,7 @@ class _ArrayReader:
             return InputError(f"{exc.reason}{where}", exc.path, exc.line)
 
     def _broken(self, error: Exception, line: int) -> InputError:
-        message = error.args[0] if error.args else str(error)
+        message = error.msg if isinstance(error, json.JSONDecodeError) else error.args[0] if error.args else str(error)
         if isinstance(message, bytes):
             message = message.decode("utf-8", "replace")
         reason = str(message).strip().splitlines()[0].rstrip(".") if str(message).strip() else type(error).__name__
