@@ -364,7 +364,7 @@ class ContributionFrame(PatternComponent):
                     for j in self._coined_object(doc, i, taken):
                         added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
                         taken.add(j)
-                elif lower in self.hashes["naming_words"]:
+                elif lower in self.words["naming_words"]:
                     j = self._called_name(doc, i, taken)
                     if j is not None:
                         added.append((j, j + 1))  # "a new retriever called Blimpo that ..."
