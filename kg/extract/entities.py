@@ -8,6 +8,7 @@ entity become mentions; a device inside another entity is kept too (``kg_nested_
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -19,11 +20,21 @@ from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
                                    candidates, release_candidates, select, written_lower)
 from kg.extract.vocabulary import part_label
-from kg.naming import long_form_variants, merge_key
+from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
 
 
+@functools.lru_cache(maxsize=1)
+def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
+    """The qualifiers and nouns after a name that make it a dataset ("X test set"), the cue lists corpus
+    resolution votes with (``dataset_after_qualifiers``, ``dataset_after_nouns`` of ``patterns/resolve.jsonl``)."""
+    lists = resolve_word_lists()
+    return lists["dataset_after_qualifiers"], lists["dataset_after_nouns"]
+
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
 
@@ -247,7 +258,12 @@ class EntityResolver(PatternComponent):
             label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
             if label:
                 return None if label == IGNORE else label
+            if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
+                    tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
+                return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
         text = tokens.span_text(span.start, span.end)
+        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
+            return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
         head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
@@ -256,6 +272,17 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    @staticmethod
+    def _measured(words, start: int, end: int) -> bool:
+        """Whether the name at words[start:end] stands where a measure does: right after a number ("55.1 AP",
+        "12% WER"), before "of" and a number ("a BLEU of 28.4"), or after "in terms of"."""
+        before = [w.text for w in words[max(0, start - 3):start]]
+        if before and _NUMBER.match(before[-1]) or len(before) >= 2 and before[-1] == "%" and _NUMBER.match(before[-2]):
+            return True
+        if end + 1 < len(words) and words[end].lower_ == "of" and _NUMBER.match(words[end + 1].text):
+            return True
+        return [w.lower() for w in before] == ["in", "terms", "of"]
 
     def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
         """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""

@@ -155,7 +155,7 @@ class HeadPhrases(PatternComponent):
                 # modifier names another quantity: "zeroth-order oracle complexity"
                 continue
             modifiers = [t.lower_ for t in words[start:i]]
-            if all(w in self.generic for w in modifiers) and label != "Task" or not tagged and _VERB_SHAPE.search(modifiers[0]):
+            if all(w in self.generic for w in modifiers) and label not in {"Task", "Metric"} or not tagged and _VERB_SHAPE.search(modifiers[0]):
                 continue
             spans.append(candidate(doc, start, i + 1, label, "phrase"))
         spans.extend(self._listed_metrics(doc))
