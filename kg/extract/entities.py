@@ -25,6 +25,20 @@ from kg.naming import long_form_variants, merge_key, resolve_word_lists
 _MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
 
 
+def _after_dataset_cue(words, start: int) -> bool:
+    """Whether a cue phrase of ``dataset_before`` (not the bare "on the") ends right before words[start], an
+    article between them allowed: "evaluated on (the) X", "benchmarks such as X"."""
+    if start > 0 and words[start - 1].lower_ in {"the", "a"}:
+        start -= 1
+    cues = _dataset_before()
+    return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (1, 2, 3) if start >= n)
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_before() -> frozenset[str]:
+    return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
+
+
 @functools.lru_cache(maxsize=1)
 def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
     """The qualifiers and nouns after a name that make it a dataset ("X test set"), the cue lists corpus
@@ -261,6 +275,8 @@ class EntityResolver(PatternComponent):
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
+        if _after_dataset_cue(tokens.words, span.start):
+            return "Dataset"  # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before)
         text = tokens.span_text(span.start, span.end)
         if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
