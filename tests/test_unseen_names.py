@@ -51,3 +51,11 @@ def test_a_name_where_a_measure_stands_is_a_metric(without):
                     "We fine-tune 8 LLMs.")
     assert found.get("ZQP") == "Metric" and found.get("ZQR") == "Metric" and found.get("QRX") == "Metric"
     assert found.get("FlurbNet-3") == "Method" and found.get("LLMs") != "Metric"  # things counted are no measure
+
+
+def test_a_capitalised_word_listed_with_a_method_or_dataset_takes_its_type(without):
+    found = without("A study\nWe compare it with optimizers such as Adam and Quillfactor. "
+                    "It wins on ImageNet and CIFAR/Zorbs/Flurbs datasets. Then We rest.")
+    assert found.get("Quillfactor") == "Method"
+    assert found.get("Zorbs") == "Dataset" and found.get("Flurbs") == "Dataset"  # along the list
+    assert "Then" not in found and "We" not in found

@@ -18,7 +18,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
-                                   candidates, release_candidates, select, written_lower)
+                                   candidates, release_candidates, select, title_end, written_lower)
 from kg.extract.vocabulary import part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
@@ -149,6 +149,7 @@ class EntityResolver(PatternComponent):
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             typed.append(span)
         chosen = self._coordinated_datasets(doc, select(typed))
+        chosen = self._coordinated_names(doc, chosen)
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
         first_long: dict[str, Span] = {}
@@ -389,6 +390,44 @@ class EntityResolver(PatternComponent):
             if not changed:
                 break
         return spans
+
+    def _coordinated_names(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+        """A capitalised word listed with a Method or Dataset is one too: "optimizers such as Adam and Adafactor",
+        "on ImageNet, Cars and Flowers". The word is no sentence start, no stop word and not part of a longer
+        capitalised phrase; it takes the listed name's type (source ``context``: the scorer weighs it)."""
+        if len(chosen) < 1:
+            return chosen
+        words = doc_tokens(doc).words
+        sent = doc_tokens(doc).sent_starts()
+        n = len(doc)
+        taken = [False] * n
+        for span in chosen:
+            for i in range(span.start, span.end):
+                taken[i] = True
+        glue = self.words["list_glue"]
+        end_of_title = title_end(doc)
+
+        def lone_name(i: int) -> bool:
+            if not 0 <= i < n or taken[i] or sent[i] or i <= end_of_title:
+                return False
+            word = words[i]
+            if not (word.is_title and word.is_alpha and len(word.text) >= 3) or word.is_stop:
+                return False
+            return not (i + 1 < n and words[i + 1].is_title) and not (i > 0 and words[i - 1].is_title and
+                                                                        words[i - 1].lower_ not in glue)
+
+        added: list[Span] = []
+        queue = [span for span in chosen if span.label_ in {"Method", "Dataset"}]
+        while queue:  # along the list: "CIFAR/Cars/Flowers"
+            span = queue.pop()
+            for step in (1, 2):  # one glue token (",", "and", "/") or two (", and")
+                for at, between in ((span.end + step, words[span.end:span.end + step]),
+                                    (span.start - step - 1, words[max(0, span.start - step):span.start])):
+                    if all(w.lower_ in glue for w in between) and lone_name(at):
+                        added.append(candidate(doc, at, at + 1, span.label_, "context"))
+                        queue.append(added[-1])
+                        taken[at] = True
+        return sorted([*chosen, *added], key=lambda s: s.start) if added else chosen
 
     def _merge_metric_variants(self, entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
         """A metric and the longer metric phrase that starts or ends with it are one quantity in a paper:
