@@ -184,9 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pipeline", default="blank")
     parser.add_argument("--out-of-fold", action="store_true",
                         help="also score the plain out-of-fold extraction (whole vocabulary), side by side")
-    parser.add_argument("--no-vocabulary-dropout", action="store_true",
-                        help="train the fold scorers on candidates found with the whole vocabulary (as before the "
-                             "fourth session) instead of train_scorer's default")
+    parser.add_argument("--vocabulary-dropout", action=argparse.BooleanOptionalAction, default=None,
+                        help="train the fold scorers with or without train_scorer's vocabulary dropout (default: as "
+                             "train_scorer does)")
     parser.add_argument("--errors", action="store_true", help="list the misses and false positives (lenient)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of the tables")
     args = parser.parse_args(argv)
@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         result = evaluate_unseen_files(args.gold[0], args.gold[1], pipeline=args.pipeline, folds=args.folds,
                                        seed=args.seed, out_of_fold=args.out_of_fold,
-                                       vocabulary_dropout=False if args.no_vocabulary_dropout else None)
+                                       vocabulary_dropout=args.vocabulary_dropout)
     except (KgError, ValueError) as error:
         raise SystemExit(f"error: {error}") from None
     if args.json:

@@ -41,8 +41,9 @@ class HeadPhrases(PatternComponent):
     ``patterns/phrases.jsonl``) after 1-``max_modifiers`` modifier words makes a candidate:
     "random coordinate descent", "sparse coding", "code size". Modifiers are lower-case words
     (capitalised ones in the title) not in the stop list (function words, verbs, evaluative
-    adjectives: "our", "novel", "efficient", "uses"); a phrase of generic words only ("deep
-    neural networks", "training time" is kept: its head is a Metric) needs one specific word.
+    adjectives: "our", "novel", "efficient", "uses"); a Method phrase of generic words only ("deep
+    neural networks") needs one specific word; a Metric or Task phrase does not ("computation time",
+    "inference latency" are measures).
     A head followed by a noun that it modifies ("learning rate") is no head. With a tagger and a
     parser the modifiers must carry noun/adjective tags and the head must not modify a later word.
     """
