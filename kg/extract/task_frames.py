@@ -246,7 +246,9 @@ class TaskFrames(PatternComponent):
         start = self._phrase_start(doc, at, floor, title)
         if start == at:
             return []
-        if words[at].lower_ in self.open_nouns:
+        if words[at].lower_ in self.open_nouns and at - start > 1 and words[start].lower_ in self.words.get("task_verbs", ()):
+            start += 1  # "accomplish beam commissioning tasks": the verb that governs the tasks is no part of them
+        if words[at].lower_ in self.open_nouns and not self._field(words, start, at):
             parts = self._conjuncts(doc, start, at, floor, title)
             if len(parts) > 1 and all(self._open_phrase(words, s, e, coordinated=True) for s, e in parts):
                 return parts
@@ -302,6 +304,10 @@ class TaskFrames(PatternComponent):
                 break
             parts.insert(0, (first, j))
         return parts
+
+    def _field(self, words, start: int, end: int) -> bool:
+        """Whether the phrase is a research field ("machine learning tasks" are no named task)."""
+        return " ".join(w.lower_ for w in words[start:end]) in self.words.get("fields", ())
 
     def _open_phrase(self, words, start: int, end: int, coordinated: bool = False) -> bool:
         """A phrase before an open noun that names a task: two or more words ending in a lower-case noun (not an
