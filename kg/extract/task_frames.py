@@ -35,6 +35,7 @@ SOURCE = "context"
 _TITLE_GLUE = frozenset({"of", "the", "a", "an", "and"})  # function words inside a title's task phrase
 _GERUND_GLUE = frozenset({"of", "the", "a", "an"})  # function words inside a gerund task ("estimating the ... of ...")
 _ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ary|less|ful|able|ible|ly|ed)$")  # no noun ends a task like this
+_NOMINAL = ("tion", "sion", "ment")  # a one-word task before "tasks": "recommendation", "regression", "alignment"
 _X_TO_Y = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-to-([A-Za-z][A-Za-z0-9]*)$")  # "text-to-SQL", "speech-to-text"
 
 
@@ -220,7 +221,10 @@ class TaskFrames(PatternComponent):
             if end <= begin:
                 break
             if not phrase:
-                found.extend(self._accept(doc, begin, end, title, gerund=False, single=True))
+                accepted = self._accept(doc, begin, end, title, gerund=False, single=True)
+                if not accepted and not title and self._open_phrase(words, begin, end):
+                    accepted = [(begin, end)]  # "tasks such as sentiment analysis, ...": the list says it is a task
+                found.extend(accepted)
             i = end
             if i < stop and words[i].lower_ in self.breaks:
                 # "sentiment analysis from movie reviews, predicting ...": a short prepositional tail before the
@@ -278,7 +282,7 @@ class TaskFrames(PatternComponent):
                 start -= 2  # "DNA/protein sequence design": a slash glues two words into one
                 n += 1
                 continue
-            if not self._text_word(previous, title) or previous.lower_ in self.leading:
+            if not self._text_word(previous, title) or previous.lower_ in self.leading or previous.lower_ in self.nouns:
                 break
             start -= 1
             n += 1
@@ -314,7 +318,9 @@ class TaskFrames(PatternComponent):
         adjective or adverb shape), or, coordinated, one process noun ("classification and regression tasks")."""
         last = words[end - 1]
         if end - start == 1:
-            return coordinated and (last.lower_ in self.heads or last.lower_ in self.task_heads)
+            # one word: a process noun when coordinated, else a nominal one ("recommendation tasks"), not a generic one
+            return (coordinated and (last.lower_ in self.heads or last.lower_ in self.task_heads)) or (
+                last.is_lower and last.lower_.endswith(_NOMINAL) and last.lower_ not in self.words.get("generic_process", ()))
         if self._head(last, False) or last.lower_ in self.task_heads:
             return True
         return last.is_lower and last.is_alpha and not _ADJECTIVE.search(last.lower_)
@@ -409,6 +415,8 @@ class TaskFrames(PatternComponent):
 
     def _head(self, token, title: bool) -> bool:
         lower = token.lower_
+        if lower.endswith("s") and not lower.endswith("ss") and lower[:-1] in self.heads:
+            return True  # "protein structure predictions"
         return lower in self.heads or title and lower in self.title_heads
 
     def _accept(self, doc: Doc, start: int, end: int, title: bool, *, gerund: bool,
