@@ -109,7 +109,7 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
     return feats
 
 
-_ADJECTIVE_SUFFIX = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant|ar)$")
+_ADJECTIVE_SUFFIX = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant|ar)$")
 
 
 def _modifier_kind(word: str) -> str:
@@ -117,7 +117,7 @@ def _modifier_kind(word: str) -> str:
     often than not), a noun says what ("code optimization", the task)."""
     if "-" in word:
         return "hyphen"
-    if word.isupper() or _DIGIT.search(word):
+    if sum(c.isupper() for c in word) >= 2 or _DIGIT.search(word):
         return "acronym"
     return "adjective" if _ADJECTIVE_SUFFIX.search(word.lower()) else "noun"
 

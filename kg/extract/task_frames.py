@@ -317,6 +317,8 @@ class TaskFrames(PatternComponent):
         """A phrase before an open noun that names a task: two or more words ending in a lower-case noun (not an
         adjective or adverb shape), or, coordinated, one process noun ("classification and regression tasks")."""
         last = words[end - 1]
+        if any(w.lower_ in self.nouns for w in words[start:end]):
+            return False  # "combinatorial optimization problems belong": the frame noun ends a task phrase
         if end - start == 1:
             # one word: a process noun when coordinated, else a nominal one ("recommendation tasks"), not a generic one
             return (coordinated and (last.lower_ in self.heads or last.lower_ in self.task_heads)) or (
