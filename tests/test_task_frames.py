@@ -199,8 +199,9 @@ def test_an_open_noun_makes_any_noun_phrase_before_it_a_task(kg_frames):
     assert found(kg_frames, "A study", "It helps machine learning tasks, downstream tasks and evaluation tasks.") == []
     # one nominal word before the noun is a task ("recommendation tasks"), one plain word is not ("robot tasks")
     assert found(kg_frames, "A study", "We test it on recommendation tasks and robot tasks.") == ["recommendation"]
-    # a plural process noun heads a task phrase too
-    assert found(kg_frames, "A study", "It is built for river flood predictions.") == ["river flood predictions"]
+    # a plural noun ends a task phrase before an open noun ("for river flood predictions" is too loose a frame)
+    assert found(kg_frames, "A study", "It is built for river flood predictions.") == []
+    assert found(kg_frames, "A study", "We study river flood predictions tasks.") == ["river flood predictions"]
 
 
 def test_every_part_of_a_coordination_before_an_open_noun_is_a_task(kg_frames):

@@ -417,8 +417,6 @@ class TaskFrames(PatternComponent):
 
     def _head(self, token, title: bool) -> bool:
         lower = token.lower_
-        if lower.endswith("s") and not lower.endswith("ss") and lower[:-1] in self.heads:
-            return True  # "protein structure predictions"
         return lower in self.heads or title and lower in self.title_heads
 
     def _accept(self, doc: Doc, start: int, end: int, title: bool, *, gerund: bool,
