@@ -27,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import add_candidates, candidate, candidates, title_end
+from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, title_end
 from kg.extract.pattern_data import read_pattern_file
 from kg.schema import TASK
 
@@ -47,7 +47,7 @@ def make_task_frames(nlp: Language, name: str, pattern_files: list[str], max_tok
                       max_gerund_tokens=max_gerund_tokens)
 
 
-class TaskFrames(PatternComponent):
+class TaskFrames(ProposesCandidates, PatternComponent):
     """Add Task candidates found by their frame (see the module docstring)."""
 
     settings = ("max_tokens", "max_text_tokens", "max_gerund_tokens")
@@ -113,7 +113,7 @@ class TaskFrames(PatternComponent):
     def leading(self) -> frozenset[str]:
         return self.words.get("leading", frozenset())
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         end_of_title = title_end(doc, default=0)
         found: list[tuple[int, int]] = []
