@@ -39,6 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -281,7 +282,7 @@ class ContributionFrame(PatternComponent):
         if end_of_title == 0:
             return []
         title_end = end_of_title
-        colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+        colon = next((i for i, text in enumerate(token_texts(doc)[:title_end]) if text == ":"), None)
         first = 1 if lowers[0] in {"the", "a", "an"} else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
@@ -463,25 +464,26 @@ class ContributionFrame(PatternComponent):
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
         title_end = end_of_title
         title = doc[:title_end]
-        if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in self.words["title_openers"]:
+        title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_words[0].lower_ in self.words["title_openers"]:
             return None
-        if title[0].lower_.endswith("ing") and not name_shaped(title[:1]):
+        if title_words[0].lower_.endswith("ing") and not name_shaped(title[:1]):
             return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
         end = 0
-        while end < title_end and (title[end].text[:1].isupper() or title[end].text in {"-", "–"}
+        while end < title_end and (title_words[end].text[:1].isupper() or title_words[end].text in {"-", "–"}
                                    or name_shaped(title[end:end + 1])) \
-                and title[end].lower_ not in self.words["prepositions"] and title[end].lower_ not in {"and", "or"}:
+                and title_words[end].lower_ not in self.words["prepositions"] and title_words[end].lower_ not in {"and", "or"}:
             end += 1
-        following = title[end].lower_ if end < title_end else None
-        if end < 2 or end > 6 or title[end - 1].text in {"-", "–"}:
+        following = title_words[end].lower_ if end < title_end else None
+        if end < 2 or end > 6 or title_words[end - 1].text in {"-", "–"}:
             return None
-        if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title[:end])):
+        if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title_words[:end])):
             return None  # a whole title is a name only when short and without function words
         if following is not None and following not in self.words["title_name_followers"] - self.words["means_words"]:
             return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
-        if title[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, title[:end]):
+        if title_words[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, title[:end]):
             return None
-        start = 1 if end > 2 and title[0].lower_ in self.words["praise_words"] else 0  # "Faster Gradient-Free Algorithms"
+        start = 1 if end > 2 and title_words[0].lower_ in self.words["praise_words"] else 0  # "Faster Gradient-Free Algorithms"
         return start, end
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
@@ -510,7 +512,7 @@ class ContributionFrame(PatternComponent):
         ("DeepZero: Scaling up Zeroth-Order Optimization for ..."), and "with / via / using Y" anywhere in
         the title ("Sequential Training of Neural Networks with Gradient Boosting")."""
         end = title_end(doc)
-        colon = next((t.i for t in doc[:end] if t.text == ":"), None)
+        colon = next((i for i, text in enumerate(token_texts(doc)[:end]) if text == ":"), None)
         found: list[str] = []
         i = 0
         in_subtitle = False
@@ -1130,10 +1132,8 @@ def sentence_numbers(doc: Doc) -> list[int]:
     cached = memo.get(_NUMBERS_KEY)
     if cached is not None and cached[0] is bounds:
         return list(cached[1])
-    numbers, current = [], -1
-    for start in doc.to_array("SENT_START").tolist():
-        current += start == 1
-        numbers.append(max(current, 0))
+    # the sentence starts counted so far, less one, never below 0 (a token before the first start is in sentence 0)
+    numbers = numpy.maximum(numpy.cumsum(doc.to_array("SENT_START") == 1) - 1, 0).tolist()
     memo[_NUMBERS_KEY] = (bounds, numbers)
     return list(numbers)
 
