@@ -119,6 +119,15 @@ def _number_windows(doc: Doc, length: int, text: str | None,
     return [(start, end) for start, end in windows]
 
 
+class _WindowMatcher(GatedMatcher):
+    """A GatedMatcher that does not compact the doc it is given: kg_results gives it the number windows' words,
+    which are all near a number already, so the compaction's lexeme flag (computed over the whole vocabulary
+    when first asked for) would buy nothing."""
+
+    def _may_match_bit(self) -> None:
+        return None
+
+
 def _barrier(vocab, patterns: list[list[dict[str, Any]]]) -> str:
     """A word that meets no token spec of *patterns* (checked with a Matcher of every spec alone)."""
     specs = Matcher(vocab, validate=False)
@@ -238,7 +247,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
-        self.matcher = GatedMatcher(self.nlp.vocab)
+        self.matcher = _WindowMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
         # the Matcher's cost grows with the number of patterns, not with the length of an IN list.
         groups: dict[tuple[bool, str], list[list[str]]] = {}
