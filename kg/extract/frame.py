@@ -803,15 +803,18 @@ class ContributionFrame(PatternComponent):
         return list(mentions)
 
     def _read_self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         if not len(doc):
             return []
-        # the per-doc word columns (kg.extract.token_view): the words themselves, no hash look-ups
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         words_of = doc_tokens(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
-        i, n = 0, len(lowers)
-        while i < n:
+        n = len(lowers)
+        after = 0  # the first token not inside a mention found so far
+        # only a determiner's first word or a self word can start a mention: visit those tokens alone
+        for i in [i for i, word in enumerate(lowers) if word in first_words or word in self_words]:
+            if i < after:
+                continue
             lower = lowers[i]
             matched = 0
             if lower in first_words:
@@ -832,15 +835,15 @@ class ContributionFrame(PatternComponent):
                     k, modifiers = k + 1, modifiers + 1
                 if k < n and lowers[k] in nouns and (lower != "this" or k == j):
                     spans.append((i, k + 1))
-                    i = k + 1
+                    after = k + 1
                     continue
                 if lower == "our":
                     spans.append((i, j))  # "our EfficientNetV2": the name follows
-                    i = j
+                    after = j
                     continue
             if lower in self_words:
                 spans.append((i, i + 1))
-            i += 1
+            after = i + 1
         return spans
 
     def _compared_memo(self, doc: Doc) -> tuple[dict[tuple[int, str], int], dict[tuple[int, int, str], bool]]:
@@ -1082,7 +1085,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     cached = doc.user_data.get(_BOUNDS_KEY)
     if cached is not None and (not cached or cached[-1][1] == len(doc)):
         return cached
-    starts = [i for i, flag in enumerate(doc.to_array("SENT_START").tolist()) if flag == 1] if len(doc) else []
+    starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if len(doc) else []
     if starts and starts[0] != 0:
         starts.insert(0, 0)
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
