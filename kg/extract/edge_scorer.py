@@ -23,6 +23,7 @@ with the pipeline (``to_disk`` / ``from_bytes``).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable
@@ -123,6 +124,18 @@ def check_model(model: dict[str, Any]) -> None:
                 or not isinstance(part.get("bias"), (int, float)) or not 0 <= part.get("threshold", -1) <= 1 \
                 or part.get("mode", "scored") not in MODES:
             raise ValueError(f"edge scorer model: bad entry for {rel_type!r}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _origin_index(rel_type: str, origin: str) -> int | None:
+    """The feature index of how a candidate of *rel_type* was found (a cue of its own type is "cue:same", of
+    COMPARED_WITH "cue:COMPARED_WITH", of another type "cue:other"), or None for an origin without a feature."""
+    if origin.startswith("cue:"):
+        name = "cue:same" if origin == f"cue:{rel_type}" else (
+            "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
+    else:
+        name = origin
+    return _INDEX.get(f"origin={name}")
 
 
 def _sigmoid(z: float) -> float:
@@ -466,12 +479,7 @@ class EdgeScorer(SerialisedState):
         for index, value in zip(_NAMED_INDEX, values):
             vector[index] = value
         for origin in origins:
-            if origin.startswith("cue:"):
-                name = "cue:same" if origin == f"cue:{rel_type}" else (
-                    "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
-            else:
-                name = origin
-            index = _INDEX.get(f"origin={name}")
+            index = _origin_index(rel_type, origin)
             if index is not None:
                 vector[index] = 1.0
         return vector

@@ -195,6 +195,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for n, cue in enumerate(self.cues):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
+        # each match id (the string id of the cue's number) to its cue row
+        self._cue_of = {self.nlp.vocab.strings.add(str(n)): cue for n, cue in enumerate(self.cues)}
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         self.check_initialized()
@@ -226,11 +228,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
             doc.user_data[CUES_KEY] = [
                 (cue["type"], start, cue.get("target", "right") == "right")
-                for cue, start in ((self.cues[int(self.nlp.vocab.strings[m])], start) for m, start, _ in matches)]
+                for cue, start in ((self._cue_of[m], start) for m, start, _ in matches)]
         covered: set[tuple[str, int]] = set()
         phrase_spans: list[Span] = []
         for match_id, start, end in matches:
-            cue = self.cues[int(self.nlp.vocab.strings[match_id])]
+            cue = self._cue_of[match_id]
             if (cue["type"], start) in covered:
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
             covered.update((cue["type"], i) for i in range(start, end))
