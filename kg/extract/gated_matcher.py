@@ -76,6 +76,8 @@ class _LexemeTest:
 
     def __init__(self, key: tuple[str, str, Any], lower: Callable[[str], str] | None):
         self.key = key
+        self._last_orth: str | None = None
+        self._last = False
         field, kind, value = key
         self.lower = lower if field == "lower" else None
         if kind == "REGEX":
@@ -88,7 +90,13 @@ class _LexemeTest:
             self.test = lambda text: text not in members
 
     def __call__(self, orth: str) -> bool:
-        return self.test(self.lower(orth) if self.lower is not None else orth)
+        # the vocab calls every flag getter on a new word, then _MayMatch asks this one again about the same word:
+        # the last answer is kept
+        if orth == self._last_orth:
+            return self._last
+        value = self.test(self.lower(orth) if self.lower is not None else orth)
+        self._last_orth, self._last = orth, value
+        return value
 
 
 def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
