@@ -243,16 +243,37 @@ class _MayMatch:
         getters = vocab.lex_attr_getters
         lower = getters.get(LOWER) or str.lower
         self.specs: list[list[Callable[[str, str], bool]]] = []
+        # specs whose one test is the text (or lower form) being one of some strings: a set look-up each
+        self.texts: set[str] = set()
+        self.lowers: set[str] = set()
         for spec in specs:
-            tests = [test for key, value in spec.items() if key != "OP"
-                     for test in [self._test(getters, key, value)] if test is not None]
-            if not tests:
+            tested = [(key, value, test) for key, value in spec.items() if key != "OP"
+                      for test in [self._test(getters, key, value)] if test is not None]
+            if not tested:
                 self.specs = []
                 self.always = True
                 return
-            self.specs.append(tests)
+            exact = self._exact(*tested[0][:2]) if len(tested) == 1 else None
+            if exact is not None:
+                (self.lowers if exact[0] else self.texts).update(exact[1])
+            else:
+                self.specs.append([test for _, _, test in tested])
         self.always = False
         self.lower = lower
+
+    @staticmethod
+    def _exact(key: Any, value: Any) -> tuple[bool, frozenset[str]] | None:
+        """(whether it reads the lower form, the strings) of a TEXT/ORTH/LOWER condition that is equality with a
+        string or IN a list of strings, else None."""
+        name = key.upper() if isinstance(key, str) else None
+        if name not in ("TEXT", "ORTH", "LOWER"):
+            return None
+        if isinstance(value, str):
+            return name == "LOWER", frozenset([value])
+        if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) and all(
+                isinstance(v, str) for v in value["IN"]):
+            return name == "LOWER", frozenset(value["IN"])
+        return None
 
     @staticmethod
     def _test(getters, key: Any, value: Any) -> Callable[[str, str], bool] | None:
@@ -287,10 +308,10 @@ class _MayMatch:
         return None
 
     def __call__(self, text: str) -> bool:
-        if self.always:
+        if self.always or text in self.texts:
             return True
         low = self.lower(text)
-        return any(all(test(text, low) for test in tests) for tests in self.specs)
+        return low in self.lowers or any(all(test(text, low) for test in tests) for tests in self.specs)
 
 
 class GatedMatcher:
