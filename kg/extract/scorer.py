@@ -16,6 +16,7 @@ The model travels with the pipeline (``to_bytes``/``to_disk``).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -52,7 +53,9 @@ _ALPHA = re.compile(r"[^\W\d_]")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
 
+@functools.lru_cache(maxsize=65536)
 def _shape(text: str) -> str:
+    """The case and character shape of an entity's surface (a pure function of the text: remembered)."""
     if not _ALPHA.search(text):
         return "nonalpha"
     if text.isupper():
