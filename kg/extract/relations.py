@@ -64,6 +64,8 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 }
 # Which result role, next to the result's method, implies which relation.
 RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": "MEASURED_BY"}
+# types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
+ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
@@ -403,6 +405,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if source is None and proposed and rel_type != "COMPARED_WITH" and not any(
                 reader.subject_like(doc, m) for m in methods if m.end <= start):
             source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
+        sources = [source] if source is not None else []
+        if right and rel_type in ADJACENT_SOURCE_TYPES:
+            # "SAC, BRO and PQL on DeepMind Control, OpenAI gym and IsaacGym", "X trains ResNet on ImageNet": the
+            # method (or list of methods) written right before the cue runs there too, each on each target (not
+            # one compared against: "a speedup over speculative decoding on ...")
+            adjacent = next((m for m in methods if m.end == start and not reader.is_compared(doc, m)), None)
+            if adjacent is not None:
+                sources = list(dict.fromkeys([*sources, *self._listed_before(adjacent, methods), adjacent.kb_id_]))
+                if source is None:
+                    source, how = adjacent.kb_id_, "named"
         if source is None:
             return []
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
@@ -414,9 +426,27 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # a named source far from its cue is less sure: "FOSI, with its tuned ... schedule, outperforms Adam"
         mentions = [m for m in methods if m.kb_id_ == source and m.end <= start]
         source_gap = start - max(m.end for m in mentions) if mentions and how != "self" else 0
-        return [(rel_type, source, item.kb_id_,
+        return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
-                for n, item in enumerate(listed) if item.kb_id_ != source]
+                for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    def _listed_before(self, last: Span, methods: list[Span]) -> list[str]:
+        """Keys of the Methods listed right before *last*, in order: "SAC, BRO, and PQL" -> [SAC, BRO] for PQL.
+        Only a closed list counts: "and" / "or" must stand before *last*."""
+        doc = last.doc
+        listed: list[str] = []
+        current = last
+        for span in sorted((m for m in methods if m.end <= last.start), key=lambda m: -m.start):
+            if span.end > current.start:
+                continue
+            between = _without_parentheses(doc[span.end:current.start])
+            if not between or len(between) > 3 or any(t.lower_ not in self.words["list_glue"] for t in between):
+                break
+            if current is last and not any(t.lower_ in {"and", "or", "&", "/"} for t in between):
+                return []  # "X, Y on Z": no list closed before the last item
+            listed.insert(0, span.kb_id_)
+            current = span
+        return [key for key in dict.fromkeys(listed) if key != last.kb_id_]
 
     def _cue_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
