@@ -152,11 +152,7 @@ def train(gold_path: str, papers_path: str, *, pipeline: str = "blank", folds: i
     nlp = load_pipeline(pipeline)
     nlp.get_pipe("kg_scorer").initialize(model={})
     rows = examples(nlp, gold_rows, papers)
-    gold_totals = Counter()
-    for gold in gold_rows:
-        for entity_type in ENTITY_TYPES:
-            gold_totals[entity_type] += len(gold.get(entity_type, {}).get("required", []))
-    c, (macro, thresholds, scores, baseline) = cross_validate(rows, gold_totals, folds, seed)
+    c, (macro, thresholds, scores, baseline) = cross_validate(rows, gold_totals(gold_rows), folds, seed)
     vectorizer, model = _fit(rows, c)
     names = vectorizer.get_feature_names_out()
     # every fitted weight exactly as fitted (a zero weight changes no probability): the model written is the model trained
@@ -178,6 +174,34 @@ def train(gold_path: str, papers_path: str, *, pipeline: str = "blank", folds: i
     }
 
 
+def gold_totals(gold_rows: list[dict[str, Any]]) -> Counter:
+    """Required gold entities per type."""
+    totals = Counter()
+    for gold in gold_rows:
+        for entity_type in ENTITY_TYPES:
+            totals[entity_type] += len(gold.get(entity_type, {}).get("required", []))
+    return totals
+
+
+def paper_folds(paper_ids, folds: int, seed: int = 0) -> dict[str, int]:
+    """Paper id -> fold, the split of the out-of-fold measurements (``--cross-fitted``, kg.evaluate.unseen)."""
+    ids = sorted(paper_ids)
+    random.Random(seed + 1).shuffle(ids)
+    return {paper_id: i % folds for i, paper_id in enumerate(ids)}
+
+
+def fold_model(rows: list[dict[str, Any]], gold_rows: list[dict[str, Any]], fold_of: dict[str, int], fold: int,
+               folds: int, seed: int = 0) -> dict[str, Any]:
+    """The scorer model trained (C and thresholds cross-validated too) on the examples of every fold but *fold*,
+    for ``CandidateScorer.initialize(model=...)``."""
+    train_rows = [row for row in rows if fold_of[row["paper"]] != fold]
+    train_gold = gold_totals([gold for gold in gold_rows if fold_of[gold["id"]] != fold])
+    c, (_, thresholds, _, _) = cross_validate(train_rows, train_gold, folds, seed)
+    vectorizer, model = _fit(train_rows, c)
+    weights = dict(zip(vectorizer.get_feature_names_out(), (float(w) for w in model.coef_[0])))
+    return {"weights": weights, "bias": float(model.intercept_[0]), "thresholds": thresholds}
+
+
 def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pipeline: str = "blank", folds: int = 5,
                          seed: int = 0) -> None:
     """Records of the gold papers where each paper was scored by a model trained without it (the other
@@ -192,25 +216,11 @@ def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pip
     scorer = nlp.get_pipe("kg_scorer")
     scorer.initialize(model={})
     rows = examples(nlp, gold_rows, papers)
-    gold_totals = Counter()
-    for gold in gold_rows:
-        for entity_type in ENTITY_TYPES:
-            gold_totals[entity_type] += len(gold.get(entity_type, {}).get("required", []))
-    ids = sorted(papers)
-    random.Random(seed + 1).shuffle(ids)
-    fold_of = {paper_id: i % folds for i, paper_id in enumerate(ids)}
+    fold_of = paper_folds(papers, folds, seed)
+    ids = list(fold_of)  # the shuffled order
     records = []
     for fold in range(folds):
-        train_rows = [row for row in rows if fold_of[row["paper"]] != fold]
-        train_gold = Counter()
-        for gold in gold_rows:
-            if fold_of[gold["id"]] != fold:
-                for entity_type in ENTITY_TYPES:
-                    train_gold[entity_type] += len(gold.get(entity_type, {}).get("required", []))
-        c, (_, thresholds, _, _) = cross_validate(train_rows, train_gold, folds, seed)
-        vectorizer, model = _fit(train_rows, c)
-        weights = dict(zip(vectorizer.get_feature_names_out(), (float(w) for w in model.coef_[0])))
-        scorer.initialize(model={"weights": weights, "bias": float(model.intercept_[0]), "thresholds": thresholds})
+        scorer.initialize(model=fold_model(rows, gold_rows, fold_of, fold, folds, seed))
         records += extract_chunk(nlp, [papers[i] for i in ids if fold_of[i] == fold], pipeline, batch_size=64)
     resolution = summarise(records).resolution()
     for record in records:

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from spacy.language import Language
@@ -95,6 +96,23 @@ class EntityVocabulary(PatternComponent):
                     spans.append(candidate(doc, start, end, senses[0]["label"], "vocabulary", senses[0]["id"]))
         add_candidates(doc, spans)
         return doc
+
+
+def row_names(row: dict[str, Any]) -> list[str]:
+    """The names a vocabulary row stands for: its phrase (not a token pattern), its canonical ``id`` and, for an
+    ambiguous acronym, each sense's long form."""
+    names = [row["pattern"]] if isinstance(row.get("pattern"), str) else []
+    if row.get("id"):
+        names.append(row["id"])
+    names += [sense["id"] for sense in row.get("senses", [])]
+    return names
+
+
+def rows_without(rows: list[dict[str, Any]], drop: Callable[[str], bool]) -> list[dict[str, Any]]:
+    """*rows* without the entity rows one of whose names (:func:`row_names`) *drop* selects; known non-entities
+    (``stop.jsonl``, label ``Ignore``) are always kept. What ``initialize(patterns=...)`` takes: a pipeline with a
+    smaller vocabulary (``kg.evaluate.unseen`` removes the names only one fold of the gold papers contains)."""
+    return [row for row in rows if row.get("label") == "Ignore" or not any(drop(name) for name in row_names(row))]
 
 
 def part_label(names: dict[str, str | None], text: str) -> str | None:
