@@ -262,3 +262,21 @@ def test_pooled_types_share_weights_and_keep_a_bias_each():
     assert first["weights"][0] > 0  # the signal is learnt
     alone = [t for t in SCORED_TYPES if not any(t in pool and len(pool) > 1 for pool in POOLS)]
     assert all(report[t]["pool"] == t for t in alone)
+
+
+def test_a_dataset_phrase_ends_at_its_head_and_the_subject_may_follow_that():
+    # invented: a verb after the head is no part of the phrase; in a sentence that opens with the cue, the method
+    # after "that" is the subject, not the paper's first proposal (Fern)
+    case = ("Ferns and Fronds: Two Sparse Solvers",
+            "We propose Fern. We also introduce Frond, a faster variant of Fern. Careful experiments across seven "
+            "sparse regression datasets demonstrate that Frond converges quickly.",
+            [("Fern", "Method", "m:fern"), ("Frond", "Method", "m:frond")])
+    nlp = scorer_nlp(flat_model(0.0))
+    read = make_doc(nlp, *case)
+    phrases = {s.text: s for s in read.spans["kg_entities"] if s.id_ == PHRASE_SOURCE and s.label_ == "Dataset"}
+    assert set(phrases) == {"seven sparse regression datasets"}
+    target = phrases["seven sparse regression datasets"].kb_id_
+    stated = triples(read)  # kg_relations' own reading, before the scorer adds its broad candidates
+    assert ("EVALUATED_ON", "m:frond", target) in stated
+    assert ("EVALUATED_ON", "m:fern", target) not in stated
+    assert ("EVALUATED_ON", "m:frond", target) in triples(nlp.get_pipe("kg_edge_scorer")(read))
