@@ -434,9 +434,12 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
       kg extract big.jsonl -o records.jsonl --executor dask -q
     """
     from kg.extract import write_records
+    from kg.execute import ExtractOptions
     from kg.execute.shards import run_extraction
     from kg.ingest import read_papers
 
+    options = ExtractOptions(pipeline=pipeline, n_process=jobs or None, executor=executor, scheduler=scheduler,
+                             work_dir=work_dir)
     result = read_papers(inputs, format=input_format, skip_invalid=skip_invalid, year=year)
     _echo_rejections(result.report)
     progress, on_total, advance = _progress_bar(quiet, "extracting")
@@ -447,16 +450,13 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
             from kg.execute import extract_records
             from kg.extract.cache import DirectoryCache
 
-            records = extract_records(result.papers, pipeline=pipeline, n_process=jobs or None, progress=advance,
-                                      cache=DirectoryCache(cache_dir), executor=executor, scheduler=scheduler,
-                                      work_dir=work_dir)
+            records = extract_records(result.papers, options, progress=advance, cache=DirectoryCache(cache_dir))
             run = None
         else:
             from kg.errors import OutputError
 
             try:
-                run = run_extraction(result.papers, pipeline=pipeline, executor=executor, jobs=jobs or None,
-                                     scheduler=scheduler, work_dir=work_dir, progress=advance)
+                run = run_extraction(result.papers, options, progress=advance)
             except OutputError as error:
                 raise OutputError(error.reason, output) from None
     result.papers = []  # the shards hold them now

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from typing import Any
+from collections.abc import Iterable
 from functools import lru_cache
 
 # The word lists live in ``kg/extract/patterns/resolve.jsonl`` (validated against its schema, read once):
@@ -139,6 +140,13 @@ def merge_key(surface: str, entity_type: str) -> str:
     words = [singular_word(word).lower() for word in re.split(r"[\s\-_]+", name) if word]
     # "/" stays: FLOPs/s (a rate) is not FLOPs (a count).
     return re.sub(r"[^0-9a-z+#^./]", "", "".join(words)).strip("./")
+
+
+def name_keys(entity_type: str, name: str | None, aliases: Iterable[str] = ()) -> list[str]:
+    """The merge keys of an entity's name and aliases, sorted, without empty keys: what a name a user types is
+    matched on (kg leaderboard, and `kg query --named` through the ``merge_keys`` property of Neo4j nodes)."""
+    return sorted({key for surface in (name, *aliases) if surface for key in [merge_key(str(surface), entity_type)]
+                   if key})
 
 
 def display_key(name: str) -> str:

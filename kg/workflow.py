@@ -94,10 +94,12 @@ def build_snapshot(
     (``cache/extraction.jsonl.gz``) for the next ``--update``.
     """
     from kg.extract import pipeline_info
-    from kg.execute import CacheStats, extract_records
+    from kg.execute import CacheStats, ExtractOptions, extract_records
     from kg.extract.cache import SNAPSHOT_CACHE, ChainedCache, DirectoryCache, RecordCache, cache_key, \
         snapshot_cache
 
+    options = ExtractOptions(pipeline=pipeline, n_process=n_process, executor=executor, scheduler=scheduler,
+                             work_dir=work_dir)
     ingest = read_papers(paths, format=format, skip_invalid=skip_invalid, year=year)
     if on_papers:
         on_papers(len(ingest.papers))
@@ -105,9 +107,8 @@ def build_snapshot(
     manifest_info = dict(inputs=describe_inputs(paths), pipeline=info, ingest=ingest.report.to_dict())
     notes: list[str] = []
     if update is None and cache_dir is None:
-        return _build_on_executor(ingest, out_dir, info, manifest_info, notes, pipeline=pipeline, jobs=n_process,
-                                  html=html, progress=progress, executor=executor, scheduler=scheduler,
-                                  work_dir=work_dir, bulk_threshold=bulk_threshold, top=top, keep_cache=keep_cache)
+        return _build_on_executor(ingest, out_dir, info, manifest_info, notes, options, html=html, progress=progress,
+                                  bulk_threshold=bulk_threshold, top=top, keep_cache=keep_cache)
     kept = RecordCache()
     lookups, stores = [], []
     if update is not None:
@@ -124,9 +125,8 @@ def build_snapshot(
     from kg.errors import OutputError
 
     try:  # the cache is looked up first; only the papers it lacks go to the executor
-        records = extract_records(ingest.papers, pipeline=pipeline, n_process=n_process, progress=progress,
-                                  cache=cache, stats=stats, on_resolution=resolutions.append, executor=executor,
-                                  scheduler=scheduler, work_dir=work_dir)
+        records = extract_records(ingest.papers, options, progress=progress, cache=cache, stats=stats,
+                                  on_resolution=resolutions.append)
     except OutputError as error:
         raise OutputError(error.reason, str(out_dir)) from None  # the output the user named could not be made
     conflicts = resolutions[0].conflicts if resolutions else []
@@ -143,9 +143,9 @@ def build_snapshot(
                        type_conflicts=conflicts)
 
 
-def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline, jobs, html, progress, executor,
-                       scheduler, work_dir, bulk_threshold, top, keep_cache) -> BuildResult:
-    """Extract into record shards on *executor*; stream them through the resolution into the graph or bulk files."""
+def _build_on_executor(ingest, out_dir, info, manifest_info, notes, options, *, html, progress, bulk_threshold, top,
+                       keep_cache) -> BuildResult:
+    """Extract into record shards on the *options*' executor; stream them through the resolution into the graph or bulk files."""
     from kg.execute import CacheStats
     from kg.extract.cache import SNAPSHOT_CACHE, RecordCache, cache_key, extraction_of
     from kg.execute.shards import run_extraction
@@ -157,8 +157,7 @@ def _build_on_executor(ingest, out_dir, info, manifest_info, notes, *, pipeline,
     from kg.errors import OutputError
 
     try:
-        run = run_extraction(ingest.papers, pipeline=pipeline, executor=executor, jobs=jobs, scheduler=scheduler,
-                             work_dir=work_dir, progress=progress)
+        run = run_extraction(ingest.papers, options, progress=progress)
     except OutputError as error:
         raise OutputError(error.reason, str(out_dir)) from None  # the output the user named could not be made
     with run:

@@ -176,11 +176,20 @@ def stored_graph(driver, database="neo4j"):
 
 def expected_graph(graph):
     """What Neo4j should hold for *graph*, in stored_graph's shape: every non-None attribute as Neo4j stores it
-    (as it is, except nested values such as papers_per_month, which become JSON text)."""
+    (as it is, except nested values such as papers_per_month, which become JSON text), and on an entity node the
+    merge keys of its name and aliases (merge_keys, what the named queries match a name on)."""
+    from kg import schema
     from kg.graph.rows import property_value
+    from kg.naming import merge_key
+
+    def keys(attrs):
+        if attrs["label"] not in schema.ENTITY_TYPES:
+            return {}
+        names = [attrs["name"], *(attrs.get("aliases") or [])]
+        return {"merge_keys": sorted({merge_key(name, attrs["label"]) for name in names} - {""})}
 
     nodes = {node: ([attrs["label"]], {"id": node, **{k: property_value(v) for k, v in attrs.items()
-                                                       if k != "label" and v is not None}})
+                                                       if k != "label" and v is not None}, **keys(attrs)})
              for node, attrs in graph.nodes(data=True)}
     rels = {(a, b, attrs["type"], key): {"key": key, **{k: property_value(v) for k, v in attrs.items()
                                                         if k != "type" and v is not None}}

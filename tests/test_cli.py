@@ -132,9 +132,39 @@ def test_every_command_is_in_the_readme():
     for name, command in cli.commands.items():
         assert f"kg {name}" in readme, name
         for sub in getattr(command, "commands", {}):
-            assert f"kg {name} {sub}" in readme or f"{sub}" in readme, f"{name} {sub}"
+            assert f"kg {name} {sub}" in readme, f"{name} {sub}"
     for query in NAMED_QUERIES.values():
         assert query.cypher in readme, query.name  # the README shows the named queries as they run
+
+
+def test_version_and_every_exit_code_are_documented():
+    import inspect
+    import re
+
+    import kg.errors
+    from kg import __version__
+
+    result = _run("--version")
+    assert result.exit_code == 0 and result.output.strip() == f"kg, version {__version__}"
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    assert "`kg --version`" in readme
+    table = readme.split("## Exit codes", 1)[1].split("\n## ", 1)[0]
+    documented = {int(code) for code in re.findall(r"^\| (\d+) \|", table, flags=re.M)}
+    raised = {cls.exit_code for _, cls in inspect.getmembers(kg.errors, inspect.isclass)
+              if issubclass(cls, kg.errors.KgError)}
+    # every library error's code, click's usage errors and Ctrl-C (2, 1), and SIGTERM's 128 + 15
+    assert raised | {0, 1, 2, 143} == documented, documented ^ (raised | {0, 1, 2, 143})
+
+
+def test_ctrl_c_exits_1_with_a_word_not_a_traceback(monkeypatch):
+    import kg.workflow
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.workflow, "build_snapshot", interrupted)
+    result = CliRunner().invoke(cli, ["build", str(DATA / "papers.jsonl"), "-o", "unused", "-q"])
+    assert result.exit_code == 1 and "Aborted!" in result.output and "Traceback" not in result.output
 
 
 def test_a_command_run_in_process_leaves_the_callers_sigterm_handler_alone(tmp_path):

@@ -7,11 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from kg.errors import InputError
 from kg.ingest import read_papers
 from kg.ingest.latex import clean_latex
-from kg.ingest.paper import paper_id_from_title
+from kg.ingest.paper import Paper, paper_id_from_title
 
 DATA = Path(__file__).parent / "data"
 SAMPLE = Path(__file__).parents[1] / "kg" / "data" / "sample_corpus"
@@ -259,6 +260,94 @@ def test_a_json_array_of_papers_names_the_line_of_a_bad_one(tmp_path):
     bad = _write(tmp_path, "bad.json", '[\n  {"title": "A", "abstract": "x"},\n  {"title": "B"}\n]\n')
     with pytest.raises(InputError) as caught:
         read_papers([bad])
-    assert (caught.value.line, caught.value.reason) == (3, "paper 'B' has no abstract")
+    assert (caught.value.line, caught.value.reason) == (3, "paper 'B' has no abstract (item 2 of the array)")
     as_lines = _write(tmp_path, "lines.json", '{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": "y"}\n')
     assert len(read_papers([as_lines]).papers) == 2
+
+
+def _json_items(path, **options):
+    from kg.ingest import read_records
+
+    return [(item.sources[0].line, item.title) if isinstance(item, Paper) else (item.line, item.reason)
+            for item in read_records(str(path), "json", **options)]
+
+
+def test_a_json_array_is_streamed_item_by_item_with_lines_and_item_indexes(tmp_path):
+    # one item a line, a minified line of several items, an item over several lines: each at the line it starts
+    path = _write(tmp_path, "papers.json", '\ufeff[\n{"title": "A", "abstract": "x"},\n'
+                  '{"title": "B", "abstract": "y"}, 7, {"title": "C"}, {"title": "D", "abstract": "z"},\n'
+                  '{\n  "title": "E",\n  "abstract": "w", "year": 2021}\n]\n')
+    assert _json_items(path) == [(2, "A"), (3, "B"), (3, "expected a JSON object, got int (item 3 of the array)"),
+                                 (3, "paper 'C' has no abstract (item 4 of the array)"), (3, "D"), (4, "E")]
+    result = read_papers([str(path)], skip_invalid=True)
+    assert result.report.records_read == 6 and result.report.papers == 4 and len(result.report.rejected) == 2
+
+
+@pytest.mark.parametrize("text, expected", [
+    # broken JSON inside an item: the papers before it are read, the rejection says the rest was not read
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abstract": yes},\n{"title": "C", "abstract": "z"}\n]',
+     [(2, "A"), (3, "malformed JSON in item 2: lexical error: invalid char in json text; "
+                   "the rest of the array was not read")]),
+    ('[\n{"title": "A", "abstract": "x"}\n{"title": "B", "abstract": "y"}\n]',
+     [(2, "A"), (3, "malformed JSON after item 1: parse error: after array element, I expect ',' or ']'; "
+                   "the rest of the array was not read")]),
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abs',
+     [(2, "A"), (3, "malformed JSON in item 2: parse error: premature EOF; the rest of the array was not read")]),
+    # text after the array is not dropped silently
+    ('[{"title": "A", "abstract": "x"}]\n[{"title": "B", "abstract": "y"}]\n',
+     [(1, "A"), (2, "malformed JSON after the end of the array: parse error: trailing garbage")]),
+])
+def test_broken_json_in_an_array_is_a_file_line_rejection(tmp_path, text, expected):
+    assert _json_items(_write(tmp_path, "papers.json", text)) == expected
+
+
+def test_a_json_array_item_larger_than_the_record_limit_is_rejected_and_the_rest_read(tmp_path):
+    padding = ",\n".join(f'"{n:04d}' + "x" * 60 + '"' for n in range(40))
+    path = _write(tmp_path, "papers.json", '[\n{"title": "A", "abstract": "x"},\n{"title": "Big", "abstract": "y",'
+                  f' "pad": [\n{padding}]}},\n{{"title": "C", "abstract": "z"}}\n]\n')
+    found = _json_items(path, max_bytes=1000)
+    assert found == [(2, "A"), (3, "an item of more than 1,000 bytes is larger than the largest record kg reads; it "
+                                   "was skipped unread (item 2 of the array)"), (44, "C")]
+    assert [t for _, t in _json_items(path)] == ["A", "Big", "C"]  # under the real limit: read
+    # one string longer than a record: the parser would hold it whole, so the array stops there, said
+    long_string = _write(tmp_path, "long.json", '[{"title": "A", "abstract": "x"},\n{"title": "B", "abstract": "'
+                         + "y" * 5000 + '"},\n{"title": "C", "abstract": "z"}]\n')
+    assert _json_items(long_string, max_bytes=1000) == [
+        (1, "A"), (2, "a JSON value of more than 1,000 bytes in item 2; the rest of the array was not read")]
+
+
+def test_surrogate_escapes_in_a_json_array_read_as_in_json_lines(tmp_path):
+    # a lone surrogate escape becomes U+FFFD (kg.ingest.sanitise), a pair its character, as json.loads reads them
+    records = [{"title": "A", "abstract": "x \ud800 \udfff \ud83d\ude00 \ud800\ud800 y"}]
+    array = _write(tmp_path, "papers.json", json.dumps(records))
+    lines = _write(tmp_path, "papers.jsonl", json.dumps(records[0]) + "\n")
+    assert read_papers([array]).papers[0].abstract == read_papers([lines]).papers[0].abstract == \
+        "x \ufffd \ufffd \U0001F600 \ufffd\ufffd y"
+
+
+def test_bad_utf8_in_a_json_array_names_its_line(tmp_path):
+    path = tmp_path / "papers.json"
+    path.write_bytes(b'[\n{"title": "A", "abstract": "x"},\n{"title": "B\xff", "abstract": "y"}\n]\n')
+    with pytest.raises(InputError) as caught:
+        read_papers([str(path)])
+    assert caught.value.line == 3 and "not valid UTF-8 (byte 0xff)" in caught.value.reason
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.lists(st.sampled_from(["a", "\\", '"', "\n", "\ud800", "\udc00", "\ud83d", "\ude00", "\udfff", "é"]),
+                     max_size=16).map("".join), ensure_ascii=st.booleans(), data=st.data())
+def test_surrogate_escapes_read_the_same_wherever_the_pieces_are_cut(text, ensure_ascii, data):
+    from kg.ingest.jsonl import _SurrogateEscapes
+    from kg.ingest.sanitise import sanitise_text
+
+    raw = json.dumps([text], ensure_ascii=ensure_ascii).encode("utf-8", "surrogatepass")
+    if not ensure_ascii and any("\ud800" <= c <= "\udfff" for c in text):
+        return  # raw surrogates are not UTF-8: the reader rejects the file
+    cuts = sorted(data.draw(st.sets(st.integers(0, len(raw)), max_size=5)))
+    escapes, out, previous = _SurrogateEscapes(), b"", 0
+    for cut in [*cuts, len(raw)]:
+        out += escapes.feed(raw[previous:cut])
+        previous = cut
+    out += escapes.flush()
+    assert b"\n" not in escapes.held
+    assert sanitise_text(json.loads(out)[0]) == sanitise_text(json.loads(raw)[0])

@@ -54,10 +54,71 @@ def test_hardware_a_method_ran_on(pushed):
 @pytest.mark.neo4j
 def test_most_reported_metrics(pushed):
     assert run_named(pushed, "top-metrics") == [
-        {"metric": "top-1 accuracy", "papers": 3, "results": 2},
-        {"metric": "F1", "papers": 1, "results": 1},
+        {"metric": "top-1 accuracy", "free_text": False, "papers": 3, "results": 2},
+        {"metric": "F1", "free_text": False, "papers": 1, "results": 1},
     ]
     assert len(run_named(pushed, "top-metrics", limit=1)) == 1
+
+
+@pytest.mark.neo4j
+def test_top_metrics_counts_free_text_metrics_as_the_leaderboard_groups_them(neo4j_db):
+    """A result whose metric is only free text counts for that text (any case, the first result's form), apart
+    from the Metric entity of the same name: every result on the leaderboard's boards is counted once."""
+    from test_leaderboard import free_text_graph
+
+    from kg.graph.leaderboard import leaderboard
+
+    graph = free_text_graph()
+    with connect(neo4j_db) as driver:
+        push_graph(driver, graph, database=neo4j_db.database)
+    rows = run_named(neo4j_db, "top-metrics", limit=20)
+    assert rows == [
+        {"metric": "top-1 accuracy", "free_text": False, "papers": 3, "results": 2},
+        {"metric": "performance", "free_text": True, "papers": 2, "results": 2},  # "performance", "Performance "
+        {"metric": "F1", "free_text": False, "papers": 1, "results": 1},
+        {"metric": "speedup", "free_text": False, "papers": 1, "results": 1},
+        {"metric": "speedup", "free_text": True, "papers": 1, "results": 1},
+    ]
+    boards = leaderboard(graph, "ImageNet")["boards"]
+    free = {(b["metric"].lower(), len(b["rows"])) for b in boards if b["free_text"]}
+    assert free == {(r["metric"].lower(), r["results"]) for r in rows if r["free_text"]}
+
+
+# Spellings a user may type for the known graph's entities: case, hyphens, spaces, plurals, an alias's spelling.
+SPELLINGS = [("Dataset", "ImageNet"), ("Dataset", "image net"), ("Dataset", "IMAGENETS"), ("Dataset", "CIFAR 10"),
+             ("Dataset", "cifar_10"), ("Dataset", "dataset:imagenet"), ("Dataset", "COCO"),
+             ("Method", "resnet 50"), ("Method", "ResNet50s"), ("Method", "vision-transformers"),
+             ("Method", "VIT"), ("Method", "method:vit"), ("Method", "ResNet-101"),
+             ("Metric", "Top 1 Accuracy"), ("Metric", "f-1")]
+
+
+@pytest.mark.neo4j
+def test_named_queries_find_an_entity_by_any_spelling_as_the_graph_does(pushed, known_graph):
+    from kg.graph.leaderboard import find_entities
+    from kg.neo4j.queries import NamedQuery, _named
+
+    variable = {"Dataset": "d", "Method": "m", "Metric": "mt"}
+    for label, spelling in SPELLINGS:
+        v = variable[label]
+        probe = NamedQuery(name="probe", question="", cypher=f"MATCH ({v}:{label}) WHERE {_named(v, 'name')} "
+                           f"RETURN {v}.id AS id ORDER BY id", required=("name",), names={"name": label})
+        found = [row["id"] for row in query(pushed, probe.cypher, probe.parameters({"name": spelling})).rows]
+        assert found == find_entities(known_graph, label, spelling), (label, spelling)
+    # and through the named queries themselves
+    by_name = run_named(pushed, "methods-on-dataset", dataset="ImageNet")
+    assert run_named(pushed, "methods-on-dataset", dataset="image net") == by_name
+    assert [row["hardware"] for row in run_named(pushed, "hardware-for-method", method="vision-transformers")] == [
+        "TPU v3"]
+    assert [row["method"] for row in run_named(pushed, "methods-sharing-datasets", method="ResNet 50")] == [
+        NASTY_METHOD, "VGG-16", "ViT"]
+    assert run_named(pushed, "methods-on-dataset", dataset="COCO") == []
+
+
+def test_a_name_parameter_comes_with_its_merge_key():
+    assert named_query("methods-on-dataset").parameters({"dataset": "Image Nets"})["dataset_key"] == "imagenet"
+    board = named_query("leaderboard").parameters({"dataset": "ImageNet", "metric": "Top-1 Accuracy"})
+    assert (board["metric_key"], board["task_key"]) == ("top1accuracy", None)
+    assert named_query("proposals-with-results").parameters({})["method_key"] is None
 
 
 @pytest.mark.neo4j
@@ -110,7 +171,8 @@ def test_cli_query_returns_nodes_as_properties(pushed):
                                       "--uri", pushed.uri, "--user", pushed.user, "--password", pushed.password])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == {"d": {"_labels": ["Dataset"], "id": "dataset:cifar-10", "name": "CIFAR-10",
-                                               "aliases": ["CIFAR-10", "CIFAR10"], "paper_count": 2}}
+                                               "aliases": ["CIFAR-10", "CIFAR10"], "paper_count": 2,
+                                                   "merge_keys": ["cifar10"]}}
 
 
 @pytest.mark.neo4j

@@ -346,3 +346,23 @@ def test_canonical_names_do_not_import_spacy():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_a_junk_text_rule_only_requires_what_each_of_its_matches_contains():
+    """A text rule's ``requires`` lets kg_junk_filter skip the rule on texts without it: every match of the rule,
+    in the comment's example and in the sample corpus and the dev papers, must contain a match of it."""
+    from kg.ingest import read_papers
+    from kg.workflow import sample_corpus_paths
+
+    rows = [row for row in read_patterns(PATTERNS_DIR / "junk.jsonl") if row["kind"] == "text" and "requires" in row]
+    assert rows  # the ACL-style citation key rule has one
+    dev = Path(__file__).parent / "data" / "gold" / "dev-papers.jsonl"
+    texts = [paper.text for paper in read_papers([*sample_corpus_paths(), dev]).papers]
+    for row in rows:
+        rule, requires = re.compile(row["regex"]), re.compile(row["requires"])
+        examples = [row.get("comment", ""), *texts]
+        matches = [m.group() for text in examples for m in rule.finditer(text)]
+        assert matches  # the example shows the rule at work
+        assert all(requires.search(match) for match in matches), row["name"]
+    # a rule a `requires` would wrongly skip is caught: "[" is in no ACL key
+    assert not all(re.search(r"\[", m.group()) for m in re.finditer(rows[0]["regex"], rows[0]["comment"]))

@@ -139,10 +139,10 @@ def test_dask_update_and_cache_send_only_the_missing_papers_to_the_workers(dask_
     sent: list[int] = []
     real = run_module.run_extraction
 
-    def counting(papers, **options):
+    def counting(papers, options=None, **keywords):
         sent.append(len(papers))
-        assert options["executor"] == "dask"
-        return real(papers, **options)
+        assert options.executor == "dask"
+        return real(papers, options, **keywords)
 
     monkeypatch.setattr(run_module, "run_extraction", counting)
     out, cache = tmp_path / "new" / "snap", tmp_path / "cache"
@@ -399,14 +399,10 @@ def test_parallel_push_holds_the_same_graph(neo4j_db, bulk_snapshot):
 # --- streamed ingest ------------------------------------------------------------------------------
 
 
-def test_jsonl_and_csv_are_streamed_line_by_line_with_exact_line_numbers(tmp_path, monkeypatch):
+def test_jsonl_and_csv_are_streamed_line_by_line_with_exact_line_numbers(tmp_path):
     import kg.ingest as ingest
     from kg.errors import InputError
 
-    def never(path):
-        raise AssertionError(f"{path} was read whole")
-
-    monkeypatch.setattr(ingest, "read_text_file", never)
     lines = [json.dumps({"title": f"Paper {i}", "abstract": f"We study\u2028thing {i}."}) for i in range(3000)]
     lines.append(json.dumps({"title": "paper 7", "abstract": "A duplicate of paper 7, longer than it was before."}))
     path = tmp_path / "big.jsonl"
@@ -454,32 +450,43 @@ print(json.dumps({"papers": papers, "errors": errors, "last": last, "grown_kb": 
 """
 
 
-@pytest.mark.parametrize("fmt", ["text", "bibtex"])
-def test_text_and_bibtex_are_read_in_bounded_memory(fmt, tmp_path):
+@pytest.mark.parametrize("fmt", ["text", "bibtex", "json", "json-one-line"])
+def test_every_format_is_read_in_bounded_memory(fmt, tmp_path):
     """A file of STREAM_MB megabytes is read record by record: the reader's peak memory grows by a few
-    megabytes (one paper's worth), not by the file's size, and every record is counted with its line."""
+    megabytes (one paper's worth), not by the file's size, and every record is counted with its line.
+    JSON: an array, one item a line or all on one line (as json.dump writes it)."""
     import subprocess
     import sys
 
     sentence = "We evaluate ResNet-50 on ImageNet with 8 V100 GPUs and report 76.1% top-1 accuracy, beating VGG-16. "
     abstract = (sentence * 200)[:20_000].strip()
-    path = tmp_path / ("big.txt" if fmt == "text" else "big.bib")
+    path = tmp_path / {"text": "big.txt", "bibtex": "big.bib"}.get(fmt, "big.json")
     papers, line = 0, 1
     with open(path, "w", encoding="utf-8") as handle:
+        if fmt.startswith("json"):
+            handle.write("[" if fmt == "json-one-line" else "[\n")
+            line += fmt == "json"
         while handle.tell() < STREAM_MB * 1_000_000:
             if fmt == "text":
                 handle.write(f"Paper number {papers}: a study\n{abstract}\n\n")
                 line += 3
-            else:
+            elif fmt == "bibtex":
                 handle.write(f"@article{{k{papers},\n  title = {{Paper number {papers}: a study}},\n"
                              f"  year = {{2024}},\n  abstract = {{{abstract}}}\n}}\n\n")
                 line += 6
+            else:
+                handle.write(json.dumps({"title": f"Paper number {papers}: a study", "abstract": abstract})
+                             + (", " if fmt == "json-one-line" else ",\n"))
+                line += fmt == "json"
             papers += 1
         # One bad record at the very end: its line must still be exact.
-        handle.write("A title without its abstract\n" if fmt == "text" else "@article{broken,\n  title = {x\n")
+        handle.write({"text": "A title without its abstract\n", "bibtex": "@article{broken,\n  title = {x\n"}.get(
+            fmt, '{"title": "x"}]\n'))
     size = path.stat().st_size
     check = "from kg.ingest.paper import Paper\n" + _STREAM_CHECK
-    done = subprocess.run([sys.executable, "-c", check, str(path), fmt], capture_output=True, text=True, timeout=1800)
+    reader = "json" if fmt.startswith("json") else fmt
+    done = subprocess.run([sys.executable, "-c", check, str(path), reader], capture_output=True, text=True,
+                          timeout=1800)
     assert done.returncode == 0, done.stderr
     found = json.loads(done.stdout)
     assert found["papers"] == papers and found["errors"] == 1
@@ -549,6 +556,59 @@ def test_a_huge_line_is_rejected_with_its_line_in_bounded_memory(fmt, tmp_path):
     assert found["papers"] == 2 and found["errors"] == 1, (found, done.stderr)
     assert f"a line of {64 * 1024 * 1024:,} bytes is longer than the largest record kg reads" in done.stderr
     assert found["grown_kb"] * 1024 < 40 * 1024 * 1024, found
+
+
+def _write_with_huge_record(path: Path, fmt: str, huge_bytes: int) -> int:
+    """A good record, a record of *huge_bytes* bytes in lines of 80 bytes, a good record; returns the huge one's
+    first line."""
+    filler = ("x" * 78 + "\n") * (huge_bytes // 79 + 1)
+    with open(path, "w", encoding="utf-8") as handle:
+        if fmt == "bibtex":
+            handle.write(f"@article{{a,\n  title = {{First paper}},\n  abstract = {{{_ABSTRACT}}}\n}}\n\n")
+            handle.write(f"@article{{huge,\n  title = {{Huge}},\n  abstract = {{{filler}}}\n}}\n\n")
+            handle.write(f"@article{{b,\n  title = {{Second paper}},\n  abstract = {{{_ABSTRACT}}}\n}}\n")
+            return 6
+        handle.write("[\n" + json.dumps({"title": "First paper", "abstract": _ABSTRACT}) + ",\n")
+        pad = ",\n".join(['"' + "x" * 76 + '"'] * (huge_bytes // 79 + 1))
+        handle.write('{"title": "Huge", "abstract": "x", "pad": [\n' + pad + "\n]},\n")
+        handle.write(json.dumps({"title": "Second paper", "abstract": _ABSTRACT}) + "\n]\n")
+        return 3
+
+
+@pytest.mark.parametrize("fmt", ["bibtex", "json"])
+def test_a_record_of_many_short_lines_longer_than_the_limit_is_rejected_in_bounded_memory(fmt, tmp_path):
+    """A 64 MB BibTeX entry or JSON array item, in lines of 80 bytes, is bounded as a long line is: dropped as it is
+    read (peak memory grows by about the record limit, not by the record), rejected at its first line."""
+    import subprocess
+    import sys
+
+    path = tmp_path / f"huge.{'bib' if fmt == 'bibtex' else 'json'}"
+    line = _write_with_huge_record(path, fmt, 64 * 1024 * 1024)
+    check = "from kg.ingest.paper import Paper\n" + _STREAM_CHECK.replace(
+        "        last = [item.reason, item.line]", "        last = [item.reason, item.line]; print(item.line, item.reason,"
+                                                   " file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", check, str(path), fmt], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["papers"] == 2 and found["errors"] == 1, (found, done.stderr)
+    assert done.stderr.startswith(f"{line} ") and "than the largest record kg reads" in done.stderr, done.stderr
+    assert found["grown_kb"] * 1024 < 48 * 1024 * 1024, found
+
+
+def test_an_oversized_bibtex_entry_is_counted_and_stops_the_build_with_file_line(tmp_path):
+    from kg.ingest.paper import MAX_RECORD_BYTES
+
+    path = tmp_path / "papers.bib"
+    line = _write_with_huge_record(path, "bibtex", MAX_RECORD_BYTES + 1000)
+    stopped = _run("build", path, "-o", tmp_path / "stopped", "-q", "--no-html")
+    assert stopped.exit_code == 2
+    assert f"{path}:{line}: a BibTeX entry of " in stopped.output and "longer than the largest record" in stopped.output
+    out = tmp_path / "snap"
+    result = _run("build", path, "-o", out, "-q", "--skip-invalid", "--no-html")
+    assert result.exit_code == 0, result.output
+    ingest = json.loads((out / "manifest.json").read_text())["ingest"]
+    assert ingest["records_read"] == 3 and ingest["papers"] == 2 and ingest["rejected"] == 1
+    assert ingest["rejections"][0]["line"] == line
 
 
 def test_a_line_longer_than_the_record_limit_is_a_file_line_rejection(tmp_path):

@@ -1,5 +1,6 @@
 """Helpers that read token arrays instead of Token objects give what the Token objects give."""
 
+import pytest
 import spacy
 
 from kg.extract.candidates import doc_text, lower_positions
@@ -107,11 +108,10 @@ def test_the_token_cache_keeps_no_doc_alive():
     import weakref
 
     from kg.extract import base
-    from kg.extract.candidates import _CANDIDATE_LISTS
+    from kg.extract.candidates import _STORES
     from kg.extract.pipeline import load_pipeline
 
     nlp = load_pipeline("blank")
-    _CANDIDATE_LISTS.clear()  # docs of components run alone in other tests (bounded: _MAX_CANDIDATE_DOCS)
     refs = []
     for text in _texts()[:10]:
         doc = nlp(text)
@@ -121,20 +121,53 @@ def test_the_token_cache_keeps_no_doc_alive():
     gc.collect()
     # neither cache keeps a doc alive (something else in the pipeline keeps the last doc, as at bdcf63c)
     assert sum(ref() is not None for ref in refs) <= 1
-    assert len(_CANDIDATE_LISTS) == 0  # kg_entities released every candidate list
+    assert not any(ref() is not None and ref() in _STORES for ref in refs)  # kg_entities released every store
 
-
-def test_candidates_are_the_candidate_group():
-    from kg.extract.candidates import CANDIDATES_KEY, add_candidates, candidate, candidates, set_candidates
+def test_candidates_are_plain_objects_published_as_the_candidate_group():
+    from kg.extract.candidates import (CANDIDATES_KEY, Candidate, add_candidates, candidate, candidates,
+                                       publish_candidates, release_candidates, set_candidates)
 
     nlp = spacy.blank("en")
     doc = nlp("We train ResNet-50 on ImageNet with Adam.")
     assert candidates(doc) == []
-    add_candidates(doc, [candidate(doc, 2, 3, "Method", "vocabulary")])
+    add_candidates(doc, [candidate(doc, 2, 3, "Method", "vocabulary", "resnet")])
     add_candidates(doc, [candidate(doc, 4, 5, "Dataset", "open")])
-    assert candidates(doc) == list(doc.spans[CANDIDATES_KEY])
-    doc.spans[CANDIDATES_KEY].append(candidate(doc, 6, 7, "Method", "open"))  # changed behind the cache's back
-    assert candidates(doc) == list(doc.spans[CANDIDATES_KEY]) and len(candidates(doc)) == 3
-    set_candidates(doc, candidates(doc)[:1])
-    doc.spans[CANDIDATES_KEY] = [candidate(doc, 0, 1, "Method", "open")]  # replaced behind its back
-    assert [(s.start, s.label_) for s in candidates(doc)] == [(0, "Method")]
+    found = candidates(doc)
+    assert all(isinstance(c, Candidate) for c in found) and len(found[0]) == 1
+    assert [(c.start, c.end, c.label_, c.id_, c.kb_id_) for c in found] == [
+        (2, 3, "Method", "vocabulary", "resnet"), (4, 5, "Dataset", "open", "")]
+    assert CANDIDATES_KEY not in doc.spans  # not published yet: no Span objects made
+    publish_candidates(doc)
+    assert [(s.text, s.label_, s.id_, s.kb_id_) for s in doc.spans[CANDIDATES_KEY]] == [
+        ("ResNet-50", "Method", "vocabulary", "resnet"), ("ImageNet", "Dataset", "open", "")]
+    add_candidates(doc, [candidate(doc, 6, 7, "Method", "open")])  # the store is newer than the group
+    assert len(candidates(doc)) == 3 and len(doc.spans[CANDIDATES_KEY]) == 2
+    publish_candidates(doc)
+    doc.spans[CANDIDATES_KEY].append(doc[0:1])  # changed behind the store's back: the group is read again
+    assert [(c.start, c.label_) for c in candidates(doc)][-1] == (0, "")
+    doc.spans[CANDIDATES_KEY] = [doc[1:2]]  # replaced behind its back
+    assert [(c.start, c.end) for c in candidates(doc)] == [(1, 2)]
+    set_candidates(doc, candidates(doc) + [candidate(doc, 2, 3, "Method", "open")])
+    release_candidates(doc)  # publishes what changed
+    assert [(s.start, s.label_) for s in doc.spans[CANDIDATES_KEY]] == [(1, ""), (2, "Method")]
+
+
+@pytest.mark.parametrize("run", ["call", "pipe"])
+def test_each_candidate_component_publishes_on_its_own_and_defers_to_kg_entities(run):
+    from kg.extract.candidates import CANDIDATES_KEY, candidates
+    from kg.extract.pipeline import load_pipeline
+
+    text = "Scaling Laws\nWe propose Zeus, trained with AdamW on ImageNet using 8 NVIDIA A100 GPUs."
+    nlp = spacy.blank("en")
+    for name in ("kg_vocabulary", "kg_open_rules"):
+        nlp.add_pipe(name)
+    nlp.initialize()
+    doc = nlp(text) if run == "call" else next(nlp.pipe([text]))
+    assert {(s.text, s.label_) for s in doc.spans[CANDIDATES_KEY]} >= {("AdamW", "Method"), ("ImageNet", "Dataset")}
+    assert [(s.start, s.end, s.label_, s.id_) for s in doc.spans[CANDIDATES_KEY]] == [
+        (c.start, c.end, c.label_, c.id_) for c in candidates(doc)]
+    # the whole pipeline: kg_entities publishes the same group the components would have
+    full = load_pipeline("blank")
+    by_call, by_pipe = full(text), next(full.pipe([text]))
+    assert [(s.start, s.end, s.label_, s.id_, s.kb_id_) for s in by_call.spans[CANDIDATES_KEY]] == [
+        (s.start, s.end, s.label_, s.id_, s.kb_id_) for s in by_pipe.spans[CANDIDATES_KEY]]

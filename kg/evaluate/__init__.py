@@ -161,10 +161,11 @@ def evaluate_files(
     if pred_path:
         records = check_predictions(read_numbered_jsonl(pred_path, "prediction record"), pred_path)
     elif inputs:
-        from kg.execute import extract_records
+        from kg.execute import ExtractOptions, extract_records
         from kg.ingest import read_papers
 
-        records = extract_records(read_papers(inputs, format=input_format).papers, pipeline=pipeline, n_process=n_process)
+        records = extract_records(read_papers(inputs, format=input_format).papers,
+                                  ExtractOptions(pipeline=pipeline, n_process=n_process))
     else:
         raise InputError("nothing to score: give --pred PRED.jsonl or INPUT files to extract")
     return evaluate(gold, records)

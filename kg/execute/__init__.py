@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import kg.extract as extract  # by module: a patched kg.extract.load_pipeline (tests) is the one used
-from kg.extract.pipeline import DEFAULT_PIPELINE
+from kg.execute.options import ExtractOptions
 from kg.ingest.paper import Paper
 from kg.resolve import summarise
 
-__all__ = ["CacheStats", "auto_processes", "available_cores", "extract_records", "extract_unresolved"]
+__all__ = ["CacheStats", "ExtractOptions", "auto_processes", "available_cores", "extract_records",
+           "extract_unresolved"]
 
 
 @dataclass
@@ -32,73 +33,47 @@ class CacheStats:
 
 def extract_records(
     papers: Iterable[Paper],
+    options: ExtractOptions | None = None,
     *,
-    pipeline: str = DEFAULT_PIPELINE,
-    n_process: int | None = 1,
-    batch_size: int = 64,
     progress: Callable[[int], Any] | None = None,
     nlp=None,
     cache=None,
     stats: CacheStats | None = None,
     on_resolution: Callable[[Any], Any] | None = None,
-    executor: str = "local",
-    scheduler: str | None = None,
-    work_dir: Any = None,
+    resolve: bool = True,
+    **settings: Any,
 ) -> list[dict[str, Any]]:
     """Extract entities, results and relations from *papers*; records come back in input order.
 
+    *options* (:class:`ExtractOptions`) say how: the pipeline, worker processes, batch size, executor,
+    scheduler and work directory. Keyword arguments named like its fields (``pipeline="blank"``,
+    ``n_process=2``) replace them, so ``extract_records(papers, pipeline="blank", n_process=1)`` works as before.
+
     All records in memory: for large corpora use :func:`kg.execute.shards.run_extraction`, which
-    writes record shards to disk. *n_process* > 1 splits the papers into chunks that worker processes turn into records
-    (records, not Docs, cross the process boundary: they are far smaller). ``None`` means one
+    writes record shards to disk. ``n_process`` > 1 splits the papers into chunks that worker processes turn into
+    records (records, not Docs, cross the process boundary: they are far smaller). ``None`` means one
     process per core when there are enough papers to pay for starting them. *progress* is
     called with the number of papers done. Entity ids are resolved across all the papers
-    (kg.resolve). An already loaded *nlp* (from load_pipeline) may be passed to skip loading.
-    With a *cache* (kg.extract.cache), papers whose extraction it holds are not extracted again;
-    *stats* counts reused and extracted papers. *on_resolution* receives the corpus
-    :class:`kg.resolve.Resolution` (its ``conflicts`` list the names left with two types).
-    With *executor* ``"dask"`` the papers the cache does not hold are extracted on Dask (see extract_unresolved).
-    """
-    records = extract_unresolved(papers, pipeline=pipeline, n_process=n_process, batch_size=batch_size,
-                                 progress=progress, nlp=nlp, cache=cache, stats=stats, executor=executor,
-                                 scheduler=scheduler, work_dir=work_dir)
-    resolution = summarise(records).resolution()
-    for record in records:
-        resolution.apply(record)
-    if on_resolution is not None:
-        on_resolution(resolution)
-    return records
+    (kg.resolve; with *resolve* false they stay doc-local: see :func:`extract_unresolved`). An already loaded
+    *nlp* (from load_pipeline) may be passed to skip loading.
 
-
-def extract_unresolved(
-    papers: Iterable[Paper],
-    *,
-    pipeline: str = DEFAULT_PIPELINE,
-    n_process: int | None = 1,
-    batch_size: int = 64,
-    progress: Callable[[int], Any] | None = None,
-    nlp=None,
-    cache=None,
-    stats: CacheStats | None = None,
-    executor: str = "local",
-    scheduler: str | None = None,
-    work_dir: Any = None,
-) -> list[dict[str, Any]]:
-    """The map step: one record per paper with doc-local entity ids (before kg.resolve), in input order.
-
-    With a *cache*, a paper whose content hash + pipeline + pattern version it holds is taken from it;
-    the others are extracted and put into it. The cache is looked up here, before any mapping: with
-    *executor* ``"dask"`` only the papers it lacks go to the workers (kg.execute.shards.run_extraction on the
-    cluster at *scheduler*, else a LocalCluster of *n_process* workers; shards under *work_dir*).
+    With a *cache* (kg.extract.cache), a paper whose content hash + pipeline + pattern version it holds is taken
+    from it; the others are extracted and put into it. *stats* counts reused and extracted papers. The cache is
+    looked up before any mapping: with executor ``"dask"`` only the papers it lacks go to the workers
+    (kg.execute.shards.run_extraction on the cluster at ``scheduler``, else a LocalCluster of ``n_process``
+    workers; shards under ``work_dir``). *on_resolution* receives the corpus :class:`kg.resolve.Resolution`
+    (its ``conflicts`` list the names left with two types).
     """
     from kg.extract.cache import cache_key, extraction_of
 
+    options = ExtractOptions.of(options, **settings)
     papers = list(papers)
     stats = stats if stats is not None else CacheStats()
     records: list[dict[str, Any] | None] = [None] * len(papers)
     missing = list(range(len(papers)))
     keys: list[str] = []
     if cache is not None:
-        info = extract.pipeline_info(pipeline)
+        info = extract.pipeline_info(options.pipeline)
         keys = [cache_key(paper.text, info) for paper in papers]
         missing = []
         for index, (paper, key) in enumerate(zip(papers, keys)):
@@ -112,26 +87,43 @@ def extract_unresolved(
             progress(len(papers) - len(missing))
     if missing:
         todo = [papers[index] for index in missing]
-        if executor != "local":
+        if options.executor != "local":
             from kg.execute.shards import run_extraction
 
-            with run_extraction(todo, pipeline=pipeline, executor=executor, jobs=n_process, scheduler=scheduler,
-                                work_dir=work_dir, batch_size=batch_size, progress=progress) as run:
+            with run_extraction(todo, options, progress=progress) as run:
                 extracted = list(run.records())
         else:
-            nlp = nlp or extract.load_pipeline(pipeline)  # also in the parent, so a missing pipeline fails here, clearly
+            # also in the parent, so a missing pipeline fails here, clearly
+            nlp = nlp or extract.load_pipeline(options.pipeline)
+            n_process = options.n_process
             if n_process is None:
-                n_process = auto_processes(len(todo), batch_size)
-            if n_process > 1 and len(todo) > batch_size:
-                extracted = _extract_in_processes(todo, pipeline, n_process, batch_size, progress)
+                n_process = auto_processes(len(todo), options.batch_size)
+            if n_process > 1 and len(todo) > options.batch_size:
+                extracted = _extract_in_processes(todo, options.pipeline, n_process, options.batch_size, progress)
             else:
-                extracted = extract.extract_chunk(nlp, todo, pipeline, batch_size=batch_size, progress=progress)
+                extracted = extract.extract_chunk(nlp, todo, options.pipeline, batch_size=options.batch_size,
+                                                  progress=progress)
         for index, record in zip(missing, extracted):
             records[index] = record
             if cache is not None:
                 cache.put(keys[index], extraction_of(record))
         stats.extracted += len(missing)
+    if resolve:
+        resolution = summarise(records).resolution()  # type: ignore[arg-type]
+        for record in records:
+            resolution.apply(record)  # type: ignore[arg-type]
+        if on_resolution is not None:
+            on_resolution(resolution)
     return records  # type: ignore[return-value]
+
+
+def extract_unresolved(papers: Iterable[Paper], options: ExtractOptions | None = None,
+                       **keywords: Any) -> list[dict[str, Any]]:
+    """The map step alone: one record per paper with doc-local entity ids (before kg.resolve), in input order.
+
+    :func:`extract_records` with ``resolve=False``; it takes the same options and keyword arguments.
+    """
+    return extract_records(papers, options, resolve=False, **keywords)
 
 
 def auto_processes(n_papers: int, batch_size: int = 64) -> int:

@@ -35,11 +35,10 @@ from typing import Any
 
 from kg import atomic
 from kg.errors import ExecutorError, OutputError
-from kg.extract.pipeline import DEFAULT_PIPELINE
+from kg.execute.options import EXECUTORS, ExtractOptions  # noqa: F401 (EXECUTORS: re-exported)
 from kg.ingest.paper import Paper
 from kg.resolve.corpus import CorpusSummary, Resolution, summarise
 
-EXECUTORS = ("local", "dask")
 RUN_PREFIX = "run-"
 RUN_NAME = re.compile(r"run-[0-9a-f]{8}-[a-z0-9_]{8}")  # RUN_PREFIX + 8 hex digits + "-" + mkdtemp's 8 characters
 SHARD_FILE = re.compile(r"\.?shard-\d{6,}\.(?:jsonl|summary\.json)(?:\.[0-9a-f]{32}\.part)?")  # write_shard's
@@ -191,35 +190,35 @@ def chunks(papers: Iterable[Paper], size: int) -> Iterator[list[Paper]]:
 
 def run_extraction(
     papers: Sequence[Paper],
+    options: ExtractOptions | None = None,
     *,
-    pipeline: str = DEFAULT_PIPELINE,
-    executor: str = "local",
-    jobs: int | None = None,
-    scheduler: str | None = None,
-    work_dir: str | Path | None = None,
     chunk_size: int | None = None,
-    batch_size: int = 64,
     progress: Callable[[int], Any] | None = None,
     keep_shards: bool = False,
     connect_timeout: float = 10.0,
+    **settings: Any,
 ) -> ExtractionRun:
-    """Extract *papers* into record shards with *executor*; return the run (close it to delete the shards).
+    """Extract *papers* into record shards on the options' executor; return the run (close it to delete the shards).
 
-    ``local``: *jobs* worker processes (``None``: one per core for large inputs; 1: this process).
-    ``dask``: the cluster at *scheduler*, or a LocalCluster with *jobs* workers (``None``: one per
-    core). The shards are written under *work_dir* (default: the temporary directory); for a
-    cluster it must be a directory every worker and this process can read and write.
+    *options* (:class:`~kg.execute.options.ExtractOptions`; keyword arguments named like its fields replace them,
+    and ``jobs=`` is ``n_process=``). Without options, ``n_process`` is ``None``: ``local`` runs one worker
+    process per core for large inputs (1: this process); ``dask`` uses the cluster at ``scheduler``, or a
+    LocalCluster with ``n_process`` workers (``None``: one per core). The shards are written under ``work_dir``
+    (default: the temporary directory); for a cluster it must be a directory every worker and this process can
+    read and write.
     """
     from kg.execute import auto_processes, available_cores
 
-    if executor not in EXECUTORS:
-        raise ValueError(f"unknown executor {executor!r}; choose one of {', '.join(EXECUTORS)}")
+    if "jobs" in settings:
+        settings["n_process"] = settings.pop("jobs")
+    options = ExtractOptions.of(options if options is not None else ExtractOptions(n_process=None), **settings)
+    pipeline, executor, batch_size = options.pipeline, options.executor, options.batch_size
     if executor == "local":
-        workers = jobs if jobs is not None else auto_processes(len(papers), batch_size)
+        workers = options.n_process if options.n_process is not None else auto_processes(len(papers), batch_size)
     else:
-        workers = jobs if jobs is not None else available_cores()
+        workers = options.n_process if options.n_process is not None else available_cores()
     size = chunk_size or chunk_size_for(len(papers), workers)
-    run_dir, lock = new_run_dir(work_dir)
+    run_dir, lock = new_run_dir(options.work_dir)
     try:
         if executor == "local":
             results = _run_local(papers, pipeline, workers, size, batch_size, str(run_dir), progress)
@@ -227,7 +226,7 @@ def run_extraction(
             from kg.execute.dask_executor import run_dask
 
             results = run_dask(papers, pipeline, size, batch_size, str(run_dir), progress,
-                               scheduler=scheduler, n_workers=workers, connect_timeout=connect_timeout)
+                               scheduler=options.scheduler, n_workers=workers, connect_timeout=connect_timeout)
         try:
             shards, summary = reduce_results(results, run_dir)
         except OSError as error:  # a shard could not be written: a full disk, a file size limit

@@ -16,7 +16,8 @@ ORTH and IDX) and kept while the doc lives (a weak-key cache, not ``user_data``,
 - ``tokens.words[i]``: a :class:`Word` with the lexeme attributes of token *i* under the Token's names
   (``text``, ``lower_``, ``orth``, ``lower``, ``is_alpha``, ``is_lower``, ``is_title``, ``is_upper``,
   ``is_punct``, ``is_space``, ``is_digit``, ``is_stop``, ``like_num``, ``shape_``, ``prefix_``, ``suffix_``,
-  ``norm_`` is *not* there: a token's NORM can differ from its lexeme's). One Word object per word of the
+  ``norm_`` is *not* there: a token's NORM can differ from its lexeme's), and ``method_key``, the word's
+  ``kg.naming.merge_key(text, "Method")`` (kg_entities looks for mentions by it). One Word object per word of the
   vocabulary, shared by every doc (read from the Lexeme once), so ``words[i].lower_ == doc[i].lower_``.
 - ``tokens.text``: ``doc.text`` (kg's tokenizer keeps it; else built once); ``tokens.idx[i]`` /
   ``tokens.end[i]``: the character offsets of token *i* (``token.idx``, ``token.idx + len(token)``);
@@ -46,18 +47,21 @@ from spacy.vocab import Vocab
 from spacy.util import SimpleFrozenList, ensure_path, minibatch
 
 from kg.extract.pattern_data import read_pattern_file, read_patterns, schema_for, word_lists
+from kg.naming import merge_key
 
 
 class Word:
     """The lexeme attributes of one word under the Token attribute names (see the module docstring)."""
 
     __slots__ = ("orth", "text", "lower", "lower_", "is_alpha", "is_lower", "is_title", "is_upper", "is_punct",
-                 "is_space", "is_digit", "is_stop", "like_num", "shape_", "prefix_", "suffix_")
+                 "is_space", "is_digit", "is_stop", "like_num", "shape_", "prefix_", "suffix_", "method_key")
+    _LEXEME_ATTRS = __slots__[:-1]
 
     def __init__(self, vocab: Vocab, orth: int):
         lexeme = vocab[orth]
-        for name in self.__slots__:
+        for name in self._LEXEME_ATTRS:
             setattr(self, name, getattr(lexeme, name))
+        self.method_key = merge_key(self.text, "Method")
 
 
 _MAX_WORDS = 1_000_000  # cached words per vocab (the vocab itself keeps every lexeme)
@@ -87,7 +91,7 @@ class DocTokens:
             orths, self.idx = array[:, 0].tolist(), array[:, 1].tolist()
         else:
             orths, self.idx = [], []
-        words = [known.get(orth) for orth in orths]
+        words = list(map(known.get, orths))
         if None in words:
             for i, orth in enumerate(orths):
                 if words[i] is None:

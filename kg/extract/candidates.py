@@ -1,33 +1,47 @@
 """The candidate contract every entity component follows.
 
-Components that *propose* entities add spans to one span group, ``doc.spans["kg_candidates"]``;
-``kg_entities`` turns them into ``doc.spans["kg_entities"]``; ``kg_scorer`` gives each of those a
-confidence and drops the weak ones. What travels on a span:
+Components that *propose* entities add candidates to the doc's candidate store (``add_candidates``,
+``set_candidates``, read back with ``candidates(doc)``); ``kg_entities`` turns them into
+``doc.spans["kg_entities"]``; ``kg_scorer`` gives each of those a confidence and drops the weak ones.
 
-- ``span.label_``: one of ``ENTITY_LABELS`` or ``IGNORE`` (a known non-entity that blocks weaker
+A candidate is a :class:`Candidate`: plain token offsets and strings under a Span's attribute names,
+so code reads it as it would a span:
+
+- ``start``, ``end``: token offsets (``len(candidate)`` is ``end - start``);
+- ``label_``: one of ``ENTITY_LABELS`` or ``IGNORE`` (a known non-entity that blocks weaker
   candidates over the same tokens and is then dropped);
-- ``span.id_``: the *source*, one of ``SOURCES``; where spans of equal length compete the source
+- ``id_``: the *source*, one of ``SOURCES``; where spans of equal length compete the source
   with the higher ``PRIORITY`` wins;
-- ``span.kb_id_``: for candidates, an optional canonical long form ("RL" -> "reinforcement
-  learning"); for entities, the doc-local entity key that groups mentions;
-- ``doc._.kg_confidences``: entity key -> the scorer's probability that the entity is right.
+- ``kb_id_``: an optional canonical long form ("RL" -> "reinforcement learning").
+
+The store lives beside the doc (a weak-key cache: it holds no doc alive) and is *published* as the span
+group ``doc.spans["kg_candidates"]`` (``span.label_``, ``span.id_`` = source, ``span.kb_id_`` = canonical)
+for readers outside the entity components (kg_frame, tests, inspection): a component called on its own
+(``component(doc)``, ``nlp(text)``) publishes what it wrote, and so does ``pipe()`` unless a ``kg_entities``
+comes later in the same pipeline; ``kg_entities`` always publishes (``release_candidates``). The components
+between read and write plain objects, never building or walking Span objects. A group written or changed
+outside the store (``doc.spans["kg_candidates"] = ...``, a doc loaded from bytes) is what ``candidates(doc)``
+then reads. For entities, ``span.kb_id_`` is the doc-local entity key that groups mentions;
+``doc._.kg_confidences``: entity key -> the scorer's probability that the entity is right.
 
 The title is the text up to the first newline (``title_end``); it is sentence 0.
 
-A new candidate source is one new module (a component that calls ``add_candidates``) plus one
-line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
+A new candidate source is one new module (a component that subclasses :class:`ProposesCandidates`, whose
+``propose(doc)`` calls ``add_candidates``) plus one line in ``kg/extract/pipeline.py``'s ``COMPONENTS``.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections import OrderedDict
+import weakref
 from collections.abc import Collection, Iterable
 from typing import Any
 
 from spacy.attrs import ORTH, SPACY
+from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import minibatch
 
 from kg.extract.base import doc_tokens
 from kg.schema import ENTITY_TYPES
@@ -51,48 +65,141 @@ if not Doc.has_extension("kg_confidences"):
     Doc.set_extension("kg_confidences", default=None)
 
 
-def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical: str = "") -> Span:
-    """A candidate span; the source (and an optional canonical long form) ride in span.id_/kb_id_."""
-    return Span(doc, start, end, label=label, kb_id=canonical, span_id=source)
+class Candidate:
+    """One entity candidate: token offsets, label, source and canonical form, under the names a Span gives them
+    (``start``, ``end``, ``label_``, ``id_`` = source, ``kb_id_`` = canonical), without a Span's cost (a Span
+    makes Token objects and looks its strings up on every read)."""
+
+    __slots__ = ("start", "end", "label_", "id_", "kb_id_")
+
+    def __init__(self, start: int, end: int, label: str, source: str, canonical: str = ""):
+        self.start, self.end, self.label_, self.id_, self.kb_id_ = start, end, label, source, canonical
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def key(self) -> tuple[int, int, str, str, str]:
+        return self.start, self.end, self.label_, self.id_, self.kb_id_
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Candidate) and self.key() == other.key()
+
+    def __hash__(self) -> int:
+        return hash(self.key())
+
+    def __repr__(self) -> str:
+        return f"Candidate{self.key()!r}"
 
 
-# id(doc) -> (the doc, its kg_candidates SpanGroup, the same spans as a list): reading a SpanGroup makes a new Span
-# object per span (and a Span makes three Token objects), and each entity component reads the group. The list
-# is reused while the doc holds the group it was made with (same object, same length). The docs are held
-# strongly (so an id is never reused while cached), at most _MAX_CANDIDATE_DOCS of them; kg_entities, the last
-# reader, releases its doc.
-_CANDIDATE_LISTS: OrderedDict[int, tuple[Doc, Any, list[Span]]] = OrderedDict()
-_MAX_CANDIDATE_DOCS = 1024
+def candidate(doc: Doc, start: int, end: int, label: str, source: str, canonical: str = "") -> Candidate:
+    """A candidate of *doc*; the source (and an optional canonical long form) read as ``id_`` / ``kb_id_``."""
+    return Candidate(start, end, label, source, canonical)
 
 
-def add_candidates(doc: Doc, spans: Iterable[Span]) -> None:
-    """Append *spans* to the doc's candidate group."""
-    set_candidates(doc, [*candidates(doc), *spans])
+class _Store:
+    """A doc's candidates, and the span group they were last published as (or read from)."""
+
+    __slots__ = ("items", "group", "size", "dirty")
+
+    def __init__(self, items: list[Candidate], group: Any = None, dirty: bool = True):
+        self.items = items
+        self.group = group  # the SpanGroup last published or read (None: never published)
+        self.size = len(group) if group is not None else -1
+        self.dirty = dirty  # changed since it was published
 
 
-def set_candidates(doc: Doc, spans: list[Span]) -> None:
-    """Replace the doc's candidate group with *spans*."""
-    doc.spans[CANDIDATES_KEY] = spans
-    _CANDIDATE_LISTS.pop(id(doc), None)
-    _CANDIDATE_LISTS[id(doc)] = (doc, doc.spans[CANDIDATES_KEY], list(spans))
-    if len(_CANDIDATE_LISTS) > _MAX_CANDIDATE_DOCS:
-        _CANDIDATE_LISTS.popitem(last=False)
+_STORES: weakref.WeakKeyDictionary[Doc, _Store] = weakref.WeakKeyDictionary()
+
+
+def _store(doc: Doc) -> _Store | None:
+    """The doc's store, read again from its span group when that was written or changed outside the store."""
+    store = _STORES.get(doc)
+    group = doc.spans.get(CANDIDATES_KEY) if CANDIDATES_KEY in doc.spans else None
+    if group is None or store is not None and store.group is group and store.size == len(group):
+        return store
+    store = _STORES[doc] = _Store([Candidate(s.start, s.end, s.label_, s.id_, s.kb_id_) for s in group], group,
+                                  dirty=False)
+    return store
+
+
+def add_candidates(doc: Doc, items: Iterable[Candidate]) -> None:
+    """Append *items* to the doc's candidates."""
+    store = _store(doc)
+    if store is None:
+        _STORES[doc] = _Store(list(items))
+    else:
+        store.items.extend(items)
+        store.dirty = True
+
+
+def set_candidates(doc: Doc, items: list[Candidate]) -> None:
+    """Replace the doc's candidates with *items*."""
+    store = _store(doc)
+    if store is None:
+        _STORES[doc] = _Store(list(items))
+    else:
+        store.items = list(items)
+        store.dirty = True
+
+
+def candidates(doc: Doc) -> list[Candidate]:
+    """The doc's candidates (a new list)."""
+    store = _store(doc)
+    return [] if store is None else list(store.items)
+
+
+def publish_candidates(doc: Doc) -> None:
+    """Write the doc's candidates to ``doc.spans["kg_candidates"]`` if they changed since they were last written."""
+    store = _store(doc)
+    if store is None or not store.dirty:
+        return
+    doc.spans[CANDIDATES_KEY] = [Span(doc, c.start, c.end, label=c.label_, kb_id=c.kb_id_, span_id=c.id_)
+                                 for c in store.items]
+    store.group = doc.spans[CANDIDATES_KEY]
+    store.size = len(store.group)
+    store.dirty = False
 
 
 def release_candidates(doc: Doc) -> None:
-    """Drop the doc's cached candidate list (its group stays in doc.spans)."""
-    _CANDIDATE_LISTS.pop(id(doc), None)
+    """Publish the doc's candidates and drop its store (kg_entities, the last reader; the group stays)."""
+    publish_candidates(doc)
+    _STORES.pop(doc, None)
 
 
-def candidates(doc: Doc) -> list[Span]:
-    """The doc's candidate spans (a new list)."""
-    group = doc.spans.get(CANDIDATES_KEY)
-    if group is None:
-        return []
-    cached = _CANDIDATE_LISTS.get(id(doc))
-    if cached is not None and cached[0] is doc and cached[1] is group and len(group) == len(cached[2]):
-        return list(cached[2])
-    return list(group)
+def entities_follow(nlp: Language, name: str) -> bool:
+    """Whether a ``kg_entities`` component comes after the component *name* in *nlp*'s (enabled) pipeline."""
+    names = nlp.pipe_names
+    if name not in names:
+        return False
+    return any(nlp.get_pipe_meta(later).factory == "kg_entities" for later in names[names.index(name) + 1:])
+
+
+class ProposesCandidates:
+    """Mixin of the components that add or change candidates: they implement ``propose(doc)``.
+
+    ``__call__`` proposes and publishes the candidates (the component works on its own); ``pipe`` proposes a
+    batch at a time (see kg.extract.base.pipe_in_batches) and leaves publishing to a later ``kg_entities``
+    when the pipeline has one."""
+
+    nlp: Language
+    name: str
+
+    def propose(self, doc: Doc) -> Doc:  # pragma: no cover - subclasses
+        raise NotImplementedError
+
+    def __call__(self, doc: Doc) -> Doc:
+        self.propose(doc)
+        publish_candidates(doc)
+        return doc
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
+        publish = not entities_follow(self.nlp, self.name)
+        for batch in minibatch(docs, size=batch_size):
+            for doc in batch:
+                self.propose(doc)
+                if publish:
+                    publish_candidates(doc)
+            yield from batch
 
 
 def doc_text(doc: Doc) -> str:
@@ -139,11 +246,11 @@ def title_end(doc: Doc, default: int | None = None) -> int:
     return end
 
 
-def priority(span: Span) -> int:
+def priority(span: Candidate) -> int:
     return 10 if span.label_ == IGNORE else PRIORITY.get(span.id_, 0)
 
 
-def select(spans: list[Span]) -> list[Span]:
+def select(spans: list[Candidate]) -> list[Candidate]:
     """Non-overlapping spans: longest first, then the stronger source, then the earliest."""
     ranked = sorted(spans, key=lambda s: (-(s.end - s.start), -priority(s), s.start, s.label_))
     taken: set[int] = set()

@@ -39,7 +39,7 @@ from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.token_view import entities as cached_spans, lowers as token_lowers
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -72,6 +72,17 @@ RULE_CANDIDATE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in RULE_CAND
 # better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence
 MODES = ("scored", "rules")
 _INDEX = {name: n for n, name in enumerate(FEATURES)}
+# the features EdgeScorer._features sets by name, in the order it computes them (their indices, read once)
+_NAMED = (
+    "rule_confidence", "n_origins", "source_proposed", "source_first_proposed", "target_proposed",
+    "target_baseline", "source_baseline", "source_in_sentence", "log_distance", "target_before_source",
+    "cue_between", "sentence_has_cue", "sentence_has_other_cue", "cue_directed", "compare_cue_between",
+    "other_cue_between", "log_commas_between", "clause_break_between", "log_methods_between", "source_first_method",
+    "target_listed", "target_list_later", "target_phrase", "source_doubt", "target_doubt",
+    "log_targets_in_sentence", "log_source_mentions", "log_target_mentions", "source_shaped", "target_shaped",
+    "dep_path_short", "dep_same_head", "log_triple_support", "triple_has_rule", "triple_rule_max",
+)
+_NAMED_INDEX = tuple(_INDEX[name] for name in _NAMED)
 
 
 class _Context:
@@ -133,8 +144,8 @@ class EdgeScorer(SerialisedState):
         self.relations = next((c for _, c in nlp.pipeline if isinstance(c, RelationFinder)), None)
         if self.relations is not None:
             self.relations.keep_origins = True
-        self._words: tuple[set[int], set[int]] | None = None
-        self._marks: tuple[int, set[int], set[int]] | None = None
+        self._words: tuple[frozenset[str], frozenset[str]] | None = None
+        self._marks: tuple[str, frozenset[str], frozenset[str]] | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:
         self.relations = next((c for _, c in (nlp or self.nlp).pipeline if isinstance(c, RelationFinder)), None)
@@ -187,7 +198,7 @@ class EdgeScorer(SerialisedState):
         part = self.model["types"].get(rel_type)
         if part is None:
             return None
-        return _sigmoid(part["bias"] + sum(w * x for w, x in zip(part["weights"], features) if x))
+        return _sigmoid(part["bias"] + sum([w * x for w, x in zip(part["weights"], features) if x]))
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
@@ -288,15 +299,11 @@ class EdgeScorer(SerialisedState):
         winner_words = self.relations.winner_words if self.relations is not None else set()
         # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
         if self._words is None:
-            strings = self.nlp.vocab.strings
-            self._words = ({strings.add(w) for w in self._word_list("self_words")},
-                           {strings.add(w) for w in winner_words})
-        lowers = doc.to_array("LOWER").tolist()
+            self._words = (frozenset(self._word_list("self_words")), frozenset(winner_words))
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view): lower-case words
         if self._marks is None:
-            strings = self.nlp.vocab.strings
             list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
-            self._marks = (strings.add(","), {strings.add(w) for w in list_glue},
-                           {strings.add(w) for w in self._word_list("clause_breaks")})
+            self._marks = (",", frozenset(list_glue), frozenset(self._word_list("clause_breaks")))
         comma, glue, breaks = self._marks
         commas = [0] * (len(doc) + 1)  # prefix counts: commas and clause breaks before each token
         clause = [0] * (len(doc) + 1)
@@ -409,43 +416,45 @@ class EdgeScorer(SerialisedState):
         for index, value in fixed:
             vector[index] = value
         count, has_rule, rule_max = context.support[(rel_type, source, target)]
-        for name, value in (
-                ("rule_confidence", float(relation.get("confidence") or 0.0)),
-                ("n_origins", float(len(origins))),
-                ("source_proposed", float(source in proposed)),
-                ("source_first_proposed", float(bool(proposed) and source == proposed[0])),
-                ("target_proposed", float(target in proposed)),
-                ("target_baseline", float(target in baselines)),
-                ("source_baseline", float(source in baselines)),
-                ("source_in_sentence", float(bool(source_spans))),
-                ("log_distance", math.log1p(distance) / math.log(61)),
-                ("target_before_source", before),
-                ("cue_between", between),
-                ("sentence_has_cue", float(any(t == rel_type for t, _, _ in cues))),
-                ("sentence_has_other_cue", float(any(t != rel_type for t, _, _ in cues))),
-                ("cue_directed", directed),
-                ("compare_cue_between", compare_between),
-                ("other_cue_between", other_between),
-                ("log_commas_between", n_commas),
-                ("clause_break_between", clause_between),
-                ("log_methods_between", methods_between),
-                ("source_first_method", first_method),
-                ("target_listed", in_list),
-                ("target_list_later", list_later),
-                ("target_phrase", float(target in context.phrases)),
-                ("source_doubt", 1.0 - float(context.confidences.get(source, 1.0))),
-                ("target_doubt", 1.0 - float(context.confidences.get(target, 1.0))),
-                ("log_targets_in_sentence", math.log1p(label_counts.get(context.label_of.get(target), 0))),
-                ("log_source_mentions", math.log1p(len(mentions.get(source, ())))),
-                ("log_target_mentions", math.log1p(len(mentions.get(target, ())))),
-                ("source_shaped", context.shaped.get(source, 0.0)),
-                ("target_shaped", context.shaped.get(target, 0.0)),
-                ("dep_path_short", dep_short),
-                ("dep_same_head", dep_head),
-                ("log_triple_support", math.log1p(count - 1)),
-                ("triple_has_rule", has_rule),
-                ("triple_rule_max", rule_max)):
-            vector[_INDEX[name]] = value
+        values = (
+            float(relation.get("confidence") or 0.0),  # rule_confidence
+            float(len(origins)),  # n_origins
+            float(source in proposed),  # source_proposed
+            float(bool(proposed) and source == proposed[0]),  # source_first_proposed
+            float(target in proposed),  # target_proposed
+            float(target in baselines),  # target_baseline
+            float(source in baselines),  # source_baseline
+            float(bool(source_spans)),  # source_in_sentence
+            math.log1p(distance) / math.log(61),  # log_distance
+            before,  # target_before_source
+            between,  # cue_between
+            float(any(t == rel_type for t, _, _ in cues)),  # sentence_has_cue
+            float(any(t != rel_type for t, _, _ in cues)),  # sentence_has_other_cue
+            directed,  # cue_directed
+            compare_between,  # compare_cue_between
+            other_between,  # other_cue_between
+            n_commas,  # log_commas_between
+            clause_between,  # clause_break_between
+            methods_between,  # log_methods_between
+            first_method,  # source_first_method
+            in_list,  # target_listed
+            list_later,  # target_list_later
+            float(target in context.phrases),  # target_phrase
+            1.0 - float(context.confidences.get(source, 1.0)),  # source_doubt
+            1.0 - float(context.confidences.get(target, 1.0)),  # target_doubt
+            math.log1p(label_counts.get(context.label_of.get(target), 0)),  # log_targets_in_sentence
+            math.log1p(len(mentions.get(source, ()))),  # log_source_mentions
+            math.log1p(len(mentions.get(target, ()))),  # log_target_mentions
+            context.shaped.get(source, 0.0),  # source_shaped
+            context.shaped.get(target, 0.0),  # target_shaped
+            dep_short,  # dep_path_short
+            dep_head,  # dep_same_head
+            math.log1p(count - 1),  # log_triple_support
+            has_rule,  # triple_has_rule
+            rule_max,  # triple_rule_max
+        )
+        for index, value in zip(_NAMED_INDEX, values):
+            vector[index] = value
         for origin in origins:
             if origin.startswith("cue:"):
                 name = "cue:same" if origin == f"cue:{rel_type}" else (

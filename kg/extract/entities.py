@@ -8,6 +8,7 @@ entity become mentions; a device inside another entity is kept too (``kg_nested_
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -16,12 +17,19 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, candidate,
-                                   candidates, release_candidates, select, written_lower)
-from kg.extract.vocabulary import part_label
+from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
+                                   candidate, candidates, release_candidates, select, written_lower)
+from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key
 
-_MAX_WORD_KEYS = 1_000_000  # per-word merge keys kept by kg_entities (words are shared across docs)
+_UNSET = object()
+_MAX_HEAD_LABELS = 1_000_000
+
+
+@functools.lru_cache(maxsize=65536)
+def _strip_s(word: str) -> str:
+    """``re.sub(r"s$", "", word)`` (remembered: the same few words come back)."""
+    return re.sub(r"s$", "", word)
 
 
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
@@ -54,9 +62,11 @@ class EntityResolver(PatternComponent):
         self.heads: dict[str, str] = {}
         self.next_words: dict[str, str] = {}
         self.any_words: dict[str, str] = {}
-        self._word_keys: dict[int, str] = {}  # ORTH -> merge_key(word, "Method"): a word's key never changes
+        self._vocabulary: Any = _UNSET  # the pipeline's kg_vocabulary (None: none), looked up once per doc
+        self._head_labels: dict[str, str | None] = {}  # text -> head_label(text), while the rows stay
 
     def add(self, rows: list[dict[str, Any]]) -> None:
+        self._head_labels = {}
         for row in rows:
             if "head" in row:
                 self.heads[row["head"].lower()] = row["label"]
@@ -66,6 +76,15 @@ class EntityResolver(PatternComponent):
                 self.any_words[row["word"].lower()] = row["label"]
 
     def head_label(self, text: str) -> str | None:
+        """The type the head word (or an organisation word anywhere) of *text* gives it; remembered per text."""
+        label = self._head_labels.get(text, _UNSET)
+        if label is _UNSET:
+            if len(self._head_labels) > _MAX_HEAD_LABELS:
+                self._head_labels.clear()
+            label = self._head_labels[text] = self._head_label(text)
+        return label
+
+    def _head_label(self, text: str) -> str | None:
         words = re.split(r"[\s\-]+", text.lower())
         if len(words) > 1:
             # organisation and programme words anywhere: "China Accelerator Facility for ...", "DFG Priority Programm"
@@ -79,11 +98,12 @@ class EntityResolver(PatternComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
+        self._vocabulary = _UNSET
         found = candidates(doc)
         tokens = doc_tokens(doc)
         words = tokens.words
 
-        def text(span: Span) -> str:  # span.text, sliced from the doc's text (no Token objects)
+        def text(span: Span | Candidate) -> str:  # span.text, sliced from the doc's text (no Token objects)
             return tokens.span_text(span.start, span.end)
 
         abbreviations = doc._.kg_abbreviations or []
@@ -165,7 +185,7 @@ class EntityResolver(PatternComponent):
                 proposed.add(key)
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
-        entities = self._merge_metric_variants(entities)
+        entities = self._merge_metric_variants(doc, entities)
         doc.spans[NESTED_KEY] = [
             Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
                 doc, typed, entities)]
@@ -177,7 +197,8 @@ class EntityResolver(PatternComponent):
         release_candidates(doc)  # the last reader of the candidate list
         return doc
 
-    def _nested_devices(self, doc: Doc, typed: list[Span], entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    def _nested_devices(self, doc: Doc, typed: list[Candidate],
+                        entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
         """Devices inside a Metric or Method ("GPU memory reduction", "GPU kernels"): the device is an entity too.
 
         They go to their own span group: ``kg_entities`` spans do not overlap, and results and
@@ -191,7 +212,7 @@ class EntityResolver(PatternComponent):
                 covered[i] = True
         tokens = doc_tokens(doc)
 
-        def text(span: Span) -> str:
+        def text(span: Candidate) -> str:
             return tokens.span_text(span.start, span.end)
         keys = {merge_key(text(span), "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
         nested = []
@@ -207,7 +228,7 @@ class EntityResolver(PatternComponent):
     def _key(label: str, text: str, canonical: str) -> str:
         return f"{label}|{merge_key(canonical or text, label)}"
 
-    def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Span]) -> str | None:
+    def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Candidate]) -> str | None:
         long_text = doc_tokens(long_span.doc).span_text(long_span.start, long_span.end)
         for span in sorted(candidates, key=lambda s: -(s.end - s.start)):
             if span.id_ in SHAPE_SOURCES or span.id_ == "context":
@@ -224,27 +245,33 @@ class EntityResolver(PatternComponent):
             return None
         return head or "Method"
 
-    def _next_label(self, doc: Doc, span: Span) -> str | None:
+    def _next_label(self, doc: Doc, span: Candidate) -> str | None:
         """The type the word after a name gives it ("X dataset", "X metric"), if any."""
         if span.end < len(doc):
             following = doc_tokens(doc).words[span.end].lower_
-            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label and label != IGNORE:
                 return label
         return None
 
     def _part_label(self, text: str) -> str | None:
         """The type the pipeline's vocabulary gives the known names *text* is made of (kg.extract.vocabulary.part_label)."""
-        if "kg_vocabulary" not in self.nlp.pipe_names:
+        vocabulary = self._vocabulary
+        if vocabulary is _UNSET:  # looked up once per doc (__call__ resets it)
+            vocabulary = self._vocabulary = (self.nlp.get_pipe("kg_vocabulary")
+                                             if "kg_vocabulary" in self.nlp.pipe_names else None)
+        if vocabulary is None:
             return None
-        return part_label(self.nlp.get_pipe("kg_vocabulary").names, text)
+        if isinstance(vocabulary, EntityVocabulary):
+            return vocabulary.part_label(text)  # remembered per text
+        return part_label(vocabulary.names, text)
 
-    def _type_open(self, doc: Doc, span: Span) -> str | None:
+    def _type_open(self, doc: Doc, span: Candidate) -> str | None:
         """Type a name found by shape alone, from the word after it and its own head word."""
         tokens = doc_tokens(doc)
         if span.end < len(doc):
             following = tokens.words[span.end].lower_
-            label = self.next_words.get(following) or self.next_words.get(re.sub(r"s$", "", following))
+            label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label:
                 return None if label == IGNORE else label
         text = tokens.span_text(span.start, span.end)
@@ -257,7 +284,8 @@ class EntityResolver(PatternComponent):
             return "Dataset"
         return head or span.label_
 
-    def _propagate(self, doc: Doc, entities: list[tuple[Span, str]], blocked: set[Span]) -> list[tuple[Span, str]]:
+    def _propagate(self, doc: Doc, entities: list[tuple[Candidate, str]],
+                   blocked: set[Candidate]) -> list[tuple[Candidate, str]]:
         """Every other occurrence of a found surface (any case, singular or plural) is a mention too."""
         tokens = doc_tokens(doc)
         words, span_text = tokens.words, tokens.span_text
@@ -281,25 +309,14 @@ class EntityResolver(PatternComponent):
                 taken[i] = True
         found = list(entities)
         # windows are only tried where their first word could start a known surface
-        first_words = {merge_key(words[span.start].text, "Method") for span, _ in entities}
+        first_words = {words[span.start].method_key for span, _ in entities}
         if not len(doc):
             return found
-        # the first-word test once per distinct word (its merge key once per word of the vocab)
-        word_keys = self._word_keys
-        if len(word_keys) > _MAX_WORD_KEYS:
-            word_keys.clear()
-        starting = set()  # the words (Word objects are shared: one per word) a window may start with
-        for word in set(words):
-            if word.is_punct or word.is_space:
-                continue
-            word_key = word_keys.get(word.orth)
-            if word_key is None:
-                word_key = word_keys[word.orth] = merge_key(word.text, "Method")
-            if word_key in first_words:
-                starting.add(word)
-        if not starting:
+        # the first-word test reads each word's merge key, kept on the (shared) Word: computed once per word
+        starts = [i for i, word in enumerate(words) if word.method_key in first_words and not (
+            word.is_punct or word.is_space)]
+        if not starts:
             return found
-        starts = [i for i, word in enumerate(words) if word in starting]
         resume = 0  # after a found window, the scan goes on at its end
         for i in starts:
             if i < resume or taken[i]:
@@ -315,14 +332,14 @@ class EntityResolver(PatternComponent):
                     continue
                 if window_key in upper_only and written_lower(window_text):
                     continue
-                found.append((Span(doc, i, i + length, label=hit[0], span_id="propagated"), hit[1]))
+                found.append((Candidate(i, i + length, hit[0], "propagated"), hit[1]))
                 for j in range(i, i + length):
                     taken[j] = True
                 resume = i + length
                 break
         return found
 
-    def _coordinated_datasets(self, doc: Doc, chosen: list[Span]) -> list[Span]:
+    def _coordinated_datasets(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
         spans = list(chosen)
         for _ in range(3):  # spread along the list
@@ -347,7 +364,7 @@ class EntityResolver(PatternComponent):
                 break
         return spans
 
-    def _merge_metric_variants(self, entities: list[tuple[Span, str]]) -> list[tuple[Span, str]]:
+    def _merge_metric_variants(self, doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
         """A metric and the longer metric phrase that starts or ends with it are one quantity in a paper:
         "regret" / "regret bound", "energy" / "energy consumption", "speedup" / "wall-clock speedup".
         Not when the longer phrase adds a number ("top-1 accuracy") or a change word, nor when the short
@@ -356,7 +373,7 @@ class EntityResolver(PatternComponent):
         words_of: dict[str, set[tuple[str, ...]]] = {}
         for span, key in entities:
             if span.label_ == "Metric":
-                text = doc_tokens(span.doc).span_text(span.start, span.end)
+                text = doc_tokens(doc).span_text(span.start, span.end)
                 words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", text) if w)
                 words_of.setdefault(key, set()).add(tuple(w for w in words if w))
         target: dict[str, str] = {}

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
@@ -43,7 +43,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.errors import PatternError
-from kg.extract.base import PatternComponent, pipe_in_batches
+from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
@@ -58,6 +58,8 @@ _BOUNDS_KEY = "kg_sentence_bounds"
 _STARTS_KEY = "kg_sentence_starts"
 _NUMBERS_KEY = "kg_sentence_numbers"
 _KNOWN_KEY = "kg_frame_known"
+_COMPARED_KEY = "kg_frame_compared"
+_MODIFIER_KEY = "kg_frame_modifier"
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):
@@ -117,6 +119,7 @@ class ContributionFrame(PatternComponent):
         strings = self.nlp.vocab.strings
         self.hashes = {kind: {strings.add(w) for w in self.words[kind]} for kind in WORD_KINDS}
         self.naming_hashes = {strings.add(w) for w in (*self.words["naming_words"], *self.words["calling_words"], "as")}
+        self.naming_lowers = frozenset((*self.words["naming_words"], *self.words["calling_words"], "as"))
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
         self._mentions_of: tuple[Doc, int, list[tuple[int, int]]] | None = None
         self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
@@ -178,6 +181,7 @@ class ContributionFrame(PatternComponent):
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
             self._propagate_title_names(doc)
@@ -197,18 +201,21 @@ class ContributionFrame(PatternComponent):
         coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
-            if span.start > 0 and token_lowers(doc)[span.start - 1] in self.words["means_words"]:
+            if span.start > 0 and lowers[span.start - 1] in self.words["means_words"]:
                 means.append(span)
             else:
                 propose(span, "title")
         sentences = _sentences(doc)
-        lowers = doc.to_array("LOWER").tolist() if len(doc) else []
-        verbs, naming = self.hashes["propose_verbs"], self.naming_hashes
+        verbs, naming = self.words["propose_verbs"], self.naming_lowers
         mentions = self._self_mentions(doc)
         speakers = self._speakers(doc, mentions)
+        # the tokens of propose verbs and naming words, found in one pass: most sentences hold neither
+        verb_at = [i for i, word in enumerate(lowers) if word in verbs]
+        naming_at = [i for i, word in enumerate(lowers) if word in naming]
         for n, sentence in enumerate(sentences):
-            for i in range(sentence.start, sentence.end):
-                if lowers[i] in verbs and self._by_authors(doc, sentence, i, speakers):
+            first_verb = bisect_left(verb_at, sentence.start)
+            for i in verb_at[first_verb:bisect_left(verb_at, sentence.end, first_verb)]:
+                if self._by_authors(doc, sentence, i, speakers):
                     found, used = self._objects(doc, sentence, i, method_at)
                     for span in found:
                         propose(span, "object")
@@ -221,7 +228,8 @@ class ContributionFrame(PatternComponent):
                         blocks.extend((owner, span.kb_id_, n) for span in methods
                                       if span.start > found[-1].end and span.end <= sentence.end
                                       and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
-            if any(lowers[i] in naming for i in range(sentence.start, sentence.end)):
+            first_naming = bisect_left(naming_at, sentence.start)
+            if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
         for sentence in sentences:
@@ -233,11 +241,11 @@ class ContributionFrame(PatternComponent):
         for start, end in mentions:
             self_spans.append([start, end])
             span = method_at.get(end)
-            if span is None and end - start > 1 and end + 1 < len(doc) and token_texts(doc)[end] == "," \
-                    and token_lowers(doc)[end - 1] in self.words["self_nouns"]:
+            if span is None and end - start > 1 and end + 1 < len(doc) and texts[end] == "," \
+                    and lowers[end - 1] in self.words["self_nouns"]:
                 # "our method, U-DoG, combines ...": the name in apposition to the proposal
                 span = method_at.get(end + 1)
-                if span is not None and (span.end >= len(doc) or token_texts(doc)[span.end] not in {",", "(", ".", ")", ";"}):
+                if span is not None and (span.end >= len(doc) or texts[span.end] not in {",", "(", ".", ")", ";"}):
                     span = None
             if span is not None and end > start and not self._is_modifier(doc, span):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
@@ -269,11 +277,12 @@ class ContributionFrame(PatternComponent):
         }
 
     def _title_names(self, doc: Doc, methods: list[Span], end_of_title: int, coined: set[str]) -> list[Span]:
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
         if end_of_title == 0:
             return []
         title_end = end_of_title
         colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
-        first = 1 if token_lowers(doc)[0] in {"the", "a", "an"} else 0
+        first = 1 if lowers[0] in {"the", "a", "an"} else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
             # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
@@ -281,10 +290,10 @@ class ContributionFrame(PatternComponent):
                 return []  # "...: A Survey on ...", "...: Algorithmic Trends and Opportunities": a study
             before = [s for s in in_title if s.end <= colon]
             covered = {i for s in before for i in range(s.start, s.end)}
-            if before and all(i in covered or token_lowers(doc)[i] in {"and", ",", "&"} for i in range(first, colon)):
+            if before and all(i in covered or lowers[i] in {"and", ",", "&"} for i in range(first, colon)):
                 names = [s for s in before if not self._is_modifier(doc, s)
                          and s.text.split()[-1].lower() not in self.words["study_heads"] and not self._qualified_known(doc, s)]
-                if names and colon + 2 < title_end and token_lowers(doc)[colon + 1] in {"a", "an"}:
+                if names and colon + 2 < title_end and lowers[colon + 1] in {"a", "an"}:
                     names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
                 return names
             if not before and not any(t.lower_ in self.words["study_heads"] for t in doc[first:colon]):
@@ -292,11 +301,11 @@ class ContributionFrame(PatternComponent):
                 return self._title_means(doc, [s for s in in_title if s.start > colon], title_end)
             return []
         found = self._title_means(doc, in_title, title_end)
-        if token_lowers(doc)[first] in self.words["praise_words"] and token_lowers(doc)[first] not in self.words["title_openers"] \
+        if lowers[first] in self.words["praise_words"] and lowers[first] not in self.words["title_openers"] \
                 and not any(s.start == first for s in in_title):
             first += 1  # "Faster Gradient-Free Algorithms for ...": the name after the praise
         spans = [s for s in in_title if s.start == first]
-        if not spans or token_lowers(doc)[0] in self.words["title_openers"] and first == 0:
+        if not spans or lowers[0] in self.words["title_openers"] and first == 0:
             return found
         span = spans[0]
         if self._is_modifier(doc, span) or span.text.split()[-1].lower() in self.words["non_method_heads"] \
@@ -343,8 +352,8 @@ class ContributionFrame(PatternComponent):
         means = None if objects or title else self._means_phrase(doc, title_end(doc))
         if means and (not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities)):
             added.append(means)
-        verbs = self.hashes["propose_verbs"]
-        all_lowers = doc.to_array("LOWER").tolist() if len(doc) else []
+        verbs = self.words["propose_verbs"]
+        all_lowers = token_lowers(doc)
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
         if not objects:
             for i, lower in enumerate(all_lowers):
@@ -373,7 +382,7 @@ class ContributionFrame(PatternComponent):
                      for start, end in added]
         covered = {i for s in new_spans for i in range(s.start, s.end)}
         # later mentions of the same words become mentions of the new entity
-        lowers = doc.to_array("LOWER").tolist()
+        lowers = token_lowers(doc)
         for span in list(new_spans):
             words = lowers[span.start:span.end]
             for i in range(span.end, len(doc) - len(words) + 1):
@@ -393,7 +402,7 @@ class ContributionFrame(PatternComponent):
         titled = [s for s in entities if s.end <= end and s.label_ == "Method" and len(s) > 1]
         if not titled:
             return
-        lowers = doc.to_array("LOWER").tolist()
+        lowers = token_lowers(doc)
         new_spans: list[Span] = []
         for span in titled:
             words = lowers[span.start:span.end]
@@ -416,29 +425,31 @@ class ContributionFrame(PatternComponent):
     def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> int | None:
         """The token of a coined name no entity covers, right after the authors' propose verb ("we introduce
         Prompt-OIRL, an approach ..."), or None."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         j = verb + 1
-        while j < len(doc) and (token_lowers(doc)[j] in {"a", "an", "the"} or token_lowers(doc)[j] in self.words["evaluative"]):
+        while j < len(doc) and (lowers[j] in {"a", "an", "the"} or lowers[j] in self.words["evaluative"]):
             j += 1
-        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in token_texts(doc)[j]) \
-                or token_texts(doc)[j + 1] not in {",", "(", ".", ":", ";", "and"}:
+        if j + 1 >= len(doc) or j in taken or not name_shaped(doc[j:j + 1]) or not any(c.isalpha() for c in texts[j]) \
+                or texts[j + 1] not in {",", "(", ".", ":", ";", "and"}:
             return None
         return j if self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb) else None
 
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
         Minimization in Nearly Linear Time"): two to six capitalised words, up to a preposition or the end."""
-        lowers, means_words = token_lowers(doc), self.words["means_words"]
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        means_words = self.words["means_words"]
         start = next((i + 1 for i in range(1, end_of_title - 1) if lowers[i] in means_words), None)
         if start is None:
             return None
         end = start
-        while end < end_of_title and end - start < 7 and (token_texts(doc)[end][:1].isupper() or name_shaped(doc[end:end + 1])) \
-                and token_lowers(doc)[end] not in self.words["prepositions"] and token_lowers(doc)[end] not in {"and", "or"}:
+        while end < end_of_title and end - start < 7 and (texts[end][:1].isupper() or name_shaped(doc[end:end + 1])) \
+                and lowers[end] not in self.words["prepositions"] and lowers[end] not in {"and", "or"}:
             end += 1
-        if end - start < 2 or end - start > 6 or (end < end_of_title and token_lowers(doc)[end] not in self.words["prepositions"]
-                                                  and token_texts(doc)[end] not in {":", "?", ".", ","}):
+        if end - start < 2 or end - start > 6 or (end < end_of_title and lowers[end] not in self.words["prepositions"]
+                                                  and texts[end] not in {":", "?", ".", ","}):
             return None
-        if token_lowers(doc)[end - 1] in self.words["non_method_heads"] or self._known(doc, doc[start:end]):
+        if lowers[end - 1] in self.words["non_method_heads"] or self._known(doc, doc[start:end]):
             return None
         return start, end
 
@@ -475,16 +486,17 @@ class ContributionFrame(PatternComponent):
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         i = verb + 1
-        while i < sentence.end and (token_lowers(doc)[i] in {"a", "an", "the", "two", "three", "also"}
-                                    or token_lowers(doc)[i] in self.words["evaluative"]):
+        while i < sentence.end and (lowers[i] in {"a", "an", "the", "two", "three", "also"}
+                                    or lowers[i] in self.words["evaluative"]):
             i += 1
         start = i
-        while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in token_texts(doc)[i]) \
-                and token_lowers(doc)[i] not in self.words["self_nouns"] and token_lowers(doc)[i] not in self.words["prepositions"] \
-                and token_lowers(doc)[i] not in self.words["clause_breaks"] and not doc[i].is_stop:
+        while i < sentence.end and i - start < 6 and doc[i].is_lower and (doc[i].is_alpha or "-" in texts[i]) \
+                and lowers[i] not in self.words["self_nouns"] and lowers[i] not in self.words["prepositions"] \
+                and lowers[i] not in self.words["clause_breaks"] and not doc[i].is_stop:
             i += 1
-        if i == start or i >= sentence.end or token_lowers(doc)[i] not in self.words["self_nouns"] or token_lowers(doc)[i] in self.words["generic_nouns"]:
+        if i == start or i >= sentence.end or lowers[i] not in self.words["self_nouns"] or lowers[i] in self.words["generic_nouns"]:
             return None
         if i - start < 2:
             return None  # "a training strategy": one modifier says what kind, not which
@@ -539,8 +551,8 @@ class ContributionFrame(PatternComponent):
 
     def _named(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[Span]:
         """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
         spans: list[Span] = []
-        lowers = token_lowers(doc)
         calling_words, naming_words = self.words["calling_words"], self.words["naming_words"]
         for token_i in range(sentence.start, sentence.end):
             lower = lowers[token_i]
@@ -560,7 +572,7 @@ class ContributionFrame(PatternComponent):
             i = token_i + 1
             reach = token_i + (6 if calling else 3)
             while i < min(sentence.end, reach) and i not in method_at and not (
-                    calling and (doc[i].is_punct or token_lowers(doc)[i] in self.words["clause_breaks"])):
+                    calling and (doc[i].is_punct or lowers[i] in self.words["clause_breaks"])):
                 i += 1
             span = method_at.get(i)
             if calling and span is not None and not (span.text[:1].isupper() or name_shaped(span)):
@@ -579,34 +591,36 @@ class ContributionFrame(PatternComponent):
         """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", "our second
         algorithm develops" (*speakers*: the ends of such self mentions), "we instantiate X and propose Y";
         not "X proposes"."""
-        if verb > sentence.start and token_lowers(doc)[verb - 1] in {"the", "a", "an", "our", "their", "recently", "been",
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        if verb > sentence.start and lowers[verb - 1] in {"the", "a", "an", "our", "their", "recently", "been",
                                                                   "was", "were", "is", "are", "be"}:
             return False  # "the proposed method", "has been proposed"
         # the author word, then at most two adverbs or auxiliaries: "we propose", "this paper newly introduces",
         # "we have also developed" (not "we examine ... expert design")
         i = verb - 1
-        while i >= sentence.start and verb - i <= 3 and (token_lowers(doc)[i] in self.words["author_gap_words"] or token_lowers(doc)[i].endswith("ly")
+        while i >= sentence.start and verb - i <= 3 and (lowers[i] in self.words["author_gap_words"] or lowers[i].endswith("ly")
                                                          and doc[i].is_alpha):
             i -= 1
         if i >= sentence.start and (self._author_at(doc, i) or i + 1 in speakers):
             return True
-        if verb - 1 > sentence.start and token_lowers(doc)[verb - 1] == "and":
+        if verb - 1 > sentence.start and lowers[verb - 1] == "and":
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
             breaks = self.words["clause_breaks"]
             for j in range(verb - 2, max(sentence.start, verb - 25) - 1, -1):
-                if token_lowers(doc)[j] in breaks or token_lowers(doc)[j] in {";", ":", ","}:
+                if lowers[j] in breaks or lowers[j] in {";", ":", ","}:
                     return False
-                if token_lowers(doc)[j] == "we":
+                if lowers[j] == "we":
                     return True
         return False
 
     def _author_at(self, doc: Doc, i: int) -> bool:
         """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
         "our work", "the present study"); "prior work", "recent studies" and "their paper" are other people's."""
-        lower = token_lowers(doc)[i]
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lower = lowers[i]
         if lower in self.words["authors"]:
             return True
-        return lower in self.words["author_nouns"] and i > 0 and token_lowers(doc)[i - 1] in self.words["author_determiners"]
+        return lower in self.words["author_nouns"] and i > 0 and lowers[i - 1] in self.words["author_determiners"]
 
     def _speakers(self, doc: Doc, mentions: list[tuple[int, int]]) -> set[int]:
         """The ends of self mentions that end in a method noun: "our second algorithm (develops X)" speaks for
@@ -616,25 +630,26 @@ class ContributionFrame(PatternComponent):
     def _listed(self, doc: Doc, sentence: Span, start: int, method_at: dict[int, Span]) -> list[Span]:
         """The items of a counted list of contributions after *start*: "two key contributions ...: X, a ..., and
         Y", "two new methods, X and Y", "two key innovations: (1) X, ..., and (2) Y"."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         for i in range(start + 1, min(sentence.end, start + 8)):
-            if token_lowers(doc)[i] not in self.words["count_words"]:
+            if lowers[i] not in self.words["count_words"]:
                 continue
-            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if token_lowers(doc)[j] in self.words["list_nouns"]), None)
+            noun = next((j for j in range(i + 1, min(sentence.end, i + 4)) if lowers[j] in self.words["list_nouns"]), None)
             if noun is None:
                 return []
-            if noun + 1 < sentence.end and token_texts(doc)[noun + 1] in {",", ":"}:
+            if noun + 1 < sentence.end and texts[noun + 1] in {",", ":"}:
                 opening = noun + 1
             else:  # "two key contributions that address ...: X"
-                opening = next((j for j in range(noun + 1, min(sentence.end, noun + 16)) if token_texts(doc)[j] == ":"), None)
+                opening = next((j for j in range(noun + 1, min(sentence.end, noun + 16)) if texts[j] == ":"), None)
             if opening is None:
                 return []
             items: list[Span] = []
             j = opening
             while j < sentence.end:
                 k = j + 1
-                if k + 2 < sentence.end and token_texts(doc)[k] == "(" and token_texts(doc)[k + 2] == ")":
+                if k + 2 < sentence.end and texts[k] == "(" and texts[k + 2] == ")":
                     k += 3  # "(1) X"
-                span = method_at.get(k) if token_texts(doc)[j] in {",", ":", "and", ")"} else None
+                span = method_at.get(k) if texts[j] in {",", ":", "and", ")"} else None
                 if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
                     items.append(span)
                     j = span.end
@@ -655,12 +670,13 @@ class ContributionFrame(PatternComponent):
         modifier is proposed; after it, only names in a list or after "called / named" are ("two algorithms,
         AFA-CD and AFA-CS"); the rest of the object ("X, a Y-based framework for Z") is what X is built from.
         """
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
         words = self.words
         found: list[Span] = []
         used: list[Span] = []
         in_phrase = False
         opened = True  # right after the verb or a name opener
-        extending = token_lowers(doc)[verb] in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
+        extending = lowers[verb] in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
         opened_by_to = False
         i = verb + 1
         end = min(sentence.end, verb + 1 + self.propose_window)
@@ -689,7 +705,7 @@ class ContributionFrame(PatternComponent):
                 break  # "we propose to use X": X is used, not proposed
             if lower in {"-", "–", "—"} and not (token.whitespace_ and doc[i - 1].whitespace_):
                 opened = False  # "X-based" glued, not a dash
-                if i + 1 < end and token_lowers(doc)[i + 1] in words["hyphen_suffixes"] and not any(
+                if i + 1 < end and lowers[i + 1] in words["hyphen_suffixes"] and not any(
                         s.end == i for s in (*used, *found)):
                     i += 2  # "a population-based Y": an adjective made from a word, Y stays free
                     continue
@@ -698,12 +714,12 @@ class ContributionFrame(PatternComponent):
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
                 pass  # "for federated learning (FL)": still inside the phrase
-            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or token_lowers(doc)[i + 1] in {
+            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or lowers[i + 1] in {
                     "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"}))
-                    or i + 2 < end and token_lowers(doc)[i + 1] in {"and", "or"} and i + 2 not in method_at
-                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and token_lowers(doc)[i + 2] not in {"a", "an", "the"}):
+                    or i + 2 < end and lowers[i + 1] in {"and", "or"} and i + 2 not in method_at
+                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and lowers[i + 2] not in {"a", "an", "the"}):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
-            elif lower in {",", ":", "("} and i > verb + 1 and token_lowers(doc)[i - 1] in self.words["not_method_followers"]:
+            elif lower in {",", ":", "("} and i > verb + 1 and lowers[i - 1] in self.words["not_method_followers"]:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
             elif lower in words["name_openers"] and lower != "and":
                 in_phrase, opened = False, True
@@ -719,28 +735,44 @@ class ContributionFrame(PatternComponent):
     def _apposition_is_not_method(self, doc: Doc, span: Span, end: int) -> bool:
         """Whether the apposition after a name says it is a benchmark or a dataset: "RL4CO, an extensive RL
         benchmark for ...", "X, a new dataset of ..."."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         i = _skip_parenthesis(doc, span.end, end)
-        if i + 1 >= end or token_texts(doc)[i] != "," or token_lowers(doc)[i + 1] not in {"a", "an", "the"}:
+        if i + 1 >= end or texts[i] != "," or lowers[i + 1] not in {"a", "an", "the"}:
             return False
         for j in range(i + 2, min(end, i + 16)):
-            lower = token_lowers(doc)[j]
+            lower = lowers[j]
             if lower in {",", ".", ";", ":"} or lower in self.words["clause_breaks"]:
-                return token_lowers(doc)[j - 1] in self.words["apposition_not_method"]
-            if lower in self.words["prepositions"] and token_lowers(doc)[j - 1] in self.words["apposition_not_method"]:
+                return lowers[j - 1] in self.words["apposition_not_method"]
+            if lower in self.words["prepositions"] and lowers[j - 1] in self.words["apposition_not_method"]:
                 return True
         return False
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
-        after = _skip_parenthesis(doc, span.end, len(doc))
-        if after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in self.words["hyphen_suffixes"]:
+        # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
+        memo = doc_memo(doc)
+        answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
+        if answers is None:
+            answers = memo[(_MODIFIER_KEY, self)] = {}
+        key = (span.start, span.end)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._read_modifier(doc, span.start, span.end)
+        return answer
+
+    def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        words_of = doc_tokens(doc).words
+        n = len(lowers)
+        after = _skip_parenthesis(doc, end, n)
+        if after + 1 < n and texts[after] in {"-", "–"} and lowers[after + 1] in self.words["hyphen_suffixes"]:
             return True
-        if after < len(doc) and (token_lowers(doc)[after] in self.words["modifier_suffixes"]
-                                 or token_lowers(doc)[after] in self.words["not_method_followers"]):
+        if after < n and (lowers[after] in self.words["modifier_suffixes"]
+                          or lowers[after] in self.words["not_method_followers"]):
             return True  # "a reinforcement learning based methodology", "the TEP metric"
-        if after >= len(doc) or not doc[after].is_lower or after > span.end:
+        if after >= n or not words_of[after].is_lower or after > end:
             return False  # "a Decoupled Network-in-Network (DNiN) detection head": a name being defined
-        following = doc[after]
+        following = words_of[after]
         head_noun = following.lower_ in self.words["self_nouns"]
         # inside "a ... X <noun>" an -ing word is a noun too: "a sparsity-induced ZO training protocol"
         noun_like = head_noun or (
@@ -751,10 +783,10 @@ class ContributionFrame(PatternComponent):
             return False
         # "a Bayesian optimization algorithm", "a personalized FL application" describe the kind;
         # "the SSO algorithm" names one; "prompts optimized by OPRO outperform" has a verb after the name
-        for i in range(span.start - 1, max(sentence_at(doc, span.start)[0], span.start - 4) - 1, -1):
-            if token_lowers(doc)[i] in {"a", "an"}:
+        for i in range(start - 1, max(sentence_at(doc, start)[0], start - 4) - 1, -1):
+            if lowers[i] in {"a", "an"}:
                 return True
-            if token_lowers(doc)[i] in {"the", "our", "this", "its", "their", ",", "(", ":"}:
+            if lowers[i] in {"the", "our", "this", "its", "their", ",", "(", ":"}:
                 return False
         return head_noun
 
@@ -769,14 +801,11 @@ class ContributionFrame(PatternComponent):
         return list(mentions)
 
     def _read_self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         if not len(doc):
             return []
-        strings = self.nlp.vocab.strings
-        lower_ids, alpha_flags = doc.to_array(["LOWER", "IS_ALPHA"]).T.tolist()
-        alpha = [bool(a) for a in alpha_flags]
-        # compare words only where a hash says they can match: strings for the few candidates
-        wanted = self.hashes["self_nouns"] | self.hashes["self_words"] | self.determiner_hashes
-        lowers = [strings[h] if h in wanted else "" for h in lower_ids]
+        # the per-doc word columns (kg.extract.token_view): the words themselves, no hash look-ups
+        words_of = doc_tokens(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
         i, n = 0, len(lowers)
@@ -793,10 +822,10 @@ class ContributionFrame(PatternComponent):
                 # up to two modifiers, then a self noun: "our simple method", "the proposed CG-based approach"
                 k, modifiers = j, 0
                 while k < n and lowers[k] not in nouns:
-                    if token_texts(doc)[k] in {"(", ")"} and k - j < 6:
+                    if texts[k] in {"(", ")"} and k - j < 6:
                         k += 1  # "our (meta) algorithm TAILOR"
                         continue
-                    if modifiers > 2 or not alpha[k]:
+                    if modifiers > 2 or not words_of[k].is_alpha:
                         break
                     k, modifiers = k + 1, modifiers + 1
                 if k < n and lowers[k] in nouns and (lower != "this" or k == j):
@@ -812,39 +841,59 @@ class ContributionFrame(PatternComponent):
             i += 1
         return spans
 
-    def _entity_ending_at(self, doc: Doc, end: int, label: str) -> Span | None:
-        """The entity of *label* that ends at token *end* (the doc's entities indexed once per doc)."""
-        cached = getattr(self, "_ends", None)
-        entities = doc.spans.get(ENTITIES_KEY, [])
-        if cached is None or cached[0] is not doc or cached[1] != len(entities):
-            cached = (doc, len(entities), {(s.end, s.label_): s for s in entities})
-            self._ends = cached
-        return cached[2].get((end, label))
+    def _compared_memo(self, doc: Doc) -> tuple[dict[tuple[int, str], int], dict[tuple[int, int, str], bool]]:
+        """Per doc and state of its entities (the same span group object and length): the start of the entity
+        of each (end, label) (the last one in the group's order), and is_compared's answers so far. Kept in the
+        doc's memo (a SpanGroup holds its doc only weakly), so kg_results and kg_relations reuse kg_frame's."""
+        group = doc.spans.get(ENTITIES_KEY)
+        memo = doc_memo(doc)
+        cached = memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
+        size = len(group) if group is not None else 0
+        if cached is None or cached[0] is not group or cached[1] != size:
+            ends = {(s.end, s.label_): s.start for s in group} if group is not None else {}
+            cached = memo[(_COMPARED_KEY, self)] = (group, size, ends, {})
+        return cached[2], cached[3]
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
+        return self._compared(doc, span.start, span.end, span.label_)
+
+    def _compared(self, doc: Doc, start: int, end: int, label: str) -> bool:
+        ends, answers = self._compared_memo(doc)
+        key = (start, end, label)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._read_compared(doc, start, end, label, ends)
+        return answer
+
+    def _read_compared(self, doc: Doc, start: int, end: int, label: str, ends: dict[tuple[int, str], int]) -> bool:
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         words, fillers = self.words["comparison_words"], self.words["baseline_fillers"]
-        before = span.start - 1
-        after = token_lowers(doc)[span.end] if span.end < len(doc) else "."
-        in_list = token_lowers(doc)[before] in {"and", "or"} or token_texts(doc)[before] == "," and after in {",", "and", "or", "("}
-        if before > sentence_at(doc, span.start)[0] and in_list:
-            j = before - 1 if token_texts(doc)[before - 1] != "," else before - 2  # ", and"
-            if j >= sentence_at(doc, span.start)[0] and token_texts(doc)[j] == ")":
-                j = next((k - 1 for k in range(j, max(sentence_at(doc, span.start)[0], j - 6), -1) if token_texts(doc)[k] == "("), j)
-            previous = self._entity_ending_at(doc, j + 1, span.label_)
-            if previous is not None and previous.start < span.start:
-                return self.is_compared(doc, previous)  # an item of a list of baselines
-        first = max(sentence_at(doc, span.start)[0], span.start - 7)
-        for i in range(span.start - 1, first - 1, -1):
-            lower = token_lowers(doc)[i]
+        sentence_start = sentence_at(doc, start)[0]
+        before = start - 1
+        after = lowers[end] if end < len(lowers) else "."
+        in_list = lowers[before] in {"and", "or"} or texts[before] == "," and after in {",", "and", "or", "("}
+        if before > sentence_start and in_list:
+            j = before - 1 if texts[before - 1] != "," else before - 2  # ", and"
+            if j >= sentence_start and texts[j] == ")":
+                j = next((k - 1 for k in range(j, max(sentence_start, j - 6), -1) if texts[k] == "("), j)
+            previous = ends.get((j + 1, label))
+            if previous is not None and previous < start:
+                return self._compared(doc, previous, j + 1, label)  # an item of a list of baselines
+        first = max(sentence_start, start - 7)
+        words_of = None
+        for i in range(start - 1, first - 1, -1):
+            lower = lowers[i]
             if lower in words:
                 return True
-            if lower in {"-", "–"} or (i + 1 < len(doc) and token_texts(doc)[i + 1] == "-" and not doc[i].whitespace_) \
-                    or (i > 0 and token_texts(doc)[i - 1] == "-" and not doc[i - 1].whitespace_):
+            if words_of is None:
+                words_of = doc_tokens(doc).words
+            if lower in {"-", "–"} or (i + 1 < len(lowers) and texts[i + 1] == "-" and not doc[i].whitespace_) \
+                    or (i > 0 and texts[i - 1] == "-" and not doc[i - 1].whitespace_):
                 continue  # "over off-the-shelf TensorFlow" split at its hyphens
-            if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != span.start - 1:
+            if lower in {",", ";", ":", "(", ")", "while", "which", "that", "we", "our"} and i != start - 1:
                 return False
-            if "-" in lower and doc[i].is_lower:
+            if "-" in lower and words_of[i].is_lower:
                 continue  # "over off-the-shelf TensorFlow", "than human-designed prompts"
             if lower not in fillers:
                 return False
@@ -863,12 +912,12 @@ class ContributionFrame(PatternComponent):
         """
         frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
-        sentence = doc[slice(*sentence_at(doc, position))]
         if doc.has_annotation("DEP"):
             key, how = self._parse_subject(doc, position, methods, primary)
             if how:
                 return key, how
-        clause_start = stop if stop is not None else self.clause_start(doc, sentence, position)
+        clause_start = stop if stop is not None else self.clause_start(doc, _Sentence(doc, *sentence_at(doc, position)),
+                                                                       position)
         candidates = [s for s in methods if clause_start <= s.start and s.end <= position and self.subject_like(doc, s)]
         if candidates:
             chosen = max(candidates, key=lambda s: s.end) if prefer == "nearest" else min(candidates,
@@ -913,12 +962,13 @@ class ContributionFrame(PatternComponent):
     def clause_start(self, doc: Doc, sentence: Span, position: int) -> int:
         """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
         ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         for i in range(position - 1, sentence.start - 1, -1):
-            if token_lowers(doc)[i] in {";", "while", "whereas", "but", "although"}:
+            if lowers[i] in {";", "while", "whereas", "but", "although"}:
                 return i + 1
-        first = doc[sentence.start]
+        first = doc_tokens(doc).words[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
-            comma = next((t.i for t in doc[sentence.start:position] if t.text == ","), None)
+            comma = next((i for i in range(sentence.start, max(sentence.start, position)) if texts[i] == ","), None)
             if comma is not None:
                 return comma + 1
         return sentence.start
@@ -927,9 +977,12 @@ class ContributionFrame(PatternComponent):
         """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
         if self.is_compared(doc, span) or self._is_modifier(doc, span):
             return False
-        before = token_lowers(doc)[span.start - 1] if span.start > sentence_at(doc, span.start)[0] else ""
-        if before in {"the", "a", "an"} and span.start - 2 >= sentence_at(doc, span.start)[0]:
-            before = token_lowers(doc)[span.start - 2]
+        start = span.start
+        sentence_start = sentence_at(doc, start)[0]
+        lowers = token_lowers(doc)
+        before = lowers[start - 1] if start > sentence_start else ""
+        if before in {"the", "a", "an"} and start - 2 >= sentence_start:
+            before = lowers[start - 2]
         return before not in self.words["prepositions"] or before in {"as"}
 
     def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
@@ -942,16 +995,19 @@ def verb_like(word: str) -> bool:
 
 def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
     """The token after a short parenthesis opening at *i* ("X (LLM)"), or *i* when there is none."""
-    if i < end and token_texts(doc)[i] == "(":
+    texts = token_texts(doc)  # the per-doc word column (kg.extract.token_view)
+    if i < end and texts[i] == "(":
         for j in range(i + 1, min(end, i + 6)):
-            if token_texts(doc)[j] == ")":
+            if texts[j] == ")":
                 return j + 1
     return i
 
 
 def name_shaped(span: Span) -> bool:
     """A coined-looking name: a word with a capital after its first letter or a digit ("AFA-CS", "pFedPara")."""
-    return any(any(c.isupper() for c in t.text[1:]) or any(c.isdigit() for c in t.text) for t in span)
+    # the words from the per-doc column (kg.extract.token_view), without a Token object per word
+    return any(any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text)
+               for text in token_texts(span.doc)[span.start:span.end])
 
 
 def sized_variants(methods: list[Span], proposed: list[str]) -> list[Span]:

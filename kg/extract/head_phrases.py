@@ -11,11 +11,11 @@ import re
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import (IGNORE, add_candidates, candidate, candidates, lower_positions, title_end,
-                                   written_lower)
+from kg.extract.candidates import (IGNORE, Candidate, ProposesCandidates, add_candidates, candidate, candidates,
+                                   lower_positions, title_end, written_lower)
 from kg.extract.vocabulary import singular
 
 _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
@@ -34,7 +34,7 @@ def make_head_phrases(nlp: Language, name: str, pattern_files: list[str], max_mo
     return HeadPhrases(nlp, name, pattern_files=pattern_files, max_modifiers=max_modifiers)
 
 
-class HeadPhrases(PatternComponent):
+class HeadPhrases(ProposesCandidates, PatternComponent):
     """Established technique families and measured quantities written in lower case.
 
     A head word ("descent", "coding", "attention" -> Method; "size", "runtime", "error" -> Metric,
@@ -76,7 +76,7 @@ class HeadPhrases(PatternComponent):
             elif "pair" in row:
                 self.pairs.add(row["pair"].lower())
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         tagged = doc.has_annotation("TAG")
         parsed = doc.has_annotation("DEP")
@@ -163,7 +163,7 @@ class HeadPhrases(PatternComponent):
         add_candidates(doc, spans)
         return doc
 
-    def _listed_metrics(self, doc: Doc) -> list[Span]:
+    def _listed_metrics(self, doc: Doc) -> list[Candidate]:
         """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal
         integral, survival rates and the best performing rate"."""
         spans = []
@@ -193,7 +193,7 @@ class HeadPhrases(PatternComponent):
                 i = end
         return spans
 
-    def _extensions(self, doc: Doc, candidates: list[Span]) -> list[Span]:
+    def _extensions(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         """The most complete surface of a found term: "user-level differential privacy", "L2 regularization".
 
         Leftwards over hyphenated modifiers ("multi-task", "topology-aware"), rightwards over a

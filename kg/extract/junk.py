@@ -4,7 +4,9 @@ The rules are data (``patterns/junk.jsonl``), by kind:
 
 - ``token``: a regex that any token of the candidate matches: citation keys ("Mnih15",
   "ZarembaSV14", "szegedy2015inception"), LaTeX debris;
-- ``text``: a regex over the doc text; no candidate may overlap a match ("flanigan-EtAl:2014:P14-1");
+- ``text``: a regex over the doc text; no candidate may overlap a match ("flanigan-EtAl:2014:P14-1"). Its
+  optional ``requires`` is a regex every match contains: the rule is not run over a text without one (a
+  rule whose matches can start at any word is slow to scan, its required part is quick to look for);
 - ``span``: a regex the whole candidate matches: bare numbers with units ("+ 0.39dB"), addresses;
 - ``word``: words that make a candidate an affiliation ("University", "Inc.");
 - ``initial``: capitalised sentence-initial words that are no part of a name; they are cut from the
@@ -19,10 +21,10 @@ import re
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.base import DocTokens, PatternComponent, Word, doc_tokens
-from kg.extract.candidates import IGNORE, candidate, candidates, doc_text, set_candidates
+from kg.extract.candidates import IGNORE, Candidate, ProposesCandidates, candidate, candidates, doc_text, set_candidates
 
 
 @Language.factory("kg_junk_filter", default_config={"pattern_files": ["junk.jsonl"]})
@@ -30,7 +32,7 @@ def make_junk_filter(nlp: Language, name: str, pattern_files: list[str]) -> Junk
     return JunkFilter(nlp, name, pattern_files=pattern_files)
 
 
-class JunkFilter(PatternComponent):
+class JunkFilter(ProposesCandidates, PatternComponent):
     """Drop (or trim) junk candidates in ``doc.spans["kg_candidates"]`` (see the module docstring)."""
 
     def __init__(self, nlp: Language, name: str = "kg_junk_filter", *, pattern_files: list[str] = ("junk.jsonl",)):
@@ -39,6 +41,7 @@ class JunkFilter(PatternComponent):
     def clear(self) -> None:
         self.token_rules: list[re.Pattern] = []
         self.text_rules: list[re.Pattern] = []
+        self.text_requires: list[re.Pattern | None] = []  # per text rule: what each of its matches contains
         self.span_rules: list[re.Pattern] = []
         self.junk_words: dict[str, frozenset[str]] = {"word": frozenset(), "initial": frozenset()}
         self._combined: re.Pattern | None = None
@@ -51,17 +54,21 @@ class JunkFilter(PatternComponent):
         for row in rows:
             if row["kind"] in rules:
                 rules[row["kind"]].append(re.compile(row["regex"]))
+                if row["kind"] == "text":
+                    self.text_requires.append(re.compile(row["requires"]) if "requires" in row else None)
             else:
                 self.junk_words[row["kind"]] = self.junk_words[row["kind"]] | {w.lower() for w in row["words"]}
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         found = candidates(doc)
         if not found:
             return doc
         blocked: set[int] = set()
         text = doc_text(doc) if self.text_rules else ""
-        for rule in self.text_rules:
+        for rule, requires in zip(self.text_rules, self.text_requires):
+            if requires is not None and requires.search(text) is None:
+                continue  # no match of the rule can be in this text
             for match in rule.finditer(text):
                 span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
                 if span is not None:
@@ -95,7 +102,7 @@ class JunkFilter(PatternComponent):
                 lower_text in words) or lower_text.rstrip(".") in words
         return junk
 
-    def _clean(self, doc: Doc, span: Span, blocked: set[int], token_rule, tokens: DocTokens | None = None) -> Span | None:
+    def _clean(self, doc: Doc, span: Candidate, blocked: set[int], token_rule, tokens: DocTokens | None = None) -> Candidate | None:
         if span.label_ == IGNORE:
             return span
         if blocked and any(i in blocked for i in range(span.start, span.end)):

@@ -11,10 +11,10 @@ import re
 from typing import Any
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens
-from kg.extract.candidates import add_candidates, candidate, lower_positions, title_end
+from kg.extract.candidates import Candidate, ProposesCandidates, add_candidates, candidate, lower_positions, title_end
 from kg.extract.gated_matcher import GatedMatcher
 
 
@@ -23,7 +23,7 @@ def make_open_rules(nlp: Language, name: str, pattern_files: list[str], max_titl
     return OpenClassRules(nlp, name, pattern_files=pattern_files, max_title_name_tokens=max_title_name_tokens)
 
 
-class OpenClassRules(PatternComponent):
+class OpenClassRules(ProposesCandidates, PatternComponent):
     """Names that no list can hold.
 
     Token patterns (``patterns/rules.jsonl``, Matcher syntax, ``label`` and a ``source``) find
@@ -49,7 +49,7 @@ class OpenClassRules(PatternComponent):
             self._info[match_id] = (row["label"], row.get("source", "open"))
             self.matcher.add(match_id, [row["pattern"]], greedy=row.get("greedy"))
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         spans = []
         end_of_title = title_end(doc)
@@ -66,7 +66,7 @@ class OpenClassRules(PatternComponent):
         add_candidates(doc, spans)
         return doc
 
-    def _title_name(self, doc: Doc) -> list[Span]:
+    def _title_name(self, doc: Doc) -> list[Candidate]:
         """The coined name before the title's colon: "Zeus: Understanding ...", "LASP-2: Rethinking ..."."""
         end_of_title = title_end(doc)
         tokens = doc_tokens(doc)
@@ -85,7 +85,7 @@ class OpenClassRules(PatternComponent):
         label = "Dataset" if re.search(r"\b(benchmark|dataset|corpus|suite)\b", after) else "Method"
         return [candidate(doc, 0, colon, label, "coined")]
 
-    def _proposed_names(self, doc: Doc) -> list[Span]:
+    def _proposed_names(self, doc: Doc) -> list[Candidate]:
         """The name a paper gives its method: "we propose Zeus, ...", "... referred to as ReLinear"."""
         spans = []
         propose_verbs = self.words["propose_verbs"]
@@ -111,7 +111,7 @@ class OpenClassRules(PatternComponent):
                     spans.extend(self._plain_name(doc, i))
         return spans
 
-    def _plain_name(self, doc: Doc, verb: int) -> list[Span]:
+    def _plain_name(self, doc: Doc, verb: int) -> list[Candidate]:
         """A lower-case name after a naming verb: "a training strategy, dubbed proximal matching, ..."."""
         words = doc_tokens(doc).words
         if verb == 0 or words[verb - 1].lower_ in {"a", "an", "the", "so", "-", "is", "are", "be"}:

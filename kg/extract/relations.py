@@ -35,7 +35,9 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState
 from kg.extract.candidates import span_text
+from kg.extract.base import doc_tokens
 from kg.extract.frame import (
+    _Sentence,
     empty_frame,
     frame_reader,
     name_extensions,
@@ -249,7 +251,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     label_of.setdefault(phrase.kb_id_, "Method")
                     origin = "phrase"
             if self.phrases and self.keep_origins and cue["type"] == "EVALUATED_ON" \
-                    and doc[end - 1].lower_ in self.words["dataset_openers"] and not any(
+                    and token_lowers(doc)[end - 1] in self.words["dataset_openers"] and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
                 phrase = self._dataset_phrase(doc, end, bounds[sentence],
@@ -279,9 +281,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # (a coined name on another coined name, or the paper's own method on any: "decoupled weight decay" on
         # "weight decay" is a kind of it, not built on it); only the closest parent: "mmMamba-linear" on "mmMamba"
         method_spans = [s for s in entities if s.label_ == "Method"]
-        shaped = {s.kb_id_ for s in method_spans if name_shaped(s)}
         parents: dict[str, tuple[str, int]] = {}
         extensions = frame["extensions"] if "extensions" in frame else name_extensions(doc, method_spans, sentence_of)
+        # the coined-looking names, read only when there are extensions (most docs have none)
+        shaped = {s.kb_id_ for s in method_spans if name_shaped(s)} if extensions else set()
         for source, target, sentence in extensions:
             if source in proposed or (source in shaped and target in shaped):
                 longest = parents.get(source)
@@ -357,7 +360,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         source_label, target_label = RELATION_LABELS[rel_type]
         max_gap = cue.get("max_gap", 3)
         right = cue.get("target", "right") == "right"
-        sentence = doc[slice(*sentence_at(doc, start))]
+        sentence = _Sentence(doc, *sentence_at(doc, start))  # start, end (and its tokens), without a Span
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
             target = min(targets, key=lambda s: s.start, default=None)
@@ -375,7 +378,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         listed = [target, *self._listed_after(target, ents, open_list=introduced)] if right else [target]
         if right:
             # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
-            after = listed[-1].end + (1 if listed[-1].end < sentence.end and doc[listed[-1].end].text == ")" else 0)
+            after = listed[-1].end + (1 if listed[-1].end < sentence.end and token_texts(doc)[listed[-1].end] == ")" else 0)
             if after < sentence.end and token_lowers(doc)[after] in {"and", ","}:
                 more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
                 if more is not None:
@@ -392,7 +395,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 # "Compared to Y, X ..." / "On Z, X ..." / "Experiments on Z show that X ...": the subject follows
                 # the cue's targets
                 after = listed[-1].end
-                comma = next((t.i for t in doc[after:sentence.end] if t.text == "," or t.lower_ == "that"), None)
+                texts, lowers = token_texts(doc), token_lowers(doc)
+                comma = next((i for i in range(after, sentence.end) if texts[i] == "," or lowers[i] == "that"), None)
                 if comma is not None:
                     later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
@@ -440,7 +444,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         for span in sorted((m for m in methods if m.end <= last.start), key=lambda m: -m.start):
             if span.end > current.start:
                 continue
-            between = _without_parentheses(doc[span.end:current.start])
+            between = _without_parentheses(doc, span.end, current.start)
             if not between or len(between) > 3 or any(t.lower_ not in self.words["list_glue"] for t in between):
                 break
             if current is last and not any(t.lower_ in {"and", "or", "&", "/"} for t in between):
@@ -453,21 +457,23 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (token_lowers(doc)[i] in {"a", "an", "the"} or token_lowers(doc)[i] in words["evaluative"]):
+        while i < bounds[1] and (lowers[i] in {"a", "an", "the"} or lowers[i] in words["evaluative"]):
             i += 1
         start = i
-        while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and doc[i].is_lower \
-                and (doc[i].is_alpha or "-" in token_texts(doc)[i]) and not doc[i].is_stop \
-                and token_lowers(doc)[i] not in words["prepositions"] and token_lowers(doc)[i] not in words["clause_breaks"]:
+        while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and words_of[i].is_lower \
+                and (words_of[i].is_alpha or "-" in texts[i]) and not words_of[i].is_stop \
+                and lowers[i] not in words["prepositions"] and lowers[i] not in words["clause_breaks"]:
             i += 1
-        if i == start or i - start > PHRASE_MAX_TOKENS or token_lowers(doc)[i - 1] in words["not_method_followers"] \
-                or token_lowers(doc)[i - 1].endswith("ly") or token_texts(doc)[i - 1].endswith("-"):
+        if i == start or i - start > PHRASE_MAX_TOKENS or lowers[i - 1] in words["not_method_followers"] \
+                or lowers[i - 1].endswith("ly") or texts[i - 1].endswith("-"):
             return None
-        if i < bounds[1] and (doc[i].is_alpha and not doc[i].is_stop and token_lowers(doc)[i] not in words["prepositions"]
-                              and token_lowers(doc)[i] not in words["clause_breaks"] or token_texts(doc)[i] in {"-", "("}
-                              or token_lowers(doc)[i] == "of"):
+        if i < bounds[1] and (words_of[i].is_alpha and not words_of[i].is_stop and lowers[i] not in words["prepositions"]
+                              and lowers[i] not in words["clause_breaks"] or texts[i] in {"-", "("}
+                              or lowers[i] == "of"):
             return None  # the phrase goes on ("the principle of pessimism", "uses Y", a capitalised word after it)
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -482,11 +488,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
         determiners before it ("several", "various", "the") are left out; it must end in a dataset head
         ("datasets", "benchmarks", "data sets", "environments") and hold at least two words. None otherwise, or
         when it touches an entity."""
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
         start = i = end
         while i < bounds[1] and i - end < 2 * DATASET_PHRASE_MAX_TOKENS:
-            token = doc[i]
+            token = words_of[i]
             if token.lower_ in skip:
                 start = i + 1
             elif not (token.like_num and not token.is_punct
@@ -497,9 +504,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
         heads = self.words["dataset_heads"]
         # the phrase ends at its last dataset head: "across six benchmark datasets demonstrate that ..." (a verb
         # after the head is no part of it)
-        i = next((j for j in range(i, start + 1, -1) if doc[j - 1].lower_ in heads
-                  or f"{doc[j - 2].lower_} {doc[j - 1].lower_}" in heads), start)
-        if i - start < 2 or i - start > DATASET_PHRASE_MAX_TOKENS or doc[i - 1].text.endswith("-"):
+        i = next((j for j in range(i, start + 1, -1) if words_of[j - 1].lower_ in heads
+                  or f"{words_of[j - 2].lower_} {words_of[j - 1].lower_}" in heads), start)
+        if i - start < 2 or i - start > DATASET_PHRASE_MAX_TOKENS or words_of[i - 1].text.endswith("-"):
             return None
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -508,7 +515,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
         """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
-        if any(t.lower_ in self.winner_words for t in sentence):
+        winner_words = self.winner_words
+        if any(word in winner_words for word in token_lowers(doc)[sentence.start:sentence.end]):
             return True
         return any(r["sentence"] == sentence_index(doc, sentence) and r.get("unit") in {"x", "%"}
                    for r in doc._.kg_results or [])
@@ -516,20 +524,22 @@ class RelationFinder(SerialisedState, DocAnnotator):
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         limit = min(sentence.end, end + 12)
         i = end
         while i < limit:
-            token = doc[i]
+            token = words_of[i]
             inside = next((s for s in ents if s.start == i), None)
             if inside is not None:
-                if inside.end < sentence.end and doc[inside.end].is_lower and doc[inside.end].is_alpha \
-                        and not doc[inside.end].is_stop:
+                if inside.end < sentence.end and words_of[inside.end].is_lower and words_of[inside.end].is_alpha \
+                        and not words_of[inside.end].is_stop:
                     i = inside.end  # "pruning strategies, such as X": a name inside the generic phrase
                     continue
                 return None  # another entity first: not a generic phrase
             if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
-                j = i + (2 if token.lower_ == "such" and i + 1 < limit and token_lowers(doc)[i + 1] == "as" else 1)
-                while j < sentence.end and token_texts(doc)[j] in {",", ":"}:
+                j = i + (2 if token.lower_ == "such" and i + 1 < limit and lowers[i + 1] == "as" else 1)
+                while j < sentence.end and texts[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
             if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
@@ -548,7 +558,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 continue
             if span.start == last.end + 1 and token_texts(doc)[last.end] == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
-            between = _without_parentheses(doc[last.end:span.start])
+            between = _without_parentheses(doc, last.end, span.start)
             glue = [t for t in between if t.lower_ in self.words["list_glue"]]
             # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
             modifiers = [t for t in between if t.lower_ not in self.words["list_glue"]]
@@ -590,13 +600,17 @@ def sentence_index(doc: Doc, sentence: Span) -> int:
 
 def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
+    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
     after = span.end
-    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
+    return after + 1 < len(doc) and texts[after] in {"-", "–"} and lowers[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
 
 
-def _without_parentheses(tokens: Span) -> list:
-    """The tokens outside short parentheses: "X (RL), Y" -> ",": an acronym after an item does not end a list."""
+def _without_parentheses(doc: Doc, start: int, end: int) -> list:
+    """The words of tokens *start* to *end* outside short parentheses: "X (RL), Y" -> ",": an acronym after an item
+    does not end a list (the lexeme attributes of each token, kg.extract.base.doc_tokens: ``lower_``, ``text``,
+    ``is_lower`` ...)."""
+    tokens = doc_tokens(doc).words[start:end]
     kept, depth, inside = [], 0, 0
     for token in tokens:
         if token.text == "(":

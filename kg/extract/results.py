@@ -32,10 +32,10 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
 from kg.errors import PatternError
-from kg.extract.base import SerialisedState, pipe_in_batches
+from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
-from kg.extract.gated_matcher import add_flagged
+from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
 
@@ -70,6 +70,7 @@ class WeakPhrase(str):
 
 
 _DIGITS = re.compile(r"\d")
+_DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
 _RESULT_KEY = "KG_RESULT"
 _NUMBER_KEY = "KG_NUMBER"
@@ -83,8 +84,11 @@ if not Doc.has_extension("kg_result_rule_methods"):
     Doc.set_extension("kg_result_rule_methods", default=None)
 
 
-def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pattern[str]) -> list[Span]:
-    """Spans that start at a token holding a digit and run *length* tokens on, merged where they overlap.
+def _number_windows(doc: Doc, length: int, text: str | None,
+                    number_starts: tuple[re.Pattern[str], re.Pattern[str] | None]) -> list[tuple[int, int]]:
+    """[start, end) of token windows that start at a token holding a digit and run *length* tokens on, merged
+    where they overlap (*number_starts*: a search for digit runs, and one for number words that may start a
+    result, or None).
 
     Every pattern starts with a number, so matching only these windows finds the same
     results while the Matcher visits a fraction of the tokens (it dominated the run time).
@@ -92,15 +96,18 @@ def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pa
     if not len(doc):
         return []
     # token indices from character offsets: no Token object is made for the many tokens without a digit
-    offsets = doc.to_array("IDX").tolist()
+    offsets = doc_tokens(doc).idx
     text = doc_text(doc) if text is None else text
     found: set[int] = set()
-    for m in number_start.finditer(text):
+    digits, words = number_starts
+    for m in digits.finditer(text):
         first = bisect_right(offsets, m.start()) - 1
         found.add(first)
-        if m.lastgroup == "digits" and bisect_right(offsets, m.end() - 1) - 1 != first:
+        if bisect_right(offsets, m.end() - 1) - 1 != first:
             # a run of digits across tokens: every token holding one of its digits starts a window
             found.update(bisect_right(offsets, c) - 1 for c in range(m.start() + 1, m.end()))
+    if words is not None:
+        found.update(bisect_right(offsets, m.start()) - 1 for m in words.finditer(text))
     starts = sorted(found)
     windows: list[list[int]] = []
     for i in starts:
@@ -109,7 +116,18 @@ def _number_windows(doc: Doc, length: int, text: str | None, number_start: re.Pa
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([i, end])
-    return [doc[start:end] for start, end in windows]
+    return [(start, end) for start, end in windows]
+
+
+def _barrier(vocab, patterns: list[list[dict[str, Any]]]) -> str:
+    """A word that meets no token spec of *patterns* (checked with a Matcher of every spec alone)."""
+    specs = Matcher(vocab, validate=False)
+    for n, pattern in enumerate(patterns):
+        specs.add(str(n), [[{k: v for k, v in spec.items() if k != "OP"}] for spec in pattern])
+    for word in ("\x00", "\x00\x01", "\x00\x02\x00"):
+        if not specs(Doc(vocab, words=[word])):
+            return word
+    raise ValueError("kg_results: every barrier word meets a unit pattern")
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
@@ -219,7 +237,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._load_words(self.cues)
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
-        self.matcher = Matcher(self.nlp.vocab, validate=False)  # add_flagged validates
+        # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
+        self.matcher = GatedMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
         # the Matcher's cost grows with the number of patterns, not with the length of an IN list.
         groups: dict[tuple[bool, str], list[list[str]]] = {}
@@ -232,9 +251,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         patterns = []
         for (case_free, _), forms in groups.items():
             patterns.extend(self._unit_patterns(forms, case_free))
-        add_flagged(self.matcher, _RESULT_KEY, patterns, greedy="LONGEST")
+        self.matcher.add(_RESULT_KEY, patterns, greedy="LONGEST")
         self.max_pattern_length = max(len(pattern) for pattern in patterns)
-        add_flagged(self.matcher, _NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
+        self.matcher.add(_NUMBER_KEY, [[{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
+        self.barrier = _barrier(self.nlp.vocab, [*patterns, [{"TEXT": {"REGEX": NUMBER_TOKEN}}]])
 
         self.qualifiers_before: list[tuple[list[str], str]] = []
         self.qualifiers_after: set[str] = set()
@@ -276,6 +296,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.number_start = re.compile(
             rf"(?P<digits>\d+)|(?i:\b(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))" if alternatives
             else r"(?P<digits>\d+)")
+        # the same starts from two searches (a digit run and a number word never overlap), the word search
+        # first asking for a word boundary and an initial a number word can have (in the same case-free sense):
+        # much cheaper than trying the alternation at every character
+        initials = "".join(sorted({word[:1].lower() for word in number_words if word}))
+        self.number_starts = (_DIGIT_RUN, re.compile(
+            rf"\b(?i:(?=[{re.escape(initials)}])(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))")
+            if alternatives else None)
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -318,10 +345,20 @@ class ResultFinder(SerialisedState, DocAnnotator):
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
 
         candidates = []
-        for window in _number_windows(doc, self.max_pattern_length, text, self.number_start):
-            for match_id, start, end in self.matcher(window):
-                key = self.nlp.vocab.strings[match_id]
-                candidates.append((key == _RESULT_KEY, window.start + start, window.start + end))
+        windows = _number_windows(doc, self.max_pattern_length, text, self.number_starts)
+        if windows:
+            # one Matcher run over the windows' words, each window closed by a word no pattern token can match
+            # (so no match crosses from one window into the next: the matches of each window, as if matched alone)
+            texts = token_texts(doc)
+            words: list[str] = []
+            at: list[int] = []
+            for start, end in windows:
+                words.extend(texts[start:end])
+                words.append(self.barrier)
+                at.extend(range(start, end + 1))
+            result_key = self.nlp.vocab.strings[_RESULT_KEY]
+            for match_id, start, end in self.matcher(Doc(self.nlp.vocab, words=words)):
+                candidates.append((match_id == result_key, at[start], at[end - 1] + 1))
         # Unit matches before bare numbers, longer before shorter; keep what does not overlap.
         candidates.sort(key=lambda c: (not c[0], -(c[2] - c[1]), c[1]))
         taken: set[int] = set()
@@ -398,20 +435,21 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
               sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         span = doc[start:end]
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
-        if start > 0 and token_lowers(doc)[start - 1].rstrip(".") in self.skip_after:
+        if start > 0 and lowers[start - 1].rstrip(".") in self.skip_after:
             return None  # "Table 1", "Section 3", "et al. 2020"
-        if start > 0 and token_texts(doc)[start - 1] in {"[", "^", "_", "{"}:
+        if start > 0 and texts[start - 1] in {"[", "^", "_", "{"}:
             return None  # citations and formula pieces
-        if start > 1 and token_texts(doc)[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
+        if start > 1 and texts[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
             return None  # the tail of a compound: "0-1 loss", "top-5", "8/15"
-        word_value = self.number_words.get(token_lowers(doc)[start])
-        parsed = _PARSE.match(f"{word_value:g}{span.text[len(token_texts(doc)[start]):]}" if word_value else span.text)
+        word_value = self.number_words.get(lowers[start])
+        parsed = _PARSE.match(f"{word_value:g}{span.text[len(texts[start]):]}" if word_value else span.text)
         if parsed is None:
             return None
-        if word_value and (start == 0 or token_lowers(doc)[start - 1] not in {"than", "about", "over", "nearly", "almost",
+        if word_value and (start == 0 or lowers[start - 1] not in {"than", "about", "over", "nearly", "almost",
                                                                         "roughly", "up", "to", "by", "a", "only"}
                            and not self._after_a_verb(doc, start)):
             return None  # "two times" as a count of events, unless a comparison or a verb leads to it
@@ -426,7 +464,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and token_lowers(doc)[start - 1] == "from" and re.search(r"\bto\b", span.text):
+        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span.text):
             value, high = high, None  # "from 5.9 to 10.9%": the figure reached
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
@@ -460,10 +498,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if text_end < len(doc) and text_end in entity_at and entity_at[text_end].label_ == "Metric" \
                 and entity_at[text_end].start == text_end and sentence_of[text_end] == sentence_index:
             text_end = entity_at[text_end].end
-            if qualifier is None and text_end < len(doc) and token_lowers(doc)[text_end] in self.qualifiers_after:
-                qualifier = token_lowers(doc)[text_end]
+            if qualifier is None and text_end < len(doc) and lowers[text_end] in self.qualifiers_after:
+                qualifier = lowers[text_end]
                 text_end += 1
-        if text_end < len(doc) and token_lowers(doc)[text_end] == "per":
+        if text_end < len(doc) and lowers[text_end] == "per":
             per_end = text_end + 1
             if per_end < len(doc) and per_end in entity_at and entity_at[per_end].start == per_end:
                 per_end = entity_at[per_end].end
@@ -483,7 +521,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "unit": unit,
             "qualifier": qualifier,
             "start": span.start_char,
-            "end": doc[text_end - 1].idx + len(token_texts(doc)[text_end - 1]),
+            "end": doc[text_end - 1].idx + len(texts[text_end - 1]),
             "_start": start,
             "_end": text_end,
             "sentence": sentence_index,
@@ -496,9 +534,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                          and previous.is_alpha and len(previous) > 3)
 
     def _qualifier_before(self, doc: Doc, start: int) -> str | None:
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
         for words, qualifier in self.qualifiers_before:
             begin = start - len(words)
-            if begin >= 0 and [t.lower_ for t in doc[begin:start]] == words:
+            if begin >= 0 and lowers[begin:start] == words:
                 return qualifier
         return None
 
@@ -640,6 +679,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         Candidates come from the clause's structure and positions (see CANDIDATE_KINDS); features say how and
         where each was found, never which words it holds beyond small closed classes (generic, gain words).
         """
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         start, end = result["_start"], result["_end"]
         final = shared if shared is not None else rule[:2]
         sent_start, sent_end = sentence_at(doc, start)
@@ -650,9 +690,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-        beat_before = any(token_lowers(doc)[k] in self.beat_words for k in range(sent_start, start))
-        in_parenthesis = any(token_texts(doc)[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
-            token_texts(doc)[k] == ")" for k in range(max(sent_start, start - 8), start))
+        beat_before = any(lowers[k] in self.beat_words for k in range(sent_start, start))
+        in_parenthesis = any(texts[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
+            texts[k] == ")" for k in range(max(sent_start, start - 8), start))
         gain_next = any(t.lower_ in self.gain_nouns for t in doc[max(start, end - 1):min(sent_end, end + 2)])
         comparative_next = any(t.lower_ in self.comparative_next for t in doc[end:min(sent_end, end + 2)]) or any(
             t.lower_ in self.comparative_next for t in doc[start:end])
@@ -690,11 +730,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 put("not_measure_word", float(any(w.lower() in self.not_measures for w in words)))
                 put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:])))
-                put("after_preposition", float(c_start > 0 and token_lowers(doc)[c_start - 1] in {"in", "of", "for", "on"}))
+                put("after_preposition", float(c_start > 0 and lowers[c_start - 1] in {"in", "of", "for", "on"}))
                 # a Metric right next to another number of the clause
                 put("entity_owned", float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
-                    or (o_end + 1 == c_start and token_lowers(doc)[o_end] in {"of", "in"}) for o_start, o_end in others)))
+                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"}) for o_start, o_end in others)))
                 put("gain_word", float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words)))
                 put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
             for name, value in extra.items():
@@ -757,55 +797,55 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         def phrase(i: int, limit: int) -> tuple[int, int, bool] | None:
             """[first, last) of a short noun phrase from token *i*, capitals allowed; skipped a gerund?"""
-            while i < limit and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
+            while i < limit and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
                 i += 1
             first = i
-            while i < limit and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) \
-                    and token_lowers(doc)[i] not in self.phrase_stop and not doc[i].is_stop and i not in other_at \
-                    and i not in numbers and not (doc[i].is_lower and token_lowers(doc)[i].endswith("ly")):
+            while i < limit and i - first < 3 and (doc[i].is_alpha or texts[i].count("-") == 1) \
+                    and lowers[i] not in self.phrase_stop and not doc[i].is_stop and i not in other_at \
+                    and i not in numbers and not (doc[i].is_lower and lowers[i].endswith("ly")):
                 i += 1
             return (first, i, False) if i > first else None
 
         # after the number, past comparison and linking words (up to 4)
         i = end
-        while i < sent_end and i - end < 4 and token_lowers(doc)[i] in self.after_skip and i not in metric_at:
+        while i < sent_end and i - end < 4 and lowers[i] in self.after_skip and i not in metric_at:
             i += 1
         found = phrase(i, sent_end)
         if found:
             first, last, _ = found
             add("after", None, doc[first:last].text, (first, last))
             if last - first > 1:
-                add("after_head", None, token_texts(doc)[last - 1], (last - 1, last))
-            if token_lowers(doc)[first].endswith("ing") and last - first > 1:
+                add("after_head", None, texts[last - 1], (last - 1, last))
+            if lowers[first].endswith("ing") and last - first > 1:
                 add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
         # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
         for j in range(end, min(sent_end, end + 3)):
-            if token_lowers(doc)[j] in self.gain_nouns and j > end - 1:
-                add("gain", None, doc[end:j + 1].text if j > end else token_texts(doc)[j], (end, j + 1))
+            if lowers[j] in self.gain_nouns and j > end - 1:
+                add("gain", None, doc[end:j + 1].text if j > end else texts[j], (end, j + 1))
                 break
             if not (doc[j].is_alpha and doc[j].is_lower):
                 break
         # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
         i = start - 1
-        while i >= sent_start and start - i <= 3 and token_lowers(doc)[i] in self.link_before:
+        while i >= sent_start and start - i <= 3 and lowers[i] in self.link_before:
             i -= 1
         if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
-                and not (doc[i].is_lower and token_lowers(doc)[i].endswith(("ing", "ed"))):
+                and not (doc[i].is_lower and lowers[i].endswith(("ing", "ed"))):
             last = i + 1
             first = last
             while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
-                    and not doc[first - 1].is_stop and token_lowers(doc)[first - 1] not in self.phrase_stop \
-                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(token_lowers(doc)[first - 1])
+                    and not doc[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
+                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(lowers[first - 1])
                                                            and len(doc[first - 1]) > 3 and first - 1 < last - 1):
                 first -= 1
                 add("before", None, doc[first:last].text, (first, last))
         # the object of a change verb before "by N": "improve the efficiency of X by more than 4x"
-        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if token_lowers(doc)[k] == "by"), None)
+        by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if lowers[k] == "by"), None)
         if by is not None:
             for k in range(by - 1, max(sent_start, by - 10) - 1, -1):
-                if k in numbers or token_texts(doc)[k] == ";":
+                if k in numbers or texts[k] == ";":
                     break
-                if token_lowers(doc)[k] in self.change_words and token_lowers(doc)[k] not in self.beat_words:
+                if lowers[k] in self.change_words and lowers[k] not in self.beat_words:
                     found = phrase(k + 1, by)
                     if found:
                         add("verb_object", None, doc[found[0]:found[1]].text, (found[0], found[1]))
@@ -883,39 +923,41 @@ class ResultFinder(SerialisedState, DocAnnotator):
     def _metric_after(self, doc: Doc, start: int, end: int, sentence: Span,
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         i = end
-        while i < sentence.end and i - end < 4 and token_lowers(doc)[i] in self.metric_bridge_words and i not in metric_at:
+        while i < sentence.end and i - end < 4 and lowers[i] in self.metric_bridge_words and i not in metric_at:
             i += 1
         if i in metric_at and metric_at[i].start == i:
             return metric_at[i]
         if i < sentence.end and any(t.lower_ in self.comparative_bridges for t in doc[start:i]):
-            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", token_texts(doc)[i]):
-                return token_texts(doc)[i]  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
+            if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", texts[i]):
+                return texts[i]  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
             return _free_phrase(doc, i, sentence.end, self.phrase_stop)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
         while j < sentence.end and j - end < 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].is_stop \
-                and token_lowers(doc)[j] not in self.gain_nouns:
+                and lowers[j] not in self.gain_nouns:
             j += 1
-        if end < j < sentence.end and token_lowers(doc)[j] in self.gain_nouns:
+        if end < j < sentence.end and lowers[j] in self.gain_nouns:
             return doc[end:j + 1].text
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         i = start - 1
-        while i >= sentence.start and start - i <= 3 and token_lowers(doc)[i] in self.metric_link_words | {"(", "up", "only",
+        while i >= sentence.start and start - i <= 3 and lowers[i] in self.metric_link_words | {"(", "up", "only",
                                                                                                 "over", "about"}:
-            if token_lowers(doc)[i] == "by":
+            if lowers[i] == "by":
                 # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
                 # Metric before "by", back to the change verb and never past another number
                 for k in range(i - 1, max(sentence.start, i - 10) - 1, -1):
                     if k in metric_at:
                         return metric_at[k]
-                    if any(ch.isdigit() for ch in token_texts(doc)[k]) or token_texts(doc)[k] == ";":
+                    if any(ch.isdigit() for ch in texts[k]) or texts[k] == ";":
                         return None
-                    if token_lowers(doc)[k] in self.change_words:
-                        if token_lowers(doc)[k] in self.beat_words:
+                    if lowers[k] in self.change_words:
+                        if lowers[k] in self.beat_words:
                             return "performance"  # "outperforms X by 5%": X is a method; it performs better
                         return _free_phrase(doc, k + 1, i, self.phrase_stop)
                 return None
@@ -923,9 +965,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
         if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
-                and not verb_like(token_lowers(doc)[i]) and token_lowers(doc)[i + 1] in {"of", "to", ":", "=", "("} \
-                and token_lowers(doc)[i] not in self.not_measures and not (i - 1 in metric_at):
-            return WeakPhrase(token_texts(doc)[i])  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
+                and not verb_like(lowers[i]) and lowers[i + 1] in {"of", "to", ":", "=", "("} \
+                and lowers[i] not in self.not_measures and not (i - 1 in metric_at):
+            return WeakPhrase(texts[i])  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
         return None
 
     def _method(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
@@ -936,6 +978,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         subject of the clause from the contribution frame (a named subject, "we / our method / it" for the
         proposal), else the paper's proposal when the sentence names no other method as a subject.
         """
+        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
         sentence = doc[slice(*sentence_at(doc, start))]
@@ -947,13 +990,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 i = next(o_end for o_start, o_end in others if o_start == i)
                 group_end = i
                 continue
-            if token_lowers(doc)[i] in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
-                j = i + 1 + (token_lowers(doc)[i + 1] in {"the", "a", "an", "our"})
+            if lowers[i] in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
+                j = i + 1 + (lowers[i + 1] in {"the", "a", "an", "our"})
                 found = next((s for s in methods if s.start == j), None)
                 if found is not None and not self.frame_reader.is_compared(doc, found):
                     return found.kb_id_, "for"
                 break
-            if token_lowers(doc)[i] in {"than", "compared", "versus", "vs", "vs.", "over", "against", ";"}:
+            if lowers[i] in {"than", "compared", "versus", "vs", "vs.", "over", "against", ";"}:
                 break
             i += 1
         key, how = self.frame_reader.subject_of(doc, start, methods, frame=frame)
@@ -1019,12 +1062,13 @@ def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: di
 
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
     """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
+    lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
     merged: list[tuple[bool, int, int]] = []
     for item in chosen:
         if merged:
             has_unit, start, end = merged[-1]
-            if has_unit and item[0] and item[1] == end + 1 and token_lowers(doc)[end] in {"-", "–", "~", "to"} \
-                    and _unit_tail(token_lowers(doc)[end - 1]) == _unit_tail(doc[item[2] - 1].lower_):
+            if has_unit and item[0] and item[1] == end + 1 and lowers[end] in {"-", "–", "~", "to"} \
+                    and _unit_tail(lowers[end - 1]) == _unit_tail(doc[item[2] - 1].lower_):
                 merged[-1] = (True, start, item[2])
                 continue
         merged.append(item)
@@ -1058,14 +1102,15 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
 
 def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
+    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
     i = start
-    while i < end and token_lowers(doc)[i] in {"the", "a", "an", "its", "their", "our"}:
+    while i < end and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
     first = i
-    while i < end and i - first < 3 and (doc[i].is_alpha or token_texts(doc)[i].count("-") == 1) and doc[i].is_lower \
-            and token_lowers(doc)[i] not in stop and not token_lowers(doc)[i].endswith("ly") and not doc[i].is_stop:
+    while i < end and i - first < 3 and (doc[i].is_alpha or texts[i].count("-") == 1) and doc[i].is_lower \
+            and lowers[i] not in stop and not lowers[i].endswith("ly") and not doc[i].is_stop:
         i += 1
-    if i == first or (i < end and token_texts(doc)[i] == "-"):
+    if i == first or (i < end and texts[i] == "-"):
         return None
     return doc[first:i].text
 

@@ -26,7 +26,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import add_candidates, candidate, candidates, title_end
+from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, title_end
 from kg.extract.pattern_data import read_pattern_file
 from kg.schema import TASK
 
@@ -41,7 +41,7 @@ def make_task_frames(nlp: Language, name: str, pattern_files: list[str], max_tok
     return TaskFrames(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens)
 
 
-class TaskFrames(PatternComponent):
+class TaskFrames(ProposesCandidates, PatternComponent):
     """Add Task candidates found by their frame (see the module docstring)."""
 
     settings = ("max_tokens", "max_text_tokens")
@@ -102,7 +102,7 @@ class TaskFrames(PatternComponent):
     def leading(self) -> frozenset[str]:
         return self.words.get("leading", frozenset())
 
-    def __call__(self, doc: Doc) -> Doc:
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         end_of_title = title_end(doc, default=0)
         found: list[tuple[int, int]] = []

@@ -15,11 +15,13 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent
-from kg.extract.candidates import ENTITY_LABELS, add_candidates, candidate, doc_text
+from kg.extract.candidates import ENTITY_LABELS, ProposesCandidates, add_candidates, candidate, doc_text
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
 
 AMBIGUOUS = "Ambiguous"
+_UNKNOWN = object()
+_MAX_PART_LABELS = 1_000_000
 
 
 @Language.factory("kg_vocabulary", default_config={"pattern_files": list(VOCABULARY_FILES), "variants": True})
@@ -27,7 +29,7 @@ def make_vocabulary(nlp: Language, name: str, pattern_files: list[str], variants
     return EntityVocabulary(nlp, name, pattern_files=pattern_files, variants=variants)
 
 
-class EntityVocabulary(PatternComponent):
+class EntityVocabulary(ProposesCandidates, PatternComponent):
     """Curated names and terms.
 
     A pattern row is ``{"label": "Method", "pattern": "Adam"}`` (a phrase) or a list of token
@@ -51,8 +53,10 @@ class EntityVocabulary(PatternComponent):
         self._info: dict[str, tuple[str, str]] = {}
         self._senses: dict[str, list[dict[str, str]]] = {}
         self.names: dict[str, str | None] = {}  # written name -> its type (None: listed under two); see part_label
+        self._part_labels: dict[str, str | None] = {}  # one-word name -> part_label(self.names, it), while names stay
 
     def add(self, rows: list[dict[str, Any]]) -> None:
+        self._part_labels = {}
         for row in rows:
             pattern = row["pattern"]
             if "senses" in row:
@@ -75,7 +79,16 @@ class EntityVocabulary(PatternComponent):
             else:
                 self.token_matcher.add(match_id, [pattern])
 
-    def __call__(self, doc: Doc) -> Doc:
+    def part_label(self, text: str) -> str | None:
+        """``part_label(self.names, text)``, remembered per text (the names change only in ``add``)."""
+        label = self._part_labels.get(text, _UNKNOWN)
+        if label is _UNKNOWN:
+            if len(self._part_labels) > _MAX_PART_LABELS:
+                self._part_labels.clear()
+            label = self._part_labels[text] = part_label(self.names, text)
+        return label
+
+    def propose(self, doc: Doc) -> Doc:
         self.check_initialized()
         spans = []
         ambiguous = []

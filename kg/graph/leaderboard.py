@@ -20,20 +20,21 @@ from kg.errors import InputError
 from kg import schema
 from kg.graph.build import paper_node_id
 from kg.graph.metrics import LOW_CONFIDENCE, is_relative, metric_direction
-from kg.naming import merge_key
+from kg.naming import merge_key, name_keys
 
 TASK = schema.TASK
 
 
 def _matches(attrs: dict[str, Any], node: str, wanted: str) -> bool:
-    """Name, an alias or the id, case-insensitively, or the same merge key (as `kg query --named` does)."""
+    """Name, an alias or the id, case-insensitively, or the merge key of the name or an alias (kg.naming.name_keys;
+    `kg query --named` matches the same way, on the nodes' ``merge_keys``)."""
     label = attrs.get("label", "")
     names = [attrs.get("name") or "", *(attrs.get("aliases") or [])]
     lowered = wanted.strip().lower()
     if node == wanted or any(name.lower() == lowered for name in names):
         return True
     key = merge_key(wanted, label)
-    return bool(key) and any(merge_key(name, label) == key for name in names if name)
+    return bool(key) and key in name_keys(label, attrs.get("name"), attrs.get("aliases") or [])
 
 
 def find_entities(graph: nx.MultiDiGraph, label: str, wanted: str) -> list[str]:

@@ -18,9 +18,11 @@ import networkx as nx
 
 from kg.errors import SnapshotError
 from kg import schema
+from kg.naming import name_keys
 
 NODE_KEY = "id"  # node property holding the graph's node id; unique per label
 RELATIONSHIP_KEY = "key"  # relationship property holding the edge key; unique between two nodes
+MERGE_KEYS = "merge_keys"  # entity node property: the merge keys of its name and aliases, for name look-ups
 _INT64 = (-(2**63), 2**63 - 1)
 
 RelationshipGroup = tuple[str, str, str]  # (type, start label, end label)
@@ -52,8 +54,16 @@ def _properties(attrs: dict[str, Any], skip: tuple[str, ...]) -> dict[str, Any]:
 
 
 def node_properties(attrs: dict[str, Any]) -> dict[str, Any]:
-    """Node attributes minus the label (it becomes the Neo4j label) and minus None values."""
-    return _properties(attrs, ("label", NODE_KEY))
+    """Node attributes minus the label (it becomes the Neo4j label) and minus None values; an entity also gets
+    ``merge_keys``, the merge keys of its name and aliases (kg.naming.name_keys), which the named queries
+    (kg.neo4j.queries) match a name on, as the graph does."""
+    props = _properties(attrs, ("label", NODE_KEY, MERGE_KEYS))
+    label = attrs.get("label")
+    if label in schema.ENTITY_TYPES:
+        keys = name_keys(label, attrs.get("name"), attrs.get("aliases") or [])
+        if keys:
+            props[MERGE_KEYS] = keys
+    return props
 
 
 def relationship_properties(attrs: dict[str, Any]) -> dict[str, Any]:

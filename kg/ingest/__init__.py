@@ -15,6 +15,7 @@ from kg.errors import InputError
 from kg.ingest.bibtex import parse_bibtex
 from kg.ingest.csvfile import parse_csv
 from kg.ingest.jsonl import parse_json, parse_jsonl
+from kg.ingest.lines import PIECE_BYTES, lines_from_pieces, not_utf8, oversized_reason, piece_bytes
 from kg.ingest.paper import MAX_RECORD_BYTES, Paper, Source, paper_id_from_title, title_key
 from kg.ingest.text import parse_text
 
@@ -82,16 +83,6 @@ def detect_format(path: str) -> str:
     return fmt
 
 
-def read_text_file(path: str) -> str:
-    """Read *path* (or stdin for '-') as UTF-8, naming the line of any bad byte."""
-    with _reading(path):
-        data = sys.stdin.buffer.read() if path == STDIN else Path(path).read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(path, data[exc.start], data.count(b"\n", 0, exc.start) + 1) from None
-
-
 @contextmanager
 def _reading(path: str) -> Iterator[None]:
     """Turn an OSError while opening or reading *path* into a one-line InputError naming it."""
@@ -105,13 +96,21 @@ def _reading(path: str) -> Iterator[None]:
         raise InputError(f"can not read: {exc.strerror}", path) from None
 
 
-def _not_utf8(path: str, byte: int, line: int) -> InputError:
-    return InputError(f"not valid UTF-8 (byte 0x{byte:02x}); re-save the file as UTF-8", path, line)
+# Every format is streamed: a file (or stdin) is never read whole, so reading holds one record at a time. JSON
+# (an array) is fed to an incremental parser piece by piece; the others take lines.
+STREAMED_FORMATS = ("text", "jsonl", "json", "csv", "tsv", "bibtex")
 
 
-# Formats whose parser takes the lines one at a time: a file (or stdin) of them is streamed, never read whole,
-# so reading holds one record at a time (JSON, an array, is the one format read whole).
-STREAMED_FORMATS = ("text", "jsonl", "csv", "tsv", "bibtex")
+def stream_pieces(path: str, size: int = PIECE_BYTES) -> Iterator[bytes]:
+    """The bytes of *path* (stdin for '-') in pieces that end at a newline or after *size* bytes; no BOM."""
+    with _reading(path):
+        handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
+    with contextlib.nullcontext(handle) if path == STDIN else handle, _reading(path):
+        first = True
+        while piece := handle.readline(size):
+            if first:
+                first, piece = False, piece.removeprefix(b"\xef\xbb\xbf")
+            yield piece
 
 
 def stream_lines(path: str, *, oversized: list[tuple[int, int]] | None = None,
@@ -119,37 +118,11 @@ def stream_lines(path: str, *, oversized: list[tuple[int, int]] | None = None,
     """The lines of *path* (stdin for '-'), ending "\n" kept, decoded one at a time, naming the line of any bad byte.
 
     Lines end at "\n" only, as in the parsers (a U+2028 inside a JSON string is no line break). A line longer
-    than *max_bytes* (kg.ingest.paper.MAX_RECORD_BYTES) is never held whole: it is skipped in 1 MiB pieces,
+    than *max_bytes* (kg.ingest.paper.MAX_RECORD_BYTES) is never held whole: it is skipped piece by piece,
     appended to *oversized* as (line number, bytes) and passed on as a blank line, so the parsers' line numbers
-    stay right; without *oversized* it raises InputError naming the line.
+    stay right; without *oversized* it raises InputError naming the line (kg.ingest.lines.lines_from_pieces).
     """
-    with _reading(path):
-        handle = sys.stdin.buffer if path == STDIN else open(path, "rb")
-    with contextlib.nullcontext(handle) if path == STDIN else handle, _reading(path):
-        number = 0
-        while raw := handle.readline(max_bytes + 1):
-            number += 1
-            if number == 1:
-                raw = raw.removeprefix(b"\xef\xbb\xbf")
-            if len(raw) > max_bytes and not raw.endswith(b"\n"):
-                size, raw = len(raw), b""
-                while (piece := handle.readline(1 << 20)) and not piece.endswith(b"\n"):
-                    size += len(piece)
-                size += len(piece.removesuffix(b"\n"))
-                if oversized is None:
-                    raise InputError(_oversized_reason(size, max_bytes), path, number)
-                oversized.append((number, size))
-                yield "\n"
-                continue
-            try:
-                yield raw.decode("utf-8")
-            except UnicodeDecodeError as exc:
-                raise _not_utf8(path, raw[exc.start], number) from None
-
-
-def _oversized_reason(size: int, max_bytes: int) -> str:
-    return (f"a line of {size:,} bytes is longer than the largest record kg reads ({max_bytes:,} bytes); "
-            "it was skipped unread")
+    return lines_from_pieces(stream_pieces(path), path, max_bytes=max_bytes, oversized=oversized)
 
 
 def _with_oversized(items: Iterable[Paper | InputError], oversized: list[tuple[int, int]], name: str,
@@ -158,10 +131,10 @@ def _with_oversized(items: Iterable[Paper | InputError], oversized: list[tuple[i
     for item in items:
         while oversized:
             line, size = oversized.pop(0)
-            yield InputError(_oversized_reason(size, max_bytes), name, line)
+            yield InputError(oversized_reason(size, max_bytes), name, line)
         yield item
     for line, size in oversized:
-        yield InputError(_oversized_reason(size, max_bytes), name, line)
+        yield InputError(oversized_reason(size, max_bytes), name, line)
 
 
 def file_date(path: str) -> _dt.date:
@@ -175,14 +148,19 @@ def read_records(path: str, fmt: str, *, year: int | None = None,
                  max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Paper | InputError]:
     """Every record of one input as it is read: a Paper, or the InputError that rejects it (FILE:LINE).
 
-    Streamed formats hold one record at a time, whatever the size of the file, and no line longer than
-    *max_bytes* (kg.ingest.paper.MAX_RECORD_BYTES): a longer one is rejected unread (FILE:LINE), counted like
-    any bad record. JSON is read whole.
+    Every format holds one record at a time, whatever the size of the file, and no record longer than
+    *max_bytes* (kg.ingest.paper.MAX_RECORD_BYTES): a longer line, JSON array item or BibTeX entry is rejected
+    unread (FILE:LINE), counted like any bad record.
     """
     name = "<stdin>" if path == STDIN else path
-    if fmt not in STREAMED_FORMATS:
-        return PARSERS[fmt](read_text_file(path), name)
     oversized: list[tuple[int, int]] = []
+    if fmt == "json":
+        pieces = stream_pieces(path, piece_bytes(max_bytes))
+        return _with_oversized(parse_json(pieces, name, max_bytes=max_bytes, oversized=oversized), oversized, name,
+                               max_bytes)
+    if fmt == "bibtex":
+        return _with_oversized(parse_bibtex(stream_lines(path, oversized=oversized, max_bytes=max_bytes), name,
+                                            max_bytes=max_bytes), oversized, name, max_bytes)
     lines = stream_lines(path, oversized=oversized, max_bytes=max_bytes)
     if fmt == "text":
         with _reading(path):

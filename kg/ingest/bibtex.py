@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 import bibtexparser
 from bibtexparser import model
@@ -23,7 +24,7 @@ from bibtexparser.middlewares import default_parse_stack
 
 from kg.errors import InputError
 from kg.ingest.lines import lines_of
-from kg.ingest.paper import Paper
+from kg.ingest.paper import MAX_RECORD_BYTES, Paper
 from kg.ingest.records import paper_from_fields
 
 _VENUE_FIELDS = ("journal", "booktitle", "venue", "publisher")
@@ -108,7 +109,8 @@ def _cooked(blocks: list[model.Block]) -> Library:
     return library
 
 
-def parse_bibtex(text: str | Iterable[str], path: str) -> Iterator[Paper | InputError]:
+def parse_bibtex(text: str | Iterable[str], path: str, *,
+                 max_bytes: int = MAX_RECORD_BYTES) -> Iterator[Paper | InputError]:
     """Papers entry by entry: *text* is the whole file or its lines one at a time (kg.ingest.stream_lines).
 
     The lines are cut into segments where a line starts a block (``@type{`` or ``@type(`` after optional
@@ -116,9 +118,17 @@ def parse_bibtex(text: str | Iterable[str], path: str) -> Iterator[Paper | Input
     gives the blocks of parsing the whole file, with the same reasons and lines. A segment is parsed with the
     next segment's block start appended (then dropped), so an entry the next block cuts short is reported as
     the whole file reports it. ``@string`` definitions apply to the entries after them, as in BibTeX.
+
+    A segment (an entry, with the comments after it) of more than *max_bytes* UTF-8 bytes is never held: its
+    lines are dropped as they come and it is rejected at its first line, however its lines are cut.
     """
     strings: dict[str, model.String] = {}
-    for first_line, segment, sentinel in _segments(lines_of(text)):
+    for first_line, segment, sentinel in _segments(lines_of(text), max_bytes):
+        if isinstance(segment, _Oversized):
+            yield InputError(f"a BibTeX entry of {segment.size:,} bytes (lines {first_line}-{segment.last_line}) is "
+                             f"longer than the largest record kg reads ({max_bytes:,} bytes); it was skipped unread",
+                             path, first_line)
+            continue
         blocks = _split(segment + sentinel)
         if sentinel:  # the sentinel is always the last block: it opens at a line start and the text ends there
             blocks = blocks[:-1]
@@ -148,19 +158,36 @@ def parse_bibtex(text: str | Iterable[str], path: str) -> Iterator[Paper | Input
             yield _paper(entry, path, line)
 
 
-def _segments(lines: Iterable[str]) -> Iterator[tuple[int, str, str]]:
-    """(number of its first line, segment text, the next segment's block start or "") per segment."""
+@dataclass(frozen=True)
+class _Oversized:
+    """A segment longer than the record limit: its size in bytes and its last line (its text was dropped)."""
+
+    size: int
+    last_line: int
+
+
+def _segments(lines: Iterable[str], max_bytes: int) -> Iterator[tuple[int, str | _Oversized, str]]:
+    """(number of its first line, segment text (or _Oversized), the next segment's block start or "") per segment."""
     buffer: list[str] = []
-    first = 1
+    first, size, number = 1, 0, 0
+
+    def segment() -> str | _Oversized:
+        return _Oversized(size, number - 1) if size > max_bytes else "".join(buffer)
+
     for number, line in enumerate(lines, start=1):
         stripped = line.lstrip()
         start = _BLOCK_START.match(stripped) if stripped.startswith("@") else None
-        if start is not None and buffer:
-            yield first, "".join(buffer), line[:len(line) - len(stripped)] + start.group(0)
-            buffer, first = [], number
-        buffer.append(line)
-    if buffer:
-        yield first, "".join(buffer), ""
+        if start is not None and (buffer or size):
+            yield first, segment(), line[:len(line) - len(stripped)] + start.group(0)
+            buffer, first, size = [], number, 0
+        size += len(line) if line.isascii() else len(line.encode("utf-8", "surrogatepass"))
+        if size <= max_bytes:
+            buffer.append(line)
+        elif buffer:
+            buffer = []  # too long: counted from here on, never kept
+    if buffer or size:
+        number += 1
+        yield first, segment(), ""
 
 
 def _split(text: str) -> list[model.Block]:

@@ -5,7 +5,10 @@ The README shows these same strings, and the tests run them on a small known gra
 A method counts as *evaluated on* a dataset when any of these says so: an EVALUATED_ON relation read from a
 sentence, a Result about both, or a paper that proposes the method and evaluates on the dataset. Hardware is
 found the same way (RUNS_ON, a Result, the proposing paper). Names match case-insensitively, on an alias too,
-or on the node id (``method:resnet-50``).
+or on the node id (``method:resnet-50``), or by merge key (kg.naming): "resnet50", "ResNet 50" and
+"ResNets" find ResNet-50, as kg leaderboard finds it in a snapshot. Every entity node carries the merge keys of
+its name and aliases (``merge_keys``, kg.graph.rows); a query's name parameter comes with its own merge key
+(``$dataset_key`` for ``$dataset``), computed here by the same rule.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 
 from kg.errors import InputError
 from kg import schema
+from kg.naming import merge_key
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,10 @@ class NamedQuery:
     defaults: dict[str, Any] = field(default_factory=dict)
     required: tuple[str, ...] = ()
     example: dict[str, Any] = field(default_factory=dict)  # parameters used in the README's example
+    names: dict[str, str] = field(default_factory=dict)  # parameter -> the label of the entity it names
 
     def parameters(self, given: dict[str, Any]) -> dict[str, Any]:
+        """The Cypher parameters: the defaults, *given*, and ``<name>_key`` for each parameter naming an entity."""
         missing = [name for name in self.required if name not in given]
         if missing:
             flags = " ".join(f"-p {name}=..." for name in missing)
@@ -34,13 +40,19 @@ class NamedQuery:
         unknown = sorted(set(given) - set(self.required) - set(self.defaults))
         if unknown:
             raise InputError(f"query {self.name!r} has no parameter {', '.join(map(repr, unknown))}")
-        return {**self.defaults, **given}
+        values = {**self.defaults, **given}
+        for name, label in self.names.items():
+            value = values.get(name)
+            values[f"{name}_key"] = merge_key(str(value), label) or None if value is not None else None
+        return values
 
 
 def _named(variable: str, parameter: str) -> str:
-    """A WHERE condition: *variable*'s name, an alias or its id equals $parameter (case-insensitive)."""
+    """A WHERE condition: *variable*'s name, an alias or its id equals $parameter (case-insensitive), or the merge
+    key of its name or an alias is $parameter's (``$<parameter>_key``, NamedQuery.parameters)."""
     return (f"(toLower({variable}.name) = toLower(${parameter}) OR {variable}.id = ${parameter}\n"
-            f"       OR toLower(${parameter}) IN [alias IN coalesce({variable}.aliases, []) | toLower(alias)])")
+            f"       OR toLower(${parameter}) IN [alias IN coalesce({variable}.aliases, []) | toLower(alias)]\n"
+            f"       OR ${parameter}_key IN coalesce(properties({variable}).merge_keys, []))")
 
 
 def _links(source: str, target: str, rel_type: str, target_label: str, result_edge: str, paper_edge: str) -> str:
@@ -70,6 +82,7 @@ RETURN m.name AS method, d.name AS dataset, count(DISTINCT paper) AS papers, col
 ORDER BY papers DESC, method""",
     required=("dataset",),
     example={"dataset": "ImageNet"},
+    names={"dataset": schema.DATASET},
 )
 
 HARDWARE_FOR_METHOD = NamedQuery(
@@ -83,19 +96,33 @@ RETURN h.name AS hardware, m.name AS method, count(DISTINCT paper) AS papers, co
 ORDER BY papers DESC, hardware""",
     required=("method",),
     example={"method": "FlashAttention"},
+    names={"method": schema.METHOD},
 )
 
+# A result whose metric is only free text (metric_text, no Metric entity) counts for that text, case-insensitively
+# and apart from a Metric entity of the same name, under the form of its first result by id: the leaderboard's
+# boards (below). Its papers are those of its results.
 TOP_METRICS = NamedQuery(
     name="top-metrics",
-    question="Which metrics are reported most?",
-    cypher="""MATCH (metric:Metric)
-OPTIONAL MATCH (p:Paper)-[:REPORTS]->(metric)
-WITH metric, count(DISTINCT p) AS papers
-OPTIONAL MATCH (r:Result)-[:FOR_METRIC]->(metric)
-WITH metric, papers, count(DISTINCT r) AS results
-WHERE papers + results > 0
-RETURN metric.name AS metric, papers, results
-ORDER BY papers DESC, results DESC, metric
+    question="Which metrics are reported most (Metric entities and free-text result metrics)?",
+    cypher="""CALL {
+  MATCH (metric:Metric)
+  OPTIONAL MATCH (p:Paper)-[:REPORTS]->(metric)
+  WITH metric, count(DISTINCT p) AS papers
+  OPTIONAL MATCH (r:Result)-[:FOR_METRIC]->(metric)
+  WITH metric, papers, count(DISTINCT r) AS results
+  WHERE papers + results > 0
+  RETURN metric.name AS metric, false AS free_text, papers, results
+  UNION ALL
+  MATCH (r:Result)
+  WITH r, properties(r) AS rp
+  WHERE trim(coalesce(rp.metric_text, '')) <> '' AND NOT EXISTS { MATCH (r)-[:FOR_METRIC]->() }
+  WITH r, rp, trim(rp.metric_text) AS text ORDER BY r.id
+  WITH toLower(text) AS board, collect(text)[0] AS metric, count(r) AS results, count(DISTINCT rp.paper) AS papers
+  RETURN metric, true AS free_text, papers, results
+}
+RETURN metric, free_text, papers, results
+ORDER BY papers DESC, results DESC, metric, free_text
 LIMIT $limit""",
     defaults={"limit": 10},
     example={"limit": 5},
@@ -116,6 +143,7 @@ RETURN other.name AS method, count(d) AS shared_datasets, collect(d.name) AS dat
 ORDER BY shared_datasets DESC, method""",
     required=("method",),
     example={"method": "ResNet"},
+    names={"method": schema.METHOD},
 )
 
 PROPOSALS_WITH_RESULTS = NamedQuery(
@@ -130,6 +158,7 @@ RETURN p.title AS paper, m.name AS method,
 ORDER BY paper, method""",
     defaults={"method": None},
     example={"method": "FlashAttention"},
+    names={"method": schema.METHOD},
 )
 
 METHODS_AND_DATASETS_FOR_TASK = NamedQuery(
@@ -146,6 +175,7 @@ RETURN type, entity.name AS name, t.name AS task, count(DISTINCT paper) AS paper
 ORDER BY type DESC, papers DESC, name""",
     required=("task",),
     example={"task": "image classification"},
+    names={"task": schema.TASK},
 )
 
 def _leaderboard_defaults() -> dict[str, Any]:
@@ -195,6 +225,7 @@ ORDER BY board, free_text, unit, relative,
     required=("dataset",),
     defaults=_leaderboard_defaults(),
     example={"dataset": "ImageNet"},
+    names={"dataset": schema.DATASET, "metric": schema.METRIC, "task": schema.TASK},
 )
 
 NAMED_QUERIES: dict[str, NamedQuery] = {
