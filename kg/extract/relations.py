@@ -204,9 +204,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         for n, cue in enumerate(self.cues):
             self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
+        # each match id (the string id of the cue's number) to its cue row
+        self._cue_of = {self.nlp.vocab.strings.add(str(n)): cue for n, cue in enumerate(self.cues)}
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         self.check_initialized()
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
         entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
@@ -235,11 +238,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
             doc.user_data[CUES_KEY] = [
                 (cue["type"], start, cue.get("target", "right") == "right")
-                for cue, start in ((self.cues[int(self.nlp.vocab.strings[m])], start) for m, start, _ in matches)]
+                for cue, start in ((self._cue_of[m], start) for m, start, _ in matches)]
         covered: set[tuple[str, int]] = set()
         phrase_spans: list[Span] = []
         for match_id, start, end in matches:
-            cue = self.cues[int(self.nlp.vocab.strings[match_id])]
+            cue = self._cue_of[match_id]
             if (cue["type"], start) in covered:
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
             covered.update((cue["type"], i) for i in range(start, end))
@@ -258,7 +261,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     label_of.setdefault(phrase.kb_id_, "Method")
                     origin = "phrase"
             if self.phrases and self.keep_origins and cue["type"] == "EVALUATED_ON" \
-                    and token_lowers(doc)[end - 1] in self.words["dataset_openers"] and not any(
+                    and lowers[end - 1] in self.words["dataset_openers"] and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
                 phrase = self._dataset_phrase(doc, end, bounds[sentence],
@@ -304,7 +307,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             for n, span in enumerate(ents[:-1]):
                 following = ents[n + 1]
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
-                        and token_texts(doc)[span.end] in {"-", "–"} and token_lowers(doc)[span.end + 1] in self.words["device_suffixes"]:
+                        and texts[span.end] in {"-", "–"} and lowers[span.end + 1] in self.words["device_suffixes"]:
                     add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
         # "X-based", "X-like" inside a sentence about the proposal
         for sentence, ents in by_sentence.items():
@@ -608,9 +611,9 @@ def sentence_index(doc: Doc, sentence: Span) -> int:
 
 def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
-    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
     after = span.end
-    return after + 1 < len(doc) and texts[after] in {"-", "–"} and lowers[after + 1] in {
+    # the word columns (kg.extract.token_view), the lower-case one only after a hyphen
+    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
 
 
