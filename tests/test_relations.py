@@ -93,6 +93,22 @@ def test_evaluated_on_each_dataset(nlp):
     assert {("EVALUATED_ON", "m:opro", "d:gsm8k"), ("EVALUATED_ON", "m:opro", "d:bbh")} <= found
 
 
+def test_methods_written_right_before_an_evaluation_cue_run_on_each_target(nlp):
+    # invented: a list of methods right before "on" crossed with a list of test beds (the gold's cross product);
+    # the sentence's own subject keeps its edge, and a method compared against ("over Y on Z") gets none
+    doc = make_doc(nlp, "Quokka: Marsupial Policy Search",
+                   "We study Quokka with two learners, Wombat and Numbat on Burrow Suite and Outback Gym. "
+                   "Quokka is 3x faster than Dingo on Burrow Suite.",
+                   [("Quokka", "Method", "m:quokka"), ("Wombat", "Method", "m:wombat"), ("Numbat", "Method", "m:numbat"),
+                    ("Dingo", "Method", "m:dingo"), ("Burrow Suite", "Dataset", "d:burrow"),
+                    ("Outback Gym", "Dataset", "d:outback")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:wombat", "d:burrow"), ("m:wombat", "d:outback"), ("m:numbat", "d:burrow"),
+            ("m:numbat", "d:outback")} <= found
+    assert ("m:quokka", "d:burrow") in found
+    assert ("m:dingo", "d:burrow") not in found
+
+
 def test_runs_on_hardware_and_compared_with(nlp):
     doc = make_doc(nlp, *FLASH)
     found = triples(doc)
@@ -178,3 +194,4 @@ def test_serialization_round_trip_keeps_custom_cues(tmp_path):
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     assert triples(make_doc(loaded, "T", sentence, entities)) == expected
+

@@ -10,14 +10,15 @@ cues the sentence holds and which lie between the ends, commas and clause breaks
 position, the dependency path when a parser ran), and keeps a candidate of
 EVALUATED_ON, RUNS_ON, OUTPERFORMS or BUILDS_ON when one logistic regression per type scores it at or above
 that type's threshold. The confidence of a kept relation is that probability. A type whose rules alone scored
-better out of fold on dev than its model (the trainer compares the two) is in "rules" mode: it keeps exactly the
+as well out of fold on dev as its model, within the trainer's RULES_MARGIN, is in "rules" mode: it keeps exactly the
 candidates kg_relations' rules stated, with the model's probability as their confidence. Other types (MEASURED_BY,
 COMPARED_WITH) pass through unchanged. A Method that ``kg_relations`` read as the unnamed phrase after a
 BUILDS_ON cue ("uses tiling to ...") stays an entity only if a kept relation ends at it.
 
 The model (weights, bias and threshold per type, and the feature names they were trained for) is package
 data, ``kg/extract/models/edge_scorer.json``, written by ``python -m kg.evaluate.train_edge_scorer`` from the
-dev gold only (cross-validated on dev; thresholds chosen on dev's out-of-fold scores); it is saved and loaded
+dev gold only (cross-validated on dev; C and the mode chosen by out-of-fold F1 with each fold's threshold
+chosen on the other folds); it is saved and loaded
 with the pipeline (``to_disk`` / ``from_bytes``).
 """
 
