@@ -172,9 +172,20 @@ def test_entities_without_keys_are_never_used(nlp):
     assert doc._.kg_relations == []
 
 
-def test_unknown_relation_type_in_cues_is_refused(nlp):
-    with pytest.raises(ValueError, match="unknown relation type"):
-        nlp.get_pipe("kg_relations")._set_cfg({"cues": [{"type": "CITES", "phrases": ["cites"]}]})
+def test_unknown_relation_type_in_cues_is_refused_and_the_component_keeps_its_cues():
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_relations")
+    sentence = "FOSI outperforms Adam on most tasks."
+    entities = [("FOSI", "Method", "m:fosi"), ("Adam", "Method", "m:adam")]
+    before = triples(make_doc(nlp, "T", sentence, entities))
+    assert before == {("OUTPERFORMS", "m:fosi", "m:adam")}
+    words, cues = dict(finder.words), list(finder.cues)
+    for bad in ([{"kind": "self", "words": ["we"]}, {"type": "CITES", "phrases": ["cites"]}],
+                [{"kind": "no-such-list", "words": ["x"]}]):
+        with pytest.raises(ValueError, match="unknown"):
+            finder._set_cfg({"cues": bad})
+        assert finder.words == words and finder.cues == cues
+        assert triples(make_doc(nlp, "T", sentence, entities)) == before
 
 
 def test_serialization_round_trip_keeps_custom_cues(tmp_path):

@@ -185,25 +185,29 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return self.frame_reader.words["winner_words"]
 
     def _load(self, rows: list[dict[str, Any]]) -> None:
-        self.words: dict[str, frozenset[str]] = {kind: frozenset() for kind in WORD_KINDS}
+        # everything is built and checked first and assigned last: a refused cue file leaves the component as it was
+        words: dict[str, frozenset[str]] = {kind: frozenset() for kind in WORD_KINDS}
         cues = []
         for row in rows:
             if "kind" in row:  # a word list
                 if row["kind"] not in WORD_KINDS:
                     raise ValueError(f"unknown word list {row['kind']!r} in relation cues")
-                self.words[row["kind"]] |= frozenset(word.lower() for word in row["words"])
+                words[row["kind"]] |= frozenset(word.lower() for word in row["words"])
             else:
                 cues.append(row)
-        self.rows = [dict(row) for row in rows]
         for cue in cues:
             if cue["type"] not in RELATION_LABELS:
                 raise ValueError(f"unknown relation type {cue['type']!r} in relation cues")
             if cue.get("target", "right") not in {"left", "right"}:
                 raise ValueError(f"relation cue target must be 'left' or 'right', not {cue['target']!r}")
-        self.cues = [dict(cue) for cue in cues]
-        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
-        for n, cue in enumerate(self.cues):
-            self.matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
+        cues = [dict(cue) for cue in cues]
+        matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for n, cue in enumerate(cues):
+            matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
+        self.words = words
+        self.rows = [dict(row) for row in rows]
+        self.cues = cues
+        self.matcher = matcher
         # each match id (the string id of the cue's number) to its cue row
         self._cue_of = {self.nlp.vocab.strings.add(str(n)): cue for n, cue in enumerate(self.cues)}
 
