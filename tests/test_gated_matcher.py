@@ -132,3 +132,29 @@ def test_patterns_that_read_token_attributes_are_not_compacted():
     assert gated._may_match_bit() is None
     doc = nlp("it isn't good and is not good")
     assert gated(doc) == plain(doc) and len(plain(doc)) == 2
+
+
+def test_may_match_flags_answer_as_every_spec_tested_in_turn():
+    """The may-match getter looks exact-string specs up in a set; its answers are those of testing each spec."""
+    import json as json_module
+
+    from spacy.attrs import LOWER
+
+    from kg.extract.gated_matcher import _MayMatch
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline("blank")
+    nlp("A title\nWe propose Zeus on ImageNet-1k with 3.5% higher accuracy than BERT on 8 A100 GPUs.")
+    getters = nlp.vocab.lex_attr_getters
+    flags = [g for g in getters.values() if isinstance(g, _MayMatch)]
+    assert flags and any(g.texts or g.lowers for g in flags)
+    texts = [paper.text for paper in read_papers(sample_corpus_paths()).papers[:40]] + EXTRA
+    words = {t.text for text in texts for t in nlp.make_doc(text)} | {"GPUs", "gpus", "ms", "x", "TFLOPs/s"}
+    for flag in flags:
+        specs = json_module.loads(flag.key[1])
+        tests = [[t for k, v in spec.items() if k != "OP"
+                  for t in [_MayMatch._test(getters, int(k) if k.isdigit() else k, v)] if t is not None]
+                 for spec in specs]
+        for word in words:
+            low = getters[LOWER](word)
+            assert flag(word) == any(all(t(word, low) for t in ts) for ts in tests), word

@@ -93,6 +93,22 @@ def test_evaluated_on_each_dataset(nlp):
     assert {("EVALUATED_ON", "m:opro", "d:gsm8k"), ("EVALUATED_ON", "m:opro", "d:bbh")} <= found
 
 
+def test_methods_written_right_before_an_evaluation_cue_run_on_each_target(nlp):
+    # invented: a list of methods right before "on" crossed with a list of test beds (the gold's cross product);
+    # the sentence's own subject keeps its edge, and a method compared against ("over Y on Z") gets none
+    doc = make_doc(nlp, "Quokka: Marsupial Policy Search",
+                   "We study Quokka with two learners, Wombat and Numbat on Burrow Suite and Outback Gym. "
+                   "Quokka is 3x faster than Dingo on Burrow Suite.",
+                   [("Quokka", "Method", "m:quokka"), ("Wombat", "Method", "m:wombat"), ("Numbat", "Method", "m:numbat"),
+                    ("Dingo", "Method", "m:dingo"), ("Burrow Suite", "Dataset", "d:burrow"),
+                    ("Outback Gym", "Dataset", "d:outback")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:wombat", "d:burrow"), ("m:wombat", "d:outback"), ("m:numbat", "d:burrow"),
+            ("m:numbat", "d:outback")} <= found
+    assert ("m:quokka", "d:burrow") in found
+    assert ("m:dingo", "d:burrow") not in found
+
+
 def test_runs_on_hardware_and_compared_with(nlp):
     doc = make_doc(nlp, *FLASH)
     found = triples(doc)
@@ -156,9 +172,20 @@ def test_entities_without_keys_are_never_used(nlp):
     assert doc._.kg_relations == []
 
 
-def test_unknown_relation_type_in_cues_is_refused(nlp):
-    with pytest.raises(ValueError, match="unknown relation type"):
-        nlp.get_pipe("kg_relations")._set_cfg({"cues": [{"type": "CITES", "phrases": ["cites"]}]})
+def test_unknown_relation_type_in_cues_is_refused_and_the_component_keeps_its_cues():
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_relations")
+    sentence = "FOSI outperforms Adam on most tasks."
+    entities = [("FOSI", "Method", "m:fosi"), ("Adam", "Method", "m:adam")]
+    before = triples(make_doc(nlp, "T", sentence, entities))
+    assert before == {("OUTPERFORMS", "m:fosi", "m:adam")}
+    words, cues = dict(finder.words), list(finder.cues)
+    for bad in ([{"kind": "self", "words": ["we"]}, {"type": "CITES", "phrases": ["cites"]}],
+                [{"kind": "no-such-list", "words": ["x"]}]):
+        with pytest.raises(ValueError, match="unknown"):
+            finder._set_cfg({"cues": bad})
+        assert finder.words == words and finder.cues == cues
+        assert triples(make_doc(nlp, "T", sentence, entities)) == before
 
 
 def test_serialization_round_trip_keeps_custom_cues(tmp_path):
@@ -178,3 +205,4 @@ def test_serialization_round_trip_keeps_custom_cues(tmp_path):
     nlp.to_disk(tmp_path / "pipeline")
     loaded = spacy.load(tmp_path / "pipeline")
     assert triples(make_doc(loaded, "T", sentence, entities)) == expected
+

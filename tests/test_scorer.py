@@ -109,3 +109,22 @@ def test_training_examples_carry_the_features_the_run_time_scorer_scores():
             assert round(_Model(model).probability(row["features"]), 4) == confidences[row["key"]], row["key"]
             compared += 1
     assert compared > 100
+
+
+def test_a_task_carries_the_kind_of_word_before_its_head():
+    from kg.extract.scorer import _modifier_kind
+
+    # how (an adjective: a method more often) against what (a noun: the task) is optimised
+    assert [_modifier_kind(w) for w in ("stochastic", "nested", "structural", "code", "assortment", "first-order",
+                                        "MoE", "3D")] == [
+        "adjective", "adjective", "adjective", "noun", "noun", "hyphen", "acronym", "acronym"]
+    nlp = spacy.blank("en")
+    doc = nlp("We study kelp farm optimization and smooth convex optimization.")
+    from spacy.tokens import Span
+
+    from kg.extract.scorer import features
+
+    task = [Span(doc, 2, 5, label="Task")]
+    method = [Span(doc, 6, 9, label="Method")]
+    assert "Task|premod=noun" in features(doc, task, set(), set(), end_of_title=0)
+    assert not any(f.startswith("Task|premod") or "premod" in f for f in features(doc, method, set(), set(), end_of_title=0))

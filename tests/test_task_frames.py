@@ -171,3 +171,70 @@ def test_a_title_that_opens_with_a_process_phrase_before_the_means_names_the_tas
     assert found(frames, "Matrix Completion Is Easy") == []
     # a Method head opening the title is the paper's method, unless a verb governs it
     assert found(frames, "Low-Rank Tree Search with Planning via Monte Carlo Rollouts") == []
+
+
+# -- name-independent task mechanisms (issue 9: tasks on unseen text) --------------------------------------------
+
+@pytest.fixture(scope="module")
+def kg_frames():
+    """The frames with kg's tokenizer (hyphenated compounds stay whole: "N-body", "text-to-speech")."""
+    from kg.extract.pipeline import keep_hyphenated_compounds
+
+    nlp = spacy.blank("en")
+    keep_hyphenated_compounds(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_task_frames")
+    nlp.initialize()
+    return nlp
+
+
+def test_an_open_noun_makes_any_noun_phrase_before_it_a_task(kg_frames):
+    # no process noun at all: the frame "X task(s)" says it is a task
+    assert found(kg_frames, "A study", "We run the valve calibration tasks and a hard rope knotting task.") == [
+        "valve calibration", "rope knotting"]
+    assert found(kg_frames, "A study", "It solves an N-body docking task and multi-robot herding tasks.") == [
+        "N-body docking", "multi-robot herding"]
+    # a governing verb, a field or a generic word alone is no task
+    assert found(kg_frames, "A study", "Agents accomplish orchard pruning tasks.") == ["orchard pruning"]
+    assert found(kg_frames, "A study", "It helps machine learning tasks, downstream tasks and evaluation tasks.") == []
+    # one nominal word before the noun is a task ("recommendation tasks"), one plain word is not ("robot tasks")
+    assert found(kg_frames, "A study", "We test it on recommendation tasks and robot tasks.") == ["recommendation"]
+    # a plural noun ends a task phrase before an open noun ("for river flood predictions" is too loose a frame)
+    assert found(kg_frames, "A study", "It is built for river flood predictions.") == []
+    assert found(kg_frames, "A study", "We study river flood predictions tasks.") == ["river flood predictions"]
+
+
+def test_every_part_of_a_coordination_before_an_open_noun_is_a_task(kg_frames):
+    assert found(kg_frames, "A study", "It helps in classification, detection and regression tasks alike.") == [
+        "classification", "detection", "regression"]
+    assert found(kg_frames, "A study", "We evaluate on benchmark glacier mapping and parsing tasks.") == [
+        "glacier mapping", "parsing"]
+
+
+def test_gerund_items_and_the_problem_of_a_gerund_phrase(kg_frames):
+    assert found(kg_frames, "A study", "We consider two toy tasks -- counting sheep and estimating the mass of "
+                                       "unknown planets.") == ["counting sheep", "estimating the mass of unknown planets"]
+    assert found(kg_frames, "A study", "It helps in tasks such as weather nowcasting from radar, translating "
+                                       "Tolkien chapters and labelling bird songs by species.") == [
+        "weather nowcasting", "translating Tolkien chapters", "labelling bird songs"]
+    assert found(kg_frames, "A study", "We study the problem of sorting pancakes with one spatula.") == [
+        "sorting pancakes"]
+    # a list item without a process noun is a task when the frame lists tasks; a gerund needs an object
+    assert found(kg_frames, "A study", "It covers problems such as river delta surveys and herding.") == [
+        "river delta surveys"]
+
+
+def test_a_slash_joins_two_words_of_a_task_phrase(kg_frames):
+    assert found(kg_frames, "A study", "Results on RNA/protein docking design tasks are good.") == [
+        "RNA/protein docking design"]
+
+
+def test_an_x_to_y_compound_names_a_task_when_it_heads_its_phrase(kg_frames):
+    assert found(kg_frames, "Cheap Sketch-to-Layout with Small Models", "We study speech-to-gesture synthesis.") == [
+        "Sketch-to-Layout", "speech-to-gesture synthesis"]
+    # a model built on the mapping, and set phrases, are no task
+    assert found(kg_frames, "A study", "We train sequence-to-sequence models end-to-end, one-to-many.") == []
+
+
+def test_a_frame_noun_phrase_before_the_task_is_cut(kg_frames):
+    assert found(kg_frames, "Regret Bounds in the Context of Glacier Melt Forecasting") == ["Glacier Melt Forecasting"]

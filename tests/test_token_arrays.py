@@ -171,3 +171,23 @@ def test_each_candidate_component_publishes_on_its_own_and_defers_to_kg_entities
     by_call, by_pipe = full(text), next(full.pipe([text]))
     assert [(s.start, s.end, s.label_, s.id_, s.kb_id_) for s in by_call.spans[CANDIDATES_KEY]] == [
         (s.start, s.end, s.label_, s.id_, s.kb_id_) for s in by_pipe.spans[CANDIDATES_KEY]]
+
+
+def test_kg_title_boundary_sets_what_the_token_setter_sets():
+    from kg.extract.title import title_boundary
+
+    def by_tokens(doc):  # the rule, one Token at a time
+        newline = doc.text.find("\n")
+        if newline >= 0:
+            for token in doc[1:]:
+                if token.idx > newline:
+                    token.is_sent_start = True
+                    break
+                token.is_sent_start = False
+        return doc
+
+    nlp = spacy.blank("en")
+    texts = _texts() + ["Title only\n", "\nabstract first", "x", "A title: with parts\nAn abstract. Two."]
+    for text in texts:
+        expected, doc = by_tokens(nlp.make_doc(text)), title_boundary(nlp.make_doc(text))
+        assert [t.is_sent_start for t in doc] == [t.is_sent_start for t in expected], text[:40]

@@ -75,6 +75,16 @@ def external_names() -> set[str]:
     return {name_key(name) for row in read_pattern_file("external.jsonl") for name in row_names(row)}
 
 
+def unseen_vocabularies(full_rows: list[dict[str, Any]], gold_rows: list[dict[str, Any]], fold_of: dict[str, int],
+                        folds: int) -> list[list[dict[str, Any]]]:
+    """Per fold, the vocabulary rows *full_rows* without those that name what only that fold's gold contains
+    (names ``external.jsonl`` lists stay)."""
+    from kg.extract.vocabulary import rows_without
+
+    only = fold_only_names(gold_rows, fold_of, folds, keep=external_names())
+    return [rows_without(full_rows, lambda name, names=names: name_key(name) in names) for names in only]
+
+
 @dataclass
 class UnseenEvaluation:
     """The unseen-name evaluation, the folds' removed vocabulary rows, and (optionally) the out-of-fold one."""
@@ -92,13 +102,15 @@ class UnseenEvaluation:
 
 
 def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, pipeline: str = "blank",
-                    folds: int = 5, seed: int = 0, out_of_fold: bool = False, nlp=None) -> UnseenEvaluation:
+                    folds: int = 5, seed: int = 0, out_of_fold: bool = False, nlp=None,
+                    vocabulary_dropout: bool | None = None) -> UnseenEvaluation:
     """The unseen-name evaluation of *gold_rows* over *papers* (id -> Paper); see the module docstring. With
     *out_of_fold*, also the plain out-of-fold one (the same folds and scorers, the whole vocabulary).
-    *nlp* is a loaded kg pipeline to use (its vocabulary and scorer are restored afterwards)."""
-    from kg.evaluate.train_scorer import examples, fold_model, paper_folds
+    *nlp* is a loaded kg pipeline to use (its vocabulary and scorer are restored afterwards). The fold scorers
+    are trained as ``train_scorer`` trains the shipped one (with its vocabulary dropout unless
+    *vocabulary_dropout* says otherwise)."""
+    from kg.evaluate.train_scorer import VOCABULARY_DROPOUT, examples, fold_model, paper_folds
     from kg.extract import extract_chunk, load_pipeline
-    from kg.extract.vocabulary import rows_without
     from kg.resolve import summarise
 
     missing = [gold["id"] for gold in gold_rows if gold["id"] not in papers]
@@ -112,9 +124,12 @@ def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, 
     full_rows, shipped_model = list(vocabulary.patterns), scorer.model.to_dict()
     try:
         scorer.initialize(model={})
-        rows = examples(nlp, gold_rows, papers)
+        if vocabulary_dropout is None:
+            vocabulary_dropout = VOCABULARY_DROPOUT
+        rows = examples(nlp, gold_rows, papers, unseen_folds=folds if vocabulary_dropout else 0, seed=seed)
         fold_of = paper_folds(papers, folds, seed)
         only = fold_only_names(gold_rows, fold_of, folds, keep=external_names())
+        vocabularies = unseen_vocabularies(full_rows, gold_rows, fold_of, folds)
         unseen_records, plain_records, removed = [], [], []
         for fold in range(folds):
             fold_papers = [papers[paper_id] for paper_id in fold_of if fold_of[paper_id] == fold]
@@ -122,7 +137,7 @@ def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, 
             if out_of_fold:
                 vocabulary.initialize(patterns=full_rows)
                 plain_records += extract_chunk(nlp, fold_papers, pipeline, batch_size=64)
-            kept = rows_without(full_rows, lambda name: name_key(name) in only[fold])
+            kept = vocabularies[fold]
             removed.append(len(full_rows) - len(kept))
             vocabulary.initialize(patterns=kept)
             unseen_records += extract_chunk(nlp, fold_papers, pipeline, batch_size=64)
@@ -169,6 +184,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pipeline", default="blank")
     parser.add_argument("--out-of-fold", action="store_true",
                         help="also score the plain out-of-fold extraction (whole vocabulary), side by side")
+    parser.add_argument("--vocabulary-dropout", action=argparse.BooleanOptionalAction, default=None,
+                        help="train the fold scorers with or without train_scorer's vocabulary dropout (default: as "
+                             "train_scorer does)")
     parser.add_argument("--errors", action="store_true", help="list the misses and false positives (lenient)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of the tables")
     args = parser.parse_args(argv)
@@ -176,7 +194,8 @@ def main(argv: list[str] | None = None) -> None:
         raise SystemExit("the hold-out is measurement only: measure unseen names on dev")
     try:
         result = evaluate_unseen_files(args.gold[0], args.gold[1], pipeline=args.pipeline, folds=args.folds,
-                                       seed=args.seed, out_of_fold=args.out_of_fold)
+                                       seed=args.seed, out_of_fold=args.out_of_fold,
+                                       vocabulary_dropout=args.vocabulary_dropout)
     except (KgError, ValueError) as error:
         raise SystemExit(f"error: {error}") from None
     if args.json:

@@ -10,19 +10,21 @@ cues the sentence holds and which lie between the ends, commas and clause breaks
 position, the dependency path when a parser ran), and keeps a candidate of
 EVALUATED_ON, RUNS_ON, OUTPERFORMS or BUILDS_ON when one logistic regression per type scores it at or above
 that type's threshold. The confidence of a kept relation is that probability. A type whose rules alone scored
-better out of fold on dev than its model (the trainer compares the two) is in "rules" mode: it keeps exactly the
+as well out of fold on dev as its model, within the trainer's RULES_MARGIN, is in "rules" mode: it keeps exactly the
 candidates kg_relations' rules stated, with the model's probability as their confidence. Other types (MEASURED_BY,
 COMPARED_WITH) pass through unchanged. A Method that ``kg_relations`` read as the unnamed phrase after a
 BUILDS_ON cue ("uses tiling to ...") stays an entity only if a kept relation ends at it.
 
 The model (weights, bias and threshold per type, and the feature names they were trained for) is package
 data, ``kg/extract/models/edge_scorer.json``, written by ``python -m kg.evaluate.train_edge_scorer`` from the
-dev gold only (cross-validated on dev; thresholds chosen on dev's out-of-fold scores); it is saved and loaded
+dev gold only (cross-validated on dev; C and the mode chosen by out-of-fold F1 with each fold's threshold
+chosen on the other folds); it is saved and loaded
 with the pipeline (``to_disk`` / ``from_bytes``).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from collections.abc import Iterable
@@ -125,6 +127,18 @@ def check_model(model: dict[str, Any]) -> None:
             raise ValueError(f"edge scorer model: bad entry for {rel_type!r}")
 
 
+@functools.lru_cache(maxsize=1024)
+def _origin_index(rel_type: str, origin: str) -> int | None:
+    """The feature index of how a candidate of *rel_type* was found (a cue of its own type is "cue:same", of
+    COMPARED_WITH "cue:COMPARED_WITH", of another type "cue:other"), or None for an origin without a feature."""
+    if origin.startswith("cue:"):
+        name = "cue:same" if origin == f"cue:{rel_type}" else (
+            "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
+    else:
+        name = origin
+    return _INDEX.get(f"origin={name}")
+
+
 def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-z)) if z >= 0 else math.exp(z) / (1.0 + math.exp(z))
 
@@ -157,7 +171,9 @@ class EdgeScorer(SerialisedState):
             self.relations.keep_origins = True
         kept = []
         types = self.model["types"]
-        relations, context = self._collect(doc)
+        # a type in "rules" mode drops every broad candidate unscored: those are only counted (triple support)
+        relations, context = self._collect(doc, frozenset(
+            t for t, part in types.items() if t in SCORED_TYPES and part.get("mode") == "rules"))
         for relation in relations:
             origins = relation.pop("origins")
             rel_type = relation["type"]
@@ -215,8 +231,11 @@ class EdgeScorer(SerialisedState):
                         if relation["type"] in SCORED_TYPES else []))
         return out
 
-    def _collect(self, doc: Doc) -> tuple[list[dict[str, Any]], _Context | None]:
-        """The candidate relations (each with its "origins") and what their features are read from, per doc."""
+    def _collect(self, doc: Doc, counted_only: frozenset[str] = frozenset()) -> tuple[list[dict[str, Any]],
+                                                                                    _Context | None]:
+        """The candidate relations (each with its "origins") and what their features are read from, per doc.
+        The broad candidates of the types in *counted_only* are not listed, only counted in the triple support
+        (as a listed one would be: one more mention, no rule, confidence 0)."""
         relations = list(doc._.kg_relations or [])
         bounds = sentence_bounds(doc)
         if not bounds:
@@ -244,6 +263,7 @@ class EdgeScorer(SerialisedState):
             cue_types.setdefault(sentence_of[start], []).append((rel_type, start, right))
 
         seen = {(r["type"], r["source"], r["target"], r["sentence"]) for r in relations}
+        support: dict[tuple[str, str, str], list[float]] = {}
         evidence: dict[int, str] = {}
 
         def evidence_of(sentence: int) -> str:  # Span.text joins every token: once per sentence
@@ -276,11 +296,16 @@ class EdgeScorer(SerialisedState):
                             if source == target or key in seen or label_of.get(source) != source_label:
                                 continue
                             seen.add(key)
+                            if rel_type in counted_only:
+                                entry = support.setdefault((rel_type, source, target), [0, 0.0, 0.0])
+                                entry[0] += 1
+                                entry[1] = max(entry[1], 0.0)
+                                entry[2] = max(entry[2], 0.0)
+                                continue
                             relations.append({"type": rel_type, "source": source, "target": target,
                                               "sentence": sentence, "evidence": evidence_of(sentence),
                                               "confidence": 0.0, "origins": [origin]})
         # the same triple found in several sentences, or by a rule in another sentence, is likelier
-        support: dict[tuple[str, str, str], list[float]] = {}
         for relation in relations:
             origins = relation.setdefault("origins", ["cue:same"])
             rule = any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins)
@@ -455,12 +480,7 @@ class EdgeScorer(SerialisedState):
         for index, value in zip(_NAMED_INDEX, values):
             vector[index] = value
         for origin in origins:
-            if origin.startswith("cue:"):
-                name = "cue:same" if origin == f"cue:{rel_type}" else (
-                    "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
-            else:
-                name = origin
-            index = _INDEX.get(f"origin={name}")
+            index = _origin_index(rel_type, origin)
             if index is not None:
                 vector[index] = 1.0
         return vector

@@ -2,8 +2,12 @@
 
 Longest span wins (then the stronger source, ``kg.extract.candidates.PRIORITY``); known
 non-entities are dropped. A name found by shape is typed by the word after it and its head word
-(``patterns/heads.jsonl``); acronyms share their long form's entity; later surfaces of an
-entity become mentions; a device inside another entity is kept too (``kg_nested_entities``).
+(``patterns/heads.jsonl``), by the dataset cue phrases corpus resolution votes with ("evaluated on X", "X test
+set": ``patterns/resolve.jsonl``) and by standing where a measure does ("55.1 AP", "a BLEU of 28.4": Metric); a
+capitalised word listed with a Method or Dataset takes its type ("such as Adam and Adafactor"); acronyms share
+their long form's entity; later surfaces of an entity become mentions; a device inside another entity is kept
+too (``kg_nested_entities``). None of these needs the name in a vocabulary (``python -m kg.evaluate.unseen``
+measures that).
 """
 
 from __future__ import annotations
@@ -18,9 +22,9 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
-                                   candidate, candidates, release_candidates, select, written_lower)
+                                   candidate, candidates, release_candidates, select, title_end, written_lower)
 from kg.extract.vocabulary import EntityVocabulary, part_label
-from kg.naming import long_form_variants, merge_key
+from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
 _MAX_HEAD_LABELS = 1_000_000
@@ -32,6 +36,30 @@ def _strip_s(word: str) -> str:
     return re.sub(r"s$", "", word)
 
 
+def _after_dataset_cue(words, start: int) -> bool:
+    """Whether a cue phrase of ``dataset_before`` (not the bare "on the") ends right before words[start], an
+    article between them allowed: "evaluated on (the) X", "benchmarks such as X"."""
+    if start > 0 and words[start - 1].lower_ in {"the", "a"}:
+        start -= 1
+    cues = _dataset_before()
+    return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (1, 2, 3) if start >= n)
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_before() -> frozenset[str]:
+    return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
+    """The qualifiers and nouns after a name that make it a dataset ("X test set"), the cue lists corpus
+    resolution votes with (``dataset_after_qualifiers``, ``dataset_after_nouns`` of ``patterns/resolve.jsonl``)."""
+    lists = resolve_word_lists()
+    return lists["dataset_after_qualifiers"], lists["dataset_after_nouns"]
+
+
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
 
@@ -144,6 +172,7 @@ class EntityResolver(PatternComponent):
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             typed.append(span)
         chosen = self._coordinated_datasets(doc, select(typed))
+        chosen = self._coordinated_names(doc, chosen)
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
         first_long: dict[str, Span] = {}
@@ -274,7 +303,14 @@ class EntityResolver(PatternComponent):
             label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label:
                 return None if label == IGNORE else label
+            if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
+                    tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
+                return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
+        if _after_dataset_cue(tokens.words, span.start):
+            return "Dataset"  # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before)
         text = tokens.span_text(span.start, span.end)
+        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
+            return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
         head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
@@ -283,6 +319,17 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    @staticmethod
+    def _measured(words, start: int, end: int) -> bool:
+        """Whether the name at words[start:end] stands where a measure does: right after a number ("55.1 AP",
+        "12% WER"), before "of" and a number ("a BLEU of 28.4"), or after "in terms of"."""
+        before = [w.text for w in words[max(0, start - 3):start]]
+        if before and _NUMBER.match(before[-1]) or len(before) >= 2 and before[-1] == "%" and _NUMBER.match(before[-2]):
+            return True
+        if end + 1 < len(words) and words[end].lower_ == "of" and _NUMBER.match(words[end + 1].text):
+            return True
+        return [w.lower() for w in before] == ["in", "terms", "of"]
 
     def _propagate(self, doc: Doc, entities: list[tuple[Candidate, str]],
                    blocked: set[Candidate]) -> list[tuple[Candidate, str]]:
@@ -363,6 +410,45 @@ class EntityResolver(PatternComponent):
             if not changed:
                 break
         return spans
+
+    def _coordinated_names(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """A capitalised word listed with a Method or Dataset is one too: "optimizers such as Adam and Adafactor",
+        "on ImageNet, Cars and Flowers". The word is no sentence start, no stop word and not part of a longer
+        capitalised phrase; it takes the listed name's type (source ``context``: the scorer weighs it)."""
+        if len(chosen) < 1:
+            return chosen
+        words = doc_tokens(doc).words
+        sent = doc_tokens(doc).sent_starts()
+        n = len(doc)
+        taken = [False] * n
+        for span in chosen:
+            for i in range(span.start, span.end):
+                taken[i] = True
+        glue = self.words["list_glue"]
+        end_of_title = title_end(doc)
+
+        def lone_name(i: int) -> bool:
+            if not 0 <= i < n or taken[i] or sent[i] or i <= end_of_title:
+                return False
+            word = words[i]
+            if not (word.is_title and word.is_alpha and len(word.text) >= 3) or word.is_stop:
+                return False
+            # not a word of a longer name ("Stanford AI Lab", "Acme Robotics")
+            return not (i + 1 < n and words[i + 1].text[:1].isupper()) and not (
+                i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue)
+
+        added: list[Candidate] = []
+        queue = [span for span in chosen if span.label_ in {"Method", "Dataset"}]
+        while queue:  # along the list: "CIFAR/Cars/Flowers"
+            span = queue.pop()
+            for step in (1, 2):  # one glue token (",", "and", "/") or two (", and")
+                for at, between in ((span.end + step, words[span.end:span.end + step]),
+                                    (span.start - step - 1, words[max(0, span.start - step):span.start])):
+                    if all(w.lower_ in glue for w in between) and lone_name(at):
+                        added.append(candidate(doc, at, at + 1, span.label_, "context"))
+                        queue.append(added[-1])
+                        taken[at] = True
+        return sorted([*chosen, *added], key=lambda s: s.start) if added else chosen
 
     def _merge_metric_variants(self, doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
         """A metric and the longer metric phrase that starts or ends with it are one quantity in a paper:

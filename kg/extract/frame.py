@@ -39,6 +39,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from typing import Any
 
+import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -284,7 +285,7 @@ class ContributionFrame(PatternComponent):
         if end_of_title == 0:
             return []
         title_end = end_of_title
-        colon = next((t.i for t in doc[:title_end] if t.text == ":"), None)
+        colon = next((i for i, text in enumerate(token_texts(doc)[:title_end]) if text == ":"), None)
         first = 1 if lowers[0] in {"the", "a", "an"} else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
@@ -515,25 +516,26 @@ class ContributionFrame(PatternComponent):
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
         title_end = end_of_title
         title = doc[:title_end]
-        if not len(title) or any(t.text in {":", "?", "!"} for t in title) or title[0].lower_ in self.words["title_openers"]:
+        title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_words[0].lower_ in self.words["title_openers"]:
             return None
-        if title[0].lower_.endswith("ing") and not name_shaped(title[:1]):
+        if title_words[0].lower_.endswith("ing") and not name_shaped(title[:1]):
             return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
         end = 0
-        while end < title_end and (title[end].text[:1].isupper() or title[end].text in {"-", "–"}
+        while end < title_end and (title_words[end].text[:1].isupper() or title_words[end].text in {"-", "–"}
                                    or name_shaped(title[end:end + 1])) \
-                and title[end].lower_ not in self.words["prepositions"] and title[end].lower_ not in {"and", "or"}:
+                and title_words[end].lower_ not in self.words["prepositions"] and title_words[end].lower_ not in {"and", "or"}:
             end += 1
-        following = title[end].lower_ if end < title_end else None
-        if end < 2 or end > 6 or title[end - 1].text in {"-", "–"}:
+        following = title_words[end].lower_ if end < title_end else None
+        if end < 2 or end > 6 or title_words[end - 1].text in {"-", "–"}:
             return None
-        if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title[:end])):
+        if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title_words[:end])):
             return None  # a whole title is a name only when short and without function words
         if following is not None and following not in self.words["title_name_followers"] - self.words["means_words"]:
             return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
-        if title[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, title[:end]):
+        if title_words[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, title[:end]):
             return None
-        start = 1 if end > 2 and title[0].lower_ in self.words["praise_words"] else 0  # "Faster Gradient-Free Algorithms"
+        start = 1 if end > 2 and title_words[0].lower_ in self.words["praise_words"] else 0  # "Faster Gradient-Free Algorithms"
         return start, end
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
@@ -562,7 +564,7 @@ class ContributionFrame(PatternComponent):
         ("DeepZero: Scaling up Zeroth-Order Optimization for ..."), and "with / via / using Y" anywhere in
         the title ("Sequential Training of Neural Networks with Gradient Boosting")."""
         end = title_end(doc)
-        colon = next((t.i for t in doc[:end] if t.text == ":"), None)
+        colon = next((i for i, text in enumerate(token_texts(doc)[:end]) if text == ":"), None)
         found: list[str] = []
         i = 0
         in_subtitle = False
@@ -853,15 +855,18 @@ class ContributionFrame(PatternComponent):
         return list(mentions)
 
     def _read_self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         if not len(doc):
             return []
-        # the per-doc word columns (kg.extract.token_view): the words themselves, no hash look-ups
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
         words_of = doc_tokens(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
-        i, n = 0, len(lowers)
-        while i < n:
+        n = len(lowers)
+        after = 0  # the first token not inside a mention found so far
+        # only a determiner's first word or a self word can start a mention: visit those tokens alone
+        for i in [i for i, word in enumerate(lowers) if word in first_words or word in self_words]:
+            if i < after:
+                continue
             lower = lowers[i]
             matched = 0
             if lower in first_words:
@@ -882,15 +887,15 @@ class ContributionFrame(PatternComponent):
                     k, modifiers = k + 1, modifiers + 1
                 if k < n and lowers[k] in nouns and (lower != "this" or k == j):
                     spans.append((i, k + 1))
-                    i = k + 1
+                    after = k + 1
                     continue
                 if lower == "our":
                     spans.append((i, j))  # "our EfficientNetV2": the name follows
-                    i = j
+                    after = j
                     continue
             if lower in self_words:
                 spans.append((i, i + 1))
-            i += 1
+            after = i + 1
         return spans
 
     def _compared_memo(self, doc: Doc) -> tuple[dict[tuple[int, str], int], dict[tuple[int, int, str], bool]]:
@@ -1132,7 +1137,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     cached = doc.user_data.get(_BOUNDS_KEY)
     if cached is not None and (not cached or cached[-1][1] == len(doc)):
         return cached
-    starts = [i for i, flag in enumerate(doc.to_array("SENT_START").tolist()) if flag == 1] if len(doc) else []
+    starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if len(doc) else []
     if starts and starts[0] != 0:
         starts.insert(0, 0)
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
@@ -1182,10 +1187,8 @@ def sentence_numbers(doc: Doc) -> list[int]:
     cached = memo.get(_NUMBERS_KEY)
     if cached is not None and cached[0] is bounds:
         return list(cached[1])
-    numbers, current = [], -1
-    for start in doc.to_array("SENT_START").tolist():
-        current += start == 1
-        numbers.append(max(current, 0))
+    # the sentence starts counted so far, less one, never below 0 (a token before the first start is in sentence 0)
+    numbers = numpy.maximum(numpy.cumsum(doc.to_array("SENT_START") == 1) - 1, 0).tolist()
     memo[_NUMBERS_KEY] = (bounds, numbers)
     return list(numbers)
 

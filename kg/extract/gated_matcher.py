@@ -76,6 +76,8 @@ class _LexemeTest:
 
     def __init__(self, key: tuple[str, str, Any], lower: Callable[[str], str] | None):
         self.key = key
+        self._last_orth: str | None = None
+        self._last = False
         field, kind, value = key
         self.lower = lower if field == "lower" else None
         if kind == "REGEX":
@@ -88,7 +90,13 @@ class _LexemeTest:
             self.test = lambda text: text not in members
 
     def __call__(self, orth: str) -> bool:
-        return self.test(self.lower(orth) if self.lower is not None else orth)
+        # the vocab calls every flag getter on a new word, then _MayMatch asks this one again about the same word:
+        # the last answer is kept
+        if orth == self._last_orth:
+            return self._last
+        value = self.test(self.lower(orth) if self.lower is not None else orth)
+        self._last_orth, self._last = orth, value
+        return value
 
 
 def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
@@ -235,16 +243,37 @@ class _MayMatch:
         getters = vocab.lex_attr_getters
         lower = getters.get(LOWER) or str.lower
         self.specs: list[list[Callable[[str, str], bool]]] = []
+        # specs whose one test is the text (or lower form) being one of some strings: a set look-up each
+        self.texts: set[str] = set()
+        self.lowers: set[str] = set()
         for spec in specs:
-            tests = [test for key, value in spec.items() if key != "OP"
-                     for test in [self._test(getters, key, value)] if test is not None]
-            if not tests:
+            tested = [(key, value, test) for key, value in spec.items() if key != "OP"
+                      for test in [self._test(getters, key, value)] if test is not None]
+            if not tested:
                 self.specs = []
                 self.always = True
                 return
-            self.specs.append(tests)
+            exact = self._exact(*tested[0][:2]) if len(tested) == 1 else None
+            if exact is not None:
+                (self.lowers if exact[0] else self.texts).update(exact[1])
+            else:
+                self.specs.append([test for _, _, test in tested])
         self.always = False
         self.lower = lower
+
+    @staticmethod
+    def _exact(key: Any, value: Any) -> tuple[bool, frozenset[str]] | None:
+        """(whether it reads the lower form, the strings) of a TEXT/ORTH/LOWER condition that is equality with a
+        string or IN a list of strings, else None."""
+        name = key.upper() if isinstance(key, str) else None
+        if name not in ("TEXT", "ORTH", "LOWER"):
+            return None
+        if isinstance(value, str):
+            return name == "LOWER", frozenset([value])
+        if isinstance(value, dict) and set(value) == {"IN"} and isinstance(value["IN"], list) and all(
+                isinstance(v, str) for v in value["IN"]):
+            return name == "LOWER", frozenset(value["IN"])
+        return None
 
     @staticmethod
     def _test(getters, key: Any, value: Any) -> Callable[[str, str], bool] | None:
@@ -279,10 +308,10 @@ class _MayMatch:
         return None
 
     def __call__(self, text: str) -> bool:
-        if self.always:
+        if self.always or text in self.texts:
             return True
         low = self.lower(text)
-        return any(all(test(text, low) for test in tests) for tests in self.specs)
+        return low in self.lowers or any(all(test(text, low) for test in tests) for tests in self.specs)
 
 
 class GatedMatcher:

@@ -41,8 +41,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
     ``patterns/phrases.jsonl``) after 1-``max_modifiers`` modifier words makes a candidate:
     "random coordinate descent", "sparse coding", "code size". Modifiers are lower-case words
     (capitalised ones in the title) not in the stop list (function words, verbs, evaluative
-    adjectives: "our", "novel", "efficient", "uses"); a phrase of generic words only ("deep
-    neural networks", "training time" is kept: its head is a Metric) needs one specific word.
+    adjectives: "our", "novel", "efficient", "uses"); a Method phrase of generic words only ("deep
+    neural networks") needs one specific word; a Metric or Task phrase does not ("computation time",
+    "inference latency" are measures).
     A head followed by a noun that it modifies ("learning rate") is no head. With a tagger and a
     parser the modifiers must carry noun/adjective tags and the head must not modify a later word.
     """
@@ -155,7 +156,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 # modifier names another quantity: "zeroth-order oracle complexity"
                 continue
             modifiers = [t.lower_ for t in words[start:i]]
-            if all(w in self.generic for w in modifiers) and label != "Task" or not tagged and _VERB_SHAPE.search(modifiers[0]):
+            if all(w in self.generic for w in modifiers) and label not in {"Task", "Metric"} or not tagged and _VERB_SHAPE.search(modifiers[0]):
                 continue
             spans.append(candidate(doc, start, i + 1, label, "phrase"))
         spans.extend(self._listed_metrics(doc))

@@ -7,7 +7,9 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from kg.extract.base import doc_tokens
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
+from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
 from kg.ingest.paper import Paper
 from kg.naming import canonical_name, entity_id, is_acronym, merge_duplicate_entities
@@ -27,18 +29,32 @@ def sentence_spans(doc: Doc, text: str | None = None) -> list[list[int]]:
     """
     spans = []
     text = doc_text(doc) if text is None else text
-    for sent in doc.sents:
-        start_char = sent.start_char
-        sentence = text[start_char:sent.end_char]  # Span.text, without a Token object per token
+    for start_char, end_char in _sentence_chars(doc):
+        sentence = text[start_char:end_char]  # Span.text, without a Token object per token
         start = start_char + (len(sentence) - len(sentence.lstrip()))
         end = start_char + len(sentence.rstrip())
         spans.append([start, max(start, end)])
     return spans
 
 
+def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
+    """[start, end) of each sentence as ``doc.sents`` gives them (which raises without sentence boundaries), from
+    kg_frame's per-doc cache of the sentence starts instead of a Span per sentence."""
+    if not doc.has_annotation("SENT_START"):
+        return [(sent.start, sent.end) for sent in doc.sents]  # spaCy's error for a doc without sentences
+    return sentence_bounds(doc)
+
+
+def _sentence_chars(doc: Doc) -> list[tuple[int, int]]:
+    """[start_char, end_char) of each sentence (``sent.start_char``, ``sent.end_char``)."""
+    tokens = doc_tokens(doc)
+    idx, words = tokens.idx, tokens.words
+    return [(idx[start], idx[end - 1] + len(words[end - 1].text)) for start, end in _sentence_bounds(doc)]
+
+
 def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     """One record per paper; entity ids here are doc-local until kg.resolve rewrites them corpus-wide."""
-    sentence_of = sentence_index_of_tokens(doc)
+    sentence_of = sentence_index_of_tokens(doc, _sentence_bounds(doc))
     text = paper.text  # == doc.text (spaCy keeps the text whole), which rebuilds it from every token
 
     by_key: dict[str, list] = defaultdict(list)

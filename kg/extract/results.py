@@ -119,6 +119,15 @@ def _number_windows(doc: Doc, length: int, text: str | None,
     return [(start, end) for start, end in windows]
 
 
+class _WindowMatcher(GatedMatcher):
+    """A GatedMatcher that does not compact the doc it is given: kg_results gives it the number windows' words,
+    which are all near a number already, so the compaction's lexeme flag (computed over the whole vocabulary
+    when first asked for) would buy nothing."""
+
+    def _may_match_bit(self) -> None:
+        return None
+
+
 def _barrier(vocab, patterns: list[list[dict[str, Any]]]) -> str:
     """A word that meets no token spec of *patterns* (checked with a Matcher of every spec alone)."""
     specs = Matcher(vocab, validate=False)
@@ -238,7 +247,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
-        self.matcher = GatedMatcher(self.nlp.vocab)
+        self.matcher = _WindowMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
         # the Matcher's cost grows with the number of patterns, not with the length of an IN list.
         groups: dict[tuple[bool, str], list[list[str]]] = {}
@@ -709,12 +718,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
+        words_of = doc_tokens(doc).words
+        _FI = _FEATURE_INDEX  # feature name -> position in the vector
         beat_before = any(lowers[k] in self.beat_words for k in range(sent_start, start))
         in_parenthesis = any(texts[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
             texts[k] == ")" for k in range(max(sent_start, start - 8), start))
-        gain_next = any(t.lower_ in self.gain_nouns for t in doc[max(start, end - 1):min(sent_end, end + 2)])
-        comparative_next = any(t.lower_ in self.comparative_next for t in doc[end:min(sent_end, end + 2)]) or any(
-            t.lower_ in self.comparative_next for t in doc[start:end])
+        gain_next = any(word in self.gain_nouns for word in lowers[max(start, end - 1):min(sent_end, end + 2)])
+        comparative_next = any(word in self.comparative_next for word in lowers[end:min(sent_end, end + 2)]) or any(
+            word in self.comparative_next for word in lowers[start:end])
 
         def add(kind: str, key: str | None, text: str | None, span: tuple[int, int] | None, **extra: float) -> None:
             if text is not None:
@@ -724,66 +735,63 @@ class ResultFinder(SerialisedState, DocAnnotator):
             ident = (key, None) if key else (None, text.lower() if text else None)
             x = [0.0] * len(METRIC_FEATURES)
 
-            def put(name: str, value: float = 1.0) -> None:
-                x[_FEATURE_INDEX[name]] = value
-
-            put(f"kind={kind}")
+            x[_FI[f"kind={kind}"]] = 1.0
             if span is not None:
                 c_start, c_end = span
                 low, high = (c_end, start) if c_end <= start else (end, c_start) if c_start >= end else (0, 0)
-                between = doc[low:high]
-                put("log_gap", math.log1p(max(0, high - low)))
-                put("after_number", float(c_start >= end))
-                put("adjacent", float(high - low == 0))
-                put("inside_result", float(start <= c_start and c_end <= end))
-                put("number_between", float(any(i in numbers for i in range(low, high))))
-                put("verb_between", float(any(verb_like(t.lower_) and t.is_lower and t.is_alpha and len(t) > 3
-                                              for t in between)))
-                put("punct_between", float(any(t.text in {",", ";", "(", ")", ":"} for t in between)))
+                between = words_of[low:high]  # lexeme attributes, no Token objects
+                x[_FI["log_gap"]] = math.log1p(max(0, high - low))
+                x[_FI["after_number"]] = float(c_start >= end)
+                x[_FI["adjacent"]] = float(high - low == 0)
+                x[_FI["inside_result"]] = float(start <= c_start and c_end <= end)
+                x[_FI["number_between"]] = float(any(i in numbers for i in range(low, high)))
+                x[_FI["verb_between"]] = float(any(verb_like(t.lower_) and t.is_lower and t.is_alpha and len(t.text) > 3
+                                              for t in between))
+                x[_FI["punct_between"]] = float(any(t.text in {",", ";", "(", ")", ":"} for t in between))
                 # a new clause between the number and the candidate: "256% ..., while delivering X"
-                put("clause_break", float(any(t.lower_ in self.clause_words for t in between)))
-                words = (text or "").split() if text else doc[c_start:c_end].text.split()
-                put(f"tokens_{min(3, len(words))}")
-                put("capitalised", float(bool(words) and words[0][:1].isupper()))
-                put("generic_word", float(any(w.lower() in self.implied_metrics for w in words)))
-                put("not_measure_word", float(any(w.lower() in self.not_measures for w in words)))
-                put("verb_form", float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
-                                           for w in words[-1:])))
-                put("after_preposition", float(c_start > 0 and lowers[c_start - 1] in {"in", "of", "for", "on"}))
+                x[_FI["clause_break"]] = float(any(t.lower_ in self.clause_words for t in between))
+                words = (text or "").split() if text else doc_tokens(doc).span_text(c_start, c_end).split()
+                x[_FI[f"tokens_{min(3, len(words))}"]] = 1.0
+                x[_FI["capitalised"]] = float(bool(words) and words[0][:1].isupper())
+                x[_FI["generic_word"]] = float(any(w.lower() in self.implied_metrics for w in words))
+                x[_FI["not_measure_word"]] = float(any(w.lower() in self.not_measures for w in words))
+                x[_FI["verb_form"]] = float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
+                                           for w in words[-1:]))
+                x[_FI["after_preposition"]] = float(c_start > 0 and lowers[c_start - 1] in {"in", "of", "for", "on"})
                 # a Metric right next to another number of the clause
-                put("entity_owned", float(kind == "entity" and any(
+                x[_FI["entity_owned"]] = float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
-                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"}) for o_start, o_end in others)))
-                put("gain_word", float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words)))
-                put("overlaps_metric", float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end))))
+                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"}) for o_start, o_end in others))
+                x[_FI["gain_word"]] = float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words))
+                x[_FI["overlaps_metric"]] = float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end)))
             for name, value in extra.items():
-                put(name, value)
+                x[_FI[name]] = value
             absolute = unit not in (None, "x", "%")
-            put("performance_beat", float(kind == "performance" and beat_before))
-            put("performance_absolute_unit", float(kind == "performance" and absolute))
-            put("none_absolute_unit", float(kind == "none" and absolute))
-            put("performance_percent", float(kind == "performance" and unit == "%"))
-            put("performance_no_entity", float(kind == "performance" and not metrics))
-            put("performance_gain_next", float(kind == "performance" and gain_next))
-            put("none_percent", float(kind == "none" and unit == "%"))
-            put("none_no_entity", float(kind == "none" and not metrics))
-            put("speedup_named", float(kind == "speedup" and (result["qualifier"] in self.speedup_words or any(
-                t.lower_ in self.speedup_words | {"faster"} for t in doc[start:min(sent_end, end + 2)]))))
-            put("beat_before", float(beat_before))
-            put("in_parenthesis", float(in_parenthesis))
-            put("unit_x", float(unit == "x"))
-            put("unit_percent", float(unit == "%"))
-            put("unit_none", float(unit is None))
-            put("comparative_next", float(comparative_next))
-            put("entities_in_sentence", math.log1p(len(metrics)))
+            x[_FI["performance_beat"]] = float(kind == "performance" and beat_before)
+            x[_FI["performance_absolute_unit"]] = float(kind == "performance" and absolute)
+            x[_FI["none_absolute_unit"]] = float(kind == "none" and absolute)
+            x[_FI["performance_percent"]] = float(kind == "performance" and unit == "%")
+            x[_FI["performance_no_entity"]] = float(kind == "performance" and not metrics)
+            x[_FI["performance_gain_next"]] = float(kind == "performance" and gain_next)
+            x[_FI["none_percent"]] = float(kind == "none" and unit == "%")
+            x[_FI["none_no_entity"]] = float(kind == "none" and not metrics)
+            x[_FI["speedup_named"]] = float(kind == "speedup" and (result["qualifier"] in self.speedup_words or any(
+                word in self.speedup_words | {"faster"} for word in lowers[start:min(sent_end, end + 2)])))
+            x[_FI["beat_before"]] = float(beat_before)
+            x[_FI["in_parenthesis"]] = float(in_parenthesis)
+            x[_FI["unit_x"]] = float(unit == "x")
+            x[_FI["unit_percent"]] = float(unit == "%")
+            x[_FI["unit_none"]] = float(unit is None)
+            x[_FI["comparative_next"]] = float(comparative_next)
+            x[_FI["entities_in_sentence"]] = math.log1p(len(metrics))
             def same(choice: tuple[str | None, str | None]) -> bool:
                 return (key is not None and key == choice[0]) or (
                     key is None and choice[0] is None and (text or "").lower() == (choice[1] or "").lower())
 
             own = same(rule[:2])
-            put("rule", float(same(final)))
-            put("rule_sure", float(own and rule[2]))
-            put("own_rule", float(own))
+            x[_FI["rule"]] = float(same(final))
+            x[_FI["rule_sure"]] = float(own and rule[2])
+            x[_FI["own_rule"]] = float(own)
             if ident in candidates:  # found again another way: keep the first, with this way's rule marks
                 for name in ("rule", "rule_sure", "own_rule"):
                     old = candidates[ident]["features"]

@@ -16,6 +16,7 @@ The model travels with the pipeline (``to_bytes``/``to_disk``).
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import re
@@ -52,7 +53,9 @@ _ALPHA = re.compile(r"[^\W\d_]")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 
 
+@functools.lru_cache(maxsize=65536)
 def _shape(text: str) -> str:
+    """The case and character shape of an entity's surface (a pure function of the text: remembered)."""
     if not _ALPHA.search(text):
         return "nonalpha"
     if text.isupper():
@@ -101,11 +104,26 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
         f"{label}|sentstart={_sent_start(doc, tokens, first.start)}",
         f"{label}|chars={min(len(text) // 8, 5)}",
     ]
+    if label == "Task" and len(words) > 1:
+        feats.append(f"Task|premod={_modifier_kind(words[-2])}")
     if spans[0].kb_id_ in proposed:
         feats.append(f"{label}|proposed")
     if any(s.start in defined for s in spans):
         feats.append(f"{label}|acronym-defined")
     return feats
+
+
+_ADJECTIVE_SUFFIX = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant|ar)$")
+
+
+def _modifier_kind(word: str) -> str:
+    """The kind of word before a Task's head: an adjective says how ("stochastic optimization", a method more
+    often than not), a noun says what ("code optimization", the task)."""
+    if "-" in word:
+        return "hyphen"
+    if sum(c.isupper() for c in word) >= 2 or _DIGIT.search(word):
+        return "acronym"
+    return "adjective" if _ADJECTIVE_SUFFIX.search(word.lower()) else "noun"
 
 
 def _sent_start(doc: Doc, tokens, i: int) -> bool | None:

@@ -17,6 +17,7 @@ ranks the Task candidates with the rest.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from spacy.attrs import LOWER
@@ -32,23 +33,30 @@ from kg.schema import TASK
 
 SOURCE = "context"
 _TITLE_GLUE = frozenset({"of", "the", "a", "an", "and"})  # function words inside a title's task phrase
+_GERUND_GLUE = frozenset({"of", "the", "a", "an"})  # function words inside a gerund task ("estimating the ... of ...")
+_ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ary|less|ful|able|ible|ly|ed)$")  # no noun ends a task like this
+_NOMINAL = ("tion", "sion", "ment")  # a one-word task before "tasks": "recommendation", "regression", "alignment"
+_X_TO_Y = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-to-([A-Za-z][A-Za-z0-9]*)$")  # "text-to-SQL", "speech-to-text"
 
 
 @Language.factory("kg_task_frames", default_config={"pattern_files": ["task_frames.jsonl"], "max_tokens": 6,
-                                                     "max_text_tokens": 4})
+                                                     "max_text_tokens": 4, "max_gerund_tokens": 8})
 def make_task_frames(nlp: Language, name: str, pattern_files: list[str], max_tokens: int,
-                     max_text_tokens: int) -> TaskFrames:
-    return TaskFrames(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens)
+                     max_text_tokens: int, max_gerund_tokens: int) -> TaskFrames:
+    return TaskFrames(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens,
+                      max_gerund_tokens=max_gerund_tokens)
 
 
 class TaskFrames(ProposesCandidates, PatternComponent):
     """Add Task candidates found by their frame (see the module docstring)."""
 
-    settings = ("max_tokens", "max_text_tokens")
+    settings = ("max_tokens", "max_text_tokens", "max_gerund_tokens")
 
     def __init__(self, nlp: Language, name: str = "kg_task_frames", *,
-                 pattern_files: list[str] = ("task_frames.jsonl",), max_tokens: int = 6, max_text_tokens: int = 4):
-        super().__init__(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens)
+                 pattern_files: list[str] = ("task_frames.jsonl",), max_tokens: int = 6, max_text_tokens: int = 4,
+                 max_gerund_tokens: int = 8):
+        super().__init__(nlp, name, pattern_files=pattern_files, max_tokens=max_tokens, max_text_tokens=max_text_tokens,
+                         max_gerund_tokens=max_gerund_tokens)
 
     def default_patterns(self) -> list[dict[str, Any]]:
         rows = super().default_patterns()
@@ -65,6 +73,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
     def clear(self) -> None:
         self.cues: dict[str, dict[tuple[str, ...], dict[str, Any]]] = {"title": {}, "title-start": {}, "text": {}}
         self.nouns: set[str] = set()
+        self.open_nouns: set[str] = set()  # "orbit correction tasks": the phrase before names a task, any head
         self.heads: set[str] = set()  # process nouns a task phrase may end in (anywhere)
         self.title_heads: set[str] = set()  # ... only in a title frame ("Large Model Training")
         self.task_heads: set[str] = set()  # heads that name a task on their own ("Clustering", "summarization")
@@ -80,6 +89,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                     self.matcher.add(f"cue|{row['where']}|{' '.join(words)}", [self.nlp.make_doc(row["cue"])])
             elif "noun" in row:
                 self.nouns.add(row["noun"].lower())
+                if row.get("open"):
+                    self.open_nouns.add(row["noun"].lower())
                 self.matcher.add("noun", [self.nlp.make_doc(row["noun"])])
             elif "head" in row:
                 if row.get("task_head"):
@@ -122,6 +133,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             row = self.cues[where][tuple(cue.split(" "))]
             stop = end_of_title if title else self._sentence_end(doc, end)
             found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items")), bool(row.get("gerund"))))
+        found.extend(self._x_to_y(doc))
         if not found:
             return doc
         found = list(dict.fromkeys(found))
@@ -129,6 +141,29 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         return doc
 
     # -- frames --------------------------------------------------------------------------------------
+    def _x_to_y(self, doc: Doc) -> list[tuple[int, int]]:
+        """"Text-to-SQL", "speech-to-text translation": an "X-to-Y" compound names the mapping a task learns, when
+        it heads its phrase (or a process noun follows it; "sequence-to-sequence models" is a model) and X is no
+        word of a set phrase ("end-to-end", "one-to-many": ``x_to_y_stop``)."""
+        if "-to-" not in doc.text and "-To-" not in doc.text:
+            return []
+        words = doc_tokens(doc).words
+        stop = self.words.get("x_to_y_stop", ())
+        found = []
+        for i, token in enumerate(words):
+            if "-to-" not in token.lower_:
+                continue
+            match = _X_TO_Y.match(token.text)
+            if match is None or match[1].lower() == match[2].lower() or match[1].lower() in stop:
+                continue
+            following = words[i + 1] if i + 1 < len(doc) else None
+            if following is None or following.is_punct or following.lower_ in self.breaks or (
+                    following.lower_ in STOP_WORDS):
+                found.append((i, i + 1))
+            elif self._head(following, True) or following.lower_ in self.task_heads:
+                found.append((i, i + 2))
+        return found
+
     def _title_start(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
         """"Optimizing Memory Mapping Using ...": the title (or its part after the colon) starts with a verb."""
         starts = [0]
@@ -164,6 +199,10 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                    gerund: bool = False) -> list[tuple[int, int]]:
         words = doc_tokens(doc).words
         if not items:
+            if gerund and not title:
+                phrase = self._gerund_phrase(doc, start, stop, list_item=False)
+                if phrase:
+                    return [phrase]  # "the problem of learning a single neuron"
             begin, end = self._extent(doc, start, stop, title)
             if title and begin < end and (words[begin].lower_,) in self.cues["title-start"]:
                 # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
@@ -172,11 +211,29 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         found = []
         i = start
         while i < stop:
-            begin, end = self._extent(doc, i, stop, title, list_item=True)
+            phrase = self._gerund_phrase(doc, i, stop, list_item=True) if gerund and not title else None
+            if phrase:
+                # "tasks such as ..., predicting business ratings from reviews": a gerund phrase is a task item
+                found.append(phrase)
+                begin, end = phrase
+            else:
+                begin, end = self._extent(doc, i, stop, title, list_item=True)
             if end <= begin:
                 break
-            found.extend(self._accept(doc, begin, end, title, gerund=False, single=True))
+            if not phrase:
+                accepted = self._accept(doc, begin, end, title, gerund=False, single=True)
+                if not accepted and not title and self._open_phrase(words, begin, end):
+                    accepted = [(begin, end)]  # "tasks such as sentiment analysis, ...": the list says it is a task
+                found.extend(accepted)
             i = end
+            if i < stop and words[i].lower_ in self.breaks:
+                # "sentiment analysis from movie reviews, predicting ...": a short prepositional tail before the
+                # next item's separator belongs to this item
+                j = i + 1
+                while j < stop and j - i <= 4 and not words[j].is_punct and words[j].lower_ not in {"and", "or"}:
+                    j += 1
+                if j < stop and j - i <= 4 and words[j].lower_ in {",", "and", "or"}:
+                    i = end = j
             while i < stop and words[i].lower_ in {",", "and", "or"}:
                 i += 1
             if i == end:
@@ -184,18 +241,23 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         return found
 
     def _before_noun(self, doc: Doc, at: int, title: bool, end_of_title: int) -> list[tuple[int, int]]:
-        """"classification tasks" -> "classification", "memory mapping problem" -> "memory mapping"."""
+        """"classification tasks" -> "classification", "memory mapping problem" -> "memory mapping"; before an
+        open noun ("task(s)") any phrase of two or more words ("orbit correction tasks") and every part of a
+        coordination ("classification and regression tasks")."""
         floor = 0 if title else end_of_title
         tokens = doc_tokens(doc)
         words, sent = tokens.words, tokens.sent_starts()
-        start = at
-        while start > floor and at - start < self.max_text_tokens and not sent[start] and (
-                self._text_word(words[start - 1], title)) and words[start - 1].lower_ not in self.leading:
-            start -= 1
-        if start < at and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_:
-            start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
+        start = self._phrase_start(doc, at, floor, title)
         if start == at:
             return []
+        if words[at].lower_ in self.open_nouns and at - start > 1 and words[start].lower_ in self.words.get("task_verbs", ()):
+            start += 1  # "accomplish beam commissioning tasks": the verb that governs the tasks is no part of them
+        if words[at].lower_ in self.open_nouns and not self._field(words, start, at):
+            parts = self._conjuncts(doc, start, at, floor, title)
+            if len(parts) > 1 and all(self._open_phrase(words, s, e, coordinated=True) for s, e in parts):
+                return parts
+            if self._open_phrase(words, start, at):
+                return [(start, at)]
         found = self._accept(doc, start, at, title, gerund=False, single=True)
         if not found and doc[at].lower_ in self.problem_nouns and not self._head(doc[at - 1], title) and (
                 title or at - start > 1 or "-" in doc[start].text) and not self._entity_before(doc, at):
@@ -205,6 +267,65 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # problem, not a task of its own ("machine learning problem", "RL problem")
             return [(start, at + 1)]
         return found
+
+    def _phrase_start(self, doc: Doc, at: int, floor: int, title: bool) -> int:
+        """Where the task phrase that ends before token *at* starts: text words back to a stop word, a leading
+        (evaluative) word, the sentence start or the length limit; "DNA/protein" is one word."""
+        tokens = doc_tokens(doc)
+        words, sent = tokens.words, tokens.sent_starts()
+        start = at
+        n = 0
+        while start > floor and n < self.max_text_tokens and not sent[start]:
+            previous = words[start - 1]
+            if previous.text == "/" and start - 2 >= floor and n and not doc[start - 2].whitespace_ and (
+                    not previous.is_space and not doc[start - 1].whitespace_) and self._text_word(words[start - 2], title):
+                start -= 2  # "DNA/protein sequence design": a slash glues two words into one
+                n += 1
+                continue
+            if not self._text_word(previous, title) or previous.lower_ in self.leading or previous.lower_ in self.nouns:
+                break
+            start -= 1
+            n += 1
+        if start < at and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_:
+            start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
+        return start
+
+    def _conjuncts(self, doc: Doc, start: int, at: int, floor: int, title: bool) -> list[tuple[int, int]]:
+        """"classification, detection and segmentation tasks": the phrases coordinated before an open noun, in
+        text order (the last is start..at)."""
+        words = doc_tokens(doc).words
+        sent = doc_tokens(doc).sent_starts()
+        parts = [(start, at)]
+        while len(parts) < 5:
+            i = parts[0][0]
+            j = i
+            while j > floor and not sent[j] and words[j - 1].lower_ in {",", "and", "or"} and i - j < 2:
+                j -= 1
+            if j == i or words[i - 1].lower_ == "," and len(parts) == 1:
+                break  # no coordination; or "X, Y tasks": a list of two needs its "and"/"or" before the last
+            first = self._phrase_start(doc, j, floor, title)
+            if first == j:
+                break
+            parts.insert(0, (first, j))
+        return parts
+
+    def _field(self, words, start: int, end: int) -> bool:
+        """Whether the phrase is a research field ("machine learning tasks" are no named task)."""
+        return " ".join(w.lower_ for w in words[start:end]) in self.words.get("fields", ())
+
+    def _open_phrase(self, words, start: int, end: int, coordinated: bool = False) -> bool:
+        """A phrase before an open noun that names a task: two or more words ending in a lower-case noun (not an
+        adjective or adverb shape), or, coordinated, one process noun ("classification and regression tasks")."""
+        last = words[end - 1]
+        if any(w.lower_ in self.nouns for w in words[start:end]):
+            return False  # "combinatorial optimization problems belong": the frame noun ends a task phrase
+        if end - start == 1:
+            # one word: a process noun when coordinated, else a nominal one ("recommendation tasks"), not a generic one
+            return (coordinated and (last.lower_ in self.heads or last.lower_ in self.task_heads)) or (
+                last.is_lower and last.lower_.endswith(_NOMINAL) and last.lower_ not in self.words.get("generic_process", ()))
+        if self._head(last, False) or last.lower_ in self.task_heads:
+            return True
+        return last.is_lower and last.is_alpha and not _ADJECTIVE.search(last.lower_)
 
     def _entity_before(self, doc: Doc, at: int) -> bool:
         """Whether a candidate of another type (a method) or a research field ends right before token *at*."""
@@ -246,12 +367,49 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             end -= 1
         return start, end
 
+    def _gerund_phrase(self, doc: Doc, start: int, stop: int, list_item: bool) -> tuple[int, int] | None:
+        """A gerund and its object from *start* ("sorting numbers", "estimating the joint probability of unknown
+        graphical models", "computing Delaunay triangulations"), up to a break word, punctuation, "and"/"or" in a
+        list, or ``max_gerund_tokens``; None unless it starts with a lower-case verb in -ing that is no process
+        noun and has an object."""
+        words = doc_tokens(doc).words
+        while start < stop and words[start].lower_ in self.leading:
+            start += 1
+        if start >= stop:
+            return None
+        verb = words[start]
+        lower = verb.lower_
+        if not (verb.is_lower and verb.is_alpha and lower.endswith("ing") and len(lower) > 5) or (
+                lower in self.heads or lower in self.task_heads or lower in self.title_heads or lower in STOP_WORDS
+                or lower in self.breaks):
+            return None
+        end = start + 1
+        breaks = self.breaks
+        while end < stop and end - start < self.max_gerund_tokens:
+            token = words[end]
+            lower = token.lower_
+            if lower in breaks or token.is_punct and token.text not in {"-", "/"} or token.is_space:
+                break
+            if lower in {"and", "or"}:
+                break
+            if not (lower in _GERUND_GLUE or self._text_word(token, False) or token.is_alpha and (
+                    token.is_title or token.is_lower and lower not in STOP_WORDS)):
+                break
+            end += 1
+        while end > start + 1 and words[end - 1].lower_ in _GERUND_GLUE:
+            end -= 1
+        return (start, end) if end - start >= 2 else None
+
     def _text_word(self, token, title: bool) -> bool:
         if title:
             return token.lower_ in _TITLE_GLUE or token.lower_ not in STOP_WORDS
+        if token.lower_ in self.heads or token.lower_ in self.task_heads:
+            return True  # "inverse photonic design": a process noun ends a phrase though the stop list has the verb
         if token.lower_ in STOP_WORDS or token.lower_ in self.words.get("stop", ()):
             return False
         text = token.text
+        if "-" in text and any(part.islower() for part in text.split("-")) and not text.startswith("-"):
+            return not text.endswith("ly") and text.lower() not in self.leading  # "N-body", "multi-airfoil"
         if text.endswith("ly"):
             return False  # an adverb: "robustly tuning"
         # lower-case words, acronyms ("LLM inference") and short names with digits ("3D generation")

@@ -7,28 +7,41 @@ reads the tokens' ORTH and IS_PUNCT arrays instead of making a Token object per 
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 
-from spacy.attrs import IS_PUNCT, ORTH
+import numpy
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
 
+from kg.extract.base import doc_tokens
 from kg.extract.candidates import doc_text
+
+
+_NOT_A_START = numpy.uint64(2 ** 64 - 1)  # SENT_START -1 ("not a sentence start") in a uint64 token array
 
 
 @Language.component("kg_title_boundary")
 def title_boundary(doc: Doc) -> Doc:
-    """The title (up to the first newline) is sentence 0, whole: a parser must not split it at a colon."""
+    """The title (up to the first newline) is sentence 0, whole: a parser must not split it at a colon.
+
+    Tokens 1 .. k-1 (those starting at or before the newline) are no sentence start, token k (the first after it)
+    is one: what setting ``token.is_sent_start`` on each does, written as one SENT_START array (the setter makes a
+    Token object per token and checks the whole doc for a parse each time)."""
     newline = doc_text(doc).find("\n")
-    if newline < 0:
+    if newline < 0 or len(doc) < 2:
         return doc
-    for token in doc[1:]:
-        if token.idx > newline:
-            token.is_sent_start = True
-            break
-        token.is_sent_start = False
+    if doc.has_annotation("DEP"):
+        doc[1].is_sent_start = False  # spaCy's error: sentence starts can not be set on a parsed doc
+    first_after = bisect.bisect_right(doc_tokens(doc).idx, newline, 1)  # the first token (from 1) with idx > newline
+    starts = doc.to_array(SENT_START)
+    starts[1:first_after] = _NOT_A_START
+    if first_after < len(doc):
+        starts[first_after] = 1
+    doc.from_array([SENT_START], starts)
     return doc
 
 
