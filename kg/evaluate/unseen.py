@@ -79,9 +79,13 @@ def unseen_vocabularies(full_rows: list[dict[str, Any]], gold_rows: list[dict[st
                         folds: int) -> list[list[dict[str, Any]]]:
     """Per fold, the vocabulary rows *full_rows* without those that name what only that fold's gold contains
     (names ``external.jsonl`` lists stay)."""
+    return vocabularies_without(full_rows, fold_only_names(gold_rows, fold_of, folds, keep=external_names()))
+
+
+def vocabularies_without(full_rows: list[dict[str, Any]], only: list[set[str]]) -> list[list[dict[str, Any]]]:
+    """Per fold, *full_rows* without the rows that name one of that fold's name keys in *only*."""
     from kg.extract.vocabulary import rows_without
 
-    only = fold_only_names(gold_rows, fold_of, folds, keep=external_names())
     return [rows_without(full_rows, lambda name, names=names: name_key(name) in names) for names in only]
 
 
@@ -129,7 +133,7 @@ def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, 
         rows = examples(nlp, gold_rows, papers, unseen_folds=folds if vocabulary_dropout else 0, seed=seed)
         fold_of = paper_folds(papers, folds, seed)
         only = fold_only_names(gold_rows, fold_of, folds, keep=external_names())
-        vocabularies = unseen_vocabularies(full_rows, gold_rows, fold_of, folds)
+        vocabularies = vocabularies_without(full_rows, only)
         unseen_records, plain_records, removed = [], [], []
         for fold in range(folds):
             fold_papers = [papers[paper_id] for paper_id in fold_of if fold_of[paper_id] == fold]
