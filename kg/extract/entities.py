@@ -45,6 +45,25 @@ def _after_dataset_cue(words, start: int) -> bool:
     return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (1, 2, 3) if start >= n)
 
 
+_COUNT = re.compile(r"^\d+$")
+
+
+def _after_device_cue(words, start: int) -> bool:
+    """Whether a name at words[start] stands where a compute device does: after a ``hardware_before`` phrase
+    ("on a single X", "on one X"), after "on" and a count ("on 8 X") or after a count and "x" ("4 x X")."""
+    if start >= 2 and _COUNT.match(words[start - 1].text) and words[start - 2].lower_ == "on":
+        return True
+    if start >= 2 and words[start - 1].lower_ in {"x", "×"} and _COUNT.match(words[start - 2].text):
+        return True
+    cues = _hardware_before()
+    return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (2, 3, 4) if start >= n)
+
+
+@functools.lru_cache(maxsize=1)
+def _hardware_before() -> frozenset[str]:
+    return frozenset(p.lower() for p in resolve_word_lists()["hardware_before"])
+
+
 @functools.lru_cache(maxsize=1)
 def _dataset_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
@@ -308,6 +327,8 @@ class EntityResolver(PatternComponent):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
         if _after_dataset_cue(tokens.words, span.start):
             return "Dataset"  # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before)
+        if _after_device_cue(tokens.words, span.start):
+            return "Hardware"  # "on a single Orin Nano", "on 8 X", "4 x X" (patterns/resolve.jsonl's hardware_before)
         text = tokens.span_text(span.start, span.end)
         if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
