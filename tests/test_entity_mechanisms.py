@@ -26,10 +26,14 @@ def surfaces(rec: dict, entity_type: str) -> set[str]:
 
 def test_capitalised_or_numbered_words_before_a_device_noun_are_one_device(nlp):
     rec = record("We deploy it on a Zorvex Gold 6248 CPU and on two Kestrel 7 boards, and compare QMX processors "
-                 "with Vantor accelerators. The first CPU is slow.", nlp)
+                 "with Vantor accelerators. The first CPU is slow; the Zorvex Accelerator Facility is a beam line.", nlp)
     hardware = surfaces(rec, "Hardware")
     assert {"Zorvex Gold 6248 CPU", "Kestrel 7 boards", "QMX processors", "Vantor accelerators"} <= hardware
     assert not any(s.startswith("The") for s in hardware)  # not at a sentence start
+    assert not any("Facility" in s or "Zorvex Accelerator" in s for s in hardware)  # a word of a longer name
+    rec = record("We fit a 24GB GPU.", nlp, title="Optimizing GPU Kernels on TPUv9 Pods")
+    assert {"GPU", "TPUv9 Pods"} <= surfaces(rec, "Hardware") and "Optimizing GPU" not in surfaces(rec, "Hardware")
+    assert "GB GPU" not in surfaces(rec, "Hardware")
 
 
 def test_a_shaped_name_in_device_position_is_hardware(nlp):
@@ -37,3 +41,28 @@ def test_a_shaped_name_in_device_position_is_hardware(nlp):
     hardware = surfaces(rec, "Hardware")
     assert {"Orvo Nano", "Kestrel Mk2"} <= hardware
     assert not {"Orvo Nano", "Kestrel Mk2"} & surfaces(rec, "Method")
+    rec = record("Five datasets were trained on two Zindle models.", nlp)
+    assert "Zindle" not in surfaces(rec, "Hardware")  # a noun after the name says what it is
+
+
+def test_names_in_a_list_after_a_measure_opener_are_metrics(nlp):
+    rec = record("Our sampler beats prior samplers in terms of Zorbness, Q7-distance and wobble rate. "
+                 "In terms of usability, it is simple.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert {"Zorbness", "Q7-distance", "wobble rate"} <= metrics
+    assert not {"Zorbness", "Q7-distance"} & surfaces(rec, "Method")
+    assert "usability" not in metrics  # a list item after the opener needs a metric head word
+
+
+def test_a_name_after_a_multiplier_and_a_comparative_is_a_metric(nlp):
+    rec = record("The network is fast (e.g., 6x-8x higher ZPS) on phones.", nlp)
+    assert "ZPS" in surfaces(rec, "Metric") and "ZPS" not in surfaces(rec, "Method")
+
+
+def test_acronym_after_a_longer_known_name_is_that_name(nlp):
+    # the letters spell "reinforcement learning", but the acronym stands for the name written before it
+    rec = record("Deep learning and deep reinforcement learning (RL) agents improve; RL needs samples.", nlp)
+    methods = {e["name"].lower(): e for e in rec["entities"] if e["type"] == "Method"}
+    drl = methods["deep reinforcement learning"]
+    assert "RL" in drl["aliases"]
+    assert "reinforcement learning" not in methods

@@ -78,6 +78,8 @@ def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+# "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
+_MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
@@ -99,7 +101,7 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words", "kind_words")
+    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -195,9 +197,19 @@ class EntityResolver(PatternComponent):
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
         first_long: dict[str, Span] = {}
+        known_before = {s.end: s for s in chosen if s.id_ == "vocabulary" and s.label_ in ENTITY_LABELS}
         for long_span, short_span, label in definitions:
             long_key = self._key(label, text(long_span), "")
             short_key = f"{label}|{merge_key(text(short_span), label)}"
+            wider = known_before.get(long_span.end)
+            if wider is not None and wider.label_ == label and wider.start < long_span.start and (
+                    short_span.start - long_span.end <= 1) and not any(
+                    "-" in w.text for w in words[wider.start:long_span.start]):  # not "early-exit LLMs (LLMs)"
+                # "deep reinforcement learning (RL)": the letters spell the shorter long form, but the acronym
+                # names the known name written right before it, and so does that shorter form in this paper
+                wider_key = self._key(label, text(wider), wider.kb_id_)
+                canonical_of.setdefault(long_key, wider_key)
+                long_key = wider_key
             first = first_long.setdefault(short_key, long_span)
             if first is not long_span and long_form_variants(text(first), text(long_span)):
                 # "convolutional neural network (CNN)" then "convolutional network (CNN)": one entity
@@ -327,11 +339,17 @@ class EntityResolver(PatternComponent):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
         if _after_dataset_cue(tokens.words, span.start):
             return "Dataset"  # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before)
-        if _after_device_cue(tokens.words, span.start):
-            return "Hardware"  # "on a single Orin Nano", "on 8 X", "4 x X" (patterns/resolve.jsonl's hardware_before)
+        if _after_device_cue(tokens.words, span.start) and not (
+                span.end < len(doc) and tokens.words[span.end].is_lower and tokens.words[span.end].is_alpha
+                and not tokens.words[span.end].is_stop):
+            # "on a single Orin Nano", "on 8 X", "4 x X" (patterns/resolve.jsonl's hardware_before), but not
+            # "on two VGGNet models": a noun after the name says what it is
+            return "Hardware"
         text = tokens.span_text(span.start, span.end)
         if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
+        if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
+            return "Metric"  # "6x higher FPS", "in terms of Hypervolume, R2-distance and ..."
         head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
@@ -340,6 +358,26 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _measure_position(self, words, sent, start: int) -> bool:
+        """Whether a name at words[start] stands where a measured quantity does, beyond :meth:`_measured`: after a
+        multiplier and a comparative ("6x higher FPS", "2x to 330x fewer MACs": ``measure_comparatives``), or as an
+        item of a list a measure opener starts ("in terms of Hypervolume, R2-distance and ...": ``measure_openers``,
+        the items between being names and list glue)."""
+        if start >= 2 and words[start - 1].lower_ in self.words["measure_comparatives"] and _MULTIPLIER.match(
+                words[start - 2].text):
+            return True
+        openers = self.words["measure_openers"]
+        glue = self.words["list_glue"]
+        i = start
+        while i > 0 and start - i <= 8 and not sent[i]:
+            if any(" ".join(w.lower_ for w in words[i - n:i]) in openers for n in (2, 3) if i >= n):
+                return True
+            previous = words[i - 1]
+            if not (previous.lower_ in glue or not previous.is_lower and any(c.isalnum() for c in previous.text)):
+                return False  # a word that is no name and no list glue: the list (if any) started later
+            i -= 1
+        return False
 
     @staticmethod
     def _measured(words, start: int, end: int) -> bool:
@@ -459,7 +497,7 @@ class EntityResolver(PatternComponent):
                 i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue)
 
         added: list[Candidate] = []
-        queue = [span for span in chosen if span.label_ in {"Method", "Dataset"}]
+        queue = [span for span in chosen if span.label_ in {"Method", "Dataset", "Metric"}]
         while queue:  # along the list: "CIFAR/Cars/Flowers"
             span = queue.pop()
             for step in (1, 2):  # one glue token (",", "and", "/") or two (", and")

@@ -52,7 +52,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
-                       "vague_adjectives", "hyphen_suffixes", "participle_openers")
+                       "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -169,9 +169,18 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         integral, survival rates and the best performing rate"."""
         spans = []
         doc_words = doc_tokens(doc).words
-        for at in lower_positions(doc, self.words["metric_list_nouns"]):
+        openers = {tuple(phrase.split()) for phrase in self.words["measure_openers"]}
+        starts = []
+        for at in lower_positions(doc, self.words["metric_list_nouns"] | {opener[-1] for opener in openers}):
             if at >= len(doc) - 2:
                 break  # the noun needs two tokens after it
+            lower = doc_words[at].lower_
+            if any(at + 1 >= len(opener) and tuple(w.lower_ for w in doc_words[at + 1 - len(opener):at + 1]) == opener
+                   for opener in openers):
+                starts.append(-(at + 1))  # "in terms of latency, throughput and energy": items with a metric head
+                continue
+            if lower not in self.words["metric_list_nouns"]:
+                continue
             i = at + 1
             if doc_words[i].lower_ in {"including", "like", ":"}:
                 i += 1
@@ -179,16 +188,26 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 i += 2
             else:
                 continue
+            starts.append(i)
+        for i in starts:
+            headed = i < 0  # after a measure opener only items whose head is a metric head ("in terms of usability")
+            i = abs(i)
             while i < len(doc):
                 while i < len(doc) and doc_words[i].lower_ in {"the", "a", "an", ",", "and", "or"}:
                     i += 1
+                if i < len(doc) and not doc_words[i].is_lower and any(c.isalpha() for c in doc_words[i].text) and (
+                        i + 1 >= len(doc) or doc_words[i + 1].text in {",", "and", "or", ".", ";", ")"}):
+                    i += 1  # a name as an item ("Hypervolume"): kg_entities types it by its place; the list goes on
+                    continue
                 end = i
                 while end < len(doc) and end - i < 4 and doc_words[end].is_lower and (
                         doc_words[end].is_alpha or "-" in doc_words[end].text) and doc_words[end].lower_ not in self.words["list_breaks"]:
                     end += 1
                 if end == i or end < len(doc) and doc_words[end].text not in {",", "and", "or", ".", ";", ")"}:
                     break  # not a plain noun phrase: the list is over
-                spans.append(candidate(doc, i, end, "Metric", "phrase"))
+                if not headed or self.heads.get(doc_words[end - 1].lower_) == "Metric" or self.heads.get(
+                        singular(doc_words[end - 1].lower_)) == "Metric":
+                    spans.append(candidate(doc, i, end, "Metric", "phrase"))
                 if end >= len(doc) or doc_words[end].text in {".", ";", ")"}:
                     break
                 i = end
