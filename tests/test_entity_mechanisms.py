@@ -66,3 +66,10 @@ def test_acronym_after_a_longer_known_name_is_that_name(nlp):
     drl = methods["deep reinforcement learning"]
     assert "RL" in drl["aliases"]
     assert "reinforcement learning" not in methods
+
+
+def test_a_shaped_name_takes_the_type_its_paper_gives_it_elsewhere(nlp):
+    rec = record("We introduce the Wobble Space Utilization Rate (WSUR), a new metric. Our method raises WSUR. "
+                 "The net is fast (6x higher ZPS), and ZPS stays high.", nlp)
+    assert {"WSUR", "ZPS"} <= surfaces(rec, "Metric")
+    assert not {"WSUR", "ZPS"} & surfaces(rec, "Method")

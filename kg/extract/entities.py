@@ -192,6 +192,7 @@ class EntityResolver(PatternComponent):
             if label != span.label_:
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             typed.append(span)
+        typed = self._one_type_per_name(doc, typed, definitions)
         chosen = self._coordinated_datasets(doc, select(typed))
         chosen = self._coordinated_names(doc, chosen)
 
@@ -444,6 +445,30 @@ class EntityResolver(PatternComponent):
                 resume = i + length
                 break
         return found
+
+    @staticmethod
+    def _one_type_per_name(doc: Doc, typed: list[Candidate], definitions: list) -> list[Candidate]:
+        """One name, one type in a paper: a name found by shape and left a Method (the default) takes the type
+        the paper's own evidence gives the same surface elsewhere: the long form of its acronym definition
+        ("Quantization Space Utilization Rate (QSUR)" ... "QSUR" is a Metric) or its position in another mention
+        ("6x higher FPS" ... "FPS" is a Metric; "evaluated on X" ... "X" is a Dataset)."""
+        tokens = doc_tokens(doc)
+        evidence: dict[str, str] = {}
+        for _, short_span, label in definitions:
+            evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
+        for span in typed:
+            if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
+                evidence.setdefault(tokens.span_text(span.start, span.end), span.label_)
+        if not evidence:
+            return typed
+        out = []
+        for span in typed:
+            if span.id_ in SHAPE_SOURCES and span.label_ == "Method":
+                label = evidence.get(tokens.span_text(span.start, span.end), "Method")
+                if label != "Method":
+                    span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            out.append(span)
+        return out
 
     def _coordinated_datasets(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
