@@ -73,3 +73,11 @@ def test_a_shaped_name_takes_the_type_its_paper_gives_it_elsewhere(nlp):
                  "The net is fast (6x higher ZPS), and ZPS stays high.", nlp)
     assert {"WSUR", "ZPS"} <= surfaces(rec, "Metric")
     assert not {"WSUR", "ZPS"} & surfaces(rec, "Method")
+
+
+def test_a_shaped_name_after_a_dataset_noun_or_in_its_list_is_a_dataset(nlp):
+    rec = record("We run the (1+1) EA on the recently introduced benchmark ZorbMax. We train on several datasets "
+                 "(QWERT-9, ZXCV, PLMK-3) and on workloads such as TPC-Q and JOBZ.", nlp)
+    datasets = surfaces(rec, "Dataset")
+    assert {"ZorbMax", "QWERT-9", "ZXCV", "PLMK-3", "TPC-Q", "JOBZ"} <= datasets
+    assert not datasets & surfaces(rec, "Method")

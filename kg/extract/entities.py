@@ -64,6 +64,24 @@ def _hardware_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["hardware_before"])
 
 
+def _after_dataset_noun(words, start: int) -> bool:
+    """Whether a name at words[start] follows a dataset noun (``dataset_after_nouns`` but "set(s)" and
+    "split(s)") right before it ("the benchmark DisOM") or before the parenthesis its list is in ("datasets (MNIST,
+    SVHN, CIFAR-10)": names and list glue only between)."""
+    nouns = _dataset_cues()[1] - {"set", "sets", "split", "splits"}
+    if start > 0 and words[start - 1].lower_ in nouns:
+        return True
+    i = start
+    while i > 0 and start - i <= 12:
+        previous = words[i - 1]
+        if previous.text == "(":
+            return i >= 2 and words[i - 2].lower_ in nouns
+        if not (previous.text in {",", "/", "and", "or"} or not previous.is_lower and any(c.isalnum() for c in previous.text)):
+            return False
+        i -= 1
+    return False
+
+
 @functools.lru_cache(maxsize=1)
 def _dataset_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
@@ -338,8 +356,10 @@ class EntityResolver(PatternComponent):
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
-        if _after_dataset_cue(tokens.words, span.start):
-            return "Dataset"  # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before)
+        if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start):
+            # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before); "the benchmark X",
+            # "datasets (MNIST, X, CIFAR-10)"
+            return "Dataset"
         if _after_device_cue(tokens.words, span.start) and not (
                 span.end < len(doc) and tokens.words[span.end].is_lower and tokens.words[span.end].is_alpha
                 and not tokens.words[span.end].is_stop):
