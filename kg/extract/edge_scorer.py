@@ -40,7 +40,8 @@ from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers
+from kg.extract.frame import token_lowers  # the word column, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")

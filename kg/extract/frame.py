@@ -48,7 +48,8 @@ from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
-from kg.extract.token_view import doc_memo, entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract import token_view
+from kg.extract.token_view import doc_memo, entities as cached_spans
 from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -56,11 +57,11 @@ WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_te
                                     ["properties"]["kind"]["enum"])
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}  # dependency labels of a subject (the parser's scheme, not words)
 _BOUNDS_KEY = "kg_sentence_bounds"
-_STARTS_KEY = "kg_sentence_starts"
 _NUMBERS_KEY = "kg_sentence_numbers"
 _KNOWN_KEY = "kg_frame_known"
 _COMPARED_KEY = "kg_frame_compared"
 _MODIFIER_KEY = "kg_frame_modifier"
+_PARSED_KEY = "kg_frame_parsed"
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):
@@ -593,7 +594,7 @@ class ContributionFrame(PatternComponent):
         candidates = doc.spans.get(CANDIDATES_KEY)
         if candidates is None:
             return False
-        memo = doc_memo(doc)
+        memo = _memo(doc)
         cached = memo.get(_KNOWN_KEY)
         if cached is None or cached[0] is not candidates or cached[1] != len(candidates):
             # the (start, end) of the vocabulary's candidates, read from the span group once per doc (a SpanGroup
@@ -804,7 +805,7 @@ class ContributionFrame(PatternComponent):
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
         # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
-        memo = doc_memo(doc)
+        memo = _memo(doc)
         answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
         if answers is None:
             answers = memo[(_MODIFIER_KEY, self)] = {}
@@ -903,7 +904,7 @@ class ContributionFrame(PatternComponent):
         of each (end, label) (the last one in the group's order), and is_compared's answers so far. Kept in the
         doc's memo (a SpanGroup holds its doc only weakly), so kg_results and kg_relations reuse kg_frame's."""
         group = doc.spans.get(ENTITIES_KEY)
-        memo = doc_memo(doc)
+        memo = _memo(doc)
         cached = memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
         size = len(group) if group is not None else 0
         if cached is None or cached[0] is not group or cached[1] != size:
@@ -969,7 +970,7 @@ class ContributionFrame(PatternComponent):
         """
         frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
-        if doc.has_annotation("DEP"):
+        if parsed(doc):
             key, how = self._parse_subject(doc, position, methods, primary)
             if how:
                 return key, how
@@ -1131,6 +1132,59 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
     return found
 
 
+# The last doc's word columns and sentence starts. kg_frame, kg_results and kg_relations ask for them thousands of
+# times per doc, one doc after another, and token_view's weak-key lookup costs more than most of those questions:
+# answered here while the doc is the same object of the same length (one doc is held, as token_view's span lists
+# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict]
+_LAST: list[Any] = [None, -1, None, None, None, None]
+
+
+def _last(doc: Doc) -> list[Any]:
+    last = _LAST
+    if last[0] is not doc or last[1] != len(doc):
+        last[:] = [doc, len(doc), None, None, None, None]
+    return last
+
+
+def _memo(doc: Doc) -> dict[Any, Any]:
+    """token_view.doc_memo(doc) (the same dict: it lives as long as the doc), found once for the last doc."""
+    last = _LAST
+    if last[0] is doc and last[5] is not None and last[1] == len(doc):
+        return last[5]
+    last = _last(doc)
+    last[5] = doc_memo(doc)
+    return last[5]
+
+
+def parsed(doc: Doc) -> bool:
+    """``doc.has_annotation("DEP")`` (which reads every token), once per doc: a parser runs before kg's components."""
+    memo = _memo(doc)
+    answer = memo.get(_PARSED_KEY)
+    if answer is None:
+        answer = memo[_PARSED_KEY] = doc.has_annotation("DEP")
+    return answer
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """Each token's ``lower_`` (kg.extract.token_view.lowers, remembered for the last doc; do not change it)."""
+    last = _LAST
+    if last[0] is doc and last[2] is not None and last[1] == len(doc):
+        return last[2]
+    last = _last(doc)
+    last[2] = token_view.lowers(doc)
+    return last[2]
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Each token's ``text`` (kg.extract.token_view.texts, remembered for the last doc; do not change it)."""
+    last = _LAST
+    if last[0] is doc and last[3] is not None and last[1] == len(doc):
+        return last[3]
+    last = _last(doc)
+    last[3] = token_view.texts(doc)
+    return last[3]
+
+
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """[start, end) of each sentence, computed once per doc from the sentence starts (cached in user_data:
     ``doc.sents`` and ``span.sent`` walk the tokens every time, and the edge components ask often)."""
@@ -1169,12 +1223,14 @@ def sentences_of(doc: Doc) -> list[Span]:
 
 def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
     """[start, end) of the sentence holding token *i*."""
-    bounds = sentence_bounds(doc)
-    memo = doc_memo(doc)
-    cached = memo.get(_STARTS_KEY)
-    if cached is None or cached[0] is not bounds:
-        cached = memo[_STARTS_KEY] = (bounds, [start for start, _ in bounds])
-    n = bisect_right(cached[1], i) - 1
+    last = _LAST
+    if last[0] is doc and last[4] is not None and last[1] == len(doc):
+        bounds, starts = last[4]
+    else:
+        bounds = sentence_bounds(doc)
+        starts = [start for start, _ in bounds]
+        _last(doc)[4] = (bounds, starts)
+    n = bisect_right(starts, i) - 1
     return bounds[max(n, 0)]
 
 
@@ -1183,7 +1239,7 @@ def sentence_numbers(doc: Doc) -> list[int]:
     if not len(doc):
         return []
     bounds = sentence_bounds(doc)
-    memo = doc_memo(doc)
+    memo = _memo(doc)
     cached = memo.get(_NUMBERS_KEY)
     if cached is not None and cached[0] is bounds:
         return list(cached[1])

@@ -54,7 +54,8 @@ from kg.extract.results import (
     number_shaped,
     sentence_index_of_tokens,
 )
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 from kg.naming import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.

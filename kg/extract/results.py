@@ -37,7 +37,8 @@ from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
