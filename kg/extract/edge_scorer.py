@@ -334,7 +334,7 @@ class EdgeScorer(SerialisedState):
         # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
         if self._words is None:
             self._words = (frozenset(self._word_list("self_words")), frozenset(winner_words))
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view): lower-case words
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers): lower-case words
         if self._marks is None:
             list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
             self._marks = (",", frozenset(list_glue), frozenset(self._word_list("clause_breaks")))

@@ -221,7 +221,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         self.check_initialized()
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
         entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
@@ -486,7 +486,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
         words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
         while i < bounds[1] and (lowers[i] in {"a", "an", "the"} or lowers[i] in words["evaluative"]):
@@ -553,7 +553,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
         words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         limit = min(sentence.end, end + 12)
         i = end
         while i < limit:
