@@ -81,3 +81,15 @@ def test_a_shaped_name_after_a_dataset_noun_or_in_its_list_is_a_dataset(nlp):
     datasets = surfaces(rec, "Dataset")
     assert {"ZorbMax", "QWERT-9", "ZXCV", "PLMK-3", "TPC-Q", "JOBZ"} <= datasets
     assert not datasets & surfaces(rec, "Method")
+
+
+def test_lower_case_phrases_in_measure_frames_are_metric_candidates(nlp):
+    from kg.extract.candidates import candidates
+
+    doc = nlp.make_doc("A study\nIt reduces wobble use by over 40% and gives 3.4x higher zorb hit rates, "
+                       "reduces the model by 5 layers and is 2x faster training.")
+    for name in ("kg_title_boundary", "sentencizer", "kg_vocabulary", "kg_open_rules", "kg_head_phrases"):
+        doc = nlp.get_pipe(name)(doc)
+    metrics = {doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Metric" and c.id_ == "phrase"}
+    assert {"wobble use", "zorb hit rates"} <= metrics
+    assert not {"model", "training", "faster training"} & metrics  # a thing is no quantity; "faster" qualifies
