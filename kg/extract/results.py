@@ -350,11 +350,6 @@ class ResultFinder(SerialisedState, DocAnnotator):
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         self.check_initialized()
         text = doc_text(doc)
-        bounds = sentence_bounds(doc)
-        sentence_of = sentence_index_of_tokens(doc, bounds)
-        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
-        entity_at = {i: span for span in entities for i in range(span.start, span.end)}
-
         candidates = []
         windows = _number_windows(doc, self.max_pattern_length, text, self.number_starts)
         if windows:
@@ -370,6 +365,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
             result_key = self.nlp.vocab.strings[_RESULT_KEY]
             for match_id, start, end in self.matcher(Doc(self.nlp.vocab, words=words)):
                 candidates.append((match_id == result_key, at[start], at[end - 1] + 1))
+        if not candidates:  # no number in the doc (or none the patterns read): no result
+            doc._.kg_result_rule_methods = []
+            return []
+        bounds = sentence_bounds(doc)
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
+        entity_at = {i: span for span in entities for i in range(span.start, span.end)}
         # Unit matches before bare numbers, longer before shorter; keep what does not overlap.
         candidates.sort(key=lambda c: (not c[0], -(c[2] - c[1]), c[1]))
         taken: set[int] = set()
@@ -436,14 +438,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 **roles,
                 "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
-                "evidence": span_text(doc[slice(*bounds[sent_index])]),
+                "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
         return output
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
               sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        span = doc[start:end]
+        tokens = doc_tokens(doc)  # the span's text and offsets, without a Span and its Tokens
+        span_text = tokens.span_text(start, end)
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
         if start > 0 and lowers[start - 1].rstrip(".") in self.skip_after:
@@ -453,7 +456,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if start > 1 and texts[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
             return None  # the tail of a compound: "0-1 loss", "top-5", "8/15"
         word_value = self.number_words.get(lowers[start])
-        parsed = _PARSE.match(f"{word_value:g}{span.text[len(texts[start]):]}" if word_value else span.text)
+        parsed = _PARSE.match(f"{word_value:g}{span_text[len(texts[start]):]}" if word_value else span_text)
         if parsed is None:
             return None
         if word_value and (start == 0 or lowers[start - 1] not in {"than", "about", "over", "nearly", "almost",
@@ -471,7 +474,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span.text):
+        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span_text):
             value, high = high, None  # "from 5.9 to 10.9%": the figure reached
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
@@ -535,8 +538,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "value_high": high,
             "unit": unit,
             "qualifier": qualifier,
-            "start": span.start_char,
-            "end": doc[text_end - 1].idx + len(texts[text_end - 1]),
+            "start": tokens.idx[start],
+            "end": tokens.idx[text_end - 1] + len(texts[text_end - 1]),
             "_start": start,
             "_end": text_end,
             "sentence": sentence_index,
