@@ -44,7 +44,10 @@ def _after_dataset_cue(words, start: int) -> bool:
     if start > 0 and words[start - 1].lower_ in {"the", "a"}:
         start -= 1
     cues = _dataset_before()
-    return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (1, 2, 3) if start >= n)
+    before = [w.lower_ for w in words[max(0, start - 4):start]]
+    if len(before) >= 3 and before[-3] == "," and before[-2:] == ["such", "as"]:
+        del before[-3]  # "workloads, such as X" is "workloads such as X"
+    return any(" ".join(before[-n:]) in cues for n in (1, 2, 3) if len(before) >= n)
 
 
 _COUNT = re.compile(r"^\d+$")
