@@ -14,8 +14,11 @@ and the table it came from (``"source"``):
   - ``keras`` optimizers ("Adam", "AdamW", "RMSprop", "Nadam") and the layer families papers name (``keras.layers``
     classes whose last word is in :data:`KERAS_LAYER_FAMILIES`: "LSTM", "batch normalization", "multi-head
     attention"); torch itself is too heavy to install for ``torch.optim``/``torch.nn``, keras has the same tables;
+  - ``transformers`` ``GenerationMode`` search strategies ("beam_search" -> "beam search");
+  - ``pytorch_optimizer`` ``OPTIMIZER_LIST`` ("AdaBelief", "Shampoo", "Prodigy") and its losses ("FocalLoss" ->
+    "focal loss"); ``optuna`` samplers ("TPESampler" -> "TPE");
   - ``peft`` ``PeftType`` ("PREFIX_TUNING" -> "prefix tuning"), ``trl`` trainers ("DPOTrainer" -> "DPO"),
-    ``stable-baselines3`` algorithms ("PPO", "SAC"), ``torch_geometric`` convolution layers and models
+    ``stable-baselines3`` and ``sb3-contrib`` algorithms ("PPO", "TD3", "TRPO"), ``torch_geometric`` convolution layers and models
     ("GATConv" -> "GAT", "GraphSAGE"), ``diffusers`` schedulers and pipelines ("DDIMScheduler" -> "DDIM",
     "StableDiffusionXLPipeline" -> "Stable Diffusion XL").
 - Metric: ``torchmetrics`` classes (acronym class names: "AUROC"; CamelCase ones as lower-case phrases:
@@ -43,7 +46,8 @@ case-insensitively with the vocabulary's plural and hyphen variants.
 Reproduce (scratch venv, never kg's dependencies):
 
     python3 -m venv /tmp/extvoc && /tmp/extvoc/bin/pip install --no-deps "transformers==4.57.1" torchvision \\
-        torchaudio torchtext scikit-learn keras peft trl stable-baselines3 torch_geometric diffusers torchmetrics
+        torchaudio torchtext scikit-learn keras pytorch_optimizer optuna peft trl stable-baselines3 sb3-contrib \\
+        torch_geometric diffusers torchmetrics
     (cd /tmp && npm pack @huggingface/tasks && tar xzf huggingface-tasks-*.tgz)          # -> /tmp/package
     (cd /tmp && apt-get download wamerican && dpkg -x wamerican_*.deb /tmp/wamerican)
     python bench/external_vocabulary.py --site-packages /tmp/extvoc/lib/python3.11/site-packages \\
@@ -85,7 +89,7 @@ class CamelRules:
     drop_suffixes: tuple[str, ...]  # a class ending so is a tool, not a method ("StandardScaler", "GridSearchCV")
     drop_prefixes: tuple[str, ...]  # a class starting so is plumbing ("BaseEnsemble", "MultiOutputRegressor")
     strip_suffixes: tuple[str, ...]  # task or code suffixes dropped ("RandomForestClassifier" -> "RandomForest")
-    expand: dict[str, str]  # abbreviation words spelt out ("NB" -> "naive Bayes")
+    expand: dict[str, str]  # abbreviation words (or word pairs) spelt out ("NB" -> "naive Bayes")
     hyphen_prefixes: tuple[str, ...]  # a first word joined to the next by a hyphen ("Multi Head" -> "multi-head")
 
 
@@ -96,14 +100,15 @@ CAMEL_RULES = CamelRules(
                    "Features", "Indicator", "Normalizer", "Estimator", "Callback", "Envelope", "Coder",
                    "Agglomeration", "Embedding", "Projection", "Approximation", "Sampler", "Grid", "Wrapper",
                    "Layer", "Cell", "Metric", "Collection", "Tracker", "Backend", "Aggregator", "Mean", "Sum",
-                   "Curve", "Matrix", "Scores", "Dataset"),
+                   "Curve", "Matrix", "Scores", "Dataset", "Select", "Search", "Memory", "Predictor", "Decoder",
+                   "Strapper"),
     drop_prefixes=("Base", "Multi Output", "One Vs", "Output Code", "Self Training", "Fixed Threshold",
                    "Tuned Threshold", "Transformed Target", "Stacking", "Voting", "Column", "Frozen", "Sparse Coder",
                    "Binary", "Multiclass", "Multilabel", "Running", "Retrieval", "Loss Scale", "Schedule Free",
                    "Cu Graph", "Fused", "Fast"),
     strip_suffixes=("Classifier", "Regressor", "Regression CV", "CV", "IC", "Score", "Conv", "Scheduler",
                     "Pipeline", "Trainer"),
-    expand={"NB": "naive Bayes", "SVC": "SVM", "SVR": "SVR", "Neighbors": "nearest neighbors"},
+    expand={"NB": "naive Bayes", "SVC": "SVM", "K Neighbors": "k-nearest neighbors"},
     hyphen_prefixes=("Multi", "Semi", "Self", "Cross", "Mini", "Non", "Pre", "Re"),
 )
 # keras.layers classes papers name as methods: the family is the class name's last word
@@ -125,7 +130,10 @@ def camel_words(name: str) -> list[str]:
 
 
 def acronym(word: str) -> bool:
-    """A word written with two or more capitals or a digit after a capital ("PCA", "SVM", "GATv2", "ReLU")."""
+    """A word written with two or more capitals and no run of three lower-case letters, or a capital then digits
+    ("PCA", "SVM", "GATv2", "ReLU", "SQuAD", "A2C"; not "MessagePassing", "GraphSAGE")."""
+    if re.search(r"[a-z]{3}", word):
+        return False
     return sum(c.isupper() for c in word) >= 2 or bool(re.fullmatch(r"[A-Z]\w*\d\w*", word))
 
 
@@ -135,7 +143,7 @@ def camel_phrase(name: str, rules: CamelRules = CAMEL_RULES) -> str | None:
     to it by a hyphen ("KMeans" -> "k-means")."""
     words = camel_words(name)
     text = " ".join(words)
-    if not words or any(text.endswith(s) for s in rules.drop_suffixes) \
+    if not words or any(name.endswith(s.replace(" ", "")) for s in rules.drop_suffixes) \
             or any(text.startswith(p + " ") or text == p for p in rules.drop_prefixes):
         return None
     changed = True
@@ -146,9 +154,14 @@ def camel_phrase(name: str, rules: CamelRules = CAMEL_RULES) -> str | None:
             if words[-len(parts):] == parts and len(words) > len(parts):
                 words = words[: -len(parts)]
                 changed = True
+    if len(words) == 1 and len(camel_words(name)) > 1 and not acronym(words[0]):
+        return None  # a suffix stripped to one plain word ("HuberRegressor" -> "huber") is an adjective, not a name
+    text = " ".join(words)
+    for short, long in rules.expand.items():
+        text = re.sub(rf"(?<!\S){re.escape(short)}(?!\S)", lambda _, long=long: long.replace(" ", "\x00"), text)
+    words = [w.replace("\x00", " ") for w in text.split(" ")]
     out: list[str] = []
     for i, word in enumerate(words):
-        word = rules.expand.get(word, word)
         if len(word) == 1 and word.isupper() and i + 1 < len(words):
             out.append(word.lower() + "-")  # "K Means" -> "k-means"
             continue
@@ -197,7 +210,7 @@ class Filter:
         name = name.strip()
         if len(name) < MIN_LENGTH or name.lower() in self.stop:
             return False
-        if " " not in name and not name.isupper():
+        if " " not in name:
             bare = name.lower()
             if bare in self.english or bare.replace("-", "") in self.english:
                 return False  # "Dropout", "attention", "Accuracy": common words, not names
@@ -205,12 +218,12 @@ class Filter:
 
 
 def english_words(path: Path | None) -> frozenset[str]:
-    """The lower-case entries of a word list (``/usr/share/dict/american-english``): common words, not proper
-    nouns ("adam" is not one, "Adam" is a proper noun there)."""
+    """The entries of a word list (``/usr/share/dict/american-english``), lower-cased: common words and proper
+    nouns ("shampoo", "alice"; names such as "Adam" that a curated file lists win there anyway)."""
     if path is None:
         return frozenset()
     words = path.read_text(encoding="utf-8", errors="replace").split()
-    return frozenset(w for w in words if w.islower() and "'" not in w)
+    return frozenset(w.lower() for w in words if "'" not in w)
 
 
 def stop_names() -> frozenset[str]:
@@ -236,6 +249,14 @@ def _version(site_packages: Path, name: str) -> str:
 
 def _module(path: Path) -> ast.Module:
     return ast.parse(path.read_text(encoding="utf-8"))
+
+
+def _assigned_any(path: Path, name: str) -> ast.AST:
+    """The value assigned to *name* (``x = ...`` or ``x: T = ...``) at the top of *path*."""
+    for node in _module(path).body:
+        if isinstance(node, ast.AnnAssign) and getattr(node.target, "id", None) == name:
+            return node.value
+    return _assigned(path, name)
 
 
 def _assigned(path: Path, name: str) -> ast.AST:
@@ -265,6 +286,14 @@ def transformers_names(site_packages: Path) -> Iterator[Name]:
         for form in (display, display.removeprefix("OpenAI ")):
             if paper_cased(form):
                 yield Name("Method", form, source, case=True)
+    source = f"transformers {version} generation GenerationMode (search strategies)"
+    for node in _module(site_packages / "transformers" / "generation" / "configuration_utils.py").body:
+        if isinstance(node, ast.ClassDef) and node.name == "GenerationMode":
+            for item in node.body:
+                if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
+                    words = item.value.value.split("_")
+                    if len(words) > 1 and words[-1] == "search":  # "beam_search" -> "beam search"
+                        yield Name("Method", " ".join(words), source, case=False)
     source = f"transformers {version} optimization.py optimizer classes"
     for node in _module(site_packages / "transformers" / "optimization.py").body:
         if isinstance(node, ast.ClassDef) and any(getattr(b, "id", getattr(b, "attr", "")) == "Optimizer"
@@ -368,6 +397,30 @@ def keras_names(site_packages: Path) -> Iterator[Name]:
                 yield _named("Method", phrase, source)  # "batch normalization", "multi-head attention"
 
 
+def pytorch_optimizer_names(site_packages: Path) -> Iterator[Name]:
+    version = _version(site_packages, "pytorch_optimizer")
+    root = site_packages / "pytorch_optimizer"
+    source = f"pytorch_optimizer {version} optimizer.OPTIMIZER_LIST"
+    for node in ast.walk(_assigned_any(root / "optimizer" / "__init__.py", "OPTIMIZER_LIST")):
+        if isinstance(node, ast.Name) and node.id[:1].isupper():
+            yield Name("Method", node.id, source, case=True)  # "AdaBelief", "Shampoo", "RAdam", "Prodigy"
+    source = f"pytorch_optimizer {version} loss.__all__"
+    for name in _string_list(_assigned(root / "loss" / "__init__.py", "__all__")):
+        if name.endswith("Loss") and name[:1].isupper():
+            phrase = camel_phrase(name)
+            if phrase and " " in phrase:
+                yield _named("Method", phrase, source)  # "FocalLoss" -> "focal loss"
+
+
+def optuna_names(site_packages: Path) -> Iterator[Name]:
+    version = _version(site_packages, "optuna")
+    text = (site_packages / "optuna" / "samplers" / "__init__.py").read_text(encoding="utf-8")
+    source = f"optuna {version} samplers"
+    for stem in sorted(set(re.findall(r"\b([A-Z][A-Za-z]*)Sampler\b", text))):
+        if acronym(stem):
+            yield Name("Method", stem, source, case=True)  # "TPE", "QMC", "NSGAII"
+
+
 def peft_names(site_packages: Path) -> Iterator[Name]:
     path = site_packages / "peft" / "utils" / "peft_types.py"
     source = f"peft {_version(site_packages, 'peft')} PeftType"
@@ -376,7 +429,7 @@ def peft_names(site_packages: Path) -> Iterator[Name]:
             for item in node.body:
                 if isinstance(item, ast.Assign) and isinstance(item.value, ast.Constant):
                     words = item.value.value.lower().split("_")
-                    if len(words) > 1:  # "PREFIX_TUNING" -> "prefix tuning", "P_TUNING" -> "p-tuning"
+                    if len(words) > 1 and words[-1] == "tuning":  # "PREFIX_TUNING" -> "prefix tuning"
                         phrase = " ".join(words) if len(words[0]) > 1 else words[0] + "-" + " ".join(words[1:])
                         yield Name("Method", phrase, source, case=False)
 
@@ -390,10 +443,14 @@ def trl_names(site_packages: Path) -> Iterator[Name]:
 
 
 def sb3_names(site_packages: Path) -> Iterator[Name]:
-    source = f"stable-baselines3 {_version(site_packages, 'stable_baselines3')} __all__"
-    for name in ast.literal_eval(_assigned(site_packages / "stable_baselines3" / "__init__.py", "__all__")):
-        if acronym(name) and name.isupper() or re.fullmatch(r"[A-Z0-9]+", name):
-            yield Name("Method", name, source, case=True)
+    for package, distribution in (("stable_baselines3", "stable_baselines3"), ("sb3_contrib", "sb3_contrib")):
+        source = f"{distribution.replace('_', '-')} {_version(site_packages, distribution)} __all__"
+        for name in ast.literal_eval(_assigned(site_packages / package / "__init__.py", "__all__")):
+            if re.fullmatch(r"[A-Z][A-Z0-9]+", name):
+                yield Name("Method", name, source, case=True)  # "PPO", "TD3", "TRPO", "QRDQN"
+
+
+_MODEL_NAME = re.compile(r"[A-Z]{2}|\d|(?:Net|Former|GNN|GCN)$")  # "GraphSAGE", "Node2Vec", "SchNet", "LightGCN"
 
 
 def pyg_names(site_packages: Path) -> Iterator[Name]:
@@ -402,17 +459,12 @@ def pyg_names(site_packages: Path) -> Iterator[Name]:
     for table in ("nn/conv", "nn/models"):
         source = f"torch_geometric {version} {table.replace('/', '.')}.__all__"
         for name in _string_list(_assigned(root / table / "__init__.py", "__all__")):
-            words = camel_words(name)
-            if words and words[-1] == "Conv" and len(words) > 1:
-                stem = "".join(words[:-1])
-                if acronym(stem) and " " not in stem:
-                    yield Name("Method", stem, source, case=True)  # "GATConv" -> "GAT"
-            elif acronym(name) or len(words) == 1 or re.search(r"[a-z][A-Z]", name) and not camel_phrase(name):
+            if name.endswith("Conv") and len(name) > 4:
+                stem = name[:-4]
+                if acronym(stem) and not stem.startswith(("Cu", "Fused", "Fast")):
+                    yield Name("Method", stem, source, case=True)  # "GATConv" -> "GAT", "GATv2Conv" -> "GATv2"
+            elif _MODEL_NAME.search(name) and paper_cased(name) and camel_phrase(name):
                 yield Name("Method", name, source, case=True)  # "GraphSAGE", "SchNet", "Node2Vec"
-            else:
-                phrase = camel_phrase(name)
-                if phrase and phrase != phrase.lower():
-                    yield _named("Method", "".join(words), source)
 
 
 def diffusers_names(site_packages: Path) -> Iterator[Name]:
@@ -425,16 +477,15 @@ def diffusers_names(site_packages: Path) -> Iterator[Name]:
     source = f"diffusers {version} pipelines"
     for stem in sorted(set(re.findall(r'"([A-Z][A-Za-z0-9]*)Pipeline"', text))):
         words = camel_words(stem)
-        # a model family's pipeline ("StableDiffusionXL" -> "Stable Diffusion XL"); task pipelines
-        # ("...Img2Img", "...Inpaint") and one-word ones are left out
-        if 2 <= len(words) <= 3 and not any(re.search(r"\d[A-Z]|Inpaint|Img|Upscale|Depth|Control|Adapter", w)
-                                            for w in words):
+        # a model family's pipeline: two capitalised words ("StableDiffusion" -> "Stable Diffusion"); task
+        # pipelines ("StableDiffusionImg2Img") and code-split names ("HunyuanDiT") are left out
+        if len(words) == 2 and all(re.fullmatch(r"[A-Z][a-z]{3,}", w) for w in words):
             yield Name("Method", " ".join(words), source, case=True)
 
 
 _LINKED = re.compile(r"`([^`<]+?)`_")
-_BRACKETED = re.compile(r"\(`?([A-Za-z][A-Za-z0-9.\-]*[A-Z][A-Za-z0-9.\-]*)`?_?\)")
-_VERBS = re.compile(r"^(?:Computes?|Calculates?|Compute the|Calculate the)\s+", re.I)
+_DEFINED = re.compile(r"`?([A-Za-z][^`()]*?)`?_?\s*\(`?([A-Za-z][^`()]*?)`?_?\)")
+_VERBS = re.compile(r"^(?:(?:computes?|calculates?|implements?)\s+)?(?:the\s+)?", re.I)
 
 
 def torchmetrics_names(site_packages: Path) -> Iterator[Name]:
@@ -446,19 +497,20 @@ def torchmetrics_names(site_packages: Path) -> Iterator[Name]:
             continue
         source = f"torchmetrics {version} metric classes"
         if re.fullmatch(r"[A-Z0-9]+", name):
-            yield Name("Metric", name, source, case=True)  # "AUROC", "EER"
-        else:
-            phrase = camel_phrase(name)
-            if phrase and " " in phrase:
-                yield _named("Metric", phrase, source)  # "word error rate"
+            yield Name("Metric", name, source, case=True)  # "AUROC", "EER" (CamelCase class names are code)
         source = f"torchmetrics {version} metric class docstrings (first line)"
-        first = classes[name][1].split("\n")[0]
+        first = _VERBS.sub("", classes[name][1].split("\n")[0])
         for linked in _LINKED.findall(first):
             linked = _VERBS.sub("", linked).split(" (")[0].strip()
-            if 1 <= len(linked.split()) <= 5:
+            if (2 <= len(linked.split()) <= 5 or acronym(linked)) and " based on " not in linked:
                 yield _named("Metric", lower_phrase(linked), source)
-        for short in _BRACKETED.findall(first):
-            yield Name("Metric", short, source, case=True)  # "PSNR", "SI-SDR", "mAP"
+        defined = _DEFINED.match(first)  # "Peak Signal-to-Noise Ratio`_ (PSNR)": the line opens with the definition
+        if defined:
+            long, short = _VERBS.sub("", defined.group(1).strip()), defined.group(2).strip()
+            if 2 <= len(long.split()) <= 8:
+                yield _named("Metric", lower_phrase(long), source)
+            if acronym(short) or re.fullmatch(r"[A-Z]+(?:[\s\-][A-Z]+)+", short):
+                yield Name("Metric", short, source, case=True)  # "PSNR", "SI-SDR", "mAP", "ROC AUC"
 
 
 def _docstring_datasets(classes: dict[str, tuple[list[str], str]], name: str) -> list[str]:
@@ -474,7 +526,8 @@ def torchaudio_names(site_packages: Path) -> Iterator[Name]:
     source = f"torchaudio {_version(site_packages, 'torchaudio')} datasets (docstring names)"
     for name in ast.literal_eval(_assigned(root / "__init__.py", "__all__")):
         for form in _docstring_datasets(classes, name):
-            yield Name("Dataset", form, source, case=True)
+            if paper_cased(form):
+                yield Name("Dataset", form, source, case=True)
 
 
 def torchtext_names(site_packages: Path) -> Iterator[Name]:
@@ -493,7 +546,8 @@ def pyg_dataset_names(site_packages: Path) -> Iterator[Name]:
         if not name.endswith("Dataset") and paper_cased(name):
             yield Name("Dataset", name, source, case=True)
         for form in _docstring_datasets(classes, name):
-            yield Name("Dataset", form, source, case=True)
+            if paper_cased(form):
+                yield Name("Dataset", form, source, case=True)
 
 
 def hf_task_names(package: Path) -> Iterator[Name]:
@@ -512,7 +566,9 @@ def hf_hardware_names(package: Path) -> Iterator[Name]:
         source = f"@huggingface/tasks {version} {file_name} SKUs"
         block = text[text.index("_SKUS"):]
         for sku in re.findall(r'^\t"?([A-Za-z0-9][\w +.\-]*?)"?: \{', block, re.M):
-            if re.search(r"\d", sku):  # a product number ("A100", "RTX 3090", "MI250"), not a family word
+            # a product number of 4 characters or more ("A100", "RTX 3090", "MI250"), not a family word; "A10",
+            # "L40" are as often figure or section labels
+            if re.search(r"\d", sku) and len(sku) >= 4:
                 yield Name("Hardware", sku, source, case=True)
 
 
@@ -522,6 +578,8 @@ SOURCES: dict[str, tuple[str, Callable[..., Iterator[Name]]]] = {
     "torchvision": ("site", torchvision_names),
     "sklearn": ("site", sklearn_names),
     "keras": ("site", keras_names),
+    "pytorch_optimizer": ("site", pytorch_optimizer_names),
+    "optuna": ("site", optuna_names),
     "peft": ("site", peft_names),
     "trl": ("site", trl_names),
     "sb3": ("site", sb3_names),

@@ -239,8 +239,10 @@ def test_external_names_carry_their_source_and_match_their_case_only():
     import spacy
 
     rows = read_patterns(PATTERNS_DIR / "external.jsonl")
-    assert rows and all(row["source"] and row["case"] and row["exact_form"] for row in rows)
-    assert {row["label"] for row in rows} == {"Method", "Dataset"}
+    assert rows and all(row["source"] for row in rows)
+    # one-word names with a capital match their case exactly; phrases ("logistic regression") any case
+    assert all(row["case"] and row["exact_form"] for row in rows
+               if " " not in row["pattern"] and row["pattern"] != row["pattern"].lower())
     nlp = spacy.blank("en")
     vocabulary = EntityVocabulary(nlp, pattern_files=["external.jsonl"])
     vocabulary.initialize(lambda: [], nlp=nlp)
