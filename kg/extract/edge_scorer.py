@@ -40,7 +40,8 @@ from kg.extract.frame import empty_frame, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers
+from kg.extract.frame import token_lowers  # the word column, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -272,13 +273,19 @@ class EdgeScorer(SerialisedState):
                 text = evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
             return text
 
-        if self.broad:
+        # a broad candidate of a counted-only type matters only through the support of a triple the rules state
+        # (the only candidates of that type scored): the others are neither listed nor read, so not enumerated
+        needed = {(r["type"], r["source"], r["target"]) for r in relations if r["type"] in counted_only} \
+            if counted_only else set()
+        needed_targets = {(rel_type, target) for rel_type, _, target in needed}
+        types = [(rel_type, *RELATION_LABELS[rel_type], rel_type in counted_only) for rel_type in self.model["types"]]
+        if self.broad and (needed or any(not counted for *_, counted in types)):
             for sentence, ents in by_sentence.items():
                 methods = [e[3] for e in ents if e[2] == "Method"]
                 for _, _, label, target, _ in ents:
-                    for rel_type in self.model["types"]:  # a type the model does not score keeps the rules' own
-                        source_label, target_label = RELATION_LABELS[rel_type]
-                        if label != target_label:
+                    for rel_type, source_label, target_label, counted in types:
+                        # a type the model does not score keeps the rules' own
+                        if label != target_label or counted and (rel_type, target) not in needed_targets:
                             continue
                         if target_label != "Method":
                             sources = {key: "sentence" for key in methods}
@@ -288,15 +295,18 @@ class EdgeScorer(SerialisedState):
                             sources = {key: "paper" for key in proposed[:2]}
                             if self.pairs:  # "S4 uses HiPPO", "A beats B": two methods with the type's cue between
                                 for source in methods:
-                                    if source not in sources and self._cue_between(
-                                            ents, source, target, cue_types.get(sentence, ()), rel_type):
+                                    if source not in sources and (not counted or (rel_type, source, target) in needed) \
+                                            and self._cue_between(ents, source, target, cue_types.get(sentence, ()),
+                                                                  rel_type):
                                         sources[source] = "pair"
                         for source, origin in sources.items():
                             key = (rel_type, source, target, sentence)
                             if source == target or key in seen or label_of.get(source) != source_label:
                                 continue
+                            if counted and (rel_type, source, target) not in needed:
+                                continue
                             seen.add(key)
-                            if rel_type in counted_only:
+                            if counted:
                                 entry = support.setdefault((rel_type, source, target), [0, 0.0, 0.0])
                                 entry[0] += 1
                                 entry[1] = max(entry[1], 0.0)
@@ -324,7 +334,7 @@ class EdgeScorer(SerialisedState):
         # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
         if self._words is None:
             self._words = (frozenset(self._word_list("self_words")), frozenset(winner_words))
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view): lower-case words
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers): lower-case words
         if self._marks is None:
             list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
             self._marks = (",", frozenset(list_glue), frozenset(self._word_list("clause_breaks")))

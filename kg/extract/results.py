@@ -37,7 +37,8 @@ from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -440,7 +441,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
               sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         span = doc[start:end]
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
@@ -562,7 +563,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                          and previous.is_alpha and len(previous) > 3)
 
     def _qualifier_before(self, doc: Doc, start: int) -> str | None:
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         for words, qualifier in self.qualifiers_before:
             begin = start - len(words)
             if begin >= 0 and lowers[begin:start] == words:
@@ -707,7 +708,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         Candidates come from the clause's structure and positions (see CANDIDATE_KINDS); features say how and
         where each was found, never which words it holds beyond small closed classes (generic, gain words).
         """
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         start, end = result["_start"], result["_end"]
         final = shared if shared is not None else rule[:2]
         sent_start, sent_end = sentence_at(doc, start)
@@ -954,7 +955,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
     def _metric_after(self, doc: Doc, start: int, end: int, sentence: Span,
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = end
         while i < sentence.end and i - end < 4 and lowers[i] in self.metric_bridge_words and i not in metric_at:
             i += 1
@@ -975,7 +976,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = start - 1
         while i >= sentence.start and start - i <= 3 and lowers[i] in self.metric_link_words | {"(", "up", "only",
                                                                                                 "over", "about"}:
@@ -1009,7 +1010,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         subject of the clause from the contribution frame (a named subject, "we / our method / it" for the
         proposal), else the paper's proposal when the sentence names no other method as a subject.
         """
-        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
         sentence = doc[slice(*sentence_at(doc, start))]
@@ -1093,7 +1094,7 @@ def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: di
 
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
     """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
-    lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
+    lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     merged: list[tuple[bool, int, int]] = []
     for item in chosen:
         if merged:
@@ -1133,7 +1134,7 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
 
 def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
-    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     i = start
     while i < end and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
