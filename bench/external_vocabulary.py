@@ -26,8 +26,9 @@ and the table it came from (``"source"``):
   name and the acronym in brackets: "`Peak Signal-to-Noise Ratio`_ (PSNR)").
 - Dataset: ``torchvision.datasets.__all__`` ("CIFAR10" also as "CIFAR-10", "Kitti" also as "KITTI"),
   ``torchaudio.datasets`` (the paper casing its docstrings give: "*LibriSpeech*"), ``torchtext.datasets``
-  ("WikiText103" -> "WikiText-103") and ``torch_geometric.datasets`` (class names and the quoted dataset names
-  of their docstrings: ``:obj:`"CiteSeer"```).
+  ("WikiText103" -> "WikiText-103"), ``torch_geometric.datasets`` (class names and the quoted dataset names
+  of their docstrings: ``:obj:`"CiteSeer"```) and ``gymnasium``'s registered environments ("HalfCheetah-v5" ->
+  "HalfCheetah"; simulators and benchmark suites are Datasets in the gold guideline).
 - Task: the npm package ``@huggingface/tasks`` (``src/pipelines.ts`` ``PIPELINE_DATA``: the pipeline types'
   display names and their subtasks', lower-cased: "Automatic Speech Recognition" -> "automatic speech
   recognition").
@@ -47,7 +48,7 @@ Reproduce (scratch venv, never kg's dependencies):
 
     python3 -m venv /tmp/extvoc && /tmp/extvoc/bin/pip install --no-deps "transformers==4.57.1" torchvision \\
         torchaudio torchtext scikit-learn keras pytorch_optimizer optuna peft trl stable-baselines3 sb3-contrib \\
-        torch_geometric diffusers torchmetrics
+        torch_geometric diffusers torchmetrics gymnasium
     (cd /tmp && npm pack @huggingface/tasks && tar xzf huggingface-tasks-*.tgz)          # -> /tmp/package
     (cd /tmp && apt-get download wamerican && dpkg -x wamerican_*.deb /tmp/wamerican)
     python bench/external_vocabulary.py --site-packages /tmp/extvoc/lib/python3.11/site-packages \\
@@ -550,6 +551,14 @@ def pyg_dataset_names(site_packages: Path) -> Iterator[Name]:
                 yield Name("Dataset", form, source, case=True)
 
 
+def gymnasium_names(site_packages: Path) -> Iterator[Name]:
+    text = (site_packages / "gymnasium" / "envs" / "__init__.py").read_text(encoding="utf-8")
+    source = f"gymnasium {_version(site_packages, 'gymnasium')} envs registered ids"
+    for env in re.findall(r'\bid="([A-Za-z0-9]+)-v\d+"', text):
+        if paper_cased(env) and not env.startswith("Gym"):
+            yield Name("Dataset", env, source, case=True)  # "HalfCheetah", "LunarLander", "Walker2d"
+
+
 def hf_task_names(package: Path) -> Iterator[Name]:
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     text = (package / "src" / "pipelines.ts").read_text(encoding="utf-8")
@@ -589,6 +598,7 @@ SOURCES: dict[str, tuple[str, Callable[..., Iterator[Name]]]] = {
     "torchaudio": ("site", torchaudio_names),
     "torchtext": ("site", torchtext_names),
     "pyg_datasets": ("site", pyg_dataset_names),
+    "gymnasium": ("site", gymnasium_names),
     "hf_tasks": ("hf", hf_task_names),
     "hf_hardware": ("hf", hf_hardware_names),
 }
