@@ -24,6 +24,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -728,13 +729,36 @@ class ResultFinder(SerialisedState, DocAnnotator):
         comparative_next = any(word in self.comparative_next for word in lowers[end:min(sent_end, end + 2)]) or any(
             word in self.comparative_next for word in lowers[start:end])
 
+        # the features that depend on the result alone, the same for each of its candidates
+        base = [0.0] * len(METRIC_FEATURES)
+        base[_FI["beat_before"]] = float(beat_before)
+        base[_FI["in_parenthesis"]] = float(in_parenthesis)
+        base[_FI["unit_x"]] = float(unit == "x")
+        base[_FI["unit_percent"]] = float(unit == "%")
+        base[_FI["unit_none"]] = float(unit is None)
+        base[_FI["comparative_next"]] = float(comparative_next)
+        base[_FI["entities_in_sentence"]] = math.log1p(len(metrics))
+
         def add(kind: str, key: str | None, text: str | None, span: tuple[int, int] | None, **extra: float) -> None:
             if text is not None:
                 text = text.strip()
                 if not text or any(ch.isdigit() for ch in text) and kind != "entity":
                     return
             ident = (key, None) if key else (None, text.lower() if text else None)
-            x = [0.0] * len(METRIC_FEATURES)
+
+            def same(choice: tuple[str | None, str | None]) -> bool:
+                return (key is not None and key == choice[0]) or (
+                    key is None and choice[0] is None and (text or "").lower() == (choice[1] or "").lower())
+
+            own = same(rule[:2])
+            marks = (float(same(final)), float(own and rule[2]), float(own))  # rule, rule_sure, own_rule
+            found = candidates.get(ident)
+            if found is not None:  # found again another way: keep the first, with this way's rule marks
+                old = found["features"]
+                for index, value in zip(_RULE_MARKS, marks):
+                    old[index] = max(old[index], value)
+                return
+            x = base[:]  # the features of the result alone
 
             x[_FI[f"kind={kind}"]] = 1.0
             if span is not None:
@@ -778,28 +802,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             x[_FI["none_no_entity"]] = float(kind == "none" and not metrics)
             x[_FI["speedup_named"]] = float(kind == "speedup" and (result["qualifier"] in self.speedup_words or any(
                 word in self.speedup_words | {"faster"} for word in lowers[start:min(sent_end, end + 2)])))
-            x[_FI["beat_before"]] = float(beat_before)
-            x[_FI["in_parenthesis"]] = float(in_parenthesis)
-            x[_FI["unit_x"]] = float(unit == "x")
-            x[_FI["unit_percent"]] = float(unit == "%")
-            x[_FI["unit_none"]] = float(unit is None)
-            x[_FI["comparative_next"]] = float(comparative_next)
-            x[_FI["entities_in_sentence"]] = math.log1p(len(metrics))
-            def same(choice: tuple[str | None, str | None]) -> bool:
-                return (key is not None and key == choice[0]) or (
-                    key is None and choice[0] is None and (text or "").lower() == (choice[1] or "").lower())
-
-            own = same(rule[:2])
-            x[_FI["rule"]] = float(same(final))
-            x[_FI["rule_sure"]] = float(own and rule[2])
-            x[_FI["own_rule"]] = float(own)
-            if ident in candidates:  # found again another way: keep the first, with this way's rule marks
-                for name in ("rule", "rule_sure", "own_rule"):
-                    old = candidates[ident]["features"]
-                    old[_FEATURE_INDEX[name]] = max(old[_FEATURE_INDEX[name]], x[_FEATURE_INDEX[name]])
-            else:
-                candidates[ident] = {"metric": key, "metric_text": None if key else text, "kind": kind,
-                                     "features": x}
+            x[_FI["rule"]], x[_FI["rule_sure"]], x[_FI["own_rule"]] = marks
+            candidates[ident] = {"metric": key, "metric_text": None if key else text, "kind": kind, "features": x}
 
         # the last number of a list this number leads: "25.2, 31.3 and 41 mAP" (the Metric after it measures all)
         list_end, last = end, None
@@ -1218,6 +1222,7 @@ METRIC_FEATURES: tuple[str, ...] = (
     "gain_head",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
+_RULE_MARKS = (_FEATURE_INDEX["rule"], _FEATURE_INDEX["rule_sure"], _FEATURE_INDEX["own_rule"])
 
 
 # -- the learned method chooser -----------------------------------------------------------------------------
@@ -1271,7 +1276,7 @@ def _check_choice_model(model: dict[str, Any], features: tuple[str, ...], what: 
 def choose_candidate(model: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     """The candidate the model scores highest, and its share of the softmax over the result's candidates."""
     weights = model["weights"]
-    scores = [sum(w * x for w, x in zip(weights, c["features"])) for c in candidates]
+    scores = [sum(map(mul, weights, c["features"])) for c in candidates]  # the same sums, term by term
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     best = max(range(len(candidates)), key=lambda n: (scores[n], -n))
