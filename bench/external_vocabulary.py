@@ -639,7 +639,8 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--site-packages", type=Path, help="site-packages of the scratch venv")
     parser.add_argument("--hf-tasks", type=Path, help="the unpacked @huggingface/tasks npm package (its package/)")
-    parser.add_argument("--words", type=Path, help="a word list (Debian wamerican's american-english)")
+    parser.add_argument("--words", type=Path, required=True,
+                        help="a word list (Debian wamerican's american-english): one-word names it lists are dropped")
     parser.add_argument("--sources", help=f"comma-separated subset of {', '.join(SOURCES)}")
     parser.add_argument("-o", "--output", type=Path, default=OUTPUT)
     args = parser.parse_args(argv)
