@@ -61,6 +61,7 @@ _KNOWN_KEY = "kg_frame_known"
 _COMPARED_KEY = "kg_frame_compared"
 _MODIFIER_KEY = "kg_frame_modifier"
 _PARSED_KEY = "kg_frame_parsed"
+_SUBJECT_KEY = "kg_frame_subject_like"
 _POSITIONS_KEY = "kg_frame_positions"
 _BREAKS_KEY = "kg_frame_clause_breaks"
 _BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
@@ -817,15 +818,18 @@ class ContributionFrame(PatternComponent):
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
+        return self._modifier(doc, span.start, span.end)
+
+    def _modifier(self, doc: Doc, start: int, end: int) -> bool:
         # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
         memo = _memo(doc)
         answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
         if answers is None:
             answers = memo[(_MODIFIER_KEY, self)] = {}
-        key = (span.start, span.end)
+        key = (start, end)
         answer = answers.get(key)
         if answer is None:
-            answer = answers[key] = self._read_modifier(doc, span.start, span.end)
+            answer = answers[key] = self._read_modifier(doc, start, end)
         return answer
 
     def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
@@ -1062,9 +1066,19 @@ class ContributionFrame(PatternComponent):
 
     def subject_like(self, doc: Doc, span: Span) -> bool:
         """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
-        if self.is_compared(doc, span) or self._is_modifier(doc, span):
+        # answered once per doc, state of its entities and span bounds, beside is_compared's answers (it depends
+        # on them)
+        start, end, label = span.start, span.end, span.label_
+        _, answers = self._compared_memo(doc)
+        key = (_SUBJECT_KEY, start, end, label)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._read_subject_like(doc, start, end, label)
+        return answer
+
+    def _read_subject_like(self, doc: Doc, start: int, end: int, label: str) -> bool:
+        if self._compared(doc, start, end, label) or self._modifier(doc, start, end):
             return False
-        start = span.start
         sentence_start = sentence_at(doc, start)[0]
         lowers = token_lowers(doc)
         before = lowers[start - 1] if start > sentence_start else ""
