@@ -123,6 +123,8 @@ class ContributionFrame(PatternComponent):
         self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
                                   key=lambda words: -len(words))
         self.determiner_starts = {words[0] for words in self.determiners}
+        # the words a self mention can start with: a determiner's first word or a self word ("we", "it")
+        self.mention_starts = frozenset(self.determiner_starts | self.words["self_words"])
         # the determiners by their first word, longest first (as self.determiners lists them)
         self.determiners_by_first: dict[str, list[tuple[str, ...]]] = {}
         for words in self.determiners:
@@ -892,7 +894,7 @@ class ContributionFrame(PatternComponent):
         n = len(lowers)
         after = 0  # the first token not inside a mention found so far
         # only a determiner's first word or a self word can start a mention: visit those tokens alone
-        for i in [i for i, word in enumerate(lowers) if word in first_words or word in self_words]:
+        for i in self._positions(doc, self.mention_starts):
             if i < after:
                 continue
             lower = lowers[i]
