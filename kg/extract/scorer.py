@@ -17,6 +17,7 @@ The model travels with the pipeline (``to_bytes``/``to_disk``).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -49,6 +50,7 @@ def entity_groups(doc: Doc) -> dict[str, list[Span]]:
     return groups
 
 
+_ZEROS = itertools.repeat(0.0)  # the default of every weight look-up (map stops with the features)
 _DIGIT = re.compile(r"\d")
 _ALPHA = re.compile(r"[^\W\d_]")
 _CAMEL = re.compile(r"[a-z][A-Z]")
@@ -119,7 +121,7 @@ def _word_class(word: str) -> str:
     """The class of a word beside an entity: a function word or a punctuation mark as itself ("as", "on", ",",
     "("), a number as NUM, any other word as "content". Content words beside a name are the paper's topic more
     than a sign of its type, and as features they memorise the dev papers (out of fold and on unseen names the
-    classes score as well as the words with a tenth of the weights)."""
+    classes score as well as the words, with about 40% fewer weights)."""
     if word in _STOP_WORDS or not _WORD_CHAR.search(word):
         return word
     return "NUM" if _DIGIT.search(word) else "content"
@@ -158,7 +160,7 @@ class _Model:
         return {"weights": self.weights, "bias": self.bias, "thresholds": self.thresholds, "info": self.info}
 
     def probability(self, feats: Iterable[str]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        z = self.bias + sum(map(self.weights.get, feats, _ZEROS))  # weights.get(f, 0.0) of each, summed in order
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
