@@ -267,3 +267,29 @@ def test_a_gain_phrase_may_hold_an_acronym_and_its_gain_noun_is_a_candidate(nlp)
     texts = [{c["metric_text"] for c in candidates} for candidates in doc.user_data["kg_result_candidates"]]
     assert "GPU memory reduction" in texts[0]
     assert {"wall clock time speedup", "speedup"} <= texts[1]
+
+
+def test_respectively_pairs_a_list_of_numbers_with_a_list_of_names_in_order(nlp):
+    # invented text: two methods, two datasets and two metrics, each list paired with the numbers in order
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet and Quillnet-Lite reach 81.5% and 77.2% on Parrotset and Owlbench, respectively. "
+                   "On Owlbench, Quillnet improves recall and precision by 3.1% and 4.4%, respectively. "
+                   "Quillnet reaches 70.1% and 66.0% on Parrotset and Owlbench.",
+                   [("Quillnet-Lite", "Method", "m:lite"), ("Quillnet", "Method", "m:quill"),
+                    ("Parrotset", "Dataset", "d:parrot"), ("Owlbench", "Dataset", "d:owl"),
+                    ("recall", "Metric", "x:recall"), ("precision", "Metric", "x:precision")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert (results[81.5]["method"], results[81.5]["dataset"]) == ("m:quill", "d:parrot")
+    assert (results[77.2]["method"], results[77.2]["dataset"]) == ("m:lite", "d:owl")
+    assert (results[3.1]["metric"], results[4.4]["metric"]) == ("x:recall", "x:precision")
+    # no "respectively": the nearest-name reading stands (70.1% is not paired by order)
+    assert results[66.0]["dataset"] == "d:parrot"
+
+
+def test_respectively_leaves_roles_alone_without_a_list_as_long(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches 81.5%, 77.2% and 70.0% on Parrotset and Owlbench, respectively.",
+                   [("Quillnet", "Method", "m:quill"), ("Parrotset", "Dataset", "d:parrot"),
+                    ("Owlbench", "Dataset", "d:owl")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert {r["dataset"] for r in results.values()} == {"d:parrot"}  # three numbers, two names: unpaired

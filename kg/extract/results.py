@@ -436,6 +436,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": span_text(doc[slice(*bounds[sent_index])]),
             })
+        if self.respectively_words:
+            _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         return output
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
@@ -1129,6 +1131,59 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
             second["metric"], second["metric_text"] = first["metric"], first["metric_text"]
         elif has_second and (not has_first or b["_metric_sure"] and not a["_metric_sure"]):
             first["metric"], first["metric_text"] = second["metric"], second["metric_text"]
+
+
+_LIST_WORDS = frozenset({",", "and", "or", "the"})
+
+
+def _list_runs(doc: Doc, items: list[tuple[int, int]]) -> list[list[int]]:
+    """Indices of *items* (token spans in order) grouped in lists: neighbours with only list words between them
+    ("A, B and C", "80% and 90%"), at least one of them a joiner."""
+    lowers = token_lowers(doc)
+    runs: list[list[int]] = []
+    for n, (start, _) in enumerate(items):
+        between = lowers[items[n - 1][1]:start] if n else []
+        if n and between and all(w in _LIST_WORDS for w in between) and set(between) - {"the"}:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+def _pair_respectively(doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                       by_sentence: dict[int, list[Span]], bounds: list[tuple[int, int]],
+                       words: frozenset[str]) -> None:
+    """"A and B reach 80% and 90% on C and D, respectively": a list of numbers before "respectively" takes its
+    roles from a list of names as long, in order (the n-th number the n-th Method, Dataset, Hardware or Metric),
+    whatever the nearest-name rules and the choosers said. A role with no list of that length, or with two,
+    is left as it was."""
+    lowers = token_lowers(doc)
+    for sentence in sorted({r["sentence"] for r in accepted}):
+        s_start, s_end = bounds[sentence]
+        marks = [i for i in range(s_start, s_end) if lowers[i] in words]
+        if not marks:
+            continue
+        indices = [n for n, r in enumerate(accepted) if r["sentence"] == sentence]
+        value_runs = [run for run in _list_runs(doc, [(accepted[n]["_start"], accepted[n]["_end"]) for n in indices])
+                      if len(run) > 1 and accepted[indices[run[-1]]]["_end"] <= marks[-1]]
+        if not value_runs:
+            continue
+        taken = {i for n in indices for i in range(accepted[n]["_start"], accepted[n]["_end"])}
+        for label, role in ENTITY_ROLES.items():
+            spans = sorted((s for s in by_sentence.get(sentence, []) if s.label_ == label
+                            and not any(i in taken for i in range(s.start, s.end))), key=lambda s: s.start)
+            name_runs = [run for run in _list_runs(doc, [(s.start, s.end) for s in spans])
+                         if len(run) > 1 and len({spans[k].kb_id_ for k in run}) == len(run)
+                         and spans[run[-1]].end <= marks[-1]]
+            for values in value_runs:
+                names = [run for run in name_runs if len(run) == len(values)]
+                if len(names) != 1:
+                    continue  # no list as long, or two: nothing says which
+                for k_value, k_name in zip(values, names[0]):
+                    result = output[indices[k_value]]
+                    result[role] = spans[k_name].kb_id_
+                    if role == "metric":
+                        result["metric_text"] = None
 
 
 def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
