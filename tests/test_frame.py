@@ -250,3 +250,16 @@ def test_the_frame_word_lists_round_trip_through_bytes_on_a_blank_pipeline():
     assert restored.initialized and restored.propose_window == 7
     assert restored.words["propose_verbs"] == {"unleash"} and restored.words["authors"] == {"we"}
     assert restored.words["list_nouns"] == frozenset()  # only the saved rows, not the package file
+
+
+def test_the_proposed_name_is_proposed_without_a_method_noun(nlp):
+    # invented text: "the proposed X" / "the introduced X" name the proposal as "our X" does; "the new X" does not
+    for opener in ("The proposed", "The introduced"):
+        doc = make_doc(nlp, "On reordering attention for long contexts",
+                       f"{opener} ZorbNet reorders attention blocks and beats FlashAttention.",
+                       [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+        assert doc._.kg_frame["proposed"] == ["m:zorb"], opener
+    doc = make_doc(nlp, "On reordering attention for long contexts",
+                   "The new ZorbNet reorders attention blocks and beats FlashAttention.",
+                   [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+    assert "m:zorb" not in doc._.kg_frame["proposed"]

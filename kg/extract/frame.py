@@ -868,11 +868,13 @@ class ContributionFrame(PatternComponent):
             if i < after:
                 continue
             lower = lowers[i]
-            matched = 0
+            matched, named_by = 0, False
             if lower in first_words:
                 for words in self.determiners:
                     if tuple(lowers[i:i + len(words)]) == words:
                         matched = len(words)
+                        # "the proposed X", "the introduced X": a propose verb's participle names the proposal
+                        named_by = words[-1] in self.words["propose_verbs"]
                         break
             if matched:
                 j = i + matched
@@ -889,8 +891,8 @@ class ContributionFrame(PatternComponent):
                     spans.append((i, k + 1))
                     after = k + 1
                     continue
-                if lower == "our":
-                    spans.append((i, j))  # "our EfficientNetV2": the name follows
+                if lower == "our" or named_by:
+                    spans.append((i, j))  # "our EfficientNetV2", "the proposed CrossQ": the name follows
                     after = j
                     continue
             if lower in self_words:
