@@ -222,3 +222,17 @@ def test_both_models_are_saved_with_the_pipeline_and_checked(tmp_path):
     assert loaded.method_model == method and loaded.metric_model == load_metric_model()
     with pytest.raises(ValueError, match="method model was trained for other features"):
         check_method_model({**method, "features": method["features"][1:]})
+
+
+def test_free_metric_phrases_start_after_function_words_and_never_modify_another_entity():
+    # invented text: "points of lift" offers "lift" (not "of lift"); "a single A100" offers no "single"
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_results")
+    finder.metric_model, finder.keep_candidates = None, True
+    doc = make_doc(nlp, TITLE, "FastNet gives 6.4 points of lift on VOC. FastNet serves 120 tokens/s on a single A100.",
+                   [*ENTITIES, ("A100", "Hardware", "h:a100")])
+    found = {r["text"]: {c["metric_text"] for c in rows}
+             for r, rows in zip(doc._.kg_results, doc.user_data["kg_result_candidates"])}
+    lift = next(texts for text, texts in found.items() if text.startswith("6.4"))
+    assert "lift" in lift and not any(t and t.startswith("of ") for t in lift)
+    assert "single" not in next(texts for text, texts in found.items() if text.startswith("120"))

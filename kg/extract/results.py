@@ -833,6 +833,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and lowers[i] not in self.phrase_stop and not doc[i].is_stop and i not in other_at \
                     and i not in numbers and not (doc[i].is_lower and lowers[i].endswith("ly")):
                 i += 1
+            if i < limit and i in other_at and lowers[i - 1] not in self.gain_nouns:
+                return None  # "on a single GPU": words before another entity modify it, they measure nothing
             return (first, i, False) if i > first else None
 
         # after the number, past comparison and linking words (up to 4)
@@ -852,7 +854,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         # too: "1.5x wall clock time speedup")
         for j in range(end, min(sent_end, end + 4)):
             if lowers[j] in self.gain_nouns and j > end - 1:
-                add("gain", None, doc[end:j + 1].text if j > end else texts[j], (end, j + 1))
+                first = end
+                while first < j and doc[first].is_stop:
+                    first += 1  # "6.4 points of lift": a metric phrase starts after the function words
+                add("gain", None, doc[first:j + 1].text if j > first else texts[j], (first, j + 1))
                 if j > end:
                     add("gain", None, texts[j], (j, j + 1), gain_head=1.0)
                 break
