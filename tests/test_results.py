@@ -293,3 +293,12 @@ def test_respectively_leaves_roles_alone_without_a_list_as_long(nlp):
                     ("Owlbench", "Dataset", "d:owl")])
     results = {r["value"]: r for r in doc._.kg_results}
     assert {r["dataset"] for r in results.values()} == {"d:parrot"}  # three numbers, two names: unpaired
+
+
+def test_a_times_sign_before_a_sentence_final_period_is_read():
+    from kg.extract import load_pipeline
+
+    # invented text: spaCy keeps "4.1×." as one token (its period rule wants a letter or digit before it)
+    doc = load_pipeline("blank")("ZorbNet: Sparse Routing. ZorbNet improves throughput by up to 4.1×. It stops.")
+    assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(4.1, "x")]
+    assert [s.text for s in doc.sents][-1] == "It stops."
