@@ -302,3 +302,12 @@ def test_a_times_sign_before_a_sentence_final_period_is_read():
     doc = load_pipeline("blank")("ZorbNet: Sparse Routing. ZorbNet improves throughput by up to 4.1×. It stops.")
     assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(4.1, "x")]
     assert [s.text for s in doc.sents][-1] == "It stops."
+
+
+def test_n_fold_factors_are_read_whole_and_fold_counts_are_not_results():
+    from kg.extract import load_pipeline
+
+    # invented text: kg's tokenizer keeps "1.7-fold" one token; "5-fold cross-validation" counts folds
+    doc = load_pipeline("blank")("ZorbNet: Sparse Routing. ZorbNet brings a 1.7-fold speedup and cuts memory "
+                                 "3-fold. We use 5-fold cross-validation and 10-fold CV.")
+    assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(1.7, "x"), (3.0, "x")]

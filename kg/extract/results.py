@@ -254,9 +254,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         for unit in self.units:
             for form in unit["forms"]:
                 self.unit_of_form[_squash(form)] = unit["unit"]
-                tokens = self._form_tokens(form)
-                key = (_case_free(tokens[0]), json.dumps(tokens[1:]))
-                groups.setdefault(key, []).append(tokens)
+                for tokens in self._form_tokens(form):
+                    key = (_case_free(tokens[0]), json.dumps(tokens[1:]))
+                    groups.setdefault(key, []).append(tokens)
         patterns = []
         for (case_free, _), forms in groups.items():
             patterns.extend(self._unit_patterns(forms, case_free))
@@ -313,11 +313,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             rf"\b(?i:(?=[{re.escape(initials)}])(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))")
             if alternatives else None)
 
-    def _form_tokens(self, form: str) -> list[str]:
+    def _form_tokens(self, form: str) -> list[list[str]]:
+        """The token sequences of a unit form after its number: a form opening with a hyphen ("-fold") both
+        split off ("5 / - / fold", spaCy's own tokenizer) and glued to the number ("5-fold", one token under
+        kg's tokenizer, which keeps hyphenated compounds whole)."""
         tokens = [t.text for t in self.nlp.make_doc(form)]
         if form.startswith("-") and len(form) > 1:
-            tokens = ["-", *(t.text for t in self.nlp.make_doc(form[1:]))]  # "5-fold" splits as 5 / - / fold
-        return tokens
+            rest = [t.text for t in self.nlp.make_doc(form[1:])]
+            return [["-", *rest], [form[:1] + rest[0], *rest[1:]]]
+        return [tokens]
 
     def _unit_patterns(self, forms: list[list[str]], case_free: bool) -> list[list[dict[str, Any]]]:
         """Matcher patterns for unit forms that share all tokens after the first (see _load)."""
@@ -495,6 +499,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return None  # "MLPerf 1.1", "Version 2": a bare number after a capitalised word (no Metric) is a version
         if unit == "x" and following is not None and (re.match(r"^[+-]?\d", following.text) or following.i in entity_at and entity_at[following.i].label_ == "Hardware"):
             return None  # "512 x 512", "5 times 10^5", "8x A100"
+        if unit == "x" and texts[end - 1].lower().endswith("fold") and following is not None \
+                and following.text[:1].isalpha() and following.lower_ not in self.qualifiers_after | self.metric_bridge_words \
+                and not (following.i in entity_at and entity_at[following.i].label_ == "Metric"):
+            return None  # "5-fold cross-validation", "10-fold CV": folds counted before a noun, not a factor
         if unit in {"GB", "MB", "TB"} and _next_to_label(doc, start, end, entity_at, "Hardware"):
             return None  # a hardware spec: "A100 80GB"
 
