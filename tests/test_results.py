@@ -311,3 +311,15 @@ def test_n_fold_factors_are_read_whole_and_fold_counts_are_not_results():
     doc = load_pipeline("blank")("ZorbNet: Sparse Routing. ZorbNet brings a 1.7-fold speedup and cuts memory "
                                  "3-fold. We use 5-fold cross-validation and 10-fold CV.")
     assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(1.7, "x"), (3.0, "x")]
+
+
+def test_a_bare_decimal_before_on_a_dataset_is_a_benchmark_score(nlp):
+    # invented text: no unit and no Metric, but "on <Dataset>" says what was scored; a count is not a score
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet achieves a score of 71.4 on the Parrotset test split. Quillnet ranks 3 on Owlbench, "
+                   "and 2.5 Owlbench points.",
+                   [("Quillnet", "Method", "m:quill"), ("Parrotset", "Dataset", "d:parrot"),
+                    ("Owlbench", "Dataset", "d:owl")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[71.4]["dataset"] == "d:parrot" and results[71.4]["method"] == "m:quill"
+    assert 3.0 not in results and 2.5 not in results

@@ -510,7 +510,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
             metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words)
-            if not (qualifier_after or metric_after or metric_before or listed):
+            if not (qualifier_after or metric_after or metric_before or listed
+                    or unit is None and "." in texts[start] and _scored_on(doc, end, entity_at, sentence_index, sentence_of)):
                 return None
 
         # How far the result runs as written: number, unit, comparison word, the metric next to it, "per X".
@@ -768,10 +769,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 x[_FI["verb_form"]] = float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:]))
                 x[_FI["after_preposition"]] = float(c_start > 0 and lowers[c_start - 1] in {"in", "of", "for", "on"})
-                # a Metric right next to another number of the clause
+                # a Metric right next to another number of the clause, or joined to it: "12% in AP", "the AP by 1%"
                 x[_FI["entity_owned"]] = float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
-                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"}) for o_start, o_end in others))
+                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"})
+                    or (c_end + 1 == o_start and lowers[c_end] == "by") for o_start, o_end in others))
                 x[_FI["gain_word"]] = float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words))
                 x[_FI["overlaps_metric"]] = float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end)))
             for name, value in extra.items():
@@ -1248,6 +1250,19 @@ def _next_to_label(doc: Doc, start: int, end: int, entity_at: dict[int, Span], l
     before = entity_at.get(start - 1)
     after = entity_at.get(end)
     return (before is not None and before.label_ == label) or (after is not None and after.label_ == label)
+
+
+def _scored_on(doc: Doc, end: int, entity_at: dict[int, Span], sentence: int, sentence_of: list[int]) -> bool:
+    """Whether a Dataset follows the number through "on / in (the)": "scores 71.4 on MMLU" (a benchmark score)."""
+    lowers = token_lowers(doc)
+    i = end
+    if i >= len(doc) or lowers[i] not in {"on", "in"}:
+        return False
+    i += 1
+    if i < len(doc) and lowers[i] == "the":
+        i += 1
+    span = entity_at.get(i)
+    return span is not None and span.label_ == "Dataset" and span.start == i and sentence_of[i] == sentence
 
 
 def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int],
