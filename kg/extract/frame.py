@@ -291,7 +291,7 @@ class ContributionFrame(PatternComponent):
         if end_of_title == 0:
             return []
         title_end = end_of_title
-        colon = next((i for i, text in enumerate(token_texts(doc)[:title_end]) if text == ":"), None)
+        colon = title_colon(doc, title_end)
         first = 1 if lowers[0] in {"the", "a", "an"} else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
@@ -528,7 +528,8 @@ class ContributionFrame(PatternComponent):
         title_end = end_of_title
         title = doc[:title_end]
         title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
-        if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_words[0].lower_ in self.words["title_openers"]:
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_colon(doc, title_end) is not None \
+                or title_words[0].lower_ in self.words["title_openers"]:
             return None
         if title_words[0].lower_.endswith("ing") and not name_shaped(title[:1]):
             return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
@@ -575,7 +576,7 @@ class ContributionFrame(PatternComponent):
         ("DeepZero: Scaling up Zeroth-Order Optimization for ..."), and "with / via / using Y" anywhere in
         the title ("Sequential Training of Neural Networks with Gradient Boosting")."""
         end = title_end(doc)
-        colon = next((i for i, text in enumerate(token_texts(doc)[:end]) if text == ":"), None)
+        colon = title_colon(doc, end)
         found: list[str] = []
         i = 0
         in_subtitle = False
@@ -619,6 +620,7 @@ class ContributionFrame(PatternComponent):
         lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         spans: list[Span] = []
         calling_words, naming_words = self.words["calling_words"], self.words["naming_words"]
+        speakers = self._speakers(doc, self._self_mentions(doc))  # "our approach", "the proposed method"
         for token_i in range(sentence.start, sentence.end):
             lower = lowers[token_i]
             referred = lower == "as" and token_i > 0 and lowers[token_i - 1] in {"to", "known"}
@@ -631,9 +633,9 @@ class ContributionFrame(PatternComponent):
                 and self._author_at(doc, token_i - 1)
             if lower not in naming_words and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
-            if not any(self._author_at(doc, t) or lowers[t] in self.words["propose_verbs"]
+            if not any(self._author_at(doc, t) or lowers[t] in self.words["propose_verbs"] or t + 1 in speakers
                        for t in range(sentence.start, token_i)):
-                continue
+                continue  # "we / this paper / proposed ... called X", "our approach, called X"
             i = token_i + 1
             reach = token_i + (6 if calling else 3)
             while i < min(sentence.end, reach) and i not in method_at and not (
@@ -1058,6 +1060,18 @@ class ContributionFrame(PatternComponent):
 
     def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
         return any(start <= s < end for s, _ in frame["self"])
+
+def title_colon(doc: Doc, end: int) -> int | None:
+    """The token that splits a title into name and subtitle: its colon, or a dash with spaces on both sides
+    ("ZorbNet — Reordered Sparse Attention", "X - A Y for Z"); None when the title has neither."""
+    texts = token_texts(doc)
+    for i, text in enumerate(texts[:end]):
+        if text == ":":
+            return i
+        if text in {"—", "–", "-"} and i > 0 and doc[i - 1].whitespace_ and doc[i].whitespace_:
+            return i
+    return None
+
 
 def verb_like(word: str) -> bool:
     """A finite verb or participle by its ending: "achieves", "outperforms", "reduced", "using"."""
