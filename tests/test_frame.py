@@ -277,3 +277,12 @@ def test_our_approach_called_x_and_a_dash_split_title_propose_x(nlp):
                        "It reorders attention blocks and beats FlashAttention.",
                        [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
         assert doc._.kg_frame["proposed"] == ["m:zorb"], dash
+
+
+def test_a_name_presented_as_new_is_proposed(nlp):
+    # invented text: "X is a novel ..." / "X is the first ..." present X; "Y is a popular ..." does not
+    for phrase in ("is a novel attention kernel", "is the first kernel"):
+        doc = make_doc(nlp, "On reordering attention for long contexts",
+                       f"ZorbNet {phrase} that reorders attention blocks. FlashAttention is a popular kernel.",
+                       [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+        assert doc._.kg_frame["proposed"] == ["m:zorb"], phrase

@@ -235,6 +235,12 @@ class ContributionFrame(PatternComponent):
                         blocks.extend((owner, span.kb_id_, n) for span in methods
                                       if span.start > found[-1].end and span.end <= sentence.end
                                       and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
+            # "ZorbNet is a novel kernel that ...", "X is the first system to ...": a name presented as new
+            subject = method_at.get(sentence.start + (lowers[sentence.start] == "the"))
+            if subject is not None and subject.end + 2 < sentence.end and lowers[subject.end] in {"is", "are"} \
+                    and lowers[subject.end + 1] in {"a", "an", "the"} \
+                    and lowers[subject.end + 2] in self.words["novelty_words"]:
+                propose(subject, "presented")
             first_naming = bisect_left(naming_at, sentence.start)
             if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
