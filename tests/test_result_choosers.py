@@ -236,3 +236,11 @@ def test_free_metric_phrases_start_after_function_words_and_never_modify_another
     lift = next(texts for text, texts in found.items() if text.startswith("6.4"))
     assert "lift" in lift and not any(t and t.startswith("of ") for t in lift)
     assert "single" not in next(texts for text, texts in found.items() if text.startswith("120"))
+
+
+def test_the_verb_right_before_a_number_is_no_metric_candidate():
+    # invented text: "uses 16 GB", "processes 1,200 images/s": the word before the number is its verb
+    found = dict((r["text"], c) for r, c in candidates_of("FastNet uses 16 GB of memory and processes 1,200 "
+                                                           "images/s."))
+    texts = {c["metric_text"] for rows in found.values() for c in rows}
+    assert not texts & {"uses", "processes", "FastNet uses"}

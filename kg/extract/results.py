@@ -883,7 +883,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         while i >= sent_start and start - i <= 3 and lowers[i] in self.link_before:
             i -= 1
         if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
-                and not (doc[i].is_lower and lowers[i].endswith(("ing", "ed"))):
+                and not (doc[i].is_lower and lowers[i].endswith(("ing", "ed"))) \
+                and not (i == start - 1 and doc[i].is_lower and verb_like(lowers[i]) and lowers[i].endswith("s")):
+            # (a lower-case word ending in "s" right before the number is its verb: "uses 16 GB", "processes 1,200")
             last = i + 1
             first = last
             while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
