@@ -206,3 +206,28 @@ def test_serialization_round_trip_keeps_custom_cues(tmp_path):
     loaded = spacy.load(tmp_path / "pipeline")
     assert triples(make_doc(loaded, "T", sentence, entities)) == expected
 
+
+
+def test_a_background_sentence_with_no_subject_is_not_about_the_proposal(nlp):
+    # invented: before the abstract first speaks of its own work, "training ... on GPUs" is the field's practice; after
+    # it, the same cue with no named subject is the paper's method
+    doc = make_doc(nlp, "Puffin: Frugal Training",
+                   "Training large models on many GPUs consumes a lot of energy. We propose Puffin, a scheduler. "
+                   "Experiments run on TPUs with the same budget.",
+                   [("Puffin", "Method", "m:puffin"), ("GPUs", "Hardware", "h:gpu"), ("TPUs", "Hardware", "h:tpu")])
+    found = triples(doc)
+    assert ("RUNS_ON", "m:puffin", "h:gpu") not in found
+    assert ("RUNS_ON", "m:puffin", "h:tpu") in found
+
+
+def test_a_results_hardware_alone_states_no_runs_on(nlp):
+    # invented: the device is named inside the metric ("A100 memory"), not where the method runs: the result carries
+    # it as its hardware, but no RUNS_ON follows; its dataset still gives EVALUATED_ON
+    doc = make_doc(nlp, "Otter: Compact Caches",
+                   "Otter reduces A100 memory by 40% on WikiText.",
+                   [("Otter", "Method", "m:otter"), ("A100", "Hardware", "h:a100"), ("WikiText", "Dataset", "d:wiki"),
+                    ("memory", "Metric", "x:mem")])
+    assert [(r["method"], r["hardware"], r["dataset"]) for r in doc._.kg_results] == [("m:otter", "h:a100", "d:wiki")]
+    found = triples(doc)
+    assert not any(rel == "RUNS_ON" for rel, _, _ in found)
+    assert ("EVALUATED_ON", "m:otter", "d:wiki") in found

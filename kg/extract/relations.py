@@ -14,8 +14,8 @@ follows (it decides) and ``method_phrases`` is set (off by default), a strong BU
 it reads the unnamed lower-case phrase
 there as a Method ("FlashAttention uses tiling to ...", "employs a learnable equivalent transformation"),
 for the paper's own method only; the scorer drops that entity again unless it keeps the relation.
-Results of ``kg_results`` that name a method together with a dataset, hardware or
-metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
+Results of ``kg_results`` that name a method together with a dataset or a
+metric add EVALUATED_ON / MEASURED_BY with a fixed confidence (a result's hardware states no RUNS_ON).
 
 Confidence is the cue's weight times how the subject was found, lowered with the token
 distance between cue and entities. Only entities of the doc
@@ -65,8 +65,10 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
     "COMPARED_WITH": ("Method", "Method"),
     "BUILDS_ON": ("Method", "Method"),
 }
-# Which result role, next to the result's method, implies which relation.
-RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": "MEASURED_BY"}
+# Which result role, next to the result's method, implies which relation. Not the hardware role: it also holds a
+# device named inside the metric ("75.8% GPU memory reduction") or the setting of a baseline's figure, and on dev
+# no RUNS_ON gold triple came from a result alone (0 of 7; the 5 a cue also states stay)
+RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "metric": "MEASURED_BY"}
 # types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
@@ -245,6 +247,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 for cue, start in ((self._cue_of[m], start) for m, start, _ in matches)]
         covered: set[tuple[str, int]] = set()
         phrase_spans: list[Span] = []
+        own_from = _own_work_start(frame, bounds, sentence_of)
         for match_id, start, end in matches:
             cue = self._cue_of[match_id]
             if (cue["type"], start) in covered:
@@ -253,7 +256,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
             sentence = sentence_of[start]
             target_label = RELATION_LABELS[cue["type"]][1]
             reach = cue.get("max_gap", 3) + 12  # "outperforms all ... pruning strategies, such as X"
-            origin = f"cue:{cue['type']}"
+            # a loose cue ("uses", "with") is marked so: kg_edge_scorer's "hybrid" mode keeps its relations only with
+            # the model's agreement
+            origin = f"cue:{cue['type']}:loose" if cue.get("loose") else f"cue:{cue['type']}"
             phrase = None
             if self.phrases and self.method_phrases and self.keep_origins and cue["type"] == "BUILDS_ON" \
                     and cue.get("weight", 0.5) >= PHRASE_MIN_WEIGHT and not any(
@@ -279,7 +284,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             ents = [s for s in [*by_sentence.get(sentence, []), *([phrase] if phrase is not None else [])]
                     if s.end <= start or s.start >= end]
             ents.sort(key=lambda s: s.start)
-            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
+            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
+                                                                       background=start < own_from):
                 if phrase is not None and (target != phrase.kb_id_ or source not in proposed):
                     continue  # a phrase is only what the paper's own method is made of
                 add(rel_type, source, target, sentence, confidence, origin)
@@ -361,14 +367,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         ]
 
     def _read_cue(self, doc: Doc, cue: dict[str, Any], start: int, end: int, ents: list[Span],
-                  frame: dict[str, Any]) -> list[tuple[str, str, str, float]]:
+                  frame: dict[str, Any], background: bool = False) -> list[tuple[str, str, str, float]]:
         """(type, source key, target key, confidence) for one cue match.
 
         The targets are the closest entities of the type's target label on the cue's target side, with the
         items listed after them ("outperforms A, B and C"). The source is the subject the contribution frame
         gives for the cue (a named subject, or the proposal for "we / our method / it"); a cue that opens the
         sentence ("Compared to X, ours is 2x faster") takes the subject after its targets. A comparison cue
-        becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms").
+        becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms"). In a *background*
+        sentence (before the abstract first speaks of its own work, "we propose", "our method"; see
+        ``_own_work_start``) a cue with no subject is about prior work, not the paper's proposal.
         """
         rel_type = cue["type"]
         source_label, target_label = RELATION_LABELS[rel_type]
@@ -421,7 +429,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
             source, how = (first.kb_id_, "named") if first is not None else (None, "")
-        if source is None and proposed and rel_type != "COMPARED_WITH" and not any(
+        if source is None and proposed and rel_type != "COMPARED_WITH" and not background and not any(
                 reader.subject_like(doc, m) for m in methods if m.end <= start):
             source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
@@ -602,6 +610,25 @@ class RelationFinder(SerialisedState, DocAnnotator):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.rows))
         self.initialized = bool(cfg.get("initialized", True))
+
+
+def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], sentence_of: list[int]) -> int:
+    """The first token of the first sentence after the title in which the abstract speaks of its own work: a word
+    that refers to the proposal ("we", "our method", ``frame["self"]``) or a proposal found there (``frame["why"]``).
+    The sentences between the title and it are background ("Training large models on numerous GPUs consumes ..."):
+    a cue there with no named subject is not about the paper's method. 0 (no background) when the abstract never
+    does, or has no title sentence."""
+    if len(bounds) < 2:
+        return 0
+    title_end = bounds[0][1]
+    starts = [start for start, _ in frame["self"] if start >= title_end]
+    for rule in frame["why"].values():
+        _, _, at = str(rule).rpartition("@")
+        if at.isdigit() and int(at) >= title_end:
+            starts.append(int(at))
+    if not starts:
+        return 0
+    return bounds[sentence_of[min(starts)]][0]
 
 
 def sentence_bounds_of(sentence: Span) -> tuple[int, int]:
