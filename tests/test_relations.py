@@ -231,3 +231,26 @@ def test_a_results_hardware_alone_states_no_runs_on(nlp):
     found = triples(doc)
     assert not any(rel == "RUNS_ON" for rel, _, _ in found)
     assert ("EVALUATED_ON", "m:otter", "d:wiki") in found
+
+
+def test_a_comparison_loser_is_never_a_kind_or_a_setting(nlp):
+    # invented: "CNN-based models" is an unnamed set of losers (CNN names their kind), and "on various LLMs" the
+    # setting of the win; a named loser after them still counts
+    doc = make_doc(nlp, "Heron: Sparse Wading Networks",
+                   "Heron outperforms other CNN-based models. Heron outperforms prior work on various LLMs. "
+                   "Heron outperforms Egret.",
+                   [("Heron", "Method", "m:heron"), ("CNN", "Method", "m:cnn"), ("LLMs", "Method", "m:llm"),
+                    ("Egret", "Method", "m:egret")])
+    wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
+    assert wins == {"m:egret"}
+
+
+def test_a_builds_on_source_is_a_name_not_a_lower_case_description(nlp):
+    # invented: "sparse gull networks" (all lower case) describes a model; "Gannet" names one
+    doc = make_doc(nlp, "Gannet: Diving Sparse Networks",
+                   "Our sparse gull networks are built on Tern. Gannet is built on Skua.",
+                   [("Gannet", "Method", "m:gannet"), ("sparse gull networks", "Method", "m:gull"),
+                    ("Tern", "Method", "m:tern"), ("Skua", "Method", "m:skua")])
+    found = triples(doc)
+    assert ("BUILDS_ON", "m:gannet", "m:skua") in found
+    assert not any(rel == "BUILDS_ON" and source == "m:gull" for rel, source, _ in found)

@@ -69,6 +69,10 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 # device named inside the metric ("75.8% GPU memory reduction") or the setting of a baseline's figure, and on dev
 # no RUNS_ON gold triple came from a result alone (0 of 7; the 5 a cue also states stay)
 RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "metric": "MEASURED_BY"}
+# comparison types: their target after the cue is the loser, never a kind ("CNN-based models") or a setting
+COMPARISON_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH"})
+# prepositions that open a setting between a comparison cue and a name: "outperforms prior work on LLMs"
+SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "with", "within", "by"})
 # types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
@@ -223,6 +227,17 @@ class RelationFinder(SerialisedState, DocAnnotator):
         for span in sorted(entities, key=lambda s: s.start):
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
         label_of = {span.kb_id_: span.label_ for span in entities}
+        # a BUILDS_ON source is a name: "quadratic network", "dropout Q-functions" written all in lower case on
+        # their first mention describe a model rather than name a method built on another (read as the
+        # scorer's source_shaped: a token of the first mention that is not lower case)
+        words_of = doc_tokens(doc).words
+        named: set[str] = set()
+        first_seen: set[str] = set()
+        for span in sorted(entities, key=lambda s: s.start):
+            if span.kb_id_ not in first_seen:
+                first_seen.add(span.kb_id_)
+                if any(not words_of[i].is_lower for i in range(span.start, span.end)):
+                    named.add(span.kb_id_)
         frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
         proposed = frame["proposed"]
         reader = self.frame_reader
@@ -234,7 +249,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 origin: str = "cue") -> None:
             ends = RELATION_LABELS[rel_type]
             if source == target or (label_of.get(source), label_of.get(target)) != ends \
-                    or confidence < self.min_confidence:
+                    or confidence < self.min_confidence or rel_type == "BUILDS_ON" and source not in named:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
@@ -385,6 +400,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         sentence = _Sentence(doc, *sentence_at(doc, start))  # start, end (and its tokens), without a Span
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
+            if rel_type in COMPARISON_TYPES:
+                targets = [s for s in targets if not self._setting_or_kind(doc, end, s)]
             target = min(targets, key=lambda s: s.start, default=None)
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
@@ -456,6 +473,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    def _setting_or_kind(self, doc: Doc, end: int, span: Span) -> bool:
+        """Whether a Method after a comparison cue (ending at token *end*) is not what is beaten: a modifier that
+        names a kind of model ("other CNN-based models", "transformer-style baselines": the loser is the
+        unnamed set) or the setting after a preposition ("outperforms existing work on various LLMs")."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        if span.end + 1 < len(doc) and texts[span.end] in {"-", "–"} \
+                and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
+            return True
+        return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
     def _listed_before(self, last: Span, methods: list[Span]) -> list[str]:
         """Keys of the Methods listed right before *last*, in order: "SAC, BRO, and PQL" -> [SAC, BRO] for PQL.
