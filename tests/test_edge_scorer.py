@@ -328,3 +328,17 @@ def test_the_trainer_scores_hybrid_as_sure_rules_plus_the_models_score_for_the_r
     rows = [row("cue:same"), row("cue:loose"), row("block"), row("paper"), row("cue:COMPARED_WITH", "block")]
     assert list(rule_scores(rows)) == [1.0, 1.0, 1.0, 0.0, 1.0]
     assert list(hybrid_scores(rows, np.full(5, 0.3))) == [1.0, 0.3, 0.3, 0.0, 1.0]
+
+
+def test_each_dataset_phrase_of_a_coordination_is_a_dataset_end():
+    # invented: "A and B" where both are sets of datasets gives both; where the first conjunct names none
+    # ("synthetic and benchmark tasks") only the second
+    case = ("Plover: Shore Search",
+            "We propose Plover. Plover is robust on several standard benchmarks and real-world datasets. "
+            "Experiments on synthetic and benchmark tasks show that Plover is fast.",
+            [("Plover", "Method", "m:plover")])
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = nlp.get_pipe("kg_edge_scorer")(make_doc(nlp, *case))
+    phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Dataset"}
+    assert set(phrases) == {"standard benchmarks", "real-world datasets", "benchmark tasks"}
+    assert {("EVALUATED_ON", "m:plover", key) for key in phrases.values()} <= triples(doc)

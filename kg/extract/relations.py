@@ -275,6 +275,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # the model's agreement
             origin = f"cue:{cue['type']}:loose" if cue.get("loose") else f"cue:{cue['type']}"
             phrase = None
+            more: list[Span] = []  # further phrases of a coordination: "on standard benchmarks and real-world datasets"
             if self.phrases and self.method_phrases and self.keep_origins and cue["type"] == "BUILDS_ON" \
                     and cue.get("weight", 0.5) >= PHRASE_MIN_WEIGHT and not any(
                     s.label_ == target_label and end <= s.start <= end + cue.get("max_gap", 3)
@@ -288,24 +289,26 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     and lowers[end - 1] in self.words["dataset_openers"] and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
-                phrase = self._dataset_phrase(doc, end, bounds[sentence],
-                                              by_sentence.get(sentence, []))
-                if phrase is not None:
-                    label_of.setdefault(phrase.kb_id_, "Dataset")
+                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                if found:
+                    phrase, more = found[0], found[1:]
+                    for each in found:
+                        label_of.setdefault(each.kb_id_, "Dataset")
                     origin = "phrase"
             if phrase is None and cue.get("target", "right") == "right" and not any(
                     s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
-            ents = [s for s in [*by_sentence.get(sentence, []), *([phrase] if phrase is not None else [])]
-                    if s.end <= start or s.start >= end]
+            read = [phrase, *more] if phrase is not None else []
+            ents = [s for s in [*by_sentence.get(sentence, []), *read] if s.end <= start or s.start >= end]
             ents.sort(key=lambda s: s.start)
             for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
                                                                        background=start < own_from):
-                if phrase is not None and (target != phrase.kb_id_ or source not in proposed):
+                used = next((each for each in read if each.kb_id_ == target), None)
+                if phrase is not None and (used is None or source not in proposed):
                     continue  # a phrase is only what the paper's own method is made of
                 add(rel_type, source, target, sentence, confidence, origin)
-                if phrase is not None and all(phrase.kb_id_ != s.kb_id_ for s in phrase_spans):
-                    phrase_spans.append(phrase)
+                if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
+                    phrase_spans.append(used)
         if phrase_spans:
             doc.spans[ENTITIES_KEY] = sorted([*doc.spans[ENTITIES_KEY], *phrase_spans], key=lambda s: s.start)
 
@@ -529,6 +532,32 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
 
+    def _dataset_phrases(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> list[Span]:
+        """The unnamed dataset phrases of a coordination after an EVALUATED_ON cue (``_dataset_phrase`` each):
+        "on several standard benchmarks and real-world datasets" -> both; "on synthetic and benchmark tasks" ->
+        "benchmark tasks" (the first conjunct names no set of datasets). At most three."""
+        words_of = doc_tokens(doc).words
+        found: list[Span] = []
+        at = end
+        for _ in range(3):
+            phrase = self._dataset_phrase(doc, at, bounds, ents)
+            if phrase is not None:
+                found.append(phrase)
+                j = phrase.end
+            else:  # the words of a first conjunct that is no phrase on its own: "synthetic (and ...)"
+                j = at
+                while j < bounds[1] and j - at < 3 and words_of[j].is_lower and words_of[j].is_alpha \
+                        and not words_of[j].is_stop:
+                    j += 1
+                if j == at:
+                    break
+            if j < bounds[1] and words_of[j].text == ",":
+                j += 1
+            if j >= bounds[1] or words_of[j].lower_ not in {"and", "or"}:
+                break
+            at = j + 1
+        return found
+
     def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
         """The unnamed lower-case dataset phrase right after an EVALUATED_ON cue that ends in a word of
         "dataset_openers" ("on", "across", "with": not "to", "for"), as a Dataset span: "on (several)
@@ -546,7 +575,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if token.lower_ in skip:
                 start = i + 1
             elif not (token.like_num and not token.is_punct
-                      or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop) \
+                      or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop
+                      or token.text == "-" and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower) \
                     or token.lower_ in words["prepositions"] or token.lower_ in words["clause_breaks"]:
                 break
             i += 1
