@@ -245,12 +245,18 @@ def test_a_comparison_loser_is_never_a_kind_or_a_setting(nlp):
     assert wins == {"m:egret"}
 
 
-def test_a_builds_on_source_is_a_name_not_a_lower_case_description(nlp):
-    # invented: "sparse gull networks" (all lower case) describes a model; "Gannet" names one
+def test_a_builds_on_or_evaluated_on_source_is_a_name_not_a_lower_case_description(nlp):
+    # invented: "sparse gull networks" (all lower case) describes a model; "Gannet" names one. A win may still be
+    # the description's ("outperforms")
     doc = make_doc(nlp, "Gannet: Diving Sparse Networks",
-                   "Our sparse gull networks are built on Tern. Gannet is built on Skua.",
+                   "Our sparse gull networks are built on Tern. Gannet is built on Skua. "
+                   "Sparse gull networks were evaluated on Pond Bench. Gannet is evaluated on Lake Bench. "
+                   "Sparse gull networks outperform Skua.",
                    [("Gannet", "Method", "m:gannet"), ("sparse gull networks", "Method", "m:gull"),
-                    ("Tern", "Method", "m:tern"), ("Skua", "Method", "m:skua")])
+                    ("Sparse gull networks", "Method", "m:gull"), ("Tern", "Method", "m:tern"),
+                    ("Skua", "Method", "m:skua"), ("Pond Bench", "Dataset", "d:pond"),
+                    ("Lake Bench", "Dataset", "d:lake")])
     found = triples(doc)
-    assert ("BUILDS_ON", "m:gannet", "m:skua") in found
-    assert not any(rel == "BUILDS_ON" and source == "m:gull" for rel, source, _ in found)
+    assert {("BUILDS_ON", "m:gannet", "m:skua"), ("EVALUATED_ON", "m:gannet", "d:lake")} <= found
+    assert not any(rel in {"BUILDS_ON", "EVALUATED_ON"} and source == "m:gull" for rel, source, _ in found)
+    assert ("OUTPERFORMS", "m:gull", "m:skua") in found

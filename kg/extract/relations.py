@@ -71,6 +71,8 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
 # device named inside the metric ("75.8% GPU memory reduction") or the setting of a baseline's figure, and on dev
 # no RUNS_ON gold triple came from a result alone (0 of 7; the 5 a cue also states stay)
 RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "metric": "MEASURED_BY"}
+# types whose source must be name-shaped (not all lower case on its first mention): see RelationFinder.find
+NAMED_SOURCE_TYPES = frozenset({"BUILDS_ON", "EVALUATED_ON", "RUNS_ON"})
 # comparison types: their target after the cue is the loser, never a kind ("CNN-based models") or a setting
 COMPARISON_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH"})
 # prepositions that open a setting between a comparison cue and a name: "outperforms prior work on LLMs"
@@ -242,9 +244,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             by_sentence.setdefault(n, []).append(span)
             starts_of.setdefault((n, span.label_), []).append(span.start)
         label_of = {span.kb_id_: span.label_ for span in entities}
-        # a BUILDS_ON source is a name: "quadratic network", "dropout Q-functions" written all in lower case on
-        # their first mention describe a model rather than name a method built on another (read as the
-        # scorer's source_shaped: a token of the first mention that is not lower case)
+        # the source of BUILDS_ON, EVALUATED_ON and RUNS_ON is a name: "quadratic network", "reinforcement learning"
+        # written all in lower case on their first mention describe a model or a field rather than name a method
+        # built on another or run on a test bed (read as the scorer's source_shaped: a token of the first mention
+        # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"
         words_of = doc_tokens(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
@@ -272,7 +275,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 origin: str = "cue") -> None:
             ends = RELATION_LABELS[rel_type]
             if source == target or (label_of.get(source), label_of.get(target)) != ends \
-                    or confidence < self.min_confidence or rel_type == "BUILDS_ON" and source not in named:
+                    or confidence < self.min_confidence or rel_type in NAMED_SOURCE_TYPES and source not in named:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
