@@ -36,7 +36,6 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import SerialisedState
-from kg.extract.candidates import span_text
 from kg.extract.base import doc_tokens
 from kg.extract.frame import (
     _Sentence,
