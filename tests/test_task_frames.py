@@ -238,3 +238,31 @@ def test_an_x_to_y_compound_names_a_task_when_it_heads_its_phrase(kg_frames):
 
 def test_a_frame_noun_phrase_before_the_task_is_cut(kg_frames):
     assert found(kg_frames, "Regret Bounds in the Context of Glacier Melt Forecasting") == ["Glacier Melt Forecasting"]
+
+
+def test_a_verb_that_governs_a_problem_is_no_part_of_it(kg_frames):
+    # a task verb or a title-start verb before "X problems" is cut, as before "X tasks"; one plain word left is
+    # no problem's name
+    assert found(kg_frames, "A study", "We are tackling bilevel problems and solving sprocket meshing problems.") == [
+        "sprocket meshing problems"]
+
+
+def test_a_title_process_of_a_task_phrase_names_that_task(kg_frames):
+    # "Optimization of X" does to X what "Optimizing X" does: X (a phrase with a head) is the task
+    assert found(kg_frames, "Towards Exact Optimization of Widget Sequence Alignment") == ["Widget Sequence Alignment"]
+    # without a head after "of" the whole phrase stays
+    assert found(kg_frames, "Towards Fast Inference of Widget Models") == []
+
+
+def test_a_task_leading_word_modifies_no_task_head():
+    from kg.extract.head_phrases import HeadPhrases  # noqa: F401 (registers the factory)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_head_phrases")
+    nlp.initialize()
+    doc = nlp("A study\nWe report gains on benchmark gizmo modeling and downstream widget recognition.")
+    from kg.extract.candidates import candidates
+
+    tasks = sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task")
+    assert tasks == ["gizmo modeling", "widget recognition"]

@@ -105,7 +105,7 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
         f"{label}|chars={min(len(text) // 8, 5)}",
     ]
     if label == "Task":
-        feats.extend(_task_features(tokens, first, words, end_of_title))
+        feats.extend(_task_features(tokens, spans, first, words, end_of_title))
     if spans[0].kb_id_ in proposed:
         feats.append(f"{label}|proposed")
     if any(s.start in defined for s in spans):
@@ -134,8 +134,9 @@ def _task_classes() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     ``process`` (``task_frames.jsonl``'s process nouns, which end a task's or a method's name: "optimization",
     "search", "design"), ``lifecycle`` (its title-only heads: "training", "inference"). Frame words: the title
     cues ("for", "towards", "in"), the title-start verbs ("Optimizing", "Tackling"), the list cues' first words
-    ("tasks such as", "applications such as": "such", "including", "like") and the frame nouns ("tasks",
-    "problem")."""
+    ("tasks such as", "applications such as": "such", "including", "like"), the frame nouns ("tasks",
+    "problem") and the method nouns of ``words.jsonl`` ("methods", "framework")."""
+    from kg.extract.pattern_data import word_lists
     from kg.patterns import read_pattern_file
 
     classes: dict[str, str] = {}
@@ -145,7 +146,8 @@ def _task_classes() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
     for row in read_pattern_file("phrases.jsonl"):
         if row.get("label") == "Task" and "head" in row:
             classes[row["head"].lower()] = "task"
-    frames: dict[str, set[str]] = {"title": set(), "title-start": set(), "list": set(), "noun": set()}
+    frames: dict[str, set[str]] = {"title": set(), "title-start": set(), "list": set(), "noun": set(),
+                                   "method_nouns": set(word_lists("method_nouns")[0]["words"])}
     for row in read_pattern_file("task_frames.jsonl"):
         if "cue" in row and row["where"] in ("title", "title-start"):
             frames[row["where"]].add(row["cue"].lower())
@@ -199,12 +201,17 @@ def _task_frame(tokens, first: Span, end_of_title: int) -> str:
     return "bare"
 
 
-def _task_features(tokens, first: Span, words: list[str], end_of_title: int) -> list[str]:
+def _task_features(tokens, spans: list[Span], first: Span, words: list[str], end_of_title: int) -> list[str]:
     """Task features over the structure, not the name: the class of its head word (``_task_classes``), the kind of
-    word before the head, the frame it stands in, and their pairs."""
+    word before the head, the frame it stands in, whether a mention is followed by a method noun ("amortized
+    optimization methods": the means, or "classification methods": methods for the task; the head class tells
+    them apart), and their pairs."""
     head = _head_class(words[-1])
     frame = _task_frame(tokens, first, end_of_title)
     feats = [f"Task|headclass={head}", f"Task|frame={frame}", f"Task|frame={frame}|headclass={head}"]
+    method_nouns, following = _task_classes()[1]["method_nouns"], tokens.words
+    if any(span.end < len(following) and following[span.end].lower_ in method_nouns for span in spans):
+        feats += ["Task|method-noun-after", f"Task|method-noun-after|headclass={head}"]
     if len(words) > 1:
         premod = _modifier_kind(words[-2])
         feats += [f"Task|premod={premod}", f"Task|headclass={head}|premod={premod}"]

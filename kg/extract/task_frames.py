@@ -250,8 +250,10 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         start = self._phrase_start(doc, at, floor, title)
         if start == at:
             return []
-        if words[at].lower_ in self.open_nouns and at - start > 1 and words[start].lower_ in self.words.get("task_verbs", ()):
-            start += 1  # "accomplish beam commissioning tasks": the verb that governs the tasks is no part of them
+        if at - start > 1 and (words[start].lower_ in self.words.get("task_verbs", ()) or (
+                words[start].lower_,) in self.cues["title-start"]):
+            start += 1  # "accomplish beam commissioning tasks", "tackling bilevel problems": the verb that governs
+            # the tasks is no part of them
         if words[at].lower_ in self.open_nouns and not self._field(words, start, at):
             parts = self._conjuncts(doc, start, at, floor, title)
             if len(parts) > 1 and all(self._open_phrase(words, s, e, coordinated=True) for s, e in parts):
@@ -430,10 +432,21 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return [(start, end)] if ok else []
         if self._head(words[end - 1], title):
             parts = self._coordinated(doc, start, end, title)
+            if not parts and title:
+                parts = self._object_of_process(words, start, end)
             return parts or [(start, end)]
         first = words[start]
         if gerund and first.lower_.endswith("ing") and first.is_title and first.lower_ not in self.heads:
             return [(start, end)]  # "for Generating Fast Code", "Towards Training Trillion Parameter Models"
+        return []
+
+    def _object_of_process(self, words, start: int, end: int) -> list[tuple[int, int]]:
+        """"Exact Optimization of Language Model Alignment": in a title, a process noun "of" a phrase that is a task
+        itself (two or more words ending in a head) names what is done to the task, as "Optimizing X" does; the
+        task is the phrase after "of". [] when the phrase is no such thing."""
+        for k in range(start + 1, end - 2):
+            if words[k].lower_ == "of" and (self._head(words[k - 1], True) or words[k - 1].lower_ in self.task_heads):
+                return [(k + 1, end)]
         return []
 
     def _coordinated(self, doc: Doc, start: int, end: int, title: bool) -> list[tuple[int, int]]:
