@@ -266,3 +266,29 @@ def test_a_task_leading_word_modifies_no_task_head():
 
     tasks = sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task")
     assert tasks == ["gizmo modeling", "widget recognition"]
+
+
+def test_a_hyphen_glued_break_word_ends_a_modifier_not_the_task(kg_frames):
+    # "Model-based" modifies the task phrase that follows it
+    assert found(kg_frames, "Deep Learning for Offline Model-based Gadget Sequence Design") == ["Gadget Sequence Design"]
+    assert found(kg_frames, "A study", "We build a system for graph-based widget recognition.") == ["widget recognition"]
+
+
+def test_the_subject_of_is_a_problem_is_a_task(kg_frames):
+    assert found(kg_frames, "A study", "Clustering is an NP-hard problem. Gizmo placement remains a hard problem.") == [
+        "Clustering", "Gizmo placement"]
+    # no process noun, or not the sentence's opening phrase: no task
+    assert found(kg_frames, "A study", "Our method is a hard problem. We think gizmo placement is a hard problem.") == []
+
+
+def test_a_ment_noun_is_no_adjective_before_a_task_head():
+    from kg.extract.candidates import candidates
+    from kg.extract.pipeline import keep_hyphenated_compounds
+
+    nlp = spacy.blank("en")
+    keep_hyphenated_compounds(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_head_phrases")
+    nlp.initialize()
+    doc = nlp("A study\nWe report gains on long-document classification and global recognition.")
+    assert sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task") == ["long-document classification"]

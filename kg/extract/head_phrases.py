@@ -26,7 +26,7 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
 _DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
-_ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
+_ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 

@@ -204,6 +204,11 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 if phrase:
                     return [phrase]  # "the problem of learning a single neuron"
             begin, end = self._extent(doc, start, stop, title)
+            glued = end + 1 if end < stop - 1 and words[end].text == "-" else end  # the text's extent stops at "-"
+            if begin < end and glued < stop - 1 and words[glued - 1].text == "-" and words[glued].lower_ in self.breaks:
+                # "for Offline Model-based Biological Sequence Design": a break word glued by a hyphen ends a
+                # modifier of the task phrase, which follows it
+                begin, end = self._extent(doc, glued + 1, stop, title)
             if title and begin < end and (words[begin].lower_,) in self.cues["title-start"]:
                 # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
                 return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False)
@@ -248,6 +253,10 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         tokens = doc_tokens(doc)
         words, sent = tokens.words, tokens.sent_starts()
         start = self._phrase_start(doc, at, floor, title)
+        if not title and not any(self._head(w, False) or w.lower_ in self.task_heads for w in words[start:at]):
+            subject = self._copula_subject(doc, at, floor)
+            if subject:
+                return subject
         if start == at:
             return []
         if at - start > 1 and (words[start].lower_ in self.words.get("task_verbs", ()) or (
@@ -269,6 +278,29 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # problem, not a task of its own ("machine learning problem", "RL problem")
             return [(start, at + 1)]
         return found
+
+    def _copula_subject(self, doc: Doc, at: int, floor: int) -> list[tuple[int, int]]:
+        """"Clustering is a NP-hard problem", "Gizmo placement remains an open problem": the subject of "is a(n)
+        <up to three grading words> problem/task" (the noun at *at*) is a task when it is the sentence's opening
+        phrase (or the abstract's) and ends in a process noun (one word: a task head)."""
+        words, sent = doc_tokens(doc).words, doc_tokens(doc).sent_starts()
+        i = at - 1  # back over the words that grade the problem ("NP-hard", "open") to the article
+        while i > floor and at - i <= 3 and not sent[i] and words[i].lower_ not in {"a", "an"} and (
+                words[i].is_alpha or "-" in words[i].text):
+            i -= 1
+        if i - 1 <= floor or words[i].lower_ not in {"a", "an"} or words[i - 1].lower_ not in {"is", "remains"}:
+            return []
+        end = i - 1
+        begin = end
+        while begin > floor and not sent[begin] and end - begin < self.max_text_tokens:
+            begin -= 1
+        while begin < end and words[begin].is_space:
+            begin += 1  # the title's line break
+        if begin == end or not (sent[begin] or begin == floor or words[begin - 1].is_space) or not all(self._text_word(w, False) or w.is_title and j == begin and (
+                                      w.lower_ not in STOP_WORDS)
+                                      for j, w in enumerate(words[begin:end], begin)):
+            return []
+        return self._accept(doc, begin, end, False, gerund=False, single=True)
 
     def _phrase_start(self, doc: Doc, at: int, floor: int, title: bool) -> int:
         """Where the task phrase that ends before token *at* starts: text words back to a stop word, a leading
