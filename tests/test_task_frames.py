@@ -292,3 +292,10 @@ def test_a_ment_noun_is_no_adjective_before_a_task_head():
     nlp.initialize()
     doc = nlp("A study\nWe report gains on long-document classification and global recognition.")
     assert sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task") == ["long-document classification"]
+
+
+def test_the_object_of_tackle_address_solve_is_a_task_when_it_has_a_process_head(kg_frames):
+    assert found(kg_frames, "A study", "We tackle sprocket placement with a new solver.") == ["sprocket placement"]
+    assert found(kg_frames, "A study", "This paper addresses widget recognition under noise.") == ["widget recognition"]
+    # an object without a process noun is no task
+    assert found(kg_frames, "A study", "We address these issues and solve the gizmo puzzle.") == []
