@@ -27,6 +27,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+from bisect import bisect_left
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -34,13 +35,14 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import SerialisedState, pipe_in_batches
+from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import span_text
-from kg.extract.frame import empty_frame, sentence_bounds
+from kg.extract.frame import empty_frame, parsed, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
 from kg.extract.results import ENTITIES_KEY, number_shaped
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers
+from kg.extract.frame import token_lowers  # the word column, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -272,13 +274,19 @@ class EdgeScorer(SerialisedState):
                 text = evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
             return text
 
-        if self.broad:
+        # a broad candidate of a counted-only type matters only through the support of a triple the rules state
+        # (the only candidates of that type scored): the others are neither listed nor read, so not enumerated
+        needed = {(r["type"], r["source"], r["target"]) for r in relations if r["type"] in counted_only} \
+            if counted_only else set()
+        needed_targets = {(rel_type, target) for rel_type, _, target in needed}
+        types = [(rel_type, *RELATION_LABELS[rel_type], rel_type in counted_only) for rel_type in self.model["types"]]
+        if self.broad and (needed or any(not counted for *_, counted in types)):
             for sentence, ents in by_sentence.items():
                 methods = [e[3] for e in ents if e[2] == "Method"]
                 for _, _, label, target, _ in ents:
-                    for rel_type in self.model["types"]:  # a type the model does not score keeps the rules' own
-                        source_label, target_label = RELATION_LABELS[rel_type]
-                        if label != target_label:
+                    for rel_type, source_label, target_label, counted in types:
+                        # a type the model does not score keeps the rules' own
+                        if label != target_label or counted and (rel_type, target) not in needed_targets:
                             continue
                         if target_label != "Method":
                             sources = {key: "sentence" for key in methods}
@@ -288,15 +296,18 @@ class EdgeScorer(SerialisedState):
                             sources = {key: "paper" for key in proposed[:2]}
                             if self.pairs:  # "S4 uses HiPPO", "A beats B": two methods with the type's cue between
                                 for source in methods:
-                                    if source not in sources and self._cue_between(
-                                            ents, source, target, cue_types.get(sentence, ()), rel_type):
+                                    if source not in sources and (not counted or (rel_type, source, target) in needed) \
+                                            and self._cue_between(ents, source, target, cue_types.get(sentence, ()),
+                                                                  rel_type):
                                         sources[source] = "pair"
                         for source, origin in sources.items():
                             key = (rel_type, source, target, sentence)
                             if source == target or key in seen or label_of.get(source) != source_label:
                                 continue
+                            if counted and (rel_type, source, target) not in needed:
+                                continue
                             seen.add(key)
-                            if rel_type in counted_only:
+                            if counted:
                                 entry = support.setdefault((rel_type, source, target), [0, 0.0, 0.0])
                                 entry[0] += 1
                                 entry[1] = max(entry[1], 0.0)
@@ -324,16 +335,14 @@ class EdgeScorer(SerialisedState):
         # per sentence, once: whether it says "we / our" and whether it names a winner ("faster", "better")
         if self._words is None:
             self._words = (frozenset(self._word_list("self_words")), frozenset(winner_words))
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view): lower-case words
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers): lower-case words
         if self._marks is None:
             list_glue = self.relations.words["list_glue"] if self.relations is not None else frozenset()
             self._marks = (",", frozenset(list_glue), frozenset(self._word_list("clause_breaks")))
         comma, glue, breaks = self._marks
-        commas = [0] * (len(doc) + 1)  # prefix counts: commas and clause breaks before each token
-        clause = [0] * (len(doc) + 1)
-        for i, word in enumerate(lowers):
-            commas[i + 1] = commas[i] + (word == comma)
-            clause[i + 1] = clause[i] + (word in breaks)
+        # the positions of commas and of clause breaks, in order: how many lie between two tokens by bisection
+        commas = [i for i, word in enumerate(lowers) if word == comma]
+        clause = [i for i, word in enumerate(lowers) if word in breaks]
         # per mention: (index in its list of same-label entities, list length); lists joined by "," / "and" ...
         listed: dict[int, tuple[int, int]] = {}
         for ents in context.by_sentence.values():
@@ -350,12 +359,13 @@ class EdgeScorer(SerialisedState):
             for n, member in enumerate(run):
                 listed[member[0]] = (n, len(run))
         context.lowers, context.commas, context.clause, context.listed = lowers, commas, clause, listed
-        context.shaped = {key: float(any(not t.is_lower for t in spans[0][4]))
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        context.shaped = {key: float(any(not words_of[i].is_lower for i in range(spans[0][0], spans[0][1])))
                           for key, spans in context.mentions.items()}
         context.result_sentences = {r["sentence"] for r in doc._.kg_results or []}
         context.confidences = doc._.kg_confidences or {}
         context.baselines = set(context.frame["baselines"])
-        context.parsed = doc.has_annotation("DEP")
+        context.parsed = parsed(doc)
 
     def _word_list(self, kind: str) -> frozenset[str]:
         """A word list of kg_relations' cue rows (``relations_cues.jsonl``: "self_words", "clause_breaks"); the
@@ -422,8 +432,8 @@ class EdgeScorer(SerialisedState):
             other_between = float(any(t not in {rel_type, "COMPARED_WITH"} and gap[0] <= i < gap[1]
                                       for t, i, _ in cues))
             commas, clause = context.commas, context.clause
-            n_commas = math.log1p(commas[gap[1]] - commas[gap[0]])
-            clause_between = float(clause[gap[1]] > clause[gap[0]])
+            n_commas = math.log1p(bisect_left(commas, gap[1]) - bisect_left(commas, gap[0]))
+            clause_between = float(bisect_left(clause, gap[1]) > bisect_left(clause, gap[0]))
             methods_between = math.log1p(sum(1 for e in ents if e[2] == "Method" and gap[0] <= e[0] < gap[1]
                                              and e[3] not in (source, target)))
             first_method = float(first_method_key == source)

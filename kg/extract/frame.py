@@ -48,7 +48,7 @@ from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
-from kg.extract.token_view import doc_memo, entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract.token_view import doc_memo, entities as cached_spans
 from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -56,11 +56,13 @@ WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_te
                                     ["properties"]["kind"]["enum"])
 SUBJECT_DEPS = {"nsubj", "nsubjpass", "csubj"}  # dependency labels of a subject (the parser's scheme, not words)
 _BOUNDS_KEY = "kg_sentence_bounds"
-_STARTS_KEY = "kg_sentence_starts"
 _NUMBERS_KEY = "kg_sentence_numbers"
 _KNOWN_KEY = "kg_frame_known"
 _COMPARED_KEY = "kg_frame_compared"
 _MODIFIER_KEY = "kg_frame_modifier"
+_PARSED_KEY = "kg_frame_parsed"
+_LOWERS_KEY = "kg_frame_lowers"
+_TEXTS_KEY = "kg_frame_texts"
 
 for _name in ("kg_frame", "kg_proposed"):
     if not Doc.has_extension(_name):
@@ -117,6 +119,10 @@ class ContributionFrame(PatternComponent):
         self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
                                   key=lambda words: -len(words))
         self.determiner_starts = {words[0] for words in self.determiners}
+        # the determiners by their first word, longest first (as self.determiners lists them)
+        self.determiners_by_first: dict[str, list[tuple[str, ...]]] = {}
+        for words in self.determiners:
+            self.determiners_by_first.setdefault(words[0], []).append(words)
         strings = self.nlp.vocab.strings
         self.hashes = {kind: {strings.add(w) for w in self.words[kind]} for kind in WORD_KINDS}
         self.naming_hashes = {strings.add(w) for w in (*self.words["naming_words"], *self.words["calling_words"], "as")}
@@ -182,7 +188,7 @@ class ContributionFrame(PatternComponent):
 
     # -- reading ------------------------------------------------------------------------------------------
     def read(self, doc: Doc, *, objects: bool = False) -> dict[str, Any]:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
             self._propagate_title_names(doc)
@@ -281,7 +287,7 @@ class ContributionFrame(PatternComponent):
         }
 
     def _title_names(self, doc: Doc, methods: list[Span], end_of_title: int, coined: set[str]) -> list[Span]:
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         if end_of_title == 0:
             return []
         title_end = end_of_title
@@ -360,21 +366,26 @@ class ContributionFrame(PatternComponent):
         all_lowers = token_lowers(doc)
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
         if not objects:
-            for i, lower in enumerate(all_lowers):
+            naming_words = self.words["naming_words"]
+            # the propose verbs and naming words, found in one pass (most tokens are neither)
+            for i in [i for i, lower in enumerate(all_lowers) if lower in verbs or lower in naming_words]:
+                lower = all_lowers[i]
                 if lower in verbs:
                     for j in self._coined_object(doc, i, taken):
                         added.append((j, j + 1))  # "This work introduces Prompt-OIRL, an approach ..."
                         taken.add(j)
-                elif lower in self.words["naming_words"]:
+                else:
                     j = self._called_name(doc, i, taken)
                     if j is not None:
                         added.append((j, j + 1))  # "a new retriever called Blimpo that ..."
                         taken.add(j)
-        for sentence in _sentences(doc):
+        enumeration_words = self.words["enumeration_words"]
+        for sentence_start, sentence_end in sentence_bounds(doc):
             # "First, we propose ...; Second, we propose a compound scaling method": each is a contribution
-            enumerated = token_lowers(doc)[sentence.start] in self.words["enumeration_words"]
+            enumerated = all_lowers[sentence_start] in enumeration_words
             if not (objects or enumerated):
                 continue
+            sentence = _Sentence(doc, sentence_start, sentence_end)
             for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
                 i = sentence.start + offset
                 if lower in verbs and self._by_authors(doc, sentence, i, speakers):
@@ -437,7 +448,7 @@ class ContributionFrame(PatternComponent):
     def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> list[int]:
         """The tokens of coined names no entity covers, right after the authors' propose verb ("we introduce
         Prompt-OIRL, an approach ...", "we propose Quembly, a retriever", "we present X and Y, two ..."), or []."""
-        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         j = verb + 1
         while j < len(doc) and (lowers[j] in {"a", "an", "the"} or lowers[j] in self.words["evaluative"]):
             j += 1
@@ -490,7 +501,7 @@ class ContributionFrame(PatternComponent):
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
         Minimization in Nearly Linear Time"): two to six capitalised words, up to a preposition or the end."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         means_words = self.words["means_words"]
         start = next((i + 1 for i in range(1, end_of_title - 1) if lowers[i] in means_words), None)
         if start is None:
@@ -540,7 +551,7 @@ class ContributionFrame(PatternComponent):
 
     def _object_phrase(self, doc: Doc, sentence: Span, verb: int) -> tuple[int, int] | None:
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = verb + 1
         while i < sentence.end and (lowers[i] in {"a", "an", "the", "two", "three", "also"}
                                     or lowers[i] in self.words["evaluative"]):
@@ -593,7 +604,7 @@ class ContributionFrame(PatternComponent):
         candidates = doc.spans.get(CANDIDATES_KEY)
         if candidates is None:
             return False
-        memo = doc_memo(doc)
+        memo = _memo(doc)
         cached = memo.get(_KNOWN_KEY)
         if cached is None or cached[0] is not candidates or cached[1] != len(candidates):
             # the (start, end) of the vocabulary's candidates, read from the span group once per doc (a SpanGroup
@@ -605,7 +616,7 @@ class ContributionFrame(PatternComponent):
 
     def _named(self, doc: Doc, sentence: Span, method_at: dict[int, Span]) -> list[Span]:
         """Methods right after "called / named / dubbed / termed / namely" in a sentence of the authors."""
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         spans: list[Span] = []
         calling_words, naming_words = self.words["calling_words"], self.words["naming_words"]
         for token_i in range(sentence.start, sentence.end):
@@ -645,7 +656,7 @@ class ContributionFrame(PatternComponent):
         """Whether the authors propose: "we propose", "this paper introduces", "Here, we ...", "our second
         algorithm develops" (*speakers*: the ends of such self mentions), "we instantiate X and propose Y";
         not "X proposes"."""
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         if verb > sentence.start and lowers[verb - 1] in {"the", "a", "an", "our", "their", "recently", "been",
                                                                   "was", "were", "is", "are", "be"}:
             return False  # "the proposed method", "has been proposed"
@@ -670,7 +681,7 @@ class ContributionFrame(PatternComponent):
     def _author_at(self, doc: Doc, i: int) -> bool:
         """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
         "our work", "the present study"); "prior work", "recent studies" and "their paper" are other people's."""
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         lower = lowers[i]
         if lower in self.words["authors"]:
             return True
@@ -684,7 +695,7 @@ class ContributionFrame(PatternComponent):
     def _listed(self, doc: Doc, sentence: Span, start: int, method_at: dict[int, Span]) -> list[Span]:
         """The items of a counted list of contributions after *start*: "two key contributions ...: X, a ..., and
         Y", "two new methods, X and Y", "two key innovations: (1) X, ..., and (2) Y"."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         for i in range(start + 1, min(sentence.end, start + 8)):
             if lowers[i] not in self.words["count_words"]:
                 continue
@@ -724,7 +735,7 @@ class ContributionFrame(PatternComponent):
         modifier is proposed; after it, only names in a list or after "called / named" are ("two algorithms,
         AFA-CD and AFA-CS"); the rest of the object ("X, a Y-based framework for Z") is what X is built from.
         """
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         words = self.words
         found: list[Span] = []
         used: list[Span] = []
@@ -789,7 +800,7 @@ class ContributionFrame(PatternComponent):
     def _apposition_is_not_method(self, doc: Doc, span: Span, end: int) -> bool:
         """Whether the apposition after a name says it is a benchmark or a dataset: "RL4CO, an extensive RL
         benchmark for ...", "X, a new dataset of ..."."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = _skip_parenthesis(doc, span.end, end)
         if i + 1 >= end or texts[i] != "," or lowers[i + 1] not in {"a", "an", "the"}:
             return False
@@ -804,7 +815,7 @@ class ContributionFrame(PatternComponent):
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
         # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
-        memo = doc_memo(doc)
+        memo = _memo(doc)
         answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
         if answers is None:
             answers = memo[(_MODIFIER_KEY, self)] = {}
@@ -815,7 +826,7 @@ class ContributionFrame(PatternComponent):
         return answer
 
     def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words_of = doc_tokens(doc).words
         n = len(lowers)
         after = _skip_parenthesis(doc, end, n)
@@ -857,7 +868,7 @@ class ContributionFrame(PatternComponent):
     def _read_self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         if not len(doc):
             return []
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words_of = doc_tokens(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
@@ -870,7 +881,7 @@ class ContributionFrame(PatternComponent):
             lower = lowers[i]
             matched = 0
             if lower in first_words:
-                for words in self.determiners:
+                for words in self.determiners_by_first[lower]:
                     if tuple(lowers[i:i + len(words)]) == words:
                         matched = len(words)
                         break
@@ -903,11 +914,12 @@ class ContributionFrame(PatternComponent):
         of each (end, label) (the last one in the group's order), and is_compared's answers so far. Kept in the
         doc's memo (a SpanGroup holds its doc only weakly), so kg_results and kg_relations reuse kg_frame's."""
         group = doc.spans.get(ENTITIES_KEY)
-        memo = doc_memo(doc)
+        memo = _memo(doc)
         cached = memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
         size = len(group) if group is not None else 0
         if cached is None or cached[0] is not group or cached[1] != size:
-            ends = {(s.end, s.label_): s.start for s in group} if group is not None else {}
+            # the group's spans as token_view lists them (read from the group once while it is unchanged)
+            ends = {(s.end, s.label_): s.start for s in cached_spans(doc, ENTITIES_KEY)} if group is not None else {}
             cached = memo[(_COMPARED_KEY, self)] = (group, size, ends, {})
         return cached[2], cached[3]
 
@@ -924,7 +936,7 @@ class ContributionFrame(PatternComponent):
         return answer
 
     def _read_compared(self, doc: Doc, start: int, end: int, label: str, ends: dict[tuple[int, str], int]) -> bool:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words, fillers = self.words["comparison_words"], self.words["baseline_fillers"]
         sentence_start = sentence_at(doc, start)[0]
         before = start - 1
@@ -969,7 +981,7 @@ class ContributionFrame(PatternComponent):
         """
         frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
-        if doc.has_annotation("DEP"):
+        if parsed(doc):
             key, how = self._parse_subject(doc, position, methods, primary)
             if how:
                 return key, how
@@ -1019,7 +1031,7 @@ class ContributionFrame(PatternComponent):
     def clause_start(self, doc: Doc, sentence: Span, position: int) -> int:
         """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
         ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         for i in range(position - 1, sentence.start - 1, -1):
             if lowers[i] in {";", "while", "whereas", "but", "although"}:
                 return i + 1
@@ -1052,7 +1064,7 @@ def verb_like(word: str) -> bool:
 
 def _skip_parenthesis(doc: Doc, i: int, end: int) -> int:
     """The token after a short parenthesis opening at *i* ("X (LLM)"), or *i* when there is none."""
-    texts = token_texts(doc)  # the per-doc word column (kg.extract.token_view)
+    texts = token_texts(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
     if i < end and texts[i] == "(":
         for j in range(i + 1, min(end, i + 6)):
             if texts[j] == ")":
@@ -1131,6 +1143,70 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
     return found
 
 
+# The last doc's word columns and sentence starts. kg_frame, kg_results and kg_relations ask for them thousands of
+# times per doc, one doc after another, and token_view's weak-key lookup costs more than most of those questions:
+# answered here while the doc is the same object of the same length (one doc is held, as token_view's span lists
+# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict]
+_LAST: list[Any] = [None, -1, None, None, None, None]
+
+
+def _last(doc: Doc) -> list[Any]:
+    last = _LAST
+    if last[0] is not doc or last[1] != len(doc):
+        last[:] = [doc, len(doc), None, None, None, None]
+    return last
+
+
+def _memo(doc: Doc) -> dict[Any, Any]:
+    """token_view.doc_memo(doc) (the same dict: it lives as long as the doc), found once for the last doc."""
+    last = _LAST
+    if last[0] is doc and last[5] is not None and last[1] == len(doc):
+        return last[5]
+    last = _last(doc)
+    last[5] = doc_memo(doc)
+    return last[5]
+
+
+def parsed(doc: Doc) -> bool:
+    """``doc.has_annotation("DEP")`` (which reads every token), once per doc: a parser runs before kg's components."""
+    memo = _memo(doc)
+    answer = memo.get(_PARSED_KEY)
+    if answer is None:
+        answer = memo[_PARSED_KEY] = doc.has_annotation("DEP")
+    return answer
+
+
+def token_lowers(doc: Doc) -> list[str]:
+    """Each token's ``lower_`` (kg.extract.token_view.lowers, remembered for the last doc; do not change it)."""
+    last = _LAST
+    if last[0] is doc and last[2] is not None and last[1] == len(doc):
+        return last[2]
+    last = _last(doc)
+    last[2] = _column(doc, _LOWERS_KEY)
+    return last[2]
+
+
+def token_texts(doc: Doc) -> list[str]:
+    """Each token's ``text`` (kg.extract.token_view.texts, remembered for the last doc; do not change it)."""
+    last = _LAST
+    if last[0] is doc and last[3] is not None and last[1] == len(doc):
+        return last[3]
+    last = _last(doc)
+    last[3] = _column(doc, _TEXTS_KEY)
+    return last[3]
+
+
+def _column(doc: Doc, key: str) -> list[str]:
+    """token_view.lowers(doc) / texts(doc), the same lists of the same words (read with attribute access, not
+    getattr: half the cost), kept in the doc's memo under this module's key."""
+    memo = _memo(doc)
+    column = memo.get(key)
+    if column is None or len(column) != len(doc):
+        words = doc_tokens(doc).words
+        column = memo[key] = [w.lower_ for w in words] if key == _LOWERS_KEY else [w.text for w in words]
+    return column
+
+
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """[start, end) of each sentence, computed once per doc from the sentence starts (cached in user_data:
     ``doc.sents`` and ``span.sent`` walk the tokens every time, and the edge components ask often)."""
@@ -1169,12 +1245,14 @@ def sentences_of(doc: Doc) -> list[Span]:
 
 def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
     """[start, end) of the sentence holding token *i*."""
-    bounds = sentence_bounds(doc)
-    memo = doc_memo(doc)
-    cached = memo.get(_STARTS_KEY)
-    if cached is None or cached[0] is not bounds:
-        cached = memo[_STARTS_KEY] = (bounds, [start for start, _ in bounds])
-    n = bisect_right(cached[1], i) - 1
+    last = _LAST
+    if last[0] is doc and last[4] is not None and last[1] == len(doc):
+        bounds, starts = last[4]
+    else:
+        bounds = sentence_bounds(doc)
+        starts = [start for start, _ in bounds]
+        _last(doc)[4] = (bounds, starts)
+    n = bisect_right(starts, i) - 1
     return bounds[max(n, 0)]
 
 
@@ -1183,7 +1261,7 @@ def sentence_numbers(doc: Doc) -> list[int]:
     if not len(doc):
         return []
     bounds = sentence_bounds(doc)
-    memo = doc_memo(doc)
+    memo = _memo(doc)
     cached = memo.get(_NUMBERS_KEY)
     if cached is not None and cached[0] is bounds:
         return list(cached[1])

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from typing import Any
 
 from spacy.tokens import Doc
@@ -11,6 +11,7 @@ from kg.extract.base import doc_tokens
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
 from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
+from kg.extract.token_view import entities as cached_spans
 from kg.ingest.paper import Paper
 from kg.naming import canonical_name, entity_id, is_acronym, merge_duplicate_entities
 from kg.schema import RESULT_ROLES
@@ -52,42 +53,61 @@ def _sentence_chars(doc: Doc) -> list[tuple[int, int]]:
     return [(idx[start], idx[end - 1] + len(words[end - 1].text)) for start, end in _sentence_bounds(doc)]
 
 
+def _start_of(mention: tuple[int, int, int, str, str]) -> int:
+    return mention[0]
+
+
 def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     """One record per paper; entity ids here are doc-local until kg.resolve rewrites them corpus-wide."""
     sentence_of = sentence_index_of_tokens(doc, _sentence_bounds(doc))
     text = paper.text  # == doc.text (spaCy keeps the text whole), which rebuilds it from every token
 
-    by_key: dict[str, list] = defaultdict(list)
+    # (start, start_char, end_char, label, source) of each mention, read from its span once, grouped by entity key
+    # (the entities' spans from the shared per-doc list: the components before read the same group)
+    by_key: dict[str, list[tuple[int, int, int, str, str]]] = {}
     for group in (ENTITIES_KEY, NESTED_KEY):
-        for span in doc.spans[group] if group in doc.spans else []:
-            by_key[span.kb_id_].append(span)
+        for span in cached_spans(doc, group) if group == ENTITIES_KEY else doc.spans[group] if group in doc.spans \
+                else []:
+            mention = (span.start, span.start_char, span.end_char, span.label_, span.id_)
+            found = by_key.get(span.kb_id_)
+            if found is None:
+                by_key[span.kb_id_] = [mention]
+            else:
+                found.append(mention)
     proposed = set(doc._.kg_proposed or [])
     confidences = doc._.kg_confidences or {}
 
     entities = []
     id_of_key: dict[str, str] = {}
     for key, spans in by_key.items():
-        spans.sort(key=lambda s: s.start)  # nested devices come from their own group
-        entity_type = spans[0].label_
-        texts = [text[span.start_char:span.end_char] for span in spans]  # Span.text, without a Token per token
+        if len(spans) > 1:
+            spans.sort(key=_start_of)  # nested devices come from their own group
+        entity_type = spans[0][3]
+        texts = [text[start_char:end_char] for _, start_char, end_char, _, _ in spans]  # Span.text, no Token
         surfaces: dict[str, int] = {}  # Counter(texts), without a Counter's set-up cost per entity
         for surface in texts:
             surfaces[surface] = surfaces.get(surface, 0) + 1
         name = choose_name(surfaces, entity_type)
         identifier = entity_id(entity_type, name)
         id_of_key[key] = identifier
+        # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
+        # "vocabulary" over contextual votes when it decides a name's type (the first of the strongest)
+        source, strength = None, None
+        for mention in spans:
+            found = mention[4] or "propagated"
+            rank = PRIORITY.get(found, 0)
+            if strength is None or rank > strength:
+                source, strength = found, rank
         entities.append({
             "id": identifier,
             "type": entity_type,
             "name": name,
             "aliases": sorted(set(surfaces) - {name}),
             "proposed": key in proposed,
-            # the strongest source that found it (kg.extract.candidates.PRIORITY): corpus resolution trusts
-            # "vocabulary" over contextual votes when it decides a name's type
-            "source": max((span.id_ or "propagated" for span in spans), key=lambda s: PRIORITY.get(s, 0)),
+            "source": source,
             **({"confidence": confidences[key]} if key in confidences else {}),
-            "mentions": [{"text": t, "start": s.start_char, "end": s.end_char, "sentence": sentence_of[s.start]}
-                         for s, t in zip(spans, texts)],
+            "mentions": [{"text": t, "start": m[1], "end": m[2], "sentence": sentence_of[m[0]]}
+                         for m, t in zip(spans, texts)],
         })
     entities = merge_duplicate_entities(entities)
     entities.sort(key=lambda e: (e["mentions"][0]["start"], e["id"]))

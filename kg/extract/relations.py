@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left
 from typing import Any
 
 from spacy.language import Language
@@ -53,7 +54,8 @@ from kg.extract.results import (
     number_shaped,
     sentence_index_of_tokens,
 )
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 from kg.naming import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
@@ -210,17 +212,35 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.matcher = matcher
         # each match id (the string id of the cue's number) to its cue row
         self._cue_of = {self.nlp.vocab.strings.add(str(n)): cue for n, cue in enumerate(self.cues)}
+        # and to what find() reads of it: (row, type, target label, max gap, reach, target on the right, weight,
+        # origin); the reach: "outperforms all ... pruning strategies, such as X"
+        self._cue_info = {match_id: (cue, cue["type"], RELATION_LABELS[cue["type"]][1], cue.get("max_gap", 3),
+                                     cue.get("max_gap", 3) + 12, cue.get("target", "right") == "right",
+                                     cue.get("weight", 0.5), f"cue:{cue['type']}")
+                          for match_id, cue in self._cue_of.items()}
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         self.check_initialized()
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
         entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
         by_sentence: dict[int, list[Span]] = {}
+        # the starts of each sentence's entities of each label, in order: whether a cue has a target after it
+        starts_of: dict[tuple[int, str], list[int]] = {}
         for span in sorted(entities, key=lambda s: s.start):
-            by_sentence.setdefault(sentence_of[span.start], []).append(span)
+            n = sentence_of[span.start]
+            by_sentence.setdefault(n, []).append(span)
+            starts_of.setdefault((n, span.label_), []).append(span.start)
         label_of = {span.kb_id_: span.label_ for span in entities}
+
+        def starts_within(sentence: int, label: str, low: int, high: int) -> bool:
+            """Whether an entity of *label* in the sentence starts at a token from *low* to *high*."""
+            starts = starts_of.get((sentence, label))
+            if not starts:
+                return False
+            k = bisect_left(starts, low)
+            return k < len(starts) and starts[k] <= high
         frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
         proposed = frame["proposed"]
         reader = self.frame_reader
@@ -240,45 +260,39 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
-            doc.user_data[CUES_KEY] = [
-                (cue["type"], start, cue.get("target", "right") == "right")
-                for cue, start in ((self._cue_of[m], start) for m, start, _ in matches)]
+            doc.user_data[CUES_KEY] = [(self._cue_info[m][1], start, self._cue_info[m][5]) for m, start, _ in matches]
         covered: set[tuple[str, int]] = set()
         phrase_spans: list[Span] = []
+        cue_info = self._cue_info
         for match_id, start, end in matches:
-            cue = self._cue_of[match_id]
-            if (cue["type"], start) in covered:
+            cue, cue_type, target_label, max_gap, reach, right, weight, origin = cue_info[match_id]
+            if (cue_type, start) in covered:
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
-            covered.update((cue["type"], i) for i in range(start, end))
+            covered.update([(cue_type, i) for i in range(start, end)])
             sentence = sentence_of[start]
-            target_label = RELATION_LABELS[cue["type"]][1]
-            reach = cue.get("max_gap", 3) + 12  # "outperforms all ... pruning strategies, such as X"
-            origin = f"cue:{cue['type']}"
             phrase = None
-            if self.phrases and self.method_phrases and self.keep_origins and cue["type"] == "BUILDS_ON" \
-                    and cue.get("weight", 0.5) >= PHRASE_MIN_WEIGHT and not any(
-                    s.label_ == target_label and end <= s.start <= end + cue.get("max_gap", 3)
-                    for s in by_sentence.get(sentence, ())):
+            if self.phrases and self.method_phrases and self.keep_origins and cue_type == "BUILDS_ON" \
+                    and weight >= PHRASE_MIN_WEIGHT and not starts_within(sentence, target_label, end, end + max_gap):
                 # "uses tiling to ...", "employs a learnable equivalent transformation": an unnamed part
                 phrase = self._cue_phrase(doc, end, bounds[sentence], by_sentence.get(sentence, []))
                 if phrase is not None:
                     label_of.setdefault(phrase.kb_id_, "Method")
                     origin = "phrase"
-            if self.phrases and self.keep_origins and cue["type"] == "EVALUATED_ON" \
-                    and lowers[end - 1] in self.words["dataset_openers"] and not any(
-                    s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
+            if self.phrases and self.keep_origins and cue_type == "EVALUATED_ON" \
+                    and lowers[end - 1] in self.words["dataset_openers"] \
+                    and not starts_within(sentence, target_label, end, end + reach):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
                 phrase = self._dataset_phrase(doc, end, bounds[sentence],
                                               by_sentence.get(sentence, []))
                 if phrase is not None:
                     label_of.setdefault(phrase.kb_id_, "Dataset")
                     origin = "phrase"
-            if phrase is None and cue.get("target", "right") == "right" and not any(
-                    s.label_ == target_label and end <= s.start <= end + reach for s in by_sentence.get(sentence, ())):
+            if phrase is None and right and not starts_within(sentence, target_label, end, end + reach):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             ents = [s for s in [*by_sentence.get(sentence, []), *([phrase] if phrase is not None else [])]
                     if s.end <= start or s.start >= end]
-            ents.sort(key=lambda s: s.start)
+            if phrase is not None:
+                ents.sort(key=lambda s: s.start)  # the sentence's entities are in order already
             for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
                 if phrase is not None and (target != phrase.kb_id_ or source not in proposed):
                     continue  # a phrase is only what the paper's own method is made of
@@ -352,7 +366,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         evidence: dict[int, str] = {}
         for (_, _, _, sentence) in best:
             if sentence not in evidence:
-                evidence[sentence] = span_text(doc[slice(*bounds[sentence])])
+                evidence[sentence] = doc_tokens(doc).span_text(*bounds[sentence])  # Span.text, without the Span
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
              "evidence": evidence[sentence], "confidence": confidence,
@@ -472,7 +486,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
         words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
         while i < bounds[1] and (lowers[i] in {"a", "an", "the"} or lowers[i] in words["evaluative"]):
@@ -539,7 +553,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
         words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         limit = min(sentence.end, end + 12)
         i = end
         while i < limit:

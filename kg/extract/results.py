@@ -24,6 +24,7 @@ import math
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
+from operator import mul
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,8 @@ from kg.extract.candidates import doc_text, span_text, title_end
 from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
-from kg.extract.token_view import entities as cached_spans, lowers as token_lowers, texts as token_texts
+from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
+from kg.extract.token_view import entities as cached_spans
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -440,7 +442,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
               sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         span = doc[start:end]
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
@@ -562,7 +564,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                          and previous.is_alpha and len(previous) > 3)
 
     def _qualifier_before(self, doc: Doc, start: int) -> str | None:
-        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         for words, qualifier in self.qualifiers_before:
             begin = start - len(words)
             if begin >= 0 and lowers[begin:start] == words:
@@ -707,7 +709,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         Candidates come from the clause's structure and positions (see CANDIDATE_KINDS); features say how and
         where each was found, never which words it holds beyond small closed classes (generic, gain words).
         """
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         start, end = result["_start"], result["_end"]
         final = shared if shared is not None else rule[:2]
         sent_start, sent_end = sentence_at(doc, start)
@@ -727,13 +729,36 @@ class ResultFinder(SerialisedState, DocAnnotator):
         comparative_next = any(word in self.comparative_next for word in lowers[end:min(sent_end, end + 2)]) or any(
             word in self.comparative_next for word in lowers[start:end])
 
+        # the features that depend on the result alone, the same for each of its candidates
+        base = [0.0] * len(METRIC_FEATURES)
+        base[_FI["beat_before"]] = float(beat_before)
+        base[_FI["in_parenthesis"]] = float(in_parenthesis)
+        base[_FI["unit_x"]] = float(unit == "x")
+        base[_FI["unit_percent"]] = float(unit == "%")
+        base[_FI["unit_none"]] = float(unit is None)
+        base[_FI["comparative_next"]] = float(comparative_next)
+        base[_FI["entities_in_sentence"]] = math.log1p(len(metrics))
+
         def add(kind: str, key: str | None, text: str | None, span: tuple[int, int] | None, **extra: float) -> None:
             if text is not None:
                 text = text.strip()
                 if not text or any(ch.isdigit() for ch in text) and kind != "entity":
                     return
             ident = (key, None) if key else (None, text.lower() if text else None)
-            x = [0.0] * len(METRIC_FEATURES)
+
+            def same(choice: tuple[str | None, str | None]) -> bool:
+                return (key is not None and key == choice[0]) or (
+                    key is None and choice[0] is None and (text or "").lower() == (choice[1] or "").lower())
+
+            own = same(rule[:2])
+            marks = (float(same(final)), float(own and rule[2]), float(own))  # rule, rule_sure, own_rule
+            found = candidates.get(ident)
+            if found is not None:  # found again another way: keep the first, with this way's rule marks
+                old = found["features"]
+                for index, value in zip(_RULE_MARKS, marks):
+                    old[index] = max(old[index], value)
+                return
+            x = base[:]  # the features of the result alone
 
             x[_FI[f"kind={kind}"]] = 1.0
             if span is not None:
@@ -777,28 +802,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             x[_FI["none_no_entity"]] = float(kind == "none" and not metrics)
             x[_FI["speedup_named"]] = float(kind == "speedup" and (result["qualifier"] in self.speedup_words or any(
                 word in self.speedup_words | {"faster"} for word in lowers[start:min(sent_end, end + 2)])))
-            x[_FI["beat_before"]] = float(beat_before)
-            x[_FI["in_parenthesis"]] = float(in_parenthesis)
-            x[_FI["unit_x"]] = float(unit == "x")
-            x[_FI["unit_percent"]] = float(unit == "%")
-            x[_FI["unit_none"]] = float(unit is None)
-            x[_FI["comparative_next"]] = float(comparative_next)
-            x[_FI["entities_in_sentence"]] = math.log1p(len(metrics))
-            def same(choice: tuple[str | None, str | None]) -> bool:
-                return (key is not None and key == choice[0]) or (
-                    key is None and choice[0] is None and (text or "").lower() == (choice[1] or "").lower())
-
-            own = same(rule[:2])
-            x[_FI["rule"]] = float(same(final))
-            x[_FI["rule_sure"]] = float(own and rule[2])
-            x[_FI["own_rule"]] = float(own)
-            if ident in candidates:  # found again another way: keep the first, with this way's rule marks
-                for name in ("rule", "rule_sure", "own_rule"):
-                    old = candidates[ident]["features"]
-                    old[_FEATURE_INDEX[name]] = max(old[_FEATURE_INDEX[name]], x[_FEATURE_INDEX[name]])
-            else:
-                candidates[ident] = {"metric": key, "metric_text": None if key else text, "kind": kind,
-                                     "features": x}
+            x[_FI["rule"]], x[_FI["rule_sure"]], x[_FI["own_rule"]] = marks
+            candidates[ident] = {"metric": key, "metric_text": None if key else text, "kind": kind, "features": x}
 
         # the last number of a list this number leads: "25.2, 31.3 and 41 mAP" (the Metric after it measures all)
         list_end, last = end, None
@@ -954,7 +959,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
     def _metric_after(self, doc: Doc, start: int, end: int, sentence: Span,
                       metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number leads on to: "2x higher throughput", "16% improvement in runtime"."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = end
         while i < sentence.end and i - end < 4 and lowers[i] in self.metric_bridge_words and i not in metric_at:
             i += 1
@@ -975,7 +980,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = start - 1
         while i >= sentence.start and start - i <= 3 and lowers[i] in self.metric_link_words | {"(", "up", "only",
                                                                                                 "over", "about"}:
@@ -1009,7 +1014,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         subject of the clause from the contribution frame (a named subject, "we / our method / it" for the
         proposal), else the paper's proposal when the sentence names no other method as a subject.
         """
-        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
+        lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
         sentence = doc[slice(*sentence_at(doc, start))]
@@ -1093,7 +1098,7 @@ def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: di
 
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
     """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
-    lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.token_view)
+    lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     merged: list[tuple[bool, int, int]] = []
     for item in chosen:
         if merged:
@@ -1133,7 +1138,7 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
 
 def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
-    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.token_view)
+    lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     i = start
     while i < end and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
@@ -1217,6 +1222,7 @@ METRIC_FEATURES: tuple[str, ...] = (
     "gain_head",
 )
 _FEATURE_INDEX = {name: n for n, name in enumerate(METRIC_FEATURES)}
+_RULE_MARKS = (_FEATURE_INDEX["rule"], _FEATURE_INDEX["rule_sure"], _FEATURE_INDEX["own_rule"])
 
 
 # -- the learned method chooser -----------------------------------------------------------------------------
@@ -1270,7 +1276,7 @@ def _check_choice_model(model: dict[str, Any], features: tuple[str, ...], what: 
 def choose_candidate(model: dict[str, Any], candidates: list[dict[str, Any]]) -> tuple[dict[str, Any], float]:
     """The candidate the model scores highest, and its share of the softmax over the result's candidates."""
     weights = model["weights"]
-    scores = [sum(w * x for w, x in zip(weights, c["features"])) for c in candidates]
+    scores = [sum(map(mul, weights, c["features"])) for c in candidates]  # the same sums, term by term
     top = max(scores)
     exps = [math.exp(s - top) for s in scores]
     best = max(range(len(candidates)), key=lambda n: (scores[n], -n))

@@ -27,7 +27,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, title_end
+from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, doc_text, title_end
 from kg.extract.pattern_data import read_pattern_file
 from kg.schema import TASK
 
@@ -145,7 +145,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         """"Text-to-SQL", "speech-to-text translation": an "X-to-Y" compound names the mapping a task learns, when
         it heads its phrase (or a process noun follows it; "sequence-to-sequence models" is a model) and X is no
         word of a set phrase ("end-to-end", "one-to-many": ``x_to_y_stop``)."""
-        if "-to-" not in doc.text and "-To-" not in doc.text:
+        text = doc_text(doc)  # doc.text joins a Token object per token on every call
+        if "-to-" not in text and "-To-" not in text:
             return []
         words = doc_tokens(doc).words
         stop = self.words.get("x_to_y_stop", ())

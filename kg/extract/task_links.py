@@ -15,9 +15,11 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.base import PatternComponent
+from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import ENTITIES_KEY
+from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
+from kg.extract.token_view import entities as cached_spans
 from kg.schema import ENTITY_RELATIONS, TASK
 
 if not Doc.has_extension("kg_relations"):
@@ -41,44 +43,59 @@ class TaskLinks(PatternComponent):
     def clear(self) -> None:
         self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
         self.cues: list[dict[str, Any]] = []
+        self._cue_of: dict[int, dict[str, Any]] = {}  # each match id (the string id of the cue's number) to its row
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         for row in rows:
             if ENTITY_RELATIONS[row["type"]][1] != TASK:
                 raise ValueError(f"task cue of type {row['type']!r} does not end at a Task")
             self.matcher.add(str(len(self.cues)), list(self.nlp.tokenizer.pipe(row["phrases"])))
+            self._cue_of[self.nlp.vocab.strings.add(str(len(self.cues)))] = row
             self.cues.append(row)
 
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
-        entities = [span for span in doc.spans.get(ENTITIES_KEY, []) if span.kb_id_]
-        if not any(span.label_ == TASK for span in entities):
+        # (start, end, label, key) of each entity, read from the spans once (the shared per-doc span list)
+        entities = [(span.start, span.end, span.label_, span.kb_id_) for span in cached_spans(doc, ENTITIES_KEY)]
+        if not any(label == TASK and key for _, _, label, key in entities):
             return doc
-        sentences = list(doc.sents)
-        sentence_of = sentence_index_of_tokens(doc, sentences)
+        matches = self.matcher(doc)
+        if not matches:
+            return doc
+        # the sentence bounds as doc.sents gives them (which raises without sentence boundaries)
+        bounds = sentence_bounds(doc) if doc.has_annotation("SENT_START") else [(s.start, s.end) for s in doc.sents]
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        by_sentence: dict[int, list[tuple[int, int, str, str]]] = {}
+        for entity in entities:
+            if entity[3]:
+                by_sentence.setdefault(sentence_of[entity[0]], []).append(entity)
         best: dict[tuple[str, str, str, int], float] = {}
-        for match_id, start, end in self.matcher(doc):
-            cue = self.cues[int(self.nlp.vocab.strings[match_id])]
+        for match_id, start, end in matches:
+            cue = self._cue_of[match_id]
             source_label = ENTITY_RELATIONS[cue["type"]][0]
             sentence = sentence_of[start]
+            ents = by_sentence.get(sentence)
+            if not ents:
+                continue
             gap = cue.get("max_gap", 3)
-            before = [s for s in entities if s.end <= start and start - s.end <= gap and sentence_of[s.start] == sentence]
-            after = [s for s in entities if s.start >= end and s.start - end <= gap and sentence_of[s.start] == sentence]
-            left = max(before, key=lambda s: s.end, default=None)
-            right = min(after, key=lambda s: s.start, default=None)
+            before = [e for e in ents if e[1] <= start and start - e[1] <= gap]
+            after = [e for e in ents if e[0] >= end and e[0] - end <= gap]
+            left = max(before, key=lambda e: e[1], default=None)
+            right = min(after, key=lambda e: e[0], default=None)
             if left is None or right is None:
                 continue
             source, target = (left, right) if cue["order"] == "source-cue-target" else (right, left)
-            if source.label_ != source_label or target.label_ != TASK or source.kb_id_ == target.kb_id_:
+            if source[2] != source_label or target[2] != TASK or source[3] == target[3]:
                 continue
-            distance = (start - left.end) + (right.start - end)
+            distance = (start - left[1]) + (right[0] - end)
             confidence = round(cue.get("weight", 0.5) * (1 - self.decay) ** distance, 3)
-            key = (cue["type"], source.kb_id_, target.kb_id_, sentence)
+            key = (cue["type"], source[3], target[3], sentence)
             best[key] = max(best.get(key, 0.0), confidence)
         if best:
+            tokens = doc_tokens(doc)
             relations = list(doc._.kg_relations or [])
             relations += [{"type": rel_type, "source": source, "target": target, "sentence": sentence,
-                           "evidence": sentences[sentence].text, "confidence": confidence}
+                           "evidence": tokens.span_text(*bounds[sentence]), "confidence": confidence}
                           for (rel_type, source, target, sentence), confidence in sorted(best.items(),
                                                                                          key=lambda kv: kv[0][3])]
             doc._.kg_relations = relations

@@ -47,32 +47,44 @@ def title_boundary(doc: Doc) -> Doc:
 
 class ArraySentencizer(Sentencizer):
     """spaCy's Sentencizer with ``predict`` over token arrays: a sentence ends after a run of its
-    punct_chars, at the next token that is neither punctuation nor one of them (spaCy's rule)."""
+    punct_chars, at the next token that is neither punctuation nor one of them (spaCy's rule).
 
-    def _punct_ids(self) -> frozenset[int]:
-        chars = frozenset(self.punct_chars)
+    The rule, per doc, without a loop over the tokens: call a token that is neither punctuation nor one of the
+    punct_chars a *word*. spaCy's loop remembers a punct_char until the next word, which then starts a sentence
+    (and forgets it); so a word starts a sentence exactly when a punct_char stands between it and the word
+    before it (or the doc's start). One ``numpy.isin`` and a cumulative count say that for every word at once."""
+
+    def _punct_ids(self) -> numpy.ndarray:
+        """The string ids of the punct_chars, as a sorted array (remembered while ``punct_chars`` is the same set
+        object of the same size: spaCy replaces it, never changes it in place)."""
+        chars = self.punct_chars
         cached = getattr(self, "_punct_cache", None)
-        if cached is None or cached[0] != chars:
-            cached = self._punct_cache = (chars, frozenset(get_string_id(c) for c in chars))
-        return cached[1]
+        if cached is None or cached[0] is not chars or cached[1] != len(chars):
+            ids = numpy.array(sorted({get_string_id(c) for c in chars}), dtype=numpy.uint64)
+            cached = self._punct_cache = (chars, len(chars), ids)
+        return cached[2]
 
     def predict(self, docs: Iterable[Doc]):
         punct_ids = self._punct_ids()
         guesses = []
         for doc in docs:
-            guess = [False] * len(doc)
-            if len(doc):
-                start, seen_period = 0, False
-                guess[0] = True
-                for i, (orth, is_punct) in enumerate(doc.to_array([ORTH, IS_PUNCT]).tolist()):
-                    in_punct_chars = orth in punct_ids
-                    if seen_period and not is_punct and not in_punct_chars:
-                        guess[start] = True
-                        start, seen_period = i, False
-                    elif in_punct_chars:
-                        seen_period = True
-                guess[start] = True
-            guesses.append(guess)
+            n = len(doc)
+            if not n:
+                guesses.append([])
+                continue
+            array = doc.to_array([ORTH, IS_PUNCT])
+            in_punct_chars = numpy.isin(array[:, 0], punct_ids)
+            words = numpy.flatnonzero(~in_punct_chars & (array[:, 1] == 0))
+            before = numpy.zeros(n + 1, dtype=numpy.int64)  # before[k]: punct_chars among tokens 0 .. k-1
+            numpy.cumsum(in_punct_chars, out=before[1:])
+            previous = numpy.empty_like(words)  # the token after the word before each word (0 for the first)
+            if len(words):
+                previous[0] = 0
+                previous[1:] = words[:-1] + 1
+            guess = numpy.zeros(n, dtype=bool)
+            guess[words[before[words] > before[previous]]] = True
+            guess[0] = True
+            guesses.append(guess.tolist())
         return guesses
 
 

@@ -114,14 +114,17 @@ class CorpusSummary:
     def add(self, record: dict[str, Any]) -> None:
         """Count one (unresolved) record in."""
         self.records += 1
+        # counts[x] = counts.get(x, 0) + n: Counter's own += on a new key calls its Python __missing__
         for entity in record.get("entities", []):
             entity_type, name = entity["type"], entity["name"]
-            self.names[(entity_type, merge_key(name, entity_type))][name] += 1
+            counts = self.names[(entity_type, merge_key(name, entity_type))]
+            counts[name] = counts.get(name, 0) + 1
             free = _type_free_key(name)
-            self.type_votes[free][entity_type] += 1
+            votes = self.type_votes[free]
+            votes[entity_type] = votes.get(entity_type, 0) + 1
             contexts = _mention_votes(record, entity)
             if contexts:
-                self.type_votes[free]["Dataset"] += _CONTEXT_VOTE * contexts
+                votes["Dataset"] = votes.get("Dataset", 0) + _CONTEXT_VOTE * contexts
             if entity.get("source") == "vocabulary":
                 self.vocabulary_types[free].add(entity_type)
             if is_acronym(name) or " " not in name and "-" not in name:
