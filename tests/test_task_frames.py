@@ -299,3 +299,11 @@ def test_the_object_of_tackle_address_solve_is_a_task_when_it_has_a_process_head
     assert found(kg_frames, "A study", "This paper addresses widget recognition under noise.") == ["widget recognition"]
     # an object without a process noun is no task
     assert found(kg_frames, "A study", "We address these issues and solve the gizmo puzzle.") == []
+
+
+def test_a_method_head_or_an_adjective_before_problem_is_no_named_problem(kg_frames):
+    # the noun stays in a named problem ("the three-body problem", "travelling gizmo problem") ...
+    assert found(kg_frames, "A study", "We solve the three-body problem and the travelling gizmo problem.") == [
+        "three-body problem", "travelling gizmo problem"]
+    # ... but a method's problem or a graded one is no named task
+    assert found(kg_frames, "A study", "We study the gizmo imitation learning problem and an ill-posed problem.") == []

@@ -272,11 +272,13 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 return [(start, at)]
         found = self._accept(doc, start, at, title, gerund=False, single=True)
         if not found and doc[at].lower_ in self.problem_nouns and not self._head(doc[at - 1], title) and (
-                title or at - start > 1 or "-" in doc[start].text) and not self._entity_before(doc, at):
+                title or at - start > 1 or "-" in doc[start].text and not _ADJECTIVE.search(doc[start].lower_)) and (
+                doc[at - 1].lower_ not in self.words.get("method_heads", ())) and not self._entity_before(doc, at):
             # "traveling salesman problems", "the three-body problem": no process noun before it, so the problem
             # noun is part of the task's name ("memory mapping problem" is "memory mapping"); one plain word
-            # grades the problem ("open problem", "nonconvex problem"), and a known name makes it that name's
-            # problem, not a task of its own ("machine learning problem", "RL problem")
+            # grades the problem ("open problem", "nonconvex problem", "ill-posed problem"), a known name makes it
+            # that name's problem, not a task of its own ("machine learning problem", "RL problem"), and so does a
+            # method's head word ("imitation learning problem", "sparse regression problem")
             return [(start, at + 1)]
         return found
 
