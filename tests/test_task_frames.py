@@ -307,3 +307,10 @@ def test_a_method_head_or_an_adjective_before_problem_is_no_named_problem(kg_fra
         "three-body problem", "travelling gizmo problem"]
     # ... but a method's problem or a graded one is no named task
     assert found(kg_frames, "A study", "We study the gizmo imitation learning problem and an ill-posed problem.") == []
+
+
+def test_a_grading_hyphenated_adjective_or_black_box_is_cut_from_a_problem_phrase(kg_frames):
+    assert found(kg_frames, "A study", "We scale to a mission-critical sprocket resource placement problem.") == [
+        "sprocket resource placement"]
+    assert found(kg_frames, "A study", "We solve a black-box gizmo controller tuning problem.") == [
+        "gizmo controller tuning"]

@@ -325,6 +325,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             n += 1
         if start < at and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_:
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
+        if at - start > 2 and "-" in words[start].text and _ADJECTIVE.search(words[start].lower_):
+            start += 1  # "business-critical cloud resource management problem": a hyphenated adjective grades it
         return start
 
     def _conjuncts(self, doc: Doc, start: int, at: int, floor: int, title: bool) -> list[tuple[int, int]]:
