@@ -314,3 +314,15 @@ def test_a_grading_hyphenated_adjective_or_black_box_is_cut_from_a_problem_phras
         "sprocket resource placement"]
     assert found(kg_frames, "A study", "We solve a black-box gizmo controller tuning problem.") == [
         "gizmo controller tuning"]
+
+
+def test_experiments_on_and_applied_to_name_a_task_with_a_process_head(kg_frames):
+    assert found(kg_frames, "A study", "Experiments on gizmo selection show gains.") == ["gizmo selection"]
+    assert found(kg_frames, "A study", "The model is applied to sprocket placement and works.") == ["sprocket placement"]
+    # a dataset or a phrase without a process noun is no task
+    assert found(kg_frames, "A study", "Experiments on ImageNet and experiments on synthetic data agree.") == []
+
+
+def test_a_grading_word_between_the_and_problem_of_keeps_the_frame(kg_frames):
+    assert found(kg_frames, "A study", "This includes the classical problem of sorting widget piles.") == [
+        "sorting widget piles"]
