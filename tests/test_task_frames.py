@@ -322,7 +322,3 @@ def test_experiments_on_and_applied_to_name_a_task_with_a_process_head(kg_frames
     # a dataset or a phrase without a process noun is no task
     assert found(kg_frames, "A study", "Experiments on ImageNet and experiments on synthetic data agree.") == []
 
-
-def test_a_grading_word_between_the_and_problem_of_keeps_the_frame(kg_frames):
-    assert found(kg_frames, "A study", "This includes the classical problem of sorting widget piles.") == [
-        "sorting widget piles"]
