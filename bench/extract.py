@@ -1,6 +1,6 @@
 """Per-core extraction speed: kg's pipeline against the blank spaCy tokenizer and en_core_web_sm, in one process.
 
-    python bench/extract.py [PAPERS...] [--repeat N] [--rounds R] [--parallel] [--no-sm] [--components]
+    python bench/extract.py [PAPERS...] [--repeat N] [--rounds R] [--parallel] [--no-sm] [--components] [--cold]
 
 Without PAPERS it reads the bundled sample corpus (kg/data/sample_corpus, 357 papers), repeated
 --repeat times with distinct ids. Each round times, one after the other over the same abstracts:
@@ -19,6 +19,12 @@ process's CPU time, and the ratios of kg's time to the tokenizer's (the per-core
 the same abstracts (CPU time, best round of each part): kg's own tokenizer, every pipeline component,
 build_record and the corpus-wide resolution. Its rounds alternate with the tokenizer's too. The parts
 sum to about kg's ratio (timing each component separately adds a little).
+
+--cold times a first run instead, as a user's first `kg extract` is: each round is a fresh interpreter that loads
+kg's pipeline and the blank tokenizer (not timed) and then, once each, times the tokenizer and kg over the
+abstracts (their vocabularies meet every word for the first time, kg's per-word caches are empty), then both
+again (warm). It prints the medians over the rounds of the cold and the warm CPU ratios and kg's cold / warm time.
+The rounds of the warm table above share one process: after its first round every word is known.
 """
 
 from __future__ import annotations
@@ -78,6 +84,56 @@ def component_costs(nlp, corpus: list[Paper], batch_size: int = 64) -> dict[str,
     return costs
 
 
+_COLD_RUN = r"""
+import json, sys, time
+sys.path[0] = sys.argv[1]
+import spacy
+from kg.extract import load_pipeline
+from kg.execute import extract_records
+from kg.ingest.paper import Paper
+corpus = [Paper(**paper) for paper in json.loads(sys.stdin.read())]
+texts = [paper.text for paper in corpus]
+kg_nlp, tokenizer = load_pipeline("blank"), spacy.blank("en")
+times = {}
+for state in ("cold", "warm"):
+    for name, run in (("tokenizer", lambda: list(tokenizer.pipe(texts, batch_size=64))),
+                      ("kg", lambda: extract_records(corpus, nlp=kg_nlp, n_process=1))):
+        start = time.process_time()
+        run()
+        times[f"{name} {state}"] = time.process_time() - start
+print(json.dumps(times))
+"""
+
+
+def cold_rounds(corpus: list[Paper], rounds: int) -> None:
+    """Print the first-run (cold) CPU ratio of kg to the tokenizer, beside the warm one, over fresh interpreters."""
+    import json
+    import statistics
+    import subprocess
+
+    papers = json.dumps([{"id": p.id, "title": p.title, "abstract": p.abstract} for p in corpus])
+    results = []
+    for _ in range(rounds):
+        done = subprocess.run([sys.executable, "-c", _COLD_RUN, str(Path(__file__).resolve().parents[1])],
+                              input=papers, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(f"cold round failed:\n{done.stderr[-2000:]}")
+        results.append(json.loads(done.stdout.strip().splitlines()[-1]))
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in results)
+    print(f"\ncold: {len(corpus)} abstracts, each of {rounds} rounds a fresh interpreter (median CPU seconds); "
+          f"load average {os.getloadavg()[0]:.1f}")
+    print(f"{'what':<10} {'cold s':>8} {'warm s':>8} {'cold / warm':>12}")
+    for name in ("kg", "tokenizer"):
+        print(f"{name:<10} {median(name + ' cold'):>8.3f} {median(name + ' warm'):>8.3f} "
+              f"{median(name + ' cold') / median(name + ' warm'):>12.2f}")
+    cold = statistics.median(r["kg cold"] / r["tokenizer cold"] for r in results)
+    warm = statistics.median(r["kg warm"] / r["tokenizer warm"] for r in results)
+    print(f"kg / tokenizer CPU: cold {cold:.2f}, warm {warm:.2f} (the cold ratio is kg's first run against the "
+          "tokenizer's first run)")
+
+
 def main() -> None:
     import spacy
 
@@ -89,9 +145,14 @@ def main() -> None:
     parser.add_argument("--no-sm", action="store_true", help="skip en_core_web_sm")
     parser.add_argument("--components", action="store_true",
                         help="also print each component's cost in units of the tokenizer's time")
+    parser.add_argument("--cold", action="store_true",
+                        help="time first runs (fresh interpreters, every word new) instead of warm ones")
     args = parser.parse_args()
     papers = load_sample(args.papers)
     corpus = [Paper(id=f"{p.id}-{n}", title=p.title, abstract=p.abstract) for n in range(args.repeat) for p in papers]
+    if args.cold:
+        cold_rounds(corpus, args.rounds)
+        return
     texts = [paper.text for paper in corpus]
 
     kg_nlp = load_pipeline("blank")

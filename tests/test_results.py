@@ -267,3 +267,21 @@ def test_a_gain_phrase_may_hold_an_acronym_and_its_gain_noun_is_a_candidate(nlp)
     texts = [{c["metric_text"] for c in candidates} for candidates in doc.user_data["kg_result_candidates"]]
     assert "GPU memory reduction" in texts[0]
     assert {"wall clock time speedup", "speedup"} <= texts[1]
+
+
+def test_number_word_starts_match_the_number_word_search(nlp):
+    """The str.find path for ASCII texts finds exactly where the number-word regex matches (word boundary before,
+    "times / fold / x" after, any case), and non-ASCII texts take the regex itself."""
+    import random
+
+    from kg.extract.results import _number_word_starts
+
+    _, words, plain = nlp.get_pipe("kg_results").number_starts
+    assert plain is not None
+    texts = ["Three times faster", "tenfold", "two-fold", "_two times", "atwo times", "TWO  X", "two\nx", "two xray",
+             "two x-ray", "2two times", "Twenty X.", "ten×", "ſix times", "seven  times " * 3]
+    rng = random.Random(7)
+    parts = ["two", "ten", "Six", " ", "x", "X", "times", "fold", "-", "_", "a", "T", "W", "O", "\t", ".", "s", "n"]
+    texts += ["".join(rng.choice(parts) for _ in range(10)) for _ in range(3000)]
+    for text in texts:
+        assert sorted(set(_number_word_starts(text, words, plain))) == sorted({m.start() for m in words.finditer(text)})

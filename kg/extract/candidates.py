@@ -153,11 +153,31 @@ def publish_candidates(doc: Doc) -> None:
     store = _store(doc)
     if store is None or not store.dirty:
         return
-    doc.spans[CANDIDATES_KEY] = [Span(doc, c.start, c.end, label=c.label_, kb_id=c.kb_id_, span_id=c.id_)
-                                 for c in store.items]
+    doc.spans[CANDIDATES_KEY] = make_spans(doc, [(c.start, c.end, c.label_, c.kb_id_, c.id_) for c in store.items])
     store.group = doc.spans[CANDIDATES_KEY]
     store.size = len(store.group)
     store.dirty = False
+
+
+def make_spans(doc: Doc, items: Iterable[tuple[int, int, str, str, str]]) -> list[Span]:
+    """``[Span(doc, start, end, label=label, kb_id=kb_id, span_id=span_id) for start, end, label, kb_id, span_id in
+    items]``, each distinct string added to the string store once (a Span given strings adds each of its three on
+    every construction; given their ids it skips that, and the Spans are the same)."""
+    add = doc.vocab.strings.add
+    ids: dict[str, int] = {}
+    spans = []
+    for start, end, label, kb_id, span_id in items:
+        label_id = ids.get(label)
+        if label_id is None:
+            label_id = ids[label] = add(label)
+        kb = ids.get(kb_id)
+        if kb is None:
+            kb = ids[kb_id] = add(kb_id)
+        source = ids.get(span_id)
+        if source is None:
+            source = ids[span_id] = add(span_id)
+        spans.append(Span(doc, start, end, label=label_id, kb_id=kb, span_id=source))
+    return spans
 
 
 def release_candidates(doc: Doc) -> None:

@@ -22,7 +22,9 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
-                                   candidate, candidates, release_candidates, select, title_end, written_lower)
+                                   candidate, candidates, make_spans, release_candidates, select, title_end,
+                                   written_lower)
+from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
@@ -215,13 +217,11 @@ class EntityResolver(PatternComponent):
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
         entities = self._merge_metric_variants(doc, entities)
-        doc.spans[NESTED_KEY] = [
-            Span(doc, span.start, span.end, label=span.label_, kb_id=key) for span, key in self._nested_devices(
-                doc, typed, entities)]
-        doc.spans[ENTITIES_KEY] = [
-            Span(doc, span.start, span.end, label=span.label_, kb_id=key, span_id=span.id_ or "propagated")
-            for span, key in sorted(entities, key=lambda item: item[0].start)
-        ]
+        doc.spans[NESTED_KEY] = make_spans(doc, [(span.start, span.end, span.label_, key, "")
+                                                 for span, key in self._nested_devices(doc, typed, entities)])
+        set_entities(doc, ENTITIES_KEY, make_spans(doc, [
+            (span.start, span.end, span.label_, key, span.id_ or "propagated")
+            for span, key in sorted(entities, key=lambda item: item[0].start)]))
         doc._.kg_proposed = sorted(proposed)
         release_candidates(doc)  # the last reader of the candidate list
         return doc

@@ -61,6 +61,8 @@ _KNOWN_KEY = "kg_frame_known"
 _COMPARED_KEY = "kg_frame_compared"
 _MODIFIER_KEY = "kg_frame_modifier"
 _PARSED_KEY = "kg_frame_parsed"
+_BREAKS_KEY = "kg_frame_clause_breaks"
+_BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
 _LOWERS_KEY = "kg_frame_lowers"
 _TEXTS_KEY = "kg_frame_texts"
 
@@ -1031,10 +1033,15 @@ class ContributionFrame(PatternComponent):
     def clause_start(self, doc: Doc, sentence: Span, position: int) -> int:
         """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
         ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
-        lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        for i in range(position - 1, sentence.start - 1, -1):
-            if lowers[i] in {";", "while", "whereas", "but", "although"}:
-                return i + 1
+        # the last clause break before the position in its sentence, from the doc's break positions (found once)
+        memo = _memo(doc)
+        breaks = memo.get(_BREAKS_KEY)
+        if breaks is None or breaks[0] != len(doc):
+            breaks = memo[_BREAKS_KEY] = (len(doc), [i for i, word in enumerate(token_lowers(doc)) if word in _BREAKS])
+        k = bisect_left(breaks[1], position) - 1
+        if k >= 0 and breaks[1][k] >= sentence.start:
+            return breaks[1][k] + 1
+        texts = token_texts(doc)
         first = doc_tokens(doc).words[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
             comma = next((i for i in range(sentence.start, max(sentence.start, position)) if texts[i] == ","), None)

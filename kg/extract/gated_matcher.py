@@ -67,36 +67,110 @@ _FLAG_BITS = range(19, 64)  # spaCy's FLAG19..FLAG63: the bits below are its own
 _FLAGGABLE = ("REGEX",)
 
 
+_GLOBAL_FLAGS = re.compile(r"^\(\?([imsx]+)\)")  # a regex's leading global flags that can be scoped instead
+_NOT_COMBINABLE = re.compile(r"\\[1-9]|\(\?P=|\(\?\(|\(\?[aLu]")  # back-references, conditionals, a/L/u flags
+
+
+def _any_of(regexes: list[str]) -> Callable[[str], Any] | None:
+    """One regex's ``search`` that finds a match exactly when one of *regexes* does (their alternation, each
+    regex's leading global flags scoped to it), or None when they can not be so combined."""
+    parts = []
+    for regex in regexes:
+        if _NOT_COMBINABLE.search(regex):
+            return None
+        flags = _GLOBAL_FLAGS.match(regex)
+        parts.append(f"(?{flags.group(1)}:{regex[flags.end():]})" if flags else f"(?:{regex})")
+    try:
+        return re.compile("|".join(parts)).search
+    except re.error:
+        return None
+
+
+class _FlagTests:
+    """The REGEX / IN / NOT_IN conditions of one vocab's lexeme flags (kg's ``_LexemeTest`` getters), answered
+    together for a new word.
+
+    spaCy calls every lexeme attribute getter on each word the vocab meets for the first time, one after the
+    other with the same string: kg's 40-odd flag getters would each run a regex on it. The first kg flag getter
+    (in the vocab's getter order) answers them all at once and keeps the answers for that string; the others
+    read theirs. For each field ("orth", "lower") one combined regex (:func:`_any_of`) says first whether any of
+    that field's regexes matches at all (most words match none), so most words cost one regex search. A getter
+    asked about another string (``Vocab.add_flag`` going over the known words for one new flag) answers for
+    itself alone. The answers are those of each test run on its own.
+    """
+
+    def __init__(self, lower: Callable[[str], str]):
+        self.lower = lower
+        self.tests: list[tuple[str, Callable[[str], bool]]] = []  # (field, test) per index
+        # per field: [(index, kind, test)] and the combined search of its regexes (None: none, or not combinable)
+        self._fields: dict[str, tuple[list[tuple[int, str, Callable[[str], bool]]], Callable[[str], Any] | None]] = {}
+        self._regexes: dict[str, list[str]] = {"orth": [], "lower": []}
+        self.first: _LexemeTest | None = None
+        self._last: str | None = None
+        self._last_bits = 0
+
+    def add(self, field: str, kind: str, test: Callable[[str], bool], regex: str | None) -> int:
+        """Register one more condition; its index (the bit of :meth:`bits`)."""
+        index = len(self.tests)
+        self.tests.append((field, test))
+        tests = self._fields[field][0] if field in self._fields else []
+        tests.append((index, kind, test))
+        if kind == "REGEX":
+            self._regexes[field].append(regex)
+        self._fields[field] = (tests, _any_of(self._regexes[field]) if self._regexes[field] else None)
+        self._last = None
+        return index
+
+    def one(self, index: int, orth: str) -> bool:
+        """Test *index* on *orth* alone."""
+        field, test = self.tests[index]
+        return test(self.lower(orth) if field == "lower" else orth)
+
+    def bits(self, orth: str) -> int:
+        """Every test's answer for *orth*, bit i for test i (the last string's answers are kept)."""
+        if orth == self._last:
+            return self._last_bits
+        bits = 0
+        for field, (tests, search) in self._fields.items():
+            text = orth if field == "orth" else self.lower(orth)
+            no_regex_matches = search is not None and search(text) is None
+            for index, kind, test in tests:
+                if not (no_regex_matches and kind == "REGEX") and test(text):
+                    bits |= 1 << index
+        self._last, self._last_bits = orth, bits
+        return bits
+
+
 class _LexemeTest:
     """A lexeme flag getter: *field*'s string ("orth" or "lower") meets a REGEX, IN or NOT_IN condition.
 
     spaCy's predicates compare the same strings: REGEX is ``re.search`` on the token's text (or
-    lower), IN / NOT_IN compare string ids.
+    lower), IN / NOT_IN compare string ids. The tests of one vocab's flags are answered together
+    (:class:`_FlagTests`, shared by its getters).
     """
 
-    def __init__(self, key: tuple[str, str, Any], lower: Callable[[str], str] | None):
+    def __init__(self, key: tuple[str, str, Any], shared: _FlagTests):
         self.key = key
-        self._last_orth: str | None = None
-        self._last = False
         field, kind, value = key
-        self.lower = lower if field == "lower" else None
         if kind == "REGEX":
             search = re.compile(value).search
-            self.test: Callable[[str], bool] = lambda text: search(text) is not None
+            test: Callable[[str], bool] = lambda text: search(text) is not None
         elif kind == "IN":
-            self.test = frozenset(value).__contains__
+            test = frozenset(value).__contains__
         else:
             members = frozenset(value)
-            self.test = lambda text: text not in members
+            test = lambda text: text not in members
+        self.shared = shared
+        self.index = shared.add(field, kind, test, value if kind == "REGEX" else None)
+        if shared.first is None:
+            shared.first = self
 
     def __call__(self, orth: str) -> bool:
-        # the vocab calls every flag getter on a new word, then _MayMatch asks this one again about the same word:
-        # the last answer is kept
-        if orth == self._last_orth:
-            return self._last
-        value = self.test(self.lower(orth) if self.lower is not None else orth)
-        self._last_orth, self._last = orth, value
-        return value
+        shared = self.shared
+        if shared.first is self or orth == shared._last:
+            # the first getter answers every test for a new word; the vocab then asks the others about the same word
+            return bool(shared.bits(orth) >> self.index & 1)
+        return shared.one(self.index, orth)  # Vocab.add_flag: this flag over the known words
 
 
 def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
@@ -104,10 +178,15 @@ def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
     bit is free. *field* is "orth" or "lower"; *kind* one of REGEX, IN, NOT_IN."""
     key = (field, kind, value if kind == "REGEX" else tuple(sorted(set(value))))
     getters = vocab.lex_attr_getters
+    shared = None
     for bit, getter in getters.items():
-        if isinstance(getter, _LexemeTest) and getter.key == key:
-            return bit
-    return _free_flag(vocab, _LexemeTest(key, getters.get(LOWER) or str.lower))
+        if isinstance(getter, _LexemeTest):
+            if getter.key == key:
+                return bit
+            shared = getter.shared
+    if next((bit for bit in _FLAG_BITS if bit not in getters), None) is None:
+        return None
+    return _free_flag(vocab, _LexemeTest(key, shared or _FlagTests(getters.get(LOWER) or str.lower)))
 
 
 def _free_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int | None:

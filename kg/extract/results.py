@@ -87,10 +87,11 @@ if not Doc.has_extension("kg_result_rule_methods"):
 
 
 def _number_windows(doc: Doc, length: int, text: str | None,
-                    number_starts: tuple[re.Pattern[str], re.Pattern[str] | None]) -> list[tuple[int, int]]:
+                    number_starts: tuple[re.Pattern[str], re.Pattern[str] | None, tuple[str, ...] | None]
+                    ) -> list[tuple[int, int]]:
     """[start, end) of token windows that start at a token holding a digit and run *length* tokens on, merged
-    where they overlap (*number_starts*: a search for digit runs, and one for number words that may start a
-    result, or None).
+    where they overlap (*number_starts*: a search for digit runs, one for number words that may start a
+    result, or None, and those words in lower case when all are plain ASCII words, else None).
 
     Every pattern starts with a number, so matching only these windows finds the same
     results while the Matcher visits a fraction of the tokens (it dominated the run time).
@@ -101,7 +102,7 @@ def _number_windows(doc: Doc, length: int, text: str | None,
     offsets = doc_tokens(doc).idx
     text = doc_text(doc) if text is None else text
     found: set[int] = set()
-    digits, words = number_starts
+    digits, words, plain_words = number_starts
     for m in digits.finditer(text):
         first = bisect_right(offsets, m.start()) - 1
         found.add(first)
@@ -109,7 +110,7 @@ def _number_windows(doc: Doc, length: int, text: str | None,
             # a run of digits across tokens: every token holding one of its digits starts a window
             found.update(bisect_right(offsets, c) - 1 for c in range(m.start() + 1, m.end()))
     if words is not None:
-        found.update(bisect_right(offsets, m.start()) - 1 for m in words.finditer(text))
+        found.update(bisect_right(offsets, start) - 1 for start in _number_word_starts(text, words, plain_words))
     starts = sorted(found)
     windows: list[list[int]] = []
     for i in starts:
@@ -119,6 +120,30 @@ def _number_windows(doc: Doc, length: int, text: str | None,
         else:
             windows.append([i, end])
     return [(start, end) for start, end in windows]
+
+
+# what follows a number word that starts a result: "three times", "tenfold", "two x" (the number-word search's
+# lookahead)
+_FOLLOWER = re.compile(r"(?i)\s*(?:times|fold|-fold|x|×)\b")
+
+
+def _number_word_starts(text: str, words: re.Pattern[str], plain_words: tuple[str, ...] | None) -> list[int]:
+    """The offsets where *words* (the number-word search) matches in *text*. For an ASCII text and plain ASCII
+    number words, found with str.find in the lower-cased text and the same word-boundary and follower tests
+    (case-free matching of ASCII is lower-case equality): the regex tried its alternation at every word of
+    every text, and most texts hold a number word but few a "times" after one."""
+    if plain_words is None or not text.isascii():
+        return [m.start() for m in words.finditer(text)]
+    lowered = text.lower()
+    starts = []
+    for word in plain_words:
+        at = lowered.find(word)
+        while at >= 0:
+            if (at == 0 or not (lowered[at - 1].isalnum() or lowered[at - 1] == "_")) \
+                    and _FOLLOWER.match(text, at + len(word)):
+                starts.append(at)
+            at = lowered.find(word, at + 1)
+    return starts
 
 
 class _WindowMatcher(GatedMatcher):
@@ -313,7 +338,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         initials = "".join(sorted({word[:1].lower() for word in number_words if word}))
         self.number_starts = (_DIGIT_RUN, re.compile(
             rf"\b(?i:(?=[{re.escape(initials)}])(?:{alternatives})(?=\s*(?:times|fold|-fold|x|×)\b))")
-            if alternatives else None)
+            if alternatives else None,
+            tuple(word.lower() for word in number_words) if alternatives and all(
+                word.isascii() and (word[:1].isalnum() or word[:1] == "_") for word in number_words) else None)
 
     def _form_tokens(self, form: str) -> list[str]:
         tokens = [t.text for t in self.nlp.make_doc(form)]
@@ -350,11 +377,6 @@ class ResultFinder(SerialisedState, DocAnnotator):
     def find(self, doc: Doc) -> list[dict[str, Any]]:
         self.check_initialized()
         text = doc_text(doc)
-        bounds = sentence_bounds(doc)
-        sentence_of = sentence_index_of_tokens(doc, bounds)
-        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
-        entity_at = {i: span for span in entities for i in range(span.start, span.end)}
-
         candidates = []
         windows = _number_windows(doc, self.max_pattern_length, text, self.number_starts)
         if windows:
@@ -370,6 +392,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
             result_key = self.nlp.vocab.strings[_RESULT_KEY]
             for match_id, start, end in self.matcher(Doc(self.nlp.vocab, words=words)):
                 candidates.append((match_id == result_key, at[start], at[end - 1] + 1))
+        if not candidates:  # no number in the doc (or none the patterns read): no result
+            doc._.kg_result_rule_methods = []
+            return []
+        bounds = sentence_bounds(doc)
+        sentence_of = sentence_index_of_tokens(doc, bounds)
+        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
+        entity_at = {i: span for span in entities for i in range(span.start, span.end)}
         # Unit matches before bare numbers, longer before shorter; keep what does not overlap.
         candidates.sort(key=lambda c: (not c[0], -(c[2] - c[1]), c[1]))
         taken: set[int] = set()
@@ -436,14 +465,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 **roles,
                 "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
-                "evidence": span_text(doc[slice(*bounds[sent_index])]),
+                "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
         return output
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
               sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        span = doc[start:end]
+        tokens = doc_tokens(doc)  # the span's text and offsets, without a Span and its Tokens
+        span_text = tokens.span_text(start, end)
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
         if start > 0 and lowers[start - 1].rstrip(".") in self.skip_after:
@@ -453,7 +483,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if start > 1 and texts[start - 1] in {"-", "/"} and not doc[start - 2].whitespace_:
             return None  # the tail of a compound: "0-1 loss", "top-5", "8/15"
         word_value = self.number_words.get(lowers[start])
-        parsed = _PARSE.match(f"{word_value:g}{span.text[len(texts[start]):]}" if word_value else span.text)
+        parsed = _PARSE.match(f"{word_value:g}{span_text[len(texts[start]):]}" if word_value else span_text)
         if parsed is None:
             return None
         if word_value and (start == 0 or lowers[start - 1] not in {"than", "about", "over", "nearly", "almost",
@@ -471,7 +501,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span.text):
+        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span_text):
             value, high = high, None  # "from 5.9 to 10.9%": the figure reached
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
@@ -535,8 +565,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "value_high": high,
             "unit": unit,
             "qualifier": qualifier,
-            "start": span.start_char,
-            "end": doc[text_end - 1].idx + len(texts[text_end - 1]),
+            "start": tokens.idx[start],
+            "end": tokens.idx[text_end - 1] + len(texts[text_end - 1]),
             "_start": start,
             "_end": text_end,
             "sentence": sentence_index,

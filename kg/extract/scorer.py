@@ -32,7 +32,7 @@ from spacy.util import SimpleFrozenList, ensure_path
 from kg.errors import PipelineError
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, title_end
-from kg.extract.token_view import entities as cached_spans  # the group's spans, read once per doc
+from kg.extract.token_view import entities as cached_spans, set_entities  # the group's spans, read once per doc
 
 MODELS_DIR = Path(__file__).parent / "models"
 DEFAULT_MODEL = "scorer.json"
@@ -281,7 +281,7 @@ class CandidateScorer(SerialisedState):
         confidences, dropped = self.score(doc, groups, set(doc._.kg_proposed or []))
         doc._.kg_confidences = confidences
         if dropped:
-            doc.spans[ENTITIES_KEY] = [s for s in cached_spans(doc, ENTITIES_KEY) if s.kb_id_ not in dropped]
+            set_entities(doc, ENTITIES_KEY, [s for s in cached_spans(doc, ENTITIES_KEY) if s.kb_id_ not in dropped])
             if NESTED_KEY in doc.spans:
                 doc.spans[NESTED_KEY] = [s for s in doc.spans[NESTED_KEY] if s.kb_id_ not in dropped]
             if doc._.kg_proposed:

@@ -49,42 +49,57 @@ class ArraySentencizer(Sentencizer):
     """spaCy's Sentencizer with ``predict`` over token arrays: a sentence ends after a run of its
     punct_chars, at the next token that is neither punctuation nor one of them (spaCy's rule).
 
-    The rule, per doc, without a loop over the tokens: call a token that is neither punctuation nor one of the
-    punct_chars a *word*. spaCy's loop remembers a punct_char until the next word, which then starts a sentence
-    (and forgets it); so a word starts a sentence exactly when a punct_char stands between it and the word
-    before it (or the doc's start). One ``numpy.isin`` and a cumulative count say that for every word at once."""
+    When every punct_char is punctuation (``IS_PUNCT``, as all the default ones are), only the punctuation tokens
+    are visited: the token after a run of punctuation tokens that holds a punct_char starts a sentence (it is
+    neither punctuation nor, then, a punct_char). Otherwise every token is visited, as spaCy does."""
 
-    def _punct_ids(self) -> numpy.ndarray:
-        """The string ids of the punct_chars, as a sorted array (remembered while ``punct_chars`` is the same set
-        object of the same size: spaCy replaces it, never changes it in place)."""
+    def _punct_ids(self, vocab) -> tuple[frozenset[int], bool]:
+        """The string ids of the punct_chars, and whether each of them is punctuation for *vocab*'s IS_PUNCT getter
+        (remembered while ``punct_chars`` is the same set object of the same size and the vocab the same: spaCy
+        replaces the set, never changes it in place)."""
         chars = self.punct_chars
         cached = getattr(self, "_punct_cache", None)
-        if cached is None or cached[0] is not chars or cached[1] != len(chars):
-            ids = numpy.array(sorted({get_string_id(c) for c in chars}), dtype=numpy.uint64)
-            cached = self._punct_cache = (chars, len(chars), ids)
-        return cached[2]
+        if cached is None or cached[0] is not chars or cached[1] != len(chars) or cached[2] is not vocab:
+            getter = vocab.lex_attr_getters.get(IS_PUNCT)
+            all_punct = getter is not None and all(getter(c) for c in chars)
+            cached = self._punct_cache = (chars, len(chars), vocab, frozenset(get_string_id(c) for c in chars),
+                                          all_punct)
+        return cached[3], cached[4]
 
     def predict(self, docs: Iterable[Doc]):
-        punct_ids = self._punct_ids()
         guesses = []
         for doc in docs:
+            punct_ids, all_punct = self._punct_ids(doc.vocab)
             n = len(doc)
             if not n:
                 guesses.append([])
                 continue
             array = doc.to_array([ORTH, IS_PUNCT])
-            in_punct_chars = numpy.isin(array[:, 0], punct_ids)
-            words = numpy.flatnonzero(~in_punct_chars & (array[:, 1] == 0))
-            before = numpy.zeros(n + 1, dtype=numpy.int64)  # before[k]: punct_chars among tokens 0 .. k-1
-            numpy.cumsum(in_punct_chars, out=before[1:])
-            previous = numpy.empty_like(words)  # the token after the word before each word (0 for the first)
-            if len(words):
-                previous[0] = 0
-                previous[1:] = words[:-1] + 1
-            guess = numpy.zeros(n, dtype=bool)
-            guess[words[before[words] > before[previous]]] = True
+            guess = [False] * n
             guess[0] = True
-            guesses.append(guess.tolist())
+            if all_punct:
+                positions = numpy.flatnonzero(array[:, 1])
+                pending, previous = False, -2
+                for at, orth in zip(positions.tolist(), array[positions, 0].tolist()):
+                    if pending and at != previous + 1:
+                        guess[previous + 1] = True  # the token after the run is no punctuation
+                        pending = False
+                    if orth in punct_ids:
+                        pending = True
+                    previous = at
+                if pending and previous + 1 < n:
+                    guess[previous + 1] = True
+            else:
+                start, seen_period = 0, False
+                for i, (orth, is_punct) in enumerate(array.tolist()):
+                    in_punct_chars = orth in punct_ids
+                    if seen_period and not is_punct and not in_punct_chars:
+                        guess[start] = True
+                        start, seen_period = i, False
+                    elif in_punct_chars:
+                        seen_period = True
+                guess[start] = True
+            guesses.append(guess)
         return guesses
 
 

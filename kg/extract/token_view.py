@@ -68,3 +68,12 @@ def entities(doc: Doc, key: str) -> list[Span]:
     spans = list(group)
     memo[:] = [doc, key, group, len(group), spans]
     return spans
+
+
+def set_entities(doc: Doc, key: str, spans: list[Span]) -> None:
+    """``doc.spans[key] = spans``; :func:`entities` then returns *spans* themselves (the group holds the same spans)
+    until another doc is read, instead of reading them back from the group (a new Span object per span). Do not
+    change the list afterwards."""
+    doc.spans[key] = spans
+    group = doc.spans[key]
+    _entities[:] = [doc, key, group, len(group), spans]
