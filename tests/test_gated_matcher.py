@@ -158,3 +158,79 @@ def test_may_match_flags_answer_as_every_spec_tested_in_turn():
         for word in words:
             low = getters[LOWER](word)
             assert flag(word) == any(all(t(word, low) for t in ts) for ts in tests), word
+
+
+def _words_of_the_sample():
+    texts = [paper.text for paper in read_papers(sample_corpus_paths()).papers[:80]] + EXTRA
+    return texts, ["GPUs", "gpus", "ms", "x", "TFLOPs/s", "3.5x", "~1,000", "1.2k", "2-3", "45%-50%", "Llama-3.1-8B",
+                   "A100-SXM4", "TPUv5e", "x86-64", "MRR@10", "Training", "ÅBC", "İstanbul", "ﬁne", "Ⅻ"]
+
+
+def test_lexeme_flags_hold_their_condition_for_known_and_new_words():
+    """The flags answered together (one shared pass per new word) are each regex's own answer, for the words the
+    vocab held when the flag was added and for the words it meets later."""
+    import re
+
+    from kg.extract.gated_matcher import _LexemeTest
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline("blank")
+    texts, extra = _words_of_the_sample()
+    for doc in nlp.pipe(texts):
+        pass
+    for word in extra:
+        nlp.vocab[word]  # new words, made after every flag was added
+    flags = {bit: g.key for bit, g in nlp.vocab.lex_attr_getters.items() if isinstance(g, _LexemeTest)}
+    assert len(flags) > 20
+    lower = nlp.vocab.lex_attr_getters[spacy.attrs.LOWER]
+    checked = 0
+    for lexeme in nlp.vocab:
+        word = lexeme.orth_
+        for bit, (field, kind, value) in flags.items():
+            text = lower(word) if field == "lower" else word
+            expected = (re.search(value, text) is not None if kind == "REGEX" else
+                        text in value if kind == "IN" else text not in value)
+            assert lexeme.check_flag(bit) == expected, (word, value)
+            checked += expected
+    assert checked > 100  # flags that hold, not only flags that do not
+
+
+def test_may_match_flags_of_known_words_are_those_of_new_words():
+    """A may-match flag added over the words the vocab holds reads their stored flags (from_lexeme); a new word's
+    comes from its string: both answer the same."""
+    from kg.extract.gated_matcher import _MayMatch
+    from kg.extract.pipeline import load_pipeline
+
+    nlp = load_pipeline("blank")
+    texts, extra = _words_of_the_sample()
+    for doc in nlp.pipe(texts):
+        pass
+    flags = {bit: g for bit, g in nlp.vocab.lex_attr_getters.items() if isinstance(g, _MayMatch)}
+    assert len(flags) >= 2
+    for word in extra:
+        nlp.vocab[word]
+    hits = 0
+    for lexeme in nlp.vocab:
+        for bit, flag in flags.items():
+            assert lexeme.check_flag(bit) == flag(lexeme.orth_) == flag.from_lexeme(lexeme), lexeme.orth_
+            hits += lexeme.check_flag(bit)
+    assert hits > 50
+
+
+def test_combined_regexes_match_when_one_of_them_does():
+    import random
+    import re
+
+    from kg.extract.gated_matcher import _any_of
+
+    regexes = [r"^\d+(?:\.\d+)?[BMKT]$", r"(?i)^[+-]?\d+(?:tokens|steps)$", r"[a-z][A-Z]", r"^(?=.*\d)[A-Z]\w*$",
+               r"(?x) ^ GPU s? $", r"ing$"]
+    search = _any_of(regexes)
+    assert search is not None
+    rng = random.Random(7)
+    alphabet = "aZ9.-+kBTgnisPU GTOKEs"
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    words += ["12B", "3TOKENS", "-4Steps", "camelCase", "A100", "GPUs", "GPU", "training", "x"]
+    for word in words:
+        assert (search(word) is not None) == any(re.search(r, word) for r in regexes), word
+    assert _any_of([r"(a)\1"]) is None and _any_of([r"(?P<x>a)(?P=x)"]) is None  # back-references stay apart

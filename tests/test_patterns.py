@@ -88,9 +88,12 @@ def test_no_duplicate_rows():
             seen[key] = number
 
 
-def _vocabulary_names():
+CURATED_FILES = tuple(name for name in VOCABULARY_FILES if name != "external.jsonl")
+
+
+def _vocabulary_names(files=CURATED_FILES):
     names = defaultdict(set)  # lower-cased phrase -> {(label, file:line)}
-    for file_name in VOCABULARY_FILES:
+    for file_name in files:
         path = PATTERNS_DIR / file_name
         if not path.exists():
             continue
@@ -102,9 +105,12 @@ def _vocabulary_names():
     return names
 
 
-def test_no_name_is_listed_under_two_types_or_twice():
+@pytest.mark.parametrize("files", [CURATED_FILES, ("external.jsonl",)], ids=["curated", "external"])
+def test_no_name_is_listed_under_two_types_or_twice(files):
+    """Within the curated files, and within external.jsonl (which lists every outside name, also those a curated
+    file lists: there the curated row wins at load time, see the next test)."""
     problems = []
-    for name, rows in _vocabulary_names().items():
+    for name, rows in _vocabulary_names(files).items():
         for written in {text for *_, text in rows}:  # case variants ("AdaGrad", "Adagrad") are rows of their own
             places = {place for _, place, _, text in rows if text == written}
             if len(places) > 1:
@@ -113,6 +119,31 @@ def test_no_name_is_listed_under_two_types_or_twice():
         if len(labels) > 1:
             problems.append(f"{name!r} has types {sorted(labels)}")
     assert not problems, "; ".join(problems)
+
+
+def test_a_curated_row_wins_over_an_outside_row_naming_the_same_phrase():
+    """external.jsonl rows (with a "source") whose phrase a curated row names, in any case and under any type,
+    are not compiled; the others are, and the rows all stay in the component (they travel with it)."""
+    import spacy
+
+    from kg.extract.vocabulary import EntityVocabulary, outside_rows_shadowed
+
+    source = {"source": "somepkg 1.0 TABLE", "case": True, "exact_form": True}
+    rows = [{"label": "Dataset", "pattern": "Quuxnet"}, {"label": "Method", "pattern": "QN", "id": "Quux Network"},
+            {"label": "Method", "pattern": "QuuxNet", **source}, {"label": "Method", "pattern": "Quux Network", **source},
+            {"label": "Method", "pattern": "Zorblax", **source}]
+    assert [row["pattern"] for row in outside_rows_shadowed(rows)] == ["Quuxnet", "QN", "Zorblax"]
+    nlp = spacy.blank("en")
+    vocabulary = EntityVocabulary(nlp, pattern_files=[])
+    vocabulary.initialize(lambda: [], nlp=nlp, patterns=rows)
+    assert len(vocabulary.patterns) == 5
+    doc = vocabulary(nlp("Quuxnet and QuuxNet beat Zorblax and the Quux Network."))
+    found = sorted((span.text, span.label_) for span in doc.spans["kg_candidates"])
+    assert found == [("Quuxnet", "Dataset"), ("Zorblax", "Method")]  # "QuuxNet" and "Quux Network" give way
+    # without the curated rows, the outside ones are compiled
+    vocabulary.initialize(lambda: [], nlp=nlp, patterns=rows[2:])
+    doc = vocabulary(nlp("QuuxNet and the Quux Network."))
+    assert sorted(span.text for span in doc.spans["kg_candidates"]) == ["Quux Network", "QuuxNet"]
 
 
 def test_one_pattern_version():
@@ -208,8 +239,10 @@ def test_external_names_carry_their_source_and_match_their_case_only():
     import spacy
 
     rows = read_patterns(PATTERNS_DIR / "external.jsonl")
-    assert rows and all(row["source"] and row["case"] and row["exact_form"] for row in rows)
-    assert {row["label"] for row in rows} == {"Method", "Dataset"}
+    assert rows and all(row["source"] for row in rows)
+    # one-word names with a capital match their case exactly; phrases ("logistic regression") any case
+    assert all(row["case"] and row["exact_form"] for row in rows
+               if " " not in row["pattern"] and row["pattern"] != row["pattern"].lower())
     nlp = spacy.blank("en")
     vocabulary = EntityVocabulary(nlp, pattern_files=["external.jsonl"])
     vocabulary.initialize(lambda: [], nlp=nlp)

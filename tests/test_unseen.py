@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from kg.evaluate.unseen import evaluate_unseen, fold_only_names, main, name_key
+from kg.evaluate.unseen import evaluate_unseen, fold_only_names, main, name_key, vocabularies_without
 from kg.extract.vocabulary import rows_without
 from kg.ingest.paper import Paper
 
@@ -59,6 +59,19 @@ def test_rows_are_removed_by_phrase_id_or_sense_but_known_non_entities_stay():
             {"label": "Metric", "pattern": "accuracy"}]
     kept = rows_without(rows, lambda name: name in {"stochastic gradient descent", "masked autoencoder"})
     assert kept == rows[3:]
+
+
+def test_a_row_whose_phrase_an_outside_source_lists_stays_whatever_its_other_names():
+    """external.jsonl lists every outside name (also curated ones, such as MNIST): the curated row naming it is
+    kept in every fold, even when its canonical id is fold-only; rows with a fold-only outside-less name go."""
+    rows = [{"label": "Dataset", "pattern": "Zorbnist"},
+            {"label": "Method", "pattern": "QNX", "id": "quux network"},
+            {"label": "Method", "pattern": "quux network"},
+            {"label": "Method", "pattern": "Glimmerprop"}]
+    only = [{"zorbnist", "qnx", "quux network", "glimmerprop"}, set()]
+    kept, whole = vocabularies_without(rows, only, outside={"zorbnist", "qnx"})
+    assert kept == rows[:2] and whole == rows
+    assert vocabularies_without(rows, only, outside=set())[0] == []
 
 
 def test_unseen_names_are_lost_only_where_the_vocabulary_learned_them():

@@ -12,7 +12,9 @@ names a fresh paper would not find there. This measurement splits the gold paper
   by :func:`name_key`: case, hyphens and a final plural ``s`` ignored) a gold entity (required or optional,
   name or alias, any type) of a fold-*k* paper that no other fold's gold contains and that
   ``patterns/external.jsonl`` does not list: the names that can only have entered the vocabulary because a
-  fold-*k* paper was read. Known non-entities (``stop.jsonl``) stay. The rows go through the vocabulary
+  fold-*k* paper was read. A row whose phrase ``external.jsonl`` lists stays (an outside source would find that
+  name without the gold; ``external.jsonl`` lists every outside name, also those a curated file lists). Known
+  non-entities (``stop.jsonl``) stay. The rows go through the vocabulary
   component's own seam, ``initialize(patterns=rows_without(...))``;
 - with the entity scorer trained on the other folds (:func:`kg.evaluate.train_scorer.fold_model`).
 
@@ -79,14 +81,27 @@ def unseen_vocabularies(full_rows: list[dict[str, Any]], gold_rows: list[dict[st
                         folds: int) -> list[list[dict[str, Any]]]:
     """Per fold, the vocabulary rows *full_rows* without those that name what only that fold's gold contains
     (names ``external.jsonl`` lists stay)."""
-    return vocabularies_without(full_rows, fold_only_names(gold_rows, fold_of, folds, keep=external_names()))
+    outside = external_names()
+    return vocabularies_without(full_rows, fold_only_names(gold_rows, fold_of, folds, keep=outside), outside)
 
 
-def vocabularies_without(full_rows: list[dict[str, Any]], only: list[set[str]]) -> list[list[dict[str, Any]]]:
-    """Per fold, *full_rows* without the rows that name one of that fold's name keys in *only*."""
+def vocabularies_without(full_rows: list[dict[str, Any]], only: list[set[str]],
+                         outside: set[str] | None = None) -> list[list[dict[str, Any]]]:
+    """Per fold, *full_rows* without the rows that name one of that fold's name keys in *only*; a row whose
+    phrase an outside source lists (*outside*, default :func:`external_names`) stays whatever its other names
+    (its canonical ``id``) are: the outside name would be found without the gold."""
     from kg.extract.vocabulary import rows_without
 
-    return [rows_without(full_rows, lambda name, names=names: name_key(name) in names) for names in only]
+    outside = external_names() if outside is None else outside
+
+    def listed_outside(row: dict[str, Any]) -> bool:
+        return isinstance(row.get("pattern"), str) and name_key(row["pattern"]) in outside
+
+    vocabularies = []
+    for names in only:
+        kept = {id(row) for row in rows_without(full_rows, lambda name, names=names: name_key(name) in names)}
+        vocabularies.append([row for row in full_rows if id(row) in kept or listed_outside(row)])
+    return vocabularies
 
 
 @dataclass
@@ -132,8 +147,9 @@ def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, 
             vocabulary_dropout = VOCABULARY_DROPOUT
         rows = training_examples(nlp, gold_rows, papers, folds=folds, seed=seed, vocabulary_dropout=vocabulary_dropout)
         fold_of = paper_folds(papers, folds, seed)
-        only = fold_only_names(gold_rows, fold_of, folds, keep=external_names())
-        vocabularies = vocabularies_without(full_rows, only)
+        outside = external_names()
+        only = fold_only_names(gold_rows, fold_of, folds, keep=outside)
+        vocabularies = vocabularies_without(full_rows, only, outside)
         unseen_records, plain_records, removed = [], [], []
         for fold in range(folds):
             fold_papers = [papers[paper_id] for paper_id in fold_of if fold_of[paper_id] == fold]

@@ -34,6 +34,7 @@ not seen: kg never changes them.
 from __future__ import annotations
 
 import json
+import operator
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -64,6 +65,7 @@ class Word:
         self.method_key = merge_key(self.text, "Method")
 
 
+_LOWER = operator.attrgetter("lower_")
 _MAX_WORDS = 1_000_000  # cached words per vocab (the vocab itself keeps every lexeme)
 # vocab id -> (the vocab, its words): a Vocab takes no weak reference, so the last few vocabs are held (a
 # process has one pipeline; tests make many)
@@ -124,7 +126,7 @@ class DocTokens:
 
     def lower_positions(self, words) -> list[int]:
         """Indices of the tokens whose ``lower_`` is in *words* (a set, frozenset or dict of strings), in order."""
-        return [i for i, word in enumerate(self.words) if word.lower_ in words]
+        return [i for i, lower in enumerate(map(_LOWER, self.words)) if lower in words]
 
     def sent_starts(self) -> list[bool]:
         """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one). Read once, on the first

@@ -13,6 +13,7 @@ measures that).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from typing import Any
 
@@ -29,6 +30,7 @@ from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
+_METHOD_KEY = operator.attrgetter("method_key")
 _MAX_HEAD_LABELS = 1_000_000
 
 
@@ -43,13 +45,29 @@ def _after_dataset_cue(words, start: int) -> bool:
     article between them allowed: "evaluated on (the) X", "benchmarks such as X"."""
     if start > 0 and words[start - 1].lower_ in {"the", "a"}:
         start -= 1
+    if start < 1 or words[start - 1].lower_ not in _dataset_cue_ends():
+        return False  # no cue phrase ends in this word (the joins below would all miss)
     cues = _dataset_before()
     return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (1, 2, 3) if start >= n)
+
+
+@functools.lru_cache(maxsize=65536)
+def _metric_words(text: str) -> tuple[str, ...]:
+    """The merge keys of a metric surface's words, without empty ones (a pure function of the text: remembered)."""
+    words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", text) if w)
+    return tuple(w for w in words if w)
 
 
 @functools.lru_cache(maxsize=1)
 def _dataset_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_cue_ends() -> frozenset[str]:
+    """Every end of a ``dataset_before`` cue that starts at its start or after a space: a join of words that is a
+    cue ends in the last word so, whatever the words hold."""
+    return frozenset(cue[at:] for cue in _dataset_before() for at in range(len(cue)) if at == 0 or cue[at - 1] == " ")
 
 
 @functools.lru_cache(maxsize=1)
@@ -94,6 +112,7 @@ class EntityResolver(PatternComponent):
         self.any_words: dict[str, str] = {}
         self._vocabulary: Any = _UNSET  # the pipeline's kg_vocabulary (None: none), looked up once per doc
         self._head_labels: dict[str, str | None] = {}  # text -> head_label(text), while the rows stay
+        self._keys: dict[tuple[str, str], str] = {}  # (label, surface) -> _key(label, surface, ""): pure, kept
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._head_labels = {}
@@ -188,13 +207,13 @@ class EntityResolver(PatternComponent):
                 canonical_of.setdefault(self._key(label, text(long_span), ""), long_key)
             canonical_of[short_key] = long_key
         expansions = {text(short): text(long) for long, short, _ in definitions}
-        known_keys = {self._key(s.label_, text(s), s.kb_id_) for s in chosen}
+        chosen_keys = [self._key(s.label_, text(s), s.kb_id_) for s in chosen]
+        known_keys = set(chosen_keys)
         proposed: set[str] = set()
         entities = []
-        for span in chosen:
+        for span, key in zip(chosen, chosen_keys):
             if span.label_ == IGNORE:
                 continue
-            key = self._key(span.label_, text(span), span.kb_id_)
             key = canonical_of.get(key, key)
             if len(span) == 2 and span.id_ == "open" and words[span.start + 1].lower_ in self.words["kind_words"] and \
                     self._key(span.label_, words[span.start].text, "") in known_keys | set(canonical_of):
@@ -253,9 +272,15 @@ class EntityResolver(PatternComponent):
                 nested.append((span, key))
         return nested
 
-    @staticmethod
-    def _key(label: str, text: str, canonical: str) -> str:
-        return f"{label}|{merge_key(canonical or text, label)}"
+    def _key(self, label: str, text: str, canonical: str) -> str:
+        """``f"{label}|{merge_key(canonical or text, label)}"``, remembered per (label, surface)."""
+        surface = canonical or text
+        key = self._keys.get((label, surface))
+        if key is None:
+            if len(self._keys) > _MAX_HEAD_LABELS:
+                self._keys.clear()
+            key = self._keys[(label, surface)] = f"{label}|{merge_key(surface, label)}"
+        return key
 
     def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Candidate]) -> str | None:
         long_text = doc_tokens(long_span.doc).span_text(long_span.start, long_span.end)
@@ -360,8 +385,8 @@ class EntityResolver(PatternComponent):
         if not len(doc):
             return found
         # the first-word test reads each word's merge key, kept on the (shared) Word: computed once per word
-        starts = [i for i, word in enumerate(words) if word.method_key in first_words and not (
-            word.is_punct or word.is_space)]
+        starts = [i for i, key in enumerate(map(_METHOD_KEY, words)) if key in first_words]
+        starts = [i for i in starts if not (words[i].is_punct or words[i].is_space)]
         if not starts:
             return found
         resume = 0  # after a found window, the scan goes on at its end
@@ -441,6 +466,11 @@ class EntityResolver(PatternComponent):
         queue = [span for span in chosen if span.label_ in {"Method", "Dataset"}]
         while queue:  # along the list: "CIFAR/Cars/Flowers"
             span = queue.pop()
+            # the glue next to the span: no glue word there, no name one or two words on that side
+            right = span.end < n and words[span.end].lower_ in glue
+            left = span.start > 0 and words[span.start - 1].lower_ in glue
+            if not (right or left):
+                continue
             for step in (1, 2):  # one glue token (",", "and", "/") or two (", and")
                 for at, between in ((span.end + step, words[span.end:span.end + step]),
                                     (span.start - step - 1, words[max(0, span.start - step):span.start])):
@@ -459,9 +489,7 @@ class EntityResolver(PatternComponent):
         words_of: dict[str, set[tuple[str, ...]]] = {}
         for span, key in entities:
             if span.label_ == "Metric":
-                text = doc_tokens(doc).span_text(span.start, span.end)
-                words = tuple(merge_key(w, "Metric") for w in re.split(r"[\s\-]+", text) if w)
-                words_of.setdefault(key, set()).add(tuple(w for w in words if w))
+                words_of.setdefault(key, set()).add(_metric_words(doc_tokens(doc).span_text(span.start, span.end)))
         target: dict[str, str] = {}
         for short_key, short_forms in words_of.items():
             homes = set()

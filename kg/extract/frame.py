@@ -61,6 +61,8 @@ _KNOWN_KEY = "kg_frame_known"
 _COMPARED_KEY = "kg_frame_compared"
 _MODIFIER_KEY = "kg_frame_modifier"
 _PARSED_KEY = "kg_frame_parsed"
+_SUBJECT_KEY = "kg_frame_subject_like"
+_POSITIONS_KEY = "kg_frame_positions"
 _BREAKS_KEY = "kg_frame_clause_breaks"
 _BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
 _LOWERS_KEY = "kg_frame_lowers"
@@ -121,6 +123,8 @@ class ContributionFrame(PatternComponent):
         self.determiners = sorted((tuple(phrase.split()) for phrase in self.words["self_determiners"]),
                                   key=lambda words: -len(words))
         self.determiner_starts = {words[0] for words in self.determiners}
+        # the words a self mention can start with: a determiner's first word or a self word ("we", "it")
+        self.mention_starts = frozenset(self.determiner_starts | self.words["self_words"])
         # the determiners by their first word, longest first (as self.determiners lists them)
         self.determiners_by_first: dict[str, list[tuple[str, ...]]] = {}
         for words in self.determiners:
@@ -219,8 +223,8 @@ class ContributionFrame(PatternComponent):
         mentions = self._self_mentions(doc)
         speakers = self._speakers(doc, mentions)
         # the tokens of propose verbs and naming words, found in one pass: most sentences hold neither
-        verb_at = [i for i, word in enumerate(lowers) if word in verbs]
-        naming_at = [i for i, word in enumerate(lowers) if word in naming]
+        verb_at = self._positions(doc, verbs)
+        naming_at = self._positions(doc, naming)
         for n, sentence in enumerate(sentences):
             first_verb = bisect_left(verb_at, sentence.start)
             for i in verb_at[first_verb:bisect_left(verb_at, sentence.end, first_verb)]:
@@ -267,7 +271,7 @@ class ContributionFrame(PatternComponent):
         if proposed:
             blocks.extend((proposed[0], key, 0) for key in self._title_blocks(doc, method_at, proposed))
         # variants named after a proposal are proposed too: "SurCo-zero", "mmMamba-linear", "LASP-2H"
-        extensions = name_extensions(doc, methods, sentence_numbers(doc))
+        extensions = name_extensions(doc, methods)  # the sentence numbers only when a name extends another
         for longer, shorter, _ in extensions:
             if shorter in proposed and longer not in proposed:
                 proposed.append(longer)
@@ -368,9 +372,8 @@ class ContributionFrame(PatternComponent):
         all_lowers = token_lowers(doc)
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
         if not objects:
-            naming_words = self.words["naming_words"]
-            # the propose verbs and naming words, found in one pass (most tokens are neither)
-            for i in [i for i, lower in enumerate(all_lowers) if lower in verbs or lower in naming_words]:
+            # the propose verbs and naming words, in order (most tokens are neither)
+            for i in sorted({*self._positions(doc, verbs), *self._positions(doc, self.words["naming_words"])}):
                 lower = all_lowers[i]
                 if lower in verbs:
                     for j in self._coined_object(doc, i, taken):
@@ -388,9 +391,10 @@ class ContributionFrame(PatternComponent):
             if not (objects or enumerated):
                 continue
             sentence = _Sentence(doc, sentence_start, sentence_end)
-            for offset, lower in enumerate(all_lowers[sentence.start:sentence.end]):
-                i = sentence.start + offset
-                if lower in verbs and self._by_authors(doc, sentence, i, speakers):
+            verb_at = self._positions(doc, verbs)
+            first_verb = bisect_left(verb_at, sentence_start)
+            for i in verb_at[first_verb:bisect_left(verb_at, sentence_end, first_verb)]:
+                if self._by_authors(doc, sentence, i, speakers):
                     phrase = self._object_phrase(doc, sentence, i)
                     if phrase and not any(i in taken for i in range(*phrase)):
                         added.append(phrase)
@@ -816,15 +820,18 @@ class ContributionFrame(PatternComponent):
 
     def _is_modifier(self, doc: Doc, span: Span) -> bool:
         """A Method used as a modifier: "ResNet-like", "LLM-based", "a Bayesian optimization algorithm"."""
+        return self._modifier(doc, span.start, span.end)
+
+    def _modifier(self, doc: Doc, start: int, end: int) -> bool:
         # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
         memo = _memo(doc)
         answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
         if answers is None:
             answers = memo[(_MODIFIER_KEY, self)] = {}
-        key = (span.start, span.end)
+        key = (start, end)
         answer = answers.get(key)
         if answer is None:
-            answer = answers[key] = self._read_modifier(doc, span.start, span.end)
+            answer = answers[key] = self._read_modifier(doc, start, end)
         return answer
 
     def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
@@ -857,6 +864,16 @@ class ContributionFrame(PatternComponent):
                 return False
         return head_noun
 
+    def _positions(self, doc: Doc, words: frozenset[str]) -> list[int]:
+        """The tokens whose lower-case word is one of *words* (one of this component's word lists), in order:
+        found once per doc and list (do not change the list)."""
+        memo = _memo(doc)
+        key = (_POSITIONS_KEY, words)
+        found = memo.get(key)
+        if found is None or found[0] != len(doc):
+            found = memo[key] = (len(doc), [i for i, word in enumerate(token_lowers(doc)) if word in words])
+        return found[1]
+
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"
         (read from the tokens alone: once per doc)."""
@@ -877,7 +894,7 @@ class ContributionFrame(PatternComponent):
         n = len(lowers)
         after = 0  # the first token not inside a mention found so far
         # only a determiner's first word or a self word can start a mention: visit those tokens alone
-        for i in [i for i, word in enumerate(lowers) if word in first_words or word in self_words]:
+        for i in self._positions(doc, self.mention_starts):
             if i < after:
                 continue
             lower = lowers[i]
@@ -1051,9 +1068,19 @@ class ContributionFrame(PatternComponent):
 
     def subject_like(self, doc: Doc, span: Span) -> bool:
         """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""
-        if self.is_compared(doc, span) or self._is_modifier(doc, span):
+        # answered once per doc, state of its entities and span bounds, beside is_compared's answers (it depends
+        # on them)
+        start, end, label = span.start, span.end, span.label_
+        _, answers = self._compared_memo(doc)
+        key = (_SUBJECT_KEY, start, end, label)
+        answer = answers.get(key)
+        if answer is None:
+            answer = answers[key] = self._read_subject_like(doc, start, end, label)
+        return answer
+
+    def _read_subject_like(self, doc: Doc, start: int, end: int, label: str) -> bool:
+        if self._compared(doc, start, end, label) or self._modifier(doc, start, end):
             return False
-        start = span.start
         sentence_start = sentence_at(doc, start)[0]
         lowers = token_lowers(doc)
         before = lowers[start - 1] if start > sentence_start else ""
@@ -1111,7 +1138,7 @@ def sized_variants(methods: list[Span], proposed: list[str]) -> list[Span]:
 _SIZE_PART = re.compile(r"^(?:\d+(?:\.\d+)?[kKMBT]?|base|large|small|tiny|xl|xxl|mini|v\d+)$", re.I)
 
 
-def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> list[tuple[str, str, int]]:
+def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int] | None = None) -> list[tuple[str, str, int]]:
     """(longer, shorter, sentence) for Method names that contain another Method name with more words or letters:
     "SurCo-zero" -> "SurCo", "pFedPara" -> "FedPara", "block-sparse FlashAttention" -> "FlashAttention".
     A size or version ("Llama 3 8B", "BERT-large") is the same model, not one built on it."""
@@ -1142,6 +1169,8 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int]) -> li
                 continue
             if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
                 continue  # "gradient" inside "subgradient": a word's tail is no name
+            if sentence_of is None:
+                sentence_of = sentence_numbers(doc)  # what sentence each token is in, once a name extends another
             starts = [s.start for s in methods]
             both = [sentence_of[starts[n]] for n in range(len(methods)) if keys[n] == long_key
                     and any(keys[m] == short_key and sentence_of[starts[m]] == sentence_of[starts[n]]

@@ -16,7 +16,7 @@ string). Flags are shared by every pattern on the same vocab; when the 45 bits a
 conditions stay spaCy predicates (slower, same matches). ``flagged_pattern`` does this for any
 ``Matcher`` (kg_results uses it too).
 
-The gates read the flags too: a word's gate bits and LOWER are looked up once per word (``_words``), so a doc
+The gates read the flags too: a word's lexeme flags and LOWER are looked up once per word (``_words``), so a doc
 costs one ``to_array`` and a set of its distinct words. ``GatedMatcher`` also compacts the doc it hands the
 Matcher to the tokens that can take part in a match (see its docstring): on the sample corpus about 12% of the
 tokens can for the open rules, and spaCy's Matcher makes two Python Token objects per token it reads.
@@ -91,52 +91,62 @@ class _FlagTests:
     together for a new word.
 
     spaCy calls every lexeme attribute getter on each word the vocab meets for the first time, one after the
-    other with the same string: kg's 40-odd flag getters would each run a regex on it. The first kg flag getter
-    (in the vocab's getter order) answers them all at once and keeps the answers for that string; the others
-    read theirs. For each field ("orth", "lower") one combined regex (:func:`_any_of`) says first whether any of
-    that field's regexes matches at all (most words match none), so most words cost one regex search. A getter
-    asked about another string (``Vocab.add_flag`` going over the known words for one new flag) answers for
-    itself alone. The answers are those of each test run on its own.
+    other with the same string: kg's 40-odd flag getters would each run a regex on it (and each matcher's
+    ``_MayMatch`` getter would run them again). The first kg flag getter (in the vocab's getter order) answers
+    them all at once and keeps the answers for that string; the others, and ``_MayMatch``, read theirs. For each
+    field ("orth", "lower") one combined regex (:func:`_any_of`) says first whether any of that field's regexes
+    matches at all (most words match none), so most words cost one regex match. A getter asked about another
+    string (``Vocab.add_flag`` going over the known words for one new flag) answers for itself alone. The answers
+    are those of each test run on its own.
     """
 
     def __init__(self, lower: Callable[[str], str]):
         self.lower = lower
-        self.tests: list[tuple[str, Callable[[str], bool]]] = []  # (field, test) per index
-        # per field: [(index, kind, test)] and the combined search of its regexes (None: none, or not combinable)
-        self._fields: dict[str, tuple[list[tuple[int, str, Callable[[str], bool]]], Callable[[str], Any] | None]] = {}
-        self._regexes: dict[str, list[str]] = {"orth": [], "lower": []}
+        self.tests: dict[int, tuple[str, Callable[[str], bool]]] = {}  # flag bit -> (field, test)
+        self._regexes: dict[int, str] = {}  # flag bit -> its REGEX
+        # per field: [(bit, is a regex, test)] and the combined search of its regexes (None: not combinable); made
+        # on first use after a change
+        self._fields: dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any]] | None = None
         self.first: _LexemeTest | None = None
         self._last: str | None = None
         self._last_bits = 0
 
-    def add(self, field: str, kind: str, test: Callable[[str], bool], regex: str | None) -> int:
-        """Register one more condition; its index (the bit of :meth:`bits`)."""
-        index = len(self.tests)
-        self.tests.append((field, test))
-        tests = self._fields[field][0] if field in self._fields else []
-        tests.append((index, kind, test))
+    def add(self, bit: int, field: str, kind: str, test: Callable[[str], bool], regex: str | None) -> None:
+        """Register the condition of flag *bit*."""
+        self.tests[bit] = (field, test)
         if kind == "REGEX":
-            self._regexes[field].append(regex)
-        self._fields[field] = (tests, _any_of(self._regexes[field]) if self._regexes[field] else None)
+            self._regexes[bit] = regex
+        self._fields = None
         self._last = None
-        return index
 
-    def one(self, index: int, orth: str) -> bool:
-        """Test *index* on *orth* alone."""
-        field, test = self.tests[index]
+    def one(self, bit: int, orth: str) -> bool:
+        """The test of flag *bit* on *orth* alone."""
+        field, test = self.tests[bit]
         return test(self.lower(orth) if field == "lower" else orth)
 
+    def _compile(self) -> dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any]]:
+        fields: dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any]] = {}
+        for field in ("orth", "lower"):
+            tests = [(bit, bit in self._regexes, test) for bit, (f, test) in self.tests.items() if f == field]
+            if tests:
+                regexes = [self._regexes[bit] for bit, is_regex, _ in tests if is_regex]
+                fields[field] = (tests, _any_of(regexes) if regexes else None)
+        self._fields = fields
+        return fields
+
     def bits(self, orth: str) -> int:
-        """Every test's answer for *orth*, bit i for test i (the last string's answers are kept)."""
+        """Every test's answer for *orth*: the lexeme flags, bit b set when flag b's test holds (the last string's
+        answers are kept)."""
         if orth == self._last:
             return self._last_bits
+        fields = self._fields if self._fields is not None else self._compile()
         bits = 0
-        for field, (tests, search) in self._fields.items():
+        for field, (tests, search) in fields.items():
             text = orth if field == "orth" else self.lower(orth)
             no_regex_matches = search is not None and search(text) is None
-            for index, kind, test in tests:
-                if not (no_regex_matches and kind == "REGEX") and test(text):
-                    bits |= 1 << index
+            for bit, is_regex, test in tests:
+                if not (no_regex_matches and is_regex) and test(text):
+                    bits |= 1 << bit
         self._last, self._last_bits = orth, bits
         return bits
 
@@ -149,7 +159,7 @@ class _LexemeTest:
     (:class:`_FlagTests`, shared by its getters).
     """
 
-    def __init__(self, key: tuple[str, str, Any], shared: _FlagTests):
+    def __init__(self, key: tuple[str, str, Any], shared: _FlagTests, bit: int):
         self.key = key
         field, kind, value = key
         if kind == "REGEX":
@@ -161,7 +171,8 @@ class _LexemeTest:
             members = frozenset(value)
             test = lambda text: text not in members
         self.shared = shared
-        self.index = shared.add(field, kind, test, value if kind == "REGEX" else None)
+        self.bit = bit
+        shared.add(bit, field, kind, test, value if kind == "REGEX" else None)
         if shared.first is None:
             shared.first = self
 
@@ -169,8 +180,13 @@ class _LexemeTest:
         shared = self.shared
         if shared.first is self or orth == shared._last:
             # the first getter answers every test for a new word; the vocab then asks the others about the same word
-            return bool(shared.bits(orth) >> self.index & 1)
-        return shared.one(self.index, orth)  # Vocab.add_flag: this flag over the known words
+            return bool(shared.bits(orth) >> self.bit & 1)
+        return shared.one(self.bit, orth)  # Vocab.add_flag: this flag over the known words
+
+
+def _flag_tests(vocab: Vocab) -> _FlagTests | None:
+    """The vocab's shared flag tests (None before its first kg flag)."""
+    return next((g.shared for g in vocab.lex_attr_getters.values() if isinstance(g, _LexemeTest)), None)
 
 
 def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
@@ -178,24 +194,14 @@ def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
     bit is free. *field* is "orth" or "lower"; *kind* one of REGEX, IN, NOT_IN."""
     key = (field, kind, value if kind == "REGEX" else tuple(sorted(set(value))))
     getters = vocab.lex_attr_getters
-    shared = None
     for bit, getter in getters.items():
-        if isinstance(getter, _LexemeTest):
-            if getter.key == key:
-                return bit
-            shared = getter.shared
-    if next((bit for bit in _FLAG_BITS if bit not in getters), None) is None:
-        return None
-    return _free_flag(vocab, _LexemeTest(key, shared or _FlagTests(getters.get(LOWER) or str.lower)))
-
-
-def _free_flag(vocab: Vocab, getter: Callable[[str], bool]) -> int | None:
-    """Add *getter* as a lexeme flag on the first free bit (None when every bit is taken)."""
-    getters = vocab.lex_attr_getters
+        if isinstance(getter, _LexemeTest) and getter.key == key:
+            return bit
     free = next((bit for bit in _FLAG_BITS if bit not in getters), None)
     if free is None:
         return None
-    return vocab.add_flag(getter, free)
+    shared = _flag_tests(vocab) or _FlagTests(getters.get(LOWER) or str.lower)
+    return vocab.add_flag(_LexemeTest(key, shared, free), free)
 
 
 def flagged_pattern(vocab: Vocab, pattern: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -315,6 +321,12 @@ class _MayMatch:
     The tests read the same getters that gave the lexemes their attributes (``vocab.lex_attr_getters``): IS_* /
     LIKE_* flags and flag bits are the getter's value, TEXT/ORTH the text, LOWER the LOWER getter's value;
     string equality, IN, NOT_IN and REGEX compare as spaCy's Matcher does. Other conditions count as met.
+
+    The flag conditions of a spec become two masks over the lexeme flags (the bits it needs set and those it
+    needs clear): a new word's kg flags come from the vocab's shared answers (:class:`_FlagTests`, already
+    computed for the word), its IS_* flags from their getters. ``from_lexeme`` answers for a word the vocab
+    already holds from its stored flags and strings (what the getters gave it), so adding the flag goes over the
+    vocabulary without running any test again (``add_to``).
     """
 
     def __init__(self, vocab: Vocab, specs: list[dict[str, Any]]):
@@ -322,6 +334,11 @@ class _MayMatch:
         getters = vocab.lex_attr_getters
         lower = getters.get(LOWER) or str.lower
         self.specs: list[list[Callable[[str, str], bool]]] = []
+        # the same specs as (flag bits needed set, flag bits needed clear, other tests); the shared kg flag answers
+        # and the getters of the other flag bits they read
+        self._masked: list[tuple[int, int, tuple[Callable[[str, str], bool], ...]]] = []
+        self._shared: _FlagTests | None = None
+        self._getter_bits: dict[int, Callable[[str], Any]] = {}
         # specs whose one test is the text (or lower form) being one of some strings: a set look-up each
         self.texts: set[str] = set()
         self.lowers: set[str] = set()
@@ -337,8 +354,54 @@ class _MayMatch:
                 (self.lowers if exact[0] else self.texts).update(exact[1])
             else:
                 self.specs.append([test for _, _, test in tested])
+                self._masked.append(self._masks(getters, tested))
         self.always = False
         self.lower = lower
+
+    def _masks(self, getters, tested: list[tuple[Any, Any, Callable[[str, str], bool]]]
+               ) -> tuple[int, int, tuple[Callable[[str, str], bool], ...]]:
+        """One spec as (the flag bits it needs set, those it needs clear, its other tests)."""
+        need = clear = 0
+        others = []
+        for key, value, test in tested:
+            if isinstance(key, int):
+                bit, wanted = key, bool(value)
+            else:
+                bit, wanted = IDS.get(key.upper()), value  # IS_* / LIKE_* (_test took only booleans)
+                if not (key.upper().startswith(("IS_", "LIKE_")) and isinstance(value, bool)):
+                    bit = None
+            if bit is None or not 0 < bit < 64 or bit not in getters:
+                others.append(test)
+                continue
+            if wanted:
+                need |= 1 << bit
+            else:
+                clear |= 1 << bit
+            getter = getters[bit]
+            if isinstance(getter, _LexemeTest) and (self._shared is None or getter.shared is self._shared):
+                self._shared = getter.shared
+            else:
+                self._getter_bits[bit] = getter
+        return need, clear, tuple(others)
+
+    def _meets(self, flags: int, text: str, low: str) -> bool:
+        if text in self.texts or low in self.lowers:
+            return True
+        for need, clear, others in self._masked:
+            if flags & need == need and not flags & clear and all(test(text, low) for test in others):
+                return True
+        return False
+
+    def from_lexeme(self, lexeme) -> bool:
+        """The answer for a word the vocab holds, from its stored flags, text and lower form."""
+        return self.always or self._meets(lexeme.flags, lexeme.orth_, lexeme.lower_)
+
+    def add_to(self, vocab: Vocab, bit: int) -> int:
+        """``vocab.add_flag(self, bit)``, the known words' flags set from :meth:`from_lexeme`."""
+        for lexeme in vocab:
+            lexeme.set_flag(bit, self.from_lexeme(lexeme))
+        vocab.lex_attr_getters[bit] = self
+        return bit
 
     @staticmethod
     def _exact(key: Any, value: Any) -> tuple[bool, frozenset[str]] | None:
@@ -389,8 +452,11 @@ class _MayMatch:
     def __call__(self, text: str) -> bool:
         if self.always or text in self.texts:
             return True
-        low = self.lower(text)
-        return low in self.lowers or any(all(test(text, low) for test in tests) for tests in self.specs)
+        flags = self._shared.bits(text) if self._shared is not None else 0
+        for bit, getter in self._getter_bits.items():
+            if getter(text):
+                flags |= 1 << bit
+        return self._meets(flags, text, self.lower(text))
 
 
 class GatedMatcher:
@@ -412,16 +478,15 @@ class GatedMatcher:
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
         self._patterns: list[tuple[str, list[dict[str, Any]], str | None]] = []
-        # per pattern: the flag bits its required tokens need (bit n of the int: self._bits[n]), other conditions
+        # per pattern: the lexeme flag bits its required tokens need (bit b of the int: flag b), other conditions
         self._gates: list[tuple[int, tuple[Condition, ...]]] = []
         self._gate_bits: list[frozenset[int]] = []
-        self._words: dict[int, tuple[int, int]] = {}  # ORTH -> (gate bits the word carries, its LOWER)
+        self._words: dict[int, tuple[int, int]] = {}  # ORTH -> (the word's lexeme flags, its LOWER)
         self._sentences = False  # whether a pattern reads the sentence start
         self._keys: set[str] = set()
         self._cache: dict[tuple[int, ...], Matcher] = {}
         self._compact = True
         self._may_bit: int | None | bool = False  # False: not looked up yet
-        self._bits: list[int] = []
 
     def add(self, key: str, patterns: list[list[dict[str, Any]]], *, greedy: str | None = None) -> None:
         for pattern in patterns:
@@ -436,8 +501,7 @@ class GatedMatcher:
         self._keys.add(key)
         self._cache.clear()
         self._words.clear()
-        self._bits = sorted({bit for bits in self._gate_bits for bit in bits})
-        self._gates = [(sum(1 << self._bits.index(bit) for bit in bits), conditions)
+        self._gates = [(sum(1 << bit for bit in bits), conditions)
                        for bits, (_, conditions) in zip(self._gate_bits, self._gates)]
         self._may_bit = False
 
@@ -467,7 +531,8 @@ class GatedMatcher:
                     bit = next((b for b, g in self.vocab.lex_attr_getters.items()
                                 if isinstance(g, _MayMatch) and g.key == getter.key), None)
                     if bit is None:
-                        bit = _free_flag(self.vocab, getter)
+                        free = next((b for b in _FLAG_BITS if b not in self.vocab.lex_attr_getters), None)
+                        bit = None if free is None else getter.add_to(self.vocab, free)
             self._may_bit = bit
         return self._may_bit
 
@@ -506,14 +571,14 @@ class GatedMatcher:
         words = self._words
         if len(words) > _MAX_KNOWN:
             words.clear()
-        vocab, bits = self.vocab, self._bits
+        vocab = self.vocab
         present = 0
         lowers = set()
         for orth in orths:
             known = words.get(orth)
             if known is None:
                 lexeme = vocab[orth]
-                known = words[orth] = (sum(1 << n for n, bit in enumerate(bits) if lexeme.check_flag(bit)), lexeme.lower)
+                known = words[orth] = (lexeme.flags, lexeme.lower)
             present |= known[0]
             lowers.add(known[1])
         strings = vocab.strings

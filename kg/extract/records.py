@@ -23,14 +23,16 @@ def choose_name(surfaces: Counter | dict[str, int], entity_type: str) -> str:
     return canonical_name(ranked[0][0], entity_type)
 
 
-def sentence_spans(doc: Doc, text: str | None = None) -> list[list[int]]:
+def sentence_spans(doc: Doc, text: str | None = None,
+                   bounds: list[tuple[int, int]] | None = None) -> list[list[int]]:
     """[start, end) of each sentence with surrounding whitespace (the title's newline) trimmed.
 
-    *text* is ``doc.text`` if the caller has it (``doc.text`` is rebuilt from the tokens on every call).
+    *text* is ``doc.text`` if the caller has it (``doc.text`` is rebuilt from the tokens on every call), *bounds*
+    the sentences' token bounds if it has them.
     """
     spans = []
     text = doc_text(doc) if text is None else text
-    for start_char, end_char in _sentence_chars(doc):
+    for start_char, end_char in _sentence_chars(doc, bounds):
         sentence = text[start_char:end_char]  # Span.text, without a Token object per token
         start = start_char + (len(sentence) - len(sentence.lstrip()))
         end = start_char + len(sentence.rstrip())
@@ -46,11 +48,12 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     return sentence_bounds(doc)
 
 
-def _sentence_chars(doc: Doc) -> list[tuple[int, int]]:
+def _sentence_chars(doc: Doc, bounds: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """[start_char, end_char) of each sentence (``sent.start_char``, ``sent.end_char``)."""
     tokens = doc_tokens(doc)
     idx, words = tokens.idx, tokens.words
-    return [(idx[start], idx[end - 1] + len(words[end - 1].text)) for start, end in _sentence_bounds(doc)]
+    return [(idx[start], idx[end - 1] + len(words[end - 1].text))
+            for start, end in (_sentence_bounds(doc) if bounds is None else bounds)]
 
 
 def _start_of(mention: tuple[int, int, int, str, str]) -> int:
@@ -59,7 +62,8 @@ def _start_of(mention: tuple[int, int, int, str, str]) -> int:
 
 def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     """One record per paper; entity ids here are doc-local until kg.resolve rewrites them corpus-wide."""
-    sentence_of = sentence_index_of_tokens(doc, _sentence_bounds(doc))
+    bounds = _sentence_bounds(doc)  # once: has_annotation reads every token
+    sentence_of = sentence_index_of_tokens(doc, bounds)
     text = paper.text  # == doc.text (spaCy keeps the text whole), which rebuilds it from every token
 
     # (start, start_char, end_char, label, source) of each mention, read from its span once, grouped by entity key
@@ -115,7 +119,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     record = paper.to_dict()
     record.update({
         "text": doc_text(doc),
-        "sentences": sentence_spans(doc),
+        "sentences": sentence_spans(doc, bounds=bounds),
         "entities": entities,
         "relations": _relations(doc, id_of_key),
         "results": _results(doc, id_of_key),

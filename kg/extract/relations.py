@@ -261,14 +261,18 @@ class RelationFinder(SerialisedState, DocAnnotator):
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
             doc.user_data[CUES_KEY] = [(self._cue_info[m][1], start, self._cue_info[m][5]) for m, start, _ in matches]
-        covered: set[tuple[str, int]] = set()
+        # per type, the end of the furthest cue read so far: the matches come by start, so a match starting
+        # before it lies inside a cue of its type already read
+        covered: dict[str, int] = {}
         phrase_spans: list[Span] = []
         cue_info = self._cue_info
         for match_id, start, end in matches:
             cue, cue_type, target_label, max_gap, reach, right, weight, origin = cue_info[match_id]
-            if (cue_type, start) in covered:
+            until = covered.get(cue_type, -1)
+            if start < until:
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
-            covered.update([(cue_type, i) for i in range(start, end)])
+            if end > until:
+                covered[cue_type] = end
             sentence = sentence_of[start]
             phrase = None
             if self.phrases and self.method_phrases and self.keep_origins and cue_type == "BUILDS_ON" \

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span
 from kg.errors import PatternError
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
-from kg.extract.frame import empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
+from kg.extract.frame import _Sentence, empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
@@ -690,12 +690,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
         start, end = result["_start"], result["_end"]
         # a "Metric" that is only a unit ("token/s", "FPS" after the number) says nothing the unit does not
         metrics = [s for s in ents if s.label_ == "Metric"
-                   and not (result["unit"] and self.unit_of_form.get(_squash(s.text)) == result["unit"])]
+                   and not (result["unit"] and self.unit_of_form.get(_squash(span_text(s))) == result["unit"])]
         inside = [s for s in metrics if s.start >= start and s.end <= end]
         if inside:
             return inside[0].kb_id_, None, True
         metric_at = {i: s for s in metrics for i in range(s.start, s.end)}
-        sentence = doc[slice(*sentence_at(doc, start))]
+        sentence = _Sentence(doc, *sentence_at(doc, start))  # its bounds, without a Span
         if doc.has_annotation("DEP"):
             token = doc[start]
             for _ in range(6):
@@ -745,12 +745,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
         sent_start, sent_end = sentence_at(doc, start)
         unit = result["unit"]
         metrics = [s for s in ents if s.label_ == "Metric"
-                   and not (unit and self.unit_of_form.get(_squash(s.text)) == unit)]
+                   and not (unit and self.unit_of_form.get(_squash(span_text(s))) == unit)]
         metric_at = {i: s for s in metrics for i in range(s.start, s.end)}
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
         words_of = doc_tokens(doc).words
+        span_of = doc_tokens(doc).span_text  # doc[a:b].text, without a Span
         _FI = _FEATURE_INDEX  # feature name -> position in the vector
         beat_before = any(lowers[k] in self.beat_words for k in range(sent_start, start))
         in_parenthesis = any(texts[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
@@ -839,7 +840,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         list_end, last = end, None
         for o_start, o_end in sorted(others):
             if o_start >= list_end and o_start - list_end <= 2 and all(
-                    t.lower_ in {",", "and", "or"} for t in doc[list_end:o_start]):
+                    word in {",", "and", "or"} for word in lowers[list_end:o_start]):
                 list_end, last = o_end, (o_start, o_end)
 
         def metric_gap(span: Span) -> int:
@@ -862,9 +863,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
             while i < limit and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
                 i += 1
             first = i
-            while i < limit and i - first < 3 and (doc[i].is_alpha or texts[i].count("-") == 1) \
-                    and lowers[i] not in self.phrase_stop and not doc[i].is_stop and i not in other_at \
-                    and i not in numbers and not (doc[i].is_lower and lowers[i].endswith("ly")):
+            while i < limit and i - first < 3 and (words_of[i].is_alpha or texts[i].count("-") == 1) \
+                    and lowers[i] not in self.phrase_stop and not words_of[i].is_stop and i not in other_at \
+                    and i not in numbers and not (words_of[i].is_lower and lowers[i].endswith("ly")):
                 i += 1
             return (first, i, False) if i > first else None
 
@@ -875,36 +876,36 @@ class ResultFinder(SerialisedState, DocAnnotator):
         found = phrase(i, sent_end)
         if found:
             first, last, _ = found
-            add("after", None, doc[first:last].text, (first, last))
+            add("after", None, span_of(first, last), (first, last))
             if last - first > 1:
                 add("after_head", None, texts[last - 1], (last - 1, last))
             if lowers[first].endswith("ing") and last - first > 1:
-                add("after", None, doc[first + 1:last].text, (first + 1, last), skipped_ing=1.0)
+                add("after", None, span_of(first + 1, last), (first + 1, last), skipped_ing=1.0)
         # up to a gain noun: "256% relative improvement", "60.03% performance improvement"
         # (an acronym may stand in the phrase: "75.8% GPU memory reduction"; the gain noun alone is a candidate
         # too: "1.5x wall clock time speedup")
         for j in range(end, min(sent_end, end + 4)):
             if lowers[j] in self.gain_nouns and j > end - 1:
-                add("gain", None, doc[end:j + 1].text if j > end else texts[j], (end, j + 1))
+                add("gain", None, span_of(end, j + 1) if j > end else texts[j], (end, j + 1))
                 if j > end:
                     add("gain", None, texts[j], (j, j + 1), gain_head=1.0)
                 break
-            if not (doc[j].is_alpha and (doc[j].is_lower or doc[j].is_upper and len(doc[j]) <= 5)):
+            if not (words_of[j].is_alpha and (words_of[j].is_lower or words_of[j].is_upper and len(texts[j]) <= 5)):
                 break
         # before the number, across a linking word: "relative score of 98.61%", "TTFT: 617 ms"
         i = start - 1
         while i >= sent_start and start - i <= 3 and lowers[i] in self.link_before:
             i -= 1
-        if (i < start - 1 or (i == start - 1 and i >= sent_start and doc[i].is_alpha)) and i >= sent_start \
-                and not (doc[i].is_lower and lowers[i].endswith(("ing", "ed"))):
+        if (i < start - 1 or (i == start - 1 and i >= sent_start and words_of[i].is_alpha)) and i >= sent_start \
+                and not (words_of[i].is_lower and lowers[i].endswith(("ing", "ed"))):
             last = i + 1
             first = last
-            while first - 1 >= sent_start and last - (first - 1) <= 3 and doc[first - 1].is_alpha \
-                    and not doc[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
-                    and first - 1 not in other_at and not (doc[first - 1].is_lower and verb_like(lowers[first - 1])
-                                                           and len(doc[first - 1]) > 3 and first - 1 < last - 1):
+            while first - 1 >= sent_start and last - (first - 1) <= 3 and words_of[first - 1].is_alpha \
+                    and not words_of[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
+                    and first - 1 not in other_at and not (words_of[first - 1].is_lower and verb_like(lowers[first - 1])
+                                                           and len(texts[first - 1]) > 3 and first - 1 < last - 1):
                 first -= 1
-                add("before", None, doc[first:last].text, (first, last))
+                add("before", None, span_of(first, last), (first, last))
         # the object of a change verb before "by N": "improve the efficiency of X by more than 4x"
         by = next((k for k in range(start - 1, max(sent_start, start - 4) - 1, -1) if lowers[k] == "by"), None)
         if by is not None:
@@ -914,7 +915,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 if lowers[k] in self.change_words and lowers[k] not in self.beat_words:
                     found = phrase(k + 1, by)
                     if found:
-                        add("verb_object", None, doc[found[0]:found[1]].text, (found[0], found[1]))
+                        add("verb_object", None, span_of(found[0], found[1]), (found[0], found[1]))
                     break
         add("performance", None, "performance", None)
         if unit == "x":
@@ -938,7 +939,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         methods = sorted((s for s in ents if s.label_ == "Method"), key=lambda s: s.start)
         proposed = list(frame.get("proposed") or [])
         rule_key, rule_how = rule
-        self_reference = any(t.lower_ in self.self_words for t in doc[sent_start:start])
+        lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
+        self_reference = any(word in self.self_words for word in lowers[sent_start:start])
         title_sentence = sent_start == 0
         common = {"self_reference": float(self_reference), "title_sentence": float(title_sentence),
                   "no_proposal": float(not proposed), "log_methods_in_sentence": math.log1p(len(methods))}
@@ -976,9 +978,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 for_after=float(span.start >= end and gap(span) <= 4 and before in {"for", "of", "by"}),
                 preposition_before=float(before in {"for", "of", "by", "with", "on", "in", "from", "to", "than",
                                                     "over", "against"}),
-                number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span.text[:1])),
+                number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span_text(span)[:1])),
                 first_in_sentence=float(span is methods[0] or span.kb_id_ == methods[0].kb_id_),
-                clause_break=float(any(t.lower_ in self.clause_words or t.text == "," for t in doc[low:high]))))
+                clause_break=float(any(word in self.clause_words or word == "," for word in lowers[low:high]))))
         for key in proposed[:2]:
             if key not in closest:
                 candidates.append(row("proposal", key, proposal_self_reference=float(self_reference)))
@@ -995,17 +997,18 @@ class ResultFinder(SerialisedState, DocAnnotator):
             i += 1
         if i in metric_at and metric_at[i].start == i:
             return metric_at[i]
-        if i < sentence.end and any(t.lower_ in self.comparative_bridges for t in doc[start:i]):
+        if i < sentence.end and any(word in self.comparative_bridges for word in lowers[start:i]):
             if re.fullmatch(r"[A-Z][A-Z0-9@-]{1,7}", texts[i]):
                 return texts[i]  # "6x-8x higher FPS", "617 ms lower TTFT": an acronym names the measure
             return _free_phrase(doc, i, sentence.end, self.phrase_stop)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
-        while j < sentence.end and j - end < 3 and doc[j].is_lower and doc[j].is_alpha and not doc[j].is_stop \
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        while j < sentence.end and j - end < 3 and words_of[j].is_lower and words_of[j].is_alpha and not words_of[j].is_stop \
                 and lowers[j] not in self.gain_nouns:
             j += 1
         if end < j < sentence.end and lowers[j] in self.gain_nouns:
-            return doc[end:j + 1].text
+            return doc_tokens(doc).span_text(end, j + 1)
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
@@ -1030,7 +1033,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             i -= 1
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
-        if start - i >= 2 and i >= sentence.start and doc[i].is_lower and doc[i].is_alpha and not doc[i].is_stop \
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        if start - i >= 2 and i >= sentence.start and words_of[i].is_lower and words_of[i].is_alpha and not words_of[i].is_stop \
                 and not verb_like(lowers[i]) and lowers[i + 1] in {"of", "to", ":", "=", "("} \
                 and lowers[i] not in self.not_measures and not (i - 1 in metric_at):
             return WeakPhrase(texts[i])  # "improve S4's performance to 86%", "a throughput of 15 PFLOPs"
@@ -1047,7 +1051,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
-        sentence = doc[slice(*sentence_at(doc, start))]
+        sentence = _Sentence(doc, *sentence_at(doc, start))  # its bounds, without a Span
         # "34.4% AP at 34ms for CornerNet-Squeeze": a "for / of / by X" after the numbers of a group
         i = end
         group_end = end
@@ -1117,7 +1121,7 @@ def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: di
         if has_unit:
             run = []
             continue
-        joined = run and all(t.lower_ in {",", "and", "or"} for t in doc[chosen[n - 1][2]:start]) \
+        joined = run and all(word in {",", "and", "or"} for word in token_lowers(doc)[chosen[n - 1][2]:start]) \
             and start > chosen[n - 1][2]
         run = [*run, start] if joined else [start]
         following = entity_at.get(end)
@@ -1134,7 +1138,7 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
         if merged:
             has_unit, start, end = merged[-1]
             if has_unit and item[0] and item[1] == end + 1 and lowers[end] in {"-", "–", "~", "to"} \
-                    and _unit_tail(lowers[end - 1]) == _unit_tail(doc[item[2] - 1].lower_):
+                    and _unit_tail(lowers[end - 1]) == _unit_tail(lowers[item[2] - 1]):
                 merged[-1] = (True, start, item[2])
                 continue
         merged.append(item)
@@ -1153,7 +1157,7 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
         a, b = accepted[n], accepted[n + 1]
         if a["sentence"] != b["sentence"] or b["_start"] - a["_end"] > 4:
             continue
-        between = [t.lower_ for t in doc[a["_end"]:b["_start"]]]
+        between = token_lowers(doc)[a["_end"]:b["_start"]]
         if not between or not set(between) & {"and", ",", "or"} or any(
                 w not in {"and", ",", "or", "the", "a", "respectively", "zero-shot", "fine-tuning"} and not w.isalpha()
                 for w in between):
@@ -1173,12 +1177,13 @@ def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | 
     while i < end and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
     first = i
-    while i < end and i - first < 3 and (doc[i].is_alpha or texts[i].count("-") == 1) and doc[i].is_lower \
-            and lowers[i] not in stop and not lowers[i].endswith("ly") and not doc[i].is_stop:
+    words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+    while i < end and i - first < 3 and (words_of[i].is_alpha or texts[i].count("-") == 1) and words_of[i].is_lower \
+            and lowers[i] not in stop and not lowers[i].endswith("ly") and not words_of[i].is_stop:
         i += 1
     if i == first or (i < end and texts[i] == "-"):
         return None
-    return doc[first:i].text
+    return doc_tokens(doc).span_text(first, i)
 
 
 def number_shaped(span: Span) -> bool:

@@ -17,6 +17,7 @@ The model travels with the pipeline (``to_bytes``/``to_disk``).
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import math
 import re
@@ -48,6 +49,7 @@ def entity_groups(doc: Doc) -> dict[str, list[Span]]:
     return groups
 
 
+_ZEROS = itertools.repeat(0.0)  # the default of every weight look-up (map stops with the features)
 _DIGIT = re.compile(r"\d")
 _ALPHA = re.compile(r"[^\W\d_]")
 _CAMEL = re.compile(r"[a-z][A-Z]")
@@ -237,7 +239,7 @@ class _Model:
         return {"weights": self.weights, "bias": self.bias, "thresholds": self.thresholds, "info": self.info}
 
     def probability(self, feats: Iterable[str]) -> float:
-        z = self.bias + sum(self.weights.get(f, 0.0) for f in feats)
+        z = self.bias + sum(map(self.weights.get, feats, _ZEROS))  # weights.get(f, 0.0) of each, summed in order
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 

@@ -2,7 +2,9 @@
 
 ``patterns/{methods,datasets,hardware,metrics,tasks}.jsonl`` hold names of one type each,
 ``ambiguous.jsonl`` acronyms with several meanings (typed by the long form the paper writes),
-``stop.jsonl`` known non-entities (label ``Ignore``).
+``stop.jsonl`` known non-entities (label ``Ignore``), ``external.jsonl`` names from outside sources (installed
+packages' own tables, made by ``bench/external_vocabulary.py``; a curated row naming the same phrase wins, see
+:func:`outside_rows_shadowed`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._part_labels = {}
-        for row in rows:
+        for row in outside_rows_shadowed(rows):
             pattern = row["pattern"]
             if "senses" in row:
                 # an acronym with several meanings ("MAE"): typed by the long form the paper writes
@@ -119,6 +121,15 @@ def row_names(row: dict[str, Any]) -> list[str]:
         names.append(row["id"])
     names += [sense["id"] for sense in row.get("senses", [])]
     return names
+
+
+def outside_rows_shadowed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """*rows* without the outside rows (``external.jsonl``: rows with a ``"source"``) whose phrase a curated row
+    names (:func:`row_names`, any case, any type, ``stop.jsonl`` too): the curated row wins ("MNIST" is in
+    both; "SuperGlue", a transformers model, gives way to the curated Dataset "SuperGLUE")."""
+    curated = {name.lower() for row in rows if "source" not in row for name in row_names(row)}
+    return [row for row in rows if "source" not in row or not isinstance(row.get("pattern"), str)
+            or row["pattern"].lower() not in curated]
 
 
 def rows_without(rows: list[dict[str, Any]], drop: Callable[[str], bool]) -> list[dict[str, Any]]:
