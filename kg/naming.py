@@ -204,7 +204,7 @@ def _lists() -> _ResolveLists:
 
 # The "words" lists resolve.jsonl must have (and "irregular_plurals", a list of pairs).
 RESOLVE_LISTS = ("dataset_before", "dataset_after_qualifiers", "dataset_after_nouns", "variant_fillers",
-                 "hardware_vendors", "device_class_suffixes", "not_plural")
+                 "hardware_vendors", "device_class_suffixes", "hardware_before", "not_plural")
 
 
 def _variant_words(name: str) -> tuple[str, ...]:

@@ -288,3 +288,57 @@ def test_a_dataset_phrase_ends_at_its_head_and_the_subject_may_follow_that():
     assert ("EVALUATED_ON", "m:frond", target) in stated
     assert ("EVALUATED_ON", "m:fern", target) not in stated
     assert ("EVALUATED_ON", "m:frond", target) in triples(nlp.get_pipe("kg_edge_scorer")(read))
+
+
+# invented: a specific cue ("builds on") and a loose one ("uses") from the paper's own method
+WALRUS = (
+    "Walrus: Tusked Sequence Models",
+    "We propose Walrus, which builds on Narwhal. Walrus uses Beluga to pick the tusks.",
+    [("Walrus", "Method", "m:walrus"), ("Narwhal", "Method", "m:narwhal"), ("Beluga", "Method", "m:beluga")],
+)
+
+
+def test_a_loose_cue_is_its_own_origin_and_hybrid_mode_needs_the_model_for_it():
+    nlp = scorer_nlp()
+    candidates = {(r["type"], r["source"], r["target"]): dict(zip(FEATURES, x))
+                  for r, x in nlp.get_pipe("kg_edge_scorer").candidates(make_doc(nlp, *WALRUS)) if x}
+    specific = candidates[("BUILDS_ON", "m:walrus", "m:narwhal")]
+    loose = candidates[("BUILDS_ON", "m:walrus", "m:beluga")]
+    assert specific["origin=cue:same"] == 1.0 and specific["origin=cue:loose"] == 0.0
+    assert loose["origin=cue:loose"] == 1.0 and loose["origin=cue:same"] == 0.0
+    # hybrid: the sure cue is kept whatever the model says; the loose one only at or above the threshold
+    for threshold, kept in ((1.0, {"m:narwhal"}), (0.5, {"m:narwhal", "m:beluga"})):
+        model = flat_model(threshold)  # every probability is 0.5
+        model["types"]["BUILDS_ON"]["mode"] = "hybrid"
+        doc = scored(scorer_nlp(model), WALRUS)
+        assert {t for rel, s, t in triples(doc) if rel == "BUILDS_ON" and s == "m:walrus"} == kept
+    check_model(model)
+
+
+def test_the_trainer_scores_hybrid_as_sure_rules_plus_the_models_score_for_the_rest():
+    from kg.evaluate.train_edge_scorer import hybrid_scores, rule_scores
+    index = {name: n for n, name in enumerate(FEATURES)}
+
+    def row(*origins):
+        x = [0.0] * len(FEATURES)
+        for origin in origins:
+            x[index[f"origin={origin}"]] = 1.0
+        return (0, ("a", "b"), x, [])
+
+    rows = [row("cue:same"), row("cue:loose"), row("block"), row("paper"), row("cue:COMPARED_WITH", "block")]
+    assert list(rule_scores(rows)) == [1.0, 1.0, 1.0, 0.0, 1.0]
+    assert list(hybrid_scores(rows, np.full(5, 0.3))) == [1.0, 0.3, 0.3, 0.0, 1.0]
+
+
+def test_each_dataset_phrase_of_a_coordination_is_a_dataset_end():
+    # invented: "A and B" where both are sets of datasets gives both; where the first conjunct names none
+    # ("synthetic and benchmark tasks") only the second
+    case = ("Plover: Shore Search",
+            "We propose Plover. Plover is robust on several standard benchmarks and real-world datasets. "
+            "Experiments on synthetic and benchmark tasks show that Plover is fast.",
+            [("Plover", "Method", "m:plover")])
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = nlp.get_pipe("kg_edge_scorer")(make_doc(nlp, *case))
+    phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Dataset"}
+    assert set(phrases) == {"standard benchmarks", "real-world datasets", "benchmark tasks"}
+    assert {("EVALUATED_ON", "m:plover", key) for key in phrases.values()} <= triples(doc)

@@ -250,3 +250,39 @@ def test_the_frame_word_lists_round_trip_through_bytes_on_a_blank_pipeline():
     assert restored.initialized and restored.propose_window == 7
     assert restored.words["propose_verbs"] == {"unleash"} and restored.words["authors"] == {"we"}
     assert restored.words["list_nouns"] == frozenset()  # only the saved rows, not the package file
+
+
+def test_the_proposed_name_is_proposed_without_a_method_noun(nlp):
+    # invented text: "the proposed X" / "the introduced X" name the proposal as "our X" does; "the new X" does not
+    for opener in ("The proposed", "The introduced"):
+        doc = make_doc(nlp, "On reordering attention for long contexts",
+                       f"{opener} ZorbNet reorders attention blocks and beats FlashAttention.",
+                       [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+        assert doc._.kg_frame["proposed"] == ["m:zorb"], opener
+    doc = make_doc(nlp, "On reordering attention for long contexts",
+                   "The new ZorbNet reorders attention blocks and beats FlashAttention.",
+                   [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+    assert "m:zorb" not in doc._.kg_frame["proposed"]
+
+
+def test_our_approach_called_x_and_a_dash_split_title_propose_x(nlp):
+    # invented text: a self mention ending in a method noun speaks for the authors before "called"
+    doc = make_doc(nlp, "On reordering attention for long contexts",
+                   "Our approach, called ZorbNet, reorders attention blocks. Prior work, called FlashAttention, does not.",
+                   [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+    assert doc._.kg_frame["proposed"] == ["m:zorb"]
+    # a dash with spaces splits a title as a colon does
+    for dash in ("—", "–", "-"):
+        doc = make_doc(nlp, f"ZorbNet {dash} Reordered Attention for Long Contexts",
+                       "It reorders attention blocks and beats FlashAttention.",
+                       [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+        assert doc._.kg_frame["proposed"] == ["m:zorb"], dash
+
+
+def test_a_name_presented_as_new_is_proposed(nlp):
+    # invented text: "X is a novel ..." / "X is the first ..." present X; "Y is a popular ..." does not
+    for phrase in ("is a novel attention kernel", "is the first kernel"):
+        doc = make_doc(nlp, "On reordering attention for long contexts",
+                       f"ZorbNet {phrase} that reorders attention blocks. FlashAttention is a popular kernel.",
+                       [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
+        assert doc._.kg_frame["proposed"] == ["m:zorb"], phrase

@@ -222,3 +222,25 @@ def test_both_models_are_saved_with_the_pipeline_and_checked(tmp_path):
     assert loaded.method_model == method and loaded.metric_model == load_metric_model()
     with pytest.raises(ValueError, match="method model was trained for other features"):
         check_method_model({**method, "features": method["features"][1:]})
+
+
+def test_free_metric_phrases_start_after_function_words_and_never_modify_another_entity():
+    # invented text: "points of lift" offers "lift" (not "of lift"); "a single A100" offers no "single"
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_results")
+    finder.metric_model, finder.keep_candidates = None, True
+    doc = make_doc(nlp, TITLE, "FastNet gives 6.4 points of lift on VOC. FastNet serves 120 tokens/s on a single A100.",
+                   [*ENTITIES, ("A100", "Hardware", "h:a100")])
+    found = {r["text"]: {c["metric_text"] for c in rows}
+             for r, rows in zip(doc._.kg_results, doc.user_data["kg_result_candidates"])}
+    lift = next(texts for text, texts in found.items() if text.startswith("6.4"))
+    assert "lift" in lift and not any(t and t.startswith("of ") for t in lift)
+    assert "single" not in next(texts for text, texts in found.items() if text.startswith("120"))
+
+
+def test_the_verb_right_before_a_number_is_no_metric_candidate():
+    # invented text: "uses 16 GB", "processes 1,200 images/s": the word before the number is its verb
+    found = dict((r["text"], c) for r, c in candidates_of("FastNet uses 16 GB of memory and processes 1,200 "
+                                                           "images/s."))
+    texts = {c["metric_text"] for rows in found.values() for c in rows}
+    assert not texts & {"uses", "processes", "FastNet uses"}

@@ -269,6 +269,62 @@ def test_a_gain_phrase_may_hold_an_acronym_and_its_gain_noun_is_a_candidate(nlp)
     assert {"wall clock time speedup", "speedup"} <= texts[1]
 
 
+def test_respectively_pairs_a_list_of_numbers_with_a_list_of_names_in_order(nlp):
+    # invented text: two methods, two datasets and two metrics, each list paired with the numbers in order
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet and Quillnet-Lite reach 81.5% and 77.2% on Parrotset and Owlbench, respectively. "
+                   "On Owlbench, Quillnet improves recall and precision by 3.1% and 4.4%, respectively. "
+                   "Quillnet reaches 70.1% and 66.0% on Parrotset and Owlbench.",
+                   [("Quillnet-Lite", "Method", "m:lite"), ("Quillnet", "Method", "m:quill"),
+                    ("Parrotset", "Dataset", "d:parrot"), ("Owlbench", "Dataset", "d:owl"),
+                    ("recall", "Metric", "x:recall"), ("precision", "Metric", "x:precision")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert (results[81.5]["method"], results[81.5]["dataset"]) == ("m:quill", "d:parrot")
+    assert (results[77.2]["method"], results[77.2]["dataset"]) == ("m:lite", "d:owl")
+    assert (results[3.1]["metric"], results[4.4]["metric"]) == ("x:recall", "x:precision")
+    # no "respectively": the nearest-name reading stands (70.1% is not paired by order)
+    assert results[66.0]["dataset"] == "d:parrot"
+
+
+def test_respectively_leaves_roles_alone_without_a_list_as_long(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches 81.5%, 77.2% and 70.0% on Parrotset and Owlbench, respectively.",
+                   [("Quillnet", "Method", "m:quill"), ("Parrotset", "Dataset", "d:parrot"),
+                    ("Owlbench", "Dataset", "d:owl")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert {r["dataset"] for r in results.values()} == {"d:parrot"}  # three numbers, two names: unpaired
+
+
+def test_a_times_sign_before_a_sentence_final_period_is_read():
+    from kg.extract import load_pipeline
+
+    # invented text: spaCy keeps "4.1×." as one token (its period rule wants a letter or digit before it)
+    doc = load_pipeline("blank")("ZorbNet: Sparse Routing. ZorbNet improves throughput by up to 4.1×. It stops.")
+    assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(4.1, "x")]
+    assert [s.text for s in doc.sents][-1] == "It stops."
+
+
+def test_n_fold_factors_are_read_whole_and_fold_counts_are_not_results():
+    from kg.extract import load_pipeline
+
+    # invented text: kg's tokenizer keeps "1.7-fold" one token; "5-fold cross-validation" counts folds
+    doc = load_pipeline("blank")("ZorbNet: Sparse Routing. ZorbNet brings a 1.7-fold speedup and cuts memory "
+                                 "3-fold. We use 5-fold cross-validation and 10-fold CV.")
+    assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(1.7, "x"), (3.0, "x")]
+
+
+def test_a_bare_decimal_before_on_a_dataset_is_a_benchmark_score(nlp):
+    # invented text: no unit and no Metric, but "on <Dataset>" says what was scored; a count is not a score
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet achieves a score of 71.4 on the Parrotset test split. Quillnet ranks 3 on Owlbench, "
+                   "and 2.5 Owlbench points.",
+                   [("Quillnet", "Method", "m:quill"), ("Parrotset", "Dataset", "d:parrot"),
+                    ("Owlbench", "Dataset", "d:owl")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[71.4]["dataset"] == "d:parrot" and results[71.4]["method"] == "m:quill"
+    assert 3.0 not in results and 2.5 not in results
+
+
 def test_number_word_starts_match_the_number_word_search(nlp):
     """The str.find path for ASCII texts finds exactly where the number-word regex matches (word boundary before,
     "times / fold / x" after, any case), and non-ASCII texts take the regex itself."""

@@ -25,8 +25,8 @@ from kg.evaluate import read_jsonl
 from kg.evaluate.edges import GOLD_RELATION_NAMES, RELATION_ENDS, _pred_entities, _pred_surfaces, gold_surfaces
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
-from kg.extract.edge_scorer import (FEATURES, MODEL_PATH, RULE_CANDIDATE_FEATURES, SCORED_TYPES, EdgeScorer,
-                                    untrained_model)
+from kg.extract.edge_scorer import (FEATURES, MODEL_PATH, RULE_CANDIDATE_FEATURES, SCORED_TYPES, SURE_FEATURES,
+                                    EdgeScorer, untrained_model)
 from kg.extract.records import build_record
 
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
@@ -124,8 +124,21 @@ POOLS: tuple[tuple[str, ...], ...] = (("EVALUATED_ON", "RUNS_ON"), ("OUTPERFORMS
 
 
 # a type's model must beat the type's rules by more than this out-of-fold F1 on dev to be used; within it the
-# rules (no fitted weights, no threshold) are kept: the simpler of two that score alike carries better to new text
+# rules (no fitted weights, no threshold) are kept: the simpler of two that score alike carries better to new text.
+# The same margin prefers "hybrid" (the model decides only the rules' less sure candidates) over "scored".
 RULES_MARGIN = 0.02
+
+
+def rule_scores(rows: list) -> np.ndarray:
+    """1 for a candidate the rules stated (any origin of kg_relations' own rules), else 0: "rules" mode."""
+    return np.array([1.0 if any(r[2][i] for i in RULE_CANDIDATE_FEATURES) else 0.0 for r in rows])
+
+
+def hybrid_scores(rows: list, scores: np.ndarray) -> np.ndarray:
+    """"hybrid" mode as scores: 1 for a rules' candidate of a sure origin (kept whatever the threshold), the model's
+    score for the rules' other candidates, 0 for a broad candidate (never kept)."""
+    sure = np.array([1.0 if any(r[2][i] for i in SURE_FEATURES) else 0.0 for r in rows])
+    return np.where(sure > 0, 1.0, np.where(rule_scores(rows) > 0, scores, 0.0))
 
 
 def _gold_of_folds(collected: dict[str, Any], rel_type: str, papers: list[int], fold_of: dict[int, int]) -> np.ndarray:
@@ -176,7 +189,9 @@ def train(collected: dict[str, Any], seed: int = 0, repeats: int = REPEATS) -> t
     papers (one split's F1 swings by several points on a few hundred candidates): C (per pool, by the mean of its
     types' F1) is chosen by the out-of-fold F1 with each fold's threshold chosen on the other folds
     (``cv_f1``); the shipped threshold is the best on all the out-of-fold scores at that C. A type whose rules
-    score within RULES_MARGIN of ``cv_f1`` or better is in "rules" mode.
+    score within RULES_MARGIN of ``cv_f1`` or better is in "rules" mode; else a type whose "hybrid" (sure rule
+    candidates kept, the rules' others scored; its own nested F1 and threshold) scores within RULES_MARGIN of the
+    model is in "hybrid" mode.
     """
     assert sorted(t for pool in POOLS for t in pool) == sorted(SCORED_TYPES)
     model: dict[str, Any] = {"features": list(FEATURES), "types": {}}
@@ -201,6 +216,8 @@ def train(collected: dict[str, Any], seed: int = 0, repeats: int = REPEATS) -> t
         for c in C_GRID:
             pooled = {t: np.zeros((len(thresholds), 2)) for t in pool}  # tp, fp summed over folds, mean of repeats
             nested = {t: 0.0 for t in pool}
+            pooled_hybrid = {t: np.zeros((len(thresholds), 2)) for t in pool}
+            nested_hybrid = {t: 0.0 for t in pool}
             for fold_of, folds in splits:
                 oof = np.zeros(len(rows))
                 for f in range(FOLDS):
@@ -210,33 +227,47 @@ def train(collected: dict[str, Any], seed: int = 0, repeats: int = REPEATS) -> t
                 for k, rel_type in enumerate(pool):
                     mine = kind == k
                     counts = _fold_counts(rows_of[rel_type], oof[mine], folds[mine], thresholds)
+                    gold_folds = _gold_of_folds(collected, rel_type, papers, fold_of)
                     pooled[rel_type] += counts.sum(axis=0) / repeats
-                    nested[rel_type] += _nested_f1(counts, _gold_of_folds(collected, rel_type, papers, fold_of)) / repeats
+                    nested[rel_type] += _nested_f1(counts, gold_folds) / repeats
+                    counts = _fold_counts(rows_of[rel_type], hybrid_scores(rows_of[rel_type], oof[mine]), folds[mine],
+                                          thresholds)
+                    pooled_hybrid[rel_type] += counts.sum(axis=0) / repeats
+                    nested_hybrid[rel_type] += _nested_f1(counts, gold_folds) / repeats
             by_c[c] = {}
             for rel_type in pool:
                 gold = collected["gold"][rel_type]
-                tp, fp = pooled[rel_type][:, 0], pooled[rel_type][:, 1]
-                f1 = np.where(tp > 0, 2 * tp / np.maximum(1e-9, tp + fp + gold), 0.0)
-                n = int(np.argmax(f1))
-                by_c[c][rel_type] = (float(nested[rel_type]), float(thresholds[n]), round(float(tp[n]), 1),
-                                     round(float(fp[n]), 1), float(f1[n]))
-        c = max(C_GRID, key=lambda c: (sum(by_c[c][t][0] for t in pool) / len(pool), -c))
+                for mode, counts, f1_nested in (("scored", pooled, nested), ("hybrid", pooled_hybrid, nested_hybrid)):
+                    tp, fp = counts[rel_type][:, 0], counts[rel_type][:, 1]
+                    f1 = np.where(tp > 0, 2 * tp / np.maximum(1e-9, tp + fp + gold), 0.0)
+                    n = int(np.argmax(f1))
+                    by_c[c][rel_type, mode] = (float(f1_nested[rel_type]), float(thresholds[n]),
+                                               round(float(tp[n]), 1), round(float(fp[n]), 1), float(f1[n]))
+        # C by the mean over the pool's types of the better of the model and the hybrid
+        c = max(C_GRID, key=lambda c: (sum(max(by_c[c][t, "scored"][0], by_c[c][t, "hybrid"][0]) for t in pool)
+                                       / len(pool), -c))
         w, b = fit(x, y, c)
         n_features = len(FEATURES)
         for k, rel_type in enumerate(pool):
-            f1, threshold, tp, fp, best_f1 = by_c[c][rel_type]
+            type_rows = rows_of[rel_type]
+            rules_f1 = triple_f1(type_rows, rule_scores(type_rows), collected["gold"][rel_type], 0.5)[0]
+            model_f1, hybrid_f1 = by_c[c][rel_type, "scored"][0], by_c[c][rel_type, "hybrid"][0]
+            if rules_f1 + RULES_MARGIN >= max(model_f1, hybrid_f1):
+                mode = "rules"  # the rules alone score as well out of fold on dev (within the margin)
+            elif hybrid_f1 + RULES_MARGIN >= model_f1:
+                mode = "hybrid"  # the model needed only for the rules' less sure candidates
+            else:
+                mode = "scored"
+            f1, threshold, tp, fp, best_f1 = by_c[c][rel_type, "hybrid" if mode == "hybrid" else "scored"]
             bias = b + (float(w[n_features + k]) if len(pool) > 1 else 0.0)
             model["types"][rel_type] = {"weights": [float(v) for v in w[:n_features]],
                                         "bias": float(bias), "threshold": float(threshold), "C": c}
-            type_rows = rows_of[rel_type]
-            rule = np.array([1.0 if any(r[2][i] for i in RULE_CANDIDATE_FEATURES) else 0.0 for r in type_rows])
-            rules_f1 = triple_f1(type_rows, rule, collected["gold"][rel_type], 0.5)[0]
-            if rules_f1 + RULES_MARGIN >= f1:
-                # the rules alone score as well out of fold on dev (within the margin): keep the rules' candidates
-                model["types"][rel_type]["mode"] = "rules"
+            if mode != "scored":
+                model["types"][rel_type]["mode"] = mode
             report[rel_type] = {"candidates": len(type_rows), "positives": int(sum(1 for r in type_rows if r[3])),
                                 "gold": collected["gold"][rel_type], "pool": "+".join(pool),
                                 "cv_f1": round(f1, 3), "best_threshold_f1": round(best_f1, 3), "C": c,
+                                "model_cv_f1": round(model_f1, 3), "hybrid_cv_f1": round(hybrid_f1, 3),
                                 "threshold": round(threshold, 3), "tp": tp, "fp": fp,
                                 "rules_only_f1": round(rules_f1, 3),
                                 "mode": model["types"][rel_type].get("mode", "scored"),
@@ -265,17 +296,20 @@ def halves(collected: dict[str, Any], seed: int = 0, repeats: int = 2) -> dict[s
             rows = [r for r in collected["rows"][rel_type] if half_of(r[0]) != fitted]
             gold = sum(g for p, g in collected["gold_by_paper"][rel_type].items() if half_of(p) != fitted)
             part_model = model["types"][rel_type]
-            rule = np.array([1.0 if any(r[2][i] for i in RULE_CANDIDATE_FEATURES) else 0.0 for r in rows])
+            rule = rule_scores(rows)
             scores = np.array([scorer.probability(rel_type, r[2]) for r in rows])
-            used = rule if part_model.get("mode") == "rules" else scores
-            f1, tp, fp = triple_f1(rows, used, gold, 0.5 if part_model.get("mode") == "rules" else part_model["threshold"])
+            mode = part_model.get("mode", "scored")
+            used = {"rules": rule, "hybrid": hybrid_scores(rows, scores), "scored": scores}[mode]
+            f1, tp, fp = triple_f1(rows, used, gold, 0.5 if mode == "rules" else part_model["threshold"])
+            hybrid_f1, htp, hfp = triple_f1(rows, hybrid_scores(rows, scores), gold, part_model["threshold"])
             model_f1, mtp, mfp = triple_f1(rows, scores, gold, part_model["threshold"])
             rules_f1, rtp, rfp = triple_f1(rows, rule, gold, 0.5)
             out[rel_type].append({
                 "fitted_on": ("first", "second")[fitted], "mode": part_model.get("mode", "scored"),
                 "f1": round(f1, 3), "P": round(tp / max(1, tp + fp), 3), "R": round(tp / max(1, gold), 3),
                 "model_f1": round(model_f1, 3), "model_P": round(mtp / max(1, mtp + mfp), 3),
-                "rules_f1": round(rules_f1, 3), "rules_P": round(rtp / max(1, rtp + rfp), 3), "gold": gold})
+                "rules_f1": round(rules_f1, 3), "rules_P": round(rtp / max(1, rtp + rfp), 3),
+                "hybrid_f1": round(hybrid_f1, 3), "hybrid_P": round(htp / max(1, htp + hfp), 3), "gold": gold})
     return out
 
 

@@ -11,7 +11,11 @@ position, the dependency path when a parser ran), and keeps a candidate of
 EVALUATED_ON, RUNS_ON, OUTPERFORMS or BUILDS_ON when one logistic regression per type scores it at or above
 that type's threshold. The confidence of a kept relation is that probability. A type whose rules alone scored
 as well out of fold on dev as its model, within the trainer's RULES_MARGIN, is in "rules" mode: it keeps exactly the
-candidates kg_relations' rules stated, with the model's probability as their confidence. Other types (MEASURED_BY,
+candidates kg_relations' rules stated, with the model's probability as their confidence. A type in "hybrid" mode
+keeps the rules' candidates of a sure origin (a cue of the type, a comparison with a stated winner) and needs the
+model's agreement (its threshold) for the rules' others: a loose cue ("uses", "with", marked ``"loose"`` in
+relations_cues.jsonl), what the propose sentence lists, a name made from another, a result's roles, a dataset
+merely next to a method. The trainer picks rules, hybrid or scored per type by nested CV. Other types (MEASURED_BY,
 COMPARED_WITH) pass through unchanged. A Method that ``kg_relations`` read as the unnamed phrase after a
 BUILDS_ON cue ("uses tiling to ...") stays an entity only if a kept relation ends at it.
 
@@ -47,7 +51,7 @@ from kg.extract.token_view import entities as cached_spans
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
 # how kg_relations found a candidate (its "origins"), and the two broad sources this component adds
-ORIGINS = ("cue:same", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
+ORIGINS = ("cue:same", "cue:loose", "cue:COMPARED_WITH", "cue:other", "block", "extension", "device", "hyphen",
            "cooccurrence", "result", "sentence", "paper", "pair", "phrase")
 FEATURES: tuple[str, ...] = (
     "rule_confidence", *(f"origin={o}" for o in ORIGINS), "n_origins",
@@ -71,9 +75,15 @@ RULE_ORIGINS = {"block", "extension", "device", "hyphen", "cooccurrence", "resul
 # the origins of kg_relations' own rules: a type whose model is in "rules" mode keeps exactly these candidates
 RULE_CANDIDATE_ORIGINS = tuple(o for o in ORIGINS if o.startswith("cue:") or o in RULE_ORIGINS)
 RULE_CANDIDATE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in RULE_CANDIDATE_ORIGINS)
+# the origins a "hybrid" type keeps without the model: a cue of the type read in its direction, or a comparison
+# that states a winner; the rules' other candidates (a loose cue such as "uses" / "with", what the propose sentence
+# lists, a name made from another, a result's roles, a dataset next to a method) need the model's agreement
+SURE_ORIGINS = ("cue:same", "cue:COMPARED_WITH")
+SURE_FEATURES = tuple(FEATURES.index(f"origin={o}") for o in SURE_ORIGINS)
 # "scored": keep a candidate whose probability reaches the threshold; "rules": the trainer found the rules alone
-# better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence
-MODES = ("scored", "rules")
+# better than the model out of fold (on dev), so keep the rules' candidates, with the probability as confidence;
+# "hybrid": keep the rules' candidates of a sure origin, and their others whose probability reaches the threshold
+MODES = ("scored", "rules", "hybrid")
 _INDEX = {name: n for n, name in enumerate(FEATURES)}
 # the features EdgeScorer._features sets by name, in the order it computes them (their indices, read once)
 _NAMED = (
@@ -134,8 +144,9 @@ def _origin_index(rel_type: str, origin: str) -> int | None:
     """The feature index of how a candidate of *rel_type* was found (a cue of its own type is "cue:same", of
     COMPARED_WITH "cue:COMPARED_WITH", of another type "cue:other"), or None for an origin without a feature."""
     if origin.startswith("cue:"):
-        name = "cue:same" if origin == f"cue:{rel_type}" else (
-            "cue:COMPARED_WITH" if origin == "cue:COMPARED_WITH" else "cue:other")
+        cue_type, _, flag = origin[4:].partition(":")
+        name = ("cue:loose" if flag == "loose" else "cue:same") if cue_type == rel_type else (
+            "cue:COMPARED_WITH" if cue_type == "COMPARED_WITH" else "cue:other")
     else:
         name = origin
     return _INDEX.get(f"origin={name}")
@@ -173,9 +184,10 @@ class EdgeScorer(SerialisedState):
             self.relations.keep_origins = True
         kept = []
         types = self.model["types"]
-        # a type in "rules" mode drops every broad candidate unscored: those are only counted (triple support)
+        # a type in "rules" or "hybrid" mode drops every broad candidate unscored: those are only counted (triple
+        # support)
         relations, context = self._collect(doc, frozenset(
-            t for t, part in types.items() if t in SCORED_TYPES and part.get("mode") == "rules"))
+            t for t, part in types.items() if t in SCORED_TYPES and part.get("mode") in {"rules", "hybrid"}))
         for relation in relations:
             origins = relation.pop("origins")
             rel_type = relation["type"]
@@ -183,16 +195,19 @@ class EdgeScorer(SerialisedState):
             if part is None or rel_type not in SCORED_TYPES:  # a type the model does not score
                 kept.append(relation)
                 continue
-            rules_mode = part.get("mode") == "rules"
+            mode = part.get("mode", "scored")
             if context is None:
                 features: list[float] = []
-            elif rules_mode and not any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins):
-                continue  # "rules" mode keeps only the rules' own candidates: a broad one needs no features
+            elif mode != "scored" and not any(o.startswith("cue:") or o in RULE_ORIGINS for o in origins):
+                continue  # "rules" / "hybrid" keep only the rules' own candidates: a broad one needs no features
             else:
                 features = self._features(context, relation, origins)
             probability = self.probability(rel_type, features)
-            if rules_mode:
+            if mode == "rules":
                 keep = any(features[i] for i in RULE_CANDIDATE_FEATURES) if features else True
+            elif mode == "hybrid":
+                keep = (any(features[i] for i in SURE_FEATURES) if features else True) \
+                    or probability >= part["threshold"]
             else:
                 keep = probability >= part["threshold"]
             if keep:

@@ -48,7 +48,47 @@ def _after_dataset_cue(words, start: int) -> bool:
     if start < 1 or words[start - 1].lower_ not in _dataset_cue_ends():
         return False  # no cue phrase ends in this word (the joins below would all miss)
     cues = _dataset_before()
-    return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (1, 2, 3) if start >= n)
+    before = [w.lower_ for w in words[max(0, start - 4):start]]
+    if len(before) >= 3 and before[-3] == "," and before[-2:] == ["such", "as"]:
+        del before[-3]  # "workloads, such as X" is "workloads such as X"
+    return any(" ".join(before[-n:]) in cues for n in (1, 2, 3) if len(before) >= n)
+
+
+_COUNT = re.compile(r"^\d+$")
+
+
+def _after_device_cue(words, start: int) -> bool:
+    """Whether a name at words[start] stands where a compute device does: after a ``hardware_before`` phrase
+    ("on a single X", "on one X"), after "on" and a count ("on 8 X") or after a count and "x" ("4 x X")."""
+    if start >= 2 and _COUNT.match(words[start - 1].text) and words[start - 2].lower_ == "on":
+        return True
+    if start >= 2 and words[start - 1].lower_ in {"x", "×"} and _COUNT.match(words[start - 2].text):
+        return True
+    cues = _hardware_before()
+    return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (2, 3, 4) if start >= n)
+
+
+@functools.lru_cache(maxsize=1)
+def _hardware_before() -> frozenset[str]:
+    return frozenset(p.lower() for p in resolve_word_lists()["hardware_before"])
+
+
+def _after_dataset_noun(words, start: int) -> bool:
+    """Whether a name at words[start] follows a dataset noun (``dataset_after_nouns`` but "set(s)" and
+    "split(s)") right before it ("the benchmark DisOM") or before the parenthesis its list is in ("datasets (MNIST,
+    SVHN, CIFAR-10)": names and list glue only between)."""
+    nouns = _dataset_cues()[1] - {"set", "sets", "split", "splits"}
+    if start > 0 and words[start - 1].lower_ in nouns:
+        return True
+    i = start
+    while i > 0 and start - i <= 12:
+        previous = words[i - 1]
+        if previous.text == "(":
+            return i >= 2 and words[i - 2].lower_ in nouns
+        if not (previous.text in {",", "/", "and", "or"} or not previous.is_lower and any(c.isalnum() for c in previous.text)):
+            return False
+        i -= 1
+    return False
 
 
 @functools.lru_cache(maxsize=65536)
@@ -79,6 +119,8 @@ def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+# "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
+_MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
@@ -100,7 +142,7 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words", "kind_words")
+    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -192,14 +234,25 @@ class EntityResolver(PatternComponent):
             if label != span.label_:
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             typed.append(span)
+        typed = self._one_type_per_name(doc, typed, definitions)
         chosen = self._coordinated_datasets(doc, select(typed))
         chosen = self._coordinated_names(doc, chosen)
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
         first_long: dict[str, Span] = {}
+        known_before = {s.end: s for s in chosen if s.id_ == "vocabulary" and s.label_ in ENTITY_LABELS}
         for long_span, short_span, label in definitions:
             long_key = self._key(label, text(long_span), "")
             short_key = f"{label}|{merge_key(text(short_span), label)}"
+            wider = known_before.get(long_span.end)
+            if wider is not None and wider.label_ == label and wider.start < long_span.start and (
+                    short_span.start - long_span.end <= 1) and not any(
+                    "-" in w.text for w in words[wider.start:long_span.start]):  # not "early-exit LLMs (LLMs)"
+                # "deep reinforcement learning (RL)": the letters spell the shorter long form, but the acronym
+                # names the known name written right before it, and so does that shorter form in this paper
+                wider_key = self._key(label, text(wider), wider.kb_id_)
+                canonical_of.setdefault(long_key, wider_key)
+                long_key = wider_key
             first = first_long.setdefault(short_key, long_span)
             if first is not long_span and long_form_variants(text(first), text(long_span)):
                 # "convolutional neural network (CNN)" then "convolutional network (CNN)": one entity
@@ -331,11 +384,21 @@ class EntityResolver(PatternComponent):
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
-        if _after_dataset_cue(tokens.words, span.start):
-            return "Dataset"  # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before)
+        if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start):
+            # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before); "the benchmark X",
+            # "datasets (MNIST, X, CIFAR-10)"
+            return "Dataset"
+        if _after_device_cue(tokens.words, span.start) and not (
+                span.end < len(doc) and tokens.words[span.end].is_lower and tokens.words[span.end].is_alpha
+                and not tokens.words[span.end].is_stop):
+            # "on a single Orin Nano", "on 8 X", "4 x X" (patterns/resolve.jsonl's hardware_before), but not
+            # "on two VGGNet models": a noun after the name says what it is
+            return "Hardware"
         text = tokens.span_text(span.start, span.end)
         if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
+        if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
+            return "Metric"  # "6x higher FPS", "in terms of Hypervolume, R2-distance and ..."
         head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
@@ -344,6 +407,26 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _measure_position(self, words, sent, start: int) -> bool:
+        """Whether a name at words[start] stands where a measured quantity does, beyond :meth:`_measured`: after a
+        multiplier and a comparative ("6x higher FPS", "2x to 330x fewer MACs": ``measure_comparatives``), or as an
+        item of a list a measure opener starts ("in terms of Hypervolume, R2-distance and ...": ``measure_openers``,
+        the items between being names and list glue)."""
+        if start >= 2 and words[start - 1].lower_ in self.words["measure_comparatives"] and _MULTIPLIER.match(
+                words[start - 2].text):
+            return True
+        openers = self.words["measure_openers"]
+        glue = self.words["list_glue"]
+        i = start
+        while i > 0 and start - i <= 8 and not sent[i]:
+            if any(" ".join(w.lower_ for w in words[i - n:i]) in openers for n in (2, 3) if i >= n):
+                return True
+            previous = words[i - 1]
+            if not (previous.lower_ in glue or not previous.is_lower and any(c.isalnum() for c in previous.text)):
+                return False  # a word that is no name and no list glue: the list (if any) started later
+            i -= 1
+        return False
 
     @staticmethod
     def _measured(words, start: int, end: int) -> bool:
@@ -411,6 +494,30 @@ class EntityResolver(PatternComponent):
                 break
         return found
 
+    @staticmethod
+    def _one_type_per_name(doc: Doc, typed: list[Candidate], definitions: list) -> list[Candidate]:
+        """One name, one type in a paper: a name found by shape and left a Method (the default) takes the type
+        the paper's own evidence gives the same surface elsewhere: the long form of its acronym definition
+        ("Quantization Space Utilization Rate (QSUR)" ... "QSUR" is a Metric) or its position in another mention
+        ("6x higher FPS" ... "FPS" is a Metric; "evaluated on X" ... "X" is a Dataset)."""
+        tokens = doc_tokens(doc)
+        evidence: dict[str, str] = {}
+        for _, short_span, label in definitions:
+            evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
+        for span in typed:
+            if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
+                evidence.setdefault(tokens.span_text(span.start, span.end), span.label_)
+        if not evidence:
+            return typed
+        out = []
+        for span in typed:
+            if span.id_ in SHAPE_SOURCES and span.label_ == "Method":
+                label = evidence.get(tokens.span_text(span.start, span.end), "Method")
+                if label != "Method":
+                    span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            out.append(span)
+        return out
+
     def _coordinated_datasets(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
         spans = list(chosen)
@@ -463,7 +570,7 @@ class EntityResolver(PatternComponent):
                 i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue)
 
         added: list[Candidate] = []
-        queue = [span for span in chosen if span.label_ in {"Method", "Dataset"}]
+        queue = [span for span in chosen if span.label_ in {"Method", "Dataset", "Metric"}]
         while queue:  # along the list: "CIFAR/Cars/Flowers"
             span = queue.pop()
             # the glue next to the span: no glue word there, no name one or two words on that side

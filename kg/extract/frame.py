@@ -241,6 +241,12 @@ class ContributionFrame(PatternComponent):
                         blocks.extend((owner, span.kb_id_, n) for span in methods
                                       if span.start > found[-1].end and span.end <= sentence.end
                                       and not self.is_compared(doc, span) and span.kb_id_ not in proposed)
+            # "ZorbNet is a novel kernel that ...", "X is the first system to ...": a name presented as new
+            subject = method_at.get(sentence.start + (lowers[sentence.start] == "the"))
+            if subject is not None and subject.end + 2 < sentence.end and lowers[subject.end] in {"is", "are"} \
+                    and lowers[subject.end + 1] in {"a", "an", "the"} \
+                    and lowers[subject.end + 2] in self.words["novelty_words"]:
+                propose(subject, "presented")
             first_naming = bisect_left(naming_at, sentence.start)
             if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
@@ -297,7 +303,7 @@ class ContributionFrame(PatternComponent):
         if end_of_title == 0:
             return []
         title_end = end_of_title
-        colon = next((i for i, text in enumerate(token_texts(doc)[:title_end]) if text == ":"), None)
+        colon = title_colon(doc, title_end)
         first = 1 if lowers[0] in {"the", "a", "an"} else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
@@ -534,7 +540,8 @@ class ContributionFrame(PatternComponent):
         title_end = end_of_title
         title = doc[:title_end]
         title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
-        if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_words[0].lower_ in self.words["title_openers"]:
+        if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_colon(doc, title_end) is not None \
+                or title_words[0].lower_ in self.words["title_openers"]:
             return None
         if title_words[0].lower_.endswith("ing") and not name_shaped(title[:1]):
             return None  # "Addressing Representation Collapse ...": a gerund opens a sentence, not a name
@@ -581,7 +588,7 @@ class ContributionFrame(PatternComponent):
         ("DeepZero: Scaling up Zeroth-Order Optimization for ..."), and "with / via / using Y" anywhere in
         the title ("Sequential Training of Neural Networks with Gradient Boosting")."""
         end = title_end(doc)
-        colon = next((i for i, text in enumerate(token_texts(doc)[:end]) if text == ":"), None)
+        colon = title_colon(doc, end)
         found: list[str] = []
         i = 0
         in_subtitle = False
@@ -625,6 +632,7 @@ class ContributionFrame(PatternComponent):
         lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         spans: list[Span] = []
         calling_words, naming_words = self.words["calling_words"], self.words["naming_words"]
+        speakers = self._speakers(doc, self._self_mentions(doc))  # "our approach", "the proposed method"
         for token_i in range(sentence.start, sentence.end):
             lower = lowers[token_i]
             referred = lower == "as" and token_i > 0 and lowers[token_i - 1] in {"to", "known"}
@@ -637,9 +645,9 @@ class ContributionFrame(PatternComponent):
                 and self._author_at(doc, token_i - 1)
             if lower not in naming_words and not referred and not calling:
                 continue  # "dubbed X", "named X", "referred to as X", "known as X"
-            if not any(self._author_at(doc, t) or lowers[t] in self.words["propose_verbs"]
+            if not any(self._author_at(doc, t) or lowers[t] in self.words["propose_verbs"] or t + 1 in speakers
                        for t in range(sentence.start, token_i)):
-                continue
+                continue  # "we / this paper / proposed ... called X", "our approach, called X"
             i = token_i + 1
             reach = token_i + (6 if calling else 3)
             while i < min(sentence.end, reach) and i not in method_at and not (
@@ -898,11 +906,13 @@ class ContributionFrame(PatternComponent):
             if i < after:
                 continue
             lower = lowers[i]
-            matched = 0
+            matched, named_by = 0, False
             if lower in first_words:
                 for words in self.determiners_by_first[lower]:
                     if tuple(lowers[i:i + len(words)]) == words:
                         matched = len(words)
+                        # "the proposed X", "the introduced X": a propose verb's participle names the proposal
+                        named_by = words[-1] in self.words["propose_verbs"]
                         break
             if matched:
                 j = i + matched
@@ -919,8 +929,8 @@ class ContributionFrame(PatternComponent):
                     spans.append((i, k + 1))
                     after = k + 1
                     continue
-                if lower == "our":
-                    spans.append((i, j))  # "our EfficientNetV2": the name follows
+                if lower == "our" or named_by:
+                    spans.append((i, j))  # "our EfficientNetV2", "the proposed CrossQ": the name follows
                     after = j
                     continue
             if lower in self_words:
@@ -1090,6 +1100,18 @@ class ContributionFrame(PatternComponent):
 
     def refers_to_self(self, doc: Doc, frame: dict[str, Any], start: int, end: int) -> bool:
         return any(start <= s < end for s, _ in frame["self"])
+
+def title_colon(doc: Doc, end: int) -> int | None:
+    """The token that splits a title into name and subtitle: its colon, or a dash with spaces on both sides
+    ("ZorbNet — Reordered Sparse Attention", "X - A Y for Z"); None when the title has neither."""
+    texts = token_texts(doc)
+    for i, text in enumerate(texts[:end]):
+        if text == ":":
+            return i
+        if text in {"—", "–", "-"} and i > 0 and doc[i - 1].whitespace_ and doc[i].whitespace_:
+            return i
+    return None
+
 
 def verb_like(word: str) -> bool:
     """A finite verb or participle by its ending: "achieves", "outperforms", "reduced", "using"."""

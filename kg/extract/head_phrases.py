@@ -27,6 +27,8 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 _DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
+# an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
+_AMOUNT = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|times)$")
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
 
 
@@ -53,7 +55,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
-                       "vague_adjectives", "hyphen_suffixes", "participle_openers")
+                       "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
+                       "measure_change_verbs", "measure_phrase_comparatives")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -170,6 +173,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 continue
             spans.append(candidate(doc, start, i + 1, label, "phrase"))
         spans.extend(self._listed_metrics(doc))
+        spans.extend(self._measure_frames(doc))
         spans.extend(self._extensions(doc, [*found, *spans]))
         add_candidates(doc, spans)
         return doc
@@ -179,9 +183,18 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         integral, survival rates and the best performing rate"."""
         spans = []
         doc_words = doc_tokens(doc).words
-        for at in lower_positions(doc, self.words["metric_list_nouns"]):
+        openers = {tuple(phrase.split()) for phrase in self.words["measure_openers"]}
+        starts = []
+        for at in lower_positions(doc, self.words["metric_list_nouns"] | {opener[-1] for opener in openers}):
             if at >= len(doc) - 2:
                 break  # the noun needs two tokens after it
+            lower = doc_words[at].lower_
+            if any(at + 1 >= len(opener) and tuple(w.lower_ for w in doc_words[at + 1 - len(opener):at + 1]) == opener
+                   for opener in openers):
+                starts.append(-(at + 1))  # "in terms of latency, throughput and energy": items with a metric head
+                continue
+            if lower not in self.words["metric_list_nouns"]:
+                continue
             i = at + 1
             if doc_words[i].lower_ in {"including", "like", ":"}:
                 i += 1
@@ -189,19 +202,68 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 i += 2
             else:
                 continue
+            starts.append(i)
+        for i in starts:
+            headed = i < 0  # after a measure opener only items whose head is a metric head ("in terms of usability")
+            i = abs(i)
             while i < len(doc):
                 while i < len(doc) and doc_words[i].lower_ in {"the", "a", "an", ",", "and", "or"}:
                     i += 1
+                if i < len(doc) and not doc_words[i].is_lower and any(c.isalpha() for c in doc_words[i].text) and (
+                        i + 1 >= len(doc) or doc_words[i + 1].text in {",", "and", "or", ".", ";", ")"}):
+                    i += 1  # a name as an item ("Hypervolume"): kg_entities types it by its place; the list goes on
+                    continue
                 end = i
                 while end < len(doc) and end - i < 4 and doc_words[end].is_lower and (
                         doc_words[end].is_alpha or "-" in doc_words[end].text) and doc_words[end].lower_ not in self.words["list_breaks"]:
                     end += 1
                 if end == i or end < len(doc) and doc_words[end].text not in {",", "and", "or", ".", ";", ")"}:
                     break  # not a plain noun phrase: the list is over
-                spans.append(candidate(doc, i, end, "Metric", "phrase"))
+                if not headed or self.heads.get(doc_words[end - 1].lower_) == "Metric" or self.heads.get(
+                        singular(doc_words[end - 1].lower_)) == "Metric":
+                    spans.append(candidate(doc, i, end, "Metric", "phrase"))
                 if end >= len(doc) or doc_words[end].text in {".", ";", ")"}:
                     break
                 i = end
+        return spans
+
+    def _measure_frames(self, doc: Doc) -> list[Candidate]:
+        """Lower-case noun phrases where a measured quantity stands, whatever their head word: the object of a
+        change verb before "by" and an amount ("reduces token use by over 40%", "improves the expected speedup
+        by 2x": ``measure_change_verbs``) and the phrase after a multiplier and a comparative ("34.4x higher token
+        hit rates", "0.7 better perplexity": ``measure_phrase_comparatives``). At most three words, none a stop
+        word; the scorer weighs them (source ``phrase``)."""
+        spans = []
+        words = doc_tokens(doc).words
+        n = len(doc)
+
+        from spacy.lang.en.stop_words import STOP_WORDS as function_words  # the frame fixes the phrase's end: any
+        # content word may be in it ("token use", "expected speedup"), which the modifier stop list keeps out
+        not_measures = self.words["model_nouns"] | self.words["generic_heads"]
+
+        def phrase_end(i: int) -> int:
+            end = i
+            while end < n and end - i < 3 and words[end].is_lower and words[end].lower_ not in function_words and (
+                    words[end].is_alpha or "-" in words[end].text and any(c.isalpha() for c in words[end].text)):
+                end += 1
+            if end > i and words[end - 1].lower_ in not_measures:
+                return i  # "reduces the model by 5 layers": a thing, not a quantity
+            return end
+
+        for i in lower_positions(doc, self.words["measure_change_verbs"]):
+            start = i + 1
+            if start < n and words[start].lower_ in {"the", "its", "their", "our"}:
+                start += 1
+            end = phrase_end(start)
+            if end > start and end + 1 < n and words[end].lower_ == "by" and (
+                    any(c.isdigit() for c in words[end + 1].text) or words[end + 1].lower_ in {"up", "over", "about", "around", "nearly", "almost", "more"}):
+                spans.append(candidate(doc, start, end, "Metric", "phrase"))
+        for i in lower_positions(doc, self.words["measure_phrase_comparatives"]):
+            if i == 0 or not _AMOUNT.match(words[i - 1].text):
+                continue
+            end = phrase_end(i + 1)
+            if end > i + 1 and (end == n or not words[end].is_alpha or words[end].lower_ in function_words):
+                spans.append(candidate(doc, i + 1, end, "Metric", "phrase"))
         return spans
 
     def _extensions(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:

@@ -60,6 +60,8 @@ class OpenClassRules(ProposesCandidates, PatternComponent):
                 continue  # titles are Title Case throughout: capitals say nothing there
             if _not_a_name(tokens, start, end, source):
                 continue
+            if source == "context" and label == "Hardware" and not _device_phrase(tokens, start, end, end_of_title):
+                continue
             spans.append(candidate(doc, start, end, label, source))
         spans.extend(self._title_name(doc))
         spans.extend(self._proposed_names(doc))
@@ -163,6 +165,16 @@ def _not_a_name(tokens: DocTokens, start: int, end: int, source: str) -> bool:
         if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
             return True
     return False
+
+
+def _device_phrase(tokens: DocTokens, start: int, end: int, end_of_title: int) -> bool:
+    """Whether a device phrase the rules matched ("Xeon Gold 6248 CPU") is one: not a word of a longer
+    capitalised name ("China Accelerator Facility"), and in the title (Title Case throughout) only when its first
+    word is shaped like a model name ("TPUv3 Pod", not "Optimizing GPU")."""
+    words = tokens.words
+    if end < len(words) and words[end].is_title and words[end].is_alpha:
+        return False
+    return start >= end_of_title or _is_name_like(words[start].text)
 
 
 def _is_name_like(text: str) -> bool:

@@ -56,6 +56,8 @@ _HYPHEN_INFIX = rf"(?<=[A-Za-z0-9])-(?=(?:{'|'.join(HYPHEN_SUFFIXES)})\b)"
 _TITLE_HYPHEN_INFIX = rf"(?<=[A-Z0-9])-(?=(?i:{'|'.join(HYPHEN_SUFFIXES)})\b)"
 # a sentence-final period after a capital inside a name ("EfficientViT.", "14B.") is not an abbreviation's
 _NAME_FINAL_PERIOD = r"(?<=[a-z0-9][A-Z])\."
+# a sentence-final period after a times sign ("faster by 4.1×."): spaCy's period rule wants a letter or digit
+_TIMES_FINAL_PERIOD = r"(?<=×)\."
 
 
 class TextKeepingTokenizer(Tokenizer):
@@ -139,7 +141,7 @@ def keep_hyphenated_compounds(nlp: Language) -> None:
     """Replace spaCy's letter-hyphen-letter infix rule (see HYPHEN_SUFFIXES)."""
     infixes = [pattern.replace("(?:-|", "(?:") if "(?:-|" in pattern else pattern for pattern in nlp.Defaults.infixes]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*infixes, _HYPHEN_INFIX, _TITLE_HYPHEN_INFIX]).finditer
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, _NAME_FINAL_PERIOD]).search
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, _NAME_FINAL_PERIOD, _TIMES_FINAL_PERIOD]).search
     if nlp.tokenizer.token_match is None:
         # versioned names stay whole although digits around a hyphen split elsewhere ("2-3")
         nlp.tokenizer.token_match = _VERSIONED_NAME.match

@@ -14,8 +14,8 @@ follows (it decides) and ``method_phrases`` is set (off by default), a strong BU
 it reads the unnamed lower-case phrase
 there as a Method ("FlashAttention uses tiling to ...", "employs a learnable equivalent transformation"),
 for the paper's own method only; the scorer drops that entity again unless it keeps the relation.
-Results of ``kg_results`` that name a method together with a dataset, hardware or
-metric add EVALUATED_ON / RUNS_ON / MEASURED_BY with a fixed confidence.
+Results of ``kg_results`` that name a method together with a dataset or a
+metric add EVALUATED_ON / MEASURED_BY with a fixed confidence (a result's hardware states no RUNS_ON).
 
 Confidence is the cue's weight times how the subject was found, lowered with the token
 distance between cue and entities. Only entities of the doc
@@ -67,8 +67,16 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
     "COMPARED_WITH": ("Method", "Method"),
     "BUILDS_ON": ("Method", "Method"),
 }
-# Which result role, next to the result's method, implies which relation.
-RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "hardware": "RUNS_ON", "metric": "MEASURED_BY"}
+# Which result role, next to the result's method, implies which relation. Not the hardware role: it also holds a
+# device named inside the metric ("75.8% GPU memory reduction") or the setting of a baseline's figure, and on dev
+# no RUNS_ON gold triple came from a result alone (0 of 7; the 5 a cue also states stay)
+RESULT_RELATIONS = {"dataset": "EVALUATED_ON", "metric": "MEASURED_BY"}
+# types whose source must be name-shaped (not all lower case on its first mention): see RelationFinder.find
+NAMED_SOURCE_TYPES = frozenset({"BUILDS_ON", "EVALUATED_ON", "RUNS_ON"})
+# comparison types: their target after the cue is the loser, never a kind ("CNN-based models") or a setting
+COMPARISON_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH"})
+# prepositions that open a setting between a comparison cue and a name: "outperforms prior work on LLMs"
+SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "with", "within", "by"})
 # types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
@@ -216,7 +224,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # origin); the reach: "outperforms all ... pruning strategies, such as X"
         self._cue_info = {match_id: (cue, cue["type"], RELATION_LABELS[cue["type"]][1], cue.get("max_gap", 3),
                                      cue.get("max_gap", 3) + 12, cue.get("target", "right") == "right",
-                                     cue.get("weight", 0.5), f"cue:{cue['type']}")
+                                     cue.get("weight", 0.5),
+                                     # a loose cue ("uses", "with") is marked so: kg_edge_scorer's "hybrid" mode
+                                     # keeps its relations only with the model's agreement
+                                     f"cue:{cue['type']}:loose" if cue.get("loose") else f"cue:{cue['type']}")
                           for match_id, cue in self._cue_of.items()}
 
     def find(self, doc: Doc) -> list[dict[str, Any]]:
@@ -233,6 +244,18 @@ class RelationFinder(SerialisedState, DocAnnotator):
             by_sentence.setdefault(n, []).append(span)
             starts_of.setdefault((n, span.label_), []).append(span.start)
         label_of = {span.kb_id_: span.label_ for span in entities}
+        # the source of BUILDS_ON, EVALUATED_ON and RUNS_ON is a name: "quadratic network", "reinforcement learning"
+        # written all in lower case on their first mention describe a model or a field rather than name a method
+        # built on another or run on a test bed (read as the scorer's source_shaped: a token of the first mention
+        # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"
+        words_of = doc_tokens(doc).words
+        named: set[str] = set()
+        first_seen: set[str] = set()
+        for span in sorted(entities, key=lambda s: s.start):
+            if span.kb_id_ not in first_seen:
+                first_seen.add(span.kb_id_)
+                if any(not words_of[i].is_lower for i in range(span.start, span.end)):
+                    named.add(span.kb_id_)
 
         def starts_within(sentence: int, label: str, low: int, high: int) -> bool:
             """Whether an entity of *label* in the sentence starts at a token from *low* to *high*."""
@@ -252,7 +275,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 origin: str = "cue") -> None:
             ends = RELATION_LABELS[rel_type]
             if source == target or (label_of.get(source), label_of.get(target)) != ends \
-                    or confidence < self.min_confidence:
+                    or confidence < self.min_confidence or rel_type in NAMED_SOURCE_TYPES and source not in named:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
@@ -265,6 +288,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # before it lies inside a cue of its type already read
         covered: dict[str, int] = {}
         phrase_spans: list[Span] = []
+        own_from = _own_work_start(frame, bounds, sentence_of)
         cue_info = self._cue_info
         for match_id, start, end in matches:
             cue, cue_type, target_label, max_gap, reach, right, weight, origin = cue_info[match_id]
@@ -275,6 +299,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 covered[cue_type] = end
             sentence = sentence_of[start]
             phrase = None
+            more: list[Span] = []  # further phrases of a coordination: "on standard benchmarks and real-world datasets"
             if self.phrases and self.method_phrases and self.keep_origins and cue_type == "BUILDS_ON" \
                     and weight >= PHRASE_MIN_WEIGHT and not starts_within(sentence, target_label, end, end + max_gap):
                 # "uses tiling to ...", "employs a learnable equivalent transformation": an unnamed part
@@ -286,23 +311,26 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     and lowers[end - 1] in self.words["dataset_openers"] \
                     and not starts_within(sentence, target_label, end, end + reach):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
-                phrase = self._dataset_phrase(doc, end, bounds[sentence],
-                                              by_sentence.get(sentence, []))
-                if phrase is not None:
-                    label_of.setdefault(phrase.kb_id_, "Dataset")
+                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                if found:
+                    phrase, more = found[0], found[1:]
+                    for each in found:
+                        label_of.setdefault(each.kb_id_, "Dataset")
                     origin = "phrase"
             if phrase is None and right and not starts_within(sentence, target_label, end, end + reach):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
-            ents = [s for s in [*by_sentence.get(sentence, []), *([phrase] if phrase is not None else [])]
-                    if s.end <= start or s.start >= end]
-            if phrase is not None:
+            read = [phrase, *more] if phrase is not None else []
+            ents = [s for s in [*by_sentence.get(sentence, []), *read] if s.end <= start or s.start >= end]
+            if read:
                 ents.sort(key=lambda s: s.start)  # the sentence's entities are in order already
-            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame):
-                if phrase is not None and (target != phrase.kb_id_ or source not in proposed):
+            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
+                                                                       background=start < own_from):
+                used = next((each for each in read if each.kb_id_ == target), None) if read else None
+                if phrase is not None and (used is None or source not in proposed):
                     continue  # a phrase is only what the paper's own method is made of
                 add(rel_type, source, target, sentence, confidence, origin)
-                if phrase is not None and all(phrase.kb_id_ != s.kb_id_ for s in phrase_spans):
-                    phrase_spans.append(phrase)
+                if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
+                    phrase_spans.append(used)
         if phrase_spans:
             doc.spans[ENTITIES_KEY] = sorted([*doc.spans[ENTITIES_KEY], *phrase_spans], key=lambda s: s.start)
 
@@ -379,14 +407,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         ]
 
     def _read_cue(self, doc: Doc, cue: dict[str, Any], start: int, end: int, ents: list[Span],
-                  frame: dict[str, Any]) -> list[tuple[str, str, str, float]]:
+                  frame: dict[str, Any], background: bool = False) -> list[tuple[str, str, str, float]]:
         """(type, source key, target key, confidence) for one cue match.
 
         The targets are the closest entities of the type's target label on the cue's target side, with the
         items listed after them ("outperforms A, B and C"). The source is the subject the contribution frame
         gives for the cue (a named subject, or the proposal for "we / our method / it"); a cue that opens the
         sentence ("Compared to X, ours is 2x faster") takes the subject after its targets. A comparison cue
-        becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms").
+        becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms"). In a *background*
+        sentence (before the abstract first speaks of its own work, "we propose", "our method"; see
+        ``_own_work_start``) a cue with no subject is about prior work, not the paper's proposal.
         """
         rel_type = cue["type"]
         source_label, target_label = RELATION_LABELS[rel_type]
@@ -395,6 +425,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         sentence = _Sentence(doc, *sentence_at(doc, start))  # start, end (and its tokens), without a Span
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
+            if rel_type in COMPARISON_TYPES:
+                targets = [s for s in targets if not self._setting_or_kind(doc, end, s)]
             target = min(targets, key=lambda s: s.start, default=None)
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
@@ -439,7 +471,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
             source, how = (first.kb_id_, "named") if first is not None else (None, "")
-        if source is None and proposed and rel_type != "COMPARED_WITH" and not any(
+        if source is None and proposed and rel_type != "COMPARED_WITH" and not background and not any(
                 reader.subject_like(doc, m) for m in methods if m.end <= start):
             source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
@@ -466,6 +498,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    def _setting_or_kind(self, doc: Doc, end: int, span: Span) -> bool:
+        """Whether a Method after a comparison cue (ending at token *end*) is not what is beaten: a modifier that
+        names a kind of model ("other CNN-based models", "transformer-style baselines": the loser is the
+        unnamed set) or the setting after a preposition ("outperforms existing work on various LLMs")."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        if span.end + 1 < len(doc) and texts[span.end] in {"-", "–"} \
+                and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
+            return True
+        return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
     def _listed_before(self, last: Span, methods: list[Span]) -> list[str]:
         """Keys of the Methods listed right before *last*, in order: "SAC, BRO, and PQL" -> [SAC, BRO] for PQL.
@@ -512,6 +554,32 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
 
+    def _dataset_phrases(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> list[Span]:
+        """The unnamed dataset phrases of a coordination after an EVALUATED_ON cue (``_dataset_phrase`` each):
+        "on several standard benchmarks and real-world datasets" -> both; "on synthetic and benchmark tasks" ->
+        "benchmark tasks" (the first conjunct names no set of datasets). At most three."""
+        words_of = doc_tokens(doc).words
+        found: list[Span] = []
+        at = end
+        for _ in range(3):
+            phrase = self._dataset_phrase(doc, at, bounds, ents)
+            if phrase is not None:
+                found.append(phrase)
+                j = phrase.end
+            else:  # the words of a first conjunct that is no phrase on its own: "synthetic (and ...)"
+                j = at
+                while j < bounds[1] and j - at < 3 and words_of[j].is_lower and words_of[j].is_alpha \
+                        and not words_of[j].is_stop:
+                    j += 1
+                if j == at:
+                    break
+            if j < bounds[1] and words_of[j].text == ",":
+                j += 1
+            if j >= bounds[1] or words_of[j].lower_ not in {"and", "or"}:
+                break
+            at = j + 1
+        return found
+
     def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
         """The unnamed lower-case dataset phrase right after an EVALUATED_ON cue that ends in a word of
         "dataset_openers" ("on", "across", "with": not "to", "for"), as a Dataset span: "on (several)
@@ -529,7 +597,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if token.lower_ in skip:
                 start = i + 1
             elif not (token.like_num and not token.is_punct
-                      or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop) \
+                      or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop
+                      or token.text == "-" and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower) \
                     or token.lower_ in words["prepositions"] or token.lower_ in words["clause_breaks"]:
                 break
             i += 1
@@ -620,6 +689,25 @@ class RelationFinder(SerialisedState, DocAnnotator):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.rows))
         self.initialized = bool(cfg.get("initialized", True))
+
+
+def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], sentence_of: list[int]) -> int:
+    """The first token of the first sentence after the title in which the abstract speaks of its own work: a word
+    that refers to the proposal ("we", "our method", ``frame["self"]``) or a proposal found there (``frame["why"]``).
+    The sentences between the title and it are background ("Training large models on numerous GPUs consumes ..."):
+    a cue there with no named subject is not about the paper's method. 0 (no background) when the abstract never
+    does, or has no title sentence."""
+    if len(bounds) < 2:
+        return 0
+    title_end = bounds[0][1]
+    starts = [start for start, _ in frame["self"] if start >= title_end]
+    for rule in frame["why"].values():
+        _, _, at = str(rule).rpartition("@")
+        if at.isdigit() and int(at) >= title_end:
+            starts.append(int(at))
+    if not starts:
+        return 0
+    return bounds[sentence_of[min(starts)]][0]
 
 
 def sentence_bounds_of(sentence: Span) -> tuple[int, int]:

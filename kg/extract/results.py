@@ -281,9 +281,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         for unit in self.units:
             for form in unit["forms"]:
                 self.unit_of_form[_squash(form)] = unit["unit"]
-                tokens = self._form_tokens(form)
-                key = (_case_free(tokens[0]), json.dumps(tokens[1:]))
-                groups.setdefault(key, []).append(tokens)
+                for tokens in self._form_tokens(form):
+                    key = (_case_free(tokens[0]), json.dumps(tokens[1:]))
+                    groups.setdefault(key, []).append(tokens)
         patterns = []
         for (case_free, _), forms in groups.items():
             patterns.extend(self._unit_patterns(forms, case_free))
@@ -342,11 +342,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             tuple(word.lower() for word in number_words) if alternatives and all(
                 word.isascii() and (word[:1].isalnum() or word[:1] == "_") for word in number_words) else None)
 
-    def _form_tokens(self, form: str) -> list[str]:
+    def _form_tokens(self, form: str) -> list[list[str]]:
+        """The token sequences of a unit form after its number: a form opening with a hyphen ("-fold") both
+        split off ("5 / - / fold", spaCy's own tokenizer) and glued to the number ("5-fold", one token under
+        kg's tokenizer, which keeps hyphenated compounds whole)."""
         tokens = [t.text for t in self.nlp.make_doc(form)]
         if form.startswith("-") and len(form) > 1:
-            tokens = ["-", *(t.text for t in self.nlp.make_doc(form[1:]))]  # "5-fold" splits as 5 / - / fold
-        return tokens
+            rest = [t.text for t in self.nlp.make_doc(form[1:])]
+            return [["-", *rest], [form[:1] + rest[0], *rest[1:]]]
+        return [tokens]
 
     def _unit_patterns(self, forms: list[list[str]], case_free: bool) -> list[list[dict[str, Any]]]:
         """Matcher patterns for unit forms that share all tokens after the first (see _load)."""
@@ -467,6 +471,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
+        if self.respectively_words:
+            _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         return output
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
@@ -525,6 +531,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return None  # "MLPerf 1.1", "Version 2": a bare number after a capitalised word (no Metric) is a version
         if unit == "x" and following is not None and (re.match(r"^[+-]?\d", following.text) or following.i in entity_at and entity_at[following.i].label_ == "Hardware"):
             return None  # "512 x 512", "5 times 10^5", "8x A100"
+        if unit == "x" and texts[end - 1].lower().endswith("fold") and following is not None \
+                and following.text[:1].isalpha() and following.lower_ not in self.qualifiers_after | self.metric_bridge_words \
+                and not (following.i in entity_at and entity_at[following.i].label_ == "Metric"):
+            return None  # "5-fold cross-validation", "10-fold CV": folds counted before a noun, not a factor
         if unit in {"GB", "MB", "TB"} and _next_to_label(doc, start, end, entity_at, "Hardware"):
             return None  # a hardware spec: "A100 80GB"
 
@@ -532,7 +542,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
             metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words)
-            if not (qualifier_after or metric_after or metric_before or listed):
+            if not (qualifier_after or metric_after or metric_before or listed
+                    or unit is None and "." in texts[start] and _scored_on(doc, end, entity_at, sentence_index, sentence_of)):
                 return None
 
         # How far the result runs as written: number, unit, comparison word, the metric next to it, "per X".
@@ -814,10 +825,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 x[_FI["verb_form"]] = float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:]))
                 x[_FI["after_preposition"]] = float(c_start > 0 and lowers[c_start - 1] in {"in", "of", "for", "on"})
-                # a Metric right next to another number of the clause
+                # a Metric right next to another number of the clause, or joined to it: "12% in AP", "the AP by 1%"
                 x[_FI["entity_owned"]] = float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
-                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"}) for o_start, o_end in others))
+                    or (o_end + 1 == c_start and lowers[o_end] in {"of", "in"})
+                    or (c_end + 1 == o_start and lowers[c_end] == "by") for o_start, o_end in others))
                 x[_FI["gain_word"]] = float(any(w.lower() in self.gain_nouns or w.lower() in self.speedup_words for w in words))
                 x[_FI["overlaps_metric"]] = float(kind != "entity" and any(i in metric_at for i in range(c_start, c_end)))
             for name, value in extra.items():
@@ -867,6 +879,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and lowers[i] not in self.phrase_stop and not words_of[i].is_stop and i not in other_at \
                     and i not in numbers and not (words_of[i].is_lower and lowers[i].endswith("ly")):
                 i += 1
+            if i < limit and i in other_at and lowers[i - 1] not in self.gain_nouns:
+                return None  # "on a single GPU": words before another entity modify it, they measure nothing
             return (first, i, False) if i > first else None
 
         # after the number, past comparison and linking words (up to 4)
@@ -886,7 +900,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         # too: "1.5x wall clock time speedup")
         for j in range(end, min(sent_end, end + 4)):
             if lowers[j] in self.gain_nouns and j > end - 1:
-                add("gain", None, span_of(end, j + 1) if j > end else texts[j], (end, j + 1))
+                first = end
+                while first < j and words_of[first].is_stop:
+                    first += 1  # "6.4 points of lift": a metric phrase starts after the function words
+                add("gain", None, span_of(first, j + 1) if j > first else texts[j], (first, j + 1))
                 if j > end:
                     add("gain", None, texts[j], (j, j + 1), gain_head=1.0)
                 break
@@ -897,7 +914,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         while i >= sent_start and start - i <= 3 and lowers[i] in self.link_before:
             i -= 1
         if (i < start - 1 or (i == start - 1 and i >= sent_start and words_of[i].is_alpha)) and i >= sent_start \
-                and not (words_of[i].is_lower and lowers[i].endswith(("ing", "ed"))):
+                and not (words_of[i].is_lower and lowers[i].endswith(("ing", "ed"))) \
+                and not (i == start - 1 and words_of[i].is_lower and verb_like(lowers[i]) and lowers[i].endswith("s")):
+            # (a lower-case word ending in "s" right before the number is its verb: "uses 16 GB", "processes 1,200")
             last = i + 1
             first = last
             while first - 1 >= sent_start and last - (first - 1) <= 3 and words_of[first - 1].is_alpha \
@@ -1170,6 +1189,59 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
             first["metric"], first["metric_text"] = second["metric"], second["metric_text"]
 
 
+_LIST_WORDS = frozenset({",", "and", "or", "the"})
+
+
+def _list_runs(doc: Doc, items: list[tuple[int, int]]) -> list[list[int]]:
+    """Indices of *items* (token spans in order) grouped in lists: neighbours with only list words between them
+    ("A, B and C", "80% and 90%"), at least one of them a joiner."""
+    lowers = token_lowers(doc)
+    runs: list[list[int]] = []
+    for n, (start, _) in enumerate(items):
+        between = lowers[items[n - 1][1]:start] if n else []
+        if n and between and all(w in _LIST_WORDS for w in between) and set(between) - {"the"}:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return runs
+
+
+def _pair_respectively(doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                       by_sentence: dict[int, list[Span]], bounds: list[tuple[int, int]],
+                       words: frozenset[str]) -> None:
+    """"A and B reach 80% and 90% on C and D, respectively": a list of numbers before "respectively" takes its
+    roles from a list of names as long, in order (the n-th number the n-th Method, Dataset, Hardware or Metric),
+    whatever the nearest-name rules and the choosers said. A role with no list of that length, or with two,
+    is left as it was."""
+    lowers = token_lowers(doc)
+    for sentence in sorted({r["sentence"] for r in accepted}):
+        s_start, s_end = bounds[sentence]
+        marks = [i for i in range(s_start, s_end) if lowers[i] in words]
+        if not marks:
+            continue
+        indices = [n for n, r in enumerate(accepted) if r["sentence"] == sentence]
+        value_runs = [run for run in _list_runs(doc, [(accepted[n]["_start"], accepted[n]["_end"]) for n in indices])
+                      if len(run) > 1 and accepted[indices[run[-1]]]["_end"] <= marks[-1]]
+        if not value_runs:
+            continue
+        taken = {i for n in indices for i in range(accepted[n]["_start"], accepted[n]["_end"])}
+        for label, role in ENTITY_ROLES.items():
+            spans = sorted((s for s in by_sentence.get(sentence, []) if s.label_ == label
+                            and not any(i in taken for i in range(s.start, s.end))), key=lambda s: s.start)
+            name_runs = [run for run in _list_runs(doc, [(s.start, s.end) for s in spans])
+                         if len(run) > 1 and len({spans[k].kb_id_ for k in run}) == len(run)
+                         and spans[run[-1]].end <= marks[-1]]
+            for values in value_runs:
+                names = [run for run in name_runs if len(run) == len(values)]
+                if len(names) != 1:
+                    continue  # no list as long, or two: nothing says which
+                for k_value, k_name in zip(values, names[0]):
+                    result = output[indices[k_value]]
+                    result[role] = spans[k_name].kb_id_
+                    if role == "metric":
+                        result["metric_text"] = None
+
+
 def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
     lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
@@ -1220,6 +1292,19 @@ def _next_to_label(doc: Doc, start: int, end: int, entity_at: dict[int, Span], l
     before = entity_at.get(start - 1)
     after = entity_at.get(end)
     return (before is not None and before.label_ == label) or (after is not None and after.label_ == label)
+
+
+def _scored_on(doc: Doc, end: int, entity_at: dict[int, Span], sentence: int, sentence_of: list[int]) -> bool:
+    """Whether a Dataset follows the number through "on / in (the)": "scores 71.4 on MMLU" (a benchmark score)."""
+    lowers = token_lowers(doc)
+    i = end
+    if i >= len(doc) or lowers[i] not in {"on", "in"}:
+        return False
+    i += 1
+    if i < len(doc) and lowers[i] == "the":
+        i += 1
+    span = entity_at.get(i)
+    return span is not None and span.label_ == "Dataset" and span.start == i and sentence_of[i] == sentence
 
 
 def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int],

@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from spacy.lang.en.stop_words import STOP_WORDS as _STOP_WORDS
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.util import SimpleFrozenList, ensure_path
@@ -88,8 +89,8 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
     in_title = any(s.start < end_of_title for s in spans)
     in_abstract = any(s.start >= end_of_title for s in spans)
     mentions = len(spans)
-    before = tokens.words[first.start - 1].lower_ if first.start > 0 else "<s>"
-    after = tokens.words[first.end].lower_ if first.end < len(doc) else "</s>"
+    before = _word_class(tokens.words[first.start - 1].lower_) if first.start > 0 else "<s>"
+    after = _word_class(tokens.words[first.end].lower_) if first.end < len(doc) else "</s>"
     shape = _shape(text)
     n_words = min(len(words), 4)
     feats = [
@@ -115,6 +116,18 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
     return feats
 
 
+@functools.lru_cache(maxsize=65536)
+def _word_class(word: str) -> str:
+    """The class of a word beside an entity: a function word or a punctuation mark as itself ("as", "on", ",",
+    "("), a number as NUM, any other word as "content". Content words beside a name are the paper's topic more
+    than a sign of its type, and as features they memorise the dev papers (out of fold and on unseen names the
+    classes score as well as the words, with about 40% fewer weights)."""
+    if word in _STOP_WORDS or not _WORD_CHAR.search(word):
+        return word
+    return "NUM" if _DIGIT.search(word) else "content"
+
+
+_WORD_CHAR = re.compile(r"\w")
 _ADJECTIVE_SUFFIX = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant|ar)$")
 
 
