@@ -128,3 +128,54 @@ def test_a_task_carries_the_kind_of_word_before_its_head():
     method = [Span(doc, 6, 9, label="Method")]
     assert "Task|premod=noun" in features(doc, task, set(), set(), end_of_title=0)
     assert not any(f.startswith("Task|premod") or "premod" in f for f in features(doc, method, set(), set(), end_of_title=0))
+
+
+def test_a_task_carries_its_head_class_and_frame_whatever_its_name():
+    from spacy.tokens import Span
+
+    from kg.extract.base import doc_tokens
+    from kg.extract.scorer import _head_class, _task_frame, features
+
+    # head classes are pattern data: a task head, a process noun (a task's or a method's), a title-only head
+    assert [_head_class(w) for w in ("classification", "predictions", "optimization", "training", "widget",
+                                     "juggling")] == ["task", "process", "process", "lifecycle", "other", "gerund"]
+    nlp = spacy.blank("en")
+    text = ("Zorbing for Quux Wrangling\nWe study tasks such as blarg parsing and flim detection. "
+            "We solve flim detection problems for snark estimation. The snark tracking of frobs is bare.")
+    doc = nlp(text)
+    for i, token in enumerate(doc):
+        token.is_sent_start = i == 0 or doc[i - 1].text in {".", "\n"}
+    tokens = doc_tokens(doc)
+    title_end = next(i for i, t in enumerate(doc) if t.text == "\n")
+
+    def frame(phrase: str) -> str:
+        words = phrase.split()
+        start = next(i for i in range(len(doc)) if [t.text for t in doc[i:i + len(words)]] == words)
+        return _task_frame(tokens, Span(doc, start, start + len(words), label="Task"), title_end)
+
+    assert frame("Quux Wrangling") == "title-cue"
+    assert frame("Zorbing") == "title-start"
+    assert frame("blarg parsing") == "list" and frame("flim detection") == "list"
+    assert frame("snark estimation") == "for"
+    assert frame("snark tracking") == "bare"
+    doc2 = nlp("Title\nWe solve flim detection problems today.")
+    assert _task_frame(doc_tokens(doc2), Span(doc2, 4, 6, label="Task"), 2) == "noun"
+    feats = features(doc2, [Span(doc2, 4, 6, label="Task")], set(), set(), end_of_title=2)
+    assert {"Task|headclass=task", "Task|frame=noun", "Task|frame=noun|headclass=task",
+            "Task|headclass=task|premod=noun"} <= set(feats)
+
+
+def test_the_dropout_types_learn_from_the_extraction_without_their_fold_only_names(monkeypatch):
+    import kg.evaluate.train_scorer as train_scorer
+
+    def fake_examples(nlp, gold_rows, papers, *, unseen_folds=0, seed=0):
+        tag = "dropout" if unseen_folds else "plain"
+        return [{"type": t, "from": tag} for t in ("Method", "Task")]
+
+    monkeypatch.setattr(train_scorer, "examples", fake_examples)
+    rows = train_scorer.training_examples(None, [], {}, folds=5, dropout_types=("Task",))
+    assert sorted((r["type"], r["from"]) for r in rows) == [("Method", "plain"), ("Task", "dropout")]
+    rows = train_scorer.training_examples(None, [], {}, folds=5, dropout_types=())
+    assert {r["from"] for r in rows} == {"plain"}
+    rows = train_scorer.training_examples(None, [], {}, folds=5, vocabulary_dropout=True)
+    assert {r["from"] for r in rows} == {"dropout"}

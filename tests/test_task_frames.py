@@ -238,3 +238,87 @@ def test_an_x_to_y_compound_names_a_task_when_it_heads_its_phrase(kg_frames):
 
 def test_a_frame_noun_phrase_before_the_task_is_cut(kg_frames):
     assert found(kg_frames, "Regret Bounds in the Context of Glacier Melt Forecasting") == ["Glacier Melt Forecasting"]
+
+
+def test_a_verb_that_governs_a_problem_is_no_part_of_it(kg_frames):
+    # a task verb or a title-start verb before "X problems" is cut, as before "X tasks"; one plain word left is
+    # no problem's name
+    assert found(kg_frames, "A study", "We are tackling bilevel problems and solving sprocket meshing problems.") == [
+        "sprocket meshing problems"]
+
+
+def test_a_title_process_of_a_task_phrase_names_that_task(kg_frames):
+    # "Optimization of X" does to X what "Optimizing X" does: X (a phrase with a head) is the task
+    assert found(kg_frames, "Towards Exact Optimization of Widget Sequence Alignment") == ["Widget Sequence Alignment"]
+    # without a head after "of" the whole phrase stays
+    assert found(kg_frames, "Towards Fast Inference of Widget Models") == []
+
+
+def test_a_task_leading_word_modifies_no_task_head():
+    from kg.extract.head_phrases import HeadPhrases  # noqa: F401 (registers the factory)
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_head_phrases")
+    nlp.initialize()
+    doc = nlp("A study\nWe report gains on benchmark gizmo modeling and downstream widget recognition.")
+    from kg.extract.candidates import candidates
+
+    tasks = sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task")
+    assert tasks == ["gizmo modeling", "widget recognition"]
+
+
+def test_a_hyphen_glued_break_word_ends_a_modifier_not_the_task(kg_frames):
+    # "Model-based" modifies the task phrase that follows it
+    assert found(kg_frames, "Deep Learning for Offline Model-based Gadget Sequence Design") == ["Gadget Sequence Design"]
+    assert found(kg_frames, "A study", "We build a system for graph-based widget recognition.") == ["widget recognition"]
+
+
+def test_the_subject_of_is_a_problem_is_a_task(kg_frames):
+    assert found(kg_frames, "A study", "Clustering is an NP-hard problem. Gizmo placement remains a hard problem.") == [
+        "Clustering", "Gizmo placement"]
+    # no process noun, or not the sentence's opening phrase: no task
+    assert found(kg_frames, "A study", "Our method is a hard problem. We think gizmo placement is a hard problem.") == []
+
+
+def test_a_ment_noun_is_no_adjective_before_a_task_head():
+    from kg.extract.candidates import candidates
+    from kg.extract.pipeline import keep_hyphenated_compounds
+
+    nlp = spacy.blank("en")
+    keep_hyphenated_compounds(nlp)
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_head_phrases")
+    nlp.initialize()
+    doc = nlp("A study\nWe report gains on long-document classification and global recognition.")
+    assert sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task") == ["long-document classification"]
+
+
+def test_the_object_of_tackle_address_solve_is_a_task_when_it_has_a_process_head(kg_frames):
+    assert found(kg_frames, "A study", "We tackle sprocket placement with a new solver.") == ["sprocket placement"]
+    assert found(kg_frames, "A study", "This paper addresses widget recognition under noise.") == ["widget recognition"]
+    # an object without a process noun is no task
+    assert found(kg_frames, "A study", "We address these issues and solve the gizmo puzzle.") == []
+
+
+def test_a_method_head_or_an_adjective_before_problem_is_no_named_problem(kg_frames):
+    # the noun stays in a named problem ("the three-body problem", "travelling gizmo problem") ...
+    assert found(kg_frames, "A study", "We solve the three-body problem and the travelling gizmo problem.") == [
+        "three-body problem", "travelling gizmo problem"]
+    # ... but a method's problem or a graded one is no named task
+    assert found(kg_frames, "A study", "We study the gizmo imitation learning problem and an ill-posed problem.") == []
+
+
+def test_a_grading_hyphenated_adjective_or_black_box_is_cut_from_a_problem_phrase(kg_frames):
+    assert found(kg_frames, "A study", "We scale to a mission-critical sprocket resource placement problem.") == [
+        "sprocket resource placement"]
+    assert found(kg_frames, "A study", "We solve a black-box gizmo controller tuning problem.") == [
+        "gizmo controller tuning"]
+
+
+def test_experiments_on_and_applied_to_name_a_task_with_a_process_head(kg_frames):
+    assert found(kg_frames, "A study", "Experiments on gizmo selection show gains.") == ["gizmo selection"]
+    assert found(kg_frames, "A study", "The model is applied to sprocket placement and works.") == ["sprocket placement"]
+    # a dataset or a phrase without a process noun is no task
+    assert found(kg_frames, "A study", "Experiments on ImageNet and experiments on synthetic data agree.") == []
+

@@ -128,7 +128,7 @@ def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, 
     *nlp* is a loaded kg pipeline to use (its vocabulary and scorer are restored afterwards). The fold scorers
     are trained as ``train_scorer`` trains the shipped one (with its vocabulary dropout unless
     *vocabulary_dropout* says otherwise)."""
-    from kg.evaluate.train_scorer import VOCABULARY_DROPOUT, examples, fold_model, paper_folds
+    from kg.evaluate.train_scorer import VOCABULARY_DROPOUT, fold_model, paper_folds, training_examples
     from kg.extract import extract_chunk, load_pipeline
     from kg.resolve import summarise
 
@@ -145,7 +145,7 @@ def evaluate_unseen(gold_rows: list[dict[str, Any]], papers: dict[str, Any], *, 
         scorer.initialize(model={})
         if vocabulary_dropout is None:
             vocabulary_dropout = VOCABULARY_DROPOUT
-        rows = examples(nlp, gold_rows, papers, unseen_folds=folds if vocabulary_dropout else 0, seed=seed)
+        rows = training_examples(nlp, gold_rows, papers, folds=folds, seed=seed, vocabulary_dropout=vocabulary_dropout)
         fold_of = paper_folds(papers, folds, seed)
         outside = external_names()
         only = fold_only_names(gold_rows, fold_of, folds, keep=outside)

@@ -17,6 +17,7 @@ from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (IGNORE, Candidate, ProposesCandidates, add_candidates, candidate, candidates,
                                    lower_positions, title_end, written_lower)
 from kg.extract.vocabulary import singular
+from kg.patterns import read_pattern_file
 
 _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
 _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
@@ -25,7 +26,7 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
 _DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
-_ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|ent|ant)$")
+_ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
 _AMOUNT = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|times)$")
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
@@ -60,6 +61,14 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
         super().__init__(nlp, name, pattern_files=pattern_files, max_modifiers=max_modifiers)
+
+    def default_patterns(self) -> list[dict[str, Any]]:
+        rows = super().default_patterns()
+        # the evaluative words a task frame cuts from a task phrase's start ("benchmark", "downstream",
+        # "real-world") modify no Task head either: one list (task_frames.jsonl's "leading"), not two
+        rows.extend({"list": "task_leading", "words": row["words"]} for row in read_pattern_file("task_frames.jsonl")
+                    if row.get("list") == "leading")
+        return rows
 
     def clear(self) -> None:
         from spacy.lang.en.stop_words import STOP_WORDS
@@ -148,7 +157,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if start == i or pair in self.pairs or f"{before.lower_} {singular(lower)}" in self.pairs:
                 continue
             if not tagged and start > 0 and _MODIFIER_SHAPE.match(
-                    words[start - 1].lower_ if title_case else words[start - 1].text) and words[start - 1].lower_ not in self.stop:
+                    words[start - 1].lower_ if title_case else words[start - 1].text) and words[start - 1].lower_ not in self.stop and not (
+                    label == "Task" and words[start - 1].lower_ in self.words.get("task_leading", ())):
                 continue  # more modifier-like words before: without tags the phrase's start is a guess
             if lower in self.words["generic_heads"] and (
                     before.lower_.endswith(tuple(self.words["nominal_suffixes"])) or i in known_ends):
@@ -342,6 +352,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         lower = token.lower_
         if lower in self.stop or sent[i] and not title_case:
             return False
+        if label == "Task" and lower in self.words.get("task_leading", ()):
+            return False  # "on benchmark language modeling": the task is "language modeling"
         if title_case:
             # not "Aligning Code Efficiency", "Cost Aware Rate", "Near-Linear Time"
             return token.is_title and bool(_MODIFIER_SHAPE.match(lower)) and not lower.endswith(("ly", "ing")) and (

@@ -107,8 +107,8 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
         f"{label}|sentstart={_sent_start(doc, tokens, first.start)}",
         f"{label}|chars={min(len(text) // 8, 5)}",
     ]
-    if label == "Task" and len(words) > 1:
-        feats.append(f"Task|premod={_modifier_kind(words[-2])}")
+    if label == "Task":
+        feats.extend(_task_features(tokens, spans, first, words, end_of_title))
     if spans[0].kb_id_ in proposed:
         feats.append(f"{label}|proposed")
     if any(s.start in defined for s in spans):
@@ -139,6 +139,98 @@ def _modifier_kind(word: str) -> str:
     if sum(c.isupper() for c in word) >= 2 or _DIGIT.search(word):
         return "acronym"
     return "adjective" if _ADJECTIVE_SUFFIX.search(word.lower()) else "noun"
+
+
+@functools.lru_cache(maxsize=1)
+def _task_classes() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
+    """The pattern data the Task features read: head word -> head class, and the frame words.
+
+    Head classes: ``task`` (``phrases.jsonl``'s Task heads, which name a task: "classification", "reasoning"),
+    ``process`` (``task_frames.jsonl``'s process nouns, which end a task's or a method's name: "optimization",
+    "search", "design"), ``lifecycle`` (its title-only heads: "training", "inference"). Frame words: the title
+    cues ("for", "towards", "in"), the title-start verbs ("Optimizing", "Tackling"), the list cues' first words
+    ("tasks such as", "applications such as": "such", "including", "like"), the frame nouns ("tasks",
+    "problem") and the method nouns of ``words.jsonl`` ("methods", "framework")."""
+    from kg.extract.pattern_data import word_lists
+    from kg.patterns import read_pattern_file
+
+    classes: dict[str, str] = {}
+    for row in read_pattern_file("task_frames.jsonl"):
+        if "head" in row:
+            classes.setdefault(row["head"].lower(), "lifecycle" if row.get("title_only") else "process")
+    for row in read_pattern_file("phrases.jsonl"):
+        if row.get("label") == "Task" and "head" in row:
+            classes[row["head"].lower()] = "task"
+    frames: dict[str, set[str]] = {"title": set(), "title-start": set(), "list": set(), "noun": set(),
+                                   "method_nouns": set(word_lists("method_nouns")[0]["words"])}
+    for row in read_pattern_file("task_frames.jsonl"):
+        if "cue" in row and row["where"] in ("title", "title-start"):
+            frames[row["where"]].add(row["cue"].lower())
+        elif "cue" in row and row.get("items"):
+            frames["list"].add(row["cue"].lower().split()[-1])  # "tasks such as" -> "as", "tasks including" -> "including"
+        elif "noun" in row:
+            frames["noun"].add(row["noun"].lower())
+    return classes, {key: frozenset(words) for key, words in frames.items()}
+
+
+def _head_class(word: str) -> str:
+    classes = _task_classes()[0]
+    lower = word.lower()
+    if lower in classes:
+        return classes[lower]
+    if lower.endswith("s") and lower[:-1] in classes:
+        return classes[lower[:-1]]  # "predictions"
+    return "gerund" if lower.endswith("ing") else "other"
+
+
+def _task_frame(tokens, first: Span, end_of_title: int) -> str:
+    """The frame a Task's first mention stands in, read from the words around it (whatever found it): in the
+    title, its start ("Optimizing X", "X via Y"), a title cue ("... for X") or elsewhere; in the abstract, before
+    a frame noun ("X tasks"), an item of a list cue ("tasks such as X, Y"), after "for", after "of" ("the task
+    of X") or none of these ("bare")."""
+    frames = _task_classes()[1]
+    words, sent = tokens.words, tokens.sent_starts()
+    start, end = first.start, first.end
+    before = words[start - 1].lower_ if start > 0 else ""
+    if start < end_of_title:
+        if start == 0 or before == ":":
+            return "title-start"
+        if before in frames["title"]:
+            return "title-cue"
+        if start > 1 and words[start - 2].lower_ in frames["title-start"] and (start == 2 or words[start - 3].text == ":"):
+            return "title-start"
+        return "title-other"
+    if end < len(words) and words[end].lower_ in frames["noun"]:
+        return "noun"
+    i = start - 1
+    while i >= max(end_of_title, start - 12) and not sent[i + 1]:
+        if words[i].lower_ in frames["list"]:
+            return "list"
+        if words[i].text in {".", ";", ":"}:
+            break
+        i -= 1
+    if before == "for":
+        return "for"
+    if before == "of":
+        return "of"
+    return "bare"
+
+
+def _task_features(tokens, spans: list[Span], first: Span, words: list[str], end_of_title: int) -> list[str]:
+    """Task features over the structure, not the name: the class of its head word (``_task_classes``), the kind of
+    word before the head, the frame it stands in, whether a mention is followed by a method noun ("amortized
+    optimization methods": the means, or "classification methods": methods for the task; the head class tells
+    them apart), and their pairs."""
+    head = _head_class(words[-1])
+    frame = _task_frame(tokens, first, end_of_title)
+    feats = [f"Task|headclass={head}", f"Task|frame={frame}", f"Task|frame={frame}|headclass={head}"]
+    method_nouns, following = _task_classes()[1]["method_nouns"], tokens.words
+    if any(span.end < len(following) and following[span.end].lower_ in method_nouns for span in spans):
+        feats += ["Task|method-noun-after", f"Task|method-noun-after|headclass={head}"]
+    if len(words) > 1:
+        premod = _modifier_kind(words[-2])
+        feats += [f"Task|premod={premod}", f"Task|headclass={head}|premod={premod}"]
+    return feats
 
 
 def _sent_start(doc: Doc, tokens, i: int) -> bool | None:

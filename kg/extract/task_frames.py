@@ -205,6 +205,11 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 if phrase:
                     return [phrase]  # "the problem of learning a single neuron"
             begin, end = self._extent(doc, start, stop, title)
+            glued = end + 1 if end < stop - 1 and words[end].text == "-" else end  # the text's extent stops at "-"
+            if begin < end and glued < stop - 1 and words[glued - 1].text == "-" and words[glued].lower_ in self.breaks:
+                # "for Offline Model-based Biological Sequence Design": a break word glued by a hyphen ends a
+                # modifier of the task phrase, which follows it
+                begin, end = self._extent(doc, glued + 1, stop, title)
             if title and begin < end and (words[begin].lower_,) in self.cues["title-start"]:
                 # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
                 return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False)
@@ -249,10 +254,16 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         tokens = doc_tokens(doc)
         words, sent = tokens.words, tokens.sent_starts()
         start = self._phrase_start(doc, at, floor, title)
+        if not title and not any(self._head(w, False) or w.lower_ in self.task_heads for w in words[start:at]):
+            subject = self._copula_subject(doc, at, floor)
+            if subject:
+                return subject
         if start == at:
             return []
-        if words[at].lower_ in self.open_nouns and at - start > 1 and words[start].lower_ in self.words.get("task_verbs", ()):
-            start += 1  # "accomplish beam commissioning tasks": the verb that governs the tasks is no part of them
+        if at - start > 1 and (words[start].lower_ in self.words.get("task_verbs", ()) or (
+                words[start].lower_,) in self.cues["title-start"]):
+            start += 1  # "accomplish beam commissioning tasks", "tackling bilevel problems": the verb that governs
+            # the tasks is no part of them
         if words[at].lower_ in self.open_nouns and not self._field(words, start, at):
             parts = self._conjuncts(doc, start, at, floor, title)
             if len(parts) > 1 and all(self._open_phrase(words, s, e, coordinated=True) for s, e in parts):
@@ -261,13 +272,38 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 return [(start, at)]
         found = self._accept(doc, start, at, title, gerund=False, single=True)
         if not found and doc[at].lower_ in self.problem_nouns and not self._head(doc[at - 1], title) and (
-                title or at - start > 1 or "-" in doc[start].text) and not self._entity_before(doc, at):
+                title or at - start > 1 or "-" in doc[start].text and not _ADJECTIVE.search(doc[start].lower_)) and (
+                doc[at - 1].lower_ not in self.words.get("method_heads", ())) and not self._entity_before(doc, at):
             # "traveling salesman problems", "the three-body problem": no process noun before it, so the problem
             # noun is part of the task's name ("memory mapping problem" is "memory mapping"); one plain word
-            # grades the problem ("open problem", "nonconvex problem"), and a known name makes it that name's
-            # problem, not a task of its own ("machine learning problem", "RL problem")
+            # grades the problem ("open problem", "nonconvex problem", "ill-posed problem"), a known name makes it
+            # that name's problem, not a task of its own ("machine learning problem", "RL problem"), and so does a
+            # method's head word ("imitation learning problem", "sparse regression problem")
             return [(start, at + 1)]
         return found
+
+    def _copula_subject(self, doc: Doc, at: int, floor: int) -> list[tuple[int, int]]:
+        """"Clustering is a NP-hard problem", "Gizmo placement remains an open problem": the subject of "is a(n)
+        <up to three grading words> problem/task" (the noun at *at*) is a task when it is the sentence's opening
+        phrase (or the abstract's) and ends in a process noun (one word: a task head)."""
+        words, sent = doc_tokens(doc).words, doc_tokens(doc).sent_starts()
+        i = at - 1  # back over the words that grade the problem ("NP-hard", "open") to the article
+        while i > floor and at - i <= 3 and not sent[i] and words[i].lower_ not in {"a", "an"} and (
+                words[i].is_alpha or "-" in words[i].text):
+            i -= 1
+        if i - 1 <= floor or words[i].lower_ not in {"a", "an"} or words[i - 1].lower_ not in {"is", "remains"}:
+            return []
+        end = i - 1
+        begin = end
+        while begin > floor and not sent[begin] and end - begin < self.max_text_tokens:
+            begin -= 1
+        while begin < end and words[begin].is_space:
+            begin += 1  # the title's line break
+        if begin == end or not (sent[begin] or begin == floor or words[begin - 1].is_space) or not all(self._text_word(w, False) or w.is_title and j == begin and (
+                                      w.lower_ not in STOP_WORDS)
+                                      for j, w in enumerate(words[begin:end], begin)):
+            return []
+        return self._accept(doc, begin, end, False, gerund=False, single=True)
 
     def _phrase_start(self, doc: Doc, at: int, floor: int, title: bool) -> int:
         """Where the task phrase that ends before token *at* starts: text words back to a stop word, a leading
@@ -289,6 +325,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             n += 1
         if start < at and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_:
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
+        if at - start > 2 and "-" in words[start].text and _ADJECTIVE.search(words[start].lower_):
+            start += 1  # "business-critical cloud resource management problem": a hyphenated adjective grades it
         return start
 
     def _conjuncts(self, doc: Doc, start: int, at: int, floor: int, title: bool) -> list[tuple[int, int]]:
@@ -431,10 +469,21 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return [(start, end)] if ok else []
         if self._head(words[end - 1], title):
             parts = self._coordinated(doc, start, end, title)
+            if not parts and title:
+                parts = self._object_of_process(words, start, end)
             return parts or [(start, end)]
         first = words[start]
         if gerund and first.lower_.endswith("ing") and first.is_title and first.lower_ not in self.heads:
             return [(start, end)]  # "for Generating Fast Code", "Towards Training Trillion Parameter Models"
+        return []
+
+    def _object_of_process(self, words, start: int, end: int) -> list[tuple[int, int]]:
+        """"Exact Optimization of Language Model Alignment": in a title, a process noun "of" a phrase that is a task
+        itself (two or more words ending in a head) names what is done to the task, as "Optimizing X" does; the
+        task is the phrase after "of". [] when the phrase is no such thing."""
+        for k in range(start + 1, end - 2):
+            if words[k].lower_ == "of" and (self._head(words[k - 1], True) or words[k - 1].lower_ in self.task_heads):
+                return [(k + 1, end)]
         return []
 
     def _coordinated(self, doc: Doc, start: int, end: int, title: bool) -> list[tuple[int, int]]:
