@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -341,3 +342,27 @@ def test_number_word_starts_match_the_number_word_search(nlp):
     texts += ["".join(rng.choice(parts) for _ in range(10)) for _ in range(3000)]
     for text in texts:
         assert sorted(set(_number_word_starts(text, words, plain))) == sorted({m.start() for m in words.finditer(text)})
+
+
+def test_a_weak_unit_is_a_result_only_beside_a_metric():
+    """units.jsonl's ``weak`` flag (schema: units.schema.json): a weak unit's number needs a metric beside it."""
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_results")
+    plain = [*finder.units, {"unit": "wph", "forms": ["widgets per hour", "WPH"]}]
+    weak = [*finder.units, {"unit": "wph", "forms": ["widgets per hour", "WPH"], "weak": True}]
+    sentence = "The service handles 1,200 WPH at peak."
+    finder._set_cfg({"units": plain})
+    assert "1,200 WPH" in by_text(make_doc(nlp, "T", sentence, []))
+    finder._set_cfg({"units": weak})
+    assert make_doc(nlp, "T", sentence, [])._.kg_results == []
+
+
+def test_the_units_schema_admits_the_weak_flag_and_refuses_a_misspelt_one():
+    import jsonschema
+
+    from kg.extract.pattern_data import schema_for
+
+    schema = json.loads(schema_for("units.jsonl").read_text(encoding="utf-8"))
+    jsonschema.validate({"unit": "wph", "forms": ["WPH"], "weak": True}, schema)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate({"unit": "wph", "forms": ["WPH"], "waek": True}, schema)
