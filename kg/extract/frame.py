@@ -1236,22 +1236,22 @@ def parsed(doc: Doc) -> bool:
 
 def token_lowers(doc: Doc) -> list[str]:
     """Each token's ``lower_`` (kg.extract.token_view.lowers, remembered for the last doc; do not change it)."""
-    last = _LAST
-    if last[0] is doc and last[2] is not None and last[1] == len(doc):
-        return last[2]
-    last = _last(doc)
-    last[2] = _column(doc, _LOWERS_KEY)
-    return last[2]
+    return _remembered_column(doc, 2, _LOWERS_KEY)
 
 
 def token_texts(doc: Doc) -> list[str]:
     """Each token's ``text`` (kg.extract.token_view.texts, remembered for the last doc; do not change it)."""
+    return _remembered_column(doc, 3, _TEXTS_KEY)
+
+
+def _remembered_column(doc: Doc, slot: int, key: str) -> list[str]:
+    """The column *key* of *doc*, kept in slot *slot* of the last doc's entry (_LAST)."""
     last = _LAST
-    if last[0] is doc and last[3] is not None and last[1] == len(doc):
-        return last[3]
+    if last[0] is doc and last[slot] is not None and last[1] == len(doc):
+        return last[slot]
     last = _last(doc)
-    last[3] = _column(doc, _TEXTS_KEY)
-    return last[3]
+    last[slot] = _column(doc, key)
+    return last[slot]
 
 
 def _column(doc: Doc, key: str) -> list[str]:
