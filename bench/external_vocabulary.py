@@ -521,14 +521,19 @@ def _docstring_datasets(classes: dict[str, tuple[list[str], str]], name: str) ->
     return re.findall(r'^\*([A-Z][\w\-]+)\*', first) + re.findall(r':obj:`"([A-Z][\w\-]*)"`', first)
 
 
+def _docstring_dataset_names(classes: dict[str, tuple[list[str], str]], name: str, source: str) -> Iterator[Name]:
+    """The paper-cased dataset names the docstring of class *name* gives, as Dataset rows of *source*."""
+    for form in _docstring_datasets(classes, name):
+        if paper_cased(form):
+            yield Name("Dataset", form, source, case=True)
+
+
 def torchaudio_names(site_packages: Path) -> Iterator[Name]:
     root = site_packages / "torchaudio" / "datasets"
     classes = _classes(root)
     source = f"torchaudio {_version(site_packages, 'torchaudio')} datasets (docstring names)"
     for name in ast.literal_eval(_assigned(root / "__init__.py", "__all__")):
-        for form in _docstring_datasets(classes, name):
-            if paper_cased(form):
-                yield Name("Dataset", form, source, case=True)
+        yield from _docstring_dataset_names(classes, name, source)
 
 
 def torchtext_names(site_packages: Path) -> Iterator[Name]:
@@ -546,9 +551,7 @@ def pyg_dataset_names(site_packages: Path) -> Iterator[Name]:
     for name in _string_list(_assigned(root / "__init__.py", "homo_datasets")):
         if not name.endswith("Dataset") and paper_cased(name):
             yield Name("Dataset", name, source, case=True)
-        for form in _docstring_datasets(classes, name):
-            if paper_cased(form):
-                yield Name("Dataset", form, source, case=True)
+        yield from _docstring_dataset_names(classes, name, source)
 
 
 def gymnasium_names(site_packages: Path) -> Iterator[Name]:
