@@ -96,6 +96,15 @@ PHRASE_MAX_TOKENS = 4
 # the longest unnamed Dataset phrase read after an EVALUATED_ON cue ("on six benchmark datasets")
 DATASET_PHRASE_MAX_TOKENS = 6
 PHRASE_MIN_WEIGHT = 0.75
+# the figures a comparison cue gives for its baselines ("compared with 52.4% for X and 51.6% for Y"): how far
+# they are read, how many unit or metric words may follow a number ("3.8 ms", "29.9 PSNR"), how many words may
+# follow a baseline's name before the next figure ("for XGrammar's earlier release"), and the hedges that may
+# stand before a number ("roughly 12 minutes")
+FIGURE_REACH = 40
+FIGURE_UNIT_WORDS = 2
+FIGURE_TAIL_WORDS = 6
+FIGURE_HEDGES = frozenset({"roughly", "about", "approximately", "around", "only", "just", "nearly", "over",
+                           "under", "up", "respectively"})
 
 # doc.user_data key of the (relation type, token, target on the right) of each cue match, kept for kg_edge_scorer
 CUES_KEY = "kg_relation_cues"
@@ -289,11 +298,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         phrase_spans: list[Span] = []
         own_from = _own_work_start(frame, bounds, sentence_of)
         cue_info = self._cue_info
+        # where each match lies: a loose cue inside a longer cue of another type is a word of that cue ("with" in
+        # "compared with", "compatible with"), not a cue of its own
+        extents = [(start, end) for _, start, end in matches]
         for match_id, start, end in matches:
             cue, cue_type, target_label, max_gap, reach, right, weight, origin = cue_info[match_id]
             until = covered.get(cue_type, -1)
             if start < until:
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
+            if origin.endswith(":loose") and any(s <= start and end <= e and e - s > end - start for s, e in extents):
+                continue
             if end > until:
                 covered[cue_type] = end
             sentence = sentence_of[start]
@@ -422,11 +436,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         max_gap = cue.get("max_gap", 3)
         right = cue.get("target", "right") == "right"
         sentence = _Sentence(doc, *sentence_at(doc, start))  # start, end (and its tokens), without a Span
+        figures: list[Span] = []
         if right:
             targets = [s for s in ents if s.label_ == target_label and s.start >= end and s.start - end <= max_gap]
             if rel_type in COMPARISON_TYPES:
                 targets = [s for s in targets if not self._setting_or_kind(doc, end, s)]
+                # "compared with 52.4% for X and 51.6% for Y": the methods the cue gives figures for
+                figures = self._figure_targets(doc, end, sentence.end, ents)
             target = min(targets, key=lambda s: s.start, default=None)
+            if figures and (target is None or target.start > figures[0].start):
+                target = figures[0]
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
             target = max(targets, key=lambda s: s.end, default=None)
@@ -438,7 +457,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if target is None:
             return []
         target_gap = target.start - end if right else start - target.end
-        listed = [target, *self._listed_after(target, ents, open_list=introduced)] if right else [target]
+        if figures and target is figures[0]:
+            listed = figures
+        else:
+            listed = [target, *self._listed_after(target, ents, open_list=introduced)] if right else [target]
         if right:
             # "... (K-FAC and L-BFGS) and other baselines such as MPC and QP": a second group of the same list
             after = listed[-1].end + (1 if listed[-1].end < sentence.end and token_texts(doc)[listed[-1].end] == ")" else 0)
@@ -488,7 +510,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
                                                                           or how in {"paper", "near"}):
             return []  # "X with / via Y" only says what the paper's own method, named or referred to, is made of
-        if rel_type == "COMPARED_WITH" and self._states_winner(doc, sentence):
+        if rel_type == "COMPARED_WITH" and (figures or self._states_winner(doc, sentence)):
             rel_type = "OUTPERFORMS"
         confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
         # a named source far from its cue is less sure: "FOSI, with its tuned ... schedule, outperforms Adam"
@@ -507,6 +529,54 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
+
+    def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span]) -> list[Span]:
+        """The Methods a comparison cue ending at token *end* gives figures for, in order: "compared with 52.4%
+        for X and 51.6% for Y", "versus 71.5% for X", "compared to 55%, 46% and 37% for X", "against 62.3% for a
+        FLOPs-based predictor and 78.9% for Y" (an unnamed item is passed over). Each item is one or more
+        numbers (with a unit or metric word of at most FIGURE_UNIT_WORDS words after each) and "for" before the
+        name; the run stops at anything else ("compared with X on the same device"). [] when the cue is not
+        followed by such figures."""
+        words_of = doc_tokens(doc).words
+        lowers = token_lowers(doc)
+        method_at = {s.start: s for s in ents if s.label_ == "Method" and s.start >= end}
+        found: list[Span] = []
+        limit = min(sentence_end, end + FIGURE_REACH)
+        i, numbers, unit_words = end, 0, 0
+        while i < limit:
+            word, lower = words_of[i], lowers[i]
+            if word.like_num or word.text[:1].isdigit():
+                numbers, unit_words = numbers + 1, 0
+            elif lower == "for" and numbers:
+                j = i + 1
+                while j < limit and lowers[j] in {"a", "an", "the"}:
+                    j += 1
+                span = method_at.get(j)
+                if span is not None:
+                    found.append(span)
+                    j = span.end
+                # the rest of the item ("XGrammar's earlier release", "a FLOPs-based predictor"), up to the glue
+                # before the next figure
+                k = j
+                while k < limit and k - j < FIGURE_TAIL_WORDS and lowers[k] not in {",", "and", "or", ";"} \
+                        and not (words_of[k].like_num or words_of[k].text[:1].isdigit()):
+                    k += 1
+                while k < limit and lowers[k] in {",", "and", "or"}:
+                    k += 1
+                if k >= limit or not (words_of[k].like_num or words_of[k].text[:1].isdigit()
+                                      or lowers[k] in FIGURE_HEDGES):
+                    break
+                i, numbers, unit_words = k, 0, 0
+                continue
+            elif lower in {",", "and", "or", "%", "x", "×", "-", "–", "to"} or lower in FIGURE_HEDGES:
+                pass
+            elif numbers and unit_words < FIGURE_UNIT_WORDS and not word.is_stop and not word.is_punct \
+                    and lower not in self.frame_reader.words["prepositions"]:
+                unit_words += 1  # "ms", "fps", "PSNR", "points" after a number
+            else:
+                break
+            i += 1
+        return list({span.kb_id_: span for span in found}.values())
 
     def _listed_before(self, last: Span, methods: list[Span]) -> list[str]:
         """Keys of the Methods listed right before *last*, in order: "SAC, BRO, and PQL" -> [SAC, BRO] for PQL.
