@@ -740,7 +740,25 @@ class RelationFinder(SerialisedState, DocAnnotator):
             last = span
             if any(t.lower_ in {"and", "or", "&", "/"} for t in between):
                 closed = len(listed)
+        if listed and closed < len(listed) and self._closes_unnamed(doc, last.end):
+            closed = len(listed)  # "on X, Y, Z and a medical QA set": an unnamed last item closes the list
         return listed if open_list else listed[:closed]
+
+    @staticmethod
+    def _closes_unnamed(doc: Doc, at: int) -> bool:
+        """Whether the tokens from *at* close a list with an unnamed item: "(,) and / or" then a determiner or a
+        capitalised word ("and a GPT-4 zero-shot baseline", "and the ECMWF IFS HRES"), not a verb of the
+        sentence ("and improves ...")."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        end = sentence_at(doc, max(at - 1, 0))[1]
+        if at < end and texts[at] == ")":
+            at += 1
+        if at < end and texts[at] == ",":
+            at += 1
+        if at + 1 >= end or lowers[at] not in {"and", "or"}:
+            return False
+        following = texts[at + 1]
+        return lowers[at + 1] in {"a", "an", "the"} or following[:1].isupper()
 
     # -- serialisation (kg.extract.base.SerialisedState: cfg.json and relations_cues.jsonl on disk) --------
     row_files = {"cues": "relations_cues.jsonl"}
