@@ -44,6 +44,7 @@ from kg.extract.frame import (
     name_extensions,
     name_shaped,
     sentence_at,
+    verb_like,
     sentence_bounds,
 )
 from kg.extract.pattern_data import read_pattern_file, schema_for
@@ -487,6 +488,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 comma = next((i for i in range(after, sentence.end) if texts[i] == "," or lowers[i] == "that"), None)
                 if comma is not None:
                     later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
+                    # the subject is the name a verb follows: "Compared with A, the B C, X reduces ..." (B and C
+                    # are the opening list's last item); the first name when no verb follows one
+                    words_of = doc_tokens(doc).words
+                    later.sort(key=lambda m: not (m.end < sentence.end and words_of[m.end].is_lower
+                                                  and verb_like(lowers[m.end])))
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
                         source, how = later[0].kb_id_, "named"
                     elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
@@ -497,8 +503,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
             source, how = (first.kb_id_, "named") if first is not None else (None, "")
         # a comparison without a stated winner says nothing of the paper's method; one with figures for its
         # baselines does ("..., compared with 690 ms for a Whisper-small baseline")
+        clause = reader.clause_start(doc, sentence, start) if source is None and proposed else sentence.start
         if source is None and proposed and (rel_type != "COMPARED_WITH" or figures) and not background and not any(
-                reader.subject_like(doc, m) for m in methods if m.end <= start):
+                reader.subject_like(doc, m) for m in methods if clause <= m.start and m.end <= start):
             source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
         if right and rel_type in ADJACENT_SOURCE_TYPES:
