@@ -304,3 +304,15 @@ def test_a_list_closed_by_an_unnamed_item_keeps_each_named_one(nlp):
     found = triples(doc)
     assert {("OUTPERFORMS", "m:heron", key) for key in ("m:egret", "m:stilt", "m:gull")} <= found
     assert {("EVALUATED_ON", "m:heron", key) for key in ("d:marsh", "d:delta", "d:reed")} <= found
+
+
+def test_a_baseline_given_a_figure_is_never_the_subject_of_another_cue(nlp):
+    # invented: "compared with 5.0% for X, and runs on H": the run is the proposal's, not the baseline's
+    doc = make_doc(nlp, "Heronet: Wading Bird Detection",
+                   "We propose Heronet. The small model reaches 4.1% error, compared with 5.0% for Egretor, and runs "
+                   "at 30 fps on a Pelican Board.",
+                   [("Heronet", "Method", "m:heron"), ("Egretor", "Method", "m:egret"),
+                    ("Pelican Board", "Hardware", "h:pelican")])
+    found = triples(doc)
+    assert ("RUNS_ON", "m:heron", "h:pelican") in found
+    assert ("RUNS_ON", "m:egret", "h:pelican") not in found

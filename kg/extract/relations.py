@@ -305,6 +305,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # where each match lies: a loose cue inside a longer cue of another type is a word of that cue ("with" in
         # "compared with", "compatible with"), not a cue of its own
         extents = [(start, end) for _, start, end in matches]
+        # the baselines a comparison gives figures for ("compared with 5.0% for X"): never the subject of another
+        # cue of the sentence ("..., and runs on a Raspberry Pi 5")
+        figured: set[int] = set()
+        for match_id, start, end in matches:
+            if cue_info[match_id][1] in COMPARISON_TYPES and cue_info[match_id][5]:
+                sentence = sentence_of[start]
+                figured.update(span.start for span in self._figure_targets(doc, end, bounds[sentence][1],
+                                                                           by_sentence.get(sentence, [])))
         for match_id, start, end in matches:
             cue, cue_type, target_label, max_gap, reach, right, weight, origin = cue_info[match_id]
             until = covered.get(cue_type, -1)
@@ -341,7 +349,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if read:
                 ents.sort(key=lambda s: s.start)  # the sentence's entities are in order already
             for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
-                                                                       background=start < own_from):
+                                                                       background=start < own_from,
+                                                                       figured=figured):
                 used = next((each for each in read if each.kb_id_ == target), None) if read else None
                 if phrase is not None and (used is None or source not in proposed):
                     continue  # a phrase is only what the paper's own method is made of
@@ -424,7 +433,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         ]
 
     def _read_cue(self, doc: Doc, cue: dict[str, Any], start: int, end: int, ents: list[Span],
-                  frame: dict[str, Any], background: bool = False) -> list[tuple[str, str, str, float]]:
+                  frame: dict[str, Any], background: bool = False,
+                  figured: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str, str, float]]:
         """(type, source key, target key, confidence) for one cue match.
 
         The targets are the closest entities of the type's target label on the cue's target side, with the
@@ -433,7 +443,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         sentence ("Compared to X, ours is 2x faster") takes the subject after its targets. A comparison cue
         becomes OUTPERFORMS when the sentence states a winner ("faster", "2x", "outperforms"). In a *background*
         sentence (before the abstract first speaks of its own work, "we propose", "our method"; see
-        ``_own_work_start``) a cue with no subject is about prior work, not the paper's proposal.
+        ``_own_work_start``) a cue with no subject is about prior work, not the paper's proposal. The Methods
+        starting at the tokens in *figured* are baselines a comparison gave figures for, never a subject.
         """
         rel_type = cue["type"]
         source_label, target_label = RELATION_LABELS[rel_type]
@@ -473,7 +484,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if more is not None:
                     listed += [more, *self._listed_after(more, ents, open_list=True)]
         listed_keys = {t.kb_id_ for t in listed}
-        methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys]
+        methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys
+                   and s.start not in figured]
         reader = self.frame_reader
         proposed = frame["proposed"]
 
