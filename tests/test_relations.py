@@ -316,3 +316,21 @@ def test_a_baseline_given_a_figure_is_never_the_subject_of_another_cue(nlp):
     found = triples(doc)
     assert ("RUNS_ON", "m:heron", "h:pelican") in found
     assert ("RUNS_ON", "m:egret", "h:pelican") not in found
+
+
+def test_a_benchmark_papers_evaluation_without_a_dataset_is_on_its_own_dataset(nlp):
+    # invented: the title names the paper's own dataset; "We evaluate A, B and C" names none, so the methods are
+    # evaluated on it; "a benchmark that ..." (the noun) and a sentence naming another dataset add nothing
+    doc = make_doc(nlp, "Puddle-Bench: A Benchmark for Rain Gauge Forecasting",
+                   "We build a benchmark that covers Stormcast. We evaluate Stormcast, Drizzler and Monsoon-Net. "
+                   "We also evaluate Drizzler on Cloud Set.",
+                   [("Puddle-Bench", "Dataset", "d:puddle"), ("Stormcast", "Method", "m:storm"),
+                    ("Drizzler", "Method", "m:drizzle"), ("Monsoon-Net", "Method", "m:monsoon"),
+                    ("Cloud Set", "Dataset", "d:cloud")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:storm", "d:puddle"), ("m:drizzle", "d:puddle"), ("m:monsoon", "d:puddle")} <= found
+    assert ("m:drizzle", "d:cloud") in found
+    doc = make_doc(nlp, "Puddle-Bench: A Benchmark for Rain Gauge Forecasting",
+                   "We build a benchmark that covers Stormcast.",
+                   [("Puddle-Bench", "Dataset", "d:puddle"), ("Stormcast", "Method", "m:storm")])
+    assert not any(rel == "EVALUATED_ON" for rel, _, _ in triples(doc))

@@ -44,6 +44,7 @@ from kg.extract.frame import (
     name_extensions,
     name_shaped,
     sentence_at,
+    title_colon,
     verb_like,
     sentence_bounds,
 )
@@ -396,6 +397,26 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     if source in proposed:
                         add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence, "hyphen")
 
+        # a benchmark paper's evaluation names no dataset: "We evaluate A, B and C" is on the paper's own dataset
+        own = self._own_datasets(doc, frame, entities, bounds)
+        if own:
+            verbs, self_words = self.words["evaluation_verbs"], self.words["self_words"]
+            for sentence, ents in by_sentence.items():
+                low, high = bounds[sentence]
+                if sentence == 0 or any(s.label_ == "Dataset" for s in ents):
+                    continue
+                # the verb opens the sentence ("Evaluating 18 models, ...") or follows "we" closely ("we then
+                # evaluate", "we have benchmarked"): not the noun of "a benchmark that ..."
+                verb = next((i for i in range(low, high) if lowers[i] in verbs
+                             and (i == low or lowers[_before_adverbs(lowers, low, i)] in self_words)), None)
+                if verb is None:
+                    continue
+                for span in ents:
+                    if span.label_ == "Method" and span.start > verb:
+                        for key in own:
+                            add("EVALUATED_ON", span.kb_id_, key, sentence, self.cooccurrence_confidence,
+                                "cue:EVALUATED_ON")
+
         # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"
         evaluated = {(source, target) for (rel, source, target, _) in best if rel == "EVALUATED_ON"}
         for sentence, ents in by_sentence.items():
@@ -553,6 +574,17 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
+
+    @staticmethod
+    def _own_datasets(doc: Doc, frame: dict[str, Any], entities: list[Span], bounds: list[tuple[int, int]]) -> list[str]:
+        """Keys of the datasets the paper itself introduces: a proposal of the frame that is a Dataset, or the
+        Dataset that is the title's name before its colon ("ShiftTab: A Benchmark for ...")."""
+        own = {s.kb_id_ for s in entities if s.label_ == "Dataset" and s.kb_id_ in frame["proposed"]}
+        if bounds:
+            colon = title_colon(doc, bounds[0][1])
+            if colon is not None:
+                own |= {s.kb_id_ for s in entities if s.label_ == "Dataset" and s.start == 0 and s.end == colon}
+        return sorted(own)
 
     def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span]) -> list[Span]:
         """The Methods a comparison cue ending at token *end* gives figures for, in order: "compared with 52.4%
@@ -819,6 +851,20 @@ def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], senten
     if not starts:
         return 0
     return bounds[sentence_of[min(starts)]][0]
+
+
+# words that may stand between "we" and its verb: "we also / then / further / have evaluate(d)"
+VERB_FILLERS = frozenset({"also", "then", "further", "have", "additionally", "now", "first", "next", "can",
+                          "will", "thus", "therefore"})
+
+
+def _before_adverbs(lowers: list[str], low: int, i: int) -> int:
+    """The token before the verb at *i* once adverbs and auxiliaries are passed over ("we also extensively
+    evaluate" -> "we"); *low* (the sentence start) at most."""
+    j = i - 1
+    while j > low and (lowers[j] in VERB_FILLERS or lowers[j].endswith("ly")):
+        j -= 1
+    return max(j, low)
 
 
 def sentence_bounds_of(sentence: Span) -> tuple[int, int]:
