@@ -334,3 +334,27 @@ def test_a_benchmark_papers_evaluation_without_a_dataset_is_on_its_own_dataset(n
                    "We build a benchmark that covers Stormcast.",
                    [("Puddle-Bench", "Dataset", "d:puddle"), ("Stormcast", "Method", "m:storm")])
     assert not any(rel == "EVALUATED_ON" for rel, _, _ in triples(doc))
+
+
+def test_a_list_a_preposition_governs_does_not_run_on_the_hardware(nlp):
+    # invented: "operators from A and B on a device": the list right before the cue is no list of sources (the
+    # operators run there); a list that is the sentence's own ("We run A and B on ...") keeps its edges
+    doc = make_doc(nlp, "Kiln: Kernel Tuning",
+                   "We propose Kiln. On 40 operators from Ferret and Badger on a Tern Board, Kiln finds faster kernels.",
+                   [("Kiln", "Method", "m:kiln"), ("Ferret", "Method", "m:ferret"), ("Badger", "Method", "m:badger"),
+                    ("Tern Board", "Hardware", "h:tern")])
+    assert ("RUNS_ON", "m:ferret", "h:tern") not in triples(doc)
+    doc = make_doc(nlp, "Kiln: Kernel Tuning", "We run Ferret and Badger on a Tern Board.",
+                   [("Ferret", "Method", "m:ferret"), ("Badger", "Method", "m:badger"),
+                    ("Tern Board", "Hardware", "h:tern")])
+    assert {("RUNS_ON", "m:ferret", "h:tern"), ("RUNS_ON", "m:badger", "h:tern")} <= triples(doc)
+
+
+def test_a_name_typed_twice_is_never_related_to_itself(nlp):
+    # invented: the keys name the same thing ("Method|kiln", "Dataset|kiln"), written differently here
+    doc = make_doc(nlp, "Kiln: Kernel Tuning", "We evaluate Kiln on KilnBench and on Tern Set.",
+                   [("Kiln", "Method", "Method|kiln"), ("KilnBench", "Dataset", "Dataset|kiln"),
+                    ("Tern Set", "Dataset", "Dataset|ternset")])
+    found = triples(doc)
+    assert ("EVALUATED_ON", "Method|kiln", "Dataset|ternset") in found
+    assert ("EVALUATED_ON", "Method|kiln", "Dataset|kiln") not in found

@@ -287,7 +287,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
         def add(rel_type: str, source: str, target: str, sentence: int, confidence: float,
                 origin: str = "cue") -> None:
             ends = RELATION_LABELS[rel_type]
-            if source == target or (label_of.get(source), label_of.get(target)) != ends \
+            # never an entity to itself, nor to the same name typed twice ("DocAgent" as a Method and a Dataset)
+            if source == target or "|" in source and source.partition("|")[2] == target.partition("|")[2] \
+                    or (label_of.get(source), label_of.get(target)) != ends \
                     or confidence < self.min_confidence or rel_type in NAMED_SOURCE_TYPES and source not in named:
                 return
             key = (rel_type, source, target, sentence)
@@ -547,9 +549,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # one compared against: "a speedup over speculative decoding on ...")
             adjacent = next((m for m in methods if m.end == start and not reader.is_compared(doc, m)), None)
             if adjacent is not None:
-                sources = list(dict.fromkeys([*sources, *self._listed_before(adjacent, methods), adjacent.kb_id_]))
-                if source is None:
-                    source, how = adjacent.kb_id_, "named"
+                before = self._listed_before(adjacent, methods)
+                first = next((m for m in methods if m.kb_id_ == before[0] and m.end <= adjacent.start),
+                             adjacent) if before else adjacent
+                # not a list that a preposition governs: "On 42 operators from A, B and C on an A10G GPU, X ..."
+                # (the operators run there, and X); "Wombat and Numbat on Burrow Suite" keep theirs
+                if not lowers_before_in(doc, first.start, sentence.start, {"from", "of"}):
+                    sources = list(dict.fromkeys([*sources, *before, adjacent.kb_id_]))
+                    if source is None:
+                        source, how = adjacent.kb_id_, "named"
         if source is None:
             return []
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
@@ -856,6 +864,11 @@ def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], senten
 # words that may stand between "we" and its verb: "we also / then / further / have evaluate(d)"
 VERB_FILLERS = frozenset({"also", "then", "further", "have", "additionally", "now", "first", "next", "can",
                           "will", "thus", "therefore"})
+
+
+def lowers_before_in(doc: Doc, start: int, low: int, words: set[str]) -> bool:
+    """Whether the word before token *start* (not before *low*, the sentence start) is one of *words*."""
+    return start > low and token_lowers(doc)[start - 1] in words
 
 
 def _before_adverbs(lowers: list[str], low: int, i: int) -> int:
