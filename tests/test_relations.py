@@ -358,3 +358,15 @@ def test_a_name_typed_twice_is_never_related_to_itself(nlp):
     found = triples(doc)
     assert ("EVALUATED_ON", "Method|kiln", "Dataset|ternset") in found
     assert ("EVALUATED_ON", "Method|kiln", "Dataset|kiln") not in found
+
+
+def test_a_method_inside_an_opening_phrase_is_a_setting_not_the_subject(nlp):
+    # invented: "With A as the target on X and Y, our trees reach ...": the paper's method is evaluated there
+    doc = make_doc(nlp, "Kiln: Kernel Tuning",
+                   "We propose Kiln. With Ferret as the target model on Tern Set and Gull Set, the tuned kernels "
+                   "reach 2x speedups.",
+                   [("Kiln", "Method", "m:kiln"), ("Ferret", "Method", "m:ferret"),
+                    ("Tern Set", "Dataset", "d:tern"), ("Gull Set", "Dataset", "d:gull")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:kiln", "d:tern"), ("m:kiln", "d:gull")} <= found
+    assert not {("m:ferret", "d:tern"), ("m:ferret", "d:gull")} & found

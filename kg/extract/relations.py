@@ -538,6 +538,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
             source, how = (first.kb_id_, "named") if first is not None else (None, "")
         # a comparison without a stated winner says nothing of the paper's method; one with figures for its
         # baselines does ("..., compared with 690 ms for a Whisper-small baseline")
+        if how == "near" and rel_type in ADJACENT_SOURCE_TYPES and proposed and not background \
+                and not any(reader.subject_like(doc, m) for m in methods if m.end <= start):
+            # "With A and B as targets on X, Y and Z, adaptive trees achieve ...": a method inside an opening
+            # phrase is a setting; the unnamed subject is the paper's own method
+            source, how = None, ""
         clause = reader.clause_start(doc, sentence, start) if source is None and proposed else sentence.start
         if source is None and proposed and (rel_type != "COMPARED_WITH" or figures) and not background and not any(
                 reader.subject_like(doc, m) for m in methods if clause <= m.start and m.end <= start):
