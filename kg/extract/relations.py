@@ -7,7 +7,9 @@ target label on the cue's target side with the items listed after them ("outperf
 A, B and C", "baselines such as X and Y"), and the subject ``kg_frame`` gives for the
 cue: a named subject, or the paper's proposal for "we / our method / it". "Compared
 to X, ours is 2x faster" is OUTPERFORMS: a comparison with a stated winner; a
-comparison without one stays COMPARED_WITH. BUILDS_ON also comes from what the propose
+comparison without one stays COMPARED_WITH; a comparison that gives figures for its baselines ("compared with
+52.4% for X and 51.6% for Y") is OUTPERFORMS per baseline. A benchmark paper's evaluation that names no dataset
+("We evaluate A, B and C") is on the paper's own dataset. BUILDS_ON also comes from what the propose
 sentence and the title say the proposal is made of, from "X-based" modifiers and from
 names made from other names ("SurCo-zero" -> "SurCo"); RUNS_ON from "CPU-based X". When ``kg_edge_scorer``
 follows (it decides) and ``method_phrases`` is set (off by default), a strong BUILDS_ON cue with no Method after
