@@ -233,20 +233,76 @@ def _match(preds: list, golds: list, same: Callable[[Any, Any], bool]) -> tuple[
     return Counts(tp=len(matched), fp=len(extra), fn=len(missed)), extra, missed, matched
 
 
-def score_edges(gold: dict[str, Any], record: dict[str, Any] | None, evaluation: EdgeEvaluation) -> None:
-    """Add one paper's counts (and its lenient errors) to *evaluation*."""
+@dataclass
+class EdgeSide:
+    """One paper's proposals, results and relations as either side of a comparison: a record or a gold row.
+
+    *kinds* are the edge keys this side annotates (a record: all of them; a gold row: the keys it has).
+    """
+
+    kinds: frozenset[str]
+    proposals: list[list[str]]                      # the surfaces of each proposed Method
+    results: list[_Result]
+    relations: dict[str, list[tuple[list[str], list[str]]]]  # type -> distinct (source, target) surfaces
+
+
+def record_side(record: dict[str, Any] | None) -> EdgeSide:
+    """A prediction record's edges: proposed Method entities, its results, and relations between its entities."""
     record = record or {}
     entities = _pred_entities(record)
+    relations: dict[str, list[tuple[list[str], list[str]]]] = {t: [] for t in RELATION_TYPES}
+    seen: set[tuple[Any, Any, Any]] = set()
+    for row in record.get("relations") or []:
+        key = (row.get("type"), row.get("source"), row.get("target"))
+        if key[0] not in relations or key in seen:
+            continue
+        seen.add(key)
+        source, target = _pred_surfaces(entities, key[1]), _pred_surfaces(entities, key[2])
+        if source and target:
+            relations[key[0]].append((source, target))
+    return EdgeSide(
+        kinds=frozenset(EDGE_KEYS),
+        proposals=[surfaces(e) for e in entities.values() if e.get("type") == "Method" and e.get("proposed")],
+        results=_pred_results(record, entities), relations=relations)
+
+
+def gold_side(gold: dict[str, Any]) -> EdgeSide:
+    """A gold row's edges, each name read through the gold entity of that name (its aliases)."""
+    relations: dict[str, list[tuple[list[str], list[str]]]] = {t: [] for t in RELATION_TYPES}
+    seen: set[tuple[str, str, str]] = set()
+    for row in gold.get("relations") or []:
+        rel_type = GOLD_RELATION_NAMES.get(row["type"], row["type"])
+        key = (rel_type, row["source"], row["target"])
+        if rel_type not in relations or key in seen:
+            continue
+        seen.add(key)
+        source_type, target_type = RELATION_ENDS[rel_type]
+        relations[rel_type].append((gold_surfaces(gold, row["source"], source_type),
+                                    gold_surfaces(gold, row["target"], target_type)))
+    return EdgeSide(
+        kinds=frozenset(k for k in EDGE_KEYS if k in gold),
+        proposals=[gold_surfaces(gold, name, "Method") for name in gold.get("proposes") or []],
+        results=_gold_results(gold), relations=relations)
+
+
+def score_edges(gold: dict[str, Any], record: dict[str, Any] | EdgeSide | None, evaluation: EdgeEvaluation) -> None:
+    """Add one paper's counts (and its lenient errors) to *evaluation*.
+
+    *record* is a prediction record, or an :class:`EdgeSide` (a second annotator's gold row, :func:`gold_side`);
+    a kind is scored when the gold row has its key and the predicted side annotates it.
+    """
+    golden = gold_side(gold)
+    predicted = record if isinstance(record, EdgeSide) else record_side(record)
+    kinds = golden.kinds & predicted.kinds
     paper = gold["id"]
 
     def error(kind: str, missed: list[str], extra: list[str]) -> None:
         if missed or extra:
             evaluation.errors.append({"id": paper, "kind": kind, "missed": missed, "false_positives": extra})
 
-    if "proposes" in gold:
+    if "proposes" in kinds:
         evaluation.papers["proposes"] += 1
-        gold_names = [gold_surfaces(gold, name, "Method") for name in gold["proposes"] or []]
-        preds = [surfaces(e) for e in entities.values() if e.get("type") == "Method" and e.get("proposed")]
+        gold_names, preds = golden.proposals, predicted.proposals
         for mode in MODES:
             counts, extra, missed, _ = _match(preds, gold_names,
                                               lambda p, g, m=mode: surfaces_match(p, g, m, "Method"))
@@ -254,9 +310,9 @@ def score_edges(gold: dict[str, Any], record: dict[str, Any] | None, evaluation:
             if mode == "lenient":
                 error("proposes", [gold_names[g][0] for g in missed], [preds[p][0] for p in extra])
 
-    if "results" in gold:
+    if "results" in kinds:
         evaluation.papers["results"] += 1
-        golds, preds = _gold_results(gold), _pred_results(record, entities)
+        golds, preds = golden.results, predicted.results
         for mode in MODES:
             counts, extra, missed, _ = _match(
                 preds, golds, lambda p, g, m=mode: _values_match(p, g, m) and _metrics_match(p, g, m))
@@ -286,30 +342,11 @@ def score_edges(gold: dict[str, Any], record: dict[str, Any] | None, evaluation:
                 if mode == "lenient":
                     error(f"results.{role}", role_missed, role_extra)
 
-    if "relations" in gold:
+    if "relations" in kinds:
         evaluation.papers["relations"] += 1
         for rel_type in RELATION_TYPES:
             source_type, target_type = RELATION_ENDS[rel_type]
-            gold_triples = []
-            seen = set()
-            for row in gold["relations"] or []:
-                if GOLD_RELATION_NAMES.get(row["type"], row["type"]) != rel_type:
-                    continue
-                key = (row["source"], row["target"])
-                if key not in seen:
-                    seen.add(key)
-                    gold_triples.append((gold_surfaces(gold, row["source"], source_type),
-                                         gold_surfaces(gold, row["target"], target_type)))
-            pred_triples = []
-            seen = set()
-            for row in record.get("relations") or []:
-                key = (row.get("source"), row.get("target"))
-                if row.get("type") != rel_type or key in seen:
-                    continue
-                seen.add(key)
-                source, target = _pred_surfaces(entities, key[0]), _pred_surfaces(entities, key[1])
-                if source and target:
-                    pred_triples.append((source, target))
+            gold_triples, pred_triples = golden.relations[rel_type], predicted.relations[rel_type]
             for mode in MODES:
                 counts, extra, missed, _ = _match(
                     pred_triples, gold_triples,
