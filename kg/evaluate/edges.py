@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kg.evaluate.scoring import MODES, Counts, _max_matching, surfaces, surfaces_match
+from kg.evaluate.scoring import MODES, Counts, _add, _ci, _max_matching, surfaces, surfaces_match
 from kg.schema import RESULT_EDGE_BY_ROLE
 
 RELATION_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -73,22 +73,37 @@ class EdgeEvaluation:
     def relations_macro_f1(self, mode: str) -> float:
         return sum(self.relations[mode][t].f1 for t in RELATION_TYPES) / len(RELATION_TYPES)
 
-    def as_dict(self) -> dict[str, Any]:
+    def count_items(self) -> list[tuple[str, str, Counts]]:
+        """(mode, key, Counts) of proposals, results, each result role and each relation type."""
+        items = []
+        for mode in MODES:
+            items += [(mode, "proposals", self.proposals[mode]), (mode, "results", self.results[mode])]
+            items += [(mode, f"results.{role}", self.roles[mode][role]) for role in RESULT_ROLES]
+            items += [(mode, f"relations.{t}", self.relations[mode][t]) for t in RELATION_TYPES]
+        return items
+
+    def add(self, other: EdgeEvaluation) -> None:
+        for (_, _, total), (_, _, part) in zip(self.count_items(), other.count_items(), strict=True):
+            _add(total, part)
+        for kind in EDGE_KEYS:
+            self.papers[kind] += other.papers[kind]
+        self.errors += other.errors
+
+    def as_dict(self, intervals: dict[tuple[str, str], tuple[float, float]] | None = None) -> dict[str, Any]:
+        ci = (intervals or {}).get
         return {
             "papers": dict(self.papers),
             **{mode: {
-                "proposals": self.proposals[mode].as_dict(),
-                "results": self.results[mode].as_dict(),
-                "result_roles": {r: self.roles[mode][r].as_dict() for r in RESULT_ROLES},
-                "relations": {"types": {t: self.relations[mode][t].as_dict() for t in RELATION_TYPES},
-                              "macro_f1": round(self.relations_macro_f1(mode), 4)},
+                "proposals": self.proposals[mode].as_dict(ci((mode, "proposals"))),
+                "results": self.results[mode].as_dict(ci((mode, "results"))),
+                "result_roles": {r: self.roles[mode][r].as_dict(ci((mode, f"results.{r}"))) for r in RESULT_ROLES},
+                "relations": {"types": {t: self.relations[mode][t].as_dict(ci((mode, f"relations.{t}")))
+                                        for t in RELATION_TYPES},
+                              "macro_f1": round(self.relations_macro_f1(mode), 4),
+                              **_ci("macro_f1_ci", ci((mode, "relations.macro")))},
             } for mode in MODES},
             "errors": self.errors,
         }
-
-
-def _add(total: Counts, part: Counts) -> None:
-    total.tp, total.fp, total.fn = total.tp + part.tp, total.fp + part.fp, total.fn + part.fn
 
 
 # -- gold and predicted sides ------------------------------------------------------------------------------
