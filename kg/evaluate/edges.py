@@ -23,9 +23,10 @@ Matching, per paper (each gold item is matched at most once: maximum bipartite m
   *lenient*: the value equals the other side's value or ``value_high``; units equal or one side has none;
   the metrics match leniently, or the gold result names no metric.
 
-  The attached method, dataset and hardware are scored apart, per role: each pair of results matched on value
-  and unit (the metric left aside) whose two role entities match is a TP; any other predicted result with that
-  role set is a FP, any other gold result with that role set a FN.
+  The attached method, dataset and hardware are scored apart, per role: a predicted and a gold result with
+  that role set are a TP when they agree on value and unit (the metric left aside) and their two role entities
+  match (maximum matching per role, so a gold file scored against itself scores 1); any other predicted result
+  with that role set is a FP, any other gold result with that role set a FN.
 - **Relations.** EVALUATED_ON, RUNS_ON, OUTPERFORMS and BUILDS_ON (the gold's ``BASED_ON``). Predicted and
   gold relations are reduced to distinct (type, source, target) triples; a predicted triple is a TP when both
   ends match a gold triple of the same type. Other predicted types (MEASURED_BY, COMPARED_WITH) are not
@@ -334,28 +335,19 @@ def score_edges(gold: dict[str, Any], record: dict[str, Any] | EdgeSide | None, 
             _add(evaluation.results[mode], counts)
             if mode == "lenient":
                 error("results", [golds[g].label for g in missed], [preds[p].label for p in extra])
-            # roles: on results paired by value and unit alone
-            _, _, _, paired = _match(preds, golds, lambda p, g, m=mode: _values_match(p, g, m))
+            # roles: a predicted and a gold result that agree on value and unit (the metric left aside) and
+            # whose role entities match; the best pairing per role, so a file scored against itself scores 1
             for role, entity_type in RESULT_ROLES.items():
-                counts = Counts()
-                role_missed, role_extra = [], []
-                hit_gold = set()
-                for p, pred in enumerate(preds):
-                    g = paired.get(p)
-                    if g is not None and pred.roles[role] and golds[g].roles[role] and surfaces_match(
-                            pred.roles[role], golds[g].roles[role], mode, entity_type):
-                        counts.tp += 1
-                        hit_gold.add(g)
-                    elif pred.roles[role]:
-                        counts.fp += 1
-                        role_extra.append(f"{pred.label} -> {pred.roles[role][0]}")
-                for g, gold_result in enumerate(golds):
-                    if gold_result.roles[role] and g not in hit_gold:
-                        counts.fn += 1
-                        role_missed.append(f"{gold_result.label} -> {gold_result.roles[role][0]}")
+                role_preds = [pred for pred in preds if pred.roles[role]]
+                role_golds = [gold_result for gold_result in golds if gold_result.roles[role]]
+                counts, extra, missed, _ = _match(
+                    role_preds, role_golds,
+                    lambda p, g, m=mode, r=role, t=entity_type: _values_match(p, g, m)
+                    and surfaces_match(p.roles[r], g.roles[r], m, t))
                 _add(evaluation.roles[mode][role], counts)
                 if mode == "lenient":
-                    error(f"results.{role}", role_missed, role_extra)
+                    error(f"results.{role}", [f"{role_golds[g].label} -> {role_golds[g].roles[role][0]}" for g in missed],
+                          [f"{role_preds[p].label} -> {role_preds[p].roles[role][0]}" for p in extra])
 
     if "relations" in kinds:
         evaluation.papers["relations"] += 1
