@@ -57,6 +57,15 @@ def test_two_papers_one_right_one_wrong_span_zero_to_one():
     assert result.intervals[("strict", "entities.Method")] == pytest.approx((0.0, 1.0))
 
 
+def test_a_draw_without_any_item_of_a_kind_is_left_out_not_zero():
+    # paper a: one Hardware found; paper b: no Hardware in gold or prediction. Draws (b, b) say nothing.
+    evaluation = evaluate([gold("a", ["Adam"], ["Adam"]), gold("b", ["SGD"])],
+                          [record("a", ["Adam"], ["Adam"]), {"id": "b", "title": "Paper b", "entities": []}])
+    result = bootstrap(evaluation, 400, seed=0)
+    assert result.intervals[("strict", "entities.Hardware")] == (1.0, 1.0)
+    assert result.intervals[("strict", "entities.Method")] == pytest.approx((0.0, 1.0))  # b's SGD is missed
+
+
 def test_resampled_counts_equal_rescoring_resampled_papers():
     """The vectorised bootstrap gives exactly what scoring each resampled gold set from scratch gives."""
     evaluation = evaluate(GOLD, GOOD)
@@ -65,14 +74,24 @@ def test_resampled_counts_equal_rescoring_resampled_papers():
     draws = np.random.default_rng(seed).integers(0, len(GOLD), size=(replicates, len(GOLD)))
     assert replicates <= BLOCK  # one block: the draws above are the bootstrap's draws
     rescored = {"entities.Method": [], "entities.macro": [], "relations.RUNS_ON": [], "relations.macro": []}
+    def f1(c):  # a draw without any gold or predicted item of a kind: undefined, left out of the interval
+        return c.f1 if c.tp + c.fp + c.fn else np.nan
+
+    def type_f1(again, rel_type):  # ... unless no paper has one: 0, as the report counts it
+        whole = evaluation.edges.relations["strict"][rel_type]
+        return f1(again.edges.relations["strict"][rel_type]) if whole.tp + whole.fp + whole.fn else 0.0
+
     for row in draws:
         again = evaluate([GOLD[i] for i in row], GOOD)
-        rescored["entities.Method"].append(again.counts["strict"]["Method"].f1)
-        rescored["entities.macro"].append(again.macro_f1("strict"))
-        rescored["relations.RUNS_ON"].append(again.edges.relations["strict"]["RUNS_ON"].f1)
-        rescored["relations.macro"].append(again.edges.relations_macro_f1("strict"))
+        entity_f1 = [f1(again.counts["strict"][t]) for t in again.types]
+        relation_f1 = [type_f1(again, t) for t in again.edges.relations["strict"]]
+        rescored["entities.Method"].append(entity_f1[again.types.index("Method")])
+        rescored["entities.macro"].append(np.mean(entity_f1))
+        rescored["relations.RUNS_ON"].append(f1(again.edges.relations["strict"]["RUNS_ON"]))
+        rescored["relations.macro"].append(np.mean(relation_f1))
+    assert np.isnan(rescored["relations.RUNS_ON"]).any()  # some draws hold no RUNS_ON at all
     for key, values in rescored.items():
-        expected = tuple(np.percentile(values, [2.5, 97.5]))
+        expected = tuple(np.nanpercentile(values, [2.5, 97.5]))
         assert result.intervals[("strict", key)] == pytest.approx(expected), key
 
 

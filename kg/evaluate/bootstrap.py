@@ -7,7 +7,10 @@ count behind an F1 (``Evaluation.paper_counts``); nothing is re-scored here. A r
 were scored, with replacement, sums their counts (the replicates' paper multiplicities times the count table:
 one matrix product) and recomputes each F1 from the sums, exactly as the report does: per entity type and their
 macro mean and pooled micro F1; proposals, results and each result role; each relation type and their macro
-mean. The interval is the percentile interval of the replicates (95%: the 2.5th and 97.5th percentiles).
+mean. The interval is the percentile interval of the replicates (95%: the 2.5th and 97.5th percentiles). A
+replicate that draws no gold and no predicted item of a kind leaves that F1 undefined (and the macro mean it is
+part of): such replicates are left out of that interval, not counted as 0. A kind with no item in the whole
+sample counts 0 in every replicate, as the report counts it.
 
 A paired comparison draws the same papers for both prediction files in each replicate, so the interval of the
 difference ``pred - against`` only holds the variation that does not cancel between them: a change that moves
@@ -107,16 +110,25 @@ def _table(evaluation: Evaluation) -> tuple[list[Key], np.ndarray]:
     return keys, table
 
 
-def _f1(sums: np.ndarray) -> np.ndarray:
-    """F1 from (..., 3) sums of (tp, fp, fn): 2tp / (2tp + fp + fn), 0 when there is nothing (as Counts.f1)."""
+def _f1(sums: np.ndarray, empty: float) -> np.ndarray:
+    """F1 from (..., 3) sums of (tp, fp, fn): 2tp / (2tp + fp + fn); *empty* where there is no item at all
+    (the report's Counts.f1 says 0; a replicate says NaN, undefined)."""
     tp, fp, fn = sums[..., 0], sums[..., 1], sums[..., 2]
     denominator = 2 * tp + fp + fn
-    return np.divide(2 * tp, denominator, out=np.zeros_like(tp), where=denominator > 0)
+    return np.divide(2 * tp, denominator, out=np.full_like(tp, empty), where=denominator > 0)
 
 
-def _scores(keys: list[Key], sums: np.ndarray) -> dict[Key, np.ndarray]:
-    """Every F1 (count keys and the derived macro and micro scores) from the (..., keys, 3) sums."""
-    f1 = _f1(sums)
+def _scores(keys: list[Key], sums: np.ndarray, empty: float = np.nan,
+            never: np.ndarray | None = None) -> dict[Key, np.ndarray]:
+    """Every F1 (count keys and the derived macro and micro scores) from the (..., keys, 3) sums.
+
+    A score with no gold and no predicted item in a replicate is undefined there (NaN), and so is a macro
+    mean with such a part: those replicates are left out of that score's interval rather than counted as 0.
+    A key with no item in the whole sample (*never*) is 0 in every replicate, as the report counts it.
+    """
+    f1 = _f1(sums, empty)
+    if never is not None:
+        f1[..., never] = 0.0
     column = {key: i for i, key in enumerate(keys)}
     scores = {key: f1[..., i] for key, i in column.items()}
     for mode in MODES:
@@ -125,7 +137,7 @@ def _scores(keys: list[Key], sums: np.ndarray) -> dict[Key, np.ndarray]:
             if cols:
                 scores[(mode, f"{prefix}.macro")] = f1[..., cols].mean(axis=-1)
                 if prefix == "entities":
-                    scores[(mode, "entities.micro")] = _f1(sums[..., cols, :].sum(axis=-2))
+                    scores[(mode, "entities.micro")] = _f1(sums[..., cols, :].sum(axis=-2), empty)
     return scores
 
 
@@ -144,15 +156,20 @@ def _replicate_scores(tables: list[np.ndarray], keys: list[Key], replicates: int
     rng = np.random.default_rng(seed)
     papers = tables[0].shape[0]
     flat = [table.reshape(papers, -1) for table in tables]
+    never = [table.sum(axis=(0, 2)) == 0 for table in tables]
     parts: list[list[dict[Key, np.ndarray]]] = [[] for _ in tables]
     for start in range(0, replicates, BLOCK):
         weights = _multiplicities(papers, min(BLOCK, replicates - start), rng)
-        for part, table in zip(parts, flat):
-            part.append(_scores(keys, (weights @ table).reshape(len(weights), len(keys), 3)))
+        for part, table, empty in zip(parts, flat, never):
+            part.append(_scores(keys, (weights @ table).reshape(len(weights), len(keys), 3), never=empty))
     return [{key: np.concatenate([block[key] for block in part]) for key in part[0]} for part in parts]
 
 
-def _interval(values: np.ndarray, level: float) -> tuple[float, float]:
+def _interval(values: np.ndarray, level: float) -> tuple[float, float] | None:
+    """The percentile interval of the replicates where the score is defined; None if it never is."""
+    values = values[~np.isnan(values)]
+    if not len(values):
+        return None
     tail = (1 - level) / 2 * 100
     low, high = np.percentile(values, [tail, 100 - tail])
     return float(low), float(high)
@@ -162,14 +179,15 @@ def bootstrap(evaluation: Evaluation, replicates: int = 1000, *, seed: int = 0, 
     """The *level* percentile interval of every reported F1 under paper resampling (see the module docstring)."""
     keys, table = _table(evaluation)
     (scores,) = _replicate_scores([table], keys, replicates, seed)
+    intervals = {key: _interval(scores[key], level) for key in reported_keys(evaluation)}
     return Bootstrap(replicates=replicates, seed=seed, papers=table.shape[0], level=level,
-                     intervals={key: _interval(scores[key], level) for key in reported_keys(evaluation)})
+                     intervals={key: bounds for key, bounds in intervals.items() if bounds is not None})
 
 
 def observed(evaluation: Evaluation) -> dict[Key, float]:
     """Every reported F1 of *evaluation*, recomputed from its summed per-paper counts."""
     keys, table = _table(evaluation)
-    scores = _scores(keys, table.sum(axis=0))
+    scores = _scores(keys, table.sum(axis=0), empty=0.0)
     return {key: float(scores[key]) for key in reported_keys(evaluation)}
 
 
@@ -190,9 +208,13 @@ def compare(pred: Evaluation, against: Evaluation, replicates: int = 1000, *, se
         if key not in against_point:
             continue
         delta = pred_scores[key] - against_scores[key]
-        intervals[key] = _interval(delta, level)
+        bounds = _interval(delta, level)
+        if bounds is None:  # neither file nor the gold has such an item in any draw
+            continue
+        delta = delta[~np.isnan(delta)]
+        intervals[key] = bounds
         share = float(np.mean(delta > 0) + 0.5 * np.mean(delta == 0))
-        differences[key] = Difference(pred_point[key], against_point[key], *intervals[key], share_higher=share)
+        differences[key] = Difference(pred_point[key], against_point[key], *bounds, share_higher=share)
     return Comparison(pred=pred, against=against, differences=differences,
                       bootstrap=Bootstrap(replicates=replicates, seed=seed, papers=pred_table.shape[0], level=level,
                                           intervals=intervals))
