@@ -163,14 +163,25 @@ NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "hundred": 10
                      "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0})
 
 
+FRACTION_WORDS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
+FRACTION = re.compile(rf"(a|an|{'|'.join(w for w, n in NUMBER_WORDS.items() if n.is_integer() and 0 < n < 20)})"
+                      rf"[\s-]+({'|'.join(FRACTION_WORDS)})s?")
+
+
 def as_number(value: Any) -> float | None:
-    """A gold value as written ("34.4", "1,024", "~2", "three") or a predicted number, as a float; else None."""
+    """A gold value as written ("34.4", "1,024", "~2", "three", "one-tenth") or a predicted number, as a float;
+    else None."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
     if str(value).strip().lower() in NUMBER_WORDS:
         return NUMBER_WORDS[str(value).strip().lower()]
+    fraction = FRACTION.fullmatch(str(value).strip().lower())
+    if fraction:
+        numerator = 1.0 if fraction.group(1) in ("a", "an") else NUMBER_WORDS[fraction.group(1)]
+        return numerator / FRACTION_WORDS[fraction.group(2)]
     match = re.search(r"[+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+", str(value))
     return float(match.group().replace(",", "")) if match else None
 
