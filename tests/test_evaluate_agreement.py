@@ -133,3 +133,23 @@ def test_a_file_mixing_records_and_gold_rows_names_the_line(tmp_path):
 def test_no_shared_paper_is_an_error():
     with pytest.raises(InputError, match="no paper is in both"):
         agreement([A2], [B3])
+
+
+def test_kg_against_a_second_annotator_on_the_same_gold(tmp_path):
+    """How far kg is from a human: a records file against a gold-format file, paired, on the papers of --gold."""
+    gold_path, other_path, records_path = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "r.jsonl"
+    gold_path.write_text(json.dumps(A1) + "\n", encoding="utf-8")
+    other_path.write_text("".join(json.dumps(r) + "\n" for r in (B1, B3)), encoding="utf-8")
+    record = {"id": "p1", "title": A1["title"], "entities": [
+        {"id": "m1", "type": "Method", "name": "Zeus", "aliases": [], "proposed": True},
+        {"id": "h1", "type": "Hardware", "name": "A100", "aliases": []}],
+        "relations": [{"type": "RUNS_ON", "source": "m1", "target": "h1"}]}
+    records_path.write_text(json.dumps(record) + "\n", encoding="utf-8")
+    out = CliRunner().invoke(cli, ["evaluate", "--gold", str(gold_path), "--pred", str(records_path),
+                                   "--against", str(other_path), "--bootstrap", "20", "--json"])
+    assert out.exit_code == 0, out.output
+    report = json.loads(out.output)
+    # kg: Zeus, A100 found; Adam, SGD, ImageNet, accuracy, the Task missed. The annotator: see above.
+    assert report["strict"]["entities.Hardware"]["difference"] == 0.0
+    assert report["strict"]["proposals"] == {"pred": 1.0, "against": round(2 / 3, 4), "difference": round(1 / 3, 4),
+                                             "ci": [round(1 / 3, 4), round(1 / 3, 4)], "share_higher": 1.0}
