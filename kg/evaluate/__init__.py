@@ -52,9 +52,12 @@ def read_numbered_jsonl(path: str | Path, what: str = "record") -> list[tuple[in
 Intervals = dict[tuple[str, str], tuple[float, float]]  # (mode, key) -> 95% bounds (kg.evaluate.bootstrap)
 
 
-def _f1_cell(value: float, interval: tuple[float, float] | None, width: int) -> str:
-    """An F1 right-aligned in *width*, followed by its interval when there is one."""
-    return f"{value:>{width}.3f}" + (f" [{interval[0]:.3f}, {interval[1]:.3f}]" if interval is not None else "")
+def _f1_cell(value: float, interval: tuple[float, float] | None, width: int, pad: bool = False) -> str:
+    """An F1 right-aligned in *width*, followed by its interval when there is one (blanks in its place with
+    *pad*: a score no draw defines)."""
+    if interval is not None:
+        return f"{value:>{width}.3f} [{interval[0]:.3f}, {interval[1]:.3f}]"
+    return f"{value:>{width}.3f}" + (" " * 15 if pad else "")
 
 
 class _Table:
@@ -67,17 +70,16 @@ class _Table:
                        f"{'lenient P':>9} {'R':>6} {'F1':>6}{gap}").rstrip()
 
     def row(self, name: str, key: str, strict: Counts, lenient: Counts) -> str:
-        ci = (self.intervals or {}).get
+        ci, pad = (self.intervals or {}).get, self.intervals is not None
         return (f"{name:<{self.width}} {strict.tp + strict.fn:>5} | {strict.precision:>8.3f} {strict.recall:>6.3f} "
-                f"{_f1_cell(strict.f1, ci(('strict', key)), 6)} | {lenient.precision:>9.3f} "
+                f"{_f1_cell(strict.f1, ci(('strict', key)), 6, pad)} | {lenient.precision:>9.3f} "
                 f"{lenient.recall:>6.3f} {_f1_cell(lenient.f1, ci(('lenient', key)), 6)}")
 
     def score_row(self, name: str, key: str, strict: float, lenient: float) -> str:
         """A row with only an F1 per mode (a macro average)."""
-        ci = (self.intervals or {}).get
-        pad = 15 if self.intervals is not None and ci(("strict", key)) is None else 0
-        return (f"{name:<{self.width}} {'':>5} | {'':>8} {'':>6} {_f1_cell(strict, ci(('strict', key)), 6)}"
-                f"{'':>{pad}} | {'':>9} {'':>6} {_f1_cell(lenient, ci(('lenient', key)), 6)}")
+        ci, pad = (self.intervals or {}).get, self.intervals is not None
+        return (f"{name:<{self.width}} {'':>5} | {'':>8} {'':>6} {_f1_cell(strict, ci(('strict', key)), 6, pad)}"
+                f" | {'':>9} {'':>6} {_f1_cell(lenient, ci(('lenient', key)), 6)}")
 
 
 def format_report(evaluation: Evaluation, *, errors: bool = False, bootstrap: Any = None) -> str:
