@@ -482,7 +482,7 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
               help="A second records file: report each F1 of the --pred (or INPUTS) minus this one, with a paired "
                    "bootstrap interval (default --bootstrap 1000).")
 @click.option("--bootstrap", "replicates", type=click.IntRange(1, 100_000), metavar="N",
-              help="Add a 95%% paper-level bootstrap interval to every F1 (N resamples of the gold papers).")
+              help="Add a 95% paper-level bootstrap interval to every F1 (N resamples of the gold papers).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Random seed of --bootstrap.")
 @input_format_option
 @pipeline_option
