@@ -43,10 +43,10 @@ from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import span_text
 from kg.extract.frame import empty_frame, parsed, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
-from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
-from kg.extract.results import ENTITIES_KEY, number_shaped
+from kg.extract.relations import (CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder,
+                                  named_entities)
 from kg.extract.frame import token_lowers  # the word column, remembered for the last doc
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_spans, set_entity_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -215,14 +215,14 @@ class EdgeScorer(SerialisedState):
                 kept.append(relation)
         doc._.kg_relations = kept
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
-        spans = cached_spans(doc, ENTITIES_KEY)
+        spans = entity_spans(doc)
         if any(s.id_ == PHRASE_SOURCE for s in spans):
             # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
             ends = {key for r in kept for key in (r["source"], r["target"])}
-            doc.spans[ENTITIES_KEY] = [
+            set_entity_spans(doc, [
                 s if s.id_ != PHRASE_SOURCE else Span(doc, s.start, s.end, label=s.label_, kb_id=s.kb_id_,
                                                       span_id="phrase")
-                for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends]
+                for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends])
         return doc
 
     def probability(self, rel_type: str, features: list[float]) -> float | None:
@@ -263,10 +263,8 @@ class EdgeScorer(SerialisedState):
         # (start, end, label, key, span) of each entity mention, read from the spans once
         mentions: dict[str, list[tuple]] = {}
         by_sentence: dict[int, list[tuple]] = {}
-        for span in sorted(cached_spans(doc, ENTITIES_KEY), key=lambda s: s.start):
+        for span in sorted(named_entities(doc), key=lambda s: s.start):  # with a key, not a number
             key = span.kb_id_
-            if not key or number_shaped(span):
-                continue
             entity = (span.start, span.end, span.label_, key, span)
             mentions.setdefault(key, []).append(entity)
             by_sentence.setdefault(sentence_of[span.start], []).append(entity)

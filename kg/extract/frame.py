@@ -48,7 +48,8 @@ from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
-from kg.extract.token_view import doc_memo, entities as cached_spans
+from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
+from kg.extract.token_view import doc_memo
 from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -172,7 +173,7 @@ class ContributionFrame(PatternComponent):
             return
         confidences = dict(doc._.kg_confidences or {})
         added: dict[str, list[Span]] = {}  # entity_groups(doc) without the keys already scored
-        for span in cached_spans(doc, ENTITIES_KEY):
+        for span in entity_spans(doc):
             key = span.kb_id_
             if key not in confidences:
                 added.setdefault(key, []).append(span)
@@ -181,7 +182,7 @@ class ContributionFrame(PatternComponent):
         scored, dropped = scorer.score(doc, added, set(frame["proposed"]))
         doc._.kg_confidences = {**confidences, **scored}
         if dropped:
-            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
+            set_entity_spans(doc, [s for s in entity_spans(doc) if s.kb_id_ not in dropped])
             frame["proposed"] = [key for key in frame["proposed"] if key not in dropped]
             frame["baselines"] = [key for key in frame["baselines"] if key not in dropped]
             frame["blocks"] = [block for block in frame["blocks"] if block[0] not in dropped and block[1] not in dropped]
@@ -198,7 +199,7 @@ class ContributionFrame(PatternComponent):
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
             self._propagate_title_names(doc)
-        entities = [s for s in cached_spans(doc, ENTITIES_KEY) if s.kb_id_]
+        entities = [s for s in entity_spans(doc) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
         proposed: list[str] = []
@@ -365,7 +366,7 @@ class ContributionFrame(PatternComponent):
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
-        entities = list(cached_spans(doc, ENTITIES_KEY))
+        entities = list(entity_spans(doc))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
         title = None if objects else self._title_phrase(doc, title_end(doc))
@@ -426,14 +427,14 @@ class ContributionFrame(PatternComponent):
                     new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_))
                     covered.update(range(i, i + len(words)))
         kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
-        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+        set_entity_spans(doc, sorted([*kept, *new_spans], key=lambda s: s.start))
         return True
 
     def _propagate_title_names(self, doc: Doc) -> None:
         """Later mentions of a Method the title names with several words ("KV Prediction") become mentions of it,
         replacing shorter entities inside them ("a novel method called KV Prediction": not "KV")."""
         end = title_end(doc)
-        entities = list(cached_spans(doc, ENTITIES_KEY))
+        entities = list(entity_spans(doc))
         titled = [s for s in entities if s.end <= end and s.label_ == "Method" and len(s) > 1]
         if not titled:
             return
@@ -455,7 +456,7 @@ class ContributionFrame(PatternComponent):
                                                                     for n in new_spans)]
         if crossing:
             return  # an entity crossing the name's boundary: leave the entity rules' reading
-        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+        set_entity_spans(doc, sorted([*kept, *new_spans], key=lambda s: s.start))
 
     def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> list[int]:
         """The tokens of coined names no entity covers, right after the authors' propose verb ("we introduce
@@ -941,16 +942,19 @@ class ContributionFrame(PatternComponent):
     def _compared_memo(self, doc: Doc) -> tuple[dict[tuple[int, str], int], dict[tuple[int, int, str], bool]]:
         """Per doc and state of its entities (the same span group object and length): the start of the entity
         of each (end, label) (the last one in the group's order), and is_compared's answers so far. Kept in the
-        doc's memo (a SpanGroup holds its doc only weakly), so kg_results and kg_relations reuse kg_frame's."""
-        group = doc.spans.get(ENTITIES_KEY)
-        memo = _memo(doc)
-        cached = memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
-        size = len(group) if group is not None else 0
-        if cached is None or cached[0] is not group or cached[1] != size:
-            # the group's spans as token_view lists them (read from the group once while it is unchanged)
-            ends = {(s.end, s.label_): s.start for s in cached_spans(doc, ENTITIES_KEY)} if group is not None else {}
-            cached = memo[(_COMPARED_KEY, self)] = (group, size, ends, {})
-        return cached[2], cached[3]
+        doc's entity table (kg.extract.entity_table), so kg_results and kg_relations reuse kg_frame's."""
+        table = entity_table(doc)
+        if table.group is None:  # no entities: nothing before a name ends one, answers kept in the doc's memo
+            memo = _memo(doc)
+            cached = memo.get((_COMPARED_KEY, self))
+            if cached is None:
+                cached = memo[(_COMPARED_KEY, self)] = ({}, {})
+            return cached
+        cached = table.memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
+        if cached is None:
+            ends = {(end, label): start for start, end, label, _, _ in table.rows}
+            cached = table.memo[(_COMPARED_KEY, self)] = (ends, {})
+        return cached
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""

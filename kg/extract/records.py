@@ -8,10 +8,10 @@ from typing import Any
 from spacy.tokens import Doc
 
 from kg.extract.base import doc_tokens
-from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
+from kg.extract.candidates import NESTED_KEY, PRIORITY, doc_text
 from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_table, release
 from kg.ingest.paper import Paper
 from kg.naming import canonical_name, entity_id, is_acronym, merge_duplicate_entities
 from kg.schema import RESULT_ROLES
@@ -69,15 +69,18 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     # (start, start_char, end_char, label, source) of each mention, read from its span once, grouped by entity key
     # (the entities' spans from the shared per-doc list: the components before read the same group)
     by_key: dict[str, list[tuple[int, int, int, str, str]]] = {}
-    for group in (ENTITIES_KEY, NESTED_KEY):
-        for span in cached_spans(doc, group) if group == ENTITIES_KEY else doc.spans[group] if group in doc.spans \
-                else []:
-            mention = (span.start, span.start_char, span.end_char, span.label_, span.id_)
-            found = by_key.get(span.kb_id_)
-            if found is None:
-                by_key[span.kb_id_] = [mention]
-            else:
-                found.append(mention)
+    idx, ends = doc_tokens(doc).idx, doc_tokens(doc).end  # each token's start and end character
+    rows = entity_table(doc).rows
+    release(doc)  # the last reader of the doc's entity table
+    if NESTED_KEY in doc.spans:
+        rows = [*rows, *((s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans[NESTED_KEY])]
+    for start, end, label, key, source in rows:
+        mention = (start, idx[start], ends[end - 1], label, source)  # span.start_char, span.end_char
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = [mention]
+        else:
+            found.append(mention)
     proposed = set(doc._.kg_proposed or [])
     confidences = doc._.kg_confidences or {}
 

@@ -48,13 +48,12 @@ from kg.extract.frame import (
 )
 from kg.extract.pattern_data import read_pattern_file, schema_for
 from kg.extract.results import (
-    ENTITIES_KEY,
     DocAnnotator,
     number_shaped,
     sentence_index_of_tokens,
 )
 from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.naming import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
@@ -234,7 +233,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
-        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
+        entities = named_entities(doc)
         by_sentence: dict[int, list[Span]] = {}
         # the starts of each sentence's entities of each label, in order: whether a cue has a target after it
         starts_of: dict[tuple[int, str], list[int]] = {}
@@ -331,7 +330,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
                     phrase_spans.append(used)
         if phrase_spans:
-            doc.spans[ENTITIES_KEY] = sorted([*doc.spans[ENTITIES_KEY], *phrase_spans], key=lambda s: s.start)
+            set_entity_spans(doc, sorted([*entity_spans(doc), *phrase_spans], key=lambda s: s.start))
 
         # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
         for owner, key, sentence in frame["blocks"]:
@@ -688,6 +687,22 @@ class RelationFinder(SerialisedState, DocAnnotator):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.rows))
         self.initialized = bool(cfg.get("initialized", True))
+
+
+def named_entities(doc: Doc) -> list[Span]:
+    """The entities that can end a relation, in the group's order: a key, and not a number taken for a name
+    ("0.39dB"). Read once per doc and state of its entities (kg.extract.entity_table), for kg_relations and
+    kg_edge_scorer; do not change the list."""
+    table = entity_table(doc)
+    named = table.memo.get(_NAMED_KEY) if table.group is not None else None
+    if named is None:
+        named = [span for span in table.spans if span.kb_id_ and not number_shaped(span)]
+        if table.group is not None:
+            table.memo[_NAMED_KEY] = named
+    return named
+
+
+_NAMED_KEY = "kg_relations_named"
 
 
 def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], sentence_of: list[int]) -> int:

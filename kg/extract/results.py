@@ -39,7 +39,7 @@ from kg.extract.frame import _Sentence, empty_frame, frame_reader, sentence_at, 
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_spans
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -401,7 +401,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return []
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
-        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
+        entities = [span for span in entity_spans(doc) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
         # Unit matches before bare numbers, longer before shorter; keep what does not overlap.
         candidates.sort(key=lambda c: (not c[0], -(c[2] - c[1]), c[1]))

@@ -16,10 +16,9 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import ENTITIES_KEY
 from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_table
 from kg.schema import ENTITY_RELATIONS, TASK
 
 if not Doc.has_extension("kg_relations"):
@@ -56,7 +55,7 @@ class TaskLinks(PatternComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
         # (start, end, label, key) of each entity, read from the spans once (the shared per-doc span list)
-        entities = [(span.start, span.end, span.label_, span.kb_id_) for span in cached_spans(doc, ENTITIES_KEY)]
+        entities = [row[:4] for row in entity_table(doc).rows]
         if not any(label == TASK and key for _, _, label, key in entities):
             return doc
         matches = self.matcher(doc)
