@@ -10,18 +10,21 @@ same group object and length) and keeps, beside the spans, plain columns of them
 - ``table.rows``: ``(start, end, label, key, span_id)`` of each span, in the group's order;
 - ``table.memo``: a dict for values derived from the spans (it is emptied with the table when the group changes).
 
-The tables of the last docs are held in a small bounded cache (a table holds its spans, which hold their doc: a
-doc read here stays alive until its table is dropped). ``build_record``, the last reader, drops the doc's table
-(:func:`release`), so a batch's docs are held no longer than the batch. Never change the lists it returns.
+A table holds its spans, which hold their doc: the tables with spans are kept in a small bounded cache, and the
+pipeline's last edge-side reader (``kg_task_links``) lets its doc go (:func:`release`): the table keeps only its
+rows (plain tuples), in a weak-key cache, so ``build_record`` reads them (:func:`entity_rows`) without a Span and
+no doc is kept alive once the pipeline is done with it. (A pipeline without ``kg_task_links`` leaves its last
+docs in the bounded cache.) Never change the lists it returns.
 """
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 from spacy.tokens import Doc, Span
 
-ENTITIES_KEY = "kg_entities"  # kg.extract.candidates.ENTITIES_KEY (imported from there by the components)
+from kg.extract.candidates import ENTITIES_KEY
 _MAX_TABLES = 256  # more than a batch of docs (kg extract's batches are 64): every component of a batch hits
 
 
@@ -48,6 +51,8 @@ class EntityTable:
 
 
 _TABLES: dict[int, EntityTable] = {}  # id(doc) -> its table, oldest first (the table holds the doc: ids stay unique)
+# released tables (rows only), by doc: they hold no doc, so the doc's death drops them
+_RELEASED: weakref.WeakKeyDictionary[Doc, EntityTable] = weakref.WeakKeyDictionary()
 _EMPTY = EntityTable.__new__(EntityTable)
 _EMPTY.doc, _EMPTY.group, _EMPTY.size, _EMPTY.spans, _EMPTY._rows, _EMPTY.memo = None, None, 0, [], [], {}
 
@@ -76,9 +81,29 @@ def set_entity_spans(doc: Doc, spans: list[Span]) -> None:
     _store(doc, doc.spans[ENTITIES_KEY], list(spans))
 
 
+def entity_rows(doc: Doc) -> list[tuple[int, int, str, str, str]]:
+    """(start, end, label, key, span_id) of each span of ``doc.spans["kg_entities"]``, in the group's order, from
+    the doc's table (released or not) when the group is unchanged, else read from the group (nothing is kept)."""
+    group = doc.spans.get(ENTITIES_KEY)
+    if group is None:
+        return []
+    table = _TABLES.get(id(doc))
+    if table is None or table.doc is not doc:
+        table = _RELEASED.get(doc)
+    if table is not None and table.group is group and table.size == len(group):
+        return table.rows
+    return [(s.start, s.end, s.label_, s.kb_id_, s.id_) for s in group]
+
+
 def release(doc: Doc) -> None:
-    """Drop the doc's table (its last reader is done with it)."""
-    _TABLES.pop(id(doc), None)
+    """The pipeline is done with the doc's spans: the table keeps its rows only (which hold no doc), in a weak-key
+    cache, and no longer holds the doc (its memo, which may hold spans, is emptied)."""
+    table = _TABLES.pop(id(doc), None)
+    if table is None:
+        return
+    table.rows  # read now: without its spans the table cannot read them later
+    table.doc, table.spans, table.memo = None, [], {}
+    _RELEASED[doc] = table
 
 
 def _store(doc: Doc, group: Any, spans: list[Span]) -> EntityTable:
@@ -91,4 +116,4 @@ def _store(doc: Doc, group: Any, spans: list[Span]) -> EntityTable:
     return table
 
 
-__all__ = ["EntityTable", "entity_spans", "entity_table", "release", "set_entity_spans"]
+__all__ = ["EntityTable", "entity_rows", "entity_spans", "entity_table", "release", "set_entity_spans"]

@@ -11,7 +11,7 @@ from kg.extract.base import doc_tokens
 from kg.extract.candidates import NESTED_KEY, PRIORITY, doc_text
 from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
-from kg.extract.entity_table import entity_table, release
+from kg.extract.entity_table import entity_rows
 from kg.ingest.paper import Paper
 from kg.naming import canonical_name, entity_id, is_acronym, merge_duplicate_entities
 from kg.schema import RESULT_ROLES
@@ -70,8 +70,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     # (the entities' spans from the shared per-doc list: the components before read the same group)
     by_key: dict[str, list[tuple[int, int, int, str, str]]] = {}
     idx, ends = doc_tokens(doc).idx, doc_tokens(doc).end  # each token's start and end character
-    rows = entity_table(doc).rows
-    release(doc)  # the last reader of the doc's entity table
+    rows = entity_rows(doc)  # (start, end, label, key, span_id) of each entity span, without a Span
     if NESTED_KEY in doc.spans:
         rows = [*rows, *((s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans[NESTED_KEY])]
     for start, end, label, key, source in rows:

@@ -18,7 +18,7 @@ from spacy.tokens import Doc
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
-from kg.extract.entity_table import entity_table
+from kg.extract.entity_table import entity_rows, release
 from kg.schema import ENTITY_RELATIONS, TASK
 
 if not Doc.has_extension("kg_relations"):
@@ -55,7 +55,8 @@ class TaskLinks(PatternComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
         # (start, end, label, key) of each entity, read from the spans once (the shared per-doc span list)
-        entities = [row[:4] for row in entity_table(doc).rows]
+        entities = [row[:4] for row in entity_rows(doc)]
+        release(doc)  # the last edge-side component: the doc's entity table lets the doc go (build_record reads rows)
         if not any(label == TASK and key for _, _, label, key in entities):
             return doc
         matches = self.matcher(doc)
