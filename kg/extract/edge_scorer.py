@@ -39,9 +39,10 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value, set_doc_value
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import span_text
-from kg.extract.frame import empty_frame, parsed, sentence_bounds
+from kg.extract.frame import frame_of, parsed, sentence_bounds
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import (CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder,
                                   named_entities)
@@ -213,7 +214,7 @@ class EdgeScorer(SerialisedState):
             if keep:
                 relation["confidence"] = round(probability, 3)
                 kept.append(relation)
-        doc._.kg_relations = kept
+        set_doc_value(doc, "kg_relations", kept)
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
         spans = entity_spans(doc)
         if any(s.id_ == PHRASE_SOURCE for s in spans):
@@ -253,7 +254,7 @@ class EdgeScorer(SerialisedState):
         """The candidate relations (each with its "origins") and what their features are read from, per doc.
         The broad candidates of the types in *counted_only* are not listed, only counted in the triple support
         (as a listed one would be: one more mention, no rule, confidence 0)."""
-        relations = list(doc._.kg_relations or [])
+        relations = list(doc_value(doc, "kg_relations") or [])
         bounds = sentence_bounds(doc)
         if not bounds:
             return relations, None
@@ -270,7 +271,7 @@ class EdgeScorer(SerialisedState):
             by_sentence.setdefault(sentence_of[span.start], []).append(entity)
         label_of = {key: spans[0][2] for key, spans in mentions.items()}
         phrases = {key for key, spans in mentions.items() if spans[0][4].id_ == PHRASE_SOURCE}
-        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        frame = frame_of(doc)
         proposed = frame["proposed"]
 
         cue_types: dict[int, list[tuple[str, int, bool]]] = {}
@@ -375,8 +376,8 @@ class EdgeScorer(SerialisedState):
         words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         context.shaped = {key: float(any(not words_of[i].is_lower for i in range(spans[0][0], spans[0][1])))
                           for key, spans in context.mentions.items()}
-        context.result_sentences = {r["sentence"] for r in doc._.kg_results or []}
-        context.confidences = doc._.kg_confidences or {}
+        context.result_sentences = {r["sentence"] for r in doc_value(doc, "kg_results") or []}
+        context.confidences = doc_value(doc, "kg_confidences") or {}
         context.baselines = set(context.frame["baselines"])
         context.parsed = parsed(doc)
 

@@ -43,6 +43,7 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
@@ -139,13 +140,13 @@ class ContributionFrame(PatternComponent):
         self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.kg_frame is not None and not self.overwrite:
+        if doc_value(doc, "kg_frame") is not None and not self.overwrite:
             return doc
         self.check_initialized()
         frame = self.read(doc)
         self._score_added(doc, frame)
-        doc._.kg_frame = frame
-        doc._.kg_proposed = list(frame["proposed"])
+        set_doc_value(doc, "kg_frame", frame)
+        set_doc_value(doc, "kg_proposed", list(frame["proposed"]))
         return doc
 
     def _scorer(self) -> CandidateScorer | None:
@@ -171,7 +172,7 @@ class ContributionFrame(PatternComponent):
         scorer = self._scorer()
         if scorer is None:
             return
-        confidences = dict(doc._.kg_confidences or {})
+        confidences = dict(doc_value(doc, "kg_confidences") or {})
         added: dict[str, list[Span]] = {}  # entity_groups(doc) without the keys already scored
         for span in entity_spans(doc):
             key = span.kb_id_
@@ -180,7 +181,7 @@ class ContributionFrame(PatternComponent):
         if not added:
             return
         scored, dropped = scorer.score(doc, added, set(frame["proposed"]))
-        doc._.kg_confidences = {**confidences, **scored}
+        set_doc_value(doc, "kg_confidences", {**confidences, **scored})
         if dropped:
             set_entity_spans(doc, [s for s in entity_spans(doc) if s.kb_id_ not in dropped])
             frame["proposed"] = [key for key in frame["proposed"] if key not in dropped]
@@ -212,7 +213,7 @@ class ContributionFrame(PatternComponent):
                 proposed.append(span.kb_id_)
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
-        coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
+        coined = set(doc_value(doc, "kg_proposed") or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
             if span.start > 0 and lowers[span.start - 1] in self.words["means_words"]:
@@ -1012,7 +1013,7 @@ class ContributionFrame(PatternComponent):
         one of the clause (*prefer* "first", for a verb: "FOSI improves X and Y, and outperforms Z"); a
         reference to the proposal ("we", "our method") after that Method wins over it.
         """
-        frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
+        frame = frame if frame is not None else (doc_value(doc, "kg_frame") or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
         if parsed(doc):
             key, how = self._parse_subject(doc, position, methods, primary)
@@ -1331,6 +1332,12 @@ def sentence_numbers(doc: Doc) -> list[int]:
     numbers = numpy.maximum(numpy.cumsum(doc.to_array("SENT_START") == 1) - 1, 0).tolist()
     memo[_NUMBERS_KEY] = (bounds, numbers)
     return list(numbers)
+
+
+def frame_of(doc: Doc) -> dict[str, Any]:
+    """``doc._.kg_frame``, or the empty frame of a doc that has none (no ``kg_frame`` component)."""
+    frame = doc_value(doc, "kg_frame")
+    return frame if frame is not None else empty_frame()
 
 
 def empty_frame() -> dict[str, Any]:

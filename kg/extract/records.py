@@ -7,9 +7,10 @@ from typing import Any
 
 from spacy.tokens import Doc
 
+from kg.extract.doc_values import doc_value
 from kg.extract.base import doc_tokens
 from kg.extract.candidates import NESTED_KEY, PRIORITY, doc_text
-from kg.extract.frame import sentence_bounds
+from kg.extract.frame import sentence_bounds, token_texts
 from kg.extract.results import sentence_index_of_tokens
 from kg.extract.entity_table import entity_rows
 from kg.ingest.paper import Paper
@@ -69,19 +70,19 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     # (start, start_char, end_char, label, source) of each mention, read from its span once, grouped by entity key
     # (the entities' spans from the shared per-doc list: the components before read the same group)
     by_key: dict[str, list[tuple[int, int, int, str, str]]] = {}
-    idx, ends = doc_tokens(doc).idx, doc_tokens(doc).end  # each token's start and end character
+    idx, texts = doc_tokens(doc).idx, token_texts(doc)  # each token's start character and text
     rows = entity_rows(doc)  # (start, end, label, key, span_id) of each entity span, without a Span
     if NESTED_KEY in doc.spans:
         rows = [*rows, *((s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans[NESTED_KEY])]
     for start, end, label, key, source in rows:
-        mention = (start, idx[start], ends[end - 1], label, source)  # span.start_char, span.end_char
+        mention = (start, idx[start], idx[end - 1] + len(texts[end - 1]), label, source)  # start_char, end_char
         found = by_key.get(key)
         if found is None:
             by_key[key] = [mention]
         else:
             found.append(mention)
-    proposed = set(doc._.kg_proposed or [])
-    confidences = doc._.kg_confidences or {}
+    proposed = set(doc_value(doc, "kg_proposed") or [])
+    confidences = doc_value(doc, "kg_confidences") or {}
 
     entities = []
     id_of_key: dict[str, str] = {}
@@ -132,7 +133,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
 
 def _relations(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
     relations = []
-    for relation in doc._.kg_relations or []:
+    for relation in doc_value(doc, "kg_relations") or []:
         source, target = id_of_key.get(relation.get("source")), id_of_key.get(relation.get("target"))
         if source is None or target is None or source == target:
             continue
@@ -142,6 +143,6 @@ def _relations(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
 
 def _results(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
     results = []
-    for result in doc._.kg_results or []:
+    for result in doc_value(doc, "kg_results") or []:
         results.append({**result, **{role: id_of_key.get(result.get(role)) for role in RESULT_ROLES}})
     return results

@@ -35,11 +35,12 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
 from kg.extract.base import doc_tokens
 from kg.extract.frame import (
     _Sentence,
-    empty_frame,
+    frame_of,
     frame_reader,
     name_extensions,
     name_shaped,
@@ -262,7 +263,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 return False
             k = bisect_left(starts, low)
             return k < len(starts) and starts[k] <= high
-        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        frame = frame_of(doc)
         proposed = frame["proposed"]
         reader = self.frame_reader
 
@@ -383,9 +384,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if source is not None and how in {"parse", "named", "self"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
-        results = doc._.kg_results or []
+        results = doc_value(doc, "kg_results") or []
         # the rules' attachment (kg_results keeps it beside a learned choice), else the result's own
-        rule_methods = doc._.kg_result_rule_methods if doc.has_extension("kg_result_rule_methods") else None
+        rule_methods = doc_value(doc, "kg_result_rule_methods")
         if rule_methods is None or len(rule_methods) != len(results):
             rule_methods = [result.get("method") for result in results]
         for result, method in zip(results, rule_methods):
@@ -618,7 +619,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if any(word in winner_words for word in token_lowers(doc)[sentence.start:sentence.end]):
             return True
         return any(r["sentence"] == sentence_index(doc, sentence) and r.get("unit") in {"x", "%"}
-                   for r in doc._.kg_results or [])
+                   for r in doc_value(doc, "kg_results") or [])
 
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:

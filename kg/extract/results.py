@@ -32,10 +32,11 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
-from kg.extract.frame import _Sentence, empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
+from kg.extract.frame import _Sentence, frame_of, frame_reader, sentence_at, sentence_bounds, verb_like
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
@@ -200,9 +201,9 @@ class DocAnnotator:
         raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.get(self.extension) is not None and not self.overwrite:
+        if doc_value(doc, self.extension) is not None and not self.overwrite:
             return doc
-        doc._.set(self.extension, self.find(doc))
+        set_doc_value(doc, self.extension, self.find(doc))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
@@ -397,7 +398,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             for match_id, start, end in self.matcher(Doc(self.nlp.vocab, words=words)):
                 candidates.append((match_id == result_key, at[start], at[end - 1] + 1))
         if not candidates:  # no number in the doc (or none the patterns read): no result
-            doc._.kg_result_rule_methods = []
+            set_doc_value(doc, "kg_result_rule_methods", [])
             return []
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
@@ -435,8 +436,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         by_sentence: dict[int, list[Span]] = {}
         for span in entities:
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
-        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
-        doc._.kg_result_rule_methods = []
+        frame = frame_of(doc)
+        set_doc_value(doc, "kg_result_rule_methods", [])
         context = []
         for result in accepted:
             ents = by_sentence.get(result["sentence"], [])
@@ -659,7 +660,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 metric_sure = metric_share >= 0.5
         roles["metric"] = metric
         method, how = self._method(doc, result, ents, others, frame)
-        rule_methods = doc._.kg_result_rule_methods
+        rule_methods = doc_value(doc, "kg_result_rule_methods")
         if rule_methods is not None:
             rule_methods.append(method)
         method_share = None

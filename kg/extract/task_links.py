@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
+from kg.extract.doc_values import doc_value, set_doc_value
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
@@ -93,12 +94,12 @@ class TaskLinks(PatternComponent):
             best[key] = max(best.get(key, 0.0), confidence)
         if best:
             tokens = doc_tokens(doc)
-            relations = list(doc._.kg_relations or [])
+            relations = list(doc_value(doc, "kg_relations") or [])
             relations += [{"type": rel_type, "source": source, "target": target, "sentence": sentence,
                            "evidence": tokens.span_text(*bounds[sentence]), "confidence": confidence}
                           for (rel_type, source, target, sentence), confidence in sorted(best.items(),
                                                                                          key=lambda kv: kv[0][3])]
-            doc._.kg_relations = relations
+            set_doc_value(doc, "kg_relations", relations)
         return doc
 
 
