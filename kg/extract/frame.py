@@ -37,6 +37,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 import numpy
@@ -68,6 +69,8 @@ _POSITIONS_KEY = "kg_frame_positions"
 _BREAKS_KEY = "kg_frame_clause_breaks"
 _BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
 _LOWERS_KEY = "kg_frame_lowers"
+_INDEX_KEY = "kg_frame_word_positions"
+_TOKEN_SENTENCES_KEY = "kg_frame_token_sentences"
 _TEXTS_KEY = "kg_frame_texts"
 
 for _name in ("kg_frame", "kg_proposed"):
@@ -881,7 +884,7 @@ class ContributionFrame(PatternComponent):
         key = (_POSITIONS_KEY, words)
         found = memo.get(key)
         if found is None or found[0] != len(doc):
-            found = memo[key] = (len(doc), [i for i, word in enumerate(token_lowers(doc)) if word in words])
+            found = memo[key] = (len(doc), positions_of(doc, words))
         return found[1]
 
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
@@ -1069,7 +1072,7 @@ class ContributionFrame(PatternComponent):
         memo = _memo(doc)
         breaks = memo.get(_BREAKS_KEY)
         if breaks is None or breaks[0] != len(doc):
-            breaks = memo[_BREAKS_KEY] = (len(doc), [i for i, word in enumerate(token_lowers(doc)) if word in _BREAKS])
+            breaks = memo[_BREAKS_KEY] = (len(doc), positions_of(doc, _BREAKS))
         k = bisect_left(breaks[1], position) - 1
         if k >= 0 and breaks[1][k] >= sentence.start:
             return breaks[1][k] + 1
@@ -1270,15 +1273,44 @@ def _column(doc: Doc, key: str) -> list[str]:
     return column
 
 
+def word_positions(doc: Doc) -> dict[str, list[int]]:
+    """Each lower-case word of the doc with the tokens it is at, in order: made once per doc (one pass over the
+    words), so the tokens of a word list are found without another pass (do not change it)."""
+    memo = _memo(doc)
+    index = memo.get(_INDEX_KEY)
+    if index is None or index[0] != len(doc):
+        at: dict[str, list[int]] = {}
+        for i, word in enumerate(token_lowers(doc)):
+            found = at.get(word)
+            if found is None:
+                at[word] = [i]
+            else:
+                found.append(i)
+        index = memo[_INDEX_KEY] = (len(doc), at)
+    return index[1]
+
+
+def positions_of(doc: Doc, words: frozenset[str] | set[str]) -> list[int]:
+    """The tokens whose lower-case word is one of *words*, in order (``[i for i, w in enumerate(lowers) if w in
+    words]``), from the doc's word index: a new list."""
+    index = word_positions(doc)
+    found = [index[word] for word in words.intersection(index)] if len(words) < len(index) else \
+        [at for word, at in index.items() if word in words]
+    if not found:
+        return []
+    if len(found) == 1:
+        return list(found[0])
+    return sorted([i for at in found for i in at])
+
+
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     """[start, end) of each sentence, computed once per doc from the sentence starts (cached in user_data:
     ``doc.sents`` and ``span.sent`` walk the tokens every time, and the edge components ask often)."""
     cached = doc.user_data.get(_BOUNDS_KEY)
     if cached is not None and (not cached or cached[-1][1] == len(doc)):
         return cached
-    starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if len(doc) else []
-    if starts and starts[0] != 0:
-        starts.insert(0, 0)
+    # the tokens that start a sentence (token 0 always does): kg.extract.base's per-doc column, read once
+    starts = list(compress(range(len(doc)), doc_tokens(doc).sent_starts())) if len(doc) else []
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
     doc.user_data[_BOUNDS_KEY] = bounds
     return bounds
@@ -1317,6 +1349,21 @@ def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
         _last(doc)[4] = (bounds, starts)
     n = bisect_right(starts, i) - 1
     return bounds[max(n, 0)]
+
+
+def token_sentences(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence in ``sentence_bounds(doc)``, made once per doc and bounds (the
+    list is shared: do not change it)."""
+    bounds = sentence_bounds(doc)
+    memo = _memo(doc)
+    cached = memo.get(_TOKEN_SENTENCES_KEY)
+    if cached is not None and cached[0] is bounds:
+        return cached[1]
+    index = [0] * len(doc)
+    for n, (start, end) in enumerate(bounds):
+        index[start:end] = [n] * (end - start)
+    memo[_TOKEN_SENTENCES_KEY] = (bounds, index)
+    return index
 
 
 def sentence_numbers(doc: Doc) -> list[int]:

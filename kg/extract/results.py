@@ -36,7 +36,8 @@ from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
-from kg.extract.frame import _Sentence, frame_of, frame_reader, sentence_at, sentence_bounds, verb_like
+from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, sentence_at, sentence_bounds,
+                              token_sentences, verb_like)
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
@@ -1125,7 +1126,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
 def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | list[tuple[int, int]] | None = None) -> list[int]:
     """For each token, the index of its sentence in ``list(doc.sents)``; *sentences* are the sentence spans or
-    their (start, end) bounds."""
+    their (start, end) bounds. Given the doc's own ``sentence_bounds(doc)``, the list is made once per doc and shared
+    (kg.extract.frame.token_sentences): do not change it."""
+    if sentences is not None and sentences is doc.user_data.get(_BOUNDS_KEY):
+        return token_sentences(doc)
     index = [0] * len(doc)
     for n, sentence in enumerate(sentences if sentences is not None else doc.sents):
         start, end = sentence if isinstance(sentence, tuple) else (sentence.start, sentence.end)
