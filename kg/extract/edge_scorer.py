@@ -42,7 +42,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import span_text
-from kg.extract.frame import frame_of, parsed, positions_of, sentence_bounds, token_sentences, word_positions
+from kg.extract.frame import frame_of, parsed, sentence_bounds, token_sentences
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import (CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder,
                                   named_entities)
@@ -353,8 +353,8 @@ class EdgeScorer(SerialisedState):
             self._marks = (",", frozenset(list_glue), frozenset(self._word_list("clause_breaks")))
         comma, glue, breaks = self._marks
         # the positions of commas and of clause breaks, in order: how many lie between two tokens by bisection
-        commas = list(word_positions(doc).get(comma, ()))
-        clause = positions_of(doc, breaks)
+        commas = [i for i, word in enumerate(lowers) if word == comma]
+        clause = [i for i, word in enumerate(lowers) if word in breaks]
         # per mention: (index in its list of same-label entities, list length); lists joined by "," / "and" ...
         listed: dict[int, tuple[int, int]] = {}
         for ents in context.by_sentence.values():

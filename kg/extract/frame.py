@@ -69,7 +69,6 @@ _POSITIONS_KEY = "kg_frame_positions"
 _BREAKS_KEY = "kg_frame_clause_breaks"
 _BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
 _LOWERS_KEY = "kg_frame_lowers"
-_INDEX_KEY = "kg_frame_word_positions"
 _TOKEN_SENTENCES_KEY = "kg_frame_token_sentences"
 _TEXTS_KEY = "kg_frame_texts"
 
@@ -1273,34 +1272,9 @@ def _column(doc: Doc, key: str) -> list[str]:
     return column
 
 
-def word_positions(doc: Doc) -> dict[str, list[int]]:
-    """Each lower-case word of the doc with the tokens it is at, in order: made once per doc (one pass over the
-    words), so the tokens of a word list are found without another pass (do not change it)."""
-    memo = _memo(doc)
-    index = memo.get(_INDEX_KEY)
-    if index is None or index[0] != len(doc):
-        at: dict[str, list[int]] = {}
-        for i, word in enumerate(token_lowers(doc)):
-            found = at.get(word)
-            if found is None:
-                at[word] = [i]
-            else:
-                found.append(i)
-        index = memo[_INDEX_KEY] = (len(doc), at)
-    return index[1]
-
-
 def positions_of(doc: Doc, words: frozenset[str] | set[str]) -> list[int]:
-    """The tokens whose lower-case word is one of *words*, in order (``[i for i, w in enumerate(lowers) if w in
-    words]``), from the doc's word index: a new list."""
-    index = word_positions(doc)
-    found = [index[word] for word in words.intersection(index)] if len(words) < len(index) else \
-        [at for word, at in index.items() if word in words]
-    if not found:
-        return []
-    if len(found) == 1:
-        return list(found[0])
-    return sorted([i for at in found for i in at])
+    """The tokens whose lower-case word is one of *words*, in order: a new list."""
+    return [i for i, word in enumerate(token_lowers(doc)) if word in words]
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
