@@ -295,15 +295,20 @@ class EdgeScorer(SerialisedState):
         if self.broad and (needed or any(not counted for *_, counted in types)):
             for sentence, ents in by_sentence.items():
                 methods = [e[3] for e in ents if e[2] == "Method"]
+                # the sources of a target that is not a Method: the sentence's methods, then the proposal (the same
+                # for every such target of the sentence: made once, only read below)
+                sentence_sources = None
                 for _, _, label, target, _ in ents:
                     for rel_type, source_label, target_label, counted in types:
                         # a type the model does not score keeps the rules' own
                         if label != target_label or counted and (rel_type, target) not in needed_targets:
                             continue
                         if target_label != "Method":
-                            sources = {key: "sentence" for key in methods}
-                            for key in proposed[:2]:
-                                sources.setdefault(key, "paper")
+                            if sentence_sources is None:
+                                sentence_sources = {key: "sentence" for key in methods}
+                                for key in proposed[:2]:
+                                    sentence_sources.setdefault(key, "paper")
+                            sources = sentence_sources
                         else:
                             sources = {key: "paper" for key in proposed[:2]}
                             if self.pairs:  # "S4 uses HiPPO", "A beats B": two methods with the type's cue between

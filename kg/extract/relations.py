@@ -238,7 +238,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         by_sentence: dict[int, list[Span]] = {}
         # the starts of each sentence's entities of each label, in order: whether a cue has a target after it
         starts_of: dict[tuple[int, str], list[int]] = {}
-        for span in sorted(entities, key=lambda s: s.start):
+        in_order = sorted(entities, key=lambda s: s.start)
+        for span in in_order:
             n = sentence_of[span.start]
             by_sentence.setdefault(n, []).append(span)
             starts_of.setdefault((n, span.label_), []).append(span.start)
@@ -250,7 +251,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         words_of = doc_tokens(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
-        for span in sorted(entities, key=lambda s: s.start):
+        for span in in_order:
             if span.kb_id_ not in first_seen:
                 first_seen.add(span.kb_id_)
                 if any(not words_of[i].is_lower for i in range(span.start, span.end)):
