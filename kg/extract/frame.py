@@ -66,7 +66,6 @@ _MODIFIER_KEY = "kg_frame_modifier"
 _PARSED_KEY = "kg_frame_parsed"
 _SUBJECT_KEY = "kg_frame_subject_like"
 _POSITIONS_KEY = "kg_frame_positions"
-_BREAKS_KEY = "kg_frame_clause_breaks"
 _BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
 _LOWERS_KEY = "kg_frame_lowers"
 _TOKEN_SENTENCES_KEY = "kg_frame_token_sentences"
@@ -138,6 +137,11 @@ class ContributionFrame(PatternComponent):
         self.naming_hashes = {strings.add(w) for w in (*self.words["naming_words"], *self.words["calling_words"], "as")}
         self.naming_lowers = frozenset((*self.words["naming_words"], *self.words["calling_words"], "as"))
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
+        # the word lists whose tokens every doc asks for (propose verbs, naming words, the starts of self mentions,
+        # clause breaks): found in one pass (_positions)
+        self._scanned = tuple(dict.fromkeys((self.words["propose_verbs"], self.naming_lowers, self.words["naming_words"],
+                                             self.mention_starts, _BREAKS)))
+        self._scanned_words = frozenset().union(*self._scanned)
         self._mentions_of: tuple[Doc, int, list[tuple[int, int]]] | None = None
         self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
 
@@ -878,13 +882,32 @@ class ContributionFrame(PatternComponent):
 
     def _positions(self, doc: Doc, words: frozenset[str]) -> list[int]:
         """The tokens whose lower-case word is one of *words* (one of this component's word lists), in order:
-        found once per doc and list (do not change the list)."""
+        found once per doc and list (do not change the list). The lists read for every doc are found together,
+        in one pass over the words."""
         memo = _memo(doc)
         key = (_POSITIONS_KEY, words)
         found = memo.get(key)
         if found is None or found[0] != len(doc):
-            found = memo[key] = (len(doc), positions_of(doc, words))
+            if words in self._scanned:
+                self._scan(doc, memo)
+                found = memo[key]
+            else:
+                found = memo[key] = (len(doc), positions_of(doc, words))
         return found[1]
+
+    def _scan(self, doc: Doc, memo: dict[Any, Any]) -> None:
+        """The tokens of each of the word lists in ``self._scanned`` (``positions_of`` each), in one pass."""
+        lowers = token_lowers(doc)
+        lists = self._scanned
+        found: list[list[int]] = [[] for _ in lists]
+        either = self._scanned_words
+        for i in [i for i, word in enumerate(lowers) if word in either]:
+            word = lowers[i]
+            for n, words in enumerate(lists):
+                if word in words:
+                    found[n].append(i)
+        for words, positions in zip(lists, found):
+            memo[(_POSITIONS_KEY, words)] = (len(doc), positions)
 
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"
@@ -1068,13 +1091,10 @@ class ContributionFrame(PatternComponent):
         """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
         ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
         # the last clause break before the position in its sentence, from the doc's break positions (found once)
-        memo = _memo(doc)
-        breaks = memo.get(_BREAKS_KEY)
-        if breaks is None or breaks[0] != len(doc):
-            breaks = memo[_BREAKS_KEY] = (len(doc), positions_of(doc, _BREAKS))
-        k = bisect_left(breaks[1], position) - 1
-        if k >= 0 and breaks[1][k] >= sentence.start:
-            return breaks[1][k] + 1
+        breaks = self._positions(doc, _BREAKS)
+        k = bisect_left(breaks, position) - 1
+        if k >= 0 and breaks[k] >= sentence.start:
+            return breaks[k] + 1
         texts = token_texts(doc)
         first = doc_tokens(doc).words[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
@@ -1199,7 +1219,10 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int] | None
             if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
                 continue  # "gradient" inside "subgradient": a word's tail is no name
             if sentence_of is None:
-                sentence_of = sentence_numbers(doc)  # what sentence each token is in, once a name extends another
+                # what sentence each token is in, once a name extends another: the doc's shared column when the
+                # first token is marked a sentence start (as the sentencizer marks it), where the two agree
+                sentence_of = token_sentences(doc) if len(doc) and doc[0].is_sent_start is True \
+                    else sentence_numbers(doc)
             starts = [s.start for s in methods]
             both = [sentence_of[starts[n]] for n in range(len(methods)) if keys[n] == long_key
                     and any(keys[m] == short_key and sentence_of[starts[m]] == sentence_of[starts[n]]
