@@ -46,8 +46,8 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
-from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
-from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
+from kg.extract.base import DocTokens, PatternComponent, doc_tokens, pipe_in_batches
+from kg.extract.candidates import CANDIDATES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
@@ -547,7 +547,7 @@ class ContributionFrame(PatternComponent):
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
         title_end = end_of_title
         title = doc[:title_end]
-        title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
+        title_words = token_cache(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
         if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_colon(doc, title_end) is not None \
                 or title_words[0].lower_ in self.words["title_openers"]:
             return None
@@ -852,7 +852,7 @@ class ContributionFrame(PatternComponent):
 
     def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         n = len(lowers)
         after = _skip_parenthesis(doc, end, n)
         if after + 1 < n and texts[after] in {"-", "–"} and lowers[after + 1] in self.words["hyphen_suffixes"]:
@@ -923,7 +923,7 @@ class ContributionFrame(PatternComponent):
         if not len(doc):
             return []
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
         n = len(lowers)
@@ -1015,7 +1015,7 @@ class ContributionFrame(PatternComponent):
             if lower in words:
                 return True
             if words_of is None:
-                words_of = doc_tokens(doc).words
+                words_of = token_cache(doc).words
             if lower in {"-", "–"} or (i + 1 < len(lowers) and texts[i + 1] == "-" and not doc[i].whitespace_) \
                     or (i > 0 and texts[i - 1] == "-" and not doc[i - 1].whitespace_):
                 continue  # "over off-the-shelf TensorFlow" split at its hyphens
@@ -1096,7 +1096,7 @@ class ContributionFrame(PatternComponent):
         if k >= 0 and breaks[k] >= sentence.start:
             return breaks[k] + 1
         texts = token_texts(doc)
-        first = doc_tokens(doc).words[sentence.start]
+        first = token_cache(doc).words[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
             comma = next((i for i in range(sentence.start, max(sentence.start, position)) if texts[i] == ","), None)
             if comma is not None:
@@ -1234,14 +1234,15 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int] | None
 # The last doc's word columns and sentence starts. kg_frame, kg_results and kg_relations ask for them thousands of
 # times per doc, one doc after another, and token_view's weak-key lookup costs more than most of those questions:
 # answered here while the doc is the same object of the same length (one doc is held, as token_view's span lists
-# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict]
-_LAST: list[Any] = [None, -1, None, None, None, None]
+# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict,
+# its kg.extract.base.doc_tokens]
+_LAST: list[Any] = [None, -1, None, None, None, None, None]
 
 
 def _last(doc: Doc) -> list[Any]:
     last = _LAST
     if last[0] is not doc or last[1] != len(doc):
-        last[:] = [doc, len(doc), None, None, None, None]
+        last[:] = [doc, len(doc), None, None, None, None, None]
     return last
 
 
@@ -1253,6 +1254,17 @@ def _memo(doc: Doc) -> dict[Any, Any]:
     last = _last(doc)
     last[5] = doc_memo(doc)
     return last[5]
+
+
+def token_cache(doc: Doc) -> DocTokens:
+    """kg.extract.base.doc_tokens(doc) (the same object), found once for the last doc (its weak-key lookup makes a
+    weak reference per call)."""
+    last = _LAST
+    if last[0] is doc and last[6] is not None and last[1] == len(doc):
+        return last[6]
+    last = _last(doc)
+    last[6] = doc_tokens(doc)
+    return last[6]
 
 
 def parsed(doc: Doc) -> bool:
@@ -1290,7 +1302,7 @@ def _column(doc: Doc, key: str) -> list[str]:
     memo = _memo(doc)
     column = memo.get(key)
     if column is None or len(column) != len(doc):
-        words = doc_tokens(doc).words
+        words = token_cache(doc).words
         column = memo[key] = [w.lower_ for w in words] if key == _LOWERS_KEY else [w.text for w in words]
     return column
 
@@ -1307,7 +1319,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     if cached is not None and (not cached or cached[-1][1] == len(doc)):
         return cached
     # the tokens that start a sentence (token 0 always does): kg.extract.base's per-doc column, read once
-    starts = list(compress(range(len(doc)), doc_tokens(doc).sent_starts())) if len(doc) else []
+    starts = list(compress(range(len(doc)), token_cache(doc).sent_starts())) if len(doc) else []
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
     doc.user_data[_BOUNDS_KEY] = bounds
     return bounds

@@ -37,7 +37,6 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
-from kg.extract.base import doc_tokens
 from kg.extract.frame import (
     _Sentence,
     frame_of,
@@ -53,7 +52,7 @@ from kg.extract.results import (
     number_shaped,
     sentence_index_of_tokens,
 )
-from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
+from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.naming import merge_key
 
@@ -248,7 +247,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # written all in lower case on their first mention describe a model or a field rather than name a method
         # built on another or run on a test bed (read as the scorer's source_shaped: a token of the first mention
         # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
         for span in in_order:
@@ -283,7 +282,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
-            doc.user_data[CUES_KEY] = [(self._cue_info[m][1], start, self._cue_info[m][5]) for m, start, _ in matches]
+            cue_info = self._cue_info
+            doc.user_data[CUES_KEY] = [(cue_info[m][1], start, cue_info[m][5]) for m, start, _ in matches]
         # per type, the end of the furthest cue read so far: the matches come by start, so a match starting
         # before it lies inside a cue of its type already read
         covered: dict[str, int] = {}
@@ -398,7 +398,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         evidence: dict[int, str] = {}
         for (_, _, _, sentence) in best:
             if sentence not in evidence:
-                evidence[sentence] = doc_tokens(doc).span_text(*bounds[sentence])  # Span.text, without the Span
+                evidence[sentence] = token_cache(doc).span_text(*bounds[sentence])  # Span.text, without the Span
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
              "evidence": evidence[sentence], "confidence": confidence,
@@ -531,7 +531,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
@@ -558,7 +558,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed dataset phrases of a coordination after an EVALUATED_ON cue (``_dataset_phrase`` each):
         "on several standard benchmarks and real-world datasets" -> both; "on synthetic and benchmark tasks" ->
         "benchmark tasks" (the first conjunct names no set of datasets). At most three."""
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         found: list[Span] = []
         at = end
         for _ in range(3):
@@ -588,7 +588,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         determiners before it ("several", "various", "the") are left out; it must end in a dataset head
         ("datasets", "benchmarks", "data sets", "environments") and hold at least two words. None otherwise, or
         when it touches an entity."""
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
         start = i = end
@@ -625,7 +625,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         limit = min(sentence.end, end + 12)
         i = end
@@ -747,7 +747,7 @@ def _without_parentheses(doc: Doc, start: int, end: int) -> list:
     """The words of tokens *start* to *end* outside short parentheses: "X (RL), Y" -> ",": an acronym after an item
     does not end a list (the lexeme attributes of each token, kg.extract.base.doc_tokens: ``lower_``, ``text``,
     ``is_lower`` ...)."""
-    tokens = doc_tokens(doc).words[start:end]
+    tokens = token_cache(doc).words[start:end]
     kept, depth, inside = [], 0, 0
     for token in tokens:
         if token.text == "(":
