@@ -191,3 +191,34 @@ def test_kg_title_boundary_sets_what_the_token_setter_sets():
     for text in texts:
         expected, doc = by_tokens(nlp.make_doc(text)), title_boundary(nlp.make_doc(text))
         assert [t.is_sent_start for t in doc] == [t.is_sent_start for t in expected], text[:40]
+
+
+def test_kg_tokenizer_drops_only_idle_whitespace_rules_and_splits_the_same_from_its_cache():
+    """The newline rule only stopped spaCy's tokenizer caching the abstract; without it the tokens are the same,
+    on a first pass and on a second one that reads the cached chunks."""
+    import random
+    import re
+
+    from spacy.attrs import ORTH
+    from spacy.tokenizer import Tokenizer
+
+    from kg.extract.pipeline import TextKeepingTokenizer, caching_rules, keep_hyphenated_compounds
+
+    plain = spacy.blank("en")
+    keep_hyphenated_compounds(plain)
+    keeping = TextKeepingTokenizer.copy_of(plain.tokenizer)
+    assert "\n" in plain.tokenizer.rules and "\n" not in keeping.rules
+    assert set(plain.tokenizer.rules) - set(keeping.rules) <= {" ", "\t", "\n"}
+    pieces = ["\n", "\t", " ", "  ", "\n\n", " \n", "\r\n", "e.g.", "(e.g.", "i.e.,", "cannot", "Can't", "a.", "—",
+              "C++", ":)", "GPT-4", "3.5x", "(", ")", ".", "vs.", "\xa0", "don't", "'s", "Title", "words"]
+    chosen = random.Random(7)
+    texts = _texts() + ["".join(chosen.choice(pieces) + chosen.choice(["", " "]) for _ in range(chosen.randint(1, 12)))
+                        for _ in range(500)]
+    for _ in range(2):
+        for text in texts:
+            doc, expected = keeping(text), plain.tokenizer(text)
+            assert [(t.text_with_ws, t.norm_, t.idx) for t in doc] == [(t.text_with_ws, t.norm_, t.idx) for t in expected]
+    # a whitespace rule that the other rules would not keep whole stays
+    tab_prefix = Tokenizer(plain.vocab, rules={"\t\t": [{ORTH: "\t\t"}], "\n": [{ORTH: "\n"}]},
+                           prefix_search=re.compile(r"^\t").search)
+    assert set(caching_rules(tab_prefix)) == {"\t\t"}
