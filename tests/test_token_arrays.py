@@ -103,14 +103,15 @@ def test_doc_tokens_give_what_the_token_objects_give():
     assert checked > 1000
 
 
-def test_the_token_cache_keeps_no_doc_alive():
+def test_the_token_cache_keeps_no_doc_alive(monkeypatch):
     import gc
     import weakref
 
-    from kg.extract import base
+    from kg.extract import base, token_view
     from kg.extract.candidates import _STORES
     from kg.extract.pipeline import load_pipeline
 
+    monkeypatch.setattr(token_view, "_MAX_REMEMBERED", 3)  # the entity span lists of the last 3 docs are kept
     nlp = load_pipeline("blank")
     refs = []
     for text in _texts()[:10]:
@@ -119,9 +120,32 @@ def test_the_token_cache_keeps_no_doc_alive():
         refs.append(weakref.ref(doc))
     del doc
     gc.collect()
-    # neither cache keeps a doc alive (something else in the pipeline keeps the last doc, as at bdcf63c)
-    assert sum(ref() is not None for ref in refs) <= 1
+    # the token cache and the candidate stores keep no doc alive; the remembered span lists keep the last 3 (and
+    # something else in the pipeline keeps the last doc, as at bdcf63c)
+    assert sum(ref() is not None for ref in refs) <= 3
+    assert all(ref() is None for ref in refs[:6])
     assert not any(ref() is not None and ref() in _STORES for ref in refs)  # kg_entities released every store
+
+
+def test_remembered_entity_lists_are_the_groups_spans_until_the_group_changes():
+    """token_view.entities gives list(doc.spans[key]) for docs read in turn (a batch), the same list while the group
+    stays, and reads a replaced group again."""
+    from kg.extract.token_view import entities, set_entities
+
+    nlp = spacy.blank("en")
+    docs = [nlp.make_doc(text) for text in _texts()[:20] if len(text) > 40]
+    for doc in docs:
+        set_entities(doc, "kg_entities", [doc[0:1], doc[2:4]])
+    for _ in range(2):
+        for doc in docs:
+            spans = entities(doc, "kg_entities")
+            assert spans is entities(doc, "kg_entities")
+            assert [(s.start, s.end) for s in spans] == [(s.start, s.end) for s in doc.spans["kg_entities"]] == [
+                (0, 1), (2, 4)]
+    for doc in docs:
+        doc.spans["kg_entities"] = [doc[1:3]]  # replaced outside token_view
+    assert all([(s.start, s.end) for s in entities(doc, "kg_entities")] == [(1, 3)] for doc in docs)
+    assert entities(docs[0], "missing") == []
 
 def test_candidates_are_plain_objects_published_as_the_candidate_group():
     from kg.extract.candidates import (CANDIDATES_KEY, Candidate, add_candidates, candidate, candidates,

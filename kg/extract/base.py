@@ -22,7 +22,8 @@ ORTH and IDX) and kept while the doc lives (a weak-key cache, not ``user_data``,
 - ``tokens.text``: ``doc.text`` (kg's tokenizer keeps it; else built once); ``tokens.idx[i]`` /
   ``tokens.end[i]``: the character offsets of token *i* (``token.idx``, ``token.idx + len(token)``);
   ``tokens.span_text(start, end)``: ``doc[start:end].text`` without Token or Span objects.
-- ``tokens.lower_positions(words)``: the indices of the tokens whose ``lower_`` is one of *words*.
+- ``tokens.lowers``: each token's ``lower_`` (a list made once per doc); ``tokens.lower_positions(words)``: the
+  indices of the tokens whose ``lower_`` is one of *words*.
 - ``tokens.sent_starts()``: ``token.is_sent_start`` per token, read on the first request (after the sentence
   splitter: kg's components all run after it; nothing in kg sets sentence starts later).
 
@@ -34,7 +35,6 @@ not seen: kg never changes them.
 from __future__ import annotations
 
 import json
-import operator
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -65,7 +65,6 @@ class Word:
         self.method_key = merge_key(self.text, "Method")
 
 
-_LOWER = operator.attrgetter("lower_")
 _MAX_WORDS = 1_000_000  # cached words per vocab (the vocab itself keeps every lexeme)
 # vocab id -> (the vocab, its words): a Vocab takes no weak reference, so the last few vocabs are held (a
 # process has one pipeline; tests make many)
@@ -77,7 +76,7 @@ _DOC_TOKENS: weakref.WeakKeyDictionary[Doc, DocTokens] = weakref.WeakKeyDictiona
 class DocTokens:
     """Per-doc token columns, computed once (see the module docstring)."""
 
-    __slots__ = ("_doc", "words", "idx", "_end", "text", "_sent_starts", "__weakref__")
+    __slots__ = ("_doc", "words", "idx", "_end", "_lowers", "text", "_sent_starts", "__weakref__")
 
     def __init__(self, doc: Doc):
         self._doc = weakref.ref(doc)  # not the doc itself: the weak-key cache would keep every doc alive
@@ -109,6 +108,7 @@ class DocTokens:
             ) if len(doc) else ""
         self.text: str = text
         self._end: list[int] | None = None
+        self._lowers: list[str] | None = None
         self._sent_starts: list[bool] | None = None
 
     @property
@@ -124,9 +124,16 @@ class DocTokens:
             return ""
         return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1].text)]
 
+    @property
+    def lowers(self) -> list[str]:
+        """Each token's ``lower_``, in order (made on the first request; do not change the list)."""
+        if self._lowers is None:
+            self._lowers = [word.lower_ for word in self.words]
+        return self._lowers
+
     def lower_positions(self, words) -> list[int]:
         """Indices of the tokens whose ``lower_`` is in *words* (a set, frozenset or dict of strings), in order."""
-        return [i for i, lower in enumerate(map(_LOWER, self.words)) if lower in words]
+        return [i for i, lower in enumerate(self.lowers) if lower in words]
 
     def sent_starts(self) -> list[bool]:
         """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one). Read once, on the first
