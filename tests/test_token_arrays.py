@@ -246,3 +246,20 @@ def test_kg_tokenizer_drops_only_idle_whitespace_rules_and_splits_the_same_from_
     tab_prefix = Tokenizer(plain.vocab, rules={"\t\t": [{ORTH: "\t\t"}], "\n": [{ORTH: "\n"}]},
                            prefix_search=re.compile(r"^\t").search)
     assert set(caching_rules(tab_prefix)) == {"\t\t"}
+
+
+def test_doc_tokens_sentence_starts_and_word_positions_are_the_tokens():
+    """is_sent_start(i) is doc[i].is_sent_start (token 0 a start) with or without a sentence splitter;
+    lower_positions takes a set, a frozenset or a dict, on any number of requests."""
+    from kg.extract.base import doc_tokens
+
+    with_sentences, without = spacy.blank("en"), spacy.blank("en")
+    with_sentences.add_pipe("sentencizer")
+    for nlp in (with_sentences, without):
+        for doc in nlp.pipe(_texts()):
+            tokens = doc_tokens(doc)
+            assert [tokens.is_sent_start(i) for i in range(1, len(doc))] == [t.is_sent_start for t in doc[1:]]
+            assert not len(doc) or tokens.is_sent_start(0) is True
+            for words in ({"the", "we", ","}, frozenset({"model", "models", "."}), {"of": 1, "and": 2}, set(),
+                          {"never-seen-word"}):
+                assert tokens.lower_positions(words) == [t.i for t in doc if t.lower_ in words]
