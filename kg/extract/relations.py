@@ -528,7 +528,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
                     # the subject is the name a verb follows: "Compared with A, the B C, X reduces ..." (B and C
                     # are the opening list's last item); the first name when no verb follows one
-                    words_of = doc_tokens(doc).words
+                    words_of = token_cache(doc).words
                     later.sort(key=lambda m: not (m.end < sentence.end and words_of[m.end].is_lower
                                                   and verb_like(lowers[m.end])))
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
@@ -609,7 +609,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         numbers (with a unit or metric word of at most FIGURE_UNIT_WORDS words after each) and "for" before the
         name; the run stops at anything else ("compared with X on the same device"). [] when the cue is not
         followed by such figures."""
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         lowers = token_lowers(doc)
         method_at = {s.start: s for s in ents if s.label_ == "Method" and s.start >= end}
         found: list[Span] = []
