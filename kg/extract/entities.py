@@ -122,6 +122,9 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
 # "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
 _MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
+# a number no count of things has: "4.5" (GFLOPs), "410B" (FLOPs)
+_MEASURE_NUMBER = re.compile(r"^\d*\.\d+$|^\d+(?:\.\d+)?[KMBGT]$")
+_MAGNITUDE_PREFIXES = frozenset("KMGTP")  # kilo- to peta-: "GMACs" is giga-MACs
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
 
@@ -395,8 +398,9 @@ class EntityResolver(PatternComponent):
             # "on two VGGNet models": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
-        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
-            return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
+        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and (
+                not _PLURAL_ACRONYM.match(text) or self._unit_like(tokens.words, span.start, text)):
+            return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
         if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "6x higher FPS", "in terms of Hypervolume, R2-distance and ..."
         head = self.head_label(text) if len(span) > 1 else None
@@ -407,6 +411,20 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _unit_like(self, words, start: int, text: str) -> bool:
+        """Whether a plural acronym right after a number is a unit of measure, not things counted ("8 GPUs", "12
+        LLMs"): the number has a fraction or a magnitude suffix ("4.5 GFLOPs", "410B FLOPs": no one has 4.5 LLMs),
+        or the acronym is a known Metric, also behind a magnitude prefix ("GMACs", "TFLOPs": MACs and FLOPs are
+        known Metrics of the vocabulary)."""
+        if start > 0 and _MEASURE_NUMBER.match(words[start - 1].text):
+            return True
+        vocabulary = self._vocabulary
+        if vocabulary is _UNSET:
+            self._part_label(text)  # looks the pipeline's vocabulary up, once per doc
+            vocabulary = self._vocabulary
+        names = getattr(vocabulary, "names", None) or {}
+        return names.get(text) == "Metric" or text[:1] in _MAGNITUDE_PREFIXES and names.get(text[1:]) == "Metric"
 
     def _measure_position(self, words, sent, start: int) -> bool:
         """Whether a name at words[start] stands where a measured quantity does, beyond :meth:`_measured`: after a

@@ -1,0 +1,40 @@
+"""Known defects fixed by mechanism (sixth session): each pinned on a made-up sentence with the blank pipeline
+(spacy.blank("en") and kg's components), never a sentence of a gold paper."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.execute import extract_records
+from kg.extract import load_pipeline
+from kg.ingest.paper import Paper
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return load_pipeline("blank")
+
+
+def record(text: str, nlp, title: str = "A study") -> dict:
+    return extract_records([Paper(id="p1", title=title, abstract=text)], nlp=nlp)[0]
+
+
+def surfaces(rec: dict, entity_type: str) -> set[str]:
+    return {m["text"] for e in rec["entities"] if e["type"] == entity_type for m in e["mentions"]}
+
+
+def types_of(rec: dict, text: str) -> set[str]:
+    return {e["type"] for e in rec["entities"] for m in e["mentions"] if m["text"] == text}
+
+
+def test_unit_like_plural_acronyms_after_a_number_are_metrics_and_counted_things_are_not(nlp):
+    """A plural acronym after a number is a measure when the number has a fraction or a magnitude suffix, or when
+    it is a known Metric behind a magnitude prefix (G-MACs); "8 GPUs" and "12 LLMs" stay things counted. A count
+    with a magnitude suffix is no first word of a Title Case name ("410B FLOPs")."""
+    rec = record("The Zorblet encoder costs 3.2 GMACs and 12 TMACs, and 0.7 QZOPs, with 310B FLOPs in all, "
+                 "running on 8 GPUs beside 12 LLMs.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert {"GMACs", "TMACs", "QZOPs", "FLOPs"} <= metrics
+    assert not {"GMACs", "TMACs", "QZOPs", "FLOPs", "310B FLOPs"} & surfaces(rec, "Method")
+    assert "310B FLOPs" not in metrics
+    assert "GPUs" in surfaces(rec, "Hardware") and "LLMs" not in metrics
