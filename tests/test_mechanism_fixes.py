@@ -38,3 +38,30 @@ def test_unit_like_plural_acronyms_after_a_number_are_metrics_and_counted_things
     assert not {"GMACs", "TMACs", "QZOPs", "FLOPs", "310B FLOPs"} & surfaces(rec, "Method")
     assert "310B FLOPs" not in metrics
     assert "GPUs" in surfaces(rec, "Hardware") and "LLMs" not in metrics
+
+
+def test_a_generic_accelerator_is_hardware_only_beside_a_compute_word(nlp):
+    """The vocabulary's "accelerator" row carries "near" words: a particle accelerator is no compute device."""
+    rec = record("The superconducting linear accelerator of the Zorbon facility is retuned weekly, and our agent "
+                 "is applied to the real accelerator directly.", nlp, title="Zorbic Beam Tuning in a Linear Accelerator")
+    assert not surfaces(rec, "Hardware")
+    rec = record("We count the accelerators needed to serve the Zorbic model.", nlp)
+    assert "accelerators" in surfaces(rec, "Hardware")
+
+
+def test_a_vocabulary_row_with_near_words_matches_only_in_a_sentence_holding_one():
+    import spacy
+
+    from kg.extract.vocabulary import EntityVocabulary
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    vocabulary = EntityVocabulary(nlp, pattern_files=[])
+    vocabulary.initialize(lambda: [], nlp=nlp, patterns=[
+        {"label": "Hardware", "pattern": "zorbinator", "near": ["gpu", "kernel"]}])
+    doc = vocabulary(nlp("The zorbinator hums. A GPU zorbinator runs kernels. Zorbinators and GPUs."))
+    assert [(span.start, span.text) for span in doc.spans["kg_candidates"]] == [(6, "zorbinator")]  # "GPUs" is no word of the list
+    # the serialised component keeps the rule
+    again = EntityVocabulary(nlp, pattern_files=[]).from_bytes(vocabulary.to_bytes())
+    doc = again(nlp("The zorbinator hums. A GPU zorbinator runs kernels."))
+    assert [span.text for span in doc.spans["kg_candidates"]] == ["zorbinator"]

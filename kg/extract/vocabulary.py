@@ -17,7 +17,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.base import PatternComponent
+from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import ENTITY_LABELS, IGNORE, ProposesCandidates, add_candidates, candidate, doc_text
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
@@ -42,7 +42,9 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
     lower-case letter (acronyms such as "JOB" or "SOAP"), one-word names with a capital ("Ray",
     "Lion") and rows with ``"case": true``. With
     ``variants`` on, each phrase also matches with its head in the plural and with hyphens
-    read as spaces. ``"id"`` names the canonical long form ("RL" -> "reinforcement learning").
+    read as spaces. ``"id"`` names the canonical long form ("RL" -> "reinforcement learning"). A row with
+    ``"near"`` (lower-case words) matches only in a sentence that holds one of them: a generic word of several
+    senses ("accelerator" is a compute device beside "GPU" or "inference", a particle accelerator elsewhere).
     """
 
     settings = ("variants",)
@@ -60,6 +62,7 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
         self.names: dict[str, str | None] = {}  # written name -> its type (None: listed under two); see part_label
         self._part_labels: dict[str, str | None] = {}  # one-word name -> part_label(self.names, it), while names stay
         self.conflicts: list[dict[str, Any]] = []  # outside rows a curated row of another type shadows
+        self._near: dict[str, frozenset[str]] = {}  # match id -> the words one of which its sentence must hold
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._part_labels = {}
@@ -73,6 +76,11 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
             else:
                 label, canonical = row["label"], row.get("id", "")
             match_id = f"{label}\t{canonical}"
+            if row.get("near"):
+                # a generic word of several senses ("accelerator"): found only beside a word of its sense
+                near = frozenset(word.lower() for word in row["near"])
+                match_id += "\t" + ",".join(sorted(near))
+                self._near[match_id] = near
             self._info[match_id] = (label, canonical)
             if isinstance(pattern, str) and label in ENTITY_LABELS and len(pattern) >= 3 and pattern != pattern.lower():
                 self.names[pattern] = label if self.names.get(pattern, label) == label else None
@@ -103,7 +111,10 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
             if len(matcher) == 0:
                 continue
             for match_id, start, end in matcher(doc):
-                label, canonical = self._info[self.nlp.vocab.strings[match_id]]
+                key = self.nlp.vocab.strings[match_id]
+                label, canonical = self._info[key]
+                if self._near and key in self._near and not _sentence_holds(doc, start, end, self._near[key]):
+                    continue
                 if label == AMBIGUOUS:
                     ambiguous.append((start, end, canonical))
                     continue
@@ -116,6 +127,19 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
                     spans.append(candidate(doc, start, end, senses[0]["label"], "vocabulary", senses[0]["id"]))
         add_candidates(doc, spans)
         return doc
+
+
+def _sentence_holds(doc: Doc, start: int, end: int, words: frozenset[str]) -> bool:
+    """Whether the sentence of doc[start:end] holds one of *words* (lower case) outside the match."""
+    tokens = doc_tokens(doc)
+    sent = tokens.sent_starts()
+    first = start
+    while first > 0 and not sent[first]:
+        first -= 1
+    last = end
+    while last < len(doc) and not sent[last]:
+        last += 1
+    return any(tokens.words[i].lower_ in words for i in range(first, last) if not start <= i < end)
 
 
 def row_names(row: dict[str, Any]) -> list[str]:
