@@ -65,3 +65,14 @@ def test_a_vocabulary_row_with_near_words_matches_only_in_a_sentence_holding_one
     again = EntityVocabulary(nlp, pattern_files=[]).from_bytes(vocabulary.to_bytes())
     doc = again(nlp("The zorbinator hums. A GPU zorbinator runs kernels."))
     assert [span.text for span in doc.spans["kg_candidates"]] == ["zorbinator"]
+
+
+def test_a_coined_name_keeps_one_type_where_its_shape_alone_would_make_it_a_metric(nlp):
+    """"ZorbNet scores 71.4" at a sentence start: the name the paper coins is a Method there too (one span, one
+    type), and "scores" before a number is a verb, not the head of "X scores"."""
+    rec = record("ZorbNet scores 71.4 on the Quux benchmark. We propose ZorbNet, a parser.", nlp,
+                 title="ZorbNet: fast parsing")
+    assert types_of(rec, "ZorbNet") == {"Method"}
+    assert len([e for e in rec["entities"] if e["name"] == "ZorbNet"]) == 1
+    rec = record("KlimNet scores 64.2 accuracy on the Quux benchmark.", nlp)
+    assert types_of(rec, "KlimNet") == {"Method"}

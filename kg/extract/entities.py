@@ -30,6 +30,7 @@ from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
+_NAMING_SOURCES = frozenset({"coined", "vocabulary"})  # a type from these holds for the name across the paper
 _METHOD_KEY = operator.attrgetter("method_key")
 _MAX_HEAD_LABELS = 1_000_000
 
@@ -381,7 +382,10 @@ class EntityResolver(PatternComponent):
         tokens = doc_tokens(doc)
         if span.end < len(doc):
             following = tokens.words[span.end].lower_
-            label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
+            label = self.next_words.get(following)
+            if label is None and not (span.end + 1 < len(doc) and _NUMBER.match(tokens.words[span.end + 1].text)):
+                # "X scores" is X's scores, but "X scores 71.4" says what X does (a verb before a number)
+                label = self.next_words.get(_strip_s(following))
             if label:
                 return None if label == IGNORE else label
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
@@ -514,24 +518,34 @@ class EntityResolver(PatternComponent):
 
     @staticmethod
     def _one_type_per_name(doc: Doc, typed: list[Candidate], definitions: list) -> list[Candidate]:
-        """One name, one type in a paper: a name found by shape and left a Method (the default) takes the type
-        the paper's own evidence gives the same surface elsewhere: the long form of its acronym definition
+        """One name, one type in a paper: a name found by shape takes the type a coined or vocabulary mention of the
+        same surface has ("we propose ZorbNet" ... "ZorbNet scores 71.4": a Method, not a Metric); one left a
+        Method (the default) takes the type the paper's own evidence gives the same surface elsewhere: the long
+        form of its acronym definition
         ("Quantization Space Utilization Rate (QSUR)" ... "QSUR" is a Metric) or its position in another mention
         ("6x higher FPS" ... "FPS" is a Metric; "evaluated on X" ... "X" is a Dataset)."""
         tokens = doc_tokens(doc)
         evidence: dict[str, str] = {}
         for _, short_span, label in definitions:
             evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
+        # a name the paper coins ("we propose ZorbNet") or a vocabulary row types keeps that type wherever its
+        # shape alone typed it otherwise ("ZorbNet scores 71.4" is no Metric): one type per name
+        named: dict[str, set[str]] = {}
+        for span in typed:
+            if span.id_ in _NAMING_SOURCES and span.label_ in ENTITY_LABELS:
+                named.setdefault(tokens.span_text(span.start, span.end), set()).add(span.label_)
+        strong = {text: labels.pop() for text, labels in named.items() if len(labels) == 1}
         for span in typed:
             if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
                 evidence.setdefault(tokens.span_text(span.start, span.end), span.label_)
-        if not evidence:
+        if not evidence and not strong:
             return typed
         out = []
         for span in typed:
-            if span.id_ in SHAPE_SOURCES and span.label_ == "Method":
-                label = evidence.get(tokens.span_text(span.start, span.end), "Method")
-                if label != "Method":
+            if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS:
+                text = tokens.span_text(span.start, span.end)
+                label = strong.get(text) or (evidence.get(text, "Method") if span.label_ == "Method" else span.label_)
+                if label != span.label_:
                     span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             out.append(span)
         return out
