@@ -76,3 +76,17 @@ def test_a_coined_name_keeps_one_type_where_its_shape_alone_would_make_it_a_metr
     assert len([e for e in rec["entities"] if e["name"] == "ZorbNet"]) == 1
     rec = record("KlimNet scores 64.2 accuracy on the Quux benchmark.", nlp)
     assert types_of(rec, "KlimNet") == {"Method"}
+
+
+def test_a_generic_name_left_of_a_based_or_like_modifier_is_no_mention_but_a_written_name_is(nlp):
+    """GUIDELINE.md and the dev gold: "transformer-based language models" is a phrase that builds on transformers,
+    not a mention of a transformer (the gold lists the phrase, optionally, and no "transformer"); a name written as
+    a name ("YOLO-based", "ResNet-like") is listed. A sentence start or a Title Case title does not make a generic
+    word a written name."""
+    rec = record("We study transformer-based language models, ZorbNet-like encoders and attention-style pooling. "
+                 "Transformer-based parsers are common.", nlp, title="Zorbing Transformer-Based Models")
+    methods = surfaces(rec, "Method")
+    assert not {"transformer", "Transformer", "attention"} & methods
+    assert "ZorbNet" in methods  # a capitalised coined name stays a mention
+    rec = record("We train transformer-based parsers and compare them with a transformer.", nlp)
+    assert "transformer" in surfaces(rec, "Method")  # the standalone mention

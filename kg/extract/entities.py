@@ -25,6 +25,13 @@ from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, make_spans, release_candidates, select, title_end,
                                    written_lower)
+
+
+def written_upper(text: str) -> bool:
+    """Whether *text* has a capital letter: a name written so ("YOLO", "ResNet", "Transformer") is named even as a
+    modifier's left part; a generic lower-case word ("transformer", "attention"; at a sentence start or in a Title
+    Case title, its first letter aside) is not."""
+    return any(c.isupper() for c in text)
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
@@ -146,7 +153,8 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives")
+    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
+                       "modifier_suffixes")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -219,6 +227,7 @@ class EntityResolver(PatternComponent):
             found.append(candidate(doc, short_start, short_end, label, "acronym"))
 
         typed = []
+        end_of_title = title_end(doc)
         # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
         # keeps the same words from being a Method ("a problem class, not a method")
         framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
@@ -233,6 +242,9 @@ class EntityResolver(PatternComponent):
                 label = span.label_
             if span.id_ in SHAPE_SOURCES and ignored_short_forms and text(span) in ignored_short_forms:
                 continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
+            if self._modifier(words, span, len(doc)) and not written_upper(
+                    text(span)[1:] if tokens.sent_starts()[span.start] or span.start < end_of_title else text(span)):
+                continue  # "transformer-based language models": what they build on, no mention of a transformer
             if label is None or label != IGNORE and label not in ENTITY_LABELS:
                 continue
             if label != span.label_:
@@ -415,6 +427,12 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _modifier(self, words, span: Candidate, n: int) -> bool:
+        """Whether the name doc[span] is the left part of a hyphenated modifier: "X-based", "X-like", "X-style",
+        "X-inspired" (``modifier_suffixes``)."""
+        return span.end + 1 < n and words[span.end].text == "-" and words[span.end + 1].lower_ in \
+            self.words["modifier_suffixes"]
 
     def _unit_like(self, words, start: int, text: str) -> bool:
         """Whether a plural acronym right after a number is a unit of measure, not things counted ("8 GPUs", "12
