@@ -90,3 +90,10 @@ def test_a_generic_name_left_of_a_based_or_like_modifier_is_no_mention_but_a_wri
     assert "ZorbNet" in methods  # a capitalised coined name stays a mention
     rec = record("We train transformer-based parsers and compare them with a transformer.", nlp)
     assert "transformer" in surfaces(rec, "Method")  # the standalone mention
+
+
+def test_a_coined_name_takes_the_type_its_own_paper_gives_it_elsewhere(nlp):
+    """"we present QuuxBench9, a new collection ... the QuuxBench9 dataset": one name, one type (Dataset)."""
+    rec = record("To test our agent, we present Zorb4LP, a novel collection of linear programs. The Zorb4LP "
+                 "dataset is public.", nlp)
+    assert types_of(rec, "Zorb4LP") == {"Dataset"}

@@ -37,7 +37,7 @@ from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
-_NAMING_SOURCES = frozenset({"coined", "vocabulary"})  # a type from these holds for the name across the paper
+_NAMING_SOURCES = frozenset({"vocabulary"})  # a type from these holds for the name across the paper
 _METHOD_KEY = operator.attrgetter("method_key")
 _MAX_HEAD_LABELS = 1_000_000
 
@@ -536,8 +536,8 @@ class EntityResolver(PatternComponent):
 
     @staticmethod
     def _one_type_per_name(doc: Doc, typed: list[Candidate], definitions: list) -> list[Candidate]:
-        """One name, one type in a paper: a name found by shape takes the type a coined or vocabulary mention of the
-        same surface has ("we propose ZorbNet" ... "ZorbNet scores 71.4": a Method, not a Metric); one left a
+        """One name, one type in a paper: a name found by shape takes the type a vocabulary mention of the same
+        surface has (its curated type); one left a
         Method (the default) takes the type the paper's own evidence gives the same surface elsewhere: the long
         form of its acronym definition
         ("Quantization Space Utilization Rate (QSUR)" ... "QSUR" is a Metric) or its position in another mention
@@ -546,8 +546,8 @@ class EntityResolver(PatternComponent):
         evidence: dict[str, str] = {}
         for _, short_span, label in definitions:
             evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
-        # a name the paper coins ("we propose ZorbNet") or a vocabulary row types keeps that type wherever its
-        # shape alone typed it otherwise ("ZorbNet scores 71.4" is no Metric): one type per name
+        # a name a vocabulary row types keeps that type wherever its shape alone typed it otherwise (a coined
+        # name's type is a default, weaker than "we present X, ... X dataset": not used here)
         named: dict[str, set[str]] = {}
         for span in typed:
             if span.id_ in _NAMING_SOURCES and span.label_ in ENTITY_LABELS:
@@ -560,7 +560,12 @@ class EntityResolver(PatternComponent):
             return typed
         out = []
         for span in typed:
-            if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS:
+            if span.id_ == "coined" and span.label_ == "Method":
+                # "we present NLP4LP, a novel dataset ... the NLP4LP dataset": a coined name's Method is a default
+                label = evidence.get(tokens.span_text(span.start, span.end), "Method")
+                if label != "Method":
+                    span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            elif span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS:
                 text = tokens.span_text(span.start, span.end)
                 label = strong.get(text) or (evidence.get(text, "Method") if span.label_ == "Method" else span.label_)
                 if label != span.label_:
