@@ -97,3 +97,14 @@ def test_a_coined_name_takes_the_type_its_own_paper_gives_it_elsewhere(nlp):
     rec = record("To test our agent, we present Zorb4LP, a novel collection of linear programs. The Zorb4LP "
                  "dataset is public.", nlp)
     assert types_of(rec, "Zorb4LP") == {"Dataset"}
+
+
+def test_a_hyphenated_verb_before_a_name_is_no_part_of_it(nlp):
+    """"we fine-tune DeBERTa-v2": the verb takes the name as its object, the Method is "DeBERTa-v2"; so after "to"
+    and for a gerund ("fine-tuning QuuxLM"). A hyphenated modifier ("multi-task QuuxLM") still makes a phrase."""
+    rec = record("We fine-tune ZorbBERTa-v2 on the QuuxSet dataset. To pre-train KlimLM-7B we use more data. "
+                 "After fine-tuning BlipNet-3 it improves. We compare multi-task QuuxLM-2.", nlp)
+    methods = surfaces(rec, "Method")
+    assert {"ZorbBERTa-v2", "KlimLM-7B", "BlipNet-3", "multi-task QuuxLM-2"} <= methods
+    assert not any(m.startswith(("fine-tun", "pre-train")) for m in methods)
+    assert not any(m.startswith(("fine-tun", "pre-train")) for m in surfaces(rec, "Task"))
