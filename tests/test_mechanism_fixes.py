@@ -108,3 +108,13 @@ def test_a_hyphenated_verb_before_a_name_is_no_part_of_it(nlp):
     assert {"ZorbBERTa-v2", "KlimLM-7B", "BlipNet-3", "multi-task QuuxLM-2"} <= methods
     assert not any(m.startswith(("fine-tun", "pre-train")) for m in methods)
     assert not any(m.startswith(("fine-tun", "pre-train")) for m in surfaces(rec, "Task"))
+
+
+def test_a_vocabulary_method_before_a_task_head_noun_is_the_task_throughout_the_paper(nlp):
+    """GUIDELINE-TASKS.md: "linear regression tasks" names the Task "linear regression" (the trailing noun
+    dropped), and a task is never also a Method in the same paper."""
+    rec = record("We revisit the training of Zorbformers on linear regression tasks. Later, linear regression is "
+                 "used as a probe.", nlp)
+    assert types_of(rec, "linear regression") == {"Task"}
+    rec = record("We fit the Zorb data with linear regression.", nlp)
+    assert types_of(rec, "linear regression") == {"Method"}  # no task noun: the vocabulary's Method

@@ -154,7 +154,7 @@ class EntityResolver(PatternComponent):
 
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
-                       "modifier_suffixes")
+                       "modifier_suffixes", "task_head_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -231,9 +231,20 @@ class EntityResolver(PatternComponent):
         # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
         # keeps the same words from being a Method ("a problem class, not a method")
         framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
+        # ... and so is one a task head noun follows ("linear regression tasks"), though the vocabulary lists the
+        # name as a Method: a task is never also a Method in the same paper (GUIDELINE-TASKS.md)
+        # name as a Method: a task is never also a Method in the same paper (GUIDELINE-TASKS.md), so its other
+        # mentions are the Task too
+        headed_tasks = {(start, end) for start, end in framed_tasks
+                        if end < len(doc) and words[end].lower_ in self.words["task_head_nouns"]}
+        task_names = {tokens.span_text(start, end).lower() for start, end in headed_tasks}
         for span in found:
             if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
                 continue
+            if task_names and span.label_ == "Method" and text(span).lower() in task_names:
+                if (span.start, span.end) in headed_tasks:
+                    continue  # the frame's Task candidate on the same words stays
+                span = candidate(doc, span.start, span.end, "Task", span.id_, span.kb_id_)
             if span.id_ in SHAPE_SOURCES:
                 label = self._type_open(doc, span)
             elif span.id_ == "coined":
