@@ -242,8 +242,8 @@ class EntityResolver(PatternComponent):
             if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
                 continue
             if task_names and span.label_ == "Method" and text(span).lower() in task_names:
-                if (span.start, span.end) in headed_tasks:
-                    continue  # the frame's Task candidate on the same words stays
+                # a vocabulary row keeps its source: corpus resolution then sees the vocabulary's name with two
+                # types and lets the papers' votes decide
                 span = candidate(doc, span.start, span.end, "Task", span.id_, span.kb_id_)
             if span.id_ in SHAPE_SOURCES:
                 label = self._type_open(doc, span)
