@@ -553,31 +553,36 @@ class EntityResolver(PatternComponent):
         form of its acronym definition
         ("Quantization Space Utilization Rate (QSUR)" ... "QSUR" is a Metric) or its position in another mention
         ("6x higher FPS" ... "FPS" is a Metric; "evaluated on X" ... "X" is a Dataset)."""
-        tokens = doc_tokens(doc)
+        span_text = doc_tokens(doc).span_text
         evidence: dict[str, str] = {}
         for _, short_span, label in definitions:
-            evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
+            evidence.setdefault(span_text(short_span.start, short_span.end), label)
+        shaped = {(span.start, span.end): span_text(span.start, span.end) for span in typed
+                  if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS}
         # a name a vocabulary row types keeps that type wherever its shape alone typed it otherwise (a coined
         # name's type is a default, weaker than "we present X, ... X dataset": not used here)
-        named: dict[str, set[str]] = {}
-        for span in typed:
-            if span.id_ in _NAMING_SOURCES and span.label_ in ENTITY_LABELS:
-                named.setdefault(tokens.span_text(span.start, span.end), set()).add(span.label_)
-        strong = {text: labels.pop() for text, labels in named.items() if len(labels) == 1}
+        strong: dict[str, str | None] = {}
+        if shaped:
+            texts = set(shaped.values())
+            for span in typed:
+                if span.id_ in _NAMING_SOURCES and span.label_ in ENTITY_LABELS:
+                    text = span_text(span.start, span.end)
+                    if text in texts:
+                        strong[text] = span.label_ if strong.get(text, span.label_) == span.label_ else None
         for span in typed:
             if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
-                evidence.setdefault(tokens.span_text(span.start, span.end), span.label_)
-        if not evidence and not strong:
+                evidence.setdefault(shaped[(span.start, span.end)], span.label_)
+        if not evidence and not any(strong.values()):
             return typed
         out = []
         for span in typed:
             if span.id_ == "coined" and span.label_ == "Method":
                 # "we present NLP4LP, a novel dataset ... the NLP4LP dataset": a coined name's Method is a default
-                label = evidence.get(tokens.span_text(span.start, span.end), "Method")
+                label = evidence.get(span_text(span.start, span.end), "Method")
                 if label != "Method":
                     span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             elif span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS:
-                text = tokens.span_text(span.start, span.end)
+                text = shaped[(span.start, span.end)]
                 label = strong.get(text) or (evidence.get(text, "Method") if span.label_ == "Method" else span.label_)
                 if label != span.label_:
                     span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
