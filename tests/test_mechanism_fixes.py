@@ -118,3 +118,5 @@ def test_a_vocabulary_method_before_a_task_head_noun_is_the_task_throughout_the_
     assert types_of(rec, "linear regression") == {"Task"}
     rec = record("We fit the Zorb data with linear regression.", nlp)
     assert types_of(rec, "linear regression") == {"Method"}  # no task noun: the vocabulary's Method
+    rec = record("Zorbformers are tested on offline reinforcement learning tasks.", nlp)
+    assert types_of(rec, "offline reinforcement learning") == {"Method"}  # a paradigm's tasks: no process noun

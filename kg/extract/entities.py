@@ -107,6 +107,14 @@ def _metric_words(text: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _task_process_nouns() -> frozenset[str]:
+    """The process nouns a task's name ends in ("regression", "classification"): ``task_frames.jsonl``'s heads."""
+    from kg.extract.pattern_data import read_pattern_file
+
+    return frozenset(row["head"].lower() for row in read_pattern_file("task_frames.jsonl") if "head" in row)
+
+
+@functools.lru_cache(maxsize=1)
 def _dataset_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
 
@@ -231,12 +239,15 @@ class EntityResolver(PatternComponent):
         # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
         # keeps the same words from being a Method ("a problem class, not a method")
         framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
-        # ... and so is one a task head noun follows ("linear regression tasks"), though the vocabulary lists the
+        # ... and so is one a task head noun follows ("linear regression tasks"; its own head a task's process noun,
+        # task_frames.jsonl: "offline reinforcement learning tasks" name a learning paradigm's tasks, a Method's),
+        # though the vocabulary lists the
         # name as a Method: a task is never also a Method in the same paper (GUIDELINE-TASKS.md)
         # name as a Method: a task is never also a Method in the same paper (GUIDELINE-TASKS.md), so its other
         # mentions are the Task too
         headed_tasks = {(start, end) for start, end in framed_tasks
-                        if end < len(doc) and words[end].lower_ in self.words["task_head_nouns"]}
+                        if end < len(doc) and words[end].lower_ in self.words["task_head_nouns"]
+                        and (words[end - 1].lower_ in _task_process_nouns() or self.heads.get(words[end - 1].lower_) == "Task")}
         task_names = {tokens.span_text(start, end).lower() for start, end in headed_tasks}
         for span in found:
             if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
