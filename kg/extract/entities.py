@@ -91,6 +91,51 @@ def _after_dataset_noun(words, start: int) -> bool:
     return False
 
 
+def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[int]) -> bool:
+    """Whether a name at words[start] stands where a dataset does after "on": a score is reported on it ("0.62 on
+    X", "12.1% on X", "87.4 J&F on X", "accuracy on X": a number, a percent sign or a metric's last word before
+    "on"), or a sentence or clause opens with it ("On X, our model ...", "...; on X it reaches ..."). An article
+    may stand between ("on the X"). *metric_ends*: the positions where a Metric candidate ends (exclusive)."""
+    at = start - 1
+    if at > 0 and words[at].lower_ == "the":
+        at -= 1
+    if at < 0 or words[at].lower_ != "on":
+        return False
+    if sent[at] or at == 0:
+        return True  # "On X, ..."
+    previous = words[at - 1]
+    if previous.text == ";" or previous.lower_ == "and" and at >= 2 and words[at - 2].text in {";", ","}:
+        return True  # "...; on X it reaches", "..., and on X"
+    if _NUMBER.match(previous.text) or previous.text == "%":
+        return True  # "0.62 on X", "10.2% on X"
+    return at in metric_ends  # "ANLS on X", "exact match on X"
+
+
+def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: frozenset[str]) -> bool:
+    """Whether a dataset noun follows the name ending at words[end], after up to two lower-case modifiers ("X
+    multi-organ benchmark", "the X knee dataset") or as the head of an apposition ("X, a benchmark of ...", "X, a
+    document-level parallel corpus"): the noun ends its phrase (a punctuation mark or a function word follows; in an
+    apposition also a participle: an -ed word or one of *participles*, "X, a dataset built from ...")."""
+    n = len(words)
+    i = end
+    if i + 1 < n and words[i].text == "," and words[i + 1].lower_ in {"a", "an", "the"}:
+        i += 2
+        limit = i + 4
+    else:
+        limit = i + 2
+    while i < n and i <= limit:
+        word = words[i]
+        if word.lower_ in nouns:
+            if i + 1 == n or words[i + 1].is_punct or words[i + 1].is_stop:
+                return True
+            # an apposition's noun may go on with a participle: "X, a dataset built from ...", "... collected from"
+            return limit > end + 2 and (words[i + 1].lower_.endswith("ed") or words[i + 1].lower_ in participles)
+        if not (word.is_lower and (word.is_alpha or "-" in word.text)) or word.is_stop:
+            return False
+        i += 1
+    return False
+
+
 @functools.lru_cache(maxsize=65536)
 def _metric_words(text: str) -> tuple[str, ...]:
     """The merge keys of a metric surface's words, without empty ones (a pure function of the text: remembered)."""
@@ -108,6 +153,13 @@ def _dataset_cue_ends() -> frozenset[str]:
     """Every end of a ``dataset_before`` cue that starts at its start or after a space: a join of words that is a
     cue ends in the last word so, whatever the words hold."""
     return frozenset(cue[at:] for cue in _dataset_before() for at in range(len(cue)) if at == 0 or cue[at - 1] == " ")
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_nouns() -> frozenset[str]:
+    """The dataset nouns that head a phrase of their own ("a benchmark", "the X dataset"): ``dataset_after_nouns``
+    but "set(s)" and "split(s)", which need a qualifier ("test set")."""
+    return _dataset_cues()[1] - {"set", "sets", "split", "splits"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -142,7 +194,8 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives")
+    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
+                       "irregular_participles")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -155,6 +208,7 @@ class EntityResolver(PatternComponent):
         self._vocabulary: Any = _UNSET  # the pipeline's kg_vocabulary (None: none), looked up once per doc
         self._head_labels: dict[str, str | None] = {}  # text -> head_label(text), while the rows stay
         self._keys: dict[tuple[str, str], str] = {}  # (label, surface) -> _key(label, surface, ""): pure, kept
+        self._metric_ends: set[int] = set()  # where the doc's Metric candidates end ("ANLS on X"), set per doc
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._head_labels = {}
@@ -193,6 +247,7 @@ class EntityResolver(PatternComponent):
         found = candidates(doc)
         tokens = doc_tokens(doc)
         words = tokens.words
+        self._metric_ends = {s.end for s in found if s.label_ == "Metric"}
 
         def text(span: Span | Candidate) -> str:  # span.text, sliced from the doc's text (no Token objects)
             return tokens.span_text(span.start, span.end)
@@ -354,11 +409,14 @@ class EntityResolver(PatternComponent):
 
     def _next_label(self, doc: Doc, span: Candidate) -> str | None:
         """The type the word after a name gives it ("X dataset", "X metric"), if any."""
+        words = doc_tokens(doc).words
         if span.end < len(doc):
-            following = doc_tokens(doc).words[span.end].lower_
+            following = words[span.end].lower_
             label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label and label != IGNORE:
                 return label
+        if _before_dataset_noun(words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
+            return "Dataset"  # "We release X, a benchmark of ..."
         return None
 
     def _part_label(self, text: str) -> str | None:
@@ -384,7 +442,10 @@ class EntityResolver(PatternComponent):
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
-        if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start):
+        if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start) or (
+                _in_dataset_slot(tokens.words, tokens.sent_starts(), span.start, self._metric_ends)
+                and not _after_device_cue(tokens.words, span.start)) or _before_dataset_noun(
+                tokens.words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
             # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before); "the benchmark X",
             # "datasets (MNIST, X, CIFAR-10)"
             return "Dataset"
