@@ -156,6 +156,14 @@ def _dataset_cue_ends() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _device_classes() -> frozenset[str]:
+    """The device-class words that end a device model's name ("A10G GPU", "Graviton3 CPU"): ``device_class_suffixes``
+    of ``patterns/resolve.jsonl`` that name a kind of processor."""
+    return frozenset(resolve_word_lists()["device_class_suffixes"]) & {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus",
+                                                                         "npu", "npus"}
+
+
+@functools.lru_cache(maxsize=1)
 def _dataset_nouns() -> frozenset[str]:
     """The dataset nouns that head a phrase of their own ("a benchmark", "the X dataset"): ``dataset_after_nouns``
     but "set(s)" and "split(s)", which need a qualifier ("test set")."""
@@ -360,6 +368,12 @@ class EntityResolver(PatternComponent):
         They go to their own span group: ``kg_entities`` spans do not overlap, and results and
         relations read only those."""
         outer = [span for span, _ in entities if span.label_ in {"Metric", "Method"} and len(span) > 1]
+        # a device model named with its class ("an A10G GPU", "a Graviton3 CPU"): the class is a compute target too
+        # (a named device: "mobile CPU" is one class, not a model and a class)
+        named = [span for span, _ in entities if span.label_ == "Hardware" and len(span) > 1 and not doc_tokens(
+            doc).words[span.start].is_lower]
+        classed = {span.end for span in named}
+        outer += named
         if not outer:
             return []
         covered = [False] * len(doc)
@@ -367,6 +381,7 @@ class EntityResolver(PatternComponent):
             for i in range(span.start, span.end):
                 covered[i] = True
         tokens = doc_tokens(doc)
+        words = tokens.words
 
         def text(span: Candidate) -> str:
             return tokens.span_text(span.start, span.end)
@@ -375,7 +390,9 @@ class EntityResolver(PatternComponent):
         for span in typed:
             if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
                 continue
-            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in outer):
+            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) and (
+                    o.label_ != "Hardware" or span.end == o.end and len(span) == 1 and span.end in classed
+                    and words[span.start].lower_ in _device_classes()) for o in outer):
                 key = keys.setdefault(merge_key(text(span), "Hardware"), self._key("Hardware", text(span), span.kb_id_))
                 nested.append((span, key))
         return nested
