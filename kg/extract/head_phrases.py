@@ -302,8 +302,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             spans.append(candidate(doc, start, i, "Metric", "phrase"))
         # a percentage an attaining verb reports: "reaches 99.1% atom stability and 93.4% molecule stability"
         attain = self.words["measure_attain_verbs"]
+        shared_head = -1  # the value after "88.3% zero-shot and": its phrase's modifier shares the head
         for i in range(1, n - 2):
-            if words[i + 1].text != "%" or not a_number(words[i].text):
+            if words[i + 1].text != "%" or not a_number(words[i].text) or i == shared_head:
                 continue
             before = words[i - 1].lower_
             if not (before in attain or before in {"and", ","} and any(w.text == "%" for w in words[max(0, i - 6):i - 1])):
@@ -312,7 +313,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if end == i + 2 or words[end - 1].lower_ in self.words["not_measure_heads"] or words[end - 1].lower_.endswith("ly"):
                 continue  # "38% respectively"
             if end == i + 3 and end + 1 < n and words[end].lower_ in {"and", "or"} and a_number(words[end + 1].text):
-                continue  # "88.3% zero-shot and 91.1% fine-tuning accuracy": a modifier the two values share
+                shared_head = end + 1
+                continue  # "88.3% zero-shot and 91.1% fine-tuning accuracy": modifiers of the head the values share
             if end == n or not words[end].is_alpha or words[end].lower_ in function_words:
                 spans.append(candidate(doc, i + 2, end, "Metric", "phrase"))
         for i in lower_positions(doc, self.words["measure_phrase_comparatives"]):
