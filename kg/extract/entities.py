@@ -51,6 +51,8 @@ def _after_dataset_cue(words, start: int) -> bool:
     before = [w.lower_ for w in words[max(0, start - 4):start]]
     if len(before) >= 3 and before[-3] == "," and before[-2:] == ["such", "as"]:
         del before[-3]  # "workloads, such as X" is "workloads such as X"
+    elif len(before) >= 2 and before[-2] == "," and before[-1] in {"including", "like"}:
+        del before[-2]  # "10 datasets, including X" is "datasets including X"
     return any(" ".join(before[-n:]) in cues for n in (1, 2, 3) if len(before) >= n)
 
 
@@ -97,6 +99,14 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     "on"), or a sentence or clause opens with it ("On X, our model ...", "...; on X it reaches ..."). An article
     may stand between ("on the X"). *metric_ends*: the positions where a Metric candidate ends (exclusive)."""
     at = start - 1
+    if at > 0 and (words[at].lower_ in {"and", "or"} or words[at].text == "," and start + 1 < len(words) and (
+            words[start + 1].text == "," or words[start + 1].lower_ in {"and", "or"})):
+        # a later item of a list: "On Spider and BIRD, ...", "on CALLHOME, DIHARD and AMI" (but "On X, Y reaches ...":
+        # Y opens the clause)
+        while at > 0 and start - at <= 8 and words[at].lower_ != "on" and (
+                words[at].text == "," or words[at].lower_ in {"and", "or"} or not words[at].is_lower and any(
+                c.isalnum() for c in words[at].text)):
+            at -= 1
     if at > 0 and words[at].lower_ == "the":
         at -= 1
     if at < 0 or words[at].lower_ != "on":
@@ -179,6 +189,8 @@ def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+_FRACTION = re.compile(r"^0?\.\d+$")  # "0.070", ".81": a measured value, not a size or a version
+_COMPARISONS = frozenset({"above", "below", "over", "under", "exceeding", "beyond"})
 # "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
 _MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
@@ -515,6 +527,10 @@ class EntityResolver(PatternComponent):
             return True
         if end + 1 < len(words) and words[end].lower_ == "of" and _NUMBER.match(words[end + 1].text):
             return True
+        if end < len(words) and _FRACTION.match(words[end].text):
+            return True  # "MAE 0.070 vs. 0.089": a value below one written after the name (not a version: "Llama 3.1")
+        if end + 1 < len(words) and words[end].lower_ in _COMPARISONS and _NUMBER.match(words[end + 1].text):
+            return True  # "TM-score above 0.9"
         return [w.lower() for w in before] == ["in", "terms", "of"]
 
     def _propagate(self, doc: Doc, entities: list[tuple[Candidate, str]],
@@ -612,7 +628,11 @@ class EntityResolver(PatternComponent):
                     low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
                     if not 1 <= high - low <= 2:  # one or two glue words between them, else no list
                         continue
-                    between = [t.lower_ for t in doc_tokens(doc).words[low:high]]
+                    words = doc_tokens(doc).words
+                    between = [t.lower_ for t in words[low:high]]
+                    if between == [","] and other.start < span.start and span.end < len(words) and not (
+                            words[span.end].is_punct or words[span.end].lower_ in self.words["list_glue"]):
+                        continue  # "On X and Y, SLR reaches ...": the name after the comma opens the clause
                     if set(between) <= self.words["list_glue"]:
                         spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
                         changed = True
