@@ -598,15 +598,18 @@ class EntityResolver(PatternComponent):
         evidence: dict[str, str] = {}
         for _, short_span, label in definitions:
             evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
+        retypable = SHAPE_SOURCES | {"coined"}  # a coined name too: "StateTrap: Benchmarking ..." and "StateTrap, a benchmark"
         for span in typed:
-            if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
+            if span.id_ in retypable and span.label_ in ENTITY_LABELS and span.label_ != "Method":
                 evidence.setdefault(tokens.span_text(span.start, span.end), span.label_)
         if not evidence:
             return typed
         out = []
         for span in typed:
-            if span.id_ in SHAPE_SOURCES and span.label_ == "Method":
+            if span.id_ in retypable and span.label_ == "Method":
                 label = evidence.get(tokens.span_text(span.start, span.end), "Method")
+                if span.id_ == "coined" and label != "Dataset":
+                    label = "Method"  # the paper's own name: a value beside it ("X achieves 6.9") makes no Metric
                 if label != "Method":
                     span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             out.append(span)
