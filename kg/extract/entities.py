@@ -95,8 +95,8 @@ def _after_dataset_noun(words, start: int) -> bool:
 
 def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[int]) -> bool:
     """Whether a name at words[start] stands where a dataset does after "on": a score is reported on it ("0.62 on
-    X", "12.1% on X", "87.4 J&F on X", "accuracy on X": a number, a percent sign or a metric's last word before
-    "on"), or a sentence or clause opens with it ("On X, our model ...", "...; on X it reaches ..."). An article
+    X", "12.1% on X", "87.4 J&F on X", "accuracy on X": a number, a percent sign, a number and a word, or a metric's
+    last word before "on"), or a sentence or clause opens with it ("On X, our model ...", "...; on X it reaches ..."). An article
     may stand between ("on the X"). *metric_ends*: the positions where a Metric candidate ends (exclusive)."""
     at = start - 1
     if at > 0 and (words[at].lower_ in {"and", "or"} or words[at].text == "," and start + 1 < len(words) and (
@@ -116,8 +116,8 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     previous = words[at - 1]
     if previous.text == ";" or previous.lower_ == "and" and at >= 2 and words[at - 2].text in {";", ","}:
         return True  # "...; on X it reaches", "..., and on X"
-    if _NUMBER.match(previous.text) or previous.text == "%":
-        return True  # "0.62 on X", "10.2% on X"
+    if _NUMBER.match(previous.text) or previous.text == "%" or at >= 2 and _NUMBER.match(words[at - 2].text):
+        return True  # "0.62 on X", "10.2% on X", "61.2 HOTA on X"
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
@@ -682,6 +682,9 @@ class EntityResolver(PatternComponent):
             for step in (1, 2):  # one glue token (",", "and", "/") or two (", and")
                 for at, between in ((span.end + step, words[span.end:span.end + step]),
                                     (span.start - step - 1, words[max(0, span.start - step):span.start])):
+                    if at > span.start and [w.text for w in between] == [","] and at + 1 < n and not (
+                            words[at + 1].is_punct or words[at + 1].lower_ in glue):
+                        continue  # "On X and Y, Vexo reaches ...": the word after the comma opens the clause
                     if all(w.lower_ in glue for w in between) and lone_name(at):
                         added.append(candidate(doc, at, at + 1, span.label_, "context"))
                         queue.append(added[-1])
