@@ -91,3 +91,9 @@ def test_a_named_device_with_its_class_also_yields_the_class(nlp):
     hardware = {e["name"] for e in rec["entities"] if e["type"] == "Hardware"}
     assert {"GPU", "CPU"} <= hardware
     assert any("Kestrel9" in name for name in hardware)
+
+
+def test_a_dataset_found_by_its_slot_keeps_its_variant_qualifier(nlp):
+    rec = record("It reaches 81.4 Q&F on ZAVIS 2017 val and 80.1 on YouTu-VOX 2019. On DIVHARD III it wins, and "
+                 "on PlumData V2 too.", nlp)
+    assert {"ZAVIS 2017", "YouTu-VOX 2019", "DIVHARD III", "PlumData V2"} <= surfaces(rec, "Dataset")

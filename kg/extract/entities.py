@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
+from kg.extract.head_phrases import DATASET_QUALIFIER
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, make_spans, release_candidates, select, title_end,
                                    written_lower)
@@ -308,6 +309,13 @@ class EntityResolver(PatternComponent):
                 continue
             if label != span.label_:
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            if label == "Dataset" and span.id_ in SHAPE_SOURCES:
+                end = span.end
+                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(words[end].text):
+                    end += 1  # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
+                if end != span.end:
+                    typed.append(span)
+                    span = candidate(doc, span.start, end, label, span.id_, span.kb_id_)
             typed.append(span)
         typed = self._one_type_per_name(doc, typed, definitions)
         chosen = self._coordinated_datasets(doc, select(typed))

@@ -24,7 +24,9 @@ _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO comp
 _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
 # what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
-_DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
+# ("DAVIS 2017", "ImageNet 32x32", "WMT14 En-De", "NYU Depth v2", "BridgeData V2", "DIHARD III")
+DATASET_QUALIFIER = re.compile(
+    r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|[vV]\d+(?:\.\d+)?|II|III|IV|VI|VII|VIII|IX)$")
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
@@ -337,7 +339,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         for span in candidates:
             if span.label_ == "Dataset" and span.id_ in {"vocabulary", "open"} and (span.start, span.end) not in ignored:
                 end = span.end
-                while end < len(doc) and end - span.end < 2 and _DATASET_QUALIFIER.match(doc_words[end].text):
+                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(doc_words[end].text):
                     end += 1  # "ImageNet 32x32", "WMT 2014 De-En", "WMT14 En-De": a variant of its own
                 if end != span.end:
                     extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
