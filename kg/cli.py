@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -25,9 +27,13 @@ class Terminated(SystemExit):
     """SIGTERM, raised in the main thread so that cleanup (worker processes, staging directories) runs."""
 
 
+# True when kg is the program (the `kg` console script, `python -m kg`), False when a command runs inside another
+# program (click's CliRunner in tests, a notebook): see reports_errors
+_AS_PROGRAM = False
+
+
 def _stop_on_sigterm():
     """Install the SIGTERM handler (main thread only); return the handler it replaced, or None."""
-    import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -42,8 +48,6 @@ def _stop_on_sigterm():
 def _restore_sigterm(previous) -> None:
     """Put back the handler a command replaced, so a command run in-process (tests, a notebook) does not leave
     its handler behind in the caller."""
-    import signal
-
     if previous is not None:
         signal.signal(signal.SIGTERM, previous)
 
@@ -64,6 +68,16 @@ def reports_errors(command):
             # A file the user named can not be read or written: a user error, not a crash.
             where = f"{error.filename}: " if error.filename else ""
             raise KgClickException(InputError(f"{where}{error.strerror or error}")) from None
+        except Terminated:
+            if not _AS_PROGRAM and previous is not None:
+                # run inside another program: the command has cleaned up; now the SIGTERM is the caller's to act
+                # on (by default it ends). Turned into SystemExit(143) alone, a caller that catches SystemExit
+                # (click's CliRunner) would swallow it: a test run could not be stopped, and the test running
+                # then failed with exit code 143.
+                _restore_sigterm(previous)
+                previous = None
+                os.kill(os.getpid(), signal.SIGTERM)
+            raise
         finally:
             _restore_sigterm(previous)
 
@@ -475,14 +489,22 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--gold", required=True, type=click.Path(dir_okay=False),
               help="Gold annotations, one JSON object per paper (format in the README).")
-@click.option("--pred", type=click.Path(dir_okay=False), help="Records from `kg extract` to score.")
+@click.option("--pred", type=click.Path(dir_okay=False),
+              help="Records from `kg extract` to score; or a second annotator's gold-format file, scored as "
+                   "agreement with --gold on the papers both hold.")
+@click.option("--against", type=click.Path(dir_okay=False),
+              help="A second records file: report each F1 of the --pred (or INPUTS) minus this one, with a paired "
+                   "bootstrap interval (default --bootstrap 1000).")
+@click.option("--bootstrap", "replicates", type=click.IntRange(1, 100_000), metavar="N",
+              help="Add a 95% paper-level bootstrap interval to every F1 (N resamples of the gold papers).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of --bootstrap.")
 @input_format_option
 @pipeline_option
 @jobs_option
 @click.option("--errors", is_flag=True, help="Also list missed and false entities, proposals, results and relations.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (scores and errors).")
 @reports_errors
-def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
+def evaluate(inputs, gold, pred, against, replicates, seed, input_format, pipeline, jobs, errors, as_json):
     """Score extraction against a gold set: strict and lenient P/R/F1.
 
     Entities per type; and, for gold rows with "proposes", "results" and "relations", the
@@ -490,20 +512,38 @@ def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
     hardware) and relations per type with their macro F1.
 
     Either score a file of records (--pred) or extract INPUTS and score them in one step.
+    With a gold-format --pred file the report is the agreement of two annotators.
+    --bootstrap N adds a 95% interval to each F1 by resampling papers; --against B compares
+    two prediction files on the same gold (difference of each F1, paired interval).
 
     \b
     Examples:
       kg evaluate --gold tests/data/gold/dev.jsonl --pred records.jsonl --errors
       kg evaluate --gold tests/data/gold/dev.jsonl tests/data/gold/dev-papers.jsonl
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred records.jsonl --bootstrap 1000
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred new.jsonl --against old.jsonl
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred second-annotator.jsonl
     """
-    from kg.evaluate import evaluate_files, format_report
+    from kg.evaluate import compare_files, evaluate_files, format_comparison, format_report, report_dict
 
-    evaluation = evaluate_files(gold, pred_path=pred, inputs=inputs, input_format=input_format,
-                                pipeline=pipeline, n_process=jobs or None)
+    options = dict(pred_path=pred, inputs=inputs, input_format=input_format, pipeline=pipeline,
+                   n_process=jobs or None)
+    if against:
+        if errors:
+            raise click.UsageError("--errors lists one prediction's errors: run it without --against")
+        comparison = compare_files(gold, against, replicates=replicates or 1000, seed=seed, **options)
+        click.echo(json.dumps(comparison.as_dict(), ensure_ascii=False) if as_json else format_comparison(comparison))
+        return
+    evaluation = evaluate_files(gold, **options)
+    boot = None
+    if replicates:
+        from kg.evaluate.bootstrap import bootstrap
+
+        boot = bootstrap(evaluation, replicates, seed=seed)
     if as_json:
-        click.echo(json.dumps(evaluation.as_dict(), ensure_ascii=False))
+        click.echo(json.dumps(report_dict(evaluation, boot), ensure_ascii=False))
     else:
-        click.echo(format_report(evaluation, errors=errors))
+        click.echo(format_report(evaluation, errors=errors, bootstrap=boot))
 
 
 
@@ -870,6 +910,8 @@ def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_thre
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
     cli(prog_name="kg")
 
 
