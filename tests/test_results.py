@@ -366,3 +366,28 @@ def test_the_units_schema_admits_the_weak_flag_and_refuses_a_misspelt_one():
     jsonschema.validate({"unit": "wph", "forms": ["WPH"], "weak": True}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"unit": "wph", "forms": ["WPH"], "waek": True}, schema)
+
+
+def test_a_compared_number_carries_the_measure_of_the_number_before_it(nlp):
+    # invented text: the baselines' figures name no measure of their own; the sentence compares them with ours
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 81.5% on Parrotset, compared with 77.2% for Owlnet and 70.4% "
+                   "for Hawknet. Quillnet answers in 0.8 ms on a Wren chip, 3.2x lower than Owlnet. "
+                   "Quillnet gains 3.1% in recall and 4.4% in precision.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+                    ("Parrotset", "Dataset", "d:parrot"), ("Wren chip", "Hardware", "h:wren"),
+                    ("Zorb score", "Metric", "x:zorb"), ("recall", "Metric", "x:recall"),
+                    ("precision", "Metric", "x:precision")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert [results[v]["metric"] for v in (81.5, 77.2, 70.4)] == ["x:zorb"] * 3
+    # a number with its own measure keeps it
+    assert (results[3.1]["metric"], results[4.4]["metric"]) == ("x:recall", "x:precision")
+
+
+def test_an_elided_comparison_takes_the_measure_before_it(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet answers with 0.8 ms latency on a Wren chip, 3.2x lower than Owlnet.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"),
+                    ("Wren chip", "Hardware", "h:wren"), ("latency", "Metric", "x:latency")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[3.2]["metric"] == "x:latency"
