@@ -391,3 +391,16 @@ def test_an_elided_comparison_takes_the_measure_before_it(nlp):
                     ("Wren chip", "Hardware", "h:wren"), ("latency", "Metric", "x:latency")])
     results = {r["value"]: r for r in doc._.kg_results}
     assert results[3.2]["metric"] == "x:latency"
+
+
+def test_bare_numbers_listed_before_a_unit_take_that_unit(nlp):
+    # invented text: "by 4.2, 3.6 and 1.9 points" is three results in points; a setting and a span are not lists
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet improves recall over Owlnet, Hawknet and Wrennet by 4.2, 3.6 and 1.9 points. "
+                   "Quillnet answers at batch size 1 and 5.2x lower latency than Owlnet. "
+                   "We train on between 4 and 60 hours of speech.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+                    ("Wrennet", "Method", "m:wren"), ("recall", "Metric", "x:recall"), ("latency", "Metric", "x:lat")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert [results[v]["unit"] for v in (4.2, 3.6, 1.9)] == ["pp"] * 3
+    assert 1.0 not in results and 4.0 not in results

@@ -416,11 +416,27 @@ class ResultFinder(SerialisedState, DocAnnotator):
         chosen = _merge_ranges(doc, chosen)
 
         listed = _listed_numbers(doc, chosen, entity_at)
-        accepted = []
-        for has_unit, start, end in chosen:
-            result = self._read(doc, has_unit, start, end, entity_at, sentence_of, start in listed)
-            if result is not None:
-                accepted.append(result)
+        read = [self._read(doc, has_unit, start, end, entity_at, sentence_of, start in listed)
+                for has_unit, start, end in chosen]
+        # "by 14.9, 9.6 and 6.3 points", "at 71, 58 and 94 tokens/s": bare numbers listed before one with a
+        # unit are in that unit
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        run: list[int] = []
+        for n, (has_unit, start, end) in enumerate(chosen):
+            joined = bool(run) and start > chosen[n - 1][2] and sentence_of[start] == sentence_of[chosen[n - 1][1]] \
+                and all(word in {",", "and", "or"} for word in lowers[chosen[n - 1][2]:start])
+            if not has_unit:
+                run = [*run, n] if joined else [n]
+                continue
+            if joined and read[n] is not None and read[n]["unit"] and {"and", "or"} & set(lowers[chosen[n - 1][2]:start]) \
+                    and len({_decimals(texts[chosen[k][1]]) for k in [*run, n]}) == 1 \
+                    and not (chosen[run[0]][1] > 0 and lowers[chosen[run[0]][1] - 1] == "between"):
+                # (a list ends in "and"/"or"; its numbers are written to the same precision; "between 4 and 60
+                # hours" is a span of a setting, not a list)
+                for k in run:
+                    read[k] = self._read(doc, False, *chosen[k][1:], entity_at, sentence_of, unit_from=read[n]["unit"])
+            run = []
+        accepted = [result for result in read if result is not None]
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
@@ -517,7 +533,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 break
 
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
-              sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
+              sentence_of: list[int], listed: bool = False, unit_from: str | None = None) -> dict[str, Any] | None:
+        """A result dict for the number at [start, end), or None; *unit_from*: the unit a bare number takes from
+        the last number of its list ("2.7 and 0.9 points")."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         tokens = doc_tokens(doc)  # the span's text and offsets, without a Span and its Tokens
         span_text = tokens.span_text(start, end)
@@ -544,6 +562,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 return None
         elif parsed["unit"] or parsed["mag"]:
             return None  # "7B", "4K": sizes that are part of names, not results
+        elif unit_from:
+            unit = unit_from
         low, high = _number(parsed["a"]), _number(parsed["b"]) if parsed["b"] else None
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
@@ -1203,6 +1223,12 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
                 continue
         merged.append(item)
     return merged
+
+
+def _decimals(text: str) -> int:
+    """How many digits a number token is written with after its point ("14.9" -> 1, "71" -> 0, "2.5x" -> 1)."""
+    found = re.match(r"[~≈]?[+-]?[\d,]*(?:\.(\d+))?", text)
+    return len(found.group(1)) if found and found.group(1) else 0
 
 
 def _unit_tail(text: str) -> str:
