@@ -404,3 +404,17 @@ def test_bare_numbers_listed_before_a_unit_take_that_unit(nlp):
     results = {r["value"]: r for r in doc._.kg_results}
     assert [results[v]["unit"] for v in (4.2, 3.6, 1.9)] == ["pp"] * 3
     assert 1.0 not in results and 4.0 not in results
+
+
+def test_a_bare_decimal_compared_with_a_result_is_a_result_of_the_same_kind(nlp):
+    # invented text: the baselines' bare figures follow ours, written to the same precision
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 6.12, compared with 6.89 for Owlnet and 7.41 for Hawknet. "
+                   "Quillnet improves recall by 5.6 points over Owlnet and 3.1 over Hawknet. "
+                   "Quillnet reaches a Zorb score of 6.12 with 8 layers and 2 heads.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+                    ("Zorb score", "Metric", "x:zorb"), ("recall", "Metric", "x:recall")])
+    results = [(r["value"], r["unit"], r["metric"], r["method"]) for r in doc._.kg_results]
+    assert (6.89, None, "x:zorb", "m:owl") in results and (7.41, None, "x:zorb", "m:hawk") in results
+    assert (3.1, "pp", "x:recall", "m:quill") in results  # our gain over Hawknet
+    assert not {8.0, 2.0} & {r[0] for r in results}  # counts written without a point are not figures

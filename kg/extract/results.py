@@ -436,6 +436,19 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 for k in run:
                     read[k] = self._read(doc, False, *chosen[k][1:], entity_at, sentence_of, unit_from=read[n]["unit"])
             run = []
+        # "a perplexity of 6.12, compared with 6.89 for X and 7.41 for Y", "0.702 (0.613 for X)": a bare decimal
+        # that a list or comparison word leads to, after a result of its sentence written to the same precision,
+        # is a figure of the same kind
+        for n, (has_unit, start, end) in enumerate(chosen):
+            if read[n] is not None or has_unit or not _decimals(texts[start]) \
+                    or start == 0 or lowers[start - 1] not in self.compared_leads:
+                continue
+            anchor = next((read[m] for m in range(n - 1, -1, -1) if read[m] is not None), None)
+            if anchor is not None and anchor["sentence"] == sentence_of[start] \
+                    and _decimals(texts[anchor["_start"]]) == _decimals(texts[start]):
+                # (points are written once: "by 5.6 points over X and 3.1 over Y"; other units are repeated)
+                read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True,
+                                     unit_from=anchor["unit"] if anchor["unit"] == "pp" else None)
         accepted = [result for result in read if result is not None]
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
