@@ -446,9 +446,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
             anchor = next((read[m] for m in range(n - 1, -1, -1) if read[m] is not None), None)
             if anchor is not None and anchor["sentence"] == sentence_of[start] \
                     and _decimals(texts[anchor["_start"]]) == _decimals(texts[start]):
-                # (points are written once: "by 5.6 points over X and 3.1 over Y"; other units are repeated)
+                # (in the result's unit when compared with it, "0.98 px, compared with 0.79 for X"; or in points,
+                # written once along a list, "by 5.6 points over X and 3.1 over Y")
+                compared = lowers[start - 1] not in {",", "and", "or", "("}
                 read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True,
-                                     unit_from=anchor["unit"] if anchor["unit"] == "pp" else None)
+                                     unit_from=anchor["unit"] if compared or anchor["unit"] == "pp" else None)
         accepted = [result for result in read if result is not None]
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
