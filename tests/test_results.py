@@ -418,3 +418,15 @@ def test_a_bare_decimal_compared_with_a_result_is_a_result_of_the_same_kind(nlp)
     assert (6.89, None, "x:zorb", "m:owl") in results and (7.41, None, "x:zorb", "m:hawk") in results
     assert (3.1, "pp", "x:recall", "m:quill") in results  # our gain over Hawknet
     assert not {8.0, 2.0} & {r[0] for r in results}  # counts written without a point are not figures
+
+
+def test_a_rate_measures_itself_and_a_duration_measures_what_takes_it(nlp):
+    # invented text: no Metric entity; the unit of a rate and the subject of "takes" say what is measured
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet runs at 31 fps on a Wren board. Graph building takes under 40 seconds for large inputs. "
+                   "Training the full model requires 6 hours on one Wren board.",
+                   [("Quillnet", "Method", "m:quill"), ("Wren board", "Hardware", "h:wren")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[31.0]["metric_text"] == "fps"
+    assert results[40.0]["metric_text"] == "Graph building"
+    assert results[6.0]["metric_text"] == "Training"

@@ -503,9 +503,44 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
         self._carry_metric(doc, text, accepted, output, entity_at)
+        self._measure_by_structure(doc, accepted, output)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         return output
+
+    def _measure_by_structure(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
+        """What a number names no measure for, read from its clause's structure instead of a default:
+
+        - a rate measures itself: "runs at 31 fps", "decodes 412 tokens per second" (the unit as written);
+        - a duration a clause's subject "takes" measures that subject: "Training takes 2.5 hours",
+          "Graph construction takes under 40 seconds" (a Metric entity chosen for the number stays).
+        """
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = doc_tokens(doc).words
+        for result, out in zip(accepted, output):
+            unit = result["unit"]
+            if unit is None or out["metric"]:
+                continue
+            weak = out["metric_text"] is None or out["metric_text"] in self.implied_metrics
+            if weak and (unit.endswith("/s") and "FLOP" not in unit or unit == "FPS") and result.get("_unit_text"):
+                out["metric_text"] = result["_unit_text"]
+                continue
+            if unit not in self.duration_units:
+                continue
+            start = result["_start"]
+            sent_start, _ = sentence_at(doc, start)
+            verb = start - 1
+            while verb > sent_start and start - verb <= 3 and lowers[verb] in self.qualifier_words | {"than", "less", "up", "to"}:
+                verb -= 1
+            if verb < sent_start or lowers[verb] not in self.duration_verbs:
+                continue
+            first = max([sent_start, *(k + 1 for k in range(sent_start, verb) if texts[k] in {",", ";", ":"})])
+            last = first
+            while last < verb and last - first < 3 and (words_of[last].is_alpha or texts[last].count("-") == 1) \
+                    and not words_of[last].is_stop and lowers[last] not in self.phrase_stop:
+                last += 1
+            if last > first:
+                out["metric_text"] = doc_tokens(doc).span_text(first, last)
 
     def _carry_metric(self, doc: Doc, text: str, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                       entity_at: dict[int, Span]) -> None:
@@ -651,6 +686,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "value": value,
             "value_high": high,
             "unit": unit,
+            "_unit_text": parsed["unit"].strip() if has_unit else None,
             "qualifier": qualifier,
             "start": tokens.idx[start],
             "end": tokens.idx[text_end - 1] + len(texts[text_end - 1]),
