@@ -23,6 +23,7 @@ from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import GOLD_RELATION_NAMES, RELATION_ENDS, _pred_entities, _pred_surfaces, gold_surfaces
+from kg.evaluate.training_sets import training_files
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.edge_scorer import (FEATURES, MODEL_PATH, RULE_CANDIDATE_FEATURES, SCORED_TYPES, SURE_FEATURES,
@@ -315,15 +316,21 @@ def halves(collected: dict[str, Any], seed: int = 0, repeats: int = 2) -> dict[s
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", default="tests/data/gold/dev.jsonl")
-    parser.add_argument("--papers", default="tests/data/gold/dev-papers.jsonl")
+    parser.add_argument("--gold", action="append", help="gold set (default: dev); repeat with --papers to train "
+                        "on several, e.g. dev and synthetic-dev")
+    parser.add_argument("--papers", action="append", help="the papers of each --gold, in the same order")
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--halves", action="store_true",
                         help="also train on each half of the dev papers and print the scores on the other half")
     args = parser.parse_args(argv)
-    if "holdout" in args.gold or "holdout" in args.papers:
-        raise SystemExit("the hold-out is measurement only: train on dev")
-    collected = collect(args.gold, args.papers)
+    if len(args.gold or []) != len(args.papers or []):
+        raise SystemExit("give one --papers file per --gold file")
+    with training_files(list(zip(args.gold or [], args.papers or []))) as (gold, papers):
+        _main(args, gold, papers)
+
+
+def _main(args: argparse.Namespace, gold: str, papers: str) -> None:
+    collected = collect(gold, papers)
     model, report = train(collected)
     for rel_type, row in report.items():
         print(rel_type, row)

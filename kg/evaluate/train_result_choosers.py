@@ -30,6 +30,7 @@ from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
+from kg.evaluate.training_sets import training_files
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.records import build_record
@@ -234,16 +235,22 @@ def train(collected: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], dic
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", default="tests/data/gold/dev.jsonl")
-    parser.add_argument("--papers", default="tests/data/gold/dev-papers.jsonl")
+    parser.add_argument("--gold", action="append", help="gold set (default: dev); repeat with --papers to train "
+                        "on several, e.g. dev and synthetic-dev")
+    parser.add_argument("--papers", action="append", help="the papers of each --gold, in the same order")
     parser.add_argument("--metric-out", default=str(METRIC_MODEL_PATH))
     parser.add_argument("--method-out", default=str(METHOD_MODEL_PATH))
     args = parser.parse_args(argv)
-    if "holdout" in args.gold or "holdout" in args.papers:
-        raise SystemExit("the hold-out is measurement only: train on dev")
-    collected = collect(args.gold, args.papers)
+    if len(args.gold or []) != len(args.papers or []):
+        raise SystemExit("give one --papers file per --gold file")
+    with training_files(list(zip(args.gold or [], args.papers or []))) as (gold, papers):
+        _main(args, gold, papers)
+
+
+def _main(args: argparse.Namespace, gold: str, papers: str) -> None:
+    collected = collect(gold, papers)
     models, report = train(collected)
-    strict = out_of_fold_evaluation(args.gold, args.papers, collected, models["metric"]["C"], models["method"]["C"])
+    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"])
     report["out_of_fold_strict"] = {"results": strict["results"], "result_roles": strict["result_roles"]}
     models["metric"]["cv"]["out_of_fold_results_f1"] = strict["results"]["f1"]
     models["method"]["cv"]["out_of_fold_method_f1"] = strict["result_roles"]["method"]["f1"]

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.evaluate.scoring import surfaces_match
+from kg.evaluate.training_sets import training_files
 from kg.extract.base import write_model
 from kg.extract.scorer import DEFAULT_MODEL, MODELS_DIR, TRAINING_FEATURES, entity_groups
 from kg.schema import ENTITY_TYPES
@@ -280,7 +281,8 @@ def cross_fitted_records(gold_path: str, papers_path: str, out_path: str, *, pip
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--gold", nargs=2, metavar=("GOLD", "PAPERS"), required=True)
+    parser.add_argument("--gold", nargs=2, metavar=("GOLD", "PAPERS"), action="append", required=True,
+                        help="a gold set and its papers; repeat to train on several (dev and synthetic-dev)")
     parser.add_argument("-o", "--output", default=str(MODELS_DIR / DEFAULT_MODEL))
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--pipeline", default="blank")
@@ -292,12 +294,15 @@ def main(argv: list[str] | None = None) -> None:
                         help="instead of training: write the gold papers' records, each scored by a model trained "
                              "on the other folds (score them with kg evaluate --pred)")
     args = parser.parse_args(argv)
-    if args.cross_fitted:
-        cross_fitted_records(args.gold[0], args.gold[1], args.cross_fitted, pipeline=args.pipeline, folds=args.folds,
-                             seed=args.seed)
-        return
-    model = train(args.gold[0], args.gold[1], pipeline=args.pipeline, folds=args.folds, seed=args.seed,
-                  vocabulary_dropout=args.vocabulary_dropout)
+    with training_files([tuple(pair) for pair in args.gold]) as (gold, papers):
+        if args.cross_fitted:
+            cross_fitted_records(gold, papers, args.cross_fitted, pipeline=args.pipeline, folds=args.folds,
+                                 seed=args.seed)
+            return
+        model = train(gold, papers, pipeline=args.pipeline, folds=args.folds, seed=args.seed,
+                      vocabulary_dropout=args.vocabulary_dropout)
+        if len(args.gold) > 1:
+            model["info"]["gold"] = " + ".join(Path(pair[0]).name for pair in args.gold)
     write_model(args.output, model)
     info = model["info"]
     print(f"{args.output}: {len(model['weights'])} weights, C={info['C']}")

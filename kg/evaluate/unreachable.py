@@ -14,6 +14,7 @@ import argparse
 import json
 from collections import Counter
 
+from kg.evaluate.training_sets import measurement_only
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import GOLD_RELATION_NAMES, RELATION_ENDS, _pred_entities, gold_surfaces
 from kg.evaluate.scoring import surfaces, surfaces_match
@@ -79,7 +80,7 @@ def main() -> None:
     parser.add_argument("--papers", default="tests/data/gold/dev-papers.jsonl")
     parser.add_argument("--examples", action="store_true", help="list the triples under each reason")
     args = parser.parse_args()
-    if "holdout" in args.gold or "holdout" in args.papers:
+    if measurement_only(args.gold) or measurement_only(args.papers):
         raise SystemExit("the hold-out is measurement only: diagnose on dev")
     for rel_type, rows in classify(args.gold, args.papers).items():
         line = {"type": rel_type, "gold": len(rows), "reasons": dict(Counter(r[0] for r in rows).most_common())}

@@ -32,6 +32,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.evaluate.training_sets import measurement_only
 from kg.evaluate import check_gold, format_report, read_numbered_jsonl
 from kg.evaluate.scoring import Evaluation, evaluate, surfaces
 from kg.schema import ENTITY_TYPES
@@ -210,7 +211,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--errors", action="store_true", help="list the misses and false positives (lenient)")
     parser.add_argument("--json", action="store_true", help="one JSON object instead of the tables")
     args = parser.parse_args(argv)
-    if "holdout" in args.gold[0] or "holdout" in args.gold[1]:
+    if measurement_only(args.gold[0]) or measurement_only(args.gold[1]):
         raise SystemExit("the hold-out is measurement only: measure unseen names on dev")
     try:
         result = evaluate_unseen_files(args.gold[0], args.gold[1], pipeline=args.pipeline, folds=args.folds,

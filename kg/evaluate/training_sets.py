@@ -1,0 +1,48 @@
+"""The gold sets the learned models may be trained on, and one training set made of several.
+
+The trainers (``train_scorer``, ``train_result_choosers``, ``train_edge_scorer``) read one gold file and one papers
+file. :func:`training_files` lets them take several gold/papers pairs (dev and synthetic-dev, for example): it
+refuses every measurement-only set and, for more than one pair, writes their concatenation to a temporary
+directory that lives as long as the ``with`` block.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+# file names of the sets nobody trains or tunes on (tests/data/gold/README.md)
+MEASUREMENT_ONLY = ("holdout", "synthetic-hold")
+DEFAULT_SETS = (("tests/data/gold/dev.jsonl", "tests/data/gold/dev-papers.jsonl"),)
+
+
+def measurement_only(path: str | Path) -> bool:
+    """Whether *path* names a measurement-only gold or papers file."""
+    return any(part in Path(path).name for part in MEASUREMENT_ONLY)
+
+
+def check_trainable(pairs: Sequence[tuple[str, str]]) -> None:
+    """SystemExit when a pair names a measurement-only set."""
+    for gold, papers in pairs:
+        if measurement_only(gold) or measurement_only(papers):
+            raise SystemExit(f"{gold}: a hold-out is measurement only; train on dev sets")
+
+
+@contextlib.contextmanager
+def training_files(pairs: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]]:
+    """One (gold, papers) path pair holding every pair in *pairs*, in order."""
+    pairs = list(pairs) or list(DEFAULT_SETS)
+    check_trainable(pairs)
+    if len(pairs) == 1:
+        yield pairs[0]
+        return
+    with tempfile.TemporaryDirectory(prefix="kg-training-") as directory:
+        paths = (Path(directory) / "gold.jsonl", Path(directory) / "papers.jsonl")
+        for index, path in enumerate(paths):
+            with open(path, "w", encoding="utf-8") as out:
+                for pair in pairs:
+                    text = Path(pair[index]).read_text(encoding="utf-8")
+                    out.write(text if text.endswith("\n") or not text else text + "\n")
+        yield str(paths[0]), str(paths[1])
