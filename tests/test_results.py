@@ -430,3 +430,16 @@ def test_a_rate_measures_itself_and_a_duration_measures_what_takes_it(nlp):
     assert results[31.0]["metric_text"] == "fps"
     assert results[40.0]["metric_text"] == "Graph building"
     assert results[6.0]["metric_text"] == "Training"
+
+
+def test_amounts_of_data_and_clock_settings_are_not_results(nlp):
+    # invented text: "hours of audio" is how much data, "at 245 MHz" a clock setting; the times measured stay
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "We train Quillnet on 3,100 hours of unlabelled audio. On a Wren board at 245 MHz, Quillnet "
+                   "answers in 3.1 ms, and training takes 6 hours of computing.",
+                   [("Quillnet", "Method", "m:quill"), ("Wren board", "Hardware", "h:wren"),
+                    ("MHz", "Metric", "x:mhz")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert 3100.0 not in results and 245.0 not in results
+    assert results[3.1]["unit"] == "ms" and results[3.1]["metric"] is None
+    assert results[6.0]["unit"] == "h"

@@ -648,6 +648,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return None  # "5-fold cross-validation", "10-fold CV": folds counted before a noun, not a factor
         if unit in {"GB", "MB", "TB"} and _next_to_label(doc, start, end, entity_at, "Hardware"):
             return None  # a hardware spec: "A100 80GB"
+        if unit in self.duration_units and following is not None and following.lower_ == "of" \
+                and following.i + 1 < len(doc) and not lowers[following.i + 1].endswith("ing"):
+            return None  # "30K hours of audio", "10 hours of data": an amount of data, not a time measured
 
         qualifier_after = following.lower_ if following is not None and following.lower_ in self.qualifiers_after else None
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
@@ -811,9 +814,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         parameters" -> "parameters").
         """
         start, end = result["_start"], result["_end"]
-        # a "Metric" that is only a unit ("token/s", "FPS" after the number) says nothing the unit does not
+        # a "Metric" that is only a unit ("token/s", "FPS" after the number) says nothing the unit does not; nor
+        # does a weak unit's ("MHz": a clock setting)
         metrics = [s for s in ents if s.label_ == "Metric"
-                   and not (result["unit"] and self.unit_of_form.get(_squash(span_text(s))) == result["unit"])]
+                   and self.unit_of_form.get(_squash(span_text(s))) not in {result["unit"] or "", *self.weak_units}]
         inside = [s for s in metrics if s.start >= start and s.end <= end]
         if inside:
             return inside[0].kb_id_, None, True
@@ -868,7 +872,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         sent_start, sent_end = sentence_at(doc, start)
         unit = result["unit"]
         metrics = [s for s in ents if s.label_ == "Metric"
-                   and not (unit and self.unit_of_form.get(_squash(span_text(s))) == unit)]
+                   and self.unit_of_form.get(_squash(span_text(s))) not in {unit or "", *self.weak_units}]
         metric_at = {i: s for s in metrics for i in range(s.start, s.end)}
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
