@@ -443,3 +443,16 @@ def test_amounts_of_data_and_clock_settings_are_not_results(nlp):
     assert 3100.0 not in results and 245.0 not in results
     assert results[3.1]["unit"] == "ms" and results[3.1]["metric"] is None
     assert results[6.0]["unit"] == "h"
+
+
+def test_the_figure_a_change_reaches_measures_what_changes(nlp):
+    # invented text: the measure sits before "from", another Metric later in the sentence is not it
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet raises the hit rate on a long trace from 18% to 61% and cuts latency by 2.3x. "
+                   "With Quillnet, zorb utility decreases from 69.1% to 62.5%, while latency stays flat.",
+                   [("Quillnet", "Method", "m:quill"), ("hit rate", "Metric", "x:hit"),
+                    ("latency", "Metric", "x:latency")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[61.0]["metric"] == "x:hit"
+    assert results[2.3]["metric"] == "x:latency"
+    assert (results[62.5]["metric"], results[62.5]["metric_text"]) == (None, "zorb utility")

@@ -504,6 +504,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             })
         self._carry_metric(doc, text, accepted, output, entity_at)
         self._measure_by_structure(doc, accepted, output)
+        self._measure_of_change(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         return output
@@ -541,6 +542,51 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 last += 1
             if last > first:
                 out["metric_text"] = doc_tokens(doc).span_text(first, last)
+
+    def _measure_of_change(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                           entity_at: dict[int, Span]) -> None:
+        """The figure a change reaches measures what changes: the Metric (or phrase) the change verb takes before
+        "from": "raises the hit rate on trace A from 18% to 61%", "task utility decreases from 69.1% to 62.5%",
+        "raises X validity from 86.9% to 95.2%" (not a measure named later in the sentence)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = doc_tokens(doc).words
+        verbs = self.change_words | self.level_verbs
+        for result, out in zip(accepted, output):
+            start = result["_start"]
+            sent_start, _ = sentence_at(doc, start)
+            begin = next((k for k in range(start - 1, max(sent_start, start - 8) - 1, -1) if lowers[k] == "from"), None)
+            if begin is None or not (begin == start - 1 or "to" in lowers[begin:start]) \
+                    or any(texts[k] in {",", ";"} for k in range(begin, start)):
+                continue
+            # back from "from" to the change verb, across a short phrase ("on a RAG trace", "at day 5")
+            verb = next((k for k in range(begin - 1, max(sent_start, begin - 10) - 1, -1) if lowers[k] in verbs
+                         or texts[k] in {",", ";"} or any(ch.isdigit() for ch in texts[k]) and k not in entity_at),
+                        None)
+            if verb is None or lowers[verb] not in verbs:
+                continue
+            if verb + 1 < begin:  # "raises <the measure> (on X) from": the verb's object
+                low, high = verb + 1, begin
+            else:  # "<the measure> decreases from": the verb's subject
+                low = verb
+                while low > sent_start and verb - low < 4 and (words_of[low - 1].is_alpha or texts[low - 1].count("-") == 1
+                                                               or low - 1 in entity_at) \
+                        and lowers[low - 1] not in self.phrase_stop:
+                    low -= 1
+                high = verb
+            metric = next((entity_at[k] for k in range(low, high) if k in entity_at
+                           and entity_at[k].label_ == "Metric"), None)
+            if metric is not None:
+                if metric.kb_id_ != out["metric"]:
+                    out["metric"], out["metric_text"] = metric.kb_id_, None
+                continue
+            while low < high and lowers[low] in {"the", "a", "an", "its", "their", "our"}:
+                low += 1
+            end = low
+            while end < high and end - low < 3 and (words_of[end].is_alpha or texts[end].count("-") == 1) \
+                    and end not in entity_at and lowers[end] not in self.phrase_stop and not words_of[end].is_stop:
+                end += 1
+            if end > low:
+                out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(low, end)
 
     def _carry_metric(self, doc: Doc, text: str, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                       entity_at: dict[int, Span]) -> None:
