@@ -371,6 +371,10 @@ class ContributionFrame(PatternComponent):
         title = None if objects else self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
+        coined_word = None if objects or title else self._title_coined_word(doc, title_end(doc))
+        if coined_word and coined_word[0] not in taken:
+            added.append(coined_word)
+            taken.add(coined_word[0])
         means = None if objects or title else self._means_phrase(doc, title_end(doc))
         if means and (not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities)):
             added.append(means)
@@ -534,6 +538,21 @@ class ContributionFrame(PatternComponent):
         inside = [s for s in entities if s.start < phrase[1] and s.end > phrase[0]]
         return all(s.label_ == "Method" and phrase[0] <= s.start and s.end <= phrase[1]
                    and (s.start, s.end) != phrase for s in inside) and bool(inside)
+
+    def _title_coined_word(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The one word before a title's colon, written lower-case ("kernelsmith: Language-Model-Guided Search"),
+        when the abstract writes it again: a coined name no entity rule knows (a capitalised one is theirs)."""
+        if end_of_title < 3 or title_colon(doc, end_of_title) != 1:
+            return None
+        words = doc_tokens(doc).words
+        word = words[0]
+        if not (word.is_lower and len(word.text) >= 4 and word.text.replace("-", "").isalnum()) or word.is_stop \
+                or word.lower_ in self.words["study_heads"] or word.lower_ in self.words["title_openers"]:
+            return None
+        lowers = token_lowers(doc)
+        if word.lower_ not in lowers[end_of_title:]:
+            return None
+        return 0, 1
 
     def _title_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
