@@ -468,10 +468,25 @@ class ContributionFrame(PatternComponent):
         j = verb + 1
         while j < len(doc) and (lowers[j] in {"a", "an", "the"} or lowers[j] in self.words["evaluative"]):
             j += 1
-        found = self._coined_at(doc, j, taken)
+        found = self._coined_at(doc, j, taken) or self._lower_coined_at(doc, verb, j, taken)
         if not found or not self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb):
             return []
         return found
+
+    def _lower_coined_at(self, doc: Doc, verb: int, j: int, taken: set[int]) -> list[int]:
+        """A lower-case coined name right after the propose verb, with no article, that an apposition or a
+        relative clause describes: "we propose tcoe, a memory-free model", "we present kernelsmith, which ...".
+        A word shaped like an English noun (a plural, "-tion", "-ment", "-ity" ...) is not taken."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        if j != verb + 1 or j + 2 >= len(doc) or j in taken or texts[j + 1] != "," \
+                or lowers[j + 2] not in {"a", "an", "which", "the"}:
+            return []
+        word = doc_tokens(doc).words[j]
+        if not (word.is_lower and word.text.replace("-", "").isalnum() and len(word.text) >= 3) or word.is_stop \
+                or lowers[j].endswith(("s", "tion", "sion", "ment", "ness", "ity", "ing", "ance", "ence", "ism", "ure")) \
+                or lowers[j] in self.words["evaluative"]:
+            return []
+        return [j]
 
     def _called_name(self, doc: Doc, naming: int, taken: set[int]) -> int | None:
         """The one-token name right after "called / named / dubbed" in a sentence where the authors propose
