@@ -456,3 +456,12 @@ def test_the_figure_a_change_reaches_measures_what_changes(nlp):
     assert results[61.0]["metric"] == "x:hit"
     assert results[2.3]["metric"] == "x:latency"
     assert (results[62.5]["metric"], results[62.5]["metric_text"]) == (None, "zorb utility")
+
+
+def test_a_carried_measure_skips_the_measure_of_a_number_of_another_unit_between(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb of 39.4 dB and a Wobble of 0.932 at low load and 36.1 dB and 0.889 at "
+                   "high load.",
+                   [("Quillnet", "Method", "m:quill"), ("Zorb", "Metric", "x:zorb"), ("Wobble", "Metric", "x:wobble")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert (results[36.1]["metric"], results[0.889]["metric"]) == ("x:zorb", "x:wobble")
