@@ -443,9 +443,17 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if read[n] is not None or has_unit or not _decimals(texts[start]) \
                     or start == 0 or lowers[start - 1] not in self.compared_leads:
                 continue
-            anchor = next((read[m] for m in range(n - 1, -1, -1) if read[m] is not None), None)
-            if anchor is not None and anchor["sentence"] == sentence_of[start] \
-                    and _decimals(texts[anchor["_start"]]) == _decimals(texts[start]):
+            # the closest such result of the sentence, past results in a unit ("SSIM of 0.932 at 4x and 36.1 dB and
+            # 0.889 at 8x") but not past a bare decimal that is no result ("for 0.66, 1.47 and 5.8 GFLOPs")
+            anchor = None
+            for m in range(n - 1, -1, -1):
+                if sentence_of[chosen[m][1]] != sentence_of[start] \
+                        or read[m] is None and not chosen[m][0] and _decimals(texts[chosen[m][1]]):
+                    break
+                if read[m] is not None and _decimals(texts[read[m]["_start"]]) == _decimals(texts[start]):
+                    anchor = read[m]
+                    break
+            if anchor is not None:
                 # (in the result's unit when compared with it, "0.98 px, compared with 0.79 for X"; or in points,
                 # written once along a list, "by 5.6 points over X and 3.1 over Y")
                 compared = lowers[start - 1] not in {",", "and", "or", "("}
