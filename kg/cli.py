@@ -475,14 +475,22 @@ def extract(inputs, output, input_format, skip_invalid, pipeline, jobs, executor
 @click.argument("inputs", nargs=-1, type=click.Path(allow_dash=True))
 @click.option("--gold", required=True, type=click.Path(dir_okay=False),
               help="Gold annotations, one JSON object per paper (format in the README).")
-@click.option("--pred", type=click.Path(dir_okay=False), help="Records from `kg extract` to score.")
+@click.option("--pred", type=click.Path(dir_okay=False),
+              help="Records from `kg extract` to score; or a second annotator's gold-format file, scored as "
+                   "agreement with --gold on the papers both hold.")
+@click.option("--against", type=click.Path(dir_okay=False),
+              help="A second records file: report each F1 of the --pred (or INPUTS) minus this one, with a paired "
+                   "bootstrap interval (default --bootstrap 1000).")
+@click.option("--bootstrap", "replicates", type=click.IntRange(1, 100_000), metavar="N",
+              help="Add a 95% paper-level bootstrap interval to every F1 (N resamples of the gold papers).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Random seed of --bootstrap.")
 @input_format_option
 @pipeline_option
 @jobs_option
 @click.option("--errors", is_flag=True, help="Also list missed and false entities, proposals, results and relations.")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (scores and errors).")
 @reports_errors
-def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
+def evaluate(inputs, gold, pred, against, replicates, seed, input_format, pipeline, jobs, errors, as_json):
     """Score extraction against a gold set: strict and lenient P/R/F1.
 
     Entities per type; and, for gold rows with "proposes", "results" and "relations", the
@@ -490,20 +498,38 @@ def evaluate(inputs, gold, pred, input_format, pipeline, jobs, errors, as_json):
     hardware) and relations per type with their macro F1.
 
     Either score a file of records (--pred) or extract INPUTS and score them in one step.
+    With a gold-format --pred file the report is the agreement of two annotators.
+    --bootstrap N adds a 95% interval to each F1 by resampling papers; --against B compares
+    two prediction files on the same gold (difference of each F1, paired interval).
 
     \b
     Examples:
       kg evaluate --gold tests/data/gold/dev.jsonl --pred records.jsonl --errors
       kg evaluate --gold tests/data/gold/dev.jsonl tests/data/gold/dev-papers.jsonl
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred records.jsonl --bootstrap 1000
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred new.jsonl --against old.jsonl
+      kg evaluate --gold tests/data/gold/dev.jsonl --pred second-annotator.jsonl
     """
-    from kg.evaluate import evaluate_files, format_report
+    from kg.evaluate import compare_files, evaluate_files, format_comparison, format_report, report_dict
 
-    evaluation = evaluate_files(gold, pred_path=pred, inputs=inputs, input_format=input_format,
-                                pipeline=pipeline, n_process=jobs or None)
+    options = dict(pred_path=pred, inputs=inputs, input_format=input_format, pipeline=pipeline,
+                   n_process=jobs or None)
+    if against:
+        if errors:
+            raise click.UsageError("--errors lists one prediction's errors: run it without --against")
+        comparison = compare_files(gold, against, replicates=replicates or 1000, seed=seed, **options)
+        click.echo(json.dumps(comparison.as_dict(), ensure_ascii=False) if as_json else format_comparison(comparison))
+        return
+    evaluation = evaluate_files(gold, **options)
+    boot = None
+    if replicates:
+        from kg.evaluate.bootstrap import bootstrap
+
+        boot = bootstrap(evaluation, replicates, seed=seed)
     if as_json:
-        click.echo(json.dumps(evaluation.as_dict(), ensure_ascii=False))
+        click.echo(json.dumps(report_dict(evaluation, boot), ensure_ascii=False))
     else:
-        click.echo(format_report(evaluation, errors=errors))
+        click.echo(format_report(evaluation, errors=errors, bootstrap=boot))
 
 
 

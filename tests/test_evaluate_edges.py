@@ -107,6 +107,8 @@ def test_hand_made_gold_gives_the_expected_scores():
 
 def test_values_units_and_aliases_are_compared_as_documented():
     assert as_number("1,024") == 1024.0 and as_number("three") == 3.0 and as_number("~2") == 2.0
+    assert as_number("one-tenth") == 0.1 and as_number("a third") == pytest.approx(1 / 3)
+    assert as_number("three quarters") == 0.75 and as_number("tenth") is None
     assert canonical_unit("times") == canonical_unit("x") == "x"
     assert canonical_unit("percent") == "%"
     # a gold name matches through the aliases of its gold entity

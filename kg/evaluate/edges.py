@@ -23,9 +23,10 @@ Matching, per paper (each gold item is matched at most once: maximum bipartite m
   *lenient*: the value equals the other side's value or ``value_high``; units equal or one side has none;
   the metrics match leniently, or the gold result names no metric.
 
-  The attached method, dataset and hardware are scored apart, per role: each pair of results matched on value
-  and unit (the metric left aside) whose two role entities match is a TP; any other predicted result with that
-  role set is a FP, any other gold result with that role set a FN.
+  The attached method, dataset and hardware are scored apart, per role: a predicted and a gold result with
+  that role set are a TP when they agree on value and unit (the metric left aside) and their two role entities
+  match (maximum matching per role, so a gold file scored against itself scores 1); any other predicted result
+  with that role set is a FP, any other gold result with that role set a FN.
 - **Relations.** EVALUATED_ON, RUNS_ON, OUTPERFORMS and BUILDS_ON (the gold's ``BASED_ON``). Predicted and
   gold relations are reduced to distinct (type, source, target) triples; a predicted triple is a TP when both
   ends match a gold triple of the same type. Other predicted types (MEASURED_BY, COMPARED_WITH) are not
@@ -41,7 +42,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kg.evaluate.scoring import MODES, Counts, _max_matching, surfaces, surfaces_match
+from kg.evaluate.scoring import MODES, Counts, _add, _ci, _max_matching, surfaces, surfaces_match
 from kg.schema import RESULT_EDGE_BY_ROLE
 
 RELATION_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -73,22 +74,37 @@ class EdgeEvaluation:
     def relations_macro_f1(self, mode: str) -> float:
         return sum(self.relations[mode][t].f1 for t in RELATION_TYPES) / len(RELATION_TYPES)
 
-    def as_dict(self) -> dict[str, Any]:
+    def count_items(self) -> list[tuple[str, str, Counts]]:
+        """(mode, key, Counts) of proposals, results, each result role and each relation type."""
+        items = []
+        for mode in MODES:
+            items += [(mode, "proposals", self.proposals[mode]), (mode, "results", self.results[mode])]
+            items += [(mode, f"results.{role}", self.roles[mode][role]) for role in RESULT_ROLES]
+            items += [(mode, f"relations.{t}", self.relations[mode][t]) for t in RELATION_TYPES]
+        return items
+
+    def add(self, other: EdgeEvaluation) -> None:
+        for (_, _, total), (_, _, part) in zip(self.count_items(), other.count_items(), strict=True):
+            _add(total, part)
+        for kind in EDGE_KEYS:
+            self.papers[kind] += other.papers[kind]
+        self.errors += other.errors
+
+    def as_dict(self, intervals: dict[tuple[str, str], tuple[float, float]] | None = None) -> dict[str, Any]:
+        ci = (intervals or {}).get
         return {
             "papers": dict(self.papers),
             **{mode: {
-                "proposals": self.proposals[mode].as_dict(),
-                "results": self.results[mode].as_dict(),
-                "result_roles": {r: self.roles[mode][r].as_dict() for r in RESULT_ROLES},
-                "relations": {"types": {t: self.relations[mode][t].as_dict() for t in RELATION_TYPES},
-                              "macro_f1": round(self.relations_macro_f1(mode), 4)},
+                "proposals": self.proposals[mode].as_dict(ci((mode, "proposals"))),
+                "results": self.results[mode].as_dict(ci((mode, "results"))),
+                "result_roles": {r: self.roles[mode][r].as_dict(ci((mode, f"results.{r}"))) for r in RESULT_ROLES},
+                "relations": {"types": {t: self.relations[mode][t].as_dict(ci((mode, f"relations.{t}")))
+                                        for t in RELATION_TYPES},
+                              "macro_f1": round(self.relations_macro_f1(mode), 4),
+                              **_ci("macro_f1_ci", ci((mode, "relations.macro")))},
             } for mode in MODES},
             "errors": self.errors,
         }
-
-
-def _add(total: Counts, part: Counts) -> None:
-    total.tp, total.fp, total.fn = total.tp + part.tp, total.fp + part.fp, total.fn + part.fn
 
 
 # -- gold and predicted sides ------------------------------------------------------------------------------
@@ -147,14 +163,25 @@ NUMBER_WORDS.update({"thirty": 30.0, "forty": 40.0, "fifty": 50.0, "hundred": 10
                      "half": 0.5, "double": 2.0, "twice": 2.0, "triple": 3.0, "thrice": 3.0})
 
 
+FRACTION_WORDS = {"half": 2, "third": 3, "quarter": 4, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                  "eighth": 8, "ninth": 9, "tenth": 10, "hundredth": 100, "thousandth": 1000}
+FRACTION = re.compile(rf"(a|an|{'|'.join(w for w, n in NUMBER_WORDS.items() if n.is_integer() and 0 < n < 20)})"
+                      rf"[\s-]+({'|'.join(FRACTION_WORDS)})s?")
+
+
 def as_number(value: Any) -> float | None:
-    """A gold value as written ("34.4", "1,024", "~2", "three") or a predicted number, as a float; else None."""
+    """A gold value as written ("34.4", "1,024", "~2", "three", "one-tenth") or a predicted number, as a float;
+    else None."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
         return float(value)
     if str(value).strip().lower() in NUMBER_WORDS:
         return NUMBER_WORDS[str(value).strip().lower()]
+    fraction = FRACTION.fullmatch(str(value).strip().lower())
+    if fraction:
+        numerator = 1.0 if fraction.group(1) in ("a", "an") else NUMBER_WORDS[fraction.group(1)]
+        return numerator / FRACTION_WORDS[fraction.group(2)]
     match = re.search(r"[+-]?\d[\d,]*(?:\.\d+)?|[+-]?\.\d+", str(value))
     return float(match.group().replace(",", "")) if match else None
 
@@ -233,20 +260,76 @@ def _match(preds: list, golds: list, same: Callable[[Any, Any], bool]) -> tuple[
     return Counts(tp=len(matched), fp=len(extra), fn=len(missed)), extra, missed, matched
 
 
-def score_edges(gold: dict[str, Any], record: dict[str, Any] | None, evaluation: EdgeEvaluation) -> None:
-    """Add one paper's counts (and its lenient errors) to *evaluation*."""
+@dataclass
+class EdgeSide:
+    """One paper's proposals, results and relations as either side of a comparison: a record or a gold row.
+
+    *kinds* are the edge keys this side annotates (a record: all of them; a gold row: the keys it has).
+    """
+
+    kinds: frozenset[str]
+    proposals: list[list[str]]                      # the surfaces of each proposed Method
+    results: list[_Result]
+    relations: dict[str, list[tuple[list[str], list[str]]]]  # type -> distinct (source, target) surfaces
+
+
+def record_side(record: dict[str, Any] | None) -> EdgeSide:
+    """A prediction record's edges: proposed Method entities, its results, and relations between its entities."""
     record = record or {}
     entities = _pred_entities(record)
+    relations: dict[str, list[tuple[list[str], list[str]]]] = {t: [] for t in RELATION_TYPES}
+    seen: set[tuple[Any, Any, Any]] = set()
+    for row in record.get("relations") or []:
+        key = (row.get("type"), row.get("source"), row.get("target"))
+        if key[0] not in relations or key in seen:
+            continue
+        seen.add(key)
+        source, target = _pred_surfaces(entities, key[1]), _pred_surfaces(entities, key[2])
+        if source and target:
+            relations[key[0]].append((source, target))
+    return EdgeSide(
+        kinds=frozenset(EDGE_KEYS),
+        proposals=[surfaces(e) for e in entities.values() if e.get("type") == "Method" and e.get("proposed")],
+        results=_pred_results(record, entities), relations=relations)
+
+
+def gold_side(gold: dict[str, Any]) -> EdgeSide:
+    """A gold row's edges, each name read through the gold entity of that name (its aliases)."""
+    relations: dict[str, list[tuple[list[str], list[str]]]] = {t: [] for t in RELATION_TYPES}
+    seen: set[tuple[str, str, str]] = set()
+    for row in gold.get("relations") or []:
+        rel_type = GOLD_RELATION_NAMES.get(row["type"], row["type"])
+        key = (rel_type, row["source"], row["target"])
+        if rel_type not in relations or key in seen:
+            continue
+        seen.add(key)
+        source_type, target_type = RELATION_ENDS[rel_type]
+        relations[rel_type].append((gold_surfaces(gold, row["source"], source_type),
+                                    gold_surfaces(gold, row["target"], target_type)))
+    return EdgeSide(
+        kinds=frozenset(k for k in EDGE_KEYS if k in gold),
+        proposals=[gold_surfaces(gold, name, "Method") for name in gold.get("proposes") or []],
+        results=_gold_results(gold), relations=relations)
+
+
+def score_edges(gold: dict[str, Any], record: dict[str, Any] | EdgeSide | None, evaluation: EdgeEvaluation) -> None:
+    """Add one paper's counts (and its lenient errors) to *evaluation*.
+
+    *record* is a prediction record, or an :class:`EdgeSide` (a second annotator's gold row, :func:`gold_side`);
+    a kind is scored when the gold row has its key and the predicted side annotates it.
+    """
+    golden = gold_side(gold)
+    predicted = record if isinstance(record, EdgeSide) else record_side(record)
+    kinds = golden.kinds & predicted.kinds
     paper = gold["id"]
 
     def error(kind: str, missed: list[str], extra: list[str]) -> None:
         if missed or extra:
             evaluation.errors.append({"id": paper, "kind": kind, "missed": missed, "false_positives": extra})
 
-    if "proposes" in gold:
+    if "proposes" in kinds:
         evaluation.papers["proposes"] += 1
-        gold_names = [gold_surfaces(gold, name, "Method") for name in gold["proposes"] or []]
-        preds = [surfaces(e) for e in entities.values() if e.get("type") == "Method" and e.get("proposed")]
+        gold_names, preds = golden.proposals, predicted.proposals
         for mode in MODES:
             counts, extra, missed, _ = _match(preds, gold_names,
                                               lambda p, g, m=mode: surfaces_match(p, g, m, "Method"))
@@ -254,62 +337,34 @@ def score_edges(gold: dict[str, Any], record: dict[str, Any] | None, evaluation:
             if mode == "lenient":
                 error("proposes", [gold_names[g][0] for g in missed], [preds[p][0] for p in extra])
 
-    if "results" in gold:
+    if "results" in kinds:
         evaluation.papers["results"] += 1
-        golds, preds = _gold_results(gold), _pred_results(record, entities)
+        golds, preds = golden.results, predicted.results
         for mode in MODES:
             counts, extra, missed, _ = _match(
                 preds, golds, lambda p, g, m=mode: _values_match(p, g, m) and _metrics_match(p, g, m))
             _add(evaluation.results[mode], counts)
             if mode == "lenient":
                 error("results", [golds[g].label for g in missed], [preds[p].label for p in extra])
-            # roles: on results paired by value and unit alone
-            _, _, _, paired = _match(preds, golds, lambda p, g, m=mode: _values_match(p, g, m))
+            # roles: a predicted and a gold result that agree on value and unit (the metric left aside) and
+            # whose role entities match; the best pairing per role, so a file scored against itself scores 1
             for role, entity_type in RESULT_ROLES.items():
-                counts = Counts()
-                role_missed, role_extra = [], []
-                hit_gold = set()
-                for p, pred in enumerate(preds):
-                    g = paired.get(p)
-                    if g is not None and pred.roles[role] and golds[g].roles[role] and surfaces_match(
-                            pred.roles[role], golds[g].roles[role], mode, entity_type):
-                        counts.tp += 1
-                        hit_gold.add(g)
-                    elif pred.roles[role]:
-                        counts.fp += 1
-                        role_extra.append(f"{pred.label} -> {pred.roles[role][0]}")
-                for g, gold_result in enumerate(golds):
-                    if gold_result.roles[role] and g not in hit_gold:
-                        counts.fn += 1
-                        role_missed.append(f"{gold_result.label} -> {gold_result.roles[role][0]}")
+                role_preds = [pred for pred in preds if pred.roles[role]]
+                role_golds = [gold_result for gold_result in golds if gold_result.roles[role]]
+                counts, extra, missed, _ = _match(
+                    role_preds, role_golds,
+                    lambda p, g, m=mode, r=role, t=entity_type: _values_match(p, g, m)
+                    and surfaces_match(p.roles[r], g.roles[r], m, t))
                 _add(evaluation.roles[mode][role], counts)
                 if mode == "lenient":
-                    error(f"results.{role}", role_missed, role_extra)
+                    error(f"results.{role}", [f"{role_golds[g].label} -> {role_golds[g].roles[role][0]}" for g in missed],
+                          [f"{role_preds[p].label} -> {role_preds[p].roles[role][0]}" for p in extra])
 
-    if "relations" in gold:
+    if "relations" in kinds:
         evaluation.papers["relations"] += 1
         for rel_type in RELATION_TYPES:
             source_type, target_type = RELATION_ENDS[rel_type]
-            gold_triples = []
-            seen = set()
-            for row in gold["relations"] or []:
-                if GOLD_RELATION_NAMES.get(row["type"], row["type"]) != rel_type:
-                    continue
-                key = (row["source"], row["target"])
-                if key not in seen:
-                    seen.add(key)
-                    gold_triples.append((gold_surfaces(gold, row["source"], source_type),
-                                         gold_surfaces(gold, row["target"], target_type)))
-            pred_triples = []
-            seen = set()
-            for row in record.get("relations") or []:
-                key = (row.get("source"), row.get("target"))
-                if row.get("type") != rel_type or key in seen:
-                    continue
-                seen.add(key)
-                source, target = _pred_surfaces(entities, key[0]), _pred_surfaces(entities, key[1])
-                if source and target:
-                    pred_triples.append((source, target))
+            gold_triples, pred_triples = golden.relations[rel_type], predicted.relations[rel_type]
             for mode in MODES:
                 counts, extra, missed, _ = _match(
                     pred_triples, gold_triples,

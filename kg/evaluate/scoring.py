@@ -63,9 +63,15 @@ class Counts:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
-    def as_dict(self) -> dict[str, float | int]:
+    def as_dict(self, ci: tuple[float, float] | None = None) -> dict[str, Any]:
+        """The counts and scores; with *ci*, the F1's bootstrap interval as "f1_ci": [low, high]."""
         return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "precision": round(self.precision, 4),
-                "recall": round(self.recall, 4), "f1": round(self.f1, 4)}
+                "recall": round(self.recall, 4), "f1": round(self.f1, 4), **_ci("f1_ci", ci)}
+
+
+def _ci(name: str, interval: tuple[float, float] | None) -> dict[str, list[float]]:
+    """{name: [low, high]} rounded like the scores, or {} without an interval."""
+    return {name: [round(interval[0], 4), round(interval[1], 4)]} if interval is not None else {}
 
 
 @dataclass
@@ -78,6 +84,25 @@ class Evaluation:
     unmatched_gold: list[str] = field(default_factory=list)
     errors: list[dict[str, Any]] = field(default_factory=list)
     edges: Any = None  # kg.evaluate.edges.EdgeEvaluation: proposals, results and relations
+    # one row per scored paper, in gold order: (tp, fp, fn) of each count_items() entry (kg.evaluate.bootstrap)
+    paper_ids: list[str] = field(default_factory=list)
+    paper_counts: list[list[tuple[int, int, int]]] = field(default_factory=list)
+    agreement: Any = None  # kg.evaluate.agreement.Coverage when two gold files were compared
+
+    def count_items(self) -> list[tuple[str, str, Counts]]:
+        """Every count behind an F1 as (mode, key, Counts): "entities.<type>", then the edge kinds' keys."""
+        items = [(mode, f"entities.{t}", self.counts[mode][t]) for mode in MODES for t in self.types]
+        return items + (self.edges.count_items() if self.edges is not None else [])
+
+    def add(self, other: Evaluation) -> None:
+        """Add the counts, papers and errors of *other* (same types) to this evaluation."""
+        self.papers += other.papers
+        for mode in MODES:
+            for t in self.types:
+                _add(self.counts[mode][t], other.counts[mode][t])
+        self.errors += other.errors
+        if other.edges is not None:
+            self.edges.add(other.edges)
 
     def macro_f1(self, mode: str) -> float:
         return sum(self.counts[mode][t].f1 for t in self.types) / len(self.types)
@@ -90,16 +115,38 @@ class Evaluation:
             pooled.tp, pooled.fp, pooled.fn = pooled.tp + counts.tp, pooled.fp + counts.fp, pooled.fn + counts.fn
         return pooled
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, intervals: dict[tuple[str, str], tuple[float, float]] | None = None) -> dict[str, Any]:
+        """The report as JSON; *intervals* ((mode, key) -> bound pair, kg.evaluate.bootstrap) adds "f1_ci" and
+        "macro_f1_ci" entries beside the scores."""
+        ci = (intervals or {}).get
         return {
             "papers": self.papers,
             "papers_without_prediction": self.unmatched_gold,
-            **{mode: {"types": {t: self.counts[mode][t].as_dict() for t in self.types},
-                      "macro_f1": round(self.macro_f1(mode), 4),
-                      "micro": self.micro(mode).as_dict()} for mode in MODES},
+            **{mode: {"types": {t: self.counts[mode][t].as_dict(ci((mode, f"entities.{t}"))) for t in self.types},
+                      "macro_f1": round(self.macro_f1(mode), 4), **_ci("macro_f1_ci", ci((mode, "entities.macro"))),
+                      "micro": self.micro(mode).as_dict(ci((mode, "entities.micro")))} for mode in MODES},
+            **({"agreement": self.agreement.as_dict()} if self.agreement is not None else {}),
             "errors": self.errors,
-            **({"edges": self.edges.as_dict()} if self.edges is not None and self.edges.scored else {}),
+            **({"edges": self.edges.as_dict(intervals)} if self.edges is not None and self.edges.scored else {}),
         }
+
+
+def _add(total: Counts, part: Counts) -> None:
+    total.tp, total.fp, total.fn = total.tp + part.tp, total.fp + part.fp, total.fn + part.fn
+
+
+@dataclass
+class Prediction:
+    """One paper's predicted side: entities (``type``, ``name``, ``aliases``) and its edges.
+
+    *optional* entities come from a second annotator's optional tier: they are never false positives, and a
+    required gold entity one of them matches is no miss (so agreement is symmetric: swapping the two files swaps
+    FP and FN). *edges* is a prediction record or a :class:`kg.evaluate.edges.EdgeSide`.
+    """
+
+    entities: list[dict[str, Any]]
+    optional: list[dict[str, Any]] = field(default_factory=list)
+    edges: Any = None
 
 
 def surfaces(entity: dict[str, Any]) -> list[str]:
@@ -166,11 +213,13 @@ def _max_matching(edges: list[list[int]]) -> dict[int, int]:
     return gold_of
 
 
-def score_paper(gold: dict[str, Any], predicted: list[dict[str, Any]], entity_type: str, mode: str):
-    """Return (Counts, false positives, misses) for one paper and type."""
+def score_paper(gold: dict[str, Any], predicted: list[dict[str, Any]], entity_type: str, mode: str,
+                predicted_optional: list[dict[str, Any]] = ()):
+    """Return (Counts, false positives, misses) for one paper and type (*predicted_optional*: see Prediction)."""
     required = gold.get(entity_type, {}).get("required", [])
     optional = gold.get(entity_type, {}).get("optional", [])
     preds = [e for e in predicted if e.get("type") == entity_type]
+    excuses = [surfaces(e) for e in predicted_optional if e.get("type") == entity_type]
     pred_surfaces = [surfaces(e) for e in preds]
     edges = [[g for g, gold_entity in enumerate(required)
               if surfaces_match(ps, surfaces(gold_entity), mode, entity_type)] for ps in pred_surfaces]
@@ -185,7 +234,8 @@ def score_paper(gold: dict[str, Any], predicted: list[dict[str, Any]], entity_ty
         counts.fp += 1
         false_positives.append(preds[p]["name"])
     matched_gold = set(matched.values())
-    misses = [g["name"] for i, g in enumerate(required) if i not in matched_gold]
+    misses = [g["name"] for i, g in enumerate(required) if i not in matched_gold
+              and not any(surfaces_match(e, surfaces(g), mode, entity_type) for e in excuses)]
     counts.fn = len(misses)
     return counts, false_positives, misses
 
@@ -194,34 +244,56 @@ def evaluate(gold_papers: Iterable[dict[str, Any]], records: Iterable[dict[str, 
     """Score extraction *records* (paper-record schema) against *gold_papers* (guideline format).
 
     Entities per type here; proposals, results and relations in ``evaluation.edges`` (kg.evaluate.edges)
-    for the gold rows that have those keys.
+    for the gold rows that have those keys. A gold paper without a record scores as all misses.
     """
+    gold_papers = list(gold_papers)
+    find = paper_finder(records)
+    pairs = []
+    for gold in gold_papers:
+        record = find(gold)
+        pairs.append((gold, None if record is None else Prediction(record.get("entities", []), edges=record)))
+    return score(pairs, annotated_types(gold_papers))
+
+
+def paper_finder(rows: Iterable[dict[str, Any]]):
+    """A function gold row -> the row of *rows* with its id, else with its normalised title, else None."""
+    rows = list(rows)
+    by_id = {r["id"]: r for r in rows}
+    by_title = {normalise_title(r.get("title") or ""): r for r in rows}
+    by_title.pop("", None)  # no title: matched by id only, never to another untitled paper
+    return lambda gold: by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title") or ""))
+
+
+def annotated_types(gold_papers: list[dict[str, Any]]) -> tuple[str, ...]:
+    """The entity types some gold paper annotates (a gold set from before the Task type has no Task)."""
+    return tuple(t for t in ENTITY_TYPES if any(t in gold for gold in gold_papers)) or ENTITY_TYPES
+
+
+def score(pairs: list[tuple[dict[str, Any], Prediction | None]], types: tuple[str, ...]) -> Evaluation:
+    """Score each (gold row, predicted side) pair; keeps each paper's counts for the bootstrap."""
     from kg.evaluate.edges import EdgeEvaluation, score_edges  # it imports this module
 
-    records = list(records)
-    gold_papers = list(gold_papers)
-    # a type no gold paper annotates (a gold set from before the Task type) is not scored
-    types = tuple(t for t in ENTITY_TYPES if any(t in gold for gold in gold_papers)) or ENTITY_TYPES
-    by_id = {r["id"]: r for r in records}
-    by_title = {normalise_title(r.get("title") or ""): r for r in records}
-    by_title.pop("", None)  # no title: matched by id only, never to another untitled paper
-    counts = {mode: {t: Counts() for t in types} for mode in MODES}
-    evaluation = Evaluation(counts=counts, papers=0, types=types, edges=EdgeEvaluation())
-    for gold in gold_papers:
-        evaluation.papers += 1
-        record = by_id.get(gold["id"]) or by_title.get(normalise_title(gold.get("title") or ""))
-        if record is None:
+    def fresh() -> Evaluation:
+        return Evaluation(counts={mode: {t: Counts() for t in types} for mode in MODES}, papers=0, types=types,
+                          edges=EdgeEvaluation())
+
+    evaluation = fresh()
+    for gold, prediction in pairs:
+        paper = fresh()
+        paper.papers = 1
+        if prediction is None:
             evaluation.unmatched_gold.append(gold["id"])
-        entities = record.get("entities", []) if record else []
-        score_edges(gold, record, evaluation.edges)
+            prediction = Prediction([])
+        score_edges(gold, prediction.edges, paper.edges)
         for entity_type in types:
             for mode in MODES:
-                paper_counts, false_positives, misses = score_paper(gold, entities, entity_type, mode)
-                total = counts[mode][entity_type]
-                total.tp += paper_counts.tp
-                total.fp += paper_counts.fp
-                total.fn += paper_counts.fn
+                paper_counts, false_positives, misses = score_paper(gold, prediction.entities, entity_type, mode,
+                                                                    prediction.optional)
+                _add(paper.counts[mode][entity_type], paper_counts)
                 if mode == "lenient" and (false_positives or misses):
-                    evaluation.errors.append({"id": gold["id"], "type": entity_type,
-                                              "missed": misses, "false_positives": false_positives})
+                    paper.errors.append({"id": gold["id"], "type": entity_type,
+                                         "missed": misses, "false_positives": false_positives})
+        evaluation.add(paper)
+        evaluation.paper_ids.append(gold["id"])
+        evaluation.paper_counts.append([(c.tp, c.fp, c.fn) for _, _, c in paper.count_items()])
     return evaluation
