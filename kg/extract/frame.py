@@ -26,7 +26,9 @@ inside a prepositional phrase ("a framework for LLMs") is not proposed: it is a 
 A descriptive proposal no entity covers becomes a Method entity: the Title Case phrase opening a title
 without a colon, and a lower-case object of "we propose" ending in a method noun ("an importance-driven
 cache merging strategy") when the paper names no proposal otherwise or lists its contributions ("First,
-we propose ...").
+we propose ..."); so do a lower-case single word before the title's colon that the abstract repeats
+("kernelsmith: ...") and a lower-case coined word right after the propose verb that an apposition describes
+("we propose tcoe, a memory-free model").
 
 The word lists live in ``patterns/frame.jsonl``.
 """
