@@ -103,14 +103,15 @@ def test_doc_tokens_give_what_the_token_objects_give():
     assert checked > 1000
 
 
-def test_the_token_cache_keeps_no_doc_alive():
+def test_the_token_cache_keeps_no_doc_alive(monkeypatch):
     import gc
     import weakref
 
-    from kg.extract import base
+    from kg.extract import base, token_view
     from kg.extract.candidates import _STORES
     from kg.extract.pipeline import load_pipeline
 
+    monkeypatch.setattr(token_view, "_MAX_REMEMBERED", 3)  # the entity span lists of the last 3 docs are kept
     nlp = load_pipeline("blank")
     refs = []
     for text in _texts()[:10]:
@@ -119,9 +120,32 @@ def test_the_token_cache_keeps_no_doc_alive():
         refs.append(weakref.ref(doc))
     del doc
     gc.collect()
-    # neither cache keeps a doc alive (something else in the pipeline keeps the last doc, as at bdcf63c)
-    assert sum(ref() is not None for ref in refs) <= 1
+    # the token cache and the candidate stores keep no doc alive; the remembered span lists keep the last 3 (and
+    # something else in the pipeline keeps the last doc, as at bdcf63c)
+    assert sum(ref() is not None for ref in refs) <= 3
+    assert all(ref() is None for ref in refs[:6])
     assert not any(ref() is not None and ref() in _STORES for ref in refs)  # kg_entities released every store
+
+
+def test_remembered_entity_lists_are_the_groups_spans_until_the_group_changes():
+    """token_view.entities gives list(doc.spans[key]) for docs read in turn (a batch), the same list while the group
+    stays, and reads a replaced group again."""
+    from kg.extract.token_view import entities, set_entities
+
+    nlp = spacy.blank("en")
+    docs = [nlp.make_doc(text) for text in _texts()[:20] if len(text) > 40]
+    for doc in docs:
+        set_entities(doc, "kg_entities", [doc[0:1], doc[2:4]])
+    for _ in range(2):
+        for doc in docs:
+            spans = entities(doc, "kg_entities")
+            assert spans is entities(doc, "kg_entities")
+            assert [(s.start, s.end) for s in spans] == [(s.start, s.end) for s in doc.spans["kg_entities"]] == [
+                (0, 1), (2, 4)]
+    for doc in docs:
+        doc.spans["kg_entities"] = [doc[1:3]]  # replaced outside token_view
+    assert all([(s.start, s.end) for s in entities(doc, "kg_entities")] == [(1, 3)] for doc in docs)
+    assert entities(docs[0], "missing") == []
 
 def test_candidates_are_plain_objects_published_as_the_candidate_group():
     from kg.extract.candidates import (CANDIDATES_KEY, Candidate, add_candidates, candidate, candidates,
@@ -191,3 +215,51 @@ def test_kg_title_boundary_sets_what_the_token_setter_sets():
     for text in texts:
         expected, doc = by_tokens(nlp.make_doc(text)), title_boundary(nlp.make_doc(text))
         assert [t.is_sent_start for t in doc] == [t.is_sent_start for t in expected], text[:40]
+
+
+def test_kg_tokenizer_drops_only_idle_whitespace_rules_and_splits_the_same_from_its_cache():
+    """The newline rule only stopped spaCy's tokenizer caching the abstract; without it the tokens are the same,
+    on a first pass and on a second one that reads the cached chunks."""
+    import random
+    import re
+
+    from spacy.attrs import ORTH
+    from spacy.tokenizer import Tokenizer
+
+    from kg.extract.pipeline import TextKeepingTokenizer, caching_rules, keep_hyphenated_compounds
+
+    plain = spacy.blank("en")
+    keep_hyphenated_compounds(plain)
+    keeping = TextKeepingTokenizer.copy_of(plain.tokenizer)
+    assert "\n" in plain.tokenizer.rules and "\n" not in keeping.rules
+    assert set(plain.tokenizer.rules) - set(keeping.rules) <= {" ", "\t", "\n"}
+    pieces = ["\n", "\t", " ", "  ", "\n\n", " \n", "\r\n", "e.g.", "(e.g.", "i.e.,", "cannot", "Can't", "a.", "—",
+              "C++", ":)", "GPT-4", "3.5x", "(", ")", ".", "vs.", "\xa0", "don't", "'s", "Title", "words"]
+    chosen = random.Random(7)
+    texts = _texts() + ["".join(chosen.choice(pieces) + chosen.choice(["", " "]) for _ in range(chosen.randint(1, 12)))
+                        for _ in range(500)]
+    for _ in range(2):
+        for text in texts:
+            doc, expected = keeping(text), plain.tokenizer(text)
+            assert [(t.text_with_ws, t.norm_, t.idx) for t in doc] == [(t.text_with_ws, t.norm_, t.idx) for t in expected]
+    # a whitespace rule that the other rules would not keep whole stays
+    tab_prefix = Tokenizer(plain.vocab, rules={"\t\t": [{ORTH: "\t\t"}], "\n": [{ORTH: "\n"}]},
+                           prefix_search=re.compile(r"^\t").search)
+    assert set(caching_rules(tab_prefix)) == {"\t\t"}
+
+
+def test_doc_tokens_sentence_starts_and_word_positions_are_the_tokens():
+    """is_sent_start(i) is doc[i].is_sent_start (token 0 a start) with or without a sentence splitter;
+    lower_positions takes a set, a frozenset or a dict, on any number of requests."""
+    from kg.extract.base import doc_tokens
+
+    with_sentences, without = spacy.blank("en"), spacy.blank("en")
+    with_sentences.add_pipe("sentencizer")
+    for nlp in (with_sentences, without):
+        for doc in nlp.pipe(_texts()):
+            tokens = doc_tokens(doc)
+            assert [tokens.is_sent_start(i) for i in range(1, len(doc))] == [t.is_sent_start for t in doc[1:]]
+            assert not len(doc) or tokens.is_sent_start(0) is True
+            for words in ({"the", "we", ","}, frozenset({"model", "models", "."}), {"of": 1, "and": 2}, set(),
+                          {"never-seen-word"}):
+                assert tokens.lower_positions(words) == [t.i for t in doc if t.lower_ in words]

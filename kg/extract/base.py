@@ -22,7 +22,8 @@ ORTH and IDX) and kept while the doc lives (a weak-key cache, not ``user_data``,
 - ``tokens.text``: ``doc.text`` (kg's tokenizer keeps it; else built once); ``tokens.idx[i]`` /
   ``tokens.end[i]``: the character offsets of token *i* (``token.idx``, ``token.idx + len(token)``);
   ``tokens.span_text(start, end)``: ``doc[start:end].text`` without Token or Span objects.
-- ``tokens.lower_positions(words)``: the indices of the tokens whose ``lower_`` is one of *words*.
+- ``tokens.lowers``: each token's ``lower_`` (a list made once per doc); ``tokens.lower_positions(words)``: the
+  indices of the tokens whose ``lower_`` is one of *words*.
 - ``tokens.sent_starts()``: ``token.is_sent_start`` per token, read on the first request (after the sentence
   splitter: kg's components all run after it; nothing in kg sets sentence starts later).
 
@@ -34,7 +35,6 @@ not seen: kg never changes them.
 from __future__ import annotations
 
 import json
-import operator
 import weakref
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -65,7 +65,6 @@ class Word:
         self.method_key = merge_key(self.text, "Method")
 
 
-_LOWER = operator.attrgetter("lower_")
 _MAX_WORDS = 1_000_000  # cached words per vocab (the vocab itself keeps every lexeme)
 # vocab id -> (the vocab, its words): a Vocab takes no weak reference, so the last few vocabs are held (a
 # process has one pipeline; tests make many)
@@ -77,7 +76,8 @@ _DOC_TOKENS: weakref.WeakKeyDictionary[Doc, DocTokens] = weakref.WeakKeyDictiona
 class DocTokens:
     """Per-doc token columns, computed once (see the module docstring)."""
 
-    __slots__ = ("_doc", "words", "idx", "_end", "text", "_sent_starts", "__weakref__")
+    __slots__ = ("_doc", "words", "idx", "_end", "_lowers", "_by_lower", "text", "_sent_starts", "_sent_values",
+                 "__weakref__")
 
     def __init__(self, doc: Doc):
         self._doc = weakref.ref(doc)  # not the doc itself: the weak-key cache would keep every doc alive
@@ -109,6 +109,9 @@ class DocTokens:
             ) if len(doc) else ""
         self.text: str = text
         self._end: list[int] | None = None
+        self._lowers: list[str] | None = None
+        self._by_lower: dict[str, list[int]] | None = None
+        self._sent_values: list[int] | None = None
         self._sent_starts: list[bool] | None = None
 
     @property
@@ -124,9 +127,33 @@ class DocTokens:
             return ""
         return self.text[self.idx[start]:self.idx[end - 1] + len(self.words[end - 1].text)]
 
+    @property
+    def lowers(self) -> list[str]:
+        """Each token's ``lower_``, in order (made on the first request; do not change the list)."""
+        if self._lowers is None:
+            self._lowers = [word.lower_ for word in self.words]
+        return self._lowers
+
     def lower_positions(self, words) -> list[int]:
-        """Indices of the tokens whose ``lower_`` is in *words* (a set, frozenset or dict of strings), in order."""
-        return [i for i, lower in enumerate(map(_LOWER, self.words)) if lower in words]
+        """Indices of the tokens whose ``lower_`` is in *words* (a set, frozenset or dict of strings), in order.
+
+        From an index of the doc's lower-case words, made on the first request: the words asked for that the doc
+        has are found by a set intersection, without a pass over the tokens for each request."""
+        index = self._by_lower
+        if index is None:
+            index = self._by_lower = {}
+            for i, lower in enumerate(self.lowers):
+                positions = index.get(lower)
+                if positions is None:
+                    index[lower] = [i]
+                else:
+                    positions.append(i)
+        hits = index.keys() & words.keys() if isinstance(words, dict) else words.intersection(index)
+        if not hits:
+            return []
+        if len(hits) == 1:
+            return list(index[next(iter(hits))])
+        return sorted([i for word in hits for i in index[word]])
 
     def sent_starts(self) -> list[bool]:
         """``token.is_sent_start`` of every token, as spaCy gives it (token 0 starts one). Read once, on the first
@@ -135,10 +162,19 @@ class DocTokens:
             doc = self._doc()
             if doc is None or not len(doc):
                 return []
-            starts = [value == 1 for value in doc.to_array(SENT_START).tolist()]
+            values = self._sent_values = doc.to_array(SENT_START).tolist()
+            starts = [value == 1 for value in values]
             starts[0] = True
             self._sent_starts = starts
         return self._sent_starts
+
+    def is_sent_start(self, i: int) -> bool | None:
+        """``doc[i].is_sent_start`` (True, False, or None where the sentence start is not set) without a Token
+        object, read with :meth:`sent_starts` (token 0 counts as a start, as sent_starts gives it)."""
+        if self.sent_starts()[i]:
+            return True
+        value = self._sent_values[i]
+        return None if value == 0 else value == 1
 
 
 def doc_tokens(doc: Doc) -> DocTokens:

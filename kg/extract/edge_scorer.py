@@ -39,14 +39,15 @@ from typing import Any
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
+from kg.extract.doc_values import doc_value, set_doc_value
+from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import span_text
-from kg.extract.frame import empty_frame, parsed, sentence_bounds
+from kg.extract.frame import frame_of, parsed, sentence_bounds, token_sentences
 from kg.extract.pattern_data import read_pattern_file
-from kg.extract.relations import CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder
-from kg.extract.results import ENTITIES_KEY, number_shaped
-from kg.extract.frame import token_lowers  # the word column, remembered for the last doc
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.relations import (CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder,
+                                  named_entities)
+from kg.extract.frame import token_cache, token_lowers  # the per-doc columns, remembered for the last doc
+from kg.extract.entity_table import entity_spans, set_entity_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
 SCORED_TYPES = ("EVALUATED_ON", "RUNS_ON", "OUTPERFORMS", "BUILDS_ON")
@@ -213,16 +214,16 @@ class EdgeScorer(SerialisedState):
             if keep:
                 relation["confidence"] = round(probability, 3)
                 kept.append(relation)
-        doc._.kg_relations = kept
+        set_doc_value(doc, "kg_relations", kept)
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
-        spans = cached_spans(doc, ENTITIES_KEY)
+        spans = entity_spans(doc)
         if any(s.id_ == PHRASE_SOURCE for s in spans):
             # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
             ends = {key for r in kept for key in (r["source"], r["target"])}
-            doc.spans[ENTITIES_KEY] = [
+            set_entity_spans(doc, [
                 s if s.id_ != PHRASE_SOURCE else Span(doc, s.start, s.end, label=s.label_, kb_id=s.kb_id_,
                                                       span_id="phrase")
-                for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends]
+                for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends])
         return doc
 
     def probability(self, rel_type: str, features: list[float]) -> float | None:
@@ -253,26 +254,22 @@ class EdgeScorer(SerialisedState):
         """The candidate relations (each with its "origins") and what their features are read from, per doc.
         The broad candidates of the types in *counted_only* are not listed, only counted in the triple support
         (as a listed one would be: one more mention, no rule, confidence 0)."""
-        relations = list(doc._.kg_relations or [])
+        relations = list(doc_value(doc, "kg_relations") or [])
         bounds = sentence_bounds(doc)
         if not bounds:
             return relations, None
-        sentence_of = [0] * len(doc)
-        for n, (start, end) in enumerate(bounds):
-            sentence_of[start:end] = [n] * (end - start)
+        sentence_of = token_sentences(doc)  # the sentence of each token (shared: not changed here)
         # (start, end, label, key, span) of each entity mention, read from the spans once
         mentions: dict[str, list[tuple]] = {}
         by_sentence: dict[int, list[tuple]] = {}
-        for span in sorted(cached_spans(doc, ENTITIES_KEY), key=lambda s: s.start):
+        for span in sorted(named_entities(doc), key=lambda s: s.start):  # with a key, not a number
             key = span.kb_id_
-            if not key or number_shaped(span):
-                continue
             entity = (span.start, span.end, span.label_, key, span)
             mentions.setdefault(key, []).append(entity)
             by_sentence.setdefault(sentence_of[span.start], []).append(entity)
         label_of = {key: spans[0][2] for key, spans in mentions.items()}
         phrases = {key for key, spans in mentions.items() if spans[0][4].id_ == PHRASE_SOURCE}
-        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        frame = frame_of(doc)
         proposed = frame["proposed"]
 
         cue_types: dict[int, list[tuple[str, int, bool]]] = {}
@@ -298,15 +295,20 @@ class EdgeScorer(SerialisedState):
         if self.broad and (needed or any(not counted for *_, counted in types)):
             for sentence, ents in by_sentence.items():
                 methods = [e[3] for e in ents if e[2] == "Method"]
+                # the sources of a target that is not a Method: the sentence's methods, then the proposal (the same
+                # for every such target of the sentence: made once, only read below)
+                sentence_sources = None
                 for _, _, label, target, _ in ents:
                     for rel_type, source_label, target_label, counted in types:
                         # a type the model does not score keeps the rules' own
                         if label != target_label or counted and (rel_type, target) not in needed_targets:
                             continue
                         if target_label != "Method":
-                            sources = {key: "sentence" for key in methods}
-                            for key in proposed[:2]:
-                                sources.setdefault(key, "paper")
+                            if sentence_sources is None:
+                                sentence_sources = {key: "sentence" for key in methods}
+                                for key in proposed[:2]:
+                                    sentence_sources.setdefault(key, "paper")
+                            sources = sentence_sources
                         else:
                             sources = {key: "paper" for key in proposed[:2]}
                             if self.pairs:  # "S4 uses HiPPO", "A beats B": two methods with the type's cue between
@@ -374,11 +376,11 @@ class EdgeScorer(SerialisedState):
             for n, member in enumerate(run):
                 listed[member[0]] = (n, len(run))
         context.lowers, context.commas, context.clause, context.listed = lowers, commas, clause, listed
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         context.shaped = {key: float(any(not words_of[i].is_lower for i in range(spans[0][0], spans[0][1])))
                           for key, spans in context.mentions.items()}
-        context.result_sentences = {r["sentence"] for r in doc._.kg_results or []}
-        context.confidences = doc._.kg_confidences or {}
+        context.result_sentences = {r["sentence"] for r in doc_value(doc, "kg_results") or []}
+        context.confidences = doc_value(doc, "kg_confidences") or {}
         context.baselines = set(context.frame["baselines"])
         context.parsed = parsed(doc)
 

@@ -64,6 +64,8 @@ def _after_device_cue(words, start: int) -> bool:
         return True
     if start >= 2 and words[start - 1].lower_ in {"x", "×"} and _COUNT.match(words[start - 2].text):
         return True
+    if start < 2 or words[start - 1].lower_ not in _cue_ends(_hardware_before()):
+        return False  # no cue phrase ends in this word (the joins below would all miss)
     cues = _hardware_before()
     return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (2, 3, 4) if start >= n)
 
@@ -71,6 +73,13 @@ def _after_device_cue(words, start: int) -> bool:
 @functools.lru_cache(maxsize=1)
 def _hardware_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["hardware_before"])
+
+
+@functools.lru_cache(maxsize=8)
+def _cue_ends(cues: frozenset[str]) -> frozenset[str]:
+    """Every end of a cue phrase of *cues* that starts at its start or after a space: a join of words (with
+    spaces) that is one of *cues* ends in a word that is one of these, whatever the words hold."""
+    return frozenset(cue[at:] for cue in cues for at in range(len(cue)) if at == 0 or cue[at - 1] == " ")
 
 
 def _after_dataset_noun(words, start: int) -> bool:
@@ -107,7 +116,7 @@ def _dataset_before() -> frozenset[str]:
 def _dataset_cue_ends() -> frozenset[str]:
     """Every end of a ``dataset_before`` cue that starts at its start or after a space: a join of words that is a
     cue ends in the last word so, whatever the words hold."""
-    return frozenset(cue[at:] for cue in _dataset_before() for at in range(len(cue)) if at == 0 or cue[at - 1] == " ")
+    return _cue_ends(_dataset_before())
 
 
 @functools.lru_cache(maxsize=1)
@@ -417,10 +426,12 @@ class EntityResolver(PatternComponent):
                 words[start - 2].text):
             return True
         openers = self.words["measure_openers"]
+        opener_ends = _cue_ends(openers)
         glue = self.words["list_glue"]
         i = start
         while i > 0 and start - i <= 8 and not sent[i]:
-            if any(" ".join(w.lower_ for w in words[i - n:i]) in openers for n in (2, 3) if i >= n):
+            if words[i - 1].lower_ in opener_ends and any(
+                    " ".join(w.lower_ for w in words[i - n:i]) in openers for n in (2, 3) if i >= n):
                 return True
             previous = words[i - 1]
             if not (previous.lower_ in glue or not previous.is_lower and any(c.isalnum() for c in previous.text)):

@@ -39,18 +39,21 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import compress
 from typing import Any
 
 import numpy
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
-from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
-from kg.extract.candidates import CANDIDATES_KEY, ENTITIES_KEY, span_text, title_end
+from kg.extract.base import DocTokens, PatternComponent, doc_tokens, pipe_in_batches
+from kg.extract.candidates import CANDIDATES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer
-from kg.extract.token_view import doc_memo, entities as cached_spans
+from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
+from kg.extract.token_view import doc_memo
 from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
@@ -65,9 +68,9 @@ _MODIFIER_KEY = "kg_frame_modifier"
 _PARSED_KEY = "kg_frame_parsed"
 _SUBJECT_KEY = "kg_frame_subject_like"
 _POSITIONS_KEY = "kg_frame_positions"
-_BREAKS_KEY = "kg_frame_clause_breaks"
 _BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
 _LOWERS_KEY = "kg_frame_lowers"
+_TOKEN_SENTENCES_KEY = "kg_frame_token_sentences"
 _TEXTS_KEY = "kg_frame_texts"
 
 for _name in ("kg_frame", "kg_proposed"):
@@ -136,17 +139,22 @@ class ContributionFrame(PatternComponent):
         self.naming_hashes = {strings.add(w) for w in (*self.words["naming_words"], *self.words["calling_words"], "as")}
         self.naming_lowers = frozenset((*self.words["naming_words"], *self.words["calling_words"], "as"))
         self.determiner_hashes = {strings.add(w) for words in self.determiners for w in words}
+        # the word lists whose tokens every doc asks for (propose verbs, naming words, the starts of self mentions,
+        # clause breaks): found in one pass (_positions)
+        self._scanned = tuple(dict.fromkeys((self.words["propose_verbs"], self.naming_lowers, self.words["naming_words"],
+                                             self.mention_starts, _BREAKS)))
+        self._scanned_words = frozenset().union(*self._scanned)
         self._mentions_of: tuple[Doc, int, list[tuple[int, int]]] | None = None
         self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.kg_frame is not None and not self.overwrite:
+        if doc_value(doc, "kg_frame") is not None and not self.overwrite:
             return doc
         self.check_initialized()
         frame = self.read(doc)
         self._score_added(doc, frame)
-        doc._.kg_frame = frame
-        doc._.kg_proposed = list(frame["proposed"])
+        set_doc_value(doc, "kg_frame", frame)
+        set_doc_value(doc, "kg_proposed", list(frame["proposed"]))
         return doc
 
     def _scorer(self) -> CandidateScorer | None:
@@ -172,18 +180,18 @@ class ContributionFrame(PatternComponent):
         scorer = self._scorer()
         if scorer is None:
             return
-        confidences = dict(doc._.kg_confidences or {})
+        confidences = dict(doc_value(doc, "kg_confidences") or {})
         added: dict[str, list[Span]] = {}  # entity_groups(doc) without the keys already scored
-        for span in cached_spans(doc, ENTITIES_KEY):
+        for span in entity_spans(doc):
             key = span.kb_id_
             if key not in confidences:
                 added.setdefault(key, []).append(span)
         if not added:
             return
         scored, dropped = scorer.score(doc, added, set(frame["proposed"]))
-        doc._.kg_confidences = {**confidences, **scored}
+        set_doc_value(doc, "kg_confidences", {**confidences, **scored})
         if dropped:
-            doc.spans[ENTITIES_KEY] = [s for s in doc.spans[ENTITIES_KEY] if s.kb_id_ not in dropped]
+            set_entity_spans(doc, [s for s in entity_spans(doc) if s.kb_id_ not in dropped])
             frame["proposed"] = [key for key in frame["proposed"] if key not in dropped]
             frame["baselines"] = [key for key in frame["baselines"] if key not in dropped]
             frame["blocks"] = [block for block in frame["blocks"] if block[0] not in dropped and block[1] not in dropped]
@@ -200,7 +208,7 @@ class ContributionFrame(PatternComponent):
         if self.add_names and not objects:
             self._add_descriptive_names(doc, objects=False)
             self._propagate_title_names(doc)
-        entities = [s for s in cached_spans(doc, ENTITIES_KEY) if s.kb_id_]
+        entities = [s for s in entity_spans(doc) if s.kb_id_]
         methods = [s for s in entities if s.label_ == "Method"]
         method_at = {s.start: s for s in methods}
         proposed: list[str] = []
@@ -213,7 +221,7 @@ class ContributionFrame(PatternComponent):
                 proposed.append(span.kb_id_)
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
-        coined = set(doc._.kg_proposed or [])  # names the entity rules saw coined (title colon, "called X")
+        coined = set(doc_value(doc, "kg_proposed") or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         for span in self._title_names(doc, methods, title_end(doc), coined):
             if span.start > 0 and lowers[span.start - 1] in self.words["means_words"]:
@@ -367,7 +375,7 @@ class ContributionFrame(PatternComponent):
         """Add Method entities for a descriptive proposal: the phrase opening a title without a colon
         ("Sequential Gradient Coding For Straggler Mitigation") and the object of "we propose / introduce"
         ("an importance-driven cache merging strategy"), when no entity covers them."""
-        entities = list(cached_spans(doc, ENTITIES_KEY))
+        entities = list(entity_spans(doc))
         taken = {i for s in entities for i in range(s.start, s.end)}
         added: list[tuple[int, int]] = []
         title = None if objects else self._title_phrase(doc, title_end(doc))
@@ -432,14 +440,14 @@ class ContributionFrame(PatternComponent):
                     new_spans.append(Span(doc, i, i + len(words), label="Method", kb_id=span.kb_id_))
                     covered.update(range(i, i + len(words)))
         kept = [s for s in entities if not any(i in covered for i in range(s.start, s.end))]
-        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+        set_entity_spans(doc, sorted([*kept, *new_spans], key=lambda s: s.start))
         return True
 
     def _propagate_title_names(self, doc: Doc) -> None:
         """Later mentions of a Method the title names with several words ("KV Prediction") become mentions of it,
         replacing shorter entities inside them ("a novel method called KV Prediction": not "KV")."""
         end = title_end(doc)
-        entities = list(cached_spans(doc, ENTITIES_KEY))
+        entities = list(entity_spans(doc))
         titled = [s for s in entities if s.end <= end and s.label_ == "Method" and len(s) > 1]
         if not titled:
             return
@@ -461,7 +469,7 @@ class ContributionFrame(PatternComponent):
                                                                     for n in new_spans)]
         if crossing:
             return  # an entity crossing the name's boundary: leave the entity rules' reading
-        doc.spans[ENTITIES_KEY] = sorted([*kept, *new_spans], key=lambda s: s.start)
+        set_entity_spans(doc, sorted([*kept, *new_spans], key=lambda s: s.start))
 
     def _coined_object(self, doc: Doc, verb: int, taken: set[int]) -> list[int]:
         """The tokens of coined names no entity covers, right after the authors' propose verb ("we introduce
@@ -575,7 +583,7 @@ class ContributionFrame(PatternComponent):
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
         title_end = end_of_title
         title = doc[:title_end]
-        title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
+        title_words = token_cache(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
         if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_colon(doc, title_end) is not None \
                 or title_words[0].lower_ in self.words["title_openers"]:
             return None
@@ -880,7 +888,7 @@ class ContributionFrame(PatternComponent):
 
     def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         n = len(lowers)
         after = _skip_parenthesis(doc, end, n)
         if after + 1 < n and texts[after] in {"-", "–"} and lowers[after + 1] in self.words["hyphen_suffixes"]:
@@ -910,13 +918,32 @@ class ContributionFrame(PatternComponent):
 
     def _positions(self, doc: Doc, words: frozenset[str]) -> list[int]:
         """The tokens whose lower-case word is one of *words* (one of this component's word lists), in order:
-        found once per doc and list (do not change the list)."""
+        found once per doc and list (do not change the list). The lists read for every doc are found together,
+        in one pass over the words."""
         memo = _memo(doc)
         key = (_POSITIONS_KEY, words)
         found = memo.get(key)
         if found is None or found[0] != len(doc):
-            found = memo[key] = (len(doc), [i for i, word in enumerate(token_lowers(doc)) if word in words])
+            if words in self._scanned:
+                self._scan(doc, memo)
+                found = memo[key]
+            else:
+                found = memo[key] = (len(doc), positions_of(doc, words))
         return found[1]
+
+    def _scan(self, doc: Doc, memo: dict[Any, Any]) -> None:
+        """The tokens of each of the word lists in ``self._scanned`` (``positions_of`` each), in one pass."""
+        lowers = token_lowers(doc)
+        lists = self._scanned
+        found: list[list[int]] = [[] for _ in lists]
+        either = self._scanned_words
+        for i in [i for i, word in enumerate(lowers) if word in either]:
+            word = lowers[i]
+            for n, words in enumerate(lists):
+                if word in words:
+                    found[n].append(i)
+        for words, positions in zip(lists, found):
+            memo[(_POSITIONS_KEY, words)] = (len(doc), positions)
 
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"
@@ -932,7 +959,7 @@ class ContributionFrame(PatternComponent):
         if not len(doc):
             return []
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
         n = len(lowers)
@@ -977,16 +1004,19 @@ class ContributionFrame(PatternComponent):
     def _compared_memo(self, doc: Doc) -> tuple[dict[tuple[int, str], int], dict[tuple[int, int, str], bool]]:
         """Per doc and state of its entities (the same span group object and length): the start of the entity
         of each (end, label) (the last one in the group's order), and is_compared's answers so far. Kept in the
-        doc's memo (a SpanGroup holds its doc only weakly), so kg_results and kg_relations reuse kg_frame's."""
-        group = doc.spans.get(ENTITIES_KEY)
-        memo = _memo(doc)
-        cached = memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
-        size = len(group) if group is not None else 0
-        if cached is None or cached[0] is not group or cached[1] != size:
-            # the group's spans as token_view lists them (read from the group once while it is unchanged)
-            ends = {(s.end, s.label_): s.start for s in cached_spans(doc, ENTITIES_KEY)} if group is not None else {}
-            cached = memo[(_COMPARED_KEY, self)] = (group, size, ends, {})
-        return cached[2], cached[3]
+        doc's entity table (kg.extract.entity_table), so kg_results and kg_relations reuse kg_frame's."""
+        table = entity_table(doc)
+        if table.group is None:  # no entities: nothing before a name ends one, answers kept in the doc's memo
+            memo = _memo(doc)
+            cached = memo.get((_COMPARED_KEY, self))
+            if cached is None:
+                cached = memo[(_COMPARED_KEY, self)] = ({}, {})
+            return cached
+        cached = table.memo.get((_COMPARED_KEY, self))  # per component: the answers depend on its word lists
+        if cached is None:
+            ends = {(end, label): start for start, end, label, _, _ in table.rows}
+            cached = table.memo[(_COMPARED_KEY, self)] = (ends, {})
+        return cached
 
     def is_compared(self, doc: Doc, span: Span) -> bool:
         """Whether the Method is what something is compared against: "than X", "outperforms X, Y and Z"."""
@@ -1021,7 +1051,7 @@ class ContributionFrame(PatternComponent):
             if lower in words:
                 return True
             if words_of is None:
-                words_of = doc_tokens(doc).words
+                words_of = token_cache(doc).words
             if lower in {"-", "–"} or (i + 1 < len(lowers) and texts[i + 1] == "-" and not doc[i].whitespace_) \
                     or (i > 0 and texts[i - 1] == "-" and not doc[i - 1].whitespace_):
                 continue  # "over off-the-shelf TensorFlow" split at its hyphens
@@ -1044,7 +1074,7 @@ class ContributionFrame(PatternComponent):
         one of the clause (*prefer* "first", for a verb: "FOSI improves X and Y, and outperforms Z"); a
         reference to the proposal ("we", "our method") after that Method wins over it.
         """
-        frame = frame if frame is not None else (doc._.kg_frame or empty_frame())
+        frame = frame if frame is not None else (doc_value(doc, "kg_frame") or empty_frame())
         primary = frame["proposed"][0] if frame["proposed"] else None
         if parsed(doc):
             key, how = self._parse_subject(doc, position, methods, primary)
@@ -1097,15 +1127,12 @@ class ContributionFrame(PatternComponent):
         """Where the clause holding *position* starts: after ";", "while", "but"..., or after the comma that
         ends an opening phrase ("Using the JAX compile optimization, ParaFold attained ...")."""
         # the last clause break before the position in its sentence, from the doc's break positions (found once)
-        memo = _memo(doc)
-        breaks = memo.get(_BREAKS_KEY)
-        if breaks is None or breaks[0] != len(doc):
-            breaks = memo[_BREAKS_KEY] = (len(doc), [i for i, word in enumerate(token_lowers(doc)) if word in _BREAKS])
-        k = bisect_left(breaks[1], position) - 1
-        if k >= 0 and breaks[1][k] >= sentence.start:
-            return breaks[1][k] + 1
+        breaks = self._positions(doc, _BREAKS)
+        k = bisect_left(breaks, position) - 1
+        if k >= 0 and breaks[k] >= sentence.start:
+            return breaks[k] + 1
         texts = token_texts(doc)
-        first = doc_tokens(doc).words[sentence.start]
+        first = token_cache(doc).words[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
             comma = next((i for i in range(sentence.start, max(sentence.start, position)) if texts[i] == ","), None)
             if comma is not None:
@@ -1228,7 +1255,10 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int] | None
             if short_text[0].islower() and at > 0 and long_text[at - 1].isalpha():
                 continue  # "gradient" inside "subgradient": a word's tail is no name
             if sentence_of is None:
-                sentence_of = sentence_numbers(doc)  # what sentence each token is in, once a name extends another
+                # what sentence each token is in, once a name extends another: the doc's shared column when the
+                # first token is marked a sentence start (as the sentencizer marks it), where the two agree
+                sentence_of = token_sentences(doc) if len(doc) and doc[0].is_sent_start is True \
+                    else sentence_numbers(doc)
             starts = [s.start for s in methods]
             both = [sentence_of[starts[n]] for n in range(len(methods)) if keys[n] == long_key
                     and any(keys[m] == short_key and sentence_of[starts[m]] == sentence_of[starts[n]]
@@ -1240,14 +1270,15 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int] | None
 # The last doc's word columns and sentence starts. kg_frame, kg_results and kg_relations ask for them thousands of
 # times per doc, one doc after another, and token_view's weak-key lookup costs more than most of those questions:
 # answered here while the doc is the same object of the same length (one doc is held, as token_view's span lists
-# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict]
-_LAST: list[Any] = [None, -1, None, None, None, None]
+# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict,
+# its kg.extract.base.doc_tokens]
+_LAST: list[Any] = [None, -1, None, None, None, None, None]
 
 
 def _last(doc: Doc) -> list[Any]:
     last = _LAST
     if last[0] is not doc or last[1] != len(doc):
-        last[:] = [doc, len(doc), None, None, None, None]
+        last[:] = [doc, len(doc), None, None, None, None, None]
     return last
 
 
@@ -1259,6 +1290,17 @@ def _memo(doc: Doc) -> dict[Any, Any]:
     last = _last(doc)
     last[5] = doc_memo(doc)
     return last[5]
+
+
+def token_cache(doc: Doc) -> DocTokens:
+    """kg.extract.base.doc_tokens(doc) (the same object), found once for the last doc (its weak-key lookup makes a
+    weak reference per call)."""
+    last = _LAST
+    if last[0] is doc and last[6] is not None and last[1] == len(doc):
+        return last[6]
+    last = _last(doc)
+    last[6] = doc_tokens(doc)
+    return last[6]
 
 
 def parsed(doc: Doc) -> bool:
@@ -1296,9 +1338,14 @@ def _column(doc: Doc, key: str) -> list[str]:
     memo = _memo(doc)
     column = memo.get(key)
     if column is None or len(column) != len(doc):
-        words = doc_tokens(doc).words
+        words = token_cache(doc).words
         column = memo[key] = [w.lower_ for w in words] if key == _LOWERS_KEY else [w.text for w in words]
     return column
+
+
+def positions_of(doc: Doc, words: frozenset[str] | set[str]) -> list[int]:
+    """The tokens whose lower-case word is one of *words*, in order: a new list."""
+    return [i for i, word in enumerate(token_lowers(doc)) if word in words]
 
 
 def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
@@ -1307,9 +1354,8 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     cached = doc.user_data.get(_BOUNDS_KEY)
     if cached is not None and (not cached or cached[-1][1] == len(doc)):
         return cached
-    starts = numpy.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if len(doc) else []
-    if starts and starts[0] != 0:
-        starts.insert(0, 0)
+    # the tokens that start a sentence (token 0 always does): kg.extract.base's per-doc column, read once
+    starts = list(compress(range(len(doc)), token_cache(doc).sent_starts())) if len(doc) else []
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
     doc.user_data[_BOUNDS_KEY] = bounds
     return bounds
@@ -1350,6 +1396,21 @@ def sentence_at(doc: Doc, i: int) -> tuple[int, int]:
     return bounds[max(n, 0)]
 
 
+def token_sentences(doc: Doc) -> list[int]:
+    """For each token, the index of its sentence in ``sentence_bounds(doc)``, made once per doc and bounds (the
+    list is shared: do not change it)."""
+    bounds = sentence_bounds(doc)
+    memo = _memo(doc)
+    cached = memo.get(_TOKEN_SENTENCES_KEY)
+    if cached is not None and cached[0] is bounds:
+        return cached[1]
+    index = [0] * len(doc)
+    for n, (start, end) in enumerate(bounds):
+        index[start:end] = [n] * (end - start)
+    memo[_TOKEN_SENTENCES_KEY] = (bounds, index)
+    return index
+
+
 def sentence_numbers(doc: Doc) -> list[int]:
     """For each token, the index of its sentence (from the sentence starts, without making Span objects)."""
     if not len(doc):
@@ -1363,6 +1424,12 @@ def sentence_numbers(doc: Doc) -> list[int]:
     numbers = numpy.maximum(numpy.cumsum(doc.to_array("SENT_START") == 1) - 1, 0).tolist()
     memo[_NUMBERS_KEY] = (bounds, numbers)
     return list(numbers)
+
+
+def frame_of(doc: Doc) -> dict[str, Any]:
+    """``doc._.kg_frame``, or the empty frame of a doc that has none (no ``kg_frame`` component)."""
+    frame = doc_value(doc, "kg_frame")
+    return frame if frame is not None else empty_frame()
 
 
 def empty_frame() -> dict[str, Any]:

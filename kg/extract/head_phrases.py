@@ -184,13 +184,16 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         spans = []
         doc_words = doc_tokens(doc).words
         openers = {tuple(phrase.split()) for phrase in self.words["measure_openers"]}
+        ending_in: dict[str, list[tuple[str, ...]]] = {}  # last word -> the openers that end in it
+        for opener in openers:
+            ending_in.setdefault(opener[-1], []).append(opener)
         starts = []
-        for at in lower_positions(doc, self.words["metric_list_nouns"] | {opener[-1] for opener in openers}):
+        for at in lower_positions(doc, self.words["metric_list_nouns"] | ending_in.keys()):
             if at >= len(doc) - 2:
                 break  # the noun needs two tokens after it
             lower = doc_words[at].lower_
             if any(at + 1 >= len(opener) and tuple(w.lower_ for w in doc_words[at + 1 - len(opener):at + 1]) == opener
-                   for opener in openers):
+                   for opener in ending_in.get(lower, ())):  # only an opener that ends in this word can end here
                 starts.append(-(at + 1))  # "in terms of latency, throughput and energy": items with a metric head
                 continue
             if lower not in self.words["metric_list_nouns"]:

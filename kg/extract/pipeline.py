@@ -9,6 +9,7 @@ from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.attrs import ORTH, intify_attrs
 from spacy.tokenizer import Tokenizer
 
 from kg.errors import PipelineError
@@ -68,7 +69,8 @@ class TextKeepingTokenizer(Tokenizer):
 
     @classmethod
     def copy_of(cls, tokenizer: Tokenizer) -> TextKeepingTokenizer:
-        return cls(tokenizer.vocab, rules=tokenizer.rules, prefix_search=tokenizer.prefix_search,
+        """A tokenizer with *tokenizer*'s rules, less the special cases :func:`caching_rules` finds idle."""
+        return cls(tokenizer.vocab, rules=caching_rules(tokenizer), prefix_search=tokenizer.prefix_search,
                    suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
                    token_match=tokenizer.token_match, url_match=tokenizer.url_match,
                    faster_heuristics=tokenizer.faster_heuristics)
@@ -77,6 +79,34 @@ class TextKeepingTokenizer(Tokenizer):
         doc = super().__call__(text)
         doc.user_data["kg_text"] = text
         return doc
+
+
+def caching_rules(tokenizer: Tokenizer) -> dict[str, Any]:
+    """*tokenizer*'s special cases without those that keep a whitespace chunk ("\\n", "\\t") as itself, one token,
+    when the tokenizer's other rules keep it whole too: such a rule changes no token, but it stops spaCy's
+    tokenizer caching the rest of the doc.
+
+    spaCy's tokenizer remembers how it split each whitespace-delimited chunk, so a word seen before costs one
+    look-up instead of its prefix, suffix, infix and token_match regexes; but it keeps no chunk that comes after a
+    special case in the same doc (spaCy issue #1250: one flag per doc). A kg text is the title, a newline and the
+    abstract, and "\\n" is one of spaCy's English special cases, so no word of any abstract was ever remembered:
+    every word paid the regexes on every doc. The newline stays one token "\\n" with the same attributes (a
+    whitespace chunk meets no prefix, suffix or infix rule; the check below keeps any rule for which that is not
+    so), so the tokens are the same."""
+    rules = dict(tokenizer.rules or {})
+    idle = [chunk for chunk, tokens in rules.items()
+            if chunk.isspace() and len(tokens) == 1 and intify_attrs(dict(tokens[0])) == {ORTH: chunk}]
+    if not idle:
+        return rules
+    kept = {chunk: tokens for chunk, tokens in rules.items() if chunk not in idle}
+    probe = Tokenizer(tokenizer.vocab, rules=kept, prefix_search=tokenizer.prefix_search,
+                      suffix_search=tokenizer.suffix_search, infix_finditer=tokenizer.infix_finditer,
+                      token_match=tokenizer.token_match, url_match=tokenizer.url_match,
+                      faster_heuristics=tokenizer.faster_heuristics)
+    for chunk in idle:
+        if [token.text for token in probe(chunk)] == [chunk]:
+            del rules[chunk]
+    return rules
 
 
 def load_pipeline(name: str = DEFAULT_PIPELINE, *,
@@ -97,6 +127,7 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     else:
         nlp = _load_spacy(name)
         if "kg_entities" in nlp.pipe_names:
+            empty_tokenizer_cache(nlp)
             freeze_loaded_objects()
             return nlp  # a saved kg pipeline: already complete
         for unused in _UNUSED:
@@ -113,8 +144,20 @@ def load_pipeline(name: str = DEFAULT_PIPELINE, *,
     for component, _ in COMPONENTS:
         nlp.add_pipe(component, config=(component_config or {}).get(component, {}))
     initialize_components(nlp)
+    empty_tokenizer_cache(nlp)
     freeze_loaded_objects()
     return nlp
+
+
+def empty_tokenizer_cache(nlp: Language) -> None:
+    """Empty the tokenizer's cache of split chunks, which loading the components filled with pattern words.
+
+    spaCy's tokenizer remembers at most ``max_cache_size`` (10,000) chunks and never forgets one: the vocabulary's
+    phrases, tokenized while loading, took nearly every place, so few words of the abstracts could be remembered
+    (see :func:`caching_rules`). Setting the rules again gives the tokenizer an empty cache (the same rules)."""
+    tokenizer = nlp.tokenizer
+    if isinstance(tokenizer, Tokenizer):
+        tokenizer.rules = tokenizer.rules
 
 
 def freeze_loaded_objects() -> None:

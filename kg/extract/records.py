@@ -7,11 +7,11 @@ from typing import Any
 
 from spacy.tokens import Doc
 
-from kg.extract.base import doc_tokens
-from kg.extract.candidates import ENTITIES_KEY, NESTED_KEY, PRIORITY, doc_text
-from kg.extract.frame import sentence_bounds
+from kg.extract.doc_values import doc_value
+from kg.extract.candidates import NESTED_KEY, PRIORITY, doc_text
+from kg.extract.frame import sentence_bounds, token_cache, token_texts
 from kg.extract.results import sentence_index_of_tokens
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_rows
 from kg.ingest.paper import Paper
 from kg.naming import canonical_name, entity_id, is_acronym, merge_duplicate_entities
 from kg.schema import RESULT_ROLES
@@ -50,7 +50,7 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 
 def _sentence_chars(doc: Doc, bounds: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """[start_char, end_char) of each sentence (``sent.start_char``, ``sent.end_char``)."""
-    tokens = doc_tokens(doc)
+    tokens = token_cache(doc)
     idx, words = tokens.idx, tokens.words
     return [(idx[start], idx[end - 1] + len(words[end - 1].text))
             for start, end in (_sentence_bounds(doc) if bounds is None else bounds)]
@@ -69,17 +69,19 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     # (start, start_char, end_char, label, source) of each mention, read from its span once, grouped by entity key
     # (the entities' spans from the shared per-doc list: the components before read the same group)
     by_key: dict[str, list[tuple[int, int, int, str, str]]] = {}
-    for group in (ENTITIES_KEY, NESTED_KEY):
-        for span in cached_spans(doc, group) if group == ENTITIES_KEY else doc.spans[group] if group in doc.spans \
-                else []:
-            mention = (span.start, span.start_char, span.end_char, span.label_, span.id_)
-            found = by_key.get(span.kb_id_)
-            if found is None:
-                by_key[span.kb_id_] = [mention]
-            else:
-                found.append(mention)
-    proposed = set(doc._.kg_proposed or [])
-    confidences = doc._.kg_confidences or {}
+    idx, texts = token_cache(doc).idx, token_texts(doc)  # each token's start character and text
+    rows = entity_rows(doc)  # (start, end, label, key, span_id) of each entity span, without a Span
+    if NESTED_KEY in doc.spans:
+        rows = [*rows, *((s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans[NESTED_KEY])]
+    for start, end, label, key, source in rows:
+        mention = (start, idx[start], idx[end - 1] + len(texts[end - 1]), label, source)  # start_char, end_char
+        found = by_key.get(key)
+        if found is None:
+            by_key[key] = [mention]
+        else:
+            found.append(mention)
+    proposed = set(doc_value(doc, "kg_proposed") or [])
+    confidences = doc_value(doc, "kg_confidences") or {}
 
     entities = []
     id_of_key: dict[str, str] = {}
@@ -130,7 +132,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
 
 def _relations(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
     relations = []
-    for relation in doc._.kg_relations or []:
+    for relation in doc_value(doc, "kg_relations") or []:
         source, target = id_of_key.get(relation.get("source")), id_of_key.get(relation.get("target"))
         if source is None or target is None or source == target:
             continue
@@ -140,6 +142,6 @@ def _relations(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
 
 def _results(doc: Doc, id_of_key: dict[str, str]) -> list[dict[str, Any]]:
     results = []
-    for result in doc._.kg_results or []:
+    for result in doc_value(doc, "kg_results") or []:
         results.append({**result, **{role: id_of_key.get(result.get(role)) for role in RESULT_ROLES}})
     return results

@@ -35,11 +35,11 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
-from kg.extract.base import doc_tokens
 from kg.extract.frame import (
     _Sentence,
-    empty_frame,
+    frame_of,
     frame_reader,
     name_extensions,
     name_shaped,
@@ -48,13 +48,12 @@ from kg.extract.frame import (
 )
 from kg.extract.pattern_data import read_pattern_file, schema_for
 from kg.extract.results import (
-    ENTITIES_KEY,
     DocAnnotator,
     number_shaped,
     sentence_index_of_tokens,
 )
-from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
+from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.naming import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
@@ -234,11 +233,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
-        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_ and not number_shaped(span)]
+        entities = named_entities(doc)
         by_sentence: dict[int, list[Span]] = {}
         # the starts of each sentence's entities of each label, in order: whether a cue has a target after it
         starts_of: dict[tuple[int, str], list[int]] = {}
-        for span in sorted(entities, key=lambda s: s.start):
+        in_order = sorted(entities, key=lambda s: s.start)
+        for span in in_order:
             n = sentence_of[span.start]
             by_sentence.setdefault(n, []).append(span)
             starts_of.setdefault((n, span.label_), []).append(span.start)
@@ -247,10 +247,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # written all in lower case on their first mention describe a model or a field rather than name a method
         # built on another or run on a test bed (read as the scorer's source_shaped: a token of the first mention
         # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
-        for span in sorted(entities, key=lambda s: s.start):
+        for span in in_order:
             if span.kb_id_ not in first_seen:
                 first_seen.add(span.kb_id_)
                 if any(not words_of[i].is_lower for i in range(span.start, span.end)):
@@ -263,7 +263,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 return False
             k = bisect_left(starts, low)
             return k < len(starts) and starts[k] <= high
-        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
+        frame = frame_of(doc)
         proposed = frame["proposed"]
         reader = self.frame_reader
 
@@ -282,7 +282,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
-            doc.user_data[CUES_KEY] = [(self._cue_info[m][1], start, self._cue_info[m][5]) for m, start, _ in matches]
+            cue_info = self._cue_info
+            doc.user_data[CUES_KEY] = [(cue_info[m][1], start, cue_info[m][5]) for m, start, _ in matches]
         # per type, the end of the furthest cue read so far: the matches come by start, so a match starting
         # before it lies inside a cue of its type already read
         covered: dict[str, int] = {}
@@ -331,7 +332,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
                     phrase_spans.append(used)
         if phrase_spans:
-            doc.spans[ENTITIES_KEY] = sorted([*doc.spans[ENTITIES_KEY], *phrase_spans], key=lambda s: s.start)
+            set_entity_spans(doc, sorted([*entity_spans(doc), *phrase_spans], key=lambda s: s.start))
 
         # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
         for owner, key, sentence in frame["blocks"]:
@@ -384,9 +385,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if source is not None and how in {"parse", "named", "self"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
-        results = doc._.kg_results or []
+        results = doc_value(doc, "kg_results") or []
         # the rules' attachment (kg_results keeps it beside a learned choice), else the result's own
-        rule_methods = doc._.kg_result_rule_methods if doc.has_extension("kg_result_rule_methods") else None
+        rule_methods = doc_value(doc, "kg_result_rule_methods")
         if rule_methods is None or len(rule_methods) != len(results):
             rule_methods = [result.get("method") for result in results]
         for result, method in zip(results, rule_methods):
@@ -397,7 +398,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         evidence: dict[int, str] = {}
         for (_, _, _, sentence) in best:
             if sentence not in evidence:
-                evidence[sentence] = doc_tokens(doc).span_text(*bounds[sentence])  # Span.text, without the Span
+                evidence[sentence] = token_cache(doc).span_text(*bounds[sentence])  # Span.text, without the Span
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
              "evidence": evidence[sentence], "confidence": confidence,
@@ -530,7 +531,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
@@ -557,7 +558,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed dataset phrases of a coordination after an EVALUATED_ON cue (``_dataset_phrase`` each):
         "on several standard benchmarks and real-world datasets" -> both; "on synthetic and benchmark tasks" ->
         "benchmark tasks" (the first conjunct names no set of datasets). At most three."""
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         found: list[Span] = []
         at = end
         for _ in range(3):
@@ -587,7 +588,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         determiners before it ("several", "various", "the") are left out; it must end in a dataset head
         ("datasets", "benchmarks", "data sets", "environments") and hold at least two words. None otherwise, or
         when it touches an entity."""
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
         start = i = end
@@ -619,12 +620,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if any(word in winner_words for word in token_lowers(doc)[sentence.start:sentence.end]):
             return True
         return any(r["sentence"] == sentence_index(doc, sentence) and r.get("unit") in {"x", "%"}
-                   for r in doc._.kg_results or [])
+                   for r in doc_value(doc, "kg_results") or [])
 
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         limit = min(sentence.end, end + 12)
         i = end
@@ -690,6 +691,22 @@ class RelationFinder(SerialisedState, DocAnnotator):
         self.initialized = bool(cfg.get("initialized", True))
 
 
+def named_entities(doc: Doc) -> list[Span]:
+    """The entities that can end a relation, in the group's order: a key, and not a number taken for a name
+    ("0.39dB"). Read once per doc and state of its entities (kg.extract.entity_table), for kg_relations and
+    kg_edge_scorer; do not change the list."""
+    table = entity_table(doc)
+    named = table.memo.get(_NAMED_KEY) if table.group is not None else None
+    if named is None:
+        named = [span for span in table.spans if span.kb_id_ and not number_shaped(span)]
+        if table.group is not None:
+            table.memo[_NAMED_KEY] = named
+    return named
+
+
+_NAMED_KEY = "kg_relations_named"
+
+
 def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], sentence_of: list[int]) -> int:
     """The first token of the first sentence after the title in which the abstract speaks of its own work: a word
     that refers to the proposal ("we", "our method", ``frame["self"]``) or a proposal found there (``frame["why"]``).
@@ -730,7 +747,7 @@ def _without_parentheses(doc: Doc, start: int, end: int) -> list:
     """The words of tokens *start* to *end* outside short parentheses: "X (RL), Y" -> ",": an acronym after an item
     does not end a list (the lexeme attributes of each token, kg.extract.base.doc_tokens: ``lower_``, ``text``,
     ``is_lower`` ...)."""
-    tokens = doc_tokens(doc).words[start:end]
+    tokens = token_cache(doc).words[start:end]
     kept, depth, inside = [], 0, 0
     for token in tokens:
         if token.text == "(":

@@ -32,14 +32,16 @@ from spacy.language import Language
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Span
 
+from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
-from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
+from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
-from kg.extract.frame import _Sentence, empty_frame, frame_reader, sentence_at, sentence_bounds, verb_like
+from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, sentence_at, sentence_bounds,
+                              token_sentences, verb_like)
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
-from kg.extract.frame import token_lowers, token_texts  # the word columns, remembered for the last doc
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
+from kg.extract.entity_table import entity_spans
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -99,7 +101,7 @@ def _number_windows(doc: Doc, length: int, text: str | None,
     if not len(doc):
         return []
     # token indices from character offsets: no Token object is made for the many tokens without a digit
-    offsets = doc_tokens(doc).idx
+    offsets = token_cache(doc).idx
     text = doc_text(doc) if text is None else text
     found: set[int] = set()
     digits, words, plain_words = number_starts
@@ -200,9 +202,9 @@ class DocAnnotator:
         raise NotImplementedError
 
     def __call__(self, doc: Doc) -> Doc:
-        if doc._.get(self.extension) is not None and not self.overwrite:
+        if doc_value(doc, self.extension) is not None and not self.overwrite:
             return doc
-        doc._.set(self.extension, self.find(doc))
+        set_doc_value(doc, self.extension, self.find(doc))
         return doc
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
@@ -397,11 +399,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
             for match_id, start, end in self.matcher(Doc(self.nlp.vocab, words=words)):
                 candidates.append((match_id == result_key, at[start], at[end - 1] + 1))
         if not candidates:  # no number in the doc (or none the patterns read): no result
-            doc._.kg_result_rule_methods = []
+            set_doc_value(doc, "kg_result_rule_methods", [])
             return []
         bounds = sentence_bounds(doc)
         sentence_of = sentence_index_of_tokens(doc, bounds)
-        entities = [span for span in cached_spans(doc, ENTITIES_KEY) if span.kb_id_]
+        entities = [span for span in entity_spans(doc) if span.kb_id_]
         entity_at = {i: span for span in entities for i in range(span.start, span.end)}
         # Unit matches before bare numbers, longer before shorter; keep what does not overlap.
         candidates.sort(key=lambda c: (not c[0], -(c[2] - c[1]), c[1]))
@@ -474,8 +476,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         by_sentence: dict[int, list[Span]] = {}
         for span in entities:
             by_sentence.setdefault(sentence_of[span.start], []).append(span)
-        frame = doc._.kg_frame if doc.has_extension("kg_frame") and doc._.kg_frame is not None else empty_frame()
-        doc._.kg_result_rule_methods = []
+        frame = frame_of(doc)
+        set_doc_value(doc, "kg_result_rule_methods", [])
         context = []
         for result in accepted:
             ents = by_sentence.get(result["sentence"], [])
@@ -508,7 +510,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 **roles,
                 "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
-                "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
+                "evidence": token_cache(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
         self._carry_metric(doc, text, accepted, output, entity_at)
         self._measure_by_structure(doc, accepted, output)
@@ -645,7 +647,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         """A result dict for the number at [start, end), or None; *unit_from*: the unit a bare number takes from
         the last number of its list ("2.7 and 0.9 points")."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        tokens = doc_tokens(doc)  # the span's text and offsets, without a Span and its Tokens
+        tokens = token_cache(doc)  # the span's text and offsets, without a Span and its Tokens
         span_text = tokens.span_text(start, end)
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
@@ -832,7 +834,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 metric_sure = metric_share >= 0.5
         roles["metric"] = metric
         method, how = self._method(doc, result, ents, others, frame)
-        rule_methods = doc._.kg_result_rule_methods
+        rule_methods = doc_value(doc, "kg_result_rule_methods")
         if rule_methods is not None:
             rule_methods.append(method)
         method_share = None
@@ -935,8 +937,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-        words_of = doc_tokens(doc).words
-        span_of = doc_tokens(doc).span_text  # doc[a:b].text, without a Span
+        words_of = token_cache(doc).words
+        span_of = token_cache(doc).span_text  # doc[a:b].text, without a Span
         _FI = _FEATURE_INDEX  # feature name -> position in the vector
         beat_before = any(lowers[k] in self.beat_words for k in range(sent_start, start))
         in_parenthesis = any(texts[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
@@ -991,7 +993,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 x[_FI["punct_between"]] = float(any(t.text in {",", ";", "(", ")", ":"} for t in between))
                 # a new clause between the number and the candidate: "256% ..., while delivering X"
                 x[_FI["clause_break"]] = float(any(t.lower_ in self.clause_words for t in between))
-                words = (text or "").split() if text else doc_tokens(doc).span_text(c_start, c_end).split()
+                words = (text or "").split() if text else token_cache(doc).span_text(c_start, c_end).split()
                 x[_FI[f"tokens_{min(3, len(words))}"]] = 1.0
                 x[_FI["capitalised"]] = float(bool(words) and words[0][:1].isupper())
                 x[_FI["generic_word"]] = float(any(w.lower() in self.implied_metrics for w in words))
@@ -1196,12 +1198,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return _free_phrase(doc, i, sentence.end, self.phrase_stop)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         while j < sentence.end and j - end < 3 and words_of[j].is_lower and words_of[j].is_alpha and not words_of[j].is_stop \
                 and lowers[j] not in self.gain_nouns:
             j += 1
         if end < j < sentence.end and lowers[j] in self.gain_nouns:
-            return doc_tokens(doc).span_text(end, j + 1)
+            return token_cache(doc).span_text(end, j + 1)
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
@@ -1226,7 +1228,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             i -= 1
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
-        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         if start - i >= 2 and i >= sentence.start and words_of[i].is_lower and words_of[i].is_alpha and not words_of[i].is_stop \
                 and not verb_like(lowers[i]) and lowers[i + 1] in {"of", "to", ":", "=", "("} \
                 and lowers[i] not in self.not_measures and not (i - 1 in metric_at):
@@ -1298,7 +1300,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
 def sentence_index_of_tokens(doc: Doc, sentences: list[Span] | list[tuple[int, int]] | None = None) -> list[int]:
     """For each token, the index of its sentence in ``list(doc.sents)``; *sentences* are the sentence spans or
-    their (start, end) bounds."""
+    their (start, end) bounds. Given the doc's own ``sentence_bounds(doc)``, the list is made once per doc and shared
+    (kg.extract.frame.token_sentences): do not change it."""
+    if sentences is not None and sentences is doc.user_data.get(_BOUNDS_KEY):
+        return token_sentences(doc)
     index = [0] * len(doc)
     for n, sentence in enumerate(sentences if sentences is not None else doc.sents):
         start, end = sentence if isinstance(sentence, tuple) else (sentence.start, sentence.end)
@@ -1429,13 +1434,13 @@ def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | 
     while i < end and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
         i += 1
     first = i
-    words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
+    words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
     while i < end and i - first < 3 and (words_of[i].is_alpha or texts[i].count("-") == 1) and words_of[i].is_lower \
             and lowers[i] not in stop and not lowers[i].endswith("ly") and not words_of[i].is_stop:
         i += 1
     if i == first or (i < end and texts[i] == "-"):
         return None
-    return doc_tokens(doc).span_text(first, i)
+    return token_cache(doc).span_text(first, i)
 
 
 def number_shaped(span: Span) -> bool:

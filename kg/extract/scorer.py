@@ -79,8 +79,9 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
              end_of_title: int | None = None) -> list[str]:
     """Sparse binary features of one entity (its spans in text order)."""
     label = spans[0].label_
-    first = next((s for s in spans if s.id_ != "propagated"), spans[0])
-    source = max((s.id_ or "propagated" for s in spans), key=lambda s: PRIORITY.get(s, 0))
+    sources = [s.id_ for s in spans]  # each read once (a Span looks its strings up on every read)
+    first = next((s for s, source in zip(spans, sources) if source != "propagated"), spans[0])
+    source = max((source or "propagated" for source in sources), key=lambda s: PRIORITY.get(s, 0))
     tokens = doc_tokens(doc)  # the doc's token cache: no Token objects
     text = tokens.span_text(first.start, first.end)
     words = text.split()
@@ -234,8 +235,8 @@ def _task_features(tokens, spans: list[Span], first: Span, words: list[str], end
 
 
 def _sent_start(doc: Doc, tokens, i: int) -> bool | None:
-    """``doc[i].is_sent_start`` (True, False, or None where the doc has no sentence starts)."""
-    return True if tokens.sent_starts()[i] else doc[i].is_sent_start
+    """``doc[i].is_sent_start`` (True, False, or None where the doc has no sentence starts), token 0 a start."""
+    return tokens.is_sent_start(i)  # without a Token object
 
 
 class _Model:

@@ -15,11 +15,11 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import ENTITIES_KEY
-from kg.extract.frame import sentence_bounds
+from kg.extract.doc_values import doc_value, set_doc_value
+from kg.extract.base import PatternComponent
+from kg.extract.frame import sentence_bounds, token_cache
 from kg.extract.results import sentence_index_of_tokens
-from kg.extract.token_view import entities as cached_spans
+from kg.extract.entity_table import entity_rows, release
 from kg.schema import ENTITY_RELATIONS, TASK
 
 if not Doc.has_extension("kg_relations"):
@@ -56,7 +56,8 @@ class TaskLinks(PatternComponent):
     def __call__(self, doc: Doc) -> Doc:
         self.check_initialized()
         # (start, end, label, key) of each entity, read from the spans once (the shared per-doc span list)
-        entities = [(span.start, span.end, span.label_, span.kb_id_) for span in cached_spans(doc, ENTITIES_KEY)]
+        entities = [row[:4] for row in entity_rows(doc)]
+        release(doc)  # the last edge-side component: the doc's entity table lets the doc go (build_record reads rows)
         if not any(label == TASK and key for _, _, label, key in entities):
             return doc
         matches = self.matcher(doc)
@@ -92,13 +93,13 @@ class TaskLinks(PatternComponent):
             key = (cue["type"], source[3], target[3], sentence)
             best[key] = max(best.get(key, 0.0), confidence)
         if best:
-            tokens = doc_tokens(doc)
-            relations = list(doc._.kg_relations or [])
+            tokens = token_cache(doc)
+            relations = list(doc_value(doc, "kg_relations") or [])
             relations += [{"type": rel_type, "source": source, "target": target, "sentence": sentence,
                            "evidence": tokens.span_text(*bounds[sentence]), "confidence": confidence}
                           for (rel_type, source, target, sentence), confidence in sorted(best.items(),
                                                                                          key=lambda kv: kv[0][3])]
-            doc._.kg_relations = relations
+            set_doc_value(doc, "kg_relations", relations)
         return doc
 
 

@@ -8,10 +8,13 @@ doc. :func:`lowers` and :func:`texts` are ``[w.lower_ for w in doc_tokens(doc).w
 still serialise) and hold no reference to the doc, so a doc's columns go when the doc goes.
 
 :func:`entities` is ``list(doc.spans[key])``, made once while the group is unchanged (the same object and
-length): iterating a SpanGroup makes a new Span object per span each time. A Span holds its doc, so these lists
-are remembered for one doc at a time (the components take one doc after another), never in a per-doc cache
-that would keep every doc alive. :func:`doc_memo` is a per-doc dict for a component's own derived values
-(values must not hold the doc or its Spans, for the same reason).
+length): iterating a SpanGroup makes a new Span object per span each time (and each Span three Token objects).
+A Span holds its doc, so these lists are remembered for the last ``_MAX_REMEMBERED`` (doc, key) pairs only, never
+in a per-doc cache that would keep every doc alive: the components take a batch of docs (64 by default) one
+after another, each component the whole batch, so the lists of one batch are read again by every later
+component instead of being made again (about 90 Span objects per doc on the sample corpus when only the last
+doc was remembered). At most that many docs stay alive after their batch. :func:`doc_memo` is a per-doc dict for
+a component's own derived values (values must not hold the doc or its Spans, for the same reason).
 """
 
 from __future__ import annotations
@@ -53,27 +56,36 @@ def texts(doc: Doc) -> list[str]:
     return _column(doc, "text")
 
 
-_entities: list[Any] = [None, None, None, -1, []]  # doc, group key, span group, its length, its spans
+_MAX_REMEMBERED = 128  # (doc, key) pairs whose span lists are remembered: two batches of kg's default size
+# (id(doc), group key) -> (the doc, its span group, the group's length, the group's spans), oldest first
+_entities: dict[tuple[int, str], tuple[Doc, Any, int, list[Span]]] = {}
 
 
 def entities(doc: Doc, key: str) -> list[Span]:
     """``list(doc.spans[key])`` (``[]`` without the group), made once while the group object and its length stay
-    the same. The list is shared: do not change it."""
+    the same (for the last ``_MAX_REMEMBERED`` docs and keys). The list is shared: do not change it."""
     group = doc.spans.get(key)
     if group is None:
         return []
-    memo = _entities
-    if memo[0] is doc and memo[1] == key and memo[2] is group and memo[3] == len(group):
-        return memo[4]
+    held = _entities.get((id(doc), key))
+    if held is not None and held[0] is doc and held[1] is group and held[2] == len(group):
+        return held[3]
     spans = list(group)
-    memo[:] = [doc, key, group, len(group), spans]
+    _remember(doc, key, group, spans)
     return spans
 
 
 def set_entities(doc: Doc, key: str, spans: list[Span]) -> None:
     """``doc.spans[key] = spans``; :func:`entities` then returns *spans* themselves (the group holds the same spans)
-    until another doc is read, instead of reading them back from the group (a new Span object per span). Do not
+    while the doc is remembered, instead of reading them back from the group (a new Span object per span). Do not
     change the list afterwards."""
     doc.spans[key] = spans
-    group = doc.spans[key]
-    _entities[:] = [doc, key, group, len(group), spans]
+    _remember(doc, key, doc.spans[key], spans)
+
+
+def _remember(doc: Doc, key: str, group: Any, spans: list[Span]) -> None:
+    memo = _entities
+    memo.pop((id(doc), key), None)
+    memo[(id(doc), key)] = (doc, group, len(group), spans)
+    while len(memo) > _MAX_REMEMBERED:
+        del memo[next(iter(memo))]  # the oldest
