@@ -491,7 +491,7 @@ class ContributionFrame(PatternComponent):
         if j != verb + 1 or j + 2 >= len(doc) or j in taken or texts[j + 1] != "," \
                 or lowers[j + 2] not in {"a", "an", "which", "the"}:
             return []
-        word = doc_tokens(doc).words[j]
+        word = token_cache(doc).words[j]
         if not (word.is_lower and word.text.replace("-", "").isalnum() and len(word.text) >= 3) or word.is_stop \
                 or lowers[j].endswith(("s", "tion", "sion", "ment", "ness", "ity", "ing", "ance", "ence", "ism", "ure")) \
                 or lowers[j] in self.words["evaluative"]:
@@ -569,7 +569,7 @@ class ContributionFrame(PatternComponent):
         when the abstract writes it again: a coined name no entity rule knows (a capitalised one is theirs)."""
         if end_of_title < 3 or title_colon(doc, end_of_title) != 1:
             return None
-        words = doc_tokens(doc).words
+        words = token_cache(doc).words
         word = words[0]
         if not (word.is_lower and len(word.text) >= 4 and word.text.replace("-", "").isalnum()) or word.is_stop \
                 or word.lower_ in self.words["study_heads"] or word.lower_ in self.words["title_openers"]:

@@ -512,7 +512,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": token_cache(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
-        self._carry_metric(doc, text, accepted, output, entity_at)
+        self._carry_metric(doc, text, accepted, output, entity_at, sentence_of)
         self._measure_by_structure(doc, accepted, output)
         self._measure_of_change(doc, accepted, output, entity_at)
         if self.respectively_words:
@@ -527,7 +527,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
           "Graph construction takes under 40 seconds" (a Metric entity chosen for the number stays).
         """
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         for result, out in zip(accepted, output):
             unit = result["unit"]
             if unit is None or out["metric"]:
@@ -551,7 +551,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and not words_of[last].is_stop and lowers[last] not in self.phrase_stop:
                 last += 1
             if last > first:
-                out["metric_text"] = doc_tokens(doc).span_text(first, last)
+                out["metric_text"] = token_cache(doc).span_text(first, last)
 
     def _measure_of_change(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                            entity_at: dict[int, Span]) -> None:
@@ -559,7 +559,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         "from": "raises the hit rate on trace A from 18% to 61%", "task utility decreases from 69.1% to 62.5%",
         "raises X validity from 86.9% to 95.2%" (not a measure named later in the sentence)."""
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = doc_tokens(doc).words
+        words_of = token_cache(doc).words
         verbs = self.change_words | self.level_verbs
         for result, out in zip(accepted, output):
             start = result["_start"]
@@ -596,18 +596,17 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and end not in entity_at and lowers[end] not in self.phrase_stop and not words_of[end].is_stop:
                 end += 1
             if end > low:
-                out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(low, end)
+                out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
 
     def _carry_metric(self, doc: Doc, text: str, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
-                      entity_at: dict[int, Span]) -> None:
+                      entity_at: dict[int, Span], sentence_of: list[int]) -> None:
         """A number that names no measure of its own measures what an earlier number of its sentence measures,
         when the sentence compares or lists them: "a perplexity of 6.1 compared with 6.9 for X and 7.4 for Y",
         "97% of the accuracy, against 88% for X", "0.8 ms latency, 3.2x lower than X", "PSNR of 39.4 dB and SSIM of
         0.93 at 4x and 36.1 dB and 0.89 at 8x" (the closest earlier number of the same unit; points after a
         percentage). The number's own measure wins: a Metric right after or before it, or the rules' sure phrase."""
         lowers = token_lowers(doc)
-        words_of = doc_tokens(doc).words
-        sentence_of = sentence_index_of_tokens(doc, sentence_bounds(doc))
+        words_of = token_cache(doc).words
         for n, result in enumerate(accepted):
             if n == 0 or result["_metric_sure"]:
                 continue
