@@ -40,8 +40,9 @@ Every outside name is listed, also those the curated pattern files already list 
 
 General filters (no per-name lists): a name needs 3 characters; a one-word name that is a common English word
 (a lower-case entry of Debian's ``wamerican`` word list, or a ``stop.jsonl`` non-entity) is dropped unless it is
-written in capitals ("Dropout", "Attention", "Accuracy" go; "GRU", "SAC" stay); a name two outside sources give
-two types is dropped. Capitalised names match their case exactly and without variants; lower-case phrases match
+written in capitals ("Dropout", "Attention", "Accuracy" go; "GRU", "SAC" stay); a phrase ending in the plural of
+such a word ("nearest neighbors", from scikit-learn's ``NearestNeighbors``) names what a tool finds, not a method,
+and is dropped; a name two outside sources give two types is dropped. Capitalised names match their case exactly and without variants; lower-case phrases match
 case-insensitively with the vocabulary's plural and hyphen variants.
 
 Reproduce (scratch venv, never kg's dependencies):
@@ -215,7 +216,18 @@ class Filter:
             bare = name.lower()
             if bare in self.english or bare.replace("-", "") in self.english:
                 return False  # "Dropout", "attention", "Accuracy": common words, not names
+        elif self.plural_head(name):
+            return False  # "nearest neighbors" (NearestNeighbors): the things a tool returns, not a method
         return True
+
+    def plural_head(self, name: str) -> bool:
+        """Whether a phrase ends in the plural of a common English noun written in lower case ("nearest
+        neighbors", "radius neighbors", "extra trees"): a class named so stands for what it finds or holds, and a
+        method of that name is matched anyway through a curated row ("k-nearest neighbors") or its singular class's
+        row, whose plural the vocabulary matches too ("extra tree")."""
+        last = name.split(" ")[-1]
+        return last.isalpha() and last.islower() and last.endswith("s") and not last.endswith("ss") \
+            and last[:-1] in self.english
 
 
 def english_words(path: Path | None) -> frozenset[str]:

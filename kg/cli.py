@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import signal
 import sys
 from pathlib import Path
 
@@ -25,9 +27,13 @@ class Terminated(SystemExit):
     """SIGTERM, raised in the main thread so that cleanup (worker processes, staging directories) runs."""
 
 
+# True when kg is the program (the `kg` console script, `python -m kg`), False when a command runs inside another
+# program (click's CliRunner in tests, a notebook): see reports_errors
+_AS_PROGRAM = False
+
+
 def _stop_on_sigterm():
     """Install the SIGTERM handler (main thread only); return the handler it replaced, or None."""
-    import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -42,8 +48,6 @@ def _stop_on_sigterm():
 def _restore_sigterm(previous) -> None:
     """Put back the handler a command replaced, so a command run in-process (tests, a notebook) does not leave
     its handler behind in the caller."""
-    import signal
-
     if previous is not None:
         signal.signal(signal.SIGTERM, previous)
 
@@ -64,6 +68,16 @@ def reports_errors(command):
             # A file the user named can not be read or written: a user error, not a crash.
             where = f"{error.filename}: " if error.filename else ""
             raise KgClickException(InputError(f"{where}{error.strerror or error}")) from None
+        except Terminated:
+            if not _AS_PROGRAM and previous is not None:
+                # run inside another program: the command has cleaned up; now the SIGTERM is the caller's to act
+                # on (by default it ends). Turned into SystemExit(143) alone, a caller that catches SystemExit
+                # (click's CliRunner) would swallow it: a test run could not be stopped, and the test running
+                # then failed with exit code 143.
+                _restore_sigterm(previous)
+                previous = None
+                os.kill(os.getpid(), signal.SIGTERM)
+            raise
         finally:
             _restore_sigterm(previous)
 
@@ -896,6 +910,8 @@ def export_html(snapshot_dir, output, types, min_papers, max_nodes, physics_thre
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    global _AS_PROGRAM
+    _AS_PROGRAM = True
     cli(prog_name="kg")
 
 

@@ -223,5 +223,4 @@ def pytest_terminal_summary(terminalreporter):
     for reader in readers:
         props = {prop: n for (r, prop), n in sorted(fuzzing.TALLY.items()) if r == reader}
         terminalreporter.write_line(f"{reader:>12}: " + ", ".join(f"{prop} {n}" for prop, n in props.items()))
-    inputs = fuzzing.TALLY.get(("inputs", "generated"), 0)
     terminalreporter.write_line(f"{'checks':>12}: {sum(fuzzing.TALLY.values())} in all")

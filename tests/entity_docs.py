@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 import spacy
 from spacy.tokens import Doc
 from spacy.util import filter_spans
 
-import kg.extract.frame  # noqa: F401  registers kg_frame
-import kg.extract.relations  # noqa: F401  registers kg_relations
-import kg.extract.results  # noqa: F401  registers kg_results
+importlib.import_module("kg.extract.frame")  # registers kg_frame
+importlib.import_module("kg.extract.relations")  # registers kg_relations
+importlib.import_module("kg.extract.results")  # registers kg_results
 
 
 def make_nlp() -> spacy.Language:

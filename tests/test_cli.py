@@ -178,3 +178,34 @@ def test_a_command_run_in_process_leaves_the_callers_sigterm_handler_alone(tmp_p
     result = _run("extract", papers, "-q", "-o", tmp_path / "r.jsonl")
     assert result.exit_code == 0, result.output
     assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_a_sigterm_during_a_command_run_in_process_reaches_the_caller_after_kg_cleans_up(tmp_path, monkeypatch):
+    """A SIGTERM while a command runs in-process (click's CliRunner, a notebook): kg stops the command and cleans
+    up (exit 143, no run directory left), then hands the signal to the caller's own handler. Turned into
+    SystemExit(143) alone, CliRunner swallowed it: a SIGTERM sent to stop a test run failed the test then running
+    (test_extract's CLI test, under a loaded full run) and did not stop pytest."""
+    import os
+    import signal
+
+    import kg.execute.shards
+
+    papers = tmp_path / "p.txt"
+    papers.write_text("A Title\nAn abstract about ResNet on ImageNet.\n")
+    work = tmp_path / "work"
+    original = kg.execute.shards.reduce_results
+
+    def terminated_mid_run(results, run_dir):
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives while the command runs, after its run directory exists
+        return original(results, run_dir)
+
+    monkeypatch.setattr(kg.execute.shards, "reduce_results", terminated_mid_run)
+    received = []
+    before = signal.signal(signal.SIGTERM, lambda signum, frame: received.append(signum))
+    try:
+        result = _run("extract", papers, "-q", "-o", tmp_path / "r.jsonl", "--work-dir", work)
+        assert result.exit_code == 128 + signal.SIGTERM, result.output
+        assert received == [signal.SIGTERM]  # the caller's handler ran, once
+        assert not (tmp_path / "r.jsonl").exists() and not any(work.iterdir())  # kg cleaned up first
+    finally:
+        signal.signal(signal.SIGTERM, before)

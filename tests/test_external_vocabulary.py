@@ -50,6 +50,16 @@ def test_the_filter_drops_short_names_common_words_and_known_non_entities():
     assert not keep("Z2") and not keep("Blorp Net")
 
 
+def test_the_filter_drops_a_phrase_headed_by_a_common_plural_noun():
+    """"nearest neighbors" (scikit-learn's NearestNeighbors) names what the tool finds: inside "approximate
+    nearest neighbors methods" it is no method of its own. A plural of no common word, a capital S and a singular
+    head stay."""
+    keep = ev.Filter(english=frozenset({"zorb", "quux", "blip"}), stop=frozenset()).keep
+    assert not keep("nearest zorbs") and not keep("radius quuxs")
+    assert keep("nearest zorb") and keep("zorb blips-x") and keep("zorb lars") and keep("Zorb QUUXS")
+    assert keep("zorb k-means") and keep("zorb quuxss")
+
+
 def test_rows_list_each_name_once_and_drop_names_of_two_types():
     names = [ev.Name("Method", "ZorbNet", "pkg 1 A", case=True), ev.Name("Method", "zorbnet", "pkg 1 B", case=False),
              ev.Name("Dataset", "Quux-7", "pkg 1 C", case=True), ev.Name("Metric", "QUUX-7", "pkg 1 D", case=True),

@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 import fuzzing
 from fuzzing import FORMATS, SUFFIX, check_accounted, check_clean_papers, check_records, check_snapshot, note
 from kg.cli import cli
-from kg.errors import InputError, KgError
+from kg.errors import InputError
 from kg.ingest import read_papers
 
 # Per-property share of the profile's examples (the "fuzz" profile has max_examples=1000).

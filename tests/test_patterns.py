@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import defaultdict
 from pathlib import Path
@@ -122,28 +123,66 @@ def test_no_name_is_listed_under_two_types_or_twice(files):
 
 
 def test_a_curated_row_wins_over_an_outside_row_naming_the_same_phrase():
-    """external.jsonl rows (with a "source") whose phrase a curated row names, in any case and under any type,
-    are not compiled; the others are, and the rows all stay in the component (they travel with it)."""
+    """external.jsonl rows (with a "source") whose phrase a curated row names with the same type (any case,
+    hyphen or plural) are not compiled; the others are, and the rows all stay in the component (they travel
+    with it)."""
     import spacy
 
     from kg.extract.vocabulary import EntityVocabulary, outside_rows_shadowed
 
     source = {"source": "somepkg 1.0 TABLE", "case": True, "exact_form": True}
-    rows = [{"label": "Dataset", "pattern": "Quuxnet"}, {"label": "Method", "pattern": "QN", "id": "Quux Network"},
-            {"label": "Method", "pattern": "QuuxNet", **source}, {"label": "Method", "pattern": "Quux Network", **source},
+    rows = [{"label": "Method", "pattern": "Quuxnet"}, {"label": "Method", "pattern": "QN", "id": "Quux Network"},
+            {"label": "Method", "pattern": "QuuxNet", **source}, {"label": "Method", "pattern": "Quux-Networks", **source},
             {"label": "Method", "pattern": "Zorblax", **source}]
     assert [row["pattern"] for row in outside_rows_shadowed(rows)] == ["Quuxnet", "QN", "Zorblax"]
     nlp = spacy.blank("en")
     vocabulary = EntityVocabulary(nlp, pattern_files=[])
     vocabulary.initialize(lambda: [], nlp=nlp, patterns=rows)
-    assert len(vocabulary.patterns) == 5
-    doc = vocabulary(nlp("Quuxnet and QuuxNet beat Zorblax and the Quux Network."))
+    assert len(vocabulary.patterns) == 5 and vocabulary.conflicts == []
+    doc = vocabulary(nlp("Quuxnet and QuuxNet beat Zorblax and the Quux Networks."))
     found = sorted((span.text, span.label_) for span in doc.spans["kg_candidates"])
-    assert found == [("Quuxnet", "Dataset"), ("Zorblax", "Method")]  # "QuuxNet" and "Quux Network" give way
+    assert found == [("Quuxnet", "Method"), ("Zorblax", "Method")]  # "QuuxNet" and "Quux Networks" give way
     # without the curated rows, the outside ones are compiled
     vocabulary.initialize(lambda: [], nlp=nlp, patterns=rows[2:])
-    doc = vocabulary(nlp("QuuxNet and the Quux Network."))
-    assert sorted(span.text for span in doc.spans["kg_candidates"]) == ["Quux Network", "QuuxNet"]
+    doc = vocabulary(nlp("QuuxNet and the Quux-Networks."))
+    assert sorted(span.text for span in doc.spans["kg_candidates"]) == ["Quux-Networks", "QuuxNet"]
+
+
+def test_an_outside_row_of_another_type_is_kept_when_spelt_otherwise_and_reported_when_it_collides():
+    """Shadowing compares the type too: a curated Dataset "Quuxglue" does not hide the outside Method "QuuxGlue"
+    (matched in its own case only: two names, as the benchmark SuperGLUE and the model SuperGlue); an outside
+    row that would match the curated row's words with another type gives way and is reported as a conflict."""
+    import spacy
+
+    from kg.extract.vocabulary import EntityVocabulary, outside_row_conflicts, outside_rows_shadowed
+
+    source = {"source": "somepkg 1.0 TABLE"}
+    rows = [{"label": "Dataset", "pattern": "QuuxGLUE"}, {"label": "Method", "pattern": "zorb loss"},
+            {"label": "Ignore", "pattern": "Blip Blop"},
+            {"label": "Method", "pattern": "QuuxGlue", "case": True, "exact_form": True, **source},
+            {"label": "Metric", "pattern": "zorb losses", "case": False, "exact_form": False, **source},
+            {"label": "Task", "pattern": "blip-blop", "case": False, "exact_form": False, **source}]
+    assert [row["pattern"] for row in outside_rows_shadowed(rows)] == ["QuuxGLUE", "zorb loss", "Blip Blop", "QuuxGlue"]
+    assert outside_row_conflicts(rows) == [{"pattern": "zorb losses", "label": "Metric", "source": "somepkg 1.0 TABLE",
+                                            "curated": ["Method"]}]  # a stop row (Ignore) is no conflict
+    nlp = spacy.blank("en")
+    vocabulary = EntityVocabulary(nlp, pattern_files=[])
+    vocabulary.initialize(lambda: [], nlp=nlp, patterns=rows)
+    assert [c["pattern"] for c in vocabulary.conflicts] == ["zorb losses"]
+    doc = vocabulary(nlp("QuuxGlue is tested on QuuxGLUE with the zorb loss."))
+    found = sorted((span.text, span.label_) for span in doc.spans["kg_candidates"])
+    assert found == [("QuuxGLUE", "Dataset"), ("QuuxGlue", "Method"), ("zorb loss", "Method")]
+
+
+def test_the_shipped_vocabulary_reports_its_outside_type_conflicts():
+    """The outside rows a curated row of another type overrides in the shipped files, listed (a new one is a
+    decision to make: fix the curated type, or accept the curated one here)."""
+    from kg.extract.pattern_data import VOCABULARY_FILES
+    from kg.extract.vocabulary import outside_row_conflicts
+
+    rows = [row for name in VOCABULARY_FILES for row in read_patterns(PATTERNS_DIR / name)]
+    assert sorted((c["pattern"], c["label"], tuple(c["curated"])) for c in outside_row_conflicts(rows)) == [
+        ("hinge loss", "Metric", ("Method",)), ("reinforcement learning", "Task", ("Method",))]
 
 
 def test_one_pattern_version():
@@ -219,7 +258,7 @@ def test_a_bad_relation_or_results_cue_row_is_an_error_naming_file_and_line(tmp_
 def test_the_relation_word_lists_travel_with_the_component():
     import spacy
 
-    import kg.extract.relations  # noqa: F401  registers kg_relations
+    importlib.import_module("kg.extract.relations")  # registers kg_relations
 
     nlp = spacy.blank("en")
     finder = nlp.add_pipe("kg_relations")
@@ -262,7 +301,7 @@ def test_relations_used_before_initialize_is_an_error():
     import spacy
     from spacy.tokens import Doc
 
-    import kg.extract.relations  # noqa: F401  registers kg_relations
+    importlib.import_module("kg.extract.relations")  # registers kg_relations
 
     finder = spacy.blank("en").add_pipe("kg_relations")
     with pytest.raises(ValueError, match="initialize"):
@@ -280,7 +319,7 @@ def test_results_word_lists_load_in_initialize_and_travel_with_the_component():
     import spacy
     from spacy.tokens import Doc
 
-    import kg.extract.results  # noqa: F401  registers kg_results
+    importlib.import_module("kg.extract.results")  # registers kg_results
 
     finder = spacy.blank("en").add_pipe("kg_results", config={"use_models": False})
     with pytest.raises(ValueError, match="initialize"):

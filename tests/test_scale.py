@@ -547,7 +547,7 @@ def test_a_huge_line_is_rejected_with_its_line_in_bounded_memory(fmt, tmp_path):
     import sys
 
     path = tmp_path / f"huge.{'jsonl' if fmt == 'jsonl' else 'txt'}"
-    line = _write_with_huge_line(path, fmt, 64 * 1024 * 1024)
+    _write_with_huge_line(path, fmt, 64 * 1024 * 1024)
     check = "from kg.ingest.paper import Paper\n" + _STREAM_CHECK.replace(
         "        last = [item.reason, item.line]", "        last = [item.reason, item.line]; print(item.reason, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", check, str(path), fmt], capture_output=True, text=True, timeout=600)

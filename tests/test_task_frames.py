@@ -3,6 +3,8 @@ resolution word lists that moved from code to patterns/resolve.jsonl."""
 
 from __future__ import annotations
 
+import importlib
+
 import pytest
 import spacy
 
@@ -255,7 +257,7 @@ def test_a_title_process_of_a_task_phrase_names_that_task(kg_frames):
 
 
 def test_a_task_leading_word_modifies_no_task_head():
-    from kg.extract.head_phrases import HeadPhrases  # noqa: F401 (registers the factory)
+    importlib.import_module("kg.extract.head_phrases")  # registers the factory
 
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")

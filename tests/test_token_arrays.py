@@ -1,5 +1,7 @@
 """Helpers that read token arrays instead of Token objects give what the Token objects give."""
 
+import importlib
+
 import pytest
 import spacy
 
@@ -46,7 +48,7 @@ def test_kg_tokenizer_keeps_the_text_and_splits_as_the_tokenizer_it_copies():
 
 
 def test_kg_sentencizer_splits_as_spacys_sentencizer():
-    import kg.extract.title  # noqa: F401  (registers kg_sentencizer)
+    importlib.import_module("kg.extract.title")  # registers kg_sentencizer
 
     texts = _texts() + ["Ends here... And (again)! Then?? 'Quoted.' Next one. x.y z", "?!", ". . ."]
     plain, arrays = spacy.blank("en"), spacy.blank("en")

@@ -35,7 +35,7 @@ from typing import Any
 
 from kg import atomic
 from kg.errors import ExecutorError, OutputError
-from kg.execute.options import EXECUTORS, ExtractOptions  # noqa: F401 (EXECUTORS: re-exported)
+from kg.execute.options import ExtractOptions
 from kg.ingest.paper import Paper
 from kg.resolve.corpus import CorpusSummary, Resolution, summarise
 

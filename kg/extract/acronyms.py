@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens
-from kg.extract import candidates as _contract  # noqa: F401  (registers doc._.kg_abbreviations)
+
+importlib.import_module("kg.extract.candidates")  # registers doc._.kg_abbreviations, which this component sets
 
 
 @Language.factory("kg_acronyms", default_config={"pattern_files": [], "max_short_form_chars": 12})

@@ -25,11 +25,19 @@ from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, make_spans, release_candidates, select, title_end,
                                    written_lower)
+
+
+def written_upper(text: str) -> bool:
+    """Whether *text* has a capital letter: a name written so ("YOLO", "ResNet", "Transformer") is named even as a
+    modifier's left part; a generic lower-case word ("transformer", "attention"; at a sentence start or in a Title
+    Case title, its first letter aside) is not."""
+    return any(c.isupper() for c in text)
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
+_NAMING_SOURCES = frozenset({"vocabulary"})  # a type from these holds for the name across the paper
 _METHOD_KEY = operator.attrgetter("method_key")
 _MAX_HEAD_LABELS = 1_000_000
 
@@ -108,6 +116,14 @@ def _metric_words(text: str) -> tuple[str, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def _task_process_nouns() -> frozenset[str]:
+    """The process nouns a task's name ends in ("regression", "classification"): ``task_frames.jsonl``'s heads."""
+    from kg.extract.pattern_data import read_pattern_file
+
+    return frozenset(row["head"].lower() for row in read_pattern_file("task_frames.jsonl") if "head" in row)
+
+
+@functools.lru_cache(maxsize=1)
 def _dataset_before() -> frozenset[str]:
     return frozenset(p.lower() for p in resolve_word_lists()["dataset_before"] if p.lower() != "on the")
 
@@ -131,6 +147,9 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
 # "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
 _MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
+# a number no count of things has: "4.5" (GFLOPs), "410B" (FLOPs)
+_MEASURE_NUMBER = re.compile(r"^\d*\.\d+$|^\d+(?:\.\d+)?[KMBGT]$")
+_MAGNITUDE_PREFIXES = frozenset("KMGTP")  # kilo- to peta-: "GMACs" is giga-MACs
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
 
@@ -151,7 +170,8 @@ class EntityResolver(PatternComponent):
     """
 
     settings = ("propagate",)
-    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives")
+    word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
+                       "modifier_suffixes", "task_head_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -224,12 +244,27 @@ class EntityResolver(PatternComponent):
             found.append(candidate(doc, short_start, short_end, label, "acronym"))
 
         typed = []
+        end_of_title = title_end(doc)
         # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
         # keeps the same words from being a Method ("a problem class, not a method")
         framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
+        # ... and so is one a task head noun follows ("linear regression tasks"; its own head a task's process noun,
+        # task_frames.jsonl: "offline reinforcement learning tasks" name a learning paradigm's tasks, a Method's),
+        # though the vocabulary lists the
+        # name as a Method: a task is never also a Method in the same paper (GUIDELINE-TASKS.md)
+        # name as a Method: a task is never also a Method in the same paper (GUIDELINE-TASKS.md), so its other
+        # mentions are the Task too
+        headed_tasks = {(start, end) for start, end in framed_tasks
+                        if end < len(doc) and words[end].lower_ in self.words["task_head_nouns"]
+                        and (words[end - 1].lower_ in _task_process_nouns() or self.heads.get(words[end - 1].lower_) == "Task")}
+        task_names = {tokens.span_text(start, end).lower() for start, end in headed_tasks}
         for span in found:
             if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
                 continue
+            if task_names and span.label_ == "Method" and text(span).lower() in task_names:
+                # a vocabulary row keeps its source: corpus resolution then sees the vocabulary's name with two
+                # types and lets the papers' votes decide
+                span = candidate(doc, span.start, span.end, "Task", span.id_, span.kb_id_)
             if span.id_ in SHAPE_SOURCES:
                 label = self._type_open(doc, span)
             elif span.id_ == "coined":
@@ -238,6 +273,9 @@ class EntityResolver(PatternComponent):
                 label = span.label_
             if span.id_ in SHAPE_SOURCES and ignored_short_forms and text(span) in ignored_short_forms:
                 continue  # "neural CO solvers" after "combinatorial optimization (CO)": still the task
+            if self._modifier(words, span, len(doc)) and not written_upper(
+                    text(span)[1:] if tokens.sent_starts()[span.start] or span.start < end_of_title else text(span)):
+                continue  # "transformer-based language models": what they build on, no mention of a transformer
             if label is None or label != IGNORE and label not in ENTITY_LABELS:
                 continue
             if label != span.label_:
@@ -387,7 +425,10 @@ class EntityResolver(PatternComponent):
         tokens = doc_tokens(doc)
         if span.end < len(doc):
             following = tokens.words[span.end].lower_
-            label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
+            label = self.next_words.get(following)
+            if label is None and not (span.end + 1 < len(doc) and _NUMBER.match(tokens.words[span.end + 1].text)):
+                # "X scores" is X's scores, but "X scores 71.4" says what X does (a verb before a number)
+                label = self.next_words.get(_strip_s(following))
             if label:
                 return None if label == IGNORE else label
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
@@ -404,8 +445,9 @@ class EntityResolver(PatternComponent):
             # "on two VGGNet models": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
-        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
-            return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume"
+        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and (
+                not _PLURAL_ACRONYM.match(text) or self._unit_like(tokens.words, span.start, text)):
+            return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
         if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "6x higher FPS", "in terms of Hypervolume, R2-distance and ..."
         head = self.head_label(text) if len(span) > 1 else None
@@ -416,6 +458,26 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _modifier(self, words, span: Candidate, n: int) -> bool:
+        """Whether the name doc[span] is the left part of a hyphenated modifier: "X-based", "X-like", "X-style",
+        "X-inspired" (``modifier_suffixes``)."""
+        return span.end + 1 < n and words[span.end].text == "-" and words[span.end + 1].lower_ in \
+            self.words["modifier_suffixes"]
+
+    def _unit_like(self, words, start: int, text: str) -> bool:
+        """Whether a plural acronym right after a number is a unit of measure, not things counted ("8 GPUs", "12
+        LLMs"): the number has a fraction or a magnitude suffix ("4.5 GFLOPs", "410B FLOPs": no one has 4.5 LLMs),
+        or the acronym is a known Metric, also behind a magnitude prefix ("GMACs", "TFLOPs": MACs and FLOPs are
+        known Metrics of the vocabulary)."""
+        if start > 0 and _MEASURE_NUMBER.match(words[start - 1].text):
+            return True
+        vocabulary = self._vocabulary
+        if vocabulary is _UNSET:
+            self._part_label(text)  # looks the pipeline's vocabulary up, once per doc
+            vocabulary = self._vocabulary
+        names = getattr(vocabulary, "names", None) or {}
+        return names.get(text) == "Metric" or text[:1] in _MAGNITUDE_PREFIXES and names.get(text[1:]) == "Metric"
 
     def _measure_position(self, words, sent, start: int) -> bool:
         """Whether a name at words[start] stands where a measured quantity does, beyond :meth:`_measured`: after a
@@ -507,24 +569,44 @@ class EntityResolver(PatternComponent):
 
     @staticmethod
     def _one_type_per_name(doc: Doc, typed: list[Candidate], definitions: list) -> list[Candidate]:
-        """One name, one type in a paper: a name found by shape and left a Method (the default) takes the type
-        the paper's own evidence gives the same surface elsewhere: the long form of its acronym definition
+        """One name, one type in a paper: a name found by shape takes the type a vocabulary mention of the same
+        surface has (its curated type); one left a
+        Method (the default) takes the type the paper's own evidence gives the same surface elsewhere: the long
+        form of its acronym definition
         ("Quantization Space Utilization Rate (QSUR)" ... "QSUR" is a Metric) or its position in another mention
         ("6x higher FPS" ... "FPS" is a Metric; "evaluated on X" ... "X" is a Dataset)."""
-        tokens = doc_tokens(doc)
+        span_text = doc_tokens(doc).span_text
         evidence: dict[str, str] = {}
         for _, short_span, label in definitions:
-            evidence.setdefault(tokens.span_text(short_span.start, short_span.end), label)
+            evidence.setdefault(span_text(short_span.start, short_span.end), label)
+        shaped = {(span.start, span.end): span_text(span.start, span.end) for span in typed
+                  if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS}
+        # a name a vocabulary row types keeps that type wherever its shape alone typed it otherwise (a coined
+        # name's type is a default, weaker than "we present X, ... X dataset": not used here)
+        strong: dict[str, str | None] = {}
+        if shaped:
+            texts = set(shaped.values())
+            for span in typed:
+                if span.id_ in _NAMING_SOURCES and span.label_ in ENTITY_LABELS:
+                    text = span_text(span.start, span.end)
+                    if text in texts:
+                        strong[text] = span.label_ if strong.get(text, span.label_) == span.label_ else None
         for span in typed:
             if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
-                evidence.setdefault(tokens.span_text(span.start, span.end), span.label_)
-        if not evidence:
+                evidence.setdefault(shaped[(span.start, span.end)], span.label_)
+        if not evidence and not any(strong.values()):
             return typed
         out = []
         for span in typed:
-            if span.id_ in SHAPE_SOURCES and span.label_ == "Method":
-                label = evidence.get(tokens.span_text(span.start, span.end), "Method")
+            if span.id_ == "coined" and span.label_ == "Method":
+                # "we present NLP4LP, a novel dataset ... the NLP4LP dataset": a coined name's Method is a default
+                label = evidence.get(span_text(span.start, span.end), "Method")
                 if label != "Method":
+                    span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            elif span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS:
+                text = shaped[(span.start, span.end)]
+                label = strong.get(text) or (evidence.get(text, "Method") if span.label_ == "Method" else span.label_)
+                if label != span.label_:
                     span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             out.append(span)
         return out

@@ -56,7 +56,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
-                       "measure_change_verbs", "measure_phrase_comparatives")
+                       "measure_change_verbs", "measure_phrase_comparatives", "verb_openers")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -333,11 +333,18 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 start -= 3  # "user - level", "topology - aware": split by the tokenizer
             elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
                     previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
-                    words[start].is_title or sent[start - 1])):
+                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1):
                 start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
             else:
                 break
         return start
+
+    def _hyphenated_verb(self, words, i: int) -> bool:
+        """Whether the hyphenated word words[i] is a verb whose object the name after it is: a gerund ("fine-tuning
+        LLaMA", "pre-training BERT") or a word after a subject, "to" or a modal ("we fine-tune DeBERTa-v2", "to
+        pre-train X": ``verb_openers``)."""
+        return words[i].lower_.rsplit("-", 1)[-1].endswith("ing") or i > 0 and words[i - 1].lower_ in self.words[
+            "verb_openers"]
 
     def _technical_modifier(self, token) -> bool:
         """A lower-case hyphenated word none of whose parts is evaluative: "zeroth-order", "end-to-end"."""

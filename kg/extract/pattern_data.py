@@ -13,8 +13,11 @@ from __future__ import annotations
 from typing import Any
 
 from kg.errors import PatternError
-from kg.patterns import (PATTERNS_DIR, SCHEMAS_DIR, _validator, patterns_version, read_pattern_file,  # noqa: F401
-                         read_patterns, schema_for)
+from kg.patterns import PATTERNS_DIR, patterns_version, read_pattern_file, read_patterns, schema_for
+
+# the pattern readers of kg.patterns are re-exported: the extract components import them from here
+__all__ = ["PATTERNS_DIR", "VOCABULARY_FILES", "patterns_version", "read_pattern_file", "read_patterns", "schema_for",
+           "word_lists", "words_by_list"]
 
 VOCABULARY_FILES = ("methods.jsonl", "datasets.jsonl", "hardware.jsonl", "metrics.jsonl", "tasks.jsonl",
                     "external.jsonl", "ambiguous.jsonl", "stop.jsonl")

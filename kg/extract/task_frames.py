@@ -251,8 +251,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         open noun ("task(s)") any phrase of two or more words ("orbit correction tasks") and every part of a
         coordination ("classification and regression tasks")."""
         floor = 0 if title else end_of_title
-        tokens = doc_tokens(doc)
-        words, sent = tokens.words, tokens.sent_starts()
+        words = doc_tokens(doc).words
         start = self._phrase_start(doc, at, floor, title)
         if not title and not any(self._head(w, False) or w.lower_ in self.task_heads for w in words[start:at]):
             subject = self._copula_subject(doc, at, floor)

@@ -3,12 +3,13 @@
 ``patterns/{methods,datasets,hardware,metrics,tasks}.jsonl`` hold names of one type each,
 ``ambiguous.jsonl`` acronyms with several meanings (typed by the long form the paper writes),
 ``stop.jsonl`` known non-entities (label ``Ignore``), ``external.jsonl`` names from outside sources (installed
-packages' own tables, made by ``bench/external_vocabulary.py``; a curated row naming the same phrase wins, see
-:func:`outside_rows_shadowed`).
+packages' own tables, made by ``bench/external_vocabulary.py``; a curated row naming the same phrase with the same
+type wins, one of another type wins as a reported conflict, see :func:`outside_rows_shadowed`).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -16,14 +17,16 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.base import PatternComponent
-from kg.extract.candidates import ENTITY_LABELS, ProposesCandidates, add_candidates, candidate, doc_text
+from kg.extract.base import PatternComponent, doc_tokens
+from kg.extract.candidates import ENTITY_LABELS, IGNORE, ProposesCandidates, add_candidates, candidate, doc_text
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
+from kg.naming import singular_word
 
 AMBIGUOUS = "Ambiguous"
 _UNKNOWN = object()
 _MAX_PART_LABELS = 1_000_000
+_SEPARATORS = re.compile(r"[\s\-_]+")
 
 
 @Language.factory("kg_vocabulary", default_config={"pattern_files": list(VOCABULARY_FILES), "variants": True})
@@ -39,7 +42,9 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
     lower-case letter (acronyms such as "JOB" or "SOAP"), one-word names with a capital ("Ray",
     "Lion") and rows with ``"case": true``. With
     ``variants`` on, each phrase also matches with its head in the plural and with hyphens
-    read as spaces. ``"id"`` names the canonical long form ("RL" -> "reinforcement learning").
+    read as spaces. ``"id"`` names the canonical long form ("RL" -> "reinforcement learning"). A row with
+    ``"near"`` (lower-case words) matches only in a sentence that holds one of them: a generic word of several
+    senses ("accelerator" is a compute device beside "GPU" or "inference", a particle accelerator elsewhere).
     """
 
     settings = ("variants",)
@@ -56,9 +61,12 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
         self._senses: dict[str, list[dict[str, str]]] = {}
         self.names: dict[str, str | None] = {}  # written name -> its type (None: listed under two); see part_label
         self._part_labels: dict[str, str | None] = {}  # one-word name -> part_label(self.names, it), while names stay
+        self.conflicts: list[dict[str, Any]] = []  # outside rows a curated row of another type shadows
+        self._near: dict[str, frozenset[str]] = {}  # match id -> the words one of which its sentence must hold
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._part_labels = {}
+        self.conflicts.extend(outside_row_conflicts(rows))
         for row in outside_rows_shadowed(rows):
             pattern = row["pattern"]
             if "senses" in row:
@@ -68,6 +76,11 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
             else:
                 label, canonical = row["label"], row.get("id", "")
             match_id = f"{label}\t{canonical}"
+            if row.get("near"):
+                # a generic word of several senses ("accelerator"): found only beside a word of its sense
+                near = frozenset(word.lower() for word in row["near"])
+                match_id += "\t" + ",".join(sorted(near))
+                self._near[match_id] = near
             self._info[match_id] = (label, canonical)
             if isinstance(pattern, str) and label in ENTITY_LABELS and len(pattern) >= 3 and pattern != pattern.lower():
                 self.names[pattern] = label if self.names.get(pattern, label) == label else None
@@ -98,7 +111,10 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
             if len(matcher) == 0:
                 continue
             for match_id, start, end in matcher(doc):
-                label, canonical = self._info[self.nlp.vocab.strings[match_id]]
+                key = self.nlp.vocab.strings[match_id]
+                label, canonical = self._info[key]
+                if self._near and key in self._near and not _sentence_holds(doc, start, end, self._near[key]):
+                    continue
                 if label == AMBIGUOUS:
                     ambiguous.append((start, end, canonical))
                     continue
@@ -113,6 +129,19 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
         return doc
 
 
+def _sentence_holds(doc: Doc, start: int, end: int, words: frozenset[str]) -> bool:
+    """Whether the sentence of doc[start:end] holds one of *words* (lower case) outside the match."""
+    tokens = doc_tokens(doc)
+    sent = tokens.sent_starts()
+    first = start
+    while first > 0 and not sent[first]:
+        first -= 1
+    last = end
+    while last < len(doc) and not sent[last]:
+        last += 1
+    return any(tokens.words[i].lower_ in words for i in range(first, last) if not start <= i < end)
+
+
 def row_names(row: dict[str, Any]) -> list[str]:
     """The names a vocabulary row stands for: its phrase (not a token pattern), its canonical ``id`` and, for an
     ambiguous acronym, each sense's long form."""
@@ -123,13 +152,71 @@ def row_names(row: dict[str, Any]) -> list[str]:
     return names
 
 
+def vocabulary_key(name: str) -> str:
+    """A name as the vocabulary matches it: case-folded, hyphens, underscores and spaces alike, without a final
+    plural ``s`` ("ResNets" = "resnet", "Long-Range Arena" = "long range arena"; a capital S is no plural:
+    "YOLOS" is not "YOLO")."""
+    words = _SEPARATORS.sub(" ", name).split()
+    if words and words[-1].endswith("s"):
+        words[-1] = singular_word(words[-1])  # kg.naming's conservative singular ("losses", but "bias")
+    return " ".join(words).casefold()
+
+
+def _row_labels(row: dict[str, Any]) -> set[str]:
+    """The types a row gives its names (an ambiguous acronym: each sense's; a ``stop.jsonl`` row: ``Ignore``)."""
+    return {sense["label"] for sense in row["senses"]} if "senses" in row else {row["label"]}
+
+
+def _curated_names(rows: list[dict[str, Any]]) -> dict[str, tuple[set[str], set[str]]]:
+    """:func:`vocabulary_key` of each curated row's names -> (the types curated rows give it, their spellings)."""
+    curated: dict[str, tuple[set[str], set[str]]] = {}
+    for row in rows:
+        if "source" in row:
+            continue
+        for name in row_names(row):
+            labels, spellings = curated.setdefault(vocabulary_key(name), (set(), set()))
+            labels |= _row_labels(row)
+            spellings.add(name)
+    return curated
+
+
+def _outside_verdict(row: dict[str, Any], curated: dict[str, tuple[set[str], set[str]]]) -> str:
+    """What a curated row does to an outside row: ``"keep"`` (no curated row names it, or one of another type
+    spelt otherwise while the outside row matches its own spelling only: the transformers model "SuperGlue" and
+    the benchmark "SuperGLUE"), ``"shadowed"`` (a curated row names it with the same type, or lists it as a known
+    non-entity: the curated row wins) or ``"conflict"`` (a curated row names the same phrase with another type:
+    the curated row wins, and :func:`outside_row_conflicts` reports it)."""
+    if "source" not in row or not isinstance(row.get("pattern"), str):
+        return "keep"
+    found = curated.get(vocabulary_key(row["pattern"]))
+    if found is None:
+        return "keep"
+    labels, spellings = found
+    if row["label"] in labels or IGNORE in labels:
+        return "shadowed"
+    if row.get("case") and row.get("exact_form") and row["pattern"] not in spellings:
+        return "keep"
+    return "conflict"
+
+
 def outside_rows_shadowed(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """*rows* without the outside rows (``external.jsonl``: rows with a ``"source"``) whose phrase a curated row
-    names (:func:`row_names`, any case, any type, ``stop.jsonl`` too): the curated row wins ("MNIST" is in
-    both; "SuperGlue", a transformers model, gives way to the curated Dataset "SuperGLUE")."""
-    curated = {name.lower() for row in rows if "source" not in row for name in row_names(row)}
-    return [row for row in rows if "source" not in row or not isinstance(row.get("pattern"), str)
-            or row["pattern"].lower() not in curated]
+    """*rows* without the outside rows (``external.jsonl``: rows with a ``"source"``) that a curated row shadows:
+    one naming the same phrase (:func:`vocabulary_key` of :func:`row_names`: any case, hyphen or plural) with the
+    same type, or listing it as a known non-entity (``stop.jsonl``). A curated row of another type shadows the
+    outside row only when the two can match the same words (a conflict, see :func:`outside_row_conflicts`):
+    "MNIST" is in both (the curated row wins); the transformers model "SuperGlue" (matched in its own case only)
+    stays beside the curated Dataset "SuperGLUE"."""
+    curated = _curated_names(rows)
+    return [row for row in rows if _outside_verdict(row, curated) == "keep"]
+
+
+def outside_row_conflicts(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The outside rows that a curated row of another type shadows (the curated type wins): ``{"pattern",
+    "label", "source", "curated": [types]}``, in row order. ``EntityVocabulary.conflicts`` keeps them."""
+    curated = _curated_names(rows)
+    return [{"pattern": row["pattern"], "label": row["label"], "source": row["source"],
+             "curated": sorted(curated[vocabulary_key(row["pattern"])][0])}
+            for row in rows if _outside_verdict(row, curated) == "conflict"]
 
 
 def rows_without(rows: list[dict[str, Any]], drop: Callable[[str], bool]) -> list[dict[str, Any]]:

@@ -15,7 +15,7 @@ from kg.errors import InputError
 from kg.ingest.bibtex import parse_bibtex
 from kg.ingest.csvfile import parse_csv
 from kg.ingest.jsonl import parse_json, parse_jsonl
-from kg.ingest.lines import PIECE_BYTES, lines_from_pieces, not_utf8, oversized_reason, piece_bytes
+from kg.ingest.lines import PIECE_BYTES, lines_from_pieces, oversized_reason, piece_bytes
 from kg.ingest.paper import MAX_RECORD_BYTES, Paper, Source, paper_id_from_title, title_key
 from kg.ingest.text import parse_text
 
