@@ -194,6 +194,26 @@ def test_a_known_method_opening_a_title_is_the_topic_not_a_proposal(blank):
     assert doc._.kg_frame["proposed"] == []
 
 
+def test_a_lower_case_coined_word_before_the_title_colon_is_the_proposal(blank):
+    # invented titles: a lower-case single word before the colon that the abstract repeats is a coined name
+    doc = blank("zorbify: Sparse Routing for Tiny Models\nWe present zorbify, which routes tokens. "
+                "zorbify is 2x faster than dense routing.")
+    names = {span.kb_id_: span.text for span in doc.spans["kg_entities"]}
+    assert [names[key] for key in doc._.kg_frame["proposed"]] == ["zorbify"]
+    # a word the abstract never repeats, and a study head, are not
+    assert blank("routing: Sparse Paths for Tiny Models\nWe study paths.")._.kg_frame["proposed"] == []
+
+
+def test_a_lower_case_name_after_the_propose_verb_with_an_apposition_is_the_proposal(blank):
+    # invented text: "we propose zorbnik, a ..." names a method; "we propose methods, a ..." does not
+    doc = blank("Memory-Free Routing for Tiny Models\nWe propose zorbnik, a memory-free model for routing. "
+                "zorbnik is 2x faster than dense routing.")
+    names = {span.kb_id_: span.text for span in doc.spans["kg_entities"]}
+    assert "zorbnik" in [names[key] for key in doc._.kg_frame["proposed"]]
+    doc = blank("Memory-Free Routing for Tiny Models\nWe propose methods, a family of simple routers.")
+    assert "methods" not in {span.text for span in doc.spans["kg_entities"]}
+
+
 def test_the_frame_word_file_is_checked():
     with pytest.raises(PatternError, match="frame.jsonl:2"):
         read_words([{"kind": "authors", "words": ["we"]}, {"kind": "nonsense", "words": ["x"]}])

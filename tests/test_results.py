@@ -366,3 +366,102 @@ def test_the_units_schema_admits_the_weak_flag_and_refuses_a_misspelt_one():
     jsonschema.validate({"unit": "wph", "forms": ["WPH"], "weak": True}, schema)
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate({"unit": "wph", "forms": ["WPH"], "waek": True}, schema)
+
+
+def test_a_compared_number_carries_the_measure_of_the_number_before_it(nlp):
+    # invented text: the baselines' figures name no measure of their own; the sentence compares them with ours
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 81.5% on Parrotset, compared with 77.2% for Owlnet and 70.4% "
+                   "for Hawknet. Quillnet answers in 0.8 ms on a Wren chip, 3.2x lower than Owlnet. "
+                   "Quillnet gains 3.1% in recall and 4.4% in precision.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+                    ("Parrotset", "Dataset", "d:parrot"), ("Wren chip", "Hardware", "h:wren"),
+                    ("Zorb score", "Metric", "x:zorb"), ("recall", "Metric", "x:recall"),
+                    ("precision", "Metric", "x:precision")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert [results[v]["metric"] for v in (81.5, 77.2, 70.4)] == ["x:zorb"] * 3
+    # a number with its own measure keeps it
+    assert (results[3.1]["metric"], results[4.4]["metric"]) == ("x:recall", "x:precision")
+
+
+def test_an_elided_comparison_takes_the_measure_before_it(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet answers with 0.8 ms latency on a Wren chip, 3.2x lower than Owlnet.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"),
+                    ("Wren chip", "Hardware", "h:wren"), ("latency", "Metric", "x:latency")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[3.2]["metric"] == "x:latency"
+
+
+def test_bare_numbers_listed_before_a_unit_take_that_unit(nlp):
+    # invented text: "by 4.2, 3.6 and 1.9 points" is three results in points; a setting and a span are not lists
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet improves recall over Owlnet, Hawknet and Wrennet by 4.2, 3.6 and 1.9 points. "
+                   "Quillnet answers at batch size 1 and 5.2x lower latency than Owlnet. "
+                   "We train on between 4 and 60 hours of speech.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+                    ("Wrennet", "Method", "m:wren"), ("recall", "Metric", "x:recall"), ("latency", "Metric", "x:lat")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert [results[v]["unit"] for v in (4.2, 3.6, 1.9)] == ["pp"] * 3
+    assert 1.0 not in results and 4.0 not in results
+
+
+def test_a_bare_decimal_compared_with_a_result_is_a_result_of_the_same_kind(nlp):
+    # invented text: the baselines' bare figures follow ours, written to the same precision
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 6.12, compared with 6.89 for Owlnet and 7.41 for Hawknet. "
+                   "Quillnet improves recall by 5.6 points over Owlnet and 3.1 over Hawknet. "
+                   "Quillnet reaches a Zorb score of 6.12 with 8 layers and 2 heads.",
+                   [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+                    ("Zorb score", "Metric", "x:zorb"), ("recall", "Metric", "x:recall")])
+    results = [(r["value"], r["unit"], r["metric"], r["method"]) for r in doc._.kg_results]
+    assert (6.89, None, "x:zorb", "m:owl") in results and (7.41, None, "x:zorb", "m:hawk") in results
+    assert (3.1, "pp", "x:recall", "m:quill") in results  # our gain over Hawknet
+    assert not {8.0, 2.0} & {r[0] for r in results}  # counts written without a point are not figures
+
+
+def test_a_rate_measures_itself_and_a_duration_measures_what_takes_it(nlp):
+    # invented text: no Metric entity; the unit of a rate and the subject of "takes" say what is measured
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet runs at 31 fps on a Wren board. Graph building takes under 40 seconds for large inputs. "
+                   "Training the full model requires 6 hours on one Wren board.",
+                   [("Quillnet", "Method", "m:quill"), ("Wren board", "Hardware", "h:wren")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[31.0]["metric_text"] == "fps"
+    assert results[40.0]["metric_text"] == "Graph building"
+    assert results[6.0]["metric_text"] == "Training"
+
+
+def test_amounts_of_data_and_clock_settings_are_not_results(nlp):
+    # invented text: "hours of audio" is how much data, "at 245 MHz" a clock setting; the times measured stay
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "We train Quillnet on 3,100 hours of unlabelled audio. On a Wren board at 245 MHz, Quillnet "
+                   "answers in 3.1 ms, and training takes 6 hours of computing.",
+                   [("Quillnet", "Method", "m:quill"), ("Wren board", "Hardware", "h:wren"),
+                    ("MHz", "Metric", "x:mhz")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert 3100.0 not in results and 245.0 not in results
+    assert results[3.1]["unit"] == "ms" and results[3.1]["metric"] is None
+    assert results[6.0]["unit"] == "h"
+
+
+def test_the_figure_a_change_reaches_measures_what_changes(nlp):
+    # invented text: the measure sits before "from", another Metric later in the sentence is not it
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet raises the hit rate on a long trace from 18% to 61% and cuts latency by 2.3x. "
+                   "With Quillnet, zorb utility decreases from 69.1% to 62.5%, while latency stays flat.",
+                   [("Quillnet", "Method", "m:quill"), ("hit rate", "Metric", "x:hit"),
+                    ("latency", "Metric", "x:latency")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[61.0]["metric"] == "x:hit"
+    assert results[2.3]["metric"] == "x:latency"
+    assert (results[62.5]["metric"], results[62.5]["metric_text"]) == (None, "zorb utility")
+
+
+def test_a_carried_measure_skips_the_measure_of_a_number_of_another_unit_between(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb of 39.4 dB and a Wobble of 0.932 at low load and 36.1 dB and 0.889 at "
+                   "high load.",
+                   [("Quillnet", "Method", "m:quill"), ("Zorb", "Metric", "x:zorb"), ("Wobble", "Metric", "x:wobble")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert (results[36.1]["metric"], results[0.889]["metric"]) == ("x:zorb", "x:wobble")

@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
+from kg.extract.head_phrases import DATASET_QUALIFIER
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, make_spans, release_candidates, select, title_end,
                                    written_lower)
@@ -59,6 +60,8 @@ def _after_dataset_cue(words, start: int) -> bool:
     before = [w.lower_ for w in words[max(0, start - 4):start]]
     if len(before) >= 3 and before[-3] == "," and before[-2:] == ["such", "as"]:
         del before[-3]  # "workloads, such as X" is "workloads such as X"
+    elif len(before) >= 2 and before[-2] == "," and before[-1] in {"including", "like"}:
+        del before[-2]  # "10 datasets, including X" is "datasets including X"
     return any(" ".join(before[-n:]) in cues for n in (1, 2, 3) if len(before) >= n)
 
 
@@ -108,6 +111,59 @@ def _after_dataset_noun(words, start: int) -> bool:
     return False
 
 
+def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[int]) -> bool:
+    """Whether a name at words[start] stands where a dataset does after "on": a score is reported on it ("0.62 on
+    X", "12.1% on X", "87.4 J&F on X", "accuracy on X": a number, a percent sign, a number and a word, or a metric's
+    last word before "on"), or a sentence or clause opens with it ("On X, our model ...", "...; on X it reaches ..."). An article
+    may stand between ("on the X"). *metric_ends*: the positions where a Metric candidate ends (exclusive)."""
+    at = start - 1
+    if at > 0 and (words[at].lower_ in {"and", "or"} or words[at].text == "," and start + 1 < len(words) and (
+            words[start + 1].text == "," or words[start + 1].lower_ in {"and", "or"})):
+        # a later item of a list: "On Spider and BIRD, ...", "on CALLHOME, DIHARD and AMI" (but "On X, Y reaches ...":
+        # Y opens the clause)
+        while at > 0 and start - at <= 8 and words[at].lower_ != "on" and (
+                words[at].text == "," or words[at].lower_ in {"and", "or"} or not words[at].is_lower and any(
+                c.isalnum() for c in words[at].text)):
+            at -= 1
+    if at > 0 and words[at].lower_ == "the":
+        at -= 1
+    if at < 0 or words[at].lower_ != "on":
+        return False
+    if sent[at] or at == 0:
+        return True  # "On X, ..."
+    previous = words[at - 1]
+    if previous.text == ";" or previous.lower_ == "and" and at >= 2 and words[at - 2].text in {";", ","}:
+        return True  # "...; on X it reaches", "..., and on X"
+    if _NUMBER.match(previous.text) or previous.text == "%" or at >= 2 and _NUMBER.match(words[at - 2].text):
+        return True  # "0.62 on X", "10.2% on X", "61.2 HOTA on X"
+    return at in metric_ends  # "ANLS on X", "exact match on X"
+
+
+def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: frozenset[str]) -> bool:
+    """Whether a dataset noun follows the name ending at words[end], after up to two lower-case modifiers ("X
+    multi-organ benchmark", "the X knee dataset") or as the head of an apposition ("X, a benchmark of ...", "X, a
+    document-level parallel corpus"): the noun ends its phrase (a punctuation mark or a function word follows; in an
+    apposition also a participle: an -ed word or one of *participles*, "X, a dataset built from ...")."""
+    n = len(words)
+    i = end
+    if i + 1 < n and words[i].text == "," and words[i + 1].lower_ in {"a", "an", "the"}:
+        i += 2
+        limit = i + 4
+    else:
+        limit = i + 2
+    while i < n and i <= limit:
+        word = words[i]
+        if word.lower_ in nouns:
+            if i + 1 == n or words[i + 1].is_punct or words[i + 1].is_stop:
+                return True
+            # an apposition's noun may go on with a participle: "X, a dataset built from ...", "... collected from"
+            return limit > end + 2 and (words[i + 1].lower_.endswith("ed") or words[i + 1].lower_ in participles)
+        if not (word.is_lower and (word.is_alpha or "-" in word.text)) or word.is_stop:
+            return False
+        i += 1
+    return False
+
+
 @functools.lru_cache(maxsize=65536)
 def _metric_words(text: str) -> tuple[str, ...]:
     """The merge keys of a metric surface's words, without empty ones (a pure function of the text: remembered)."""
@@ -136,6 +192,21 @@ def _dataset_cue_ends() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def _device_classes() -> frozenset[str]:
+    """The device-class words that end a device model's name ("A10G GPU", "Graviton3 CPU"): ``device_class_suffixes``
+    of ``patterns/resolve.jsonl`` that name a kind of processor."""
+    return frozenset(resolve_word_lists()["device_class_suffixes"]) & {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus",
+                                                                         "npu", "npus"}
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_nouns() -> frozenset[str]:
+    """The dataset nouns that head a phrase of their own ("a benchmark", "the X dataset"): ``dataset_after_nouns``
+    but "set(s)" and "split(s)", which need a qualifier ("test set")."""
+    return _dataset_cues()[1] - {"set", "sets", "split", "splits"}
+
+
+@functools.lru_cache(maxsize=1)
 def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
     """The qualifiers and nouns after a name that make it a dataset ("X test set"), the cue lists corpus
     resolution votes with (``dataset_after_qualifiers``, ``dataset_after_nouns`` of ``patterns/resolve.jsonl``)."""
@@ -144,6 +215,8 @@ def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
 
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
+_FRACTION = re.compile(r"^0?\.\d+$")  # "0.070", ".81": a measured value, not a size or a version
+_COMPARISONS = frozenset({"above", "below", "over", "under", "exceeding", "beyond"})
 # "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
 _MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
@@ -171,7 +244,7 @@ class EntityResolver(PatternComponent):
 
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
-                       "modifier_suffixes", "task_head_nouns")
+                       "modifier_suffixes", "task_head_nouns", "irregular_participles")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -184,6 +257,7 @@ class EntityResolver(PatternComponent):
         self._vocabulary: Any = _UNSET  # the pipeline's kg_vocabulary (None: none), looked up once per doc
         self._head_labels: dict[str, str | None] = {}  # text -> head_label(text), while the rows stay
         self._keys: dict[tuple[str, str], str] = {}  # (label, surface) -> _key(label, surface, ""): pure, kept
+        self._metric_ends: set[int] = set()  # where the doc's Metric candidates end ("ANLS on X"), set per doc
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._head_labels = {}
@@ -222,6 +296,7 @@ class EntityResolver(PatternComponent):
         found = candidates(doc)
         tokens = doc_tokens(doc)
         words = tokens.words
+        self._metric_ends = {s.end for s in found if s.label_ == "Metric"}
 
         def text(span: Span | Candidate) -> str:  # span.text, sliced from the doc's text (no Token objects)
             return tokens.span_text(span.start, span.end)
@@ -280,6 +355,13 @@ class EntityResolver(PatternComponent):
                 continue
             if label != span.label_:
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            if label == "Dataset" and span.id_ in SHAPE_SOURCES:
+                end = span.end
+                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(words[end].text):
+                    end += 1  # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
+                if end != span.end:
+                    typed.append(span)
+                    span = candidate(doc, span.start, end, label, span.id_, span.kb_id_)
             typed.append(span)
         typed = self._one_type_per_name(doc, typed, definitions)
         chosen = self._coordinated_datasets(doc, select(typed))
@@ -352,6 +434,12 @@ class EntityResolver(PatternComponent):
         They go to their own span group: ``kg_entities`` spans do not overlap, and results and
         relations read only those."""
         outer = [span for span, _ in entities if span.label_ in {"Metric", "Method"} and len(span) > 1]
+        # a device model named with its class ("an A10G GPU", "a Graviton3 CPU"): the class is a compute target too
+        # (a named device: "mobile CPU" is one class, not a model and a class)
+        named = [span for span, _ in entities if span.label_ == "Hardware" and len(span) > 1 and not doc_tokens(
+            doc).words[span.start].is_lower]
+        classed = {span.end for span in named}
+        outer += named
         if not outer:
             return []
         covered = [False] * len(doc)
@@ -359,6 +447,7 @@ class EntityResolver(PatternComponent):
             for i in range(span.start, span.end):
                 covered[i] = True
         tokens = doc_tokens(doc)
+        words = tokens.words
 
         def text(span: Candidate) -> str:
             return tokens.span_text(span.start, span.end)
@@ -367,7 +456,9 @@ class EntityResolver(PatternComponent):
         for span in typed:
             if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
                 continue
-            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) for o in outer):
+            if any(o.start <= span.start and span.end <= o.end and (o.start, o.end) != (span.start, span.end) and (
+                    o.label_ != "Hardware" or span.end == o.end and len(span) == 1 and span.end in classed
+                    and words[span.start].lower_ in _device_classes()) for o in outer):
                 key = keys.setdefault(merge_key(text(span), "Hardware"), self._key("Hardware", text(span), span.kb_id_))
                 nested.append((span, key))
         return nested
@@ -401,11 +492,14 @@ class EntityResolver(PatternComponent):
 
     def _next_label(self, doc: Doc, span: Candidate) -> str | None:
         """The type the word after a name gives it ("X dataset", "X metric"), if any."""
+        words = doc_tokens(doc).words
         if span.end < len(doc):
-            following = doc_tokens(doc).words[span.end].lower_
+            following = words[span.end].lower_
             label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label and label != IGNORE:
                 return label
+        if _before_dataset_noun(words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
+            return "Dataset"  # "We release X, a benchmark of ..."
         return None
 
     def _part_label(self, text: str) -> str | None:
@@ -434,7 +528,10 @@ class EntityResolver(PatternComponent):
             if span.end + 1 < len(doc) and following in _dataset_cues()[0] and (
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
-        if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start):
+        if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start) or (
+                _in_dataset_slot(tokens.words, tokens.sent_starts(), span.start, self._metric_ends)
+                and not _after_device_cue(tokens.words, span.start)) or _before_dataset_noun(
+                tokens.words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
             # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before); "the benchmark X",
             # "datasets (MNIST, X, CIFAR-10)"
             return "Dataset"
@@ -510,6 +607,10 @@ class EntityResolver(PatternComponent):
             return True
         if end + 1 < len(words) and words[end].lower_ == "of" and _NUMBER.match(words[end + 1].text):
             return True
+        if end < len(words) and _FRACTION.match(words[end].text):
+            return True  # "MAE 0.070 vs. 0.089": a value below one written after the name (not a version: "Llama 3.1")
+        if end + 1 < len(words) and words[end].lower_ in _COMPARISONS and _NUMBER.match(words[end + 1].text):
+            return True  # "TM-score above 0.9"
         return [w.lower() for w in before] == ["in", "terms", "of"]
 
     def _propagate(self, doc: Doc, entities: list[tuple[Candidate, str]],
@@ -594,6 +695,9 @@ class EntityResolver(PatternComponent):
         for span in typed:
             if span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS and span.label_ != "Method":
                 evidence.setdefault(shaped[(span.start, span.end)], span.label_)
+            elif span.id_ == "coined" and span.label_ == "Dataset":
+                # "StateTrap: Benchmarking ..." and "We introduce StateTrap, a benchmark of ...": one Dataset
+                evidence.setdefault(span_text(span.start, span.end), span.label_)
         if not evidence and not any(strong.values()):
             return typed
         out = []
@@ -601,6 +705,8 @@ class EntityResolver(PatternComponent):
             if span.id_ == "coined" and span.label_ == "Method":
                 # "we present NLP4LP, a novel dataset ... the NLP4LP dataset": a coined name's Method is a default
                 label = evidence.get(span_text(span.start, span.end), "Method")
+                if label != "Dataset":
+                    label = "Method"  # the paper's own name: a value beside it ("X achieves 6.9") makes no Metric
                 if label != "Method":
                     span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
             elif span.id_ in SHAPE_SOURCES and span.label_ in ENTITY_LABELS:
@@ -627,7 +733,11 @@ class EntityResolver(PatternComponent):
                     low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
                     if not 1 <= high - low <= 2:  # one or two glue words between them, else no list
                         continue
-                    between = [t.lower_ for t in doc_tokens(doc).words[low:high]]
+                    words = doc_tokens(doc).words
+                    between = [t.lower_ for t in words[low:high]]
+                    if between == [","] and other.start < span.start and span.end < len(words) and not (
+                            words[span.end].is_punct or words[span.end].lower_ in self.words["list_glue"]):
+                        continue  # "On X and Y, SLR reaches ...": the name after the comma opens the clause
                     if set(between) <= self.words["list_glue"]:
                         spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
                         changed = True
@@ -674,6 +784,9 @@ class EntityResolver(PatternComponent):
             for step in (1, 2):  # one glue token (",", "and", "/") or two (", and")
                 for at, between in ((span.end + step, words[span.end:span.end + step]),
                                     (span.start - step - 1, words[max(0, span.start - step):span.start])):
+                    if at > span.start and [w.text for w in between] == [","] and at + 1 < n and not (
+                            words[at + 1].is_punct or words[at + 1].lower_ in glue):
+                        continue  # "On X and Y, Vexo reaches ...": the word after the comma opens the clause
                     if all(w.lower_ in glue for w in between) and lone_name(at):
                         added.append(candidate(doc, at, at + 1, span.label_, "context"))
                         queue.append(added[-1])

@@ -26,7 +26,9 @@ inside a prepositional phrase ("a framework for LLMs") is not proposed: it is a 
 A descriptive proposal no entity covers becomes a Method entity: the Title Case phrase opening a title
 without a colon, and a lower-case object of "we propose" ending in a method noun ("an importance-driven
 cache merging strategy") when the paper names no proposal otherwise or lists its contributions ("First,
-we propose ...").
+we propose ..."); so do a lower-case single word before the title's colon that the abstract repeats
+("kernelsmith: ...") and a lower-case coined word right after the propose verb that an apposition describes
+("we propose tcoe, a memory-free model").
 
 The word lists live in ``patterns/frame.jsonl``.
 """
@@ -379,6 +381,10 @@ class ContributionFrame(PatternComponent):
         title = None if objects else self._title_phrase(doc, title_end(doc))
         if title and not any(i in taken for i in range(*title)) or title and self._title_overlap_only(doc, title, entities):
             added.append(title)
+        coined_word = None if objects or title else self._title_coined_word(doc, title_end(doc))
+        if coined_word and coined_word[0] not in taken:
+            added.append(coined_word)
+            taken.add(coined_word[0])
         means = None if objects or title else self._means_phrase(doc, title_end(doc))
         if means and (not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities)):
             added.append(means)
@@ -472,10 +478,25 @@ class ContributionFrame(PatternComponent):
         j = verb + 1
         while j < len(doc) and (lowers[j] in {"a", "an", "the"} or lowers[j] in self.words["evaluative"]):
             j += 1
-        found = self._coined_at(doc, j, taken)
+        found = self._coined_at(doc, j, taken) or self._lower_coined_at(doc, verb, j, taken)
         if not found or not self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb):
             return []
         return found
+
+    def _lower_coined_at(self, doc: Doc, verb: int, j: int, taken: set[int]) -> list[int]:
+        """A lower-case coined name right after the propose verb, with no article, that an apposition or a
+        relative clause describes: "we propose tcoe, a memory-free model", "we present kernelsmith, which ...".
+        A word shaped like an English noun (a plural, "-tion", "-ment", "-ity" ...) is not taken."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        if j != verb + 1 or j + 2 >= len(doc) or j in taken or texts[j + 1] != "," \
+                or lowers[j + 2] not in {"a", "an", "which", "the"}:
+            return []
+        word = token_cache(doc).words[j]
+        if not (word.is_lower and word.text.replace("-", "").isalnum() and len(word.text) >= 3) or word.is_stop \
+                or lowers[j].endswith(("s", "tion", "sion", "ment", "ness", "ity", "ing", "ance", "ence", "ism", "ure")) \
+                or lowers[j] in self.words["evaluative"]:
+            return []
+        return [j]
 
     def _called_name(self, doc: Doc, naming: int, taken: set[int]) -> int | None:
         """The one-token name right after "called / named / dubbed" in a sentence where the authors propose
@@ -542,6 +563,21 @@ class ContributionFrame(PatternComponent):
         inside = [s for s in entities if s.start < phrase[1] and s.end > phrase[0]]
         return all(s.label_ == "Method" and phrase[0] <= s.start and s.end <= phrase[1]
                    and (s.start, s.end) != phrase for s in inside) and bool(inside)
+
+    def _title_coined_word(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The one word before a title's colon, written lower-case ("kernelsmith: Language-Model-Guided Search"),
+        when the abstract writes it again: a coined name no entity rule knows (a capitalised one is theirs)."""
+        if end_of_title < 3 or title_colon(doc, end_of_title) != 1:
+            return None
+        words = token_cache(doc).words
+        word = words[0]
+        if not (word.is_lower and len(word.text) >= 4 and word.text.replace("-", "").isalnum()) or word.is_stop \
+                or word.lower_ in self.words["study_heads"] or word.lower_ in self.words["title_openers"]:
+            return None
+        lowers = token_lowers(doc)
+        if word.lower_ not in lowers[end_of_title:]:
+            return None
+        return 0, 1
 
     def _title_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""

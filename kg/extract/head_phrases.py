@@ -24,12 +24,15 @@ _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO comp
 _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # a first word shaped like a finite verb: "predicts", "stabilize(s)", "formulate"
 # what qualifies a dataset's name as a variant of its own: a year, a resolution, a language pair, a version
-_DATASET_QUALIFIER = re.compile(r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|v\d+(?:\.\d+)?)$")
+# ("DAVIS 2017", "ImageNet 32x32", "WMT14 En-De", "NYU Depth v2", "BridgeData V2", "DIHARD III")
+DATASET_QUALIFIER = re.compile(
+    r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|[vV]\d+(?:\.\d+)?|II|III|IV|VI|VII|VIII|IX)$")
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
 _AMOUNT = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|times)$")
 _SPARSITY_PATTERN = re.compile(r"^\d+:\d+$")  # "2:4 structured pruning"
+_NUMBER_START = re.compile(r"^\d+(?:[.,]\d+)*(?:%|x|×)?$")  # "0.07", "55.8", "1,200", "2.7x"
 
 
 @Language.factory("kg_head_phrases", default_config={"pattern_files": ["phrases.jsonl"], "max_modifiers": 3})
@@ -56,7 +59,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
-                       "measure_change_verbs", "measure_phrase_comparatives", "verb_openers")
+                       "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
+                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -253,14 +257,71 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 return i  # "reduces the model by 5 layers": a thing, not a quantity
             return end
 
+        def amount_after(at: int) -> bool:
+            """Whether words[at] is "by", "from" or "to" and an amount (or "up to", "over", ...) follows."""
+            return at + 1 < n and words[at].lower_ in {"by", "from", "to"} and (
+                any(c.isdigit() for c in words[at + 1].text) or words[at + 1].lower_ in {"up", "over", "about", "around", "nearly", "almost", "more"})
+
+        def a_number(text: str) -> bool:
+            return bool(text[:1].isdigit() and _NUMBER_START.match(text))
+
         for i in lower_positions(doc, self.words["measure_change_verbs"]):
             start = i + 1
             if start < n and words[start].lower_ in {"the", "its", "their", "our"}:
                 start += 1
             end = phrase_end(start)
-            if end > start and end + 1 < n and words[end].lower_ == "by" and (
-                    any(c.isdigit() for c in words[end + 1].text) or words[end + 1].lower_ in {"up", "over", "about", "around", "nearly", "almost", "more"}):
+            # "reduces token use by 40%", "raises validity from 86.9% to 95.2%"
+            if end > start and amount_after(end) and not (words[end].lower_ == "to" and words[end - 1].lower_ in self.words["measure_subject_verbs"]):
                 spans.append(candidate(doc, start, end, "Metric", "phrase"))
+        # the subject of an intransitive change verb: "energy per token falls by 55%", "task utility decreases from
+        # 69.1% to 62.5%" (the phrase stands after a determiner, a punctuation mark or a capitalised word)
+        subject_openers = self.words["measure_subject_openers"]
+        for i in lower_positions(doc, self.words["measure_subject_verbs"]):
+            if not amount_after(i + 1):
+                continue
+            start = i
+            while start > 0 and i - start < 3 and words[start - 1].is_lower and words[start - 1].lower_ not in function_words and (
+                    words[start - 1].is_alpha or "-" in words[start - 1].text):
+                start -= 1
+            if start == i or words[i - 1].lower_ in not_measures:
+                continue
+            opener = words[start - 1] if start > 0 else None
+            if opener is None or opener.lower_ in subject_openers or not opener.is_lower and not opener.is_punct:
+                spans.append(candidate(doc, start, i, "Metric", "phrase"))
+        # the phrase a value is given for: "a real-time factor of 0.07", "the native sequence recovery of 55.8%"
+        for i in lower_positions(doc, {"of"}):
+            if i + 1 >= n or not a_number(words[i + 1].text):
+                continue
+            start = i
+            while start > 0 and i - start < 3 and words[start - 1].is_lower and words[start - 1].lower_ not in function_words and (
+                    words[start - 1].is_alpha or "-" in words[start - 1].text):
+                start -= 1
+            if i - start < 2 or start == 0 or words[start - 1].lower_ not in {"a", "an", "the", "its", "their", "our"}:
+                continue  # one word ("a total of 5", "a selection of 116") is an amount; a one-word measure is listed
+            if i + 2 < n and words[i + 2].is_lower and words[i + 2].is_alpha and len(words[i + 2].text) > 3 and (
+                    words[i + 2].lower_.endswith("s") and words[i + 2].lower_ not in function_words):
+                continue  # "a tiny decoder of 2 layers": things counted, not a measured value
+            if words[i - 1].lower_ in not_measures or words[i - 1].lower_ in self.words["not_measure_heads"] or (
+                    f"{words[i - 2].lower_} {words[i - 1].lower_}" in self.pairs):
+                continue  # "a sequence length of 2048K", "a learning rate of 0.1": a setting, not a measure
+            spans.append(candidate(doc, start, i, "Metric", "phrase"))
+        # a percentage an attaining verb reports: "reaches 99.1% atom stability and 93.4% molecule stability"
+        attain = self.words["measure_attain_verbs"]
+        shared_head = -1  # the value after "88.3% zero-shot and": its phrase's modifier shares the head
+        for i in range(1, n - 2):
+            if words[i + 1].text != "%" or not a_number(words[i].text) or i == shared_head:
+                continue
+            before = words[i - 1].lower_
+            if not (before in attain or before in {"and", ","} and any(w.text == "%" for w in words[max(0, i - 6):i - 1])):
+                continue  # "reaches 99.1% X", "... and 93.4% Y"
+            end = phrase_end(i + 2)
+            if end == i + 2 or words[end - 1].lower_ in self.words["not_measure_heads"] or words[end - 1].lower_.endswith("ly"):
+                continue  # "38% respectively"
+            if end == i + 3 and end + 1 < n and words[end].lower_ in {"and", "or"} and a_number(words[end + 1].text):
+                shared_head = end + 1
+                continue  # "88.3% zero-shot and 91.1% fine-tuning accuracy": modifiers of the head the values share
+            if end == n or not words[end].is_alpha or words[end].lower_ in function_words:
+                spans.append(candidate(doc, i + 2, end, "Metric", "phrase"))
         for i in lower_positions(doc, self.words["measure_phrase_comparatives"]):
             if i == 0 or not _AMOUNT.match(words[i - 1].text):
                 continue
@@ -281,7 +342,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         for span in candidates:
             if span.label_ == "Dataset" and span.id_ in {"vocabulary", "open"} and (span.start, span.end) not in ignored:
                 end = span.end
-                while end < len(doc) and end - span.end < 2 and _DATASET_QUALIFIER.match(doc_words[end].text):
+                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(doc_words[end].text):
                     end += 1  # "ImageNet 32x32", "WMT 2014 De-En", "WMT14 En-De": a variant of its own
                 if end != span.end:
                     extended.append(candidate(doc, span.start, end, "Dataset", span.id_))

@@ -418,11 +418,50 @@ class ResultFinder(SerialisedState, DocAnnotator):
         chosen = _merge_ranges(doc, chosen)
 
         listed = _listed_numbers(doc, chosen, entity_at)
-        accepted = []
-        for has_unit, start, end in chosen:
-            result = self._read(doc, has_unit, start, end, entity_at, sentence_of, start in listed)
-            if result is not None:
-                accepted.append(result)
+        read = [self._read(doc, has_unit, start, end, entity_at, sentence_of, start in listed)
+                for has_unit, start, end in chosen]
+        # "by 14.9, 9.6 and 6.3 points", "at 71, 58 and 94 tokens/s": bare numbers listed before one with a
+        # unit are in that unit
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        run: list[int] = []
+        for n, (has_unit, start, end) in enumerate(chosen):
+            joined = bool(run) and start > chosen[n - 1][2] and sentence_of[start] == sentence_of[chosen[n - 1][1]] \
+                and all(word in {",", "and", "or"} for word in lowers[chosen[n - 1][2]:start])
+            if not has_unit:
+                run = [*run, n] if joined else [n]
+                continue
+            if joined and read[n] is not None and read[n]["unit"] and {"and", "or"} & set(lowers[chosen[n - 1][2]:start]) \
+                    and len({_decimals(texts[chosen[k][1]]) for k in [*run, n]}) == 1 \
+                    and not (chosen[run[0]][1] > 0 and lowers[chosen[run[0]][1] - 1] == "between"):
+                # (a list ends in "and"/"or"; its numbers are written to the same precision; "between 4 and 60
+                # hours" is a span of a setting, not a list)
+                for k in run:
+                    read[k] = self._read(doc, False, *chosen[k][1:], entity_at, sentence_of, unit_from=read[n]["unit"])
+            run = []
+        # "a perplexity of 6.12, compared with 6.89 for X and 7.41 for Y", "0.702 (0.613 for X)": a bare decimal
+        # that a list or comparison word leads to, after a result of its sentence written to the same precision,
+        # is a figure of the same kind
+        for n, (has_unit, start, end) in enumerate(chosen):
+            if read[n] is not None or has_unit or not _decimals(texts[start]) \
+                    or start == 0 or lowers[start - 1] not in self.compared_leads:
+                continue
+            # the closest such result of the sentence, past results in a unit ("SSIM of 0.932 at 4x and 36.1 dB and
+            # 0.889 at 8x") but not past a bare decimal that is no result ("for 0.66, 1.47 and 5.8 GFLOPs")
+            anchor = None
+            for m in range(n - 1, -1, -1):
+                if sentence_of[chosen[m][1]] != sentence_of[start] \
+                        or read[m] is None and not chosen[m][0] and _decimals(texts[chosen[m][1]]):
+                    break
+                if read[m] is not None and _decimals(texts[read[m]["_start"]]) == _decimals(texts[start]):
+                    anchor = read[m]
+                    break
+            if anchor is not None:
+                # (in the result's unit when compared with it, "0.98 px, compared with 0.79 for X"; or in points,
+                # written once along a list, "by 5.6 points over X and 3.1 over Y")
+                compared = lowers[start - 1] not in {",", "and", "or", "("}
+                read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True,
+                                     unit_from=anchor["unit"] if compared or anchor["unit"] == "pp" else None)
+        accepted = [result for result in read if result is not None]
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
@@ -473,12 +512,139 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": token_cache(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
+        self._carry_metric(doc, text, accepted, output, entity_at, sentence_of)
+        self._measure_by_structure(doc, accepted, output)
+        self._measure_of_change(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         return output
 
+    def _measure_by_structure(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
+        """What a number names no measure for, read from its clause's structure instead of a default:
+
+        - a rate measures itself: "runs at 31 fps", "decodes 412 tokens per second" (the unit as written);
+        - a duration a clause's subject "takes" measures that subject: "Training takes 2.5 hours",
+          "Graph construction takes under 40 seconds" (a Metric entity chosen for the number stays).
+        """
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        for result, out in zip(accepted, output):
+            unit = result["unit"]
+            if unit is None or out["metric"]:
+                continue
+            weak = out["metric_text"] is None or out["metric_text"] in self.implied_metrics
+            if weak and (unit.endswith("/s") and "FLOP" not in unit or unit == "FPS") and result.get("_unit_text"):
+                out["metric_text"] = result["_unit_text"]
+                continue
+            if unit not in self.duration_units:
+                continue
+            start = result["_start"]
+            sent_start, _ = sentence_at(doc, start)
+            verb = start - 1
+            while verb > sent_start and start - verb <= 3 and lowers[verb] in self.qualifier_words | {"than", "less", "up", "to"}:
+                verb -= 1
+            if verb < sent_start or lowers[verb] not in self.duration_verbs:
+                continue
+            first = max([sent_start, *(k + 1 for k in range(sent_start, verb) if texts[k] in {",", ";", ":"})])
+            last = first
+            while last < verb and last - first < 3 and (words_of[last].is_alpha or texts[last].count("-") == 1) \
+                    and not words_of[last].is_stop and lowers[last] not in self.phrase_stop:
+                last += 1
+            if last > first:
+                out["metric_text"] = token_cache(doc).span_text(first, last)
+
+    def _measure_of_change(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                           entity_at: dict[int, Span]) -> None:
+        """The figure a change reaches measures what changes: the Metric (or phrase) the change verb takes before
+        "from": "raises the hit rate on trace A from 18% to 61%", "task utility decreases from 69.1% to 62.5%",
+        "raises X validity from 86.9% to 95.2%" (not a measure named later in the sentence)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        verbs = self.change_words | self.level_verbs
+        for result, out in zip(accepted, output):
+            start = result["_start"]
+            sent_start, _ = sentence_at(doc, start)
+            begin = next((k for k in range(start - 1, max(sent_start, start - 8) - 1, -1) if lowers[k] == "from"), None)
+            if begin is None or not (begin == start - 1 or "to" in lowers[begin:start]) \
+                    or any(texts[k] in {",", ";"} for k in range(begin, start)):
+                continue
+            # back from "from" to the change verb, across a short phrase ("on a RAG trace", "at day 5")
+            verb = next((k for k in range(begin - 1, max(sent_start, begin - 10) - 1, -1) if lowers[k] in verbs
+                         or texts[k] in {",", ";"} or any(ch.isdigit() for ch in texts[k]) and k not in entity_at),
+                        None)
+            if verb is None or lowers[verb] not in verbs:
+                continue
+            if verb + 1 < begin:  # "raises <the measure> (on X) from": the verb's object
+                low, high = verb + 1, begin
+            else:  # "<the measure> decreases from": the verb's subject
+                low = verb
+                while low > sent_start and verb - low < 4 and (words_of[low - 1].is_alpha or texts[low - 1].count("-") == 1
+                                                               or low - 1 in entity_at) \
+                        and lowers[low - 1] not in self.phrase_stop:
+                    low -= 1
+                high = verb
+            metric = next((entity_at[k] for k in range(low, high) if k in entity_at
+                           and entity_at[k].label_ == "Metric"), None)
+            if metric is not None:
+                if metric.kb_id_ != out["metric"]:
+                    out["metric"], out["metric_text"] = metric.kb_id_, None
+                continue
+            while low < high and lowers[low] in {"the", "a", "an", "its", "their", "our"}:
+                low += 1
+            end = low
+            while end < high and end - low < 3 and (words_of[end].is_alpha or texts[end].count("-") == 1) \
+                    and end not in entity_at and lowers[end] not in self.phrase_stop and not words_of[end].is_stop:
+                end += 1
+            if end > low:
+                out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
+
+    def _carry_metric(self, doc: Doc, text: str, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                      entity_at: dict[int, Span], sentence_of: list[int]) -> None:
+        """A number that names no measure of its own measures what an earlier number of its sentence measures,
+        when the sentence compares or lists them: "a perplexity of 6.1 compared with 6.9 for X and 7.4 for Y",
+        "97% of the accuracy, against 88% for X", "0.8 ms latency, 3.2x lower than X", "PSNR of 39.4 dB and SSIM of
+        0.93 at 4x and 36.1 dB and 0.89 at 8x" (the closest earlier number of the same unit; points after a
+        percentage). The number's own measure wins: a Metric right after or before it, or the rules' sure phrase."""
+        lowers = token_lowers(doc)
+        words_of = token_cache(doc).words
+        for n, result in enumerate(accepted):
+            if n == 0 or result["_metric_sure"]:
+                continue
+            start, end, unit = result["_start"], result["_end"], result["unit"]
+            after = next((i for i in range(end, min(len(doc), end + 3)) if not words_of[i].is_alpha
+                          or i in entity_at or sentence_of[i] != result["sentence"]), None)
+            if after is not None and after in entity_at and entity_at[after].label_ == "Metric":
+                continue  # "36.3% in Insertion and 39.6% in Deletion": its own measure right after it
+            own = output[n]["metric_text"]
+            if own and re.match(rf"\s*(?:(?:in|of)\s+)?{re.escape(own)}\b", text[result["end"]:], re.I):
+                continue  # the same, a phrase that is no Metric entity
+            # "3.2x lower than X": the measure of the number before (the comparative is in the result's text)
+            elided = unit == "x" and end < len(doc) and lowers[end] == "than" \
+                and result["qualifier"] in self.comparative_next
+            for m in range(n - 1, -1, -1):
+                earlier = accepted[m]
+                if earlier["sentence"] != result["sentence"]:
+                    break
+                if not (earlier["unit"] == unit or unit == "pp" and earlier["unit"] == "%" or elided):
+                    continue
+                # another measure named between them, unless a number between them (of another unit) has it:
+                # "PSNR of 39.4 dB and SSIM of 0.93 at 4x and 36.1 dB and 0.89 at 8x"
+                owned = {output[k]["metric"] for k in range(m + 1, n)}
+                if any(i in entity_at and entity_at[i].label_ == "Metric" and entity_at[i].kb_id_ not in owned
+                       for i in range(earlier["_end"], start)):
+                    break
+                if any(words_of[i].is_lower and words_of[i].is_alpha and lowers[i].endswith("ing") and len(lowers[i]) > 4
+                       and i not in entity_at for i in range(earlier["_end"], start)):
+                    break  # "generating X 91% of the time and emulating Y 70% of the time": a new predicate
+                source = output[m]
+                if source["metric"] or source["metric_text"] and source["metric_text"] not in self.implied_metrics:
+                    output[n]["metric"], output[n]["metric_text"] = source["metric"], source["metric_text"]
+                break
+
     def _read(self, doc: Doc, has_unit: bool, start: int, end: int, entity_at: dict[int, Span],
-              sentence_of: list[int], listed: bool = False) -> dict[str, Any] | None:
+              sentence_of: list[int], listed: bool = False, unit_from: str | None = None) -> dict[str, Any] | None:
+        """A result dict for the number at [start, end), or None; *unit_from*: the unit a bare number takes from
+        the last number of its list ("2.7 and 0.9 points")."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         tokens = token_cache(doc)  # the span's text and offsets, without a Span and its Tokens
         span_text = tokens.span_text(start, end)
@@ -505,6 +671,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 return None
         elif parsed["unit"] or parsed["mag"]:
             return None  # "7B", "4K": sizes that are part of names, not results
+        elif unit_from:
+            unit = unit_from
         low, high = _number(parsed["a"]), _number(parsed["b"]) if parsed["b"] else None
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
@@ -539,6 +707,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return None  # "5-fold cross-validation", "10-fold CV": folds counted before a noun, not a factor
         if unit in {"GB", "MB", "TB"} and _next_to_label(doc, start, end, entity_at, "Hardware"):
             return None  # a hardware spec: "A100 80GB"
+        if unit in self.duration_units and following is not None and following.lower_ == "of" \
+                and following.i + 1 < len(doc) and not lowers[following.i + 1].endswith("ing"):
+            return None  # "30K hours of audio", "10 hours of data": an amount of data, not a time measured
 
         qualifier_after = following.lower_ if following is not None and following.lower_ in self.qualifiers_after else None
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
@@ -577,6 +748,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "value": value,
             "value_high": high,
             "unit": unit,
+            "_unit_text": parsed["unit"].strip() if has_unit else None,
             "qualifier": qualifier,
             "start": tokens.idx[start],
             "end": tokens.idx[text_end - 1] + len(texts[text_end - 1]),
@@ -701,9 +873,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         parameters" -> "parameters").
         """
         start, end = result["_start"], result["_end"]
-        # a "Metric" that is only a unit ("token/s", "FPS" after the number) says nothing the unit does not
+        # a "Metric" that is only a unit ("token/s", "FPS" after the number) says nothing the unit does not; nor
+        # does a weak unit's ("MHz": a clock setting)
         metrics = [s for s in ents if s.label_ == "Metric"
-                   and not (result["unit"] and self.unit_of_form.get(_squash(span_text(s))) == result["unit"])]
+                   and self.unit_of_form.get(_squash(span_text(s))) not in {result["unit"] or "", *self.weak_units}]
         inside = [s for s in metrics if s.start >= start and s.end <= end]
         if inside:
             return inside[0].kb_id_, None, True
@@ -758,7 +931,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         sent_start, sent_end = sentence_at(doc, start)
         unit = result["unit"]
         metrics = [s for s in ents if s.label_ == "Metric"
-                   and not (unit and self.unit_of_form.get(_squash(span_text(s))) == unit)]
+                   and self.unit_of_form.get(_squash(span_text(s))) not in {unit or "", *self.weak_units}]
         metric_at = {i: s for s in metrics for i in range(s.start, s.end)}
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
@@ -1167,6 +1340,12 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
                 continue
         merged.append(item)
     return merged
+
+
+def _decimals(text: str) -> int:
+    """How many digits a number token is written with after its point ("14.9" -> 1, "71" -> 0, "2.5x" -> 1)."""
+    found = re.match(r"[~≈]?[+-]?[\d,]*(?:\.(\d+))?", text)
+    return len(found.group(1)) if found and found.group(1) else 0
 
 
 def _unit_tail(text: str) -> str:

@@ -292,6 +292,12 @@ class CandidateScorer(SerialisedState):
             raise ValueError(f"the {self.name!r} component has no model: call nlp.initialize() "
                              "(or kg.extract.load_pipeline) before using the pipeline")
         groups = entity_groups(doc)
+        if NESTED_KEY in doc.spans and len(doc.spans[NESTED_KEY]):
+            # a device only ever named inside another entity ("A100 GPUs", "GPU memory") is scored too
+            named = set(groups)
+            for span in doc.spans[NESTED_KEY]:
+                if span.kb_id_ not in named:
+                    groups[span.kb_id_].append(span)
         if not groups:
             return doc
         confidences, dropped = self.score(doc, groups, set(doc._.kg_proposed or []))
