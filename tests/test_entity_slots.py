@@ -6,22 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from kg.execute import extract_records
+from entity_records import record, surfaces
 from kg.extract import load_pipeline
-from kg.ingest.paper import Paper
 
 
 @pytest.fixture(scope="module")
 def nlp():
     return load_pipeline("blank")
-
-
-def record(text: str, nlp, title: str = "A study") -> dict:
-    return extract_records([Paper(id="p1", title=title, abstract=text)], nlp=nlp)[0]
-
-
-def surfaces(rec: dict, entity_type: str) -> set[str]:
-    return {m["text"] for e in rec["entities"] if e["type"] == entity_type for m in e["mentions"]}
 
 
 def test_a_name_a_score_is_reported_on_is_a_dataset(nlp):

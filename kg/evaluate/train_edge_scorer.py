@@ -23,7 +23,7 @@ from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import GOLD_RELATION_NAMES, RELATION_ENDS, _pred_entities, _pred_surfaces, gold_surfaces
-from kg.evaluate.training_sets import training_files
+from kg.evaluate.training_sets import add_gold_arguments, gold_pairs, training_files
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.edge_scorer import (FEATURES, MODEL_PATH, RULE_CANDIDATE_FEATURES, SCORED_TYPES, SURE_FEATURES,
@@ -316,16 +316,12 @@ def halves(collected: dict[str, Any], seed: int = 0, repeats: int = 2) -> dict[s
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", action="append", help="gold set (default: dev); repeat with --papers to train "
-                        "on several, e.g. dev and synthetic-dev")
-    parser.add_argument("--papers", action="append", help="the papers of each --gold, in the same order")
+    add_gold_arguments(parser)
     parser.add_argument("--out", default=str(MODEL_PATH))
     parser.add_argument("--halves", action="store_true",
                         help="also train on each half of the dev papers and print the scores on the other half")
     args = parser.parse_args(argv)
-    if len(args.gold or []) != len(args.papers or []):
-        raise SystemExit("give one --papers file per --gold file")
-    with training_files(list(zip(args.gold or [], args.papers or []))) as (gold, papers):
+    with training_files(gold_pairs(args)) as (gold, papers):
         _main(args, gold, papers)
 
 

@@ -30,7 +30,7 @@ from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
-from kg.evaluate.training_sets import training_files
+from kg.evaluate.training_sets import add_gold_arguments, gold_pairs, training_files
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.records import build_record
@@ -235,15 +235,11 @@ def train(collected: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], dic
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--gold", action="append", help="gold set (default: dev); repeat with --papers to train "
-                        "on several, e.g. dev and synthetic-dev")
-    parser.add_argument("--papers", action="append", help="the papers of each --gold, in the same order")
+    add_gold_arguments(parser)
     parser.add_argument("--metric-out", default=str(METRIC_MODEL_PATH))
     parser.add_argument("--method-out", default=str(METHOD_MODEL_PATH))
     args = parser.parse_args(argv)
-    if len(args.gold or []) != len(args.papers or []):
-        raise SystemExit("give one --papers file per --gold file")
-    with training_files(list(zip(args.gold or [], args.papers or []))) as (gold, papers):
+    with training_files(gold_pairs(args)) as (gold, papers):
         _main(args, gold, papers)
 
 

@@ -8,6 +8,7 @@ directory that lives as long as the ``with`` block.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import tempfile
 from collections.abc import Iterator, Sequence
@@ -46,3 +47,17 @@ def training_files(pairs: Sequence[tuple[str, str]]) -> Iterator[tuple[str, str]
                     text = Path(pair[index]).read_text(encoding="utf-8")
                     out.write(text if text.endswith("\n") or not text else text + "\n")
         yield str(paths[0]), str(paths[1])
+
+
+def add_gold_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--gold`` and ``--papers``, each repeatable, for the trainers that take them as two options."""
+    parser.add_argument("--gold", action="append", help="gold set (default: dev); repeat with --papers to train "
+                        "on several, e.g. dev and synthetic-dev")
+    parser.add_argument("--papers", action="append", help="the papers of each --gold, in the same order")
+
+
+def gold_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
+    """The (gold, papers) pairs of :func:`add_gold_arguments`' options; SystemExit when they do not pair up."""
+    if len(args.gold or []) != len(args.papers or []):
+        raise SystemExit("give one --papers file per --gold file")
+    return list(zip(args.gold or [], args.papers or []))
