@@ -484,6 +484,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == result["sentence"]
                       and r is not result]
             context.append((ents, others))
+            result["_other_units"] = {(r["_start"], r["_end"]): r["unit"] for r in accepted
+                                      if r["sentence"] == result["sentence"] and r is not result}
         mentions: dict[str, int] = {}
         for span in entities:
             mentions[span.kb_id_] = mentions.get(span.kb_id_, 0) + 1
@@ -1038,8 +1040,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
         def listed(span: Span) -> bool:
             return last is not None and last[0] < span.start and span.end <= last[1]
 
-        free_metrics = [s for s in metrics if listed(s) or not any(
-            o_start <= s.start and s.end <= o_end for o_start, o_end in others)]
+        # a Metric another number owns in its own clause ("improving X by 6.0x and the AP by 1.0%": the AP is the
+        # 1.0%'s) measures no number of another kind (the 6.0x): not a candidate (a structural rule, not a weight)
+        foreign = self._owned_by_other_kinds(doc, result, start, sentence_at(doc, start), metric_at)
+        free_metrics = [s for s in metrics if (listed(s) or not any(
+            o_start <= s.start and s.end <= o_end for o_start, o_end in others)) and s.start not in foreign]
         nearest = min(free_metrics, key=lambda s: (metric_gap(s), s.start), default=None)
         for span in free_metrics:
             add("entity", span.kb_id_, None, (span.start, span.end), nearest_entity=float(span is nearest),
@@ -1122,6 +1127,28 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 add("rule_only", None, rule_text, None)
         add("none", None, None, None)
         return list(candidates.values())
+
+    def _owned_by_other_kinds(self, doc: Doc, result: dict[str, Any], start: int, bounds: tuple[int, int],
+                              metric_at: dict[int, Span]) -> set[int]:
+        """The starts of the Metrics another number of the sentence owns in its own clause when that number is of
+        another kind than *result* (UNIT_KINDS): the Metric it leads on to ("1.0% AP"), the one it measures before
+        it ("the AP by 1.0%", "AP of 1.0%") and one inside its text. The figure a change reaches after such a
+        number ("latency by 30% to 12 ms") keeps it: the owner states the change of the very measure."""
+        units = result.get("_other_units") or {}
+        kind = unit_kind(result["unit"])
+        if not units or (start > 0 and token_lowers(doc)[start - 1] == "to"):
+            return set()
+        sentence = _Sentence(doc, *bounds)
+        owned: set[int] = set()
+        for (o_start, o_end), unit in units.items():
+            if unit_kind(unit) == kind:
+                continue
+            for found in (self._metric_after(doc, o_start, o_end, sentence, metric_at),
+                          self._metric_before(doc, o_start, sentence, metric_at)):
+                if isinstance(found, Span):
+                    owned.add(found.start)
+            owned.update(m.start for m in metric_at.values() if o_start <= m.start < o_end)
+        return owned
 
     def _method_candidates(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
                            frame: dict[str, Any], rule: tuple[str | None, str],
@@ -1340,6 +1367,16 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
                 continue
         merged.append(item)
     return merged
+
+
+# units whose numbers measure the same kind of thing: a score (a percentage, points, a bare figure); any other
+# unit is a kind of its own ("x": a ratio, "ms": a time)
+SCORE_UNITS = frozenset({None, "%", "pp"})
+
+
+def unit_kind(unit: str | None) -> str | None:
+    """The kind of number a unit writes (see SCORE_UNITS): "score" or the unit itself."""
+    return "score" if unit in SCORE_UNITS else unit
 
 
 def _decimals(text: str) -> int:
