@@ -30,7 +30,8 @@ from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
-from kg.evaluate.training_sets import add_gold_arguments, gold_pairs, training_files
+from kg.evaluate.training_sets import (add_gold_arguments, check_trainable, gold_pairs, paper_sets, set_name,
+                                       training_files)
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.records import build_record
@@ -191,8 +192,10 @@ def cross_validate(groups: list[Group], score, fold_of: dict[int, int]) -> dict[
 
 
 def out_of_fold_evaluation(gold_path: str, papers_path: str, collected: dict[str, Any], c_metric: float,
-                           c_method: float, pipeline: str = "blank", seed: int = 0) -> dict[str, Any]:
-    """`kg evaluate`'s strict edge scores on dev, each paper extracted with choosers fitted on the other folds."""
+                           c_method: float, pipeline: str = "blank", seed: int = 0,
+                           sets: dict[str, str] | None = None) -> dict[str, Any]:
+    """`kg evaluate`'s strict edge scores on dev, each paper extracted with choosers fitted on the other folds;
+    with *sets* (paper id -> set name, :func:`kg.evaluate.training_sets.paper_sets`) also per set under "sets"."""
     from kg.evaluate.edges import EdgeEvaluation, score_edges
     from kg.extract.pipeline import load_pipeline
     from kg.ingest import read_papers
@@ -203,6 +206,7 @@ def out_of_fold_evaluation(gold_path: str, papers_path: str, collected: dict[str
     nlp = load_pipeline(pipeline, component_config=NO_MODELS)
     finder = nlp.get_pipe("kg_results")
     evaluation = EdgeEvaluation()
+    per_set: dict[str, EdgeEvaluation] = {}  # set name -> its papers' out-of-fold figures (several sets only)
     for f in range(FOLDS):
         metric = fit([g for g in collected["metric"] if fold_of[g.paper] != f], c_metric)
         method = fit([g for g in collected["method"] if fold_of[g.paper] != f], c_method)
@@ -211,8 +215,39 @@ def out_of_fold_evaluation(gold_path: str, papers_path: str, collected: dict[str
         chosen = [p for n, p in enumerate(papers) if fold_of[n] == f]
         for paper, doc in zip(chosen, nlp.pipe(p.text for p in chosen)):
             if paper.id in gold_rows:
-                score_edges(gold_rows[paper.id], build_record(paper, doc, pipeline), evaluation)
-    return evaluation.as_dict()["strict"]
+                record = build_record(paper, doc, pipeline)
+                score_edges(gold_rows[paper.id], record, evaluation)
+                if sets:
+                    score_edges(gold_rows[paper.id], record, per_set.setdefault(sets[paper.id], EdgeEvaluation()))
+    strict = evaluation.as_dict()["strict"]
+    if sets:
+        strict["sets"] = {name: {"results": part.as_dict()["strict"]["results"],
+                                 "result_roles": part.as_dict()["strict"]["result_roles"]}
+                          for name, part in sorted(per_set.items())}
+    return strict
+
+
+def held_out_evaluation(gold_path: str, papers_path: str, models: dict[str, Any],
+                        pipeline: str = "blank") -> dict[str, Any]:
+    """`kg evaluate`'s strict result figures on a set the choosers were not trained on (``--validate``), each
+    paper extracted with *models* (the final ones): counted as :func:`out_of_fold_evaluation` counts."""
+    from kg.evaluate.edges import EdgeEvaluation, score_edges
+    from kg.extract.pipeline import load_pipeline
+    from kg.ingest import read_papers
+
+    gold_rows = {row["id"]: row for row in read_jsonl(gold_path, "gold paper")}
+    papers = list(read_papers([papers_path]).papers)
+    nlp = load_pipeline(pipeline, component_config=NO_MODELS)
+    finder = nlp.get_pipe("kg_results")
+    finder.metric_model = {"features": models["metric"]["features"], "weights": models["metric"]["weights"]}
+    finder.method_model = {"features": models["method"]["features"], "weights": models["method"]["weights"]}
+    evaluation = EdgeEvaluation()
+    for paper, doc in zip(papers, nlp.pipe(p.text for p in papers)):
+        if paper.id in gold_rows:
+            score_edges(gold_rows[paper.id], build_record(paper, doc, pipeline), evaluation)
+    strict = evaluation.as_dict()["strict"]
+    return {"results_f1": strict["results"]["f1"], "method_f1": strict["result_roles"]["method"]["f1"],
+            "results": strict["results"], "method": strict["result_roles"]["method"]}
 
 
 def train(collected: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -238,18 +273,29 @@ def main(argv: list[str] | None = None) -> None:
     add_gold_arguments(parser)
     parser.add_argument("--metric-out", default=str(METRIC_MODEL_PATH))
     parser.add_argument("--method-out", default=str(METHOD_MODEL_PATH))
+    parser.add_argument("--validate", nargs=2, metavar=("GOLD", "PAPERS"), action="append", default=[],
+                        help="also score a set the choosers are not trained on with the final choosers (out of "
+                             "sample, counted as the out-of-fold figures); repeatable")
     args = parser.parse_args(argv)
+    check_trainable([tuple(pair) for pair in args.validate])
     with training_files(gold_pairs(args)) as (gold, papers):
-        _main(args, gold, papers)
+        _main(args, gold, papers, paper_sets(gold_pairs(args)))
 
 
-def _main(args: argparse.Namespace, gold: str, papers: str) -> None:
+def _main(args: argparse.Namespace, gold: str, papers: str, sets: dict[str, str] | None = None) -> None:
     collected = collect(gold, papers)
     models, report = train(collected)
-    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"])
+    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"], sets=sets)
     report["out_of_fold_strict"] = {"results": strict["results"], "result_roles": strict["result_roles"]}
+    for name, part in strict.get("sets", {}).items():
+        # each set's papers, extracted with choosers fitted on the other folds (of every set)
+        report[f"out_of_fold_strict[{name}]"] = {
+            "results_f1": part["results"]["f1"], "method_f1": part["result_roles"]["method"]["f1"],
+            "results": part["results"], "method": part["result_roles"]["method"]}
     models["metric"]["cv"]["out_of_fold_results_f1"] = strict["results"]["f1"]
     models["method"]["cv"]["out_of_fold_method_f1"] = strict["result_roles"]["method"]["f1"]
+    for gold_path, papers_path in getattr(args, "validate", []):
+        report[f"held_out[{set_name(gold_path)}]"] = held_out_evaluation(gold_path, papers_path, models)
     for name, row in report.items():
         print(name, row)
     write_model(args.metric_out, models["metric"])  # every weight exactly as fitted

@@ -1119,7 +1119,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         add("performance", None, "performance", None)
         if unit == "x":
             add("speedup", None, "speedup", None)
+        foreign_keys = {metric_at[i].kb_id_ for i in foreign} - {s.kb_id_ for s in free_metrics}
         for rule_key, rule_text in (final, rule[:2]):
+            if rule_key in foreign_keys:
+                continue  # the rules' pick, when another kind of number owns it, is no candidate either
             if rule_key:
                 span = next((s for s in metrics if s.kb_id_ == rule_key), None)
                 add("rule_only", rule_key, None, (span.start, span.end) if span is not None else None)
@@ -1131,23 +1134,37 @@ class ResultFinder(SerialisedState, DocAnnotator):
     def _owned_by_other_kinds(self, doc: Doc, result: dict[str, Any], start: int, bounds: tuple[int, int],
                               metric_at: dict[int, Span]) -> set[int]:
         """The starts of the Metrics another number of the sentence owns in its own clause when that number is of
-        another kind than *result* (UNIT_KINDS): the Metric it leads on to ("1.0% AP"), the one it measures before
-        it ("the AP by 1.0%", "AP of 1.0%") and one inside its text. The figure a change reaches after such a
-        number ("latency by 30% to 12 ms") keeps it: the owner states the change of the very measure."""
+        another kind than *result* (UNIT_KINDS) and holds it more tightly than *result* does. A number holds a
+        Metric inside its text ("33.0% AP") most tightly, then the one it leads on to ("1.0% AP", "2x higher
+        throughput"), then the one it measures before it ("the AP by 1.0%", "AP at 39ms"). The figure a change
+        reaches after such a number ("latency by 30% to 12 ms") keeps it: the owner states the change of the
+        very measure."""
         units = result.get("_other_units") or {}
-        kind = unit_kind(result["unit"])
-        if not units or (start > 0 and token_lowers(doc)[start - 1] == "to"):
-            return set()
+        if not units or (start > 1 and token_lowers(doc)[start - 1] == "to"
+                         and any(o_end == start - 1 for _, o_end in units)):
+            return set()  # "by 30% to 12 ms": the figure the change reaches (not "saves up to 5x")
         sentence = _Sentence(doc, *bounds)
+
+        def holds(n_start: int, n_end: int) -> dict[int, int]:
+            """Metric start -> how tightly the number [n_start, n_end) holds it (3 inside, 2 after, 1 before)."""
+            found: dict[int, int] = {}
+            before = self._metric_before(doc, n_start, sentence, metric_at)
+            if isinstance(before, Span):
+                found[before.start] = 1
+            after = self._metric_after(doc, n_start, n_end, sentence, metric_at)
+            if isinstance(after, Span):
+                found[after.start] = 2
+            for m in metric_at.values():
+                if n_start <= m.start < n_end:
+                    found[m.start] = 3
+            return found
+
+        kind = unit_kind(result["unit"])
+        mine = holds(start, result["_end"])
         owned: set[int] = set()
         for (o_start, o_end), unit in units.items():
-            if unit_kind(unit) == kind:
-                continue
-            for found in (self._metric_after(doc, o_start, o_end, sentence, metric_at),
-                          self._metric_before(doc, o_start, sentence, metric_at)):
-                if isinstance(found, Span):
-                    owned.add(found.start)
-            owned.update(m.start for m in metric_at.values() if o_start <= m.start < o_end)
+            if unit_kind(unit) != kind:
+                owned.update(m for m, tight in holds(o_start, o_end).items() if tight > mine.get(m, 0))
         return owned
 
     def _method_candidates(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
