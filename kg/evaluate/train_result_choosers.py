@@ -31,7 +31,7 @@ from scipy.optimize import minimize
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
 from kg.evaluate.training_sets import (add_gold_arguments, check_trainable, gold_pairs, paper_sets, set_name,
-                                       training_files)
+                                       set_weights, training_files)
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.records import build_record
@@ -63,6 +63,7 @@ class Group:
     empty: np.ndarray  # which candidates attach nothing (no false positive)
     rule: int  # the rules' choice
     locked: bool = False  # the rules' choice stands (kg.extract.results.LOCKED_HOWS)
+    weight: float = 1.0  # its training set's weight (--set-weight)
 
 
 def collect(gold_path: str, papers_path: str, pipeline: str = "blank") -> dict[str, Any]:
@@ -118,7 +119,8 @@ def collect(gold_path: str, papers_path: str, pipeline: str = "blank") -> dict[s
                                        empty, rule, locked))
     _leave_out(metric_groups, METRIC_FEATURES, METRIC_LEFT_OUT)
     _leave_out(method_groups, METHOD_FEATURES, METHOD_LEFT_OUT)
-    return {"metric": metric_groups, "method": method_groups, "papers": len(papers), **totals}
+    return {"metric": metric_groups, "method": method_groups, "papers": len(papers), "paper_ids": [p.id for p in papers],
+            **totals}
 
 
 def _leave_out(groups: list[Group], features: tuple[str, ...], left_out: frozenset[str]) -> None:
@@ -135,19 +137,19 @@ def _rule_index(candidates: list[dict[str, Any]], features: tuple[str, ...]) -> 
 
 def fit(groups: list[Group], c: float) -> np.ndarray:
     """Conditional logit, L2-regularised, by L-BFGS; groups with no right candidate teach nothing."""
-    usable = [(g.x, g.right) for g in groups if g.right.any() and not g.locked]
+    usable = [(g.x, g.right, g.weight) for g in groups if g.right.any() and not g.locked]
     width = groups[0].x.shape[1] if groups else 0
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         value, grad = 0.5 / c * w @ w, w / c
-        for x, right in usable:
+        for x, right, weight in usable:
             z = x @ w
             z = z - z.max()
             p = np.exp(z) / np.exp(z).sum()
             q = np.where(right, p, 0.0)
-            value -= np.log(q.sum())
+            value -= weight * np.log(q.sum())
             q = q / q.sum()
-            grad = grad + x.T @ (p - q)
+            grad = grad + weight * (x.T @ (p - q))
         return value, grad
 
     return minimize(loss, np.zeros(width), jac=True, method="L-BFGS-B").x
@@ -276,6 +278,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--validate", nargs=2, metavar=("GOLD", "PAPERS"), action="append", default=[],
                         help="also score a set the choosers are not trained on with the final choosers (out of "
                              "sample, counted as the out-of-fold figures); repeatable")
+    parser.add_argument("--set-weight", action="append", default=[], metavar="SET=WEIGHT",
+                        help="weight each result of a training set (named as its gold file without .jsonl) in the "
+                             "fit, e.g. synthetic-dev=0.5 (default 1 for every set)")
     args = parser.parse_args(argv)
     check_trainable([tuple(pair) for pair in args.validate])
     with training_files(gold_pairs(args)) as (gold, papers):
@@ -284,7 +289,14 @@ def main(argv: list[str] | None = None) -> None:
 
 def _main(args: argparse.Namespace, gold: str, papers: str, sets: dict[str, str] | None = None) -> None:
     collected = collect(gold, papers)
+    weights = set_weights(getattr(args, "set_weight", []))
+    if weights:
+        for group in (*collected["metric"], *collected["method"]):
+            group.weight = weights.get((sets or {}).get(collected["paper_ids"][group.paper], ""), 1.0)
     models, report = train(collected)
+    if weights:
+        for model in models.values():
+            model["cv"]["set_weights"] = weights
     strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"], sets=sets)
     report["out_of_fold_strict"] = {"results": strict["results"], "result_roles": strict["result_roles"]}
     for name, part in strict.get("sets", {}).items():

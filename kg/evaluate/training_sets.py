@@ -81,3 +81,15 @@ def paper_sets(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
             if line.strip():
                 found.setdefault(str(json.loads(line)["id"]), set_name(gold))
     return found
+
+
+def set_weights(options: Sequence[str]) -> dict[str, float]:
+    """``--set-weight NAME=WEIGHT`` options as {set name: weight}; SystemExit on a malformed one."""
+    weights = {}
+    for option in options:
+        name, _, value = option.partition("=")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise SystemExit(f"--set-weight {option!r}: expected SET=WEIGHT, e.g. synthetic-dev=0.5") from None
+    return weights
