@@ -6,7 +6,7 @@ PY := $(BIN)/python
 DEMO_DIR ?= exports/demo
 PIPELINE ?= blank
 
-.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench schemas clean
+.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench schemas clean models
 
 # setuptools prints a ten-line box about editable installs on every `pip install -e`; it is not for our users.
 QUIET_PIP := PYTHONWARNINGS="ignore:Editable installation"
@@ -73,3 +73,14 @@ schemas:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
+
+# The four learned models (kg/extract/models/*.json), retrained in order on the training sets they ship with
+# (README, "Learned models: training sets and `make models`"): the entity scorer on dev; the result choosers on dev
+# and synthetic-dev (synthetic-dev's results weighted 0.3); the edge scorer on dev and synthetic-dev.
+GOLD := tests/data/gold
+models: install-dev
+	$(PY) -m kg.evaluate.train_scorer --gold $(GOLD)/dev.jsonl $(GOLD)/dev-papers.jsonl
+	$(PY) -m kg.evaluate.train_result_choosers --gold $(GOLD)/dev.jsonl --papers $(GOLD)/dev-papers.jsonl \
+		--gold $(GOLD)/synthetic-dev.jsonl --papers $(GOLD)/synthetic-dev-papers.jsonl --set-weight synthetic-dev=0.3
+	$(PY) -m kg.evaluate.train_edge_scorer --gold $(GOLD)/dev.jsonl --papers $(GOLD)/dev-papers.jsonl \
+		--gold $(GOLD)/synthetic-dev.jsonl --papers $(GOLD)/synthetic-dev-papers.jsonl

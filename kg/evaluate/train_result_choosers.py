@@ -281,6 +281,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--set-weight", action="append", default=[], metavar="SET=WEIGHT",
                         help="weight each result of a training set (named as its gold file without .jsonl) in the "
                              "fit, e.g. synthetic-dev=0.5 (default 1 for every set)")
+    parser.add_argument("--seed", type=int, default=0, help="the fold split's seed (0: the shipped models')")
     args = parser.parse_args(argv)
     check_trainable([tuple(pair) for pair in args.validate])
     with training_files(gold_pairs(args)) as (gold, papers):
@@ -293,11 +294,13 @@ def _main(args: argparse.Namespace, gold: str, papers: str, sets: dict[str, str]
     if weights:
         for group in (*collected["metric"], *collected["method"]):
             group.weight = weights.get((sets or {}).get(collected["paper_ids"][group.paper], ""), 1.0)
-    models, report = train(collected)
+    seed = getattr(args, "seed", 0)
+    models, report = train(collected, seed)
     if weights:
         for model in models.values():
             model["cv"]["set_weights"] = weights
-    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"], sets=sets)
+    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"], seed=seed,
+                                    sets=sets)
     report["out_of_fold_strict"] = {"results": strict["results"], "result_roles": strict["result_roles"]}
     for name, part in strict.get("sets", {}).items():
         # each set's papers, extracted with choosers fitted on the other folds (of every set)
