@@ -14,8 +14,11 @@ regularisation strength is chosen by 5-fold cross-validation over papers, by the
 out-of-fold choices counted as ``kg evaluate`` counts (results: value + unit + metric over every predicted
 and gold result; the method role: pairs on value and unit whose methods match, any other attached method a
 false positive, any other gold method a miss). Then each fold's papers are extracted with both choosers
-fitted on the other folds and ``kg evaluate``'s out-of-fold figures are printed. Only dev is read: never
-pass the hold-out here.
+fitted on the other folds and ``kg evaluate``'s out-of-fold figures are printed, in all and per training set
+(``out_of_fold_strict[set]``). Dev by default; ``--gold G --papers P`` repeated trains on several sets,
+``--set-weight synthetic-dev=0.3`` weighs a set's results in the fit, ``--validate G P`` scores a set the choosers
+are not trained on (``held_out[set]``), ``--seed`` changes the fold split. ``make models`` runs it as shipped (the
+metric chooser on dev, the method chooser on dev and synthetic-dev weighted 0.3). A hold-out is refused.
 """
 
 from __future__ import annotations
