@@ -420,3 +420,23 @@ def test_a_dataset_in_a_sentence_of_the_papers_work_naming_no_method_is_the_prop
     found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
     assert ("m:wren", "d:lake") in found
     assert ("m:wren", "d:pond") not in found
+
+
+def test_we_and_it_stand_for_the_coined_name_not_a_descriptive_title_phrase(nlp):
+    # invented: the title opens with a descriptive phrase (proposed first), the abstract presents a coined-looking
+    # name; "it" and a sentence about the paper's work without a named subject are about the coined name
+    doc = make_doc(nlp, "Latent Gull Imagination for Sparse Pond Control",
+                   "We present GullDreamer, an agent with a slot encoder. It runs on a Tern Board. "
+                   "Training needs one Skua Card for a day.",
+                   [("Latent Gull Imagination", "Method", "m:lgi"), ("GullDreamer", "Method", "m:gd"),
+                    ("Tern Board", "Hardware", "h:tern"), ("Skua Card", "Hardware", "h:skua")])
+    frame = doc._.kg_frame
+    assert frame["proposed"][:2] == ["m:lgi", "m:gd"] and frame["subject"] == "m:gd"
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
+    assert {("m:gd", "h:tern"), ("m:gd", "h:skua")} <= found
+    assert not any(s == "m:lgi" for s, _ in found)
+    # a coined-looking title name stays the subject: "GullNet: ..." then "we present GullDreamer-S"
+    doc = make_doc(nlp, "GullNet: Sparse Pond Control",
+                   "We present GullNet-S, a small variant. It runs on a Tern Board.",
+                   [("GullNet", "Method", "m:gn"), ("GullNet-S", "Method", "m:gns"), ("Tern Board", "Hardware", "h:tern")])
+    assert doc._.kg_frame["subject"] == "m:gn"

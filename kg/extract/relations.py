@@ -41,6 +41,7 @@ from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
 from kg.extract.frame import (
     _Sentence,
+    paper_subject,
     frame_of,
     frame_reader,
     name_extensions,
@@ -408,7 +409,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     source, how = reader.subject_of(doc, span.start, [s for s in ents if s.label_ == "Method"
                                                                        and s is not span], frame=frame)
                     if source is None and proposed and sentence == 0:
-                        source, how = proposed[0], "paper"
+                        source, how = paper_subject(frame), "paper"
                     if source in proposed:
                         add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence, "hyphen")
 
@@ -455,7 +456,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     later = [m for m in methods if m.start >= span.end and reader.subject_like(doc, m)]
                     source, how = (later[0].kb_id_, "named") if later else (None, "")
                 if source is None and not methods and proposed and not 0 < sentence < own_sentence:
-                    source, how = proposed[0], "paper"
+                    source, how = paper_subject(frame), "paper"
                 if source is not None and how in {"parse", "named", "self", "paper"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
@@ -575,7 +576,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
                         source, how = later[0].kb_id_, "named"
                     elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
-                        source, how = proposed[0], "self"
+                        source, how = paper_subject(frame), "self"
         else:
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
@@ -590,7 +591,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         clause = reader.clause_start(doc, sentence, start) if source is None and proposed else sentence.start
         if source is None and proposed and (rel_type != "COMPARED_WITH" or figures) and not background and not any(
                 reader.subject_like(doc, m) for m in methods if clause <= m.start and m.end <= start):
-            source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
+            source, how = paper_subject(frame), "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
         if right and rel_type in ADJACENT_SOURCE_TYPES:
             # "SAC, BRO and PQL on DeepMind Control, OpenAI gym and IsaacGym", "X trains ResNet on ImageNet": the
@@ -652,7 +653,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if later:
             return next((m.kb_id_ for m in later if m.kb_id_ in proposed), later[0].kb_id_)
         if proposed and not background and not any(reader.subject_like(doc, m) for m in before):
-            return proposed[0]
+            return paper_subject(frame)
         return None
 
     def _compared_device(self, doc: Doc, span: Span, low: int, compared_ends: set[int]) -> bool:
