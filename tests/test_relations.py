@@ -440,3 +440,14 @@ def test_we_and_it_stand_for_the_coined_name_not_a_descriptive_title_phrase(nlp)
                    "We present GullNet-S, a small variant. It runs on a Tern Board.",
                    [("GullNet", "Method", "m:gn"), ("GullNet-S", "Method", "m:gns"), ("Tern Board", "Hardware", "h:tern")])
     assert doc._.kg_frame["subject"] == "m:gn"
+
+
+def test_a_device_only_setting_runs_the_method_a_device_pair_does_not(nlp):
+    # invented: "for Tern-Only Serving" says where the method runs (a device suffix, as "Tern-based X"); "Tern-Skua
+    # traffic" joins two devices into a measure, no setting
+    doc = make_doc(nlp, "Wren: Compressed Tables for Tern-Only Serving",
+                   "We present Wren. Wren halves Tern-Skua traffic.",
+                   [("Wren", "Method", "m:wren"), ("Tern", "Hardware", "h:tern"), ("Skua", "Hardware", "h:skua")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
+    assert ("m:wren", "h:tern") in found
+    assert ("m:wren", "h:skua") not in found

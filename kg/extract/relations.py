@@ -471,7 +471,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             methods = [s for s in ents if s.label_ == "Method"]
             for span in ents:
                 if span.label_ != "Hardware" or (span.kb_id_, sentence) in ran or span.end < len(doc) and (
-                        texts[span.end] in {"-", "–", "/"} or lowers[span.end] in measures) \
+                        texts[span.end] == "/" or lowers[span.end] in measures or texts[span.end] in {"-", "–"} and (
+                            span.end + 1 >= len(doc) or lowers[span.end + 1] not in self.words["device_suffixes"])) \
                         or self._compared_device(doc, span, bounds[sentence][0], compared_ends) \
                         or self._device_apposition(doc, span, methods):
                     continue
