@@ -462,7 +462,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         # a device no RUNS_ON cue states, in a sentence about a method: the setting it runs in ("Training used 256
         # TPU v5e chips", "clusters mixing A100, V100 and L40S GPUs", "... and running at 31 fps on a single RTX
-        # 3090"); see _setting_source. Not a device that modifies a measure ("GPU memory", "GPU-hours").
+        # 3090"); see _setting_source. Not a device that modifies a measure ("GPU memory", "GPU-hours") or is half
+        # of a pair ("CPU-GPU traffic"); "CPU-only" (a device suffix) is a setting.
         ran = {(target, sentence) for (rel, _, target, sentence) in best if rel == "RUNS_ON"}
         measures = self.words["device_measures"]
         # where each comparison cue ends: "comparable to the A100" compares with the device
@@ -473,6 +474,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if span.label_ != "Hardware" or (span.kb_id_, sentence) in ran or span.end < len(doc) and (
                         texts[span.end] == "/" or lowers[span.end] in measures or texts[span.end] in {"-", "–"} and (
                             span.end + 1 >= len(doc) or lowers[span.end + 1] not in self.words["device_suffixes"])) \
+                        or span.start > 0 and texts[span.start - 1] in {"-", "–", "/"} \
                         or self._compared_device(doc, span, bounds[sentence][0], compared_ends) \
                         or self._device_apposition(doc, span, methods):
                     continue
