@@ -284,7 +284,7 @@ def train(collected: dict[str, Any], seed: int = 0, repeats: int = REPEATS,
                                 "mode": model["types"][rel_type].get("mode", "scored"),
                                 # gold triples any candidate reaches: the ceiling of the scorer's recall
                                 "reachable": len({(r[0], g) for r in type_rows for g in r[3]})}
-            if sets:
+            if sets and "paper_ids" in collected and "gold_by_paper" in collected:
                 report[rel_type]["sets"] = _per_set_f1(collected, rel_type, type_rows,
                                                        [oof[kind == k] for oof in oof_of[c]], mode, threshold, sets)
     return {**model, "types": {t: model["types"][t] for t in SCORED_TYPES}}, \
@@ -383,7 +383,7 @@ def _main(args: argparse.Namespace, gold: str, papers: str, sets: dict[str, str]
     model, report = train(collected, sets=sets)
     for rel_type, row in report.items():
         print(rel_type, row)
-    if sets:
+    if sets and all("sets" in report[t] for t in SCORED_TYPES):
         names = sorted(set(sets.values()))
         for name in names:
             per_type = {t: report[t]["sets"][name] for t in SCORED_TYPES}
