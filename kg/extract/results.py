@@ -744,6 +744,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if per_end > text_end + 1:
                 text_end = per_end
 
+        if self._setting(doc, start, text_end, qualifier, entity_at, sentence_of):
+            return None
         if qualifier is None:
             qualifier = self._qualifier_before(doc, start)
         if qualifier is None and parsed["approx"]:
@@ -760,6 +762,45 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _setting(self, doc: Doc, start: int, end: int, qualifier: str | None, entity_at: dict[int, Span],
+                 sentence_of: list[int]) -> bool:
+        """Whether the number at [start, end) (its text, unit and words read with it) is a condition of a result
+        rather than one: the object of a setting preposition (:attr:`setting_leads`) that either modifies a noun
+        that is no Metric ("at 4x acceleration", "with 95% confidence", "with less than 30% sequence identity") or
+        is the value of a noun phrase ("at a false positive rate of 1%", "under a budget of 10%"). A comparative
+        read with the number ("with 2x fewer parameters") or a Metric after it ("with 71.2% accuracy") makes it a
+        result."""
+        if qualifier is not None:
+            return False
+        lowers = token_lowers(doc)
+        sentence = sentence_of[start]
+        k = start - 1
+        while k >= 0 and sentence_of[k] == sentence and lowers[k] in self.setting_skip:
+            k -= 1
+        if k < 0 or sentence_of[k] != sentence:
+            return False
+        if lowers[k] in self.setting_leads:
+            if lowers[k] == "at" and k > 0 and doc[k - 1].is_lower and doc[k - 1].is_alpha and verb_like(lowers[k - 1]):
+                return False  # "runs at 11.4 tokens/s decoding": a level the verb reaches
+            # the number modifies the noun after it: "at 320 ms chunk size"
+            return end < len(doc) and sentence_of[end] == sentence and doc[end].is_alpha and not doc[end].is_stop \
+                and not (end in entity_at and entity_at[end].label_ == "Metric") \
+                and lowers[end] not in self.qualifiers_after and lowers[end] not in self.metric_bridge_words
+        if lowers[k] != "of" or k != start - 1:
+            return False
+        # "at a false positive rate of 1%": PREP (a|an|the) NOUN{1,4} of N
+        j = k - 1
+        while j >= 0 and k - j <= 4 and sentence_of[j] == sentence and doc[j].is_alpha and not doc[j].is_stop:
+            j -= 1
+        if j == k - 1 or j < 0 or sentence_of[j] != sentence:
+            return False
+        if lowers[j] in {"a", "an", "the"}:
+            j -= 1
+        if j < 0 or lowers[j] not in self.setting_leads or sentence_of[j] != sentence:
+            return False
+        noun_is_metric = any(i in entity_at and entity_at[i].label_ == "Metric" for i in range(j + 1, k))
+        return lowers[j] in {"at", "under"} or not noun_is_metric
 
     def _change_figures(self, doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: dict[int, Span],
                         sentence_of: list[int]) -> set[int]:
