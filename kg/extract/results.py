@@ -1346,6 +1346,16 @@ class ResultFinder(SerialisedState, DocAnnotator):
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
         sentence = _Sentence(doc, *sentence_at(doc, start))  # its bounds, without a Span
+        # "improving over EDM (82.0%) and GeoLDM (89.4%)", "IP-Adapter (0.613, 0.810)": numbers in a parenthesis
+        # right after a Method name are that method's (a table written in prose)
+        texts = token_texts(doc)
+        i = start - 1
+        while i > sentence.start and (texts[i] == "," or any(o_start <= i < o_end for o_start, o_end in others)):
+            i -= 1
+        if i > sentence.start and texts[i] == "(":
+            found = next((s for s in methods if s.end == i), None)
+            if found is not None:
+                return found.kb_id_, "for"
         # "34.4% AP at 34ms for CornerNet-Squeeze": a "for / of / by X" after the numbers of a group
         i = end
         group_end = end
