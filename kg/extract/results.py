@@ -746,7 +746,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if per_end > text_end + 1:
                 text_end = per_end
 
-        if self._setting(doc, start, text_end, qualifier, entity_at, sentence_of):
+        if self._setting(doc, start, text_end, qualifier, unit, entity_at, sentence_of):
             return None
         if qualifier is None:
             qualifier = self._qualifier_before(doc, start)
@@ -765,16 +765,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "sentence": sentence_index,
         }
 
-    def _setting(self, doc: Doc, start: int, end: int, qualifier: str | None, entity_at: dict[int, Span],
-                 sentence_of: list[int]) -> bool:
+    def _setting(self, doc: Doc, start: int, end: int, qualifier: str | None, unit: str | None,
+                 entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
         """Whether the number at [start, end) (its text, unit and words read with it) is a condition of a result
         rather than one: the object of a setting preposition (:attr:`setting_leads`) that either modifies a noun
         that is no Metric ("at 4x acceleration", "with 95% confidence", "with less than 30% sequence identity") or
         is the value of a noun phrase ("at a false positive rate of 1%", "under a budget of 10%"). A comparative
         read with the number ("with 2x fewer parameters") or a Metric after it ("with 71.2% accuracy") makes it a
-        result."""
-        if qualifier is not None:
-            return False
+        result. A factor after "at" is a setting unless a verb leads to it ("SSIM of 0.889 at 8x", "at 4x
+        acceleration": an acceleration or compression ratio chosen, not measured)."""
         lowers = token_lowers(doc)
         sentence = sentence_of[start]
         k = start - 1
@@ -782,8 +781,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             k -= 1
         if k < 0 or sentence_of[k] != sentence:
             return False
+        after_verb = lowers[k] == "at" and k > 0 and doc[k - 1].is_lower and doc[k - 1].is_alpha \
+            and verb_like(lowers[k - 1])
+        if lowers[k] == "at" and unit == "x" and not after_verb \
+                and (qualifier is None or qualifier in self.speedup_words or qualifier in self.gain_nouns):
+            return True
+        if qualifier is not None:
+            return False
         if lowers[k] in self.setting_leads:
-            if lowers[k] == "at" and k > 0 and doc[k - 1].is_lower and doc[k - 1].is_alpha and verb_like(lowers[k - 1]):
+            if after_verb:
                 return False  # "runs at 11.4 tokens/s decoding": a level the verb reaches
             # the number modifies the noun after it: "at 320 ms chunk size"
             return end < len(doc) and sentence_of[end] == sentence and doc[end].is_alpha and not doc[end].is_stop \
