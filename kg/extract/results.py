@@ -1352,14 +1352,21 @@ class ResultFinder(SerialisedState, DocAnnotator):
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
         sentence = _Sentence(doc, *sentence_at(doc, start))  # its bounds, without a Span
-        # "improving over EDM (82.0%) and GeoLDM (89.4%)", "IP-Adapter (0.613, 0.810)": numbers in a parenthesis
-        # right after a Method name are that method's (a table written in prose)
+        # "improving over EDM (82.0%) and GeoLDM (89.4%)", "IP-Adapter (0.613, 0.810)": a parenthesis that holds
+        # only numbers, right after a Method name, holds that method's figures (a table written in prose; not
+        # "YOLOv3 (34.4% AP at 34ms for CornerNet-Squeeze ...)", where the parenthesis names its own method)
         texts = token_texts(doc)
-        i = start - 1
-        while i > sentence.start and (texts[i] == "," or any(o_start <= i < o_end for o_start, o_end in others)):
-            i -= 1
-        if i > sentence.start and texts[i] == "(":
-            found = next((s for s in methods if s.end == i), None)
+
+        def in_group(k: int) -> bool:
+            return texts[k] == "," or any(o_start <= k < o_end for o_start, o_end in others)
+
+        opening, closing = start - 1, end
+        while opening > sentence.start and in_group(opening):
+            opening -= 1
+        while closing < sentence.end and in_group(closing):
+            closing += 1
+        if opening > sentence.start and texts[opening] == "(" and closing < sentence.end and texts[closing] == ")":
+            found = next((s for s in methods if s.end == opening), None)
             if found is not None:
                 return found.kb_id_, "for"
         # "34.4% AP at 34ms for CornerNet-Squeeze": a "for / of / by X" after the numbers of a group
