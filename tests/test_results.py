@@ -545,3 +545,11 @@ def test_multiples_of_a_unit_keep_their_prefix(nlp, text, unit):
                    f"Quillnet reaches a Zorb score of 0.9 while its energy use is {text} per sample.",
                    [*QUILL, ("energy use", "Metric", "x:energy")])
     assert unit in [r["unit"] for r in doc._.kg_results]
+
+
+def test_a_models_own_flop_count_is_no_result_unless_a_metric_or_comparison_names_it(nlp):
+    # the guideline skips a model's own FLOP counts: GFLOPs is a weak unit
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 38.2% with just 4.5 GFLOPs. "
+                   "Quillnet needs 2.1 GFLOPs fewer than Owlnet.", QUILL)
+    assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(38.2, "%"), (2.1, "GFLOPs")]
