@@ -553,3 +553,11 @@ def test_a_models_own_flop_count_is_no_result_unless_a_metric_or_comparison_name
                    "Quillnet reaches a Zorb score of 38.2% with just 4.5 GFLOPs. "
                    "Quillnet needs 2.1 GFLOPs fewer than Owlnet.", QUILL)
     assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(38.2, "%"), (2.1, "GFLOPs")]
+
+
+def test_a_phrase_at_leads_to_is_a_condition_not_the_measure(nlp):
+    # "at the scale of 7B", "at a vocabulary of 4096": what the figure was reached under, not what it measures
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet reaches 68.4% at the scale of 7B parameters. "
+                   "Owlnet keeps 99% at a vocabulary of 4096 entries.", QUILL)
+    assert [r["metric_text"] for r in doc._.kg_results] == ["performance", "performance"]
