@@ -161,7 +161,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if start == i or pair in self.pairs or f"{before.lower_} {singular(lower)}" in self.pairs:
                 continue
             if not tagged and start > 0 and _MODIFIER_SHAPE.match(
-                    words[start - 1].lower_ if title_case else words[start - 1].text) and words[start - 1].lower_ not in self.stop and not (
+                    words[start - 1].lower_ if title_case and words[start - 1].is_title else words[start - 1].text) and (
+                    words[start - 1].lower_ not in self.stop) and not (
                     label == "Task" and words[start - 1].lower_ in self.words.get("task_leading", ())):
                 continue  # more modifier-like words before: without tags the phrase's start is a guess
             if lower in self.words["generic_heads"] and (
