@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, doc_text, title_end
-from kg.extract.pattern_data import read_pattern_file
+from kg.extract.pattern_data import read_pattern_file, word_lists
 from kg.schema import TASK
 
 SOURCE = "context"
@@ -68,6 +68,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         # the Method heads: a title opening with "... Tree Search with ..." names its method as often as its task
         rows.append({"list": "method_heads", "words": sorted({row["head"].lower() for row in phrases
                                                                if row.get("label") == "Method" and "head" in row})})
+        # the method nouns ("methods", "systems"): after an opening task phrase they end it ("X methods aim ...")
+        rows.extend(word_lists("method_nouns"))
         return rows
 
     def clear(self) -> None:
@@ -134,6 +136,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             stop = end_of_title if title else self._sentence_end(doc, end)
             found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items")), bool(row.get("gerund"))))
         found.extend(self._x_to_y(doc))
+        if 0 < end_of_title < len(doc):
+            found.extend(self._opening_subject(doc, end_of_title))
         if not found:
             return doc
         found = list(dict.fromkeys(found))
@@ -164,6 +168,58 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             elif self._head(following, True) or following.lower_ in self.task_heads:
                 found.append((i, i + 2))
         return found
+
+    def _opening_subject(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
+        """"Molecular docking predicts the bound pose ...", "Speaker Diarization in conversational audio is ...",
+        "Machine unlearning methods for LLMs aim ...": the noun phrase that opens the abstract, when it ends in a
+        process noun (listed, or one by its form: ``_nominal``) and a verb, a function word, a bracket, a comma
+        or a method noun follows it (not a noun of the same compound: "Molecular docking software"), is the
+        problem the paper starts from. Its words are lower-case after the first, or all Title Case."""
+        words = doc_tokens(doc).words
+        start = end_of_title
+        while start < len(doc) and (words[start].is_space or "\n" in words[start].text):
+            start += 1
+        if start >= len(doc):
+            return []
+        first = words[start]
+        if not first.text[:1].isupper() or first.lower_ in STOP_WORDS or (
+                first.lower_.endswith("ing") and first.lower_ not in self.heads and first.lower_ not in self.task_heads):
+            return []  # (a gerund opens a clause, not a noun phrase: "Learning agile locomotion ...")
+        title_case = start + 1 < len(doc) and words[start + 1].is_title
+        end = start + 1
+        n = 1
+        while end < len(doc) and n < self.max_text_tokens:
+            word = words[end]
+            if word.text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_ and end + 1 < len(doc):
+                end += 2  # "Semi - supervised": the tokenizer split a hyphenated word
+                continue
+            if word.lower_ in STOP_WORDS or word.is_punct or word.is_space or word.lower_ in self.breaks:
+                break
+            if not (word.is_title and word.lower_ not in self.words.get("stop", ()) if title_case
+                    else self._text_word(word, False)):
+                break
+            end += 1
+            n += 1
+        # the phrase ends at its last process noun; what follows must end the noun phrase
+        for last in range(end, start + 1, -1):  # two words at least
+            head = words[last - 1]
+            if not (self._head(head, False, nominal=True) or head.lower_ in self.task_heads):
+                continue
+            if head.lower_ in self.words.get("method_heads", ()) and head.lower_ not in self.heads and (
+                    head.lower_ not in self.task_heads):
+                return []  # "Speculative decoding accelerates ...": a technique
+            if last < len(doc):
+                following = words[last]
+                lower = following.lower_
+                if not (following.is_punct and following.text in {"(", ","} or lower in STOP_WORDS or (
+                        lower in self.words.get("method_nouns", ())) or following.is_lower and lower.endswith("s")):
+                    return []
+            if any(w.lower_ in self.leading or self._means_modifier(w) or w.text == "-" and k + 1 < last and (
+                    words[k + 1].lower_ in self.words.get("means_suffixes", ()))
+                   for k, w in enumerate(words[start:last], start)):
+                return []  # "Gradient-based optimization": how, not what
+            return [(start, last)]
+        return []
 
     def _title_start(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
         """"Optimizing Memory Mapping Using ...": the title (or its part after the colon) starts with a verb."""
@@ -465,9 +521,10 @@ class TaskFrames(ProposesCandidates, PatternComponent):
 
     def _head(self, token, title: bool, nominal: bool = False) -> bool:
         """A process noun a task phrase may end in: listed, title-only (in a title), or, in a title's for/towards
-        or title-start frame (*nominal*), a process noun by its form (``_nominal``)."""
+        or title-start frame and the abstract's opening subject (*nominal*), a process noun by its form
+        (``_nominal``)."""
         lower = token.lower_
-        return lower in self.heads or title and (lower in self.title_heads or nominal and self._nominal(token))
+        return lower in self.heads or title and lower in self.title_heads or nominal and self._nominal(token)
 
     def _nominal(self, token) -> bool:
         """A title's process noun by its form, listed or not: a nominalisation ("Reconstruction", "Docking",
@@ -488,6 +545,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # one word names a task only when it is a task head ("for Clustering", "tasks such as summarization")
             ok = words[start].lower_ in self.task_heads and (title or single)
             return [(start, end)] if ok else []
+        # (a process noun by its form heads a word of its own, not the end of a split compound: "Time-Stepping")
+        nominal = nominal and not (end - 2 >= start and words[end - 2].text == "-")
         if self._head(words[end - 1], title, nominal):
             parts = self._coordinated(doc, start, end, title, nominal)
             if not parts and title:
