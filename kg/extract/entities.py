@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.head_phrases import DATASET_QUALIFIER
+from kg.extract.head_phrases import dataset_variant_end
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, make_spans, release_candidates, select, title_end,
                                    written_lower)
@@ -79,6 +79,10 @@ def _after_device_cue(words, start: int) -> bool:
         return False  # no cue phrase ends in this word (the joins below would all miss)
     cues = _hardware_before()
     return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (2, 3, 4) if start >= n)
+
+
+_SPLIT_NAME_LABELS = frozenset({"Method", "Dataset", "Hardware"})
+_SPLIT_SUFFIX = re.compile(r"^[A-Za-z]{1,2}$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -355,10 +359,13 @@ class EntityResolver(PatternComponent):
                 continue
             if label != span.label_:
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            if label in _SPLIT_NAME_LABELS and span.end < len(doc) and tokens.end[span.end - 1] == tokens.idx[span.end] and \
+                    words[span.end - 1].text[-1:].isdigit() and _SPLIT_SUFFIX.match(words[span.end].text):
+                # the tokenizer split a size letter off a name ("LMSYS-Chat-1M", "A10G"): the name is the whole word
+                span = candidate(doc, span.start, span.end + 1, label, span.id_, span.kb_id_)
             if label == "Dataset" and span.id_ in SHAPE_SOURCES:
-                end = span.end
-                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(words[end].text):
-                    end += 1  # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
+                # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
+                end = dataset_variant_end(words, span.end)
                 if end != span.end:
                     typed.append(span)
                     span = candidate(doc, span.start, end, label, span.id_, span.kb_id_)
