@@ -574,6 +574,30 @@ def gymnasium_names(site_packages: Path) -> Iterator[Name]:
             yield Name("Dataset", env, source, case=True)  # "HalfCheetah", "LunarLander", "Walker2d"
 
 
+# what a benchmark's README heading adds after its name ("ETHICS Dataset", "MMMU Benchmark", "Translation Tasks")
+_HEADING_TAILS = re.compile(r"(?:^|\s+)(?:Benchmark Datasets|Datasets?|Benchmark|Tasks|evaluations|Leaderboard(?: Light)?)$")
+
+
+def lm_eval_names(site_packages: Path) -> Iterator[Name]:
+    """Benchmark names of ``lm-eval``: the first heading of each ``lm_eval/tasks/*/README.md`` ("# Belebele",
+    "# MGSM", "# LongBench v2"), the part before a colon ("BLiMP-NL: A Corpus of ..."), its bracketed acronym
+    as a name of its own ("Colossal Clean Crawled Corpus(C4)"), without a trailing "Dataset"/"Benchmark"."""
+    source = f"lm-eval {_version(site_packages, 'lm_eval')} tasks/*/README.md headings"
+    for readme in sorted((site_packages / "lm_eval" / "tasks").glob("*/README.md")):
+        heading = next((line[2:].strip() for line in readme.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("# ")), "")
+        heading = heading.split(":")[0].strip()
+        bracketed = re.findall(r"\(([^()]+)\)", heading)
+        name = re.sub(r"\s*\([^()]*\)", "", heading)
+        while _HEADING_TAILS.search(name):
+            name = _HEADING_TAILS.sub("", name)  # "Leaderboard evaluations" is no name at all
+        forms = [name.strip(), *bracketed]
+        for form in forms:
+            if re.fullmatch(r"[A-Z][\w\-+. ]*", form) and "_" not in form and form != "Task-name" and not any(
+                    w[:1].islower() for w in form.split()[1:] if not re.fullmatch(r"v\d+", w)):
+                yield Name("Dataset", form, source, case=" " not in form)
+
+
 def hf_task_names(package: Path) -> Iterator[Name]:
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     text = (package / "src" / "pipelines.ts").read_text(encoding="utf-8")
@@ -614,6 +638,7 @@ SOURCES: dict[str, tuple[str, Callable[..., Iterator[Name]]]] = {
     "torchtext": ("site", torchtext_names),
     "pyg_datasets": ("site", pyg_dataset_names),
     "gymnasium": ("site", gymnasium_names),
+    "lm_eval": ("site", lm_eval_names),
     "hf_tasks": ("hf", hf_task_names),
     "hf_hardware": ("hf", hf_hardware_names),
 }
