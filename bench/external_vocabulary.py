@@ -28,7 +28,8 @@ and the table it came from (``"source"``):
   ``torchaudio.datasets`` (the paper casing its docstrings give: "*LibriSpeech*"), ``torchtext.datasets``
   ("WikiText103" -> "WikiText-103"), ``torch_geometric.datasets`` (class names and the quoted dataset names
   of their docstrings: ``:obj:`"CiteSeer"```) and ``gymnasium``'s registered environments ("HalfCheetah-v5" ->
-  "HalfCheetah"; simulators and benchmark suites are Datasets in the gold guideline).
+  "HalfCheetah"; simulators and benchmark suites are Datasets in the gold guideline) and ``lm-eval``'s benchmark
+  families (the first heading of each ``lm_eval/tasks/*/README.md``: "Belebele", "MGSM", "LongBench v2").
 - Task: the npm package ``@huggingface/tasks`` (``src/pipelines.ts`` ``PIPELINE_DATA``: the pipeline types'
   display names and their subtasks', lower-cased: "Automatic Speech Recognition" -> "automatic speech
   recognition").
@@ -49,7 +50,7 @@ Reproduce (scratch venv, never kg's dependencies):
 
     python3 -m venv /tmp/extvoc && /tmp/extvoc/bin/pip install --no-deps "transformers==4.57.1" torchvision \\
         torchaudio torchtext scikit-learn keras pytorch_optimizer optuna peft trl stable-baselines3 sb3-contrib \\
-        torch_geometric diffusers torchmetrics gymnasium
+        torch_geometric diffusers torchmetrics gymnasium lm-eval
     (cd /tmp && npm pack @huggingface/tasks && tar xzf huggingface-tasks-*.tgz)          # -> /tmp/package
     (cd /tmp && apt-get download wamerican && dpkg -x wamerican_*.deb /tmp/wamerican)
     python bench/external_vocabulary.py --site-packages /tmp/extvoc/lib/python3.11/site-packages \\
