@@ -35,6 +35,7 @@ def written_upper(text: str) -> bool:
     return any(c.isupper() for c in text)
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
+from kg.patterns import read_pattern_file
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
@@ -79,6 +80,14 @@ def _after_device_cue(words, start: int) -> bool:
         return False  # no cue phrase ends in this word (the joins below would all miss)
     cues = _hardware_before()
     return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (2, 3, 4) if start >= n)
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_forms() -> frozenset[str]:
+    """The unit forms of patterns/units.jsonl written with a capital inside ("MHz", "mJ", "dB", "GFLOPs"): words
+    the open shape rule would take for names."""
+    return frozenset(form for row in read_pattern_file("units.jsonl") for form in row["forms"]
+                     if any(c.isupper() for c in form) and " " not in form)
 
 
 _SPLIT_NAME_LABELS = frozenset({"Method", "Dataset", "Hardware"})
@@ -549,6 +558,9 @@ class EntityResolver(PatternComponent):
             # "on two VGGNet models": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
+        if len(span) == 1 and span.start > 0 and _NUMBER.match(tokens.words[span.start - 1].text) and (
+                text in _unit_forms()) and self._vocabulary_label(text) != "Metric":
+            return None  # "at 245 MHz", "1.9 mJ", "0.5 dB": the unit of a number (units.jsonl), not a Metric's name
         if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and (
                 not _PLURAL_ACRONYM.match(text) or self._unit_like(tokens.words, span.start, text)):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
@@ -568,6 +580,14 @@ class EntityResolver(PatternComponent):
         "X-inspired" (``modifier_suffixes``)."""
         return span.end + 1 < n and words[span.end].text == "-" and words[span.end + 1].lower_ in \
             self.words["modifier_suffixes"]
+
+    def _vocabulary_label(self, text: str) -> str | None:
+        """The type the pipeline's vocabulary gives *text* as a whole name ("FLOPs", "FPS" are Metrics)."""
+        vocabulary = self._vocabulary
+        if vocabulary is _UNSET:
+            self._part_label(text)  # looks the pipeline's vocabulary up, once per doc
+            vocabulary = self._vocabulary
+        return (getattr(vocabulary, "names", None) or {}).get(text)
 
     def _unit_like(self, words, start: int, text: str) -> bool:
         """Whether a plural acronym right after a number is a unit of measure, not things counted ("8 GPUs", "12

@@ -55,6 +55,10 @@ def dataset_variant_end(words, end: int) -> int:
     return end
 
 
+# a process noun before a metric names what is measured ("reconstruction FID", "decoding speedup"): a noun in
+# "-tion"/"-sion" or one of the process gerunds papers measure; not a verb form ("maintaining accuracy")
+_MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|training|decoding|inference|fine-tuning|pre-training|embedding)$",
+                               re.IGNORECASE)
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
@@ -372,6 +376,15 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 end = dataset_variant_end(doc_words, span.end)  # "ImageNet 32x32", "WMT14 En-De", "CATH 4.2"
                 if end != span.end:
                     extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
+                continue
+            if span.label_ == "Metric" and span.id_ == "vocabulary" and (span.start, span.end) not in ignored:
+                start = span.start - 1
+                if start >= 0 and _MEASURED_PROCESS.match(doc_words[start].text) and (
+                        doc_words[start].is_lower or sent[start] and doc_words[start].is_title) and not (
+                        start > 0 and doc_words[start - 1].text == "-"):
+                    # "reconstruction FID", "detection AUC", "decoding speedup", "validation perplexity": the
+                    # metric of one process is a metric of its own
+                    extended.append(candidate(doc, start, span.end, "Metric", span.id_))
                 continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
