@@ -449,6 +449,7 @@ class EntityResolver(PatternComponent):
 
         They go to their own span group: ``kg_entities`` spans do not overlap, and results and
         relations read only those."""
+        nested = self._nested_methods(doc, typed, entities)
         outer = [span for span, _ in entities if span.label_ in {"Metric", "Method"} and len(span) > 1]
         # a device model named with its class ("an A10G GPU", "a Graviton3 CPU"): the class is a compute target too
         # (a named device: "mobile CPU" is one class, not a model and a class)
@@ -457,7 +458,7 @@ class EntityResolver(PatternComponent):
         classed = {span.end for span in named}
         outer += named
         if not outer:
-            return []
+            return nested
         covered = [False] * len(doc)
         for span in outer:
             for i in range(span.start, span.end):
@@ -468,7 +469,6 @@ class EntityResolver(PatternComponent):
         def text(span: Candidate) -> str:
             return tokens.span_text(span.start, span.end)
         keys = {merge_key(text(span), "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
-        nested = []
         for span in typed:
             if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
                 continue
@@ -477,6 +477,30 @@ class EntityResolver(PatternComponent):
                     and words[span.start].lower_ in _device_classes()) for o in outer):
                 key = keys.setdefault(merge_key(text(span), "Hardware"), self._key("Hardware", text(span), span.kb_id_))
                 nested.append((span, key))
+        return nested
+
+    def _nested_methods(self, doc: Doc, typed: list[Candidate],
+                        entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
+        """Named methods inside a Task ("GPT-2 training", "ResNet-50 training"): the task is the job done to
+        the model, and the model is a Method of the paper too (GUIDELINE-TASKS.md). Only a name the vocabulary
+        knows or the shape rule finds (written with a capital or a digit), at the Task's start."""
+        tasks = [span for span, _ in entities if span.label_ == "Task" and len(span) > 1]
+        if not tasks:
+            return []
+        tokens = doc_tokens(doc)
+        keys = {merge_key(tokens.span_text(span.start, span.end), "Method"): key
+                for span, key in entities if span.label_ == "Method"}
+        nested, seen = [], set()
+        for span in typed:
+            if span.label_ != "Method" or span.id_ not in {"vocabulary", "open"} or (span.start, span.end) in seen:
+                continue
+            surface = tokens.span_text(span.start, span.end)
+            if written_lower(surface) or not any(
+                    o.start == span.start and span.end < o.end for o in tasks):
+                continue
+            seen.add((span.start, span.end))
+            key = keys.setdefault(merge_key(surface, "Method"), self._key("Method", surface, span.kb_id_))
+            nested.append((span, key))
         return nested
 
     def _key(self, label: str, text: str, canonical: str) -> str:
