@@ -90,6 +90,7 @@ def _unit_forms() -> frozenset[str]:
                      if any(c.isupper() for c in form) and " " not in form)
 
 
+_MODEL_SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
 _SPLIT_NAME_LABELS = frozenset({"Method", "Dataset", "Hardware"})
 _SPLIT_SUFFIX = re.compile(r"^[A-Za-z]{1,2}$")
 
@@ -484,10 +485,15 @@ class EntityResolver(PatternComponent):
         """Named methods inside a Task ("GPT-2 training", "ResNet-50 training"): the task is the job done to
         the model, and the model is a Method of the paper too (GUIDELINE-TASKS.md). Only a name the vocabulary
         knows or the shape rule finds (written with a capital or a digit), at the Task's start."""
+        tokens = doc_tokens(doc)
+        # a model named with its size ("Llama-3 8B", "T5 11B"): the family name written before the size is a
+        # surface of the same entity (papers and annotators name the model either way)
+        sized = [(candidate(doc, span.start, span.end - 1, "Method", span.id_, span.kb_id_), key)
+                 for span, key in entities if span.label_ == "Method" and len(span) > 1
+                 and _MODEL_SIZE.match(tokens.words[span.end - 1].text)]
         tasks = [span for span, _ in entities if span.label_ == "Task" and len(span) > 1]
         if not tasks:
-            return []
-        tokens = doc_tokens(doc)
+            return sized
         keys = {merge_key(tokens.span_text(span.start, span.end), "Method"): key
                 for span, key in entities if span.label_ == "Method"}
         nested, seen = [], set()
@@ -501,7 +507,7 @@ class EntityResolver(PatternComponent):
             seen.add((span.start, span.end))
             key = keys.setdefault(merge_key(surface, "Method"), self._key("Method", surface, span.kb_id_))
             nested.append((span, key))
-        return nested
+        return sized + nested
 
     def _key(self, label: str, text: str, canonical: str) -> str:
         """``f"{label}|{merge_key(canonical or text, label)}"``, remembered per (label, surface)."""
