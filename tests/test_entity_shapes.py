@@ -27,6 +27,9 @@ def test_a_vendor_series_and_model_number_name_one_device(nlp):
     assert {"NVIDIA Zelta Q240 80GB", "AMD Korvo 9 7750X", "Google Plinth G7", "Intel Varn Q35G"} <= hardware
     assert not {"Zelta", "Korvo", "Plinth G7", "Varn Q35"} & hardware
     # a vendor that also ships software needs a series word: "Google T9" is no device
+    # a known device line and its generation number (Loihi is in the vocabulary), not an amount after it
+    rec = record("It runs on Loihi 7 chips and is 4 times faster than on Loihi 4 x slower boards.", nlp)
+    assert "Loihi 7" in names(rec, "Hardware") and not any("Loihi 4" in s for s in surfaces(rec, "Hardware"))
     rec = record("We compare with Google T9 and cut P99 latency by 2x.", nlp)
     assert not surfaces(rec, "Hardware")
 

@@ -55,6 +55,10 @@ def dataset_variant_end(words, end: int) -> int:
     return end
 
 
+# a generation or model number after a device line's name ("Loihi 2", "Dimensity 9300"), unless an amount
+# follows it ("Loihi 2 x", "Zorb 4 %")
+_DEVICE_GENERATION = re.compile(r"^\d{1,4}[A-Za-z]?$")
+_AMOUNT_AFTER = re.compile(r"^(?:%|x|×|times|\d.*|[KMGT]?i?B|[kMG]?Hz|W|ms|s)$")
 # a process noun before a metric names what is measured ("reconstruction FID", "decoding speedup"): a noun in
 # "-tion"/"-sion" or one of the process gerunds papers measure; not a verb form ("maintaining accuracy")
 _MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|training|decoding|inference|fine-tuning|pre-training|embedding)$",
@@ -376,6 +380,13 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 end = dataset_variant_end(doc_words, span.end)  # "ImageNet 32x32", "WMT14 En-De", "CATH 4.2"
                 if end != span.end:
                     extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
+                continue
+            if span.label_ == "Hardware" and span.id_ == "vocabulary" and len(span) == 1 and (
+                    doc_words[span.start].is_title) and span.end < len(doc) and _DEVICE_GENERATION.match(
+                    doc_words[span.end].text) and (span.end + 1 == len(doc) or not _AMOUNT_AFTER.match(
+                    doc_words[span.end + 1].text)):
+                # "Loihi 2", "Dimensity 9300": a device line and its generation or model number name one device
+                extended.append(candidate(doc, span.start, span.end + 1, "Hardware", span.id_))
                 continue
             if span.label_ == "Metric" and span.id_ == "vocabulary" and (span.start, span.end) not in ignored:
                 start = span.start - 1
