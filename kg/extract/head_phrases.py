@@ -60,9 +60,10 @@ def dataset_variant_end(words, end: int) -> int:
 _DEVICE_GENERATION = re.compile(r"^\d{1,4}[A-Za-z]?$")
 _AMOUNT_AFTER = re.compile(r"^(?:%|x|×|times|\d.*|[KMGT]?i?B|[kMG]?Hz|W|ms|s)$")
 # a process noun before a metric names what is measured ("reconstruction FID", "decoding speedup"): a noun in
-# "-tion"/"-sion" or one of the process gerunds papers measure; not a verb form ("maintaining accuracy")
-_MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|training|decoding|inference|fine-tuning|pre-training|embedding)$",
-                               re.IGNORECASE)
+# "-tion"/"-sion" or one of the process gerunds papers measure; not a verb form ("maintaining accuracy"), and not
+# the training phase ("training speedup", "fine-tuning accuracy": the paper's own metric measured while training,
+# which results name by the bare metric; measured on dev, including them cost results 0.756 -> 0.742)
+_MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|decoding|inference|embedding)$", re.IGNORECASE)
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
