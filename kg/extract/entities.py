@@ -91,6 +91,7 @@ def _unit_forms() -> frozenset[str]:
 
 
 _MODEL_SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
+_MEMORY_SIZE = re.compile(r"^\d{2,3}$")
 _SPLIT_NAME_LABELS = frozenset({"Method", "Dataset", "Hardware"})
 _SPLIT_SUFFIX = re.compile(r"^[A-Za-z]{1,2}$")
 
@@ -373,6 +374,11 @@ class EntityResolver(PatternComponent):
                     words[span.end - 1].text[-1:].isdigit() and _SPLIT_SUFFIX.match(words[span.end].text):
                 # the tokenizer split a size letter off a name ("LMSYS-Chat-1M", "A10G"): the name is the whole word
                 span = candidate(doc, span.start, span.end + 1, label, span.id_, span.kb_id_)
+            if label == "Hardware" and span.end + 1 < len(doc) and any(c.isdigit() for c in words[span.end - 1].text) \
+                    and _MEMORY_SIZE.match(words[span.end].text) and words[span.end + 1].text in {"GB", "G"} and \
+                    tokens.end[span.end] == tokens.idx[span.end + 1]:
+                # a device model and its memory size written as one word ("NVIDIA H100 80GB"): one device
+                span = candidate(doc, span.start, span.end + 2, label, span.id_, span.kb_id_)
             if label == "Dataset" and span.id_ in SHAPE_SOURCES:
                 # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
                 end = dataset_variant_end(words, span.end)
