@@ -4,6 +4,7 @@ The ``kg_frame`` component runs after ``kg_entities`` and before ``kg_results`` 
 the Method entities of the doc (``doc.spans["kg_entities"]``) and sets ``doc._.kg_frame``::
 
     {"proposed": [key, ...],     # the paper's own methods, the main one first
+     "subject": key,             # the proposal "we / our method / it" stand for (see ContributionFrame._subject)
      "baselines": [key, ...],    # methods it is compared against ("than X", "outperforms X, Y and Z")
      "blocks": [[proposal, key, sentence], ...],  # what a proposal is made of ("a Bayesian optimization algorithm")
      "self": [[start, end], ...],       # token spans that refer to the proposal ("we", "our method", "it")
@@ -198,6 +199,8 @@ class ContributionFrame(PatternComponent):
             frame["extensions"] = [item for item in frame["extensions"] if item[0] not in dropped
                                    and item[1] not in dropped]
             frame["why"] = {key: rule for key, rule in frame["why"].items() if key not in dropped}
+            if frame.get("subject") in dropped:
+                frame["subject"] = frame["proposed"][0] if frame["proposed"] else None
 
     def pipe(self, docs: Iterable[Doc], batch_size: int = 128) -> Iterable[Doc]:
         yield from pipe_in_batches(self, docs, batch_size)  # a batch at a time: see kg.extract.base
@@ -300,6 +303,7 @@ class ContributionFrame(PatternComponent):
         baselines = [s.kb_id_ for s in methods if self.is_compared(doc, s)]
         return {
             "proposed": proposed,
+            "subject": self._subject(methods, proposed, why),
             "baselines": [key for key in dict.fromkeys(baselines) if key not in proposed],
             "blocks": [[owner or (proposed[0] if proposed else None), key, n] for owner, key, n in dict.fromkeys(blocks)
                        if key not in proposed and (owner or proposed)],
@@ -786,6 +790,21 @@ class ContributionFrame(PatternComponent):
         span = method_at.get(sentence.start)
         return [span.kb_id_] if span is not None else []
 
+    @staticmethod
+    def _subject(methods: list[Span], proposed: list[str], why: dict[str, str]) -> str | None:
+        """The proposal "we / our method / it" and a sentence about the paper's work without a named subject stand
+        for: the first proposal, unless it is a descriptive title phrase ("Latent Imagination for ...", not a
+        coined-looking name) and the abstract presents a coined-looking name of its own ("we present SlotDreamer",
+        "called X"): the name the abstract then speaks of."""
+        if not proposed:
+            return None
+        shaped = {s.kb_id_ for s in methods if name_shaped(s)}
+        first = proposed[0]
+        if not why.get(first, "").startswith("title@") or first in shaped:
+            return first
+        return next((key for key in proposed[1:] if key in shaped
+                     and why.get(key, "").partition("@")[0] in {"object", "named", "self"}), first)
+
     def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
         """The Methods a propose verb introduces, and the ones its object is built from.
 
@@ -1075,7 +1094,7 @@ class ContributionFrame(PatternComponent):
         reference to the proposal ("we", "our method") after that Method wins over it.
         """
         frame = frame if frame is not None else (doc_value(doc, "kg_frame") or empty_frame())
-        primary = frame["proposed"][0] if frame["proposed"] else None
+        primary = paper_subject(frame)
         if parsed(doc):
             key, how = self._parse_subject(doc, position, methods, primary)
             if how:
@@ -1434,7 +1453,16 @@ def frame_of(doc: Doc) -> dict[str, Any]:
 
 def empty_frame() -> dict[str, Any]:
     """The frame of a doc that has no ``kg_frame`` component: nothing proposed, nothing compared."""
-    return {"proposed": [], "baselines": [], "blocks": [], "self": [], "why": {}, "extensions": []}
+    return {"proposed": [], "subject": None, "baselines": [], "blocks": [], "self": [], "why": {}, "extensions": []}
+
+
+def paper_subject(frame: dict[str, Any]) -> str | None:
+    """The proposal the paper speaks of as itself (``frame["subject"]``; the first proposal for a frame without
+    one), or None when it proposes nothing."""
+    subject = frame.get("subject")
+    if subject is not None:
+        return subject
+    return frame["proposed"][0] if frame["proposed"] else None
 
 
 def frame_reader(nlp: Language) -> ContributionFrame:

@@ -41,6 +41,7 @@ from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
 from kg.extract.frame import (
     _Sentence,
+    paper_subject,
     frame_of,
     frame_reader,
     name_extensions,
@@ -262,7 +263,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # the source of BUILDS_ON, EVALUATED_ON and RUNS_ON is a name: "quadratic network", "reinforcement learning"
         # written all in lower case on their first mention describe a model or a field rather than name a method
         # built on another or run on a test bed (read as the scorer's source_shaped: a token of the first mention
-        # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"
+        # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"; nor a
+        # proposal of the paper written as one word, a coined name in lower case ("memflow", "kernelsmith"; not a
+        # descriptive phrase such as "layered gradient accumulation")
         words_of = token_cache(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
@@ -271,6 +274,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 first_seen.add(span.kb_id_)
                 if any(not words_of[i].is_lower for i in range(span.start, span.end)):
                     named.add(span.kb_id_)
+
+        proposed = frame_of(doc)["proposed"]
+        firsts = {}
+        for span in in_order:
+            firsts.setdefault(span.kb_id_, span)
+        coined = {key for key in proposed if key in firsts and key not in named
+                  and len(firsts[key]) == 1 and firsts[key].text.isalpha()}
 
         def starts_within(sentence: int, label: str, low: int, high: int) -> bool:
             """Whether an entity of *label* in the sentence starts at a token from *low* to *high*."""
@@ -292,7 +302,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # never an entity to itself, nor to the same name typed twice ("DocAgent" as a Method and a Dataset)
             if source == target or "|" in source and source.partition("|")[2] == target.partition("|")[2] \
                     or (label_of.get(source), label_of.get(target)) != ends \
-                    or confidence < self.min_confidence or rel_type in NAMED_SOURCE_TYPES and source not in named:
+                    or confidence < self.min_confidence \
+                    or rel_type in NAMED_SOURCE_TYPES and source not in named and source not in coined:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
@@ -398,7 +409,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     source, how = reader.subject_of(doc, span.start, [s for s in ents if s.label_ == "Method"
                                                                        and s is not span], frame=frame)
                     if source is None and proposed and sentence == 0:
-                        source, how = proposed[0], "paper"
+                        source, how = paper_subject(frame), "paper"
                     if source in proposed:
                         add("BUILDS_ON", source, span.kb_id_, sentence, self.block_confidence, "hyphen")
 
@@ -422,7 +433,17 @@ class RelationFinder(SerialisedState, DocAnnotator):
                             add("EVALUATED_ON", span.kb_id_, key, sentence, self.cooccurrence_confidence,
                                 "cue:EVALUATED_ON")
 
-        # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"
+        # the sentences before the abstract first speaks of its own work (a self word, or the proposal named after
+        # the title) are background: "... challenging to deploy them on a single GPU" is no setting of the proposal
+        # ("we", "our"; not "it", which background sentences also hold: "making it challenging to ...")
+        self_words = self.words["self_words"]
+        own_sentence = next((n for n in range(1, len(bounds))
+                             if any(s.kb_id_ in proposed for s in by_sentence.get(n, ()))
+                             or any(lowers[i] in self_words for i in range(*bounds[n]))), len(bounds))
+
+        # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"; in a
+        # sentence of the paper's own work that names no method, the proposal's ("On the larger X, top-1 accuracy
+        # improves from 48.9% to 51.3%")
         evaluated = {(source, target) for (rel, source, target, _) in best if rel == "EVALUATED_ON"}
         for sentence, ents in by_sentence.items():
             methods = [s for s in ents if s.label_ == "Method"]
@@ -434,8 +455,32 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if source is None:
                     later = [m for m in methods if m.start >= span.end and reader.subject_like(doc, m)]
                     source, how = (later[0].kb_id_, "named") if later else (None, "")
-                if source is not None and how in {"parse", "named", "self"}:
+                if source is None and not methods and proposed and not 0 < sentence < own_sentence:
+                    source, how = paper_subject(frame), "paper"
+                if source is not None and how in {"parse", "named", "self", "paper"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
+
+        # a device no RUNS_ON cue states, in a sentence about a method: the setting it runs in ("Training used 256
+        # TPU v5e chips", "clusters mixing A100, V100 and L40S GPUs", "... and running at 31 fps on a single RTX
+        # 3090"); see _setting_source. Not a device that modifies a measure ("GPU memory", "GPU-hours") or is half
+        # of a pair ("CPU-GPU traffic"); "CPU-only" (a device suffix) is a setting.
+        ran = {(target, sentence) for (rel, _, target, sentence) in best if rel == "RUNS_ON"}
+        measures = self.words["device_measures"]
+        # where each comparison cue ends: "comparable to the A100" compares with the device
+        compared_ends = {end for match_id, _, end in matches if cue_info[match_id][1] in COMPARISON_TYPES}
+        for sentence, ents in by_sentence.items():
+            methods = [s for s in ents if s.label_ == "Method"]
+            for span in ents:
+                if span.label_ != "Hardware" or (span.kb_id_, sentence) in ran or span.end < len(doc) and (
+                        texts[span.end] == "/" or lowers[span.end] in measures or texts[span.end] in {"-", "–"} and (
+                            span.end + 1 >= len(doc) or lowers[span.end + 1] not in self.words["device_suffixes"])) \
+                        or span.start > 0 and texts[span.start - 1] in {"-", "–", "/"} \
+                        or self._compared_device(doc, span, bounds[sentence][0], compared_ends) \
+                        or self._device_apposition(doc, span, methods):
+                    continue
+                source = self._setting_source(doc, span, methods, frame, background=0 < sentence < own_sentence)
+                if source is not None:
+                    add("RUNS_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
 
         results = doc_value(doc, "kg_results") or []
         # the rules' attachment (kg_results keeps it beside a learned choice), else the result's own
@@ -534,7 +579,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
                         source, how = later[0].kb_id_, "named"
                     elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
-                        source, how = proposed[0], "self"
+                        source, how = paper_subject(frame), "self"
         else:
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
@@ -549,7 +594,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         clause = reader.clause_start(doc, sentence, start) if source is None and proposed else sentence.start
         if source is None and proposed and (rel_type != "COMPARED_WITH" or figures) and not background and not any(
                 reader.subject_like(doc, m) for m in methods if clause <= m.start and m.end <= start):
-            source, how = proposed[0], "paper"  # a sentence about the paper's method without naming it
+            source, how = paper_subject(frame), "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
         if right and rel_type in ADJACENT_SOURCE_TYPES:
             # "SAC, BRO and PQL on DeepMind Control, OpenAI gym and IsaacGym", "X trains ResNet on ImageNet": the
@@ -580,6 +625,66 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    def _setting_source(self, doc: Doc, span: Span, methods: list[Span], frame: dict[str, Any],
+                        background: bool) -> str | None:
+        """The Method that runs on the device *span* of a sentence with no RUNS_ON cue for it: the subject of the
+        clause before it (through the parse, a subject-like name, or "we / our method"); else the first
+        subject-like Method after it that is not compared against ("On an A10G with Llama-3-8B, TokAuto adds
+        ..."; the paper's proposal first when it is among them); else, in a sentence of the paper's own work
+        that names no subject, the proposal ("Training used 256 TPU v5e chips")."""
+        reader = self.frame_reader
+        proposed = frame["proposed"]
+        before = [m for m in methods if m.end <= span.start]
+        source, how = reader.subject_of(doc, span.start, before, frame=frame, prefer="first")
+        if source is not None and (how in {"parse", "named"} or how == "self" and not background):
+            return source  # ("it" in a background sentence is not the proposal: "making it hard to deploy ...")
+        # not a tool or a workload a preposition governs: "on 8 A100 GPUs with FlashAttention-2 and DeepSpeed"
+        lowers = token_lowers(doc)
+        prepositions = reader.words["prepositions"]
+        after = [m for m in methods if m.start >= span.end]
+
+        def governed(m: Span) -> bool:  # "with A and B": the first item of the list *m* ends stands after one
+            listed = self._listed_before(m, after)
+            first = next((x for x in after if listed and x.kb_id_ == listed[0] and x.end <= m.start), m)
+            return lowers[first.start - 1] in prepositions
+        # a subject: the proposal, or a name a verb follows ("TokAuto adds", "kernelsmith reaches")
+        words_of = token_cache(doc).words
+        later = [m for m in after if reader.subject_like(doc, m) and not reader.is_compared(doc, m)
+                 and not governed(m) and (m.kb_id_ in proposed or m.end < len(doc) and words_of[m.end].is_lower
+                                          and verb_like(lowers[m.end]))]
+        if later:
+            return next((m.kb_id_ for m in later if m.kb_id_ in proposed), later[0].kb_id_)
+        if proposed and not background and not any(reader.subject_like(doc, m) for m in before):
+            return paper_subject(frame)
+        return None
+
+    def _compared_device(self, doc: Doc, span: Span, low: int, compared_ends: set[int]) -> bool:
+        """Whether the device *span* is what is compared against: a comparison word ("than", "versus", "over",
+        "prior") or the end of a comparison cue ("comparable to") at most four words before it in its clause
+        ("46x lower latency than an NVIDIA A100")."""
+        lowers = token_lowers(doc)
+        words = self.frame_reader.words["comparison_words"]
+        breaks = self.words["clause_breaks"]
+        for i in range(span.start - 1, max(low, span.start - 5) - 1, -1):
+            if lowers[i] in words or i + 1 in compared_ends:
+                return True
+            if lowers[i] == "," or lowers[i] in breaks:
+                return False
+        return False
+
+    @staticmethod
+    def _device_apposition(doc: Doc, span: Span, methods: list[Span]) -> bool:
+        """Whether the device *span* says what a Method is rather than where it runs: the head of an apposition
+        right after it ("FlexGNN, a dataflow accelerator", "X: An FPGA Accelerator for ...")."""
+        lowers = token_lowers(doc)
+        ends = {m.end for m in methods}
+        for i in range(span.start - 1, max(0, span.start - 5) - 1, -1):
+            if lowers[i] in {"a", "an"}:
+                return i > 0 and lowers[i - 1] in {",", ":"} and i - 1 in ends
+            if not lowers[i].isalnum() and "-" not in lowers[i]:
+                return False
+        return False
 
     def _setting_or_kind(self, doc: Doc, end: int, span: Span) -> bool:
         """Whether a Method after a comparison cue (ending at token *end*) is not what is beaten: a modifier that
