@@ -465,3 +465,99 @@ def test_a_carried_measure_skips_the_measure_of_a_number_of_another_unit_between
                    [("Quillnet", "Method", "m:quill"), ("Zorb", "Metric", "x:zorb"), ("Wobble", "Metric", "x:wobble")])
     results = {r["value"]: r for r in doc._.kg_results}
     assert (results[36.1]["metric"], results[0.889]["metric"]) == ("x:zorb", "x:wobble")
+
+
+# -- seventh session: frames of change, comparison and condition (invented text, blank pipeline) -------------
+QUILL = [("Quillnet", "Method", "m:quill"), ("Owlnet", "Method", "m:owl"), ("Hawknet", "Method", "m:hawk"),
+         ("Parrotset", "Dataset", "d:parrot"), ("Zorb score", "Metric", "x:zorb"), ("Wren board", "Hardware", "h:wren")]
+
+
+def test_a_change_states_its_bare_figure_as_a_result(nlp):
+    # "from A to B" (B reached), "by N" after a change verb, a list of changes and a bare range, written decimals
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, the Zorb score of Quillnet rises from 36.1 to 43.7. "
+                   "Quillnet improves the Zorb score by 0.54 over Owlnet and by 0.41 over Hawknet. "
+                   "Quillnet raises the Zorb score from 0.9 to 1.6 for short inputs and 1.9 to 4.5 for long ones. "
+                   "Quillnet improves the Zorb score over Owlnet by 0.02-0.07.", QUILL)
+    results = [(r["value"], r["value_high"], r["unit"], r["metric"]) for r in doc._.kg_results]
+    assert results == [(43.7, None, None, "x:zorb"), (0.54, None, None, "x:zorb"), (0.41, None, None, "x:zorb"),
+                       (1.6, None, None, "x:zorb"), (4.5, None, None, "x:zorb"), (0.02, 0.07, None, "x:zorb")]
+
+
+def test_a_bare_figure_without_a_change_frame_is_still_no_result(nlp):
+    # no change verb before "by" / "to", a whole number, or a noun after the number: settings and counts
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "We set the dropout of Quillnet to 0.5 and scale the inputs by 0.25. "
+                   "Quillnet improves over Owlnet by 2 on a Wren board. "
+                   "Quillnet lowers the precision to 0.5 bits weights on a Wren board.", QUILL)
+    assert doc._.kg_results == []
+
+
+def test_a_factor_whose_comparative_is_not_speed_implies_no_speedup(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Our Quillnet models are up to 6.8x smaller. Quillnet is 3.1x faster than Owlnet.", QUILL)
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[6.8]["metric_text"] == "smaller"
+    assert results[3.1]["metric_text"] == "speedup"
+
+
+def test_a_rate_unit_names_its_own_metric_and_is_not_carried_to_a_factor(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On a Wren board, Quillnet decodes at 11.4 tokens/s decoding and 310 tokens/s prefill. "
+                   "Quillnet answers at 550 tokens/s, 7.9x faster than Owlnet.", QUILL)
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert (results[11.4]["metric_text"], results[310.0]["metric_text"]) == ("tokens/s", "tokens/s")
+    assert results[7.9]["metric_text"] == "speedup"
+
+
+def test_a_number_a_setting_preposition_leads_to_is_a_condition(nlp):
+    # "with 95% confidence", "at a false positive rate of 1%", "at 8x": conditions; the figures measured stay
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 81.5% with 95% confidence, at a false positive rate of 1%. "
+                   "Quillnet reaches a Zorb score of 0.889 at 8x and 0.912 at 4x acceleration. "
+                   "Quillnet runs at 31 fps on a Wren board, and reaches 71.2% with 12% fewer parameters.",
+                   [*QUILL, ("false positive rate", "Metric", "x:fpr")])
+    values = [r["value"] for r in doc._.kg_results]
+    assert values == [81.5, 0.889, 0.912, 31.0, 71.2, 12.0]
+
+
+def test_numbers_in_a_parenthesis_after_a_method_are_that_methods(nlp):
+    # a table written in prose; the compared numbers carry our number's metric past the change word
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet reaches 93.4% Zorb score, improving over Owlnet (82.0%) and "
+                   "Hawknet (89.4%).", QUILL)
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert [(results[v]["method"], results[v]["metric"]) for v in (93.4, 82.0, 89.4)] == [
+        ("m:quill", "x:zorb"), ("m:owl", "x:zorb"), ("m:hawk", "x:zorb")]
+
+
+def test_a_metric_joined_by_scores_of_makes_a_bare_list_results(nlp):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches macro-F1 scores of 95.8, 92.1 and 89.6 with 48 layers.",
+                   [*QUILL, ("macro-F1", "Metric", "x:f1")])
+    assert [(r["value"], r["metric"]) for r in doc._.kg_results] == [(95.8, "x:f1"), (92.1, "x:f1"), (89.6, "x:f1")]
+
+
+@pytest.mark.parametrize("text,unit", [("1.9 mJ", "mJ"), ("3 kW", "kW"), ("6.0 meV", "meV"), ("2 kHz", "kHz"),
+                                       ("4 J", "J")])
+def test_multiples_of_a_unit_keep_their_prefix(nlp, text, unit):
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   f"Quillnet reaches a Zorb score of 0.9 while its energy use is {text} per sample.",
+                   [*QUILL, ("energy use", "Metric", "x:energy")])
+    assert unit in [r["unit"] for r in doc._.kg_results]
+
+
+def test_a_models_own_flop_count_is_no_result_unless_a_metric_or_comparison_names_it(nlp):
+    # the guideline skips a model's own FLOP counts: GFLOPs is a weak unit
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 38.2% with just 4.5 GFLOPs. "
+                   "Quillnet needs 2.1 GFLOPs fewer than Owlnet.", QUILL)
+    assert [(r["value"], r["unit"]) for r in doc._.kg_results] == [(38.2, "%"), (2.1, "GFLOPs")]
+
+
+def test_a_phrase_at_leads_to_is_a_condition_not_the_measure(nlp):
+    # "at the scale of 7B", "at a vocabulary of 4096": what the figure was reached under, not what it measures
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet reaches 68.4% at the scale of 7B parameters. "
+                   "Owlnet keeps 99% at a vocabulary of 4096 entries.", QUILL)
+    assert [r["metric_text"] for r in doc._.kg_results] == ["performance", "performance"]

@@ -166,6 +166,11 @@ def test_a_task_carries_its_head_class_and_frame_whatever_its_name():
     feats = features(doc2, [Span(doc2, 4, 6, label="Task")], set(), set(), end_of_title=2)
     assert {"Task|headclass=task", "Task|frame=noun", "Task|frame=noun|headclass=task",
             "Task|headclass=task|premod=noun"} <= set(feats)
+    # a process noun no list holds, by its form; the abstract's opening words
+    assert [_head_class(w) for w in ("frobnication", "zorbosis", "wibble")] == ["nominal", "nominal", "other"]
+    doc3 = nlp("Title\nFlim frobnication predicts snarks.")
+    assert _task_frame(doc_tokens(doc3), Span(doc3, 2, 4, label="Task"), 1) == "opening"
+    assert _task_frame(doc_tokens(doc3), Span(doc3, 4, 5, label="Task"), 1) == "bare"
 
 
 def test_the_dropout_types_learn_from_the_extraction_without_their_fold_only_names(monkeypatch):

@@ -324,3 +324,52 @@ def test_experiments_on_and_applied_to_name_a_task_with_a_process_head(kg_frames
     # a dataset or a phrase without a process noun is no task
     assert found(kg_frames, "A study", "Experiments on ImageNet and experiments on synthetic data agree.") == []
 
+
+
+# -- seventh session: Task recall on unseen text ----------------------------------------------------------------
+
+def test_a_title_frame_takes_a_process_noun_by_its_form(kg_frames):
+    # no list names "docking", "recommendation" or "personalisation": the for/towards frame and the title-start
+    # frame take a nominalisation as the task's head
+    assert found(kg_frames, "Lattice Flows for Rigid Peptide Docking") == ["Rigid Peptide Docking"]
+    assert found(kg_frames, "Towards Playlist Recommendation") == ["Playlist Recommendation"]
+    assert found(kg_frames, "Avatar Personalisation via Sparse Adapters") == ["Avatar Personalisation"]
+    # a Method head ("Decoding", "Learning"), a thing with a process ending ("Function") or a split compound
+    # ("Time-Stepping") is no task head by form; nor is "In <x>" (no for/towards frame)
+    assert found(kg_frames, "Draft Forests for Lookahead Decoding") == []
+    assert found(kg_frames, "Kernels for Tabular Learning") == []
+    assert found(kg_frames, "Priors for the Reward Function") == []
+    assert found(kg_frames, "In praise of weight sharing") == []
+
+
+def test_a_hyphenated_how_modifier_is_cut_from_a_task_phrase(kg_frames):
+    # "-Aware", "-Free", "-Conditioned": how the task is done, not which task
+    assert found(kg_frames, "Echo-Aware End-to-End Speaker Counting with Slot Attention") == ["Speaker Counting"]
+    assert found(kg_frames, "Adapters for Label-Free Leaf Segmentation") == ["Leaf Segmentation"]
+    # "Privacy-Preserving" names a kind of task and stays
+    assert found(kg_frames, "Samplers for Privacy-Preserving Record Linkage") == ["Privacy-Preserving Record Linkage"]
+
+
+def test_the_abstracts_opening_noun_phrase_with_a_process_head_is_a_task(kg_frames):
+    assert found(kg_frames, "A study", "Glacier segmentation predicts ice boundaries from radar.") == [
+        "Glacier segmentation"]
+    assert found(kg_frames, "A study", "Crop disease forecasting (CDF) matters.") == ["Crop disease forecasting"]
+    assert found(kg_frames, "A study", "Machine unlearning methods for small models aim to forget.") == [
+        "Machine unlearning"]
+    # a noun of the same compound, a technique, a how-modifier or a gerund clause: no task
+    assert found(kg_frames, "A study", "Glacier segmentation software is slow.") == []
+    assert found(kg_frames, "A study", "Speculative decoding speeds up generation.") == []
+    assert found(kg_frames, "A study", "Gradient-based optimization is common.") == []
+    assert found(kg_frames, "A study", "Learning robot grasping is hard.") == []
+
+
+def test_a_workload_task_takes_in_the_setting_before_its_model():
+    from entity_records import record, surfaces
+
+    nlp = load_pipeline("blank")
+    rec = record("We target on-device LLM inference and large model training, then batched LLM pre-training. "
+                 "Efficient LLM serving is harder.", nlp, title="Serverless LLM Inference at Scale")
+    tasks = surfaces(rec, "Task")
+    assert {"on-device LLM inference", "large model training", "batched LLM pre-training",
+            "Serverless LLM Inference"} <= tasks
+    assert "LLM serving" in tasks and "Efficient LLM serving" not in tasks  # an evaluative word is no setting

@@ -93,7 +93,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
 
     settings = ("max_modifiers",)
     word_list_names = ("ing_modifiers", "generic_heads", "nominal_suffixes", "extension_heads", "hyphen_suffix_words",
-                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads",
+                       "metric_list_nouns", "list_breaks", "evaluative_parts", "modifier_tags", "workload_heads", "model_size_words",
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
@@ -153,7 +153,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 model_after[span.start] = max(span.end, model_after.get(span.start, span.end))
         spans = []
         heads = self.heads
-        for i in lower_positions(doc, heads):
+        # the workload heads that head no phrase of their own ("pre-training") count after a model only
+        positions = heads.keys() | workload_heads if self.workload_only else heads
+        for i in lower_positions(doc, positions):
             token = words[i]
             lower = token.lower_
             # "training of large language models", "Training of LLMs": the job done to a model is a Task
@@ -161,7 +163,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                     words[i + 1].lower_ == "of") and (token.is_lower or token.is_title and i < end_of_title
                                                       or sent[i]):
                 spans.append(candidate(doc, i, model_after[i + 2], "Task", "phrase"))
-            label = heads[lower]
+            label = heads.get(lower, "Task")
             if i == 0:
                 continue
             before = words[i - 1]
@@ -171,9 +173,18 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                         i < 2 or not words[i - 2].is_alpha or words[i - 2].lower_ in self.words["not_task_modifiers"]):
                     continue  # "model training" alone names no task ("large model training" does)
                 label = "Task"  # "LLM training", "BERT pre-training", "Large Language Model Inference": the job
-                if i in model_before and (token.is_lower or token.is_title and i < end_of_title):
-                    spans.append(candidate(doc, model_before[i], i + 1, label, "phrase"))
-                    continue
+                in_title = token.is_title and i < end_of_title
+                if token.is_lower or in_title:
+                    model_start = model_before.get(i, i - 1)
+                    # "on-device LLM inference", "Serverless LLM Inference", "large model training": the setting
+                    # the job runs in is part of its name
+                    start = self._setting_start(words, sent, model_start, in_title)
+                    if i in model_before or start < model_start:
+                        # (a model noun alone, "network training", names no model: it needs a modifier)
+                        spans.append(candidate(doc, start, i + 1, label, "phrase"))
+                        continue
+            if lower not in heads:
+                continue  # a workload head that heads no phrase of its own
             if label == "Task" and lower not in workload_heads and (
                     _ADJECTIVE_SHAPE.search(before.lower_) or before.lower_ in self.words["vague_adjectives"]):
                 continue  # a task names its object: "language modeling", not "global modeling" or "diverse reasoning"
@@ -198,7 +209,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if start == i or pair in self.pairs or f"{before.lower_} {singular(lower)}" in self.pairs:
                 continue
             if not tagged and start > 0 and _MODIFIER_SHAPE.match(
-                    words[start - 1].lower_ if title_case else words[start - 1].text) and words[start - 1].lower_ not in self.stop and not (
+                    words[start - 1].lower_ if title_case and words[start - 1].is_title else words[start - 1].text) and (
+                    words[start - 1].lower_ not in self.stop) and not (
                     label == "Task" and words[start - 1].lower_ in self.words.get("task_leading", ())):
                 continue  # more modifier-like words before: without tags the phrase's start is a guess
             if lower in self.words["generic_heads"] and (
@@ -218,6 +230,36 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         spans.extend(self._extensions(doc, [*found, *spans]))
         add_candidates(doc, spans)
         return doc
+
+    @property
+    def workload_only(self) -> frozenset[str]:
+        """The workload heads that are no head of their own ("pre-training", "pretraining")."""
+        return self.words["workload_heads"] - self.heads.keys()
+
+    def _setting_start(self, words, sent: list[bool], start: int, title: bool) -> int:
+        """Where a workload Task ("LLM inference") starts once the words that say where or how the job runs are
+        taken in: up to two modifiers before the model ("on-device", "early-exit", "serverless", "batched",
+        and the ``model_size_words``: "large"), lower-case (Title Case in a title); not a function word, an evaluative word ("efficient",
+        ``not_task_modifiers`` and the task frames' leading words), an adverb, a gerund or a verb's form."""
+        n = 0
+        while start > 0 and n < 2 and not sent[start]:
+            word = words[start - 1]
+            lower = word.lower_
+            hyphenated = "-" in lower and not lower.startswith("-") and not lower.endswith("-")
+            if not (word.is_title if title else word.is_lower) or not (word.is_alpha or hyphenated):
+                break
+            if lower in self.words["model_size_words"]:
+                start -= 1  # "large model training": a size names a kind of model
+                n += 1
+                continue
+            if lower in self.stop or lower in self.words["not_task_modifiers"] or lower in self.words.get(
+                    "task_leading", ()) or lower in self.heads or lower.endswith("ly"):
+                break
+            if not hyphenated and (lower.endswith("ing") or _VERB_SHAPE.search(lower)):
+                break
+            start -= 1
+            n += 1
+        return start
 
     def _listed_metrics(self, doc: Doc) -> list[Candidate]:
         """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal

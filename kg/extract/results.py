@@ -275,6 +275,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._load_words(self.cues)
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
+        self.measure_units = {unit["unit"] for unit in self.units if unit.get("measure")}
         # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
         self.matcher = _WindowMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
@@ -417,7 +418,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         chosen.sort(key=lambda c: c[1])
         chosen = _merge_ranges(doc, chosen)
 
-        listed = _listed_numbers(doc, chosen, entity_at)
+        listed = _listed_numbers(doc, chosen, entity_at) | self._change_figures(doc, chosen, entity_at, sentence_of)
         read = [self._read(doc, has_unit, start, end, entity_at, sentence_of, start in listed)
                 for has_unit, start, end in chosen]
         # "by 14.9, 9.6 and 6.3 points", "at 71, 58 and 94 tokens/s": bare numbers listed before one with a
@@ -634,9 +635,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
                        for i in range(earlier["_end"], start)):
                     break
                 if any(words_of[i].is_lower and words_of[i].is_alpha and lowers[i].endswith("ing") and len(lowers[i]) > 4
-                       and i not in entity_at for i in range(earlier["_end"], start)):
-                    break  # "generating X 91% of the time and emulating Y 70% of the time": a new predicate
+                       and i not in entity_at and lowers[i] not in self.change_words for i in range(earlier["_end"], start)):
+                    # "generating X 91% of the time and emulating Y 70% of the time": a new predicate (a change or
+                    # a win is none: "93.4% molecule stability, improving over EDM (82.0%)" compares the same measure)
+                    break
                 source = output[m]
+                if source["metric"] is None and earlier["unit"] != unit and earlier["unit"] in self.measure_units \
+                        and source["metric_text"] == earlier.get("_unit_text"):
+                    break  # "550 tokens/s, 7.9x faster": a rate unit measures its own number, not the factor
                 if source["metric"] or source["metric_text"] and source["metric_text"] not in self.implied_metrics:
                     output[n]["metric"], output[n]["metric_text"] = source["metric"], source["metric_text"]
                 break
@@ -740,6 +746,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if per_end > text_end + 1:
                 text_end = per_end
 
+        if self._setting(doc, start, text_end, qualifier, unit, entity_at, sentence_of):
+            return None
         if qualifier is None:
             qualifier = self._qualifier_before(doc, start)
         if qualifier is None and parsed["approx"]:
@@ -757,6 +765,86 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "sentence": sentence_index,
         }
 
+    def _setting(self, doc: Doc, start: int, end: int, qualifier: str | None, unit: str | None,
+                 entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+        """Whether the number at [start, end) (its text, unit and words read with it) is a condition of a result
+        rather than one: the object of a setting preposition (:attr:`setting_leads`) that either modifies a noun
+        that is no Metric ("at 4x acceleration", "with 95% confidence", "with less than 30% sequence identity") or
+        is the value of a noun phrase ("at a false positive rate of 1%", "under a budget of 10%"). A comparative
+        read with the number ("with 2x fewer parameters") or a Metric after it ("with 71.2% accuracy") makes it a
+        result. A factor after "at" is a setting unless a verb leads to it ("SSIM of 0.889 at 8x", "at 4x
+        acceleration": an acceleration or compression ratio chosen, not measured)."""
+        lowers = token_lowers(doc)
+        sentence = sentence_of[start]
+        k = start - 1
+        while k >= 0 and sentence_of[k] == sentence and lowers[k] in self.setting_skip:
+            k -= 1
+        if k < 0 or sentence_of[k] != sentence:
+            return False
+        after_verb = lowers[k] == "at" and k > 0 and doc[k - 1].is_lower and doc[k - 1].is_alpha \
+            and verb_like(lowers[k - 1])
+        if lowers[k] == "at" and unit == "x" and not after_verb \
+                and (qualifier is None or qualifier in self.speedup_words or qualifier in self.gain_nouns):
+            return True
+        if qualifier is not None:
+            return False
+        if lowers[k] in self.setting_leads:
+            if after_verb:
+                return False  # "runs at 11.4 tokens/s decoding": a level the verb reaches
+            # the number modifies the noun after it: "at 320 ms chunk size"
+            return end < len(doc) and sentence_of[end] == sentence and doc[end].is_alpha and not doc[end].is_stop \
+                and not (end in entity_at and entity_at[end].label_ == "Metric") \
+                and lowers[end] not in self.qualifiers_after and lowers[end] not in self.metric_bridge_words
+        if lowers[k] != "of" or k != start - 1:
+            return False
+        # "at a false positive rate of 1%": PREP (a|an|the) NOUN{1,4} of N
+        j = k - 1
+        while j >= 0 and k - j <= 4 and sentence_of[j] == sentence and doc[j].is_alpha and not doc[j].is_stop:
+            j -= 1
+        if j == k - 1 or j < 0 or sentence_of[j] != sentence:
+            return False
+        if lowers[j] in {"a", "an", "the"}:
+            j -= 1
+        if j < 0 or lowers[j] not in self.setting_leads or sentence_of[j] != sentence:
+            return False
+        noun_is_metric = any(i in entity_at and entity_at[i].label_ == "Metric" for i in range(j + 1, k))
+        return lowers[j] in {"at", "under"} or not noun_is_metric
+
+    def _change_figures(self, doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: dict[int, Span],
+                        sentence_of: list[int]) -> set[int]:
+        """Starts of bare decimals that a change states, so they are results without a unit or a Metric beside
+        them: the figure reached ("AP50 rises from 36.1 to 43.7", "the score improves to 0.58") and the change
+        itself after a change verb's "by" ("MOS improves by 0.54 over X and by 0.41 over Y"). The frame is the
+        evidence: a measure moves (:attr:`change_words`, :attr:`level_verbs`). Written decimals only, and not
+        before a content word ("by 0.5 mm" has a unit; "to 0.5 bits precision" names a setting)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        verbs = self.change_words | self.level_verbs
+        bare_end = {end: start for has_unit, start, end in chosen if not has_unit}
+        found: set[int] = set()
+        for has_unit, start, end in chosen:
+            if has_unit or start < 2 or "." not in texts[start] or sentence_of[start - 2] != sentence_of[start]:
+                continue
+            if end < len(doc) and sentence_of[end] == sentence_of[start] and (texts[end] in {"-", "–", "~"} or (
+                    doc[end].is_alpha and not doc[end].is_stop
+                    and not (end in entity_at and entity_at[end].label_ == "Metric"))):
+                continue  # "to 0.5 bits precision": a content word after the number, a setting or a count
+            lead = lowers[start - 1]
+            if lead == "to":
+                # "from 36.1 to 43.7": the figure reached; "... and 1.9 to 4.5": the next change of that list
+                begin = bare_end.get(start - 1)
+                if begin is not None and begin > 0 and (lowers[begin - 1] == "from" or lowers[begin - 1] in {"and", ","}
+                                                        and any(sentence_of[f] == sentence_of[start] for f in found)) \
+                        or lowers[start - 2] in verbs:
+                    found.add(start)
+            elif lead == "by":
+                for k in range(start - 2, max(-1, start - 14), -1):
+                    if sentence_of[k] != sentence_of[start] or texts[k] in {";", ":"}:
+                        break
+                    if lowers[k] in verbs:
+                        found.add(start)
+                        break
+        return found
+
     def _change_start(self, doc: Doc, result: dict[str, Any], following: dict[str, Any]) -> bool:
         """Whether *result* is where a change starts and *following* the figure it reaches: "from 5.9% to 10.9%",
         "from 3 days to just 76 minutes", "from a baseline of 57.88% to a relative score of 98.61%" (lower-case
@@ -765,6 +853,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if end >= len(doc) or lowers[end] != "to" or result["sentence"] != following["sentence"]:
             return False
         begin = next((k for k in range(start - 1, max(-1, start - 5), -1) if lowers[k] == "from"), None)
+        if begin is None and start > 0 and lowers[start - 1] in {"and", ","} and result["unit"] is None \
+                and following["unit"] is None and following["_start"] == end + 1 \
+                and "from" in lowers[sentence_at(doc, start)[0]:start]:
+            return True  # "from 0.9 to 1.6 for X and 1.9 to 4.5 for Y": a list of changes, each to its figure
         if begin is None or not all(doc[k].is_alpha and doc[k].is_lower for k in range(begin + 1, start)):
             return False
         between = doc[end + 1:following["_start"]]
@@ -831,6 +923,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 chosen, metric_share = choose_candidate(self.metric_model, candidates)
                 metric, metric_text = chosen["metric"], chosen["metric_text"]
                 metric_sure = metric_share >= 0.5
+                if metric is None and chosen["kind"] != "before" and result["unit"] in self.measure_units \
+                        and result.get("_unit_text"):
+                    # "34 fps", "11.4 tokens/s decoding": a rate unit is itself what is measured, unless a Metric
+                    # or a phrase before the number names it ("a throughput of 900 images/s")
+                    metric_text = result["_unit_text"]
+        elif metric is None and metric_text is None and result["unit"] in self.measure_units and result.get("_unit_text"):
+            metric_text = result["_unit_text"]  # the rules alone: a rate unit measures what it names
         roles["metric"] = metric
         method, how = self._method(doc, result, ents, others, frame)
         rule_methods = doc_value(doc, "kg_result_rule_methods")
@@ -1111,8 +1210,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     if found:
                         add("verb_object", None, span_of(found[0], found[1]), (found[0], found[1]))
                     break
+        # "6.8x smaller", "4x cheaper": a factor whose comparative says what it measures, and not speed; with no
+        # phrase after it, the comparative itself is the candidate phrase (no "speedup" is implied)
+        qualifier = result["qualifier"]
+        other_comparative = unit == "x" and qualifier in self.qualifiers_after and qualifier not in self.speed_comparatives \
+            and qualifier not in self.gain_nouns and end > start and lowers[end - 1] == qualifier
+        if other_comparative and not found:
+            add("after", None, texts[end - 1], (end - 1, end))
         add("performance", None, "performance", None)
-        if unit == "x":
+        if unit == "x" and not other_comparative:
             add("speedup", None, "speedup", None)
         for rule_key, rule_text in (final, rule[:2]):
             if rule_key:
@@ -1246,6 +1352,23 @@ class ResultFinder(SerialisedState, DocAnnotator):
         start, end = result["_start"], result["_end"]
         methods = [s for s in ents if s.label_ == "Method"]
         sentence = _Sentence(doc, *sentence_at(doc, start))  # its bounds, without a Span
+        # "improving over EDM (82.0%) and GeoLDM (89.4%)", "IP-Adapter (0.613, 0.810)": a parenthesis that holds
+        # only numbers, right after a Method name, holds that method's figures (a table written in prose; not
+        # "YOLOv3 (34.4% AP at 34ms for CornerNet-Squeeze ...)", where the parenthesis names its own method)
+        texts = token_texts(doc)
+
+        def in_group(k: int) -> bool:
+            return texts[k] == "," or any(o_start <= k < o_end for o_start, o_end in others)
+
+        opening, closing = start - 1, end
+        while opening > sentence.start and in_group(opening):
+            opening -= 1
+        while closing < sentence.end and in_group(closing):
+            closing += 1
+        if opening > sentence.start and texts[opening] == "(" and closing < sentence.end and texts[closing] == ")":
+            found = next((s for s in methods if s.end == opening), None)
+            if found is not None:
+                return found.kb_id_, "for"
         # "34.4% AP at 34ms for CornerNet-Squeeze": a "for / of / by X" after the numbers of a group
         i = end
         group_end = end
@@ -1337,6 +1460,11 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
             if has_unit and item[0] and item[1] == end + 1 and lowers[end] in {"-", "–", "~", "to"} \
                     and _unit_tail(lowers[end - 1]) == _unit_tail(lowers[item[2] - 1]):
                 merged[-1] = (True, start, item[2])
+                continue
+            if not has_unit and not item[0] and item[1] == end + 1 and lowers[end] in {"-", "–"} \
+                    and not doc[end - 1].whitespace_ and not doc[end].whitespace_ \
+                    and "." in lowers[start] and "." in lowers[item[1]]:
+                merged[-1] = (False, start, item[2])  # "by 0.02-0.07": two bare decimals joined as one range
                 continue
         merged.append(item)
     return merged

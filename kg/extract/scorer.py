@@ -181,13 +181,19 @@ def _head_class(word: str) -> str:
         return classes[lower]
     if lower.endswith("s") and lower[:-1] in classes:
         return classes[lower[:-1]]  # "predictions"
-    return "gerund" if lower.endswith("ing") else "other"
+    if lower.endswith("ing"):
+        return "gerund"
+    # a process noun by its form that no list holds ("docking" is a gerund; "diarization", "personalisation")
+    return "nominal" if lower.endswith(_NOMINAL_ENDINGS) else "other"
+
+
+_NOMINAL_ENDINGS = ("tion", "sion", "ment", "ysis", "osis")
 
 
 def _task_frame(tokens, first: Span, end_of_title: int) -> str:
     """The frame a Task's first mention stands in, read from the words around it (whatever found it): in the
     title, its start ("Optimizing X", "X via Y"), a title cue ("... for X") or elsewhere; in the abstract, before
-    a frame noun ("X tasks"), an item of a list cue ("tasks such as X, Y"), after "for", after "of" ("the task
+    a frame noun ("X tasks"), its opening words ("Molecular docking predicts ..."), an item of a list cue ("tasks such as X, Y"), after "for", after "of" ("the task
     of X") or none of these ("bare")."""
     frames = _task_classes()[1]
     words, sent = tokens.words, tokens.sent_starts()
@@ -203,6 +209,8 @@ def _task_frame(tokens, first: Span, end_of_title: int) -> str:
         return "title-other"
     if end < len(words) and words[end].lower_ in frames["noun"]:
         return "noun"
+    if start == end_of_title + 1 or start > end_of_title and all(w.is_space for w in words[end_of_title + 1:start]):
+        return "opening"  # the abstract's first words: the problem the paper starts from
     i = start - 1
     while i >= max(end_of_title, start - 12) and not sent[i + 1]:
         if words[i].lower_ in frames["list"]:

@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, doc_text, title_end
-from kg.extract.pattern_data import read_pattern_file
+from kg.extract.pattern_data import read_pattern_file, word_lists
 from kg.schema import TASK
 
 SOURCE = "context"
@@ -68,6 +68,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         # the Method heads: a title opening with "... Tree Search with ..." names its method as often as its task
         rows.append({"list": "method_heads", "words": sorted({row["head"].lower() for row in phrases
                                                                if row.get("label") == "Method" and "head" in row})})
+        # the method nouns ("methods", "systems"): after an opening task phrase they end it ("X methods aim ...")
+        rows.extend(word_lists("method_nouns"))
         return rows
 
     def clear(self) -> None:
@@ -134,6 +136,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             stop = end_of_title if title else self._sentence_end(doc, end)
             found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items")), bool(row.get("gerund"))))
         found.extend(self._x_to_y(doc))
+        if 0 < end_of_title < len(doc):
+            found.extend(self._opening_subject(doc, end_of_title))
         if not found:
             return doc
         found = list(dict.fromkeys(found))
@@ -165,6 +169,58 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 found.append((i, i + 2))
         return found
 
+    def _opening_subject(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
+        """"Molecular docking predicts the bound pose ...", "Speaker Diarization in conversational audio is ...",
+        "Machine unlearning methods for LLMs aim ...": the noun phrase that opens the abstract, when it ends in a
+        process noun (listed, or one by its form: ``_nominal``) and a verb, a function word, a bracket, a comma
+        or a method noun follows it (not a noun of the same compound: "Molecular docking software"), is the
+        problem the paper starts from. Its words are lower-case after the first, or all Title Case."""
+        words = doc_tokens(doc).words
+        start = end_of_title
+        while start < len(doc) and (words[start].is_space or "\n" in words[start].text):
+            start += 1
+        if start >= len(doc):
+            return []
+        first = words[start]
+        if not first.text[:1].isupper() or first.lower_ in STOP_WORDS or (
+                first.lower_.endswith("ing") and first.lower_ not in self.heads and first.lower_ not in self.task_heads):
+            return []  # (a gerund opens a clause, not a noun phrase: "Learning agile locomotion ...")
+        title_case = start + 1 < len(doc) and words[start + 1].is_title
+        end = start + 1
+        n = 1
+        while end < len(doc) and n < self.max_text_tokens:
+            word = words[end]
+            if word.text == "-" and not doc[end - 1].whitespace_ and not doc[end].whitespace_ and end + 1 < len(doc):
+                end += 2  # "Semi - supervised": the tokenizer split a hyphenated word
+                continue
+            if word.lower_ in STOP_WORDS or word.is_punct or word.is_space or word.lower_ in self.breaks:
+                break
+            if not (word.is_title and word.lower_ not in self.words.get("stop", ()) if title_case
+                    else self._text_word(word, False)):
+                break
+            end += 1
+            n += 1
+        # the phrase ends at its last process noun; what follows must end the noun phrase
+        for last in range(end, start + 1, -1):  # two words at least
+            head = words[last - 1]
+            if not (self._head(head, False, nominal=True) or head.lower_ in self.task_heads):
+                continue
+            if head.lower_ in self.words.get("method_heads", ()) and head.lower_ not in self.heads and (
+                    head.lower_ not in self.task_heads):
+                return []  # "Speculative decoding accelerates ...": a technique
+            if last < len(doc):
+                following = words[last]
+                lower = following.lower_
+                if not (following.is_punct and following.text in {"(", ","} or lower in STOP_WORDS or (
+                        lower in self.words.get("method_nouns", ())) or following.is_lower and lower.endswith("s")):
+                    return []
+            if any(w.lower_ in self.leading or self._means_modifier(w) or w.text == "-" and k + 1 < last and (
+                    words[k + 1].lower_ in self.words.get("means_suffixes", ()))
+                   for k, w in enumerate(words[start:last], start)):
+                return []  # "Gradient-based optimization": how, not what
+            return [(start, last)]
+        return []
+
     def _title_start(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
         """"Optimizing Memory Mapping Using ...": the title (or its part after the colon) starts with a verb."""
         starts = [0]
@@ -175,17 +231,19 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         found = []
         for start in starts:
             if start < end_of_title and (words[start].lower_,) in self.cues["title-start"]:
-                found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False))
+                found.extend(self._accept(doc, *self._extent(doc, start + 1, end_of_title, True), True, gerund=False,
+                                          nominal=True))
             elif start < end_of_title:
                 # "Low Rank Matrix Completion via Robust Alternating Minimization": a title (part) that opens with
                 # a process-noun phrase and goes on to the means names the task first; an opening verb
                 # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
                 verb = self._opening_verb(doc[start])
                 begin, end = self._extent(doc, start + verb, end_of_title, True)
-                if begin == start + verb and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
+                if all(self._means_modifier(w) or w.lower_ in self.leading and "-" in w.text
+                       for w in words[start + verb:begin]) and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
                         verb or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
                     # (a Method head, "Low-Rank Tree Search with ...", is the paper's method unless a verb governs it)
-                    found.extend(self._accept(doc, begin, end, True, gerund=False))
+                    found.extend(self._accept(doc, begin, end, True, gerund=False, nominal=True))
         return found
 
     def _opening_verb(self, token) -> bool:
@@ -212,8 +270,9 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 begin, end = self._extent(doc, glued + 1, stop, title)
             if title and begin < end and (words[begin].lower_,) in self.cues["title-start"]:
                 # "for Tackling Unknown Participation Statistics": the verb's object is the candidate
-                return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False)
-            return self._accept(doc, begin, end, title, gerund=gerund)
+                return self._accept(doc, *self._extent(doc, begin + 1, stop, True), True, gerund=False, nominal=True)
+            # "for/towards <task>" (the gerund cues) in a title: a head by its form will do; "In defense of ..." no
+            return self._accept(doc, begin, end, title, gerund=gerund, nominal=title and gerund)
         found = []
         i = start
         while i < stop:
@@ -386,7 +445,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         """The phrase from *start*: evaluative words cut, up to a break word, punctuation or the length limit."""
         leading, breaks = self.leading, self.breaks
         words = doc_tokens(doc).words
-        while start < stop and words[start].lower_ in leading:
+        while start < stop and (words[start].lower_ in leading or self._means_modifier(words[start])):
             start += 1
         limit = self.max_tokens if title else self.max_text_tokens
         end = part = start  # the limit counts from the last "and": "Contextual Linear Programming and Inverse ..."
@@ -404,6 +463,13 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         while end > start and words[end - 1].lower_ in _TITLE_GLUE:
             end -= 1
         return start, end
+
+    def _means_modifier(self, token) -> bool:
+        """A hyphenated word that says how the task is done, not which task ("Overlap-Aware", "Heatmap-Free",
+        "Structure-Conditioned": its last part is one of ``means_suffixes``); "Privacy-Preserving" or
+        "Repository-Level" name a kind of task and stay."""
+        lower = token.lower_
+        return "-" in lower and not lower.startswith("-") and lower.rsplit("-", 1)[1] in self.words.get("means_suffixes", ())
 
     def _gerund_phrase(self, doc: Doc, start: int, stop: int, list_item: bool) -> tuple[int, int] | None:
         """A gerund and its object from *start* ("sorting numbers", "estimating the joint probability of unknown
@@ -453,12 +519,25 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         # lower-case words, acronyms ("LLM inference") and short names with digits ("3D generation")
         return token.is_lower or text.isupper() and len(text) <= 6 or any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and len(text) <= 4
 
-    def _head(self, token, title: bool) -> bool:
+    def _head(self, token, title: bool, nominal: bool = False) -> bool:
+        """A process noun a task phrase may end in: listed, title-only (in a title), or, in a title's for/towards
+        or title-start frame and the abstract's opening subject (*nominal*), a process noun by its form
+        (``_nominal``)."""
         lower = token.lower_
-        return lower in self.heads or title and lower in self.title_heads
+        return lower in self.heads or title and lower in self.title_heads or nominal and self._nominal(token)
+
+    def _nominal(self, token) -> bool:
+        """A title's process noun by its form, listed or not: a nominalisation ("Reconstruction", "Docking",
+        "Personalisation", "Diarization", "Analysis", "Discovery": ``nominal_suffixes``) that is no Method head
+        ("Decoding", "Learning", "Distillation" name a technique as often as a task) and no thing with a process
+        noun's ending (``not_process``: "Function", "Distribution", "Setting")."""
+        lower = token.lower_
+        return (len(lower) > 5 and token.is_alpha and lower.endswith(tuple(self.words.get("nominal_suffixes", ())))
+                and lower not in self.words.get("method_heads", ()) and lower not in self.words.get("not_process", ())
+                and not lower.endswith("ings"))
 
     def _accept(self, doc: Doc, start: int, end: int, title: bool, *, gerund: bool,
-                single: bool = False) -> list[tuple[int, int]]:
+                single: bool = False, nominal: bool = False) -> list[tuple[int, int]]:
         if end <= start:
             return []
         words = doc_tokens(doc).words
@@ -466,8 +545,10 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # one word names a task only when it is a task head ("for Clustering", "tasks such as summarization")
             ok = words[start].lower_ in self.task_heads and (title or single)
             return [(start, end)] if ok else []
-        if self._head(words[end - 1], title):
-            parts = self._coordinated(doc, start, end, title)
+        # (a process noun by its form heads a word of its own, not the end of a split compound: "Time-Stepping")
+        nominal = nominal and not (end - 2 >= start and words[end - 2].text == "-")
+        if self._head(words[end - 1], title, nominal):
+            parts = self._coordinated(doc, start, end, title, nominal)
             if not parts and title:
                 parts = self._object_of_process(words, start, end)
             return parts or [(start, end)]
@@ -485,7 +566,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 return [(k + 1, end)]
         return []
 
-    def _coordinated(self, doc: Doc, start: int, end: int, title: bool) -> list[tuple[int, int]]:
+    def _coordinated(self, doc: Doc, start: int, end: int, title: bool, nominal: bool = False) -> list[tuple[int, int]]:
         """"Contextual Linear Programming and Inverse Linear Programming": two tasks when each part has a head."""
         words = doc_tokens(doc).words
         ands = [i for i in range(start + 1, end - 1) if words[i].lower_ == "and"]
@@ -493,7 +574,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return []
         bounds = [start, *ands, end]
         parts = [(bounds[0], bounds[1])] + [(bounds[k] + 1, bounds[k + 1]) for k in range(1, len(bounds) - 1)]
-        if all(e - s >= 1 and self._head(words[e - 1], title) and (e - s > 1 or words[s].lower_ in self.task_heads)
+        if all(e - s >= 1 and self._head(words[e - 1], title, nominal) and (e - s > 1 or words[s].lower_ in self.task_heads)
                for s, e in parts):
             return parts
         return []
