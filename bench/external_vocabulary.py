@@ -28,7 +28,8 @@ and the table it came from (``"source"``):
   ``torchaudio.datasets`` (the paper casing its docstrings give: "*LibriSpeech*"), ``torchtext.datasets``
   ("WikiText103" -> "WikiText-103"), ``torch_geometric.datasets`` (class names and the quoted dataset names
   of their docstrings: ``:obj:`"CiteSeer"```) and ``gymnasium``'s registered environments ("HalfCheetah-v5" ->
-  "HalfCheetah"; simulators and benchmark suites are Datasets in the gold guideline).
+  "HalfCheetah"; simulators and benchmark suites are Datasets in the gold guideline) and ``lm-eval``'s benchmark
+  families (the first heading of each ``lm_eval/tasks/*/README.md``: "Belebele", "MGSM", "LongBench v2").
 - Task: the npm package ``@huggingface/tasks`` (``src/pipelines.ts`` ``PIPELINE_DATA``: the pipeline types'
   display names and their subtasks', lower-cased: "Automatic Speech Recognition" -> "automatic speech
   recognition").
@@ -49,7 +50,7 @@ Reproduce (scratch venv, never kg's dependencies):
 
     python3 -m venv /tmp/extvoc && /tmp/extvoc/bin/pip install --no-deps "transformers==4.57.1" torchvision \\
         torchaudio torchtext scikit-learn keras pytorch_optimizer optuna peft trl stable-baselines3 sb3-contrib \\
-        torch_geometric diffusers torchmetrics gymnasium
+        torch_geometric diffusers torchmetrics gymnasium lm-eval
     (cd /tmp && npm pack @huggingface/tasks && tar xzf huggingface-tasks-*.tgz)          # -> /tmp/package
     (cd /tmp && apt-get download wamerican && dpkg -x wamerican_*.deb /tmp/wamerican)
     python bench/external_vocabulary.py --site-packages /tmp/extvoc/lib/python3.11/site-packages \\
@@ -574,6 +575,30 @@ def gymnasium_names(site_packages: Path) -> Iterator[Name]:
             yield Name("Dataset", env, source, case=True)  # "HalfCheetah", "LunarLander", "Walker2d"
 
 
+# what a benchmark's README heading adds after its name ("ETHICS Dataset", "MMMU Benchmark", "Translation Tasks")
+_HEADING_TAILS = re.compile(r"(?:^|\s+)(?:Benchmark Datasets|Datasets?|Benchmark|Tasks|evaluations|Leaderboard(?: Light)?)$")
+
+
+def lm_eval_names(site_packages: Path) -> Iterator[Name]:
+    """Benchmark names of ``lm-eval``: the first heading of each ``lm_eval/tasks/*/README.md`` ("# Belebele",
+    "# MGSM", "# LongBench v2"), the part before a colon ("BLiMP-NL: A Corpus of ..."), its bracketed acronym
+    as a name of its own ("Colossal Clean Crawled Corpus(C4)"), without a trailing "Dataset"/"Benchmark"."""
+    source = f"lm-eval {_version(site_packages, 'lm_eval')} tasks/*/README.md headings"
+    for readme in sorted((site_packages / "lm_eval" / "tasks").glob("*/README.md")):
+        heading = next((line[2:].strip() for line in readme.read_text(encoding="utf-8").splitlines()
+                        if line.startswith("# ")), "")
+        heading = heading.split(":")[0].strip()
+        bracketed = re.findall(r"\(([^()]+)\)", heading)
+        name = re.sub(r"\s*\([^()]*\)", "", heading)
+        while _HEADING_TAILS.search(name):
+            name = _HEADING_TAILS.sub("", name)  # "Leaderboard evaluations" is no name at all
+        forms = [name.strip(), *bracketed]
+        for form in forms:
+            if re.fullmatch(r"[A-Z][\w\-+. ]*", form) and "_" not in form and form != "Task-name" and not any(
+                    w[:1].islower() for w in form.split()[1:] if not re.fullmatch(r"v\d+", w)):
+                yield Name("Dataset", form, source, case=" " not in form)
+
+
 def hf_task_names(package: Path) -> Iterator[Name]:
     version = json.loads((package / "package.json").read_text(encoding="utf-8"))["version"]
     text = (package / "src" / "pipelines.ts").read_text(encoding="utf-8")
@@ -614,6 +639,7 @@ SOURCES: dict[str, tuple[str, Callable[..., Iterator[Name]]]] = {
     "torchtext": ("site", torchtext_names),
     "pyg_datasets": ("site", pyg_dataset_names),
     "gymnasium": ("site", gymnasium_names),
+    "lm_eval": ("site", lm_eval_names),
     "hf_tasks": ("hf", hf_task_names),
     "hf_hardware": ("hf", hf_hardware_names),
 }

@@ -103,3 +103,20 @@ def test_the_shipped_rows_name_their_source_and_every_type():
     assert all(row["case"] == row["exact_form"] for row in rows)
     assert all(row["case"] or row["pattern"] == row["pattern"].lower() or " " in row["pattern"] for row in rows)
     json.dumps(rows)
+
+
+def test_lm_eval_benchmark_names_come_from_the_task_readme_headings(tmp_path):
+    site = tmp_path / "site"
+    info = site / "lm_eval-9.9.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: lm_eval\nVersion: 9.9\n")
+    headings = {"zorbqa": "# ZorbQA\n\n### Paper\n", "quux": "intro\n# Quux-Bench v2: A Benchmark of Zorbs\n",
+                "colossal": "# Colossal Zorb Corpus(CZC)\n", "template": "# Task-name\n", "board": "# Leaderboard evaluations\n",
+                "lower": "# arithmetic\n", "ethics": "# ZETHICS Dataset\n"}
+    for folder, text in headings.items():
+        (site / "lm_eval" / "tasks" / folder).mkdir(parents=True)
+        (site / "lm_eval" / "tasks" / folder / "README.md").write_text(text)
+    found = sorted((n.pattern, n.label, n.case) for n in ev.lm_eval_names(site))
+    assert found == [("CZC", "Dataset", True), ("Colossal Zorb Corpus", "Dataset", False),
+                     ("Quux-Bench v2", "Dataset", False), ("ZETHICS", "Dataset", True), ("ZorbQA", "Dataset", True)]
+    assert {n.source for n in ev.lm_eval_names(site)} == {"lm-eval 9.9 tasks/*/README.md headings"}

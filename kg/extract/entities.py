@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.head_phrases import DATASET_QUALIFIER
+from kg.extract.head_phrases import dataset_variant_end
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, make_spans, release_candidates, select, title_end,
                                    written_lower)
@@ -35,6 +35,7 @@ def written_upper(text: str) -> bool:
     return any(c.isupper() for c in text)
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
+from kg.patterns import read_pattern_file
 from kg.naming import long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
@@ -79,6 +80,20 @@ def _after_device_cue(words, start: int) -> bool:
         return False  # no cue phrase ends in this word (the joins below would all miss)
     cues = _hardware_before()
     return any(" ".join(w.lower_ for w in words[start - n:start]) in cues for n in (2, 3, 4) if start >= n)
+
+
+@functools.lru_cache(maxsize=1)
+def _unit_forms() -> frozenset[str]:
+    """The unit forms of patterns/units.jsonl written with a capital inside ("MHz", "mJ", "dB", "GFLOPs"): words
+    the open shape rule would take for names."""
+    return frozenset(form for row in read_pattern_file("units.jsonl") for form in row["forms"]
+                     if any(c.isupper() for c in form) and " " not in form)
+
+
+_MODEL_SIZE = re.compile(r"^\d+(?:\.\d+)?[BMKT]$")
+_MEMORY_SIZE = re.compile(r"^\d{2,3}$")
+_SPLIT_NAME_LABELS = frozenset({"Method", "Dataset", "Hardware"})
+_SPLIT_SUFFIX = re.compile(r"^[A-Za-z]{1,2}$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -355,10 +370,18 @@ class EntityResolver(PatternComponent):
                 continue
             if label != span.label_:
                 span = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
+            if label in _SPLIT_NAME_LABELS and span.end < len(doc) and tokens.end[span.end - 1] == tokens.idx[span.end] and \
+                    words[span.end - 1].text[-1:].isdigit() and _SPLIT_SUFFIX.match(words[span.end].text):
+                # the tokenizer split a size letter off a name ("LMSYS-Chat-1M", "A10G"): the name is the whole word
+                span = candidate(doc, span.start, span.end + 1, label, span.id_, span.kb_id_)
+            if label == "Hardware" and span.end + 1 < len(doc) and any(c.isdigit() for c in words[span.end - 1].text) \
+                    and _MEMORY_SIZE.match(words[span.end].text) and words[span.end + 1].text in {"GB", "G"} and \
+                    tokens.end[span.end] == tokens.idx[span.end + 1]:
+                # a device model and its memory size written as one word ("NVIDIA H100 80GB"): one device
+                span = candidate(doc, span.start, span.end + 2, label, span.id_, span.kb_id_)
             if label == "Dataset" and span.id_ in SHAPE_SOURCES:
-                end = span.end
-                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(words[end].text):
-                    end += 1  # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
+                # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
+                end = dataset_variant_end(words, span.end)
                 if end != span.end:
                     typed.append(span)
                     span = candidate(doc, span.start, end, label, span.id_, span.kb_id_)
@@ -433,6 +456,7 @@ class EntityResolver(PatternComponent):
 
         They go to their own span group: ``kg_entities`` spans do not overlap, and results and
         relations read only those."""
+        nested = self._nested_methods(doc, typed, entities)
         outer = [span for span, _ in entities if span.label_ in {"Metric", "Method"} and len(span) > 1]
         # a device model named with its class ("an A10G GPU", "a Graviton3 CPU"): the class is a compute target too
         # (a named device: "mobile CPU" is one class, not a model and a class)
@@ -441,7 +465,7 @@ class EntityResolver(PatternComponent):
         classed = {span.end for span in named}
         outer += named
         if not outer:
-            return []
+            return nested
         covered = [False] * len(doc)
         for span in outer:
             for i in range(span.start, span.end):
@@ -452,7 +476,6 @@ class EntityResolver(PatternComponent):
         def text(span: Candidate) -> str:
             return tokens.span_text(span.start, span.end)
         keys = {merge_key(text(span), "Hardware"): key for span, key in entities if span.label_ == "Hardware"}
-        nested = []
         for span in typed:
             if span.label_ != "Hardware" or span.id_ != "vocabulary" or not all(covered[span.start:span.end]):
                 continue
@@ -462,6 +485,35 @@ class EntityResolver(PatternComponent):
                 key = keys.setdefault(merge_key(text(span), "Hardware"), self._key("Hardware", text(span), span.kb_id_))
                 nested.append((span, key))
         return nested
+
+    def _nested_methods(self, doc: Doc, typed: list[Candidate],
+                        entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
+        """Named methods inside a Task ("GPT-2 training", "ResNet-50 training"): the task is the job done to
+        the model, and the model is a Method of the paper too (GUIDELINE-TASKS.md). Only a name the vocabulary
+        knows or the shape rule finds (written with a capital or a digit), at the Task's start."""
+        tokens = doc_tokens(doc)
+        # a model named with its size ("Llama-3 8B", "T5 11B"): the family name written before the size is a
+        # surface of the same entity (papers and annotators name the model either way)
+        sized = [(candidate(doc, span.start, span.end - 1, "Method", span.id_, span.kb_id_), key)
+                 for span, key in entities if span.label_ == "Method" and len(span) > 1
+                 and _MODEL_SIZE.match(tokens.words[span.end - 1].text)]
+        tasks = [span for span, _ in entities if span.label_ == "Task" and len(span) > 1]
+        if not tasks:
+            return sized
+        keys = {merge_key(tokens.span_text(span.start, span.end), "Method"): key
+                for span, key in entities if span.label_ == "Method"}
+        nested, seen = [], set()
+        for span in typed:
+            if span.label_ != "Method" or span.id_ not in {"vocabulary", "open"} or (span.start, span.end) in seen:
+                continue
+            surface = tokens.span_text(span.start, span.end)
+            if written_lower(surface) or not any(
+                    o.start == span.start and span.end < o.end for o in tasks):
+                continue
+            seen.add((span.start, span.end))
+            key = keys.setdefault(merge_key(surface, "Method"), self._key("Method", surface, span.kb_id_))
+            nested.append((span, key))
+        return sized + nested
 
     def _key(self, label: str, text: str, canonical: str) -> str:
         """``f"{label}|{merge_key(canonical or text, label)}"``, remembered per (label, surface)."""
@@ -542,6 +594,9 @@ class EntityResolver(PatternComponent):
             # "on two VGGNet models": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
+        if len(span) == 1 and span.start > 0 and _NUMBER.match(tokens.words[span.start - 1].text) and (
+                text in _unit_forms()) and self._vocabulary_label(text) != "Metric":
+            return None  # "at 245 MHz", "1.9 mJ", "0.5 dB": the unit of a number (units.jsonl), not a Metric's name
         if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and (
                 not _PLURAL_ACRONYM.match(text) or self._unit_like(tokens.words, span.start, text)):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
@@ -561,6 +616,14 @@ class EntityResolver(PatternComponent):
         "X-inspired" (``modifier_suffixes``)."""
         return span.end + 1 < n and words[span.end].text == "-" and words[span.end + 1].lower_ in \
             self.words["modifier_suffixes"]
+
+    def _vocabulary_label(self, text: str) -> str | None:
+        """The type the pipeline's vocabulary gives *text* as a whole name ("FLOPs", "FPS" are Metrics)."""
+        vocabulary = self._vocabulary
+        if vocabulary is _UNSET:
+            self._part_label(text)  # looks the pipeline's vocabulary up, once per doc
+            vocabulary = self._vocabulary
+        return (getattr(vocabulary, "names", None) or {}).get(text)
 
     def _unit_like(self, words, start: int, text: str) -> bool:
         """Whether a plural acronym right after a number is a unit of measure, not things counted ("8 GPUs", "12

@@ -27,6 +27,43 @@ _VERB_SHAPE = re.compile(r"(?:[^su]s|i[sz]es?|ates?)$")
 # ("DAVIS 2017", "ImageNet 32x32", "WMT14 En-De", "NYU Depth v2", "BridgeData V2", "DIHARD III")
 DATASET_QUALIFIER = re.compile(
     r"^(?:(?:19|20)\d{2}|'\d{2}|\d+x\d+|[A-Z][a-z]-[A-Z][a-z]|[a-z]{2}-[a-z]{2}|[vV]\d+(?:\.\d+)?|II|III|IV|VI|VII|VIII|IX)$")
+# a release number written after a dataset's name ("Common Voice 15", "CATH 4.2", "MLPerf 1.1") and the
+# named subsets papers report on ("SWE-bench Lite", "COCO test-dev"): variants of their own, but only where the
+# number is not an amount (not before a unit, a number or a capitalised metric: "on COCO 1.5 AP")
+_DATASET_RELEASE = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
+_DATASET_SUBSETS = frozenset({"Lite", "test-dev", "test-std", "Verified"})
+_AFTER_RELEASE = frozenset({"and", "or", "with", "from", "to", "for", "in", "on", "at", "by", "using", "where", "while",
+                            "which", "that", "benchmark", "benchmarks", "dataset", "datasets", "set", "sets", "split",
+                            "splits", "test", "validation", "suite", "corpus", "leaderboard", "tasks", "task"})
+
+
+def dataset_variant_end(words, end: int) -> int:
+    """Where a dataset name written from ``words[:end]`` ends once its variant words are read: a year, a
+    resolution, a language pair, a version (:data:`DATASET_QUALIFIER`), a release number followed by
+    punctuation or a function word, a named subset; at most two of them."""
+    n, start = len(words), end
+    while end < n and end - start < 2:
+        word = words[end].text
+        if DATASET_QUALIFIER.match(word) or word in _DATASET_SUBSETS:
+            end += 1
+        elif _DATASET_RELEASE.match(word) and end == start and (
+                end + 1 == n or words[end + 1].lower_ in _AFTER_RELEASE or words[end + 1].is_punct
+                and words[end + 1].text not in {"%", "-", "/", "\u00b1", "+"}):
+            end += 1
+        else:
+            break
+    return end
+
+
+# a generation or model number after a device line's name ("Loihi 2", "Dimensity 9300"), unless an amount
+# follows it ("Loihi 2 x", "Zorb 4 %")
+_DEVICE_GENERATION = re.compile(r"^\d{1,4}[A-Za-z]?$")
+_AMOUNT_AFTER = re.compile(r"^(?:%|x|×|times|\d.*|[KMGT]?i?B|[kMG]?Hz|W|ms|s)$")
+# a process noun before a metric names what is measured ("reconstruction FID", "decoding speedup"): a noun in
+# "-tion"/"-sion" or one of the process gerunds papers measure; not a verb form ("maintaining accuracy"), and not
+# the training phase ("training speedup", "fine-tuning accuracy": the paper's own metric measured while training,
+# which results name by the bare metric; measured on dev, including them cost results 0.756 -> 0.742)
+_MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|decoding|inference|embedding)$", re.IGNORECASE)
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
@@ -383,11 +420,25 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         ignored = {(span.start, span.end) for span in candidates if span.label_ == IGNORE}
         for span in candidates:
             if span.label_ == "Dataset" and span.id_ in {"vocabulary", "open"} and (span.start, span.end) not in ignored:
-                end = span.end
-                while end < len(doc) and end - span.end < 2 and DATASET_QUALIFIER.match(doc_words[end].text):
-                    end += 1  # "ImageNet 32x32", "WMT 2014 De-En", "WMT14 En-De": a variant of its own
+                end = dataset_variant_end(doc_words, span.end)  # "ImageNet 32x32", "WMT14 En-De", "CATH 4.2"
                 if end != span.end:
                     extended.append(candidate(doc, span.start, end, "Dataset", span.id_))
+                continue
+            if span.label_ == "Hardware" and span.id_ == "vocabulary" and len(span) == 1 and (
+                    doc_words[span.start].is_title) and span.end < len(doc) and _DEVICE_GENERATION.match(
+                    doc_words[span.end].text) and (span.end + 1 == len(doc) or not _AMOUNT_AFTER.match(
+                    doc_words[span.end + 1].text)):
+                # "Loihi 2", "Dimensity 9300": a device line and its generation or model number name one device
+                extended.append(candidate(doc, span.start, span.end + 1, "Hardware", span.id_))
+                continue
+            if span.label_ == "Metric" and span.id_ == "vocabulary" and (span.start, span.end) not in ignored:
+                start = span.start - 1
+                if start >= 0 and _MEASURED_PROCESS.match(doc_words[start].text) and (
+                        doc_words[start].is_lower or sent[start] and doc_words[start].is_title) and not (
+                        start > 0 and doc_words[start - 1].text == "-"):
+                    # "reconstruction FID", "detection AUC", "decoding speedup", "validation perplexity": the
+                    # metric of one process is a metric of its own
+                    extended.append(candidate(doc, start, span.end, "Metric", span.id_))
                 continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
