@@ -6,7 +6,7 @@ PY := $(BIN)/python
 DEMO_DIR ?= exports/demo
 PIPELINE ?= blank
 
-.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench schemas clean
+.PHONY: demo test fuzz install install-dev neo4j neo4j-stop bench schemas clean models
 
 # setuptools prints a ten-line box about editable installs on every `pip install -e`; it is not for our users.
 QUIET_PIP := PYTHONWARNINGS="ignore:Editable installation"
@@ -73,3 +73,21 @@ schemas:
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache test-artifacts
+
+# The four learned models (kg/extract/models/*.json), retrained in order on the training sets they ship with
+# (README, "Learned models: training sets and `make models`"): the entity scorer and the result metric chooser on
+# dev; the result method chooser on dev and synthetic-dev (synthetic-dev's results weighted 0.3); the edge scorer on
+# dev and synthetic-dev. train_result_choosers fits both choosers on one training set: it runs twice, and each run
+# keeps one of its two models.
+GOLD := tests/data/gold
+DEV_SET := --gold $(GOLD)/dev.jsonl --papers $(GOLD)/dev-papers.jsonl
+SYNTHETIC_DEV_SET := --gold $(GOLD)/synthetic-dev.jsonl --papers $(GOLD)/synthetic-dev-papers.jsonl
+models: install-dev
+	$(PY) -m kg.evaluate.train_scorer --gold $(GOLD)/dev.jsonl $(GOLD)/dev-papers.jsonl
+	@unused=$$(mktemp -d) && trap 'rm -rf "$$unused"' EXIT && set -e && \
+	echo "train_result_choosers (metric chooser: dev)" && \
+	$(PY) -m kg.evaluate.train_result_choosers $(DEV_SET) --method-out "$$unused/method.json" && \
+	echo "train_result_choosers (method chooser: dev + synthetic-dev, weight 0.3)" && \
+	$(PY) -m kg.evaluate.train_result_choosers $(DEV_SET) $(SYNTHETIC_DEV_SET) --set-weight synthetic-dev=0.3 \
+		--metric-out "$$unused/metric.json"
+	$(PY) -m kg.evaluate.train_edge_scorer $(DEV_SET) $(SYNTHETIC_DEV_SET)

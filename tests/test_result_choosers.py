@@ -40,7 +40,10 @@ def test_candidates_come_from_the_clause_with_one_feature_row_each():
     gain = found["256%"]
     kinds = {(c["kind"], c["metric"], c["metric_text"]) for c in gain}
     assert ("gain", None, "relative improvement") in kinds
-    assert ("entity", "x:speed", None) in kinds  # the sentence's Metric entity
+    # the sentence's Metric entity is the 21.8x's ("inference speeds up to 21.8x"), a number of another kind:
+    # no candidate for the 256%
+    assert ("entity", "x:speed", None) not in kinds
+    assert ("entity", "x:speed", None) in {(c["kind"], c["metric"], c["metric_text"]) for c in found["21.8x faster"]}
     assert {("performance", None, "performance"), ("none", None, None)} <= kinds
     assert ("speedup", None, "speedup") not in kinds  # only for a unit "x"
     assert any(c["kind"] == "speedup" for c in found["21.8x faster"])
@@ -69,7 +72,7 @@ def test_the_model_decides_among_the_candidates():
     doc = make_doc(nlp, TITLE, GAIN, ENTITIES)
     assert all(r["metric"] is None and r["metric_text"] is None for r in doc._.kg_results)
     nlp.get_pipe("kg_results").metric_model = one_hot_model(**{"kind=entity": 5.0})
-    assert by_text(make_doc(nlp, TITLE, GAIN, ENTITIES))["256%"]["metric"] == "x:speed"
+    assert by_text(make_doc(nlp, TITLE, GAIN, ENTITIES))["21.8x faster"]["metric"] == "x:speed"
 
 
 def test_choose_candidate_returns_the_best_and_its_softmax_share():
@@ -244,3 +247,24 @@ def test_the_verb_right_before_a_number_is_no_metric_candidate():
                                                            "images/s."))
     texts = {c["metric_text"] for rows in found.values() for c in rows}
     assert not texts & {"uses", "processes", "FastNet uses"}
+
+
+def test_a_metric_another_kind_of_number_owns_in_its_clause_is_no_candidate():
+    entities = [("QuickSeg", "Method", "m:quick"), ("BaseSeg", "Method", "m:base"), ("mIoU", "Metric", "x:miou"),
+                ("latency", "Metric", "x:lat"), ("speed", "Metric", "x:speed")]
+    nlp = make_nlp()
+    finder = nlp.get_pipe("kg_results")
+    finder.metric_model, finder.keep_candidates = None, True
+    doc = make_doc(nlp, "QuickSeg: Quick Segmentation",
+                   "QuickSeg raises the speed of BaseSeg by 2.5x and the mIoU by 1.7% on the street scenes.", entities)
+    found = {r["text"]: c for r, c in zip(doc._.kg_results, doc.user_data["kg_result_candidates"])}
+    times = next(c for text, c in found.items() if text.startswith("2.5x"))
+    assert "x:miou" not in {c["metric"] for c in times}  # "the mIoU by 1.7%": the 1.7%'s, not a ratio's
+    percent = next(c for text, c in found.items() if text.startswith("1.7%"))
+    assert "x:miou" in {c["metric"] for c in percent}
+    # a number of the same kind keeps it ("by 1.7 points and 2.1%"), and so does the figure a change reaches
+    doc = make_doc(nlp, "QuickSeg: Quick Segmentation",
+                   "QuickSeg cuts the latency of BaseSeg by 30% to 12 ms on one board.", entities)
+    found = {r["text"]: c for r, c in zip(doc._.kg_results, doc.user_data["kg_result_candidates"])}
+    reached = next(c for text, c in found.items() if text.startswith("12"))
+    assert "x:lat" in {c["metric"] for c in reached}

@@ -187,3 +187,28 @@ def test_the_dropout_types_learn_from_the_extraction_without_their_fold_only_nam
     assert {r["from"] for r in rows} == {"plain"}
     rows = train_scorer.training_examples(None, [], {}, folds=5, vocabulary_dropout=True)
     assert {r["from"] for r in rows} == {"dropout"}
+
+
+def test_a_name_in_the_frames_self_mention_slot_is_kept_whatever_its_score(nlp):
+    scorer = nlp.get_pipe("kg_scorer")
+    text = "Ranking Things\nFor each list, our (new) algorithm SortaX orders the items, and BaselineY does not."
+    offset = scorer.threshold_offset
+    try:
+        scorer.threshold_offset = 1.01  # no probability reaches it
+        doc = nlp(text)
+        kept = {s.text for s in doc.spans[ENTITIES_KEY]}
+        assert "SortaX" in kept and "BaselineY" not in kept
+        assert any(doc.spans[ENTITIES_KEY][0].kb_id_ == key for key in doc._.kg_frame["proposed"])
+    finally:
+        scorer.threshold_offset = offset
+    # the scorer sees the slot as a feature, at training and at run time alike
+    scorer.filter = False
+    try:
+        doc = nlp(text)
+        features = doc.user_data["kg_scorer_features"]
+        key = next(s.kb_id_ for s in doc.spans[ENTITIES_KEY] if s.text == "SortaX")
+        assert "Method|self-slot" in features[key]
+        other = next((s.kb_id_ for s in doc.spans[ENTITIES_KEY] if s.text == "BaselineY"), None)
+        assert other is None or "Method|self-slot" not in features[other]
+    finally:
+        scorer.filter = True

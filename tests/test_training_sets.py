@@ -53,3 +53,37 @@ def test_trainers_refuse_measurement_only_sets(main, argv):
 def test_trainers_want_one_papers_file_per_gold_file():
     with pytest.raises(SystemExit, match="one --papers file per --gold"):
         train_edge_scorer.main(["--gold", "tests/data/gold/dev.jsonl"])
+
+
+def test_papers_are_named_by_their_set_and_sets_take_weights(tmp_path):
+    from kg.evaluate.training_sets import paper_sets, set_weights
+
+    a, b = _pair(tmp_path, "a", ["a1", "a2"]), _pair(tmp_path, "b", ["b1"])
+    assert paper_sets([a, b]) == {"a1": "a", "a2": "a", "b1": "b"}
+    assert paper_sets([a]) == {"a1": "a", "a2": "a"}
+    assert set_weights(["synthetic-dev=0.3"]) == {"synthetic-dev": 0.3}
+    with pytest.raises(SystemExit):
+        set_weights(["synthetic-dev"])
+
+
+def test_a_set_weight_scales_what_a_result_teaches():
+    import numpy as np
+
+    from kg.evaluate.train_result_choosers import Group, fit
+
+    x = np.array([[1.0, 0.0], [0.0, 1.0]])
+    first = Group(0, x, np.array([True, False]), np.array([True, False]), np.array([False, False]), 1)
+    second = Group(1, x, np.array([False, True]), np.array([False, True]), np.array([False, False]), 0)
+    # one result says candidate 0, the other candidate 1: the heavier one wins
+    second.weight = 0.2
+    w = fit([first, second], 1.0)
+    assert w[0] > w[1]
+    second.weight, first.weight = 1.0, 0.2
+    w = fit([first, second], 1.0)
+    assert w[1] > w[0]
+
+
+@pytest.mark.parametrize("main", [train_edge_scorer.main, train_result_choosers.main])
+def test_trainers_refuse_a_measurement_only_validation_set(main):
+    with pytest.raises(SystemExit):
+        main(["--validate", *HOLD])

@@ -14,8 +14,11 @@ regularisation strength is chosen by 5-fold cross-validation over papers, by the
 out-of-fold choices counted as ``kg evaluate`` counts (results: value + unit + metric over every predicted
 and gold result; the method role: pairs on value and unit whose methods match, any other attached method a
 false positive, any other gold method a miss). Then each fold's papers are extracted with both choosers
-fitted on the other folds and ``kg evaluate``'s out-of-fold figures are printed. Only dev is read: never
-pass the hold-out here.
+fitted on the other folds and ``kg evaluate``'s out-of-fold figures are printed, in all and per training set
+(``out_of_fold_strict[set]``). Dev by default; ``--gold G --papers P`` repeated trains on several sets,
+``--set-weight synthetic-dev=0.3`` weighs a set's results in the fit, ``--validate G P`` scores a set the choosers
+are not trained on (``held_out[set]``), ``--seed`` changes the fold split. ``make models`` runs it as shipped (the
+metric chooser on dev, the method chooser on dev and synthetic-dev weighted 0.3). A hold-out is refused.
 """
 
 from __future__ import annotations
@@ -30,7 +33,8 @@ from scipy.optimize import minimize
 
 from kg.evaluate import read_jsonl
 from kg.evaluate.edges import _gold_results, _match, _pred_entities, _pred_results, _values_match
-from kg.evaluate.training_sets import add_gold_arguments, gold_pairs, training_files
+from kg.evaluate.training_sets import (add_gold_arguments, check_trainable, gold_pairs, paper_sets, set_name,
+                                       set_weights, training_files)
 from kg.evaluate.scoring import surfaces_match
 from kg.extract.base import write_model
 from kg.extract.records import build_record
@@ -62,6 +66,7 @@ class Group:
     empty: np.ndarray  # which candidates attach nothing (no false positive)
     rule: int  # the rules' choice
     locked: bool = False  # the rules' choice stands (kg.extract.results.LOCKED_HOWS)
+    weight: float = 1.0  # its training set's weight (--set-weight)
 
 
 def collect(gold_path: str, papers_path: str, pipeline: str = "blank") -> dict[str, Any]:
@@ -117,7 +122,8 @@ def collect(gold_path: str, papers_path: str, pipeline: str = "blank") -> dict[s
                                        empty, rule, locked))
     _leave_out(metric_groups, METRIC_FEATURES, METRIC_LEFT_OUT)
     _leave_out(method_groups, METHOD_FEATURES, METHOD_LEFT_OUT)
-    return {"metric": metric_groups, "method": method_groups, "papers": len(papers), **totals}
+    return {"metric": metric_groups, "method": method_groups, "papers": len(papers), "paper_ids": [p.id for p in papers],
+            **totals}
 
 
 def _leave_out(groups: list[Group], features: tuple[str, ...], left_out: frozenset[str]) -> None:
@@ -134,19 +140,19 @@ def _rule_index(candidates: list[dict[str, Any]], features: tuple[str, ...]) -> 
 
 def fit(groups: list[Group], c: float) -> np.ndarray:
     """Conditional logit, L2-regularised, by L-BFGS; groups with no right candidate teach nothing."""
-    usable = [(g.x, g.right) for g in groups if g.right.any() and not g.locked]
+    usable = [(g.x, g.right, g.weight) for g in groups if g.right.any() and not g.locked]
     width = groups[0].x.shape[1] if groups else 0
 
     def loss(w: np.ndarray) -> tuple[float, np.ndarray]:
         value, grad = 0.5 / c * w @ w, w / c
-        for x, right in usable:
+        for x, right, weight in usable:
             z = x @ w
             z = z - z.max()
             p = np.exp(z) / np.exp(z).sum()
             q = np.where(right, p, 0.0)
-            value -= np.log(q.sum())
+            value -= weight * np.log(q.sum())
             q = q / q.sum()
-            grad = grad + x.T @ (p - q)
+            grad = grad + weight * (x.T @ (p - q))
         return value, grad
 
     return minimize(loss, np.zeros(width), jac=True, method="L-BFGS-B").x
@@ -191,8 +197,10 @@ def cross_validate(groups: list[Group], score, fold_of: dict[int, int]) -> dict[
 
 
 def out_of_fold_evaluation(gold_path: str, papers_path: str, collected: dict[str, Any], c_metric: float,
-                           c_method: float, pipeline: str = "blank", seed: int = 0) -> dict[str, Any]:
-    """`kg evaluate`'s strict edge scores on dev, each paper extracted with choosers fitted on the other folds."""
+                           c_method: float, pipeline: str = "blank", seed: int = 0,
+                           sets: dict[str, str] | None = None) -> dict[str, Any]:
+    """`kg evaluate`'s strict edge scores on dev, each paper extracted with choosers fitted on the other folds;
+    with *sets* (paper id -> set name, :func:`kg.evaluate.training_sets.paper_sets`) also per set under "sets"."""
     from kg.evaluate.edges import EdgeEvaluation, score_edges
     from kg.extract.pipeline import load_pipeline
     from kg.ingest import read_papers
@@ -203,6 +211,7 @@ def out_of_fold_evaluation(gold_path: str, papers_path: str, collected: dict[str
     nlp = load_pipeline(pipeline, component_config=NO_MODELS)
     finder = nlp.get_pipe("kg_results")
     evaluation = EdgeEvaluation()
+    per_set: dict[str, EdgeEvaluation] = {}  # set name -> its papers' out-of-fold figures (several sets only)
     for f in range(FOLDS):
         metric = fit([g for g in collected["metric"] if fold_of[g.paper] != f], c_metric)
         method = fit([g for g in collected["method"] if fold_of[g.paper] != f], c_method)
@@ -211,8 +220,39 @@ def out_of_fold_evaluation(gold_path: str, papers_path: str, collected: dict[str
         chosen = [p for n, p in enumerate(papers) if fold_of[n] == f]
         for paper, doc in zip(chosen, nlp.pipe(p.text for p in chosen)):
             if paper.id in gold_rows:
-                score_edges(gold_rows[paper.id], build_record(paper, doc, pipeline), evaluation)
-    return evaluation.as_dict()["strict"]
+                record = build_record(paper, doc, pipeline)
+                score_edges(gold_rows[paper.id], record, evaluation)
+                if sets:
+                    score_edges(gold_rows[paper.id], record, per_set.setdefault(sets[paper.id], EdgeEvaluation()))
+    strict = evaluation.as_dict()["strict"]
+    if sets:
+        strict["sets"] = {name: {"results": part.as_dict()["strict"]["results"],
+                                 "result_roles": part.as_dict()["strict"]["result_roles"]}
+                          for name, part in sorted(per_set.items())}
+    return strict
+
+
+def held_out_evaluation(gold_path: str, papers_path: str, models: dict[str, Any],
+                        pipeline: str = "blank") -> dict[str, Any]:
+    """`kg evaluate`'s strict result figures on a set the choosers were not trained on (``--validate``), each
+    paper extracted with *models* (the final ones): counted as :func:`out_of_fold_evaluation` counts."""
+    from kg.evaluate.edges import EdgeEvaluation, score_edges
+    from kg.extract.pipeline import load_pipeline
+    from kg.ingest import read_papers
+
+    gold_rows = {row["id"]: row for row in read_jsonl(gold_path, "gold paper")}
+    papers = list(read_papers([papers_path]).papers)
+    nlp = load_pipeline(pipeline, component_config=NO_MODELS)
+    finder = nlp.get_pipe("kg_results")
+    finder.metric_model = {"features": models["metric"]["features"], "weights": models["metric"]["weights"]}
+    finder.method_model = {"features": models["method"]["features"], "weights": models["method"]["weights"]}
+    evaluation = EdgeEvaluation()
+    for paper, doc in zip(papers, nlp.pipe(p.text for p in papers)):
+        if paper.id in gold_rows:
+            score_edges(gold_rows[paper.id], build_record(paper, doc, pipeline), evaluation)
+    strict = evaluation.as_dict()["strict"]
+    return {"results_f1": strict["results"]["f1"], "method_f1": strict["result_roles"]["method"]["f1"],
+            "results": strict["results"], "method": strict["result_roles"]["method"]}
 
 
 def train(collected: dict[str, Any], seed: int = 0) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -238,18 +278,42 @@ def main(argv: list[str] | None = None) -> None:
     add_gold_arguments(parser)
     parser.add_argument("--metric-out", default=str(METRIC_MODEL_PATH))
     parser.add_argument("--method-out", default=str(METHOD_MODEL_PATH))
+    parser.add_argument("--validate", nargs=2, metavar=("GOLD", "PAPERS"), action="append", default=[],
+                        help="also score a set the choosers are not trained on with the final choosers (out of "
+                             "sample, counted as the out-of-fold figures); repeatable")
+    parser.add_argument("--set-weight", action="append", default=[], metavar="SET=WEIGHT",
+                        help="weight each result of a training set (named as its gold file without .jsonl) in the "
+                             "fit, e.g. synthetic-dev=0.5 (default 1 for every set)")
+    parser.add_argument("--seed", type=int, default=0, help="the fold split's seed (0: the shipped models')")
     args = parser.parse_args(argv)
+    check_trainable([tuple(pair) for pair in args.validate])
     with training_files(gold_pairs(args)) as (gold, papers):
-        _main(args, gold, papers)
+        _main(args, gold, papers, paper_sets(gold_pairs(args)))
 
 
-def _main(args: argparse.Namespace, gold: str, papers: str) -> None:
+def _main(args: argparse.Namespace, gold: str, papers: str, sets: dict[str, str] | None = None) -> None:
     collected = collect(gold, papers)
-    models, report = train(collected)
-    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"])
+    weights = set_weights(getattr(args, "set_weight", []))
+    if weights:
+        for group in (*collected["metric"], *collected["method"]):
+            group.weight = weights.get((sets or {}).get(collected["paper_ids"][group.paper], ""), 1.0)
+    seed = getattr(args, "seed", 0)
+    models, report = train(collected, seed)
+    if weights:
+        for model in models.values():
+            model["cv"]["set_weights"] = weights
+    strict = out_of_fold_evaluation(gold, papers, collected, models["metric"]["C"], models["method"]["C"], seed=seed,
+                                    sets=sets)
     report["out_of_fold_strict"] = {"results": strict["results"], "result_roles": strict["result_roles"]}
+    for name, part in strict.get("sets", {}).items():
+        # each set's papers, extracted with choosers fitted on the other folds (of every set)
+        report[f"out_of_fold_strict[{name}]"] = {
+            "results_f1": part["results"]["f1"], "method_f1": part["result_roles"]["method"]["f1"],
+            "results": part["results"], "method": part["result_roles"]["method"]}
     models["metric"]["cv"]["out_of_fold_results_f1"] = strict["results"]["f1"]
     models["method"]["cv"]["out_of_fold_method_f1"] = strict["result_roles"]["method"]["f1"]
+    for gold_path, papers_path in getattr(args, "validate", []):
+        report[f"held_out[{set_name(gold_path)}]"] = held_out_evaluation(gold_path, papers_path, models)
     for name, row in report.items():
         print(name, row)
     write_model(args.metric_out, models["metric"])  # every weight exactly as fitted

@@ -61,3 +61,35 @@ def gold_pairs(args: argparse.Namespace) -> list[tuple[str, str]]:
     if len(args.gold or []) != len(args.papers or []):
         raise SystemExit("give one --papers file per --gold file")
     return list(zip(args.gold or [], args.papers or []))
+
+
+def set_name(path: str | Path) -> str:
+    """A gold set's short name: its file name without ``.jsonl`` ("dev", "synthetic-dev")."""
+    name = Path(path).name
+    return name[:-len(".jsonl")] if name.endswith(".jsonl") else name
+
+
+def paper_sets(pairs: Sequence[tuple[str, str]]) -> dict[str, str]:
+    """Paper id -> the name of the set (:func:`set_name` of its gold file) whose papers file holds it, for the
+    trainers' per-set out-of-fold figures (no pairs: the default set)."""
+    import json
+
+    pairs = list(pairs) or list(DEFAULT_SETS)
+    found: dict[str, str] = {}
+    for gold, papers in pairs:
+        for line in Path(papers).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                found.setdefault(str(json.loads(line)["id"]), set_name(gold))
+    return found
+
+
+def set_weights(options: Sequence[str]) -> dict[str, float]:
+    """``--set-weight NAME=WEIGHT`` options as {set name: weight}; SystemExit on a malformed one."""
+    weights = {}
+    for option in options:
+        name, _, value = option.partition("=")
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise SystemExit(f"--set-weight {option!r}: expected SET=WEIGHT, e.g. synthetic-dev=0.5") from None
+    return weights

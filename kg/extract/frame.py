@@ -964,6 +964,36 @@ class ContributionFrame(PatternComponent):
         for words, positions in zip(lists, found):
             memo[(_POSITIONS_KEY, words)] = (len(doc), positions)
 
+    def self_slot_keys(self, doc: Doc, groups: dict[str, list[Span]]) -> set[str]:
+        """The keys of the Methods among *groups* (key -> spans) that fill the proposal slot of a self mention,
+        as :meth:`read` proposes them ("self"): the name right after a possessive mention ("our EfficientNetV2",
+        "the proposed CrossQ", "our (meta) algorithm RouteX") or in apposition to one ("our method, Q-Walk,"),
+        and not a modifier ("our ResNet-based model"). kg_scorer reads it before this component runs: a name
+        the frame will propose so is seen by the scorer (a feature) and kept whatever its score."""
+        mentions = self._self_mentions(doc)
+        if not mentions:
+            return set()
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        n = len(doc)
+        slots: dict[int, bool] = {}  # token -> whether the slot is an apposition (its name closed by punctuation)
+        for start, end in mentions:
+            if not (end - start > 1 or lowers[start] in self.determiner_starts):
+                continue  # "we", "it": what follows is their verb, never a name they own
+            slots.setdefault(end, False)
+            if end - start > 1 and end + 1 < n and texts[end] == "," and lowers[end - 1] in self.words["self_nouns"]:
+                slots.setdefault(end + 1, True)
+        found = set()
+        for key, spans in groups.items():
+            for span in spans:
+                if span.label_ != "Method" or span.start not in slots:
+                    continue
+                if slots[span.start] and not (span.end >= n or texts[span.end] in {",", "(", ".", ")", ";"}):
+                    continue
+                if not self._is_modifier(doc, span):
+                    found.add(key)
+                    break
+        return found
+
     def _self_mentions(self, doc: Doc) -> list[tuple[int, int]]:
         """Token spans that refer to the paper's proposal: "we", "our", "it", "the proposed method", "our X"
         (read from the tokens alone: once per doc)."""

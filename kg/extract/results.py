@@ -485,6 +485,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == result["sentence"]
                       and r is not result]
             context.append((ents, others))
+            result["_other_units"] = {(r["_start"], r["_end"]): r["unit"] for r in accepted
+                                      if r["sentence"] == result["sentence"] and r is not result}
         mentions: dict[str, int] = {}
         for span in entities:
             mentions[span.kb_id_] = mentions.get(span.kb_id_, 0) + 1
@@ -1137,8 +1139,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
         def listed(span: Span) -> bool:
             return last is not None and last[0] < span.start and span.end <= last[1]
 
-        free_metrics = [s for s in metrics if listed(s) or not any(
-            o_start <= s.start and s.end <= o_end for o_start, o_end in others)]
+        # a Metric another number owns in its own clause ("improving X by 6.0x and the AP by 1.0%": the AP is the
+        # 1.0%'s) measures no number of another kind (the 6.0x): not a candidate (a structural rule, not a weight)
+        foreign = self._owned_by_other_kinds(doc, result, start, sentence_at(doc, start), metric_at)
+        free_metrics = [s for s in metrics if (listed(s) or not any(
+            o_start <= s.start and s.end <= o_end for o_start, o_end in others)) and s.start not in foreign]
         nearest = min(free_metrics, key=lambda s: (metric_gap(s), s.start), default=None)
         for span in free_metrics:
             add("entity", span.kb_id_, None, (span.start, span.end), nearest_entity=float(span is nearest),
@@ -1220,7 +1225,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         add("performance", None, "performance", None)
         if unit == "x" and not other_comparative:
             add("speedup", None, "speedup", None)
+        foreign_keys = {metric_at[i].kb_id_ for i in foreign} - {s.kb_id_ for s in free_metrics}
         for rule_key, rule_text in (final, rule[:2]):
+            if rule_key in foreign_keys:
+                continue  # the rules' pick, when another kind of number owns it, is no candidate either
             if rule_key:
                 span = next((s for s in metrics if s.kb_id_ == rule_key), None)
                 add("rule_only", rule_key, None, (span.start, span.end) if span is not None else None)
@@ -1228,6 +1236,42 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 add("rule_only", None, rule_text, None)
         add("none", None, None, None)
         return list(candidates.values())
+
+    def _owned_by_other_kinds(self, doc: Doc, result: dict[str, Any], start: int, bounds: tuple[int, int],
+                              metric_at: dict[int, Span]) -> set[int]:
+        """The starts of the Metrics another number of the sentence owns in its own clause when that number is of
+        another kind than *result* (UNIT_KINDS) and holds it more tightly than *result* does. A number holds a
+        Metric inside its text ("33.0% AP") most tightly, then the one it leads on to ("1.0% AP", "2x higher
+        throughput"), then the one it measures before it ("the AP by 1.0%", "AP at 39ms"). The figure a change
+        reaches after such a number ("latency by 30% to 12 ms") keeps it: the owner states the change of the
+        very measure."""
+        units = result.get("_other_units") or {}
+        if not units or (start > 1 and token_lowers(doc)[start - 1] == "to"
+                         and any(o_end == start - 1 for _, o_end in units)):
+            return set()  # "by 30% to 12 ms": the figure the change reaches (not "saves up to 5x")
+        sentence = _Sentence(doc, *bounds)
+
+        def holds(n_start: int, n_end: int) -> dict[int, int]:
+            """Metric start -> how tightly the number [n_start, n_end) holds it (3 inside, 2 after, 1 before)."""
+            found: dict[int, int] = {}
+            before = self._metric_before(doc, n_start, sentence, metric_at)
+            if isinstance(before, Span):
+                found[before.start] = 1
+            after = self._metric_after(doc, n_start, n_end, sentence, metric_at)
+            if isinstance(after, Span):
+                found[after.start] = 2
+            for m in metric_at.values():
+                if n_start <= m.start < n_end:
+                    found[m.start] = 3
+            return found
+
+        kind = unit_kind(result["unit"])
+        mine = holds(start, result["_end"])
+        owned: set[int] = set()
+        for (o_start, o_end), unit in units.items():
+            if unit_kind(unit) != kind:
+                owned.update(m for m, tight in holds(o_start, o_end).items() if tight > mine.get(m, 0))
+        return owned
 
     def _method_candidates(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
                            frame: dict[str, Any], rule: tuple[str | None, str],
@@ -1468,6 +1512,16 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
                 continue
         merged.append(item)
     return merged
+
+
+# units whose numbers measure the same kind of thing: a score (a percentage, points, a bare figure); any other
+# unit is a kind of its own ("x": a ratio, "ms": a time)
+SCORE_UNITS = frozenset({None, "%", "pp"})
+
+
+def unit_kind(unit: str | None) -> str | None:
+    """The kind of number a unit writes (see SCORE_UNITS): "score" or the unit itself."""
+    return "score" if unit in SCORE_UNITS else unit
 
 
 def _decimals(text: str) -> int:

@@ -76,7 +76,7 @@ def _shape(text: str) -> str:
 
 
 def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
-             end_of_title: int | None = None) -> list[str]:
+             end_of_title: int | None = None, self_slot: frozenset[str] | set[str] = frozenset()) -> list[str]:
     """Sparse binary features of one entity (its spans in text order)."""
     label = spans[0].label_
     sources = [s.id_ for s in spans]  # each read once (a Span looks its strings up on every read)
@@ -114,6 +114,8 @@ def features(doc: Doc, spans: list[Span], proposed: set[str], defined: set[int],
         feats.append(f"{label}|proposed")
     if any(s.start in defined for s in spans):
         feats.append(f"{label}|acronym-defined")
+    if spans[0].kb_id_ in self_slot:
+        feats.append(f"{label}|self-slot")  # "our (meta) algorithm X", "our method, X,": the frame proposes it
     return feats
 
 
@@ -282,6 +284,7 @@ class CandidateScorer(SerialisedState):
         self.model = _Model()
         self.initialized = False
         self.filter = True  # off while training: every candidate is kept and scored
+        self._frame_of: tuple[Any, Any] | None = None
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None, model: dict[str, Any] | None = None) -> None:
         """Load *model*, or the packaged model file named in the config."""
@@ -327,28 +330,52 @@ class CandidateScorer(SerialisedState):
                              "(or kg.extract.load_pipeline) before using the pipeline")
         dropped = set()
         confidences = {}
-        for key, confidence in self.probabilities(doc, groups, proposed).items():
+        slot = self.self_slot_keys(doc, groups)
+        for key, confidence in self.probabilities(doc, groups, proposed, slot).items():
             spans = groups[key]
             threshold = self.model.thresholds.get(spans[0].label_, 0.0) + self.threshold_offset
-            if self.filter and confidence < threshold:
+            # a name filling the frame's self-mention slot is a proposal the frame states: kept whatever its score
+            if self.filter and confidence < threshold and key not in slot:
                 dropped.add(key)
             else:
                 confidences[key] = round(confidence, 4)
         return confidences, dropped
 
+    def _frame(self) -> Any:
+        """The pipeline's kg_frame (any component with ``self_slot_keys``) after this one, or None."""
+        key = (list(self.nlp._components), set(self.nlp._disabled))
+        if self._frame_of is None or self._frame_of[0] != key:
+            names = self.nlp.pipe_names
+            found = None
+            if self.name in names:
+                for name, component in self.nlp.pipeline:
+                    if hasattr(component, "self_slot_keys") and names.index(name) > names.index(self.name):
+                        found = component
+                        break
+            self._frame_of = (key, found)
+        found = self._frame_of[1]
+        return found if found is not None and getattr(found, "initialized", True) else None
+
+    def self_slot_keys(self, doc: Doc, groups: dict[str, list[Span]]) -> set[str]:
+        """The Methods of *groups* the frame proposes from a self mention's slot (``ContributionFrame.self_slot_keys``;
+        none without a kg_frame after this component)."""
+        frame = self._frame()
+        return frame.self_slot_keys(doc, groups) if frame is not None else set()
+
     def probabilities(self, doc: Doc, groups: dict[str, list[Span]] | None = None,
-                      proposed: set[str] | None = None) -> dict[str, float]:
+                      proposed: set[str] | None = None, self_slot: set[str] | None = None) -> dict[str, float]:
         """The model's probability of each entity of *doc* (key -> probability, unrounded); *proposed*
-        defaults to the doc's proposals."""
+        defaults to the doc's proposals, *self_slot* to the names in the frame's self-mention slot."""
         groups = entity_groups(doc) if groups is None else groups
         proposed = set(doc._.kg_proposed or []) if proposed is None else proposed
+        self_slot = self.self_slot_keys(doc, groups) if self_slot is None else self_slot
         defined = {short_start for _, _, short_start, _ in (doc._.kg_abbreviations or [])}
         defined |= {long_start for long_start, _, _, _ in (doc._.kg_abbreviations or [])}
         end_of_title = title_end(doc, default=0)
         probabilities = {}
         recorded = doc.user_data.setdefault(TRAINING_FEATURES, {}) if not self.filter else None
         for key, spans in groups.items():
-            feats = features(doc, spans, proposed, defined, end_of_title)
+            feats = features(doc, spans, proposed, defined, end_of_title, self_slot)
             if recorded is not None:
                 recorded[key] = feats  # training reads the very features the runtime scored with
             probabilities[key] = self.model.probability(feats)
