@@ -561,3 +561,15 @@ def test_a_phrase_at_leads_to_is_a_condition_not_the_measure(nlp):
                    "On Parrotset, Quillnet reaches 68.4% at the scale of 7B parameters. "
                    "Owlnet keeps 99% at a vocabulary of 4096 entries.", QUILL)
     assert [r["metric_text"] for r in doc._.kg_results] == ["performance", "performance"]
+
+
+def test_a_result_of_the_paper_s_own_work_goes_to_its_subject_not_a_descriptive_title_phrase(nlp):
+    # invented: the title opens with a descriptive phrase (proposed first); the abstract presents the coined name
+    # "we" stands for, and a number of the paper's own work with no named method belongs to that name
+    doc = make_doc(nlp, "Latent Gull Imagination for Sparse Pond Control",
+                   "We present GullDreamer, an agent with a slot encoder. "
+                   "This yields 81.5% success rate on Pond Suite.",
+                   [("Latent Gull Imagination", "Method", "m:lgi"), ("GullDreamer", "Method", "m:gd"),
+                    ("success rate", "Metric", "x:sr"), ("Pond Suite", "Dataset", "d:pond")])
+    assert doc._.kg_frame["subject"] == "m:gd"
+    assert by_text(doc)["81.5% success rate"]["method"] == "m:gd"

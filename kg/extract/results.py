@@ -36,8 +36,8 @@ from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import SerialisedState, pipe_in_batches
 from kg.extract.candidates import doc_text, span_text, title_end
-from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, sentence_at, sentence_bounds,
-                              token_sentences, verb_like)
+from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, paper_subject, sentence_at,
+                              sentence_bounds, token_sentences, verb_like)
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
@@ -1282,6 +1282,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         sent_start, sent_end = sentence_at(doc, start)
         methods = sorted((s for s in ents if s.label_ == "Method"), key=lambda s: s.start)
         proposed = list(frame.get("proposed") or [])
+        subject = paper_subject(frame) if proposed else None  # what "we / our method" stands for
         rule_key, rule_how = rule
         lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
         self_reference = any(word in self.self_words for word in lowers[sent_start:start])
@@ -1300,7 +1301,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     x[_METHOD_INDEX[f"rule_how={rule_how}"]] = 1.0
             if key is not None:
                 x[_METHOD_INDEX["proposed"]] = float(key in proposed)
-                x[_METHOD_INDEX["first_proposed"]] = float(bool(proposed) and key == proposed[0])
+                x[_METHOD_INDEX["first_proposed"]] = float(key is not None and key == subject)
                 x[_METHOD_INDEX["log_mentions"]] = math.log1p(mentions.get(key, 0))
             return {"method": key, "kind": kind, "features": x}
 
@@ -1435,7 +1436,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return key, how
         proposed = frame["proposed"]
         if proposed and not any(self.frame_reader.subject_like(doc, s) and s.kb_id_ not in proposed for s in methods):
-            return proposed[0], "paper"
+            return paper_subject(frame), "paper"
         return None, ""
 
     # -- serialisation (kg.extract.base.SerialisedState: cfg.json, units.jsonl, results_cues.jsonl on disk) --
