@@ -342,3 +342,25 @@ def test_each_dataset_phrase_of_a_coordination_is_a_dataset_end():
     phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Dataset"}
     assert set(phrases) == {"standard benchmarks", "real-world datasets", "benchmark tasks"}
     assert {("EVALUATED_ON", "m:plover", key) for key in phrases.values()} <= triples(doc)
+
+
+def test_an_unnamed_group_of_baselines_after_an_outperforms_cue_is_a_method_end():
+    # invented: grading words in front are cut ("existing", "other state-of-the-art"), a hyphenated word counts
+    # once, a coordination gives each group; "the best ... baseline" points at a name and reads nothing; a
+    # group whose names follow ("such as") leaves the names as the baselines
+    case = ("Wren: Quiet Routing",
+            "We propose Wren, a router for sparse meshes. Wren outperforms existing mesh-aware routing methods. "
+            "Wren surpasses simple hand-tuned and learned routing heuristics. "
+            "Wren improves over the best greedy baseline by 3 points. "
+            "Wren outperforms classic routing algorithms such as Dijkstra and Yen.",
+            [("Wren", "Method", "m:wren"), ("Dijkstra", "Method", "m:dijkstra"), ("Yen", "Method", "m:yen")])
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = nlp.get_pipe("kg_edge_scorer")(make_doc(nlp, *case))
+    phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Method" and s.kb_id_ != "m:wren"
+               and not s.kb_id_.startswith("m:")}
+    assert set(phrases) == {"mesh-aware routing methods", "learned routing heuristics"}
+    assert {("OUTPERFORMS", "m:wren", key) for key in phrases.values()} <= triples(doc)
+    assert {("OUTPERFORMS", "m:wren", "m:dijkstra"), ("OUTPERFORMS", "m:wren", "m:yen")} <= triples(doc)
+    # without the scorer no phrase is read
+    plain = make_doc(make_nlp(), *case)
+    assert not any(s.id_ == PHRASE_SOURCE for s in plain.spans["kg_entities"])

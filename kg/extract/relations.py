@@ -359,21 +359,43 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     for each in found:
                         label_of.setdefault(each.kb_id_, "Dataset")
                     origin = "phrase"
+            if phrase is None and self.phrases and self.keep_origins and right and weight >= PHRASE_MIN_WEIGHT \
+                    and (cue_type == "OUTPERFORMS" or cue_type == "COMPARED_WITH"
+                         and self._states_winner(doc, doc[bounds[sentence][0]:bounds[sentence][1]])) \
+                    and not starts_within(sentence, target_label, end, end + max_gap):
+                # "outperforms existing second-order methods", "surpasses simple hand-crafted and LLM-generated
+                # heuristics", "superior ... compared to other gradient-based optimizers": an unnamed group of
+                # baselines the paper's own method beats; the names further on are baselines too (read once more
+                # without the phrase when it hides them: "smaller models and all pruning strategies, such as X")
+                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []),
+                                              reader=self._baseline_phrase)
+                if found:
+                    phrase, more = found[0], found[1:]
+                    for each in found:
+                        label_of.setdefault(each.kb_id_, "Method")
+                    baselines, cue_origin, origin = True, origin, "phrase"
+            else:
+                baselines = False
             if phrase is None and right and not starts_within(sentence, target_label, end, end + reach):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             read = [phrase, *more] if phrase is not None else []
-            ents = [s for s in [*by_sentence.get(sentence, []), *read] if s.end <= start or s.start >= end]
-            if read:
-                ents.sort(key=lambda s: s.start)  # the sentence's entities are in order already
-            for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
-                                                                       background=start < own_from,
-                                                                       figured=figured):
-                used = next((each for each in read if each.kb_id_ == target), None) if read else None
-                if phrase is not None and (used is None or source not in proposed):
-                    continue  # a phrase is only what the paper's own method is made of
-                add(rel_type, source, target, sentence, confidence, origin)
-                if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
-                    phrase_spans.append(used)
+            passes = [read, []] if baselines and starts_within(sentence, target_label, end, end + reach) else [read]
+            for each_read in passes:
+                ents = [s for s in [*by_sentence.get(sentence, []), *each_read] if s.end <= start or s.start >= end]
+                if each_read:
+                    ents.sort(key=lambda s: s.start)  # the sentence's entities are in order already
+                for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
+                                                                           background=start < own_from,
+                                                                           figured=figured):
+                    used = next((each for each in each_read if each.kb_id_ == target), None) if each_read else None
+                    if phrase is not None and source not in proposed:
+                        continue  # a phrase is only what the paper's own method is made of, or beats
+                    if used is None and phrase is not None and not baselines:
+                        continue
+                    add(rel_type, source, target, sentence, confidence, origin if used is not None or not baselines
+                        else cue_origin)
+                    if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
+                        phrase_spans.append(used)
         if phrase_spans:
             set_entity_spans(doc, sorted([*entity_spans(doc), *phrase_spans], key=lambda s: s.start))
 
@@ -800,22 +822,26 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
 
-    def _dataset_phrases(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> list[Span]:
+    def _dataset_phrases(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span],
+                         reader: Any = None) -> list[Span]:
         """The unnamed dataset phrases of a coordination after an EVALUATED_ON cue (``_dataset_phrase`` each):
         "on several standard benchmarks and real-world datasets" -> both; "on synthetic and benchmark tasks" ->
-        "benchmark tasks" (the first conjunct names no set of datasets). At most three."""
+        "benchmark tasks" (the first conjunct names no set of datasets). At most three. *reader* reads one phrase
+        (``_dataset_phrase``; ``_baseline_phrase`` for the baselines after an OUTPERFORMS cue)."""
+        reader = reader or self._dataset_phrase
         words_of = token_cache(doc).words
         found: list[Span] = []
         at = end
         for _ in range(3):
-            phrase = self._dataset_phrase(doc, at, bounds, ents)
+            phrase = reader(doc, at, bounds, ents)
             if phrase is not None:
                 found.append(phrase)
                 j = phrase.end
             else:  # the words of a first conjunct that is no phrase on its own: "synthetic (and ...)"
                 j = at
-                while j < bounds[1] and j - at < 3 and words_of[j].is_lower and words_of[j].is_alpha \
-                        and not words_of[j].is_stop:
+                while j < bounds[1] and j - at < 5 and (words_of[j].is_lower and words_of[j].is_alpha
+                                                         and not words_of[j].is_stop
+                                                         or words_of[j].text == "-" and j > at):  # "hand-tuned"
                     j += 1
                 if j == at:
                     break
@@ -858,6 +884,44 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if any(s.start < i and s.end > start for s in ents):
             return None
         return Span(doc, start, i, label="Dataset", kb_id=f"Dataset|{merge_key(doc[start:i].text, 'Dataset')}",
+                    span_id=PHRASE_SOURCE)
+
+    def _baseline_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+        """The unnamed group of baselines right after an OUTPERFORMS cue, as a Method span: "outperforms (other
+        state-of-the-art) first-order gradient-based optimizers", "surpasses existing transformer-based ASR
+        models". The phrase runs over lower-case words, hyphenated words and acronyms ("LLM prompting strategy")
+        up to punctuation, a stop word or a preposition; determiners and grading words before it
+        ("phrase_skip_words", "baseline_skip_words") are left out; it ends at its last word of "baseline_heads"
+        and holds two to PHRASE_MAX_TOKENS words. None otherwise, or when it touches an entity."""
+        words_of = token_cache(doc).words
+        words = self.frame_reader.words
+        skip = self.words["phrase_skip_words"] | self.words["baseline_skip_words"]
+        start = i = end
+        while i < bounds[1] and i - end < 4 * PHRASE_MAX_TOKENS:
+            token = words_of[i]
+            if token.lower_ in {"best", "strongest"}:
+                return None  # "the best promptable baseline" points at one of the names given elsewhere
+            if token.lower_ in skip and i == start:
+                start = i + 1
+            elif token.text == "-" and i > start and i + 1 < bounds[1] and words_of[i + 1].is_alpha:
+                pass  # "domain-specific", "CNN-based" (the tokenizer splits them)
+            elif not ((token.is_lower or token.is_upper and token.is_alpha and i + 1 < bounds[1]
+                       and (words_of[i + 1].is_lower or words_of[i + 1].text == "-"))
+                      and (token.is_alpha or "-" in token.text) and not token.is_stop) \
+                    or token.lower_ in words["prepositions"] or token.lower_ in words["clause_breaks"]:
+                break
+            i += 1
+        heads = self.words["baseline_heads"]
+        i = next((j for j in range(i, start + 1, -1) if words_of[j - 1].lower_ in heads), start)
+        # words, a hyphenated word counting once
+        count = sum(1 for j in range(start, i) if words_of[j].text != "-" and (j == start or words_of[j - 1].text != "-"))
+        if count < 2 or count > PHRASE_MAX_TOKENS or words_of[i - 1].text.endswith("-"):
+            return None
+        if i < bounds[1] and (words_of[i].text == "(" or words_of[i].lower_ in {"such", "like", "including", "of"}):
+            return None  # the names follow: "second-order methods (K-FAC and L-BFGS)", "baselines such as X", "the common approach of X"
+        if any(s.start < i and s.end > start for s in ents):
+            return None
+        return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
