@@ -364,3 +364,17 @@ def test_an_unnamed_group_of_baselines_after_an_outperforms_cue_is_a_method_end(
     # without the scorer no phrase is read
     plain = make_doc(make_nlp(), *case)
     assert not any(s.id_ == PHRASE_SOURCE for s in plain.spans["kg_entities"])
+
+
+def test_a_win_cue_whose_group_phrase_reads_nothing_still_reads_its_names():
+    # invented, regression: a strong win cue ("exceeds") with a group phrase after it that yields no group
+    # ("the accuracy of ... optimizers": the names come first) left the cue's baseline flag unset and the whole
+    # extraction failed; the named baselines are read as usual
+    from kg.extract import load_pipeline
+
+    nlp = load_pipeline("blank")
+    doc = nlp("Quillnet: Sparse Routing\nWe present Quillnet. Our experiments show that Quillnet consistently "
+              "exceeds, or at most matches the accuracy of well-tuned Owlnet, Adam, and SGN optimizers across "
+              "various tasks. Our results also verify the advantage of Wrennet over baseline methods.")
+    wins = {(r["source"], r["target"]) for r in doc._.kg_relations if r["type"] == "OUTPERFORMS"}
+    assert ("Method|quillnet", "Method|owlnet") in wins

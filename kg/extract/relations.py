@@ -359,6 +359,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     for each in found:
                         label_of.setdefault(each.kb_id_, "Dataset")
                     origin = "phrase"
+            baselines = False  # an unnamed group of baselines read as the target (below)
             if phrase is None and self.phrases and self.keep_origins and right and weight >= PHRASE_MIN_WEIGHT \
                     and (cue_type == "OUTPERFORMS" or cue_type == "COMPARED_WITH"
                          and self._states_winner(doc, doc[bounds[sentence][0]:bounds[sentence][1]])) \
@@ -374,8 +375,6 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     for each in found:
                         label_of.setdefault(each.kb_id_, "Method")
                     baselines, cue_origin, origin = True, origin, "phrase"
-            else:
-                baselines = False
             if phrase is None and right and not starts_within(sentence, target_label, end, end + reach):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             read = [phrase, *more] if phrase is not None else []
