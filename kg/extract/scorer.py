@@ -173,6 +173,8 @@ def _task_classes() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
             frames["list"].add(row["cue"].lower().split()[-1])  # "tasks such as" -> "as", "tasks including" -> "including"
         elif "noun" in row:
             frames["noun"].add(row["noun"].lower())
+        elif row.get("list") == "nominal_suffixes":
+            frames["nominal_suffixes"] = set(row["words"])  # the title task grammar's process-noun endings
     return classes, {key: frozenset(words) for key, words in frames.items()}
 
 
@@ -186,17 +188,14 @@ def _head_class(word: str) -> str:
     if lower.endswith("ing"):
         return "gerund"
     # a process noun by its form that no list holds ("docking" is a gerund; "diarization", "personalisation")
-    return "nominal" if lower.endswith(_NOMINAL_ENDINGS) else "other"
-
-
-_NOMINAL_ENDINGS = ("tion", "sion", "ment", "ysis", "osis")
+    return "nominal" if lower.endswith(tuple(_task_classes()[1]["nominal_suffixes"])) else "other"
 
 
 def _task_frame(tokens, first: Span, end_of_title: int) -> str:
     """The frame a Task's first mention stands in, read from the words around it (whatever found it): in the
     title, its start ("Optimizing X", "X via Y"), a title cue ("... for X") or elsewhere; in the abstract, before
-    a frame noun ("X tasks"), its opening words ("Molecular docking predicts ..."), an item of a list cue ("tasks such as X, Y"), after "for", after "of" ("the task
-    of X") or none of these ("bare")."""
+    a frame noun ("X tasks"), its opening words ("Molecular docking predicts ..."), an item of a list cue ("tasks
+    such as X, Y"), after "for", after "of" ("the task of X") or none of these ("bare")."""
     frames = _task_classes()[1]
     words, sent = tokens.words, tokens.sent_starts()
     start, end = first.start, first.end
