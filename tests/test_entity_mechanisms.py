@@ -85,3 +85,13 @@ def test_lower_case_phrases_in_measure_frames_are_metric_candidates(nlp):
     metrics = {doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Metric" and c.id_ == "phrase"}
     assert {"wobble use", "zorb hit rates"} <= metrics
     assert not {"model", "training", "faster training"} & metrics  # a thing is no quantity; "faster" qualifies
+
+
+def test_a_name_and_a_hyphenated_participle_before_a_noun_is_a_modifier_not_a_name(nlp):
+    rec = record("A ZorbLU-fied Kestrel-7 model runs fast. The writer is a QuxA-adapted Vantor-13B, and we study "
+                 "KQ-regularised policy search.", nlp)
+    found = {m["text"] for e in rec["entities"] for m in e["mentions"]}
+    assert not {"ZorbLU-fied", "QuxA-adapted", "KQ-regularised"} & found
+    assert "Vantor-13B" in surfaces(rec, "Method")
+    rec = record("Zorbax-trained with a large budget, QuxNet learns quickly.", nlp)
+    assert "QuxNet" in surfaces(rec, "Method")  # the participle modifies no noun: left to the other rules
