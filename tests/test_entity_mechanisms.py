@@ -95,3 +95,12 @@ def test_a_name_and_a_hyphenated_participle_before_a_noun_is_a_modifier_not_a_na
     assert "Vantor-13B" in surfaces(rec, "Method")
     rec = record("Zorbax-trained with a large budget, QuxNet learns quickly.", nlp)
     assert "QuxNet" in surfaces(rec, "Method")  # the participle modifies no noun: left to the other rules
+
+
+def test_languages_listed_with_a_shaped_name_are_no_methods(nlp):
+    # ISO 639-2 language names (stop.jsonl, bench/language_stop_rows.py) are known non-entities: a list of
+    # languages does not take the type of the shaped name listed with them
+    rec = record("We translate into Hausa, Yoruba, Wolof and zuRelo with QuxaNet.", nlp)
+    found = {m["text"] for e in rec["entities"] for m in e["mentions"]}
+    assert not {"Hausa", "Yoruba", "Wolof"} & found
+    assert "QuxaNet" in surfaces(rec, "Method")
