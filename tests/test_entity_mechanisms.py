@@ -104,3 +104,11 @@ def test_languages_listed_with_a_shaped_name_are_no_methods(nlp):
     found = {m["text"] for e in rec["entities"] for m in e["mentions"]}
     assert not {"Hausa", "Yoruba", "Wolof"} & found
     assert "QuxaNet" in surfaces(rec, "Method")
+
+
+def test_a_task_only_ever_naming_a_kind_of_model_is_no_task(nlp):
+    # GUIDELINE-TASKS.md lists a task where it is written as a phrase of its own: "X models" is a kind of model
+    rec = record("We evaluate 61 candidate recommendation models and pair image captioning models with QuxaNet.", nlp)
+    assert surfaces(rec, "Task") == set() and "QuxaNet" in surfaces(rec, "Method")
+    rec = record("Image captioning is hard. We pair image captioning models with QuxaNet.", nlp)
+    assert {s.lower() for s in surfaces(rec, "Task")} == {"image captioning"}  # a phrase of its own once: kept
