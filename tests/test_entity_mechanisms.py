@@ -112,3 +112,9 @@ def test_a_task_only_ever_naming_a_kind_of_model_is_no_task(nlp):
     assert surfaces(rec, "Task") == set() and "QuxaNet" in surfaces(rec, "Method")
     rec = record("Image captioning is hard. We pair image captioning models with QuxaNet.", nlp)
     assert {s.lower() for s in surfaces(rec, "Task")} == {"image captioning"}  # a phrase of its own once: kept
+
+
+def test_the_word_after_an_acronym_definition_types_an_unknown_long_form(nlp):
+    rec = record("We introduce the Zorb Elasticity of Quality (ZEQ) metric; QuxaNet raises ZEQ by 3%.", nlp)
+    assert {"Zorb Elasticity of Quality", "ZEQ"} <= surfaces(rec, "Metric")
+    assert not {"Zorb Elasticity of Quality", "ZEQ"} & surfaces(rec, "Method")

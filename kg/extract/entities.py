@@ -556,6 +556,16 @@ class EntityResolver(PatternComponent):
         head = self.head_label(long_text)
         if head == IGNORE:
             return None
+        if head is None:
+            # no type from a list or the head word: the word after the definition's bracket says what the name
+            # is, as it does after a coined name ("Token Elasticity of Performance (TEP) metric", "... (CE) metrics")
+            words = doc_tokens(long_span.doc).words
+            after = short_span.end + 1 if short_span.end < len(words) and words[short_span.end].text == ")" else None
+            if after is not None and after < len(words):
+                following = words[after].lower_
+                label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
+                if label and label != IGNORE:
+                    return label
         return head or "Method"
 
     def _next_label(self, doc: Doc, span: Candidate) -> str | None:
