@@ -573,3 +573,26 @@ def test_a_result_of_the_paper_s_own_work_goes_to_its_subject_not_a_descriptive_
                     ("success rate", "Metric", "x:sr"), ("Pond Suite", "Dataset", "d:pond")])
     assert doc._.kg_frame["subject"] == "m:gd"
     assert by_text(doc)["81.5% success rate"]["method"] == "m:gd"
+
+
+
+def test_an_absolute_unit_is_measured_by_the_phrase_naming_its_quantity(nlp):
+    # invented text: nothing names the metric next to the number; the sentence's word for the unit's quantity
+    # (units.jsonl "measures"), with its modifiers and a head it modifies (results_cues "measure_heads"), does
+    doc = make_doc(nlp, "Title", "Peak power draw of the Velk board stays below 41 W in every trial.", [])
+    assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [(41.0, None, "Peak power draw")]
+    doc = make_doc(nlp, "Title", "Quorra keeps GPU memory flat at 318 MB.", [("GPU", "Hardware", "h:gpu")])
+    assert [r["metric_text"] for r in doc._.kg_results] == ["GPU memory"]
+    # ... or the Metric entity holding that word, even when another number's comparison holds it too
+    doc = make_doc(nlp, "Title", "Each step costs 2.2 mJ, roughly 14x less energy than the dense kernel.",
+                   [("energy", "Metric", "x:energy")])
+    assert [(r["value"], r["metric"]) for r in doc._.kg_results] == [(2.2, "x:energy"), (14.0, "x:energy")]
+
+
+def test_a_unit_without_its_quantity_named_keeps_the_rules_metric(nlp):
+    doc = make_doc(nlp, "Title", "The Velk board stays below 41 W throughout.", [])
+    assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [(41.0, None, "performance")]
+    doc = make_doc(nlp, "Title", "Quorra reaches 71.3% accuracy and keeps memory at 318 MB.",
+                   [("accuracy", "Metric", "x:acc")])
+    assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [
+        (71.3, "x:acc", None), (318.0, None, "memory")]

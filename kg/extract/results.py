@@ -276,6 +276,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         self.measure_units = {unit["unit"] for unit in self.units if unit.get("measure")}
+        # the words naming what a unit measures ("ms": latency, time): the fallback metric (:meth:`_unit_measure`)
+        self.measures_of = {unit["unit"]: frozenset(unit["measures"]) for unit in self.units if unit.get("measures")}
         # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
         self.matcher = _WindowMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
@@ -520,6 +522,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._measure_of_change(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
+        # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
+        # else named, the phrase of its sentence that names the unit's quantity does
+        for result, row, (ents, others) in zip(accepted, output, context):
+            if row["metric"] is None and (row["metric_text"] is None or row["metric_text"].lower()
+                                          in self.implied_metrics) and row["unit"] in self.measures_of:
+                measured = self._unit_measure(doc, result, ents, others)
+                if measured is not None:
+                    row["metric"], row["metric_text"] = measured
         return output
 
     def _measure_by_structure(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
@@ -960,6 +970,41 @@ class ResultFinder(SerialisedState, DocAnnotator):
             {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
+
+    def _unit_measure(self, doc: Doc, result: dict[str, Any], ents: list[Span],
+                      others: list[tuple[int, int]]) -> tuple[str | None, str | None] | None:
+        """(Metric key, free phrase) naming what the result's unit measures, from its sentence; None if none does.
+
+        The word of the sentence nearest the number that names the unit's quantity (units.jsonl ``measures``:
+        "latency" for ms, "memory" for GB) is the metric: the Metric entity holding it, else the phrase of up to
+        two modifiers before it and one noun it modifies after it (``measure_heads``: "power draw"). On a tie
+        the word before the number wins ("memory ... at 212 MB").
+        """
+        words = self.measures_of[result["unit"]]
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        start, end = result["_start"], result["_end"]
+        sent_start, sent_end = sentence_at(doc, start)
+        numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
+        found = [i for i in range(sent_start, sent_end) if lowers[i] in words and not start <= i < end]
+        if not found:
+            return None
+        at = min(found, key=lambda i: (i - end if i >= end else start - i, i >= end))
+        for span in ents:
+            if span.label_ == "Metric" and span.start <= at < span.end:
+                return span.kb_id_, None
+        other_at = {i for s in ents if s.label_ not in {"Metric", "Hardware"} for i in range(s.start, s.end)}
+        first = at
+        while first - 1 >= sent_start and at - (first - 1) <= 2 and first - 1 not in numbers \
+                and first - 1 not in other_at and (words_of[first - 1].is_alpha or texts[first - 1].count("-") == 1) \
+                and not words_of[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
+                and not (words_of[first - 1].is_lower and (verb_like(lowers[first - 1])
+                                                           or lowers[first - 1].endswith("ly"))):
+            first -= 1
+        last = at + 1
+        if last < sent_end and lowers[last] in self.measure_heads:
+            last += 1
+        return None, token_cache(doc).span_text(first, last)
 
     def _metric(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
                 crosses_other, gap) -> tuple[str | None, str | None, bool]:
