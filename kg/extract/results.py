@@ -961,6 +961,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         for label in ("Dataset", "Hardware"):
             found = [s for s in ents if s.label_ == label and not crosses_other(s)] or \
                 [s for s in ents if s.label_ == label]
+            if label == "Dataset" and result["unit"] == "x":
+                # a factor ("3x faster", "5x fewer FLOPs") is measured on a dataset only when its own clause names
+                # it close by ("2.4x speedup on LRA"), not one the sentence names for its other figures
+                found = [s for s in found if self._same_clause(doc, s, start, end, FACTOR_DATASET_GAP)]
             if found:
                 # On a tie the entity after the number wins: "87% on ImageNet".
                 roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
@@ -970,6 +974,13 @@ class ResultFinder(SerialisedState, DocAnnotator):
             {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
+
+    def _same_clause(self, doc: Doc, span: Span, start: int, end: int, window: int) -> bool:
+        """Whether *span* stands within *window* tokens of the number [start, end) with no clause word
+        (results_cues ``clause_words``: "while", "whereas", ";") between them."""
+        low, high = (span.end, start) if span.end <= start else (end, span.start) if span.start >= end else (0, 0)
+        lowers = token_lowers(doc)
+        return high - low <= window and not any(lowers[k] in self.clause_words for k in range(low, high))
 
     def _unit_measure(self, doc: Doc, result: dict[str, Any], ents: list[Span],
                       others: list[tuple[int, int]]) -> tuple[str | None, str | None] | None:
@@ -1734,6 +1745,8 @@ def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of
 
 
 # -- the learned metric chooser -----------------------------------------------------------------------------
+# the farthest (in tokens) a Dataset may stand from a factor result it is the dataset of (ResultFinder._attach)
+FACTOR_DATASET_GAP = 8
 METRIC_MODEL_PATH = Path(__file__).parent / "models" / "result_metric.json"
 # How a metric candidate was found: a Metric entity of the sentence; a free phrase after the number (past
 # comparison and linking words: "16% improvement in runtime", "36.3% in Insertion"), its last word, the
