@@ -596,3 +596,15 @@ def test_a_unit_without_its_quantity_named_keeps_the_rules_metric(nlp):
                    [("accuracy", "Metric", "x:acc")])
     assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [
         (71.3, "x:acc", None), (318.0, None, "memory")]
+
+
+def test_a_factor_takes_a_dataset_only_from_its_own_clause(nlp):
+    # invented text: the dataset of the accuracy figure is not the dataset of the speedup in another clause
+    ents = [("Quorra", "Method", "m:q"), ("Velkset", "Dataset", "d:velk"), ("top-1 accuracy", "Metric", "x:acc")]
+    doc = make_doc(nlp, "Title", "Quorra reaches 81.4% top-1 accuracy on Velkset, while the whole training of the "
+                   "model runs 3.2x faster.", ents)
+    roles = {r["value"]: r["dataset"] for r in doc._.kg_results}
+    assert roles == {81.4: "d:velk", 3.2: None}
+    # ... and keeps one its clause names right beside it
+    doc = make_doc(nlp, "Title", "Quorra gives a 2.5x speedup on Velkset.", ents)
+    assert [(r["value"], r["dataset"]) for r in doc._.kg_results] == [(2.5, "d:velk")]
