@@ -608,3 +608,17 @@ def test_a_factor_takes_a_dataset_only_from_its_own_clause(nlp):
     # ... and keeps one its clause names right beside it
     doc = make_doc(nlp, "Title", "Quorra gives a 2.5x speedup on Velkset.", ents)
     assert [(r["value"], r["dataset"]) for r in doc._.kg_results] == [(2.5, "d:velk")]
+
+
+def test_ranges_after_a_range_verb_or_between_stay_ranges(nlp):
+    # invented text: "ranges from A to B" and "between A and B" report a range; "improves from A to B" a change
+    ents = [("recall", "Metric", "x:recall")]
+    doc = make_doc(nlp, "Title", "Across the suite, Zorb's recall ranges from 12% to 47%.", ents)
+    assert [(r["value"], r["value_high"], r["unit"]) for r in doc._.kg_results] == [(12.0, 47.0, "%")]
+    doc = make_doc(nlp, "Title", "Zorb keeps between 55% and 83% of the recall.", ents)
+    assert [(r["value"], r["value_high"], r["unit"]) for r in doc._.kg_results] == [(55.0, 83.0, "%")]
+    doc = make_doc(nlp, "Title", "Zorb raises recall from 12% to 47%.", ents)
+    assert [(r["value"], r["value_high"]) for r in doc._.kg_results] == [(47.0, None)]
+    # a count "between 4 and 60 hours" (the first number bare) is no range of results
+    doc = make_doc(nlp, "Title", "We train Zorb on between 4 and 60 hours of speech.", ents)
+    assert [(r["value"], r["value_high"]) for r in doc._.kg_results if r["value_high"] is not None] == []

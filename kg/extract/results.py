@@ -63,7 +63,7 @@ NUMBER_TOKEN = rf"^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?$"  # "15%-50" i
 MAGNITUDES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 _PARSE = re.compile(
     rf"^(?P<approx>[~≈])?(?P<a>[+-]?{_NUM})"
-    rf"(?:(?P<u1>\s*[^\d\s~–-]{{1,12}}?)?\s*(?:-|–|~|to|sim)\s*(?P<b>[+-]?{_NUM}))?"
+    rf"(?:(?P<u1>\s*[^\d\s~–-]{{1,12}}?)?\s*(?:-|–|~|to|sim|and)\s*(?P<b>[+-]?{_NUM}))?"
     r"\s*(?P<mag>[kKMB](?![A-Za-z/]))?\s*(?P<unit>.*)$",
     re.S,
 )
@@ -695,8 +695,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span_text):
-            value, high = high, None  # "from 5.9 to 10.9%": the figure reached
+        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span_text) \
+                and not (start > 1 and lowers[start - 2] in self.range_verbs):
+            value, high = high, None  # "from 5.9 to 10.9%": the figure reached (not "ranges from 9% to 41%")
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
             high = high * MAGNITUDES[parsed["mag"]] if high is not None else None
@@ -1552,7 +1553,8 @@ def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: di
 
 
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
-    """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
+    """Join "15.3% - 75.8%" / "10 ms to 20 ms" / "between 61% and 93%": two numbers with the same unit around a
+    range word, or after "between" around "and" (two bare decimals too: "between 0.52 and 0.61")."""
     lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     merged: list[tuple[bool, int, int]] = []
     for item in chosen:
@@ -1561,6 +1563,11 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
             if has_unit and item[0] and item[1] == end + 1 and lowers[end] in {"-", "–", "~", "to"} \
                     and _unit_tail(lowers[end - 1]) == _unit_tail(lowers[item[2] - 1]):
                 merged[-1] = (True, start, item[2])
+                continue
+            if start > 0 and lowers[start - 1] == "between" and item[1] == end + 1 and lowers[end] == "and" \
+                    and ((has_unit and item[0] and _unit_tail(lowers[end - 1]) == _unit_tail(lowers[item[2] - 1]))
+                         or (not has_unit and not item[0] and "." in lowers[start] and "." in lowers[item[1]])):
+                merged[-1] = (has_unit, start, item[2])  # "between 61% and 93%", "between 0.52 and 0.61": a range
                 continue
             if not has_unit and not item[0] and item[1] == end + 1 and lowers[end] in {"-", "–"} \
                     and not doc[end - 1].whitespace_ and not doc[end].whitespace_ \
