@@ -622,3 +622,18 @@ def test_ranges_after_a_range_verb_or_between_stay_ranges(nlp):
     # a count "between 4 and 60 hours" (the first number bare) is no range of results
     doc = make_doc(nlp, "Title", "We train Zorb on between 4 and 60 hours of speech.", ents)
     assert [(r["value"], r["value_high"]) for r in doc._.kg_results if r["value_high"] is not None] == []
+
+
+def test_a_device_a_comparison_names_is_the_baselines(nlp):
+    # invented text: the T9 board is the baseline's device; the result keeps the device of its own setting
+    ents = [("Quorra", "Method", "m:q"), ("Velk-7 board", "Hardware", "h:velk"), ("T9 card", "Hardware", "h:t9"),
+            ("latency", "Metric", "x:lat")]
+    doc = make_doc(nlp, "Title", "Quorra runs at 4.1 ms latency, 2.6x lower than a T9 card.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, None), (2.6, None)]
+    doc = make_doc(nlp, "Title", "Deployed on a Velk-7 board, Quorra needs 4.1 ms, 2.6x less than Zed on a T9 card.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, "h:velk"), (2.6, "h:velk")]
+    # "over" before a number is a qualifier, not a comparison: "over 8 T9 cards" is still the setting
+    doc = make_doc(nlp, "Title", "Quorra reaches 4.1 ms latency when sharded over the T9 card pool.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, None)]
+    doc = make_doc(nlp, "Title", "Quorra reaches 4.1 ms latency on a T9 card.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, "h:t9")]

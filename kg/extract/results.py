@@ -960,8 +960,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
         roles["method"] = method
 
         for label in ("Dataset", "Hardware"):
-            found = [s for s in ents if s.label_ == label and not crosses_other(s)] or \
-                [s for s in ents if s.label_ == label]
+            labelled = [s for s in ents if s.label_ == label]
+            if label == "Hardware":
+                # "3.2x lower than an NVIDIA T4", "90x less energy than X on a Jetson Orin": a device a comparison
+                # names is the baseline's, not the device the figure was measured on
+                # (also "than X on an Intel CPU": measured, the device the comparison ran on is more often the
+                # baseline's than the result's, and a result without a device costs less than one with a wrong one)
+                labelled = [s for s in labelled if not self._baseline_device(doc, s)]
+            found = [s for s in labelled if not crosses_other(s)] or labelled
             if label == "Dataset" and result["unit"] == "x":
                 # a factor ("3x faster", "5x fewer FLOPs") is measured on a dataset only when its own clause names
                 # it close by ("2.4x speedup on LRA"), not one the sentence names for its other figures
@@ -975,6 +981,20 @@ class ResultFinder(SerialisedState, DocAnnotator):
             {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
+
+    def _baseline_device(self, doc: Doc, span: Span) -> bool:
+        """Whether a comparison word (results_cues ``baseline_leads``: "than", "over", "compared") leads to *span*
+        within its clause: at most 8 tokens before it, no punctuation or clause word between, and not as a
+        qualifier of a number ("over 8 GPUs")."""
+        lowers = token_lowers(doc)
+        sent_start = sentence_at(doc, span.start)[0]
+        for k in range(span.start - 1, max(sent_start, span.start - 9) - 1, -1):
+            word = lowers[k]
+            if word in self.baseline_leads:
+                return not (k + 1 < len(doc) and _DIGITS.match(lowers[k + 1]))
+            if word in {",", ";", ":", "(", ")"} or word in self.clause_words:
+                return False
+        return False
 
     def _same_clause(self, doc: Doc, span: Span, start: int, end: int, window: int) -> bool:
         """Whether *span* stands within *window* tokens of the number [start, end) with no clause word
