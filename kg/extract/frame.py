@@ -242,7 +242,7 @@ class ContributionFrame(PatternComponent):
             first_verb = bisect_left(verb_at, sentence.start)
             for i in verb_at[first_verb:bisect_left(verb_at, sentence.end, first_verb)]:
                 if self._by_authors(doc, sentence, i, speakers):
-                    found, used = self._objects(doc, sentence, i, method_at)
+                    found, used = self._objects(doc, sentence, i, method_at, coined)
                     for span in found:
                         propose(span, "object")
                     for span in self._listed(doc, sentence, i, method_at):
@@ -282,7 +282,8 @@ class ContributionFrame(PatternComponent):
             # a pronoun that is not possessive ("we", "it") is a subject or an object: what follows it is its verb
             # ("we fine-tune DeBERTa-v2"), never a name it owns
             possessive = end - start > 1 or token_lowers(doc)[start] in self.determiner_starts
-            if span is not None and possessive and not self._is_modifier(doc, span):
+            if span is not None and possessive and not self._is_modifier(doc, span) \
+                    and not self._known_family(doc, span, coined):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
         if not proposed:
             for span in means:
@@ -355,6 +356,13 @@ class ContributionFrame(PatternComponent):
         # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
         # proposal and the means is what it is built with (a block, see _title_blocks)
         return [span]
+
+    def _known_family(self, doc: Doc, span: Span, coined: set[str] | frozenset[str]) -> bool:
+        """A method the curated vocabulary knows, not shaped like a coined name and not seen coined ("reinforcement
+        learning", "linear attention", "dropout"): a field or a family the paper's method belongs to or is made of,
+        never the paper's own when it follows a propose verb or "our" ("we propose the dense reinforcement learning
+        method", "our dropout Q-functions")."""
+        return not name_shaped(span) and span.kb_id_ not in coined and self._known(doc, span)
 
     def _qualified_known(self, doc: Doc, span: Span) -> bool:
         """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
@@ -805,7 +813,8 @@ class ContributionFrame(PatternComponent):
         return next((key for key in proposed[1:] if key in shaped
                      and why.get(key, "").partition("@")[0] in {"object", "named", "self"}), first)
 
-    def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
+    def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span],
+                 coined: set[str] | frozenset[str] = frozenset()) -> tuple[list[Span], list[Span]]:
         """The Methods a propose verb introduces, and the ones its object is built from.
 
         The first Method of the object that is not inside a prepositional phrase, not compared against and not a
@@ -836,6 +845,10 @@ class ContributionFrame(PatternComponent):
                     used.append(span)
                 elif self._apposition_is_not_method(doc, span, sentence.end):
                     break  # "we introduce RL4CO, an extensive ... benchmark": a benchmark, not a method
+                elif self._known_family(doc, span, coined):
+                    # "we propose the dense reinforcement learning method", "a new linear attention": a method the
+                    # vocabulary knows as a field or a family is what the object is made of, not the paper's own
+                    used.append(span)
                 else:
                     found.append(span)
                 i = _skip_parenthesis(doc, span.end, end)
