@@ -197,3 +197,10 @@ def test_a_method_family_the_vocabulary_knows_is_not_the_papers_own(blank):
     doc = blank("Faster Training\nWe introduce two new methods, gradient accumulation and knowledge distillation, "
                 "for small devices.")
     assert {"gradient accumulation", "knowledge distillation"} <= {name.lower() for name in proposed_names(doc)}
+
+
+def test_the_named_parts_a_proposal_is_said_to_have_are_proposed(blank):
+    doc = blank("Quiltor: Sharper Detection\nWe introduce Quiltor, a detector for small objects. Quiltor has two "
+                "components: a Patch Memory Bank that stores context, and a Scale Mixing Loss (SML) that aligns "
+                "regions. It runs in real time.")
+    assert {"Quiltor", "Patch Memory Bank", "Scale Mixing Loss"} <= proposed_names(doc)

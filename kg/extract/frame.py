@@ -784,6 +784,8 @@ class ContributionFrame(PatternComponent):
                 k = j + 1
                 if k + 2 < sentence.end and texts[k] == "(" and texts[k + 2] == ")":
                     k += 3  # "(1) X"
+                if k + 1 < sentence.end and lowers[k] in {"a", "an", "the"}:
+                    k += 1  # "two components: a Region Prompt Pool ..., and a Cross-Scale Alignment Loss"
                 span = method_at.get(k) if texts[j] in {",", ":", "and", ")"} else None
                 if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
                     items.append(span)
