@@ -204,3 +204,16 @@ def test_the_named_parts_a_proposal_is_said_to_have_are_proposed(blank):
                 "components: a Patch Memory Bank that stores context, and a Scale Mixing Loss (SML) that aligns "
                 "regions. It runs in real time.")
     assert {"Quiltor", "Patch Memory Bank", "Scale Mixing Loss"} <= proposed_names(doc)
+
+
+def test_a_propose_verb_after_comma_and_belongs_to_the_sentences_subject(blank):
+    doc = blank("Depth Matters\nWe observe that the error grows with depth in most layers, and propose DepthFix, "
+                "which rescales each layer. It is cheap.")
+    assert "DepthFix" in proposed_names(doc)
+    doc = blank("Depth Matters\nIn this paper, we observe that the error grows with depth, and introduce "
+                "DepthFix, which rescales each layer.")
+    assert "DepthFix" in proposed_names(doc)
+    # the sentence's subject is someone else: their method, not the paper's
+    doc = blank("Depth Matters\nEarlier studies observe that the error grows with depth, and propose DepthFix, "
+                "which rescales each layer. We study its limits.")
+    assert "DepthFix" not in proposed_names(doc)

@@ -738,6 +738,11 @@ class ContributionFrame(PatternComponent):
             i -= 1
         if i >= sentence.start and (self._author_at(doc, i) or i + 1 in speakers):
             return True
+        if verb - 2 > sentence.start and lowers[verb - 1] == "and" and lowers[verb - 2] == "," \
+                and self._author_at(doc, self._main_clause_start(doc, sentence)):
+            # "We observe that the best factor differs across layers, and propose FreqScale": ", and" goes back to
+            # the sentence's own subject, the authors
+            return True
         if verb - 1 > sentence.start and lowers[verb - 1] == "and":
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
             breaks = self.words["clause_breaks"]
@@ -747,6 +752,18 @@ class ContributionFrame(PatternComponent):
                 if lowers[j] == "we":
                     return True
         return False
+
+    def _main_clause_start(self, doc: Doc, sentence: Span) -> int:
+        """The first word of the sentence's main clause: after an opening phrase ending in a comma ("In this
+        paper, we ...", "To this end, we ..."), else the sentence's first word (its subject in most abstracts)."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        start = sentence.start
+        if lowers[start] in self.words["intro_words"] or lowers[start] in self.words["enumeration_words"] \
+                or lowers[start] in {"here", "finally", "then", "instead", "thus", "therefore"}:
+            comma = next((i for i in range(start, min(sentence.end, start + 10)) if texts[i] == ","), None)
+            if comma is not None and comma + 1 < sentence.end:
+                return comma + 1
+        return start
 
     def _author_at(self, doc: Doc, i: int) -> bool:
         """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
