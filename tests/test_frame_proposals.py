@@ -217,3 +217,13 @@ def test_a_propose_verb_after_comma_and_belongs_to_the_sentences_subject(blank):
     doc = blank("Depth Matters\nEarlier studies observe that the error grows with depth, and propose DepthFix, "
                 "which rescales each layer. We study its limits.")
     assert "DepthFix" not in proposed_names(doc)
+
+
+def test_a_part_the_paper_presents_as_new_is_proposed(blank):
+    doc = blank("Multi-Goal Samplers\nWe propose MGSampler for molecule design. MGSampler consists of a novel "
+                "Conditional Flow Sampler which models each goal. It beats GA.")
+    assert {"MGSampler", "Conditional Flow Sampler"} <= proposed_names(doc)
+    # a new method someone else made, in a sentence about them, is not the paper's
+    doc = blank("Multi-Goal Samplers\nWe propose MGSampler for molecule design. Earlier work built a new "
+                "Conditional Flow Sampler for one goal.")
+    assert "Conditional Flow Sampler" not in proposed_names(doc)

@@ -264,11 +264,22 @@ class ContributionFrame(PatternComponent):
             if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
+        mention_starts = {start for start, _ in mentions}
         for sentence in sentences:
             # "COAT addresses ... through two key innovations: (1) X, ..., and (2) Y": the proposal's named parts
-            if any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at)):
+            about_proposal = any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at))
+            if about_proposal:
                 for span in self._listed(doc, sentence, sentence.start, method_at):
                     propose(span, "listed")
+            main = self._main_clause_start(doc, sentence)
+            if about_proposal or self._author_at(doc, main) or main in mention_starts:
+                # "MOGFNs consist of a novel Conditional GFlowNet", "our method leverages a new X": a part the
+                # paper's own method or the authors present as new
+                for span in methods:
+                    if sentence.start + 2 <= span.start < sentence.end and lowers[span.start - 2] in {"a", "an"} \
+                            and lowers[span.start - 1] in {"novel", "new"} and not self._is_modifier(doc, span) \
+                            and not self.is_compared(doc, span) and not self._known_family(doc, span, coined):
+                        propose(span, "novel")
         self_spans = []
         for start, end in mentions:
             self_spans.append([start, end])
