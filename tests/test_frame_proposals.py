@@ -227,3 +227,13 @@ def test_a_part_the_paper_presents_as_new_is_proposed(blank):
     doc = blank("Multi-Goal Samplers\nWe propose MGSampler for molecule design. Earlier work built a new "
                 "Conditional Flow Sampler for one goal.")
     assert "Conditional Flow Sampler" not in proposed_names(doc)
+
+
+def test_a_cited_name_is_prior_work_not_a_proposal(blank):
+    doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 (Novak et al., 2020) which is fast, "
+                "and we propose a cheaper variant.")
+    assert "QZ7" not in proposed_names(doc)
+    doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 [12] which is fast.")
+    assert "QZ7" not in proposed_names(doc)
+    doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 (ours) which is fast.")
+    assert "QZ7" in proposed_names(doc)

@@ -220,7 +220,7 @@ class ContributionFrame(PatternComponent):
         why: dict[str, str] = {}
 
         def propose(span: Span, rule: str) -> None:
-            if span.kb_id_ not in proposed:
+            if span.kb_id_ not in proposed and not self._cited(doc, span):
                 proposed.append(span.kb_id_)
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
@@ -763,6 +763,17 @@ class ContributionFrame(PatternComponent):
                 if lowers[j] == "we":
                     return True
         return False
+
+    def _cited(self, doc: Doc, span: Span) -> bool:
+        """Whether a citation follows the name: "(Smith et al., 2021)", "(Smith et al" or "[12]": someone else's
+        published method, not the paper's own ("a modern form of error feedback called EF21 (Richtarik et al")."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        i = span.end
+        if i >= len(doc) or texts[i] not in {"(", "["}:
+            return False
+        inside = lowers[i + 1:min(len(doc), i + 8)]
+        return "et" in inside and any(w.startswith("al") for w in inside) \
+            or texts[i] == "[" and len(inside) > 1 and inside[0].isdigit() and inside[1] in {"]", ","}
 
     def _main_clause_start(self, doc: Doc, sentence: Span) -> int:
         """The first word of the sentence's main clause: after an opening phrase ending in a comma ("In this
