@@ -237,3 +237,11 @@ def test_a_cited_name_is_prior_work_not_a_proposal(blank):
     assert "QZ7" not in proposed_names(doc)
     doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 (ours) which is fast.")
     assert "QZ7" in proposed_names(doc)
+
+
+def test_a_name_whose_apposition_after_a_colon_is_a_benchmark_is_not_proposed(blank):
+    doc = blank("Benchmarking Optimizers\nTo compare optimizers fairly, we introduce the OptiRace: Training "
+                "Optimizers benchmark, which runs on fixed hardware.")
+    assert "OptiRace" not in proposed_names(doc)
+    doc = blank("Benchmarking Optimizers\nWe introduce OptiRace: a fast optimizer for small models.")
+    assert "OptiRace" in proposed_names(doc)

@@ -933,7 +933,8 @@ class ContributionFrame(PatternComponent):
         benchmark for ...", "X, a new dataset of ..."."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = _skip_parenthesis(doc, span.end, end)
-        if i + 1 >= end or texts[i] != "," or lowers[i + 1] not in {"a", "an", "the"}:
+        # "X, a new benchmark for ...", "X: Training Algorithms benchmark"
+        if i + 1 >= end or not (texts[i] == "," and lowers[i + 1] in {"a", "an", "the"} or texts[i] == ":"):
             return False
         for j in range(i + 2, min(end, i + 16)):
             lower = lowers[j]
