@@ -182,3 +182,66 @@ def test_methods_the_frame_adds_carry_the_scorers_confidence():
     doc = nlp(text)
     assert key not in {span.kb_id_ for span in doc.spans["kg_entities"]}
     assert doc._.kg_frame["proposed"] == [] and key not in doc._.kg_confidences
+
+
+def test_a_method_family_the_vocabulary_knows_is_not_the_papers_own(blank):
+    # a known family after a propose verb or "our" is what the paper's method is made of, not a proposal
+    doc = blank("Adaptive Scene Testing for Delivery Robots\nTo find hard scenes, we propose the sparse "
+                "reinforcement learning method and a new reward. It tests robots faster.")
+    assert "reinforcement learning" not in {name.lower() for name in proposed_names(doc)}
+    doc = blank("Stable Critics\nWe build our dropout critics for robot control. They learn fast.")
+    assert "dropout" not in {name.lower() for name in proposed_names(doc)}
+    # a coined name in the same place is still proposed, and so is a known family in a counted list
+    doc = blank("Stable Critics\nWe propose QuillNet, a critic for robot control. It learns fast.")
+    assert "QuillNet" in proposed_names(doc)
+    doc = blank("Faster Training\nWe introduce two new methods, gradient accumulation and knowledge distillation, "
+                "for small devices.")
+    assert {"gradient accumulation", "knowledge distillation"} <= {name.lower() for name in proposed_names(doc)}
+
+
+def test_the_named_parts_a_proposal_is_said_to_have_are_proposed(blank):
+    doc = blank("Quiltor: Sharper Detection\nWe introduce Quiltor, a detector for small objects. Quiltor has two "
+                "components: a Patch Memory Bank that stores context, and a Scale Mixing Loss (SML) that aligns "
+                "regions. It runs in real time.")
+    assert {"Quiltor", "Patch Memory Bank", "Scale Mixing Loss"} <= proposed_names(doc)
+
+
+def test_a_propose_verb_after_comma_and_belongs_to_the_sentences_subject(blank):
+    doc = blank("Depth Matters\nWe observe that the error grows with depth in most layers, and propose DepthFix, "
+                "which rescales each layer. It is cheap.")
+    assert "DepthFix" in proposed_names(doc)
+    doc = blank("Depth Matters\nIn this paper, we observe that the error grows with depth, and introduce "
+                "DepthFix, which rescales each layer.")
+    assert "DepthFix" in proposed_names(doc)
+    # the sentence's subject is someone else: their method, not the paper's
+    doc = blank("Depth Matters\nEarlier studies observe that the error grows with depth, and propose DepthFix, "
+                "which rescales each layer. We study its limits.")
+    assert "DepthFix" not in proposed_names(doc)
+
+
+def test_a_part_the_paper_presents_as_new_is_proposed(blank):
+    doc = blank("Multi-Goal Samplers\nWe propose MGSampler for molecule design. MGSampler consists of a novel "
+                "Conditional Flow Sampler which models each goal. It beats GA.")
+    assert {"MGSampler", "Conditional Flow Sampler"} <= proposed_names(doc)
+    # a new method someone else made, in a sentence about them, is not the paper's
+    doc = blank("Multi-Goal Samplers\nWe propose MGSampler for molecule design. Earlier work built a new "
+                "Conditional Flow Sampler for one goal.")
+    assert "Conditional Flow Sampler" not in proposed_names(doc)
+
+
+def test_a_cited_name_is_prior_work_not_a_proposal(blank):
+    doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 (Novak et al., 2020) which is fast, "
+                "and we propose a cheaper variant.")
+    assert "QZ7" not in proposed_names(doc)
+    doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 [12] which is fast.")
+    assert "QZ7" not in proposed_names(doc)
+    doc = blank("Feedback Revisited\nWe study a form of feedback called QZ7 (ours) which is fast.")
+    assert "QZ7" in proposed_names(doc)
+
+
+def test_a_name_whose_apposition_after_a_colon_is_a_benchmark_is_not_proposed(blank):
+    doc = blank("Benchmarking Optimizers\nTo compare optimizers fairly, we introduce the OptiRace: Training "
+                "Optimizers benchmark, which runs on fixed hardware.")
+    assert "OptiRace" not in proposed_names(doc)
+    doc = blank("Benchmarking Optimizers\nWe introduce OptiRace: a fast optimizer for small models.")
+    assert "OptiRace" in proposed_names(doc)

@@ -220,7 +220,7 @@ class ContributionFrame(PatternComponent):
         why: dict[str, str] = {}
 
         def propose(span: Span, rule: str) -> None:
-            if span.kb_id_ not in proposed:
+            if span.kb_id_ not in proposed and not self._cited(doc, span):
                 proposed.append(span.kb_id_)
                 why[span.kb_id_] = f"{rule}@{span.start}"
 
@@ -242,7 +242,7 @@ class ContributionFrame(PatternComponent):
             first_verb = bisect_left(verb_at, sentence.start)
             for i in verb_at[first_verb:bisect_left(verb_at, sentence.end, first_verb)]:
                 if self._by_authors(doc, sentence, i, speakers):
-                    found, used = self._objects(doc, sentence, i, method_at)
+                    found, used = self._objects(doc, sentence, i, method_at, coined)
                     for span in found:
                         propose(span, "object")
                     for span in self._listed(doc, sentence, i, method_at):
@@ -264,11 +264,22 @@ class ContributionFrame(PatternComponent):
             if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
+        mention_starts = {start for start, _ in mentions}
         for sentence in sentences:
             # "COAT addresses ... through two key innovations: (1) X, ..., and (2) Y": the proposal's named parts
-            if any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at)):
+            about_proposal = any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at))
+            if about_proposal:
                 for span in self._listed(doc, sentence, sentence.start, method_at):
                     propose(span, "listed")
+            main = self._main_clause_start(doc, sentence)
+            if about_proposal or self._author_at(doc, main) or main in mention_starts:
+                # "MOGFNs consist of a novel Conditional GFlowNet", "our method leverages a new X": a part the
+                # paper's own method or the authors present as new
+                for span in methods:
+                    if sentence.start + 2 <= span.start < sentence.end and lowers[span.start - 2] in {"a", "an"} \
+                            and lowers[span.start - 1] in {"novel", "new"} and not self._is_modifier(doc, span) \
+                            and not self.is_compared(doc, span) and not self._known_family(doc, span, coined):
+                        propose(span, "novel")
         self_spans = []
         for start, end in mentions:
             self_spans.append([start, end])
@@ -282,7 +293,8 @@ class ContributionFrame(PatternComponent):
             # a pronoun that is not possessive ("we", "it") is a subject or an object: what follows it is its verb
             # ("we fine-tune DeBERTa-v2"), never a name it owns
             possessive = end - start > 1 or token_lowers(doc)[start] in self.determiner_starts
-            if span is not None and possessive and not self._is_modifier(doc, span):
+            if span is not None and possessive and not self._is_modifier(doc, span) \
+                    and not self._known_family(doc, span, coined):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
         if not proposed:
             for span in means:
@@ -355,6 +367,13 @@ class ContributionFrame(PatternComponent):
         # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
         # proposal and the means is what it is built with (a block, see _title_blocks)
         return [span]
+
+    def _known_family(self, doc: Doc, span: Span, coined: set[str] | frozenset[str]) -> bool:
+        """A method the curated vocabulary knows, not shaped like a coined name and not seen coined ("reinforcement
+        learning", "linear attention", "dropout"): a field or a family the paper's method belongs to or is made of,
+        never the paper's own when it follows a propose verb or "our" ("we propose the dense reinforcement learning
+        method", "our dropout Q-functions")."""
+        return not name_shaped(span) and span.kb_id_ not in coined and self._known(doc, span)
 
     def _qualified_known(self, doc: Doc, span: Span) -> bool:
         """A known method behind an evaluative word: "Efficient Deep Learning", "Compute-Efficient Deep Learning"."""
@@ -730,6 +749,11 @@ class ContributionFrame(PatternComponent):
             i -= 1
         if i >= sentence.start and (self._author_at(doc, i) or i + 1 in speakers):
             return True
+        if verb - 2 > sentence.start and lowers[verb - 1] == "and" and lowers[verb - 2] == "," \
+                and self._author_at(doc, self._main_clause_start(doc, sentence)):
+            # "We observe that the best factor differs across layers, and propose FreqScale": ", and" goes back to
+            # the sentence's own subject, the authors
+            return True
         if verb - 1 > sentence.start and lowers[verb - 1] == "and":
             # "we instantiate our framework ... and propose the SSO algorithm": "we" leads the coordinated verbs
             breaks = self.words["clause_breaks"]
@@ -739,6 +763,29 @@ class ContributionFrame(PatternComponent):
                 if lowers[j] == "we":
                     return True
         return False
+
+    def _cited(self, doc: Doc, span: Span) -> bool:
+        """Whether a citation follows the name: "(Smith et al., 2021)", "(Smith et al" or "[12]": someone else's
+        published method, not the paper's own ("a modern form of error feedback called EF21 (Richtarik et al")."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        i = span.end
+        if i >= len(doc) or texts[i] not in {"(", "["}:
+            return False
+        inside = lowers[i + 1:min(len(doc), i + 8)]
+        return "et" in inside and any(w.startswith("al") for w in inside) \
+            or texts[i] == "[" and len(inside) > 1 and inside[0].isdigit() and inside[1] in {"]", ","}
+
+    def _main_clause_start(self, doc: Doc, sentence: Span) -> int:
+        """The first word of the sentence's main clause: after an opening phrase ending in a comma ("In this
+        paper, we ...", "To this end, we ..."), else the sentence's first word (its subject in most abstracts)."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        start = sentence.start
+        if lowers[start] in self.words["intro_words"] or lowers[start] in self.words["enumeration_words"] \
+                or lowers[start] in {"here", "finally", "then", "instead", "thus", "therefore"}:
+            comma = next((i for i in range(start, min(sentence.end, start + 10)) if texts[i] == ","), None)
+            if comma is not None and comma + 1 < sentence.end:
+                return comma + 1
+        return start
 
     def _author_at(self, doc: Doc, i: int) -> bool:
         """Whether token *i* speaks for the authors: "we", or an author noun the paper itself owns ("this paper",
@@ -776,6 +823,8 @@ class ContributionFrame(PatternComponent):
                 k = j + 1
                 if k + 2 < sentence.end and texts[k] == "(" and texts[k + 2] == ")":
                     k += 3  # "(1) X"
+                if k + 1 < sentence.end and lowers[k] in {"a", "an", "the"}:
+                    k += 1  # "two components: a Region Prompt Pool ..., and a Cross-Scale Alignment Loss"
                 span = method_at.get(k) if texts[j] in {",", ":", "and", ")"} else None
                 if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
                     items.append(span)
@@ -805,7 +854,8 @@ class ContributionFrame(PatternComponent):
         return next((key for key in proposed[1:] if key in shaped
                      and why.get(key, "").partition("@")[0] in {"object", "named", "self"}), first)
 
-    def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span]) -> tuple[list[Span], list[Span]]:
+    def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span],
+                 coined: set[str] | frozenset[str] = frozenset()) -> tuple[list[Span], list[Span]]:
         """The Methods a propose verb introduces, and the ones its object is built from.
 
         The first Method of the object that is not inside a prepositional phrase, not compared against and not a
@@ -836,6 +886,10 @@ class ContributionFrame(PatternComponent):
                     used.append(span)
                 elif self._apposition_is_not_method(doc, span, sentence.end):
                     break  # "we introduce RL4CO, an extensive ... benchmark": a benchmark, not a method
+                elif self._known_family(doc, span, coined):
+                    # "we propose the dense reinforcement learning method", "a new linear attention": a method the
+                    # vocabulary knows as a field or a family is what the object is made of, not the paper's own
+                    used.append(span)
                 else:
                     found.append(span)
                 i = _skip_parenthesis(doc, span.end, end)
@@ -879,7 +933,8 @@ class ContributionFrame(PatternComponent):
         benchmark for ...", "X, a new dataset of ..."."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = _skip_parenthesis(doc, span.end, end)
-        if i + 1 >= end or texts[i] != "," or lowers[i + 1] not in {"a", "an", "the"}:
+        # "X, a new benchmark for ...", "X: Training Algorithms benchmark"
+        if i + 1 >= end or not (texts[i] == "," and lowers[i + 1] in {"a", "an", "the"} or texts[i] == ":"):
             return False
         for j in range(i + 2, min(end, i + 16)):
             lower = lowers[j]
