@@ -502,3 +502,20 @@ def test_a_cue_reaches_a_known_name_behind_list_items_kg_did_not_find(nlp):
     assert "cue:RUNS_ON" in origins[("RUNS_ON", "m:gull", "h:tern")]
     # "a few very small muddy ponds" is no name: the cue does not reach Reed Bench (only the sentence's co-occurrence does)
     assert not any(o.startswith("cue:") for o in origins.get(("EVALUATED_ON", "m:skua", "d:reed"), []))
+
+
+def test_a_title_phrase_the_abstract_never_repeats_gives_way_to_the_presented_means(nlp):
+    # invented: "Certified Pond Safety ... via Sparse Gull Smoothing": the authors present the means ("we introduce
+    # sparse gull smoothing") and never repeat the title's opening phrase, so "our method" is the means. When the
+    # abstract repeats the opening phrase, it stays the subject
+    entities = [("Certified Pond Safety", "Method", "m:cps"), ("Sparse Gull Smoothing", "Method", "m:sgs"),
+                ("sparse gull smoothing", "Method", "m:sgs"), ("Lake Bench", "Dataset", "d:lake")]
+    doc = make_doc(nlp, "Certified Pond Safety for Reed Counting via Sparse Gull Smoothing",
+                   "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
+                   "On Lake Bench, our method certifies 72.1% of the reeds.", entities)
+    assert doc._.kg_frame["proposed"][:2] == ["m:cps", "m:sgs"] and doc._.kg_frame["subject"] == "m:sgs"
+    assert ("EVALUATED_ON", "m:sgs", "d:lake") in triples(doc)
+    doc = make_doc(nlp, "Certified Pond Safety for Reed Counting via Sparse Gull Smoothing",
+                   "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
+                   "Certified Pond Safety certifies most reeds.", entities)
+    assert doc._.kg_frame["subject"] == "m:cps"
