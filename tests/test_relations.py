@@ -519,3 +519,14 @@ def test_a_title_phrase_the_abstract_never_repeats_gives_way_to_the_presented_me
                    "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
                    "Certified Pond Safety certifies most reeds.", entities)
     assert doc._.kg_frame["subject"] == "m:cps"
+
+
+def test_a_name_inside_the_authors_own_mention_is_not_the_subject(nlp):
+    # invented: "our new sparse Gull model, GullNet, reaches ..." names Gull inside the authors' mention; the subject
+    # is the name in apposition to it (GullNet), not Gull
+    doc = make_doc(nlp, "Pond Counting at Scale",
+                   "We propose GullNet, a counter. Thanks to sparse updates, our new sparse Gull model, GullNet, "
+                   "reaches the best scores on Lake Bench.",
+                   [("GullNet", "Method", "m:gullnet"), ("Gull", "Method", "m:gull"), ("Lake Bench", "Dataset", "d:lake")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert ("m:gullnet", "d:lake") in found and ("m:gull", "d:lake") not in found

@@ -1143,6 +1143,14 @@ class ContributionFrame(PatternComponent):
         if candidates:
             chosen = max(candidates, key=lambda s: s.end) if prefer == "nearest" else min(candidates,
                                                                                           key=lambda s: s.start)
+            inside = next(((a, b) for a, b in frame["self"] if a <= chosen.start and chosen.end <= b), None)
+            if inside is not None and primary:
+                # a name inside the authors' own mention ("our new linear transformer model, transNormer, ...")
+                # is a word of that mention: the subject is the name in apposition to it, else the proposal
+                texts = token_texts(doc)
+                named = next((s for s in methods if s.start == inside[1] + 1 and inside[1] < len(doc)
+                              and texts[inside[1]] == ","), None)
+                return (named.kb_id_ if named is not None else primary), "self"
             if primary and self.refers_to_self(doc, frame, chosen.end, position) and chosen.kb_id_ != primary:
                 return primary, "self"
             return chosen.kb_id_, "named"
