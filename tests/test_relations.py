@@ -451,3 +451,82 @@ def test_a_device_only_setting_runs_the_method_a_device_pair_does_not(nlp):
     found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
     assert ("m:wren", "h:tern") in found
     assert ("m:wren", "h:skua") not in found
+
+
+def test_a_descriptive_proposal_is_the_source_of_evaluated_on_and_runs_on(nlp):
+    # invented: the paper's own method is a lower-case phrase ("sparse gull refinement"); "our system" stands for it,
+    # so it is evaluated on the datasets and runs on the device the sentence names. A lower-case description that
+    # is not the proposal is still no source (test_a_builds_on_or_evaluated_on_source_is_a_name_not_...)
+    doc = make_doc(nlp, "Why crowded ponds are hard to count",
+                   "We propose a sparse gull refinement scheme for crowded ponds. "
+                   "Our system obtains error rates of 10.2% on Pond Bench and 8.1% on Lake Bench, running on a Tern "
+                   "Board.",
+                   [("sparse gull refinement scheme", "Method", "m:sgr"), ("Pond Bench", "Dataset", "d:pond"),
+                    ("Lake Bench", "Dataset", "d:lake"), ("Tern Board", "Hardware", "h:tern")])
+    assert doc._.kg_frame["proposed"] == ["m:sgr"]
+    assert {("EVALUATED_ON", "m:sgr", "d:pond"), ("EVALUATED_ON", "m:sgr", "d:lake"),
+            ("RUNS_ON", "m:sgr", "h:tern")} <= triples(doc)
+
+
+def test_a_sentence_whose_only_method_is_compared_against_is_about_the_proposal(nlp):
+    # invented: "close to that of Skua" compares; the sentence names no subject of its own, so the dataset is
+    # the proposal's. A sentence with a subject-like method keeps it (Skua is evaluated on Marsh Bench)
+    doc = make_doc(nlp, "Wren: Frugal Planning",
+                   "We propose Wren, a planner. Across eight ponds of Lake Bench, the error stays close to that of "
+                   "Skua. Skua also sees Marsh Bench.",
+                   [("Wren", "Method", "m:wren"), ("Skua", "Method", "m:skua"), ("Lake Bench", "Dataset", "d:lake"),
+                    ("Marsh Bench", "Dataset", "d:marsh")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert ("m:wren", "d:lake") in found and ("m:skua", "d:lake") not in found
+    assert ("m:wren", "d:marsh") not in found
+
+
+def test_a_cue_reaches_a_known_name_behind_list_items_kg_did_not_find(nlp):
+    # invented: only "Marsh Bench" and "Tern Board" are entities; "Pond Suite" and "Lake gym" are names kg missed.
+    # The list after the cue still holds the known one; a lower-case phrase or another entity first stops the reach
+    doc = make_doc(nlp, "Wren: Frugal Planning",
+                   "We validate Gull, Skua and Tern on Pond Suite, Lake gym, and Marsh Bench. "
+                   "Gull runs on Heron X2 and the Tern Board. "
+                   "Skua is evaluated on a few very small muddy ponds and Reed Bench.",
+                   [("Wren", "Method", "m:wren"), ("Gull", "Method", "m:gull"), ("Skua", "Method", "m:skua"),
+                    ("Tern", "Method", "m:tern"), ("Marsh Bench", "Dataset", "d:marsh"),
+                    ("Tern Board", "Hardware", "h:tern"), ("Reed Bench", "Dataset", "d:reed")])
+    finder = nlp.get_pipe("kg_relations")
+    finder.keep_origins = True  # how each was found (kg_edge_scorer's view)
+    try:
+        origins = {(r["type"], r["source"], r["target"]): r["origins"] for r in finder.find(doc)}
+    finally:
+        finder.keep_origins = False
+    for key in ("m:gull", "m:skua", "m:tern"):
+        assert "cue:EVALUATED_ON" in origins[("EVALUATED_ON", key, "d:marsh")]
+    assert "cue:RUNS_ON" in origins[("RUNS_ON", "m:gull", "h:tern")]
+    # "a few very small muddy ponds" is no name: the cue does not reach Reed Bench (only the sentence's co-occurrence does)
+    assert not any(o.startswith("cue:") for o in origins.get(("EVALUATED_ON", "m:skua", "d:reed"), []))
+
+
+def test_a_title_phrase_the_abstract_never_repeats_gives_way_to_the_presented_means(nlp):
+    # invented: "Certified Pond Safety ... via Sparse Gull Smoothing": the authors present the means ("we introduce
+    # sparse gull smoothing") and never repeat the title's opening phrase, so "our method" is the means. When the
+    # abstract repeats the opening phrase, it stays the subject
+    entities = [("Certified Pond Safety", "Method", "m:cps"), ("Sparse Gull Smoothing", "Method", "m:sgs"),
+                ("sparse gull smoothing", "Method", "m:sgs"), ("Lake Bench", "Dataset", "d:lake")]
+    doc = make_doc(nlp, "Certified Pond Safety for Reed Counting via Sparse Gull Smoothing",
+                   "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
+                   "On Lake Bench, our method certifies 72.1% of the reeds.", entities)
+    assert doc._.kg_frame["proposed"][:2] == ["m:cps", "m:sgs"] and doc._.kg_frame["subject"] == "m:sgs"
+    assert ("EVALUATED_ON", "m:sgs", "d:lake") in triples(doc)
+    doc = make_doc(nlp, "Certified Pond Safety for Reed Counting via Sparse Gull Smoothing",
+                   "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
+                   "Certified Pond Safety certifies most reeds.", entities)
+    assert doc._.kg_frame["subject"] == "m:cps"
+
+
+def test_a_name_inside_the_authors_own_mention_is_not_the_subject(nlp):
+    # invented: "our new sparse Gull model, GullNet, reaches ..." names Gull inside the authors' mention; the subject
+    # is the name in apposition to it (GullNet), not Gull
+    doc = make_doc(nlp, "Pond Counting at Scale",
+                   "We propose GullNet, a counter. Thanks to sparse updates, our new sparse Gull model, GullNet, "
+                   "reaches the best scores on Lake Bench.",
+                   [("GullNet", "Method", "m:gullnet"), ("Gull", "Method", "m:gull"), ("Lake Bench", "Dataset", "d:lake")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert ("m:gullnet", "d:lake") in found and ("m:gull", "d:lake") not in found

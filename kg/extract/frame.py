@@ -226,7 +226,8 @@ class ContributionFrame(PatternComponent):
 
         coined = set(doc_value(doc, "kg_proposed") or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
-        for span in self._title_names(doc, methods, title_end(doc), coined):
+        end_of_title = title_end(doc)
+        for span in self._title_names(doc, methods, end_of_title, coined):
             if span.start > 0 and lowers[span.start - 1] in self.words["means_words"]:
                 means.append(span)
             else:
@@ -315,7 +316,9 @@ class ContributionFrame(PatternComponent):
         baselines = [s.kb_id_ for s in methods if self.is_compared(doc, s)]
         return {
             "proposed": proposed,
-            "subject": self._subject(methods, proposed, why),
+            "subject": self._subject(methods, proposed, why, end_of_title, {
+                s.kb_id_ for s in methods if 0 < s.start and s.end <= end_of_title
+                and lowers[s.start - 1] in self.words["means_words"]}),
             "baselines": [key for key in dict.fromkeys(baselines) if key not in proposed],
             "blocks": [[owner or (proposed[0] if proposed else None), key, n] for owner, key, n in dict.fromkeys(blocks)
                        if key not in proposed and (owner or proposed)],
@@ -840,19 +843,24 @@ class ContributionFrame(PatternComponent):
         return [span.kb_id_] if span is not None else []
 
     @staticmethod
-    def _subject(methods: list[Span], proposed: list[str], why: dict[str, str]) -> str | None:
+    def _subject(methods: list[Span], proposed: list[str], why: dict[str, str], title_end: int = 0,
+                 means: set[str] | frozenset[str] = frozenset()) -> str | None:
         """The proposal "we / our method / it" and a sentence about the paper's work without a named subject stand
         for: the first proposal, unless it is a descriptive title phrase ("Latent Imagination for ...", not a
         coined-looking name) and the abstract presents a coined-looking name of its own ("we present SlotDreamer",
-        "called X"): the name the abstract then speaks of."""
+        "called X"): the name the abstract then speaks of. A descriptive title phrase the abstract never repeats
+        (it ends before *title_end*) also gives way to the title's means (*means*: a name after "via", "using"),
+        coined-looking or not, when the authors present it: "Certified Robustness for Segmentation via Localised
+        Smoothing" then "we introduce localised smoothing"."""
         if not proposed:
             return None
         shaped = {s.kb_id_ for s in methods if name_shaped(s)}
         first = proposed[0]
         if not why.get(first, "").startswith("title@") or first in shaped:
             return first
-        return next((key for key in proposed[1:] if key in shaped
-                     and why.get(key, "").partition("@")[0] in {"object", "named", "self"}), first)
+        presented = [key for key in proposed[1:] if why.get(key, "").partition("@")[0] in {"object", "named", "self"}]
+        title_only = not any(s.kb_id_ == first and s.start >= title_end for s in methods)
+        return next((key for key in presented if key in shaped or title_only and key in means), first)
 
     def _objects(self, doc: Doc, sentence: Span, verb: int, method_at: dict[int, Span],
                  coined: set[str] | frozenset[str] = frozenset()) -> tuple[list[Span], list[Span]]:
@@ -1190,6 +1198,14 @@ class ContributionFrame(PatternComponent):
         if candidates:
             chosen = max(candidates, key=lambda s: s.end) if prefer == "nearest" else min(candidates,
                                                                                           key=lambda s: s.start)
+            inside = next(((a, b) for a, b in frame["self"] if a <= chosen.start and chosen.end <= b), None)
+            if inside is not None and primary:
+                # a name inside the authors' own mention ("our new linear transformer model, transNormer, ...")
+                # is a word of that mention: the subject is the name in apposition to it, else the proposal
+                texts = token_texts(doc)
+                named = next((s for s in methods if s.start == inside[1] + 1 and inside[1] < len(doc)
+                              and texts[inside[1]] == ","), None)
+                return (named.kb_id_ if named is not None else primary), "self"
             if primary and self.refers_to_self(doc, frame, chosen.end, position) and chosen.kb_id_ != primary:
                 return primary, "self"
             return chosen.kb_id_, "named"

@@ -99,6 +99,10 @@ PHRASE_SOURCE = "relation_phrase"
 PHRASE_MAX_TOKENS = 4
 # the longest unnamed Dataset phrase read after an EVALUATED_ON cue ("on six benchmark datasets")
 DATASET_PHRASE_MAX_TOKENS = 6
+# the items of a coordination after an EVALUATED_ON / RUNS_ON cue that kg found no entity for ("on DeepMind
+# Control, OpenAI gym, and IsaacGym"): at most this many, of at most this many words each, before a known one
+UNNAMED_ITEMS = 3
+UNNAMED_ITEM_TOKENS = 4
 PHRASE_MIN_WEIGHT = 0.75
 # the figures a comparison cue gives for its baselines ("compared with 52.4% for X and 51.6% for Y"): how far
 # they are read, how many unit or metric words may follow a number ("3.8 ms", "29.9 PSNR"), how many words may
@@ -303,7 +307,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if source == target or "|" in source and source.partition("|")[2] == target.partition("|")[2] \
                     or (label_of.get(source), label_of.get(target)) != ends \
                     or confidence < self.min_confidence \
-                    or rel_type in NAMED_SOURCE_TYPES and source not in named and source not in coined:
+                    or rel_type in NAMED_SOURCE_TYPES and source not in named and source not in coined \
+                    and not (rel_type in ADJACENT_SOURCE_TYPES and source in proposed):
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
@@ -476,7 +481,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if source is None:
                     later = [m for m in methods if m.start >= span.end and reader.subject_like(doc, m)]
                     source, how = (later[0].kb_id_, "named") if later else (None, "")
-                if source is None and not methods and proposed and not 0 < sentence < own_sentence:
+                # (a sentence whose methods are all compared against or governed by a preposition names no
+                # subject either: "Across X, average WER is within 2.3 points of Whisper small")
+                if source is None and proposed and not 0 < sentence < own_sentence \
+                        and not any(reader.subject_like(doc, m) for m in methods):
                     source, how = paper_subject(frame), "paper"
                 if source is not None and how in {"parse", "named", "self", "paper"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
@@ -561,6 +569,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # "outperforms second-order methods (K-FAC and L-BFGS)", "over baselines such as MPC, RL and QP"
             target = self._introduced_target(doc, end, sentence, ents, target_label)
             introduced = target is not None
+        if target is None and right and rel_type in ADJACENT_SOURCE_TYPES:
+            # "on DeepMind Control, OpenAI gym and IsaacGym" with only the last a known name: the list's items
+            target = self._behind_unnamed(doc, end, sentence, ents, target_label)
         if target is None:
             return []
         target_gap = target.start - end if right else start - target.end
@@ -956,6 +967,37 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     "on", "in", "for", "by", "while", "which", "that", "than"}:
                 return None
             i += 1
+        return None
+
+    def _behind_unnamed(self, doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
+        """The first entity of *label* in a coordination right after a cue (ending at token *end*) whose earlier
+        items are names kg did not find: "on DeepMind Control, OpenAI gym, and IsaacGym" -> IsaacGym. Each item
+        before it is at most UNNAMED_ITEM_TOKENS words holding a capital or a digit ("OpenAI gym", "PG-19"),
+        the items are joined by list glue ("," / "and" / "or"), and at most UNNAMED_ITEMS of them precede the
+        entity. None when anything else comes first (a lower-case phrase, another entity, a clause)."""
+        words_of = token_cache(doc).words
+        glue = self.words["list_glue"]
+        start_at = {s.start: s for s in ents}
+        i, items, limit = end, 0, sentence.end
+        while i < limit and words_of[i].lower_ in {"the", "a", "an"}:
+            i += 1
+        while i < limit and items <= UNNAMED_ITEMS:
+            found = start_at.get(i)
+            if found is not None:
+                return found if items and found.label_ == label else None
+            j, named = i, False
+            while j < limit and j - i < UNNAMED_ITEM_TOKENS and j not in start_at \
+                    and words_of[j].lower_ not in glue and (words_of[j].is_alpha or words_of[j].like_num
+                                                             or words_of[j].text == "-" or "-" in words_of[j].text
+                                                             or any(c.isdigit() for c in words_of[j].text)):
+                named = named or not words_of[j].is_lower
+                j += 1
+            if j == i or not named or j >= limit or words_of[j].lower_ not in glue or words_of[j].text == "-":
+                return None
+            items += 1
+            while j < limit and words_of[j].lower_ in glue:
+                j += 1
+            i = j
         return None
 
     def _listed_after(self, first: Span, ents: list[Span], open_list: bool = False) -> list[Span]:
