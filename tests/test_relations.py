@@ -551,3 +551,14 @@ def test_a_cue_word_inside_a_name_is_no_cue(nlp):
                     ("TMS", "Method", "m:tms")])
     found = triples(doc)
     assert not any(rel in {"OUTPERFORMS", "COMPARED_WITH"} for rel, _, _ in found)
+
+
+def test_a_lower_case_kind_before_a_group_noun_is_no_named_loser(nlp):
+    # invented: "existing pruning methods" is an unnamed group whose kind is "pruning" (no named or specific loser);
+    # "the Skua models" names one
+    doc = make_doc(nlp, "Wren: Frugal Planning",
+                   "We propose Wren, a planner. Wren outperforms existing pruning methods. Wren outperforms the Skua "
+                   "models.",
+                   [("Wren", "Method", "m:wren"), ("pruning", "Method", "m:pruning"), ("Skua", "Method", "m:skua")])
+    wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:wren"}
+    assert wins == {"m:skua"}

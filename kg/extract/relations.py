@@ -785,12 +785,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
     def _setting_or_kind(self, doc: Doc, end: int, span: Span) -> bool:
         """Whether a Method after a comparison cue (ending at token *end*) is not what is beaten: a modifier that
-        names a kind of model ("other CNN-based models", "transformer-style baselines": the loser is the
-        unnamed set) or the setting after a preposition ("outperforms existing work on various LLMs")."""
+        names a kind of model ("other CNN-based models", "transformer-style baselines", a lower-case kind before a
+        word of "baseline_heads": "existing pruning methods"; the loser is the unnamed set) or the setting after a
+        preposition ("outperforms existing work on various LLMs")."""
         lowers, texts = token_lowers(doc), token_texts(doc)
         if span.end + 1 < len(doc) and texts[span.end] in {"-", "–"} \
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
+        if span.end < len(doc) and lowers[span.end] in self.words["baseline_heads"] \
+                and all(token_cache(doc).words[i].is_lower for i in range(span.start, span.end)):
+            return True  # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
     @staticmethod
