@@ -259,7 +259,7 @@ class EntityResolver(PatternComponent):
 
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
-                       "modifier_suffixes", "task_head_nouns", "irregular_participles")
+                       "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -441,6 +441,7 @@ class EntityResolver(PatternComponent):
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
         entities = self._merge_metric_variants(doc, entities)
+        entities = self._drop_model_kind_tasks(doc, entities)
         doc.spans[NESTED_KEY] = make_spans(doc, [(span.start, span.end, span.label_, key, "")
                                                  for span, key in self._nested_devices(doc, typed, entities)])
         set_entities(doc, ENTITIES_KEY, make_spans(doc, [
@@ -449,6 +450,21 @@ class EntityResolver(PatternComponent):
         doc._.kg_proposed = sorted(proposed)
         release_candidates(doc)  # the last reader of the candidate list
         return doc
+
+    def _drop_model_kind_tasks(self, doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
+        """Drop a Task every mention of which stands right before a model noun ("recommendation models",
+        "instruction-following models", "document understanding LLMs": ``model_nouns`` of ``words.jsonl``). There the
+        task words say what kind of model it is; GUIDELINE-TASKS.md lists a task only where it is written as a
+        phrase of its own, and a paper that addresses the task names it so somewhere else."""
+        words = doc_tokens(doc).words
+        model_nouns = self.words["model_nouns"]
+        n = len(words)
+        kinds: dict[str, bool] = {}
+        for span, key in entities:
+            if span.label_ == "Task":
+                kinds[key] = kinds.get(key, True) and span.end < n and words[span.end].lower_ in model_nouns
+        dropped = {key for key, only_kind in kinds.items() if only_kind}
+        return [(span, key) for span, key in entities if key not in dropped] if dropped else entities
 
     def _nested_devices(self, doc: Doc, typed: list[Candidate],
                         entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
@@ -540,6 +556,16 @@ class EntityResolver(PatternComponent):
         head = self.head_label(long_text)
         if head == IGNORE:
             return None
+        if head is None:
+            # no type from a list or the head word: the word after the definition's bracket says what the name
+            # is, as it does after a coined name ("Token Elasticity of Performance (TEP) metric", "... (CE) metrics")
+            words = doc_tokens(long_span.doc).words
+            after = short_span.end + 1 if short_span.end < len(words) and words[short_span.end].text == ")" else None
+            if after is not None and after < len(words):
+                following = words[after].lower_
+                label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
+                if label and label != IGNORE:
+                    return label
         return head or "Method"
 
     def _next_label(self, doc: Doc, span: Candidate) -> str | None:

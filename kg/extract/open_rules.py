@@ -146,6 +146,8 @@ _X_TO_Y = re.compile(r"^[a-z]+2[a-z]+$")
 def _not_a_name(tokens: DocTokens, start: int, end: int, source: str) -> bool:
     """Whether the match doc[start:end] is no name (*tokens*: the doc's token cache)."""
     span = tokens.words[start:end]
+    if _derived_modifier(tokens, start, end):
+        return True
     for token in span:
         text = token.text
         if _LATEX_RESIDUE.search(text):
@@ -165,6 +167,23 @@ def _not_a_name(tokens: DocTokens, start: int, end: int, source: str) -> bool:
         if before.count('"') % 2 == 1 or before.count("“") > before.count("”"):
             return True
     return False
+
+
+# a name, a hyphen and a lower-case past participle in one word: "LoRA-adapted", "KL-regularised", "ReLU-fied"
+_PARTICIPLE = re.compile(r"^\S*[A-Z0-9]\S*-[a-z]{2,}ed$")
+
+
+def _derived_modifier(tokens: DocTokens, start: int, end: int) -> bool:
+    """Whether the match doc[start:end] ends in a name and a hyphenated past participle made from it, standing
+    before the word it modifies: "a LoRA-adapted Llama", "KL-regularized preference optimization", "a ReLU-fied
+    model". The participle makes the whole an adjective (what was done to the next word), not a name; the name
+    before the hyphen is a mention only where the rules find it on its own. "Meta-trained with ..." (no word
+    after it to modify) is left to the other rules."""
+    words = tokens.words
+    if end >= len(words) or not _PARTICIPLE.match(words[end - 1].text):
+        return False
+    following = words[end]
+    return following.is_alpha and not following.is_stop or _is_name_like(following.text)
 
 
 def _device_phrase(tokens: DocTokens, start: int, end: int, end_of_title: int) -> bool:
