@@ -80,6 +80,9 @@ NAMED_SOURCE_TYPES = frozenset({"BUILDS_ON", "EVALUATED_ON", "RUNS_ON"})
 COMPARISON_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH"})
 # prepositions that open a setting between a comparison cue and a name: "outperforms prior work on LLMs"
 SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "with", "within", "by"})
+# types whose source, when only the name closest before the cue gives it, is never a name governed by a preposition of
+# means or setting ("with classifier-free guidance, outperforming X"): see RelationFinder._tool_of
+TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
 # types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
@@ -315,6 +318,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
             origins.setdefault(key, set()).add(origin)
 
         matches = sorted(self.matcher(doc), key=lambda m: (m[1], -(m[2] - m[1])))
+        entity_starts = [s.start for s in in_order]
+        entity_ends = [s.end for s in in_order]
+
+        def inside_entity(start: int, end: int) -> bool:
+            """Whether tokens *start* to *end* lie inside one entity of the doc (the entities are in order)."""
+            k = bisect_left(entity_starts, start + 1) - 1
+            return any(entity_starts[j] <= start and end <= entity_ends[j] for j in range(max(k - 2, 0), k + 1))
         if self.keep_origins:  # kg_edge_scorer reads which cues each sentence holds, without matching again
             cue_info = self._cue_info
             doc.user_data[CUES_KEY] = [(cue_info[m][1], start, cue_info[m][5]) for m, start, _ in matches]
@@ -342,6 +352,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 continue  # a longer cue of the same type at the same place: "based on" over "on"
             if origin.endswith(":loose") and any(s <= start and end <= e and e - s > end - start for s, e in extents):
                 continue
+            if inside_entity(start, end):
+                continue  # a word of a name, not a cue: "matching" in "distribution matching distillation"
             if end > until:
                 covered[cue_type] = end
             sentence = sentence_of[start]
@@ -403,11 +415,20 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if phrase_spans:
             set_entity_spans(doc, sorted([*entity_spans(doc), *phrase_spans], key=lambda s: s.start))
 
-        # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm")
+        # what the proposal is made of, from the propose sentence ("X, a Bayesian optimization algorithm"); not what
+        # it is for or applied to ("FedPara, for federated learning", "adapts SAM to 3D CT")
+        first_at: dict[tuple[str, int], Span] = {}
+        for span in in_order:
+            first_at.setdefault((span.kb_id_, sentence_of[span.start]), span)
         for owner, key, sentence in frame["blocks"]:
+            span = first_at.get((key, sentence))
+            if span is not None and self._purpose_of(doc, span, bounds[sentence][0]):
+                continue
             add("BUILDS_ON", owner, key, sentence, self.block_confidence, "block")
         # a name made from another: "SurCo-zero" / "pFedPara" / "Robust Alternating Minimization" build on it
-        # (a coined name on another coined name, or the paper's own method on any: "decoupled weight decay" on
+        # (the paper's own method on any name, or a coined name of the title on another coined name; not two
+        # baselines of a later sentence, "RegionCLIP" / "CLIP", "GPT-4o" / "GPT-4", "S-LoRA" / "LoRA", which the
+        # abstract names without saying how they were made; "decoupled weight decay" on
         # "weight decay" is a kind of it, not built on it); only the closest parent: "mmMamba-linear" on "mmMamba"
         method_spans = [s for s in entities if s.label_ == "Method"]
         parents: dict[str, tuple[str, int]] = {}
@@ -415,7 +436,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # the coined-looking names, read only when there are extensions (most docs have none)
         shaped = {s.kb_id_ for s in method_spans if name_shaped(s)} if extensions else set()
         for source, target, sentence in extensions:
-            if source in proposed or (source in shaped and target in shaped):
+            if source in proposed or (source in shaped and target in shaped and sentence == 0):
                 longest = parents.get(source)
                 if longest is None or len(target) > len(longest[0]):
                     parents[source] = (target, sentence)
@@ -428,10 +449,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if span.label_ == "Hardware" and following.label_ == "Method" and following.start == span.end + 2 \
                         and texts[span.end] in {"-", "–"} and lowers[span.end + 1] in self.words["device_suffixes"]:
                     add("RUNS_ON", following.kb_id_, span.kb_id_, sentence, self.block_confidence, "device")
-        # "X-based", "X-like" inside a sentence about the proposal
+        # "X-based", "X-like" inside a sentence about the proposal; not a kind of the baselines a comparison cue
+        # names ("surpasses existing transformer-based ASR models", "compared to other CNN-based models")
+        comparison_ends = sorted(end for match_id, _, end in matches if cue_info[match_id][1] in COMPARISON_TYPES)
         for sentence, ents in by_sentence.items():
             for span in ents:
-                if span.label_ == "Method" and _hyphen_modifier(doc, span):
+                if span.label_ == "Method" and _hyphen_modifier(doc, span) \
+                        and not self._after_comparison(doc, span, comparison_ends):
                     source, how = reader.subject_of(doc, span.start, [s for s in ents if s.label_ == "Method"
                                                                        and s is not span], frame=frame)
                     if source is None and proposed and sentence == 0:
@@ -616,6 +640,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
             source, how = (first.kb_id_, "named") if first is not None else (None, "")
+        if how == "near" and right and rel_type in TOOL_SOURCE_TYPES:
+            # "... with classifier-free guidance, outperforming X": the name closest before the cue is the object of a
+            # preposition of means or setting, a tool of the sentence and not its subject (which may be the paper's)
+            mention = max((m for m in methods if m.kb_id_ == source and m.end <= start), key=lambda m: m.end,
+                          default=None)
+            if mention is not None and self._tool_of(doc, mention, sentence.start):
+                source, how = None, ""
         # a comparison without a stated winner says nothing of the paper's method; one with figures for its
         # baselines does ("..., compared with 690 ms for a Whisper-small baseline")
         if how == "near" and rel_type in ADJACENT_SOURCE_TYPES and proposed and not background \
@@ -648,7 +679,20 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
                                                                           or how in {"paper", "near"}):
             return []  # "X with / via Y" only says what the paper's own method, named or referred to, is made of
-        if rel_type == "COMPARED_WITH" and (figures or self._states_winner(doc, sentence)):
+        if rel_type == "BUILDS_ON" and cue.get("loose") and (how in {"paper", "near"} or source not in proposed):
+            # a loose cue ("uses", "relies on", "employs") states what the paper's own method is made of only when the
+            # sentence names it or refers to it as its subject: not for a sentence with no subject of its own ("Existing
+            # BO methods mostly rely on GP", "Unlike X, which rely on self-attention"), nor for another method
+            return []
+        if rel_type == "BUILDS_ON" and cue.get("loose") and right and any(
+                s.label_ == "Dataset" and (0 <= start - s.end <= 1 or 0 <= s.start - listed[-1].end <= 1)
+                for s in named_entities(doc) if sentence.start <= s.start < sentence.end):
+            # "52.8 mIoU on ADE20K with UperNet", "With Qwen2.5-7B on MATH, X matches ...": a model next to a test
+            # set is the setting of a result, not what the method is built on
+            return []
+        if rel_type == "COMPARED_WITH" and (figures or self._states_winner(doc, sentence)
+                                            and " ".join(token_lowers(doc)[start:end]) not in self.words["tie_cues"]):
+            # (a tie cue stays a comparison whatever else the sentence says: "competitive with X at lower cost")
             rel_type = "OUTPERFORMS"
         confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
         # a named source far from its cue is less sure: "FOSI, with its tuned ... schedule, outperforms Adam"
@@ -657,6 +701,38 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    @staticmethod
+    def _after_comparison(doc: Doc, span: Span, comparison_ends: list[int]) -> bool:
+        """Whether a comparison cue ends at most four words before *span*, with no punctuation between: the
+        span then qualifies what is compared against ("outperforms existing CNN-based models")."""
+        texts = token_texts(doc)
+        k = bisect_left(comparison_ends, span.start - 4)
+        return any(end <= span.start and not any(not t[:1].isalnum() and t != "-" for t in texts[end:span.start])
+                   for end in comparison_ends[k:k + 4])
+
+    def _tool_of(self, doc: Doc, span: Span, low: int) -> bool:
+        """Whether *span* is the object of a preposition of means or setting ("tool_prepositions": "with", "using",
+        "on" ...), over a determiner: a tool or a setting of the sentence, not its subject."""
+        lowers = token_lowers(doc)
+        i = span.start - 1
+        if i >= low and lowers[i] in {"a", "an", "the"}:
+            i -= 1
+        return i >= low and lowers[i] in self.words["tool_prepositions"]
+
+    def _purpose_of(self, doc: Doc, span: Span, low: int) -> bool:
+        """Whether *span* is what the proposal is for or applied to, not made of: the object of a word of
+        "purpose_words" ("a parameterization for federated learning", "a defence against prompt injection", "adapts
+        X to 3D CT"), over a determiner and lower-case modifiers that are not a gerund ("for developing X" is a
+        means)."""
+        lowers = token_lowers(doc)
+        words_of = token_cache(doc).words
+        i = span.start - 1
+        while i >= low and span.start - i <= 4 and (lowers[i] in {"a", "an", "the", "-"} or words_of[i].is_lower
+                                                    and words_of[i].is_alpha and not words_of[i].is_stop
+                                                    and not lowers[i].endswith("ing")):
+            i -= 1
+        return i >= low and lowers[i] in self.words["purpose_words"]
 
     def _setting_source(self, doc: Doc, span: Span, methods: list[Span], frame: dict[str, Any],
                         background: bool) -> str | None:
@@ -720,12 +796,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
     def _setting_or_kind(self, doc: Doc, end: int, span: Span) -> bool:
         """Whether a Method after a comparison cue (ending at token *end*) is not what is beaten: a modifier that
-        names a kind of model ("other CNN-based models", "transformer-style baselines": the loser is the
-        unnamed set) or the setting after a preposition ("outperforms existing work on various LLMs")."""
+        names a kind of model ("other CNN-based models", "transformer-style baselines", a lower-case kind before a
+        word of "baseline_heads": "existing pruning methods"; the loser is the unnamed set) or the setting after a
+        preposition ("outperforms existing work on various LLMs")."""
         lowers, texts = token_lowers(doc), token_texts(doc)
         if span.end + 1 < len(doc) and texts[span.end] in {"-", "–"} \
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
+        if span.end < len(doc) and lowers[span.end] in self.words["baseline_heads"] \
+                and all(token_cache(doc).words[i].is_lower for i in range(span.start, span.end)):
+            return True  # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
     @staticmethod
