@@ -52,7 +52,7 @@ from kg.errors import PatternError
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
-from kg.extract.scorer import CandidateScorer
+from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.extract.token_view import doc_memo
 from kg.naming import merge_key
@@ -297,6 +297,7 @@ class ContributionFrame(PatternComponent):
             if span is not None and possessive and not self._is_modifier(doc, span) \
                     and not self._known_family(doc, span, coined):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        self._drop_title_goals(doc, proposed, why)
         if not proposed:
             for span in means:
                 propose(span, "means")
@@ -370,6 +371,24 @@ class ContributionFrame(PatternComponent):
         # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
         # proposal and the means is what it is built with (a block, see _title_blocks)
         return [span]
+
+    def _drop_title_goals(self, doc: Doc, proposed: list[str], why: dict[str, str]) -> None:
+        """A descriptive title phrase headed by a task, process or property noun ("Algorithm Selection for ...",
+        "Unit-Level Prosody Transfer for ...", "Certified Robustness for ...") names the goal the paper reaches
+        when the abstract proposes a method of its own ("we propose TAILOR", "we introduce localised randomised
+        smoothing"): the phrase is not a second proposal. A phrase headed by a method noun stays ("Dropout
+        Q-Functions" beside "DroQ", "Collapsible Linear Blocks")."""
+        titled = [key for key in proposed if why.get(key, "").startswith("title@")]
+        if not titled or len(titled) == len(proposed):
+            return
+        for key in titled:
+            start = int(why[key].split("@")[1])
+            span = next((s for s in entity_spans(doc) if s.start == start and s.kb_id_ == key), None)
+            if span is None or len(span) < 2 or name_shaped(span[-1:]) or not goal_head(
+                    span[-1].text, self.words["goal_suffixes"], self.words["goal_heads"]):
+                continue
+            proposed.remove(key)
+            del why[key]
 
     def _known_family(self, doc: Doc, span: Span, coined: set[str] | frozenset[str]) -> bool:
         """A method the curated vocabulary knows, not shaped like a coined name and not seen coined ("reinforcement
