@@ -154,6 +154,8 @@ def test_mutated_input_never_escapes_as_a_traceback(fmt, tmp_path_factory):
     @example(data=b'@article{a,\n  title = {A paper},\n  abstract = {We use ResNet-50} on ImageNet.},\n'
                   b'  year = {2020},\n  journal = {J},\n}\n')
     @example(data=b"@article{x, title={A}, abstract={b")
+    # a line of an array with two items and broken JSON after them: three rejections on one line, each once
+    @example(data=b'[\n{"title": "T a x", "abstract": "A b end."},\n{"title": "T c x"}, "abstract": "A d end."}\n]\n')
     def run(data):
         directory = tmp_path_factory.mktemp(fmt)
         path = _write(directory, fmt, data)

@@ -293,6 +293,12 @@ def test_a_json_array_is_streamed_item_by_item_with_lines_and_item_indexes(tmp_p
                    "the rest of the array was not read")]),
     ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abs',
      [(2, "A"), (3, "malformed JSON in item 2: parse error: premature EOF; the rest of the array was not read")]),
+    # several items on one line, then broken JSON: each item accounted for once, with its index
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B"}, "abstract": "y"}\n]\n',
+     [(2, "A"), (3, "paper 'B' has no abstract (item 2 of the array)"),
+      (3, "expected a JSON object, got str (item 3 of the array)"),
+      (3, "malformed JSON after item 3: parse error: after array element, I expect ',' or ']'; "
+          "the rest of the array was not read")]),
     # text after the array is not dropped silently
     ('[{"title": "A", "abstract": "x"}]\n[{"title": "B", "abstract": "y"}]\n',
      [(1, "A"), (2, "malformed JSON after the end of the array: parse error: trailing garbage")]),
