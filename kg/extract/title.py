@@ -26,7 +26,7 @@ from kg.extract.candidates import doc_text
 _NOT_A_START = numpy.uint64(2 ** 64 - 1)  # SENT_START -1 ("not a sentence start") in a uint64 token array
 _PERIOD = get_string_id(".")
 _LETTERS = frozenset(chr(c) for c in range(ord("A"), ord("Z") + 1))
-_CAPITALS = numpy.array(sorted(get_string_id(chr(c)) for c in range(ord("A"), ord("Z") + 1)), dtype=numpy.uint64)
+_CAPITALS = frozenset(get_string_id(letter) for letter in _LETTERS)
 
 
 @Language.component("kg_title_boundary")
@@ -85,16 +85,21 @@ class ArraySentencizer(Sentencizer):
             if all_punct:
                 positions = numpy.flatnonzero(array[:, 1])
                 pending, previous = False, -2
+                periods = []
                 for at, orth in zip(positions.tolist(), array[positions, 0].tolist()):
                     if pending and at != previous + 1:
                         guess[previous + 1] = True  # the token after the run is no punctuation
                         pending = False
                     if orth in punct_ids:
                         pending = True
+                        if orth == _PERIOD and at:
+                            periods.append(at)
                     previous = at
                 if pending and previous + 1 < n:
                     guess[previous + 1] = True
             else:
+                periods = numpy.flatnonzero(array[1:, 0] == _PERIOD).tolist() if _PERIOD in punct_ids else []
+                periods = [at + 1 for at in periods]
                 start, seen_period = 0, False
                 for i, (orth, is_punct) in enumerate(array.tolist()):
                     in_punct_chars = orth in punct_ids
@@ -104,13 +109,13 @@ class ArraySentencizer(Sentencizer):
                     elif in_punct_chars:
                         seen_period = True
                 guess[start] = True
-            if _PERIOD in punct_ids:
-                self.letter_periods(doc, array[:, 0], guess)
+            if periods:
+                self.letter_periods(doc, array, periods, guess)
             guesses.append(guess)
         return guesses
 
     @staticmethod
-    def letter_periods(doc: Doc, orths, guess: list[bool]) -> None:
+    def letter_periods(doc: Doc, array, periods: list[int], guess: list[bool]) -> None:
         """Decide the sentence break after a period that follows one capital letter, written together ("A."; kg's
         tokenizer splits it off, kg.extract.pipeline): a letter naming a thing ends a sentence ("on Platform A.
         We then"), an initial does not ("by J. Smith", "A. B. Jones").
@@ -120,15 +125,13 @@ class ArraySentencizer(Sentencizer):
         word, punctuation or the sentence start ("by J.", ", A.", "J." first) and the next word is no function
         word ("Smith", not "We" or "The"; spaCy's stop words); else it ends the sentence (a letter after a noun:
         "Platform A.", "method W."). Before a digit or punctuation, spaCy's rule stands (a break)."""
-        n = len(orths)
-        periods = numpy.flatnonzero(orths[1:] == _PERIOD) + 1
-        if not len(periods):
-            return
-        periods = periods[numpy.isin(orths[periods - 1], _CAPITALS)]
-        if not len(periods):
+        n = len(doc)
+        orths = array[:, 0]
+        periods = [at for at in periods if int(orths[at - 1]) in _CAPITALS]  # *periods*: "." tokens, none first
+        if not periods:
             return
         spaces = doc.to_array(SPACY)
-        for at in periods.tolist():
+        for at in periods:
             if spaces[at - 1] or at + 1 >= n:
                 continue  # "A ." is no letter's period; the last token starts nothing
             following = doc[at + 1]
