@@ -573,3 +573,67 @@ def test_a_result_of_the_paper_s_own_work_goes_to_its_subject_not_a_descriptive_
                     ("success rate", "Metric", "x:sr"), ("Pond Suite", "Dataset", "d:pond")])
     assert doc._.kg_frame["subject"] == "m:gd"
     assert by_text(doc)["81.5% success rate"]["method"] == "m:gd"
+
+
+
+def test_an_absolute_unit_is_measured_by_the_phrase_naming_its_quantity(nlp):
+    # invented text: nothing names the metric next to the number; the sentence's word for the unit's quantity
+    # (units.jsonl "measures"), with its modifiers and a head it modifies (results_cues "measure_heads"), does
+    doc = make_doc(nlp, "Title", "Peak power draw of the Velk board stays below 41 W in every trial.", [])
+    assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [(41.0, None, "Peak power draw")]
+    doc = make_doc(nlp, "Title", "Quorra keeps GPU memory flat at 318 MB.", [("GPU", "Hardware", "h:gpu")])
+    assert [r["metric_text"] for r in doc._.kg_results] == ["GPU memory"]
+    # ... or the Metric entity holding that word, even when another number's comparison holds it too
+    doc = make_doc(nlp, "Title", "Each step costs 2.2 mJ, roughly 14x less energy than the dense kernel.",
+                   [("energy", "Metric", "x:energy")])
+    assert [(r["value"], r["metric"]) for r in doc._.kg_results] == [(2.2, "x:energy"), (14.0, "x:energy")]
+
+
+def test_a_unit_without_its_quantity_named_keeps_the_rules_metric(nlp):
+    doc = make_doc(nlp, "Title", "The Velk board stays below 41 W throughout.", [])
+    assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [(41.0, None, "performance")]
+    doc = make_doc(nlp, "Title", "Quorra reaches 71.3% accuracy and keeps memory at 318 MB.",
+                   [("accuracy", "Metric", "x:acc")])
+    assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [
+        (71.3, "x:acc", None), (318.0, None, "memory")]
+
+
+def test_a_factor_takes_a_dataset_only_from_its_own_clause(nlp):
+    # invented text: the dataset of the accuracy figure is not the dataset of the speedup in another clause
+    ents = [("Quorra", "Method", "m:q"), ("Velkset", "Dataset", "d:velk"), ("top-1 accuracy", "Metric", "x:acc")]
+    doc = make_doc(nlp, "Title", "Quorra reaches 81.4% top-1 accuracy on Velkset, while the whole training of the "
+                   "model runs 3.2x faster.", ents)
+    roles = {r["value"]: r["dataset"] for r in doc._.kg_results}
+    assert roles == {81.4: "d:velk", 3.2: None}
+    # ... and keeps one its clause names right beside it
+    doc = make_doc(nlp, "Title", "Quorra gives a 2.5x speedup on Velkset.", ents)
+    assert [(r["value"], r["dataset"]) for r in doc._.kg_results] == [(2.5, "d:velk")]
+
+
+def test_ranges_after_a_range_verb_or_between_stay_ranges(nlp):
+    # invented text: "ranges from A to B" and "between A and B" report a range; "improves from A to B" a change
+    ents = [("recall", "Metric", "x:recall")]
+    doc = make_doc(nlp, "Title", "Across the suite, Zorb's recall ranges from 12% to 47%.", ents)
+    assert [(r["value"], r["value_high"], r["unit"]) for r in doc._.kg_results] == [(12.0, 47.0, "%")]
+    doc = make_doc(nlp, "Title", "Zorb keeps between 55% and 83% of the recall.", ents)
+    assert [(r["value"], r["value_high"], r["unit"]) for r in doc._.kg_results] == [(55.0, 83.0, "%")]
+    doc = make_doc(nlp, "Title", "Zorb raises recall from 12% to 47%.", ents)
+    assert [(r["value"], r["value_high"]) for r in doc._.kg_results] == [(47.0, None)]
+    # a count "between 4 and 60 hours" (the first number bare) is no range of results
+    doc = make_doc(nlp, "Title", "We train Zorb on between 4 and 60 hours of speech.", ents)
+    assert [(r["value"], r["value_high"]) for r in doc._.kg_results if r["value_high"] is not None] == []
+
+
+def test_a_device_a_comparison_names_is_the_baselines(nlp):
+    # invented text: the T9 board is the baseline's device; the result keeps the device of its own setting
+    ents = [("Quorra", "Method", "m:q"), ("Velk-7 board", "Hardware", "h:velk"), ("T9 card", "Hardware", "h:t9"),
+            ("latency", "Metric", "x:lat")]
+    doc = make_doc(nlp, "Title", "Quorra runs at 4.1 ms latency, 2.6x lower than a T9 card.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, None), (2.6, None)]
+    doc = make_doc(nlp, "Title", "Deployed on a Velk-7 board, Quorra needs 4.1 ms, 2.6x less than Zed on a T9 card.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, "h:velk"), (2.6, "h:velk")]
+    # "over" before a number is a qualifier, not a comparison: "over 8 T9 cards" is still the setting
+    doc = make_doc(nlp, "Title", "Quorra reaches 4.1 ms latency when sharded over the T9 card pool.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, None)]
+    doc = make_doc(nlp, "Title", "Quorra reaches 4.1 ms latency on a T9 card.", ents)
+    assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, "h:t9")]

@@ -63,7 +63,7 @@ NUMBER_TOKEN = rf"^[~≈]?[+-]?{_NUM}(?:%?{_SEPS}{_NUM})?[kKMB]?$"  # "15%-50" i
 MAGNITUDES = {"k": 1e3, "K": 1e3, "M": 1e6, "B": 1e9}
 _PARSE = re.compile(
     rf"^(?P<approx>[~≈])?(?P<a>[+-]?{_NUM})"
-    rf"(?:(?P<u1>\s*[^\d\s~–-]{{1,12}}?)?\s*(?:-|–|~|to|sim)\s*(?P<b>[+-]?{_NUM}))?"
+    rf"(?:(?P<u1>\s*[^\d\s~–-]{{1,12}}?)?\s*(?:-|–|~|to|sim|and)\s*(?P<b>[+-]?{_NUM}))?"
     r"\s*(?P<mag>[kKMB](?![A-Za-z/]))?\s*(?P<unit>.*)$",
     re.S,
 )
@@ -276,6 +276,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.unit_of_form: dict[str, str] = {}
         self.weak_units = {unit["unit"] for unit in self.units if unit.get("weak")}
         self.measure_units = {unit["unit"] for unit in self.units if unit.get("measure")}
+        # the words naming what a unit measures ("ms": latency, time): the fallback metric (:meth:`_unit_measure`)
+        self.measures_of = {unit["unit"]: frozenset(unit["measures"]) for unit in self.units if unit.get("measures")}
         # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
         self.matcher = _WindowMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
@@ -520,6 +522,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._measure_of_change(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
+        # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
+        # else named, the phrase of its sentence that names the unit's quantity does
+        for result, row, (ents, others) in zip(accepted, output, context):
+            if row["metric"] is None and (row["metric_text"] is None or row["metric_text"].lower()
+                                          in self.implied_metrics) and row["unit"] in self.measures_of:
+                measured = self._unit_measure(doc, result, ents, others)
+                if measured is not None:
+                    row["metric"], row["metric_text"] = measured
         return output
 
     def _measure_by_structure(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
@@ -685,8 +695,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if parsed["u1"] and _squash(parsed["u1"]) != _squash(parsed["unit"]):
             return None  # "5%-10x": two units are no range
         value = low
-        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span_text):
-            value, high = high, None  # "from 5.9 to 10.9%": the figure reached
+        if high is not None and start > 0 and lowers[start - 1] == "from" and re.search(r"\bto\b", span_text) \
+                and not (start > 1 and lowers[start - 2] in self.range_verbs):
+            value, high = high, None  # "from 5.9 to 10.9%": the figure reached (not "ranges from 9% to 41%")
         if parsed["mag"]:
             value *= MAGNITUDES[parsed["mag"]]
             high = high * MAGNITUDES[parsed["mag"]] if high is not None else None
@@ -949,8 +960,18 @@ class ResultFinder(SerialisedState, DocAnnotator):
         roles["method"] = method
 
         for label in ("Dataset", "Hardware"):
-            found = [s for s in ents if s.label_ == label and not crosses_other(s)] or \
-                [s for s in ents if s.label_ == label]
+            labelled = [s for s in ents if s.label_ == label]
+            if label == "Hardware":
+                # "3.2x lower than an NVIDIA T4", "90x less energy than X on a Jetson Orin": a device a comparison
+                # names is the baseline's, not the device the figure was measured on
+                # (also "than X on an Intel CPU": measured, the device the comparison ran on is more often the
+                # baseline's than the result's, and a result without a device costs less than one with a wrong one)
+                labelled = [s for s in labelled if not self._baseline_device(doc, s)]
+            found = [s for s in labelled if not crosses_other(s)] or labelled
+            if label == "Dataset" and result["unit"] == "x":
+                # a factor ("3x faster", "5x fewer FLOPs") is measured on a dataset only when its own clause names
+                # it close by ("2.4x speedup on LRA"), not one the sentence names for its other figures
+                found = [s for s in found if self._same_clause(doc, s, start, end, FACTOR_DATASET_GAP)]
             if found:
                 # On a tie the entity after the number wins: "87% on ImageNet".
                 roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
@@ -960,6 +981,62 @@ class ResultFinder(SerialisedState, DocAnnotator):
             {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
+
+    def _baseline_device(self, doc: Doc, span: Span) -> bool:
+        """Whether a comparison word (results_cues ``baseline_leads``: "than", "over", "compared") leads to *span*
+        within its clause: at most 8 tokens before it, no punctuation or clause word between, and not as a
+        qualifier of a number ("over 8 GPUs")."""
+        lowers = token_lowers(doc)
+        sent_start = sentence_at(doc, span.start)[0]
+        for k in range(span.start - 1, max(sent_start, span.start - 9) - 1, -1):
+            word = lowers[k]
+            if word in self.baseline_leads:
+                return not (k + 1 < len(doc) and _DIGITS.match(lowers[k + 1]))
+            if word in {",", ";", ":", "(", ")"} or word in self.clause_words:
+                return False
+        return False
+
+    def _same_clause(self, doc: Doc, span: Span, start: int, end: int, window: int) -> bool:
+        """Whether *span* stands within *window* tokens of the number [start, end) with no clause word
+        (results_cues ``clause_words``: "while", "whereas", ";") between them."""
+        low, high = (span.end, start) if span.end <= start else (end, span.start) if span.start >= end else (0, 0)
+        lowers = token_lowers(doc)
+        return high - low <= window and not any(lowers[k] in self.clause_words for k in range(low, high))
+
+    def _unit_measure(self, doc: Doc, result: dict[str, Any], ents: list[Span],
+                      others: list[tuple[int, int]]) -> tuple[str | None, str | None] | None:
+        """(Metric key, free phrase) naming what the result's unit measures, from its sentence; None if none does.
+
+        The word of the sentence nearest the number that names the unit's quantity (units.jsonl ``measures``:
+        "latency" for ms, "memory" for GB) is the metric: the Metric entity holding it, else the phrase of up to
+        two modifiers before it and one noun it modifies after it (``measure_heads``: "power draw"). On a tie
+        the word before the number wins ("memory ... at 212 MB").
+        """
+        words = self.measures_of[result["unit"]]
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        start, end = result["_start"], result["_end"]
+        sent_start, sent_end = sentence_at(doc, start)
+        numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
+        found = [i for i in range(sent_start, sent_end) if lowers[i] in words and not start <= i < end]
+        if not found:
+            return None
+        at = min(found, key=lambda i: (i - end if i >= end else start - i, i >= end))
+        for span in ents:
+            if span.label_ == "Metric" and span.start <= at < span.end:
+                return span.kb_id_, None
+        other_at = {i for s in ents if s.label_ not in {"Metric", "Hardware"} for i in range(s.start, s.end)}
+        first = at
+        while first - 1 >= sent_start and at - (first - 1) <= 2 and first - 1 not in numbers \
+                and first - 1 not in other_at and (words_of[first - 1].is_alpha or texts[first - 1].count("-") == 1) \
+                and not words_of[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
+                and not (words_of[first - 1].is_lower and (verb_like(lowers[first - 1])
+                                                           or lowers[first - 1].endswith("ly"))):
+            first -= 1
+        last = at + 1
+        if last < sent_end and lowers[last] in self.measure_heads:
+            last += 1
+        return None, token_cache(doc).span_text(first, last)
 
     def _metric(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
                 crosses_other, gap) -> tuple[str | None, str | None, bool]:
@@ -1496,7 +1573,8 @@ def _listed_numbers(doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: di
 
 
 def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[bool, int, int]]:
-    """Join "15.3% - 75.8%" / "10 ms to 20 ms": two numbers with the same unit around a range word."""
+    """Join "15.3% - 75.8%" / "10 ms to 20 ms" / "between 61% and 93%": two numbers with the same unit around a
+    range word, or after "between" around "and" (two bare decimals too: "between 0.52 and 0.61")."""
     lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     merged: list[tuple[bool, int, int]] = []
     for item in chosen:
@@ -1505,6 +1583,11 @@ def _merge_ranges(doc: Doc, chosen: list[tuple[bool, int, int]]) -> list[tuple[b
             if has_unit and item[0] and item[1] == end + 1 and lowers[end] in {"-", "–", "~", "to"} \
                     and _unit_tail(lowers[end - 1]) == _unit_tail(lowers[item[2] - 1]):
                 merged[-1] = (True, start, item[2])
+                continue
+            if start > 0 and lowers[start - 1] == "between" and item[1] == end + 1 and lowers[end] == "and" \
+                    and ((has_unit and item[0] and _unit_tail(lowers[end - 1]) == _unit_tail(lowers[item[2] - 1]))
+                         or (not has_unit and not item[0] and "." in lowers[start] and "." in lowers[item[1]])):
+                merged[-1] = (has_unit, start, item[2])  # "between 61% and 93%", "between 0.52 and 0.61": a range
                 continue
             if not has_unit and not item[0] and item[1] == end + 1 and lowers[end] in {"-", "–"} \
                     and not doc[end - 1].whitespace_ and not doc[end].whitespace_ \
@@ -1689,6 +1772,8 @@ def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of
 
 
 # -- the learned metric chooser -----------------------------------------------------------------------------
+# the farthest (in tokens) a Dataset may stand from a factor result it is the dataset of (ResultFinder._attach)
+FACTOR_DATASET_GAP = 8
 METRIC_MODEL_PATH = Path(__file__).parent / "models" / "result_metric.json"
 # How a metric candidate was found: a Metric entity of the sentence; a free phrase after the number (past
 # comparison and linking words: "16% improvement in runtime", "36.3% in Insertion"), its last word, the
