@@ -250,8 +250,13 @@ def test_a_name_whose_apposition_after_a_colon_is_a_benchmark_is_not_proposed(bl
 def test_a_title_phrase_naming_a_goal_is_no_second_proposal(blank):
     # a process noun ("Selection") or a property noun ("Fairness") heads the title phrase, and the abstract
     # proposes a method of its own: the phrase names the goal, the named method is the proposal
-    doc = blank("Supplier Selection for Sparse Procurement Graphs\nWe propose RankMix, a graph model for suppliers.")
+    doc = blank("Supplier Selection for Sparse Procurement Graphs\nWe propose RankMix, a graph model for suppliers. "
+                "Supplier Selection is hard.")
     assert proposed_names(doc) == {"RankMix"}
+    # ... and the goal is the paper's Task, in the title and after it
+    labels = {(s.start, s.text, s.label_) for s in doc.spans["kg_entities"] if s.text == "Supplier Selection"}
+    assert {label for _, _, label in labels} == {"Task"} and len(labels) == 2
+    assert all(s.label_ == "Method" for s in doc.spans["kg_entities"] if s.text == "RankMix")
     doc = blank("Certified Fairness for Loan Scoring Pipelines\nWe introduce ShieldFair, a scoring wrapper.")
     assert proposed_names(doc) == {"ShieldFair"}
     doc = blank("Rhythm-Level Meter Transfer for Short Poems\nWe propose VerseShift, a two-pass decoder.")
