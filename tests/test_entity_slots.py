@@ -88,3 +88,24 @@ def test_a_dataset_found_by_its_slot_keeps_its_variant_qualifier(nlp):
     rec = record("It reaches 81.4 Q&F on ZAVIS 2017 val and 80.1 on YouTu-VOX 2019. On DIVHARD III it wins, and "
                  "on PlumData V2 too.", nlp)
     assert {"ZAVIS 2017", "YouTu-VOX 2019", "DIVHARD III", "PlumData V2"} <= surfaces(rec, "Dataset")
+
+
+def test_the_object_of_on_after_a_training_or_evaluation_word_is_a_dataset(nlp):
+    rec = record("Fine-tuning Zorvo-7B and Kelm-3B on PrefTrove, we raise the win rate. The pre-training "
+                 "compute on QuillJX is halved, and newly trained models on ProtRef40 and ProtRef80 help.", nlp)
+    datasets = surfaces(rec, "Dataset")
+    assert {"PrefTrove", "QuillJX", "ProtRef40", "ProtRef80"} <= datasets
+    assert not {"PrefTrove", "QuillJX", "ProtRef40"} & surfaces(rec, "Method")
+    assert not {"Zorvo-7B", "Kelm-3B"} & datasets  # the models worked on, not the data
+    # a noun after the name says what it is; a device cue keeps a device
+    rec = record("The success rate on the evaluation tasks on a GrabbyX arm rises. We trained it on 8 "
+                 "Vortex9 chips.", nlp)
+    assert not {"GrabbyX", "Vortex9", "Vortex9 chips"} & surfaces(rec, "Dataset")
+
+
+def test_a_name_listed_with_a_dataset_after_a_sentence_opening_on_is_a_dataset(nlp):
+    rec = record("On Quarrel and ZOMBIX-2, our parser Vexo reaches 86.9% and 63.4% execution accuracy.", nlp,
+                 title="Parsing with repair")
+    datasets = surfaces(rec, "Dataset")
+    assert {"Quarrel", "ZOMBIX-2"} <= datasets
+    assert "Vexo" not in datasets

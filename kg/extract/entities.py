@@ -154,6 +154,27 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
+def _after_work_on(words, start: int, stems: tuple[str, ...]) -> bool:
+    """Whether a name at words[start] is the object of "on" after a training or evaluation word (*stems*,
+    ``dataset_work_stems`` of ``words.jsonl``) at most four words before the "on", no punctuation between:
+    "fine-tuning Mistral-7B on X", "pre-training compute on X", "newly trained models on X". An article, and one
+    lower-case modifier after it, may stand between "on" and the name ("trained on the larger X")."""
+    at = start - 1
+    if at > 0 and words[at].lower_ in {"the", "a", "an"}:
+        at -= 1
+    elif at > 1 and words[at - 1].lower_ == "the" and words[at].is_lower and words[at].is_alpha and not words[at].is_stop:
+        at -= 2
+    if at < 1 or words[at].lower_ != "on":
+        return False
+    for i in range(at - 1, max(-1, at - 5), -1):
+        word = words[i]
+        if word.is_punct:
+            return False
+        if word.lower_.startswith(stems):
+            return True
+    return False
+
+
 def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: frozenset[str]) -> bool:
     """Whether a dataset noun follows the name ending at words[end], after up to two lower-case modifiers ("X
     multi-organ benchmark", "the X knee dataset") or as the head of an apposition ("X, a benchmark of ...", "X, a
@@ -259,7 +280,8 @@ class EntityResolver(PatternComponent):
 
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
-                       "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns")
+                       "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
+                       "dataset_work_stems")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -620,6 +642,16 @@ class EntityResolver(PatternComponent):
             # "on two VGGNet models": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
+        after = tokens.words[span.end] if span.end < len(doc) else None
+        if _after_work_on(tokens.words, span.start, self._work_stems()) and not _after_device_cue(
+                tokens.words, span.start) and not (
+                after is not None and after.is_lower and after.is_alpha and not after.is_stop
+                and after.lower_ not in _dataset_cues()[0] | _dataset_cues()[1]) and (self.head_label(text) if len(span) > 1 else self._part_label(text)) in {
+                None, "Method", "Dataset"}:
+            # "fine-tuning Mistral-7B on X", "pre-training compute on X": the data the work is done on (a name
+            # whose head or parts say Hardware or Metric keeps that type: "trained on TPUv4 pods"; a noun after the
+            # name says what it is: "evaluation tasks on a WidowX arm")
+            return "Dataset"
         if len(span) == 1 and span.start > 0 and _NUMBER.match(tokens.words[span.start - 1].text) and (
                 text in _unit_forms()) and self._vocabulary_label(text) != "Metric":
             return None  # "at 245 MHz", "1.9 mJ", "0.5 dB": the unit of a number (units.jsonl), not a Metric's name
@@ -636,6 +668,13 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _work_stems(self) -> tuple[str, ...]:
+        """``dataset_work_stems`` as a tuple (for str.startswith)."""
+        stems = self.__dict__.get("_work_stem_tuple")
+        if stems is None or stems[0] is not self.words["dataset_work_stems"]:
+            stems = self._work_stem_tuple = (self.words["dataset_work_stems"], tuple(sorted(self.words["dataset_work_stems"])))
+        return stems[1]
 
     def _modifier(self, words, span: Candidate, n: int) -> bool:
         """Whether the name doc[span] is the left part of a hyphenated modifier: "X-based", "X-like", "X-style",
@@ -858,8 +897,10 @@ class EntityResolver(PatternComponent):
             if not (word.is_title and word.is_alpha and len(word.text) >= 3) or word.is_stop:
                 return False
             # not a word of a longer name ("Stanford AI Lab", "Acme Robotics")
+            # (a capitalised function word opening the sentence is no part of one: "On Spider and BIRD, ...")
             return not (i + 1 < n and words[i + 1].text[:1].isupper()) and not (
-                i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue)
+                i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue
+                and not (sent[i - 1] and words[i - 1].is_stop))
 
         added: list[Candidate] = []
         queue = [span for span in chosen if span.label_ in {"Method", "Dataset", "Metric"}]
