@@ -109,3 +109,19 @@ def test_a_name_listed_with_a_dataset_after_a_sentence_opening_on_is_a_dataset(n
     datasets = surfaces(rec, "Dataset")
     assert {"Quarrel", "ZOMBIX-2"} <= datasets
     assert "Vexo" not in datasets
+
+
+def test_later_items_of_a_list_a_dataset_cue_opens_are_datasets(nlp):
+    rec = record("We train it with DP-SGD. Across 12 datasets, including Quorra, Bellmark Housing and Zintel Loans, "
+                 "our method wins.", nlp, title="Private tables")
+    assert {"Bellmark Housing", "Zintel Loans"} <= surfaces(rec, "Dataset")
+    assert not {"Bellmark Housing", "Zintel Loans"} & surfaces(rec, "Method")
+
+
+def test_a_hyphenated_modifier_of_an_apposition_dataset_noun_and_an_adjective_after_on_the(nlp):
+    rec = record("We release KoraDoc, a document-level parallel corpus of 900 articles. On the larger QRX-FULL, "
+                 "accuracy improves from 48.9% to 51.3%. On the other hand, Vexo-2 is slow.", nlp,
+                 title="Document translation")
+    datasets = surfaces(rec, "Dataset")
+    assert {"KoraDoc", "QRX-FULL"} <= datasets
+    assert "Vexo-2" not in datasets  # "On the other hand": no dataset slot

@@ -50,6 +50,26 @@ def _strip_s(word: str) -> str:
     return re.sub(r"s$", "", word)
 
 
+def _in_dataset_cue_list(words, start: int) -> bool:
+    """Whether a name at words[start] is a later item of a list a dataset cue opens: "datasets, including Adult,
+    California Housing and Wine" (names and list glue only between the cue and the name, up to twelve words)."""
+    if start < 2 or words[start - 1].lower_ not in {",", "and", "or"}:
+        return False
+    i = start - 1
+    while i > 0 and start - i <= 12:
+        word = words[i]
+        if word.text in {",", "/"} or word.lower_ in {"and", "or"}:
+            i -= 1
+            continue
+        if word.is_lower or not any(c.isalnum() for c in word.text):
+            return False
+        if words[i - 1].is_lower or not any(c.isalnum() for c in words[i - 1].text):
+            if _after_dataset_cue(words, i):  # the first word of an item
+                return True
+        i -= 1
+    return False
+
+
 def _after_dataset_cue(words, start: int) -> bool:
     """Whether a cue phrase of ``dataset_before`` (not the bare "on the") ends right before words[start], an
     article between them allowed: "evaluated on (the) X", "benchmarks such as X"."""
@@ -142,6 +162,8 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
             at -= 1
     if at > 0 and words[at].lower_ == "the":
         at -= 1
+    elif at > 1 and words[at - 1].lower_ == "the" and words[at].is_lower and words[at].is_alpha and not words[at].is_stop:
+        at -= 2  # "On the larger X, ...", "0.62 on the harder X"
     if at < 0 or words[at].lower_ != "on":
         return False
     if sent[at] or at == 0:
@@ -194,6 +216,10 @@ def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: fr
                 return True
             # an apposition's noun may go on with a participle: "X, a dataset built from ...", "... collected from"
             return limit > end + 2 and (words[i + 1].lower_.endswith("ed") or words[i + 1].lower_ in participles)
+        if word.text == "-" and i > end and words[i - 1].is_lower and i + 1 < n and words[i + 1].is_lower:
+            i += 1
+            limit += 1  # "a document-level parallel corpus": the tokenizer's hyphen joins one modifier
+            continue
         if not (word.is_lower and (word.is_alpha or "-" in word.text)) or word.is_stop:
             return False
         i += 1
@@ -629,6 +655,7 @@ class EntityResolver(PatternComponent):
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
         if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start) or (
+                _in_dataset_cue_list(tokens.words, span.start)) or (
                 _in_dataset_slot(tokens.words, tokens.sent_starts(), span.start, self._metric_ends)
                 and not _after_device_cue(tokens.words, span.start)) or _before_dataset_noun(
                 tokens.words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
