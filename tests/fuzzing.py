@@ -15,6 +15,7 @@ import csv
 import io
 import json
 import math
+import re
 import xml.etree.ElementTree as ElementTree
 from collections import Counter
 from pathlib import Path
@@ -183,17 +184,27 @@ def check_accounted(reader: str, result_or_error, starts: list[int] | None, path
         note(reader, "accounted for exactly once")
         return
     report, papers = result_or_error.report, result_or_error.papers
-    seen = [(s.path, s.line) for p in papers for s in p.sources] + [(r.path, r.line) for r in report.rejected]
+    seen = [(s.path, s.line) for p in papers for s in p.sources] + [(r.path, r.line, *_item(reader, r.reason))
+                                                                    for r in report.rejected]
     assert report.records_read == report.papers + report.duplicates_merged + len(report.rejected) - sum(
         1 for r in report.rejected if r.line is None)
     assert len(papers) == report.papers
     assert len(set(seen)) == len(seen), f"a line accounted twice: {seen}"
     if starts is not None:
-        assert sorted(line for p, line in seen if p == path) == sorted(starts), (seen, starts)
+        assert sorted(line for p, line, *_ in seen if p == path) == sorted(starts), (seen, starts)
     for rejection in report.rejected:
         assert rejection.path and rejection.reason and "Exception" not in rejection.reason
     assert len({p.id for p in papers}) == len(papers), "two papers share an id"
     note(reader, "accounted for exactly once")
+
+
+def _item(reader: str, reason: str) -> tuple[str, ...]:
+    """Which item of a JSON array a rejection is about: a line of an array can hold several items (a minified
+    array, or one item after another on a line), each accounted for once. Other readers: a line is a record."""
+    if reader != "json":
+        return ()
+    found = re.search(r"(?:after )?item \d+|after the end of the array", reason)
+    return (found.group(0),) if found else ()
 
 
 def check_clean_papers(reader: str, papers) -> None:

@@ -143,24 +143,32 @@ def test_a_live_builds_staging_directory_is_not_cleaned_up(tmp_path, known_graph
 
 
 def test_sigterm_stops_the_build_and_its_workers(tmp_path):
+    """SIGTERM to `kg build -j 2` while its workers extract: exit 143 at once, the workers gone, nothing left
+    (no snapshot, staging directory or record shards). It waits on real conditions, never on a guessed time:
+    the first record shard written (the workers are extracting) before the signal, and the process tree after."""
+    from kg.execute.shards import SHARD_FILE
+
     corpus = sample_corpus_paths()
-    target = tmp_path / "snap"
-    process = _kg("build", *corpus, *corpus, "-o", str(target), "-q", "-j", "2", "--no-html",
+    target, work = tmp_path / "snap", tmp_path / "work"
+    work.mkdir()
+    process = _kg("build", *corpus, *corpus, "-o", str(target), "-q", "-j", "2", "--no-html", "--work-dir", str(work),
                   start_new_session=True)
-    deadline = time.monotonic() + 120
-    workers: list[int] = []
-    while time.monotonic() < deadline and len(workers) < 2:
-        time.sleep(0.2)
-        workers = _children(process.pid)
+    deadline = time.monotonic() + 600  # a bound for a machine under any load, not a wait: the loop ends on a shard
+    while not [p for p in work.glob("run-*/*") if SHARD_FILE.fullmatch(p.name)]:
         assert process.poll() is None, process.stderr.read()
+        assert time.monotonic() < deadline, "the build never wrote a record shard"
+        time.sleep(0.05)
+    workers = _workers(process.pid)
     assert len(workers) >= 2, "the build never started its workers"
+    helpers = [pid for pid in _descendants(process.pid) if pid not in workers]
     process.send_signal(signal.SIGTERM)
-    assert process.wait(timeout=30) == 128 + signal.SIGTERM
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(_alive(pid) for pid in workers):
-        time.sleep(0.2)
-    assert not [pid for pid in workers if _alive(pid)], "workers outlived the build"
+    assert process.wait(timeout=120) == 128 + signal.SIGTERM, process.stderr.read()
+    deadline = time.monotonic() + 120
+    while any(_alive(pid) for pid in workers + helpers):
+        assert time.monotonic() < deadline, f"workers outlived the build: {[p for p in workers if _alive(p)]}"
+        time.sleep(0.05)
     assert not target.exists() and _leftovers(target) == []
+    assert list(work.iterdir()) == []  # the run's record shards went with it
     note("kg build -j 2", "SIGTERM stops the workers")
 
 
@@ -175,6 +183,29 @@ def _children(pid: int) -> list[int]:
             if int(fields[1]) == pid:
                 found.append(int(entry.name))
     return found
+
+
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        children = _children(todo.pop())
+        found += children
+        todo += children
+    return found
+
+
+def _workers(pid: int) -> list[int]:
+    """The worker processes under *pid*: its descendants but multiprocessing's resource tracker and fork server
+    (the workers of a forkserver pool are the fork server's children, and share its command line)."""
+    def helper(child: int) -> bool:
+        try:
+            command = Path(f"/proc/{child}/cmdline").read_bytes()
+        except OSError:
+            return False
+        return b"multiprocessing.resource_tracker" in command or b"multiprocessing.forkserver" in command
+
+    helpers = {child for child in _children(pid) if helper(child)}
+    return [child for child in _descendants(pid) if child not in helpers]
 
 
 def _alive(pid: int) -> bool:

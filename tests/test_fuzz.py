@@ -81,6 +81,8 @@ def _records_for(fmt: str):
 def test_reader_accounts_for_every_record_and_sanitises(fmt, tmp_path_factory):
     @scaled("reader")
     @given(recs=_records_for(fmt), ascii_json=st.booleans())
+    @example(recs=[{"title": "T a x", "abstract": "A b end.", "id": 2**63}, {"title": "T c x", "abstract": "A d end."}],
+             ascii_json=True)  # yajl's 64-bit integers overflowed and the rest of a JSON array was not read
     def run(recs, ascii_json):
         if fmt == "text":
             recs = _text_records(recs)
@@ -97,6 +99,20 @@ def test_reader_accounts_for_every_record_and_sanitises(fmt, tmp_path_factory):
         shutil.rmtree(directory, ignore_errors=True)
 
     run()
+
+
+def test_make_fuzz_names_tests_that_exist():
+    """`make fuzz` lists test files and test ids: a renamed test must not make it collect nothing and fail."""
+    import re
+
+    root = Path(__file__).parents[1]
+    recipe = (root / "Makefile").read_text(encoding="utf-8").split("\nfuzz:", 1)[1].split("\n\n", 1)[0]
+    named = re.findall(r"(tests/[\w/]+\.py)(?:::(\w+))?", recipe)
+    assert len(named) >= 4
+    for path, test in named:
+        assert (root / path).is_file(), path
+        if test:
+            assert re.search(rf"^def {test}\(", (root / path).read_text(encoding="utf-8"), re.M), f"{path}::{test}"
 
 
 # --- readers: arbitrary and mutated bytes -------------------------------------------------
@@ -138,6 +154,8 @@ def test_mutated_input_never_escapes_as_a_traceback(fmt, tmp_path_factory):
     @example(data=b'@article{a,\n  title = {A paper},\n  abstract = {We use ResNet-50} on ImageNet.},\n'
                   b'  year = {2020},\n  journal = {J},\n}\n')
     @example(data=b"@article{x, title={A}, abstract={b")
+    # a line of an array with two items and broken JSON after them: three rejections on one line, each once
+    @example(data=b'[\n{"title": "T a x", "abstract": "A b end."},\n{"title": "T c x"}, "abstract": "A d end."}\n]\n')
     def run(data):
         directory = tmp_path_factory.mktemp(fmt)
         path = _write(directory, fmt, data)

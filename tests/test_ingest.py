@@ -293,12 +293,57 @@ def test_a_json_array_is_streamed_item_by_item_with_lines_and_item_indexes(tmp_p
                    "the rest of the array was not read")]),
     ('[\n{"title": "A", "abstract": "x"},\n{"title": "B", "abs',
      [(2, "A"), (3, "malformed JSON in item 2: parse error: premature EOF; the rest of the array was not read")]),
+    # several items on one line, then broken JSON: each item accounted for once, with its index
+    ('[\n{"title": "A", "abstract": "x"},\n{"title": "B"}, "abstract": "y"}\n]\n',
+     [(2, "A"), (3, "paper 'B' has no abstract (item 2 of the array)"),
+      (3, "expected a JSON object, got str (item 3 of the array)"),
+      (3, "malformed JSON after item 3: parse error: after array element, I expect ',' or ']'; "
+          "the rest of the array was not read")]),
     # text after the array is not dropped silently
     ('[{"title": "A", "abstract": "x"}]\n[{"title": "B", "abstract": "y"}]\n',
      [(1, "A"), (2, "malformed JSON after the end of the array: parse error: trailing garbage")]),
 ])
 def test_broken_json_in_an_array_is_a_file_line_rejection(tmp_path, text, expected):
     assert _json_items(_write(tmp_path, "papers.json", text)) == expected
+
+
+def test_numbers_in_a_json_array_read_as_in_json_lines(tmp_path):
+    # integers of 2**63 and more (yajl's 64-bit integers overflowed and stopped the array), floats, 1e400 (inf)
+    records = [{"title": "A", "abstract": "x", "id": 2**64}, {"title": "B", "abstract": "y", "id": -(2**63) - 1},
+               {"title": "C", "abstract": "z", "id": 10**20, "year": 2021.0}, {"title": "D", "abstract": "w", "id": 7},
+               {"title": "E", "abstract": "v", "venue": 0.1, "year": 2022}]
+    lines = "\n".join(json.dumps(r) for r in records) + "\n"
+    array = "[\n" + ",\n".join(json.dumps(r) for r in records) + "\n]\n"
+    from_lines = _json_items(_write(tmp_path, "papers.jsonl", lines))
+    from_array = _json_items(_write(tmp_path, "papers.json", array))
+    assert [t for _, t in from_array] == ["A", "B", "'year' must be a four-digit year, not 2021.0 (item 3 of the "
+                                                     "array)", "D", "E"]
+    assert [(line, t.removesuffix(" (item 3 of the array)")) for line, t in from_array] == \
+        [(line + 1, t) for line, t in from_lines]
+    by_format = {}
+    for name, text in (("papers.jsonl", lines), ("papers.json", array)):
+        papers = read_papers([_write(tmp_path, name, text)], skip_invalid=True).papers
+        by_format[name] = [(p.id, p.year, p.venue) for p in papers]
+    assert by_format["papers.json"] == by_format["papers.jsonl"] == [
+        (str(2**64), None, None), (str(-(2**63) - 1), None, None), ("7", None, None), ("e-58e6b3a4", 2022, "0.1")]
+
+
+def test_an_integer_too_long_for_python_is_a_file_line_rejection(tmp_path):
+    # more digits than Python turns into an int (sys.get_int_max_str_digits): json.loads and ijson refuse it
+    import sys
+
+    digits = "1" * (sys.get_int_max_str_digits() + 1)
+    reason = f"a number of more than {sys.get_int_max_str_digits():,} digits"
+    items = ['{"title": "A", "abstract": "x"}', '{"title": "B", "abstract": "y", "id": ' + digits + "}",
+             '{"title": "C", "abstract": "z"}']
+    assert _json_items(_write(tmp_path, "papers.jsonl", "\n".join(items) + "\n")) == [
+        (1, "A"), (2, f"malformed JSON: {reason}"), (3, "C")]
+    # in an array the parser can not go on: the items before it are read, the rejection says the rest was not
+    assert _json_items(_write(tmp_path, "papers.json", "[\n" + ",\n".join(items) + "\n]\n")) == [
+        (2, "A"), (3, f"malformed JSON in item 2: {reason}; the rest of the array was not read")]
+    # at the very end, where only closing the parser reads the number
+    assert _json_items(_write(tmp_path, "end.json", "[" + items[0] + ", " + digits)) == [
+        (1, "A"), (1, f"malformed JSON after item 1: {reason}; the rest of the array was not read")]
 
 
 def test_a_json_array_item_larger_than_the_record_limit_is_rejected_and_the_rest_read(tmp_path):

@@ -72,12 +72,13 @@ def test_server_killed_during_push_then_pushed_again_holds_the_snapshot_exactly(
             os.kill(info.pid, signal.SIGKILL)
             push.wait(timeout=120)
             # Killed mid-push the push fails with a Neo4j exit code and a message; it may also have finished.
-            assert push.returncode in (0, 10, 11), push.stderr
-            assert "Traceback" not in push.stderr
+            stderr = push.stderr.read()
+            assert push.returncode in (0, 10, 11), stderr
+            assert "Traceback" not in stderr
             note("kg push", "server killed mid-push" if push.returncode else "server killed after the push")
             info = server.start(state_dir, exit_with_parent=True)
             again = _push(corpus_snapshot, state_dir)
-            assert again.wait(timeout=300) == 0, again.stderr
+            assert again.wait(timeout=300) == 0, again.stderr.read()
             with neo4j.GraphDatabase.driver(info.uri, auth=info.auth) as driver:
                 assert database_counts(driver, "neo4j") == expected
                 assert _duplicates(driver) == (0, 0)

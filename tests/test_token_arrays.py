@@ -265,3 +265,44 @@ def test_doc_tokens_sentence_starts_and_word_positions_are_the_tokens():
             for words in ({"the", "we", ","}, frozenset({"model", "models", "."}), {"of": 1, "and": 2}, set(),
                           {"never-seen-word"}):
                 assert tokens.lower_positions(words) == [t.i for t in doc if t.lower_ in words]
+
+
+@pytest.mark.parametrize("text, sentences", [
+    # a one-letter name (or a name ending in a capital) at the end of a sentence: the sentence ends
+    ("We benchmark on Platform A. We then scale it.", ["We benchmark on Platform A.", "We then scale it."]),
+    ("Our planner picks route W. Experiments confirm it.", ["Our planner picks route W.", "Experiments confirm it."]),
+    ("It draws 41 W. On the robot arm it idles.", ["It draws 41 W.", "On the robot arm it idles."]),
+    ("The backbone is Mixer-K. On both suites it wins.", ["The backbone is Mixer-K.", "On both suites it wins."]),
+    ("The noise grows with the width of N. The rest is flat.",
+     ["The noise grows with the width of N.", "The rest is flat."]),
+    # initials, abbreviations and a letter before a lower-case word: no break
+    ("Written by Q. Rivera and L. M. Okafor. We thank them.",
+     ["Written by Q. Rivera and L. M. Okafor.", "We thank them."]),
+    ("Q. Rivera wrote it, with L. Okafor.", ["Q. Rivera wrote it, with L. Okafor."]),
+    ("Grown in E. coli cultures, it folds.", ["Grown in E. coli cultures, it folds."]),
+    ("Trade in the U.S. market grew, e.g. here. Then it fell.", ["Trade in the U.S. market grew, e.g. here.",
+                                                                "Then it fell."]),
+    ("Appendix D. lists the runs.", ["Appendix D. lists the runs."]),
+])
+def test_a_one_letter_name_ends_a_sentence_and_an_initial_does_not(text, sentences):
+    importlib.import_module("kg.extract.title")  # registers kg_sentencizer
+    from kg.extract.pipeline import keep_hyphenated_compounds
+
+    nlp = spacy.blank("en")
+    keep_hyphenated_compounds(nlp)  # kg's tokenizer rules: the period after one capital letter is its own token
+    nlp.add_pipe("kg_sentencizer")
+    doc = nlp(text)
+    assert [s.text for s in doc.sents] == sentences
+    words = [t.text for t in doc]
+    assert "U.S." in words or "U" not in words  # the special cases stay whole
+    assert not any(len(w) == 2 and w[0].isupper() and w[1] == "." for w in words)
+
+
+def test_a_one_letter_name_before_the_next_sentence_is_a_name_of_its_own_sentence():
+    from kg.extract import load_pipeline
+
+    nlp = load_pipeline("blank")
+    doc = nlp("Scaling on Platform B\nWe deploy the scheduler on Platform B. Latency falls by 30% on Platform B. "
+              "The code is public.")
+    assert [s.text.strip() for s in doc.sents] == ["Scaling on Platform B", "We deploy the scheduler on Platform B.",
+                                                   "Latency falls by 30% on Platform B.", "The code is public."]

@@ -55,10 +55,15 @@ _VERSIONED_NAME = re.compile(
 _HYPHEN_INFIX = rf"(?<=[A-Za-z0-9])-(?=(?:{'|'.join(HYPHEN_SUFFIXES)})\b)"
 # titles write the suffix capitalised after a name: "o1-Like", "RAG-Related" (but "Bi-Level" stays whole)
 _TITLE_HYPHEN_INFIX = rf"(?<=[A-Z0-9])-(?=(?i:{'|'.join(HYPHEN_SUFFIXES)})\b)"
-# a sentence-final period after a capital inside a name ("EfficientViT.", "14B.") is not an abbreviation's
-_NAME_FINAL_PERIOD = r"(?<=[a-z0-9][A-Z])\."
+# a sentence-final period after a capital inside a name ("EfficientViT.", "14B.", "ViSNet-S.") is no
+# abbreviation's
+_NAME_FINAL_PERIOD = r"(?<=[a-z0-9-][A-Z])\."
 # a sentence-final period after a times sign ("faster by 4.1×."): spaCy's period rule wants a letter or digit
 _TIMES_FINAL_PERIOD = r"(?<=×)\."
+# the period after one capital letter ("Platform A.", "J."): spaCy keeps "A." one token, so a sentence ending in
+# a letter name never ended. Split off, the period is a sentence end or an initial's: kg_sentencizer decides
+# from the words around it (kg.extract.title.ArraySentencizer); "U.S." and "e.g." stay whole (special cases).
+_LETTER_FINAL_PERIOD = r"(?<=^[A-Z])\."
 
 
 class TextKeepingTokenizer(Tokenizer):
@@ -184,7 +189,8 @@ def keep_hyphenated_compounds(nlp: Language) -> None:
     """Replace spaCy's letter-hyphen-letter infix rule (see HYPHEN_SUFFIXES)."""
     infixes = [pattern.replace("(?:-|", "(?:") if "(?:-|" in pattern else pattern for pattern in nlp.Defaults.infixes]
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*infixes, _HYPHEN_INFIX, _TITLE_HYPHEN_INFIX]).finditer
-    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex([*nlp.Defaults.suffixes, _NAME_FINAL_PERIOD, _TIMES_FINAL_PERIOD]).search
+    suffixes = [*nlp.Defaults.suffixes, _NAME_FINAL_PERIOD, _TIMES_FINAL_PERIOD, _LETTER_FINAL_PERIOD]
+    nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
     if nlp.tokenizer.token_match is None:
         # versioned names stay whole although digits around a hyphen split elsewhere ("2-3")
         nlp.tokenizer.token_match = _VERSIONED_NAME.match

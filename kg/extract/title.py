@@ -1,8 +1,10 @@
 """Sentence boundaries of the blank pipeline.
 
 ``kg_title_boundary``: the title (text up to the first newline) is sentence 0, whole.
-``kg_sentencizer``: spaCy's rule-based ``sentencizer`` (same rule, same settings, same boundaries) that
-reads the tokens' ORTH and IS_PUNCT arrays instead of making a Token object per token.
+``kg_sentencizer``: spaCy's rule-based ``sentencizer`` (same rule, same settings) that reads the tokens' ORTH and
+IS_PUNCT arrays instead of making a Token object per token, and that tells a one-letter name ending a sentence
+("... on Platform A. We then ...") from an initial ("J. Smith", "A. B. Jones"): see
+:meth:`ArraySentencizer.letter_periods`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import bisect
 from collections.abc import Iterable
 
 import numpy
-from spacy.attrs import IS_PUNCT, ORTH, SENT_START
+from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
@@ -22,6 +24,9 @@ from kg.extract.candidates import doc_text
 
 
 _NOT_A_START = numpy.uint64(2 ** 64 - 1)  # SENT_START -1 ("not a sentence start") in a uint64 token array
+_PERIOD = get_string_id(".")
+_LETTERS = frozenset(chr(c) for c in range(ord("A"), ord("Z") + 1))
+_CAPITALS = frozenset(get_string_id(letter) for letter in _LETTERS)
 
 
 @Language.component("kg_title_boundary")
@@ -80,16 +85,21 @@ class ArraySentencizer(Sentencizer):
             if all_punct:
                 positions = numpy.flatnonzero(array[:, 1])
                 pending, previous = False, -2
+                periods = []
                 for at, orth in zip(positions.tolist(), array[positions, 0].tolist()):
                     if pending and at != previous + 1:
                         guess[previous + 1] = True  # the token after the run is no punctuation
                         pending = False
                     if orth in punct_ids:
                         pending = True
+                        if orth == _PERIOD and at:
+                            periods.append(at)
                     previous = at
                 if pending and previous + 1 < n:
                     guess[previous + 1] = True
             else:
+                periods = numpy.flatnonzero(array[1:, 0] == _PERIOD).tolist() if _PERIOD in punct_ids else []
+                periods = [at + 1 for at in periods]
                 start, seen_period = 0, False
                 for i, (orth, is_punct) in enumerate(array.tolist()):
                     in_punct_chars = orth in punct_ids
@@ -99,8 +109,42 @@ class ArraySentencizer(Sentencizer):
                     elif in_punct_chars:
                         seen_period = True
                 guess[start] = True
+            if periods:
+                self.letter_periods(doc, array, periods, guess)
             guesses.append(guess)
         return guesses
+
+    @staticmethod
+    def letter_periods(doc: Doc, array, periods: list[int], guess: list[bool]) -> None:
+        """Decide the sentence break after a period that follows one capital letter, written together ("A."; kg's
+        tokenizer splits it off, kg.extract.pipeline): a letter naming a thing ends a sentence ("on Platform A.
+        We then"), an initial does not ("by J. Smith", "A. B. Jones").
+
+        The period ends no sentence before a lower-case word ("Appendix C. shows"), nor before another initial
+        ("A. B."). Before a capitalised word it is an initial's when the letter follows no word but a function
+        word, punctuation or the sentence start ("by J.", ", A.", "J." first) and the next word is no function
+        word ("Smith", not "We" or "The"; spaCy's stop words); else it ends the sentence (a letter after a noun:
+        "Platform A.", "method W."). Before a digit or punctuation, spaCy's rule stands (a break)."""
+        n = len(doc)
+        orths = array[:, 0]
+        periods = [at for at in periods if int(orths[at - 1]) in _CAPITALS]  # *periods*: "." tokens, none first
+        if not periods:
+            return
+        spaces = doc.to_array(SPACY)
+        for at in periods:
+            if spaces[at - 1] or at + 1 >= n:
+                continue  # "A ." is no letter's period; the last token starts nothing
+            following = doc[at + 1]
+            first = following.text[:1]
+            if following.is_punct or not first.isalpha():
+                continue
+            if first.islower() or (following.text in _LETTERS and at + 2 < n and orths[at + 2] == _PERIOD
+                                   and not spaces[at + 1]):
+                guess[at + 1] = False
+                continue
+            before = doc[at - 2] if at >= 2 and not guess[at - 1] else None
+            initial = (before is None or before.is_punct or before.is_stop) and not following.is_stop
+            guess[at + 1] = not initial
 
 
 @Language.factory("kg_sentencizer", assigns=["token.is_sent_start", "doc.sents"],

@@ -7,7 +7,9 @@ import contextlib
 import itertools
 import json
 import re
+import sys
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 
 import ijson
 from ijson.common import ObjectBuilder
@@ -19,6 +21,14 @@ from kg.ingest.records import paper_from_fields
 
 # Python's JSON decoder recurses once per nesting level; a paper record is two levels deep at most.
 _TOO_DEEP = "malformed record: JSON nested too deeply to read"
+
+
+def _too_long_number(error: BaseException | None) -> str | None:
+    """The reason for a number Python will not make an int (more digits than sys.get_int_max_str_digits), if that
+    is what *error* is."""
+    if not isinstance(error, ValueError) or "integer string conversion" not in str(error):
+        return None
+    return f"a number of more than {sys.get_int_max_str_digits():,} digits"
 
 
 def parse_jsonl(text: str | Iterable[str], path: str) -> Iterator[Paper | InputError]:
@@ -39,6 +49,11 @@ def parse_jsonl(text: str | Iterable[str], path: str) -> Iterator[Paper | InputE
             continue
         except RecursionError:
             yield InputError(_TOO_DEEP, path, line_number)
+            continue
+        except ValueError as exc:  # an integer longer than Python converts (sys.get_int_max_str_digits)
+            if (reason := _too_long_number(exc)) is None:
+                raise
+            yield InputError(f"malformed JSON: {reason}", path, line_number)
             continue
         if not isinstance(fields, dict):
             yield InputError(f"expected a JSON object, got {type(fields).__name__}", path, line_number)
@@ -86,8 +101,33 @@ MAX_DEPTH = 100
 # ijson's C backend (yajl): it streams a line of any length in bounded memory (the pure-Python backend holds a
 # long line whole). Required, never a silent fallback: its wheels cover the platforms kg runs on.
 _BACKEND = ijson.get_backend("yajl2_c")
-# What it raises for JSON that is not well formed.
-_BROKEN = (ijson.JSONError,)
+# Numbers are read from their text (use_float=False: ints of any size, as json.loads reads them; use_float=True
+# has yajl parse integers into 64 bits, and one of 2**63 or more stops the array with "integer overflow"). The
+# non-integers come as Decimal and are made floats here, as json.loads makes them ("1e309" is inf, as there).
+_USE_FLOAT = False
+
+
+class _TooLongNumber(ValueError):
+    """An integer of more digits than Python converts (sys.get_int_max_str_digits): JSON kg can not read."""
+
+
+def _feed(parser, events: list, piece: bytes | None) -> None:
+    """Send *piece* to the parser (None: close it), with an over-long integer raised as _TooLongNumber."""
+    try:
+        parser.send(piece) if piece is not None else parser.close()
+    except (SystemError, ValueError) as exc:
+        reason = _too_long_number(exc if isinstance(exc, ValueError) else exc.__cause__ or exc.__context__)
+        if reason is None:
+            raise
+        if isinstance(exc, SystemError) and events:
+            # ijson's C backend has appended the number's event with no value (a NULL) before failing: delete it
+            # unread (reading it would crash the interpreter); the events before it stay.
+            del events[-1]
+        raise _TooLongNumber(reason) from None
+
+
+# What the parser raises for JSON that is not well formed, or that kg can not read.
+_BROKEN = (ijson.JSONError, _TooLongNumber)
 
 # A \\u escape of a surrogate pair, a lone surrogate, or any other escape (scanned from a clean position, so an
 # escaped backslash is consumed as one escape and never starts another).
@@ -163,12 +203,12 @@ class _ArrayReader:
 
     def items(self, pieces: Iterable[bytes]) -> Iterator[Paper | InputError]:
         events = ijson.sendable_list()
-        parser = _BACKEND.basic_parse_coro(events, use_float=True)
+        parser = _BACKEND.basic_parse_coro(events, use_float=_USE_FLOAT)
         try:
             yield from self._read(pieces, parser, events)
         finally:  # stopped early (a rejection raised, the array broken): the parser's own close must not complain
             with contextlib.suppress(*_BROKEN):
-                parser.close()
+                _feed(parser, events, None)
 
     def _read(self, pieces: Iterable[bytes], parser, events: list) -> Iterator[Paper | InputError]:
         check_utf8 = codecs.getincrementaldecoder("utf-8")().decode
@@ -187,7 +227,7 @@ class _ArrayReader:
                 piece = escapes.feed(piece)
             self.piece_bytes = len(piece)
             try:
-                parser.send(piece)
+                _feed(parser, events, piece)
             except _BROKEN as exc:
                 yield from self._events(events, line)  # what the piece held before the error
                 yield self._broken(exc, line)
@@ -207,7 +247,7 @@ class _ArrayReader:
         except UnicodeDecodeError as exc:
             raise not_utf8(self.path, exc.object[exc.start], line) from None
         try:
-            parser.close()
+            _feed(parser, events, None)
         except _BROKEN as exc:
             yield from self._events(events, line)
             yield self._broken(exc, line)
@@ -238,7 +278,7 @@ class _ArrayReader:
             if self.depth - 1 > MAX_DEPTH and self.problem is None:
                 self.builder, self.problem = None, _TOO_DEEP
         if self.builder is not None:
-            self.builder.event(event, value)
+            self.builder.event(event, float(value) if type(value) is Decimal else value)
         if self.depth == 1:  # a scalar item: it ends where it begins
             yield self._item()
 
@@ -269,6 +309,10 @@ class _ArrayReader:
         if isinstance(message, bytes):
             message = message.decode("utf-8", "replace")
         reason = str(message).strip().splitlines()[0].rstrip(".") if str(message).strip() else type(error).__name__
+        return self._broken_by(reason, line)
+
+    def _broken_by(self, reason: str, line: int) -> InputError:
+        """The rejection that stops the array: "malformed JSON", where in the array, *reason*."""
         if self.depth == 0:
             at, rest = " after the end of the array", ""
         else:
