@@ -125,3 +125,13 @@ def test_a_hyphenated_modifier_of_an_apposition_dataset_noun_and_an_adjective_af
     datasets = surfaces(rec, "Dataset")
     assert {"KoraDoc", "QRX-FULL"} <= datasets
     assert "Vexo-2" not in datasets  # "On the other hand": no dataset slot
+
+
+def test_capitalised_words_after_a_slot_found_dataset_go_on_naming_it(nlp):
+    rec = record("It reaches AbsRel of 0.047 on QRV Depth v2 and a DER of 14.6% on ZMI Mix-Headset, beating Vexo. "
+                 "It scores 30.8 BLEU on KVSS-C Spanish-English, and on PRAZ Vexo-2 reaches 0.61.", nlp,
+                 title="Depth and speech")
+    datasets = surfaces(rec, "Dataset")
+    assert {"QRV Depth v2", "ZMI Mix-Headset", "KVSS-C"} <= datasets
+    assert not {"QRV", "ZMI", "KVSS-C Spanish-English"} & datasets  # a language pair is no part of the name
+    assert not any(d.startswith("PRAZ ") for d in datasets)  # a name after it that does not end the phrase

@@ -176,6 +176,30 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
+# "Depth", "Mix-Headset", "X-Ray"; not a language pair of two full words ("Spanish-English", "English-German")
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^(?![A-Z][a-z]{3,}-[A-Z][a-z]{3,}$)[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
+
+
+def _dataset_name_words_end(tokens, end: int) -> int:
+    """Where a dataset name found by its shape ends once the capitalised words that go on naming it are read: up to
+    two Title Case words, each maybe hyphen-joined to another capitalised part ("NYU Depth v2", "AMI Mix-Headset",
+    "IU X-Ray"), then maybe a version (``dataset_variant_end``). Only where the name ends its phrase after them (a
+    punctuation mark, a function word, a dataset noun): "On COCO Mask R-CNN reaches ..." stays "COCO"."""
+    words, n = tokens.words, len(tokens.words)
+    i = end
+    while i < n and i - end < 2 and _NAME_WORD.match(words[i].text) and not words[i].is_stop and not (
+            i + 1 < n and tokens.end[i] == tokens.idx[i + 1] and (
+                words[i + 1].text == "-" or not words[i + 1].is_punct)):  # a whole word: not "Top" of "Top-1"
+        i += 1
+    if i == end:
+        return end
+    last = dataset_variant_end(words, i)
+    if last == n or words[last].is_stop or words[last].is_punct and words[last].text != "-" or (
+            words[last].lower_ in _dataset_cues()[0] | _dataset_cues()[1]):
+        return i
+    return end
+
+
 def _after_work_on(words, start: int, stems: tuple[str, ...]) -> bool:
     """Whether a name at words[start] is the object of "on" after a training or evaluation word (*stems*,
     ``dataset_work_stems`` of ``words.jsonl``) at most four words before the "on", no punctuation between:
@@ -428,8 +452,9 @@ class EntityResolver(PatternComponent):
                 # a device model and its memory size written as one word ("NVIDIA H100 80GB"): one device
                 span = candidate(doc, span.start, span.end + 2, label, span.id_, span.kb_id_)
             if label == "Dataset" and span.id_ in SHAPE_SOURCES:
-                # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
-                end = dataset_variant_end(words, span.end)
+                # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones); "NYU
+                # Depth v2", "AMI Mix-Headset": capitalised words that go on naming it
+                end = dataset_variant_end(words, _dataset_name_words_end(tokens, span.end))
                 if end != span.end:
                     typed.append(span)
                     span = candidate(doc, span.start, end, label, span.id_, span.kb_id_)
