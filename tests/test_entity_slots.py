@@ -88,3 +88,50 @@ def test_a_dataset_found_by_its_slot_keeps_its_variant_qualifier(nlp):
     rec = record("It reaches 81.4 Q&F on ZAVIS 2017 val and 80.1 on YouTu-VOX 2019. On DIVHARD III it wins, and "
                  "on PlumData V2 too.", nlp)
     assert {"ZAVIS 2017", "YouTu-VOX 2019", "DIVHARD III", "PlumData V2"} <= surfaces(rec, "Dataset")
+
+
+def test_the_object_of_on_after_a_training_or_evaluation_word_is_a_dataset(nlp):
+    rec = record("Fine-tuning Zorvo-7B and Kelm-3B on PrefTrove, we raise the win rate. The pre-training "
+                 "compute on QuillJX is halved, and newly trained models on ProtRef40 and ProtRef80 help.", nlp)
+    datasets = surfaces(rec, "Dataset")
+    assert {"PrefTrove", "QuillJX", "ProtRef40", "ProtRef80"} <= datasets
+    assert not {"PrefTrove", "QuillJX", "ProtRef40"} & surfaces(rec, "Method")
+    assert not {"Zorvo-7B", "Kelm-3B"} & datasets  # the models worked on, not the data
+    # a noun after the name says what it is; a device cue keeps a device
+    rec = record("The success rate on the evaluation tasks on a GrabbyX arm rises. We trained it on 8 "
+                 "Vortex9 chips.", nlp)
+    assert not {"GrabbyX", "Vortex9", "Vortex9 chips"} & surfaces(rec, "Dataset")
+
+
+def test_a_name_listed_with_a_dataset_after_a_sentence_opening_on_is_a_dataset(nlp):
+    rec = record("On Quarrel and ZOMBIX-2, our parser Vexo reaches 86.9% and 63.4% execution accuracy.", nlp,
+                 title="Parsing with repair")
+    datasets = surfaces(rec, "Dataset")
+    assert {"Quarrel", "ZOMBIX-2"} <= datasets
+    assert "Vexo" not in datasets
+
+
+def test_later_items_of_a_list_a_dataset_cue_opens_are_datasets(nlp):
+    rec = record("We train it with DP-SGD. Across 12 datasets, including Quorra, Bellmark Housing and Zintel Loans, "
+                 "our method wins.", nlp, title="Private tables")
+    assert {"Bellmark Housing", "Zintel Loans"} <= surfaces(rec, "Dataset")
+    assert not {"Bellmark Housing", "Zintel Loans"} & surfaces(rec, "Method")
+
+
+def test_a_hyphenated_modifier_of_an_apposition_dataset_noun_and_an_adjective_after_on_the(nlp):
+    rec = record("We release KoraDoc, a document-level parallel corpus of 900 articles. On the larger QRX-FULL, "
+                 "accuracy improves from 48.9% to 51.3%. On the other hand, Vexo-2 is slow.", nlp,
+                 title="Document translation")
+    datasets = surfaces(rec, "Dataset")
+    assert {"KoraDoc", "QRX-FULL"} <= datasets
+    assert "Vexo-2" not in datasets  # "On the other hand": no dataset slot
+
+
+def test_capitalised_words_after_a_slot_found_dataset_go_on_naming_it(nlp):
+    rec = record("It reaches AbsRel of 0.047 on QRV Depth v2 and a DER of 14.6% on ZMI Mix-Headset, beating Vexo. "
+                 "It scores 30.8 BLEU on KVSS-C Spanish-English, and on PRAZ Vexo-2 reaches 0.61.", nlp,
+                 title="Depth and speech")
+    datasets = surfaces(rec, "Dataset")
+    assert {"QRV Depth v2", "ZMI Mix-Headset", "KVSS-C"} <= datasets
+    assert not {"QRV", "ZMI", "KVSS-C Spanish-English"} & datasets  # a language pair is no part of the name
+    assert not any(d.startswith("PRAZ ") for d in datasets)  # a name after it that does not end the phrase

@@ -50,6 +50,26 @@ def _strip_s(word: str) -> str:
     return re.sub(r"s$", "", word)
 
 
+def _in_dataset_cue_list(words, start: int) -> bool:
+    """Whether a name at words[start] is a later item of a list a dataset cue opens: "datasets, including Adult,
+    California Housing and Wine" (names and list glue only between the cue and the name, up to twelve words)."""
+    if start < 2 or words[start - 1].lower_ not in {",", "and", "or"}:
+        return False
+    i = start - 1
+    while i > 0 and start - i <= 12:
+        word = words[i]
+        if word.text in {",", "/"} or word.lower_ in {"and", "or"}:
+            i -= 1
+            continue
+        if word.is_lower or not any(c.isalnum() for c in word.text):
+            return False
+        if words[i - 1].is_lower or not any(c.isalnum() for c in words[i - 1].text):
+            if _after_dataset_cue(words, i):  # the first word of an item
+                return True
+        i -= 1
+    return False
+
+
 def _after_dataset_cue(words, start: int) -> bool:
     """Whether a cue phrase of ``dataset_before`` (not the bare "on the") ends right before words[start], an
     article between them allowed: "evaluated on (the) X", "benchmarks such as X"."""
@@ -142,6 +162,8 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
             at -= 1
     if at > 0 and words[at].lower_ == "the":
         at -= 1
+    elif at > 1 and words[at - 1].lower_ == "the" and words[at].is_lower and words[at].is_alpha and not words[at].is_stop:
+        at -= 2  # "On the larger X, ...", "0.62 on the harder X"
     if at < 0 or words[at].lower_ != "on":
         return False
     if sent[at] or at == 0:
@@ -152,6 +174,51 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     if _NUMBER.match(previous.text) or previous.text == "%" or at >= 2 and _NUMBER.match(words[at - 2].text):
         return True  # "0.62 on X", "10.2% on X", "61.2 HOTA on X"
     return at in metric_ends  # "ANLS on X", "exact match on X"
+
+
+# "Depth", "Mix-Headset", "X-Ray"; not a language pair of two full words ("Spanish-English", "English-German")
+_NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^(?![A-Z][a-z]{3,}-[A-Z][a-z]{3,}$)[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
+
+
+def _dataset_name_words_end(tokens, end: int) -> int:
+    """Where a dataset name found by its shape ends once the capitalised words that go on naming it are read: up to
+    two Title Case words, each maybe hyphen-joined to another capitalised part ("NYU Depth v2", "AMI Mix-Headset",
+    "IU X-Ray"), then maybe a version (``dataset_variant_end``). Only where the name ends its phrase after them (a
+    punctuation mark, a function word, a dataset noun): "On COCO Mask R-CNN reaches ..." stays "COCO"."""
+    words, n = tokens.words, len(tokens.words)
+    i = end
+    while i < n and i - end < 2 and _NAME_WORD.match(words[i].text) and not words[i].is_stop and not (
+            i + 1 < n and tokens.end[i] == tokens.idx[i + 1] and (
+                words[i + 1].text == "-" or not words[i + 1].is_punct)):  # a whole word: not "Top" of "Top-1"
+        i += 1
+    if i == end:
+        return end
+    last = dataset_variant_end(words, i)
+    if last == n or words[last].is_stop or words[last].is_punct and words[last].text != "-" or (
+            words[last].lower_ in _dataset_cues()[0] | _dataset_cues()[1]):
+        return i
+    return end
+
+
+def _after_work_on(words, start: int, stems: tuple[str, ...]) -> bool:
+    """Whether a name at words[start] is the object of "on" after a training or evaluation word (*stems*,
+    ``dataset_work_stems`` of ``words.jsonl``) at most four words before the "on", no punctuation between:
+    "fine-tuning Mistral-7B on X", "pre-training compute on X", "newly trained models on X". An article, and one
+    lower-case modifier after it, may stand between "on" and the name ("trained on the larger X")."""
+    at = start - 1
+    if at > 0 and words[at].lower_ in {"the", "a", "an"}:
+        at -= 1
+    elif at > 1 and words[at - 1].lower_ == "the" and words[at].is_lower and words[at].is_alpha and not words[at].is_stop:
+        at -= 2
+    if at < 1 or words[at].lower_ != "on":
+        return False
+    for i in range(at - 1, max(-1, at - 5), -1):
+        word = words[i]
+        if word.is_punct:
+            return False
+        if word.lower_.startswith(stems):
+            return True
+    return False
 
 
 def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: frozenset[str]) -> bool:
@@ -173,6 +240,10 @@ def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: fr
                 return True
             # an apposition's noun may go on with a participle: "X, a dataset built from ...", "... collected from"
             return limit > end + 2 and (words[i + 1].lower_.endswith("ed") or words[i + 1].lower_ in participles)
+        if word.text == "-" and i > end and words[i - 1].is_lower and i + 1 < n and words[i + 1].is_lower:
+            i += 1
+            limit += 1  # "a document-level parallel corpus": the tokenizer's hyphen joins one modifier
+            continue
         if not (word.is_lower and (word.is_alpha or "-" in word.text)) or word.is_stop:
             return False
         i += 1
@@ -259,7 +330,8 @@ class EntityResolver(PatternComponent):
 
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
-                       "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns")
+                       "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
+                       "dataset_work_stems")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -380,8 +452,9 @@ class EntityResolver(PatternComponent):
                 # a device model and its memory size written as one word ("NVIDIA H100 80GB"): one device
                 span = candidate(doc, span.start, span.end + 2, label, span.id_, span.kb_id_)
             if label == "Dataset" and span.id_ in SHAPE_SOURCES:
-                # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones)
-                end = dataset_variant_end(words, span.end)
+                # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones); "NYU
+                # Depth v2", "AMI Mix-Headset": capitalised words that go on naming it
+                end = dataset_variant_end(words, _dataset_name_words_end(tokens, span.end))
                 if end != span.end:
                     typed.append(span)
                     span = candidate(doc, span.start, end, label, span.id_, span.kb_id_)
@@ -607,6 +680,7 @@ class EntityResolver(PatternComponent):
                     tokens.words[span.end + 1].lower_ in _dataset_cues()[1]):
                 return "Dataset"  # "the MiniF2F test set", "X validation split" (patterns/resolve.jsonl's cue lists)
         if _after_dataset_cue(tokens.words, span.start) or _after_dataset_noun(tokens.words, span.start) or (
+                _in_dataset_cue_list(tokens.words, span.start)) or (
                 _in_dataset_slot(tokens.words, tokens.sent_starts(), span.start, self._metric_ends)
                 and not _after_device_cue(tokens.words, span.start)) or _before_dataset_noun(
                 tokens.words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
@@ -620,6 +694,16 @@ class EntityResolver(PatternComponent):
             # "on two VGGNet models": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
+        after = tokens.words[span.end] if span.end < len(doc) else None
+        if _after_work_on(tokens.words, span.start, self._work_stems()) and not _after_device_cue(
+                tokens.words, span.start) and not (
+                after is not None and after.is_lower and after.is_alpha and not after.is_stop
+                and after.lower_ not in _dataset_cues()[0] | _dataset_cues()[1]) and (self.head_label(text) if len(span) > 1 else self._part_label(text)) in {
+                None, "Method", "Dataset"}:
+            # "fine-tuning Mistral-7B on X", "pre-training compute on X": the data the work is done on (a name
+            # whose head or parts say Hardware or Metric keeps that type: "trained on TPUv4 pods"; a noun after the
+            # name says what it is: "evaluation tasks on a WidowX arm")
+            return "Dataset"
         if len(span) == 1 and span.start > 0 and _NUMBER.match(tokens.words[span.start - 1].text) and (
                 text in _unit_forms()) and self._vocabulary_label(text) != "Metric":
             return None  # "at 245 MHz", "1.9 mJ", "0.5 dB": the unit of a number (units.jsonl), not a Metric's name
@@ -636,6 +720,13 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _work_stems(self) -> tuple[str, ...]:
+        """``dataset_work_stems`` as a tuple (for str.startswith)."""
+        stems = self.__dict__.get("_work_stem_tuple")
+        if stems is None or stems[0] is not self.words["dataset_work_stems"]:
+            stems = self._work_stem_tuple = (self.words["dataset_work_stems"], tuple(sorted(self.words["dataset_work_stems"])))
+        return stems[1]
 
     def _modifier(self, words, span: Candidate, n: int) -> bool:
         """Whether the name doc[span] is the left part of a hyphenated modifier: "X-based", "X-like", "X-style",
@@ -858,8 +949,10 @@ class EntityResolver(PatternComponent):
             if not (word.is_title and word.is_alpha and len(word.text) >= 3) or word.is_stop:
                 return False
             # not a word of a longer name ("Stanford AI Lab", "Acme Robotics")
+            # (a capitalised function word opening the sentence is no part of one: "On Spider and BIRD, ...")
             return not (i + 1 < n and words[i + 1].text[:1].isupper()) and not (
-                i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue)
+                i > 0 and words[i - 1].text[:1].isupper() and words[i - 1].lower_ not in glue
+                and not (sent[i - 1] and words[i - 1].is_stop))
 
         added: list[Candidate] = []
         queue = [span for span in chosen if span.label_ in {"Method", "Dataset", "Metric"}]
