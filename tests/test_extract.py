@@ -401,3 +401,14 @@ def test_interconnects_are_hardware_and_a_service_keeps_its_vendor(nlp):
     hardware = entities_of(record, "Hardware")
     assert "hardware:infiniband" in hardware and "hardware:nvlink" in hardware
     assert "hardware:a10g" in hardware and "hardware:awslambda" in hardware
+
+
+def test_a_claim_before_the_title_colon_is_no_coined_name(nlp):
+    # a finite verb makes the words before the colon a sentence ("Cats Have Nine Lives: ..."), not a name
+    record = one("We measure how often cats land upright.", nlp, title="Felines Have Spare Lives: Measuring Falls")
+    assert not any(e["name"].startswith("Felines") for e in record["entities"])
+    record = one("We measure how often cats land upright.", nlp, title="Landing Matters: Measuring Falls")
+    assert not any(e["name"].startswith("Landing") for e in record["entities"])
+    # a name before the colon stays the paper's coined name
+    record = one("We measure how often cats land upright.", nlp, title="FelineNet: Measuring Falls")
+    assert any(e["name"] == "FelineNet" and e["proposed"] for e in record["entities"])

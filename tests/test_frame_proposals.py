@@ -245,3 +245,25 @@ def test_a_name_whose_apposition_after_a_colon_is_a_benchmark_is_not_proposed(bl
     assert "OptiRace" not in proposed_names(doc)
     doc = blank("Benchmarking Optimizers\nWe introduce OptiRace: a fast optimizer for small models.")
     assert "OptiRace" in proposed_names(doc)
+
+
+def test_a_title_phrase_naming_a_goal_is_no_second_proposal(blank):
+    # a process noun ("Selection") or a property noun ("Fairness") heads the title phrase, and the abstract
+    # proposes a method of its own: the phrase names the goal, the named method is the proposal
+    doc = blank("Supplier Selection for Sparse Procurement Graphs\nWe propose RankMix, a graph model for suppliers. "
+                "Supplier Selection is hard.")
+    assert proposed_names(doc) == {"RankMix"}
+    # ... and the goal is the paper's Task, in the title and after it
+    labels = {(s.start, s.text, s.label_) for s in doc.spans["kg_entities"] if s.text == "Supplier Selection"}
+    assert {label for _, _, label in labels} == {"Task"} and len(labels) == 2
+    assert all(s.label_ == "Method" for s in doc.spans["kg_entities"] if s.text == "RankMix")
+    doc = blank("Certified Fairness for Loan Scoring Pipelines\nWe introduce ShieldFair, a scoring wrapper.")
+    assert proposed_names(doc) == {"ShieldFair"}
+    doc = blank("Rhythm-Level Meter Transfer for Short Poems\nWe propose VerseShift, a two-pass decoder.")
+    assert proposed_names(doc) == {"VerseShift"}
+    # alone, the phrase stays the proposal
+    doc = blank("Supplier Selection for Sparse Procurement Graphs\nWe study procurement graphs of many firms.")
+    assert "Supplier Selection" in proposed_names(doc)
+    # a phrase headed by a method noun stays beside the named method
+    doc = blank("Collapsible Pruning Blocks for Small Detectors\nWe propose CPB-Net, a detector built from them.")
+    assert "Collapsible Pruning Blocks" in proposed_names(doc)

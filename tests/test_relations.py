@@ -505,19 +505,20 @@ def test_a_cue_reaches_a_known_name_behind_list_items_kg_did_not_find(nlp):
 
 
 def test_a_title_phrase_the_abstract_never_repeats_gives_way_to_the_presented_means(nlp):
-    # invented: "Certified Pond Safety ... via Sparse Gull Smoothing": the authors present the means ("we introduce
+    # invented: "Certified Pond Smoother ... via Sparse Gull Smoothing": the authors present the means ("we introduce
     # sparse gull smoothing") and never repeat the title's opening phrase, so "our method" is the means. When the
-    # abstract repeats the opening phrase, it stays the subject
-    entities = [("Certified Pond Safety", "Method", "m:cps"), ("Sparse Gull Smoothing", "Method", "m:sgs"),
+    # abstract repeats the opening phrase, it stays the subject. (The phrase ends in a method noun: one ending in a
+    # goal noun, "Certified Pond Safety", would be the paper's Task, see test_frame_proposals.py)
+    entities = [("Certified Pond Smoother", "Method", "m:cps"), ("Sparse Gull Smoothing", "Method", "m:sgs"),
                 ("sparse gull smoothing", "Method", "m:sgs"), ("Lake Bench", "Dataset", "d:lake")]
-    doc = make_doc(nlp, "Certified Pond Safety for Reed Counting via Sparse Gull Smoothing",
+    doc = make_doc(nlp, "Certified Pond Smoother for Reed Counting via Sparse Gull Smoothing",
                    "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
                    "On Lake Bench, our method certifies 72.1% of the reeds.", entities)
     assert doc._.kg_frame["proposed"][:2] == ["m:cps", "m:sgs"] and doc._.kg_frame["subject"] == "m:sgs"
     assert ("EVALUATED_ON", "m:sgs", "d:lake") in triples(doc)
-    doc = make_doc(nlp, "Certified Pond Safety for Reed Counting via Sparse Gull Smoothing",
+    doc = make_doc(nlp, "Certified Pond Smoother for Reed Counting via Sparse Gull Smoothing",
                    "Counting reeds is hard. We introduce sparse gull smoothing, which scales the noise per pond. "
-                   "Certified Pond Safety certifies most reeds.", entities)
+                   "Certified Pond Smoother certifies most reeds.", entities)
     assert doc._.kg_frame["subject"] == "m:cps"
 
 

@@ -16,7 +16,9 @@ A method is proposed when it is
 - a coined name before the title's colon ("Zeus: ...", "X and Y: ..."), with the type the subtitle gives
   ("Opus: A Large Work Model for ..."), unless the subtitle says the paper is a study ("A Survey", "Trends");
 - the name opening a title without a colon ("KV Prediction for Improved Time to First Token"), unless the
-  curated vocabulary knows it ("Reinforcement Learning for ...": the topic) or a word such as "On" opens it;
+  curated vocabulary knows it ("Reinforcement Learning for ...": the topic) or a word such as "On" opens it,
+  or a task, process or property noun heads it and the abstract proposes a method of its own ("Algorithm
+  Selection for ...", "we propose TAILOR": the phrase is then the paper's Task);
   or the means a title names with "via / through / using" ("... via Gaunt Tensor Products");
 - the object of a propose verb right after the authors ("we propose X", "this paper introduces a Y method,
   X,", "we present two algorithms, named X and Y", "we extend X to Y": Y), or the name after "called /
@@ -52,7 +54,7 @@ from kg.errors import PatternError
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens, pipe_in_batches
 from kg.extract.candidates import CANDIDATES_KEY, span_text, title_end
 from kg.extract.pattern_data import schema_for
-from kg.extract.scorer import CandidateScorer
+from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.extract.token_view import doc_memo
 from kg.naming import merge_key
@@ -297,6 +299,11 @@ class ContributionFrame(PatternComponent):
             if span is not None and possessive and not self._is_modifier(doc, span) \
                     and not self._known_family(doc, span, coined):
                 propose(span, "self")  # "our EfficientNetV2", "the proposed CrossQ"
+        goals = self._drop_title_goals(doc, proposed, why)
+        if goals:
+            methods = [s for s in methods if s.kb_id_ not in goals]
+            method_at = {s.start: s for s in methods}
+            blocks = [item for item in blocks if item[0] not in goals and item[1] not in goals]
         if not proposed:
             for span in means:
                 propose(span, "means")
@@ -370,6 +377,32 @@ class ContributionFrame(PatternComponent):
         # "Low-Switching Policy Gradient with Exploration via Online Sensitivity Sampling": the opening name is the
         # proposal and the means is what it is built with (a block, see _title_blocks)
         return [span]
+
+    def _drop_title_goals(self, doc: Doc, proposed: list[str], why: dict[str, str]) -> set[str]:
+        """A descriptive title phrase headed by a task, process or property noun ("Algorithm Selection for ...",
+        "Unit-Level Prosody Transfer for ...", "Certified Robustness for ...") names the goal the paper reaches
+        when the abstract proposes a method of its own ("we propose TAILOR", "we introduce localised randomised
+        smoothing"): the phrase is not a second proposal but the paper's Task. A phrase headed by a method noun
+        stays ("Dropout Q-Functions" beside "DroQ", "Collapsible Linear Blocks"). Returns the keys made Tasks."""
+        titled = [key for key in proposed if why.get(key, "").startswith("title@")]
+        if not titled or len(titled) == len(proposed):
+            return set()
+        goals: set[str] = set()
+        for key in titled:
+            start = int(why[key].split("@")[1])
+            span = next((s for s in entity_spans(doc) if s.start == start and s.kb_id_ == key), None)
+            if span is None or len(span) < 2 or name_shaped(span[-1:]) or not goal_head(
+                    span[-1].text, self.words["goal_suffixes"], self.words["goal_heads"]):
+                continue
+            proposed.remove(key)
+            del why[key]
+            goals.add(key)
+        if goals:
+            # the goal is the paper's task: its mentions become Task mentions ("Algorithm Selection")
+            spans = entity_spans(doc)
+            set_entity_spans(doc, [Span(doc, s.start, s.end, label="Task", kb_id=f"Task|{merge_key(s.text, 'Task')}")
+                                   if s.kb_id_ in goals else s for s in spans])
+        return goals
 
     def _known_family(self, doc: Doc, span: Span, coined: set[str] | frozenset[str]) -> bool:
         """A method the curated vocabulary knows, not shaped like a coined name and not seen coined ("reinforcement

@@ -175,6 +175,8 @@ def _task_classes() -> tuple[dict[str, str], dict[str, frozenset[str]]]:
             frames["noun"].add(row["noun"].lower())
         elif row.get("list") == "nominal_suffixes":
             frames["nominal_suffixes"] = set(row["words"])  # the title task grammar's process-noun endings
+        elif row.get("list") == "not_process":
+            frames["not_process"] = set(row["words"])  # things and properties with a process noun's ending
     return classes, {key: frozenset(words) for key, words in frames.items()}
 
 
@@ -189,6 +191,25 @@ def _head_class(word: str) -> str:
         return "gerund"
     # a process noun by its form that no list holds ("docking" is a gerund; "diarization", "personalisation")
     return "nominal" if lower.endswith(tuple(_task_classes()[1]["nominal_suffixes"])) else "other"
+
+
+def goal_head(word: str, goal_suffixes: Iterable[str], goal_heads: Iterable[str]) -> bool:
+    """Whether a title phrase's last word names a task, a process or a property rather than a technique: a listed
+    or nominal process noun ("Selection", "Imagination", "Compression"; not "Q-Function": ``not_process``), a
+    property noun by its ending ("Robustness": *goal_suffixes*) or a listed goal noun ("Transfer": *goal_heads*).
+    Gerunds, listed or not, are not goals ("Coding", "Prefetching", "Meta-Learning" name techniques as often as
+    tasks)."""
+    lower = word.lower().split("-")[-1]
+    singular = lower[:-3] + "y" if lower.endswith("ies") else lower[:-1] if lower.endswith("s") and not lower.endswith("ss") else lower
+    if singular.endswith("ing"):
+        return False  # "Gradient Coding", "Adapter Prefetching": a gerund names a technique as often as a task
+    if lower in goal_heads or singular in goal_heads:
+        return True
+    if lower.endswith(tuple(goal_suffixes)) or singular.endswith(tuple(goal_suffixes)):
+        return True
+    if lower in _task_classes()[1].get("not_process", ()) or singular in _task_classes()[1].get("not_process", ()):
+        return False
+    return _head_class(lower) in {"process", "task", "nominal", "lifecycle"}
 
 
 def _task_frame(tokens, first: Span, end_of_title: int) -> str:
