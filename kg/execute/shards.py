@@ -324,10 +324,9 @@ def _run_local(papers: Sequence[Paper], pipeline: str, workers: int, size: int, 
                 yield result
     except BaseException:
         # Stopped (SIGTERM, Ctrl-C, a failing chunk, the caller closing this generator): the workers go now, as
-        # kg.execute's do. Leaving the pool (`with`) waited for the chunks in flight to finish first: a SIGTERM
-        # to `kg build -j 2` took 17 s and more to end it, on a loaded machine.
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            process.terminate()
-        pool.shutdown(wait=False)
+        # kg.execute's do, not after the chunks in flight.
+        from kg.execute import stop_pool
+
+        stop_pool(pool)
         raise
     pool.shutdown()
