@@ -404,8 +404,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                                                                            background=start < own_from,
                                                                            figured=figured):
                     used = next((each for each in each_read if each.kb_id_ == target), None) if each_read else None
-                    if phrase is not None and source not in proposed:
-                        continue  # a phrase is only what the paper's own method is made of, or beats
+                    if phrase is not None and source not in proposed and cue_type != "EVALUATED_ON":
+                        continue  # a phrase is only what the paper's own method is made of, or beats (any method
+                        # the sentence evaluates may be evaluated on an unnamed set of datasets)
                     if used is None and phrase is not None and not baselines:
                         continue
                     add(rel_type, source, target, sentence, confidence, origin if used is not None or not baselines
@@ -967,11 +968,19 @@ class RelationFinder(SerialisedState, DocAnnotator):
         heads = self.words["dataset_heads"]
         # the phrase ends at its last dataset head: "across six benchmark datasets demonstrate that ..." (a verb
         # after the head is no part of it)
-        i = next((j for j in range(i, start + 1, -1) if words_of[j - 1].lower_ in heads
+        last = i
+        i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in heads
                   or f"{words_of[j - 2].lower_} {words_of[j - 1].lower_}" in heads), start)
+        if i == start and start < last and words_of[start].like_num:
+            # a counted set of a weaker head: "116 structural optimization tasks", "12 synthetic functions"
+            counted = self.words["counted_dataset_heads"]
+            i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in counted), start)
         if i - start < 2 or i - start > DATASET_PHRASE_MAX_TOKENS or words_of[i - 1].text.endswith("-"):
             return None
-        if any(s.start < i and s.end > start for s in ents):
+        # an entity may stand inside the phrase as a lower-case modifier of its head ("on multi-task learning
+        # benchmarks", "on continuous-action reinforcement learning benchmarks"), not as the head or astride it
+        if any(s.start < i and s.end > start and not (start <= s.start and s.end < i and all(
+                words_of[k].is_lower or not words_of[k].is_alpha for k in range(s.start, s.end))) for s in ents):
             return None
         return Span(doc, start, i, label="Dataset", kb_id=f"Dataset|{merge_key(doc[start:i].text, 'Dataset')}",
                     span_id=PHRASE_SOURCE)
