@@ -370,7 +370,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     and lowers[end - 1] in self.words["dataset_openers"] \
                     and not starts_within(sentence, target_label, end, end + reach):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
-                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []),
+                                              reader=self._strong_dataset_phrase if weight >= PHRASE_MIN_WEIGHT
+                                              else None)
                 if found:
                     phrase, more = found[0], found[1:]
                     for each in found:
@@ -620,7 +622,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if right:
             source, how = reader.subject_of(doc, start, [m for m in methods if m.end <= start], frame=frame,
                                             prefer="first")
-            if (source is None or how == "near") and start - sentence.start <= 3:
+            opening = self._opening_subject(doc, frame, sentence.start, sentence.end, start, methods, background) \
+                if rel_type in ADJACENT_SOURCE_TYPES and how != "parse" else None
+            if opening is not None and self._used_before(doc, start, sentence.start, methods):
+                opening = None  # "Using the X model on the Y dataset, we show ...": the model used there is the source
+            if opening is not None and opening[1] in {"self", "named"}:
+                # "On an Apple M2, a Graviton4 and a Ryzen 9, our kernels decode ...": the subject after the
+                # sentence's opening phrase that holds the cue
+                source, how = opening
+            elif (source is None or how == "near") and start - sentence.start <= 3:
                 # "Compared to Y, X ..." / "On Z, X ..." / "Experiments on Z show that X ...": the subject follows
                 # the cue's targets
                 after = listed[-1].end
@@ -637,6 +647,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
                         source, how = later[0].kb_id_, "named"
                     elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
                         source, how = paper_subject(frame), "self"
+            elif opening is not None:
+                # "On 42 operators from A, B and C on an A10G GPU, the tuner ...": a cue inside the sentence's
+                # opening phrase whose clause names no subject: the paper's proposal outside the background
+                source, how = opening
         else:
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
@@ -744,6 +758,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         that names no subject, the proposal ("Training used 256 TPU v5e chips")."""
         reader = self.frame_reader
         proposed = frame["proposed"]
+        low, high = sentence_at(doc, span.start)
+        opening = self._opening_subject(doc, frame, low, high, span.start, methods, background)
+        if opening is not None and not self._used_before(doc, span.start, low, methods):
+            return opening[0]  # "On an Apple M2 and a Graviton4, our kernels decode ...": the subject after it
         before = [m for m in methods if m.end <= span.start]
         source, how = reader.subject_of(doc, span.start, before, frame=frame, prefer="first")
         if source is not None and (how in {"parse", "named"} or how == "self" and not background):
@@ -767,6 +785,66 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if proposed and not background and not any(reader.subject_like(doc, m) for m in before):
             return paper_subject(frame)
         return None
+
+    @staticmethod
+    def _used_before(doc: Doc, at: int, low: int, methods: list[Span]) -> bool:
+        """Whether the Method closest before token *at* (from *low*) is the object of a preposition of use
+        ("using the Mistral-7B model on ...", "with X on ..."), over a determiner."""
+        closest = max((m for m in methods if low <= m.start and m.end <= at), key=lambda m: m.end, default=None)
+        if closest is None:
+            return False
+        lowers = token_lowers(doc)
+        i = closest.start - 1
+        if i >= low and lowers[i] in {"a", "an", "the"}:
+            i -= 1
+        return i >= low and lowers[i] in {"using", "with", "via"}
+
+    def _opening_subject(self, doc: Doc, frame: dict[str, Any], low: int, high: int, at: int, methods: list[Span],
+                         background: bool) -> tuple[str | None, str] | None:
+        """The subject of a sentence (tokens *low* to *high*) whose opening phrase holds token *at*: the sentence
+        opens with a preposition ("On", "For", "With", "Across") and no comma stands before *at*, so *at* is part
+        of a setting ("On 42 operators from A and B on an A10G GPU and a Graviton3 CPU, kernelsmith reaches ...",
+        "On an Apple M2, a Graviton4 and a Ryzen 9, our kernels decode ..."). The subject follows a later comma: a
+        reference to the proposal ("we", "our kernels", "it") or a Method a verb follows ("kernelsmith reaches");
+        else, outside the background, the paper's proposal ("..., the generated plans reduce ..."). None when *at*
+        is in no opening phrase or no comma closes it; (None, "") when no subject is found."""
+        lowers = token_lowers(doc)
+        if at < low or lowers[low] not in self.frame_reader.words["prepositions"]:
+            return None
+        breaks = self.words["clause_breaks"]
+        if any(lowers[i] in breaks for i in range(low, at)):
+            return None
+        commas = [i for i in range(low, at) if lowers[i] == ","]
+        if commas:  # only the commas of a list of names: "from ResNet-50, BERT-base and LLaMA-2 on ..."
+            ends = {s.end for s in named_entities(doc) if low <= s.start < at}
+            starts = {s.start for s in named_entities(doc) if low <= s.start <= at}
+            if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in {"a", "an", "the"}
+                                                                    and i + 2 in starts)) for i in commas):
+                return None
+        words_of = token_cache(doc).words
+        proposed = frame["proposed"]
+        method_at = {m.start: m for m in methods if m.start >= at}
+        closed = False
+        for comma in range(at, high):
+            if lowers[comma] in breaks:
+                break
+            if lowers[comma] != ",":
+                continue
+            closed = True
+            j = comma + 1
+            while j < high and lowers[j] in {"a", "an", "the"}:
+                j += 1
+            if proposed and self.frame_reader.refers_to_self(doc, frame, comma + 1, min(high, comma + 4)):
+                return paper_subject(frame), "self"
+            m = method_at.get(j)
+            if m is not None and m.end < high and words_of[m.end].is_lower and verb_like(lowers[m.end]) \
+                    and not self.frame_reader.is_compared(doc, m):
+                return m.kb_id_, "named"
+        if not closed:
+            return None
+        if proposed and not background:
+            return paper_subject(frame), "paper"
+        return None, ""
 
     def _compared_device(self, doc: Doc, span: Span, low: int, compared_ends: set[int]) -> bool:
         """Whether the device *span* is what is compared against: a comparison word ("than", "versus", "over",
@@ -943,7 +1021,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             at = j + 1
         return found
 
-    def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+    def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span],
+                        singular: bool = False) -> Span | None:
         """The unnamed lower-case dataset phrase right after an EVALUATED_ON cue that ends in a word of
         "dataset_openers" ("on", "across", "with": not "to", "for"), as a Dataset span: "on (several)
         standard benchmarks", "across six benchmark datasets", "with benchmark data sets". The phrase runs over
@@ -954,11 +1033,18 @@ class RelationFinder(SerialisedState, DocAnnotator):
         words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
+        containers = self.words["dataset_containers"]
         start = i = end
         while i < bounds[1] and i - end < 2 * DATASET_PHRASE_MAX_TOKENS:
             token = words_of[i]
             if token.lower_ in skip:
                 start = i + 1
+            elif token.lower_ == "of" and i > start and words_of[i - 1].lower_ in containers \
+                    and i + 1 < bounds[1] and words_of[i + 1].lower_ not in {"the", "this", "these", "those"}:
+                pass  # "a large suite of test programs", "a benchmark of realistic ML workloads"
+            elif token.is_upper and token.is_alpha and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower \
+                    and words_of[i + 1].is_alpha:
+                pass  # an acronym modifying the head: "realistic ML workloads", "standard RL benchmarks"
             elif not (token.like_num and not token.is_punct
                       or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop
                       or token.text == "-" and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower) \
@@ -971,6 +1057,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
         last = i
         i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in heads
                   or f"{words_of[j - 2].lower_} {words_of[j - 1].lower_}" in heads), start)
+        if i == start and start < last and singular:
+            # after a cue that names an evaluation ("experiments on", "evaluated on"), one set: "experiments on
+            # the real-world dataset", "evaluated on a new multilingual benchmark"
+            one = self.words["singular_dataset_heads"]
+            i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in one), start)
         if i == start and start < last and words_of[start].like_num:
             # a counted set of a weaker head: "116 structural optimization tasks", "12 synthetic functions"
             counted = self.words["counted_dataset_heads"]
@@ -984,6 +1075,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return None
         return Span(doc, start, i, label="Dataset", kb_id=f"Dataset|{merge_key(doc[start:i].text, 'Dataset')}",
                     span_id=PHRASE_SOURCE)
+
+    def _strong_dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+        """``_dataset_phrase`` after a cue that names an evaluation ("experiments on"): a singular head counts too."""
+        return self._dataset_phrase(doc, end, bounds, ents, singular=True)
 
     def _baseline_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
         """The unnamed group of baselines right after an OUTPERFORMS cue, as a Method span: "outperforms (other
