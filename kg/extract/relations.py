@@ -679,6 +679,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # method (or list of methods) written right before the cue runs there too, each on each target (not
             # one compared against: "a speedup over speculative decoding on ...")
             adjacent = next((m for m in methods if m.end == start and not reader.is_compared(doc, m)), None)
+            if adjacent is None and start - 1 > sentence.start and token_texts(doc)[start - 1] == ",":
+                # "models including A, B and C, on the X devtest set": a closed list, then a comma, then the cue
+                closing = next((m for m in methods if m.end == start - 1 and not reader.is_compared(doc, m)), None)
+                if closing is not None and self._listed_before(closing, methods):
+                    adjacent = closing
             if adjacent is not None:
                 before = self._listed_before(adjacent, methods)
                 first = next((m for m in methods if m.kb_id_ == before[0] and m.end <= adjacent.start),
@@ -689,6 +694,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     sources = list(dict.fromkeys([*sources, *before, adjacent.kb_id_]))
                     if source is None:
                         source, how = adjacent.kb_id_, "named"
+        if right and rel_type == "EVALUATED_ON":
+            # "experiments on the PIE dataset using a CodeT5 model and RRHF": the methods a preposition of use
+            # brings in right after the targets are evaluated there too
+            used = self._used_after(doc, listed[-1].end, sentence.end, methods)
+            if used:
+                sources = list(dict.fromkeys([*sources, *used]))
+                if source is None:
+                    source, how = used[0], "named"
         if source is None:
             return []
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
@@ -785,6 +798,31 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if proposed and not background and not any(reader.subject_like(doc, m) for m in before):
             return paper_subject(frame)
         return None
+
+    def _used_after(self, doc: Doc, at: int, high: int, methods: list[Span]) -> list[str]:
+        """Keys of the Methods that "using" (over a determiner) brings in at token *at*, with the
+        items listed after the first: "on the PIE dataset using a CodeT5 language model and RRHF" -> [CodeT5, RRHF]
+        (a word of kind "model" / "language model" may follow a name)."""
+        lowers = token_lowers(doc)
+        if at < high and (lowers[at] in self.words["dataset_heads"] or lowers[at] in self.words["singular_dataset_heads"]):
+            at += 1  # "on the PIE dataset using ..."
+        if at >= high or lowers[at] != "using":
+            return []  # (not "with": "52.8 mIoU on ADE20K with UperNet" names the setting of the paper's result)
+        i = at + 1
+        if i < high and lowers[i] in {"a", "an", "the"}:
+            i += 1
+        first = next((m for m in methods if m.start == i), None)
+        if first is None:
+            return []
+        keys = [first.kb_id_]
+        last = first
+        for m in sorted((m for m in methods if m.start > first.start), key=lambda m: m.start):
+            between = [w for w in lowers[last.end:m.start] if w not in {"language", "model", "models", "a", "an", "the"}]
+            if not between or len(between) > 2 or any(w not in self.words["list_glue"] for w in between):
+                break
+            keys.append(m.kb_id_)
+            last = m
+        return list(dict.fromkeys(keys))
 
     @staticmethod
     def _used_before(doc: Doc, at: int, low: int, methods: list[Span]) -> bool:
