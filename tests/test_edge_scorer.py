@@ -405,3 +405,18 @@ def test_a_dataset_phrase_keeps_a_lower_case_name_as_its_modifier_and_reads_coun
     assert ("EVALUATED_ON", "m:egret", phrases["standard RL benchmarks"]) in found
     # the modifier stays an entity of its own
     assert any(s.kb_id_ == "m:stl" for s in doc.spans["kg_entities"])
+
+
+def test_an_unnamed_set_of_datasets_as_a_passive_subject_is_the_test_bed_of_the_sentences_methods():
+    # invented: "five standard datasets were trained on ..." opens its clause; each method of the sentence is a
+    # candidate source; a set that is no subject of a passive verb of use ("... datasets grow") reads nothing
+    case = ("Heron: Shore Search",
+            "We propose Heron. To compare Heron with Egret, five standard datasets were trained on two Plover "
+            "models. Public datasets grow quickly.",
+            [("Heron", "Method", "m:heron"), ("Egret", "Method", "m:egret"), ("Plover", "Method", "m:plover")])
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = nlp.get_pipe("kg_edge_scorer")(make_doc(nlp, *case))
+    phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Dataset"}
+    assert set(phrases) == {"five standard datasets"}
+    assert {("EVALUATED_ON", key, phrases["five standard datasets"])
+            for key in ("m:heron", "m:egret", "m:plover")} <= triples(doc)

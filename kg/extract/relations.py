@@ -415,6 +415,29 @@ class RelationFinder(SerialisedState, DocAnnotator):
                         else cue_origin)
                     if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
                         phrase_spans.append(used)
+        if self.phrases and self.keep_origins:
+            # "five standard datasets were trained on two VGG models": an unnamed set of datasets as the subject of
+            # a passive verb of use opens its clause; each method of the sentence (or, naming none, the paper's
+            # proposal outside the background) is evaluated on it
+            passive = self.words["passive_dataset_verbs"]
+            for i in range(1, len(lowers) - 1):
+                if lowers[i] not in {"were", "are", "was", "is"} or lowers[i + 1] not in passive:
+                    continue
+                sentence = sentence_of[i]
+                low, high = bounds[sentence]
+                opening = max((k + 1 for k in range(low, i) if texts[k] in {",", ";", ":"}), default=low)
+                ents = by_sentence.get(sentence, [])
+                phrase = self._dataset_phrase(doc, opening, (low, high), ents)
+                if phrase is None or phrase.end != i:
+                    continue
+                sources = list(dict.fromkeys(s.kb_id_ for s in ents if s.label_ == "Method"))
+                if not sources and proposed and own_from <= low:
+                    sources = [paper_subject(frame)]
+                label_of.setdefault(phrase.kb_id_, "Dataset")
+                for source in sources:
+                    add("EVALUATED_ON", source, phrase.kb_id_, sentence, self.cooccurrence_confidence, "phrase")
+                if sources and all(phrase.kb_id_ != s.kb_id_ for s in phrase_spans):
+                    phrase_spans.append(phrase)
         if phrase_spans:
             set_entity_spans(doc, sorted([*entity_spans(doc), *phrase_spans], key=lambda s: s.start))
 
