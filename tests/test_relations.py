@@ -683,3 +683,18 @@ def test_a_closed_list_then_a_comma_before_the_cue_is_evaluated_on_its_target(nl
                    entities)
     found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
     assert {("m:ferret", "d:tern"), ("m:badger", "d:tern"), ("m:marten", "d:tern")} <= found
+
+
+def test_a_method_and_a_noun_of_kind_right_before_the_cue_is_its_source(nlp, monkeypatch):
+    # invented: "a Ferret-18 variant on Tern Set" and "the Badger model on a Gull Chip": one noun of kind ("variant",
+    # "model") between the name and the cue makes the name its source (without the nouns of kind the variant's
+    # dataset is lost)
+    entities = [("Ferret-18", "Method", "m:ferret"), ("Badger", "Method", "m:badger"),
+                ("Tern Set", "Dataset", "d:tern"), ("Gull Chip", "Hardware", "h:gull")]
+    text = ("Pruning matches dense accuracy for a Ferret-18 variant on Tern Set. "
+            "It also runs the Badger model on a Gull Chip.")
+    expected = {("EVALUATED_ON", "m:ferret", "d:tern"), ("RUNS_ON", "m:badger", "h:gull")}
+    assert expected <= triples(make_doc(nlp, "A Study of Pruning", text, entities))
+    from kg.extract import relations
+    monkeypatch.setattr(relations, "MODEL_NOUNS", frozenset())
+    assert ("EVALUATED_ON", "m:ferret", "d:tern") not in triples(make_doc(nlp, "A Study of Pruning", text, entities))

@@ -85,6 +85,10 @@ SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "w
 TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
 # types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
+# nouns of kind that may stand between a method and an EVALUATED_ON / RUNS_ON cue it is the source of: "a
+# ResNet-18 variant on ImageNet", "the Llama-2 model on an A100"
+MODEL_NOUNS = frozenset({"model", "models", "variant", "variants", "network", "networks", "backbone", "backbones",
+                         "baseline", "baselines", "architecture", "checkpoint", "checkpoints"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
@@ -702,6 +706,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # method (or list of methods) written right before the cue runs there too, each on each target (not
             # one compared against: "a speedup over speculative decoding on ...")
             adjacent = next((m for m in methods if m.end == start and not reader.is_compared(doc, m)), None)
+            if adjacent is None and start - 1 > sentence.start and token_lowers(doc)[start - 1] in MODEL_NOUNS:
+                # "a ResNet-18 variant on ImageNet", "the Llama-2 model on an A100": one noun of kind between
+                adjacent = next((m for m in methods if m.end == start - 1 and not reader.is_compared(doc, m)), None)
             if adjacent is None and start - 1 > sentence.start and token_texts(doc)[start - 1] == ",":
                 # "models including A, B and C, on the X devtest set": a closed list, then a comma, then the cue
                 closing = next((m for m in methods if m.end == start - 1 and not reader.is_compared(doc, m)), None)
