@@ -107,6 +107,8 @@ DATASET_PHRASE_MAX_TOKENS = 6
 UNNAMED_ITEMS = 3
 UNNAMED_ITEM_TOKENS = 4
 PHRASE_MIN_WEIGHT = 0.75
+# the longest name read in the loser slot of a comparison that kg found no entity for ("AutoDock Vina", "Llama 2 7B")
+NAMED_LOSER_TOKENS = 4
 # the figures a comparison cue gives for its baselines ("compared with 52.4% for X and 51.6% for Y"): how far
 # they are read, how many unit or metric words may follow a number ("3.8 ms", "29.9 PSNR"), how many words may
 # follow a baseline's name before the next figure ("for XGrammar's earlier release"), and the hedges that may
@@ -387,6 +389,23 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 # without the phrase when it hides them: "smaller models and all pruning strategies, such as X")
                 found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []),
                                               reader=self._baseline_phrase)
+                if found:
+                    phrase, more = found[0], found[1:]
+                    for each in found:
+                        label_of.setdefault(each.kb_id_, "Method")
+                    baselines, cue_origin, origin = True, origin, "phrase"
+            if phrase is None and self.phrases and self.keep_origins and right and cue_type in COMPARISON_TYPES \
+                    and (weight >= PHRASE_MIN_WEIGHT or self._after_figure(doc, start, bounds[sentence][0])):
+                # "outperforms Alpa and a hand-tuned X", "outperforming Chronos-Large, TimesFM and Moirai-Large",
+                # "3.1 over Cutie": names in the loser slot of a comparison that kg found no entity for
+                # (or the names a comparison gives figures for: "compared with 3.8 ms for Outlines")
+                found = self._named_losers(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                if found and cue_type == "COMPARED_WITH" \
+                        and not self._states_winner(doc, doc[bounds[sentence][0]:bounds[sentence][1]]):
+                    found = []  # a comparison without a winner: no loser
+                found = found or [s for s in self._figure_targets(doc, end, bounds[sentence][1],
+                                                                  by_sentence.get(sentence, []), names=True)
+                                  if s.id_ == PHRASE_SOURCE]
                 if found:
                     phrase, more = found[0], found[1:]
                     for each in found:
@@ -819,13 +838,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 own |= {s.kb_id_ for s in entities if s.label_ == "Dataset" and s.start == 0 and s.end == colon}
         return sorted(own)
 
-    def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span]) -> list[Span]:
+    def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span],
+                        names: bool = False) -> list[Span]:
         """The Methods a comparison cue ending at token *end* gives figures for, in order: "compared with 52.4%
         for X and 51.6% for Y", "versus 71.5% for X", "compared to 55%, 46% and 37% for X", "against 62.3% for a
         FLOPs-based predictor and 78.9% for Y" (an unnamed item is passed over). Each item is one or more
         numbers (with a unit or metric word of at most FIGURE_UNIT_WORDS words after each) and "for" before the
         name; the run stops at anything else ("compared with X on the same device"). [] when the cue is not
-        followed by such figures."""
+        followed by such figures. With *names*, a name kg found no entity for stands for one too ("compared with
+        3.8 ms for Outlines": ``_loser_name``)."""
         words_of = token_cache(doc).words
         lowers = token_lowers(doc)
         method_at = {s.start: s for s in ents if s.label_ == "Method" and s.start >= end}
@@ -841,6 +862,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 while j < limit and lowers[j] in {"a", "an", "the"}:
                     j += 1
                 span = method_at.get(j)
+                if span is None and names:
+                    span = self._loser_name(doc, j, limit, ents)
                 if span is not None:
                     found.append(span)
                     j = span.end
@@ -1012,6 +1035,84 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if any(s.start < i and s.end > start for s in ents):
             return None
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
+                    span_id=PHRASE_SOURCE)
+
+    @staticmethod
+    def _after_figure(doc: Doc, start: int, low: int) -> bool:
+        """Whether a comparison cue at token *start* follows a figure: "by 5.6 points over XMem and 3.1 over
+        Cutie", "2.6x over X" (a weak cue, "over" / "than", that a number makes a comparison)."""
+        words_of = token_cache(doc).words
+        i = start - 1
+        if i >= low and words_of[i].lower_ in {"%", "x", "×", "points", "point", "pp", "db"}:
+            i -= 1
+        return i >= low and (words_of[i].like_num or words_of[i].text[:1].isdigit())
+
+    def _named_losers(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> list[Span]:
+        """The names kg found no entity for in the coordination right after a comparison cue (ending at token
+        *end*), as Method spans: "outperforms Alpa and a hand-tuned X" -> Alpa; "outperforming Chronos-Large,
+        TimesFM and Moirai-Large" -> Chronos-Large, Moirai-Large (TimesFM is an entity already). An item is an
+        entity of the sentence or a name: one to NAMED_LOSER_TOKENS tokens, the first holding a capital after its
+        first letter or a letter and a digit, or capitalised ("Cutie", "Pangu-Weather", "AutoDock Vina",
+        "Translatotron 2"), none a word of "generic_capitals" ("SOTA"); it ends the item (list glue, punctuation,
+        a preposition, a number or the sentence's end follows: "Alpa by 23%", not "DeepSpeed configuration").
+        Items are joined by list glue; determiners and grading words may open one. The run stops at anything
+        else, and at an entity that is no Method ("on ImageNet"). [] when no item is such a name."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        glue = self.words["list_glue"]
+        skip = self.words["phrase_skip_words"] | self.words["baseline_skip_words"]
+        start_at = {s.start: s for s in ents}
+        low, high = bounds
+
+        found: list[Span] = []
+        i, items = end, 0
+        while i < high and items < 8:
+            while i < high and (lowers[i] in skip or lowers[i] in glue) and i not in start_at:
+                i += 1
+            entity = start_at.get(i)
+            if entity is not None:
+                if entity.label_ != "Method":
+                    break
+                i, items = entity.end, items + 1
+            else:
+                name = self._loser_name(doc, i, high, ents)
+                if name is None:
+                    break
+                found.append(name)
+                j = name.end
+                i, items = j, items + 1
+            # the glue to the next item, else the end of the run
+            if i >= high or lowers[i] not in glue or texts[i] in {"the", "a", "an"}:
+                break
+        return found
+
+    def _loser_name(self, doc: Doc, i: int, high: int, ents: list[Span]) -> Span | None:
+        """The name kg found no entity for that starts at token *i* (before *high*), as a Method span (see
+        ``_named_losers``); None when no such name starts there or the words go on as a phrase."""
+        words_of = token_cache(doc).words
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        generic = self.words["generic_capitals"]
+
+        def name_token(k: int) -> bool:
+            text = texts[k]
+            return text[:1].isalpha() and lowers[k] not in generic and not words_of[k].is_stop and (
+                any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text) or text[:1].isupper())
+
+        if i >= high or not name_token(i) or any(s.start <= i < s.end for s in ents):
+            return None
+        starts = {s.start for s in ents}
+        j = i + 1
+        while j < high and j - i < NAMED_LOSER_TOKENS and j not in starts and (
+                texts[j] in {"-", "+"} or name_token(j) or words_of[j].like_num and "." in texts[j]
+                or texts[j].isdigit() and len(texts[j]) <= 2):
+            j += 1
+        if texts[j - 1] == "-":
+            return None
+        following = lowers[j] if j < high else ""
+        if j < high and not (following in self.words["list_glue"] or following in self.frame_reader.words["prepositions"]
+                             or not texts[j][:1].isalnum() or words_of[j].like_num
+                             or following in {"while", "which", "that", "respectively"}):
+            return None  # the name goes on as a phrase: "a hand-tuned DeepSpeed configuration", "GPT-4 level"
+        return Span(doc, i, j, label="Method", kb_id=f"Method|{merge_key(doc[i:j].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
