@@ -674,7 +674,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # phrase is a setting; the unnamed subject is the paper's own method
             source, how = None, ""
         clause = reader.clause_start(doc, sentence, start) if source is None and proposed else sentence.start
-        if source is None and proposed and (rel_type != "COMPARED_WITH" or figures) and not background and not any(
+        # (a comparison that states a winner is about the paper's method too: "..., while also displaying a
+        # reduced susceptibility to overfitting when contrasted with X")
+        if source is None and proposed and (rel_type != "COMPARED_WITH" or figures or self._wins(doc, sentence, start, end)) \
+                and not background and not any(
                 reader.subject_like(doc, m) for m in methods if clause <= m.start and m.end <= start):
             source, how = paper_subject(frame), "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
@@ -709,8 +712,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # "52.8 mIoU on ADE20K with UperNet", "With Qwen2.5-7B on MATH, X matches ...": a model next to a test
             # set is the setting of a result, not what the method is built on
             return []
-        if rel_type == "COMPARED_WITH" and (figures or self._states_winner(doc, sentence)
-                                            and " ".join(token_lowers(doc)[start:end]) not in self.words["tie_cues"]):
+        if rel_type == "COMPARED_WITH" and (figures or self._wins(doc, sentence, start, end)):
             # (a tie cue stays a comparison whatever else the sentence says: "competitive with X at lower cost")
             rel_type = "OUTPERFORMS"
         confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
@@ -1114,6 +1116,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return None  # the name goes on as a phrase: "a hand-tuned DeepSpeed configuration", "GPT-4 level"
         return Span(doc, i, j, label="Method", kb_id=f"Method|{merge_key(doc[i:j].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
+
+    def _wins(self, doc: Doc, sentence: Span, start: int, end: int) -> bool:
+        """Whether the comparison cue at tokens *start* to *end* states a winner: the sentence names one and the cue
+        is no tie cue ("competitive with X at lower cost" stays a comparison)."""
+        return self._states_winner(doc, sentence) and " ".join(token_lowers(doc)[start:end]) not in self.words["tie_cues"]
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
         """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
