@@ -667,3 +667,18 @@ def test_names_kg_did_not_find_in_a_comparisons_loser_slot_are_beaten(nlp):
         assert ("OUTPERFORMS", "m:heron", key[name]) in found, name
     assert ("OUTPERFORMS", "m:heron", "m:tern") in found
     assert not any(t in {key["SOTA"], key["Egret"], key["Osprey"]} for _, _, t in found)
+
+
+def test_a_winning_comparison_without_a_subject_and_a_name_after_for_are_the_proposals(nlp):
+    # invented: a clause with no subject of its own ("while also showing ...") that states a winner is about the
+    # paper's method; a tie cue is not a win. A name after "for" is what the result is for, never the subject
+    entities = [("Heron", "Method", "m:heron"), ("Osprey", "Method", "m:osprey"), ("Egret", "Method", "m:egret"),
+                ("Pond Survey", "Method", "m:survey")]
+    doc = make_doc(nlp, "Heron: Fast Pond Mapping",
+                   "We propose Heron, a pond mapper. Heron maps ponds quickly, while also showing a lower error when "
+                   "contrasted with Osprey. Heron maps reeds, while staying competitive with Egret. These mappers give "
+                   "the best maps for Pond Survey with lower cost relative to Osprey.", entities)
+    found = triples(doc)
+    assert ("OUTPERFORMS", "m:heron", "m:osprey") in found
+    assert ("OUTPERFORMS", "m:heron", "m:egret") not in found
+    assert not any(s == "m:survey" for _, s, _ in found)
