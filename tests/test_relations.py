@@ -682,3 +682,17 @@ def test_a_winning_comparison_without_a_subject_and_a_name_after_for_are_the_pro
     assert ("OUTPERFORMS", "m:heron", "m:osprey") in found
     assert ("OUTPERFORMS", "m:heron", "m:egret") not in found
     assert not any(s == "m:survey" for _, s, _ in found)
+
+
+def test_a_list_of_baselines_with_hyphenated_kinds_or_as_well_as_is_beaten_item_by_item(nlp):
+    # invented: each baseline of the list is beaten, over a device kind ("GPU-based Kestrel") and over
+    # "as well as" with a grading word ("as well as recent Egret variants")
+    entities = [("Heron", "Method", "m:heron"), ("CPU", "Hardware", "h:cpu"), ("Gullwing", "Method", "m:gull"),
+                ("GPU", "Hardware", "h:gpu"), ("Kestrel", "Method", "m:kestrel"), ("Osprey", "Method", "m:osprey"),
+                ("Egret", "Method", "m:egret")]
+    doc = make_doc(nlp, "Heron: Fast Pond Mapping",
+                   "We propose Heron, a pond mapper. Compared with CPU-based Gullwing and GPU-based Kestrel, Heron is "
+                   "3x faster. Heron outperforms Osprey, as well as recent Egret variants.", entities)
+    found = triples(doc)
+    for loser in ("m:gull", "m:kestrel", "m:osprey", "m:egret"):
+        assert ("OUTPERFORMS", "m:heron", loser) in found, loser

@@ -1199,6 +1199,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if span.start == last.end + 1 and token_texts(doc)[last.end] == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc, last.end, span.start)
+            methods = first.label_ == "Method"
+            if methods:
+                # a baseline's hyphenated kind is one plain modifier: "CPU-based FastLLM and GPU-based MLC-LLM"
+                between = _kind_modifiers_joined(between, self.frame_reader.words["hyphen_suffixes"])
             glue = [t for t in between if t.lower_ in self.words["list_glue"]]
             # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
             modifiers = [t for t in between if t.lower_ not in self.words["list_glue"]]
@@ -1208,8 +1212,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 break
             listed.append(span)
             last = span
-            if any(t.lower_ in {"and", "or", "&", "/"} for t in between):
-                closed = len(listed)
+            if any(t.lower_ in {"and", "or", "&", "/"} for t in between) \
+                    or methods and [t.lower_ for t in glue[-3:]] == ["as", "well", "as"]:
+                closed = len(listed)  # (baselines: "outperform X, as well as state-of-the-art Y" closes the list too)
         if listed and closed < len(listed) and self._closes_unnamed(doc, last.end):
             closed = len(listed)  # "on X, Y, Z and a medical QA set": an unnamed last item closes the list
         return listed if open_list else listed[:closed]
@@ -1317,6 +1322,28 @@ def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     # the word columns (kg.extract.token_view), the lower-case one only after a hyphen
     return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
+
+
+class _Modifier:
+    """A hyphenated kind read as one plain lower-case modifier ("GPU-based"): the attributes _listed_after reads."""
+
+    lower_ = text = "kind-based"
+    is_lower, is_alpha, is_stop = True, False, False
+
+
+def _kind_modifiers_joined(tokens: list, suffixes: frozenset[str]) -> list:
+    """*tokens* (lexeme attributes) with each "X - suffix" run ("GPU - based", a word of "hyphen_suffixes") as one
+    plain modifier."""
+    out, k = [], 0
+    while k < len(tokens):
+        if k + 2 < len(tokens) and tokens[k + 1].text in {"-", "–"} and tokens[k + 2].lower_ in suffixes \
+                and tokens[k].text[:1].isalnum():
+            out.append(_Modifier)
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def _without_parentheses(doc: Doc, start: int, end: int) -> list:
