@@ -706,3 +706,16 @@ def test_a_name_before_a_plural_group_noun_that_ends_the_phrase_is_a_kind_not_th
                    "than the Egret baseline.", entities)
     wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
     assert wins == {"m:egret"}
+
+
+def test_other_group_after_a_win_stands_for_the_names_an_earlier_sentence_listed(nlp):
+    # invented: "other optimizers" points back to "optimizers such as Gullwing, Kestrel and Osprey"; a group no
+    # earlier sentence listed ("other solvers") beats nothing
+    entities = [("Heron", "Method", "m:heron"), ("Gullwing", "Method", "m:gull"), ("Kestrel", "Method", "m:kestrel"),
+                ("Osprey", "Method", "m:osprey"), ("Egret", "Method", "m:egret")]
+    doc = make_doc(nlp, "Heron: An Optimizer for Ponds",
+                   "Prior optimizers such as Gullwing, Kestrel and Osprey rescale each step. Egret is a solver. We "
+                   "propose Heron. In our experiments, Heron outperforms other optimizers. Heron also outperforms "
+                   "other solvers.", entities)
+    wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
+    assert wins == {"m:gull", "m:kestrel", "m:osprey"}

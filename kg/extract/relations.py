@@ -411,6 +411,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     for each in found:
                         label_of.setdefault(each.kb_id_, "Method")
                     baselines, cue_origin, origin = True, origin, "phrase"
+            antecedents: list[Span] = []
+            if phrase is None and self.phrases and right and cue_type == "OUTPERFORMS" and weight >= PHRASE_MIN_WEIGHT \
+                    and not starts_within(sentence, target_label, end, end + max_gap):
+                # "diffGrad outperforms other optimizers": the optimizers an earlier sentence listed ("the
+                # state-of-the-art optimizers such as SGDM, AdaGrad and Adam"), each beaten
+                group = self._other_group(doc, end, bounds[sentence])
+                if group is not None:
+                    antecedents = self._group_antecedents(doc, group, sentence, bounds, by_sentence)
+                    if antecedents:
+                        phrase, baselines, cue_origin = group, False, origin
             if phrase is None and right and not starts_within(sentence, target_label, end, end + reach):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             read = [phrase, *more] if phrase is not None else []
@@ -426,6 +436,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     if phrase is not None and source not in proposed:
                         continue  # a phrase is only what the paper's own method is made of, or beats
                     if used is None and phrase is not None and not baselines:
+                        continue
+                    if antecedents:  # the group stands for the names listed before: each is beaten, not the group
+                        for n, item in enumerate(antecedents):
+                            add(rel_type, source, item.kb_id_, sentence, confidence * math.exp(-self.decay * 2 * n),
+                                cue_origin)
                         continue
                     add(rel_type, source, target, sentence, confidence, origin if used is not None or not baselines
                         else cue_origin)
@@ -1041,6 +1056,49 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return None
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
+
+    def _other_group(self, doc: Doc, end: int, bounds: tuple[int, int]) -> Span | None:
+        """The anaphoric group right after a comparison cue ending at token *end*: "(all) (the) other (adaptive)
+        optimizers", a word of "baseline_heads" in the plural after "other" and at most two lower-case modifiers,
+        ending the phrase (punctuation, a preposition or the sentence's end follows). As a Method span (never an
+        entity: it stands for the names an earlier sentence listed), or None."""
+        words_of = token_cache(doc).words
+        lowers = token_lowers(doc)
+        i = end
+        while i < bounds[1] and lowers[i] in {"all", "the", "many", "most"}:
+            i += 1
+        if i >= bounds[1] or lowers[i] != "other":
+            return None
+        start = i = i + 1
+        while i < bounds[1] and i - start <= 2 and lowers[i] not in self.words["baseline_heads"] \
+                and words_of[i].is_lower and not words_of[i].is_stop and (words_of[i].is_alpha or "-" in lowers[i]):
+            i += 1
+        if i >= bounds[1] or lowers[i] not in self.words["baseline_heads"] or not lowers[i].endswith("s"):
+            return None
+        if i + 1 < bounds[1] and not (words_of[i + 1].is_punct or lowers[i + 1] in self.frame_reader.words["prepositions"]):
+            return None
+        return Span(doc, start, i + 1, label="Method", kb_id=f"Method|{merge_key(doc[start:i + 1].text, 'Method')}",
+                    span_id=PHRASE_SOURCE)
+
+    def _group_antecedents(self, doc: Doc, group: Span, sentence: int, bounds: list[tuple[int, int]],
+                           by_sentence: dict[int, list[Span]]) -> list[Span]:
+        """The Methods the closest earlier sentence listed under the group's head noun: "optimizers such as SGDM,
+        AdaGrad and Adam" (the head, then "such as / including / like / e.g." and the list), for "other
+        optimizers". [] when no earlier sentence lists any."""
+        lowers = token_lowers(doc)
+        head = lowers[group.end - 1]
+        for n in range(sentence - 1, 0, -1):
+            low, high = bounds[n]
+            ents = by_sentence.get(n, [])
+            if not any(s.label_ == "Method" for s in ents):
+                continue
+            for k in range(high - 2, low - 1, -1):
+                if lowers[k] != head or lowers[k + 1] not in {"such", "including", "like", "e.g.", "e.g"}:
+                    continue
+                first = self._introduced_target(doc, k + 1, _Sentence(doc, low, high), ents, "Method")
+                if first is not None:
+                    return [first, *self._listed_after(first, ents, open_list=True)]
+        return []
 
     @staticmethod
     def _after_figure(doc: Doc, start: int, low: int) -> bool:
