@@ -840,11 +840,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
         if span.end < len(doc) and lowers[span.end] in self.words["baseline_heads"] \
-                and (all(token_cache(doc).words[i].is_lower for i in range(span.start, span.end))
-                     or lowers[span.end].endswith("s") and span.end + 1 < len(doc) and token_cache(doc).words[span.end + 1].is_punct):
-            # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser; any name
-            # before a plural group noun that ends the phrase ("competing personalized FL methods.", "BBO baselines,")
-            return True
+                and all(token_cache(doc).words[i].is_lower for i in range(span.start, span.end)):
+            return True  # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
     @staticmethod
