@@ -709,3 +709,13 @@ def test_other_group_after_a_win_stands_for_the_names_an_earlier_sentence_listed
                    "other solvers.", entities)
     wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
     assert wins == {"m:gull", "m:kestrel", "m:osprey"}
+
+
+def test_favorably_to_and_improving_over_state_a_win(nlp):
+    # invented: "compares favorably to X" and "improving over X" are wins of the paper's method
+    entities = [("Heron", "Method", "m:heron"), ("Osprey", "Method", "m:osprey"), ("Egret", "Method", "m:egret")]
+    doc = make_doc(nlp, "Heron: Fast Pond Mapping",
+                   "We propose Heron. Heron compares favorably to Osprey. Heron maps reeds, improving over Egret by "
+                   "2 points.", entities)
+    wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
+    assert wins == {"m:osprey", "m:egret"}
