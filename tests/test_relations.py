@@ -719,3 +719,14 @@ def test_favorably_to_and_improving_over_state_a_win(nlp):
                    "2 points.", entities)
     wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
     assert wins == {"m:osprey", "m:egret"}
+
+
+def test_a_tie_word_right_before_a_comparison_cue_makes_it_a_tie(nlp):
+    # invented: "competitive accuracy against X" is a tie whatever else the sentence says ("lower cost");
+    # "lower cost against Y" is a win
+    entities = [("Heron", "Method", "m:heron"), ("Osprey", "Method", "m:osprey"), ("Egret", "Method", "m:egret")]
+    doc = make_doc(nlp, "Heron: Fast Pond Mapping",
+                   "We propose Heron. Heron reaches competitive accuracy against Osprey at lower cost. Heron has a "
+                   "lower cost against Egret.", entities)
+    wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
+    assert wins == {"m:egret"}

@@ -1178,7 +1178,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
     def _wins(self, doc: Doc, sentence: Span, start: int, end: int) -> bool:
         """Whether the comparison cue at tokens *start* to *end* states a winner: the sentence names one and the cue
         is no tie cue ("competitive with X at lower cost" stays a comparison)."""
-        return self._states_winner(doc, sentence) and " ".join(token_lowers(doc)[start:end]) not in self.words["tie_cues"]
+        lowers, ties = token_lowers(doc), self.words["tie_cues"]
+        # (a tie word right before the cue makes it a tie too: "competitive performance against X")
+        return self._states_winner(doc, sentence) and " ".join(lowers[start:end]) not in ties \
+            and not any(lowers[k] in ties for k in range(max(sentence.start, start - 2), start))
 
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
         """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
