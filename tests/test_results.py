@@ -637,3 +637,35 @@ def test_a_device_a_comparison_names_is_the_baselines(nlp):
     assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, None)]
     doc = make_doc(nlp, "Title", "Quorra reaches 4.1 ms latency on a T9 card.", ents)
     assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, "h:t9")]
+
+
+def test_the_object_a_change_verb_takes_before_by_is_what_the_change_measures(nlp):
+    # invented text: the object of "improves/reduces X by N" names the measure (a word with symbols, a phrase,
+    # the head before "of", a Metric inside the object), even when another clause of the sentence names a Metric
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet raises the Zorb score to 0.71 and improves Q&W by 5.6 points over Owlnet. "
+                   "Quillnet lifts the Zorb score by 1.9 points and reduces wobble attribution errors by 43%. "
+                   "It improves the efficiency of sparse routing by more than 4x. "
+                   "It reduces the peak blorp footprint by 1.5x.",
+                   [*QUILL, ("blorp footprint", "Metric", "x:blorp")])
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[5.6] == (None, "Q&W")
+    assert results[43.0] == (None, "wobble attribution errors")
+    assert results[4.0] == (None, "efficiency")
+    assert results[1.5] == ("x:blorp", None)
+
+
+def test_a_win_before_by_names_no_measure(nlp):
+    # "outperforms Owlnet by 3.5%": Owlnet is the loser, the measure is named elsewhere
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet outperforms Owlnet by 3.5% in Zorb score.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[3.5] == ("x:zorb", None)
+
+
+def test_the_subject_of_a_level_verb_measures_the_level_it_reaches(nlp):
+    # "X rises to N": X (its modifiers kept), not "X rises"; a pronoun names nothing
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "With a larger router, fine-tuning wobble rises to 87.6% on Parrotset.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[87.6] == (None, "fine-tuning wobble")
