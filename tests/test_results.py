@@ -669,3 +669,24 @@ def test_the_subject_of_a_level_verb_measures_the_level_it_reaches(nlp):
                    "With a larger router, fine-tuning wobble rises to 87.6% on Parrotset.", QUILL)
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[87.6] == (None, "fine-tuning wobble")
+
+
+def test_the_subject_of_a_state_verb_measures_the_number_it_states(nlp):
+    # invented text: "X (of Y) were all less than N" / "X is N": the subject's head phrase, to its preposition
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, the blorp drift values of the routed layers were all less than 3 mm. "
+                   "Because routes are exact, route validity is 100% in all settings. "
+                   "Run-to-run wobble in Zorb score reaches 1.3 points.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[3.0] == (None, "blorp drift values")
+    assert results[100.0] == (None, "route validity")
+    assert results[1.3] == (None, "Run-to-run wobble")
+
+
+def test_a_state_verb_after_a_name_or_before_a_comparative_names_no_measure(nlp):
+    # a Method subject, or a number that reads on to its own measure, keeps the measure found otherwise
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet is 2.5x faster than Owlnet. Its Zorb score on Parrotset is 71.2%.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[2.5][1] != "Quillnet"
+    assert results[71.2] == ("x:zorb", None)

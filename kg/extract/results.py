@@ -74,6 +74,7 @@ class WeakPhrase(str):
 
 
 _DIGITS = re.compile(r"\d")
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "fine-tuning", "run-to-run": words joined by hyphens
 _DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
 _RESULT_KEY = "KG_RESULT"
@@ -86,6 +87,11 @@ if not Doc.has_extension("kg_results"):
 # not the relation candidates the edge scorer was trained on.
 if not Doc.has_extension("kg_result_rule_methods"):
     Doc.set_extension("kg_result_rule_methods", default=None)
+
+
+def _glued_hyphen(doc: Doc, i: int) -> bool:
+    """Whether token *i* is a hyphen written inside a word ("fine-tuning" split by a tokenizer that splits hyphens)."""
+    return 0 < i < len(doc) - 1 and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
 
 
 def _number_windows(doc: Doc, length: int, text: str | None,
@@ -585,12 +591,15 @@ class ResultFinder(SerialisedState, DocAnnotator):
             while by > sent_start and start - by <= 3 and lowers[by] in self.qualifier_words | {"than", "up", "to"}:
                 by -= 1
             to = start - 1
-            while to > sent_start and start - to <= 2 and lowers[to] in self.qualifier_words - {"to", "up"}:
+            while to > sent_start and start - to <= 3 and lowers[to] in self.qualifier_words - {"to", "up"} | {"all", "still"}:
                 to -= 1
             if to - 1 > sent_start and lowers[to] == "to" and lowers[to - 1] in self.level_verbs | self.change_words \
                     and lowers[to - 2] not in {"to", "will", "would", "can", "could", "may"} \
                     and "from" not in lowers[sent_start:to]:
                 self._measure_reaching(doc, out, to - 1, sent_start, entity_at)  # "accuracy rises to 87.6%"
+                continue
+            if self.state_verbs and lowers[to] in self.state_verbs:
+                self._measure_stated(doc, result, out, to, sent_start, entity_at)  # "RMS values ... were 1 mm"
                 continue
             if by <= sent_start or lowers[by] != "by":
                 continue
@@ -626,6 +635,49 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if end > low:
                 out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
 
+    def _measure_stated(self, doc: Doc, result: dict[str, Any], out: dict[str, Any], verb: int, sent_start: int,
+                        entity_at: dict[int, Span]) -> None:
+        """The subject of a state verb (results_cues ``state_verbs``: "is", "were", "remains") before the number
+        names what it measures: "Measured energy efficiency is 2.4 TOPS/W", "the RMS values of the corrected orbit
+        were all less than 1 mm" (the subject's head phrase, to its first preposition; the Metric it holds, else its
+        words). Not when the number reads on to its own measure ("is 2x faster", "is 87% accuracy"), nor for a
+        subject that is a pronoun, a name of another kind or a proper or coined name ("Quillnet is 87%", "the Velk
+        board stays below 41 W": capitalised past the sentence's first word, an acronym aside)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        start, end = result["_start"], result["_end"]
+        if result["qualifier"] in self.qualifiers_after or any(
+                i in entity_at and entity_at[i].label_ == "Metric" for i in range(start, end)):
+            return
+        clause = next((k + 1 for k in range(verb - 1, sent_start - 1, -1) if texts[k] in {",", ";", ":", "(", ")"}
+                       or lowers[k] in self.clause_words or lowers[k] == "and"), sent_start)
+        first = clause
+        while first < verb and lowers[first] in {"the", "a", "an"}:
+            first += 1
+        last, words = first, 0
+        while last < verb and words < 4 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
+                                             or last in entity_at) \
+                and lowers[last] not in self.phrase_stop and not words_of[last].is_stop:
+            last += 1
+            words += 1
+            # "run - to - run" as a tokenizer that splits hyphens leaves it: one word
+            while last + 1 < verb and _glued_hyphen(doc, last) and words_of[last + 1].is_alpha:
+                last += 2
+        if last == first or verb - last > 8 or (last < verb and lowers[last] not in self.phrase_stop):
+            return  # no head phrase, or something other than a prepositional phrase between it and the verb
+        metric = next((entity_at[k] for k in range(first, last) if k in entity_at and entity_at[k].label_ == "Metric"),
+                      None)
+        if metric is not None:
+            out["metric"], out["metric_text"] = metric.kb_id_, None
+            return
+        words = [w for w in texts[first:last] if w != "-"]
+        if any(k in entity_at for k in range(first, last)) \
+                or any(w[1:] != w[1:].lower() and w != w.upper() for w in words) \
+                or any(texts[k][:1].isupper() and texts[k] != texts[k].upper() for k in range(first, last) if k > sent_start) \
+                or all(w.lower() in self.not_measures or w.lower() in self.gain_nouns for w in words):
+            return  # another kind of name, a coined name ("GraphLat"), or no measure ("the improvement")
+        out["metric"], out["metric_text"] = None, token_cache(doc).span_text(first, last)
+
     def _measure_reaching(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
                           entity_at: dict[int, Span]) -> None:
         """The level a verb's subject reaches measures that subject: "fine-tuning accuracy rises to 87.6%", "the
@@ -634,8 +686,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         lowers, texts = token_lowers(doc), token_texts(doc)
         words_of = token_cache(doc).words
         low = verb
-        while low > sent_start and verb - low < 4 and (words_of[low - 1].is_alpha or texts[low - 1].count("-") == 1
-                                                       or low - 1 in entity_at) \
+        while low > sent_start and verb - low < 4 and (words_of[low - 1].is_alpha or _HYPHENATED.fullmatch(texts[low - 1])
+                                                       or low - 1 in entity_at or _glued_hyphen(doc, low - 1)) \
                 and lowers[low - 1] not in self.phrase_stop and not words_of[low - 1].is_stop:
             low -= 1
         if low == verb:
