@@ -690,3 +690,12 @@ def test_a_state_verb_after_a_name_or_before_a_comparative_names_no_measure(nlp)
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[2.5][1] != "Quillnet"
     assert results[71.2] == ("x:zorb", None)
+
+
+def test_a_win_by_n_without_its_own_measure_states_the_one_its_sentence_names(nlp):
+    # invented text: "improves X by 2x, and outperforms A and B by 23% and 31%": the wins are in X
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet improves wobble throughput by 1.4-2.1x over Owlnet, and it outperforms Hawknet and a "
+                   "tuned baseline by 23% and 31% on average.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[23.0] == results[31.0] == results[1.4] == (None, "wobble throughput")
