@@ -699,3 +699,14 @@ def test_a_win_by_n_without_its_own_measure_states_the_one_its_sentence_names(nl
                    "tuned baseline by 23% and 31% on average.", QUILL)
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[23.0] == results[31.0] == results[1.4] == (None, "wobble throughput")
+
+
+def test_a_gap_within_n_of_a_reference_is_in_the_measure_named_before_it(nlp):
+    # invented text: "within A and B points of X": X is a reference, not what the gap measures
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "A chip runs the layers of Quillnet on Parrotset and Owlset, reaching 89.6% and 92.1% accuracy, "
+                   "within 1.1 and 1.5 points of digital baselines. Quillnet reaches 92.4% wobble, within 1.7 points "
+                   "of digital baselines.", [*QUILL, ("accuracy", "Metric", "x:acc")])
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[1.1] == results[1.5] == ("x:acc", None)
+    assert results[1.7] == (None, "wobble")

@@ -587,7 +587,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         carried: dict[str, Any] | None = None  # the last win "by N" that took an earlier measure: its list goes on
         for n, (result, out) in enumerate(zip(accepted, output)):
             start = result["_start"]
-            sent_start, _ = sentence_at(doc, start)
+            sent_start, sent_end = sentence_at(doc, start)
             if carried is not None and carried["sentence"] == result["sentence"] \
                     and all(lowers[k] in {",", "and", "or"} for k in range(carried["_end"], start)) \
                     and self._weak_measure(out):
@@ -605,6 +605,22 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and lowers[to - 2] not in {"to", "will", "would", "can", "could", "may"} \
                     and "from" not in lowers[sent_start:to]:
                 self._measure_reaching(doc, out, to - 1, sent_start, entity_at)  # "accuracy rises to 87.6%"
+                continue
+            # (across the other numbers of a list: "within 1.1 and 1.5 points of X")
+            lead = start - 1
+            while lead > sent_start and (lead in taken or lowers[lead] in {",", "and", "or"}):
+                lead -= 1
+            tail = result["_end"]
+            while tail < sent_end and (tail in taken or lowers[tail] in {",", "and", "or"}):
+                tail += 1
+            if lead >= sent_start and lowers[lead] == "within" and tail < sent_end and lowers[tail] == "of" and not any(
+                        i in entity_at and entity_at[i].label_ == "Metric" for i in range(start, result["_end"])):
+                # "reaching 92.1% accuracy, within 1.5 points of X": a gap to a reference (X is no measure), in the
+                # measure of the sentence's closest earlier number that names one
+                earlier = next((m for m in range(n - 1, -1, -1) if accepted[m]["sentence"] == result["sentence"]
+                                and not self._weak_measure(output[m])), None)
+                if earlier is not None:
+                    out["metric"], out["metric_text"] = output[earlier]["metric"], output[earlier]["metric_text"]
                 continue
             if self.state_verbs and lowers[to] in self.state_verbs:
                 self._measure_stated(doc, result, out, to, sent_start, entity_at)  # "RMS values ... were 1 mm"
