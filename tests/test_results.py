@@ -646,13 +646,15 @@ def test_the_object_a_change_verb_takes_before_by_is_what_the_change_measures(nl
                    "On Parrotset, Quillnet raises the Zorb score to 0.71 and improves Q&W by 5.6 points over Owlnet. "
                    "Quillnet lifts the Zorb score by 1.9 points and reduces wobble attribution errors by 43%. "
                    "It improves the efficiency of sparse routing by more than 4x. "
-                   "It reduces the peak blorp footprint by 1.5x.",
+                   "It reduces the peak blorp footprint by 1.5x. "
+                   "It improves the wobble anomaly of Zx at day 10 by 2.2 points.",
                    [*QUILL, ("blorp footprint", "Metric", "x:blorp")])
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[5.6] == (None, "Q&W")
     assert results[43.0] == (None, "wobble attribution errors")
     assert results[4.0] == (None, "efficiency")
     assert results[1.5] == ("x:blorp", None)
+    assert results[2.2] == (None, "wobble anomaly")  # a noun in "-ly"; a phrase with a number after "of"
 
 
 def test_a_win_before_by_names_no_measure(nlp):

@@ -665,9 +665,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 continue  # the object is another kind of name ("improves ResNet by"): nothing measured is named
             end = low
             # a short phrase of words (a word with a letter: "J&F", "chrF++"; not a number), to a function word
+            # (an object, so a word in "-ly" is a noun here: "anomaly")
             while end < by and end - low < 3 and end not in entity_at and not words_of[end].is_stop \
-                    and lowers[end] not in self.phrase_stop and any(ch.isalpha() for ch in texts[end]) \
-                    and not (words_of[end].is_lower and lowers[end].endswith("ly")):
+                    and lowers[end] not in self.phrase_stop and any(ch.isalpha() for ch in texts[end]):
                 end += 1
             if end > low:
                 out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
