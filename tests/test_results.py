@@ -712,3 +712,12 @@ def test_a_gap_within_n_of_a_reference_is_in_the_measure_named_before_it(nlp):
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[1.1] == results[1.5] == ("x:acc", None)
     assert results[1.7] == (None, "wobble")
+
+
+def test_a_hedged_share_of_a_resource_is_a_setting_not_a_result(nlp):
+    # invented text: "only N% of the parameters", "using only N% of the labelled scans": what a method is given
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Only 3.2% of the parameters of Quillnet are trained. Quillnet reaches 81.5% Zorb score on "
+                   "Parrotset while using only 12% of the labelled volumes, and it routes 64% of the tokens to one "
+                   "expert.", QUILL)
+    assert [r["value"] for r in doc._.kg_results] == [81.5, 64.0]

@@ -935,6 +935,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         if self._setting(doc, start, text_end, qualifier, unit, entity_at, sentence_of):
             return None
+        if unit == "%" and self._budget_share(doc, start, text_end, entity_at, sentence_of):
+            return None
         if qualifier is None:
             qualifier = self._qualifier_before(doc, start)
         if qualifier is None and parsed["approx"]:
@@ -951,6 +953,35 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _budget_share(self, doc: Doc, start: int, end: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+        """Whether a percentage is the share of a resource a method is given, a setting rather than a result: "only
+        4.7% of the parameters are trained", "using only 10% of the labelled volumes", "with just 1% of the labels"
+        (N% "of" a noun phrase headed by a resource noun, results_cues ``budget_nouns``, that a hedge or a setting
+        word leads to: "only", "just", "merely", "as little as", "using", ``setting_leads``)."""
+        lowers = token_lowers(doc)
+        if not self.budget_nouns or end >= len(doc) or lowers[end] != "of":
+            return False
+        sentence = sentence_of[start]
+        k = start - 1
+        if k >= 2 and lowers[k - 2:k + 1] == ["as", "little", "as"]:
+            return self._resource_after(doc, end, entity_at, sentence_of)
+        if k < 0 or sentence_of[k] != sentence or not (lowers[k] in {"only", "just", "merely", "using"}
+                                                       or lowers[k] in self.setting_leads):
+            return False
+        return self._resource_after(doc, end, entity_at, sentence_of)
+
+    def _resource_after(self, doc: Doc, of: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+        """Whether the noun phrase after "of" (up to three words, no Metric among them) is headed by a resource noun."""
+        lowers = token_lowers(doc)
+        for i in range(of + 1, min(len(doc), of + 5)):
+            if sentence_of[i] != sentence_of[of] or i in entity_at and entity_at[i].label_ == "Metric":
+                return False
+            if lowers[i] in self.budget_nouns:
+                return True
+            if not (doc[i].is_alpha or _HYPHENATED.fullmatch(doc[i].text)):
+                return False
+        return False
 
     def _setting(self, doc: Doc, start: int, end: int, qualifier: str | None, unit: str | None,
                  entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
