@@ -429,3 +429,8 @@ def test_application_of_a_method_to_a_task(kg_frames):
     assert found(kg_frames, "A study", "We apply it to discover gizmo rules.") == []
     assert found(kg_frames, "A study", "We apply widget models to the gizmo data.") == []
     assert found(kg_frames, "A study", "Models adapt to gizmo control quickly.") == []
+
+
+def test_a_pair_of_natural_languages_is_no_x_to_y_task(kg_frames):
+    # "English-to-Swahili" is a translation direction (both ends are languages stop.jsonl knows), "Text-to-SQL" a task
+    assert found(kg_frames, "A study", "Models do well on English-to-Swahili and on Text-to-SQL.") == ["Text-to-SQL"]

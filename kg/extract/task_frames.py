@@ -77,6 +77,10 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                                                                if row.get("label") == "Method" and "head" in row})})
         # the method nouns ("methods", "systems"): after an opening task phrase they end it ("X methods aim ...")
         rows.extend(word_lists("method_nouns", "verb_slot_openers"))
+        # the proper names known to be no entity (natural languages, from ISO 639-2 in stop.jsonl): "English-to-
+        # Swahili" is a translation direction, not a mapping a task learns
+        rows.append({"list": "proper_non_entities", "words": sorted({
+            row["pattern"] for row in read_pattern_file("stop.jsonl") if row.get("case") and " " not in row["pattern"]})})
         return rows
 
     def clear(self) -> None:
@@ -184,7 +188,9 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             if "-to-" not in token.lower_:
                 continue
             match = _X_TO_Y.match(token.text)
-            if match is None or match[1].lower() == match[2].lower() or match[1].lower() in stop:
+            if match is None or match[1].lower() == match[2].lower() or match[1].lower() in stop or (
+                    match[1] in self.words.get("proper_non_entities", ()) and match[2] in self.words.get(
+                        "proper_non_entities", ())):
                 continue
             following = words[i + 1] if i + 1 < len(doc) else None
             if following is None or following.is_punct or following.lower_ in self.breaks or (
