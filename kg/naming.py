@@ -136,6 +136,21 @@ def strip_hardware_decoration(name: str) -> str:
 @lru_cache(maxsize=65536)
 def merge_key(surface: str, entity_type: str) -> str:
     """The key that decides identity: case, spacing, hyphens, punctuation and plurals ignored."""
+    if entity_type != "Dataset" and surface.isascii() and surface.isalnum():
+        # one word of ASCII letters and digits (most words): what the steps below give it, without them. NFKC,
+        # dashes, spaces and surrounding punctuation leave it as it is, a one-word name has no vendor or device
+        # suffix to drop (Hardware) and is its own head: the canonical name is its singular; while that and its
+        # singular are plain words too, the split keeps it whole and no character is removed or stripped
+        one = singular_word(surface)
+        if one.isascii() and one.isalnum():
+            two = singular_word(one)
+            if two.isascii() and two.isalnum():
+                return two.lower()
+    return merge_key_steps(surface, entity_type)
+
+
+def merge_key_steps(surface: str, entity_type: str) -> str:
+    """:func:`merge_key` step by step, for any surface (merge_key takes a short cut for one plain word)."""
     name = canonical_name(surface, entity_type)
     words = [singular_word(word).lower() for word in re.split(r"[\s\-_]+", name) if word]
     # "/" stays: FLOPs/s (a rate) is not FLOPs (a count).

@@ -126,3 +126,25 @@ def test_resolution_by_chunks_equals_resolution_of_all():
     assert merge_summaries(summaries).records == len(raw)
     # acronyms defined elsewhere in the corpus were resolved, so the test exercises the cross-paper step
     assert resolution.definitions
+
+
+_PLAIN_WORDS = ["GPUs", "LLMs", "losses", "bias", "SAS", "Indices", "MATRICES", "data", "Cityscapes", "A100s", "3090",
+                "ResNet50", "classes", "Policies", "s", "ss", "is", "DNNs", "boxes", "Atlas", "BERTs", "Xs", "x86"]
+
+
+@pytest.mark.parametrize("entity_type", ["Method", "Task", "Dataset", "Hardware", "Metric", "Ignore"])
+def test_a_plain_words_merge_key_is_the_general_steps(entity_type):
+    """merge_key's short cut for one word of ASCII letters and digits gives what the general steps give."""
+    from hypothesis import given, strategies as st
+
+    from kg.naming import merge_key_steps
+
+    for word in _PLAIN_WORDS:
+        assert merge_key(word, entity_type) == merge_key_steps(word, entity_type), word
+
+    @given(st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1,
+                   max_size=12).flatmap(lambda w: st.sampled_from([w, w + "s", w + "es", w + "ies", w + "S"])))
+    def same(word):
+        assert merge_key(word, entity_type) == merge_key_steps(word, entity_type)
+
+    same()
