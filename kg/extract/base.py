@@ -161,11 +161,20 @@ class DocTokens:
         return None if value == 0 else value == 1
 
 
+_last_tokens: DocTokens | None = None  # the last doc's cache (it holds its doc by a weak reference only)
+
+
 def doc_tokens(doc: Doc) -> DocTokens:
-    """The doc's token cache (built on first use; see the module docstring)."""
+    """The doc's token cache (built on first use; see the module docstring). The last doc's is found without the
+    weak-key look-up (which makes a weak reference per call): components ask about one doc many times in a row."""
+    global _last_tokens
+    tokens = _last_tokens
+    if tokens is not None and tokens._doc() is doc:
+        return tokens
     tokens = _DOC_TOKENS.get(doc)
     if tokens is None:
         tokens = _DOC_TOKENS[doc] = DocTokens(doc)
+    _last_tokens = tokens
     return tokens
 
 
