@@ -252,8 +252,11 @@ class _LexemeTest:
 
     def __call__(self, orth: str) -> bool:
         shared = self.shared
-        if shared.first is self or orth == shared._last:
-            # the first getter answers every test for a new word; the vocab then asks the others about the same word
+        if orth == shared._last:
+            # the first getter answered every test for this new word; the vocab now asks the others about it (the
+            # kept answers read here, as shared.bits(orth) would return them, without its call)
+            return bool(shared._last_bits >> self.bit & 1)
+        if shared.first is self:
             return bool(shared.bits(orth) >> self.bit & 1)
         return shared.one(self.bit, orth)  # Vocab.add_flag: this flag over the known words
 
