@@ -191,11 +191,11 @@ def fewer_collections(threshold: int = EXTRACTION_GC_THRESHOLD) -> Iterator[None
     allocations instead of CPython's 700 (``gc.set_threshold``; the older generations' thresholds stay); the
     previous thresholds come back when the last extraction in the process ends (nested and concurrent uses count).
 
-    Extraction makes no reference cycles (a collection during `kg extract -j 1` of the sample corpus finds nothing
-    to free): its objects are freed by reference counting alone, so a collection only walks live objects, and at
-    CPython's threshold it ran about 300 times per 1000 abstracts, 4-5% of the CPU time. Memory is the same
-    (collections free nothing); a cycle, should one appear, is still collected, later. A threshold the process
-    set higher is kept."""
+    Extraction with the blank pipeline makes no reference cycles (no collection during `kg extract -j 1` of the
+    sample corpus finds anything to free): its objects are freed by reference counting alone, so a collection only
+    walks live objects, and at CPython's threshold it ran about 300 times per 1000 abstracts, 4-5% of the CPU time
+    (about 1% now). Memory is the same (collections free nothing); a cycle, should one appear (a statistical
+    pipeline's), is still collected, later. A threshold the process set higher is kept."""
     global _gc_users, _gc_saved
     with _gc_lock:
         if _gc_users == 0:
