@@ -67,6 +67,10 @@ _TIMES_FINAL_PERIOD = r"(?<=×)\."
 # a letter name never ended. Split off, the period is a sentence end or an initial's: kg_sentencizer decides
 # from the words around it (kg.extract.title.ArraySentencizer); "U.S." and "e.g." stay whole (special cases).
 _LETTER_FINAL_PERIOD = r"(?<=^[A-Z])\."
+# spaCy's special cases "a." ... "z." keep a lower-case letter and its period one token, so a sentence ending in a
+# variable ("of rank r. Experiments ...") never ended; without them spaCy's suffix rule splits the period off and
+# kg_sentencizer decides (a break before a capitalised word only)
+_LOWER_LETTER_PERIOD = re.compile(r"^[a-z]\.$")
 
 
 class TextKeepingTokenizer(Tokenizer):
@@ -229,6 +233,9 @@ def keep_hyphenated_compounds(nlp: Language) -> None:
     nlp.tokenizer.infix_finditer = spacy.util.compile_infix_regex([*infixes, _HYPHEN_INFIX, _TITLE_HYPHEN_INFIX]).finditer
     suffixes = [*nlp.Defaults.suffixes, _NAME_FINAL_PERIOD, _TIMES_FINAL_PERIOD, _LETTER_FINAL_PERIOD]
     nlp.tokenizer.suffix_search = spacy.util.compile_suffix_regex(suffixes).search
+    rules = nlp.tokenizer.rules or {}
+    if any(_LOWER_LETTER_PERIOD.match(chunk) for chunk in rules):
+        nlp.tokenizer.rules = {chunk: tokens for chunk, tokens in rules.items() if not _LOWER_LETTER_PERIOD.match(chunk)}
     if nlp.tokenizer.token_match is None:
         # versioned names stay whole although digits around a hyphen split elsewhere ("2-3")
         nlp.tokenizer.token_match = _VERSIONED_NAME.match

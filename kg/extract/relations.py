@@ -107,6 +107,8 @@ DATASET_PHRASE_MAX_TOKENS = 6
 UNNAMED_ITEMS = 3
 UNNAMED_ITEM_TOKENS = 4
 PHRASE_MIN_WEIGHT = 0.75
+# the longest name read in the loser slot of a comparison that kg found no entity for ("AutoDock Vina", "Llama 2 7B")
+NAMED_LOSER_TOKENS = 4
 # the figures a comparison cue gives for its baselines ("compared with 52.4% for X and 51.6% for Y"): how far
 # they are read, how many unit or metric words may follow a number ("3.8 ms", "29.9 PSNR"), how many words may
 # follow a baseline's name before the next figure ("for XGrammar's earlier release"), and the hedges that may
@@ -392,6 +394,33 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     for each in found:
                         label_of.setdefault(each.kb_id_, "Method")
                     baselines, cue_origin, origin = True, origin, "phrase"
+            if phrase is None and self.phrases and self.keep_origins and right and cue_type in COMPARISON_TYPES \
+                    and (weight >= PHRASE_MIN_WEIGHT or self._after_figure(doc, start, bounds[sentence][0])):
+                # "outperforms Alpa and a hand-tuned X", "outperforming Chronos-Large, TimesFM and Moirai-Large",
+                # "3.1 over Cutie": names in the loser slot of a comparison that kg found no entity for
+                # (or the names a comparison gives figures for: "compared with 3.8 ms for Outlines")
+                found = self._named_losers(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                if found and cue_type == "COMPARED_WITH" \
+                        and not self._states_winner(doc, doc[bounds[sentence][0]:bounds[sentence][1]]):
+                    found = []  # a comparison without a winner: no loser
+                found = found or [s for s in self._figure_targets(doc, end, bounds[sentence][1],
+                                                                  by_sentence.get(sentence, []), names=True)
+                                  if s.id_ == PHRASE_SOURCE]
+                if found:
+                    phrase, more = found[0], found[1:]
+                    for each in found:
+                        label_of.setdefault(each.kb_id_, "Method")
+                    baselines, cue_origin, origin = True, origin, "phrase"
+            antecedents: list[Span] = []
+            if phrase is None and self.phrases and right and cue_type == "OUTPERFORMS" and weight >= PHRASE_MIN_WEIGHT \
+                    and not starts_within(sentence, target_label, end, end + max_gap):
+                # "diffGrad outperforms other optimizers": the optimizers an earlier sentence listed ("the
+                # state-of-the-art optimizers such as SGDM, AdaGrad and Adam"), each beaten
+                group = self._other_group(doc, end, bounds[sentence])
+                if group is not None:
+                    antecedents = self._group_antecedents(doc, group, sentence, bounds, by_sentence)
+                    if antecedents:
+                        phrase, baselines, cue_origin = group, False, origin
             if phrase is None and right and not starts_within(sentence, target_label, end, end + reach):
                 continue  # nothing of the target type after the cue: the common case for "on", "with", "to"
             read = [phrase, *more] if phrase is not None else []
@@ -407,6 +436,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     if phrase is not None and source not in proposed:
                         continue  # a phrase is only what the paper's own method is made of, or beats
                     if used is None and phrase is not None and not baselines:
+                        continue
+                    if antecedents:  # the group stands for the names listed before: each is beaten, not the group
+                        for n, item in enumerate(antecedents):
+                            add(rel_type, source, item.kb_id_, sentence, confidence * math.exp(-self.decay * 2 * n),
+                                cue_origin)
                         continue
                     add(rel_type, source, target, sentence, confidence, origin if used is not None or not baselines
                         else cue_origin)
@@ -655,7 +689,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # phrase is a setting; the unnamed subject is the paper's own method
             source, how = None, ""
         clause = reader.clause_start(doc, sentence, start) if source is None and proposed else sentence.start
-        if source is None and proposed and (rel_type != "COMPARED_WITH" or figures) and not background and not any(
+        # (a comparison that states a winner is about the paper's method too: "..., while also displaying a
+        # reduced susceptibility to overfitting when contrasted with X")
+        if source is None and proposed and (rel_type != "COMPARED_WITH" or figures or self._wins(doc, sentence, start, end)) \
+                and not background and not any(
                 reader.subject_like(doc, m) for m in methods if clause <= m.start and m.end <= start):
             source, how = paper_subject(frame), "paper"  # a sentence about the paper's method without naming it
         sources = [source] if source is not None else []
@@ -690,8 +727,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # "52.8 mIoU on ADE20K with UperNet", "With Qwen2.5-7B on MATH, X matches ...": a model next to a test
             # set is the setting of a result, not what the method is built on
             return []
-        if rel_type == "COMPARED_WITH" and (figures or self._states_winner(doc, sentence)
-                                            and " ".join(token_lowers(doc)[start:end]) not in self.words["tie_cues"]):
+        if rel_type == "COMPARED_WITH" and (figures or self._wins(doc, sentence, start, end)):
             # (a tie cue stays a comparison whatever else the sentence says: "competitive with X at lower cost")
             rel_type = "OUTPERFORMS"
         confidence = cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6)
@@ -819,13 +855,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 own |= {s.kb_id_ for s in entities if s.label_ == "Dataset" and s.start == 0 and s.end == colon}
         return sorted(own)
 
-    def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span]) -> list[Span]:
+    def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span],
+                        names: bool = False) -> list[Span]:
         """The Methods a comparison cue ending at token *end* gives figures for, in order: "compared with 52.4%
         for X and 51.6% for Y", "versus 71.5% for X", "compared to 55%, 46% and 37% for X", "against 62.3% for a
         FLOPs-based predictor and 78.9% for Y" (an unnamed item is passed over). Each item is one or more
         numbers (with a unit or metric word of at most FIGURE_UNIT_WORDS words after each) and "for" before the
         name; the run stops at anything else ("compared with X on the same device"). [] when the cue is not
-        followed by such figures."""
+        followed by such figures. With *names*, a name kg found no entity for stands for one too ("compared with
+        3.8 ms for Outlines": ``_loser_name``)."""
         words_of = token_cache(doc).words
         lowers = token_lowers(doc)
         method_at = {s.start: s for s in ents if s.label_ == "Method" and s.start >= end}
@@ -841,6 +879,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 while j < limit and lowers[j] in {"a", "an", "the"}:
                     j += 1
                 span = method_at.get(j)
+                if span is None and names:
+                    span = self._loser_name(doc, j, limit, ents)
                 if span is not None:
                     found.append(span)
                     j = span.end
@@ -1014,6 +1054,135 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
                     span_id=PHRASE_SOURCE)
 
+    def _other_group(self, doc: Doc, end: int, bounds: tuple[int, int]) -> Span | None:
+        """The anaphoric group right after a comparison cue ending at token *end*: "(all) (the) other (adaptive)
+        optimizers", a word of "baseline_heads" in the plural after "other" and at most two lower-case modifiers,
+        ending the phrase (punctuation, a preposition or the sentence's end follows). As a Method span (never an
+        entity: it stands for the names an earlier sentence listed), or None."""
+        words_of = token_cache(doc).words
+        lowers = token_lowers(doc)
+        i = end
+        while i < bounds[1] and lowers[i] in {"all", "the", "many", "most"}:
+            i += 1
+        if i >= bounds[1] or lowers[i] != "other":
+            return None
+        start = i = i + 1
+        while i < bounds[1] and i - start <= 2 and lowers[i] not in self.words["baseline_heads"] \
+                and words_of[i].is_lower and not words_of[i].is_stop and (words_of[i].is_alpha or "-" in lowers[i]):
+            i += 1
+        if i >= bounds[1] or lowers[i] not in self.words["baseline_heads"] or not lowers[i].endswith("s"):
+            return None
+        if i + 1 < bounds[1] and not (words_of[i + 1].is_punct or lowers[i + 1] in self.frame_reader.words["prepositions"]):
+            return None
+        return Span(doc, start, i + 1, label="Method", kb_id=f"Method|{merge_key(doc[start:i + 1].text, 'Method')}",
+                    span_id=PHRASE_SOURCE)
+
+    def _group_antecedents(self, doc: Doc, group: Span, sentence: int, bounds: list[tuple[int, int]],
+                           by_sentence: dict[int, list[Span]]) -> list[Span]:
+        """The Methods the closest earlier sentence listed under the group's head noun: "optimizers such as SGDM,
+        AdaGrad and Adam" (the head, then "such as / including / like / e.g." and the list), for "other
+        optimizers". [] when no earlier sentence lists any."""
+        lowers = token_lowers(doc)
+        head = lowers[group.end - 1]
+        for n in range(sentence - 1, 0, -1):
+            low, high = bounds[n]
+            ents = by_sentence.get(n, [])
+            if not any(s.label_ == "Method" for s in ents):
+                continue
+            for k in range(high - 2, low - 1, -1):
+                if lowers[k] != head or lowers[k + 1] not in {"such", "including", "like", "e.g.", "e.g"}:
+                    continue
+                first = self._introduced_target(doc, k + 1, _Sentence(doc, low, high), ents, "Method")
+                if first is not None:
+                    return [first, *self._listed_after(first, ents, open_list=True)]
+        return []
+
+    @staticmethod
+    def _after_figure(doc: Doc, start: int, low: int) -> bool:
+        """Whether a comparison cue at token *start* follows a figure: "by 5.6 points over XMem and 3.1 over
+        Cutie", "2.6x over X" (a weak cue, "over" / "than", that a number makes a comparison)."""
+        words_of = token_cache(doc).words
+        i = start - 1
+        if i >= low and words_of[i].lower_ in {"%", "x", "×", "points", "point", "pp", "db"}:
+            i -= 1
+        return i >= low and (words_of[i].like_num or words_of[i].text[:1].isdigit())
+
+    def _named_losers(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> list[Span]:
+        """The names kg found no entity for in the coordination right after a comparison cue (ending at token
+        *end*), as Method spans: "outperforms Alpa and a hand-tuned X" -> Alpa; "outperforming Chronos-Large,
+        TimesFM and Moirai-Large" -> Chronos-Large, Moirai-Large (TimesFM is an entity already). An item is an
+        entity of the sentence or a name: one to NAMED_LOSER_TOKENS tokens, the first holding a capital after its
+        first letter or a letter and a digit, or capitalised ("Cutie", "Pangu-Weather", "AutoDock Vina",
+        "Translatotron 2"), none a word of "generic_capitals" ("SOTA"); it ends the item (list glue, punctuation,
+        a preposition, a number or the sentence's end follows: "Alpa by 23%", not "DeepSpeed configuration").
+        Items are joined by list glue; determiners and grading words may open one. The run stops at anything
+        else, and at an entity that is no Method ("on ImageNet"). [] when no item is such a name."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        glue = self.words["list_glue"]
+        skip = self.words["phrase_skip_words"] | self.words["baseline_skip_words"]
+        start_at = {s.start: s for s in ents}
+        low, high = bounds
+
+        found: list[Span] = []
+        i, items = end, 0
+        while i < high and items < 8:
+            while i < high and (lowers[i] in skip or lowers[i] in glue) and i not in start_at:
+                i += 1
+            entity = start_at.get(i)
+            if entity is not None:
+                if entity.label_ != "Method":
+                    break
+                i, items = entity.end, items + 1
+            else:
+                name = self._loser_name(doc, i, high, ents)
+                if name is None:
+                    break
+                found.append(name)
+                j = name.end
+                i, items = j, items + 1
+            # the glue to the next item, else the end of the run
+            if i >= high or lowers[i] not in glue or texts[i] in {"the", "a", "an"}:
+                break
+        return found
+
+    def _loser_name(self, doc: Doc, i: int, high: int, ents: list[Span]) -> Span | None:
+        """The name kg found no entity for that starts at token *i* (before *high*), as a Method span (see
+        ``_named_losers``); None when no such name starts there or the words go on as a phrase."""
+        words_of = token_cache(doc).words
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        generic = self.words["generic_capitals"]
+
+        def name_token(k: int) -> bool:
+            text = texts[k]
+            return text[:1].isalpha() and lowers[k] not in generic and not words_of[k].is_stop and (
+                any(c.isupper() for c in text[1:]) or any(c.isdigit() for c in text) or text[:1].isupper())
+
+        if i >= high or not name_token(i) or any(s.start <= i < s.end for s in ents):
+            return None
+        starts = {s.start for s in ents}
+        j = i + 1
+        while j < high and j - i < NAMED_LOSER_TOKENS and j not in starts and (
+                texts[j] in {"-", "+"} or name_token(j) or words_of[j].like_num and "." in texts[j]
+                or texts[j].isdigit() and len(texts[j]) <= 2):
+            j += 1
+        if texts[j - 1] == "-":
+            return None
+        following = lowers[j] if j < high else ""
+        if j < high and not (following in self.words["list_glue"] or following in self.frame_reader.words["prepositions"]
+                             or not texts[j][:1].isalnum() or words_of[j].like_num
+                             or following in {"while", "which", "that", "respectively"}):
+            return None  # the name goes on as a phrase: "a hand-tuned DeepSpeed configuration", "GPT-4 level"
+        return Span(doc, i, j, label="Method", kb_id=f"Method|{merge_key(doc[i:j].text, 'Method')}",
+                    span_id=PHRASE_SOURCE)
+
+    def _wins(self, doc: Doc, sentence: Span, start: int, end: int) -> bool:
+        """Whether the comparison cue at tokens *start* to *end* states a winner: the sentence names one and the cue
+        is no tie cue ("competitive with X at lower cost" stays a comparison)."""
+        lowers, ties = token_lowers(doc), self.words["tie_cues"]
+        # (a tie word right before the cue makes it a tie too: "competitive performance against X")
+        return self._states_winner(doc, sentence) and " ".join(lowers[start:end]) not in ties \
+            and not any(lowers[k] in ties for k in range(max(sentence.start, start - 2), start))
+
     def _states_winner(self, doc: Doc, sentence: Span) -> bool:
         """Whether a comparison sentence says who wins: "faster", "better", "outperforms", a "2x" or "%" result."""
         winner_words = self.winner_words
@@ -1091,6 +1260,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if span.start == last.end + 1 and token_texts(doc)[last.end] == "(":
                 continue  # "reinforcement learning (RL)": the acronym in parentheses is the same item
             between = _without_parentheses(doc, last.end, span.start)
+            methods = first.label_ == "Method"
+            if methods:
+                # a baseline's hyphenated kind is one plain modifier: "CPU-based FastLLM and GPU-based MLC-LLM"
+                between = _kind_modifiers_joined(between, self.frame_reader.words["hyphen_suffixes"])
             glue = [t for t in between if t.lower_ in self.words["list_glue"]]
             # "X, as well as state-of-the-art Y": a few plain modifiers may follow the glue
             modifiers = [t for t in between if t.lower_ not in self.words["list_glue"]]
@@ -1100,8 +1273,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 break
             listed.append(span)
             last = span
-            if any(t.lower_ in {"and", "or", "&", "/"} for t in between):
-                closed = len(listed)
+            if any(t.lower_ in {"and", "or", "&", "/"} for t in between) \
+                    or methods and [t.lower_ for t in glue[-3:]] == ["as", "well", "as"]:
+                closed = len(listed)  # (baselines: "outperform X, as well as state-of-the-art Y" closes the list too)
         if listed and closed < len(listed) and self._closes_unnamed(doc, last.end):
             closed = len(listed)  # "on X, Y, Z and a medical QA set": an unnamed last item closes the list
         return listed if open_list else listed[:closed]
@@ -1209,6 +1383,28 @@ def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     # the word columns (kg.extract.token_view), the lower-case one only after a hyphen
     return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
         "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
+
+
+class _Modifier:
+    """A hyphenated kind read as one plain lower-case modifier ("GPU-based"): the attributes _listed_after reads."""
+
+    lower_ = text = "kind-based"
+    is_lower, is_alpha, is_stop = True, False, False
+
+
+def _kind_modifiers_joined(tokens: list, suffixes: frozenset[str]) -> list:
+    """*tokens* (lexeme attributes) with each "X - suffix" run ("GPU - based", a word of "hyphen_suffixes") as one
+    plain modifier."""
+    out, k = [], 0
+    while k < len(tokens):
+        if k + 2 < len(tokens) and tokens[k + 1].text in {"-", "–"} and tokens[k + 2].lower_ in suffixes \
+                and tokens[k].text[:1].isalnum():
+            out.append(_Modifier)
+            k += 3
+            continue
+        out.append(tokens[k])
+        k += 1
+    return out
 
 
 def _without_parentheses(doc: Doc, start: int, end: int) -> list:

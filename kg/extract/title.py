@@ -3,7 +3,9 @@
 ``kg_title_boundary``: the title (text up to the first newline) is sentence 0, whole.
 ``kg_sentencizer``: spaCy's rule-based ``sentencizer`` (same rule, same settings) that reads the tokens' ORTH and
 IS_PUNCT arrays instead of making a Token object per token, and that tells a one-letter name ending a sentence
-("... on Platform A. We then ...") from an initial ("J. Smith", "A. B. Jones"): see
+("... on Platform A. We then ...") from an initial ("J. Smith", "A. B. Jones"), and that ends no sentence at the
+period of a reference abbreviation before a number or a lower-case word ("Fig. 3", "Smith et al. show"; the
+``reference_abbreviations`` word list) nor at a one-letter variable's period before a lower-case word: see
 :meth:`ArraySentencizer.letter_periods`.
 """
 
@@ -21,12 +23,16 @@ from spacy.tokens import Doc
 
 from kg.extract.base import doc_tokens
 from kg.extract.candidates import doc_text
+from kg.extract.pattern_data import word_lists
 
 
 _NOT_A_START = numpy.uint64(2 ** 64 - 1)  # SENT_START -1 ("not a sentence start") in a uint64 token array
 _PERIOD = get_string_id(".")
 _LETTERS = frozenset(chr(c) for c in range(ord("A"), ord("Z") + 1))
 _CAPITALS = frozenset(get_string_id(letter) for letter in _LETTERS)
+_LOWER_LETTERS = frozenset(get_string_id(chr(c)) for c in range(ord("a"), ord("z") + 1))
+# "Fig", "Eq", "al" (of "et al."), "pp": compared lower-cased with the word before a period
+REFERENCE_ABBREVIATIONS = frozenset(word_lists("reference_abbreviations")[0]["words"])
 
 
 @Language.component("kg_title_boundary")
@@ -116,26 +122,41 @@ class ArraySentencizer(Sentencizer):
 
     @staticmethod
     def letter_periods(doc: Doc, array, periods: list[int], guess: list[bool]) -> None:
-        """Decide the sentence break after a period that follows one capital letter, written together ("A."; kg's
-        tokenizer splits it off, kg.extract.pipeline): a letter naming a thing ends a sentence ("on Platform A.
-        We then"), an initial does not ("by J. Smith", "A. B. Jones").
+        """Decide the sentence break after a period written together with the word before it, when that word is
+        one letter or a reference abbreviation ("A.", "r.", "Fig."; kg's tokenizer splits the period off,
+        kg.extract.pipeline).
 
-        The period ends no sentence before a lower-case word ("Appendix C. shows"), nor before another initial
-        ("A. B."). Before a capitalised word it is an initial's when the letter follows no word but a function
-        word, punctuation or the sentence start ("by J.", ", A.", "J." first) and the next word is no function
-        word ("Smith", not "We" or "The"; spaCy's stop words); else it ends the sentence (a letter after a noun:
-        "Platform A.", "method W."). Before a digit or punctuation, spaCy's rule stands (a break)."""
+        After one capital letter: a letter naming a thing ends a sentence ("on Platform A. We then"), an initial
+        does not ("by J. Smith", "A. B. Jones"). The period ends no sentence before a lower-case word ("Appendix
+        C. shows"), nor before another initial ("A. B."). Before a capitalised word it is an initial's when the
+        letter follows no word but a function word, punctuation or the sentence start ("by J.", ", A.", "J."
+        first) and the next word is no function word ("Smith", not "We" or "The"; spaCy's stop words); else it
+        ends the sentence (a letter after a noun: "Platform A.", "method W."). Before a digit or punctuation,
+        spaCy's rule stands (a break).
+
+        After one lower-case letter (a variable: "of rank r. Experiments"): a break before a capitalised word,
+        none before a lower-case word. After a reference abbreviation ("Fig.", "Eq.", "et al.", "pp."): no break
+        before a number or a lower-case word ("Fig. 3 shows", "Smith et al. show"), spaCy's rule (a break) before
+        a capitalised word."""
         n = len(doc)
         orths = array[:, 0]
-        periods = [at for at in periods if int(orths[at - 1]) in _CAPITALS]  # *periods*: "." tokens, none first
-        if not periods:
-            return
-        spaces = doc.to_array(SPACY)
-        for at in periods:
+        spaces = None
+        for at in periods:  # *periods*: "." tokens, none first
+            before_orth = int(orths[at - 1])
+            capital = before_orth in _CAPITALS
+            lower = not capital and before_orth in _LOWER_LETTERS
+            if not capital and not lower and doc[at - 1].lower_ not in REFERENCE_ABBREVIATIONS:
+                continue
+            if spaces is None:
+                spaces = doc.to_array(SPACY)
             if spaces[at - 1] or at + 1 >= n:
                 continue  # "A ." is no letter's period; the last token starts nothing
             following = doc[at + 1]
             first = following.text[:1]
+            if not capital:
+                if first.islower() or (not lower and first.isdigit()):
+                    guess[at + 1] = False
+                continue
             if following.is_punct or not first.isalpha():
                 continue
             if first.islower() or (following.text in _LETTERS and at + 2 < n and orths[at + 2] == _PERIOD
