@@ -637,3 +637,87 @@ def test_a_device_a_comparison_names_is_the_baselines(nlp):
     assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, None)]
     doc = make_doc(nlp, "Title", "Quorra reaches 4.1 ms latency on a T9 card.", ents)
     assert [(r["value"], r["hardware"]) for r in doc._.kg_results] == [(4.1, "h:t9")]
+
+
+def test_the_object_a_change_verb_takes_before_by_is_what_the_change_measures(nlp):
+    # invented text: the object of "improves/reduces X by N" names the measure (a word with symbols, a phrase,
+    # the head before "of", a Metric inside the object), even when another clause of the sentence names a Metric
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet raises the Zorb score to 0.71 and improves Q&W by 5.6 points over Owlnet. "
+                   "Quillnet lifts the Zorb score by 1.9 points and reduces wobble attribution errors by 43%. "
+                   "It improves the efficiency of sparse routing by more than 4x. "
+                   "It reduces the peak blorp footprint by 1.5x. "
+                   "It improves the wobble anomaly of Zx at day 10 by 2.2 points.",
+                   [*QUILL, ("blorp footprint", "Metric", "x:blorp")])
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[5.6] == (None, "Q&W")
+    assert results[43.0] == (None, "wobble attribution errors")
+    assert results[4.0] == (None, "efficiency")
+    assert results[1.5] == ("x:blorp", None)
+    assert results[2.2] == (None, "wobble anomaly")  # a noun in "-ly"; a phrase with a number after "of"
+
+
+def test_a_win_before_by_names_no_measure(nlp):
+    # "outperforms Owlnet by 3.5%": Owlnet is the loser, the measure is named elsewhere
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet outperforms Owlnet by 3.5% in Zorb score.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[3.5] == ("x:zorb", None)
+
+
+def test_the_subject_of_a_level_verb_measures_the_level_it_reaches(nlp):
+    # "X rises to N": X (its modifiers kept), not "X rises"; a pronoun names nothing
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "With a larger router, fine-tuning wobble rises to 87.6% on Parrotset.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[87.6] == (None, "fine-tuning wobble")
+
+
+def test_the_subject_of_a_state_verb_measures_the_number_it_states(nlp):
+    # invented text: "X (of Y) were all less than N" / "X is N": the subject's head phrase, to its preposition
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, the blorp drift values of the routed layers were all less than 3 mm. "
+                   "Because routes are exact, route validity is 100% in all settings. "
+                   "Run-to-run wobble in Zorb score reaches 1.3 points.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[3.0] == (None, "blorp drift values")
+    assert results[100.0] == (None, "route validity")
+    assert results[1.3] == (None, "Run-to-run wobble")
+
+
+def test_a_state_verb_after_a_name_or_before_a_comparative_names_no_measure(nlp):
+    # a Method subject, or a number that reads on to its own measure, keeps the measure found otherwise
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Quillnet is 2.5x faster than Owlnet. Its Zorb score on Parrotset is 71.2%.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[2.5][1] != "Quillnet"
+    assert results[71.2] == ("x:zorb", None)
+
+
+def test_a_win_by_n_without_its_own_measure_states_the_one_its_sentence_names(nlp):
+    # invented text: "improves X by 2x, and outperforms A and B by 23% and 31%": the wins are in X
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet improves wobble throughput by 1.4-2.1x over Owlnet, and it outperforms Hawknet and a "
+                   "tuned baseline by 23% and 31% on average.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[23.0] == results[31.0] == results[1.4] == (None, "wobble throughput")
+
+
+def test_a_gap_within_n_of_a_reference_is_in_the_measure_named_before_it(nlp):
+    # invented text: "within A and B points of X": X is a reference, not what the gap measures
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "A chip runs the layers of Quillnet on Parrotset and Owlset, reaching 89.6% and 92.1% accuracy, "
+                   "within 1.1 and 1.5 points of digital baselines. Quillnet reaches 92.4% wobble, within 1.7 points "
+                   "of digital baselines.", [*QUILL, ("accuracy", "Metric", "x:acc")])
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[1.1] == results[1.5] == ("x:acc", None)
+    assert results[1.7] == (None, "wobble")
+
+
+def test_a_hedged_share_of_a_resource_is_a_setting_not_a_result(nlp):
+    # invented text: "only N% of the parameters", "using only N% of the labelled scans": what a method is given
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Only 3.2% of the parameters of Quillnet are trained. Quillnet reaches 81.5% Zorb score on "
+                   "Parrotset while using only 12% of the labelled volumes, and it routes 64% of the tokens to one "
+                   "expert.", QUILL)
+    assert [r["value"] for r in doc._.kg_results] == [81.5, 64.0]

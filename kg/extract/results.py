@@ -74,6 +74,7 @@ class WeakPhrase(str):
 
 
 _DIGITS = re.compile(r"\d")
+_HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "fine-tuning", "run-to-run": words joined by hyphens
 _DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
 _RESULT_KEY = "KG_RESULT"
@@ -86,6 +87,11 @@ if not Doc.has_extension("kg_results"):
 # not the relation candidates the edge scorer was trained on.
 if not Doc.has_extension("kg_result_rule_methods"):
     Doc.set_extension("kg_result_rule_methods", default=None)
+
+
+def _glued_hyphen(doc: Doc, i: int) -> bool:
+    """Whether token *i* is a hyphen written inside a word ("fine-tuning" split by a tokenizer that splits hyphens)."""
+    return 0 < i < len(doc) - 1 and doc[i].text == "-" and not doc[i - 1].whitespace_ and not doc[i].whitespace_
 
 
 def _number_windows(doc: Doc, length: int, text: str | None,
@@ -520,6 +526,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._carry_metric(doc, text, accepted, output, entity_at, sentence_of)
         self._measure_by_structure(doc, accepted, output)
         self._measure_of_change(doc, accepted, output, entity_at)
+        self._measure_changed_by(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
@@ -565,6 +572,173 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 last += 1
             if last > first:
                 out["metric_text"] = token_cache(doc).span_text(first, last)
+
+    def _measure_changed_by(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                            entity_at: dict[int, Span]) -> None:
+        """The change a verb states after "by" measures the verb's object: "improves J&F by 5.6 points", "reduces
+        speaker attribution errors by 43%", "improves the efficiency of X by more than 4x", "cuts TTFT by 2.3x at
+        P90" (the Metric the object holds, else its first words: the head before "of"). Read from the clause's
+        structure, VERB OBJECT by [qualifier] N, so a measure named in another clause of the sentence loses.
+        Not after a win ("outperforms X by 5%": X is the loser, :attr:`beat_words`)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        verbs = self.change_words - self.beat_words
+        taken = {i for result in accepted for i in range(result["_start"], result["_end"])}
+        carried: dict[str, Any] | None = None  # the last win "by N" that took an earlier measure: its list goes on
+        for n, (result, out) in enumerate(zip(accepted, output)):
+            start = result["_start"]
+            sent_start, sent_end = sentence_at(doc, start)
+            if carried is not None and carried["sentence"] == result["sentence"] \
+                    and all(lowers[k] in {",", "and", "or"} for k in range(carried["_end"], start)) \
+                    and self._weak_measure(out):
+                out["metric"], out["metric_text"] = output[n - 1]["metric"], output[n - 1]["metric_text"]
+                carried = result
+                continue
+            carried = None
+            by = start - 1
+            while by > sent_start and start - by <= 3 and lowers[by] in self.qualifier_words | {"than", "up", "to"}:
+                by -= 1
+            to = start - 1
+            while to > sent_start and start - to <= 3 and lowers[to] in self.qualifier_words - {"to", "up"} | {"all", "still"}:
+                to -= 1
+            if to - 1 > sent_start and lowers[to] == "to" and lowers[to - 1] in self.level_verbs | self.change_words \
+                    and lowers[to - 2] not in {"to", "will", "would", "can", "could", "may"} \
+                    and "from" not in lowers[sent_start:to]:
+                self._measure_reaching(doc, out, to - 1, sent_start, entity_at)  # "accuracy rises to 87.6%"
+                continue
+            # (across the other numbers of a list: "within 1.1 and 1.5 points of X")
+            lead = start - 1
+            while lead > sent_start and (lead in taken or lowers[lead] in {",", "and", "or"}):
+                lead -= 1
+            tail = result["_end"]
+            while tail < sent_end and (tail in taken or lowers[tail] in {",", "and", "or"}):
+                tail += 1
+            if lead >= sent_start and lowers[lead] == "within" and tail < sent_end and lowers[tail] == "of" and not any(
+                        i in entity_at and entity_at[i].label_ == "Metric" for i in range(start, result["_end"])):
+                # "reaching 92.1% accuracy, within 1.5 points of X": a gap to a reference (X is no measure), in the
+                # measure of the sentence's closest earlier number that names one
+                earlier = next((m for m in range(n - 1, -1, -1) if accepted[m]["sentence"] == result["sentence"]
+                                and not self._weak_measure(output[m])), None)
+                if earlier is not None:
+                    out["metric"], out["metric_text"] = output[earlier]["metric"], output[earlier]["metric_text"]
+                continue
+            if self.state_verbs and lowers[to] in self.state_verbs:
+                self._measure_stated(doc, result, out, to, sent_start, entity_at)  # "RMS values ... were 1 mm"
+                continue
+            if by <= sent_start or lowers[by] != "by":
+                continue
+            # back from "by" to the verb, across its object: no other result, clause word or punctuation between
+            verb = None
+            for k in range(by - 1, max(sent_start, by - 12) - 1, -1):
+                if k in taken or texts[k] in {",", ";", ":", "(", ")"} or lowers[k] in self.clause_words:
+                    break
+                if lowers[k] in self.change_words:
+                    verb = k
+                    break
+            if verb is not None and lowers[verb] in self.beat_words and self._weak_measure(out):
+                # "it outperforms X and Y by 23% and 31%" after "improves throughput by 2x": a win that names no
+                # measure of its own states one of the measure its sentence names for the number before it
+                # (only when the sentence's earlier numbers name one measure: "reduces latency by 2x and TTFT by
+                # 6x, and outperforms X by 21%" leaves it open)
+                named = {(output[m]["metric"], (output[m]["metric_text"] or "").lower()) for m in range(n)
+                         if accepted[m]["sentence"] == result["sentence"] and not self._weak_measure(output[m])}
+                if len(named) == 1:
+                    earlier = max(m for m in range(n) if accepted[m]["sentence"] == result["sentence"]
+                                  and not self._weak_measure(output[m]))
+                    out["metric"], out["metric_text"] = output[earlier]["metric"], output[earlier]["metric_text"]
+                    carried = result
+                continue
+            if verb is None or lowers[verb] not in verbs or verb + 1 >= by:
+                continue
+            low = verb + 1
+            while low < by and lowers[low] in {"the", "a", "an", "its", "their", "our"}:
+                low += 1
+            # the object's head phrase runs to its first preposition or function word ("the efficiency of X");
+            # a Metric in it is the measure ("end-to-end training memory footprint", "median ROC-AUC")
+            head_end = next((k for k in range(low, by) if lowers[k] in self.phrase_stop or words_of[k].is_stop), by)
+            metric = next((entity_at[k] for k in range(low, head_end) if k in entity_at
+                           and entity_at[k].label_ == "Metric"), None)
+            if metric is not None:
+                out["metric"], out["metric_text"] = metric.kb_id_, None
+                continue
+            if low in entity_at:
+                continue  # the object is another kind of name ("improves ResNet by"): nothing measured is named
+            end = low
+            # a short phrase of words (a word with a letter: "J&F", "chrF++"; not a number), to a function word
+            # (an object, so a word in "-ly" is a noun here: "anomaly")
+            while end < by and end - low < 3 and end not in entity_at and not words_of[end].is_stop \
+                    and lowers[end] not in self.phrase_stop and any(ch.isalpha() for ch in texts[end]):
+                end += 1
+            if end > low:
+                out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
+
+    def _weak_measure(self, out: dict[str, Any]) -> bool:
+        """Whether a result names no measure of its own: no Metric, and no phrase or only an implied one."""
+        return out["metric"] is None and (out["metric_text"] is None or out["metric_text"].lower() in self.implied_metrics)
+
+    def _measure_stated(self, doc: Doc, result: dict[str, Any], out: dict[str, Any], verb: int, sent_start: int,
+                        entity_at: dict[int, Span]) -> None:
+        """The subject of a state verb (results_cues ``state_verbs``: "is", "were", "remains") before the number
+        names what it measures: "Measured energy efficiency is 2.4 TOPS/W", "the RMS values of the corrected orbit
+        were all less than 1 mm" (the subject's head phrase, to its first preposition; the Metric it holds, else its
+        words). Not when the number reads on to its own measure ("is 2x faster", "is 87% accuracy"), nor for a
+        subject that is a pronoun, a name of another kind or a proper or coined name ("Quillnet is 87%", "the Velk
+        board stays below 41 W": capitalised past the sentence's first word, an acronym aside)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        start, end = result["_start"], result["_end"]
+        if result["qualifier"] in self.qualifiers_after or any(
+                i in entity_at and entity_at[i].label_ == "Metric" for i in range(start, end)):
+            return
+        clause = next((k + 1 for k in range(verb - 1, sent_start - 1, -1) if texts[k] in {",", ";", ":", "(", ")"}
+                       or lowers[k] in self.clause_words or lowers[k] == "and"), sent_start)
+        first = clause
+        while first < verb and lowers[first] in {"the", "a", "an"}:
+            first += 1
+        last, words = first, 0
+        while last < verb and words < 4 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
+                                             or last in entity_at) \
+                and lowers[last] not in self.phrase_stop and not words_of[last].is_stop:
+            last += 1
+            words += 1
+            # "run - to - run" as a tokenizer that splits hyphens leaves it: one word
+            while last + 1 < verb and _glued_hyphen(doc, last) and words_of[last + 1].is_alpha:
+                last += 2
+        if last == first or verb - last > 8 or (last < verb and lowers[last] not in self.phrase_stop):
+            return  # no head phrase, or something other than a prepositional phrase between it and the verb
+        metric = next((entity_at[k] for k in range(first, last) if k in entity_at and entity_at[k].label_ == "Metric"),
+                      None)
+        if metric is not None:
+            out["metric"], out["metric_text"] = metric.kb_id_, None
+            return
+        words = [w for w in texts[first:last] if w != "-"]
+        if any(k in entity_at for k in range(first, last)) \
+                or any(w[1:] != w[1:].lower() and w != w.upper() for w in words) \
+                or any(texts[k][:1].isupper() and texts[k] != texts[k].upper() for k in range(first, last) if k > sent_start) \
+                or all(w.lower() in self.not_measures or w.lower() in self.gain_nouns for w in words):
+            return  # another kind of name, a coined name ("GraphLat"), or no measure ("the improvement")
+        out["metric"], out["metric_text"] = None, token_cache(doc).span_text(first, last)
+
+    def _measure_reaching(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
+                          entity_at: dict[int, Span]) -> None:
+        """The level a verb's subject reaches measures that subject: "fine-tuning accuracy rises to 87.6%", "the
+        AUROC climbs to 97.6%" (the Metric the subject holds, else its words; nothing for a pronoun or a name of
+        another kind)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = token_cache(doc).words
+        low = verb
+        while low > sent_start and verb - low < 4 and (words_of[low - 1].is_alpha or _HYPHENATED.fullmatch(texts[low - 1])
+                                                       or low - 1 in entity_at or _glued_hyphen(doc, low - 1)) \
+                and lowers[low - 1] not in self.phrase_stop and not words_of[low - 1].is_stop:
+            low -= 1
+        if low == verb:
+            return
+        metric = next((entity_at[k] for k in range(low, verb) if k in entity_at and entity_at[k].label_ == "Metric"),
+                      None)
+        if metric is not None:
+            out["metric"], out["metric_text"] = metric.kb_id_, None
+        elif not any(k in entity_at for k in range(low, verb)):
+            out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, verb)
 
     def _measure_of_change(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                            entity_at: dict[int, Span]) -> None:
@@ -761,6 +935,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         if self._setting(doc, start, text_end, qualifier, unit, entity_at, sentence_of):
             return None
+        if unit == "%" and self._budget_share(doc, start, text_end, entity_at, sentence_of):
+            return None
         if qualifier is None:
             qualifier = self._qualifier_before(doc, start)
         if qualifier is None and parsed["approx"]:
@@ -777,6 +953,35 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _budget_share(self, doc: Doc, start: int, end: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+        """Whether a percentage is the share of a resource a method is given, a setting rather than a result: "only
+        4.7% of the parameters are trained", "using only 10% of the labelled volumes", "with just 1% of the labels"
+        (N% "of" a noun phrase headed by a resource noun, results_cues ``budget_nouns``, that a hedge or a setting
+        word leads to: "only", "just", "merely", "as little as", "using", ``setting_leads``)."""
+        lowers = token_lowers(doc)
+        if not self.budget_nouns or end >= len(doc) or lowers[end] != "of":
+            return False
+        sentence = sentence_of[start]
+        k = start - 1
+        if k >= 2 and lowers[k - 2:k + 1] == ["as", "little", "as"]:
+            return self._resource_after(doc, end, entity_at, sentence_of)
+        if k < 0 or sentence_of[k] != sentence or not (lowers[k] in {"only", "just", "merely", "using"}
+                                                       or lowers[k] in self.setting_leads):
+            return False
+        return self._resource_after(doc, end, entity_at, sentence_of)
+
+    def _resource_after(self, doc: Doc, of: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
+        """Whether the noun phrase after "of" (up to three words, no Metric among them) is headed by a resource noun."""
+        lowers = token_lowers(doc)
+        for i in range(of + 1, min(len(doc), of + 5)):
+            if sentence_of[i] != sentence_of[of] or i in entity_at and entity_at[i].label_ == "Metric":
+                return False
+            if lowers[i] in self.budget_nouns:
+                return True
+            if not (doc[i].is_alpha or _HYPHENATED.fullmatch(doc[i].text)):
+                return False
+        return False
 
     def _setting(self, doc: Doc, start: int, end: int, qualifier: str | None, unit: str | None,
                  entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
