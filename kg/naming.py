@@ -136,6 +136,23 @@ def strip_hardware_decoration(name: str) -> str:
 @lru_cache(maxsize=65536)
 def merge_key(surface: str, entity_type: str) -> str:
     """The key that decides identity: case, spacing, hyphens, punctuation and plurals ignored."""
+    if entity_type != "Dataset" and surface.isascii() and surface.replace(" ", "").isalnum() and (
+            " " not in surface or entity_type != "Hardware" and "  " not in surface and surface[0] != " "
+            and surface[-1] != " "):
+        # a plain phrase (most surfaces): ASCII letters and digits in words one space apart (one word for Hardware);
+        # what the steps below give it, without them. NFKC, dashes, spacing and surrounding punctuation leave it as
+        # it is and no vendor or device suffix can go (one word): its canonical name is its singular_phrase; while
+        # that and its words' singulars are plain too, the split gives its words and no character is removed
+        name = singular_phrase(surface)
+        if name.isascii() and name.replace(" ", "").isalnum():
+            key = "".join([singular_word(word).lower() for word in name.split(" ")])
+            if key.isascii() and key.isalnum():
+                return key
+    return merge_key_steps(surface, entity_type)
+
+
+def merge_key_steps(surface: str, entity_type: str) -> str:
+    """:func:`merge_key` step by step, for any surface (merge_key takes a short cut for a plain phrase)."""
     name = canonical_name(surface, entity_type)
     words = [singular_word(word).lower() for word in re.split(r"[\s\-_]+", name) if word]
     # "/" stays: FLOPs/s (a rate) is not FLOPs (a count).

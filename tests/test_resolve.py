@@ -126,3 +126,31 @@ def test_resolution_by_chunks_equals_resolution_of_all():
     assert merge_summaries(summaries).records == len(raw)
     # acronyms defined elsewhere in the corpus were resolved, so the test exercises the cross-paper step
     assert resolution.definitions
+
+
+_PLAIN_WORDS = ["GPUs", "LLMs", "losses", "bias", "SAS", "Indices", "MATRICES", "data", "Cityscapes", "A100s", "3090",
+                "ResNet50", "classes", "Policies", "s", "ss", "is", "DNNs", "boxes", "Atlas", "BERTs", "Xs", "x86",
+                "numbers of parameters", "of of", "of a of b", "NVIDIA A100 GPUs", "Large Language Models", "a  b",
+                " lead", "trail ", "mobile GPUs", "Street View House Numbers", "Llama-2", "x_y", "a, b"]
+
+
+@pytest.mark.parametrize("entity_type", ["Method", "Task", "Dataset", "Hardware", "Metric", "Ignore"])
+def test_a_plain_phrases_merge_key_is_the_general_steps(entity_type):
+    """merge_key's short cut for words of ASCII letters and digits one space apart gives what the general steps
+    give (and the steps run for anything else)."""
+    from hypothesis import given, strategies as st
+
+    from kg.naming import merge_key_steps
+
+    for surface in _PLAIN_WORDS:
+        assert merge_key(surface, entity_type) == merge_key_steps(surface, entity_type), surface
+
+    word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1,
+                   max_size=10).flatmap(lambda w: st.sampled_from([w, w + "s", w + "es", w + "ies", w + "S", "of"]))
+
+    @given(st.lists(word, min_size=1, max_size=5), st.sampled_from([" ", " ", "  ", "-"]))
+    def same(words, glue):
+        surface = glue.join(words)
+        assert merge_key(surface, entity_type) == merge_key_steps(surface, entity_type)
+
+    same()
