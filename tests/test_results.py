@@ -219,6 +219,11 @@ def test_a_name_shaped_measure_holding_a_found_metric_stays_free(nlp):
     assert rows == [{"metric": None, "metric_text": "pre-blorp cost"},
                     {"metric": "Metric|" + merge_key("GPU-hours", "Metric"), "metric_text": None}]
     assert [s.text for s in doc.spans["kg_entities"] if s.id_ == "context"] == ["GPU-hours"]
+    # a name after "for" is whose figure it is ("7.2% for QRX"), never the measure
+    doc = make_doc(nlp, "Quorvex: Fast Decoding", "Quorvex reaches 3.1%, compared to 7.2% for QRX.", [])
+    rows = [{"metric": None, "metric_text": "QRX"}]
+    _name_measures(doc, rows)
+    assert rows == [{"metric": None, "metric_text": "QRX"}]
 
 
 def test_a_name_shaped_measure_overlapping_another_entity_stays_free(nlp):

@@ -2082,7 +2082,8 @@ def _name_measures(doc: Doc, output: list[dict[str, Any]]) -> None:
     what it is, and every other place the paper writes it is a mention too. A phrase that overlaps an entity
     other than one it wholly holds ("GPU" in "GPU memory") stays a free phrase; so does one already an entity,
     one holding a Metric, or one a found Metric ends ("pre-training compute" when "training compute" is a
-    Metric of the paper: the found Metric stays, no second entity of one measure).
+    Metric of the paper: the found Metric stays, no second entity of one measure), and one written after "for"
+    ("7.2% for AIM" names whose figure it is, the method slot).
     The entity key is ``Metric|merge_key(phrase)``, as kg_entities keys its own."""
     phrases = {row["metric_text"] for row in output if row["metric"] is None and row["metric_text"]
                and _name_shaped(row["metric_text"])}
@@ -2105,7 +2106,7 @@ def _name_measures(doc: Doc, output: list[dict[str, Any]]) -> None:
             if span is not None:
                 found.append((span.start, span.end))
             at = text.find(phrase, at + len(phrase))
-        if not found or any(s.start < end and start < s.end and not (start <= s.start and s.end <= end
+        if not found or any(start and doc[start - 1].lower_ == "for" for start, _ in found) or any(s.start < end and start < s.end and not (start <= s.start and s.end <= end
                                                                       and (s.start, s.end) != (start, end)
                                                                       and s.label_ != "Metric")
                             for start, end in found for s in spans):
