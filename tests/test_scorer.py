@@ -212,3 +212,24 @@ def test_a_name_in_the_frames_self_mention_slot_is_kept_whatever_its_score(nlp):
         assert other is None or "Method|self-slot" not in features[other]
     finally:
         scorer.filter = True
+
+
+def test_an_entity_carries_how_common_its_words_are_in_general_english_as_numbers():
+    from spacy.tokens import Span
+
+    from kg.extract.scorer import _frequency_features, _zipf_bucket, features
+
+    # Zipf buckets: a word the list lacks is 0; "the" is among the commonest words
+    assert _zipf_bucket(None) == 0 and _zipf_bucket(0.05) == 7 and _zipf_bucket(1e-8) == 1
+    nlp = spacy.blank("en")
+    doc = nlp("Our new approach and Qworblenet beat the strong baseline on the results.")
+    common = features(doc, [Span(doc, 1, 3, label="Method")], set(), set(), end_of_title=0)
+    coined = features(doc, [Span(doc, 4, 5, label="Method")], set(), set(), end_of_title=0)
+    # a phrase of common words against a coined one: its rarest word, its head, their mean, the words the list lacks
+    assert {"Method|zmin=4", "Method|zhead=4", "Method|zmissing=0"} <= set(common)
+    assert {"Method|zmin=0", "Method|zhead=0", "Method|zmissing=1", "Method|single=title|z=0"} <= set(coined)
+    # numbers, never the words: no feature names a word of the phrase
+    assert not any("qworblenet" in f.lower() for f in coined)
+    # a word with a digit is coined; a bare number is no word; a name of no words says so
+    assert _frequency_features("Zorp-50 network", "") == ("|zmin=0", "|zhead=5", "|zmean=2", "|zmissing=1")
+    assert _frequency_features("(42)", "nonalpha") == ("|zipf=none",)
