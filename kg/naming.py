@@ -136,6 +136,23 @@ def strip_hardware_decoration(name: str) -> str:
 @lru_cache(maxsize=65536)
 def merge_key(surface: str, entity_type: str) -> str:
     """The key that decides identity: case, spacing, hyphens, punctuation and plurals ignored."""
+    if entity_type != "Dataset" and surface.isascii() and surface.replace(" ", "").isalnum() and (
+            " " not in surface or entity_type != "Hardware" and "  " not in surface and surface[0] != " "
+            and surface[-1] != " "):
+        # a plain phrase (most surfaces): ASCII letters and digits in words one space apart (one word for Hardware);
+        # what the steps below give it, without them. NFKC, dashes, spacing and surrounding punctuation leave it as
+        # it is and no vendor or device suffix can go (one word): its canonical name is its singular_phrase; while
+        # that and its words' singulars are plain too, the split gives its words and no character is removed
+        name = singular_phrase(surface)
+        if name.isascii() and name.replace(" ", "").isalnum():
+            key = "".join([singular_word(word).lower() for word in name.split(" ")])
+            if key.isascii() and key.isalnum():
+                return key
+    return merge_key_steps(surface, entity_type)
+
+
+def merge_key_steps(surface: str, entity_type: str) -> str:
+    """:func:`merge_key` step by step, for any surface (merge_key takes a short cut for a plain phrase)."""
     name = canonical_name(surface, entity_type)
     words = [singular_word(word).lower() for word in re.split(r"[\s\-_]+", name) if word]
     # "/" stays: FLOPs/s (a rate) is not FLOPs (a count).
@@ -154,16 +171,21 @@ def display_key(name: str) -> str:
     return re.sub(r"\s+", " ", name.lower()).strip()
 
 
-def entity_id(entity_type: str, name: str, key: str | None = None) -> str:
+def entity_id(entity_type: str, name: str, key: str | None = None, *, scope: str | None = None) -> str:
     """The graph node id of an entity, from its merge key: ``method:resnet50``, ``hardware:a100``.
 
     The merge key, not the display name, so an entity keeps its id when another corpus spells it
     another way ("state-space model" one month, "state space model" the next): snapshots stay
     comparable and pushes without --prune do not duplicate nodes. *key* overrides the merge key
     (corpus resolution passes the long form's key for an acronym).
+
+    *scope* (a paper id) makes the id the paper's own, ``dataset:realworlddataset@2401.00001``: an unnamed
+    description ("five real-world datasets", source ``"unnamed"``) names a different thing in every paper, so it
+    must not become one node shared by every paper that writes it.
     """
     key = key if key is not None else merge_key(name, entity_type)
-    return f"{entity_type.lower()}:{key or display_key(name)}"
+    identifier = f"{entity_type.lower()}:{key or display_key(name)}"
+    return f"{identifier}@{scope}" if scope is not None else identifier
 
 
 def resolve_word_lists() -> dict[str, frozenset[str]]:
@@ -228,7 +250,7 @@ def long_form_variants(first: str, second: str) -> bool:
 
 
 # Candidate sources, weakest first (kg.extract.candidates.PRIORITY orders them the same way).
-SOURCE_ORDER = ("propagated", "open", "phrase", "titlecase", "context", "vocabulary", "acronym", "coined")
+SOURCE_ORDER = ("unnamed", "propagated", "open", "phrase", "titlecase", "context", "vocabulary", "acronym", "coined")
 
 
 def source_rank(source: str) -> int:

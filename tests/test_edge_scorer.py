@@ -378,3 +378,45 @@ def test_a_win_cue_whose_group_phrase_reads_nothing_still_reads_its_names():
               "various tasks. Our results also verify the advantage of Wrennet over baseline methods.")
     wins = {(r["source"], r["target"]) for r in doc._.kg_relations if r["type"] == "OUTPERFORMS"}
     assert ("Method|quillnet", "Method|owlnet") in wins
+
+
+def test_a_dataset_phrase_keeps_a_lower_case_name_as_its_modifier_and_reads_counted_singular_and_held_sets():
+    # invented: a lower-case Method inside the phrase modifies its head ("sparse tern learning benchmarks"); a
+    # weaker head counts only when counted ("on 40 kiln tuning tasks", not "on downstream tasks"); one set after a
+    # cue that names an evaluation ("experiments on the public gull dataset"), not after a bare "on"; a container
+    # keeps the set it holds ("a large suite of tern programs"); any evaluated method is a source, not only the
+    # paper's own
+    case = ("Heron: Shore Search",
+            "We propose Heron. Experiments on sparse tern learning benchmarks show that Heron is fast. "
+            "Heron is robust on 40 kiln tuning tasks and on downstream tasks. "
+            "Extensive experiments on the gull dataset confirm it. Heron trains on a small dataset. "
+            "Heron is also robust on a large suite of test programs. "
+            "Egret reaches high accuracy on standard RL benchmarks.",
+            [("Heron", "Method", "m:heron"), ("Egret", "Method", "m:egret"),
+             ("sparse tern learning", "Method", "m:stl")])
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = nlp.get_pipe("kg_edge_scorer")(make_doc(nlp, *case))
+    phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Dataset"}
+    assert set(phrases) == {"sparse tern learning benchmarks", "40 kiln tuning tasks", "gull dataset",
+                            "large suite of test programs", "standard RL benchmarks"}
+    found = triples(doc)
+    assert {("EVALUATED_ON", "m:heron", phrases[name]) for name in
+            ("sparse tern learning benchmarks", "40 kiln tuning tasks", "large suite of test programs")} <= found
+    assert ("EVALUATED_ON", "m:egret", phrases["standard RL benchmarks"]) in found
+    # the modifier stays an entity of its own
+    assert any(s.kb_id_ == "m:stl" for s in doc.spans["kg_entities"])
+
+
+def test_an_unnamed_set_of_datasets_as_a_passive_subject_is_the_test_bed_of_the_sentences_methods():
+    # invented: "five standard datasets were trained on ..." opens its clause; each method of the sentence is a
+    # candidate source; a set that is no subject of a passive verb of use ("... datasets grow") reads nothing
+    case = ("Heron: Shore Search",
+            "We propose Heron. To compare Heron with Egret, five standard datasets were trained on two Plover "
+            "models. Public datasets grow quickly.",
+            [("Heron", "Method", "m:heron"), ("Egret", "Method", "m:egret"), ("Plover", "Method", "m:plover")])
+    nlp = scorer_nlp(flat_model(0.0))
+    doc = nlp.get_pipe("kg_edge_scorer")(make_doc(nlp, *case))
+    phrases = {s.text: s.kb_id_ for s in doc.spans["kg_entities"] if s.label_ == "Dataset"}
+    assert set(phrases) == {"five standard datasets"}
+    assert {("EVALUATED_ON", key, phrases["five standard datasets"])
+            for key in ("m:heron", "m:egret", "m:plover")} <= triples(doc)

@@ -234,3 +234,29 @@ def test_combined_regexes_match_when_one_of_them_does():
     for word in words:
         assert (search(word) is not None) == any(re.search(r, word) for r in regexes), word
     assert _any_of([r"(a)\1"]) is None and _any_of([r"(?P<x>a)(?P=x)"]) is None  # back-references stay apart
+
+
+def test_anchored_regexes_are_answered_together_as_each_alone():
+    """_each_of answers every anchored regex in one match, each as re.search alone; _anchored keeps out what can
+    match past the start (a top-level alternation, MULTILINE, no leading ^)."""
+    import random
+    import re
+
+    from kg.extract.gated_matcher import _anchored, _each_of
+
+    assert _anchored(r"^\d+(?:\.\d+)?[BMKT]$") and _anchored(r"(?i)^a(b|c)$") and _anchored(r"^[|]x") \
+        and _anchored(r"^\|x") and _anchored(r"^[]|]x") and _anchored(r"^(?!\d+$)")
+    assert not _anchored(r"^a|b") and not _anchored(r"a^") and not _anchored(r"(?m)^a") \
+        and not _anchored(r"(?x) ^ a") and not _anchored(r"^[^]]|b")
+    regexes = [r"^\d+(?:\.\d+)?[BMKT]$", r"(?i)^[+-]?\d+(?:tokens|steps)$", r"^(?=.*\d)[A-Z]\w*$", r"^(?!\d+$)",
+               r"^(a)(b)?", r"(?s)^.g$", r"^(?P<n>x)y"]
+    assert all(_anchored(r) for r in regexes)
+    together, groups = _each_of(regexes)
+    rng = random.Random(11)
+    alphabet = "aZ9.-+kBTgnisPUb GTOKEsxy\n"
+    words = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8))) for _ in range(20000)]
+    words += ["12B", "3TOKENS", "-4Steps", "A100", "ab", "a", "\ng", "xy", "", "12"]
+    for word in words:
+        found = together.match(word).groups()
+        assert [found[g - 1] is not None for g in groups] == [bool(re.search(r, word)) for r in regexes], word
+    assert _each_of([r"^(a)\1"]) is None and _each_of([r"^(?P<x>a)", r"^(?P<x>b)"]) is None

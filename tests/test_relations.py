@@ -643,6 +643,63 @@ def test_a_lower_case_kind_before_a_group_noun_is_no_named_loser(nlp):
     assert wins == {"m:skua"}
 
 
+def test_the_subject_after_an_opening_phrase_runs_on_its_devices(nlp):
+    # invented: the cue or the device stands inside the sentence's opening phrase ("On 40 operators from A and B
+    # on a Tern Board, Kiln finds ..."; "On a Gull Chip, a Skua Card and a Tern Board, our kernels ..."): the
+    # subject follows the comma that closes it, a name a verb follows or "our X"; not a list of names inside the
+    # phrase, nor a name typed as a method among the devices
+    entities = [("Kiln", "Method", "m:kiln"), ("Ferret", "Method", "m:ferret"), ("Badger", "Method", "m:badger"),
+                ("Tern Board", "Hardware", "h:tern"), ("Gull Chip", "Hardware", "h:gull"),
+                ("Skua", "Method", "m:skua"), ("Petrel Card", "Hardware", "h:petrel")]
+    doc = make_doc(nlp, "Kiln: Kernel Tuning",
+                   "We propose Kiln. On 40 operators from Ferret, Badger and Ferret-2 on a Tern Board, Kiln finds "
+                   "faster kernels. On a Gull Chip, a Skua and a Petrel Card, our kernels decode 70 tokens per "
+                   "second.", entities)
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
+    assert {("m:kiln", "h:tern"), ("m:kiln", "h:gull"), ("m:kiln", "h:petrel")} <= found
+    assert not {("m:ferret", "h:tern"), ("m:badger", "h:tern"), ("m:skua", "h:gull"),
+                ("m:skua", "h:petrel")} & found
+
+
+def test_a_model_used_in_an_opening_phrase_or_after_the_targets_is_evaluated_there(nlp):
+    # invented, in a paper that proposes nothing: "Using the Ferret model on Tern Set, we show ..." keeps Ferret on
+    # Tern Set (the subject "we" after the opening phrase does not take it); "experiments on the Gull Set dataset
+    # using a Badger model and Marten" adds both
+    entities = [("Kiln", "Method", "m:kiln"), ("Ferret", "Method", "m:ferret"), ("Badger", "Method", "m:badger"),
+                ("Marten", "Method", "m:marten"), ("Tern Set", "Dataset", "d:tern"), ("Gull Set", "Dataset", "d:gull")]
+    doc = make_doc(nlp, "A Study of Kernel Tuning",
+                   "Through an analysis using the Ferret model on Tern Set, we show that tuning helps. "
+                   "We run experiments on the Gull Set dataset using a Badger model and Marten.", entities)
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:ferret", "d:tern"), ("m:badger", "d:gull"), ("m:marten", "d:gull")} <= found
+
+
+def test_a_closed_list_then_a_comma_before_the_cue_is_evaluated_on_its_target(nlp):
+    # invented: "models including A, B and C, on the X set": each listed name; an open pair "A, B on X" is no list
+    entities = [("Ferret", "Method", "m:ferret"), ("Badger", "Method", "m:badger"), ("Marten", "Method", "m:marten"),
+                ("Tern Set", "Dataset", "d:tern")]
+    doc = make_doc(nlp, "A Study of Tokenizers",
+                   "We measure the tokenizers of 12 models, including Ferret, Badger and Marten, on the Tern Set.",
+                   entities)
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:ferret", "d:tern"), ("m:badger", "d:tern"), ("m:marten", "d:tern")} <= found
+
+
+def test_a_method_and_a_noun_of_kind_right_before_the_cue_is_its_source(nlp, monkeypatch):
+    # invented: "a Ferret-18 variant on Tern Set" and "the Badger model on a Gull Chip": one noun of kind ("variant",
+    # "model") between the name and the cue makes the name its source (without the nouns of kind the variant's
+    # dataset is lost)
+    entities = [("Ferret-18", "Method", "m:ferret"), ("Badger", "Method", "m:badger"),
+                ("Tern Set", "Dataset", "d:tern"), ("Gull Chip", "Hardware", "h:gull")]
+    text = ("Pruning matches dense accuracy for a Ferret-18 variant on Tern Set. "
+            "It also runs the Badger model on a Gull Chip.")
+    expected = {("EVALUATED_ON", "m:ferret", "d:tern"), ("RUNS_ON", "m:badger", "h:gull")}
+    assert expected <= triples(make_doc(nlp, "A Study of Pruning", text, entities))
+    from kg.extract import relations
+    monkeypatch.setattr(relations, "MODEL_NOUNS", frozenset())
+    assert ("EVALUATED_ON", "m:ferret", "d:tern") not in triples(make_doc(nlp, "A Study of Pruning", text, entities))
+
+
 def test_names_kg_did_not_find_in_a_comparisons_loser_slot_are_beaten(nlp):
     # invented: the comparison's loser slot holds names no vocabulary knows ("Gullwing", "Marsh 2", "Kestrel"),
     # beside a known one (Tern-Base); they become Method phrases beaten by the paper's own method. Not a generic

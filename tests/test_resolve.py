@@ -126,3 +126,71 @@ def test_resolution_by_chunks_equals_resolution_of_all():
     assert merge_summaries(summaries).records == len(raw)
     # acronyms defined elsewhere in the corpus were resolved, so the test exercises the cross-paper step
     assert resolution.definitions
+
+
+_PLAIN_WORDS = ["GPUs", "LLMs", "losses", "bias", "SAS", "Indices", "MATRICES", "data", "Cityscapes", "A100s", "3090",
+                "ResNet50", "classes", "Policies", "s", "ss", "is", "DNNs", "boxes", "Atlas", "BERTs", "Xs", "x86",
+                "numbers of parameters", "of of", "of a of b", "NVIDIA A100 GPUs", "Large Language Models", "a  b",
+                " lead", "trail ", "mobile GPUs", "Street View House Numbers", "Llama-2", "x_y", "a, b"]
+
+
+@pytest.mark.parametrize("entity_type", ["Method", "Task", "Dataset", "Hardware", "Metric", "Ignore"])
+def test_a_plain_phrases_merge_key_is_the_general_steps(entity_type):
+    """merge_key's short cut for words of ASCII letters and digits one space apart gives what the general steps
+    give (and the steps run for anything else)."""
+    from hypothesis import given, strategies as st
+
+    from kg.naming import merge_key_steps
+
+    for surface in _PLAIN_WORDS:
+        assert merge_key(surface, entity_type) == merge_key_steps(surface, entity_type), surface
+
+    word = st.text(alphabet="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", min_size=1,
+                   max_size=10).flatmap(lambda w: st.sampled_from([w, w + "s", w + "es", w + "ies", w + "S", "of"]))
+
+    @given(st.lists(word, min_size=1, max_size=5), st.sampled_from([" ", " ", "  ", "-"]))
+    def same(words, glue):
+        surface = glue.join(words)
+        assert merge_key(surface, entity_type) == merge_key_steps(surface, entity_type)
+
+    same()
+
+
+def test_an_unnamed_description_is_its_papers_own_node():
+    """"five real-world datasets" (source "unnamed": a relation end kg_relations read as a description) names a
+    different set in every paper: each paper keeps its own node, named as written; named datasets still merge."""
+    def unnamed(name, written, start=0):
+        found = entity("Dataset", name, written, start=start)
+        found["source"] = "unnamed"
+        found["mentions"][0]["text"] = written
+        return found
+
+    records = [
+        {"id": "p1", "entities": [unnamed("real-world dataset", "real-world datasets"),
+                                  entity("Dataset", "ImageNet", start=40), entity("Method", "Fastlane", start=60)],
+         "relations": [{"type": "EVALUATED_ON", "source": "method:fastlane", "target": "dataset:realworlddataset",
+                        "sentence": 0, "evidence": "x", "confidence": 0.5}], "results": []},
+        {"id": "p2", "entities": [unnamed("real-world dataset", "real-world datasets"),
+                                  entity("Dataset", "ImageNet", start=40)], "relations": [], "results": []},
+    ]
+    resolve_records(records)
+    ids = [[e["id"] for e in r["entities"]] for r in records]
+    assert ids == [["dataset:realworlddataset@p1", "dataset:imagenet", "method:fastlane"],
+                   ["dataset:realworlddataset@p2", "dataset:imagenet"]]
+    assert records[0]["entities"][0]["name"] == "real-world datasets"
+    assert records[0]["relations"][0]["target"] == "dataset:realworlddataset@p1"
+    assert entity_id("Dataset", "real-world dataset", scope="p1") == "dataset:realworlddataset@p1"
+
+
+def test_a_kept_unnamed_relation_end_is_marked_unnamed():
+    from kg.extract import load_pipeline
+    from kg.extract.records import build_record
+    from kg.ingest import Paper
+
+    nlp = load_pipeline("blank")
+    paper = Paper(id="x1", title="Fastlane: quick training",
+                  abstract="We propose Fastlane. We evaluate Fastlane on five real-world datasets and it wins.")
+    record = build_record(paper, nlp(paper.text), "blank")
+    unnamed = [e for e in record["entities"] if e["source"] == "unnamed"]
+    assert unnamed and all(e["type"] == "Dataset" for e in unnamed)
+    assert any(r["type"] == "EVALUATED_ON" and r["target"] == unnamed[0]["id"] for r in record["relations"])

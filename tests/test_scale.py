@@ -655,3 +655,27 @@ def test_a_huge_jsonl_line_is_counted_as_a_rejection_and_the_rest_is_read(tmp_pa
     ingest = json.loads((out / "manifest.json").read_text())["ingest"]
     assert ingest["records_read"] == 3 and ingest["papers"] == 2 and ingest["rejected"] == 1
     assert ingest["rejections"][0]["line"] == 2 and "longer than the largest record" in ingest["rejections"][0]["reason"]
+
+
+def test_extraction_raises_the_young_gc_threshold_and_gives_it_back():
+    """fewer_collections raises the youngest generation's threshold while extraction runs (nested uses count) and
+    restores the process's thresholds after the last; a higher threshold the process set is kept."""
+    import gc
+
+    from kg.extract.pipeline import EXTRACTION_GC_THRESHOLD, fewer_collections
+
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        with fewer_collections():
+            assert gc.get_threshold() == (EXTRACTION_GC_THRESHOLD, 10, 10)
+            with fewer_collections():
+                assert gc.get_threshold()[0] == EXTRACTION_GC_THRESHOLD
+            assert gc.get_threshold()[0] == EXTRACTION_GC_THRESHOLD  # the outer use still runs
+        assert gc.get_threshold() == (700, 10, 10)
+        gc.set_threshold(10 * EXTRACTION_GC_THRESHOLD, 5, 5)
+        with fewer_collections():
+            assert gc.get_threshold() == (10 * EXTRACTION_GC_THRESHOLD, 5, 5)
+        assert gc.get_threshold() == (10 * EXTRACTION_GC_THRESHOLD, 5, 5)
+    finally:
+        gc.set_threshold(*before)

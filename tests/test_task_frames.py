@@ -373,3 +373,64 @@ def test_a_workload_task_takes_in_the_setting_before_its_model():
     assert {"on-device LLM inference", "large model training", "batched LLM pre-training",
             "Serverless LLM Inference"} <= tasks
     assert "LLM serving" in tasks and "Efficient LLM serving" not in tasks  # an evaluative word is no setting
+
+
+# -- ninth session: Task recall on unseen text by structure ------------------------------------------------------
+
+def test_the_items_of_a_list_with_a_task_share_its_kind(kg_frames):
+    # one item is a task by its head ("widget classification"): the items with a process noun are tasks too
+    assert found(kg_frames, "A study", "Our tests, spanning widget classification, gizmo regression, and sprocket "
+                 "placement in toy models, agree.") == ["widget classification", "gizmo regression", "sprocket placement"]
+    assert found(kg_frames, "A study", "It wins on gadget question answering and sprocket reasoning.") == [
+        "gadget question answering", "sprocket reasoning"]
+    # a British spelling of a task head is that head ("summarisation")
+    assert found(kg_frames, "A study", "Types: widget reasoning and gizmo summarisation.") == [
+        "widget reasoning", "gizmo summarisation"]
+    # a process noun by its form alone needs two items that are tasks by their head ...
+    assert found(kg_frames, "A study", "We join gizmo preprocessing and widget recognition.") == []
+    assert found(kg_frames, "A study", "We join gizmo preprocessing, widget recognition and rope tracking.") == [
+        "gizmo preprocessing", "widget recognition", "rope tracking"]
+    # ... and a list without a task head (techniques), or with technique heads, adds nothing
+    assert found(kg_frames, "A study", "We compare gizmo pruning, widget quantization and rope distillation.") == []
+    assert found(kg_frames, "A study", "We use widget classification and gizmo distillation.") == []
+
+
+def test_a_task_phrase_starts_after_the_verb_of_a_subject_or_modal(kg_frames):
+    # "we revisit X and ...": "revisit" is the verb, not a modifier of the task (nor is "spanning" before a list)
+    assert found(kg_frames, "A study", "We revisit widget classification and gizmo recognition here.") == [
+        "widget classification", "gizmo recognition"]
+
+
+def test_a_head_phrase_takes_no_verb_after_a_subject_or_modal_as_modifier():
+    importlib.import_module("kg.extract.head_phrases")  # registers the factory
+    from kg.extract.candidates import candidates
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("kg_head_phrases")
+    nlp.initialize()
+
+    def tasks(text):
+        doc = nlp(text)
+        return sorted(doc[c.start:c.end].text for c in candidates(doc) if c.label_ == "Task")
+
+    assert tasks("A study\nIn this work, we revisit gizmo classification.") == ["gizmo classification"]
+    assert tasks("Tuning Does Not Teach Widget Reasoning\nIt is so.") == ["Widget Reasoning"]
+    assert tasks("A study\nIn this work, they report gizmo classification.") == ["gizmo classification"]
+
+
+def test_application_of_a_method_to_a_task(kg_frames):
+    # "application of X to <task>", "adapt X to <task>": the method stands between the cue and "to"
+    assert found(kg_frames, "A study", "We explore the application of widget models to gizmo optimization.") == [
+        "gizmo optimization"]
+    assert found(kg_frames, "A study", "Such models adapt pretrained sprocket encoders to rope control by hashing.") == [
+        "rope control"]
+    # an infinitive, a phrase without a process noun, or no method between: no task
+    assert found(kg_frames, "A study", "We apply it to discover gizmo rules.") == []
+    assert found(kg_frames, "A study", "We apply widget models to the gizmo data.") == []
+    assert found(kg_frames, "A study", "Models adapt to gizmo control quickly.") == []
+
+
+def test_a_pair_of_natural_languages_is_no_x_to_y_task(kg_frames):
+    # "English-to-Swahili" is a translation direction (both ends are languages stop.jsonl knows), "Text-to-SQL" a task
+    assert found(kg_frames, "A study", "Models do well on English-to-Swahili and on Text-to-SQL.") == ["Text-to-SQL"]

@@ -346,3 +346,27 @@ def test_a_one_letter_name_before_the_next_sentence_is_a_name_of_its_own_sentenc
               "The code is public.")
     assert [s.text.strip() for s in doc.sents] == ["Scaling on Platform B", "We deploy the scheduler on Platform B.",
                                                    "Latency falls by 30% on Platform B.", "The code is public."]
+
+
+def test_the_last_docs_token_cache_and_memo_are_found_again_and_hold_no_doc():
+    """doc_tokens / doc_memo answer the last doc from a weak reference: the same objects as the weak-key caches
+    give, docs asked about in turn get their own, and a dead last doc is no hit for a new one."""
+    import gc
+    import weakref
+
+    from kg.extract.base import doc_tokens
+    from kg.extract.token_view import doc_memo
+
+    nlp = spacy.blank("en")
+    first, second = nlp.make_doc("one two three"), nlp.make_doc("four five")
+    tokens, memo = doc_tokens(first), doc_memo(first)
+    assert doc_tokens(first) is tokens and doc_memo(first) is memo
+    assert doc_tokens(second) is not tokens and doc_memo(second) is not memo
+    assert [w.text for w in doc_tokens(second).words] == ["four", "five"]
+    assert doc_tokens(first) is tokens and doc_memo(first) is memo  # back to the first: its own, not the last's
+    ref = weakref.ref(first)
+    del first, tokens, memo
+    gc.collect()
+    assert ref() is None  # the last doc is not kept alive
+    third = nlp.make_doc("six")
+    assert [w.text for w in doc_tokens(third).words] == ["six"] and doc_memo(third) == {}

@@ -109,9 +109,10 @@ def extract_records(
                 cache.put(keys[index], extraction_of(record))
         stats.extracted += len(missing)
     if resolve:
-        resolution = summarise(records).resolution()  # type: ignore[arg-type]
-        for record in records:
-            resolution.apply(record)  # type: ignore[arg-type]
+        with extract.fewer_collections():  # the reduce makes no reference cycles either
+            resolution = summarise(records).resolution()  # type: ignore[arg-type]
+            for record in records:
+                resolution.apply(record)  # type: ignore[arg-type]
         if on_resolution is not None:
             on_resolution(resolution)
     return records  # type: ignore[return-value]

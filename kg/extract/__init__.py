@@ -9,25 +9,27 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from kg.errors import InputError
-from kg.extract.pipeline import BLANK, DEFAULT_PIPELINE, STATISTICAL, load_pipeline
+from kg.extract.pipeline import BLANK, DEFAULT_PIPELINE, STATISTICAL, fewer_collections, load_pipeline
 from kg.extract.records import build_record
 from kg.ingest.paper import Paper
 
-__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_chunk", "load_pipeline", "pipeline_info", "write_records"]
+__all__ = ["BLANK", "DEFAULT_PIPELINE", "STATISTICAL", "extract_chunk", "fewer_collections", "load_pipeline", "pipeline_info", "write_records"]
 
 
 def extract_chunk(nlp, papers: Iterable[Paper], pipeline: str = DEFAULT_PIPELINE, *, batch_size: int = 64,
                   progress: Callable[[int], Any] | None = None) -> list[dict[str, Any]]:
     """The map step: one unresolved record per paper, in order (pure: nothing but *nlp* is read).
 
-    Entity ids are doc-local; kg.resolve makes them corpus-wide (summarise, merge, apply).
+    Entity ids are doc-local; kg.resolve makes them corpus-wide (summarise, merge, apply). The garbage collector
+    runs less often meanwhile (:func:`kg.extract.pipeline.fewer_collections`).
     """
     papers = list(papers)
     records = []
-    for paper, doc in zip(papers, nlp.pipe((paper.text for paper in papers), batch_size=batch_size)):
-        records.append(build_record(paper, doc, pipeline))
-        if progress is not None:
-            progress(1)
+    with fewer_collections():
+        for paper, doc in zip(papers, nlp.pipe((paper.text for paper in papers), batch_size=batch_size)):
+            records.append(build_record(paper, doc, pipeline))
+            if progress is not None:
+                progress(1)
     return records
 
 

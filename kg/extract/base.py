@@ -60,8 +60,12 @@ class Word:
 
     def __init__(self, vocab: Vocab, orth: int):
         lexeme = vocab[orth]
-        for name in self._LEXEME_ATTRS:
-            setattr(self, name, getattr(lexeme, name))
+        # each of _LEXEME_ATTRS, read by name (not getattr / setattr in a loop: half the cost per new word)
+        self.orth, self.text, self.lower, self.lower_ = lexeme.orth, lexeme.orth_, lexeme.lower, lexeme.lower_
+        self.is_alpha, self.is_lower, self.is_title = lexeme.is_alpha, lexeme.is_lower, lexeme.is_title
+        self.is_upper, self.is_punct, self.is_space = lexeme.is_upper, lexeme.is_punct, lexeme.is_space
+        self.is_digit, self.is_stop, self.like_num = lexeme.is_digit, lexeme.is_stop, lexeme.like_num
+        self.shape_, self.prefix_, self.suffix_ = lexeme.shape_, lexeme.prefix_, lexeme.suffix_
         self.method_key = merge_key(self.text, "Method")
 
 
@@ -161,11 +165,20 @@ class DocTokens:
         return None if value == 0 else value == 1
 
 
+_last_tokens: DocTokens | None = None  # the last doc's cache (it holds its doc by a weak reference only)
+
+
 def doc_tokens(doc: Doc) -> DocTokens:
-    """The doc's token cache (built on first use; see the module docstring)."""
+    """The doc's token cache (built on first use; see the module docstring). The last doc's is found without the
+    weak-key look-up (which makes a weak reference per call): components ask about one doc many times in a row."""
+    global _last_tokens
+    tokens = _last_tokens
+    if tokens is not None and tokens._doc() is doc:
+        return tokens
     tokens = _DOC_TOKENS.get(doc)
     if tokens is None:
         tokens = _DOC_TOKENS[doc] = DocTokens(doc)
+    _last_tokens = tokens
     return tokens
 
 

@@ -54,7 +54,7 @@ NESTED_KEY = "kg_nested_entities"  # devices inside other entities; may overlap 
 
 # Candidate sources, strongest first where spans of equal length compete.
 PRIORITY: dict[str, int] = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1,
-                            "phrase": 1, "propagated": 0}
+                            "phrase": 1, "propagated": 0, "unnamed": 0}
 SOURCES: tuple[str, ...] = tuple(PRIORITY)
 SHAPE_SOURCES = frozenset({"open", "titlecase"})  # names found by their shape alone: typed by their context
 

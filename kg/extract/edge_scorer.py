@@ -218,11 +218,13 @@ class EdgeScorer(SerialisedState):
         # a phrase kg_relations read after a cue stays an entity only as the end of a kept relation
         spans = entity_spans(doc)
         if any(s.id_ == PHRASE_SOURCE for s in spans):
-            # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record)
+            # (a kept one becomes an ordinary "phrase" candidate, the weakest named source of a record; a Dataset
+            # description, "five real-world datasets", becomes "unnamed": corpus resolution gives it an id of its
+            # paper's own, kg.naming.entity_id's scope. A technique read after a cue, "uses tiling", is a name.)
             ends = {key for r in kept for key in (r["source"], r["target"])}
             set_entity_spans(doc, [
                 s if s.id_ != PHRASE_SOURCE else Span(doc, s.start, s.end, label=s.label_, kb_id=s.kb_id_,
-                                                      span_id="phrase")
+                                                      span_id="unnamed" if s.label_ == "Dataset" else "phrase")
                 for s in spans if s.id_ != PHRASE_SOURCE or s.kb_id_ in ends])
         return doc
 

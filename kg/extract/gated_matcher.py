@@ -86,6 +86,63 @@ def _any_of(regexes: list[str]) -> Callable[[str], Any] | None:
         return None
 
 
+def _anchored(regex: str) -> bool:
+    """Whether *regex* can match only at the start of a string: after its leading global flags (not MULTILINE or
+    VERBOSE) it begins with ``^`` and has no top-level alternation (``^a|b`` can match anywhere)."""
+    flags = _GLOBAL_FLAGS.match(regex)
+    if flags and ("m" in flags.group(1) or "x" in flags.group(1)):
+        return False
+    body = regex[flags.end():] if flags else regex
+    if not body.startswith("^"):
+        return False
+    depth, i, in_class = 0, 0, False
+    while i < len(body):
+        c = body[i]
+        if c == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = c != "]"
+        elif c == "[":
+            in_class = True
+            if body[i + 1:i + 2] == "^":
+                i += 1
+            if body[i + 1:i + 2] == "]":  # "[]...]" and "[^]...]": the first "]" is a member
+                i += 1
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+        elif c == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
+def _each_of(regexes: list[str]) -> tuple[Any, list[int]] | None:
+    """One compiled regex that answers all of *regexes* (each anchored, :func:`_anchored`) in one ``match``: each is
+    an optional lookahead at the start, ``(?:(?=(R))|)``, whose group is set exactly when ``re.search(R, s)`` finds
+    a match (an anchored regex can match only at 0), and the group index of each; None when they can not be so
+    combined (back-references, conditionals, clashing group names)."""
+    parts, groups, at = [], [], 1
+    for regex in regexes:
+        if _NOT_COMBINABLE.search(regex):
+            return None
+        flags = _GLOBAL_FLAGS.match(regex)
+        body = f"(?{flags.group(1)}:{regex[flags.end():]})" if flags else f"(?:{regex})"
+        parts.append(f"(?:(?=({body}))|)")
+        groups.append(at)
+        try:
+            at += 1 + re.compile(regex).groups
+        except re.error:
+            return None
+    try:
+        together = re.compile("".join(parts))
+    except re.error:
+        return None
+    return (together, groups) if together.groups == at - 1 else None
+
+
 class _FlagTests:
     """The REGEX / IN / NOT_IN conditions of one vocab's lexeme flags (kg's ``_LexemeTest`` getters), answered
     together for a new word.
@@ -94,8 +151,10 @@ class _FlagTests:
     other with the same string: kg's 40-odd flag getters would each run a regex on it (and each matcher's
     ``_MayMatch`` getter would run them again). The first kg flag getter (in the vocab's getter order) answers
     them all at once and keeps the answers for that string; the others, and ``_MayMatch``, read theirs. For each
-    field ("orth", "lower") one combined regex (:func:`_any_of`) says first whether any of that field's regexes
-    matches at all (most words match none), so most words cost one regex match. A getter asked about another
+    field ("orth", "lower") the regexes anchored at the start (:func:`_anchored`, all of kg's) are answered by one
+    ``match`` of one regex (:func:`_each_of`: one optional lookahead per regex, a group set per regex that
+    matches), in C instead of a Python call per regex; of the others, one combined regex (:func:`_any_of`) says
+    first whether any of them matches at all, so most words run none of them. A getter asked about another
     string (``Vocab.add_flag`` going over the known words for one new flag) answers for itself alone. The answers
     are those of each test run on its own.
     """
@@ -104,9 +163,11 @@ class _FlagTests:
         self.lower = lower
         self.tests: dict[int, tuple[str, Callable[[str], bool]]] = {}  # flag bit -> (field, test)
         self._regexes: dict[int, str] = {}  # flag bit -> its REGEX
-        # per field: [(bit, is a regex, test)] and the combined search of its regexes (None: not combinable); made
-        # on first use after a change
-        self._fields: dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any]] | None = None
+        # per field: [(bit, is a regex, test)] of the tests not answered together, the combined search of their
+        # regexes (None: not combinable), and the anchored regexes answered together (:func:`_each_of`) with
+        # [(bit, group)] (None: none); made on first use after a change
+        self._fields: dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any, Any,
+                                      list[tuple[int, int]]]] | None = None
         self.first: _LexemeTest | None = None
         self._last: str | None = None
         self._last_bits = 0
@@ -124,13 +185,21 @@ class _FlagTests:
         field, test = self.tests[bit]
         return test(self.lower(orth) if field == "lower" else orth)
 
-    def _compile(self) -> dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any]]:
-        fields: dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any]] = {}
+    def _compile(self) -> dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any, Any,
+                                          list[tuple[int, int]]]]:
+        fields: dict[str, tuple[list[tuple[int, bool, Callable[[str], bool]]], Any, Any, list[tuple[int, int]]]] = {}
         for field in ("orth", "lower"):
             tests = [(bit, bit in self._regexes, test) for bit, (f, test) in self.tests.items() if f == field]
-            if tests:
-                regexes = [self._regexes[bit] for bit, is_regex, _ in tests if is_regex]
-                fields[field] = (tests, _any_of(regexes) if regexes else None)
+            if not tests:
+                continue
+            anchored = [bit for bit, is_regex, _ in tests if is_regex and _anchored(self._regexes[bit])]
+            together = _each_of([self._regexes[bit] for bit in anchored]) if anchored else None
+            if together is not None:
+                tests = [test for test in tests if test[0] not in anchored]
+            regexes = [self._regexes[bit] for bit, is_regex, _ in tests if is_regex]
+            fields[field] = (tests, _any_of(regexes) if regexes else None,
+                             None if together is None else together[0],
+                             [] if together is None else list(zip(anchored, together[1])))
         self._fields = fields
         return fields
 
@@ -141,8 +210,13 @@ class _FlagTests:
             return self._last_bits
         fields = self._fields if self._fields is not None else self._compile()
         bits = 0
-        for field, (tests, search) in fields.items():
+        for field, (tests, search, together, groups) in fields.items():
             text = orth if field == "orth" else self.lower(orth)
+            if together is not None:
+                found = together.match(text).groups()  # every part may match empty: it always matches
+                for bit, group in groups:
+                    if found[group - 1] is not None:
+                        bits |= 1 << bit
             no_regex_matches = search is not None and search(text) is None
             for bit, is_regex, test in tests:
                 if not (no_regex_matches and is_regex) and test(text):
@@ -178,8 +252,11 @@ class _LexemeTest:
 
     def __call__(self, orth: str) -> bool:
         shared = self.shared
-        if shared.first is self or orth == shared._last:
-            # the first getter answers every test for a new word; the vocab then asks the others about the same word
+        if orth == shared._last:
+            # the first getter answered every test for this new word; the vocab now asks the others about it (the
+            # kept answers read here, as shared.bits(orth) would return them, without its call)
+            return bool(shared._last_bits >> self.bit & 1)
+        if shared.first is self:
             return bool(shared.bits(orth) >> self.bit & 1)
         return shared.one(self.bit, orth)  # Vocab.add_flag: this flag over the known words
 

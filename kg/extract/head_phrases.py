@@ -97,7 +97,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
-                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads")
+                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -211,8 +211,10 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if not tagged and start > 0 and _MODIFIER_SHAPE.match(
                     words[start - 1].lower_ if title_case and words[start - 1].is_title else words[start - 1].text) and (
                     words[start - 1].lower_ not in self.stop) and not (
-                    label == "Task" and words[start - 1].lower_ in self.words.get("task_leading", ())):
+                    label == "Task" and words[start - 1].lower_ in self.words.get("task_leading", ())) and not (
+                    start > 1 and words[start - 2].lower_ in self.words["verb_slot_openers"]):
                 continue  # more modifier-like words before: without tags the phrase's start is a guess
+                # (not after "we <verb>": the word before the phrase is a verb, the start no guess)
             if lower in self.words["generic_heads"] and (
                     before.lower_.endswith(tuple(self.words["nominal_suffixes"])) or i in known_ends):
                 continue  # "compression method" is a method for a task; "gradient descent method" is gradient descent
@@ -516,6 +518,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         lower = token.lower_
         if lower in self.stop or sent[i] and not title_case:
             return False
+        if i > 0 and words[i - 1].lower_ in self.words["verb_slot_openers"]:
+            return False  # "we revisit coordinate classification", "Does Not Teach Reasoning": the slot of a verb
         if label == "Task" and lower in self.words.get("task_leading", ()):
             return False  # "on benchmark language modeling": the task is "language modeling"
         if title_case:

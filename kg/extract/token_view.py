@@ -29,11 +29,19 @@ from kg.extract.base import doc_tokens
 _MEMOS: weakref.WeakKeyDictionary[Doc, dict[Any, Any]] = weakref.WeakKeyDictionary()
 
 
+_last_memo: list[Any] = [None, None]  # a weak reference to the last doc asked about, and its memo
+
+
 def doc_memo(doc: Doc) -> dict[Any, Any]:
-    """A dict that lives as long as *doc* (for values computed from it that hold neither it nor its Spans)."""
+    """A dict that lives as long as *doc* (for values computed from it that hold neither it nor its Spans). The
+    last doc's is found without the weak-key look-up (which makes a weak reference per call)."""
+    last = _last_memo
+    if last[0] is not None and last[0]() is doc:
+        return last[1]
     memo = _MEMOS.get(doc)
     if memo is None:
         memo = _MEMOS[doc] = {}
+    last[0], last[1] = weakref.ref(doc), memo
     return memo
 
 

@@ -297,9 +297,16 @@ class Resolution:
             entity["type"] = self.type_of(entity)
             if entity["type"] not in {"Method", "Dataset"}:
                 entity["proposed"] = False
-            group = self.group_of(entity)
-            name = self.canonical.get(group, entity["name"])
-            identifier = entity_id(entity["type"], name, group[1])
+            if entity.get("source") == "unnamed":
+                # an unnamed description ("three real-world datasets") is its paper's own node, never merged, named
+                # as the paper writes it (not singularised: "five standard datasets")
+                mentions = entity.get("mentions") or []
+                name = mentions[0]["text"] if mentions and mentions[0].get("text") else entity["name"]
+                identifier = entity_id(entity["type"], name, scope=str(record.get("id", "")))
+            else:
+                group = self.group_of(entity)
+                name = self.canonical.get(group, entity["name"])
+                identifier = entity_id(entity["type"], name, group[1])
             new_id[entity["id"]] = identifier
             type_of_id[identifier] = entity["type"]
             surfaces = set(entity.get("aliases", [])) | {entity["name"]}
