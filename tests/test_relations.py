@@ -787,3 +787,15 @@ def test_a_tie_word_right_before_a_comparison_cue_makes_it_a_tie(nlp):
                    "lower cost against Egret.", entities)
     wins = {t for rel, s, t in triples(doc) if rel == "OUTPERFORMS" and s == "m:heron"}
     assert wins == {"m:egret"}
+
+
+def test_a_title_part_the_abstract_never_names_again_is_no_builds_on(nlp):
+    # invented: the title's "via Skua Search" and "with Tern Coding" describe Wren; only Tern Coding, which the
+    # abstract names again as what Wren uses, is an earlier method Wren builds on
+    doc = make_doc(nlp, "Wren: Frugal Planning via Skua Search with Tern Coding",
+                   "We propose Wren, a frugal planner. Wren relies on Tern Coding to compress plans.",
+                   [("Wren", "Method", "m:wren"), ("Skua Search", "Method", "m:skua"),
+                    ("Tern Coding", "Method", "m:tern")])
+    built = {t for rel, s, t in triples(doc) if rel == "BUILDS_ON" and s == "m:wren"}
+    assert "m:tern" in built
+    assert "m:skua" not in built

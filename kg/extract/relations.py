@@ -39,6 +39,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
+from kg.extract.candidates import title_end
 from kg.extract.frame import (
     _Sentence,
     paper_subject,
@@ -294,6 +295,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
             firsts.setdefault(span.kb_id_, span)
         coined = {key for key in proposed if key in firsts and key not in named
                   and len(firsts[key]) == 1 and firsts[key].text.isalpha()}
+        # A part the title names and the abstract never names again ("X: ... via Reference Attention Injection",
+        # "... with Side-Chain-Aware Message Passing") describes the paper's own new approach, not an earlier method
+        # it uses: a prior method the proposal is made of is named where the abstract says how it is built
+        title_only: set[str] = set()
+        if len(bounds) > 1 and title_end(doc, -1) >= 0:  # a title line, then an abstract
+            named_later = {span.kb_id_ for span in in_order if sentence_of[span.start] > 0}
+            title_only = {span.kb_id_ for span in in_order if span.kb_id_ not in named_later}
 
         def starts_within(sentence: int, label: str, low: int, high: int) -> bool:
             """Whether an entity of *label* in the sentence starts at a token from *low* to *high*."""
@@ -317,7 +325,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     or (label_of.get(source), label_of.get(target)) != ends \
                     or confidence < self.min_confidence \
                     or rel_type in NAMED_SOURCE_TYPES and source not in named and source not in coined \
-                    and not (rel_type in ADJACENT_SOURCE_TYPES and source in proposed):
+                    and not (rel_type in ADJACENT_SOURCE_TYPES and source in proposed) \
+                    or rel_type == "BUILDS_ON" and target in title_only:
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
