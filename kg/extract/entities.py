@@ -176,6 +176,8 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
+_ARTICLES = frozenset({"a", "an", "the"})
+
 # "Depth", "Mix-Headset", "X-Ray"; not a language pair of two full words ("Spanish-English", "English-German")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^(?![A-Z][a-z]{3,}-[A-Z][a-z]{3,}$)[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
 
@@ -461,6 +463,7 @@ class EntityResolver(PatternComponent):
             typed.append(span)
         typed = self._one_type_per_name(doc, typed, definitions)
         chosen = self._coordinated_datasets(doc, select(typed))
+        chosen = self._coordinated_devices(doc, chosen)
         chosen = self._coordinated_names(doc, chosen)
 
         # keys: vocabulary long forms and acronym definitions tie surfaces together
@@ -920,6 +923,43 @@ class EntityResolver(PatternComponent):
                         continue  # "On X and Y, SLR reaches ...": the name after the comma opens the clause
                     if set(between) <= self.words["list_glue"]:
                         spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
+                        changed = True
+                        break
+            if not changed:
+                break
+        return spans
+
+    def _coordinated_devices(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """A model number found by shape in a list with a device is a device: "on an Apple M2, a Graviton4 and an
+        AMD Ryzen 9 7950X". The name has a digit and no lower-case word follows it ("a Graviton4 model" is no
+        list item); list glue and an article only between (``list_glue``, "a", "an", "the")."""
+        if not any(span.label_ == "Hardware" for span in chosen):
+            return chosen
+        words = doc_tokens(doc).words
+        glue = self.words["list_glue"] | _ARTICLES
+        spans = list(chosen)
+        for _ in range(3):  # spread along the list
+            changed = False
+            for index, span in enumerate(spans):
+                if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" and span.end - span.start == 1
+                        and any(c.isdigit() for c in words[span.start].text)):
+                    continue
+                if span.end < len(words) and words[span.end].is_lower and words[span.end].is_alpha and (
+                        words[span.end].lower_ not in glue):
+                    continue  # "a Graviton4 model", "X7 layers": a noun after the name says what it is
+                for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
+                    if other is None or other.label_ != "Hardware":
+                        continue
+                    low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
+                    if not 1 <= high - low <= 3 or not any(words[k].text == "," or words[k].lower_ in {"and", "or"}
+                                                           for k in range(low, high)):
+                        continue
+                    between = [t.lower_ for t in words[low:high]]
+                    if between == [","] and other.start < span.start and span.end < len(words) and not (
+                            words[span.end].is_punct or words[span.end].lower_ in glue):
+                        continue  # "On an A100, X7 reaches ...": the name after the comma opens the clause
+                    if set(between) <= glue:
+                        spans[index] = candidate(doc, span.start, span.end, "Hardware", span.id_, span.kb_id_)
                         changed = True
                         break
             if not changed:

@@ -7,6 +7,7 @@ after "we propose / introduce / ... called" (source ``coined``: the paper's own)
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -16,6 +17,7 @@ from spacy.tokens import Doc
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens
 from kg.extract.candidates import Candidate, ProposesCandidates, add_candidates, candidate, lower_positions, title_end
 from kg.extract.gated_matcher import GatedMatcher
+from kg.naming import resolve_word_lists
 
 
 @Language.factory("kg_open_rules", default_config={"pattern_files": ["rules.jsonl"], "max_title_name_tokens": 4})
@@ -65,6 +67,7 @@ class OpenClassRules(ProposesCandidates, PatternComponent):
             spans.append(candidate(doc, start, end, label, source))
         spans.extend(self._title_name(doc))
         spans.extend(self._proposed_names(doc))
+        spans.extend(_word_before_dataset_noun(doc, tokens, end_of_title))
         add_candidates(doc, spans)
         return doc
 
@@ -141,6 +144,40 @@ _NAME_LIKE = re.compile(
 _LATEX_RESIDUE = re.compile(r"[\^_]|^(?:sim|mathcal|mathbb|mathrm|mathbf|times|approx|leq|geq|cdot|frac|sqrt|ell|tilde|hat)[A-Z0-9(]")
 _LOWER_WITH_DIGITS = re.compile(r"^[a-z]+\d+[a-z\d]*$")
 _X_TO_Y = re.compile(r"^[a-z]+2[a-z]+$")
+
+
+@functools.lru_cache(maxsize=1)
+def _dataset_head_nouns() -> frozenset[str]:
+    """The nouns after a name that make it a dataset on their own ("the X dataset", "X benchmark"):
+    ``dataset_after_nouns`` of ``patterns/resolve.jsonl`` but "set(s)" and "split(s)", which need a qualifier."""
+    return frozenset(resolve_word_lists()["dataset_after_nouns"]) - {"set", "sets", "split", "splits"}
+
+
+def _word_before_dataset_noun(doc: Doc, tokens: DocTokens, end_of_title: int) -> list[Candidate]:
+    """One capitalised word right before a dataset noun in the abstract: "results on the Avazu dataset",
+    "the Fooxa benchmark". Multi-word and digit names are found by the token patterns; a single Title Case word
+    is not (Title Case terms need two words), so the noun after it is the only sign it is a name. Not at a sentence
+    start and not a stop word ("Our dataset", "This benchmark"); the entity typer reads the noun after it."""
+    spans = []
+    words = tokens.words
+    sent = None
+    for i in lower_positions(doc, _dataset_head_nouns()):
+        j = i - 1
+        if j < max(end_of_title, 1):
+            continue
+        word = words[j]
+        text = word.text
+        if not (_SINGLE_TITLE_WORD.match(text) and not word.is_stop):
+            continue
+        if sent is None:
+            sent = tokens.sent_starts()
+        if sent[j]:
+            continue
+        spans.append(candidate(doc, j, j + 1, "Dataset", "open"))
+    return spans
+
+
+_SINGLE_TITLE_WORD = re.compile(r"^[A-Z][a-z]{2,}$")
 
 
 def _not_a_name(tokens: DocTokens, start: int, end: int, source: str) -> bool:
