@@ -10,6 +10,7 @@ from entity_docs import make_doc, make_nlp
 from kg.errors import PatternError
 from kg.extract import load_pipeline
 from kg.extract.frame import read_words
+from kg.naming import merge_key
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +145,8 @@ def test_a_list_of_numbers_shares_the_metric_after_it(nlp):
     assert {25.2, 31.3, 41.0} <= set(results)
     assert all(results[v]["metric"] == "x:map" and results[v]["method"] == "m:leyolo" for v in (25.2, 31.3, 41.0))
     fps = results[6.0]
-    assert (fps["value_high"], fps["unit"], fps["metric_text"]) == (8.0, "x", "FPS")
+    # "FPS", a name-shaped measure phrase, is made a Metric entity (kg_results, source "context")
+    assert (fps["value_high"], fps["unit"], fps["metric"]) == (8.0, "x", "Metric|" + merge_key("FPS", "Metric"))
 
 
 def test_free_metric_phrase_when_no_metric_entity(nlp):

@@ -11,6 +11,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from entity_docs import make_doc, make_nlp
+from kg.naming import merge_key
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +190,46 @@ def test_results_point_at_entities_of_the_same_sentence(nlp):
 def test_without_entities_results_have_no_roles(nlp):
     doc = make_doc(nlp, *MARCONI[:2], [])
     assert doc._.kg_results
-    assert all(r[role] is None for r in doc._.kg_results for role in ("metric", "method", "dataset", "hardware"))
+    assert all(r[role] is None for r in doc._.kg_results for role in ("method", "dataset", "hardware"))
+    # only a measure slot's name-shaped phrase ("617 ms lower TTFT") is made a Metric (source "context")
+    made = {s.kb_id_: (s.text, s.id_) for s in doc.spans["kg_entities"]}
+    assert {made[r["metric"]] for r in doc._.kg_results if r["metric"]} == {("TTFT", "context")}
+
+
+def test_a_name_shaped_measure_slot_phrase_becomes_a_metric_with_its_other_mentions(nlp):
+    doc = make_doc(nlp, "Quorvex: Sparse Forecasting for Grid Loads",
+                   "We report XYZE and run-to-run spread. Quorvex reduces XYZE by 12% and achieves a run-to-run "
+                   "spread of 0.41 on Harlow. Training takes 3 hours.",
+                   [("Quorvex", "Method", "m:q"), ("Harlow", "Dataset", "d:h")])
+    spans = [(s.text, s.label_, s.id_) for s in doc.spans["kg_entities"] if s.label_ == "Metric"]
+    assert spans.count(("XYZE", "Metric", "context")) == 2  # the slot's mention and the earlier one
+    results = by_text(doc)
+    assert results["12%"]["metric"] == "Metric|" + merge_key("XYZE", "Metric")
+    assert results["12%"]["metric_text"] is None
+    # a capital only at a word's start is no name: "Training" stays a free phrase, never an entity
+    assert not any(s.text == "Training" for s in doc.spans["kg_entities"])
+
+
+def test_a_name_shaped_measure_holding_a_found_metric_stays_free(nlp):
+    from kg.extract.results import _name_measures
+    doc = make_doc(nlp, "Quorvex: Fast Decoding", "Quorvex cuts pre-blorp cost and GPU-hours by 5x.",
+                   [("Quorvex", "Method", "m:q"), ("blorp cost", "Metric", "x:b")])
+    rows = [{"metric": None, "metric_text": "pre-blorp cost"}, {"metric": None, "metric_text": "GPU-hours"}]
+    _name_measures(doc, rows)
+    assert rows == [{"metric": None, "metric_text": "pre-blorp cost"},
+                    {"metric": "Metric|" + merge_key("GPU-hours", "Metric"), "metric_text": None}]
+    assert [s.text for s in doc.spans["kg_entities"] if s.id_ == "context"] == ["GPU-hours"]
+    # a name after "for" is whose figure it is ("7.2% for QRX"), never the measure
+    doc = make_doc(nlp, "Quorvex: Fast Decoding", "Quorvex reaches 3.1%, compared to 7.2% for QRX.", [])
+    rows = [{"metric": None, "metric_text": "QRX"}]
+    _name_measures(doc, rows)
+    assert rows == [{"metric": None, "metric_text": "QRX"}]
+
+
+def test_a_name_shaped_measure_overlapping_another_entity_stays_free(nlp):
+    doc = make_doc(nlp, "Quorvex: Fast Decoding", "Quorvex lowers XYZE by 12% on the Harlow benchmark.",
+                   [("Quorvex", "Method", "m:q"), ("XYZE by", "Method", "m:x")])
+    assert not any(s.id_ == "context" for s in doc.spans["kg_entities"])
 
 
 def test_serialization_round_trip_keeps_custom_units(tmp_path):
@@ -506,7 +546,10 @@ def test_a_rate_unit_names_its_own_metric_and_is_not_carried_to_a_factor(nlp):
                    "On a Wren board, Quillnet decodes at 11.4 tokens/s decoding and 310 tokens/s prefill. "
                    "Quillnet answers at 550 tokens/s, 7.9x faster than Owlnet.", QUILL)
     results = {r["value"]: r for r in doc._.kg_results}
-    assert (results[11.4]["metric_text"], results[310.0]["metric_text"]) == ("tokens/s", "tokens/s")
+    # the rate unit as written names the measure; name-shaped ("tokens/s"), it is made a Metric entity
+    key = "Metric|" + merge_key("tokens/s", "Metric")
+    assert (results[11.4]["metric"], results[310.0]["metric"]) == (key, key)
+    assert {s.text for s in doc.spans["kg_entities"] if s.kb_id_ == key} == {"tokens/s"}
     assert results[7.9]["metric_text"] == "speedup"
 
 
@@ -582,7 +625,9 @@ def test_an_absolute_unit_is_measured_by_the_phrase_naming_its_quantity(nlp):
     doc = make_doc(nlp, "Title", "Peak power draw of the Velk board stays below 41 W in every trial.", [])
     assert [(r["value"], r["metric"], r["metric_text"]) for r in doc._.kg_results] == [(41.0, None, "Peak power draw")]
     doc = make_doc(nlp, "Title", "Quorra keeps GPU memory flat at 318 MB.", [("GPU", "Hardware", "h:gpu")])
-    assert [r["metric_text"] for r in doc._.kg_results] == ["GPU memory"]
+    # name-shaped ("GPU" in capitals), that phrase is made a Metric entity around the Hardware it holds
+    assert [r["metric"] for r in doc._.kg_results] == ["Metric|" + merge_key("GPU memory", "Metric")]
+    assert {(s.text, s.label_) for s in doc.spans["kg_entities"]} == {("GPU", "Hardware"), ("GPU memory", "Metric")}
     # ... or the Metric entity holding that word, even when another number's comparison holds it too
     doc = make_doc(nlp, "Title", "Each step costs 2.2 mJ, roughly 14x less energy than the dense kernel.",
                    [("energy", "Metric", "x:energy")])
@@ -650,7 +695,7 @@ def test_the_object_a_change_verb_takes_before_by_is_what_the_change_measures(nl
                    "It improves the wobble anomaly of Zx at day 10 by 2.2 points.",
                    [*QUILL, ("blorp footprint", "Metric", "x:blorp")])
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
-    assert results[5.6] == (None, "Q&W")
+    assert results[5.6] == ("Metric|" + merge_key("Q&W", "Metric"), None)  # name-shaped: made a Metric entity
     assert results[43.0] == (None, "wobble attribution errors")
     assert results[4.0] == (None, "efficiency")
     assert results[1.5] == ("x:blorp", None)
@@ -670,7 +715,7 @@ def test_the_subject_of_a_level_verb_measures_the_level_it_reaches(nlp):
     doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
                    "With a larger router, fine-tuning wobble rises to 87.6% on Parrotset.", QUILL)
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
-    assert results[87.6] == (None, "fine-tuning wobble")
+    assert results[87.6] == ("Metric|" + merge_key("fine-tuning wobble", "Metric"), None)  # name-shaped
 
 
 def test_the_subject_of_a_state_verb_measures_the_number_it_states(nlp):
@@ -682,7 +727,7 @@ def test_the_subject_of_a_state_verb_measures_the_number_it_states(nlp):
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[3.0] == (None, "blorp drift values")
     assert results[100.0] == (None, "route validity")
-    assert results[1.3] == (None, "Run-to-run wobble")
+    assert results[1.3] == ("Metric|" + merge_key("Run-to-run wobble", "Metric"), None)  # name-shaped
 
 
 def test_a_state_verb_after_a_name_or_before_a_comparative_names_no_measure(nlp):

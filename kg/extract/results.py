@@ -41,7 +41,8 @@ from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, pa
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
-from kg.extract.entity_table import entity_spans
+from kg.extract.entity_table import entity_spans, set_entity_spans
+from kg.naming import merge_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -537,6 +538,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 measured = self._unit_measure(doc, result, ents, others)
                 if measured is not None:
                     row["metric"], row["metric_text"] = measured
+        _name_measures(doc, output)
         return output
 
     def _measure_by_structure(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
@@ -2060,3 +2062,60 @@ def choose_candidate(model: dict[str, Any], candidates: list[dict[str, Any]]) ->
     return candidates[best], exps[best] / sum(exps)
 
 
+
+
+_NAME_SIGNS = re.compile(r"[+&/-]|.[A-Z]")  # "chrF++", "J&F", "tokens/s", "run-to-run", "RMS", "GPU memory"
+
+
+def _name_shaped(phrase: str) -> bool:
+    """A free measure phrase written like a name: at most three words, one with a capital past its first
+    letter or a sign a name keeps ("chrF++", "J&F", "tokens/s", "run-to-run variation", "RMS values");
+    a capital only at a word's start ("Training", "Power draw") is no name."""
+    words = phrase.split()
+    return 0 < len(words) <= 3 and any(_NAME_SIGNS.search(word) for word in words) and phrase[0].isalnum() \
+        and phrase[-1] not in "-/"
+
+
+def _name_measures(doc: Doc, output: list[dict[str, Any]]) -> None:
+    """A result's free measure phrase shaped like a name (:func:`_name_shaped`) becomes a Metric entity of
+    the paper, source "context": the result's measure slot ("reduces MASE by 12%", "a chrF++ of 41.2") says
+    what it is, and every other place the paper writes it is a mention too. A phrase that overlaps an entity
+    other than one it wholly holds ("GPU" in "GPU memory") stays a free phrase; so does one already an entity,
+    one holding a Metric, or one a found Metric ends ("pre-training compute" when "training compute" is a
+    Metric of the paper: the found Metric stays, no second entity of one measure), and one written after "for"
+    ("7.2% for AIM" names whose figure it is, the method slot).
+    The entity key is ``Metric|merge_key(phrase)``, as kg_entities keys its own."""
+    phrases = {row["metric_text"] for row in output if row["metric"] is None and row["metric_text"]
+               and _name_shaped(row["metric_text"])}
+    if not phrases or ENTITIES_KEY not in doc.spans:
+        return
+    spans = entity_spans(doc)
+    added: list[Span] = []
+    keys = {s.kb_id_ for s in spans}
+    text = doc_text(doc)
+    named: dict[str, str] = {}
+    metric_ends = tuple({" " + text[doc[s.start].idx:doc[s.end - 1].idx + len(doc[s.end - 1])].lower()
+                         for s in spans if s.label_ == "Metric"})
+    for phrase in sorted(phrases):
+        key = f"Metric|{merge_key(phrase, 'Metric')}"
+        if key in keys or metric_ends and (" " + phrase.lower().replace("-", " ")).endswith(metric_ends):
+            continue  # a found Metric with a modifier ("pre-training compute" beside "training compute") stays free
+        found, at = [], text.find(phrase)
+        while at >= 0:
+            span = doc.char_span(at, at + len(phrase))
+            if span is not None:
+                found.append((span.start, span.end))
+            at = text.find(phrase, at + len(phrase))
+        if not found or any(start and doc[start - 1].lower_ == "for" for start, _ in found) or any(s.start < end and start < s.end and not (start <= s.start and s.end <= end
+                                                                      and (s.start, s.end) != (start, end)
+                                                                      and s.label_ != "Metric")
+                            for start, end in found for s in spans):
+            continue
+        for start, end in found:
+            added.append(Span(doc, start, end, label="Metric", kb_id=key, span_id="context"))
+        named[phrase] = key
+    if added:
+        set_entity_spans(doc, sorted(spans + added, key=lambda s: (s.start, -s.end)))
+    for row in output:
+        if row["metric"] is None and row["metric_text"] in named:
+            row["metric"], row["metric_text"] = named[row["metric_text"]], None
