@@ -902,32 +902,12 @@ class EntityResolver(PatternComponent):
 
     def _coordinated_datasets(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """A name found by shape in a list with a known dataset is a dataset: "GSM8K, MATH500, and AIME"."""
-        spans = list(chosen)
-        for _ in range(3):  # spread along the list
-            changed = False
-            for index, span in enumerate(spans):
-                # a name found by shape, or a device name that is also a benchmark's ("B100" after "Set5, Set14")
-                if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" or
-                        span.id_ == "vocabulary" and span.label_ == "Hardware" and not span.kb_id_):
-                    continue
-                for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
-                    if other is None or other.label_ != "Dataset":
-                        continue
-                    low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
-                    if not 1 <= high - low <= 2:  # one or two glue words between them, else no list
-                        continue
-                    words = doc_tokens(doc).words
-                    between = [t.lower_ for t in words[low:high]]
-                    if between == [","] and other.start < span.start and span.end < len(words) and not (
-                            words[span.end].is_punct or words[span.end].lower_ in self.words["list_glue"]):
-                        continue  # "On X and Y, SLR reaches ...": the name after the comma opens the clause
-                    if set(between) <= self.words["list_glue"]:
-                        spans[index] = candidate(doc, span.start, span.end, "Dataset", span.id_, span.kb_id_)
-                        changed = True
-                        break
-            if not changed:
-                break
-        return spans
+        def eligible(span: Candidate, words) -> bool:
+            # a name found by shape, or a device name that is also a benchmark's ("B100" after "Set5, Set14")
+            return (span.id_ in SHAPE_SOURCES and span.label_ == "Method" or
+                    span.id_ == "vocabulary" and span.label_ == "Hardware" and not span.kb_id_)
+
+        return self._spread_along_lists(doc, chosen, "Dataset", eligible, self.words["list_glue"], max_gap=2)
 
     def _coordinated_devices(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """A model number found by shape in a list with a device is a device: "on an Apple M2, a Graviton4 and an
@@ -935,31 +915,47 @@ class EntityResolver(PatternComponent):
         list item); list glue and an article only between (``list_glue``, "a", "an", "the")."""
         if not any(span.label_ == "Hardware" for span in chosen):
             return chosen
-        words = doc_tokens(doc).words
         glue = self.words["list_glue"] | _ARTICLES
+
+        def eligible(span: Candidate, words) -> bool:
+            if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" and span.end - span.start == 1
+                    and any(c.isdigit() for c in words[span.start].text)):
+                return False
+            # "a Graviton4 model", "X7 layers": a noun after the name says what it is
+            return not (span.end < len(words) and words[span.end].is_lower and words[span.end].is_alpha
+                        and words[span.end].lower_ not in glue)
+
+        return self._spread_along_lists(doc, chosen, "Hardware", eligible, glue, max_gap=3, separator=True)
+
+    @staticmethod
+    def _spread_along_lists(doc: Doc, chosen: list[Candidate], label: str, eligible, glue: frozenset[str] | set[str],
+                            *, max_gap: int, separator: bool = False) -> list[Candidate]:
+        """Give *label* to each *eligible* span listed next to a span of that label: at most *max_gap* words
+        between them, all of them *glue* (with a comma, "and" or "or" among them when *separator*); the type
+        spreads along the list (three passes). A name after a lone comma that opens the clause is no item ("On X
+        and Y, SLR reaches ...")."""
+        words = doc_tokens(doc).words
         spans = list(chosen)
         for _ in range(3):  # spread along the list
             changed = False
             for index, span in enumerate(spans):
-                if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" and span.end - span.start == 1
-                        and any(c.isdigit() for c in words[span.start].text)):
+                if not eligible(span, words):
                     continue
-                if span.end < len(words) and words[span.end].is_lower and words[span.end].is_alpha and (
-                        words[span.end].lower_ not in glue):
-                    continue  # "a Graviton4 model", "X7 layers": a noun after the name says what it is
                 for other in (spans[index - 1] if index else None, spans[index + 1] if index + 1 < len(spans) else None):
-                    if other is None or other.label_ != "Hardware":
+                    if other is None or other.label_ != label:
                         continue
                     low, high = (other.end, span.start) if other.start < span.start else (span.end, other.start)
-                    if not 1 <= high - low <= 3 or not any(words[k].text == "," or words[k].lower_ in {"and", "or"}
-                                                           for k in range(low, high)):
+                    if not 1 <= high - low <= max_gap:  # a few glue words between them, else no list
+                        continue
+                    if separator and not any(words[k].text == "," or words[k].lower_ in {"and", "or"}
+                                             for k in range(low, high)):
                         continue
                     between = [t.lower_ for t in words[low:high]]
                     if between == [","] and other.start < span.start and span.end < len(words) and not (
                             words[span.end].is_punct or words[span.end].lower_ in glue):
-                        continue  # "On an A100, X7 reaches ...": the name after the comma opens the clause
+                        continue  # "On X and Y, SLR reaches ...": the name after the comma opens the clause
                     if set(between) <= glue:
-                        spans[index] = candidate(doc, span.start, span.end, "Hardware", span.id_, span.kb_id_)
+                        spans[index] = candidate(doc, span.start, span.end, label, span.id_, span.kb_id_)
                         changed = True
                         break
             if not changed:
