@@ -193,6 +193,14 @@ def resolve_word_lists() -> dict[str, frozenset[str]]:
     return dict(_lists().words)
 
 
+@lru_cache(maxsize=1)
+def dataset_head_nouns() -> frozenset[str]:
+    """The dataset nouns that make a name a dataset, or head a phrase, on their own ("the X dataset", "X
+    benchmark", "a benchmark"): ``dataset_after_nouns`` but "set(s)" and "split(s)", which need a qualifier
+    ("test set")."""
+    return _lists().words["dataset_after_nouns"] - {"set", "sets", "split", "splits"}
+
+
 def irregular_plurals() -> dict[str, str]:
     """The ``irregular_plurals`` pairs of ``patterns/resolve.jsonl`` ("indices" -> "index")."""
     return dict(_lists().irregular_plurals)

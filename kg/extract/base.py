@@ -56,11 +56,10 @@ class Word:
 
     __slots__ = ("orth", "text", "lower", "lower_", "is_alpha", "is_lower", "is_title", "is_upper", "is_punct",
                  "is_space", "is_digit", "is_stop", "like_num", "shape_", "prefix_", "suffix_", "method_key")
-    _LEXEME_ATTRS = __slots__[:-1]
 
     def __init__(self, vocab: Vocab, orth: int):
         lexeme = vocab[orth]
-        # each of _LEXEME_ATTRS, read by name (not getattr / setattr in a loop: half the cost per new word)
+        # each of __slots__ but the last, read by name (not getattr / setattr in a loop: half the cost per new word)
         self.orth, self.text, self.lower, self.lower_ = lexeme.orth, lexeme.orth_, lexeme.lower, lexeme.lower_
         self.is_alpha, self.is_lower, self.is_title = lexeme.is_alpha, lexeme.is_lower, lexeme.is_title
         self.is_upper, self.is_punct, self.is_space = lexeme.is_upper, lexeme.is_punct, lexeme.is_space

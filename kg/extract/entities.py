@@ -36,7 +36,7 @@ def written_upper(text: str) -> bool:
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.patterns import read_pattern_file
-from kg.naming import long_form_variants, merge_key, resolve_word_lists
+from kg.naming import dataset_head_nouns, long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
 _NAMING_SOURCES = frozenset({"vocabulary"})  # a type from these holds for the name across the paper
@@ -132,7 +132,7 @@ def _after_dataset_noun(words, start: int) -> bool:
     """Whether a name at words[start] follows a dataset noun (``dataset_after_nouns`` but "set(s)" and
     "split(s)") right before it ("the benchmark DisOM") or before the parenthesis its list is in ("datasets (MNIST,
     SVHN, CIFAR-10)": names and list glue only between)."""
-    nouns = _dataset_cues()[1] - {"set", "sets", "split", "splits"}
+    nouns = dataset_head_nouns()
     if start > 0 and words[start - 1].lower_ in nouns:
         return True
     i = start
@@ -285,13 +285,6 @@ def _device_classes() -> frozenset[str]:
     of ``patterns/resolve.jsonl`` that name a kind of processor."""
     return frozenset(resolve_word_lists()["device_class_suffixes"]) & {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus",
                                                                          "npu", "npus"}
-
-
-@functools.lru_cache(maxsize=1)
-def _dataset_nouns() -> frozenset[str]:
-    """The dataset nouns that head a phrase of their own ("a benchmark", "the X dataset"): ``dataset_after_nouns``
-    but "set(s)" and "split(s)", which need a qualifier ("test set")."""
-    return _dataset_cues()[1] - {"set", "sets", "split", "splits"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -652,7 +645,7 @@ class EntityResolver(PatternComponent):
             label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
             if label and label != IGNORE:
                 return label
-        if _before_dataset_noun(words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
+        if _before_dataset_noun(words, span.end, dataset_head_nouns(), self.words["irregular_participles"]):
             return "Dataset"  # "We release X, a benchmark of ..."
         return None
 
@@ -686,7 +679,7 @@ class EntityResolver(PatternComponent):
                 _in_dataset_cue_list(tokens.words, span.start)) or (
                 _in_dataset_slot(tokens.words, tokens.sent_starts(), span.start, self._metric_ends)
                 and not _after_device_cue(tokens.words, span.start)) or _before_dataset_noun(
-                tokens.words, span.end, _dataset_nouns(), self.words["irregular_participles"]):
+                tokens.words, span.end, dataset_head_nouns(), self.words["irregular_participles"]):
             # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before); "the benchmark X",
             # "datasets (MNIST, X, CIFAR-10)"
             return "Dataset"

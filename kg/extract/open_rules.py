@@ -7,7 +7,6 @@ after "we propose / introduce / ... called" (source ``coined``: the paper's own)
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
@@ -17,7 +16,7 @@ from spacy.tokens import Doc
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens
 from kg.extract.candidates import Candidate, ProposesCandidates, add_candidates, candidate, lower_positions, title_end
 from kg.extract.gated_matcher import GatedMatcher
-from kg.naming import resolve_word_lists
+from kg.naming import dataset_head_nouns
 
 
 @Language.factory("kg_open_rules", default_config={"pattern_files": ["rules.jsonl"], "max_title_name_tokens": 4})
@@ -146,13 +145,6 @@ _LOWER_WITH_DIGITS = re.compile(r"^[a-z]+\d+[a-z\d]*$")
 _X_TO_Y = re.compile(r"^[a-z]+2[a-z]+$")
 
 
-@functools.lru_cache(maxsize=1)
-def _dataset_head_nouns() -> frozenset[str]:
-    """The nouns after a name that make it a dataset on their own ("the X dataset", "X benchmark"):
-    ``dataset_after_nouns`` of ``patterns/resolve.jsonl`` but "set(s)" and "split(s)", which need a qualifier."""
-    return frozenset(resolve_word_lists()["dataset_after_nouns"]) - {"set", "sets", "split", "splits"}
-
-
 def _word_before_dataset_noun(doc: Doc, tokens: DocTokens, end_of_title: int) -> list[Candidate]:
     """One capitalised word right before a dataset noun in the abstract: "results on the Avazu dataset",
     "the Fooxa benchmark". Multi-word and digit names are found by the token patterns; a single Title Case word
@@ -161,7 +153,7 @@ def _word_before_dataset_noun(doc: Doc, tokens: DocTokens, end_of_title: int) ->
     spans = []
     words = tokens.words
     sent = None
-    for i in lower_positions(doc, _dataset_head_nouns()):
+    for i in lower_positions(doc, dataset_head_nouns()):
         j = i - 1
         if j < max(end_of_title, 1):
             continue

@@ -319,6 +319,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.qualifiers_before.sort(key=lambda item: -len(item[0]))
         # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
         self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
+        # the words that may stand between "by" / "to" and the figure ("improves X by up to 5%", "rises to still 80%")
+        self._before_by = frozenset(self.qualifier_words | {"than", "up", "to"})
+        self._before_to = frozenset(self.qualifier_words - {"to", "up"} | {"all", "still"})
+        self._before_verb = frozenset(self.qualifier_words | {"than", "less", "up", "to"})  # "takes up to 3 h"
         self.initialized = True
 
     def _load_words(self, cues: list[dict[str, Any]]) -> None:
@@ -563,7 +567,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             start = result["_start"]
             sent_start, _ = sentence_at(doc, start)
             verb = start - 1
-            while verb > sent_start and start - verb <= 3 and lowers[verb] in self.qualifier_words | {"than", "less", "up", "to"}:
+            while verb > sent_start and start - verb <= 3 and lowers[verb] in self._before_verb:
                 verb -= 1
             if verb < sent_start or lowers[verb] not in self.duration_verbs:
                 continue
@@ -598,10 +602,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 continue
             carried = None
             by = start - 1
-            while by > sent_start and start - by <= 3 and lowers[by] in self.qualifier_words | {"than", "up", "to"}:
+            while by > sent_start and start - by <= 3 and lowers[by] in self._before_by:
                 by -= 1
             to = start - 1
-            while to > sent_start and start - to <= 3 and lowers[to] in self.qualifier_words - {"to", "up"} | {"all", "still"}:
+            while to > sent_start and start - to <= 3 and lowers[to] in self._before_to:
                 to -= 1
             if to - 1 > sent_start and lowers[to] == "to" and lowers[to - 1] in self.level_verbs | self.change_words \
                     and lowers[to - 2] not in {"to", "will", "would", "can", "could", "may"} \

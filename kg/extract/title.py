@@ -15,7 +15,7 @@ import bisect
 from collections.abc import Iterable
 
 import numpy
-from spacy.attrs import IS_PUNCT, ORTH, SENT_START, SPACY
+from spacy.attrs import IS_PUNCT, LOWER, ORTH, SENT_START, SPACY
 from spacy.language import Language
 from spacy.pipeline import Sentencizer
 from spacy.strings import get_string_id
@@ -33,6 +33,7 @@ _CAPITALS = frozenset(get_string_id(letter) for letter in _LETTERS)
 _LOWER_LETTERS = frozenset(get_string_id(chr(c)) for c in range(ord("a"), ord("z") + 1))
 # "Fig", "Eq", "al" (of "et al."), "pp": compared lower-cased with the word before a period
 REFERENCE_ABBREVIATIONS = frozenset(word_lists("reference_abbreviations")[0]["words"])
+_ABBREVIATION_IDS = frozenset(get_string_id(word) for word in REFERENCE_ABBREVIATIONS)  # LOWER values
 
 
 @Language.component("kg_title_boundary")
@@ -85,7 +86,7 @@ class ArraySentencizer(Sentencizer):
             if not n:
                 guesses.append([])
                 continue
-            array = doc.to_array([ORTH, IS_PUNCT])
+            array = doc.to_array([ORTH, IS_PUNCT, LOWER])
             guess = [False] * n
             guess[0] = True
             if all_punct:
@@ -107,7 +108,7 @@ class ArraySentencizer(Sentencizer):
                 periods = numpy.flatnonzero(array[1:, 0] == _PERIOD).tolist() if _PERIOD in punct_ids else []
                 periods = [at + 1 for at in periods]
                 start, seen_period = 0, False
-                for i, (orth, is_punct) in enumerate(array.tolist()):
+                for i, (orth, is_punct, _) in enumerate(array.tolist()):
                     in_punct_chars = orth in punct_ids
                     if seen_period and not is_punct and not in_punct_chars:
                         guess[start] = True
@@ -139,13 +140,13 @@ class ArraySentencizer(Sentencizer):
         before a number or a lower-case word ("Fig. 3 shows", "Smith et al. show"), spaCy's rule (a break) before
         a capitalised word."""
         n = len(doc)
-        orths = array[:, 0]
+        orths, lowers = array[:, 0], array[:, 2]
         spaces = None
         for at in periods:  # *periods*: "." tokens, none first
             before_orth = int(orths[at - 1])
             capital = before_orth in _CAPITALS
             lower = not capital and before_orth in _LOWER_LETTERS
-            if not capital and not lower and doc[at - 1].lower_ not in REFERENCE_ABBREVIATIONS:
+            if not capital and not lower and int(lowers[at - 1]) not in _ABBREVIATION_IDS:
                 continue
             if spaces is None:
                 spaces = doc.to_array(SPACY)
