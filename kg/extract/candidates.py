@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from kg.extract.base import doc_tokens
+from kg.naming import merge_key
 from kg.schema import ENTITY_TYPES
 
 ENTITY_LABELS: tuple[str, ...] = ENTITY_TYPES
@@ -281,3 +282,10 @@ def select(spans: list[Candidate]) -> list[Candidate]:
         chosen.append(span)
         taken.update(range(span.start, span.end))
     return sorted(chosen, key=lambda s: s.start)
+
+
+def entity_key(label: str, surface: str) -> str:
+    """The key kg_entities gives an entity of *label* written *surface* (a span's ``kb_id``): ``"Method|resnet50"``.
+    Names that resolve alike share it (kg.naming.merge_key); the components that add entities of their own key
+    them with it too."""
+    return f"{label}|{merge_key(surface, label)}"

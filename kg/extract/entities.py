@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.head_phrases import dataset_variant_end
 from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
-                                   candidate, candidates, make_spans, release_candidates, select, title_end,
+                                   candidate, candidates, entity_key, make_spans, release_candidates, select, title_end,
                                    written_lower)
 
 
@@ -464,7 +464,7 @@ class EntityResolver(PatternComponent):
         known_before = {s.end: s for s in chosen if s.id_ == "vocabulary" and s.label_ in ENTITY_LABELS}
         for long_span, short_span, label in definitions:
             long_key = self._key(label, text(long_span), "")
-            short_key = f"{label}|{merge_key(text(short_span), label)}"
+            short_key = entity_key(label, text(short_span))
             wider = known_before.get(long_span.end)
             if wider is not None and wider.label_ == label and wider.start < long_span.start and (
                     short_span.start - long_span.end <= 1) and not any(
@@ -607,7 +607,7 @@ class EntityResolver(PatternComponent):
         if key is None:
             if len(self._keys) > _MAX_HEAD_LABELS:
                 self._keys.clear()
-            key = self._keys[(label, surface)] = f"{label}|{merge_key(surface, label)}"
+            key = self._keys[(label, surface)] = entity_key(label, surface)
         return key
 
     def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Candidate]) -> str | None:

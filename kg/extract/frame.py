@@ -52,12 +52,11 @@ from spacy.tokens import Doc, Span
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import DocTokens, PatternComponent, doc_tokens, pipe_in_batches
-from kg.extract.candidates import CANDIDATES_KEY, span_text, title_end
+from kg.extract.candidates import CANDIDATES_KEY, entity_key, span_text, title_end
 from kg.extract.pattern_data import schema_for
 from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.extract.token_view import doc_memo
-from kg.naming import merge_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
 WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_text(encoding="utf-8"))
@@ -400,7 +399,7 @@ class ContributionFrame(PatternComponent):
         if goals:
             # the goal is the paper's task: its mentions become Task mentions ("Algorithm Selection")
             spans = entity_spans(doc)
-            set_entity_spans(doc, [Span(doc, s.start, s.end, label="Task", kb_id=f"Task|{merge_key(s.text, 'Task')}")
+            set_entity_spans(doc, [Span(doc, s.start, s.end, label="Task", kb_id=entity_key("Task", s.text))
                                    if s.kb_id_ in goals else s for s in spans])
         return goals
 
@@ -486,7 +485,7 @@ class ContributionFrame(PatternComponent):
         first_words = {token_lowers(doc)[s.start]: s.kb_id_ for s in entities if s.label_ == "Method" and len(s) > 1}
         new_spans = [Span(doc, start, end, label="Method", kb_id=first_words.get(token_lowers(doc)[start])
                           if end - start == 1 and token_lowers(doc)[start] in first_words
-                          else f"Method|{merge_key(doc[start:end].text, 'Method')}")
+                          else entity_key("Method", doc[start:end].text))
                      for start, end in added]
         covered = {i for s in new_spans for i in range(s.start, s.end)}
         # later mentions of the same words become mentions of the new entity

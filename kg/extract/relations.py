@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState
-from kg.extract.candidates import title_end
+from kg.extract.candidates import entity_key, title_end
 from kg.extract.frame import (
     _Sentence,
     paper_subject,
@@ -60,7 +60,6 @@ from kg.extract.results import (
 )
 from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
-from kg.naming import merge_key
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
 RELATION_LABELS: dict[str, tuple[str, str]] = {
@@ -156,6 +155,12 @@ def make_relation_finder(
                           cooccurrence_confidence=cooccurrence_confidence, min_confidence=min_confidence,
                           overwrite=overwrite, phrases=phrases, method_phrases=method_phrases)
 
+
+
+def _phrase_span(doc: Doc, start: int, end: int, label: str) -> Span:
+    """An unnamed phrase kg_relations reads as a relation end (source PHRASE_SOURCE; kg_edge_scorer keeps it only
+    as the end of a kept relation)."""
+    return Span(doc, start, end, label=label, kb_id=entity_key(label, doc[start:end].text), span_id=PHRASE_SOURCE)
 
 class RelationFinder(SerialisedState, DocAnnotator):
     """Set ``doc._.kg_relations``: {type, source, target, sentence, evidence, confidence} dicts."""
@@ -1105,8 +1110,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return None  # the phrase goes on ("the principle of pessimism", "uses Y", a capitalised word after it)
         if any(s.start < i and s.end > start for s in ents):
             return None
-        return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
-                    span_id=PHRASE_SOURCE)
+        return _phrase_span(doc, start, i, "Method")
 
     def _dataset_phrases(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span],
                          reader: Any = None) -> list[Span]:
@@ -1190,8 +1194,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if any(s.start < i and s.end > start and not (start <= s.start and s.end < i and all(
                 words_of[k].is_lower or not words_of[k].is_alpha for k in range(s.start, s.end))) for s in ents):
             return None
-        return Span(doc, start, i, label="Dataset", kb_id=f"Dataset|{merge_key(doc[start:i].text, 'Dataset')}",
-                    span_id=PHRASE_SOURCE)
+        return _phrase_span(doc, start, i, "Dataset")
 
     def _strong_dataset_phrase(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> Span | None:
         """``_dataset_phrase`` after a cue that names an evaluation ("experiments on"): a singular head counts too."""
@@ -1232,8 +1235,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return None  # the names follow: "second-order methods (K-FAC and L-BFGS)", "baselines such as X", "the common approach of X"
         if any(s.start < i and s.end > start for s in ents):
             return None
-        return Span(doc, start, i, label="Method", kb_id=f"Method|{merge_key(doc[start:i].text, 'Method')}",
-                    span_id=PHRASE_SOURCE)
+        return _phrase_span(doc, start, i, "Method")
 
     def _other_group(self, doc: Doc, end: int, bounds: tuple[int, int]) -> Span | None:
         """The anaphoric group right after a comparison cue ending at token *end*: "(all) (the) other (adaptive)
@@ -1255,8 +1257,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return None
         if i + 1 < bounds[1] and not (words_of[i + 1].is_punct or lowers[i + 1] in self.frame_reader.words["prepositions"]):
             return None
-        return Span(doc, start, i + 1, label="Method", kb_id=f"Method|{merge_key(doc[start:i + 1].text, 'Method')}",
-                    span_id=PHRASE_SOURCE)
+        return _phrase_span(doc, start, i + 1, "Method")
 
     def _group_antecedents(self, doc: Doc, group: Span, sentence: int, bounds: list[tuple[int, int]],
                            by_sentence: dict[int, list[Span]]) -> list[Span]:
@@ -1353,8 +1354,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                              or not texts[j][:1].isalnum() or words_of[j].like_num
                              or following in {"while", "which", "that", "respectively"}):
             return None  # the name goes on as a phrase: "a hand-tuned DeepSpeed configuration", "GPT-4 level"
-        return Span(doc, i, j, label="Method", kb_id=f"Method|{merge_key(doc[i:j].text, 'Method')}",
-                    span_id=PHRASE_SOURCE)
+        return _phrase_span(doc, i, j, "Method")
 
     def _wins(self, doc: Doc, sentence: Span, start: int, end: int) -> bool:
         """Whether the comparison cue at tokens *start* to *end* states a winner: the sentence names one and the cue

@@ -35,14 +35,13 @@ from spacy.tokens import Doc, Span
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import SerialisedState, pipe_in_batches
-from kg.extract.candidates import doc_text, span_text, title_end
+from kg.extract.candidates import doc_text, entity_key, span_text, title_end
 from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, paper_subject, sentence_at,
                               sentence_bounds, token_sentences, verb_like)
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import read_patterns, schema_for
 from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, set_entity_spans
-from kg.naming import merge_key
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
 ENTITIES_KEY = "kg_entities"
@@ -2088,7 +2087,7 @@ def _name_measures(doc: Doc, output: list[dict[str, Any]]) -> None:
     one holding a Metric, or one a found Metric ends ("pre-training compute" when "training compute" is a
     Metric of the paper: the found Metric stays, no second entity of one measure), and one written after "for"
     ("7.2% for AIM" names whose figure it is, the method slot).
-    The entity key is ``Metric|merge_key(phrase)``, as kg_entities keys its own."""
+    The entity key is ``entity_key("Metric", phrase)``, as kg_entities keys its own."""
     phrases = {row["metric_text"] for row in output if row["metric"] is None and row["metric_text"]
                and _name_shaped(row["metric_text"])}
     if not phrases or ENTITIES_KEY not in doc.spans:
@@ -2101,7 +2100,7 @@ def _name_measures(doc: Doc, output: list[dict[str, Any]]) -> None:
     metric_ends = tuple({" " + text[doc[s.start].idx:doc[s.end - 1].idx + len(doc[s.end - 1])].lower()
                          for s in spans if s.label_ == "Metric"})
     for phrase in sorted(phrases):
-        key = f"Metric|{merge_key(phrase, 'Metric')}"
+        key = entity_key("Metric", phrase)
         if key in keys or metric_ends and (" " + phrase.lower().replace("-", " ")).endswith(metric_ends):
             continue  # a found Metric with a modifier ("pre-training compute" beside "training compute") stays free
         found, at = [], text.find(phrase)
