@@ -52,7 +52,7 @@ from kg.extract.frame import (
     verb_like,
     sentence_bounds,
 )
-from kg.extract.pattern_data import read_pattern_file, schema_for
+from kg.extract.pattern_data import kind_words, read_pattern_file, schema_for
 from kg.extract.results import (
     DocAnnotator,
     number_shaped,
@@ -79,7 +79,7 @@ NAMED_SOURCE_TYPES = frozenset({"BUILDS_ON", "EVALUATED_ON", "RUNS_ON"})
 # comparison types: their target after the cue is the loser, never a kind ("CNN-based models") or a setting
 COMPARISON_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH"})
 # prepositions that open a setting between a comparison cue and a name: "outperforms prior work on LLMs"
-SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "with", "within", "by"})
+SETTING_PREPOSITIONS = kind_words("relations_cues.jsonl", "setting_prepositions")
 # types whose source, when only the name closest before the cue gives it, is never a name governed by a preposition of
 # means or setting ("with classifier-free guidance, outperforming X"): see RelationFinder._tool_of
 TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
@@ -87,8 +87,7 @@ TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # nouns of kind that may stand between a method and an EVALUATED_ON / RUNS_ON cue it is the source of: "a
 # ResNet-18 variant on ImageNet", "the Llama-2 model on an A100"
-MODEL_NOUNS = frozenset({"model", "models", "variant", "variants", "network", "networks", "backbone", "backbones",
-                         "baseline", "baselines", "architecture", "checkpoint", "checkpoints"})
+MODEL_NOUNS = kind_words("relations_cues.jsonl", "model_nouns")
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
@@ -120,8 +119,18 @@ NAMED_LOSER_TOKENS = 4
 FIGURE_REACH = 40
 FIGURE_UNIT_WORDS = 2
 FIGURE_TAIL_WORDS = 8
-FIGURE_HEDGES = frozenset({"roughly", "about", "approximately", "around", "only", "just", "nearly", "over",
-                           "under", "up", "respectively"})
+FIGURE_HEDGES = kind_words("relations_cues.jsonl", "figure_hedges")
+
+# more word lists of relations_cues.jsonl the finder's methods read (see each row's comment there): "is" / "were"
+# before a passive dataset verb, the words passed over between two listed methods, the words after a phrase that say
+# the names follow ("such", "of"), the quantifiers before "other", the openers of examples ("such as", "e.g."), and
+# the superlatives of a loser phrase ("best")
+BE_FORMS = kind_words("relations_cues.jsonl", "be_forms")
+LIST_SKIP_WORDS = kind_words("relations_cues.jsonl", "list_skip_words")
+NAMES_FOLLOW_WORDS = kind_words("relations_cues.jsonl", "names_follow_words")
+GROUP_QUANTIFIERS = kind_words("relations_cues.jsonl", "group_quantifiers")
+EXAMPLE_OPENERS = kind_words("relations_cues.jsonl", "example_openers")
+BEST_WORDS = kind_words("relations_cues.jsonl", "best_words")
 
 # doc.user_data key of the (relation type, token, target on the right) of each cue match, kept for kg_edge_scorer
 CUES_KEY = "kg_relation_cues"
@@ -473,7 +482,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # proposal outside the background) is evaluated on it
             passive = self.words["passive_dataset_verbs"]
             for i in range(1, len(lowers) - 1):
-                if lowers[i] not in {"were", "are", "was", "is"} or lowers[i + 1] not in passive:
+                if lowers[i] not in BE_FORMS or lowers[i + 1] not in passive:
                     continue
                 sentence = sentence_of[i]
                 low, high = bounds[sentence]
@@ -897,7 +906,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         keys = [first.kb_id_]
         last = first
         for m in sorted((m for m in methods if m.start > first.start), key=lambda m: m.start):
-            between = [w for w in lowers[last.end:m.start] if w not in {"language", "model", "models", "a", "an", "the"}]
+            between = [w for w in lowers[last.end:m.start] if w not in LIST_SKIP_WORDS]
             if not between or len(between) > 2 or any(w not in self.words["list_glue"] for w in between):
                 break
             keys.append(m.kb_id_)
@@ -1213,7 +1222,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         start = i = end
         while i < bounds[1] and i - end < 4 * PHRASE_MAX_TOKENS:
             token = words_of[i]
-            if token.lower_ in {"best", "strongest"}:
+            if token.lower_ in BEST_WORDS:
                 return None  # "the best promptable baseline" points at one of the names given elsewhere
             if token.lower_ in skip and i == start:
                 start = i + 1
@@ -1231,7 +1240,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         count = sum(1 for j in range(start, i) if words_of[j].text != "-" and (j == start or words_of[j - 1].text != "-"))
         if count < 2 or count > PHRASE_MAX_TOKENS or words_of[i - 1].text.endswith("-"):
             return None
-        if i < bounds[1] and (words_of[i].text == "(" or words_of[i].lower_ in {"such", "like", "including", "of"}):
+        if i < bounds[1] and (words_of[i].text == "(" or words_of[i].lower_ in NAMES_FOLLOW_WORDS):
             return None  # the names follow: "second-order methods (K-FAC and L-BFGS)", "baselines such as X", "the common approach of X"
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -1245,7 +1254,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         words_of = token_cache(doc).words
         lowers = token_lowers(doc)
         i = end
-        while i < bounds[1] and lowers[i] in {"all", "the", "many", "most"}:
+        while i < bounds[1] and lowers[i] in GROUP_QUANTIFIERS:
             i += 1
         if i >= bounds[1] or lowers[i] != "other":
             return None
@@ -1272,7 +1281,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if not any(s.label_ == "Method" for s in ents):
                 continue
             for k in range(high - 2, low - 1, -1):
-                if lowers[k] != head or lowers[k + 1] not in {"such", "including", "like", "e.g.", "e.g"}:
+                if lowers[k] != head or lowers[k + 1] not in EXAMPLE_OPENERS:
                     continue
                 first = self._introduced_target(doc, k + 1, _Sentence(doc, low, high), ents, "Method")
                 if first is not None:
@@ -1531,8 +1540,9 @@ def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], senten
 
 
 # words that may stand between "we" and its verb: "we also / then / further / have evaluate(d)"
-VERB_FILLERS = frozenset({"also", "then", "further", "have", "additionally", "now", "first", "next", "can",
-                          "will", "thus", "therefore"})
+VERB_FILLERS = kind_words("relations_cues.jsonl", "verb_fillers")
+# the word after a hyphen that makes a Method a modifier of what something is built from ("LLM-based", "ResNet-like")
+BUILT_FROM_SUFFIXES = kind_words("relations_cues.jsonl", "built_from_suffixes")
 
 
 def lowers_before_in(doc: Doc, start: int, low: int, words: set[str]) -> bool:
@@ -1562,8 +1572,7 @@ def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
     after = span.end
     # the word columns (kg.extract.token_view), the lower-case one only after a hyphen
-    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
-        "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
+    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in BUILT_FROM_SUFFIXES
 
 
 class _Modifier:
