@@ -38,7 +38,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value
-from kg.extract.base import SerialisedState
+from kg.extract.base import SerialisedState, doc_tokens
 from kg.extract.candidates import entity_key, title_end
 from kg.extract.frame import (
     _Sentence,
@@ -58,7 +58,7 @@ from kg.extract.results import (
     number_shaped,
     sentence_index_of_tokens,
 )
-from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
+from kg.extract.frame import token_lowers, token_texts  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
@@ -294,7 +294,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"; nor a
         # proposal of the paper written as one word, a coined name in lower case ("memflow", "kernelsmith"; not a
         # descriptive phrase such as "layered gradient accumulation")
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
         for span in in_order:
@@ -635,7 +635,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         evidence: dict[int, str] = {}
         for (_, _, _, sentence) in best:
             if sentence not in evidence:
-                evidence[sentence] = token_cache(doc).span_text(*bounds[sentence])  # Span.text, without the Span
+                evidence[sentence] = doc_tokens(doc).span_text(*bounds[sentence])  # Span.text, without the Span
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
              "evidence": evidence[sentence], "confidence": confidence,
@@ -724,7 +724,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
                     # the subject is the name a verb follows: "Compared with A, the B C, X reduces ..." (B and C
                     # are the opening list's last item); the first name when no verb follows one
-                    words_of = token_cache(doc).words
+                    words_of = doc_tokens(doc).words
                     later.sort(key=lambda m: not (m.end < sentence.end and words_of[m.end].is_lower
                                                   and verb_like(lowers[m.end])))
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
@@ -843,7 +843,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         X to 3D CT"), over a determiner and lower-case modifiers that are not a gerund ("for developing X" is a
         means)."""
         lowers = token_lowers(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         i = span.start - 1
         while i >= low and span.start - i <= 4 and (lowers[i] in {"a", "an", "the", "-"} or words_of[i].is_lower
                                                     and words_of[i].is_alpha and not words_of[i].is_stop
@@ -878,7 +878,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             first = next((x for x in after if listed and x.kb_id_ == listed[0] and x.end <= m.start), m)
             return lowers[first.start - 1] in prepositions
         # a subject: the proposal, or a name a verb follows ("TokAuto adds", "kernelsmith reaches")
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         later = [m for m in after if reader.subject_like(doc, m) and not reader.is_compared(doc, m)
                  and not governed(m) and (m.kb_id_ in proposed or m.end < len(doc) and words_of[m.end].is_lower
                                           and verb_like(lowers[m.end]))]
@@ -948,7 +948,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in {"a", "an", "the"}
                                                                     and i + 2 in starts)) for i in commas):
                 return None
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         proposed = frame["proposed"]
         method_at = {m.start: m for m in methods if m.start >= at}
         closed = False
@@ -1010,7 +1010,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
         if span.end < len(doc) and lowers[span.end] in self.words["baseline_heads"] \
-                and all(token_cache(doc).words[i].is_lower for i in range(span.start, span.end)):
+                and all(doc_tokens(doc).words[i].is_lower for i in range(span.start, span.end)):
             return True  # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
@@ -1034,7 +1034,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         name; the run stops at anything else ("compared with X on the same device"). [] when the cue is not
         followed by such figures. With *names*, a name kg found no entity for stands for one too ("compared with
         3.8 ms for Outlines": ``_loser_name``)."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         lowers = token_lowers(doc)
         method_at = {s.start: s for s in ents if s.label_ == "Method" and s.start >= end}
         found: list[Span] = []
@@ -1099,7 +1099,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
@@ -1128,7 +1128,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         "benchmark tasks" (the first conjunct names no set of datasets). At most three. *reader* reads one phrase
         (``_dataset_phrase``; ``_baseline_phrase`` for the baselines after an OUTPERFORMS cue)."""
         reader = reader or self._dataset_phrase
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         found: list[Span] = []
         at = end
         for _ in range(3):
@@ -1160,7 +1160,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         determiners before it ("several", "various", "the") are left out; it must end in a dataset head
         ("datasets", "benchmarks", "data sets", "environments") and hold at least two words. None otherwise, or
         when it touches an entity."""
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
         containers = self.words["dataset_containers"]
@@ -1216,7 +1216,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         up to punctuation, a stop word or a preposition; determiners and grading words before it
         ("phrase_skip_words", "baseline_skip_words") are left out; it ends at its last word of "baseline_heads"
         and holds two to PHRASE_MAX_TOKENS words. None otherwise, or when it touches an entity."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"] | self.words["baseline_skip_words"]
         start = i = end
@@ -1251,7 +1251,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         optimizers", a word of "baseline_heads" in the plural after "other" and at most two lower-case modifiers,
         ending the phrase (punctuation, a preposition or the sentence's end follows). As a Method span (never an
         entity: it stands for the names an earlier sentence listed), or None."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         lowers = token_lowers(doc)
         i = end
         while i < bounds[1] and lowers[i] in GROUP_QUANTIFIERS:
@@ -1292,7 +1292,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     def _after_figure(doc: Doc, start: int, low: int) -> bool:
         """Whether a comparison cue at token *start* follows a figure: "by 5.6 points over XMem and 3.1 over
         Cutie", "2.6x over X" (a weak cue, "over" / "than", that a number makes a comparison)."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         i = start - 1
         if i >= low and words_of[i].lower_ in {"%", "x", "×", "points", "point", "pp", "db"}:
             i -= 1
@@ -1339,7 +1339,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     def _loser_name(self, doc: Doc, i: int, high: int, ents: list[Span]) -> Span | None:
         """The name kg found no entity for that starts at token *i* (before *high*), as a Method span (see
         ``_named_losers``); None when no such name starts there or the words go on as a phrase."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         texts, lowers = token_texts(doc), token_lowers(doc)
         generic = self.words["generic_capitals"]
 
@@ -1384,7 +1384,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         limit = min(sentence.end, end + 12)
         i = end
@@ -1414,7 +1414,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         before it is at most UNNAMED_ITEM_TOKENS words holding a capital or a digit ("OpenAI gym", "PG-19"),
         the items are joined by list glue ("," / "and" / "or"), and at most UNNAMED_ITEMS of them precede the
         entity. None when anything else comes first (a lower-case phrase, another entity, a clause)."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         glue = self.words["list_glue"]
         start_at = {s.start: s for s in ents}
         i, items, limit = end, 0, sentence.end
@@ -1601,7 +1601,7 @@ def _without_parentheses(doc: Doc, start: int, end: int) -> list:
     """The words of tokens *start* to *end* outside short parentheses: "X (RL), Y" -> ",": an acronym after an item
     does not end a list (the lexeme attributes of each token, kg.extract.base.doc_tokens: ``lower_``, ``text``,
     ``is_lower`` ...)."""
-    tokens = token_cache(doc).words[start:end]
+    tokens = doc_tokens(doc).words[start:end]
     kept, depth, inside = [], 0, 0
     for token in tokens:
         if token.text == "(":
