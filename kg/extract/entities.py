@@ -36,6 +36,7 @@ def written_upper(text: str) -> bool:
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.patterns import read_pattern_file
+from kg.extract.pattern_data import word_lists, words_by_list
 from kg.naming import dataset_head_nouns, long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
@@ -176,7 +177,7 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
-_ARTICLES = frozenset({"a", "an", "the"})
+_ARTICLES = words_by_list(word_lists("articles"))["articles"]  # words.jsonl
 
 # "Depth", "Mix-Headset", "X-Ray"; not a language pair of two full words ("Spanish-English", "English-German")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^(?![A-Z][a-z]{3,}-[A-Z][a-z]{3,}$)[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
@@ -282,9 +283,9 @@ def _dataset_cue_ends() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _device_classes() -> frozenset[str]:
     """The device-class words that end a device model's name ("A10G GPU", "Graviton3 CPU"): ``device_class_suffixes``
-    of ``patterns/resolve.jsonl`` that name a kind of processor."""
-    return frozenset(resolve_word_lists()["device_class_suffixes"]) & {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus",
-                                                                         "npu", "npus"}
+    of ``patterns/resolve.jsonl`` that name a kind of processor (``processor_classes`` of ``words.jsonl``)."""
+    return frozenset(resolve_word_lists()["device_class_suffixes"]) \
+        & words_by_list(word_lists("processor_classes"))["processor_classes"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -297,7 +298,8 @@ def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
 _FRACTION = re.compile(r"^0?\.\d+$")  # "0.070", ".81": a measured value, not a size or a version
-_COMPARISONS = frozenset({"above", "below", "over", "under", "exceeding", "beyond"})
+# words before a number that make it a threshold ("TM-score above 0.9"): words.jsonl number_comparisons
+_COMPARISONS = words_by_list(word_lists("number_comparisons"))["number_comparisons"]
 # "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
 _MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure

@@ -18,6 +18,7 @@ from kg.extract.candidates import (IGNORE, Candidate, ProposesCandidates, add_ca
                                    lower_positions, title_end, written_lower)
 from kg.extract.vocabulary import singular
 from kg.patterns import read_pattern_file
+from kg.extract.pattern_data import word_lists, words_by_list
 
 _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
 _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
@@ -32,9 +33,8 @@ DATASET_QUALIFIER = re.compile(
 # number is not an amount (not before a unit, a number or a capitalised metric: "on COCO 1.5 AP")
 _DATASET_RELEASE = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
 _DATASET_SUBSETS = frozenset({"Lite", "test-dev", "test-std", "Verified"})
-_AFTER_RELEASE = frozenset({"and", "or", "with", "from", "to", "for", "in", "on", "at", "by", "using", "where", "while",
-                            "which", "that", "benchmark", "benchmarks", "dataset", "datasets", "set", "sets", "split",
-                            "splits", "test", "validation", "suite", "corpus", "leaderboard", "tasks", "task"})
+# the words after a release number that keep it part of the name ("CATH 4.2 benchmark"): words.jsonl release_followers
+_AFTER_RELEASE = words_by_list(word_lists("release_followers"))["release_followers"]
 
 
 def dataset_variant_end(words, end: int) -> int:
