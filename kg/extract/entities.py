@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.head_phrases import dataset_variant_end
-from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
+from kg.extract.candidates import (ARTICLES, ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, entity_key, make_spans, release_candidates, select, title_end,
                                    written_lower)
 
@@ -177,8 +177,6 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
-_ARTICLES = words_by_list(word_lists("articles"))["articles"]  # words.jsonl
-
 # "Depth", "Mix-Headset", "X-Ray"; not a language pair of two full words ("Spanish-English", "English-German")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^(?![A-Z][a-z]{3,}-[A-Z][a-z]{3,}$)[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
 
@@ -209,7 +207,7 @@ def _after_work_on(words, start: int, stems: tuple[str, ...]) -> bool:
     "fine-tuning Mistral-7B on X", "pre-training compute on X", "newly trained models on X". An article, and one
     lower-case modifier after it, may stand between "on" and the name ("trained on the larger X")."""
     at = start - 1
-    if at > 0 and words[at].lower_ in {"the", "a", "an"}:
+    if at > 0 and words[at].lower_ in ARTICLES:
         at -= 1
     elif at > 1 and words[at - 1].lower_ == "the" and words[at].is_lower and words[at].is_alpha and not words[at].is_stop:
         at -= 2
@@ -231,7 +229,7 @@ def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: fr
     apposition also a participle: an -ed word or one of *participles*, "X, a dataset built from ...")."""
     n = len(words)
     i = end
-    if i + 1 < n and words[i].text == "," and words[i + 1].lower_ in {"a", "an", "the"}:
+    if i + 1 < n and words[i].text == "," and words[i + 1].lower_ in ARTICLES:
         i += 2
         limit = i + 4
     else:
@@ -910,7 +908,7 @@ class EntityResolver(PatternComponent):
         list item); list glue and an article only between (``list_glue``, "a", "an", "the")."""
         if not any(span.label_ == "Hardware" for span in chosen):
             return chosen
-        glue = self.words["list_glue"] | _ARTICLES
+        glue = self.words["list_glue"] | ARTICLES
 
         def eligible(span: Candidate, words) -> bool:
             if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" and span.end - span.start == 1

@@ -52,7 +52,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
-from kg.extract.candidates import CANDIDATES_KEY, entity_key, span_text, title_end
+from kg.extract.candidates import ARTICLES, CANDIDATES_KEY, entity_key, span_text, title_end
 from kg.extract.pattern_data import kind_list, kind_words, schema_for
 from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
@@ -271,7 +271,7 @@ class ContributionFrame(PatternComponent):
             # "ZorbNet is a novel kernel that ...", "X is the first system to ...": a name presented as new
             subject = method_at.get(sentence.start + (lowers[sentence.start] == "the"))
             if subject is not None and subject.end + 2 < sentence.end and lowers[subject.end] in {"is", "are"} \
-                    and lowers[subject.end + 1] in {"a", "an", "the"} \
+                    and lowers[subject.end + 1] in ARTICLES \
                     and lowers[subject.end + 2] in self.words["novelty_words"]:
                 propose(subject, "presented")
             first_naming = bisect_left(naming_at, sentence.start)
@@ -351,7 +351,7 @@ class ContributionFrame(PatternComponent):
             return []
         title_end = end_of_title
         colon = title_colon(doc, title_end)
-        first = 1 if lowers[0] in {"the", "a", "an"} else 0
+        first = 1 if lowers[0] in ARTICLES else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
             # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
@@ -546,7 +546,7 @@ class ContributionFrame(PatternComponent):
         Prompt-OIRL, an approach ...", "we propose Quembly, a retriever", "we present X and Y, two ..."), or []."""
         lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         j = verb + 1
-        while j < len(doc) and (lowers[j] in {"a", "an", "the"} or lowers[j] in self.words["evaluative"]):
+        while j < len(doc) and (lowers[j] in ARTICLES or lowers[j] in self.words["evaluative"]):
             j += 1
         found = self._coined_at(doc, j, taken) or self._lower_coined_at(doc, verb, j, taken)
         if not found or not self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb):
@@ -869,7 +869,7 @@ class ContributionFrame(PatternComponent):
                 k = j + 1
                 if k + 2 < sentence.end and texts[k] == "(" and texts[k + 2] == ")":
                     k += 3  # "(1) X"
-                if k + 1 < sentence.end and lowers[k] in {"a", "an", "the"}:
+                if k + 1 < sentence.end and lowers[k] in ARTICLES:
                     k += 1  # "two components: a Region Prompt Pool ..., and a Cross-Scale Alignment Loss"
                 span = method_at.get(k) if texts[j] in {",", ":", "and", ")"} else None
                 if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
@@ -964,7 +964,7 @@ class ContributionFrame(PatternComponent):
             elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at
                                                                        or lowers[i + 1] in APPOSITION_OPENERS))
                     or i + 2 < end and lowers[i + 1] in {"and", "or"} and i + 2 not in method_at
-                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and lowers[i + 2] not in {"a", "an", "the"}):
+                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and lowers[i + 2] not in ARTICLES):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
             elif lower in {",", ":", "("} and i > verb + 1 and lowers[i - 1] in self.words["not_method_followers"]:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
@@ -985,7 +985,7 @@ class ContributionFrame(PatternComponent):
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = _skip_parenthesis(doc, span.end, end)
         # "X, a new benchmark for ...", "X: Training Algorithms benchmark"
-        if i + 1 >= end or not (texts[i] == "," and lowers[i + 1] in {"a", "an", "the"} or texts[i] == ":"):
+        if i + 1 >= end or not (texts[i] == "," and lowers[i + 1] in ARTICLES or texts[i] == ":"):
             return False
         for j in range(i + 2, min(end, i + 16)):
             lower = lowers[j]
@@ -1320,7 +1320,7 @@ class ContributionFrame(PatternComponent):
         sentence_start = sentence_at(doc, start)[0]
         lowers = token_lowers(doc)
         before = lowers[start - 1] if start > sentence_start else ""
-        if before in {"the", "a", "an"} and start - 2 >= sentence_start:
+        if before in ARTICLES and start - 2 >= sentence_start:
             before = lowers[start - 2]
         return before not in self.words["prepositions"] or before in {"as"}
 

@@ -39,7 +39,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState, doc_tokens
-from kg.extract.candidates import entity_key, title_end
+from kg.extract.candidates import ARTICLES, entity_key, title_end
 from kg.extract.frame import (
     _Sentence,
     paper_subject,
@@ -833,7 +833,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         "on" ...), over a determiner: a tool or a setting of the sentence, not its subject."""
         lowers = token_lowers(doc)
         i = span.start - 1
-        if i >= low and lowers[i] in {"a", "an", "the"}:
+        if i >= low and lowers[i] in ARTICLES:
             i -= 1
         return i >= low and lowers[i] in self.words["tool_prepositions"]
 
@@ -898,7 +898,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if at >= high or lowers[at] != "using":
             return []  # (not "with": "52.8 mIoU on ADE20K with UperNet" names the setting of the paper's result)
         i = at + 1
-        if i < high and lowers[i] in {"a", "an", "the"}:
+        if i < high and lowers[i] in ARTICLES:
             i += 1
         first = next((m for m in methods if m.start == i), None)
         if first is None:
@@ -922,7 +922,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return False
         lowers = token_lowers(doc)
         i = closest.start - 1
-        if i >= low and lowers[i] in {"a", "an", "the"}:
+        if i >= low and lowers[i] in ARTICLES:
             i -= 1
         return i >= low and lowers[i] in {"using", "with", "via"}
 
@@ -945,7 +945,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if commas:  # only the commas of a list of names: "from ResNet-50, BERT-base and LLaMA-2 on ..."
             ends = {s.end for s in named_entities(doc) if low <= s.start < at}
             starts = {s.start for s in named_entities(doc) if low <= s.start <= at}
-            if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in {"a", "an", "the"}
+            if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in ARTICLES
                                                                     and i + 2 in starts)) for i in commas):
                 return None
         words_of = doc_tokens(doc).words
@@ -959,7 +959,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 continue
             closed = True
             j = comma + 1
-            while j < high and lowers[j] in {"a", "an", "the"}:
+            while j < high and lowers[j] in ARTICLES:
                 j += 1
             if proposed and self.frame_reader.refers_to_self(doc, frame, comma + 1, min(high, comma + 4)):
                 return paper_subject(frame), "self"
@@ -1046,7 +1046,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 numbers, unit_words = numbers + 1, 0
             elif lower == "for" and numbers:
                 j = i + 1
-                while j < limit and lowers[j] in {"a", "an", "the"}:
+                while j < limit and lowers[j] in ARTICLES:
                     j += 1
                 span = method_at.get(j)
                 if span is None and names:
@@ -1103,7 +1103,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (lowers[i] in {"a", "an", "the"} or lowers[i] in words["evaluative"]):
+        while i < bounds[1] and (lowers[i] in ARTICLES or lowers[i] in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and words_of[i].is_lower \
@@ -1332,7 +1332,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 j = name.end
                 i, items = j, items + 1
             # the glue to the next item, else the end of the run
-            if i >= high or lowers[i] not in glue or texts[i] in {"the", "a", "an"}:
+            if i >= high or lowers[i] not in glue or texts[i] in ARTICLES:
                 break
         return found
 
@@ -1418,7 +1418,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         glue = self.words["list_glue"]
         start_at = {s.start: s for s in ents}
         i, items, limit = end, 0, sentence.end
-        while i < limit and words_of[i].lower_ in {"the", "a", "an"}:
+        while i < limit and words_of[i].lower_ in ARTICLES:
             i += 1
         while i < limit and items <= UNNAMED_ITEMS:
             found = start_at.get(i)
@@ -1484,7 +1484,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if at + 1 >= end or lowers[at] not in {"and", "or"}:
             return False
         following = texts[at + 1]
-        return lowers[at + 1] in {"a", "an", "the"} or following[:1].isupper()
+        return lowers[at + 1] in ARTICLES or following[:1].isupper()
 
     # -- serialisation (kg.extract.base.SerialisedState: cfg.json and relations_cues.jsonl on disk) --------
     row_files = {"cues": "relations_cues.jsonl"}

@@ -35,7 +35,7 @@ from spacy.tokens import Doc, Span
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
 from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
-from kg.extract.candidates import doc_text, entity_key, span_text, title_end
+from kg.extract.candidates import ARTICLES, doc_text, entity_key, span_text, title_end
 from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, paper_subject, sentence_at,
                               sentence_bounds, token_sentences, verb_like)
 from kg.extract.gated_matcher import GatedMatcher
@@ -709,7 +709,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         clause = next((k + 1 for k in range(verb - 1, sent_start - 1, -1) if texts[k] in {",", ";", ":", "(", ")"}
                        or lowers[k] in self.clause_words or lowers[k] == "and"), sent_start)
         first = clause
-        while first < verb and lowers[first] in {"the", "a", "an"}:
+        while first < verb and lowers[first] in ARTICLES:
             first += 1
         last, words = first, 0
         while last < verb and words < 4 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
@@ -1033,7 +1033,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             j -= 1
         if j == k - 1 or j < 0 or sentence_of[j] != sentence:
             return False
-        if lowers[j] in {"a", "an", "the"}:
+        if lowers[j] in ARTICLES:
             j -= 1
         if j < 0 or lowers[j] not in self.setting_leads or sentence_of[j] != sentence:
             return False
