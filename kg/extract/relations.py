@@ -131,6 +131,12 @@ NAMES_FOLLOW_WORDS = kind_words("relations_cues.jsonl", "names_follow_words")
 GROUP_QUANTIFIERS = kind_words("relations_cues.jsonl", "group_quantifiers")
 EXAMPLE_OPENERS = kind_words("relations_cues.jsonl", "example_openers")
 BEST_WORDS = kind_words("relations_cues.jsonl", "best_words")
+# and the prepositions of means ("using", "via"), the determiners after "of" that end a dataset phrase, the words
+# that end a name before a clause ("which"), and the words that end the search behind an unnamed list item
+MEANS_PREPOSITIONS = kind_words("relations_cues.jsonl", "means_prepositions")
+OF_DETERMINERS = kind_words("relations_cues.jsonl", "of_determiners")
+PHRASE_END_WORDS = kind_words("relations_cues.jsonl", "phrase_end_words")
+ITEM_BREAKS = kind_words("relations_cues.jsonl", "item_breaks")
 
 # doc.user_data key of the (relation type, token, target on the right) of each cue match, kept for kg_edge_scorer
 CUES_KEY = "kg_relation_cues"
@@ -924,7 +930,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         i = closest.start - 1
         if i >= low and lowers[i] in ARTICLES:
             i -= 1
-        return i >= low and lowers[i] in {"using", "with", "via"}
+        return i >= low and lowers[i] in MEANS_PREPOSITIONS
 
     def _opening_subject(self, doc: Doc, frame: dict[str, Any], low: int, high: int, at: int, methods: list[Span],
                          background: bool) -> tuple[str | None, str] | None:
@@ -1170,7 +1176,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if token.lower_ in skip:
                 start = i + 1
             elif token.lower_ == "of" and i > start and words_of[i - 1].lower_ in containers \
-                    and i + 1 < bounds[1] and words_of[i + 1].lower_ not in {"the", "this", "these", "those"}:
+                    and i + 1 < bounds[1] and words_of[i + 1].lower_ not in OF_DETERMINERS:
                 pass  # "a large suite of test programs", "a benchmark of realistic ML workloads"
             elif token.is_upper and token.is_alpha and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower \
                     and words_of[i + 1].is_alpha:
@@ -1361,7 +1367,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         following = lowers[j] if j < high else ""
         if j < high and not (following in self.words["list_glue"] or following in self.frame_reader.words["prepositions"]
                              or not texts[j][:1].isalnum() or words_of[j].like_num
-                             or following in {"while", "which", "that", "respectively"}):
+                             or following in PHRASE_END_WORDS):
             return None  # the name goes on as a phrase: "a hand-tuned DeepSpeed configuration", "GPT-4 level"
         return _phrase_span(doc, i, j, "Method")
 
@@ -1402,8 +1408,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 while j < sentence.end and texts[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
-            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
-                    "on", "in", "for", "by", "while", "which", "that", "than"}:
+            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in ITEM_BREAKS:
                 return None
             i += 1
         return None
