@@ -224,6 +224,8 @@ def test_word_lists_cover_the_frame_file():
     ('{"kind": "nonsense", "words": ["x"]}', "nonsense"),
     ('{"kind": "authors", "words": ["we", "we"]}', "non-unique"),
     ('{"kind": "authors", "words": [""]}', ""),
+    ('{"kind": "contrast_break", "words": ["but"]}', "contrast_break"),  # misspelt kinds moved out of code
+    ('{"kind": "sentence_adverb", "words": ["here"]}', "sentence_adverb"),
 ])
 def test_a_bad_frame_row_is_an_error_naming_file_and_line(tmp_path, line, problem):
     bad = tmp_path / "frame.jsonl"
@@ -247,6 +249,10 @@ _GOOD_FIRST_ROW = {"relations_cues.jsonl": '{"type": "RUNS_ON", "phrases": ["run
     ("results_cues.jsonl", '{"kind": "gain_noun", "words": ["gain"]}', "gain_noun"),
     ("results_cues.jsonl", '{"kind": "number_words", "values": {"two": "2"}}', ""),
     ("results_cues.jsonl", '{"kind": "beat_words", "words": ["beats", "beats"]}', "non-unique"),
+    ("relations_cues.jsonl", '{"kind": "model_noun", "words": ["model"]}', ""),  # misspelt kinds moved out of code
+    ("relations_cues.jsonl", '{"kind": "verb_filler", "words": ["also"]}', ""),
+    ("results_cues.jsonl", '{"kind": "modal_word", "words": ["can"]}', "modal_word"),
+    ("results_cues.jsonl", '{"kind": "phrase_determiner", "words": ["the"]}', "phrase_determiner"),
 ])
 def test_a_bad_relation_or_results_cue_row_is_an_error_naming_file_and_line(tmp_path, name, line, problem):
     bad = tmp_path / name
@@ -404,6 +410,91 @@ def test_resolution_keeps_no_word_lists_in_code():
             else:
                 continue
             assert len(strings) < 10, f"{path.name}:{node.lineno}: a word list in code; move it to patterns/resolve.jsonl"
+
+
+# Module-level literals of lower-case words in kg/extract/*.py that are not word lists of English cues: each is a
+# set of names the code itself defines or reads (record fields, origins, modes, parser labels, pattern file names).
+_NOT_WORD_LISTS = {
+    ("cache.py", "EXTRACTION_FIELDS"),  # the record fields an extraction cache entry holds
+    ("edge_scorer.py", "RULE_ORIGINS"),  # the origins kg_relations marks its relations with
+    ("edge_scorer.py", "MODES"),  # the scorer's modes ("scored", "rules", "hybrid")
+    ("edge_scorer.py", "ORIGINS"),  # the origins of a relation candidate, feature names
+    ("frame.py", "SUBJECT_DEPS"),  # dependency labels of a subject (the parser's scheme, not words)
+    ("pattern_data.py", "VOCABULARY_FILES"),  # file names
+    ("pattern_data.py", "__all__"),
+    ("results.py", "METHOD_KINDS"),  # where a result's method was found (a record value)
+    ("results.py", "RULE_HOWS"),  # how a rule found a method (a record value)
+    ("results.py", "CANDIDATE_KINDS"),  # the kinds of metric candidate (feature names)
+    ("results.py", "METRIC_FEATURES"),  # the metric chooser's feature names
+    ("results.py", "METHOD_FEATURES"),  # the method chooser's feature names
+}
+
+
+def _module_word_sets(path: Path):
+    """(name, line, words) of each module-level set / frozenset / tuple / list literal in *path* holding 3 or more
+    lower-case words (frozenset({...}) and set([...]) included)."""
+    import ast
+
+    word = re.compile(r"[a-z]+(?:[-'][a-z]+)*\.?")
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if not isinstance(node, (ast.Assign, ast.AnnAssign)) or node.value is None:
+            continue
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        name = ",".join(ast.unparse(target) for target in targets)
+        value = node.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) \
+                and value.func.id in {"frozenset", "set", "tuple", "list"} and value.args:
+            value = value.args[0]
+        if not isinstance(value, (ast.Set, ast.Tuple, ast.List)):
+            continue
+        words = [e.value for e in value.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)
+                 and word.fullmatch(e.value)]
+        if len(words) >= 3:
+            yield name, node.lineno, words
+
+
+def test_the_extractors_keep_no_module_word_sets_in_code():
+    """Word lists in code become pattern data (issue 9): kg/extract/*.py holds no module-level literal set of
+    English words; they are kinds of frame.jsonl, relations_cues.jsonl, results_cues.jsonl or lists of words.jsonl,
+    read with kg.extract.pattern_data (kind_words, word_lists)."""
+    problems = []
+    for path in sorted((ROOT / "kg" / "extract").glob("*.py")):
+        for name, line, words in _module_word_sets(path):
+            if (path.name, name) not in _NOT_WORD_LISTS:
+                problems.append(f"{path.name}:{line}: {name} = {words[:4]}...: move it into a pattern file")
+    assert not problems, "; ".join(problems)
+
+
+def test_the_word_set_check_finds_a_word_set(tmp_path):
+    source = tmp_path / "module.py"
+    source.write_text('A = frozenset({"a", "an", "the"})\nB = ("x-ray", "state-of-the-art", "co-train")\nC = {"Lite", "GPU", "x"}\n'
+                      'D = ("methods.jsonl", "a.b", "c")\n')
+    assert [(name, words) for name, _, words in _module_word_sets(source)] == [
+        ("A", ["a", "an", "the"]), ("B", ["x-ray", "state-of-the-art", "co-train"])]
+
+
+def test_kind_words_reads_a_kind_of_a_packaged_file_and_refuses_a_missing_one():
+    from kg.extract.pattern_data import kind_list, kind_words
+
+    assert kind_words("relations_cues.jsonl", "best_words") == {"best", "strongest"}
+    assert kind_list("frame.jsonl", "extend_verbs") == ("extend", "extends")  # the file's order
+    with pytest.raises(PatternError, match="model_noun"):
+        kind_words("relations_cues.jsonl", "model_noun")
+
+
+def test_the_moved_word_lists_are_what_the_extractors_read():
+    """The module-level word lists of the extractors are the rows of the pattern files (one place per concept)."""
+    from kg.extract import entities, frame, head_phrases, relations, results, task_frames
+    from kg.extract.pattern_data import kind_list, kind_words, word_lists, words_by_list
+
+    assert relations.MODEL_NOUNS == kind_words("relations_cues.jsonl", "model_nouns")
+    assert relations.VERB_FILLERS == kind_words("relations_cues.jsonl", "verb_fillers")
+    assert results.MODAL_WORDS == kind_words("results_cues.jsonl", "modal_words")
+    assert frame.NOUN_SUFFIXES == kind_list("frame.jsonl", "noun_suffixes")
+    lists = words_by_list(word_lists())
+    assert head_phrases._AFTER_RELEASE == lists["release_followers"]
+    assert entities._COMPARISONS == lists["number_comparisons"]
+    assert task_frames._TITLE_GLUE == lists["title_glue"]
 
 
 def test_canonical_names_do_not_import_spacy():

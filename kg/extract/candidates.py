@@ -44,6 +44,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import minibatch
 
 from kg.extract.base import doc_tokens
+from kg.extract.pattern_data import word_lists, words_by_list
 from kg.naming import merge_key
 from kg.schema import ENTITY_TYPES
 
@@ -52,6 +53,8 @@ IGNORE = "Ignore"  # vocabulary label for known non-entities: they block weaker 
 CANDIDATES_KEY = "kg_candidates"
 ENTITIES_KEY = "kg_entities"
 NESTED_KEY = "kg_nested_entities"  # devices inside other entities; may overlap kg_entities
+# "a", "an", "the" (words.jsonl articles): the one article set the extractors read
+ARTICLES = words_by_list(word_lists("articles"))["articles"]
 
 # Candidate sources, strongest first where spans of equal length compete.
 PRIORITY: dict[str, int] = {"acronym": 5, "coined": 5, "vocabulary": 4, "context": 3, "titlecase": 2, "open": 1,

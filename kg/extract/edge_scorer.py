@@ -40,13 +40,13 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value, set_doc_value
-from kg.extract.base import SerialisedState, pipe_in_batches
+from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
 from kg.extract.candidates import span_text
 from kg.extract.frame import frame_of, parsed, sentence_bounds, token_sentences
 from kg.extract.pattern_data import read_pattern_file
 from kg.extract.relations import (CUES_KEY, DEFAULT_CUES, PHRASE_SOURCE, RELATION_LABELS, RelationFinder,
                                   named_entities)
-from kg.extract.frame import token_cache, token_lowers  # the per-doc columns, remembered for the last doc
+from kg.extract.frame import token_lowers  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, set_entity_spans
 
 MODEL_PATH = Path(__file__).parent / "models" / "edge_scorer.json"
@@ -378,7 +378,7 @@ class EdgeScorer(SerialisedState):
             for n, member in enumerate(run):
                 listed[member[0]] = (n, len(run))
         context.lowers, context.commas, context.clause, context.listed = lowers, commas, clause, listed
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         context.shaped = {key: float(any(not words_of[i].is_lower for i in range(spans[0][0], spans[0][1])))
                           for key, spans in context.mentions.items()}
         context.result_sentences = {r["sentence"] for r in doc_value(doc, "kg_results") or []}

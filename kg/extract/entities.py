@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.head_phrases import dataset_variant_end
-from kg.extract.candidates import (ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
+from kg.extract.candidates import (ARTICLES, ENTITIES_KEY, ENTITY_LABELS, IGNORE, NESTED_KEY, SHAPE_SOURCES, Candidate,
                                    candidate, candidates, entity_key, make_spans, release_candidates, select, title_end,
                                    written_lower)
 
@@ -36,6 +36,7 @@ def written_upper(text: str) -> bool:
 from kg.extract.token_view import set_entities
 from kg.extract.vocabulary import EntityVocabulary, part_label
 from kg.patterns import read_pattern_file
+from kg.extract.pattern_data import word_lists, words_by_list
 from kg.naming import dataset_head_nouns, long_form_variants, merge_key, resolve_word_lists
 
 _UNSET = object()
@@ -176,8 +177,6 @@ def _in_dataset_slot(words, sent, start: int, metric_ends: frozenset[int] | set[
     return at in metric_ends  # "ANLS on X", "exact match on X"
 
 
-_ARTICLES = frozenset({"a", "an", "the"})
-
 # "Depth", "Mix-Headset", "X-Ray"; not a language pair of two full words ("Spanish-English", "English-German")
 _NAME_WORD = re.compile(r"^[A-Z][a-z]+$|^(?![A-Z][a-z]{3,}-[A-Z][a-z]{3,}$)[A-Z][a-z]*(?:-[A-Z][a-z]+)+$")
 
@@ -208,7 +207,7 @@ def _after_work_on(words, start: int, stems: tuple[str, ...]) -> bool:
     "fine-tuning Mistral-7B on X", "pre-training compute on X", "newly trained models on X". An article, and one
     lower-case modifier after it, may stand between "on" and the name ("trained on the larger X")."""
     at = start - 1
-    if at > 0 and words[at].lower_ in {"the", "a", "an"}:
+    if at > 0 and words[at].lower_ in ARTICLES:
         at -= 1
     elif at > 1 and words[at - 1].lower_ == "the" and words[at].is_lower and words[at].is_alpha and not words[at].is_stop:
         at -= 2
@@ -230,7 +229,7 @@ def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: fr
     apposition also a participle: an -ed word or one of *participles*, "X, a dataset built from ...")."""
     n = len(words)
     i = end
-    if i + 1 < n and words[i].text == "," and words[i + 1].lower_ in {"a", "an", "the"}:
+    if i + 1 < n and words[i].text == "," and words[i + 1].lower_ in ARTICLES:
         i += 2
         limit = i + 4
     else:
@@ -282,9 +281,9 @@ def _dataset_cue_ends() -> frozenset[str]:
 @functools.lru_cache(maxsize=1)
 def _device_classes() -> frozenset[str]:
     """The device-class words that end a device model's name ("A10G GPU", "Graviton3 CPU"): ``device_class_suffixes``
-    of ``patterns/resolve.jsonl`` that name a kind of processor."""
-    return frozenset(resolve_word_lists()["device_class_suffixes"]) & {"gpu", "gpus", "cpu", "cpus", "tpu", "tpus",
-                                                                         "npu", "npus"}
+    of ``patterns/resolve.jsonl`` that name a kind of processor (``processor_classes`` of ``words.jsonl``)."""
+    return frozenset(resolve_word_lists()["device_class_suffixes"]) \
+        & words_by_list(word_lists("processor_classes"))["processor_classes"]
 
 
 @functools.lru_cache(maxsize=1)
@@ -297,7 +296,8 @@ def _dataset_cues() -> tuple[frozenset[str], frozenset[str]]:
 
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)*%?$")
 _FRACTION = re.compile(r"^0?\.\d+$")  # "0.070", ".81": a measured value, not a size or a version
-_COMPARISONS = frozenset({"above", "below", "over", "under", "exceeding", "beyond"})
+# words before a number that make it a threshold ("TM-score above 0.9"): words.jsonl number_comparisons
+_COMPARISONS = words_by_list(word_lists("number_comparisons"))["number_comparisons"]
 # "6x", "2.5", "6x-8x", "%", "times": what stands before "higher" in "6x higher FPS"
 _MULTIPLIER = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|%|times)$")
 _PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9\-]*s$")  # "12 LLMs", "8 GPUs": things counted, not a measure
@@ -908,7 +908,7 @@ class EntityResolver(PatternComponent):
         list item); list glue and an article only between (``list_glue``, "a", "an", "the")."""
         if not any(span.label_ == "Hardware" for span in chosen):
             return chosen
-        glue = self.words["list_glue"] | _ARTICLES
+        glue = self.words["list_glue"] | ARTICLES
 
         def eligible(span: Candidate, words) -> bool:
             if not (span.id_ in SHAPE_SOURCES and span.label_ == "Method" and span.end - span.start == 1

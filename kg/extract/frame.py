@@ -51,9 +51,9 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
-from kg.extract.base import DocTokens, PatternComponent, doc_tokens, pipe_in_batches
-from kg.extract.candidates import CANDIDATES_KEY, entity_key, span_text, title_end
-from kg.extract.pattern_data import schema_for
+from kg.extract.base import PatternComponent, doc_tokens, pipe_in_batches
+from kg.extract.candidates import ARTICLES, CANDIDATES_KEY, entity_key, span_text, title_end
+from kg.extract.pattern_data import kind_list, kind_words, schema_for
 from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.extract.token_view import doc_memo
@@ -70,7 +70,19 @@ _MODIFIER_KEY = "kg_frame_modifier"
 _PARSED_KEY = "kg_frame_parsed"
 _SUBJECT_KEY = "kg_frame_subject_like"
 _POSITIONS_KEY = "kg_frame_positions"
-_BREAKS = frozenset({";", "while", "whereas", "but", "although"})  # words that open a new clause
+# word lists of frame.jsonl the frame's helpers read (see each row's comment there): the words that open a new clause
+# (";", "while", "but"), the words that make a propose verb an adjective or a passive ("the proposed", "been
+# proposed"), the sentence adverbs before a comma ("Here, we"), "extend", the words after a comma that go on with a
+# named phrase ("namely", "dubbed"), the fillers before a propose verb's object ("a", "two"), the words after
+# "NAME," that make a lower-case word a name ("a", "which"), and the endings of an English noun ("-tion", "-s")
+_BREAKS = kind_words("frame.jsonl", "contrast_breaks")
+ADJECTIVE_VERB_LEADS = kind_words("frame.jsonl", "adjective_verb_leads")
+SENTENCE_ADVERBS = kind_words("frame.jsonl", "sentence_adverbs")
+EXTEND_VERBS = kind_words("frame.jsonl", "extend_verbs")
+APPOSITION_OPENERS = kind_words("frame.jsonl", "apposition_openers")
+OBJECT_FILLERS = kind_words("frame.jsonl", "object_fillers")
+NAME_APPOSITION_LEADS = kind_words("frame.jsonl", "name_apposition_leads")
+NOUN_SUFFIXES = kind_list("frame.jsonl", "noun_suffixes")  # ordered: a str.endswith tuple
 _LOWERS_KEY = "kg_frame_lowers"
 _TOKEN_SENTENCES_KEY = "kg_frame_token_sentences"
 _TEXTS_KEY = "kg_frame_texts"
@@ -259,7 +271,7 @@ class ContributionFrame(PatternComponent):
             # "ZorbNet is a novel kernel that ...", "X is the first system to ...": a name presented as new
             subject = method_at.get(sentence.start + (lowers[sentence.start] == "the"))
             if subject is not None and subject.end + 2 < sentence.end and lowers[subject.end] in {"is", "are"} \
-                    and lowers[subject.end + 1] in {"a", "an", "the"} \
+                    and lowers[subject.end + 1] in ARTICLES \
                     and lowers[subject.end + 2] in self.words["novelty_words"]:
                 propose(subject, "presented")
             first_naming = bisect_left(naming_at, sentence.start)
@@ -339,7 +351,7 @@ class ContributionFrame(PatternComponent):
             return []
         title_end = end_of_title
         colon = title_colon(doc, title_end)
-        first = 1 if lowers[0] in {"the", "a", "an"} else 0
+        first = 1 if lowers[0] in ARTICLES else 0
         in_title = [s for s in methods if s.end <= title_end]
         if colon is not None:
             # "X: ...", "X and Y: ..." (each name before the colon), "X: A Y for Z" (the subtitle says what X is)
@@ -534,7 +546,7 @@ class ContributionFrame(PatternComponent):
         Prompt-OIRL, an approach ...", "we propose Quembly, a retriever", "we present X and Y, two ..."), or []."""
         lowers = token_lowers(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         j = verb + 1
-        while j < len(doc) and (lowers[j] in {"a", "an", "the"} or lowers[j] in self.words["evaluative"]):
+        while j < len(doc) and (lowers[j] in ARTICLES or lowers[j] in self.words["evaluative"]):
             j += 1
         found = self._coined_at(doc, j, taken) or self._lower_coined_at(doc, verb, j, taken)
         if not found or not self._by_authors(doc, doc[slice(*sentence_at(doc, verb))], verb):
@@ -547,11 +559,11 @@ class ContributionFrame(PatternComponent):
         A word shaped like an English noun (a plural, "-tion", "-ment", "-ity" ...) is not taken."""
         texts, lowers = token_texts(doc), token_lowers(doc)
         if j != verb + 1 or j + 2 >= len(doc) or j in taken or texts[j + 1] != "," \
-                or lowers[j + 2] not in {"a", "an", "which", "the"}:
+                or lowers[j + 2] not in NAME_APPOSITION_LEADS:
             return []
-        word = token_cache(doc).words[j]
+        word = doc_tokens(doc).words[j]
         if not (word.is_lower and word.text.replace("-", "").isalnum() and len(word.text) >= 3) or word.is_stop \
-                or lowers[j].endswith(("s", "tion", "sion", "ment", "ness", "ity", "ing", "ance", "ence", "ism", "ure")) \
+                or lowers[j].endswith(NOUN_SUFFIXES) \
                 or lowers[j] in self.words["evaluative"]:
             return []
         return [j]
@@ -627,7 +639,7 @@ class ContributionFrame(PatternComponent):
         when the abstract writes it again: a coined name no entity rule knows (a capitalised one is theirs)."""
         if end_of_title < 3 or title_colon(doc, end_of_title) != 1:
             return None
-        words = token_cache(doc).words
+        words = doc_tokens(doc).words
         word = words[0]
         if not (word.is_lower and len(word.text) >= 4 and word.text.replace("-", "").isalnum()) or word.is_stop \
                 or word.lower_ in self.words["study_heads"] or word.lower_ in self.words["title_openers"]:
@@ -641,7 +653,7 @@ class ContributionFrame(PatternComponent):
         """The Title Case phrase opening a title without a colon, up to a preposition or the title's end."""
         title_end = end_of_title
         title = doc[:title_end]
-        title_words = token_cache(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
+        title_words = doc_tokens(doc).words[:title_end]  # the lexeme attributes per token, without Token objects
         if not len(title) or any(t.text in {":", "?", "!"} for t in title_words) or title_colon(doc, title_end) is not None \
                 or title_words[0].lower_ in self.words["title_openers"]:
             return None
@@ -668,7 +680,7 @@ class ContributionFrame(PatternComponent):
         """A lower-case descriptive name after a propose verb: "(a novel) importance-driven cache merging strategy"."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = verb + 1
-        while i < sentence.end and (lowers[i] in {"a", "an", "the", "two", "three", "also"}
+        while i < sentence.end and (lowers[i] in OBJECT_FILLERS
                                     or lowers[i] in self.words["evaluative"]):
             i += 1
         start = i
@@ -719,7 +731,7 @@ class ContributionFrame(PatternComponent):
         candidates = doc.spans.get(CANDIDATES_KEY)
         if candidates is None:
             return False
-        memo = _memo(doc)
+        memo = doc_memo(doc)
         cached = memo.get(_KNOWN_KEY)
         if cached is None or cached[0] is not candidates or cached[1] != len(candidates):
             # the (start, end) of the vocabulary's candidates, read from the span group once per doc (a SpanGroup
@@ -773,8 +785,7 @@ class ContributionFrame(PatternComponent):
         algorithm develops" (*speakers*: the ends of such self mentions), "we instantiate X and propose Y";
         not "X proposes"."""
         lowers = token_lowers(doc)  # the per-doc word column (kg.extract.frame.token_lowers)
-        if verb > sentence.start and lowers[verb - 1] in {"the", "a", "an", "our", "their", "recently", "been",
-                                                                  "was", "were", "is", "are", "be"}:
+        if verb > sentence.start and lowers[verb - 1] in ADJECTIVE_VERB_LEADS:
             return False  # "the proposed method", "has been proposed"
         # the author word, then at most two adverbs or auxiliaries: "we propose", "this paper newly introduces",
         # "we have also developed" (not "we examine ... expert design")
@@ -816,7 +827,7 @@ class ContributionFrame(PatternComponent):
         texts, lowers = token_texts(doc), token_lowers(doc)
         start = sentence.start
         if lowers[start] in self.words["intro_words"] or lowers[start] in self.words["enumeration_words"] \
-                or lowers[start] in {"here", "finally", "then", "instead", "thus", "therefore"}:
+                or lowers[start] in SENTENCE_ADVERBS:
             comma = next((i for i in range(start, min(sentence.end, start + 10)) if texts[i] == ","), None)
             if comma is not None and comma + 1 < sentence.end:
                 return comma + 1
@@ -858,7 +869,7 @@ class ContributionFrame(PatternComponent):
                 k = j + 1
                 if k + 2 < sentence.end and texts[k] == "(" and texts[k + 2] == ")":
                     k += 3  # "(1) X"
-                if k + 1 < sentence.end and lowers[k] in {"a", "an", "the"}:
+                if k + 1 < sentence.end and lowers[k] in ARTICLES:
                     k += 1  # "two components: a Region Prompt Pool ..., and a Cross-Scale Alignment Loss"
                 span = method_at.get(k) if texts[j] in {",", ":", "and", ")"} else None
                 if span is not None and not self._is_modifier(doc, span) and not self.is_compared(doc, span):
@@ -908,7 +919,7 @@ class ContributionFrame(PatternComponent):
         used: list[Span] = []
         in_phrase = False
         opened = True  # right after the verb or a name opener
-        extending = lowers[verb] in {"extend", "extends"}  # "we extend X to Y": X is built on, Y is new
+        extending = lowers[verb] in EXTEND_VERBS  # "we extend X to Y": X is built on, Y is new
         opened_by_to = False
         i = verb + 1
         end = min(sentence.end, verb + 1 + self.propose_window)
@@ -950,10 +961,10 @@ class ContributionFrame(PatternComponent):
                 in_phrase, opened, opened_by_to = False, True, True
             elif lower == "(" and in_phrase:
                 pass  # "for federated learning (FL)": still inside the phrase
-            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at or lowers[i + 1] in {
-                    "a", "an", "the", "namely", "called", "named", "dubbed", "termed", "i.e.", "and", "or"}))
+            elif lower == "," and in_phrase and (not (i + 1 < end and (i + 1 in method_at
+                                                                       or lowers[i + 1] in APPOSITION_OPENERS))
                     or i + 2 < end and lowers[i + 1] in {"and", "or"} and i + 2 not in method_at
-                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and lowers[i + 2] not in {"a", "an", "the"}):
+                    and doc[i + 2].is_lower and doc[i + 2].is_alpha and lowers[i + 2] not in ARTICLES):
                 opened = False  # "to implement, optimize, and evaluate RAG": still inside the phrase
             elif lower in {",", ":", "("} and i > verb + 1 and lowers[i - 1] in self.words["not_method_followers"]:
                 in_phrase, opened = True, False  # "a new dataset, AugGSM8K": what follows names no method
@@ -974,7 +985,7 @@ class ContributionFrame(PatternComponent):
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = _skip_parenthesis(doc, span.end, end)
         # "X, a new benchmark for ...", "X: Training Algorithms benchmark"
-        if i + 1 >= end or not (texts[i] == "," and lowers[i + 1] in {"a", "an", "the"} or texts[i] == ":"):
+        if i + 1 >= end or not (texts[i] == "," and lowers[i + 1] in ARTICLES or texts[i] == ":"):
             return False
         for j in range(i + 2, min(end, i + 16)):
             lower = lowers[j]
@@ -990,7 +1001,7 @@ class ContributionFrame(PatternComponent):
 
     def _modifier(self, doc: Doc, start: int, end: int) -> bool:
         # read from the tokens and the span's bounds alone: answered once per doc and bounds (the doc's memo)
-        memo = _memo(doc)
+        memo = doc_memo(doc)
         answers = memo.get((_MODIFIER_KEY, self))  # per component: the answers depend on its word lists
         if answers is None:
             answers = memo[(_MODIFIER_KEY, self)] = {}
@@ -1002,7 +1013,7 @@ class ContributionFrame(PatternComponent):
 
     def _read_modifier(self, doc: Doc, start: int, end: int) -> bool:
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         n = len(lowers)
         after = _skip_parenthesis(doc, end, n)
         if after + 1 < n and texts[after] in {"-", "–"} and lowers[after + 1] in self.words["hyphen_suffixes"]:
@@ -1034,7 +1045,7 @@ class ContributionFrame(PatternComponent):
         """The tokens whose lower-case word is one of *words* (one of this component's word lists), in order:
         found once per doc and list (do not change the list). The lists read for every doc are found together,
         in one pass over the words."""
-        memo = _memo(doc)
+        memo = doc_memo(doc)
         key = (_POSITIONS_KEY, words)
         found = memo.get(key)
         if found is None or found[0] != len(doc):
@@ -1103,7 +1114,7 @@ class ContributionFrame(PatternComponent):
         if not len(doc):
             return []
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         nouns, self_words, first_words = self.words["self_nouns"], self.words["self_words"], self.determiner_starts
         spans = []
         n = len(lowers)
@@ -1151,7 +1162,7 @@ class ContributionFrame(PatternComponent):
         doc's entity table (kg.extract.entity_table), so kg_results and kg_relations reuse kg_frame's."""
         table = entity_table(doc)
         if table.group is None:  # no entities: nothing before a name ends one, answers kept in the doc's memo
-            memo = _memo(doc)
+            memo = doc_memo(doc)
             cached = memo.get((_COMPARED_KEY, self))
             if cached is None:
                 cached = memo[(_COMPARED_KEY, self)] = ({}, {})
@@ -1195,7 +1206,7 @@ class ContributionFrame(PatternComponent):
             if lower in words:
                 return True
             if words_of is None:
-                words_of = token_cache(doc).words
+                words_of = doc_tokens(doc).words
             if lower in {"-", "–"} or (i + 1 < len(lowers) and texts[i + 1] == "-" and not doc[i].whitespace_) \
                     or (i > 0 and texts[i - 1] == "-" and not doc[i - 1].whitespace_):
                 continue  # "over off-the-shelf TensorFlow" split at its hyphens
@@ -1284,7 +1295,7 @@ class ContributionFrame(PatternComponent):
         if k >= 0 and breaks[k] >= sentence.start:
             return breaks[k] + 1
         texts = token_texts(doc)
-        first = token_cache(doc).words[sentence.start]
+        first = doc_tokens(doc).words[sentence.start]
         if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
             comma = next((i for i in range(sentence.start, max(sentence.start, position)) if texts[i] == ","), None)
             if comma is not None:
@@ -1309,7 +1320,7 @@ class ContributionFrame(PatternComponent):
         sentence_start = sentence_at(doc, start)[0]
         lowers = token_lowers(doc)
         before = lowers[start - 1] if start > sentence_start else ""
-        if before in {"the", "a", "an"} and start - 2 >= sentence_start:
+        if before in ARTICLES and start - 2 >= sentence_start:
             before = lowers[start - 2]
         return before not in self.words["prepositions"] or before in {"as"}
 
@@ -1422,42 +1433,21 @@ def name_extensions(doc: Doc, methods: list[Span], sentence_of: list[int] | None
 # The last doc's word columns and sentence starts. kg_frame, kg_results and kg_relations ask for them thousands of
 # times per doc, one doc after another, and token_view's weak-key lookup costs more than most of those questions:
 # answered here while the doc is the same object of the same length (one doc is held, as token_view's span lists
-# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts), its token_view.doc_memo dict,
-# its kg.extract.base.doc_tokens]
-_LAST: list[Any] = [None, -1, None, None, None, None, None]
+# hold one). [doc, its length, lowers, texts, (sentence bounds, their starts)]; the doc's token cache and memo dict
+# are kg.extract.base.doc_tokens and kg.extract.token_view.doc_memo, which find the last doc's themselves
+_LAST: list[Any] = [None, -1, None, None, None]
 
 
 def _last(doc: Doc) -> list[Any]:
     last = _LAST
     if last[0] is not doc or last[1] != len(doc):
-        last[:] = [doc, len(doc), None, None, None, None, None]
+        last[:] = [doc, len(doc), None, None, None]
     return last
-
-
-def _memo(doc: Doc) -> dict[Any, Any]:
-    """token_view.doc_memo(doc) (the same dict: it lives as long as the doc), found once for the last doc."""
-    last = _LAST
-    if last[0] is doc and last[5] is not None and last[1] == len(doc):
-        return last[5]
-    last = _last(doc)
-    last[5] = doc_memo(doc)
-    return last[5]
-
-
-def token_cache(doc: Doc) -> DocTokens:
-    """kg.extract.base.doc_tokens(doc) (the same object), found once for the last doc (its weak-key lookup makes a
-    weak reference per call)."""
-    last = _LAST
-    if last[0] is doc and last[6] is not None and last[1] == len(doc):
-        return last[6]
-    last = _last(doc)
-    last[6] = doc_tokens(doc)
-    return last[6]
 
 
 def parsed(doc: Doc) -> bool:
     """``doc.has_annotation("DEP")`` (which reads every token), once per doc: a parser runs before kg's components."""
-    memo = _memo(doc)
+    memo = doc_memo(doc)
     answer = memo.get(_PARSED_KEY)
     if answer is None:
         answer = memo[_PARSED_KEY] = doc.has_annotation("DEP")
@@ -1487,10 +1477,10 @@ def _remembered_column(doc: Doc, slot: int, key: str) -> list[str]:
 def _column(doc: Doc, key: str) -> list[str]:
     """token_view.lowers(doc) / texts(doc), the same lists of the same words (read with attribute access, not
     getattr: half the cost), kept in the doc's memo under this module's key."""
-    memo = _memo(doc)
+    memo = doc_memo(doc)
     column = memo.get(key)
     if column is None or len(column) != len(doc):
-        words = token_cache(doc).words
+        words = doc_tokens(doc).words
         column = memo[key] = [w.lower_ for w in words] if key == _LOWERS_KEY else [w.text for w in words]
     return column
 
@@ -1507,7 +1497,7 @@ def sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
     if cached is not None and (not cached or cached[-1][1] == len(doc)):
         return cached
     # the tokens that start a sentence (token 0 always does): kg.extract.base's per-doc column, read once
-    starts = list(compress(range(len(doc)), token_cache(doc).sent_starts())) if len(doc) else []
+    starts = list(compress(range(len(doc)), doc_tokens(doc).sent_starts())) if len(doc) else []
     bounds = [(start, end) for start, end in zip(starts, [*starts[1:], len(doc)])]
     doc.user_data[_BOUNDS_KEY] = bounds
     return bounds
@@ -1552,7 +1542,7 @@ def token_sentences(doc: Doc) -> list[int]:
     """For each token, the index of its sentence in ``sentence_bounds(doc)``, made once per doc and bounds (the
     list is shared: do not change it)."""
     bounds = sentence_bounds(doc)
-    memo = _memo(doc)
+    memo = doc_memo(doc)
     cached = memo.get(_TOKEN_SENTENCES_KEY)
     if cached is not None and cached[0] is bounds:
         return cached[1]
@@ -1568,7 +1558,7 @@ def sentence_numbers(doc: Doc) -> list[int]:
     if not len(doc):
         return []
     bounds = sentence_bounds(doc)
-    memo = _memo(doc)
+    memo = doc_memo(doc)
     cached = memo.get(_NUMBERS_KEY)
     if cached is not None and cached[0] is bounds:
         return list(cached[1])

@@ -18,6 +18,7 @@ from kg.extract.candidates import (IGNORE, Candidate, ProposesCandidates, add_ca
                                    lower_positions, title_end, written_lower)
 from kg.extract.vocabulary import singular
 from kg.patterns import read_pattern_file
+from kg.extract.pattern_data import word_lists, words_by_list
 
 _MODIFIER_SHAPE = re.compile(r"^[a-z][a-z'\-]*[a-z]$")
 _ACRONYM_MODIFIER = re.compile(r"^[A-Z][A-Z0-9]{1,5}$")  # "FID score", "IO complexity"
@@ -32,9 +33,12 @@ DATASET_QUALIFIER = re.compile(
 # number is not an amount (not before a unit, a number or a capitalised metric: "on COCO 1.5 AP")
 _DATASET_RELEASE = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
 _DATASET_SUBSETS = frozenset({"Lite", "test-dev", "test-std", "Verified"})
-_AFTER_RELEASE = frozenset({"and", "or", "with", "from", "to", "for", "in", "on", "at", "by", "using", "where", "while",
-                            "which", "that", "benchmark", "benchmarks", "dataset", "datasets", "set", "sets", "split",
-                            "splits", "test", "validation", "suite", "corpus", "leaderboard", "tasks", "task"})
+# the words after a release number that keep it part of the name ("CATH 4.2 benchmark"): words.jsonl release_followers
+_AFTER_RELEASE = words_by_list(word_lists("release_followers"))["release_followers"]
+# an amount after a measured quantity ("by up to 5%"), and the determiners before a change verb's object: words.jsonl
+_AMOUNTS = words_by_list(word_lists("amount_prepositions", "amount_hedges", "object_determiners"))
+_AMOUNT_PREPOSITIONS, _AMOUNT_HEDGES = _AMOUNTS["amount_prepositions"], _AMOUNTS["amount_hedges"]
+_OBJECT_DETERMINERS = _AMOUNTS["object_determiners"]
 
 
 def dataset_variant_end(words, end: int) -> int:
@@ -340,15 +344,15 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
 
         def amount_after(at: int) -> bool:
             """Whether words[at] is "by", "from" or "to" and an amount (or "up to", "over", ...) follows."""
-            return at + 1 < n and words[at].lower_ in {"by", "from", "to"} and (
-                any(c.isdigit() for c in words[at + 1].text) or words[at + 1].lower_ in {"up", "over", "about", "around", "nearly", "almost", "more"})
+            return at + 1 < n and words[at].lower_ in _AMOUNT_PREPOSITIONS and (
+                any(c.isdigit() for c in words[at + 1].text) or words[at + 1].lower_ in _AMOUNT_HEDGES)
 
         def a_number(text: str) -> bool:
             return bool(text[:1].isdigit() and _NUMBER_START.match(text))
 
         for i in lower_positions(doc, self.words["measure_change_verbs"]):
             start = i + 1
-            if start < n and words[start].lower_ in {"the", "its", "their", "our"}:
+            if start < n and words[start].lower_ in _OBJECT_DETERMINERS:
                 start += 1
             end = phrase_end(start)
             # "reduces token use by 40%", "raises validity from 86.9% to 95.2%"

@@ -9,7 +9,8 @@ from spacy.tokens import Doc
 
 from kg.extract.doc_values import doc_value
 from kg.extract.candidates import NESTED_KEY, PRIORITY, doc_text
-from kg.extract.frame import sentence_bounds, token_cache, token_texts
+from kg.extract.base import doc_tokens
+from kg.extract.frame import sentence_bounds, token_texts
 from kg.extract.results import sentence_index_of_tokens
 from kg.extract.entity_table import entity_rows
 from kg.ingest.paper import Paper
@@ -50,7 +51,7 @@ def _sentence_bounds(doc: Doc) -> list[tuple[int, int]]:
 
 def _sentence_chars(doc: Doc, bounds: list[tuple[int, int]] | None = None) -> list[tuple[int, int]]:
     """[start_char, end_char) of each sentence (``sent.start_char``, ``sent.end_char``)."""
-    tokens = token_cache(doc)
+    tokens = doc_tokens(doc)
     idx, words = tokens.idx, tokens.words
     return [(idx[start], idx[end - 1] + len(words[end - 1].text))
             for start, end in (_sentence_bounds(doc) if bounds is None else bounds)]
@@ -69,7 +70,7 @@ def build_record(paper: Paper, doc: Doc, pipeline: str) -> dict[str, Any]:
     # (start, start_char, end_char, label, source) of each mention, read from its span once, grouped by entity key
     # (the entities' spans from the shared per-doc list: the components before read the same group)
     by_key: dict[str, list[tuple[int, int, int, str, str]]] = {}
-    idx, texts = token_cache(doc).idx, token_texts(doc)  # each token's start character and text
+    idx, texts = doc_tokens(doc).idx, token_texts(doc)  # each token's start character and text
     rows = entity_rows(doc)  # (start, end, label, key, span_id) of each entity span, without a Span
     if NESTED_KEY in doc.spans:
         rows = [*rows, *((s.start, s.end, s.label_, s.kb_id_, s.id_) for s in doc.spans[NESTED_KEY])]

@@ -38,8 +38,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value
-from kg.extract.base import SerialisedState
-from kg.extract.candidates import entity_key, title_end
+from kg.extract.base import SerialisedState, doc_tokens
+from kg.extract.candidates import ARTICLES, entity_key, title_end
 from kg.extract.frame import (
     _Sentence,
     paper_subject,
@@ -52,13 +52,13 @@ from kg.extract.frame import (
     verb_like,
     sentence_bounds,
 )
-from kg.extract.pattern_data import read_pattern_file, schema_for
+from kg.extract.pattern_data import kind_words, read_pattern_file, schema_for
 from kg.extract.results import (
     DocAnnotator,
     number_shaped,
     sentence_index_of_tokens,
 )
-from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
+from kg.extract.frame import token_lowers, token_texts  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 
 # (source label, target label) of each relation type; mirrors kg.schema.ENTITY_RELATIONS.
@@ -79,7 +79,7 @@ NAMED_SOURCE_TYPES = frozenset({"BUILDS_ON", "EVALUATED_ON", "RUNS_ON"})
 # comparison types: their target after the cue is the loser, never a kind ("CNN-based models") or a setting
 COMPARISON_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH"})
 # prepositions that open a setting between a comparison cue and a name: "outperforms prior work on LLMs"
-SETTING_PREPOSITIONS = frozenset({"on", "in", "across", "for", "at", "under", "with", "within", "by"})
+SETTING_PREPOSITIONS = kind_words("relations_cues.jsonl", "setting_prepositions")
 # types whose source, when only the name closest before the cue gives it, is never a name governed by a preposition of
 # means or setting ("with classifier-free guidance, outperforming X"): see RelationFinder._tool_of
 TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
@@ -87,8 +87,7 @@ TOOL_SOURCE_TYPES = frozenset({"OUTPERFORMS", "COMPARED_WITH", "BUILDS_ON"})
 ADJACENT_SOURCE_TYPES = frozenset({"EVALUATED_ON", "RUNS_ON"})
 # nouns of kind that may stand between a method and an EVALUATED_ON / RUNS_ON cue it is the source of: "a
 # ResNet-18 variant on ImageNet", "the Llama-2 model on an A100"
-MODEL_NOUNS = frozenset({"model", "models", "variant", "variants", "network", "networks", "backbone", "backbones",
-                         "baseline", "baselines", "architecture", "checkpoint", "checkpoints"})
+MODEL_NOUNS = kind_words("relations_cues.jsonl", "model_nouns")
 # How much a source found so is trusted: through the parse, named before the cue, "we / our method",
 # or the paper's proposal for a sentence that names no subject.
 HOW_WEIGHT = {"parse": 1.0, "named": 0.95, "self": 0.9, "paper": 0.7, "near": 0.7}
@@ -120,8 +119,24 @@ NAMED_LOSER_TOKENS = 4
 FIGURE_REACH = 40
 FIGURE_UNIT_WORDS = 2
 FIGURE_TAIL_WORDS = 8
-FIGURE_HEDGES = frozenset({"roughly", "about", "approximately", "around", "only", "just", "nearly", "over",
-                           "under", "up", "respectively"})
+FIGURE_HEDGES = kind_words("relations_cues.jsonl", "figure_hedges")
+
+# more word lists of relations_cues.jsonl the finder's methods read (see each row's comment there): "is" / "were"
+# before a passive dataset verb, the words passed over between two listed methods, the words after a phrase that say
+# the names follow ("such", "of"), the quantifiers before "other", the openers of examples ("such as", "e.g."), and
+# the superlatives of a loser phrase ("best")
+BE_FORMS = kind_words("relations_cues.jsonl", "be_forms")
+LIST_SKIP_WORDS = kind_words("relations_cues.jsonl", "list_skip_words")
+NAMES_FOLLOW_WORDS = kind_words("relations_cues.jsonl", "names_follow_words")
+GROUP_QUANTIFIERS = kind_words("relations_cues.jsonl", "group_quantifiers")
+EXAMPLE_OPENERS = kind_words("relations_cues.jsonl", "example_openers")
+BEST_WORDS = kind_words("relations_cues.jsonl", "best_words")
+# and the prepositions of means ("using", "via"), the determiners after "of" that end a dataset phrase, the words
+# that end a name before a clause ("which"), and the words that end the search behind an unnamed list item
+MEANS_PREPOSITIONS = kind_words("relations_cues.jsonl", "means_prepositions")
+OF_DETERMINERS = kind_words("relations_cues.jsonl", "of_determiners")
+PHRASE_END_WORDS = kind_words("relations_cues.jsonl", "phrase_end_words")
+ITEM_BREAKS = kind_words("relations_cues.jsonl", "item_breaks")
 
 # doc.user_data key of the (relation type, token, target on the right) of each cue match, kept for kg_edge_scorer
 CUES_KEY = "kg_relation_cues"
@@ -285,7 +300,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # that is not lower case); not OUTPERFORMS, whose winner is often the field's "linear attention"; nor a
         # proposal of the paper written as one word, a coined name in lower case ("memflow", "kernelsmith"; not a
         # descriptive phrase such as "layered gradient accumulation")
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         named: set[str] = set()
         first_seen: set[str] = set()
         for span in in_order:
@@ -473,7 +488,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # proposal outside the background) is evaluated on it
             passive = self.words["passive_dataset_verbs"]
             for i in range(1, len(lowers) - 1):
-                if lowers[i] not in {"were", "are", "was", "is"} or lowers[i + 1] not in passive:
+                if lowers[i] not in BE_FORMS or lowers[i + 1] not in passive:
                     continue
                 sentence = sentence_of[i]
                 low, high = bounds[sentence]
@@ -626,7 +641,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         evidence: dict[int, str] = {}
         for (_, _, _, sentence) in best:
             if sentence not in evidence:
-                evidence[sentence] = token_cache(doc).span_text(*bounds[sentence])  # Span.text, without the Span
+                evidence[sentence] = doc_tokens(doc).span_text(*bounds[sentence])  # Span.text, without the Span
         return [
             {"type": rel_type, "source": source, "target": target, "sentence": sentence,
              "evidence": evidence[sentence], "confidence": confidence,
@@ -715,7 +730,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     later = [m for m in methods if m.start > comma and reader.subject_like(doc, m)]
                     # the subject is the name a verb follows: "Compared with A, the B C, X reduces ..." (B and C
                     # are the opening list's last item); the first name when no verb follows one
-                    words_of = token_cache(doc).words
+                    words_of = doc_tokens(doc).words
                     later.sort(key=lambda m: not (m.end < sentence.end and words_of[m.end].is_lower
                                                   and verb_like(lowers[m.end])))
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
@@ -824,7 +839,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         "on" ...), over a determiner: a tool or a setting of the sentence, not its subject."""
         lowers = token_lowers(doc)
         i = span.start - 1
-        if i >= low and lowers[i] in {"a", "an", "the"}:
+        if i >= low and lowers[i] in ARTICLES:
             i -= 1
         return i >= low and lowers[i] in self.words["tool_prepositions"]
 
@@ -834,7 +849,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         X to 3D CT"), over a determiner and lower-case modifiers that are not a gerund ("for developing X" is a
         means)."""
         lowers = token_lowers(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         i = span.start - 1
         while i >= low and span.start - i <= 4 and (lowers[i] in {"a", "an", "the", "-"} or words_of[i].is_lower
                                                     and words_of[i].is_alpha and not words_of[i].is_stop
@@ -869,7 +884,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             first = next((x for x in after if listed and x.kb_id_ == listed[0] and x.end <= m.start), m)
             return lowers[first.start - 1] in prepositions
         # a subject: the proposal, or a name a verb follows ("TokAuto adds", "kernelsmith reaches")
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         later = [m for m in after if reader.subject_like(doc, m) and not reader.is_compared(doc, m)
                  and not governed(m) and (m.kb_id_ in proposed or m.end < len(doc) and words_of[m.end].is_lower
                                           and verb_like(lowers[m.end]))]
@@ -889,7 +904,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if at >= high or lowers[at] != "using":
             return []  # (not "with": "52.8 mIoU on ADE20K with UperNet" names the setting of the paper's result)
         i = at + 1
-        if i < high and lowers[i] in {"a", "an", "the"}:
+        if i < high and lowers[i] in ARTICLES:
             i += 1
         first = next((m for m in methods if m.start == i), None)
         if first is None:
@@ -897,7 +912,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         keys = [first.kb_id_]
         last = first
         for m in sorted((m for m in methods if m.start > first.start), key=lambda m: m.start):
-            between = [w for w in lowers[last.end:m.start] if w not in {"language", "model", "models", "a", "an", "the"}]
+            between = [w for w in lowers[last.end:m.start] if w not in LIST_SKIP_WORDS]
             if not between or len(between) > 2 or any(w not in self.words["list_glue"] for w in between):
                 break
             keys.append(m.kb_id_)
@@ -913,9 +928,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return False
         lowers = token_lowers(doc)
         i = closest.start - 1
-        if i >= low and lowers[i] in {"a", "an", "the"}:
+        if i >= low and lowers[i] in ARTICLES:
             i -= 1
-        return i >= low and lowers[i] in {"using", "with", "via"}
+        return i >= low and lowers[i] in MEANS_PREPOSITIONS
 
     def _opening_subject(self, doc: Doc, frame: dict[str, Any], low: int, high: int, at: int, methods: list[Span],
                          background: bool) -> tuple[str | None, str] | None:
@@ -936,10 +951,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if commas:  # only the commas of a list of names: "from ResNet-50, BERT-base and LLaMA-2 on ..."
             ends = {s.end for s in named_entities(doc) if low <= s.start < at}
             starts = {s.start for s in named_entities(doc) if low <= s.start <= at}
-            if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in {"a", "an", "the"}
+            if any(i not in ends or (i + 1 not in starts and not (lowers[i + 1] in ARTICLES
                                                                     and i + 2 in starts)) for i in commas):
                 return None
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         proposed = frame["proposed"]
         method_at = {m.start: m for m in methods if m.start >= at}
         closed = False
@@ -950,7 +965,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 continue
             closed = True
             j = comma + 1
-            while j < high and lowers[j] in {"a", "an", "the"}:
+            while j < high and lowers[j] in ARTICLES:
                 j += 1
             if proposed and self.frame_reader.refers_to_self(doc, frame, comma + 1, min(high, comma + 4)):
                 return paper_subject(frame), "self"
@@ -1001,7 +1016,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 and lowers[span.end + 1] in self.frame_reader.words["hyphen_suffixes"]:
             return True
         if span.end < len(doc) and lowers[span.end] in self.words["baseline_heads"] \
-                and all(token_cache(doc).words[i].is_lower for i in range(span.start, span.end)):
+                and all(doc_tokens(doc).words[i].is_lower for i in range(span.start, span.end)):
             return True  # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
@@ -1025,7 +1040,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         name; the run stops at anything else ("compared with X on the same device"). [] when the cue is not
         followed by such figures. With *names*, a name kg found no entity for stands for one too ("compared with
         3.8 ms for Outlines": ``_loser_name``)."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         lowers = token_lowers(doc)
         method_at = {s.start: s for s in ents if s.label_ == "Method" and s.start >= end}
         found: list[Span] = []
@@ -1037,7 +1052,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 numbers, unit_words = numbers + 1, 0
             elif lower == "for" and numbers:
                 j = i + 1
-                while j < limit and lowers[j] in {"a", "an", "the"}:
+                while j < limit and lowers[j] in ARTICLES:
                     j += 1
                 span = method_at.get(j)
                 if span is None and names:
@@ -1090,11 +1105,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
         """The unnamed lower-case noun phrase right after a cue, as a Method span: "uses (a novel) hierarchical
         tokenization to ...". At most PHRASE_MAX_TOKENS words, closed by punctuation, a stop word or a preposition;
         None if it runs on, touches an entity or names no method ("... metric", "... dataset")."""
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         words = self.frame_reader.words
         i = end
-        while i < bounds[1] and (lowers[i] in {"a", "an", "the"} or lowers[i] in words["evaluative"]):
+        while i < bounds[1] and (lowers[i] in ARTICLES or lowers[i] in words["evaluative"]):
             i += 1
         start = i
         while i < bounds[1] and i - start <= PHRASE_MAX_TOKENS and words_of[i].is_lower \
@@ -1119,7 +1134,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         "benchmark tasks" (the first conjunct names no set of datasets). At most three. *reader* reads one phrase
         (``_dataset_phrase``; ``_baseline_phrase`` for the baselines after an OUTPERFORMS cue)."""
         reader = reader or self._dataset_phrase
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         found: list[Span] = []
         at = end
         for _ in range(3):
@@ -1151,7 +1166,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         determiners before it ("several", "various", "the") are left out; it must end in a dataset head
         ("datasets", "benchmarks", "data sets", "environments") and hold at least two words. None otherwise, or
         when it touches an entity."""
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"]
         containers = self.words["dataset_containers"]
@@ -1161,7 +1176,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if token.lower_ in skip:
                 start = i + 1
             elif token.lower_ == "of" and i > start and words_of[i - 1].lower_ in containers \
-                    and i + 1 < bounds[1] and words_of[i + 1].lower_ not in {"the", "this", "these", "those"}:
+                    and i + 1 < bounds[1] and words_of[i + 1].lower_ not in OF_DETERMINERS:
                 pass  # "a large suite of test programs", "a benchmark of realistic ML workloads"
             elif token.is_upper and token.is_alpha and i > start and i + 1 < bounds[1] and words_of[i + 1].is_lower \
                     and words_of[i + 1].is_alpha:
@@ -1207,13 +1222,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
         up to punctuation, a stop word or a preposition; determiners and grading words before it
         ("phrase_skip_words", "baseline_skip_words") are left out; it ends at its last word of "baseline_heads"
         and holds two to PHRASE_MAX_TOKENS words. None otherwise, or when it touches an entity."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         words = self.frame_reader.words
         skip = self.words["phrase_skip_words"] | self.words["baseline_skip_words"]
         start = i = end
         while i < bounds[1] and i - end < 4 * PHRASE_MAX_TOKENS:
             token = words_of[i]
-            if token.lower_ in {"best", "strongest"}:
+            if token.lower_ in BEST_WORDS:
                 return None  # "the best promptable baseline" points at one of the names given elsewhere
             if token.lower_ in skip and i == start:
                 start = i + 1
@@ -1231,7 +1246,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         count = sum(1 for j in range(start, i) if words_of[j].text != "-" and (j == start or words_of[j - 1].text != "-"))
         if count < 2 or count > PHRASE_MAX_TOKENS or words_of[i - 1].text.endswith("-"):
             return None
-        if i < bounds[1] and (words_of[i].text == "(" or words_of[i].lower_ in {"such", "like", "including", "of"}):
+        if i < bounds[1] and (words_of[i].text == "(" or words_of[i].lower_ in NAMES_FOLLOW_WORDS):
             return None  # the names follow: "second-order methods (K-FAC and L-BFGS)", "baselines such as X", "the common approach of X"
         if any(s.start < i and s.end > start for s in ents):
             return None
@@ -1242,10 +1257,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         optimizers", a word of "baseline_heads" in the plural after "other" and at most two lower-case modifiers,
         ending the phrase (punctuation, a preposition or the sentence's end follows). As a Method span (never an
         entity: it stands for the names an earlier sentence listed), or None."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         lowers = token_lowers(doc)
         i = end
-        while i < bounds[1] and lowers[i] in {"all", "the", "many", "most"}:
+        while i < bounds[1] and lowers[i] in GROUP_QUANTIFIERS:
             i += 1
         if i >= bounds[1] or lowers[i] != "other":
             return None
@@ -1272,7 +1287,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if not any(s.label_ == "Method" for s in ents):
                 continue
             for k in range(high - 2, low - 1, -1):
-                if lowers[k] != head or lowers[k + 1] not in {"such", "including", "like", "e.g.", "e.g"}:
+                if lowers[k] != head or lowers[k + 1] not in EXAMPLE_OPENERS:
                     continue
                 first = self._introduced_target(doc, k + 1, _Sentence(doc, low, high), ents, "Method")
                 if first is not None:
@@ -1283,7 +1298,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     def _after_figure(doc: Doc, start: int, low: int) -> bool:
         """Whether a comparison cue at token *start* follows a figure: "by 5.6 points over XMem and 3.1 over
         Cutie", "2.6x over X" (a weak cue, "over" / "than", that a number makes a comparison)."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         i = start - 1
         if i >= low and words_of[i].lower_ in {"%", "x", "×", "points", "point", "pp", "db"}:
             i -= 1
@@ -1323,14 +1338,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 j = name.end
                 i, items = j, items + 1
             # the glue to the next item, else the end of the run
-            if i >= high or lowers[i] not in glue or texts[i] in {"the", "a", "an"}:
+            if i >= high or lowers[i] not in glue or texts[i] in ARTICLES:
                 break
         return found
 
     def _loser_name(self, doc: Doc, i: int, high: int, ents: list[Span]) -> Span | None:
         """The name kg found no entity for that starts at token *i* (before *high*), as a Method span (see
         ``_named_losers``); None when no such name starts there or the words go on as a phrase."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         texts, lowers = token_texts(doc), token_lowers(doc)
         generic = self.words["generic_capitals"]
 
@@ -1352,7 +1367,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         following = lowers[j] if j < high else ""
         if j < high and not (following in self.words["list_glue"] or following in self.frame_reader.words["prepositions"]
                              or not texts[j][:1].isalnum() or words_of[j].like_num
-                             or following in {"while", "which", "that", "respectively"}):
+                             or following in PHRASE_END_WORDS):
             return None  # the name goes on as a phrase: "a hand-tuned DeepSpeed configuration", "GPT-4 level"
         return _phrase_span(doc, i, j, "Method")
 
@@ -1375,7 +1390,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
     @staticmethod
     def _introduced_target(doc: Doc, end: int, sentence: Span, ents: list[Span], label: str) -> Span | None:
         """The first entity after "such as / including / e.g. / (" that closes a short generic phrase after a cue."""
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         limit = min(sentence.end, end + 12)
         i = end
@@ -1393,8 +1408,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 while j < sentence.end and texts[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
-            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in {
-                    "on", "in", "for", "by", "while", "which", "that", "than"}:
+            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in ITEM_BREAKS:
                 return None
             i += 1
         return None
@@ -1405,11 +1419,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
         before it is at most UNNAMED_ITEM_TOKENS words holding a capital or a digit ("OpenAI gym", "PG-19"),
         the items are joined by list glue ("," / "and" / "or"), and at most UNNAMED_ITEMS of them precede the
         entity. None when anything else comes first (a lower-case phrase, another entity, a clause)."""
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         glue = self.words["list_glue"]
         start_at = {s.start: s for s in ents}
         i, items, limit = end, 0, sentence.end
-        while i < limit and words_of[i].lower_ in {"the", "a", "an"}:
+        while i < limit and words_of[i].lower_ in ARTICLES:
             i += 1
         while i < limit and items <= UNNAMED_ITEMS:
             found = start_at.get(i)
@@ -1475,7 +1489,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
         if at + 1 >= end or lowers[at] not in {"and", "or"}:
             return False
         following = texts[at + 1]
-        return lowers[at + 1] in {"a", "an", "the"} or following[:1].isupper()
+        return lowers[at + 1] in ARTICLES or following[:1].isupper()
 
     # -- serialisation (kg.extract.base.SerialisedState: cfg.json and relations_cues.jsonl on disk) --------
     row_files = {"cues": "relations_cues.jsonl"}
@@ -1531,8 +1545,9 @@ def _own_work_start(frame: dict[str, Any], bounds: list[tuple[int, int]], senten
 
 
 # words that may stand between "we" and its verb: "we also / then / further / have evaluate(d)"
-VERB_FILLERS = frozenset({"also", "then", "further", "have", "additionally", "now", "first", "next", "can",
-                          "will", "thus", "therefore"})
+VERB_FILLERS = kind_words("relations_cues.jsonl", "verb_fillers")
+# the word after a hyphen that makes a Method a modifier of what something is built from ("LLM-based", "ResNet-like")
+BUILT_FROM_SUFFIXES = kind_words("relations_cues.jsonl", "built_from_suffixes")
 
 
 def lowers_before_in(doc: Doc, start: int, low: int, words: set[str]) -> bool:
@@ -1562,8 +1577,7 @@ def _hyphen_modifier(doc: Doc, span: Span) -> bool:
     """A Method written as a modifier that says what something is built from: "LLM-based", "ResNet-like"."""
     after = span.end
     # the word columns (kg.extract.token_view), the lower-case one only after a hyphen
-    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in {
-        "based", "like", "style", "inspired", "powered", "driven", "guided", "enhanced", "augmented", "assisted"}
+    return after + 1 < len(doc) and token_texts(doc)[after] in {"-", "–"} and token_lowers(doc)[after + 1] in BUILT_FROM_SUFFIXES
 
 
 class _Modifier:
@@ -1592,7 +1606,7 @@ def _without_parentheses(doc: Doc, start: int, end: int) -> list:
     """The words of tokens *start* to *end* outside short parentheses: "X (RL), Y" -> ",": an acronym after an item
     does not end a list (the lexeme attributes of each token, kg.extract.base.doc_tokens: ``lower_``, ``text``,
     ``is_lower`` ...)."""
-    tokens = token_cache(doc).words[start:end]
+    tokens = doc_tokens(doc).words[start:end]
     kept, depth, inside = [], 0, 0
     for token in tokens:
         if token.text == "(":

@@ -34,13 +34,13 @@ from spacy.tokens import Doc, Span
 
 from kg.extract.doc_values import doc_value, set_doc_value
 from kg.errors import PatternError
-from kg.extract.base import SerialisedState, pipe_in_batches
-from kg.extract.candidates import doc_text, entity_key, span_text, title_end
+from kg.extract.base import SerialisedState, doc_tokens, pipe_in_batches
+from kg.extract.candidates import ARTICLES, doc_text, entity_key, span_text, title_end
 from kg.extract.frame import (_BOUNDS_KEY, _Sentence, frame_of, frame_reader, paper_subject, sentence_at,
                               sentence_bounds, token_sentences, verb_like)
 from kg.extract.gated_matcher import GatedMatcher
-from kg.extract.pattern_data import read_patterns, schema_for
-from kg.extract.frame import token_cache, token_lowers, token_texts  # the per-doc columns, remembered for the last doc
+from kg.extract.pattern_data import kind_words, read_patterns, schema_for
+from kg.extract.frame import token_lowers, token_texts  # the per-doc columns, remembered for the last doc
 from kg.extract.entity_table import entity_spans, set_entity_spans
 
 PATTERNS_DIR = Path(__file__).parent / "patterns"
@@ -55,6 +55,19 @@ CUE_KINDS: tuple[str, ...] = tuple(json.loads(schema_for(DEFAULT_CUES).read_text
 PHRASE_KINDS = ("qualifier_before", "qualifier_after", "skip_after")
 WORD_KINDS = tuple(kind for kind in CUE_KINDS if kind not in PHRASE_KINDS and kind != "number_words")
 ORDERED_KINDS = ("range_words",)  # kept as a list, in the file's order (a Matcher IN list)
+# word lists of results_cues.jsonl the module's helpers and the scorer features read (see each row's comment there):
+# the modal words before "rise to N", the words before a number word that make it a figure ("up to two times"), the
+# words before a budget ("only 4.7% of the parameters"), the determiners at the start of a short noun phrase, the
+# prepositions that lead from a result to its method ("for X") and the determiners after them, and the prepositions
+# before a candidate method or metric that the learned choosers read as a feature
+MODAL_WORDS = kind_words(DEFAULT_CUES, "modal_words")
+NUMBER_WORD_LEADS = kind_words(DEFAULT_CUES, "number_word_leads")
+BUDGET_LEADS = kind_words(DEFAULT_CUES, "budget_leads")
+PHRASE_DETERMINERS = kind_words(DEFAULT_CUES, "phrase_determiners")
+METHOD_PREPOSITIONS = kind_words(DEFAULT_CUES, "method_prepositions")
+METHOD_DETERMINERS = kind_words(DEFAULT_CUES, "method_determiners")
+COMPARISON_STOPS = kind_words(DEFAULT_CUES, "comparison_stops")
+OWNER_PREPOSITIONS = kind_words(DEFAULT_CUES, "owner_prepositions")
 
 _NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _SEPS = r"(?:-|–|~|sim)"
@@ -107,7 +120,7 @@ def _number_windows(doc: Doc, length: int, text: str | None,
     if not len(doc):
         return []
     # token indices from character offsets: no Token object is made for the many tokens without a digit
-    offsets = token_cache(doc).idx
+    offsets = doc_tokens(doc).idx
     text = doc_text(doc) if text is None else text
     found: set[int] = set()
     digits, words, plain_words = number_starts
@@ -525,7 +538,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 **roles,
                 "metric_text": str(metric_text) if metric_text is not None else None,  # not a WeakPhrase
                 "confidence": confidence,
-                "evidence": token_cache(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
+                "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
         self._carry_metric(doc, text, accepted, output, entity_at, sentence_of)
         self._measure_by_structure(doc, accepted, output)
@@ -552,7 +565,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
           "Graph construction takes under 40 seconds" (a Metric entity chosen for the number stays).
         """
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         for result, out in zip(accepted, output):
             unit = result["unit"]
             if unit is None or out["metric"]:
@@ -576,7 +589,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and not words_of[last].is_stop and lowers[last] not in self.phrase_stop:
                 last += 1
             if last > first:
-                out["metric_text"] = token_cache(doc).span_text(first, last)
+                out["metric_text"] = doc_tokens(doc).span_text(first, last)
 
     def _measure_changed_by(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                             entity_at: dict[int, Span]) -> None:
@@ -586,7 +599,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         structure, VERB OBJECT by [qualifier] N, so a measure named in another clause of the sentence loses.
         Not after a win ("outperforms X by 5%": X is the loser, :attr:`beat_words`)."""
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         verbs = self.change_words - self.beat_words
         taken = {i for result in accepted for i in range(result["_start"], result["_end"])}
         carried: dict[str, Any] | None = None  # the last win "by N" that took an earlier measure: its list goes on
@@ -607,7 +620,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             while to > sent_start and start - to <= 3 and lowers[to] in self._before_to:
                 to -= 1
             if to - 1 > sent_start and lowers[to] == "to" and lowers[to - 1] in self.level_verbs | self.change_words \
-                    and lowers[to - 2] not in {"to", "will", "would", "can", "could", "may"} \
+                    and lowers[to - 2] not in MODAL_WORDS \
                     and "from" not in lowers[sent_start:to]:
                 self._measure_reaching(doc, out, to - 1, sent_start, entity_at)  # "accuracy rises to 87.6%"
                 continue
@@ -618,8 +631,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             tail = result["_end"]
             while tail < sent_end and (tail in taken or lowers[tail] in {",", "and", "or"}):
                 tail += 1
-            if lead >= sent_start and lowers[lead] == "within" and tail < sent_end and lowers[tail] == "of" and not any(
-                        i in entity_at and entity_at[i].label_ == "Metric" for i in range(start, result["_end"])):
+            if lead >= sent_start and lowers[lead] == "within" and tail < sent_end and lowers[tail] == "of" \
+                    and _metric_in(entity_at, start, result["_end"]) is None:
                 # "reaching 92.1% accuracy, within 1.5 points of X": a gap to a reference (X is no measure), in the
                 # measure of the sentence's closest earlier number that names one
                 earlier = next((m for m in range(n - 1, -1, -1) if accepted[m]["sentence"] == result["sentence"]
@@ -656,13 +669,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if verb is None or lowers[verb] not in verbs or verb + 1 >= by:
                 continue
             low = verb + 1
-            while low < by and lowers[low] in {"the", "a", "an", "its", "their", "our"}:
+            while low < by and lowers[low] in PHRASE_DETERMINERS:
                 low += 1
             # the object's head phrase runs to its first preposition or function word ("the efficiency of X");
             # a Metric in it is the measure ("end-to-end training memory footprint", "median ROC-AUC")
             head_end = next((k for k in range(low, by) if lowers[k] in self.phrase_stop or words_of[k].is_stop), by)
-            metric = next((entity_at[k] for k in range(low, head_end) if k in entity_at
-                           and entity_at[k].label_ == "Metric"), None)
+            metric = _metric_in(entity_at, low, head_end)
             if metric is not None:
                 out["metric"], out["metric_text"] = metric.kb_id_, None
                 continue
@@ -675,7 +687,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     and lowers[end] not in self.phrase_stop and any(ch.isalpha() for ch in texts[end]):
                 end += 1
             if end > low:
-                out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
+                out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(low, end)
 
     def _weak_measure(self, out: dict[str, Any]) -> bool:
         """Whether a result names no measure of its own: no Metric, and no phrase or only an implied one."""
@@ -690,15 +702,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
         subject that is a pronoun, a name of another kind or a proper or coined name ("Quillnet is 87%", "the Velk
         board stays below 41 W": capitalised past the sentence's first word, an acronym aside)."""
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         start, end = result["_start"], result["_end"]
-        if result["qualifier"] in self.qualifiers_after or any(
-                i in entity_at and entity_at[i].label_ == "Metric" for i in range(start, end)):
+        if result["qualifier"] in self.qualifiers_after or _metric_in(entity_at, start, end) is not None:
             return
         clause = next((k + 1 for k in range(verb - 1, sent_start - 1, -1) if texts[k] in {",", ";", ":", "(", ")"}
                        or lowers[k] in self.clause_words or lowers[k] == "and"), sent_start)
         first = clause
-        while first < verb and lowers[first] in {"the", "a", "an"}:
+        while first < verb and lowers[first] in ARTICLES:
             first += 1
         last, words = first, 0
         while last < verb and words < 4 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
@@ -711,8 +722,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 last += 2
         if last == first or verb - last > 8 or (last < verb and lowers[last] not in self.phrase_stop):
             return  # no head phrase, or something other than a prepositional phrase between it and the verb
-        metric = next((entity_at[k] for k in range(first, last) if k in entity_at and entity_at[k].label_ == "Metric"),
-                      None)
+        metric = _metric_in(entity_at, first, last)
         if metric is not None:
             out["metric"], out["metric_text"] = metric.kb_id_, None
             return
@@ -722,7 +732,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 or any(texts[k][:1].isupper() and texts[k] != texts[k].upper() for k in range(first, last) if k > sent_start) \
                 or all(w.lower() in self.not_measures or w.lower() in self.gain_nouns for w in words):
             return  # another kind of name, a coined name ("GraphLat"), or no measure ("the improvement")
-        out["metric"], out["metric_text"] = None, token_cache(doc).span_text(first, last)
+        out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(first, last)
 
     def _measure_reaching(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
                           entity_at: dict[int, Span]) -> None:
@@ -730,7 +740,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         AUROC climbs to 97.6%" (the Metric the subject holds, else its words; nothing for a pronoun or a name of
         another kind)."""
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         low = verb
         while low > sent_start and verb - low < 4 and (words_of[low - 1].is_alpha or _HYPHENATED.fullmatch(texts[low - 1])
                                                        or low - 1 in entity_at or _glued_hyphen(doc, low - 1)) \
@@ -738,12 +748,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
             low -= 1
         if low == verb:
             return
-        metric = next((entity_at[k] for k in range(low, verb) if k in entity_at and entity_at[k].label_ == "Metric"),
-                      None)
+        metric = _metric_in(entity_at, low, verb)
         if metric is not None:
             out["metric"], out["metric_text"] = metric.kb_id_, None
         elif not any(k in entity_at for k in range(low, verb)):
-            out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, verb)
+            out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(low, verb)
 
     def _measure_of_change(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                            entity_at: dict[int, Span]) -> None:
@@ -751,7 +760,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         "from": "raises the hit rate on trace A from 18% to 61%", "task utility decreases from 69.1% to 62.5%",
         "raises X validity from 86.9% to 95.2%" (not a measure named later in the sentence)."""
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         verbs = self.change_words | self.level_verbs
         for result, out in zip(accepted, output):
             start = result["_start"]
@@ -775,20 +784,19 @@ class ResultFinder(SerialisedState, DocAnnotator):
                         and lowers[low - 1] not in self.phrase_stop:
                     low -= 1
                 high = verb
-            metric = next((entity_at[k] for k in range(low, high) if k in entity_at
-                           and entity_at[k].label_ == "Metric"), None)
+            metric = _metric_in(entity_at, low, high)
             if metric is not None:
                 if metric.kb_id_ != out["metric"]:
                     out["metric"], out["metric_text"] = metric.kb_id_, None
                 continue
-            while low < high and lowers[low] in {"the", "a", "an", "its", "their", "our"}:
+            while low < high and lowers[low] in PHRASE_DETERMINERS:
                 low += 1
             end = low
             while end < high and end - low < 3 and (words_of[end].is_alpha or texts[end].count("-") == 1) \
                     and end not in entity_at and lowers[end] not in self.phrase_stop and not words_of[end].is_stop:
                 end += 1
             if end > low:
-                out["metric"], out["metric_text"] = None, token_cache(doc).span_text(low, end)
+                out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(low, end)
 
     def _carry_metric(self, doc: Doc, text: str, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
                       entity_at: dict[int, Span], sentence_of: list[int]) -> None:
@@ -798,7 +806,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         0.93 at 4x and 36.1 dB and 0.89 at 8x" (the closest earlier number of the same unit; points after a
         percentage). The number's own measure wins: a Metric right after or before it, or the rules' sure phrase."""
         lowers = token_lowers(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         for n, result in enumerate(accepted):
             if n == 0 or result["_metric_sure"]:
                 continue
@@ -843,7 +851,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         """A result dict for the number at [start, end), or None; *unit_from*: the unit a bare number takes from
         the last number of its list ("2.7 and 0.9 points")."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
-        tokens = token_cache(doc)  # the span's text and offsets, without a Span and its Tokens
+        tokens = doc_tokens(doc)  # the span's text and offsets, without a Span and its Tokens
         span_text = tokens.span_text(start, end)
         if start in entity_at and not number_shaped(entity_at[start]):
             return None  # a number inside a name: "A100", "Llama 3 8B", "GPT-4" (not "0.39dB" taken for a name)
@@ -857,8 +865,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         parsed = _PARSE.match(f"{word_value:g}{span_text[len(texts[start]):]}" if word_value else span_text)
         if parsed is None:
             return None
-        if word_value and (start == 0 or lowers[start - 1] not in {"than", "about", "over", "nearly", "almost",
-                                                                        "roughly", "up", "to", "by", "a", "only"}
+        if word_value and (start == 0 or lowers[start - 1] not in NUMBER_WORD_LEADS
                            and not self._after_a_verb(doc, start)):
             return None  # "two times" as a count of events, unless a comparison or a verb leads to it
         unit = None
@@ -971,7 +978,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         k = start - 1
         if k >= 2 and lowers[k - 2:k + 1] == ["as", "little", "as"]:
             return self._resource_after(doc, end, entity_at, sentence_of)
-        if k < 0 or sentence_of[k] != sentence or not (lowers[k] in {"only", "just", "merely", "using"}
+        if k < 0 or sentence_of[k] != sentence or not (lowers[k] in BUDGET_LEADS
                                                        or lowers[k] in self.setting_leads):
             return False
         return self._resource_after(doc, end, entity_at, sentence_of)
@@ -1026,11 +1033,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
             j -= 1
         if j == k - 1 or j < 0 or sentence_of[j] != sentence:
             return False
-        if lowers[j] in {"a", "an", "the"}:
+        if lowers[j] in ARTICLES:
             j -= 1
         if j < 0 or lowers[j] not in self.setting_leads or sentence_of[j] != sentence:
             return False
-        noun_is_metric = any(i in entity_at and entity_at[i].label_ == "Metric" for i in range(j + 1, k))
+        noun_is_metric = _metric_in(entity_at, j + 1, k) is not None
         return lowers[j] in {"at", "under"} or not noun_is_metric
 
     def _change_figures(self, doc: Doc, chosen: list[tuple[bool, int, int]], entity_at: dict[int, Span],
@@ -1224,7 +1231,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         """
         words = self.measures_of[result["unit"]]
         lowers, texts = token_lowers(doc), token_texts(doc)
-        words_of = token_cache(doc).words
+        words_of = doc_tokens(doc).words
         start, end = result["_start"], result["_end"]
         sent_start, sent_end = sentence_at(doc, start)
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
@@ -1246,7 +1253,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         last = at + 1
         if last < sent_end and lowers[last] in self.measure_heads:
             last += 1
-        return None, token_cache(doc).span_text(first, last)
+        return None, doc_tokens(doc).span_text(first, last)
 
     def _metric(self, doc: Doc, result: dict[str, Any], ents: list[Span], others: list[tuple[int, int]],
                 crosses_other, gap) -> tuple[str | None, str | None, bool]:
@@ -1324,8 +1331,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         other_at = {i for s in ents if s.label_ != "Metric" for i in range(s.start, s.end)}
         numbers = {i for o_start, o_end in others for i in range(o_start, o_end)}
         candidates: dict[tuple[str | None, str | None], dict[str, Any]] = {}
-        words_of = token_cache(doc).words
-        span_of = token_cache(doc).span_text  # doc[a:b].text, without a Span
+        words_of = doc_tokens(doc).words
+        span_of = doc_tokens(doc).span_text  # doc[a:b].text, without a Span
         _FI = _FEATURE_INDEX  # feature name -> position in the vector
         beat_before = any(lowers[k] in self.beat_words for k in range(sent_start, start))
         in_parenthesis = any(texts[k] == "(" for k in range(max(sent_start, start - 8), start)) and not any(
@@ -1380,14 +1387,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 x[_FI["punct_between"]] = float(any(t.text in {",", ";", "(", ")", ":"} for t in between))
                 # a new clause between the number and the candidate: "256% ..., while delivering X"
                 x[_FI["clause_break"]] = float(any(t.lower_ in self.clause_words for t in between))
-                words = (text or "").split() if text else token_cache(doc).span_text(c_start, c_end).split()
+                words = (text or "").split() if text else doc_tokens(doc).span_text(c_start, c_end).split()
                 x[_FI[f"tokens_{min(3, len(words))}"]] = 1.0
                 x[_FI["capitalised"]] = float(bool(words) and words[0][:1].isupper())
                 x[_FI["generic_word"]] = float(any(w.lower() in self.implied_metrics for w in words))
                 x[_FI["not_measure_word"]] = float(any(w.lower() in self.not_measures for w in words))
                 x[_FI["verb_form"]] = float(any(w.islower() and w.endswith(("ing", "ed")) and len(w) > 4
                                            for w in words[-1:]))
-                x[_FI["after_preposition"]] = float(c_start > 0 and lowers[c_start - 1] in {"in", "of", "for", "on"})
+                x[_FI["after_preposition"]] = float(c_start > 0 and lowers[c_start - 1] in OWNER_PREPOSITIONS)
                 # a Metric right next to another number of the clause, or joined to it: "12% in AP", "the AP by 1%"
                 x[_FI["entity_owned"]] = float(kind == "entity" and any(
                     o_end == c_start or o_start == c_end
@@ -1438,7 +1445,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
 
         def phrase(i: int, limit: int) -> tuple[int, int, bool] | None:
             """[first, last) of a short noun phrase from token *i*, capitals allowed; skipped a gerund?"""
-            while i < limit and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
+            while i < limit and lowers[i] in PHRASE_DETERMINERS:
                 i += 1
             first = i
             while i < limit and i - first < 3 and (words_of[i].is_alpha or texts[i].count("-") == 1) \
@@ -1608,8 +1615,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 subject_like=float(self.frame_reader.subject_like(doc, span)),
                 before_number=float(span.end <= start), log_gap=math.log1p(gap(span)),
                 for_after=float(span.start >= end and gap(span) <= 4 and before in {"for", "of", "by"}),
-                preposition_before=float(before in {"for", "of", "by", "with", "on", "in", "from", "to", "than",
-                                                    "over", "against"}),
+                preposition_before=float(before in COMPARISON_STOPS),
                 number_shaped=float(number_shaped(span) or any(ch.isdigit() for ch in span_text(span)[:1])),
                 first_in_sentence=float(span is methods[0] or span.kb_id_ == methods[0].kb_id_),
                 clause_break=float(any(word in self.clause_words or word == "," for word in lowers[low:high]))))
@@ -1635,12 +1641,12 @@ class ResultFinder(SerialisedState, DocAnnotator):
             return _free_phrase(doc, i, sentence.end, self.phrase_stop)  # "3 times fewer parameters", "10x increase in performance"
         # "60.03% performance improvement", "2.8x performance gain": a measure named by its gain
         j = end
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         while j < sentence.end and j - end < 3 and words_of[j].is_lower and words_of[j].is_alpha and not words_of[j].is_stop \
                 and lowers[j] not in self.gain_nouns:
             j += 1
         if end < j < sentence.end and lowers[j] in self.gain_nouns:
-            return token_cache(doc).span_text(end, j + 1)
+            return doc_tokens(doc).span_text(end, j + 1)
         return None
 
     def _metric_before(self, doc: Doc, start: int, sentence: Span, metric_at: dict[int, Span]) -> Span | str | None:
@@ -1665,7 +1671,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             i -= 1
         if i >= sentence.start and i in metric_at:
             return metric_at[i]
-        words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+        words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
         if start - i >= 2 and i >= sentence.start and words_of[i].is_lower and words_of[i].is_alpha and not words_of[i].is_stop \
                 and not verb_like(lowers[i]) and lowers[i + 1] in {"of", "to", ":", "=", "("} \
                 and lowers[i] not in self.not_measures and not (i - 1 in metric_at):
@@ -1709,8 +1715,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 i = next(o_end for o_start, o_end in others if o_start == i)
                 group_end = i
                 continue
-            if lowers[i] in {"for", "of", "by", "with", "from"} and i + 1 < sentence.end:
-                j = i + 1 + (lowers[i + 1] in {"the", "a", "an", "our"})
+            if lowers[i] in METHOD_PREPOSITIONS and i + 1 < sentence.end:
+                j = i + 1 + (lowers[i + 1] in METHOD_DETERMINERS)
                 found = next((s for s in methods if s.start == j), None)
                 if found is not None and not self.frame_reader.is_compared(doc, found):
                     return found.kb_id_, "for"
@@ -1849,7 +1855,7 @@ def _share_in_coordination(doc: Doc, accepted: list[dict[str, Any]], output: lis
             first["metric"], first["metric_text"] = second["metric"], second["metric_text"]
 
 
-_LIST_WORDS = frozenset({",", "and", "or", "the"})
+_LIST_WORDS = kind_words(DEFAULT_CUES, "list_words")  # ",", "and", "or", "the": between the items of a list
 
 
 def _list_runs(doc: Doc, items: list[tuple[int, int]]) -> list[list[int]]:
@@ -1902,20 +1908,25 @@ def _pair_respectively(doc: Doc, accepted: list[dict[str, Any]], output: list[di
                         result["metric_text"] = None
 
 
+def _metric_in(entity_at: dict[int, Span], start: int, end: int) -> Span | None:
+    """The first Metric mention *entity_at* (token -> mention) holds on a token of [*start*, *end*), or None."""
+    return next((entity_at[k] for k in range(start, end) if k in entity_at and entity_at[k].label_ == "Metric"), None)
+
+
 def _free_phrase(doc: Doc, start: int, end: int, stop: frozenset[str]) -> str | None:
     """A short lower-case noun phrase from *start* ("communication costs", "parameters"), or None."""
     lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
     i = start
-    while i < end and lowers[i] in {"the", "a", "an", "its", "their", "our"}:
+    while i < end and lowers[i] in PHRASE_DETERMINERS:
         i += 1
     first = i
-    words_of = token_cache(doc).words  # the lexeme attributes per token, without Token objects
+    words_of = doc_tokens(doc).words  # the lexeme attributes per token, without Token objects
     while i < end and i - first < 3 and (words_of[i].is_alpha or texts[i].count("-") == 1) and words_of[i].is_lower \
             and lowers[i] not in stop and not lowers[i].endswith("ly") and not words_of[i].is_stop:
         i += 1
     if i == first or (i < end and texts[i] == "-"):
         return None
-    return token_cache(doc).span_text(first, i)
+    return doc_tokens(doc).span_text(first, i)
 
 
 def number_shaped(span: Span) -> bool:

@@ -29,14 +29,16 @@ from spacy.tokens import Doc, Span
 from kg.extract.base import PatternComponent, doc_tokens
 from kg.extract.candidates import (ProposesCandidates, add_candidates, candidate, candidates, doc_text,
                                    lower_positions, title_end)
-from kg.extract.pattern_data import read_pattern_file, word_lists
+from kg.extract.pattern_data import read_pattern_file, word_lists, words_by_list
 from kg.schema import TASK
 
 SOURCE = "context"
-_TITLE_GLUE = frozenset({"of", "the", "a", "an", "and"})  # function words inside a title's task phrase
-_GERUND_GLUE = frozenset({"of", "the", "a", "an"})  # function words inside a gerund task ("estimating the ... of ...")
+# the function words inside a title's task phrase and inside a gerund task ("estimating the ... of ..."): words.jsonl
+_TITLE_GLUE = words_by_list(word_lists("title_glue"))["title_glue"]
+_GERUND_GLUE = words_by_list(word_lists("gerund_glue"))["gerund_glue"]
 _ADJECTIVE = re.compile(r"(?:al|ic|ive|ous|ary|less|ful|able|ible|ly|ed)$")  # no noun ends a task like this
-_NOMINAL = ("tion", "sion", "ment")  # a one-word task before "tasks": "recommendation", "regression", "alignment"
+# the endings of a one-word task before "tasks" ("recommendation", "alignment"): words.jsonl nominal_task_suffixes
+_NOMINAL = tuple(word_lists("nominal_task_suffixes")[0]["words"])
 def _ize(word: str) -> str:
     """A British "-isation"/"-ising" spelling as the "-ization"/"-izing" the head lists hold ("summarisation")."""
     return word[:-7] + "ization" if word.endswith("isation") else word[:-5] + "izing" if word.endswith("ising") else word

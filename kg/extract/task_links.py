@@ -16,8 +16,8 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.doc_values import doc_value, set_doc_value
-from kg.extract.base import PatternComponent
-from kg.extract.frame import sentence_bounds, token_cache
+from kg.extract.base import PatternComponent, doc_tokens
+from kg.extract.frame import sentence_bounds
 from kg.extract.results import sentence_index_of_tokens
 from kg.extract.entity_table import entity_rows, release
 from kg.schema import ENTITY_RELATIONS, TASK
@@ -93,7 +93,7 @@ class TaskLinks(PatternComponent):
             key = (cue["type"], source[3], target[3], sentence)
             best[key] = max(best.get(key, 0.0), confidence)
         if best:
-            tokens = token_cache(doc)
+            tokens = doc_tokens(doc)
             relations = list(doc_value(doc, "kg_relations") or [])
             relations += [{"type": rel_type, "source": source, "target": target, "sentence": sentence,
                            "evidence": tokens.span_text(*bounds[sentence]), "confidence": confidence}
