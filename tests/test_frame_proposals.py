@@ -267,3 +267,42 @@ def test_a_title_phrase_naming_a_goal_is_no_second_proposal(blank):
     # a phrase headed by a method noun stays beside the named method
     doc = blank("Collapsible Pruning Blocks for Small Detectors\nWe propose CPB-Net, a detector built from them.")
     assert "Collapsible Pruning Blocks" in proposed_names(doc)
+
+
+def test_two_coined_names_joined_by_and_after_a_titles_means_are_both_proposed(blank):
+    doc = blank("Robust Walking via Dual Gait Planners and Reflex Shaping Controllers\nWe study walking robots.")
+    assert proposed_names(doc) == {"Dual Gait Planners", "Reflex Shaping Controllers"}
+    doc = blank("Scaling Lip Reading with Cross-Modal Pseudo-Labelling and Mouth-Patch Masking\nWe study lip reading.")
+    assert proposed_names(doc) == {"Cross-Modal Pseudo-Labelling", "Mouth-Patch Masking"}
+    # methods the vocabulary knows after "with" are what the paper uses, not two contributions
+    doc = blank("Image Classification with Deep Residual Networks and Batch Normalization\nWe study images.")
+    assert proposed_names(doc) == set()
+
+
+def test_a_coined_name_in_apposition_to_a_new_method_noun_is_proposed(blank):
+    doc = blank("Stable Rollouts\nWe apply our recipe to MACE and to a new lightweight architecture, ZorbNet-S, "
+                "which is fast.")
+    assert "ZorbNet-S" in proposed_names(doc)
+    # an established method in apposition is no proposal, nor one without a novelty word
+    doc = blank("Stable Rollouts\nWe apply our recipe to the popular architecture, ZorbNet, and to a new variant "
+                "of the standard architecture, QuorbNet, which is fast.")
+    assert not {"ZorbNet", "QuorbNet"} & proposed_names(doc)
+    doc = blank("Stable Rollouts\nWe apply our recipe to a convolutional architecture, ZorbNet-S, which is fast.")
+    assert "ZorbNet-S" not in proposed_names(doc)
+    # praise is presentation too, when the authors or their method speak; others' work is not the paper's
+    doc = blank("Searching Optimizers\nOur method discovers a simple and effective optimization algorithm, QuOpt "
+                "(Quick Optimizer). It keeps one buffer.")
+    assert "QuOpt" in proposed_names(doc)
+    doc = blank("Searching Optimizers\nA prior search discovered a simple and effective optimization algorithm, "
+                "QuOpt, which keeps one buffer. We study its limits.")
+    assert "QuOpt" not in proposed_names(doc)
+
+
+def test_each_name_of_a_list_after_namely_or_called_is_proposed(blank):
+    doc = blank("Fast Inference\nWe propose two variants, namely Zorbo-S and Zorbo-L, that prune heads.")
+    assert proposed_names(doc) == {"Zorbo-S", "Zorbo-L"}
+    doc = blank("Fast Inference\nWe introduce a new model called Quark-S, Quark-M and Quark-L. Both reduce latency.")
+    assert proposed_names(doc) == {"Quark-S", "Quark-M", "Quark-L"}
+    # other people's models are not the paper's
+    doc = blank("Fast Inference\nPrior work uses models called Quark-S and Quark-L. We study them.")
+    assert proposed_names(doc) == set()

@@ -241,14 +241,17 @@ class ContributionFrame(PatternComponent):
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         end_of_title = title_end(doc)
         for span in self._title_names(doc, methods, end_of_title, coined):
-            if span.start > 0 and lowers[span.start - 1] in self.words["means_words"]:
-                means.append(span)
+            lead = lowers[span.start - 1] if span.start > 0 else ""
+            if lead in self.words["means_words"] or lead in self.words["paired_means_words"] \
+                    or lead == "and" and means and means[-1].end == span.start - 1:
+                means.append(span)  # "... via X", "... with X and Y": the title's means
             else:
                 propose(span, "title")
         sentences = _sentences(doc)
         verbs, naming = self.words["propose_verbs"], self.naming_lowers
         mentions = self._self_mentions(doc)
         speakers = self._speakers(doc, mentions)
+        mention_starts = {start for start, _ in mentions}
         # the tokens of propose verbs and naming words, found in one pass: most sentences hold neither
         verb_at = self._positions(doc, verbs)
         naming_at = self._positions(doc, naming)
@@ -274,11 +277,14 @@ class ContributionFrame(PatternComponent):
                     and lowers[subject.end + 1] in ARTICLES \
                     and lowers[subject.end + 2] in self.words["novelty_words"]:
                 propose(subject, "presented")
+            for span in methods:
+                if sentence.start + 3 <= span.start < sentence.end and texts[span.start - 1] == "," \
+                        and self._new_apposition(doc, sentence, span, coined, mention_starts):
+                    propose(span, "apposition")  # "to a new lightweight architecture, ViSNet-S, ..."
             first_naming = bisect_left(naming_at, sentence.start)
             if first_naming < len(naming_at) and naming_at[first_naming] < sentence.end:
                 for span in self._named(doc, sentence, method_at):
                     propose(span, "named")
-        mention_starts = {start for start, _ in mentions}
         for sentence in sentences:
             # "COAT addresses ... through two key innovations: (1) X, ..., and (2) Y": the proposal's named parts
             about_proposal = any(key in proposed for key in self._sentence_subjects(doc, sentence, method_at))
@@ -434,11 +440,75 @@ class ContributionFrame(PatternComponent):
         """The method a title without a colon reaches its goal with: "... via Gaunt Tensor Products",
         "... Through Jointly Learnable Codebooks and Mappings" (not a method the vocabulary knows)."""
         for i in range(1, title_end - 1):
+            pair = self._paired_means(doc, in_title, i, title_end)
+            if pair:
+                return pair
             if token_lowers(doc)[i] in self.words["means_words"]:
                 span = next((s for s in in_title if s.start == i + 1), None)
                 if span is not None and not self._known(doc, span) and not self._is_modifier(doc, span):
                     return [span]
         return []
+
+    def _new_apposition(self, doc: Doc, sentence: Span, span: Span, coined: set[str], speakers: set[int]) -> bool:
+        """Whether *span* is a coined name in apposition to "a new / novel ... <method noun>," ("we apply it to a new
+        lightweight architecture, ViSNet-S, ..."): the phrase before the comma opens with "a / an", holds a novelty
+        word and no `established_words` word ("a new variant of the standard architecture, X", "the popular
+        architecture, ResNet,"), and the name is no method the vocabulary knows, not compared and not cited."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        noun = span.start - 2
+        if lowers[noun] not in self.words["self_nouns"]:
+            return False
+        after = texts[span.end] if span.end < sentence.end else "."
+        if after not in {",", ".", "(", ";", ":"} and lowers[span.end] not in self.words["clause_breaks"]:
+            return False
+        novel = False
+        for i in range(noun - 1, max(sentence.start, noun - 7) - 1, -1):
+            lower = lowers[i]
+            if lower in self.words["established_words"]:
+                return False
+            if lower in self.words["novelty_words"] or lower in self.words["evaluative"]:
+                novel = True
+            if lower in ARTICLES:
+                break
+            if not doc[i].is_alpha and "-" not in texts[i] or lower in self.words["prepositions"] \
+                    or lower in self.words["clause_breaks"]:
+                return False
+        else:
+            return False
+        if not novel or len(span) > 1 and self._known_family(doc, span, coined):
+            return False  # "a new technique, Gaussian process regression": a family the vocabulary knows
+        if not (name_shaped(span) or span.kb_id_ in coined or texts[span.start][:1].isupper()) \
+                or self._is_modifier(doc, span) or self.is_compared(doc, span):
+            return False
+        # the authors speak: "we apply it to a new ... architecture, X", "our method discovers a simple ... algorithm, X"
+        return any(self._author_at(doc, k) or k in speakers for k in range(sentence.start, noun))
+
+    def _paired_means(self, doc: Doc, in_title: list[Span], i: int, title_end: int) -> list[Span]:
+        """Two coined names joined by "and" after the title's means word at *i* ("... with Audio-Visual
+        Pseudo-Labelling and Lip-Region Masking", "... via Asymmetric Teacher-Student Transfer and Online System
+        Identification"), each up to a preposition or the title's end, neither a method the vocabulary knows: the
+        paper's two contributions. [] otherwise."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        if lowers[i] not in self.words["paired_means_words"]:
+            return []
+        first = next((s for s in in_title if s.start == i + 1), None)
+        if first is None or first.end + 1 >= title_end or lowers[first.end] != "and":
+            return []
+        second = next((s for s in in_title if s.start == first.end + 1), None)
+        if second is None or second.end < title_end and lowers[second.end] not in self.words["prepositions"] \
+                and texts[second.end] not in {":", "?", ".", ","}:
+            return []
+        pair = [first, second]
+        if any(self._known(doc, s) or self._is_modifier(doc, s) or not self._coined_shape(s)
+               or s.text.split()[-1].lower() in self.words["non_method_heads"] for s in pair):
+            return []
+        return pair
+
+    @staticmethod
+    def _coined_shape(span: Span) -> bool:
+        """A title name written as a name: every word capitalised or name-shaped ("Lip-Region Masking", "FooNet")."""
+        return all(text[:1].isupper() or any(c.isdigit() for c in text) or text in {"-", "–"}
+                   for text in token_texts(span.doc)[span.start:span.end])
 
     # -- names no entity rule found ------------------------------------------------------------------------
     def _add_descriptive_names(self, doc: Doc, *, objects: bool) -> bool:
@@ -455,9 +525,9 @@ class ContributionFrame(PatternComponent):
         if coined_word and coined_word[0] not in taken:
             added.append(coined_word)
             taken.add(coined_word[0])
-        means = None if objects or title else self._means_phrase(doc, title_end(doc))
-        if means and (not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities)):
-            added.append(means)
+        for means in [] if objects or title else self._means_phrases(doc, title_end(doc)):
+            if not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities):
+                added.append(means)
         verbs = self.words["propose_verbs"]
         all_lowers = token_lowers(doc)
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
@@ -473,6 +543,9 @@ class ContributionFrame(PatternComponent):
                     j = self._called_name(doc, i, taken)
                     if j is not None:
                         added.append((j, j + 1))  # "a new retriever called Blimpo that ..."
+                        taken.add(j)
+                    for j in self._named_list(doc, i, entities, taken):
+                        added.append((j, j + 1))  # "two variants, namely Zorbo-S and Zorbo-L"
                         taken.add(j)
         enumeration_words = self.words["enumeration_words"]
         for sentence_start, sentence_end in sentence_bounds(doc):
@@ -586,6 +659,47 @@ class ContributionFrame(PatternComponent):
             return None
         return j
 
+    def _named_list(self, doc: Doc, naming: int, entities: list[Span], taken: set[int]) -> list[int]:
+        """The further one-token coined names of a list after "called / namely / dubbed" ("two variants, namely
+        Zorbo-S and Zorbo-L", "called X-S, X-M and X-L") that no entity covers, in a sentence where the authors
+        propose or speak: each name of the list is a name of its own."""
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        sentence = doc[slice(*sentence_at(doc, naming))]
+        j = naming + 1
+        if j >= sentence.end:
+            return []
+        entity = next((s for s in entities if s.start == j), None)
+        if entity is not None:
+            j = entity.end
+        elif j in taken and (j == 0 or j - 1 not in taken):
+            while j in taken:
+                j += 1  # a name added just before ("we propose X and Y": the propose verb's coined object)
+        elif not (name_shaped(doc[j:j + 1]) or texts[j][:1].isupper() and texts[j].isalpha()):
+            return []
+        else:
+            j += 1
+        if not any(self._author_at(doc, k) or lowers[k] in self.words["propose_verbs"]
+                   and self._by_authors(doc, sentence, k) for k in range(sentence.start, naming)):
+            return []
+        found: list[int] = []
+        while j + 1 < sentence.end and lowers[j] in {",", "and"}:
+            k = j + 2 if texts[j] == "," and lowers[j + 1] == "and" else j + 1
+            if k >= sentence.end:
+                break
+            entity = next((s for s in entities if s.start == k), None)
+            if entity is not None:
+                if not name_shaped(entity):
+                    break
+                j = entity.end
+                continue
+            if k in taken or not name_shaped(doc[k:k + 1]) or k + 1 < sentence.end and not (
+                    texts[k + 1] in {",", ".", ";", ":", "(", ")"} or lowers[k + 1] in {"and", "or"}
+                    or lowers[k + 1] in self.words["clause_breaks"]):
+                break
+            found.append(k)
+            j = k + 1
+        return found
+
     def _coined_at(self, doc: Doc, j: int, taken: set[int]) -> list[int]:
         """The one-token coined names at token *j*: a token shaped like a name ("Prompt-OIRL", "pFedPara") or a
         capitalised word inside the sentence ("Quembly"), that ends its phrase (a comma, a parenthesis, the
@@ -608,6 +722,38 @@ class ContributionFrame(PatternComponent):
         if found and texts[found[-1] + 1] == "and" and not name_shaped(doc[found[-1]:found[-1] + 1]):
             found.pop()  # "Bayesian and ...": a capitalised word before "and" with no name after it may be a modifier
         return found
+
+    def _means_phrases(self, doc: Doc, end_of_title: int) -> list[tuple[int, int]]:
+        """The Title Case phrases a title's means names: two joined by "and" after a `paired_means_words` word
+        ("... with Audio-Visual Pseudo-Labelling and Lip-Region Masking"), else the one after the first "via /
+        through / using" (`_means_phrase`)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        for i in range(1, end_of_title - 1):
+            if lowers[i] not in self.words["paired_means_words"]:
+                continue
+            first = self._title_case_run(doc, i + 1, end_of_title)
+            if first is None or first[1] >= end_of_title or lowers[first[1]] != "and":
+                continue
+            second = self._title_case_run(doc, first[1] + 1, end_of_title)
+            if second is None or second[1] < end_of_title and lowers[second[1]] not in self.words["prepositions"] \
+                    and texts[second[1]] not in {":", "?", ".", ","}:
+                continue
+            pair = [first, second]
+            if all(end - start >= 2 and lowers[end - 1] not in self.words["non_method_heads"]
+                   and not self._known(doc, doc[start:end]) for start, end in pair):
+                return pair
+        means = self._means_phrase(doc, end_of_title)
+        return [means] if means else []
+
+    def _title_case_run(self, doc: Doc, start: int, end_of_title: int) -> tuple[int, int] | None:
+        """The capitalised or name-shaped words from *start*, up to a preposition, "and / or" or the title's end
+        (at most six)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        end = start
+        while end < end_of_title and end - start < 7 and (texts[end][:1].isupper() or name_shaped(doc[end:end + 1])) \
+                and lowers[end] not in self.words["prepositions"] and lowers[end] not in {"and", "or"}:
+            end += 1
+        return (start, end) if 0 < end - start <= 6 else None
 
     def _means_phrase(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
         """The Title Case phrase after the first "via / through / using" of the title ("... via Robust Alternating
