@@ -118,3 +118,12 @@ def test_the_word_after_an_acronym_definition_types_an_unknown_long_form(nlp):
     rec = record("We introduce the Zorb Elasticity of Quality (ZEQ) metric; QuxaNet raises ZEQ by 3%.", nlp)
     assert {"Zorb Elasticity of Quality", "ZEQ"} <= surfaces(rec, "Metric")
     assert not {"Zorb Elasticity of Quality", "ZEQ"} & surfaces(rec, "Method")
+
+
+def test_a_one_word_task_row_matches_the_singular_only(nlp):
+    # "recommendation" is a task; "recommendations" are things a study makes
+    rec = record("We distill the study into several key recommendations for QuxaNet users.", nlp)
+    assert surfaces(rec, "Task") == set()
+    rec = record("QuxaNet improves recommendation on three benchmarks.", nlp)
+    assert surfaces(rec, "Task") == {"recommendation"}
+

@@ -209,6 +209,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             while start > 0 and i - start < self.max_modifiers and self._modifier(
                     doc, start - 1, label, tagged, title_case, words, sent):
                 start -= 1
+            if label == "Task" and start < i and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+                    and words[start].lower_ in self.words["hyphen_suffixes"]:
+                start += 1  # "OCR-free document understanding": the suffix of a split compound is no task word
             pair = f"{before.lower_} {lower}"
             if start == i or pair in self.pairs or f"{before.lower_} {singular(lower)}" in self.pairs:
                 continue

@@ -44,6 +44,23 @@ def _ize(word: str) -> str:
     return word[:-7] + "ization" if word.endswith("isation") else word[:-5] + "izing" if word.endswith("ising") else word
 
 
+def _hyphen_part(doc: Doc, i: int) -> bool:
+    """Whether token *i* is a part of a hyphenated compound: written with a hyphen ("Privacy-Preserving") or glued
+    to one the tokenizer split off ("Training" of "Training-free", "learning" of "learning-based")."""
+    words = doc_tokens(doc).words
+    if "-" in words[i].text:
+        return True
+    return i + 1 < len(doc) and words[i + 1].text == "-" and not doc[i].whitespace_ or (
+        i > 0 and words[i - 1].text == "-" and not doc[i - 1].whitespace_)
+
+
+def _gerund(doc: Doc, i: int) -> bool:
+    """Whether token *i* has a gerund's form: an -ing word that is no part of a hyphenated compound. "Training-Free
+    X", "Reasoning-Enhanced X", "Privacy-Preserving X", "learning-based X": the compound modifies the noun after
+    it; its -ing part is no verb whose object follows."""
+    return doc_tokens(doc).words[i].lower_.endswith("ing") and not _hyphen_part(doc, i)
+
+
 _COORDINATORS = frozenset({"and", "or"})  # the words before a coordination's last item
 _X_TO_Y = re.compile(r"^([A-Za-z][A-Za-z0-9]*)-to-([A-Za-z][A-Za-z0-9]*)$")  # "text-to-SQL", "speech-to-text"
 
@@ -224,7 +241,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 start = self._phrase_start(doc, at, floor, False)
                 if start == at:
                     break
-                if at - start > 1 and words[start].lower_.endswith("ing") and not self._head(words[start], False) and (
+                if at - start > 1 and _gerund(doc, start) and not self._head(words[start], False) and (
                         words[start].lower_ not in self.task_heads):
                     start += 1  # "spanning image classification, ...": the verb before the list is no part of it
                 items.insert(0, (start, at))
@@ -260,7 +277,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return []
         first = words[start]
         if not first.text[:1].isupper() or first.lower_ in STOP_WORDS or (
-                first.lower_.endswith("ing") and first.lower_ not in self.heads and first.lower_ not in self.task_heads):
+                _gerund(doc, start) and first.lower_ not in self.heads and first.lower_ not in self.task_heads):
             return []  # (a gerund opens a clause, not a noun phrase: "Learning agile locomotion ...")
         title_case = start + 1 < len(doc) and words[start + 1].is_title
         end = start + 1
@@ -314,19 +331,22 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 # "Low Rank Matrix Completion via Robust Alternating Minimization": a title (part) that opens with
                 # a process-noun phrase and goes on to the means names the task first; an opening verb
                 # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
-                verb = self._opening_verb(doc[start])
+                verb = self._opening_verb(doc, start)
                 begin, end = self._extent(doc, start + verb, end_of_title, True)
-                if all(self._means_modifier(w) or w.lower_ in self.leading and "-" in w.text
-                       for w in words[start + verb:begin]) and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
+                if all(self._means_modifier(w) or w.lower_ in self.leading and "-" in w.text or self._split_means_modifier(
+                        doc, k) or self._split_means_modifier(doc, k - 1) or self._split_means_modifier(doc, k - 2)
+                       for k, w in enumerate(words[start + verb:begin], start + verb)) and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
                         verb or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
                     # (a Method head, "Low-Rank Tree Search with ...", is the paper's method unless a verb governs it)
                     found.extend(self._accept(doc, begin, end, True, gerund=False, nominal=True))
         return found
 
-    def _opening_verb(self, token) -> bool:
-        """A title's first word that is a verb: a gerund that is no process noun ("Facilitating"), or another form
-        of a title-start cue ("Accelerate" of "accelerating")."""
-        lower = token.lower_
+    def _opening_verb(self, doc: Doc, i: int) -> bool:
+        """A title's first word that is a verb: a gerund that is no process noun ("Facilitating"; not a hyphenated
+        modifier, "Privacy-Preserving"), or another form of a title-start cue ("Accelerate" of "accelerating")."""
+        lower = doc_tokens(doc).words[i].lower_
+        if _hyphen_part(doc, i):
+            return False
         if lower.endswith("ing") and lower not in self.heads and lower not in self.task_heads:
             return True
         return any((form,) in self.cues["title-start"] for form in (lower + "ing", lower[:-1] + "ing"))
@@ -526,6 +546,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         words = doc_tokens(doc).words
         while start < stop and (words[start].lower_ in leading or self._means_modifier(words[start])):
             start += 1
+        while start + 3 < stop and self._split_means_modifier(doc, start):
+            start += 3  # "Towards Training-free Image Editing": the tokenizer split the modifier into three
         limit = self.max_tokens if title else self.max_text_tokens
         end = part = start  # the limit counts from the last "and": "Contextual Linear Programming and Inverse ..."
         while end < stop and end - part < limit:
@@ -550,6 +572,12 @@ class TaskFrames(ProposesCandidates, PatternComponent):
         lower = token.lower_
         return "-" in lower and not lower.startswith("-") and lower.rsplit("-", 1)[1] in self.words.get("means_suffixes", ())
 
+    def _split_means_modifier(self, doc: Doc, i: int) -> bool:
+        """A means modifier (``_means_modifier``) the tokenizer split at its hyphen: "Training", "-", "free"."""
+        words = doc_tokens(doc).words
+        return i + 2 < len(doc) and words[i + 1].text == "-" and not doc[i].whitespace_ and not doc[i + 1].whitespace_ \
+            and words[i + 2].lower_ in self.words.get("means_suffixes", ())
+
     def _gerund_phrase(self, doc: Doc, start: int, stop: int, list_item: bool) -> tuple[int, int] | None:
         """A gerund and its object from *start* ("sorting numbers", "estimating the joint probability of unknown
         graphical models", "computing Delaunay triangulations"), up to a break word, punctuation, "and"/"or" in a
@@ -562,7 +590,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return None
         verb = words[start]
         lower = verb.lower_
-        if not (verb.is_lower and verb.is_alpha and lower.endswith("ing") and len(lower) > 5) or (
+        if not (verb.is_lower and verb.is_alpha and _gerund(doc, start) and len(lower) > 5) or (
                 lower in self.heads or lower in self.task_heads or lower in self.title_heads or lower in STOP_WORDS
                 or lower in self.breaks):
             return None
@@ -632,8 +660,12 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 parts = self._object_of_process(words, start, end)
             return parts or [(start, end)]
         first = words[start]
-        if gerund and first.lower_.endswith("ing") and first.is_title and first.lower_ not in self.heads:
-            return [(start, end)]  # "for Generating Fast Code", "Towards Training Trillion Parameter Models"
+        if gerund and first.lower_.endswith("ing") and (_gerund(doc, start) or "-" in first.text) and first.is_title and (
+                first.lower_ not in self.heads):
+            # "for Generating Fast Code", "Towards Training Trillion Parameter Models"; a hyphenated -ing modifier
+            # names a kind of task ("for Privacy-Preserving Record Linkage"), but the left part of a split one
+            # ("Training" of "Training-free") opens no gerund phrase
+            return [(start, end)]
         return []
 
     def _object_of_process(self, words, start: int, end: int) -> list[tuple[int, int]]:

@@ -22,6 +22,7 @@ from kg.extract.candidates import ENTITY_LABELS, IGNORE, ProposesCandidates, add
 from kg.extract.gated_matcher import GatedMatcher
 from kg.extract.pattern_data import VOCABULARY_FILES
 from kg.naming import singular_word
+from kg.schema import TASK
 
 AMBIGUOUS = "Ambiguous"
 _UNKNOWN = object()
@@ -89,7 +90,10 @@ class EntityVocabulary(ProposesCandidates, PatternComponent):
                 one_word_name = " " not in pattern and any(c.isupper() for c in pattern)
                 exact = row.get("case", one_word_name or not any(c.islower() for c in pattern))
                 matcher = self.exact_matcher if exact else self.lower_matcher
-                forms = _phrase_variants(pattern) if self.variants and not row.get("exact_form") else [pattern]
+                # a one-word Task matches in the singular only: "segmentations", "recommendations" are things the
+                # process makes ("several key recommendations"), not the task
+                plural = not (label == TASK and " " not in pattern.strip())
+                forms = _phrase_variants(pattern, plural) if self.variants and not row.get("exact_form") else [pattern]
                 matcher.add(match_id, [self.nlp.make_doc(form) for form in forms])
             else:
                 self.token_matcher.add(match_id, [pattern])
@@ -251,8 +255,8 @@ def singular(word: str) -> str:
     return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
 
 
-def _phrase_variants(phrase: str) -> list[str]:
-    """The phrase, its head in the plural, and hyphens read as spaces (and the reverse)."""
+def _phrase_variants(phrase: str, plural: bool = True) -> list[str]:
+    """The phrase, its head in the plural (unless not *plural*), and hyphens read as spaces (and the reverse)."""
     forms = {phrase}
     for form in list(forms):
         if "-" in form:
@@ -263,7 +267,7 @@ def _phrase_variants(phrase: str) -> list[str]:
         words = phrase.split(" ")
         for mask in range(1, 2 ** gaps):
             forms.add(words[0] + "".join(("-" if mask >> i & 1 else " ") + w for i, w in enumerate(words[1:])))
-    for form in list(forms):
+    for form in list(forms) if plural else ():
         last = form.split(" ")[-1]
         if last.lower().endswith("y") and len(last) > 3 and last[-2] not in "aeiou":
             forms.add(form[:-1] + "ies")  # "latencies", "accuracies"
