@@ -804,3 +804,13 @@ def test_an_absolute_unit_measures_its_own_quantity_when_its_sentence_names_none
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[2.8] == (None, "latency")
     assert results[38.0] == (None, "power")
+
+
+def test_a_statistic_word_is_no_part_of_the_measure(nlp):
+    # invented text: "an average Wobble score of 86.9%" measures Wobble score; "median" before a Metric too
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches an average wobble of 86.9% on Parrotset. Quillnet cuts the median cold-start "
+                   "latency by 2.4x.", [*QUILL, ("median cold-start latency", "Metric", "x:mcl")])
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[86.9] == (None, "wobble")
+    assert results[2.4] == (None, "cold-start latency")

@@ -568,8 +568,35 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     # "consuming 38 W", "runs at 2.8 ms per person": no word of the sentence names the quantity;
                     # the unit's own (units.jsonl default_measure) does
                     row["metric"], row["metric_text"] = None, self.default_measure[row["unit"]]
+        self._skip_statistics(doc, output, entities)
         _name_measures(doc, output)
         return output
+
+    def _skip_statistics(self, doc: Doc, output: list[dict[str, Any]], entities: list[Span]) -> None:
+        """A statistic word (results_cues ``statistic_words``: average, mean, median...) at the start of a result's
+        metric is no part of the measure: "average Dice of 86.9%" measures Dice, "median cold-start latency" cold-start
+        latency (the Metric entity of the paper so named, else the words after the statistic as the free phrase)."""
+        if not self.statistic_words:
+            return
+        text_of: dict[str, str] = {}
+        key_of: dict[str, str] = {}
+        for span in entities:
+            if span.label_ == "Metric":
+                if len(span_text(span)) > len(text_of.get(span.kb_id_, "")):
+                    text_of[span.kb_id_] = span_text(span)  # its longest mention: its name, not an alias
+                key_of.setdefault(span_text(span).lower(), span.kb_id_)
+        for row in output:
+            written = text_of.get(row["metric"]) if row["metric"] else row["metric_text"]
+            if not written:
+                continue
+            words = written.split()
+            if len(words) < 2 or words[0].lower() not in self.statistic_words:
+                continue
+            rest = " ".join(words[1:])
+            if rest.lower() in self.not_measures or rest.lower() in self.implied_metrics:
+                continue  # "average gain", "mean performance": no measure of its own
+            key = key_of.get(rest.lower())
+            row["metric"], row["metric_text"] = (key, None) if key else (None, rest)
 
     def _held_metrics(self, doc: Doc, entities: list[Span], sentence_of: list[int]) -> set[tuple[int, int]]:
         """(start, end) of the Metric mentions a clause holds equal rather than measures: a parity word before
