@@ -297,6 +297,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self.measure_units = {unit["unit"] for unit in self.units if unit.get("measure")}
         # the words naming what a unit measures ("ms": latency, time): the fallback metric (:meth:`_unit_measure`)
         self.measures_of = {unit["unit"]: frozenset(unit["measures"]) for unit in self.units if unit.get("measures")}
+        # the quantity a unit measures when its sentence names none ("38 W": power): the last fallback metric
+        self.default_measure = {unit["unit"]: unit["default_measure"] for unit in self.units
+                                if unit.get("default_measure")}
         # a GatedMatcher (kg.extract.gated_matcher): per doc, only the unit patterns whose words the doc holds run
         self.matcher = _WindowMatcher(self.nlp.vocab)
         # Forms that differ only in their first token share one pattern set (an IN list and one regex):
@@ -353,6 +356,9 @@ class ResultFinder(SerialisedState, DocAnnotator):
         for kind, found in words.items():
             setattr(self, kind, list(found) if kind in ORDERED_KINDS else frozenset(found))
         self.number_words = number_words
+        # comparative -> the quantity it measures ("faster": speed), from the comparative_measures rows
+        self.comparative_measure = {word: cue["measure"] for cue in cues if cue.get("kind") == "comparative_measures"
+                                    for word in cue["words"]}
         # words that may stand between a number and a metric phrase after it
         self.after_skip = self.metric_bridge_words | (frozenset(words["after_skip"]) - {"the"})
         # where a result can start: a digit, or a number word before a "times" unit ("three times fewer")
@@ -505,8 +511,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
         frame = frame_of(doc)
         set_doc_value(doc, "kg_result_rule_methods", [])
         context = []
+        held = self._held_metrics(doc, entities, sentence_of)
         for result in accepted:
-            ents = by_sentence.get(result["sentence"], [])
+            # a Metric held equal in the clause ("at similar accuracy") measures no number but its own
+            ents = [s for s in by_sentence.get(result["sentence"], [])
+                    if (s.start, s.end) not in held or self._own_metric(doc, result, s)]
             others = [(r["_start"], r["_end"]) for r in accepted if r["sentence"] == result["sentence"]
                       and r is not result]
             context.append((ents, others))
@@ -546,6 +555,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._measure_changed_by(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
+        self._measure_of_comparative(doc, accepted, output, context, sentence_of)
         # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
         # else named, the phrase of its sentence that names the unit's quantity does
         for result, row, (ents, others) in zip(accepted, output, context):
@@ -554,8 +564,141 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 measured = self._unit_measure(doc, result, ents, others)
                 if measured is not None:
                     row["metric"], row["metric_text"] = measured
+                elif row["unit"] in self.default_measure:
+                    # "consuming 38 W", "runs at 2.8 ms per person": no word of the sentence names the quantity;
+                    # the unit's own (units.jsonl default_measure) does
+                    row["metric"], row["metric_text"] = None, self.default_measure[row["unit"]]
+        self._skip_statistics(doc, output, entities)
         _name_measures(doc, output)
         return output
+
+    def _skip_statistics(self, doc: Doc, output: list[dict[str, Any]], entities: list[Span]) -> None:
+        """A statistic word (results_cues ``statistic_words``: average, mean, median...) at the start of a result's
+        metric is no part of the measure: "average Dice of 86.9%" measures Dice, "median cold-start latency" cold-start
+        latency (the Metric entity of the paper so named, else the words after the statistic as the free phrase)."""
+        if not self.statistic_words:
+            return
+        text_of: dict[str, str] = {}
+        key_of: dict[str, str] = {}
+        for span in entities:
+            if span.label_ == "Metric":
+                if len(span_text(span)) > len(text_of.get(span.kb_id_, "")):
+                    text_of[span.kb_id_] = span_text(span)  # its longest mention: its name, not an alias
+                key_of.setdefault(span_text(span).lower(), span.kb_id_)
+        for row in output:
+            written = text_of.get(row["metric"]) if row["metric"] else row["metric_text"]
+            if not written:
+                continue
+            words = written.split()
+            if len(words) < 2 or words[0].lower() not in self.statistic_words:
+                continue
+            rest = " ".join(words[1:])
+            if rest.lower() in self.not_measures or rest.lower() in self.implied_metrics:
+                continue  # "average gain", "mean performance": no measure of its own
+            key = key_of.get(rest.lower())
+            row["metric"], row["metric_text"] = (key, None) if key else (None, rest)
+
+    def _held_metrics(self, doc: Doc, entities: list[Span], sentence_of: list[int]) -> set[tuple[int, int]]:
+        """(start, end) of the Metric mentions a clause holds equal rather than measures: a parity word before
+        them ("at similar accuracy", "with comparable accuracy", "matching accuracy", "without sacrificing
+        accuracy") or a denied loss ("without loss of accuracy", "no degradation in accuracy"), across at most two
+        words (results_cues ``parity_skip``, or lower-case words of the noun phrase: "similar association
+        accuracy")."""
+        if not self.parity_words:
+            return set()
+        lowers = token_lowers(doc)
+        words_of = doc_tokens(doc).words
+        held: set[tuple[int, int]] = set()
+        for span in entities:
+            if span.label_ != "Metric":
+                continue
+            k, skipped = span.start - 1, 0
+            while k >= 0 and sentence_of[k] == sentence_of[span.start] and skipped < 3:
+                word = lowers[k]
+                if word in self.parity_words:
+                    held.add((span.start, span.end))
+                    break
+                if word in self.parity_losses:
+                    if k > 0 and lowers[k - 1] in self.parity_negations \
+                            or k > 1 and lowers[k - 2] in self.parity_negations and lowers[k - 1] in self.parity_skip:
+                        held.add((span.start, span.end))
+                    break
+                if not (word in self.parity_skip or words_of[k].is_alpha and words_of[k].is_lower
+                        and not verb_like(word) and word not in self.clause_words and not words_of[k].is_stop):
+                    break
+                k -= 1
+                skipped += 1
+        return held
+
+    def _own_metric(self, doc: Doc, result: dict[str, Any], span: Span) -> bool:
+        """Whether the Metric *span* is written right at the number, so it is the number's own measure even when
+        held equal: "baseline-comparable accuracy (10.94%)", "similar accuracy of 71%"."""
+        start, end = result["_start"], result["_end"]
+        lowers = token_lowers(doc)
+        if result["unit"] in self.measures_of and lowers[span.end - 1] in self.measures_of[result["unit"]]:
+            return True  # "at 18 ms, ... at similar latency": a time is a latency, held or not
+        if span.start >= end:
+            return span.start == end
+        return start - span.end <= 2 and all(w in self.link_before or w in {"(", "of"} for w in lowers[span.end:start])
+
+    def _measure_of_comparative(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                                context: list[tuple[list[Span], list[tuple[int, int]]]],
+                                sentence_of: list[int]) -> None:
+        """A factor or percentage that a comparative naming a quantity follows ("2.6x faster", "7-18% faster",
+        "3.1x and 6.8x faster": results_cues ``comparative_measures``) measures that quantity ("speed"), unless a
+        Metric of its own clause (between the clause's breaks: punctuation, ``clause_words``) measures it: a
+        Metric right after the comparative, or the one chosen for it inside the clause. A Metric the clause holds
+        equal ("3.2x faster at similar accuracy") is none (:meth:`_held_metrics`)."""
+        if not self.comparative_measure:
+            return
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        spans = {}
+        for ents, _ in context:
+            for s in ents:
+                spans.setdefault(s.kb_id_, []).append(s)
+        measure_of: list[str | None] = [None] * len(accepted)
+        for n, result in enumerate(accepted):
+            end = result["_end"]
+            if result["unit"] in ("x", "%") and lowers[end - 1] in self.comparative_measure \
+                    and result["qualifier"] == lowers[end - 1]:
+                measure_of[n] = self.comparative_measure[lowers[end - 1]]
+        # "3.1x and 6.8x faster": the numbers listed before one share its comparative
+        for n in range(len(accepted) - 2, -1, -1):
+            a, b = accepted[n], accepted[n + 1]
+            if measure_of[n] is None and measure_of[n + 1] is not None and a["unit"] == b["unit"] \
+                    and a["qualifier"] is None and a["sentence"] == b["sentence"] and b["_start"] > a["_end"] \
+                    and all(w in {",", "and", "or"} for w in lowers[a["_end"]:b["_start"]]):
+                measure_of[n] = measure_of[n + 1]
+        for n, (result, out) in enumerate(zip(accepted, output)):
+            if measure_of[n] is None:
+                continue
+            end = result["_end"]
+            ents, others = context[n]
+            metrics = [s for s in ents if s.label_ == "Metric"]
+            after = [s for s in metrics if s.start == end]
+            if after:
+                out["metric"], out["metric_text"] = after[0].kb_id_, None
+                continue
+            chosen = [s for s in metrics if s.kb_id_ == out["metric"]]
+            if chosen and not all(self._owned_by_number(doc, s, others) for s in chosen):
+                continue  # "outperforms X in attribution efficiency, being 1.6 times faster"
+            out["metric"], out["metric_text"] = None, measure_of[n]
+
+    def _owned_by_number(self, doc: Doc, span: Span, others: list[tuple[int, int]]) -> bool:
+        """Whether the Metric *span* is written at another number as its measure: inside its text, right after it
+        past bridge words ("1.3x end-to-end decoding speedup"), or right before it past link words ("accuracy of
+        87%")."""
+        lowers = token_lowers(doc)
+        for o_start, o_end in others:
+            if o_start <= span.start < o_end:
+                return True
+            if o_end <= span.start and span.start - o_end <= 2 \
+                    and all(w in self.metric_bridge_words for w in lowers[o_end:span.start]):
+                return True
+            if span.end <= o_start and o_start - span.end <= 2 \
+                    and all(w in self.link_before or w in self.metric_link_words for w in lowers[span.end:o_start]):
+                return True
+        return False
 
     def _measure_by_structure(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
         """What a number names no measure for, read from its clause's structure instead of a default:
@@ -1247,6 +1390,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         while first - 1 >= sent_start and at - (first - 1) <= 2 and first - 1 not in numbers \
                 and first - 1 not in other_at and (words_of[first - 1].is_alpha or texts[first - 1].count("-") == 1) \
                 and not words_of[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
+                and lowers[first - 1] not in self.parity_words \
                 and not (words_of[first - 1].is_lower and (verb_like(lowers[first - 1])
                                                            or lowers[first - 1].endswith("ly"))):
             first -= 1
