@@ -127,3 +127,20 @@ def test_a_one_word_task_row_matches_the_singular_only(nlp):
     rec = record("QuxaNet improves recommendation on three benchmarks.", nlp)
     assert surfaces(rec, "Task") == {"recommendation"}
 
+
+def test_a_short_task_is_the_one_longer_task_ending_in_it(nlp):
+    # "segmentation" beside "gizmo segmentation" only: the paper's gizmo segmentation written short
+    rec = record("We study gizmo segmentation with QuxaNet. It wins on tasks such as segmentation and summarization.",
+                 nlp)
+    tasks = [e for e in rec["entities"] if e["type"] == "Task"]
+    merged = [e for e in tasks if "gizmo segmentation" in {e["name"], *e["aliases"]}]
+    assert merged and "segmentation" in {m["text"] for m in merged[0]["mentions"]}
+    assert not any(e["name"] == "segmentation" for e in tasks)
+    # two longer tasks end in it: which one is unknown, it stays a task of its own
+    rec = record("We study gizmo segmentation and widget segmentation with QuxaNet. It wins on tasks such as "
+                 "segmentation and summarization.", nlp)
+    assert any(e["name"] == "segmentation" for e in rec["entities"] if e["type"] == "Task")
+    # a short task with an acronym of its own stays a task of its own
+    rec = record("Gizmo segmentation (GS) is hard. We study semantic gizmo segmentation with QuxaNet.", nlp)
+    assert {"Gizmo segmentation", "semantic gizmo segmentation"} <= {e["name"] for e in rec["entities"]
+                                                                     if e["type"] == "Task"}

@@ -510,6 +510,7 @@ class EntityResolver(PatternComponent):
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
         entities = self._merge_metric_variants(doc, entities)
+        entities = self._merge_short_tasks(doc, entities, abbreviations)
         entities = self._drop_model_kind_tasks(doc, entities)
         doc.spans[NESTED_KEY] = make_spans(doc, [(span.start, span.end, span.label_, key, "")
                                                  for span, key in self._nested_devices(doc, typed, entities)])
@@ -519,6 +520,39 @@ class EntityResolver(PatternComponent):
         doc._.kg_proposed = sorted(proposed)
         release_candidates(doc)  # the last reader of the candidate list
         return doc
+
+    @staticmethod
+    def _merge_short_tasks(doc: Doc, entities: list[tuple[Candidate, str]],
+                           abbreviations: list[tuple[int, int, int, int]]) -> list[tuple[Candidate, str]]:
+        """A short Task is the one longer Task of the paper that ends in it: "segmentation" beside "semantic
+        segmentation" is the paper's semantic segmentation written short, so its mentions become that entity's.
+        Only when exactly one longer Task phrase ends in every surface of the short one, and not when the short
+        one has an acronym of its own defined in the paper (*abbreviations*: "combinatorial optimization (CO)"
+        beside "unsupervised combinatorial optimization" is a task of its own)."""
+        words = doc_tokens(doc).words
+        surfaces: dict[str, set[tuple[str, ...]]] = {}
+        for span, key in entities:
+            if span.label_ == "Task":
+                surfaces.setdefault(key, set()).add(tuple(words[i].lower_ for i in range(span.start, span.end)))
+        if len(surfaces) < 2:
+            return entities
+        defined = {tuple(words[i].lower_ for i in range(start, end)) for start, end, _, _ in abbreviations}
+        merged: dict[str, str] = {}
+        for key, forms in surfaces.items():
+            if forms & defined:
+                continue
+            longer = {other for other, other_forms in surfaces.items() if other != key and all(
+                any(len(long) > len(form) and long[-len(form):] == form for long in other_forms) for form in forms)}
+            if len(longer) == 1:
+                merged[key] = longer.pop()
+        if not merged:
+            return entities
+        for key in list(merged):  # "segmentation" -> "image segmentation" -> "medical image segmentation"
+            seen = {key}
+            while merged[key] in merged and merged[key] not in seen:
+                seen.add(merged[key])
+                merged[key] = merged[merged[key]]
+        return [(span, merged.get(key, key)) if span.label_ == "Task" else (span, key) for span, key in entities]
 
     def _drop_model_kind_tasks(self, doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
         """Drop a Task every mention of which stands right before a model noun ("recommendation models",
