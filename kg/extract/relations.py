@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from bisect import bisect_left
 from typing import Any
 
@@ -41,6 +42,7 @@ from kg.extract.doc_values import doc_value
 from kg.extract.base import SerialisedState, doc_tokens
 from kg.extract.candidates import ARTICLES, entity_key, title_end
 from kg.extract.frame import (
+    _SIZE_PART,
     _Sentence,
     paper_subject,
     frame_of,
@@ -120,6 +122,12 @@ FIGURE_REACH = 40
 FIGURE_UNIT_WORDS = 2
 FIGURE_TAIL_WORDS = 8
 FIGURE_HEDGES = kind_words("relations_cues.jsonl", "figure_hedges")
+# the unit words that may stand between a figure and a weak comparison cue ("2.6x over", "5.6 points over"), the
+# words of a margin ("3.2 points higher than X", "a 12% gain over X") and how many words may stand between a figure
+# and the cue, or between a loser and the figure after it ("X in final accuracy by 2.1 points")
+FIGURE_UNITS = kind_words("relations_cues.jsonl", "figure_units")
+MARGIN_WORDS = kind_words("relations_cues.jsonl", "margin_words")
+FIGURE_MARGIN_WORDS = 4
 
 # more word lists of relations_cues.jsonl the finder's methods read (see each row's comment there): "is" / "were"
 # before a passive dataset verb, the words passed over between two listed methods, the words after a phrase that say
@@ -336,6 +344,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
         best: dict[tuple[str, str, str, int], float] = {}
         origins: dict[tuple[str, str, str, int], set[str]] = {}
+        # each Method's names as the abstract writes them (its long form and its short form: "LoRA")
+        texts_of: dict[str, set[str]] = {}
+        for span in in_order:
+            if span.label_ == "Method":
+                texts_of.setdefault(span.kb_id_, set()).add(doc_tokens(doc).span_text(span.start, span.end))
 
         def add(rel_type: str, source: str, target: str, sentence: int, confidence: float,
                 origin: str = "cue") -> None:
@@ -346,7 +359,9 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     or confidence < self.min_confidence \
                     or rel_type in NAMED_SOURCE_TYPES and source not in named and source not in coined \
                     and not (rel_type in ADJACENT_SOURCE_TYPES and source in proposed) \
-                    or rel_type == "BUILDS_ON" and target in title_only:
+                    or rel_type == "BUILDS_ON" and (target in title_only
+                                                    or _modifier_inside(texts_of.get(source, ()), texts_of.get(target, ()))
+                                                    or _field_head(texts_of.get(source, ()), texts_of.get(target, ()))):
                 return
             key = (rel_type, source, target, sentence)
             best[key] = max(best.get(key, 0.0), round(min(confidence, 1.0), 3))
@@ -429,18 +444,22 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     for each in found:
                         label_of.setdefault(each.kb_id_, "Method")
                     baselines, cue_origin, origin = True, origin, "phrase"
-            if phrase is None and self.phrases and self.keep_origins and right and cue_type in COMPARISON_TYPES \
-                    and (weight >= PHRASE_MIN_WEIGHT or self._after_figure(doc, start, bounds[sentence][0])):
+            if phrase is None and self.phrases and self.keep_origins and right and cue_type in COMPARISON_TYPES:
                 # "outperforms Alpa and a hand-tuned X", "outperforming Chronos-Large, TimesFM and Moirai-Large",
-                # "3.1 over Cutie": names in the loser slot of a comparison that kg found no entity for
-                # (or the names a comparison gives figures for: "compared with 3.8 ms for Outlines")
-                found = self._named_losers(doc, end, bounds[sentence], by_sentence.get(sentence, []))
+                # "3.1 over Cutie", "3.2 points higher than X", "over X by 0.02": names in the loser slot of a
+                # comparison that kg found no entity for (or the names a comparison gives figures for: "compared
+                # with 3.8 ms for Outlines"); a weak cue ("than", "over") only with a figure before it or after its
+                # loser slot
+                figure = self._after_figure(doc, start, bounds[sentence][0])
+                found = self._named_losers(doc, end, bounds[sentence], by_sentence.get(sentence, []), figure=figure,
+                                           strong=weight >= PHRASE_MIN_WEIGHT)
                 if found and cue_type == "COMPARED_WITH" \
                         and not self._states_winner(doc, doc[bounds[sentence][0]:bounds[sentence][1]]):
                     found = []  # a comparison without a winner: no loser
-                found = found or [s for s in self._figure_targets(doc, end, bounds[sentence][1],
-                                                                  by_sentence.get(sentence, []), names=True)
-                                  if s.id_ == PHRASE_SOURCE]
+                if weight >= PHRASE_MIN_WEIGHT or figure:
+                    found = found or [s for s in self._figure_targets(doc, end, bounds[sentence][1],
+                                                                      by_sentence.get(sentence, []), names=True)
+                                      if s.id_ == PHRASE_SOURCE]
                 if found:
                     phrase, more = found[0], found[1:]
                     for each in found:
@@ -535,6 +554,15 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     parents[source] = (target, sentence)
         for source, (target, sentence) in parents.items():
             add("BUILDS_ON", source, target, sentence, self.block_confidence, "extension")
+        # a proposed name with a hyphenated part that is another Method as the abstract writes it, its short form
+        # too: "AFA-CD" on "Anarchic Federated Averaging (AFA)", "PAC-LoRA" on "LoRA", "S4-PTD" on "PTD"
+        for source, target, sentence in self._short_form_extensions(method_spans, proposed, texts_of, sentence_of):
+            parent = parents.get(source)
+            if parent is not None and parent[0] != target and any(
+                    short.lower() in long.lower() for short in texts_of.get(target, ())
+                    for long in texts_of.get(parent[0], ())):
+                continue  # only the closest parent: "LASP-2H" on "LASP-2", not on "LASP" as well
+            add("BUILDS_ON", source, target, sentence, self.block_confidence, "extension")
         # "CPU-based FastLLM", "CUDA-optimized FlashAttention-2": a method built for a device
         for sentence, ents in by_sentence.items():
             for n, span in enumerate(ents[:-1]):
@@ -605,6 +633,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     source, how = paper_subject(frame), "paper"
                 if source is not None and how in {"parse", "named", "self", "paper"}:
                     add("EVALUATED_ON", source, span.kb_id_, sentence, self.cooccurrence_confidence, "cooccurrence")
+                    if not proposed and how in {"parse", "named"}:
+                        # a study paper: each item of the subject's closed list ("Methods including A, B and C
+                        # report ..., as measured by X")
+                        for other in self._study_list(source, bounds[sentence][1], bounds[sentence][0], methods):
+                            add("EVALUATED_ON", other, span.kb_id_, sentence, self.cooccurrence_confidence,
+                                "cooccurrence")
 
         # a device no RUNS_ON cue states, in a sentence about a method: the setting it runs in ("Training used 256
         # TPU v5e chips", "clusters mixing A100, V100 and L40S GPUs", "... and running at 31 fps on a single RTX
@@ -694,6 +728,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         target_gap = target.start - end if right else start - target.end
         if figures and target is figures[0]:
             listed = figures
+        elif introduced and rel_type in COMPARISON_TYPES:
+            # a group of baselines: "over baselines such as MPC, RL, common Lyapunov methods (CLF) and LQR" - each
+            # Method of the group is beaten, whatever unnamed items stand between them
+            listed = [target, *self._group_items(target, ents, sentence.end)]
         else:
             listed = [target, *self._listed_after(target, ents, open_list=introduced)] if right else [target]
         if right:
@@ -790,6 +828,21 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     sources = list(dict.fromkeys([*sources, *before, adjacent.kb_id_]))
                     if source is None:
                         source, how = adjacent.kb_id_, "named"
+        if right and rel_type == "EVALUATED_ON" and not proposed:
+            # a study paper (no proposal of its own): "Adam and Lion are evaluated on ImageNet" - the subject is one
+            # item of a closed list of methods, and each item is evaluated there; a sentence with no subject of its
+            # own ("We conduct a study of backbones, including A, B and C, on datasets from X and Y") evaluates
+            # the closed list of methods closest before the cue
+            chain = self._closest_list(start, sentence.start, methods)
+            listed_methods = list(dict.fromkeys(m.kb_id_ for m in chain))
+            # (the list closer to the cue than the subject found is what is evaluated: "a study of 4 graph
+            # transformer backbones, including A, B and C, on ...")
+            if listed_methods and (source is None or how == "near" or source in listed_methods or not any(
+                    m.kb_id_ == source and m.end > chain[0].start for m in methods if m.end <= start)):
+                sources = list(dict.fromkeys([*sources, *listed_methods]))
+                source, how = (source, how) if source is not None else (listed_methods[-1], "named")
+            elif source is not None and how in {"parse", "named"}:
+                sources = list(dict.fromkeys([*sources, *self._study_list(source, start, sentence.start, methods)]))
         if right and rel_type == "EVALUATED_ON":
             # "experiments on the PIE dataset using a CodeT5 model and RRHF": the methods a preposition of use
             # brings in right after the targets are evaluated there too
@@ -824,6 +877,82 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    @staticmethod
+    def _short_form_extensions(methods: list[Span], proposed: list[str], texts_of: dict[str, set[str]],
+                               sentence_of: list[int]) -> list[tuple[str, str, int]]:
+        """(proposed key, other key, sentence) for each proposed Method written with a hyphenated part that is
+        another Method's name as the abstract writes it, a short form included: "AFA-CD" -> "AFA" (the short
+        form of "Anarchic Federated Averaging"), "PAC-LoRA" -> "LoRA". The part holds a capital and is no size
+        or version ("-7B", "-large"); the sentence is the proposed name's first."""
+        owners: dict[str, list[str]] = {}
+        for key, texts in texts_of.items():
+            for text in texts:
+                owners.setdefault(text, []).append(key)
+        sentences: dict[str, list[int]] = {}
+        for span in methods:
+            sentences.setdefault(span.kb_id_, []).append(sentence_of[span.start])
+        found = []
+        for source in proposed:
+            if source not in texts_of or source not in sentences:
+                continue
+            for text in sorted(texts_of[source]):
+                parts = [p for p in re.split(r"[-\u2013]", text) if p]
+                if len(parts) < 2:
+                    continue
+                for n, part in enumerate(parts):
+                    if _SIZE_PART.match(part) or not any(c.isupper() for c in part) \
+                            or all(_SIZE_PART.match(other) and not other.isdigit()
+                                   for m, other in enumerate(parts) if m != n):
+                        continue  # ("LeYOLO-Small" is a size of LeYOLO, the same model; "LASP-2" is a new version)
+                    for target in owners.get(part, ()):
+                        if target == source:
+                            continue
+                        # a sentence that names both, else the parent's first after the name's first (the evidence
+                        # names the parent)
+                        both = [k for k in sentences[source] if k in sentences[target]]
+                        later = [k for k in sentences[target] if k >= sentences[source][0]]
+                        found.append((source, target, (both or later or sentences[target])[0]))
+        return list(dict.fromkeys(found))
+
+    def _closest_list(self, at: int, low: int, methods: list[Span]) -> list[Span]:
+        """The mentions of the closed list of at least two Methods (joined by "and" / "or") that ends closest before token
+        *at* (from *low*): "backbones, including A, B and a plain C, on ..." -> [A, B, C] (list glue, and up to two
+        lower-case modifiers after it, between items; an acronym in parentheses is passed over). [] when there is
+        none."""
+        doc = methods[0].doc if methods else None
+        before = sorted((m for m in methods if low <= m.start and m.end <= at), key=lambda m: -m.end)
+        glue = self.words["list_glue"]
+        for n, last in enumerate(before):
+            chain, closed, current = [last], False, last
+            for span in before[n + 1:]:
+                if span.end > current.start:
+                    continue
+                between = _without_parentheses(doc, span.end, current.start)
+                glued = [t for t in between if t.lower_ in glue]
+                modifiers = [t for t in between if t.lower_ not in glue]
+                if not glued or between[0].lower_ not in glue or len(modifiers) > 2 \
+                        or any(not (t.is_lower and t.is_alpha) or t.is_stop for t in modifiers):
+                    break
+                closed = closed or any(t.lower_ in {"and", "or", "&"} for t in glued)
+                chain.insert(0, span)
+                current = span
+            if len(chain) >= 2 and closed:
+                return chain
+        return []
+
+    def _study_list(self, source: str, at: int, low: int, methods: list[Span]) -> list[str]:
+        """Keys of the closed list of at least two Methods (joined by "and" / "or") that holds the mention of *source*
+        closest before token *at* (from *low*): "Adam, RMSProp and Lion are evaluated on ..." -> all three. [] when
+        the mention stands in no such list."""
+        before = [m for m in methods if low <= m.start and m.end <= at]
+        mention = max((m for m in before if m.kb_id_ == source), key=lambda m: m.end, default=None)
+        if mention is None:
+            return []
+        keys = [*self._listed_before(mention, before), mention.kb_id_,
+                *(m.kb_id_ for m in self._listed_after(mention, before))]
+        keys = list(dict.fromkeys(keys))
+        return keys if len(keys) >= 2 else []
 
     @staticmethod
     def _after_comparison(doc: Doc, span: Span, comparison_ends: list[int]) -> bool:
@@ -1056,7 +1185,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     j += 1
                 span = method_at.get(j)
                 if span is None and names:
-                    span = self._loser_name(doc, j, limit, ents)
+                    # (or a lower-case phrase: "compared to 52.8% for majority voting")
+                    span = self._loser_name(doc, j, limit, ents) or self._lower_loser(doc, j, limit, ents)
                 if span is not None:
                     found.append(span)
                     j = span.end
@@ -1294,17 +1424,48 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     return [first, *self._listed_after(first, ents, open_list=True)]
         return []
 
-    @staticmethod
-    def _after_figure(doc: Doc, start: int, low: int) -> bool:
+    def _after_figure(self, doc: Doc, start: int, low: int) -> bool:
         """Whether a comparison cue at token *start* follows a figure: "by 5.6 points over XMem and 3.1 over
-        Cutie", "2.6x over X" (a weak cue, "over" / "than", that a number makes a comparison)."""
+        Cutie", "2.6x over X" (a weak cue, "over" / "than", that a number makes a comparison), or a figure and a
+        margin word ("margin_words") a few words before it: "3.2 points higher than X", "a 12% gain over X",
+        "1.5-1.9x higher throughput than X"."""
         words_of = doc_tokens(doc).words
         i = start - 1
-        if i >= low and words_of[i].lower_ in {"%", "x", "×", "points", "point", "pp", "db"}:
+        if i >= low and words_of[i].lower_ in FIGURE_UNITS:
             i -= 1
-        return i >= low and (words_of[i].like_num or words_of[i].text[:1].isdigit())
+        if i >= low and (words_of[i].like_num or words_of[i].text[:1].isdigit()):
+            return True
+        margin = False
+        prepositions, breaks = self.frame_reader.words["prepositions"], self.words["clause_breaks"]
+        for k in range(start - 1, max(low, start - FIGURE_MARGIN_WORDS - 2) - 1, -1):
+            word = words_of[k]
+            if word.like_num or word.text[:1].isdigit():
+                return margin
+            if word.lower_ in MARGIN_WORDS:
+                margin = True
+            elif word.lower_ in prepositions or word.lower_ in breaks or word.lower_ in {",", "and", "or"} \
+                    or not (word.is_alpha or word.lower_ in FIGURE_UNITS or word.text == "-"):
+                return False
+        return False
 
-    def _named_losers(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span]) -> list[Span]:
+    def _figure_after(self, doc: Doc, at: int, high: int) -> bool:
+        """Whether a figure follows the loser slot of a comparison that ends at token *at*: "outperforms X by 4.1%",
+        "over X by 0.02-0.07" (a few words of setting may stand between: "X in final accuracy by 2.1 points")."""
+        words_of = doc_tokens(doc).words
+        breaks = self.words["clause_breaks"]
+        for k in range(at, min(high, at + FIGURE_MARGIN_WORDS + 1)):
+            if words_of[k].lower_ == "by":
+                j = k + 1
+                while j < high and words_of[j].lower_ in FIGURE_HEDGES:
+                    j += 1
+                return j < high and (words_of[j].like_num or words_of[j].text[:1].isdigit())
+            if words_of[k].lower_ in breaks or words_of[k].lower_ in {",", "and", "or"} \
+                    or words_of[k].like_num or words_of[k].is_punct:
+                return False
+        return False
+
+    def _named_losers(self, doc: Doc, end: int, bounds: tuple[int, int], ents: list[Span], figure: bool = True,
+                      strong: bool = True) -> list[Span]:
         """The names kg found no entity for in the coordination right after a comparison cue (ending at token
         *end*), as Method spans: "outperforms Alpa and a hand-tuned X" -> Alpa; "outperforming Chronos-Large,
         TimesFM and Moirai-Large" -> Chronos-Large, Moirai-Large (TimesFM is an entity already). An item is an
@@ -1312,8 +1473,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
         first letter or a letter and a digit, or capitalised ("Cutie", "Pangu-Weather", "AutoDock Vina",
         "Translatotron 2"), none a word of "generic_capitals" ("SOTA"); it ends the item (list glue, punctuation,
         a preposition, a number or the sentence's end follows: "Alpa by 23%", not "DeepSpeed configuration").
-        Items are joined by list glue; determiners and grading words may open one. The run stops at anything
-        else, and at an entity that is no Method ("on ImageNet"). [] when no item is such a name."""
+        An unnamed lower-case phrase (``_lower_loser``) is an item too when it carries a figure (the cue follows
+        one, *figure*, or "by 4.1%" follows the phrase) or follows a beaten item ("outperforms Oort and
+        power-of-choice selection"); "outperforms strong baselines by 3 points" names none. A weak cue ("than",
+        "over": not *strong*) reads names only with a figure before it (*figure*) or after the run ("over X by
+        0.02"). Items are joined by list glue; determiners and grading words may open one. The run stops at
+        anything else, and at an entity that is no Method ("on ImageNet"). [] when no item is such a name."""
         texts, lowers = token_texts(doc), token_lowers(doc)
         glue = self.words["list_glue"]
         skip = self.words["phrase_skip_words"] | self.words["baseline_skip_words"]
@@ -1333,14 +1498,61 @@ class RelationFinder(SerialisedState, DocAnnotator):
             else:
                 name = self._loser_name(doc, i, high, ents)
                 if name is None:
-                    break
+                    name = self._lower_loser(doc, i, high, ents)
+                    if name is None or not (items or figure or self._figure_after(doc, name.end, high)):
+                        break
                 found.append(name)
                 j = name.end
                 i, items = j, items + 1
             # the glue to the next item, else the end of the run
             if i >= high or lowers[i] not in glue or texts[i] in ARTICLES:
                 break
+        if found and not strong and not figure and not self._figure_after(doc, i, high):
+            return []
         return found
+
+    def _lower_loser(self, doc: Doc, i: int, high: int, ents: list[Span]) -> Span | None:
+        """The unnamed lower-case phrase that starts at token *i* in the loser slot of a comparison, as a Method
+        span: "power-of-choice selection", "full-depth inference", "a carbon-agnostic baseline" (one to
+        NAMED_LOSER_TOKENS words, hyphenated words counting once, none a stop word or a preposition). None when
+        the words go on, touch an entity, or are all generic ("strong baselines", "the baseline model": words of
+        "phrase_skip_words", "baseline_skip_words", "baseline_heads", "model_nouns")."""
+        words_of = doc_tokens(doc).words
+        texts, lowers = token_texts(doc), token_lowers(doc)
+        words = self.frame_reader.words
+        generic = self.words["phrase_skip_words"] | self.words["baseline_skip_words"] | self.words["baseline_heads"] \
+            | MODEL_NOUNS
+
+        def word_token(k: int) -> bool:
+            text = texts[k]
+            return text == text.lower() and any(c.isalpha() for c in text) and not words_of[k].is_stop \
+                and lowers[k] not in words["prepositions"] and lowers[k] not in words["clause_breaks"] \
+                and lowers[k] not in PHRASE_END_WORDS and all(c.isalnum() or c == "-" for c in text)
+
+        if i >= high or not word_token(i) or any(s.start <= i < s.end for s in ents):
+            return None
+        starts = {s.start for s in ents}
+        j, count = i + 1, 1
+        while j < high and j not in starts:
+            if texts[j] == "-" and j + 1 < high and word_token(j + 1) and j + 1 not in starts:
+                j += 2  # "power-of-choice", "carbon - agnostic" (a hyphenated word counts once)
+            elif word_token(j):
+                count += 1
+                j += 1
+            else:
+                break
+            if count > NAMED_LOSER_TOKENS:
+                return None
+        if j < high and (j in starts or lowers[j] in ARTICLES or words_of[j].like_num
+                         or texts[j][:1].isalpha() and lowers[j] not in self.words["list_glue"]
+                         and lowers[j] not in words["prepositions"] and lowers[j] not in PHRASE_END_WORDS):
+            # the phrase goes on ("vanilla Transformer", "pyannote 3.1") or is a verb with its object
+            # ("approaching the ...")
+            return None
+        if all(lowers[k] in generic or texts[k] == "-" for k in range(i, j)) \
+                or any(lowers[k] in BEST_WORDS for k in range(i, j)):
+            return None  # (and "the best greedy baseline" points at one of the names given elsewhere)
+        return _phrase_span(doc, i, j, "Method")
 
     def _loser_name(self, doc: Doc, i: int, high: int, ents: list[Span]) -> Span | None:
         """The name kg found no entity for that starts at token *i* (before *high*), as a Method span (see
@@ -1402,14 +1614,17 @@ class RelationFinder(SerialisedState, DocAnnotator):
                         and not words_of[inside.end].is_stop:
                     i = inside.end  # "pruning strategies, such as X": a name inside the generic phrase
                     continue
+                if _hyphen_modifier(doc, inside):
+                    i = inside.end + 2  # "LLM-based agents, e.g., X": a name as the group's modifier
+                    continue
                 return None  # another entity first: not a generic phrase
             if token.lower_ in {"such", "including", "e.g.", "e.g", "like", "("}:
                 j = i + (2 if token.lower_ == "such" and i + 1 < limit and lowers[i + 1] == "as" else 1)
                 while j < sentence.end and texts[j] in {",", ":"}:
                     j += 1
                 return next((s for s in ents if s.start == j and s.label_ == label), None)
-            if not (token.is_alpha or token.text in {"-", ",", "/"}) or token.lower_ in ITEM_BREAKS:
-                return None
+            if not (token.is_alpha or token.like_num or token.text in {"-", ",", "/"}) or token.lower_ in ITEM_BREAKS:
+                return None  # (a count may stand in the phrase: "across 10 datasets, including X")
             i += 1
         return None
 
@@ -1443,6 +1658,53 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 j += 1
             i = j
         return None
+
+    def _group_items(self, first: Span, ents: list[Span], high: int) -> list[Span]:
+        """The Methods listed after *first*, the first example of a group ("baselines such as X, ..."), up to the end
+        of the coordination: items are joined by list glue, and an item kg found no entity for (at most
+        UNNAMED_ITEM_TOKENS + 1 words, and a parenthesis) is passed over ("such as MPC, common Lyapunov methods
+        (CLF), LQR and QP" -> LQR, QP). The run ends after the item that follows "and" / "or", and at anything
+        that is no item (a preposition, a verb after an item, a clause break)."""
+        doc = first.doc
+        words_of = doc_tokens(doc).words
+        glue = self.words["list_glue"]
+        prepositions = self.frame_reader.words["prepositions"]
+        start_at = {s.start: s for s in ents if s.start >= first.end}
+
+        def past_parenthesis(k: int) -> int:
+            if k < high and words_of[k].text == "(":
+                close = next((m for m in range(k + 1, min(high, k + 6)) if words_of[m].text == ")"), None)
+                return close + 1 if close is not None else k
+            return k
+
+        found: list[Span] = []
+        i = past_parenthesis(first.end)
+        while i < high:
+            closing = False
+            j = i
+            while j < high and words_of[j].lower_ in glue and j not in start_at:
+                closing = closing or words_of[j].lower_ in {"and", "or", "&"}
+                j += 1
+            if j == i or j >= high:
+                break
+            entity = start_at.get(j)
+            if entity is not None:
+                if entity.label_ != first.label_:
+                    break
+                found.append(entity)
+                i = past_parenthesis(entity.end)
+            else:
+                k = j
+                while k < high and k - j <= UNNAMED_ITEM_TOKENS and k not in start_at \
+                        and (words_of[k].is_alpha or "-" in words_of[k].text) \
+                        and words_of[k].lower_ not in glue and words_of[k].lower_ not in prepositions:
+                    k += 1
+                if k == j or k < high and k in start_at:
+                    break
+                i = past_parenthesis(k)
+            if closing:
+                break
+        return [span for span in found if span.kb_id_ != first.kb_id_]
 
     def _listed_after(self, first: Span, ents: list[Span], open_list: bool = False) -> list[Span]:
         """Entities of the same label listed after *first*: "on X, Y and Z". A list must end with "and" / "or"
@@ -1507,6 +1769,38 @@ class RelationFinder(SerialisedState, DocAnnotator):
             setattr(self, name, cfg.get(name, getattr(self, name)))
         self._load(cfg.get("cues", self.rows))
         self.initialized = bool(cfg.get("initialized", True))
+
+
+def _modifier_inside(longer: Any, shorter: Any) -> bool:
+    """Whether one of the names in *shorter* stands inside one of the names in *longer* as a modifier, other words
+    following it ("KV Cache" in "Mixed-Precision KV Cache Quantization", "FP8" in "FP8 Training"): the longer
+    name is about it, not built on it (``modifier_inside``). Not a name at the end ("Robust Alternating
+    Minimization" on "alternating minimization") nor one a hyphen joins ("SurCo-zero")."""
+    for long_text in longer:
+        long_lower = long_text.lower()
+        for short_text in shorter:
+            short_lower = short_text.lower()
+            if len(short_lower) >= len(long_lower):
+                continue
+            at = long_lower.find(short_lower)
+            while at >= 0:
+                after = long_lower[at + len(short_lower):]
+                if (at == 0 or not long_lower[at - 1].isalnum()) and after[:1] == " " and after[1:2].isalnum():
+                    return True
+                at = long_lower.find(short_lower, at + 1)
+    return False
+
+
+def _field_head(longer: Any, shorter: Any) -> bool:
+    """Whether one of the names in *shorter* is a single lower-case word that ends one of the names in *longer*
+    ("quantization" in "Mixed-Granularity Activation Quantization", "meta-learning" in "Bootstrapped
+    Meta-Learning"): the field the longer name's method belongs to, not a method it builds on."""
+    for short_text in shorter:
+        if " " in short_text or not short_text.islower():
+            continue
+        if any(long_text.lower().endswith(" " + short_text) for long_text in longer):
+            return True
+    return False
 
 
 def named_entities(doc: Doc) -> list[Span]:
