@@ -814,3 +814,17 @@ def test_a_statistic_word_is_no_part_of_the_measure(nlp):
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[86.9] == (None, "wobble")
     assert results[2.4] == (None, "cold-start latency")
+
+
+def test_a_bare_number_after_an_acronym_or_a_qualifier_is_a_result_of_that_measure(nlp):
+    # invented text: "a WQS of 0.412", "RSE (0.077)": an acronym no entity holds, joined by a link word, names the
+    # measure; "of at most 0.0008" joins across a qualifier; "above 0.9" with no link word is a threshold
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a WQS of 0.412 and a low RSE (0.077). Quillnet keeps a loss in Zorb score of at "
+                   "most 0.0008. Most outputs have a Zorb score above 0.9.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    # (name-shaped, each is made a Metric entity of the paper: kg_results' named measures)
+    assert results[0.412] == ("Metric|" + merge_key("WQS", "Metric"), None)
+    assert results[0.077] == ("Metric|" + merge_key("RSE", "Metric"), None)
+    assert results[0.0008] == ("x:zorb", None)
+    assert 0.9 not in results

@@ -87,6 +87,7 @@ class WeakPhrase(str):
 
 
 _DIGITS = re.compile(r"\d")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]*(?:[-@&+/][A-Za-z0-9]+)*")  # "MASE", "CLIP-T", "BLEU-4", "R@1"
 _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "fine-tuning", "run-to-run": words joined by hyphens
 _DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
@@ -335,6 +336,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
         self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
         # the words that may stand between "by" / "to" and the figure ("improves X by up to 5%", "rises to still 80%")
+        # the qualifier words that are no link words ("most", "up", "about": "AUC of at most 0.0008")
+        self._qualifiers_only = frozenset(self.qualifier_words - self.metric_link_words - ARTICLES)
         self._before_by = frozenset(self.qualifier_words | {"than", "up", "to"})
         self._before_to = frozenset(self.qualifier_words - {"to", "up"} | {"all", "still"})
         self._before_verb = frozenset(self.qualifier_words | {"than", "less", "up", "to"})  # "takes up to 3 h"
@@ -549,6 +552,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
+        for result, row in zip(accepted, output):
+            if result["_acronym"]:
+                row["metric"], row["metric_text"] = None, result["_acronym"]  # "CLIP-T of 0.309": the acronym's
+                result["_metric_sure"] = True
         self._carry_metric(doc, text, accepted, output, entity_at, sentence_of)
         self._measure_by_structure(doc, accepted, output)
         self._measure_of_change(doc, accepted, output, entity_at)
@@ -1062,8 +1069,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         qualifier_after = following.lower_ if following is not None and following.lower_ in self.qualifiers_after else None
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
-            metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words)
-            if not (qualifier_after or metric_after or metric_before or listed
+            metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words,
+                                           self._qualifiers_only)
+            acronym = self._acronym_before(doc, start, entity_at, sentence_of)
+            if not (qualifier_after or metric_after or metric_before or acronym or listed
                     or unit is None and "." in texts[start] and _scored_on(doc, end, entity_at, sentence_index, sentence_of)):
                 return None
 
@@ -1100,6 +1109,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "value": value,
             "value_high": high,
             "unit": unit,
+            "_acronym": self._acronym_before(doc, start, entity_at, sentence_of),
             "_unit_text": parsed["unit"].strip() if has_unit else None,
             "qualifier": qualifier,
             "start": tokens.idx[start],
@@ -1108,6 +1118,27 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _acronym_before(self, doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int]) -> str | None:
+        """An acronym that no entity holds, joined to the number at *start* by a link word (results_cues
+        ``acronym_links``: "CLIP-T of 0.309", "MASE (0.812)", "EPE is 0.31"; across a qualifier: "AUC of at most
+        0.0008"): the measure it names, else None. Two capitals at least, a letter first; written right before the
+        number with no link it stays a name or a version ("CUDA 12.1")."""
+        if not self.acronym_links:
+            return None
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        sentence = sentence_of[start]
+        i, linked = start - 1, False
+        while i >= 0 and start - i <= 4 and sentence_of[i] == sentence \
+                and (lowers[i] in self.acronym_links or lowers[i] in self.qualifier_words):
+            linked = linked or lowers[i] in self.acronym_links
+            i -= 1
+        if not linked or i < 0 or sentence_of[i] != sentence or i in entity_at:
+            return None
+        text = texts[i]
+        if not _ACRONYM.fullmatch(text) or sum(ch.isupper() for ch in text) < 2:
+            return None
+        return text
 
     def _budget_share(self, doc: Doc, start: int, end: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
         """Whether a percentage is the share of a resource a method is given, a setting rather than a result: "only
@@ -1797,8 +1828,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = start - 1
-        while i >= sentence.start and start - i <= 3 and lowers[i] in self.metric_link_words | {"(", "up", "only",
-                                                                                                "over", "about"}:
+        while i >= sentence.start and start - i <= 4 and lowers[i] in self.metric_link_words | self.qualifier_words \
+                | {"(", "up", "only", "over", "about"}:
             if lowers[i] == "by":
                 # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
                 # Metric before "by", back to the change verb and never past another number
@@ -2123,14 +2154,20 @@ def _scored_on(doc: Doc, end: int, entity_at: dict[int, Span], sentence: int, se
 
 
 def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int],
-                   link_words: frozenset[str]) -> bool:
-    """A Metric entity just before the number, maybe joined by "of", "=", ":" ("accuracy of 87.3")."""
+                   link_words: frozenset[str], qualifiers: frozenset[str] = frozenset()) -> bool:
+    """A Metric entity just before the number, maybe joined by "of", "=", ":" ("accuracy of 87.3"), across a
+    qualifier after the link ("AUC of at most 0.0008"; not "TM-score above 0.9", a threshold)."""
+    lowers = token_lowers(doc)
     i = start - 1
-    while i >= 0 and start - i <= 3 and sentence_of[i] == sentence_of[start]:
+    while i >= 0 and start - i <= 4 and sentence_of[i] == sentence_of[start] and lowers[i] in qualifiers:
+        i -= 1
+    if i < start - 1 and not (i >= 0 and lowers[i] in link_words and i not in entity_at):
+        return False
+    while i >= 0 and start - i <= 4 and sentence_of[i] == sentence_of[start]:
         span = entity_at.get(i)
         if span is not None:
             return span.label_ == "Metric"
-        if token_lowers(doc)[i] not in link_words:
+        if lowers[i] not in link_words:
             return False
         i -= 1
     return False
