@@ -828,3 +828,14 @@ def test_a_bare_number_after_an_acronym_or_a_qualifier_is_a_result_of_that_measu
     assert results[0.077] == ("Metric|" + merge_key("RSE", "Metric"), None)
     assert results[0.0008] == ("x:zorb", None)
     assert 0.9 not in results
+
+
+def test_a_share_within_a_tolerance_measures_what_the_tolerance_bounds(nlp):
+    # invented text: "N% of X within T M": the share measures M, the tolerance T is a setting
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet places 52.7% of ligands within 2 Å wobble of the reference, compared with 38.2% for "
+                   "Owlnet. Quillnet keeps 91.4% of predictions within 10% error on Parrotset.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[52.7] == results[38.2] == (None, "wobble")
+    assert results[91.4] == (None, "error")
+    assert 10.0 not in results

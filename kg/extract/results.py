@@ -501,6 +501,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
                     if not (n + 1 < len(accepted) and self._change_start(doc, r, accepted[n + 1]))]
+        # "91.4% of predictions within 10% error": the tolerance is a setting of the share, no result
+        accepted = [r for r in accepted if self._share_within(doc, r["_start"]) is None]
         # a figure the title states and the abstract repeats is one result, the abstract's
         end_of_title = title_end(doc, default=0)
         if end_of_title:
@@ -552,6 +554,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
+        self._measure_within(doc, accepted, output, entity_at)
         for result, row in zip(accepted, output):
             if result["_acronym"]:
                 row["metric"], row["metric_text"] = None, result["_acronym"]  # "CLIP-T of 0.309": the acronym's
@@ -1118,6 +1121,55 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _share_within(self, doc: Doc, at: int) -> int | None:
+        """For the number at token *at* right after "within", the start of the share it bounds, "N% of X within
+        T ..." ("91.4% of predictions within 10% error", "52.7% of ligands within 2 Å RMSD"): N% of a noun phrase
+        of at most six words, no punctuation between; else None."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        if at < 4 or lowers[at - 1] != "within":
+            return None
+        sent_start = sentence_at(doc, at)[0]
+        for of in range(at - 2, max(sent_start, at - 9), -1):
+            if texts[of] in {",", ";", ":", "(", ")"} or _DIGITS.search(texts[of]) and lowers[of - 1] != "of":
+                return None
+            if lowers[of] == "of" and of - 2 >= sent_start and texts[of - 1] in {"%", "percent"} \
+                    and _DIGITS.search(texts[of - 2]):
+                return of - 2
+            if lowers[of] == "of" and of - 1 >= sent_start and re.fullmatch(r"[\d.]+%", texts[of - 1]):
+                return of - 1
+        return None
+
+    def _measure_within(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                        entity_at: dict[int, Span]) -> None:
+        """The share of items within a tolerance measures what the tolerance bounds: "91.4% of predictions within
+        10% error" -> error, "52.7% of ligands within 2 Å RMSD" -> RMSD (the Metric or the short phrase after the
+        tolerance and its unit); the tolerance is a setting (dropped in :meth:`find`)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = doc_tokens(doc).words
+        by_start = {r["_start"]: n for n, r in enumerate(accepted)}
+        for within in (k for k in range(1, len(doc) - 1) if lowers[k] == "within"):
+            share = self._share_within(doc, within + 1)
+            if share is None or share not in by_start:
+                continue
+            sent_end = sentence_at(doc, within)[1]
+            i = within + 2
+            if i < sent_end and (not words_of[i].is_alpha or _squash(texts[i]) in self.unit_of_form
+                                 or len(texts[i]) <= 2 and not words_of[i].is_lower):
+                i += 1  # the tolerance's unit: "10% error", "2 Å RMSD"
+            if i >= sent_end:
+                continue
+            metric = entity_at.get(i)
+            out = output[by_start[share]]
+            if metric is not None and metric.label_ == "Metric" and metric.start == i:
+                out["metric"], out["metric_text"] = metric.kb_id_, None
+            elif re.fullmatch(r"[A-Z][A-Z0-9-]{1,7}", texts[i]) and i not in entity_at:
+                out["metric"], out["metric_text"] = None, texts[i]
+            else:
+                phrase = _free_phrase(doc, i, sent_end, self.phrase_stop)
+                if phrase is not None and i not in entity_at:
+                    out["metric"], out["metric_text"] = None, phrase
+            accepted[by_start[share]]["_metric_sure"] = True
 
     def _acronym_before(self, doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int]) -> str | None:
         """An acronym that no entity holds, joined to the number at *start* by a link word (results_cues
