@@ -839,3 +839,15 @@ def test_a_share_within_a_tolerance_measures_what_the_tolerance_bounds(nlp):
     assert results[52.7] == results[38.2] == (None, "wobble")
     assert results[91.4] == (None, "error")
     assert 10.0 not in results
+
+
+def test_a_list_of_compared_figures_takes_the_unit_written_once(nlp):
+    # invented text: "compared with 0.79 for X and 1.27 for Y" go on in the first figure's unit; "by 2.7 and 0.9
+    # points over X and by 1.1 and 0.6 over Y": the second pair is in points too
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a wobble of 0.98 pixels, compared with 0.79 for Owlnet and 1.27 for Hawknet. "
+                   "Quillnet improves the Zorb score over Owlnet by 2.7 and 0.9 points and over Hawknet by 1.1 and 0.6.",
+                   QUILL)
+    units = {r["value"]: r["unit"] for r in doc._.kg_results}
+    assert units[0.79] == units[1.27] == "px"
+    assert units[1.1] == units[0.6] == "pp"

@@ -477,7 +477,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         # that a list or comparison word leads to, after a result of its sentence written to the same precision,
         # is a figure of the same kind
         for n, (has_unit, start, end) in enumerate(chosen):
-            if read[n] is not None or has_unit or not _decimals(texts[start]) \
+            # (a bare decimal already read, "improving over X by 2.7 and 0.9 points and over Y by 1.1 and 0.6",
+            # may still take the unit of the figure it is compared with)
+            if read[n] is not None and (read[n]["unit"] is not None or read[n]["_acronym"]) or has_unit \
+                    or not _decimals(texts[start]) \
                     or start == 0 or lowers[start - 1] not in self.compared_leads:
                 continue
             # the closest such result of the sentence, past results in a unit ("SSIM of 0.932 at 4x and 36.1 dB and
@@ -493,9 +496,14 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if anchor is not None:
                 # (in the result's unit when compared with it, "0.98 px, compared with 0.79 for X"; or in points,
                 # written once along a list, "by 5.6 points over X and 3.1 over Y")
-                compared = lowers[start - 1] not in {",", "and", "or", "("}
-                read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True,
-                                     unit_from=anchor["unit"] if compared or anchor["unit"] == "pp" else None)
+                # (and along a list of such comparisons: "compared with 0.79 for X and 1.27 for Y")
+                compared = lowers[start - 1] not in {",", "and", "or", "("} or anchor.get("_unit_carried")
+                unit_from = anchor["unit"] if compared or anchor["unit"] == "pp" else None
+                if read[n] is not None and unit_from is None:
+                    continue
+                read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True, unit_from=unit_from)
+                if read[n] is not None and unit_from is not None:
+                    read[n]["_unit_carried"] = True
         accepted = [result for result in read if result is not None]
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
