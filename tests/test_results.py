@@ -851,3 +851,14 @@ def test_a_list_of_compared_figures_takes_the_unit_written_once(nlp):
     units = {r["value"]: r["unit"] for r in doc._.kg_results}
     assert units[0.79] == units[1.27] == "px"
     assert units[1.1] == units[0.6] == "pp"
+
+
+def test_a_rate_written_once_along_a_list_names_each_figure_and_efficiency_has_its_unit(nlp):
+    # invented text: "71, 58 and 94 tokens per second": each figure measures the rate as written; "TOPS/W" is a unit
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On three Wren boards, Quillnet decodes at 71, 58 and 94 tokens per second. "
+                   "Measured energy efficiency is 2.4 TOPS/W including lasers. Owlnet trains at 310 samples/sec.", QUILL)
+    results = {r["value"]: (r["unit"], r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[71.0] == results[58.0] == results[94.0] == ("tokens/s", None, "tokens per second")
+    assert results[2.4] == ("TOPS/W", None, "energy efficiency")
+    assert results[310.0][0] == "samples/s"
