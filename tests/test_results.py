@@ -814,3 +814,51 @@ def test_a_statistic_word_is_no_part_of_the_measure(nlp):
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[86.9] == (None, "wobble")
     assert results[2.4] == (None, "cold-start latency")
+
+
+def test_a_bare_number_after_an_acronym_or_a_qualifier_is_a_result_of_that_measure(nlp):
+    # invented text: "a WQS of 0.412", "RSE (0.077)": an acronym no entity holds, joined by a link word, names the
+    # measure; "of at most 0.0008" joins across a qualifier; "above 0.9" with no link word is a threshold
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a WQS of 0.412 and a low RSE (0.077). Quillnet keeps a loss in Zorb score of at "
+                   "most 0.0008. Most outputs have a Zorb score above 0.9.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    # (name-shaped, each is made a Metric entity of the paper: kg_results' named measures)
+    assert results[0.412] == ("Metric|" + merge_key("WQS", "Metric"), None)
+    assert results[0.077] == ("Metric|" + merge_key("RSE", "Metric"), None)
+    assert results[0.0008] == ("x:zorb", None)
+    assert 0.9 not in results
+
+
+def test_a_share_within_a_tolerance_measures_what_the_tolerance_bounds(nlp):
+    # invented text: "N% of X within T M": the share measures M, the tolerance T is a setting
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet places 52.7% of ligands within 2 Å wobble of the reference, compared with 38.2% for "
+                   "Owlnet. Quillnet keeps 91.4% of predictions within 10% error on Parrotset.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[52.7] == results[38.2] == (None, "wobble")
+    assert results[91.4] == (None, "error")
+    assert 10.0 not in results
+
+
+def test_a_list_of_compared_figures_takes_the_unit_written_once(nlp):
+    # invented text: "compared with 0.79 for X and 1.27 for Y" go on in the first figure's unit; "by 2.7 and 0.9
+    # points over X and by 1.1 and 0.6 over Y": the second pair is in points too
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a wobble of 0.98 pixels, compared with 0.79 for Owlnet and 1.27 for Hawknet. "
+                   "Quillnet improves the Zorb score over Owlnet by 2.7 and 0.9 points and over Hawknet by 1.1 and 0.6.",
+                   QUILL)
+    units = {r["value"]: r["unit"] for r in doc._.kg_results}
+    assert units[0.79] == units[1.27] == "px"
+    assert units[1.1] == units[0.6] == "pp"
+
+
+def test_a_rate_written_once_along_a_list_names_each_figure_and_efficiency_has_its_unit(nlp):
+    # invented text: "71, 58 and 94 tokens per second": each figure measures the rate as written; "TOPS/W" is a unit
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On three Wren boards, Quillnet decodes at 71, 58 and 94 tokens per second. "
+                   "Measured energy efficiency is 2.4 TOPS/W including lasers. Owlnet trains at 310 samples/sec.", QUILL)
+    results = {r["value"]: (r["unit"], r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[71.0] == results[58.0] == results[94.0] == ("tokens/s", None, "tokens per second")
+    assert results[2.4] == ("TOPS/W", None, "energy efficiency")
+    assert results[310.0][0] == "samples/s"

@@ -87,6 +87,7 @@ class WeakPhrase(str):
 
 
 _DIGITS = re.compile(r"\d")
+_ACRONYM = re.compile(r"[A-Z][A-Z0-9]*(?:[-@&+/][A-Za-z0-9]+)*")  # "MASE", "CLIP-T", "BLEU-4", "R@1"
 _HYPHENATED = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)+")  # "fine-tuning", "run-to-run": words joined by hyphens
 _DIGIT_RUN = re.compile(r"\d+")
 _NUMBER_SHAPED = re.compile(r"[~≈]?[+-]?\d[\d,.]*\s*[kKMBT]?\s*(?:%|[A-Za-z/()]{1,8})")
@@ -335,6 +336,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         # words that may stand between "to" and the figure reached: "from 3 days to just 76 minutes"
         self.qualifier_words = {w for words, _ in self.qualifiers_before for w in words} | {"just", "only"}
         # the words that may stand between "by" / "to" and the figure ("improves X by up to 5%", "rises to still 80%")
+        # the qualifier words that are no link words ("most", "up", "about": "AUC of at most 0.0008")
+        self._qualifiers_only = frozenset(self.qualifier_words - self.metric_link_words - ARTICLES)
         self._before_by = frozenset(self.qualifier_words | {"than", "up", "to"})
         self._before_to = frozenset(self.qualifier_words - {"to", "up"} | {"all", "still"})
         self._before_verb = frozenset(self.qualifier_words | {"than", "less", "up", "to"})  # "takes up to 3 h"
@@ -469,12 +472,17 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 # hours" is a span of a setting, not a list)
                 for k in run:
                     read[k] = self._read(doc, False, *chosen[k][1:], entity_at, sentence_of, unit_from=read[n]["unit"])
+                    if read[k] is not None:
+                        read[k]["_unit_text"] = read[n]["_unit_text"]  # "71, 58 and 94 tokens per second": as written
             run = []
         # "a perplexity of 6.12, compared with 6.89 for X and 7.41 for Y", "0.702 (0.613 for X)": a bare decimal
         # that a list or comparison word leads to, after a result of its sentence written to the same precision,
         # is a figure of the same kind
         for n, (has_unit, start, end) in enumerate(chosen):
-            if read[n] is not None or has_unit or not _decimals(texts[start]) \
+            # (a bare decimal already read, "improving over X by 2.7 and 0.9 points and over Y by 1.1 and 0.6",
+            # may still take the unit of the figure it is compared with)
+            if read[n] is not None and (read[n]["unit"] is not None or read[n]["_acronym"]) or has_unit \
+                    or not _decimals(texts[start]) \
                     or start == 0 or lowers[start - 1] not in self.compared_leads:
                 continue
             # the closest such result of the sentence, past results in a unit ("SSIM of 0.932 at 4x and 36.1 dB and
@@ -490,14 +498,21 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if anchor is not None:
                 # (in the result's unit when compared with it, "0.98 px, compared with 0.79 for X"; or in points,
                 # written once along a list, "by 5.6 points over X and 3.1 over Y")
-                compared = lowers[start - 1] not in {",", "and", "or", "("}
-                read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True,
-                                     unit_from=anchor["unit"] if compared or anchor["unit"] == "pp" else None)
+                # (and along a list of such comparisons: "compared with 0.79 for X and 1.27 for Y")
+                compared = lowers[start - 1] not in {",", "and", "or", "("} or anchor.get("_unit_carried")
+                unit_from = anchor["unit"] if compared or anchor["unit"] == "pp" else None
+                if read[n] is not None and unit_from is None:
+                    continue
+                read[n] = self._read(doc, False, start, end, entity_at, sentence_of, True, unit_from=unit_from)
+                if read[n] is not None and unit_from is not None:
+                    read[n]["_unit_carried"] = True
         accepted = [result for result in read if result is not None]
 
         # "from 5.9% to 10.9%", "from 3 days to just 76 minutes": the figure reached is the result
         accepted = [r for n, r in enumerate(accepted)
                     if not (n + 1 < len(accepted) and self._change_start(doc, r, accepted[n + 1]))]
+        # "91.4% of predictions within 10% error": the tolerance is a setting of the share, no result
+        accepted = [r for r in accepted if self._share_within(doc, r["_start"]) is None]
         # a figure the title states and the abstract repeats is one result, the abstract's
         end_of_title = title_end(doc, default=0)
         if end_of_title:
@@ -549,6 +564,11 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 "confidence": confidence,
                 "evidence": doc_tokens(doc).span_text(*bounds[sent_index]),  # Span.text, without the Span
             })
+        self._measure_within(doc, accepted, output, entity_at)
+        for result, row in zip(accepted, output):
+            if result["_acronym"]:
+                row["metric"], row["metric_text"] = None, result["_acronym"]  # "CLIP-T of 0.309": the acronym's
+                result["_metric_sure"] = True
         self._carry_metric(doc, text, accepted, output, entity_at, sentence_of)
         self._measure_by_structure(doc, accepted, output)
         self._measure_of_change(doc, accepted, output, entity_at)
@@ -854,6 +874,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         first = clause
         while first < verb and lowers[first] in ARTICLES:
             first += 1
+        if first < verb - 1 and lowers[first].endswith("ed") and words_of[first].is_alpha:
+            first += 1  # "Measured energy efficiency is 2.4 TOPS/W": a participle before the measure
         last, words = first, 0
         while last < verb and words < 4 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
                                              or last in entity_at) \
@@ -1062,8 +1084,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
         qualifier_after = following.lower_ if following is not None and following.lower_ in self.qualifiers_after else None
         metric_after = following is not None and following.i in entity_at and entity_at[following.i].label_ == "Metric"
         if unit is None or unit in self.weak_units:
-            metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words)
-            if not (qualifier_after or metric_after or metric_before or listed
+            metric_before = _metric_before(doc, start, entity_at, sentence_of, self.metric_link_words,
+                                           self._qualifiers_only)
+            acronym = self._acronym_before(doc, start, entity_at, sentence_of)
+            if not (qualifier_after or metric_after or metric_before or acronym or listed
                     or unit is None and "." in texts[start] and _scored_on(doc, end, entity_at, sentence_index, sentence_of)):
                 return None
 
@@ -1100,6 +1124,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "value": value,
             "value_high": high,
             "unit": unit,
+            "_acronym": self._acronym_before(doc, start, entity_at, sentence_of),
             "_unit_text": parsed["unit"].strip() if has_unit else None,
             "qualifier": qualifier,
             "start": tokens.idx[start],
@@ -1108,6 +1133,76 @@ class ResultFinder(SerialisedState, DocAnnotator):
             "_end": text_end,
             "sentence": sentence_index,
         }
+
+    def _share_within(self, doc: Doc, at: int) -> int | None:
+        """For the number at token *at* right after "within", the start of the share it bounds, "N% of X within
+        T ..." ("91.4% of predictions within 10% error", "52.7% of ligands within 2 Å RMSD"): N% of a noun phrase
+        of at most six words, no punctuation between; else None."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        if at < 4 or lowers[at - 1] != "within":
+            return None
+        sent_start = sentence_at(doc, at)[0]
+        for of in range(at - 2, max(sent_start, at - 9), -1):
+            if texts[of] in {",", ";", ":", "(", ")"} or _DIGITS.search(texts[of]) and lowers[of - 1] != "of":
+                return None
+            if lowers[of] == "of" and of - 2 >= sent_start and texts[of - 1] in {"%", "percent"} \
+                    and _DIGITS.search(texts[of - 2]):
+                return of - 2
+            if lowers[of] == "of" and of - 1 >= sent_start and re.fullmatch(r"[\d.]+%", texts[of - 1]):
+                return of - 1
+        return None
+
+    def _measure_within(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                        entity_at: dict[int, Span]) -> None:
+        """The share of items within a tolerance measures what the tolerance bounds: "91.4% of predictions within
+        10% error" -> error, "52.7% of ligands within 2 Å RMSD" -> RMSD (the Metric or the short phrase after the
+        tolerance and its unit); the tolerance is a setting (dropped in :meth:`find`)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = doc_tokens(doc).words
+        by_start = {r["_start"]: n for n, r in enumerate(accepted)}
+        for within in (k for k in range(1, len(doc) - 1) if lowers[k] == "within"):
+            share = self._share_within(doc, within + 1)
+            if share is None or share not in by_start:
+                continue
+            sent_end = sentence_at(doc, within)[1]
+            i = within + 2
+            if i < sent_end and (not words_of[i].is_alpha or _squash(texts[i]) in self.unit_of_form
+                                 or len(texts[i]) <= 2 and not words_of[i].is_lower):
+                i += 1  # the tolerance's unit: "10% error", "2 Å RMSD"
+            if i >= sent_end:
+                continue
+            metric = entity_at.get(i)
+            out = output[by_start[share]]
+            if metric is not None and metric.label_ == "Metric" and metric.start == i:
+                out["metric"], out["metric_text"] = metric.kb_id_, None
+            elif re.fullmatch(r"[A-Z][A-Z0-9-]{1,7}", texts[i]) and i not in entity_at:
+                out["metric"], out["metric_text"] = None, texts[i]
+            else:
+                phrase = _free_phrase(doc, i, sent_end, self.phrase_stop)
+                if phrase is not None and i not in entity_at:
+                    out["metric"], out["metric_text"] = None, phrase
+            accepted[by_start[share]]["_metric_sure"] = True
+
+    def _acronym_before(self, doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int]) -> str | None:
+        """An acronym that no entity holds, joined to the number at *start* by a link word (results_cues
+        ``acronym_links``: "CLIP-T of 0.309", "MASE (0.812)", "EPE is 0.31"; across a qualifier: "AUC of at most
+        0.0008"): the measure it names, else None. Two capitals at least, a letter first; written right before the
+        number with no link it stays a name or a version ("CUDA 12.1")."""
+        if not self.acronym_links:
+            return None
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        sentence = sentence_of[start]
+        i, linked = start - 1, False
+        while i >= 0 and start - i <= 4 and sentence_of[i] == sentence \
+                and (lowers[i] in self.acronym_links or lowers[i] in self.qualifier_words):
+            linked = linked or lowers[i] in self.acronym_links
+            i -= 1
+        if not linked or i < 0 or sentence_of[i] != sentence or i in entity_at:
+            return None
+        text = texts[i]
+        if not _ACRONYM.fullmatch(text) or sum(ch.isupper() for ch in text) < 2:
+            return None
+        return text
 
     def _budget_share(self, doc: Doc, start: int, end: int, entity_at: dict[int, Span], sentence_of: list[int]) -> bool:
         """Whether a percentage is the share of a resource a method is given, a setting rather than a result: "only
@@ -1392,7 +1487,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 and not words_of[first - 1].is_stop and lowers[first - 1] not in self.phrase_stop \
                 and lowers[first - 1] not in self.parity_words \
                 and not (words_of[first - 1].is_lower and (verb_like(lowers[first - 1])
-                                                           or lowers[first - 1].endswith("ly"))):
+                                                           or lowers[first - 1].endswith("ly"))) \
+                and not lowers[first - 1].endswith("ed"):
             first -= 1
         last = at + 1
         if last < sent_end and lowers[last] in self.measure_heads:
@@ -1797,8 +1893,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
         """The Metric (or a free phrase) a number measures, written before it: "accuracy of 87%", "X by 5%"."""
         lowers, texts = token_lowers(doc), token_texts(doc)  # the per-doc word columns (kg.extract.frame.token_lowers)
         i = start - 1
-        while i >= sentence.start and start - i <= 3 and lowers[i] in self.metric_link_words | {"(", "up", "only",
-                                                                                                "over", "about"}:
+        while i >= sentence.start and start - i <= 4 and lowers[i] in self.metric_link_words | self.qualifier_words \
+                | {"(", "up", "only", "over", "about"}:
             if lowers[i] == "by":
                 # "improves the accuracy of ViT by 2%", "improving X by 6.0x and the AP by 1.0%": the closest
                 # Metric before "by", back to the change verb and never past another number
@@ -2123,14 +2219,20 @@ def _scored_on(doc: Doc, end: int, entity_at: dict[int, Span], sentence: int, se
 
 
 def _metric_before(doc: Doc, start: int, entity_at: dict[int, Span], sentence_of: list[int],
-                   link_words: frozenset[str]) -> bool:
-    """A Metric entity just before the number, maybe joined by "of", "=", ":" ("accuracy of 87.3")."""
+                   link_words: frozenset[str], qualifiers: frozenset[str] = frozenset()) -> bool:
+    """A Metric entity just before the number, maybe joined by "of", "=", ":" ("accuracy of 87.3"), across a
+    qualifier after the link ("AUC of at most 0.0008"; not "TM-score above 0.9", a threshold)."""
+    lowers = token_lowers(doc)
     i = start - 1
-    while i >= 0 and start - i <= 3 and sentence_of[i] == sentence_of[start]:
+    while i >= 0 and start - i <= 4 and sentence_of[i] == sentence_of[start] and lowers[i] in qualifiers:
+        i -= 1
+    if i < start - 1 and not (i >= 0 and lowers[i] in link_words and i not in entity_at):
+        return False
+    while i >= 0 and start - i <= 4 and sentence_of[i] == sentence_of[start]:
         span = entity_at.get(i)
         if span is not None:
             return span.label_ == "Metric"
-        if token_lowers(doc)[i] not in link_words:
+        if lowers[i] not in link_words:
             return False
         i -= 1
     return False
