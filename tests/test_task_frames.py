@@ -450,3 +450,15 @@ def test_a_hyphenated_compound_with_an_ing_part_is_a_modifier_not_a_gerund(kg_fr
     # nor does the lower-case left part of a split compound start a gerund item after "tasks such as"
     assert found(kg_frames, "A study", "It wins on tasks such as sorting-based widget placement.") == [
         "widget placement"]
+
+
+def test_a_how_modifier_opening_the_title_makes_the_phrase_after_it_the_task(kg_frames):
+    # the how-modifier says the phrase is done so: the phrase is the task, be its head a Method head ...
+    assert found(kg_frames, "Gizmo-Free Widget Graph Learning with Sprocket Encoding") == ["Widget Graph Learning"]
+    # ... or the title's first part end at the colon
+    assert found(kg_frames, "Gizmo-Free Widget Extension: Sprocket Scaling with Few Steps") == ["Widget Extension"]
+    # without the modifier a Method head before the means is the paper's method, and a colon ends no task
+    assert found(kg_frames, "Widget Graph Learning with Sprocket Encoding") == []
+    assert found(kg_frames, "Gizmo-Based Widget Control Method with Sprockets") == []  # a thing heads it
+    assert found(kg_frames, "Widget Extension: Sprocket Scaling with Few Steps") == []
+

@@ -333,12 +333,19 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
                 verb = self._opening_verb(doc, start)
                 begin, end = self._extent(doc, start + verb, end_of_title, True)
-                if all(self._means_modifier(w) or w.lower_ in self.leading and "-" in w.text or self._split_means_modifier(
-                        doc, k) or self._split_means_modifier(doc, k - 1) or self._split_means_modifier(doc, k - 2)
-                       for k, w in enumerate(words[start + verb:begin], start + verb)) and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
-                        verb or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
+                how = [self._means_modifier(w) or self._split_means_modifier(doc, k) or self._split_means_modifier(
+                    doc, k - 1) or self._split_means_modifier(doc, k - 2)
+                    for k, w in enumerate(words[start + verb:begin], start + verb)]
+                # "Memory-Free Temporal Graph Learning with ...", "YaRN-Free Context Extension: ...": a how-modifier
+                # that opens the title part says the phrase it modifies is the task done so, be its head a Method
+                # head or the part end at the colon
+                modified = any(how)
+                if all(h or w.lower_ in self.leading and "-" in w.text for h, w in zip(how, words[start + verb:begin])) \
+                        and end < end_of_title and (doc[end].lower_ in self.words.get("means", ()) or (
+                            modified and doc[end].text == ":" and start == 0)) and (
+                        verb or modified or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
                     # (a Method head, "Low-Rank Tree Search with ...", is the paper's method unless a verb governs it)
-                    found.extend(self._accept(doc, begin, end, True, gerund=False, nominal=True))
+                    found.extend(self._accept(doc, begin, end, True, gerund=False, nominal=True, method_head=modified))
         return found
 
     def _opening_verb(self, doc: Doc, i: int) -> bool:
@@ -644,7 +651,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 and not lower.endswith("ings"))
 
     def _accept(self, doc: Doc, start: int, end: int, title: bool, *, gerund: bool,
-                single: bool = False, nominal: bool = False) -> list[tuple[int, int]]:
+                single: bool = False, nominal: bool = False, method_head: bool = False) -> list[tuple[int, int]]:
         if end <= start:
             return []
         words = doc_tokens(doc).words
@@ -654,7 +661,11 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return [(start, end)] if ok else []
         # (a process noun by its form heads a word of its own, not the end of a split compound: "Time-Stepping")
         nominal = nominal and not (end - 2 >= start and words[end - 2].text == "-")
-        if self._head(words[end - 1], title, nominal):
+        last = words[end - 1].lower_
+        if self._head(words[end - 1], title, nominal) or method_head and last in self.words.get("method_heads", ()) and (
+                last.endswith(tuple(self.words.get("nominal_suffixes", ())))):
+            # (*method_head*: a how-modifier before the phrase says it is the task, when a process noun heads it,
+            # "Memory-Free ... Graph Learning"; not a thing, "Trend-Based SAC Beam Control Method")
             parts = self._coordinated(doc, start, end, title, nominal)
             if not parts and title:
                 parts = self._object_of_process(words, start, end)
