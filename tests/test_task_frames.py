@@ -462,3 +462,8 @@ def test_a_how_modifier_opening_the_title_makes_the_phrase_after_it_the_task(kg_
     assert found(kg_frames, "Gizmo-Based Widget Control Method with Sprockets") == []  # a thing heads it
     assert found(kg_frames, "Widget Extension: Sprocket Scaling with Few Steps") == []
 
+
+def test_an_ing_word_coordinated_in_a_title_frame_is_a_task_of_its_own(kg_frames):
+    # no object follows it: a process noun, coordinated with another task
+    assert found(kg_frames, "Algorithms for Gizmoing and WSP with Few Predictions") == ["Gizmoing", "WSP"]
+    assert found(kg_frames, "Algorithms for Gizmoing Large Widgets with Few Predictions") == ["Gizmoing Large Widgets"]

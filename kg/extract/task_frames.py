@@ -676,6 +676,9 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # "for Generating Fast Code", "Towards Training Trillion Parameter Models"; a hyphenated -ing modifier
             # names a kind of task ("for Privacy-Preserving Record Linkage"), but the left part of a split one
             # ("Training" of "Training-free") opens no gerund phrase
+            if end - start > 2 and words[start + 1].lower_ in _COORDINATORS:
+                # "for Caching and MTS": an -ing word with no object is a process noun, one of two coordinated tasks
+                return [(start, start + 1), (start + 2, end)]
             return [(start, end)]
         return []
 
