@@ -467,3 +467,13 @@ def test_an_ing_word_coordinated_in_a_title_frame_is_a_task_of_its_own(kg_frames
     # no object follows it: a process noun, coordinated with another task
     assert found(kg_frames, "Algorithms for Gizmoing and WSP with Few Predictions") == ["Gizmoing", "WSP"]
     assert found(kg_frames, "Algorithms for Gizmoing Large Widgets with Few Predictions") == ["Gizmoing Large Widgets"]
+
+
+def test_a_graded_problem_of_frame_is_the_problem_of_cue(kg_frames):
+    # one or two lower-case words may grade the frame noun of "the problem/task of"
+    assert found(kg_frames, "A study", "We win on the classical problem of learning gizmo widget systems.") == [
+        "learning gizmo widget systems"]
+    assert found(kg_frames, "A study", "It avoids the tedious task of sprocket rate tuning.") == ["sprocket rate tuning"]
+    # a process noun before the frame noun names the problem itself; a determiner is no grading word
+    assert found(kg_frames, "A study", "Take the optimization problem of the form min f.") == []
+    assert found(kg_frames, "A study", "We study the key problem of this gizmo.") == []

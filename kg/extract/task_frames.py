@@ -158,6 +158,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             if kind == "noun":
                 if start > 0:
                     found.extend(self._before_noun(doc, start, title, end_of_title))
+                    if not title:
+                        found.extend(self._graded_noun_of(doc, start, end_of_title))
                 continue
             _, where, cue = kind.split("|", 2)
             if (where == "title") != title:
@@ -443,6 +445,24 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # method's head word ("imitation learning problem", "sparse regression problem")
             return [(start, at + 1)]
         return found
+
+    def _graded_noun_of(self, doc: Doc, at: int, floor: int) -> list[tuple[int, int]]:
+        """"the classical problem of learning linear dynamical systems", "the tedious task of learning rate tuning":
+        the "the problem/task of" cue with one or two lower-case words grading the frame noun; not when one of them
+        is a process noun ("the optimization problem of the form ...": that names the problem itself)."""
+        words, sent = doc_tokens(doc).words, doc_tokens(doc).sent_starts()
+        if at + 2 >= len(doc) or words[at + 1].lower_ != "of":
+            return []
+        i = at - 1
+        while i > floor and at - i <= 2 and not sent[i] and words[i].lower_ != "the" and words[i].is_lower and (
+                words[i].is_alpha or "-" in words[i].text):
+            i -= 1
+        graded = words[i + 1:at]
+        if words[i].lower_ != "the" or not graded or len(graded) > 2 or any(
+                self._head(w, False) or w.lower_ in self.task_heads or w.lower_ in self.nouns
+                or self._nominal(w) or w.lower_ in STOP_WORDS for w in graded):
+            return []
+        return self._after_cue(doc, at + 2, self._sentence_end(doc, at + 2), False, False, gerund=True)
 
     def _copula_subject(self, doc: Doc, at: int, floor: int) -> list[tuple[int, int]]:
         """"Clustering is a NP-hard problem", "Gizmo placement remains an open problem": the subject of "is a(n)
