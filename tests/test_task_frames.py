@@ -450,3 +450,30 @@ def test_a_hyphenated_compound_with_an_ing_part_is_a_modifier_not_a_gerund(kg_fr
     # nor does the lower-case left part of a split compound start a gerund item after "tasks such as"
     assert found(kg_frames, "A study", "It wins on tasks such as sorting-based widget placement.") == [
         "widget placement"]
+
+
+def test_a_how_modifier_opening_the_title_makes_the_phrase_after_it_the_task(kg_frames):
+    # the how-modifier says the phrase is done so: the phrase is the task, be its head a Method head ...
+    assert found(kg_frames, "Gizmo-Free Widget Graph Learning with Sprocket Encoding") == ["Widget Graph Learning"]
+    # ... or the title's first part end at the colon
+    assert found(kg_frames, "Gizmo-Free Widget Extension: Sprocket Scaling with Few Steps") == ["Widget Extension"]
+    # without the modifier a Method head before the means is the paper's method, and a colon ends no task
+    assert found(kg_frames, "Widget Graph Learning with Sprocket Encoding") == []
+    assert found(kg_frames, "Gizmo-Based Widget Control Method with Sprockets") == []  # a thing heads it
+    assert found(kg_frames, "Widget Extension: Sprocket Scaling with Few Steps") == []
+
+
+def test_an_ing_word_coordinated_in_a_title_frame_is_a_task_of_its_own(kg_frames):
+    # no object follows it: a process noun, coordinated with another task
+    assert found(kg_frames, "Algorithms for Gizmoing and WSP with Few Predictions") == ["Gizmoing", "WSP"]
+    assert found(kg_frames, "Algorithms for Gizmoing Large Widgets with Few Predictions") == ["Gizmoing Large Widgets"]
+
+
+def test_a_graded_problem_of_frame_is_the_problem_of_cue(kg_frames):
+    # one or two lower-case words may grade the frame noun of "the problem/task of"
+    assert found(kg_frames, "A study", "We win on the classical problem of learning gizmo widget systems.") == [
+        "learning gizmo widget systems"]
+    assert found(kg_frames, "A study", "It avoids the tedious task of sprocket rate tuning.") == ["sprocket rate tuning"]
+    # a process noun before the frame noun names the problem itself; a determiner is no grading word
+    assert found(kg_frames, "A study", "Take the optimization problem of the form min f.") == []
+    assert found(kg_frames, "A study", "We study the key problem of this gizmo.") == []

@@ -158,6 +158,8 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             if kind == "noun":
                 if start > 0:
                     found.extend(self._before_noun(doc, start, title, end_of_title))
+                    if not title:
+                        found.extend(self._graded_noun_of(doc, start, end_of_title))
                 continue
             _, where, cue = kind.split("|", 2)
             if (where == "title") != title:
@@ -333,12 +335,19 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 # ("Facilitating", "Accelerate" as a title-start cue's other form) is not part of it
                 verb = self._opening_verb(doc, start)
                 begin, end = self._extent(doc, start + verb, end_of_title, True)
-                if all(self._means_modifier(w) or w.lower_ in self.leading and "-" in w.text or self._split_means_modifier(
-                        doc, k) or self._split_means_modifier(doc, k - 1) or self._split_means_modifier(doc, k - 2)
-                       for k, w in enumerate(words[start + verb:begin], start + verb)) and end < end_of_title and doc[end].lower_ in self.words.get("means", ()) and (
-                        verb or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
+                how = [self._means_modifier(w) or self._split_means_modifier(doc, k) or self._split_means_modifier(
+                    doc, k - 1) or self._split_means_modifier(doc, k - 2)
+                    for k, w in enumerate(words[start + verb:begin], start + verb)]
+                # "Memory-Free Temporal Graph Learning with ...", "YaRN-Free Context Extension: ...": a how-modifier
+                # that opens the title part says the phrase it modifies is the task done so, be its head a Method
+                # head or the part end at the colon
+                modified = any(how)
+                if all(h or w.lower_ in self.leading and "-" in w.text for h, w in zip(how, words[start + verb:begin])) \
+                        and end < end_of_title and (doc[end].lower_ in self.words.get("means", ()) or (
+                            modified and doc[end].text == ":" and start == 0)) and (
+                        verb or modified or doc[end - 1].lower_ not in self.words.get("method_heads", ())):
                     # (a Method head, "Low-Rank Tree Search with ...", is the paper's method unless a verb governs it)
-                    found.extend(self._accept(doc, begin, end, True, gerund=False, nominal=True))
+                    found.extend(self._accept(doc, begin, end, True, gerund=False, nominal=True, method_head=modified))
         return found
 
     def _opening_verb(self, doc: Doc, i: int) -> bool:
@@ -436,6 +445,24 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # method's head word ("imitation learning problem", "sparse regression problem")
             return [(start, at + 1)]
         return found
+
+    def _graded_noun_of(self, doc: Doc, at: int, floor: int) -> list[tuple[int, int]]:
+        """"the classical problem of learning linear dynamical systems", "the tedious task of learning rate tuning":
+        the "the problem/task of" cue with one or two lower-case words grading the frame noun; not when one of them
+        is a process noun ("the optimization problem of the form ...": that names the problem itself)."""
+        words, sent = doc_tokens(doc).words, doc_tokens(doc).sent_starts()
+        if at + 2 >= len(doc) or words[at + 1].lower_ != "of":
+            return []
+        i = at - 1
+        while i > floor and at - i <= 2 and not sent[i] and words[i].lower_ != "the" and words[i].is_lower and (
+                words[i].is_alpha or "-" in words[i].text):
+            i -= 1
+        graded = words[i + 1:at]
+        if words[i].lower_ != "the" or not graded or len(graded) > 2 or any(
+                self._head(w, False) or w.lower_ in self.task_heads or w.lower_ in self.nouns
+                or self._nominal(w) or w.lower_ in STOP_WORDS for w in graded):
+            return []
+        return self._after_cue(doc, at + 2, self._sentence_end(doc, at + 2), False, False, gerund=True)
 
     def _copula_subject(self, doc: Doc, at: int, floor: int) -> list[tuple[int, int]]:
         """"Clustering is a NP-hard problem", "Gizmo placement remains an open problem": the subject of "is a(n)
@@ -644,7 +671,7 @@ class TaskFrames(ProposesCandidates, PatternComponent):
                 and not lower.endswith("ings"))
 
     def _accept(self, doc: Doc, start: int, end: int, title: bool, *, gerund: bool,
-                single: bool = False, nominal: bool = False) -> list[tuple[int, int]]:
+                single: bool = False, nominal: bool = False, method_head: bool = False) -> list[tuple[int, int]]:
         if end <= start:
             return []
         words = doc_tokens(doc).words
@@ -654,7 +681,11 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             return [(start, end)] if ok else []
         # (a process noun by its form heads a word of its own, not the end of a split compound: "Time-Stepping")
         nominal = nominal and not (end - 2 >= start and words[end - 2].text == "-")
-        if self._head(words[end - 1], title, nominal):
+        last = words[end - 1].lower_
+        if self._head(words[end - 1], title, nominal) or method_head and last in self.words.get("method_heads", ()) and (
+                last.endswith(tuple(self.words.get("nominal_suffixes", ())))):
+            # (*method_head*: a how-modifier before the phrase says it is the task, when a process noun heads it,
+            # "Memory-Free ... Graph Learning"; not a thing, "Trend-Based SAC Beam Control Method")
             parts = self._coordinated(doc, start, end, title, nominal)
             if not parts and title:
                 parts = self._object_of_process(words, start, end)
@@ -665,6 +696,9 @@ class TaskFrames(ProposesCandidates, PatternComponent):
             # "for Generating Fast Code", "Towards Training Trillion Parameter Models"; a hyphenated -ing modifier
             # names a kind of task ("for Privacy-Preserving Record Linkage"), but the left part of a split one
             # ("Training" of "Training-free") opens no gerund phrase
+            if end - start > 2 and words[start + 1].lower_ in _COORDINATORS:
+                # "for Caching and MTS": an -ing word with no object is a process noun, one of two coordinated tasks
+                return [(start, start + 1), (start + 2, end)]
             return [(start, end)]
         return []
 
