@@ -127,7 +127,11 @@ FIGURE_HEDGES = kind_words("relations_cues.jsonl", "figure_hedges")
 # and the cue, or between a loser and the figure after it ("X in final accuracy by 2.1 points")
 FIGURE_UNITS = kind_words("relations_cues.jsonl", "figure_units")
 MARGIN_WORDS = kind_words("relations_cues.jsonl", "margin_words")
+# words cut from the front of a lower-case loser phrase ("standard distillation" -> "distillation")
+LOSER_SKIP_WORDS = kind_words("relations_cues.jsonl", "loser_skip_words")
 FIGURE_MARGIN_WORDS = 4
+# how many lower-case words may stand between a hyphenated modifier ("Transformer-based") and the name it modifies
+MODIFIED_GAP = 4
 
 # more word lists of relations_cues.jsonl the finder's methods read (see each row's comment there): "is" / "were"
 # before a passive dataset verb, the words passed over between two listed methods, the words after a phrase that say
@@ -577,6 +581,12 @@ class RelationFinder(SerialisedState, DocAnnotator):
             for span in ents:
                 if span.label_ == "Method" and _hyphen_modifier(doc, span) \
                         and not self._after_comparison(doc, span, comparison_ends):
+                    # the proposal the modifier stands before is what is built from it: "SGD-based OptEx"
+                    modified = next((s for s in ents if s.start == span.end + 2 and s.label_ == "Method"
+                                     and s.kb_id_ in proposed), None)
+                    if modified is not None:
+                        add("BUILDS_ON", modified.kb_id_, span.kb_id_, sentence, self.block_confidence, "hyphen")
+                        continue
                     source, how = reader.subject_of(doc, span.start, [s for s in ents if s.label_ == "Method"
                                                                        and s is not span], frame=frame)
                     if source is None and proposed and sentence == 0:
@@ -712,6 +722,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
             target = min(targets, key=lambda s: s.start, default=None)
             if figures and (target is None or target.start > figures[0].start):
                 target = figures[0]
+            if rel_type == "BUILDS_ON" and target is not None and _hyphen_modifier(doc, target):
+                # "Distilled from the Transformer-based decoder-only HoVLE": the modifier names the kind of what is
+                # built on; the name it modifies, a few lower-case words on, is the parent
+                target = self._modified_name(doc, target, sentence.end, ents)
         else:
             targets = [s for s in ents if s.label_ == target_label and s.end <= start and start - s.end <= max_gap]
             target = max(targets, key=lambda s: s.end, default=None)
@@ -741,6 +755,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 more = self._introduced_target(doc, after + 1, sentence, ents, target_label)
                 if more is not None:
                     listed += [more, *self._listed_after(more, ents, open_list=True)]
+        if right and rel_type == "EVALUATED_ON":
+            # "on the Long Range Graph Benchmark (Peptides-func, Peptides-struct, PascalVOC-SP)": the parts a
+            # parenthesis lists after a dataset are test beds too
+            listed += [part for item in list(listed) for part in self._parenthesised_parts(doc, item, ents)
+                       if all(part is not other for other in listed)]
         listed_keys = {t.kb_id_ for t in listed}
         methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys
                    and s.start not in figured]
@@ -940,6 +959,44 @@ class RelationFinder(SerialisedState, DocAnnotator):
             if len(chain) >= 2 and closed:
                 return chain
         return []
+
+    def _parenthesised_parts(self, doc: Doc, item: Span, ents: list[Span]) -> list[Span]:
+        """The entities of the item's label a parenthesis right after *item* lists, with only list glue between
+        them, or names kg found no entity for: "X (A, B and C)" -> A, B, C; [] for anything else in the parenthesis
+        ("X (Smith et al., 2021)") or a single entity alone (an acronym, "X (LRGB)")."""
+        texts = token_texts(doc)
+        high = sentence_at(doc, item.start)[1]
+        if item.end >= high or texts[item.end] != "(":
+            return []
+        start_at = {s.start: s for s in ents if s.label_ == item.label_}
+        glue = self.words["list_glue"]
+        parts, i = [], item.end + 1
+        while i < high and texts[i] != ")":
+            if i in start_at:
+                parts.append(start_at[i])
+                i = start_at[i].end
+            elif token_lowers(doc)[i] in glue or texts[i] == "-" or any(c.isupper() or c.isdigit() for c in texts[i]):
+                i += 1  # (a part kg found no entity for: "Peptides-func")
+            else:
+                return []
+        return parts if i < high and len(parts) >= 2 or len(parts) == 1 and i - item.end > 3 else []
+
+    @staticmethod
+    def _modified_name(doc: Doc, modifier: Span, high: int, ents: list[Span]) -> Span | None:
+        """The entity of the modifier's label that a hyphenated modifier ("Transformer-based") stands before, over at
+        most MODIFIED_GAP lower-case or hyphenated words ("the Transformer-based decoder-only HoVLE" -> HoVLE); None
+        when punctuation or anything else comes first."""
+        words_of = doc_tokens(doc).words
+        start_at = {s.start: s for s in ents if s.label_ == modifier.label_}
+        i = modifier.end + 2
+        while i < high and i - modifier.end <= MODIFIED_GAP + 2:
+            if i in start_at:
+                return start_at[i]
+            if not (words_of[i].is_lower and (words_of[i].is_alpha or "-" in words_of[i].text)
+                    or words_of[i].text == "-"):
+                return None
+            i += 1
+        return None
 
     def _study_list(self, source: str, at: int, low: int, methods: list[Span]) -> list[str]:
         """Keys of the closed list of at least two Methods (joined by "and" / "or") that holds the mention of *source*
@@ -1184,6 +1241,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 while j < limit and lowers[j] in ARTICLES:
                     j += 1
                 span = method_at.get(j)
+                if span is None and j < limit and lowers[j] in LOSER_SKIP_WORDS:
+                    span = method_at.get(j + 1)  # "for standard distillation", the phrase read without the word
                 if span is None and names:
                     # (or a lower-case phrase: "compared to 52.8% for majority voting")
                     span = self._loser_name(doc, j, limit, ents) or self._lower_loser(doc, j, limit, ents)
@@ -1529,6 +1588,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 and lowers[k] not in words["prepositions"] and lowers[k] not in words["clause_breaks"] \
                 and lowers[k] not in PHRASE_END_WORDS and all(c.isalnum() or c == "-" for c in text)
 
+        while i + 1 < high and lowers[i] in LOSER_SKIP_WORDS and word_token(i + 1):
+            i += 1  # "standard distillation" -> "distillation"
         if i >= high or not word_token(i) or any(s.start <= i < s.end for s in ents):
             return None
         starts = {s.start for s in ents}
