@@ -350,3 +350,17 @@ def test_an_apposition_proposes_a_name_at_its_first_mention_only(blank):
     doc = blank("Fast Sequence Models\nZorbNet is a recurrent model. We apply our recipe to a new lightweight architecture, "
                 "ZorbNet, which scans tokens.")
     assert "ZorbNet" not in proposed_names(doc)
+
+
+def test_a_titles_coined_means_the_abstract_writes_again_is_a_part_of_the_titles_proposal(blank):
+    # a title without a colon: the opening name is the proposal, the coined means written again is its named part
+    doc = blank("Chunked Zorb Transducers with Cross-Dialect Lookahead for Streaming Recognition\nWe propose a chunked "
+                "Zorb transducer in which a cross-dialect lookahead module predicts future frames.")
+    assert {"Chunked Zorb Transducers", "Cross-Dialect Lookahead"} <= proposed_names(doc)
+    # a title that names no proposal has no named part
+    doc = blank("A Photonic Zorb Core with On-Chip Drift Calibration for Inference\nWe present a photonic core with an "
+                "on-chip drift calibration loop.")
+    assert "On-Chip Drift Calibration" not in proposed_names(doc)
+    # a means inside the purpose ("for X with Y") belongs to the purpose
+    doc = blank("Zorb Learning for Bandits with Cross-Arm Feedback\nWe study cross-arm feedback in bandits.")
+    assert "Cross-Arm Feedback" not in proposed_names(doc)

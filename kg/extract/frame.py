@@ -57,6 +57,7 @@ from kg.extract.pattern_data import kind_list, kind_words, schema_for
 from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.extract.token_view import doc_memo
+from kg.extract.vocabulary import vocabulary_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
 WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_text(encoding="utf-8"))
@@ -160,6 +161,7 @@ class ContributionFrame(PatternComponent):
         self._scanned_words = frozenset().union(*self._scanned)
         self._mentions_of: tuple[Doc, int, list[tuple[int, int]]] | None = None
         self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
+        self._vocabulary_keys: tuple[Any, int, frozenset[str]] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         if doc_value(doc, "kg_frame") is not None and not self.overwrite:
@@ -240,15 +242,20 @@ class ContributionFrame(PatternComponent):
         coined = set(doc_value(doc, "kg_proposed") or [])  # names the entity rules saw coined (title colon, "called X")
         means: list[Span] = []  # "... via Robust Alternating Minimization": proposed when nothing else is
         end_of_title = title_end(doc)
-        subtitle_part = self._subtitle_means(doc, end_of_title)
         for span in self._title_names(doc, methods, end_of_title, coined):
             lead = lowers[span.start - 1] if span.start > 0 else ""
-            if (span.start, span.end) == subtitle_part:
-                propose(span, "title")  # "EllieSQL: ... with Complexity-Aware Routing", written again in the abstract
-            elif lead in self.words["means_words"] or lead in self.words["paired_means_words"] \
+            if lead in self.words["means_words"] or lead in self.words["paired_means_words"] \
                     or lead == "and" and means and means[-1].end == span.start - 1:
                 means.append(span)  # "... via X", "... with X and Y": the title's means
             else:
+                propose(span, "title")
+        title_part = self._title_part(doc, end_of_title) if proposed else None
+        if title_part is not None:
+            # "EllieSQL: ... with Complexity-Aware Routing", "Chunked Conformer Transducers with Cross-Lingual
+            # Lookahead": a coined means the abstract writes again is a named part of the proposal the title names
+            # (a title naming no proposal, "A Photonic Tensor Core with In-Situ Calibration", has no named part)
+            span = next((s for s in methods if (s.start, s.end) == title_part), None)
+            if span is not None and not self._is_modifier(doc, span):
                 propose(span, "title")
         sentences = _sentences(doc)
         verbs, naming = self.words["propose_verbs"], self.naming_lowers
@@ -373,11 +380,6 @@ class ContributionFrame(PatternComponent):
                          and s.text.split()[-1].lower() not in self.words["study_heads"] and not self._qualified_known(doc, s)]
                 if names and colon + 2 < title_end and lowers[colon + 1] in {"a", "an"}:
                     names += [s for s in in_title if s.start == colon + 2 and not self._is_modifier(doc, s)]
-                means = self._subtitle_means(doc, title_end) if names else None
-                if means is not None:
-                    # "EllieSQL: ... with Complexity-Aware Routing" and the abstract names the routing again: a named
-                    # part of the proposal
-                    names += [s for s in in_title if (s.start, s.end) == means and not self._is_modifier(doc, s)]
                 return names
             if not before and not any(t.lower_ in self.words["study_heads"] for t in doc[first:colon]):
                 # "Navigating Scaling Laws: Accelerating ... via Adaptive Strategies": no name before the colon
@@ -538,9 +540,9 @@ class ContributionFrame(PatternComponent):
         for means in [] if objects or title else self._means_phrases(doc, title_end(doc)):
             if not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities):
                 added.append(means)
-        subtitle_means = None if objects else self._subtitle_means(doc, title_end(doc))
-        if subtitle_means and not any(i in taken or any(a <= i < b for a, b in added) for i in range(*subtitle_means)):
-            added.append(subtitle_means)  # "pixdoc: OCR-free document understanding with resolution-adaptive patching"
+        part = None if objects else self._title_part(doc, title_end(doc))
+        if part and not any(i in taken or any(a <= i < b for a, b in added) for i in range(*part)):
+            added.append(part)  # "pixdoc: OCR-free document understanding with resolution-adaptive patching"
         verbs = self.words["propose_verbs"]
         all_lowers = token_lowers(doc)
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
@@ -758,17 +760,22 @@ class ContributionFrame(PatternComponent):
         means = self._means_phrase(doc, end_of_title)
         return [means] if means else []
 
-    def _subtitle_means(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
-        """The phrase after the first `paired_means_words` word of a subtitle ("EllieSQL: Cost-Efficient Text-to-SQL
-        with Complexity-Aware Routing", "pixdoc: ... with resolution-adaptive patching"): two to four words with a
-        hyphenated compound before the last (a coined description), up to a preposition or the title's end, that
-        the abstract writes again outside any entity and the vocabulary does not know. None otherwise."""
+    def _title_part(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The phrase after the first `paired_means_words` word of a title or its subtitle ("EllieSQL: Cost-Efficient
+        Text-to-SQL with Complexity-Aware Routing", "pixdoc: ... with resolution-adaptive patching", "Chunked
+        Conformer Transducers with Cross-Lingual Lookahead for ..."), not inside a purpose phrase ("... for MDPs with
+        X"): two to four words with a hyphenated compound before the last (a coined description), up to a
+        preposition or the title's end, that the abstract writes again outside any entity and the vocabulary does
+        not know. None otherwise."""
         colon = title_colon(doc, end_of_title)
-        if colon is None:
-            return None
         lowers, texts = token_lowers(doc), token_texts(doc)
-        start = next((i + 1 for i in range(colon + 1, end_of_title - 1) if lowers[i] in self.words["paired_means_words"]),
-                     None)
+        start = None
+        for i in range(colon + 1 if colon is not None else 1, end_of_title - 1):
+            if lowers[i] in self.words["title_purposes"]:
+                return None
+            if lowers[i] in self.words["paired_means_words"]:
+                start = i + 1
+                break
         if start is None:
             return None
         end = start
@@ -780,8 +787,8 @@ class ContributionFrame(PatternComponent):
             return None
         if not any("-" in texts[i] for i in range(start, end - 1)):
             return None  # a coined description has a compound modifier ("Complexity-Aware"); "via Optimal Transport" is a field
-        if lowers[end - 1] in self.words["non_method_heads"] or self._known(doc, doc[start:end]):
-            return None
+        if lowers[end - 1] in self.words["non_method_heads"] or self._vocabulary_lists(doc[start:end].text):
+            return None  # a name the vocabulary lists ("Multi-Head Attention"), not one it reads as a kind of its own
         # the abstract writes it again, outside any entity (matched on the text: "Complexity-Aware" is one token in a
         # title and three in "a complexity-aware routing framework")
         phrase, abstract_start = doc[start:end].text.lower(), doc[end_of_title].idx
@@ -796,6 +803,20 @@ class ContributionFrame(PatternComponent):
                 return start, end
             at = text.find(phrase, at + 1)
         return None  # the abstract never writes it again: a means of the title, not a named part
+
+    def _vocabulary_lists(self, text: str) -> bool:
+        """Whether the curated vocabulary lists *text* itself (any case, hyphen or plural). A coined compound before a
+        known head ("Cross-Lingual Lookahead", "Load-Balanced Context Parallelism") is read as a vocabulary candidate
+        by kg_head_phrases (a kind of the known method), but the vocabulary does not list it: a new name."""
+        vocabulary = self.nlp.get_pipe("kg_vocabulary") if "kg_vocabulary" in self.nlp.pipe_names else None
+        names = getattr(vocabulary, "names", None)
+        if not names:
+            return False
+        cached = self._vocabulary_keys
+        if cached is None or cached[0] is not vocabulary or cached[1] != len(names):
+            cached = self._vocabulary_keys = (vocabulary, len(names),
+                                              frozenset(vocabulary_key(n) for n in names if isinstance(n, str)))
+        return vocabulary_key(text) in cached[2]
 
     def _known_means(self, doc: Doc, start: int, end_of_title: int) -> bool:
         """Whether the Title Case phrase at *start* (a title's means) is a method the vocabulary knows, and the
