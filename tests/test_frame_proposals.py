@@ -306,3 +306,61 @@ def test_each_name_of_a_list_after_namely_or_called_is_proposed(blank):
     # other people's models are not the paper's
     doc = blank("Fast Inference\nPrior work uses models called Quark-S and Quark-L. We study them.")
     assert proposed_names(doc) == set()
+
+
+def test_extending_to_a_name_the_abstract_wrote_before_proposes_nothing(blank):
+    # "we extend X to Y": a Y the abstract already named is the setting reached, not a new name
+    doc = blank("Refined Bounds\nWe study an adversarial Partially Observed Game (POGs) with bandit feedback. "
+                "We propose a clipped loss estimator. We also extend the first algorithm to linear POGs.")
+    assert "POGs" not in proposed_names(doc)
+    doc = blank("Refined Bounds\nWe study linear bandits. We also extend the first algorithm to LinUCB-Lazy.")
+    assert "LinUCB-Lazy" in proposed_names(doc)
+
+
+def test_a_title_phrase_reached_through_a_known_means_is_the_proposal(blank):
+    # the means after "via" is a tool the vocabulary knows: the phrase before it is what the paper proposes
+    doc = blank("Optimal Tensor Rematerialization via Integer Linear Programming\nWe plan memory for training.")
+    assert proposed_names(doc) == {"Optimal Tensor Rematerialization"}
+    # ... unless the abstract writes the title up to the means again as one name
+    doc = blank("Tensor Rematerialization Using Integer Linear Programming\nWe propose a novel approach called "
+                "Tensor Rematerialization using Integer Linear Programming (TRILP).")
+    assert "Tensor Rematerialization" not in proposed_names(doc)
+    # a means no vocabulary knows is the proposal, the phrase before it the task
+    doc = blank("Sparse Graph Coloring via Randomized Vertex Elimination\nWe study graph coloring.")
+    assert proposed_names(doc) == {"Randomized Vertex Elimination"}
+
+
+def test_a_subtitles_means_the_abstract_writes_again_is_a_named_part(blank):
+    doc = blank("QuillSQL: Cheap Text-to-SQL with Difficulty-Aware Dispatching\nWe propose QuillSQL, a "
+                "difficulty-aware dispatching framework that sends each query to a suitable model.")
+    assert proposed_names(doc) == {"QuillSQL", "Difficulty-Aware Dispatching"}
+    doc = blank("scandoc: pixel-only document reading with density-adaptive tiling\nscandoc is a model whose "
+                "encoder uses density-adaptive tiling on text regions.")
+    assert "density-adaptive tiling" in proposed_names(doc)
+    # a means the abstract never writes again is what the proposal is built with
+    doc = blank("QuillSQL: Cheap Text-to-SQL with Difficulty-Aware Dispatching\nWe propose QuillSQL, a "
+                "framework that sends each query to a suitable model.")
+    assert proposed_names(doc) == {"QuillSQL"}
+    # a field in the subtitle, with no coined compound, is no named part
+    doc = blank("SpecX: Fast Decoding via Optimal Coupling\nWe propose SpecX, which casts drafting as optimal coupling.")
+    assert proposed_names(doc) == {"SpecX"}
+
+
+def test_an_apposition_proposes_a_name_at_its_first_mention_only(blank):
+    doc = blank("Fast Sequence Models\nZorbNet is a recurrent model. We apply our recipe to a new lightweight architecture, "
+                "ZorbNet, which scans tokens.")
+    assert "ZorbNet" not in proposed_names(doc)
+
+
+def test_a_titles_coined_means_the_abstract_writes_again_is_a_part_of_the_titles_proposal(blank):
+    # a title without a colon: the opening name is the proposal, the coined means written again is its named part
+    doc = blank("Chunked Zorb Transducers with Cross-Dialect Lookahead for Streaming Recognition\nWe propose a chunked "
+                "Zorb transducer in which a cross-dialect lookahead module predicts future frames.")
+    assert {"Chunked Zorb Transducers", "Cross-Dialect Lookahead"} <= proposed_names(doc)
+    # a title that names no proposal has no named part
+    doc = blank("A Photonic Zorb Core with On-Chip Drift Calibration for Inference\nWe present a photonic core with an "
+                "on-chip drift calibration loop.")
+    assert "On-Chip Drift Calibration" not in proposed_names(doc)
+    # a means inside the purpose ("for X with Y") belongs to the purpose
+    doc = blank("Zorb Learning for Bandits with Cross-Arm Feedback\nWe study cross-arm feedback in bandits.")
+    assert "Cross-Arm Feedback" not in proposed_names(doc)

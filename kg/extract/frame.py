@@ -57,6 +57,7 @@ from kg.extract.pattern_data import kind_list, kind_words, schema_for
 from kg.extract.scorer import CandidateScorer, goal_head
 from kg.extract.entity_table import entity_spans, entity_table, set_entity_spans
 from kg.extract.token_view import doc_memo
+from kg.extract.vocabulary import vocabulary_key
 
 # the kinds of word list frame.jsonl holds: its JSON Schema's enum is the one place they are named
 WORD_KINDS: tuple[str, ...] = tuple(json.loads(schema_for("frame.jsonl").read_text(encoding="utf-8"))
@@ -160,6 +161,7 @@ class ContributionFrame(PatternComponent):
         self._scanned_words = frozenset().union(*self._scanned)
         self._mentions_of: tuple[Doc, int, list[tuple[int, int]]] | None = None
         self._scorer_of: tuple[Any, CandidateScorer | None] | None = None
+        self._vocabulary_keys: tuple[Any, int, frozenset[str]] | None = None
 
     def __call__(self, doc: Doc) -> Doc:
         if doc_value(doc, "kg_frame") is not None and not self.overwrite:
@@ -246,6 +248,14 @@ class ContributionFrame(PatternComponent):
                     or lead == "and" and means and means[-1].end == span.start - 1:
                 means.append(span)  # "... via X", "... with X and Y": the title's means
             else:
+                propose(span, "title")
+        title_part = self._title_part(doc, end_of_title) if proposed else None
+        if title_part is not None:
+            # "EllieSQL: ... with Complexity-Aware Routing", "Chunked Conformer Transducers with Cross-Lingual
+            # Lookahead": a coined means the abstract writes again is a named part of the proposal the title names
+            # (a title naming no proposal, "A Photonic Tensor Core with In-Situ Calibration", has no named part)
+            span = next((s for s in methods if (s.start, s.end) == title_part), None)
+            if span is not None and not self._is_modifier(doc, span):
                 propose(span, "title")
         sentences = _sentences(doc)
         verbs, naming = self.words["propose_verbs"], self.naming_lowers
@@ -480,6 +490,8 @@ class ContributionFrame(PatternComponent):
         if not (name_shaped(span) or span.kb_id_ in coined or texts[span.start][:1].isupper()) \
                 or self._is_modifier(doc, span) or self.is_compared(doc, span):
             return False
+        if any(s.kb_id_ == span.kb_id_ and s.start < sentence.start for s in entity_spans(doc)):
+            return False  # the apposition presents a name at its first mention, not one the abstract already discussed
         # the authors speak: "we apply it to a new ... architecture, X", "our method discovers a simple ... algorithm, X"
         return any(self._author_at(doc, k) or k in speakers for k in range(sentence.start, noun))
 
@@ -528,6 +540,9 @@ class ContributionFrame(PatternComponent):
         for means in [] if objects or title else self._means_phrases(doc, title_end(doc)):
             if not any(i in taken for i in range(*means)) or self._title_overlap_only(doc, means, entities):
                 added.append(means)
+        part = None if objects else self._title_part(doc, title_end(doc))
+        if part and not any(i in taken or any(a <= i < b for a, b in added) for i in range(*part)):
+            added.append(part)  # "pixdoc: OCR-free document understanding with resolution-adaptive patching"
         verbs = self.words["propose_verbs"]
         all_lowers = token_lowers(doc)
         speakers = self._speakers(doc, self._self_mentions(doc)) if objects else set()
@@ -745,6 +760,75 @@ class ContributionFrame(PatternComponent):
         means = self._means_phrase(doc, end_of_title)
         return [means] if means else []
 
+    def _title_part(self, doc: Doc, end_of_title: int) -> tuple[int, int] | None:
+        """The phrase after the first `paired_means_words` word of a title or its subtitle ("EllieSQL: Cost-Efficient
+        Text-to-SQL with Complexity-Aware Routing", "pixdoc: ... with resolution-adaptive patching", "Chunked
+        Conformer Transducers with Cross-Lingual Lookahead for ..."), not inside a purpose phrase ("... for MDPs with
+        X"): two to four words with a hyphenated compound before the last (a coined description), up to a
+        preposition or the title's end, that the abstract writes again outside any entity and the vocabulary does
+        not know. None otherwise."""
+        colon = title_colon(doc, end_of_title)
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        start = None
+        for i in range(colon + 1 if colon is not None else 1, end_of_title - 1):
+            if lowers[i] in self.words["title_purposes"]:
+                return None
+            if lowers[i] in self.words["paired_means_words"]:
+                start = i + 1
+                break
+        if start is None:
+            return None
+        end = start
+        while end < end_of_title and end - start < 5 and doc[end].is_alpha | ("-" in texts[end]) and not doc[end].is_stop \
+                and lowers[end] not in self.words["prepositions"]:
+            end += 1
+        if not 2 <= end - start <= 4 or end < end_of_title and lowers[end] not in self.words["prepositions"] \
+                and texts[end] not in {":", "?", ".", ","}:
+            return None
+        if not any("-" in texts[i] for i in range(start, end - 1)):
+            return None  # a coined description has a compound modifier ("Complexity-Aware"); "via Optimal Transport" is a field
+        if lowers[end - 1] in self.words["non_method_heads"] or self._vocabulary_lists(doc[start:end].text):
+            return None  # a name the vocabulary lists ("Multi-Head Attention"), not one it reads as a kind of its own
+        # the abstract writes it again, outside any entity (matched on the text: "Complexity-Aware" is one token in a
+        # title and three in "a complexity-aware routing framework")
+        phrase, abstract_start = doc[start:end].text.lower(), doc[end_of_title].idx
+        text = doc.text.lower()
+        spans = entity_spans(doc)
+        own = {s.kb_id_ for s in spans if (s.start, s.end) == (start, end)}  # its own later mentions are no other entity
+        taken = {i for s in spans if s.kb_id_ not in own for i in range(s.start, s.end)}
+        at = text.find(phrase, abstract_start)
+        while at >= 0:
+            span = doc.char_span(at, at + len(phrase), alignment_mode="expand")
+            if span is not None and not any(i in taken for i in range(span.start, span.end)):
+                return start, end
+            at = text.find(phrase, at + 1)
+        return None  # the abstract never writes it again: a means of the title, not a named part
+
+    def _vocabulary_lists(self, text: str) -> bool:
+        """Whether the curated vocabulary lists *text* itself (any case, hyphen or plural). A coined compound before a
+        known head ("Cross-Lingual Lookahead", "Load-Balanced Context Parallelism") is read as a vocabulary candidate
+        by kg_head_phrases (a kind of the known method), but the vocabulary does not list it: a new name."""
+        vocabulary = self.nlp.get_pipe("kg_vocabulary") if "kg_vocabulary" in self.nlp.pipe_names else None
+        names = getattr(vocabulary, "names", None)
+        if not names:
+            return False
+        cached = self._vocabulary_keys
+        if cached is None or cached[0] is not vocabulary or cached[1] != len(names):
+            cached = self._vocabulary_keys = (vocabulary, len(names),
+                                              frozenset(vocabulary_key(n) for n in names if isinstance(n, str)))
+        return vocabulary_key(text) in cached[2]
+
+    def _known_means(self, doc: Doc, start: int, end_of_title: int) -> bool:
+        """Whether the Title Case phrase at *start* (a title's means) is a method the vocabulary knows, and the
+        abstract does not write the title up to it again as one name ("a novel approach called Algorithm Evolution
+        using Large Language Model (AEL)": the means is part of the name)."""
+        run = self._title_case_run(doc, start, end_of_title)
+        if run is None or not self._known(doc, doc[run[0]:run[1]]):
+            return False
+        lowers = token_lowers(doc)
+        whole = lowers[:run[1]]
+        return not any(lowers[i:i + len(whole)] == whole for i in range(end_of_title, len(doc) - len(whole) + 1))
+
     def _title_case_run(self, doc: Doc, start: int, end_of_title: int) -> tuple[int, int] | None:
         """The capitalised or name-shaped words from *start*, up to a preposition, "and / or" or the title's end
         (at most six)."""
@@ -815,8 +899,12 @@ class ContributionFrame(PatternComponent):
             return None
         if following is None and (end > 4 or any(t.is_stop or t.lower_.endswith("ly") for t in title_words[:end])):
             return None  # a whole title is a name only when short and without function words
-        if following is not None and following not in self.words["title_name_followers"] - self.words["means_words"]:
-            return None  # "Low Rank Matrix Completion via ...": a task reached by the means after "via"
+        if following is not None and following not in self.words["title_name_followers"] - self.words["means_words"] \
+                and not (following in self.words["means_words"] and self._known_means(doc, end + 1, title_end)):
+            # "Low Rank Matrix Completion via ...": a task reached by the means after "via"; but a means the
+            # vocabulary knows is a tool, and the phrase before it the proposal ("Optimal Activation
+            # Rematerialization via Integer Linear Programming")
+            return None
         if title_words[end - 1].lower_ in self.words["non_method_heads"] or self._known(doc, title[:end]):
             return None
         start = 1 if end > 2 and title_words[0].lower_ in self.words["praise_words"] else 0  # "Faster Gradient-Free Algorithms"
@@ -1077,8 +1165,11 @@ class ContributionFrame(PatternComponent):
                 later = bool(found) and not (opened and name_shaped(span))
                 if extending and not in_phrase and not found and not opened_by_to:
                     used.append(span)
-                elif extending and (not name_shaped(span) or self._known(doc, span)):
-                    used.append(span)  # "we extend X to simulator-free MDPs": a setting, not a new name
+                elif extending and (not name_shaped(span) or self._known(doc, span) or any(
+                        s.kb_id_ == span.kb_id_ and s.start < sentence.start for s in method_at.values())):
+                    # "we extend X to simulator-free MDPs": a setting, not a new name; nor a name the abstract wrote
+                    # before this sentence ("an adversarial Markov Decision Process (MDP) ... we extend it to linear MDPs")
+                    used.append(span)
                 elif in_phrase or later or self.is_compared(doc, span) or self._is_modifier(doc, span):
                     used.append(span)
                 elif self._apposition_is_not_method(doc, span, sentence.end):
