@@ -364,3 +364,11 @@ def test_a_titles_coined_means_the_abstract_writes_again_is_a_part_of_the_titles
     # a means inside the purpose ("for X with Y") belongs to the purpose
     doc = blank("Zorb Learning for Bandits with Cross-Arm Feedback\nWe study cross-arm feedback in bandits.")
     assert "Cross-Arm Feedback" not in proposed_names(doc)
+
+
+def test_a_new_kind_of_a_known_method_opening_a_title_is_the_proposal_when_nothing_else_is(blank):
+    doc = blank("Load-Balanced Context Parallelism for Causal Attention\nWe shard long sequences across devices.")
+    assert proposed_names(doc) == {"Load-Balanced Context Parallelism"}
+    # a hyphenated name the vocabulary lists itself is the topic
+    doc = blank("Multi-Task Learning for Image Segmentation\nWe study multi-task learning for segmentation.")
+    assert proposed_names(doc) == set()

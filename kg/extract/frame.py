@@ -245,8 +245,11 @@ class ContributionFrame(PatternComponent):
         for span in self._title_names(doc, methods, end_of_title, coined):
             lead = lowers[span.start - 1] if span.start > 0 else ""
             if lead in self.words["means_words"] or lead in self.words["paired_means_words"] \
-                    or lead == "and" and means and means[-1].end == span.start - 1:
-                means.append(span)  # "... via X", "... with X and Y": the title's means
+                    or lead == "and" and means and means[-1].end == span.start - 1 \
+                    or span.kb_id_ not in coined and self._known(doc, span) and self._coined_kind(doc, span):
+                # "... via X", "... with X and Y": the title's means; "Load-Balanced Context Parallelism for ...": a
+                # known method's new kind, the proposal when the abstract names no other
+                means.append(span)
             else:
                 propose(span, "title")
         title_part = self._title_part(doc, end_of_title) if proposed else None
@@ -393,10 +396,14 @@ class ContributionFrame(PatternComponent):
         if not spans or lowers[0] in self.words["title_openers"] and first == 0:
             return found
         span = spans[0]
+        after = doc[span.end] if span.end < title_end else None
+        if not found and span.kb_id_ not in coined and self._known(doc, span) and self._coined_kind(doc, span) \
+                and not self._is_modifier(doc, span) \
+                and (after is None or after.lower_ in self.words["title_name_followers"] - self.words["means_words"]):
+            return [span]  # "Load-Balanced Context Parallelism for ...": a new kind of a known method (see read)
         if self._is_modifier(doc, span) or span.text.split()[-1].lower() in self.words["non_method_heads"] \
                 or span.kb_id_ not in coined and self._known(doc, span):
             return found  # "Reinforcement Learning for ...", "Large Language Models as ...": a known method is the topic
-        after = doc[span.end] if span.end < title_end else None
         if after is not None and after.lower_ not in self.words["title_name_followers"]:
             return found
         if found and after is not None and after.lower_ in self.words["means_words"]:
@@ -804,18 +811,27 @@ class ContributionFrame(PatternComponent):
             at = text.find(phrase, at + 1)
         return None  # the abstract never writes it again: a means of the title, not a named part
 
+    def _coined_kind(self, doc: Doc, span: Span) -> bool:
+        """A hyphenated compound before a method the vocabulary knows, the whole not listed by it ("Load-Balanced
+        Context Parallelism", "Pocket-Aware Flow Matching"): a new kind of the known method, which kg_head_phrases
+        reads as a vocabulary candidate (so `_known` calls it known)."""
+        texts = token_texts(doc)
+        return len(span) >= 2 and "-" in texts[span.start] and texts[span.start][:1].isupper() \
+            and self._known(doc, doc[span.start + 1:span.end]) and not self._vocabulary_lists(span.text)
+
     def _vocabulary_lists(self, text: str) -> bool:
         """Whether the curated vocabulary lists *text* itself (any case, hyphen or plural). A coined compound before a
         known head ("Cross-Lingual Lookahead", "Load-Balanced Context Parallelism") is read as a vocabulary candidate
         by kg_head_phrases (a kind of the known method), but the vocabulary does not list it: a new name."""
         vocabulary = self.nlp.get_pipe("kg_vocabulary") if "kg_vocabulary" in self.nlp.pipe_names else None
-        names = getattr(vocabulary, "names", None)
-        if not names:
+        rows = getattr(vocabulary, "patterns", None)  # the rows kg_vocabulary was given
+        if not rows:
             return False
         cached = self._vocabulary_keys
-        if cached is None or cached[0] is not vocabulary or cached[1] != len(names):
-            cached = self._vocabulary_keys = (vocabulary, len(names),
-                                              frozenset(vocabulary_key(n) for n in names if isinstance(n, str)))
+        if cached is None or cached[0] is not vocabulary or cached[1] != len(rows):
+            # the written names of the vocabulary's rows (phrase patterns; a token pattern names no phrase)
+            cached = self._vocabulary_keys = (vocabulary, len(rows), frozenset(
+                vocabulary_key(row["pattern"]) for row in rows if isinstance(row.get("pattern"), str)))
         return vocabulary_key(text) in cached[2]
 
     def _known_means(self, doc: Doc, start: int, end_of_title: int) -> bool:
