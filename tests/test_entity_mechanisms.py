@@ -144,3 +144,19 @@ def test_a_short_task_is_the_one_longer_task_ending_in_it(nlp):
     rec = record("Gizmo segmentation (GS) is hard. We study semantic gizmo segmentation with QuxaNet.", nlp)
     assert {"Gizmo segmentation", "semantic gizmo segmentation"} <= {e["name"] for e in rec["entities"]
                                                                      if e["type"] == "Task"}
+
+
+
+def test_a_task_phrase_with_capitals_spelling_a_name_of_the_paper_is_that_name(nlp):
+    # "Cautious ASsortment PlacEment" spells CASPE, a name the paper writes ("(CASPE for short)" defines no acronym):
+    # the phrase is that name written out, not a task; a plain task phrase stays
+    from kg.extract.candidates import candidate
+    from kg.extract.entities import EntityResolver
+
+    doc = nlp.make_doc("We propose CASPE , short for Cautious ASsortment PlacEment , for widget placement .")
+    entities = [(candidate(doc, 2, 3, "Method", "coined"), "Method|caspe"),
+                (candidate(doc, 6, 9, "Task", "context"), "Task|cautiousassortmentplacement"),
+                (candidate(doc, 11, 13, "Task", "context"), "Task|widgetplacement")]
+    moved = EntityResolver._spelt_names(doc, entities)
+    assert [(span.label_, key) for span, key in moved] == [
+        ("Method", "Method|caspe"), ("Method", "Method|caspe"), ("Task", "Task|widgetplacement")]

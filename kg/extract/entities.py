@@ -87,6 +87,9 @@ def _after_dataset_cue(words, start: int) -> bool:
     return any(" ".join(before[-n:]) in cues for n in (1, 2, 3) if len(before) >= n)
 
 
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
 _COUNT = re.compile(r"^\d+$")
 
 
@@ -510,6 +513,7 @@ class EntityResolver(PatternComponent):
         if self.propagate:
             entities = self._propagate(doc, entities, {s for s in chosen if s.label_ == IGNORE})
         entities = self._merge_metric_variants(doc, entities)
+        entities = self._spelt_names(doc, entities)
         entities = self._merge_short_tasks(doc, entities, abbreviations)
         entities = self._drop_model_kind_tasks(doc, entities)
         doc.spans[NESTED_KEY] = make_spans(doc, [(span.start, span.end, span.label_, key, "")
@@ -520,6 +524,32 @@ class EntityResolver(PatternComponent):
         doc._.kg_proposed = sorted(proposed)
         release_candidates(doc)  # the last reader of the candidate list
         return doc
+
+    @staticmethod
+    def _spelt_names(doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
+        """A Task phrase written with capitals inside its lower-case words that spell a name of the paper
+        ("Pessimistic ASsortment opTimizAtion" beside "PASTA", "(PASTA for short)") is that name written out, not a
+        task: its mentions become the name's entity."""
+        tokens = doc_tokens(doc)
+        spelt: dict[str, str] = {}
+        for span, key in entities:
+            if span.label_ != "Task":
+                continue
+            surface = tokens.span_text(span.start, span.end)
+            if _INNER_CAPITAL.search(surface) and any(_INNER_CAPITAL.search(w) for w in surface.split()):
+                letters = "".join(c for c in surface if c.isupper())
+                if len(letters) >= 3:
+                    spelt[key] = letters
+        if not spelt:
+            return entities
+        # (a name the acronym rule made the Task's own short form, "... (PASTA)", is a Method with it)
+        names = {tokens.span_text(span.start, span.end): ("Method" if span.label_ == "Task" else span.label_, key)
+                 for span, key in entities if span.end - span.start == 1 and (span.label_ != "Task" or key in spelt)}
+        moved = {key: names[letters] for key, letters in spelt.items() if letters in names}
+        if not moved:
+            return entities
+        return [(candidate(doc, span.start, span.end, moved[key][0], span.id_, span.kb_id_), moved[key][1])
+                if key in moved else (span, key) for span, key in entities]
 
     @staticmethod
     def _merge_short_tasks(doc: Doc, entities: list[tuple[Candidate, str]],
