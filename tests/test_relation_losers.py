@@ -151,3 +151,17 @@ def test_the_parts_a_parenthesis_lists_after_a_dataset_are_test_beds():
     cued = {r["target"] for r in doc._.kg_relations
             if r["type"] == "EVALUATED_ON" and r["source"] == "m:tern" and "cue:EVALUATED_ON" in r["origins"]}
     assert {"d:suite", "d:b", "d:c", "d:reef"} <= cued
+
+
+def test_a_comparison_verb_makes_a_loose_with_a_comparison_not_a_parent():
+    # invented: "We compare Heron with Gull and Tern" compares; "Heron couples X with Gull" still says what Heron
+    # is made of
+    case = ("Heron: Fast Routing",
+            "We propose Heron, a new router. We compare Heron with Gull and Tern on Marsh. "
+            "Heron combines sparse routing with Kite.",
+            [("Heron", "Method", "m:heron"), ("Gull", "Method", "m:gull"), ("Tern", "Method", "m:tern"),
+             ("Kite", "Method", "m:kite"), ("Marsh", "Dataset", "d:marsh")])
+    found = triples(make_doc(make_nlp(), *case))
+    assert not {("BUILDS_ON", "m:heron", "m:gull"), ("BUILDS_ON", "m:heron", "m:tern")} & found
+    assert {("COMPARED_WITH", "m:heron", "m:gull"), ("COMPARED_WITH", "m:heron", "m:tern")} <= found
+    assert ("BUILDS_ON", "m:heron", "m:kite") in found

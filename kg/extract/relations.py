@@ -129,6 +129,11 @@ FIGURE_UNITS = kind_words("relations_cues.jsonl", "figure_units")
 MARGIN_WORDS = kind_words("relations_cues.jsonl", "margin_words")
 # words cut from the front of a lower-case loser phrase ("standard distillation" -> "distillation")
 LOSER_SKIP_WORDS = kind_words("relations_cues.jsonl", "loser_skip_words")
+# verbs of a comparison whose object a loose BUILDS_ON cue would otherwise read ("We compare X with Y", "we
+# benchmark X against Y"): the cue then states a comparison, and how many words may stand between the verb and
+# the name it governs
+COMPARISON_VERBS = kind_words("relations_cues.jsonl", "comparison_verbs")
+COMPARISON_VERB_GAP = 3
 FIGURE_MARGIN_WORDS = 4
 # how many lower-case words may stand between a hyphenated modifier ("Transformer-based") and the name it modifies
 MODIFIED_GAP = 4
@@ -880,6 +885,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # sentence names it or refers to it as its subject: not for a sentence with no subject of its own ("Existing
             # BO methods mostly rely on GP", "Unlike X, which rely on self-attention"), nor for another method
             return []
+        if rel_type == "BUILDS_ON" and cue.get("loose") and self._compared_object(doc, sentence.start, start,
+                                                                                  methods, sources):
+            # "We compare Lion with Adam and Adafactor": the verb makes the cue a comparison with no stated winner
+            return [("COMPARED_WITH", each, item.kb_id_, cue.get("weight", 0.5) * HOW_WEIGHT.get(how, 0.6))
+                    for each in sources for item in listed if item.kb_id_ != each]
         if rel_type == "BUILDS_ON" and cue.get("loose") and right and any(
                 s.label_ == "Dataset" and (0 <= start - s.end <= 1 or 0 <= s.start - listed[-1].end <= 1)
                 for s in named_entities(doc) if sentence.start <= s.start < sentence.end):
@@ -896,6 +906,17 @@ class RelationFinder(SerialisedState, DocAnnotator):
         return [(rel_type, each, item.kb_id_,
                  confidence * math.exp(-self.decay * (target_gap + source_gap + 2 * n)))
                 for each in sources for n, item in enumerate(listed) if item.kb_id_ != each]
+
+    @staticmethod
+    def _compared_object(doc: Doc, low: int, cue_start: int, methods: list[Span], sources: list[str]) -> bool:
+        """True when a comparison verb governs the source named right before a cue: "We compare Lion with Adam"
+        (the verb, up to COMPARISON_VERB_GAP words, then the source's mention that ends at the cue)."""
+        for mention in methods:
+            if mention.kb_id_ in sources and mention.end == cue_start and mention.start > low:
+                window = doc[max(low, mention.start - COMPARISON_VERB_GAP - 1):mention.start]
+                if any(t.lower_ in COMPARISON_VERBS for t in window):
+                    return True
+        return False
 
     @staticmethod
     def _short_form_extensions(methods: list[Span], proposed: list[str], texts_of: dict[str, set[str]],
