@@ -862,3 +862,12 @@ def test_a_rate_written_once_along_a_list_names_each_figure_and_efficiency_has_i
     assert results[71.0] == results[58.0] == results[94.0] == ("tokens/s", None, "tokens per second")
     assert results[2.4] == ("TOPS/W", None, "energy efficiency")
     assert results[310.0][0] == "samples/s"
+
+
+def test_what_changes_on_its_own_by_n_is_the_verbs_subject(nlp):
+    # invented text: "Measured cost of transport decreases by 17%": no object between the verb and "by"
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On a Wren board, the measured wobble per token falls by 23%. Quillnet improves by 5%.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[23.0] == (None, "wobble per token")
+    assert results[5.0][1] != "Quillnet"

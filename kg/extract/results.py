@@ -813,8 +813,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             for k in range(by - 1, max(sent_start, by - 12) - 1, -1):
                 if k in taken or texts[k] in {",", ";", ":", "(", ")"} or lowers[k] in self.clause_words:
                     break
-                if lowers[k] in self.change_words:
-                    verb = k
+                if lowers[k] in self.change_words or k == by - 1 and lowers[k] in self.level_verbs:
+                    verb = k  # (a level verb right before "by": "energy per token falls by 55%")
                     break
             if verb is not None and lowers[verb] in self.beat_words and self._weak_measure(out):
                 # "it outperforms X and Y by 23% and 31%" after "improves throughput by 2x": a win that names no
@@ -828,6 +828,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                   and not self._weak_measure(output[m]))
                     out["metric"], out["metric_text"] = output[earlier]["metric"], output[earlier]["metric_text"]
                     carried = result
+                continue
+            if verb is not None and verb + 1 == by and (lowers[verb] in verbs or lowers[verb] in self.level_verbs) \
+                    and self._weak_measure(out):
+                self._measure_changing(doc, out, verb, sent_start, entity_at)  # "cost of transport decreases by 17%"
                 continue
             if verb is None or lowers[verb] not in verbs or verb + 1 >= by:
                 continue
@@ -898,6 +902,40 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 or all(w.lower() in self.not_measures or w.lower() in self.gain_nouns for w in words):
             return  # another kind of name, a coined name ("GraphLat"), or no measure ("the improvement")
         out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(first, last)
+
+    def _measure_changing(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
+                          entity_at: dict[int, Span]) -> None:
+        """What changes on its own "by N" is the verb's subject: "Measured cost of transport decreases by 17%",
+        "energy per token falls by 55-70%", "helpfulness measured by MT-Bench decreases by less than 0.2 points"
+        (from the clause's start past articles and a participle, to a participle, a verb, a preposition other than
+        "of" / "per", or a name of another kind; the Metric that is the whole phrase, else its words)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = doc_tokens(doc).words
+        first = next((k + 1 for k in range(verb - 1, sent_start - 1, -1) if texts[k] in {",", ";", ":", "(", ")"}
+                      or lowers[k] in self.clause_words or lowers[k] == "and"), sent_start)
+        while first < verb and (lowers[first] in PHRASE_DETERMINERS or lowers[first].endswith("ed")
+                                and first + 1 < verb):
+            first += 1
+        last = first
+        while last < verb and last - first < 5 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
+                                                     or last in entity_at and entity_at[last].label_ == "Metric") \
+                and not (last in entity_at and entity_at[last].label_ != "Metric") \
+                and (lowers[last] in {"of", "per"} and last > first
+                     or lowers[last] not in self.phrase_stop and not words_of[last].is_stop) \
+                and not (last > first and words_of[last].is_lower and lowers[last].endswith("ed")):
+            last += 1
+        while last > first and lowers[last - 1] in {"of", "per"}:
+            last -= 1
+        if last == first or any(texts[k][:1].isupper() and texts[k] != texts[k].upper() and k > sent_start
+                                for k in range(first, last)):
+            return  # no subject phrase, or a proper name ("Quillnet improves by 5%")
+        metric = _metric_in(entity_at, first, last)
+        if metric is not None and metric.start == first and metric.end == last:
+            out["metric"], out["metric_text"] = metric.kb_id_, None
+        elif all(w in self.not_measures or w in self.gain_nouns or w in self.self_words for w in lowers[first:last]):
+            return
+        else:
+            out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(first, last)
 
     def _measure_reaching(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
                           entity_at: dict[int, Span]) -> None:
