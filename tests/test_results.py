@@ -871,3 +871,14 @@ def test_what_changes_on_its_own_by_n_is_the_verbs_subject(nlp):
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[23.0] == (None, "wobble per token")
     assert results[5.0][1] != "Quillnet"
+
+
+def test_a_gain_for_a_metric_is_in_that_metric(nlp):
+    # invented text: "over 10x speedup for the wobble rate": the gain is in the Metric "for" leads to; "for X"
+    # naming a method leaves the metric alone
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet attains over 10x speedup for the wobble rate and a 3x speedup for Owlnet.",
+                   [*QUILL, ("wobble rate", "Metric", "x:wobble"), ("speedup", "Metric", "x:speedup")])
+    results = {r["value"]: r["metric"] for r in doc._.kg_results}
+    assert results[10.0] == "x:wobble"
+    assert results[3.0] != "x:wobble"

@@ -576,6 +576,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         self._measure_of_comparative(doc, accepted, output, context, sentence_of)
+        self._measure_of_gain(doc, accepted, output, entity_at)
         # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
         # else named, the phrase of its sentence that names the unit's quantity does
         for result, row, (ents, others) in zip(accepted, output, context):
@@ -703,6 +704,24 @@ class ResultFinder(SerialisedState, DocAnnotator):
             if chosen and not all(self._owned_by_number(doc, s, others) for s in chosen):
                 continue  # "outperforms X in attribution efficiency, being 1.6 times faster"
             out["metric"], out["metric_text"] = None, measure_of[n]
+
+    def _measure_of_gain(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                         entity_at: dict[int, Span]) -> None:
+        """A gain read with its number ("10x speedup", "a 5% improvement") is in the Metric a lead word after it
+        names (results_cues ``gain_metric_leads``: "over 10x speedup for the prefill speed" -> prefill speed)."""
+        lowers = token_lowers(doc)
+        for result, out in zip(accepted, output):
+            end = result["_end"]
+            if not (result["qualifier"] in self.gain_nouns or result["qualifier"] in self.speedup_words) \
+                    or end >= len(doc) or lowers[end] not in self.gain_metric_leads:
+                continue
+            i = end + 1
+            while i < len(doc) and lowers[i] in PHRASE_DETERMINERS:
+                i += 1
+            span = entity_at.get(i)
+            if span is not None and span.label_ == "Metric" and span.start == i \
+                    and sentence_at(doc, i)[0] == sentence_at(doc, end - 1)[0]:
+                out["metric"], out["metric_text"] = span.kb_id_, None
 
     def _owned_by_number(self, doc: Doc, span: Span, others: list[tuple[int, int]]) -> bool:
         """Whether the Metric *span* is written at another number as its measure: inside its text, right after it
