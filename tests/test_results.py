@@ -882,3 +882,11 @@ def test_a_gain_for_a_metric_is_in_that_metric(nlp):
     results = {r["value"]: r["metric"] for r in doc._.kg_results}
     assert results[10.0] == "x:wobble"
     assert results[3.0] != "x:wobble"
+
+
+def test_a_figure_in_the_implied_performance_takes_the_one_metric_of_its_unit_in_the_paper(nlp):
+    # invented text: "outperforms Owlnet by 2.4%" names no measure; the paper's other percentages are all Zorb score
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 71.2% on Parrotset. Quillnet outperforms Owlnet by 2.4%.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[2.4] == ("x:zorb", None)
