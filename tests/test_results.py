@@ -890,3 +890,11 @@ def test_a_figure_in_the_implied_performance_takes_the_one_metric_of_its_unit_in
                    "Quillnet reaches a Zorb score of 71.2% on Parrotset. Quillnet outperforms Owlnet by 2.4%.", QUILL)
     results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
     assert results[2.4] == ("x:zorb", None)
+
+
+def test_a_share_of_a_measure_named_with_its_reference_measures_the_measure(nlp):
+    # invented text: "retains 97.1% of the full-cache wobble, compared to 88.4% for Owlnet"
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet retains 97.1% of the original wobble on Parrotset, compared to 88.4% for Owlnet.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[97.1] == (None, "wobble")
