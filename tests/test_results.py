@@ -862,3 +862,39 @@ def test_a_rate_written_once_along_a_list_names_each_figure_and_efficiency_has_i
     assert results[71.0] == results[58.0] == results[94.0] == ("tokens/s", None, "tokens per second")
     assert results[2.4] == ("TOPS/W", None, "energy efficiency")
     assert results[310.0][0] == "samples/s"
+
+
+def test_what_changes_on_its_own_by_n_is_the_verbs_subject(nlp):
+    # invented text: "Measured cost of transport decreases by 17%": no object between the verb and "by"
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On a Wren board, the measured wobble per token falls by 23%. Quillnet improves by 5%.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[23.0] == (None, "wobble per token")
+    assert results[5.0][1] != "Quillnet"
+
+
+def test_a_gain_for_a_metric_is_in_that_metric(nlp):
+    # invented text: "over 10x speedup for the wobble rate": the gain is in the Metric "for" leads to; "for X"
+    # naming a method leaves the metric alone
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet attains over 10x speedup for the wobble rate and a 3x speedup for Owlnet.",
+                   [*QUILL, ("wobble rate", "Metric", "x:wobble"), ("speedup", "Metric", "x:speedup")])
+    results = {r["value"]: r["metric"] for r in doc._.kg_results}
+    assert results[10.0] == "x:wobble"
+    assert results[3.0] != "x:wobble"
+
+
+def test_a_figure_in_the_implied_performance_takes_the_one_metric_of_its_unit_in_the_paper(nlp):
+    # invented text: "outperforms Owlnet by 2.4%" names no measure; the paper's other percentages are all Zorb score
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet reaches a Zorb score of 71.2% on Parrotset. Quillnet outperforms Owlnet by 2.4%.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[2.4] == ("x:zorb", None)
+
+
+def test_a_share_of_a_measure_named_with_its_reference_measures_the_measure(nlp):
+    # invented text: "retains 97.1% of the full-cache wobble, compared to 88.4% for Owlnet"
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Quillnet retains 97.1% of the original wobble on Parrotset, compared to 88.4% for Owlnet.", QUILL)
+    results = {r["value"]: (r["metric"], r["metric_text"]) for r in doc._.kg_results}
+    assert results[97.1] == (None, "wobble")

@@ -576,6 +576,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
         self._measure_of_comparative(doc, accepted, output, context, sentence_of)
+        self._measure_of_gain(doc, accepted, output, entity_at)
         # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
         # else named, the phrase of its sentence that names the unit's quantity does
         for result, row, (ents, others) in zip(accepted, output, context):
@@ -590,7 +591,47 @@ class ResultFinder(SerialisedState, DocAnnotator):
                     row["metric"], row["metric_text"] = None, self.default_measure[row["unit"]]
         self._skip_statistics(doc, output, entities)
         _name_measures(doc, output)
+        # last, "outperforms X by 2.4%": a figure in the implied "performance" is in the one Metric the paper's other
+        # figures of its unit are in ("MRR@10 of 40.1% ... outperforms X by 2.4%")
+        for row in output:
+            if row["metric"] is None and row["metric_text"] in self.implied_metrics and row["unit"] not in (None, "x"):
+                keys = {other["metric"] for other in output if other is not row and other["unit"] == row["unit"]
+                        and other["metric"]}
+                if len(keys) == 1:
+                    row["metric"], row["metric_text"] = keys.pop(), None
+        self._skip_reference(doc, accepted, output)
         return output
+
+    def _skip_reference(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]]) -> None:
+        """A share "of" a measure named with its reference measures the measure: "retains 97.1% of the full-cache
+        accuracy" -> accuracy, "99.1% of the original performance" -> performance (results_cues
+        ``reference_modifiers`` first in the metric; the Metric so named, else the words), and so do the figures of
+        its sentence compared with it in the same measure ("compared to 88.4% for H2O")."""
+        if not self.reference_modifiers:
+            return
+        lowers = token_lowers(doc)
+        entities = entity_spans(doc)
+        text_of: dict[str, str] = {}
+        key_of: dict[str, str] = {}
+        for span in entities:
+            if span.label_ == "Metric":
+                if len(span_text(span)) > len(text_of.get(span.kb_id_, "")):
+                    text_of[span.kb_id_] = span_text(span)
+                key_of.setdefault(span_text(span).lower(), span.kb_id_)
+        for result, row in zip(accepted, output):
+            end = result["_end"]
+            if end >= len(doc) or lowers[end] != "of":
+                continue
+            written = text_of.get(row["metric"]) if row["metric"] else row["metric_text"]
+            words = (written or "").split()
+            if len(words) < 2 or words[0].lower() not in self.reference_modifiers:
+                continue
+            rest = " ".join(words[1:])
+            new = (key_of[rest.lower()], None) if rest.lower() in key_of else (None, rest)
+            old = (row["metric"], row["metric_text"])
+            for other_result, other in zip(accepted, output):
+                if other_result["sentence"] == result["sentence"] and (other["metric"], other["metric_text"]) == old:
+                    other["metric"], other["metric_text"] = new
 
     def _skip_statistics(self, doc: Doc, output: list[dict[str, Any]], entities: list[Span]) -> None:
         """A statistic word (results_cues ``statistic_words``: average, mean, median...) at the start of a result's
@@ -704,6 +745,24 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 continue  # "outperforms X in attribution efficiency, being 1.6 times faster"
             out["metric"], out["metric_text"] = None, measure_of[n]
 
+    def _measure_of_gain(self, doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                         entity_at: dict[int, Span]) -> None:
+        """A gain read with its number ("10x speedup", "a 5% improvement") is in the Metric a lead word after it
+        names (results_cues ``gain_metric_leads``: "over 10x speedup for the prefill speed" -> prefill speed)."""
+        lowers = token_lowers(doc)
+        for result, out in zip(accepted, output):
+            end = result["_end"]
+            if not (result["qualifier"] in self.gain_nouns or result["qualifier"] in self.speedup_words) \
+                    or end >= len(doc) or lowers[end] not in self.gain_metric_leads:
+                continue
+            i = end + 1
+            while i < len(doc) and lowers[i] in PHRASE_DETERMINERS:
+                i += 1
+            span = entity_at.get(i)
+            if span is not None and span.label_ == "Metric" and span.start == i \
+                    and sentence_at(doc, i)[0] == sentence_at(doc, end - 1)[0]:
+                out["metric"], out["metric_text"] = span.kb_id_, None
+
     def _owned_by_number(self, doc: Doc, span: Span, others: list[tuple[int, int]]) -> bool:
         """Whether the Metric *span* is written at another number as its measure: inside its text, right after it
         past bridge words ("1.3x end-to-end decoding speedup"), or right before it past link words ("accuracy of
@@ -813,8 +872,8 @@ class ResultFinder(SerialisedState, DocAnnotator):
             for k in range(by - 1, max(sent_start, by - 12) - 1, -1):
                 if k in taken or texts[k] in {",", ";", ":", "(", ")"} or lowers[k] in self.clause_words:
                     break
-                if lowers[k] in self.change_words:
-                    verb = k
+                if lowers[k] in self.change_words or k == by - 1 and lowers[k] in self.level_verbs:
+                    verb = k  # (a level verb right before "by": "energy per token falls by 55%")
                     break
             if verb is not None and lowers[verb] in self.beat_words and self._weak_measure(out):
                 # "it outperforms X and Y by 23% and 31%" after "improves throughput by 2x": a win that names no
@@ -828,6 +887,10 @@ class ResultFinder(SerialisedState, DocAnnotator):
                                   and not self._weak_measure(output[m]))
                     out["metric"], out["metric_text"] = output[earlier]["metric"], output[earlier]["metric_text"]
                     carried = result
+                continue
+            if verb is not None and verb + 1 == by and (lowers[verb] in verbs or lowers[verb] in self.level_verbs) \
+                    and self._weak_measure(out):
+                self._measure_changing(doc, out, verb, sent_start, entity_at)  # "cost of transport decreases by 17%"
                 continue
             if verb is None or lowers[verb] not in verbs or verb + 1 >= by:
                 continue
@@ -898,6 +961,40 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 or all(w.lower() in self.not_measures or w.lower() in self.gain_nouns for w in words):
             return  # another kind of name, a coined name ("GraphLat"), or no measure ("the improvement")
         out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(first, last)
+
+    def _measure_changing(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
+                          entity_at: dict[int, Span]) -> None:
+        """What changes on its own "by N" is the verb's subject: "Measured cost of transport decreases by 17%",
+        "energy per token falls by 55-70%", "helpfulness measured by MT-Bench decreases by less than 0.2 points"
+        (from the clause's start past articles and a participle, to a participle, a verb, a preposition other than
+        "of" / "per", or a name of another kind; the Metric that is the whole phrase, else its words)."""
+        lowers, texts = token_lowers(doc), token_texts(doc)
+        words_of = doc_tokens(doc).words
+        first = next((k + 1 for k in range(verb - 1, sent_start - 1, -1) if texts[k] in {",", ";", ":", "(", ")"}
+                      or lowers[k] in self.clause_words or lowers[k] == "and"), sent_start)
+        while first < verb and (lowers[first] in PHRASE_DETERMINERS or lowers[first].endswith("ed")
+                                and first + 1 < verb):
+            first += 1
+        last = first
+        while last < verb and last - first < 5 and (words_of[last].is_alpha or _HYPHENATED.fullmatch(texts[last])
+                                                     or last in entity_at and entity_at[last].label_ == "Metric") \
+                and not (last in entity_at and entity_at[last].label_ != "Metric") \
+                and (lowers[last] in {"of", "per"} and last > first
+                     or lowers[last] not in self.phrase_stop and not words_of[last].is_stop) \
+                and not (last > first and words_of[last].is_lower and lowers[last].endswith("ed")):
+            last += 1
+        while last > first and lowers[last - 1] in {"of", "per"}:
+            last -= 1
+        if last == first or any(texts[k][:1].isupper() and texts[k] != texts[k].upper() and k > sent_start
+                                for k in range(first, last)):
+            return  # no subject phrase, or a proper name ("Quillnet improves by 5%")
+        metric = _metric_in(entity_at, first, last)
+        if metric is not None and metric.start == first and metric.end == last:
+            out["metric"], out["metric_text"] = metric.kb_id_, None
+        elif all(w in self.not_measures or w in self.gain_nouns or w in self.self_words for w in lowers[first:last]):
+            return
+        else:
+            out["metric"], out["metric_text"] = None, doc_tokens(doc).span_text(first, last)
 
     def _measure_reaching(self, doc: Doc, out: dict[str, Any], verb: int, sent_start: int,
                           entity_at: dict[int, Span]) -> None:
