@@ -829,3 +829,28 @@ def test_a_pronoun_of_a_background_sentence_is_no_runs_on_source(nlp):
     found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
     assert ("m:wren", "h:skua") in found
     assert ("m:wren", "h:tern") not in found
+
+
+def test_it_in_a_sentence_naming_one_other_proposal_runs_that_one(nlp):
+    # invented: the paper proposes two things; "it" after "We also introduce ... Wrenlet" is Wrenlet, not the first
+    doc = make_doc(nlp, "Wren: Frugal Planning",
+                   "We formulate the task as a game, which we call WrenGame. We also introduce an agent, Wrenlet, "
+                   "and show that it finds faster plans on Tern Boards.",
+                   [("WrenGame", "Method", "m:game"), ("Wrenlet", "Method", "m:wrenlet"),
+                    ("Tern Boards", "Hardware", "h:tern")])
+    assert set(doc._.kg_frame["proposed"]) >= {"m:game", "m:wrenlet"}
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
+    assert ("m:wrenlet", "h:tern") in found
+    assert ("m:game", "h:tern") not in found
+
+
+def test_a_method_modifying_a_measure_is_no_subject_after_an_opening_setting(nlp):
+    # invented: "Finch training time can be reduced": Finch names the workload of a measure, not the subject; the
+    # opening setting's device is the proposal's
+    doc = make_doc(nlp, "Wren: Frugal Planning",
+                   "We propose Wren, an optimizer. By raising the batch size to the limit of a Tern Pod, Finch "
+                   "training time can be reduced to an hour.",
+                   [("Wren", "Method", "m:wren"), ("Finch", "Method", "m:finch"), ("Tern Pod", "Hardware", "h:tern")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
+    assert ("m:wren", "h:tern") in found
+    assert ("m:finch", "h:tern") not in found

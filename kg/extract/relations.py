@@ -885,6 +885,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 sources = list(dict.fromkeys([*sources, *used]))
                 if source is None:
                     source, how = used[0], "named"
+        if rel_type == "RUNS_ON" and how in {"self", "paper"} and source == paper_subject(frame):
+            # "We also introduce an agent, mallocMuZero, and show that it ... on ML accelerators": a sentence that
+            # names one other proposal before the cue speaks of that one
+            named_here = list(dict.fromkeys(m.kb_id_ for m in methods if m.end <= start and m.kb_id_ in proposed))
+            if len(named_here) == 1 and named_here[0] != source:
+                sources = [named_here[0] if m == source else m for m in sources]
+                source = named_here[0]
         if rel_type == "RUNS_ON" and background and how in {"self", "paper"}:
             # "... it can be challenging to load a model on commodity devices": a pronoun of a background
             # sentence is no reference to the paper's own method
@@ -1177,6 +1184,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 return paper_subject(frame), "self"
             m = method_at.get(j)
             if m is not None and m.end < high and words_of[m.end].is_lower and verb_like(lowers[m.end]) \
+                    and not (m.end + 1 < high and lowers[m.end + 1] in self.words["device_measures"]) \
                     and not self.frame_reader.is_compared(doc, m):
                 return m.kb_id_, "named"
         if not closed:
