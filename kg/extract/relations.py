@@ -278,6 +278,10 @@ class RelationFinder(SerialisedState, DocAnnotator):
         for n, cue in enumerate(cues):
             matcher.add(str(n), list(self.nlp.tokenizer.pipe(cue["phrases"])))
         self.words = words
+        # the one-word RUNS_ON cues ("on", "over"): a comparison word among them compares a device only after a
+        # figure (see _compared_device)
+        self._device_words = frozenset(phrase.lower() for cue in cues if cue["type"] == "RUNS_ON"
+                                       for phrase in cue["phrases"] if " " not in phrase)
         self.rows = [dict(row) for row in rows]
         self.cues = cues
         self.matcher = matcher
@@ -392,7 +396,16 @@ class RelationFinder(SerialisedState, DocAnnotator):
         covered: dict[str, int] = {}
         phrase_spans: list[Span] = []
         own_from = _own_work_start(frame, bounds, sentence_of)
+        # the sentences before the abstract first speaks of its own work (a self word, or the proposal named after
+        # the title) are background: "... challenging to deploy them on a single GPU" is no setting of the proposal
+        # ("we", "our"; not "it", which background sentences also hold: "making it challenging to ...")
+        self_words = self.words["self_words"]
+        own_sentence = next((n for n in range(1, len(bounds))
+                             if any(s.kb_id_ in proposed for s in by_sentence.get(n, ()))
+                             or any(lowers[i] in self_words for i in range(*bounds[n]))), len(bounds))
         cue_info = self._cue_info
+        # where each comparison cue ends: "comparable to the A100" compares with the device
+        compared_ends = {end for match_id, _, end in matches if cue_info[match_id][1] in COMPARISON_TYPES}
         # where each match lies: a loose cue inside a longer cue of another type is a word of that cue ("with" in
         # "compared with", "compatible with"), not a cue of its own
         extents = [(start, end) for _, start, end in matches]
@@ -493,8 +506,11 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 if each_read:
                     ents.sort(key=lambda s: s.start)  # the sentence's entities are in order already
                 for rel_type, source, target, confidence in self._read_cue(doc, cue, start, end, ents, frame,
-                                                                           background=start < own_from,
-                                                                           figured=figured):
+                                                                           background=start < own_from or (
+                                                                               cue_type == "RUNS_ON"
+                                                                               and 0 < sentence < own_sentence),
+                                                                           figured=figured,
+                                                                           compared_ends=compared_ends):
                     used = next((each for each in each_read if each.kb_id_ == target), None) if each_read else None
                     if phrase is not None and source not in proposed and cue_type != "EVALUATED_ON":
                         continue  # a phrase is only what the paper's own method is made of, or beats (any method
@@ -619,14 +635,6 @@ class RelationFinder(SerialisedState, DocAnnotator):
                             add("EVALUATED_ON", span.kb_id_, key, sentence, self.cooccurrence_confidence,
                                 "cue:EVALUATED_ON")
 
-        # the sentences before the abstract first speaks of its own work (a self word, or the proposal named after
-        # the title) are background: "... challenging to deploy them on a single GPU" is no setting of the proposal
-        # ("we", "our"; not "it", which background sentences also hold: "making it challenging to ...")
-        self_words = self.words["self_words"]
-        own_sentence = next((n for n in range(1, len(bounds))
-                             if any(s.kb_id_ in proposed for s in by_sentence.get(n, ()))
-                             or any(lowers[i] in self_words for i in range(*bounds[n]))), len(bounds))
-
         # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"; in a
         # sentence of the paper's own work that names no method, the proposal's ("On the larger X, top-1 accuracy
         # improves from 48.9% to 51.3%")
@@ -661,8 +669,6 @@ class RelationFinder(SerialisedState, DocAnnotator):
         # of a pair ("CPU-GPU traffic"); "CPU-only" (a device suffix) is a setting.
         ran = {(target, sentence) for (rel, _, target, sentence) in best if rel == "RUNS_ON"}
         measures = self.words["device_measures"]
-        # where each comparison cue ends: "comparable to the A100" compares with the device
-        compared_ends = {end for match_id, _, end in matches if cue_info[match_id][1] in COMPARISON_TYPES}
         for sentence, ents in by_sentence.items():
             methods = [s for s in ents if s.label_ == "Method"]
             for span in ents:
@@ -700,7 +706,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
 
     def _read_cue(self, doc: Doc, cue: dict[str, Any], start: int, end: int, ents: list[Span],
                   frame: dict[str, Any], background: bool = False,
-                  figured: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str, str, float]]:
+                  figured: set[int] | frozenset[int] = frozenset(),
+                  compared_ends: set[int] | frozenset[int] = frozenset()) -> list[tuple[str, str, str, float]]:
         """(type, source key, target key, confidence) for one cue match.
 
         The targets are the closest entities of the type's target label on the cue's target side, with the
@@ -765,6 +772,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
             # parenthesis lists after a dataset are test beds too
             listed += [part for item in list(listed) for part in self._parenthesised_parts(doc, item, ents)
                        if all(part is not other for other in listed)]
+        if rel_type == "RUNS_ON":
+            # a device that modifies a measure ("with 40% less GPU memory") or that is compared against ("112x
+            # over the GPU", "compared with hybrid CPU-GPU storage") is no setting the method runs on: the setting
+            # rule's guards (see find) hold for a cue's targets too
+            listed = [t for t in listed if not self._measure_device(doc, t)
+                      and not self._compared_device(doc, t, sentence.start, compared_ends)]
+            if not listed:
+                return []
         listed_keys = {t.kb_id_ for t in listed}
         methods = [s for s in ents if s.label_ == source_label and s.kb_id_ not in listed_keys
                    and s.start not in figured]
@@ -875,6 +890,18 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 sources = list(dict.fromkeys([*sources, *used]))
                 if source is None:
                     source, how = used[0], "named"
+        if rel_type == "RUNS_ON" and how in {"self", "paper"} and source == paper_subject(frame):
+            # "We also introduce an agent, mallocMuZero, and show that it ... on ML accelerators": a sentence that
+            # names one other proposal before the cue speaks of that one
+            named_here = list(dict.fromkeys(m.kb_id_ for m in methods if m.end <= start and m.kb_id_ in proposed))
+            if len(named_here) == 1 and named_here[0] != source:
+                sources = [named_here[0] if m == source else m for m in sources]
+                source = named_here[0]
+        if rel_type == "RUNS_ON" and background and how in {"self", "paper"}:
+            # "... it can be challenging to load a model on commodity devices": a pronoun of a background
+            # sentence is no reference to the paper's own method
+            sources = [m for m in sources if m != source]
+            source = sources[0] if sources else None
         if source is None:
             return []
         if rel_type == "BUILDS_ON" and cue.get("weight", 0.5) < 0.75 and (source not in proposed
@@ -1178,6 +1205,7 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 return paper_subject(frame), "self"
             m = method_at.get(j)
             if m is not None and m.end < high and words_of[m.end].is_lower and verb_like(lowers[m.end]) \
+                    and not (m.end + 1 < high and lowers[m.end + 1] in self.words["device_measures"]) \
                     and not self.frame_reader.is_compared(doc, m):
                 return m.kb_id_, "named"
         if not closed:
@@ -1193,12 +1221,28 @@ class RelationFinder(SerialisedState, DocAnnotator):
         lowers = token_lowers(doc)
         words = self.frame_reader.words["comparison_words"]
         breaks = self.words["clause_breaks"]
+        # a named method, or a setting preposition after some words, between the comparison and the device makes
+        # the device the comparison's setting, not what is compared: "than E-RAFT on an NVIDIA Jetson", "than
+        # existing models on mobile-NPU", "over off-the-shelf TensorFlow (Raspberry Pi)" (not "than on a CPU")
+        named = {i for m in named_entities(doc) if m.label_ == "Method" and m.end <= span.start
+                 and m.end > span.start - 6 for i in range(m.start, m.end)}
+        setting = None
         for i in range(span.start - 1, max(low, span.start - 5) - 1, -1):
+            if lowers[i] in words and lowers[i] in self._device_words and not (
+                    self._after_figure(doc, i, low) or i > low and lowers[i - 1] in MARGIN_WORDS):
+                return False  # a word that also states a setting ("training over an AWS Lambda cluster") compares
+                # only after a figure or a margin: "112x over the GPU", "a speedup over the CPU"
             if lowers[i] in words or i + 1 in compared_ends:
-                return True
-            if lowers[i] == "," or lowers[i] in breaks:
+                return setting is None or setting == i + 1
+            if lowers[i] == "," or lowers[i] in breaks or i in named:
                 return False
+            if lowers[i] in SETTING_PREPOSITIONS and setting is None:
+                setting = i
         return False
+
+    def _measure_device(self, doc: Doc, span: Span) -> bool:
+        """Whether the device *span* modifies a measure written right after it ("GPU memory", "GPU hours")."""
+        return span.end < len(doc) and token_lowers(doc)[span.end] in self.words["device_measures"]
 
     @staticmethod
     def _device_apposition(doc: Doc, span: Span, methods: list[Span]) -> bool:
