@@ -12,8 +12,9 @@ Conditions that spaCy evaluates in Python at every token (``REGEX``, ``IN`` and 
 ``TEXT``/``ORTH``/``LOWER``) become lexeme flags (``Vocab.add_flag``, bits FLAG19-FLAG63): a flag is
 computed once per word of the vocabulary, when the word is first seen, and the Matcher then reads it
 in C like ``IS_TITLE``. The answers are the same (the getter applies the same test to the same
-string). Flags are shared by every pattern on the same vocab; when the 45 bits are used up, further
-conditions stay spaCy predicates (slower, same matches). ``flagged_pattern`` does this for any
+string). Flags are shared by every pattern on the same vocab; when the 41 bits for conditions are used up (the
+last four are kept for the may-match flags below), further conditions stay spaCy predicates (slower, same
+matches). ``flagged_pattern`` does this for any
 ``Matcher`` (kg_results uses it too).
 
 The gates read the flags too: a word's lexeme flags and LOWER are looked up once per word (``_words``), so a doc
@@ -64,6 +65,11 @@ class _RegexTest:
 
 
 _FLAG_BITS = range(19, 64)  # spaCy's FLAG19..FLAG63: the bits below are its own lexeme flags (IS_ALPHA, ...)
+# the last bits are kept for the may-match flags (one per compacting GatedMatcher, added at its first doc, after
+# every pattern's conditions): without one a matcher searches whole docs, so a condition that finds no other bit
+# free stays a spaCy predicate (same matches) rather than take the may-match flags' place
+_MAY_MATCH_RESERVE = 4
+_CONDITION_BITS = _FLAG_BITS[:-_MAY_MATCH_RESERVE]
 _FLAGGABLE = ("REGEX",)
 
 
@@ -274,7 +280,7 @@ def lexeme_flag(vocab: Vocab, field: str, kind: str, value: Any) -> int | None:
     for bit, getter in getters.items():
         if isinstance(getter, _LexemeTest) and getter.key == key:
             return bit
-    free = next((bit for bit in _FLAG_BITS if bit not in getters), None)
+    free = next((bit for bit in _CONDITION_BITS if bit not in getters), None)
     if free is None:
         return None
     shared = _flag_tests(vocab) or _FlagTests(getters.get(LOWER) or str.lower)
