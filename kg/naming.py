@@ -59,8 +59,10 @@ def singular_word(word: str) -> str:
         return word[:-1]  # "GPUs", "LLMs", "DNNs"
     if len(word) < 3 or lower.endswith(("ss", "us", "is", "ics")):
         return word
-    if word[-1] == "S" and word[:-1].isupper() and len(word) > 2:
-        return word  # an all-caps acronym ending in S ("SAS", "MOS") is not a plural
+    if word[-1] == "S":
+        # a capital S ends an acronym or a name, never a plural ("SAS", "MOS", "GraphGPS", "cuBLAS", "LiPS"): a
+        # plural's "s" is written lower case after capitals ("LLMs", "ResNets")
+        return word
     if lower.endswith("ies") and len(word) > 4:
         return word[:-3] + ("y" if word[-3] == "i" else "Y")
     if lower.endswith(("sses", "xes", "ches", "shes")):

@@ -53,6 +53,18 @@ def test_2_dataset_proper_names_keep_their_plural(nlp):
     assert any(name.startswith("Street View House Numbers") for name in names)
 
 
+def test_2b_a_capital_s_ending_a_name_is_no_plural(nlp):
+    from kg.naming import merge_key, singular_word
+
+    # a plural's "s" is lower case after capitals; a capital S ends the name (invented names)
+    assert [singular_word(w) for w in ("QuorPS", "zetaBLAS", "MiRS", "NORMS", "LLMs", "ResNets")] == [
+        "QuorPS", "zetaBLAS", "MiRS", "NORMS", "LLM", "ResNet"]
+    assert merge_key("QuorPS", "Method") != merge_key("QuorP", "Method")
+    record = extract(nlp, "We propose QuorPS, a sparse graph transformer. QuorPS outperforms KelvinGPS on ZINC.")[0]
+    names = {e["name"] for e in record["entities"] if e["type"] == "Method"}
+    assert {"QuorPS", "KelvinGPS"} <= names and not {"QuorP", "KelvinGP"} & names
+
+
 def test_3_a_longer_phrase_is_no_alias_of_its_modifier(nlp):
     record = extract(nlp, "Large language models (LLMs) are big. We study LLM quantization.",
                      title="Fast LLM quantization")[0]
