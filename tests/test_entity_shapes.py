@@ -81,3 +81,14 @@ def test_a_grain_or_a_name_qualifying_a_metric_names_a_metric_of_its_own(nlp):
     rec = record("We evaluate Zorbnet on ZorbQA. ZorbQA accuracy rises by 3 points. On Kelp9 WER is 17.1%.", nlp)
     metrics = surfaces(rec, "Metric")
     assert "ZorbQA accuracy" not in metrics and "Kelp9 WER" not in metrics
+
+
+def test_the_quantity_a_measured_by_clause_qualifies_is_a_metric(nlp):
+    """Thirteenth session: "Crispness across users, measured by the variance of ..." names a measure; "the
+    verifier is uncertain, measured by ..." (after a verb) does not."""
+    rec = record("Zorbnet is fast. Crispness across users, measured by the variance of per-user scores, improves. "
+                 "Ranking quality, measured by Kendall's tau, reaches 0.62. The beam grows when the verifier is "
+                 "uncertain, measured by the entropy of its scores.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert {"Crispness", "Ranking quality"} <= metrics
+    assert not {"uncertain", "Crispness across users"} & metrics

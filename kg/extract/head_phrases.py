@@ -102,7 +102,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
                        "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
-                       "metric_scope_suffixes", "dataset_slot_prepositions")
+                       "metric_scope_suffixes", "dataset_slot_prepositions", "measure_participles",
+                       "measure_participle_links", "measure_subject_tails")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -377,6 +378,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             opener = words[start - 1] if start > 0 else None
             if opener is None or opener.lower_ in subject_openers or not opener.is_lower and not opener.is_punct:
                 spans.append(candidate(doc, start, i, "Metric", "phrase"))
+        spans.extend(self._measured_subjects(doc, words, function_words, not_measures))
         # the phrase a value is given for: "a real-time factor of 0.07", "the native sequence recovery of 55.8%"
         for i in lower_positions(doc, {"of"}):
             if i + 1 >= n or not a_number(words[i + 1].text):
@@ -417,6 +419,44 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             end = phrase_end(i + 1)
             if end > i + 1 and (end == n or not words[end].is_alpha or words[end].lower_ in function_words):
                 spans.append(candidate(doc, i + 1, end, "Metric", "phrase"))
+        return spans
+
+    def _measured_subjects(self, doc: Doc, words, function_words, not_measures) -> list[Candidate]:
+        """The quantity a reduced "measured by/with/on X" clause qualifies: "Fairness across clients, measured by the
+        variance of ...", "helpfulness measured by X decreases", "the rate of inconsistent translation measured by
+        a test suite". The noun phrase before the participle (a comma between allowed), up to five words with "of"
+        inside, cut before a short prepositional tail (``measure_subject_tails``); it stands after an opener
+        (``measure_subject_openers``) or at a sentence start, never after a verb ("the verifier is uncertain,
+        measured by ...")."""
+        spans = []
+        n = len(doc)
+        sent = doc_tokens(doc).sent_starts()
+        links, tails = self.words["measure_participle_links"], self.words["measure_subject_tails"]
+        openers = self.words["measure_subject_openers"]
+        for i in lower_positions(doc, self.words["measure_participles"]):
+            if i + 1 >= n or words[i + 1].lower_ not in links or i < 1:
+                continue
+            at = i - 1 if words[i - 1].text == "," else i
+            start = at
+            while start > 0 and at - start < 6:
+                word = words[start - 1]
+                lower = word.lower_
+                content = (word.is_alpha or "-" in word.text and any(c.isalpha() for c in word.text)) and (
+                    lower not in function_words or lower in tails or lower == "of")
+                if not content or not (word.is_lower or sent[start - 1] and word.is_title):
+                    break
+                start -= 1
+                if sent[start]:
+                    break
+            if start == at or not (sent[start] or start > 0 and words[start - 1].lower_ in openers):
+                continue
+            end = next((k for k in range(start + 1, at) if words[k].lower_ in tails), at)
+            while start < end and words[start].lower_ in tails | {"of"}:
+                start += 1
+            if end - start < 1 or end - start > 5 or words[end - 1].lower_ in {"of"} | tails or (
+                    words[end - 1].lower_ in not_measures or words[end - 1].lower_ in self.words["not_measure_heads"]):
+                continue
+            spans.append(candidate(doc, start, end, "Metric", "phrase"))
         return spans
 
     def _extensions(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
