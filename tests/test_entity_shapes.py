@@ -68,3 +68,27 @@ def test_a_model_named_with_its_size_keeps_its_family_name(nlp):
 def test_a_known_method_at_the_start_of_a_task_is_a_method_too(nlp):
     rec = record("We cut the cost of BERT training by half with Zorbopt.", nlp)
     assert "BERT training" in surfaces(rec, "Task") and "BERT" in surfaces(rec, "Method")
+
+
+def test_a_grain_or_a_name_qualifying_a_metric_names_a_metric_of_its_own(nlp):
+    """Thirteenth session: "image-level AUROC", "int8 throughput", "GlimNet F1", "Z500 RMSE" are metrics of their
+    own; a dataset named before a metric ("on ZorbQA accuracy", a name the paper writes on its own too) is not."""
+    rec = record("Zorbnet reaches 91.2% patch-level AUROC and 90.1% frame-level AUROC, a GlimNet F1 of 0.41 and "
+                 "raises int8 throughput by 2x, while Q700 RMSE falls by 5%.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert {"patch-level AUROC", "frame-level AUROC", "GlimNet F1", "int8 throughput", "Q700 RMSE"} <= metrics
+    assert not {"patch", "GlimNet", "Q700"} & metrics
+    rec = record("We evaluate Zorbnet on ZorbQA. ZorbQA accuracy rises by 3 points. On Kelp9 WER is 17.1%.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert "ZorbQA accuracy" not in metrics and "Kelp9 WER" not in metrics
+
+
+def test_the_quantity_a_measured_by_clause_qualifies_is_a_metric(nlp):
+    """Thirteenth session: "Crispness across users, measured by the variance of ..." names a measure; "the
+    verifier is uncertain, measured by ..." (after a verb) does not."""
+    rec = record("Zorbnet is fast. Crispness across users, measured by the variance of per-user scores, improves. "
+                 "Ranking quality, measured by Kendall's tau, reaches 0.62. The beam grows when the verifier is "
+                 "uncertain, measured by the entropy of its scores.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert {"Crispness", "Ranking quality"} <= metrics
+    assert not {"uncertain", "Crispness across users"} & metrics

@@ -779,6 +779,8 @@ class EntityResolver(PatternComponent):
             head = self._part_label(text)  # "ImageNet21k" is a Dataset as ImageNet is
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
+        if head is None and len(span) > 1 and self._vocabulary_label(tokens.words[span.end - 1].text) == "Metric":
+            return "Metric"  # "Z500 RMSE", "Foo F1": a name qualifying a known metric names a metric of its own
         return head or span.label_
 
     def _work_stems(self) -> tuple[str, ...]:

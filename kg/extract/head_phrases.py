@@ -101,7 +101,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
-                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers")
+                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
+                       "metric_scope_suffixes", "dataset_slot_prepositions", "measure_participles",
+                       "measure_participle_links", "measure_subject_tails")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -376,6 +378,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             opener = words[start - 1] if start > 0 else None
             if opener is None or opener.lower_ in subject_openers or not opener.is_lower and not opener.is_punct:
                 spans.append(candidate(doc, start, i, "Metric", "phrase"))
+        spans.extend(self._measured_subjects(doc, words, function_words, not_measures))
         # the phrase a value is given for: "a real-time factor of 0.07", "the native sequence recovery of 55.8%"
         for i in lower_positions(doc, {"of"}):
             if i + 1 >= n or not a_number(words[i + 1].text):
@@ -418,6 +421,44 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 spans.append(candidate(doc, i + 1, end, "Metric", "phrase"))
         return spans
 
+    def _measured_subjects(self, doc: Doc, words, function_words, not_measures) -> list[Candidate]:
+        """The quantity a reduced "measured by/with/on X" clause qualifies: "Fairness across clients, measured by the
+        variance of ...", "helpfulness measured by X decreases", "the rate of inconsistent translation measured by
+        a test suite". The noun phrase before the participle (a comma between allowed), up to five words with "of"
+        inside, cut before a short prepositional tail (``measure_subject_tails``); it stands after an opener
+        (``measure_subject_openers``) or at a sentence start, never after a verb ("the verifier is uncertain,
+        measured by ...")."""
+        spans = []
+        n = len(doc)
+        sent = doc_tokens(doc).sent_starts()
+        links, tails = self.words["measure_participle_links"], self.words["measure_subject_tails"]
+        openers = self.words["measure_subject_openers"]
+        for i in lower_positions(doc, self.words["measure_participles"]):
+            if i + 1 >= n or words[i + 1].lower_ not in links or i < 1:
+                continue
+            at = i - 1 if words[i - 1].text == "," else i
+            start = at
+            while start > 0 and at - start < 6:
+                word = words[start - 1]
+                lower = word.lower_
+                content = (word.is_alpha or "-" in word.text and any(c.isalpha() for c in word.text)) and (
+                    lower not in function_words or lower in tails or lower == "of")
+                if not content or not (word.is_lower or sent[start - 1] and word.is_title):
+                    break
+                start -= 1
+                if sent[start]:
+                    break
+            if start == at or not (sent[start] or start > 0 and words[start - 1].lower_ in openers):
+                continue
+            end = next((k for k in range(start + 1, at) if words[k].lower_ in tails), at)
+            while start < end and words[start].lower_ in tails | {"of"}:
+                start += 1
+            if end - start < 1 or end - start > 5 or words[end - 1].lower_ in {"of"} | tails or (
+                    words[end - 1].lower_ in not_measures or words[end - 1].lower_ in self.words["not_measure_heads"]):
+                continue
+            spans.append(candidate(doc, start, end, "Metric", "phrase"))
+        return spans
+
     def _extensions(self, doc: Doc, candidates: list[Candidate]) -> list[Candidate]:
         """The most complete surface of a found term: "user-level differential privacy", "L2 regularization".
 
@@ -448,6 +489,10 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                     # "reconstruction FID", "detection AUC", "decoding speedup", "validation perplexity": the
                     # metric of one process is a metric of its own
                     extended.append(candidate(doc, start, span.end, "Metric", span.id_))
+                else:
+                    start = self._metric_qualifier_start(doc_words, sent, span, candidates)
+                    if start != span.start:
+                        extended.append(candidate(doc, start, span.end, "Metric", span.id_))
                 continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
@@ -468,6 +513,38 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 extended.append(candidate(doc, start, end + 1, span.label_, span.id_,
                                            "" if acronym else span.kb_id_ or span_text))
         return extended
+
+    def _metric_qualifier_start(self, words, sent: list[bool], span: Candidate, found: list[Candidate]) -> int:
+        """Where a vocabulary Metric's name starts once a qualifier that names a metric of its own is taken in: a
+        hyphenated grain ("image-level AUROC", "token-level F1": ``metric_scope_suffixes``, split or not by the
+        tokenizer), or a word written like a name that no other candidate holds and that the paper writes only
+        before this metric ("RadGraph F1", "int8 throughput", "Z500 RMSE"; a dataset named before a metric, "X
+        accuracy", is written on its own elsewhere: "on X")."""
+        start, n = span.start, len(words)
+        scopes = self.words["metric_scope_suffixes"]
+        if start >= 3 and words[start - 1].lower_ in scopes and words[start - 2].text == "-" and (
+                words[start - 3].is_alpha and words[start - 3].is_lower) and not sent[start - 3]:
+            return start - 3  # "image - level AUROC"
+        if start < 1 or sent[start - 1]:
+            return start
+        previous = words[start - 1]
+        text = previous.text
+        if "-" in text and text.islower() and text.rsplit("-", 1)[1] in scopes:
+            return start - 1  # "pixel-level AUROC" in one token
+        named = (any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and text[:1].isalpha()
+                 or text[:1].isalpha() and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text))
+        if not named or not text.isalnum():
+            return start
+        if start >= 2 and words[start - 2].lower_ in self.words["dataset_slot_prepositions"]:
+            return start  # "On LRS2 WER is 17.1%": the name after the preposition is the data measured on
+        if any(other.start <= start - 1 < other.end and other.label_ != "Metric" and other.id_ != "open"
+               for other in found):
+            return start  # a known method, dataset or device before the metric: "GSM8K accuracy", "GPU memory"
+        first = words[start].lower_
+        if any(w.lower_ == previous.lower_ and (k + 1 >= n or words[k + 1].lower_ != first)
+               for k, w in enumerate(words)):
+            return start  # the name stands on its own elsewhere in the paper: a dataset or model, not a qualifier
+        return start - 1
 
     def _qualified_start(self, words, sent: list[bool], start: int) -> int:
         if start > 0 and _SPARSITY_PATTERN.match(words[start - 1].text):
