@@ -81,6 +81,10 @@ def make_head_phrases(nlp: Language, name: str, pattern_files: list[str], max_mo
     return HeadPhrases(nlp, name, pattern_files=pattern_files, max_modifiers=max_modifiers)
 
 
+# a hyphenated word that ends in a past participle: "hand-tuned", "pre-trained", "instruction-tuned"
+_PARTICIPLE_PART = re.compile(r"-[a-z]{2,}ed$")
+
+
 class HeadPhrases(ProposesCandidates, PatternComponent):
     """Established technique families and measured quantities written in lower case.
 
@@ -496,7 +500,11 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 start -= 3  # "user - level", "topology - aware": split by the tokenizer
             elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
                     previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
-                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1):
+                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1) and not (
+                    (previous.is_lower or sent[start - 1]) and _PARTICIPLE_PART.search(previous.lower_) and any(
+                    c.isupper() for c in words[start].text)):
+                # (a participle says what was done to a name written with capitals, it is no part of the name: "a
+                # hand-tuned DeepSpeed", "the pre-trained StyleGAN")
                 start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
             else:
                 break
