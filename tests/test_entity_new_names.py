@@ -45,3 +45,13 @@ def test_a_lower_case_modifier_before_a_dataset_name_is_cut(nlp):
     rec = record("Similar savings hold on GSM8K (2.7x) and on the competition-level OlympoBench (2.1x).", nlp)
     assert "OlympoBench" in surfaces(rec, "Dataset")
     assert "competition-level OlympoBench" not in surfaces(rec, "Dataset")
+
+
+def test_a_word_that_goes_on_naming_a_name_is_part_of_it(nlp):
+    rec = record("Models written in Torchly Geometric are compiled. Vexo beats DockRun Vina and Glade. On QuadTec AD, "
+                 "Vexo reaches 95.8% AUROC, and QuadTec AD image AUROC climbs to 97.1%. We also test TabQFN v2.", nlp)
+    assert {"Torchly Geometric", "DockRun Vina", "TabQFN v2"} <= surfaces(rec, "Method")
+    assert "QuadTec AD" in surfaces(rec, "Dataset") and "QuadTec" not in surfaces(rec, "Dataset")
+    # not before a lower-case noun, and not over a word of another kind
+    rec = record("We learn a LyapoNet NN estimator. We fine-tune ZetaBERT on GLUE.", nlp)
+    assert "LyapoNet NN" not in surfaces(rec, "Method")
