@@ -354,7 +354,7 @@ class EntityResolver(PatternComponent):
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
                        "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
-                       "dataset_work_stems")
+                       "dataset_work_stems", "data_source_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -817,10 +817,11 @@ class EntityResolver(PatternComponent):
             # "datasets (MNIST, X, CIFAR-10)"
             return "Dataset"
         if _after_device_cue(tokens.words, span.start) and not (
-                span.end < len(doc) and tokens.words[span.end].is_lower and tokens.words[span.end].is_alpha
+                span.end < len(doc) and (tokens.words[span.end].is_lower or tokens.words[span.end].is_title
+                                         and span.end < title_end(doc)) and tokens.words[span.end].is_alpha
                 and not tokens.words[span.end].is_stop):
             # "on a single Orin Nano", "on 8 X", "4 x X" (patterns/resolve.jsonl's hardware_before), but not
-            # "on two VGGNet models": a noun after the name says what it is
+            # "on two VGGNet models" or the title's "on 176 X Tasks": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
         after = tokens.words[span.end] if span.end < len(doc) else None
@@ -833,10 +834,21 @@ class EntityResolver(PatternComponent):
             # whose head or parts say Hardware or Metric keeps that type: "trained on TPUv4 pods"; a noun after the
             # name says what it is: "evaluation tasks on a WidowX arm")
             return "Dataset"
+        if self._data_source(tokens.words, span.start) and not (
+                after is not None and after.is_lower and after.is_alpha and not after.is_stop
+                and after.lower_ not in _dataset_cues()[0] | _dataset_cues()[1]
+                and not (span.end + 1 < len(doc) and tokens.words[span.end + 1].is_stop)) and (
+                self.head_label(text) if len(span) > 1 else self._part_label(text)) in {None, "Method", "Dataset"}:
+            # "176 tasks from X", "pairwise comparisons drawn from X", "a trace derived from X": where the data come
+            # from (a noun after the name says what it is: "pairs collected from X tuning logs", "images from X
+            # outputs"; a word a function word follows is the verb: "crowds from X account for ...")
+            return "Dataset"
         if len(span) == 1 and span.start > 0 and _NUMBER.match(tokens.words[span.start - 1].text) and (
                 text in _unit_forms()) and self._vocabulary_label(text) != "Metric":
             return None  # "at 245 MHz", "1.9 mJ", "0.5 dB": the unit of a number (units.jsonl), not a Metric's name
-        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and (
+        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not (
+                span.end < min(len(doc), title_end(doc)) and tokens.words[span.end].is_title
+                and tokens.words[span.end].is_alpha and not tokens.words[span.end].is_stop) and (
                 not _PLURAL_ACRONYM.match(text) or self._unit_like(tokens.words, span.start, text)):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
         if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
@@ -849,6 +861,21 @@ class EntityResolver(PatternComponent):
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         return head or span.label_
+
+    def _data_source(self, words, start: int) -> bool:
+        """Whether a name at words[start] is where items of data come from: "from" (an article may follow it) after
+        a noun of ``data_source_nouns``, a past participle maybe between ("tasks from X", "queries drawn from the
+        X", "a trace derived from X")."""
+        at = start - 1
+        if at > 0 and words[at].lower_ in ARTICLES:
+            at -= 1
+        if at < 1 or words[at].lower_ != "from":
+            return False
+        at -= 1
+        word = words[at]
+        if at > 0 and word.is_lower and (word.lower_.endswith("ed") or word.lower_ in self.words["irregular_participles"]):
+            at -= 1
+        return words[at].lower_ in self.words["data_source_nouns"]
 
     def _work_stems(self) -> tuple[str, ...]:
         """``dataset_work_stems`` as a tuple (for str.startswith)."""
