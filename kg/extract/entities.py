@@ -310,6 +310,31 @@ _MAGNITUDE_PREFIXES = frozenset("KMGTP")  # kilo- to peta-: "GMACs" is giga-MACs
 _BENCHMARK_SHAPE = re.compile(r"(?:(?<=[a-z0-9])(?:Bench|Eval|QA)|[\-]?[Bb]ench)$")
 
 
+# one word of letter-or-digit parts joined by hyphens: "ogbg-molhiv", "tgbl-wiki", "Proof-pile", "Path-X"
+_HYPHEN_ID = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z0-9]+)+$")
+_ID_PART = re.compile(r"[A-Za-z]{3,}")
+_WORD_PAIR = re.compile(r"^[A-Z][a-z]+(?:-[A-Z][a-z]+)+$")
+
+
+@functools.lru_cache(maxsize=65536)
+def _id_shaped(text: str) -> bool:
+    """Whether one word is shaped like the identifier of a data set no rule finds as a name: hyphen-joined parts,
+    capitalised ("Proof-pile", "Peptides-func", "Path-X") or in lower case with a part of three or more letters
+    general English lacks ("ogbg-molhiv", "tgbl-wiki": wordfreq's list, as the entity scorer reads it), so that
+    "fine-tuning", "multi-task" or "state-of-the-art" are none; nor a letter and a word ("N-body", "K-means") or
+    capitalised words paired ("German-English", "Runge-Kutta": a language pair, a method's inventors)."""
+    if not _HYPHEN_ID.match(text) or text.isupper() or text[1] == "-" or _WORD_PAIR.match(text):
+        return False  # an acronym, a letter and a word ("N-body"), capitalised words paired ("German-English")
+    if text[0].isupper():
+        return True
+    if not text.islower():
+        return False
+    from kg.extract.scorer import _frequencies
+
+    table = _frequencies()
+    return any(not table.get(part) for part in _ID_PART.findall(text))
+
+
 @Language.factory("kg_entities", default_config={"pattern_files": ["heads.jsonl"], "propagate": True})
 def make_entity_resolver(nlp: Language, name: str, pattern_files: list[str], propagate: bool) -> EntityResolver:
     return EntityResolver(nlp, name, pattern_files=pattern_files, propagate=propagate)
@@ -329,7 +354,7 @@ class EntityResolver(PatternComponent):
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
                        "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
-                       "dataset_work_stems")
+                       "dataset_work_stems", "data_source_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -405,6 +430,10 @@ class EntityResolver(PatternComponent):
 
         typed = []
         end_of_title = title_end(doc)
+        # identifier-shaped words no rule took ("ogbg-molhiv", "Proof-pile"): names only where a dataset's position
+        # types them (a score on them, a dataset cue or noun, a list with a dataset); elsewhere they are dropped
+        position_only = self._id_shaped_words(doc, found, end_of_title)
+        found.extend(position_only)
         # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
         # keeps the same words from being a Method ("a problem class, not a method")
         framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
@@ -449,6 +478,12 @@ class EntityResolver(PatternComponent):
                     tokens.end[span.end] == tokens.idx[span.end + 1]:
                 # a device model and its memory size written as one word ("NVIDIA H100 80GB"): one device
                 span = candidate(doc, span.start, span.end + 2, label, span.id_, span.kb_id_)
+            if label == "Dataset" and span.id_ in SHAPE_SOURCES and words[span.start].is_lower:
+                # "the competition-level OlympiadBench": a lower-case modifier an extension put before a dataset's
+                # name describes the data, it does not name it (a dataset's name starts with its capitalised word)
+                first = next((i for i in range(span.start, span.end) if written_upper(words[i].text)), None)
+                if first is not None:
+                    span = candidate(doc, first, span.end, label, span.id_, span.kb_id_)
             if label == "Dataset" and span.id_ in SHAPE_SOURCES:
                 # "DAVIS 2017", "BridgeData V2": a variant of its own (as kg_head_phrases extends known ones); "NYU
                 # Depth v2", "AMI Mix-Headset": capitalised words that go on naming it
@@ -459,6 +494,10 @@ class EntityResolver(PatternComponent):
             typed.append(span)
         typed = self._one_type_per_name(doc, typed, definitions)
         chosen = self._coordinated_datasets(doc, select(typed))
+        if position_only:
+            spots = {(span.start, span.end) for span in position_only}
+            chosen = [span for span in chosen if span.label_ == "Dataset" or (span.start, span.end) not in spots
+                      or span.id_ != "open"]
         chosen = self._coordinated_devices(doc, chosen)
         chosen = self._coordinated_names(doc, chosen)
 
@@ -524,6 +563,36 @@ class EntityResolver(PatternComponent):
         doc._.kg_proposed = sorted(proposed)
         release_candidates(doc)  # the last reader of the candidate list
         return doc
+
+    def _id_shaped_words(self, doc: Doc, found: list[Candidate], end_of_title: int) -> list[Candidate]:
+        """Candidates (source ``open``, the default Method) for identifier-shaped words (:func:`_id_shaped`) that no
+        candidate covers, in the abstract, not at a sentence start, and ending their phrase (a punctuation mark, a
+        function word, a number or a dataset noun after them: "tgbl-wiki, ...", "Path-X challenge"; not "Proof-pile
+        style models")."""
+        tokens = doc_tokens(doc)
+        words, n = tokens.words, len(doc)
+        covered = [False] * n
+        for span in found:
+            for i in range(span.start, span.end):
+                covered[i] = True
+        sent = None
+        out = []
+        nouns = dataset_head_nouns() | _dataset_cues()[0] | _dataset_cues()[1]
+        for i in range(max(end_of_title, 1), n):
+            word = words[i]
+            if covered[i] or "-" not in word.text or not _id_shaped(word.text) or word.is_stop:
+                continue
+            if sent is None:
+                sent = tokens.sent_starts()
+            if sent[i]:
+                continue
+            if i + 1 < n:
+                after = words[i + 1]
+                if not (after.is_punct or after.is_stop or after.like_num or after.lower_ in nouns
+                        or after.lower_ in self.words["list_glue"]):
+                    continue
+            out.append(candidate(doc, i, i + 1, "Method", "open"))
+        return out
 
     @staticmethod
     def _spelt_names(doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:
@@ -748,10 +817,11 @@ class EntityResolver(PatternComponent):
             # "datasets (MNIST, X, CIFAR-10)"
             return "Dataset"
         if _after_device_cue(tokens.words, span.start) and not (
-                span.end < len(doc) and tokens.words[span.end].is_lower and tokens.words[span.end].is_alpha
+                span.end < len(doc) and (tokens.words[span.end].is_lower or tokens.words[span.end].is_title
+                                         and span.end < title_end(doc)) and tokens.words[span.end].is_alpha
                 and not tokens.words[span.end].is_stop):
             # "on a single Orin Nano", "on 8 X", "4 x X" (patterns/resolve.jsonl's hardware_before), but not
-            # "on two VGGNet models": a noun after the name says what it is
+            # "on two VGGNet models" or the title's "on 176 X Tasks": a noun after the name says what it is
             return "Hardware"
         text = tokens.span_text(span.start, span.end)
         after = tokens.words[span.end] if span.end < len(doc) else None
@@ -764,10 +834,21 @@ class EntityResolver(PatternComponent):
             # whose head or parts say Hardware or Metric keeps that type: "trained on TPUv4 pods"; a noun after the
             # name says what it is: "evaluation tasks on a WidowX arm")
             return "Dataset"
+        if self._data_source(tokens.words, span.start) and not (
+                after is not None and after.is_lower and after.is_alpha and not after.is_stop
+                and after.lower_ not in _dataset_cues()[0] | _dataset_cues()[1]
+                and not (span.end + 1 < len(doc) and tokens.words[span.end + 1].is_stop)) and (
+                self.head_label(text) if len(span) > 1 else self._part_label(text)) in {None, "Method", "Dataset"}:
+            # "176 tasks from X", "pairwise comparisons drawn from X", "a trace derived from X": where the data come
+            # from (a noun after the name says what it is: "pairs collected from X tuning logs", "images from X
+            # outputs"; a word a function word follows is the verb: "crowds from X account for ...")
+            return "Dataset"
         if len(span) == 1 and span.start > 0 and _NUMBER.match(tokens.words[span.start - 1].text) and (
                 text in _unit_forms()) and self._vocabulary_label(text) != "Metric":
             return None  # "at 245 MHz", "1.9 mJ", "0.5 dB": the unit of a number (units.jsonl), not a Metric's name
-        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and (
+        if len(span) == 1 and self._measured(tokens.words, span.start, span.end) and not (
+                span.end < min(len(doc), title_end(doc)) and tokens.words[span.end].is_title
+                and tokens.words[span.end].is_alpha and not tokens.words[span.end].is_stop) and (
                 not _PLURAL_ACRONYM.match(text) or self._unit_like(tokens.words, span.start, text)):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
         if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
@@ -782,6 +863,21 @@ class EntityResolver(PatternComponent):
         if head is None and len(span) > 1 and self._vocabulary_label(tokens.words[span.end - 1].text) == "Metric":
             return "Metric"  # "Z500 RMSE", "Foo F1": a name qualifying a known metric names a metric of its own
         return head or span.label_
+
+    def _data_source(self, words, start: int) -> bool:
+        """Whether a name at words[start] is where items of data come from: "from" (an article may follow it) after
+        a noun of ``data_source_nouns``, a past participle maybe between ("tasks from X", "queries drawn from the
+        X", "a trace derived from X")."""
+        at = start - 1
+        if at > 0 and words[at].lower_ in ARTICLES:
+            at -= 1
+        if at < 1 or words[at].lower_ != "from":
+            return False
+        at -= 1
+        word = words[at]
+        if at > 0 and word.is_lower and (word.lower_.endswith("ed") or word.lower_ in self.words["irregular_participles"]):
+            at -= 1
+        return words[at].lower_ in self.words["data_source_nouns"]
 
     def _work_stems(self) -> tuple[str, ...]:
         """``dataset_work_stems`` as a tuple (for str.startswith)."""

@@ -81,6 +81,12 @@ def make_head_phrases(nlp: Language, name: str, pattern_files: list[str], max_mo
     return HeadPhrases(nlp, name, pattern_files=pattern_files, max_modifiers=max_modifiers)
 
 
+# a word that goes on naming a product or data set: "Geometric", "Vina", "AD", "FX", "v2", "large-v3"
+_NAME_CONTINUATION = re.compile(r"^(?:[A-Z][a-z]+|[A-Z][A-Z0-9]{1,5}|v\d[\w.]*|[a-z]+-v\d[\w.]*)$")
+# a hyphenated word that ends in a past participle: "hand-tuned", "pre-trained", "instruction-tuned"
+_PARTICIPLE_PART = re.compile(r"-[a-z]{2,}ed$")
+
+
 class HeadPhrases(ProposesCandidates, PatternComponent):
     """Established technique families and measured quantities written in lower case.
 
@@ -239,6 +245,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         spans.extend(self._listed_metrics(doc))
         spans.extend(self._measure_frames(doc))
         spans.extend(self._extensions(doc, [*found, *spans]))
+        spans.extend(self._continued_names(doc, found, end_of_title))
         add_candidates(doc, spans)
         return doc
 
@@ -546,6 +553,38 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             return start  # the name stands on its own elsewhere in the paper: a dataset or model, not a qualifier
         return start - 1
 
+    def _continued_names(self, doc: Doc, found: list[Candidate], end_of_title: int) -> list[Candidate]:
+        """A name written with capitals and one more word that goes on naming it, the phrase ending there: a
+        capitalised or acronym word, or a version ("PyTorch Geometric", "AutoDock Vina", "MVTec AD", "TabPFN v2",
+        "Whisper large-v3"): a component, product or release of its own. Not in the title (Title Case throughout),
+        not when the word is a known name or term of another kind (a vocabulary, stop-list, Metric, Task or Hardware
+        candidate starts there: "LRS2 WER", "mBERT English"), a head or function word ("ResNet Block"), or a
+        lower-case word follows it ("NN Lyapunov function")."""
+        tokens = doc_tokens(doc)
+        words, sent, n = tokens.words, tokens.sent_starts(), len(doc)
+        blocked = {span.start for span in found if span.label_ != "Method" or span.id_ not in {"open", "titlecase"}}
+        ended, open_ended = [], []
+        for span in found:
+            end = span.end
+            if span.label_ not in {"Method", "Dataset"} or span.id_ not in {"vocabulary", "open", "titlecase"} or (
+                    span.start < end_of_title or end >= n or end in blocked or sent[end]):
+                continue
+            if not any(c.isupper() for c in tokens.span_text(span.start, span.end)):
+                continue  # a generic lower-case name: "transformer Block" is no product's name
+            word = words[end]
+            if not _NAME_CONTINUATION.match(word.text) or word.is_stop or word.lower_ in self.stop or (
+                    word.lower_ in self.heads or word.lower_ in self.words["extension_heads"]) or (
+                    tokens.end[end - 1] == tokens.idx[end]):
+                continue
+            if end + 1 < n and not (words[end + 1].is_punct and words[end + 1].text not in {"-", "/"}
+                                    or words[end + 1].is_stop or words[end + 1].like_num):
+                open_ended.append(span)  # "MVTec AD image AUROC": the name once read whole elsewhere
+                continue
+            ended.append(span)
+        whole = {tokens.span_text(span.start, span.end + 1) for span in ended}
+        ended.extend(span for span in open_ended if tokens.span_text(span.start, span.end + 1) in whole)
+        return [candidate(doc, span.start, span.end + 1, span.label_, span.id_) for span in ended]
+
     def _qualified_start(self, words, sent: list[bool], start: int) -> int:
         if start > 0 and _SPARSITY_PATTERN.match(words[start - 1].text):
             return start - 1
@@ -573,7 +612,11 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 start -= 3  # "user - level", "topology - aware": split by the tokenizer
             elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
                     previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
-                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1):
+                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1) and not (
+                    (previous.is_lower or sent[start - 1]) and _PARTICIPLE_PART.search(previous.lower_) and any(
+                    c.isupper() for c in words[start].text)):
+                # (a participle says what was done to a name written with capitals, it is no part of the name: "a
+                # hand-tuned DeepSpeed", "the pre-trained StyleGAN")
                 start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
             else:
                 break
