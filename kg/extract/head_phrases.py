@@ -211,6 +211,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             while start > 0 and i - start < self.max_modifiers and self._modifier(
                     doc, start - 1, label, tagged, title_case, words, sent):
                 start -= 1
+                if label == "Metric" and not tagged and not title_case and _VERB_SHAPE.search(words[start].lower_):
+                    break  # "budget wastes compute": a word shaped like a finite verb ends the walk (and the phrase is
+                    # refused below), the words before it are its subject
             if label == "Task" and start < i and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_ \
                     and words[start].lower_ in self.words["hyphen_suffixes"]:
                 start += 1  # "OCR-free document understanding": the suffix of a split compound is no task word
