@@ -101,3 +101,12 @@ def test_a_verb_shaped_word_ends_a_metric_phrase(nlp):
                  "accuracy.", nlp)
     metrics = surfaces(rec, "Metric")
     assert not any("wastes" in m or "hurts" in m for m in metrics)
+
+
+def test_a_when_phrase_is_no_metric(nlp):
+    """Thirteenth session: "at inference time" and "inference-time scaling" say when, not what is measured; "cuts
+    inference time by 40%" measures it."""
+    rec = record("Zorbnet reads documents at inference time and uses inference-time scaling.", nlp)
+    assert "inference time" not in {m.lower() for m in surfaces(rec, "Metric")}
+    rec = record("Zorbnet reads documents at inference time and cuts inference time by 40%.", nlp)
+    assert "inference time" in {m.lower() for m in surfaces(rec, "Metric")}
