@@ -92,3 +92,21 @@ def test_the_quantity_a_measured_by_clause_qualifies_is_a_metric(nlp):
     metrics = surfaces(rec, "Metric")
     assert {"Crispness", "Ranking quality"} <= metrics
     assert not {"uncertain", "Crispness across users"} & metrics
+
+
+def test_a_verb_shaped_word_ends_a_metric_phrase(nlp):
+    """Thirteenth session: "a fixed budget wastes compute" and "noisy labels hurts accuracy" name no metric with
+    their subject: the walk back from the metric head stops at the verb-shaped word."""
+    rec = record("With Zorbnet, a fixed zorb budget wastes compute on easy inputs, and noisy zorb labels hurts "
+                 "accuracy.", nlp)
+    metrics = surfaces(rec, "Metric")
+    assert not any("wastes" in m or "hurts" in m for m in metrics)
+
+
+def test_a_when_phrase_is_no_metric(nlp):
+    """Thirteenth session: "at inference time" and "inference-time scaling" say when, not what is measured; "cuts
+    inference time by 40%" measures it."""
+    rec = record("Zorbnet reads documents at inference time and uses inference-time scaling.", nlp)
+    assert "inference time" not in {m.lower() for m in surfaces(rec, "Metric")}
+    rec = record("Zorbnet reads documents at inference time and cuts inference time by 40%.", nlp)
+    assert "inference time" in {m.lower() for m in surfaces(rec, "Metric")}

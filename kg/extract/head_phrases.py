@@ -109,7 +109,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
                        "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
                        "metric_scope_suffixes", "dataset_slot_prepositions", "measure_participles",
-                       "measure_participle_links", "measure_subject_tails")
+                       "measure_participle_links", "measure_subject_tails", "when_heads", "when_prepositions")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -217,6 +217,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             while start > 0 and i - start < self.max_modifiers and self._modifier(
                     doc, start - 1, label, tagged, title_case, words, sent):
                 start -= 1
+                if label == "Metric" and not tagged and not title_case and _VERB_SHAPE.search(words[start].lower_):
+                    break  # "budget wastes compute": a word shaped like a finite verb ends the walk (and the phrase is
+                    # refused below), the words before it are its subject
             if label == "Task" and start < i and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_ \
                     and words[start].lower_ in self.words["hyphen_suffixes"]:
                 start += 1  # "OCR-free document understanding": the suffix of a split compound is no task word
@@ -242,6 +245,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if all(w in self.generic for w in modifiers) and label not in {"Task", "Metric"} or not tagged and _VERB_SHAPE.search(modifiers[0]):
                 continue
             spans.append(candidate(doc, start, i + 1, label, "phrase"))
+        spans.extend(self._when_phrases(doc, found))
         spans.extend(self._listed_metrics(doc))
         spans.extend(self._measure_frames(doc))
         spans.extend(self._extensions(doc, [*found, *spans]))
@@ -278,6 +282,27 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             start -= 1
             n += 1
         return start
+
+    def _when_phrases(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
+        """Metric candidates that say when, not what is measured, blocked (``IGNORE``): a "... time" phrase right
+        after "at" with no amount after it ("raises accuracy at inference time", "at test time"), and a hyphenated
+        "...-time" word that modifies the noun after it ("inference-time scaling", "run-time checks")."""
+        words = doc_tokens(doc).words
+        n = len(doc)
+        heads, prepositions = self.words["when_heads"], self.words["when_prepositions"]
+        blocked = []
+        for span in found:
+            if span.label_ != "Metric":
+                continue
+            last = words[span.end - 1]
+            after = words[span.end] if span.end < n else None
+            if last.lower_ in heads and span.start > 0 and words[span.start - 1].lower_ in prepositions and not (
+                    after is not None and any(c.isdigit() for c in after.text)):
+                blocked.append(candidate(doc, span.start, span.end, IGNORE, "phrase"))
+            elif len(span) == 1 and "-" in last.text and last.lower_.rsplit("-", 1)[1] in heads and (
+                    after is not None and after.is_lower and after.is_alpha):
+                blocked.append(candidate(doc, span.start, span.end, IGNORE, "phrase"))
+        return blocked
 
     def _listed_metrics(self, doc: Doc) -> list[Candidate]:
         """Items of a list introduced as metrics: "measured by metrics including the primal gap, the primal
