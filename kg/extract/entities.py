@@ -225,6 +225,21 @@ def _after_work_on(words, start: int, stems: tuple[str, ...]) -> bool:
     return False
 
 
+def _after_data_source(words, start: int, nouns: frozenset[str], participles: frozenset[str]) -> bool:
+    """Whether a name at words[start] is where pieces of data come from: "from" (an article may follow) right after
+    one of *nouns* ("regression tasks from X", "three tasks from the X") or after such a noun and a
+    participle ("a trace derived from X", "comparisons drawn from X": an -ed word or one of *participles*)."""
+    at = start - 1
+    if at > 0 and words[at].lower_ in ARTICLES:
+        at -= 1
+    if at < 1 or words[at].lower_ != "from":
+        return False
+    previous = words[at - 1].lower_
+    if previous in nouns:
+        return True
+    return at >= 2 and (previous.endswith("ed") or previous in participles) and words[at - 2].lower_ in nouns
+
+
 def _before_dataset_noun(words, end: int, nouns: frozenset[str], participles: frozenset[str]) -> bool:
     """Whether a dataset noun follows the name ending at words[end], after up to two lower-case modifiers ("X
     multi-organ benchmark", "the X knee dataset") or as the head of an apposition ("X, a benchmark of ...", "X, a
@@ -329,7 +344,7 @@ class EntityResolver(PatternComponent):
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
                        "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
-                       "dataset_work_stems")
+                       "dataset_work_stems", "dataset_source_nouns")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -743,7 +758,9 @@ class EntityResolver(PatternComponent):
                 _in_dataset_cue_list(tokens.words, span.start)) or (
                 _in_dataset_slot(tokens.words, tokens.sent_starts(), span.start, self._metric_ends)
                 and not _after_device_cue(tokens.words, span.start)) or _before_dataset_noun(
-                tokens.words, span.end, dataset_head_nouns(), self.words["irregular_participles"]):
+                tokens.words, span.end, dataset_head_nouns(), self.words["irregular_participles"]) or (
+                _after_data_source(tokens.words, span.start, self.words["dataset_source_nouns"],
+                                   self.words["irregular_participles"])):
             # "evaluated on X", "benchmarks such as X" (patterns/resolve.jsonl's dataset_before); "the benchmark X",
             # "datasets (MNIST, X, CIFAR-10)"
             return "Dataset"
