@@ -21,3 +21,11 @@ def test_the_source_of_pieces_of_data_is_a_dataset(nlp):
     datasets = surfaces(rec, "Dataset")
     assert {"ZorbLex", "Quarry Organ Collection", "Vantro Functions"} <= datasets
     assert "Plumix" not in datasets  # knowledge is no piece of data
+
+
+def test_a_title_case_run_after_a_joiner_and_a_title_case_word_is_no_name_of_its_own(nlp):
+    rec = record("Runs were made at the Quorvia Beam Facility for Heavy Plasma Nuclei (QBF) last year. We model "
+                 "them as Zentor Chains with Hidden Drift Terms and compare against Vorpal Gradient Search.", nlp)
+    names = {m["text"] for e in rec["entities"] for m in e["mentions"]}
+    assert not {"Heavy Plasma Nuclei", "Hidden Drift Terms"} & names  # the tails of longer capitalised names
+    assert "Vorpal Gradient Search" in surfaces(rec, "Method")  # after a lower-case word: a name of its own
