@@ -29,3 +29,11 @@ def test_a_title_case_run_after_a_joiner_and_a_title_case_word_is_no_name_of_its
     names = {m["text"] for e in rec["entities"] for m in e["mentions"]}
     assert not {"Heavy Plasma Nuclei", "Hidden Drift Terms"} & names  # the tails of longer capitalised names
     assert "Vorpal Gradient Search" in surfaces(rec, "Method")  # after a lower-case word: a name of its own
+
+
+def test_a_method_phrase_keeps_the_left_part_of_a_hyphenated_modifier_the_tokenizer_split(nlp):
+    methods = surfaces(record("Unlike previous QRV-guided decoding, StepVS adaptively widens the beam.", nlp), "Method")
+    methods |= surfaces(record("We show that, with a few simple changes, a blotch-free pose estimator can match "
+                               "blotch-based models.", nlp), "Method")
+    assert {"QRV-guided decoding", "blotch-free pose estimator"} <= methods
+    assert not {"guided decoding", "free pose estimator"} & methods
