@@ -37,3 +37,11 @@ def test_a_method_phrase_keeps_the_left_part_of_a_hyphenated_modifier_the_tokeni
                                "blotch-based models.", nlp), "Method")
     assert {"QRV-guided decoding", "blotch-free pose estimator"} <= methods
     assert not {"guided decoding", "free pose estimator"} & methods
+
+
+def test_countries_and_continents_are_no_entities(nlp):
+    rec = record("We collect grid data for eight regions in Europe and North America, including the United States, "
+                 "South Korea and New Zealand, and train QuorvNet on them.", nlp)
+    names = {m["text"] for e in rec["entities"] for m in e["mentions"]}
+    assert not {"Europe", "North America", "United States", "South Korea", "New Zealand"} & names
+    assert "QuorvNet" in surfaces(rec, "Method")
