@@ -368,6 +368,7 @@ class EntityResolver(PatternComponent):
         self._head_labels: dict[str, str | None] = {}  # text -> head_label(text), while the rows stay
         self._keys: dict[tuple[str, str], str] = {}  # (label, surface) -> _key(label, surface, ""): pure, kept
         self._metric_ends: set[int] = set()  # where the doc's Metric candidates end ("ANLS on X"), set per doc
+        self._defaulted = False  # whether the last _definition_label call fell back to the default Method
 
     def add(self, rows: list[dict[str, Any]]) -> None:
         self._head_labels = {}
@@ -424,6 +425,8 @@ class EntityResolver(PatternComponent):
                 found.append(candidate(doc, short_start, short_end, IGNORE, "acronym"))
                 ignored_short_forms.add(text(short_span))
                 continue
+            if label == "Method" and self._defaulted:
+                label = self._definition_position_label(doc, long_span) or label
             definitions.append((long_span, short_span, label))
             found.append(candidate(doc, long_start, long_end, label, "acronym"))
             found.append(candidate(doc, short_start, short_end, label, "acronym"))
@@ -743,7 +746,16 @@ class EntityResolver(PatternComponent):
             key = self._keys[(label, surface)] = entity_key(label, surface)
         return key
 
+    def _definition_position_label(self, doc: Doc, long_span: Span) -> str | None:
+        """The type the place of an acronym definition that nothing else types gives it, as a name found by its
+        shape takes one: the long form's own place ("2x to 330x fewer Multiply-Accumulate (MAC) operations"), when
+        it is not the default Method. (The places of the short form's later mentions are weaker: "trained on X
+        tokens", "23 Xs" made a paper's own method a Dataset and a model family a Metric.)"""
+        label = self._type_open(doc, Candidate(long_span.start, long_span.end, "Method", "open"))
+        return label if label not in {None, "Method", IGNORE} else None
+
     def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Candidate]) -> str | None:
+        self._defaulted = False
         long_text = doc_tokens(long_span.doc).span_text(long_span.start, long_span.end)
         for span in sorted(candidates, key=lambda s: -(s.end - s.start)):
             if span.id_ in SHAPE_SOURCES or span.id_ == "context":
@@ -768,6 +780,7 @@ class EntityResolver(PatternComponent):
                 label = self.next_words.get(following) or self.next_words.get(_strip_s(following))
                 if label and label != IGNORE:
                     return label
+        self._defaulted = head is None
         return head or "Method"
 
     def _next_label(self, doc: Doc, span: Candidate) -> str | None:
@@ -858,6 +871,8 @@ class EntityResolver(PatternComponent):
             return None
         if head is None and len(span) == 1:
             head = self._part_label(text)  # "ImageNet21k" is a Dataset as ImageNet is
+        if head is None and _before_dataset_noun(tokens.words, span.end, self._metric_nouns(), frozenset()):
+            return "Metric"  # "under the X faithfulness metric", "X, a measure of ...": a metric noun ends its phrase
         if head is None and _BENCHMARK_SHAPE.search(text):
             return "Dataset"
         if head is None and len(span) > 1 and self._vocabulary_label(tokens.words[span.end - 1].text) == "Metric":
@@ -878,6 +893,14 @@ class EntityResolver(PatternComponent):
         if at > 0 and word.is_lower and (word.lower_.endswith("ed") or word.lower_ in self.words["irregular_participles"]):
             at -= 1
         return words[at].lower_ in self.words["data_source_nouns"]
+
+    def _metric_nouns(self) -> frozenset[str]:
+        """The words after a name that make it a Metric ("X metric", "X score": ``heads.jsonl``'s next rows)."""
+        nouns = self.__dict__.get("_metric_noun_set")
+        if nouns is None or nouns[0] != (id(self.next_words), len(self.next_words)):
+            nouns = self._metric_noun_set = ((id(self.next_words), len(self.next_words)), frozenset(
+                w for word, label in self.next_words.items() if label == "Metric" for w in (word, word + "s")))
+        return nouns[1]
 
     def _work_stems(self) -> tuple[str, ...]:
         """``dataset_work_stems`` as a tuple (for str.startswith)."""

@@ -223,6 +223,10 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             if label == "Task" and start < i and start > 0 and words[start - 1].text == "-" and not doc[start - 1].whitespace_ \
                     and words[start].lower_ in self.words["hyphen_suffixes"]:
                 start += 1  # "OCR-free document understanding": the suffix of a split compound is no task word
+            elif label == "Method" and start > 1 and start < i and words[start - 1].text == "-" and not doc[start - 1].whitespace_ \
+                    and not doc[start - 2].whitespace_ and words[start].lower_ in self.words["hyphen_suffixes"] and (
+                    words[start - 2].is_alpha or any(c.isalnum() for c in words[start - 2].text)):
+                start -= 2  # "heatmap-free pose estimator", "PRM-guided decoding": the split compound is one modifier
             pair = f"{before.lower_} {lower}"
             if start == i or pair in self.pairs or f"{before.lower_} {singular(lower)}" in self.pairs:
                 continue

@@ -34,7 +34,7 @@ class OpenClassRules(ProposesCandidates, PatternComponent):
     """
 
     settings = ("max_title_name_tokens",)
-    word_list_names = ("not_name_words", "propose_verbs", "naming_verbs")
+    word_list_names = ("not_name_words", "propose_verbs", "naming_verbs", "name_joiners")
 
     def __init__(self, nlp: Language, name: str = "kg_open_rules", *, pattern_files: list[str] = ("rules.jsonl",),
                  max_title_name_tokens: int = 4):
@@ -61,6 +61,8 @@ class OpenClassRules(ProposesCandidates, PatternComponent):
                 continue  # titles are Title Case throughout: capitals say nothing there
             if _not_a_name(tokens, start, end, source):
                 continue
+            if source == "titlecase" and self._name_tail(tokens, start):
+                continue
             if source == "context" and label == "Hardware" and not _device_phrase(tokens, start, end, end_of_title):
                 continue
             spans.append(candidate(doc, start, end, label, source))
@@ -69,6 +71,15 @@ class OpenClassRules(ProposesCandidates, PatternComponent):
         spans.extend(_word_before_dataset_noun(doc, tokens, end_of_title))
         add_candidates(doc, spans)
         return doc
+
+    def _name_tail(self, tokens: DocTokens, start: int) -> bool:
+        """Whether a Title Case run at words[start] goes on a longer capitalised name across a function word
+        (``name_joiners``): "China Accelerator Facility for Superheavy Elements", "Default of Credit Card Clients",
+        "Markov Decision Processes with Exogenous Inputs" (the word before the joiner a Title Case word that opens no
+        sentence): the run is that name's tail, no name of its own."""
+        words = tokens.words
+        return start >= 2 and words[start - 1].lower_ in self.words["name_joiners"] and _TITLE_WORD.match(
+            words[start - 2].text) is not None and not tokens.sent_starts()[start - 2]
 
     def _title_name(self, doc: Doc) -> list[Candidate]:
         """The coined name before the title's colon: "Zeus: Understanding ...", "LASP-2: Rethinking ..."."""
@@ -170,6 +181,9 @@ def _word_before_dataset_noun(doc: Doc, tokens: DocTokens, end_of_title: int) ->
 
 
 _SINGLE_TITLE_WORD = re.compile(r"^[A-Z][a-z]{2,}$")
+
+
+_TITLE_WORD = re.compile(r"^[A-Z][a-z]+$")
 
 
 def _not_a_name(tokens: DocTokens, start: int, end: int, source: str) -> bool:
