@@ -7,7 +7,7 @@ import pytest
 from kg.evaluate import check_gold, read_numbered_jsonl
 
 GOLD = Path(__file__).parent / "data" / "gold"
-SETS = ["dev", "holdout", "synthetic-dev", "synthetic-hold"]
+SETS = ["dev", "holdout", "synthetic-dev", "synthetic-hold", "synthetic2-dev"]
 
 
 @pytest.mark.parametrize("name", SETS)
