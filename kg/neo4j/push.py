@@ -139,8 +139,23 @@ def dry_run_report(graph: nx.MultiDiGraph | str | Path, batch_size: int = DEFAUL
 
 
 def ensure_constraints(driver: neo4j.Driver, database: str) -> None:
-    for statement in neo4j_rows.constraint_statements():
-        driver.execute_query(statement, database_=database)
+    for label, statement in zip(schema.NODE_LABELS, neo4j_rows.constraint_statements()):
+        try:
+            driver.execute_query(statement, database_=database)
+        except neo4j.exceptions.ClientError as error:
+            if error.code != "Neo.ClientError.Schema.IndexWithNameAlreadyExists":
+                raise
+            # A server killed while it created the constraint can come back with the constraint's backing index
+            # and no constraint; "CREATE CONSTRAINT ... IF NOT EXISTS" then refuses the name. That index is kg's
+            # own (its name is constraint_name's): drop it when no constraint owns it, and create the constraint.
+            name = neo4j_rows.constraint_name(label)
+            records, _, _ = driver.execute_query(
+                "SHOW INDEXES YIELD name, owningConstraint WHERE name = $name RETURN owningConstraint",
+                name=name, database_=database)
+            if not records or records[0]["owningConstraint"] is not None:
+                raise
+            driver.execute_query(f"DROP INDEX {neo4j_rows.quote_identifier(name)} IF EXISTS", database_=database)
+            driver.execute_query(statement, database_=database)
     # A constraint's index may still be populating; MERGE should not race it.
     driver.execute_query("CALL db.awaitIndexes(300)", database_=database)
 
