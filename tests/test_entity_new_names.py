@@ -67,3 +67,20 @@ def test_the_source_items_of_data_come_from_is_a_dataset(nlp):
     rec = record("We distill knowledge from TransNet into a small model, and compare images from ZedDiffusion outputs.",
                  nlp)
     assert not {"TransNet", "ZedDiffusion"} & surfaces(rec, "Dataset")
+
+
+def test_a_capitalised_word_and_an_acronym_joined_by_a_hyphen_is_a_name(nlp):
+    rec = record("We replace blocks with Fused-QBConv. Employing Quorl-RL to learn a reward, Vexo beats Zelin-NGP.", nlp)
+    assert {"Fused-QBConv", "Quorl-RL", "Zelin-NGP"} <= surfaces(rec, "Method")
+    # not after a bound prefix: "Non-IID data", "Multi-GPU setups"
+    rec = record("Non-IID data and Multi-GPU setups are common for Vexo.", nlp)
+    found = {s for t in ("Method", "Dataset", "Hardware") for s in surfaces(rec, t)}
+    assert not {"Non-IID", "Multi-GPU"} & found
+
+
+def test_a_devtest_set_and_a_model_noun_type_a_name(nlp):
+    rec = record("We compare tokenizers of 18 models, including GPT-4o and mT5, on the parallel FLOZZ-200 devtest set.",
+                 nlp)
+    assert "FLOZZ-200" in surfaces(rec, "Dataset")
+    rec = record("Our evaluation on a Linear-Quokka3 model shows a 2x speedup.", nlp)
+    assert "Linear-Quokka3" in surfaces(rec, "Method") and "Linear-Quokka3" not in surfaces(rec, "Dataset")
