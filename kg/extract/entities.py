@@ -335,6 +335,13 @@ def _id_shaped(text: str) -> bool:
     return any(not table.get(part) for part in _ID_PART.findall(text))
 
 
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    """The one-word known non-entities of ``patterns/stop.jsonl`` (languages, venues, companies), lower case."""
+    return frozenset(row["pattern"].lower() for row in read_pattern_file("stop.jsonl")
+                     if isinstance(row.get("pattern"), str) and " " not in row["pattern"])
+
+
 @Language.factory("kg_entities", default_config={"pattern_files": ["heads.jsonl"], "propagate": True})
 def make_entity_resolver(nlp: Language, name: str, pattern_files: list[str], propagate: bool) -> EntityResolver:
     return EntityResolver(nlp, name, pattern_files=pattern_files, propagate=propagate)
@@ -435,8 +442,9 @@ class EntityResolver(PatternComponent):
         end_of_title = title_end(doc)
         # identifier-shaped words no rule took ("ogbg-molhiv", "Proof-pile"): names only where a dataset's position
         # types them (a score on them, a dataset cue or noun, a list with a dataset); elsewhere they are dropped
-        position_only = self._id_shaped_words(doc, found, end_of_title)
+        position_only, paired_names = self._id_shaped_words(doc, found, end_of_title)
         found.extend(position_only)
+        found.extend(paired_names)
         # a phrase a task frame found ("... for Combinatorial Optimization") is that task, though the stop list
         # keeps the same words from being a Method ("a problem class, not a method")
         framed_tasks = {(s.start, s.end) for s in found if s.label_ == "Task" and s.id_ == "context"}
@@ -567,11 +575,13 @@ class EntityResolver(PatternComponent):
         release_candidates(doc)  # the last reader of the candidate list
         return doc
 
-    def _id_shaped_words(self, doc: Doc, found: list[Candidate], end_of_title: int) -> list[Candidate]:
+    def _id_shaped_words(self, doc: Doc, found: list[Candidate],
+                         end_of_title: int) -> tuple[list[Candidate], list[Candidate]]:
         """Candidates (source ``open``, the default Method) for identifier-shaped words (:func:`_id_shaped`) that no
         candidate covers, in the abstract, not at a sentence start, and ending their phrase (a punctuation mark, a
         function word, a number or a dataset noun after them: "tgbl-wiki, ...", "Path-X challenge"; not "Proof-pile
-        style models")."""
+        style models"); and (second list) capitalised words joined by hyphens so ("Frank-Wolfe", "Heavy-Ball"), names
+        whatever their position."""
         tokens = doc_tokens(doc)
         words, n = tokens.words, len(doc)
         covered = [False] * n
@@ -579,11 +589,14 @@ class EntityResolver(PatternComponent):
             for i in range(span.start, span.end):
                 covered[i] = True
         sent = None
-        out = []
+        out, named = [], []
         nouns = dataset_head_nouns() | _dataset_cues()[0] | _dataset_cues()[1]
         for i in range(max(end_of_title, 1), n):
             word = words[i]
-            if covered[i] or "-" not in word.text or not _id_shaped(word.text) or word.is_stop:
+            if covered[i] or "-" not in word.text or word.is_stop:
+                continue
+            paired = bool(_WORD_PAIR.match(word.text))
+            if not paired and not _id_shaped(word.text):
                 continue
             if sent is None:
                 sent = tokens.sent_starts()
@@ -594,8 +607,18 @@ class EntityResolver(PatternComponent):
                 if not (after.is_punct or after.is_stop or after.like_num or after.lower_ in nouns
                         or after.lower_ in self.words["list_glue"]):
                     continue
+            if paired:
+                # capitalised words joined by hyphens in the abstract's running text name a method after its
+                # inventors or parts ("Frank-Wolfe", "Heavy-Ball", "Follow-The-Leader", "Megatron-Core"): a name by
+                # shape, typed as any (not a language pair: "German-English"; not after a capitalised word, a longer
+                # name's part: "Soft Actor-Critic")
+                if any(part in _stop_words() for part in word.lower_.split("-")) or (
+                        i > 0 and words[i - 1].text[:1].isupper() and not sent[i - 1]):
+                    continue
+                named.append(candidate(doc, i, i + 1, "Method", "open"))
+                continue
             out.append(candidate(doc, i, i + 1, "Method", "open"))
-        return out
+        return out, named
 
     @staticmethod
     def _spelt_names(doc: Doc, entities: list[tuple[Candidate, str]]) -> list[tuple[Candidate, str]]:

@@ -145,7 +145,8 @@ class OpenClassRules(ProposesCandidates, PatternComponent):
 _NAME_LIKE = re.compile(
     r"^(?:[A-Za-z]*[a-z][A-Z][\w\-\.^]*"  # CamelCase: SurCo, diffGrad, mmMamba
     r"|[A-Z][A-Z0-9\-\.^]*[A-Z0-9][A-Za-z0-9\-\.^]*"  # acronyms and versions: SGD, LASP-2, M-FAC, GPT-4, LLMTune
-    r"|[A-Za-z]+[\-\.]?\d[\w\-\.]*)$"  # names with digits: Llama3, ResNet-20, T5
+    r"|[A-Za-z]+[\-\.]?\d[\w\-\.]*"  # names with digits: Llama3, ResNet-20, T5
+    r"|[A-Z][a-z]+-[A-Z][A-Za-z0-9]*[A-Z0-9][A-Za-z0-9\-]*)$"  # a word and an acronym: Inverse-RL, Fused-MBConv
 )
 
 
