@@ -101,7 +101,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "model_nouns", "technical_suffixes", "plain_adjectives", "not_task_modifiers",
                        "vague_adjectives", "hyphen_suffixes", "participle_openers", "measure_openers",
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
-                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers")
+                       "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
+                       "model_state_participles")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -484,7 +485,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             previous = words[start - 1]
             lower = previous.lower_
             participle = (lower.endswith("ed") and len(lower) > 5 and start > 1
-                          and words[start - 2].lower_ in self.words["participle_openers"])
+                          and words[start - 2].lower_ in self.words["participle_openers"]
+                          and lower not in self.words["model_state_participles"])
             if (previous.is_lower and previous.is_alpha and (lower.endswith(tuple(self.words["technical_suffixes"]))
                                                              or participle)
                     and lower not in self.stop and lower not in self.words["evaluative_parts"]
@@ -500,8 +502,9 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 start -= 3  # "user - level", "topology - aware": split by the tokenizer
             elif "-" in previous.text and all(self._hyphen_part(part) for part in previous.text.split("-")) and (
                     previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
-                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1):
-                start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
+                    words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1) and (
+                    previous.lower_.rsplit("-", 1)[-1] not in self.words["model_state_participles"]):
+                start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity" (not "pre-trained": what training did)
             else:
                 break
         return start
