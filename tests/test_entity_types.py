@@ -56,3 +56,12 @@ def test_a_measure_place_types_names_nothing_else_types_as_metrics(nlp):
     assert {"Q700 RMSE", "ZelScore", "Florp-Accumulate"} <= metrics
     assert not {"Q700 RMSE", "ZelScore", "Florp-Accumulate"} & surfaces(rec, "Method")
     assert "QuarnCast" in surfaces(rec, "Method")
+
+
+def test_a_training_participle_before_a_known_name_is_no_part_of_it(nlp):
+    rec = record("Our planner outperforms a hand-tuned DeepSpeed configuration by 23%, and we adapt a pre-trained "
+                 "StyleGAN with gradient-boosted decision trees.", nlp)
+    methods = surfaces(rec, "Method")
+    assert "DeepSpeed" in methods and "hand-tuned DeepSpeed" not in methods
+    assert "pre-trained StyleGAN" not in methods
+    assert "gradient-boosted decision trees" in methods  # a kind of tree: the modifier names the method

@@ -109,7 +109,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "measure_change_verbs", "measure_phrase_comparatives", "verb_openers", "measure_subject_verbs",
                        "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
                        "metric_scope_suffixes", "dataset_slot_prepositions", "measure_participles",
-                       "measure_participle_links", "measure_subject_tails", "when_heads", "when_prepositions")
+                       "measure_participle_links", "measure_subject_tails", "when_heads", "when_prepositions",
+                       "model_state_participles")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -625,7 +626,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             previous = words[start - 1]
             lower = previous.lower_
             participle = (lower.endswith("ed") and len(lower) > 5 and start > 1
-                          and words[start - 2].lower_ in self.words["participle_openers"])
+                          and words[start - 2].lower_ in self.words["participle_openers"]
+                          and lower not in self.words["model_state_participles"])
             if (previous.is_lower and previous.is_alpha and (lower.endswith(tuple(self.words["technical_suffixes"]))
                                                              or participle)
                     and lower not in self.stop and lower not in self.words["evaluative_parts"]
@@ -643,9 +645,10 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                     previous.lower_ not in self.stop and previous.lower_ not in self.heads) and (previous.is_lower or previous.is_title and (
                     words[start].is_title or sent[start - 1])) and not self._hyphenated_verb(words, start - 1) and not (
                     (previous.is_lower or sent[start - 1]) and _PARTICIPLE_PART.search(previous.lower_) and any(
-                    c.isupper() for c in words[start].text)):
+                    c.isupper() for c in words[start].text)) and (
+                    previous.lower_.rsplit("-", 1)[-1] not in self.words["model_state_participles"]):
                 # (a participle says what was done to a name written with capitals, it is no part of the name: "a
-                # hand-tuned DeepSpeed", "the pre-trained StyleGAN")
+                # hand-tuned DeepSpeed", "the pre-trained StyleGAN"; nor is a training participle before any name)
                 start -= 1  # "multi-task", "zeroth-order", "Multi-fidelity"
             else:
                 break
