@@ -55,6 +55,9 @@ def test_a_word_that_goes_on_naming_a_name_is_part_of_it(nlp):
     # not before a lower-case noun, and not over a word of another kind
     rec = record("We learn a LyapoNet NN estimator. We fine-tune ZetaBERT on GLUE.", nlp)
     assert "LyapoNet NN" not in surfaces(rec, "Method")
+    # a stop-listed company is no name to go on from: its product's type is its position's
+    rec = record("We run SAC and PQL on DeepMind Fooball, and ZetaGym.", nlp)
+    assert "DeepMind Fooball" not in surfaces(rec, "Method")
 
 
 def test_the_source_items_of_data_come_from_is_a_dataset(nlp):

@@ -593,11 +593,15 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
         tokens = doc_tokens(doc)
         words, sent, n = tokens.words, tokens.sent_starts(), len(doc)
         blocked = {span.start for span in found if span.label_ != "Method" or span.id_ not in {"open", "titlecase"}}
+        # a stop-listed name (a company: "DeepMind", "Google") is no name to go on from: what it makes ("DeepMind
+        # Control", "Google Research Football") is a product of any type, which its own position must give
+        ignored = {(span.start, span.end) for span in found if span.label_ == IGNORE}
         ended, open_ended = [], []
         for span in found:
             end = span.end
             if span.label_ not in {"Method", "Dataset"} or span.id_ not in {"vocabulary", "open", "titlecase"} or (
-                    span.start < end_of_title or end >= n or end in blocked or sent[end]):
+                    span.start < end_of_title or end >= n or end in blocked or sent[end]) or (
+                    (span.start, span.end) in ignored):
                 continue
             if not any(c.isupper() for c in tokens.span_text(span.start, span.end)):
                 continue  # a generic lower-case name: "transformer Block" is no product's name
