@@ -40,23 +40,29 @@ def language_names(table: Path) -> list[str]:
     return names
 
 
-def rows(table: Path, version: str) -> list[dict[str, object]]:
+def stop_rows(names: list[str], mark: str, what: str) -> list[dict[str, object]]:
+    """``stop.jsonl`` rows for *names* (each "a <what> (<mark>, ...)"), but for the names a curated pattern file lists
+    (rows already marked *mark* do not count: they are the ones being regenerated)."""
     from kg.extract.vocabulary import row_names
     from kg.patterns import read_pattern_file
 
     curated = {name.lower() for file in CURATED for row in read_pattern_file(file)
-               if not (file == "stop.jsonl" and "ISO 639-2" in row.get("comment", "")) for name in row_names(row)}
-    return [{"label": "Ignore", "pattern": name, "case": True, "exact_form": True,
-             "comment": f"a natural language (ISO 639-2, Debian iso-codes {version})"}
-            for name in language_names(table) if name.lower() not in curated]
+               if not (file == "stop.jsonl" and mark in row.get("comment", "")) for name in row_names(row)}
+    return [{"label": "Ignore", "pattern": name, "case": True, "exact_form": True, "comment": f"a {what}"}
+            for name in names if name.lower() not in curated]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--table", type=Path, default=DEFAULT_TABLE)
+def rows(table: Path, version: str) -> list[dict[str, object]]:
+    return stop_rows(language_names(table), "ISO 639-2",
+                     f"natural language (ISO 639-2, Debian iso-codes {version})")
+
+
+def main(make_rows=rows, default_table: Path = DEFAULT_TABLE, doc: str | None = __doc__) -> None:
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--table", type=Path, default=default_table)
     parser.add_argument("--version", default="4.15.0", help="the iso-codes version the table comes from")
     args = parser.parse_args()
-    for row in rows(args.table, args.version):
+    for row in make_rows(args.table, args.version):
         print(json.dumps(row, ensure_ascii=False))
 
 

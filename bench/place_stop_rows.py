@@ -17,13 +17,14 @@ capitalised country name, never "turkey" or "chad").
 
 from __future__ import annotations
 
-import argparse
 import json
+import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+from language_stop_rows import main, stop_rows  # noqa: E402  (bench/ is no package: its scripts run as files)
+
 DEFAULT_TABLE = Path("/usr/share/iso-codes/json/iso_3166-1.json")
-CURATED = ("methods.jsonl", "datasets.jsonl", "hardware.jsonl", "metrics.jsonl", "tasks.jsonl", "ambiguous.jsonl",
-           "stop.jsonl")
 MARK = "ISO 3166-1"
 
 
@@ -42,24 +43,8 @@ def country_names(table: Path) -> list[str]:
 
 
 def rows(table: Path, version: str) -> list[dict[str, object]]:
-    from kg.extract.vocabulary import row_names
-    from kg.patterns import read_pattern_file
-
-    curated = {name.lower() for file in CURATED for row in read_pattern_file(file)
-               if not (file == "stop.jsonl" and MARK in row.get("comment", "")) for name in row_names(row)}
-    return [{"label": "Ignore", "pattern": name, "case": True, "exact_form": True,
-             "comment": f"a country ({MARK}, Debian iso-codes {version})"}
-            for name in country_names(table) if name.lower() not in curated]
-
-
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--table", type=Path, default=DEFAULT_TABLE)
-    parser.add_argument("--version", default="4.15.0", help="the iso-codes version the table comes from")
-    args = parser.parse_args()
-    for row in rows(args.table, args.version):
-        print(json.dumps(row, ensure_ascii=False))
+    return stop_rows(country_names(table), MARK, f"country ({MARK}, Debian iso-codes {version})")
 
 
 if __name__ == "__main__":
-    main()
+    main(rows, DEFAULT_TABLE, __doc__)

@@ -5,7 +5,11 @@ Assemble the second synthetic batch (thirteenth session) from the writers' and a
 OUTDIR/synthetic2-dev[-papers].jsonl. Unlike the first batch it is not split: all 60 papers are text to read
 (see the gold README). Values are normalised as assemble_synthetic.py does: "3.4M" becomes value 3.4 with the
 multiplier in the unit, and worded values ("two") are dropped, as the guideline's value is a number as written."""
-import json, re, sys
+import json, sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from assemble_synthetic import normalise_results  # noqa: E402
 
 batchdir, out = sys.argv[1], sys.argv[2]
 papers, gold, dropped = [], [], []
@@ -14,19 +18,7 @@ for b in "uv":
     gs = [json.loads(line) for half in "ab" for line in open(f"{batchdir}/{b}-{half}.jsonl", encoding="utf-8")]
     assert [p["id"] for p in ps] == [g["id"] for g in gs], b
     for g in gs:
-        kept = []
-        for r in g.get("results", []):
-            m = re.fullmatch(r"([\d.,]+)\s*(M|million|k|thousand|B|billion)", str(r["value"]))
-            if m:
-                r["value"] = m.group(1)
-                r["unit"] = (m.group(2) + " " + (r.get("unit") or "")).strip()
-            try:
-                float(str(r["value"]).replace(",", ""))
-            except ValueError:
-                dropped.append((g["id"], r["value"]))
-                continue
-            kept.append(r)
-        g["results"] = kept
+        normalise_results(g, dropped)
     papers += ps
     gold += gs
 with open(f"{out}/synthetic2-dev-papers.jsonl", "w", encoding="utf-8") as f:
