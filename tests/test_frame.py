@@ -308,3 +308,32 @@ def test_a_name_presented_as_new_is_proposed(nlp):
                        f"ZorbNet {phrase} that reorders attention blocks. FlashAttention is a popular kernel.",
                        [("ZorbNet", "Method", "m:zorb"), ("FlashAttention", "Method", "m:flash")])
         assert doc._.kg_frame["proposed"] == ["m:zorb"], phrase
+
+
+def _named_triples(doc: Doc) -> set[tuple[str, str, str]]:
+    names: dict[str, str] = {}
+    for span in doc.spans["kg_entities"]:
+        names.setdefault(span.kb_id_, span.text)
+    return {(r["type"], names.get(r["source"], r["source"]), names.get(r["target"], r["target"]))
+            for r in doc._.kg_relations}
+
+
+def test_a_participle_opening_phrase_holds_no_subject(blank):
+    # invented: "Built on X and Y, the planner ..." - the names of the opening phrase are what the proposal is built
+    # on; the subject of the sentence's results and comparisons follows the phrase's comma (the proposal)
+    doc = blank("Quillon: Balanced Planning for Causal Attention\nWe propose Quillon, a planner for context "
+                "parallelism. Built on FlashAttention-2 and Megatron-Core, the planner achieves 1.5x higher "
+                "throughput than ring attention on 64 H100 GPUs.")
+    found = _named_triples(doc)
+    assert ("OUTPERFORMS", "Quillon", "ring attention") in found
+    assert not any(source == "Megatron-Core" for _, source, _ in found)
+    assert ("BUILDS_ON", "Quillon", "Megatron-Core") in found
+
+
+def test_the_subject_after_an_opening_phrase_opens_the_main_clause(blank):
+    # invented: the main clause's subject ("the router") is no Method; a name later in that clause, after "relative
+    # to", is what is compared, not what is integrated into the engine
+    doc = blank("Routing Requests by Predicted Cost\nWe show that exact costs are unnecessary for routing. "
+                "Integrated into vLLM, the router reduces mean latency by 2.1x relative to Orca (OR) scheduling.")
+    found = _named_triples(doc)
+    assert not any(rel == "BUILDS_ON" and target == "vLLM" for rel, _, target in found)

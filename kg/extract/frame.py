@@ -1077,7 +1077,7 @@ class ContributionFrame(PatternComponent):
         texts, lowers = token_texts(doc), token_lowers(doc)
         start = sentence.start
         if lowers[start] in self.words["intro_words"] or lowers[start] in self.words["enumeration_words"] \
-                or lowers[start] in SENTENCE_ADVERBS:
+                or lowers[start] in SENTENCE_ADVERBS or self.participle_opening(doc, start, sentence.end):
             comma = next((i for i in range(start, min(sentence.end, start + 10)) if texts[i] == ","), None)
             if comma is not None and comma + 1 < sentence.end:
                 return comma + 1
@@ -1549,11 +1549,31 @@ class ContributionFrame(PatternComponent):
             return breaks[k] + 1
         texts = token_texts(doc)
         first = doc_tokens(doc).words[sentence.start]
-        if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title:
+        if first.lower_ in self.words["intro_words"] or first.lower_.endswith("ing") and first.is_title \
+                or self.participle_opening(doc, sentence.start, sentence.end):
             comma = next((i for i in range(sentence.start, max(sentence.start, position)) if texts[i] == ","), None)
             if comma is not None:
                 return comma + 1
         return sentence.start
+
+    def participle_opening(self, doc: Doc, start: int, end: int) -> bool:
+        """Whether the sentence from token *start* opens with a participle phrase, which ends at its comma before
+        the sentence's subject: a capitalised past participle (a `participle_suffixes` ending or a
+        `participle_openers` word, the last part of a hyphenated one: "Pre-trained") and a preposition ("Implemented
+        on top of X and Y, the planner ...", "Integrated into vLLM, the scheduler ...", "Built on X, our method
+        ..."). Not a participle modifying a noun ("Integrated photonic processors ...")."""
+        if start + 2 >= end:
+            return False
+        words = doc_tokens(doc).words
+        first = words[start].text
+        if not first[:1].isupper() or not first[1:].replace("-", "").islower():
+            return False
+        last = first.lower().rsplit("-", 1)[-1]
+        if last not in self.words["participle_openers"] \
+                and not any(last.endswith(suffix) for suffix in self.words["participle_suffixes"]):
+            return False
+        following = token_lowers(doc)[start + 1]
+        return following in self.words["prepositions"] and words[start + 1].is_lower
 
     def subject_like(self, doc: Doc, span: Span) -> bool:
         """A Method that can be a subject: not compared against, not a modifier, not the object of a preposition."""

@@ -808,8 +808,20 @@ class RelationFinder(SerialisedState, DocAnnotator):
                     # the subject is the name a verb follows: "Compared with A, the B C, X reduces ..." (B and C
                     # are the opening list's last item); the first name when no verb follows one
                     words_of = doc_tokens(doc).words
-                    later.sort(key=lambda m: not (m.end < sentence.end and words_of[m.end].is_lower
-                                                  and verb_like(lowers[m.end])))
+
+                    def verbed(m: Span) -> bool:
+                        return m.end < sentence.end and words_of[m.end].is_lower and verb_like(lowers[m.end])
+                    # the main clause's subject opens it (after at most three lower-case modifiers: "a tuned X") or
+                    # comes before its verb: not a name later in the clause ("Integrated into vLLM, the scheduler
+                    # reduces latency relative to FCFS")
+                    prepositions = reader.words["prepositions"]
+
+                    def heads(m: Span) -> bool:
+                        between = range(comma + 1, m.start)
+                        return len(between) <= 3 and all(words_of[i].is_lower and lowers[i] not in prepositions
+                                                         for i in between)
+                    later = [m for m in later if heads(m) or verbed(m)]
+                    later.sort(key=lambda m: not verbed(m))
                     if later and not reader.refers_to_self(doc, frame, comma, later[0].start):
                         source, how = later[0].kb_id_, "named"
                     elif proposed and reader.refers_to_self(doc, frame, comma, sentence.end):
@@ -1176,7 +1188,8 @@ class RelationFinder(SerialisedState, DocAnnotator):
         else, outside the background, the paper's proposal ("..., the generated plans reduce ..."). None when *at*
         is in no opening phrase or no comma closes it; (None, "") when no subject is found."""
         lowers = token_lowers(doc)
-        if at < low or lowers[low] not in self.frame_reader.words["prepositions"]:
+        if at < low or lowers[low] not in self.frame_reader.words["prepositions"] \
+                and not self.frame_reader.participle_opening(doc, low, high):
             return None
         breaks = self.words["clause_breaks"]
         if any(lowers[i] in breaks for i in range(low, at)):
