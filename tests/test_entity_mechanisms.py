@@ -160,3 +160,17 @@ def test_a_task_phrase_with_capitals_spelling_a_name_of_the_paper_is_that_name(n
     moved = EntityResolver._spelt_names(doc, entities)
     assert [(span.label_, key) for span, key in moved] == [
         ("Method", "Method|caspe"), ("Method", "Method|caspe"), ("Task", "Task|widgetplacement")]
+
+
+def test_a_method_phrase_coordinated_with_a_task_and_ending_in_a_process_noun_is_a_task(nlp):
+    # the items of a list share their kind: "X and <task>" makes X, a process-noun phrase, a Task too
+    title = "Zorblin: Low-Memory Optimizer States"
+    rec = record("Our Zorblin optimizer trains models for image classification, age regression and speech recognition "
+                 "with half the memory.", nlp, title=title)
+    assert {"image classification", "age regression", "speech recognition"} <= surfaces(rec, "Task")
+    rec = record("Zorblin matches full-precision optimizers on linear regression and machine translation.", nlp,
+                 title=title)
+    assert "linear regression" in surfaces(rec, "Task") and "linear regression" not in surfaces(rec, "Method")
+    # no task in the coordination: the Method reading stays
+    rec = record("Zorblin is fitted with linear regression and instruction tuning is slow.", nlp, title=title)
+    assert "linear regression" in surfaces(rec, "Method") and not surfaces(rec, "Task")

@@ -261,6 +261,9 @@ def _metric_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in words if w)
 
 
+_LIST_SEPARATORS = frozenset({",", "and", "or"})  # (punctuation and conjunctions: no words of a domain)
+
+
 @functools.lru_cache(maxsize=1)
 def _task_process_nouns() -> frozenset[str]:
     """The process nouns a task's name ends in ("regression", "classification"): ``task_frames.jsonl``'s heads."""
@@ -457,7 +460,18 @@ class EntityResolver(PatternComponent):
         headed_tasks = {(start, end) for start, end in framed_tasks
                         if end < len(doc) and words[end].lower_ in self.words["task_head_nouns"]
                         and (words[end - 1].lower_ in _task_process_nouns() or self.heads.get(words[end - 1].lower_) == "Task")}
-        task_names = {tokens.span_text(start, end).lower() for start, end in headed_tasks}
+        # ... and so is an item of a coordination whose next or previous item is a framed task too ("spanning image
+        # classification, age regression, and ..."; "linear regression and traveling salesman problems"), its head
+        # a task's process noun: the items of a list share their kind
+        task_bounds = {(s.start, s.end) for s in found if s.label_ == "Task"}
+        task_starts = {start for start, _ in task_bounds}
+        task_ends = {end for _, end in task_bounds}
+        listed_tasks = {(s.start, s.end) for s in found if s.label_ in ("Method", "Task") and len(s) > 1 and (
+            s.start >= end_of_title) and (
+            words[s.end - 1].lower_ in _task_process_nouns() or self.heads.get(words[s.end - 1].lower_) == "Task") and (
+            self._coordinated_with(words, s.end, task_starts, 1) or self._coordinated_with(words, s.start - 1,
+                                                                                            task_ends, -1))}
+        task_names = {tokens.span_text(start, end).lower() for start, end in headed_tasks | listed_tasks}
         for span in found:
             if span.label_ == IGNORE and span.id_ == "vocabulary" and (span.start, span.end) in framed_tasks:
                 continue
@@ -776,6 +790,16 @@ class EntityResolver(PatternComponent):
         tokens", "23 Xs" made a paper's own method a Dataset and a model family a Metric.)"""
         label = self._type_open(doc, Candidate(long_span.start, long_span.end, "Method", "open"))
         return label if label not in {None, "Method", IGNORE} else None
+
+    @staticmethod
+    def _coordinated_with(words, at: int, ends: set[int], step: int) -> bool:
+        """Whether the words from *at* on (*step* 1) or back from it (*step* -1) are a list's separator (",", "and",
+        "or", ", and") and then one of *ends* (a framed task's start going on, its end going back)."""
+        i, seen = at, 0
+        while 0 <= i < len(words) and seen < 2 and words[i].lower_ in _LIST_SEPARATORS:
+            i += step
+            seen += 1
+        return seen > 0 and (i if step > 0 else i + 1) in ends
 
     def _definition_label(self, long_span: Span, short_span: Span, candidates: list[Candidate]) -> str | None:
         self._defaulted = False
