@@ -110,7 +110,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
                        "metric_scope_suffixes", "dataset_slot_prepositions", "measure_participles",
                        "measure_participle_links", "measure_subject_tails", "when_heads", "when_prepositions",
-                       "model_state_participles")
+                       "model_state_participles", "metric_rate_links",
+                       "list_separators")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -251,6 +252,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 continue
             spans.append(candidate(doc, start, i + 1, label, "phrase"))
         spans.extend(self._when_phrases(doc, found))
+        spans.extend(self._listed_domains(doc, [*found, *spans]))
         spans.extend(self._listed_metrics(doc))
         spans.extend(self._measure_frames(doc))
         spans.extend(self._extensions(doc, [*found, *spans]))
@@ -307,6 +309,60 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             elif len(span) == 1 and "-" in last.text and last.lower_.rsplit("-", 1)[1] in heads and (
                     after is not None and after.is_lower and after.is_alpha):
                 blocked.append(candidate(doc, span.start, span.end, IGNORE, "phrase"))
+        return blocked
+
+    def _listed_domains(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
+        """A vocabulary Metric written in lower case that is one item of a list of three or more plain-word items,
+        none of which is a Metric candidate, blocked (``IGNORE``): such a list names domains or quantities of
+        another kind ("finance, healthcare, energy and public administration", "public energy, traffic, retail
+        and climate"). A list of measures keeps its items ("latency, throughput and energy")."""
+        words = doc_tokens(doc).words
+        n = len(doc)
+        separators = self.words["list_separators"]
+        metric_tokens = {}
+        for span in found:
+            if span.label_ == "Metric":
+                for i in range(span.start, span.end):
+                    metric_tokens.setdefault(i, []).append((span.start, span.end))
+
+        def word(i: int) -> bool:
+            return 0 <= i < n and words[i].lower_ not in separators and words[i].is_lower and all(
+                part.isalpha() for part in words[i].text.split("-"))
+
+        def items(at: int, step: int) -> list[tuple[int, int]]:
+            """The items of the list on one side of position *at* (exclusive), nearest first."""
+            out, i = [], at
+            while 0 <= i < n and words[i].lower_ in separators:
+                j = i + step
+                while 0 <= j < n and words[j].lower_ in separators:
+                    j += step  # ", and"
+                k = j
+                while word(k) and abs(k - j) < 3:
+                    k += step
+                if k == j:
+                    break
+                out.append((min(j, k - step), max(j, k - step) + 1))
+                if not (0 <= k < n) or words[k].lower_ not in separators:
+                    break
+                i = k
+            return out
+
+        blocked = []
+        for span in found:
+            if span.label_ != "Metric" or span.id_ != "vocabulary" or len(span) != 1 or not word(span.start):
+                continue
+            if span.end < n and words[span.end].lower_ not in separators:
+                continue  # the metric word must end its item ("public energy,"), not modify one ("energy budgets")
+            start = span.start
+            while word(start - 1) and span.start - start < 2:
+                start -= 1  # "public energy": the item's own modifiers
+            listed = items(start - 1, -1) + items(span.end, 1)
+            if len(listed) < 2 or "," not in {words[i].text for i in range(max(0, start - 1), span.end + 1)}:
+                continue
+            if any(other != (span.start, span.end) for a, b in listed for i in range(a, b)
+                   for other in metric_tokens.get(i, ())):
+                continue  # a list of measures
+            blocked.append(candidate(doc, span.start, span.end, IGNORE, "phrase"))
         return blocked
 
     def _listed_metrics(self, doc: Doc) -> list[Candidate]:
@@ -530,6 +586,13 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                     start = self._metric_qualifier_start(doc_words, sent, span, candidates)
                     if start != span.start:
                         extended.append(candidate(doc, start, span.end, "Metric", span.id_))
+                end = span.end
+                if end + 1 < len(doc) and doc_words[end].lower_ in self.words["metric_rate_links"] and not any(
+                        doc_words[i].lower_ in self.words["metric_rate_links"] for i in range(span.start, end)) and (
+                        doc_words[end + 1].is_lower and doc_words[end + 1].is_alpha):
+                    # "energy per token", "latency per request": a measure taken per unit of work is a metric of
+                    # its own (the rate link is followed by one lower-case noun)
+                    extended.append(candidate(doc, start, end + 2, "Metric", span.id_))
                 continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
