@@ -130,3 +130,15 @@ def test_a_metric_word_in_a_list_of_domains_is_no_metric(nlp):
     assert "energy" not in {m.lower() for m in surfaces(rec, "Metric")}
     rec = record("Zorbtab reports latency, throughput and energy on one board.", nlp)
     assert "energy" in {m.lower() for m in surfaces(rec, "Metric")}
+
+
+def test_a_naming_adjective_the_paper_always_writes_before_a_metric_is_part_of_it(nlp):
+    """Thirteenth session, round two: "expected speedup", written so every time, names a metric of its own; a
+    grading adjective ("comparable accuracy") does not, and a metric also written bare stays a metric."""
+    rec = record("Zorbnet raises the expected speedup of generated kernels from 1.2 to 3.4 over Quillformer.", nlp)
+    metrics = {m.lower() for m in surfaces(rec, "Metric")}
+    assert "expected speedup" in metrics and "speedup" not in metrics
+    rec = record("Zorbnet reaches comparable accuracy with half the memory.", nlp)
+    assert "comparable accuracy" not in {m.lower() for m in surfaces(rec, "Metric")}
+    rec = record("Zorbnet improves the speedup of kernels, and its expected speedup over seeds is 2.1.", nlp)
+    assert "speedup" in {m.lower() for m in surfaces(rec, "Metric")}

@@ -69,6 +69,9 @@ _AMOUNT_AFTER = re.compile(r"^(?:%|x|×|times|\d.*|[KMGT]?i?B|[kMG]?Hz|W|ms|s)$"
 # which results name by the bare metric; measured on dev, including them cost results 0.756 -> 0.742)
 _MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|decoding|inference|embedding)$", re.IGNORECASE)
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
+# adjectives that say which quantity ("algorithmic", "expected", "median", "causal"), not how good it is: the
+# grading suffixes ("comparable", "significant", "efficient", "graceful") are left out
+_NAMING_ADJECTIVE = re.compile(r"(?:ic|al|ed|ian|ive|ary)$")
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
 _AMOUNT = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|times)$")
@@ -633,6 +636,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             return start - 1  # "pixel-level AUROC" in one token
         named = (any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and text[:1].isalpha()
                  or text[:1].isalpha() and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text))
+        if not named and self._sole_qualifier(words, span, previous, found):
+            return start - 1
         if not named or not text.isalnum():
             return start
         if start >= 2 and words[start - 2].lower_ in self.words["dataset_slot_prepositions"]:
@@ -645,6 +650,21 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                for k, w in enumerate(words)):
             return start  # the name stands on its own elsewhere in the paper: a dataset or model, not a qualifier
         return start - 1
+
+    def _sole_qualifier(self, words, span: Candidate, previous, found: list[Candidate]) -> bool:
+        """Whether a plain adjective before a one-word metric names a metric of its own: the paper never writes the
+        metric without it ("expected speedup", "algorithmic speedup", "median energy"); an evaluative, vague or
+        function word grades the metric instead ("comparable accuracy", "less energy")."""
+        text = previous.lower_
+        if len(span) != 1 or not (previous.is_alpha and previous.is_lower and words[span.start].is_lower) or (
+                previous.is_stop or not _NAMING_ADJECTIVE.search(text) or text in self.words["evaluative_parts"]
+                or text in self.words["plain_adjectives"] or text in self.words["vague_adjectives"]):
+            return False
+        if any(other.start <= span.start - 1 < other.end and other.label_ != "Metric" for other in found):
+            return False
+        metric = words[span.start].lower_
+        at = [k for k, w in enumerate(words) if w.lower_ == metric]
+        return all(k > 0 and words[k - 1].lower_ == text for k in at)
 
     def _continued_names(self, doc: Doc, found: list[Candidate], end_of_title: int) -> list[Candidate]:
         """A name written with capitals and one more word that goes on naming it, the phrase ending there: a
