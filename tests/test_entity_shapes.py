@@ -110,3 +110,35 @@ def test_a_when_phrase_is_no_metric(nlp):
     assert "inference time" not in {m.lower() for m in surfaces(rec, "Metric")}
     rec = record("Zorbnet reads documents at inference time and cuts inference time by 40%.", nlp)
     assert "inference time" in {m.lower() for m in surfaces(rec, "Metric")}
+
+
+def test_a_metric_per_unit_of_work_is_a_metric_of_its_own(nlp):
+    """Thirteenth session, round two: "energy per token" names what is measured; the result keeps it."""
+    rec = record("Zorbnet draws 37% less energy per token than Quillformer and cuts latency per request by 2x.", nlp)
+    metrics = {m.lower() for m in surfaces(rec, "Metric")}
+    assert {"energy per token", "latency per request"} <= metrics and "energy" not in metrics
+    assert {r["metric"] for r in rec["results"]} >= {"metric:energypertoken"}
+    rec = record("Zorbnet emits 900 tokens per second per card.", nlp)
+    assert "tokens per second per card" not in {m.lower() for m in surfaces(rec, "Metric")}
+
+
+def test_a_metric_word_in_a_list_of_domains_is_no_metric(nlp):
+    """Thirteenth session, round two: a known metric word among three or more plain items none of which is a
+    metric names a domain ("retail, energy and public transport"); a list of measures keeps it."""
+    rec = record("Zorbtab spans retail, agriculture, energy and public transport. We pre-train on public energy, "
+                 "weather, sales and traffic logs.", nlp)
+    assert "energy" not in {m.lower() for m in surfaces(rec, "Metric")}
+    rec = record("Zorbtab reports latency, throughput and energy on one board.", nlp)
+    assert "energy" in {m.lower() for m in surfaces(rec, "Metric")}
+
+
+def test_a_naming_adjective_the_paper_always_writes_before_a_metric_is_part_of_it(nlp):
+    """Thirteenth session, round two: "expected speedup", written so every time, names a metric of its own; a
+    grading adjective ("comparable accuracy") does not, and a metric also written bare stays a metric."""
+    rec = record("Zorbnet raises the expected speedup of generated kernels from 1.2 to 3.4 over Quillformer.", nlp)
+    metrics = {m.lower() for m in surfaces(rec, "Metric")}
+    assert "expected speedup" in metrics and "speedup" not in metrics
+    rec = record("Zorbnet reaches comparable accuracy with half the memory.", nlp)
+    assert "comparable accuracy" not in {m.lower() for m in surfaces(rec, "Metric")}
+    rec = record("Zorbnet improves the speedup of kernels, and its expected speedup over seeds is 2.1.", nlp)
+    assert "speedup" in {m.lower() for m in surfaces(rec, "Metric")}

@@ -69,6 +69,9 @@ _AMOUNT_AFTER = re.compile(r"^(?:%|x|×|times|\d.*|[KMGT]?i?B|[kMG]?Hz|W|ms|s)$"
 # which results name by the bare metric; measured on dev, including them cost results 0.756 -> 0.742)
 _MEASURED_PROCESS = re.compile(r"^(?:[A-Za-z]+[st]ion|decoding|inference|embedding)$", re.IGNORECASE)
 # a modifier shaped like an adjective ("global", "conceptual", "diverse", "generative"), not an object noun
+# adjectives that say which quantity ("algorithmic", "expected", "median", "causal"), not how good it is: the
+# grading suffixes ("comparable", "significant", "efficient", "graceful") are left out
+_NAMING_ADJECTIVE = re.compile(r"(?:ic|al|ed|ian|ive|ary)$")
 _ADJECTIVE_SHAPE = re.compile(r"(?:al|ic|ive|ian|ous|ary|ed|less|ful|able|ible|(?<!m)ent|ant)$")  # not "-ment" nouns
 # an amount before a comparative: "34.4x", "2.8x", "0.7", "6x-8x", "times" ("34.4 times higher")
 _AMOUNT = re.compile(r"^(?:\d+(?:\.\d+)?(?:x|×|%|times)?(?:[-–]\d+(?:\.\d+)?(?:x|×|%)?)?|x|×|times)$")
@@ -110,7 +113,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                        "measure_subject_openers", "measure_attain_verbs", "not_measure_heads", "verb_slot_openers",
                        "metric_scope_suffixes", "dataset_slot_prepositions", "measure_participles",
                        "measure_participle_links", "measure_subject_tails", "when_heads", "when_prepositions",
-                       "model_state_participles")
+                       "model_state_participles", "metric_rate_links",
+                       "list_separators")
 
     def __init__(self, nlp: Language, name: str = "kg_head_phrases", *, pattern_files: list[str] = ("phrases.jsonl",),
                  max_modifiers: int = 3):
@@ -251,6 +255,7 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                 continue
             spans.append(candidate(doc, start, i + 1, label, "phrase"))
         spans.extend(self._when_phrases(doc, found))
+        spans.extend(self._listed_domains(doc, [*found, *spans]))
         spans.extend(self._listed_metrics(doc))
         spans.extend(self._measure_frames(doc))
         spans.extend(self._extensions(doc, [*found, *spans]))
@@ -307,6 +312,60 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             elif len(span) == 1 and "-" in last.text and last.lower_.rsplit("-", 1)[1] in heads and (
                     after is not None and after.is_lower and after.is_alpha):
                 blocked.append(candidate(doc, span.start, span.end, IGNORE, "phrase"))
+        return blocked
+
+    def _listed_domains(self, doc: Doc, found: list[Candidate]) -> list[Candidate]:
+        """A vocabulary Metric written in lower case that is one item of a list of three or more plain-word items,
+        none of which is a Metric candidate, blocked (``IGNORE``): such a list names domains or quantities of
+        another kind ("finance, healthcare, energy and public administration", "public energy, traffic, retail
+        and climate"). A list of measures keeps its items ("latency, throughput and energy")."""
+        words = doc_tokens(doc).words
+        n = len(doc)
+        separators = self.words["list_separators"]
+        metric_tokens = {}
+        for span in found:
+            if span.label_ == "Metric":
+                for i in range(span.start, span.end):
+                    metric_tokens.setdefault(i, []).append((span.start, span.end))
+
+        def word(i: int) -> bool:
+            return 0 <= i < n and words[i].lower_ not in separators and words[i].is_lower and all(
+                part.isalpha() for part in words[i].text.split("-"))
+
+        def items(at: int, step: int) -> list[tuple[int, int]]:
+            """The items of the list on one side of position *at* (exclusive), nearest first."""
+            out, i = [], at
+            while 0 <= i < n and words[i].lower_ in separators:
+                j = i + step
+                while 0 <= j < n and words[j].lower_ in separators:
+                    j += step  # ", and"
+                k = j
+                while word(k) and abs(k - j) < 3:
+                    k += step
+                if k == j:
+                    break
+                out.append((min(j, k - step), max(j, k - step) + 1))
+                if not (0 <= k < n) or words[k].lower_ not in separators:
+                    break
+                i = k
+            return out
+
+        blocked = []
+        for span in found:
+            if span.label_ != "Metric" or span.id_ != "vocabulary" or len(span) != 1 or not word(span.start):
+                continue
+            if span.end < n and words[span.end].lower_ not in separators:
+                continue  # the metric word must end its item ("public energy,"), not modify one ("energy budgets")
+            start = span.start
+            while word(start - 1) and span.start - start < 2:
+                start -= 1  # "public energy": the item's own modifiers
+            listed = items(start - 1, -1) + items(span.end, 1)
+            if len(listed) < 2 or "," not in {words[i].text for i in range(max(0, start - 1), span.end + 1)}:
+                continue
+            if any(other != (span.start, span.end) for a, b in listed for i in range(a, b)
+                   for other in metric_tokens.get(i, ())):
+                continue  # a list of measures
+            blocked.append(candidate(doc, span.start, span.end, IGNORE, "phrase"))
         return blocked
 
     def _listed_metrics(self, doc: Doc) -> list[Candidate]:
@@ -530,6 +589,13 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                     start = self._metric_qualifier_start(doc_words, sent, span, candidates)
                     if start != span.start:
                         extended.append(candidate(doc, start, span.end, "Metric", span.id_))
+                end = span.end
+                if end + 1 < len(doc) and doc_words[end].lower_ in self.words["metric_rate_links"] and not any(
+                        doc_words[i].lower_ in self.words["metric_rate_links"] for i in range(span.start, end)) and (
+                        doc_words[end + 1].is_lower and doc_words[end + 1].is_alpha):
+                    # "energy per token", "latency per request": a measure taken per unit of work is a metric of
+                    # its own (the rate link is followed by one lower-case noun)
+                    extended.append(candidate(doc, start, end + 2, "Metric", span.id_))
                 continue
             if span.label_ != "Method" or span.id_ not in {"vocabulary", "phrase", "open"} or (span.start, span.end) in ignored:
                 continue
@@ -570,6 +636,8 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
             return start - 1  # "pixel-level AUROC" in one token
         named = (any(c.isdigit() for c in text) and any(c.isalpha() for c in text) and text[:1].isalpha()
                  or text[:1].isalpha() and any(c.isupper() for c in text[1:]) and any(c.islower() for c in text))
+        if not named and self._sole_qualifier(words, span, previous, found):
+            return start - 1
         if not named or not text.isalnum():
             return start
         if start >= 2 and words[start - 2].lower_ in self.words["dataset_slot_prepositions"]:
@@ -582,6 +650,21 @@ class HeadPhrases(ProposesCandidates, PatternComponent):
                for k, w in enumerate(words)):
             return start  # the name stands on its own elsewhere in the paper: a dataset or model, not a qualifier
         return start - 1
+
+    def _sole_qualifier(self, words, span: Candidate, previous, found: list[Candidate]) -> bool:
+        """Whether a plain adjective before a one-word metric names a metric of its own: the paper never writes the
+        metric without it ("expected speedup", "algorithmic speedup", "median energy"); an evaluative, vague or
+        function word grades the metric instead ("comparable accuracy", "less energy")."""
+        text = previous.lower_
+        if len(span) != 1 or not (previous.is_alpha and previous.is_lower and words[span.start].is_lower) or (
+                previous.is_stop or not _NAMING_ADJECTIVE.search(text) or text in self.words["evaluative_parts"]
+                or text in self.words["plain_adjectives"] or text in self.words["vague_adjectives"]):
+            return False
+        if any(other.start <= span.start - 1 < other.end and other.label_ != "Metric" for other in found):
+            return False
+        metric = words[span.start].lower_
+        at = [k for k, w in enumerate(words) if w.lower_ == metric]
+        return all(k > 0 and words[k - 1].lower_ == text for k in at)
 
     def _continued_names(self, doc: Doc, found: list[Candidate], end_of_title: int) -> list[Candidate]:
         """A name written with capitals and one more word that goes on naming it, the phrase ending there: a
