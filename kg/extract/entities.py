@@ -261,9 +261,6 @@ def _metric_words(text: str) -> tuple[str, ...]:
     return tuple(w for w in words if w)
 
 
-_LIST_SEPARATORS = frozenset({",", "and", "or"})  # (punctuation and conjunctions: no words of a domain)
-
-
 @functools.lru_cache(maxsize=1)
 def _task_process_nouns() -> frozenset[str]:
     """The process nouns a task's name ends in ("regression", "classification"): ``task_frames.jsonl``'s heads."""
@@ -364,7 +361,7 @@ class EntityResolver(PatternComponent):
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
                        "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
-                       "dataset_work_stems", "data_source_nouns")
+                       "dataset_work_stems", "data_source_nouns", "list_separators")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -791,12 +788,13 @@ class EntityResolver(PatternComponent):
         label = self._type_open(doc, Candidate(long_span.start, long_span.end, "Method", "open"))
         return label if label not in {None, "Method", IGNORE} else None
 
-    @staticmethod
-    def _coordinated_with(words, at: int, ends: set[int], step: int) -> bool:
-        """Whether the words from *at* on (*step* 1) or back from it (*step* -1) are a list's separator (",", "and",
-        "or", ", and") and then one of *ends* (a framed task's start going on, its end going back)."""
+    def _coordinated_with(self, words, at: int, ends: set[int], step: int) -> bool:
+        """Whether the words from *at* on (*step* 1) or back from it (*step* -1) are a list's separator
+        (``list_separators``: ",", "and", "or", ", and") and then one of *ends* (a framed task's start going on, its
+        end going back)."""
+        separators = self.words["list_separators"]
         i, seen = at, 0
-        while 0 <= i < len(words) and seen < 2 and words[i].lower_ in _LIST_SEPARATORS:
+        while 0 <= i < len(words) and seen < 2 and words[i].lower_ in separators:
             i += step
             seen += 1
         return seen > 0 and (i if step > 0 else i + 1) in ends
