@@ -575,6 +575,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._measure_changed_by(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
+        _pair_parallel_datasets(doc, accepted, output, by_sentence, bounds)
         self._measure_of_comparative(doc, accepted, output, context, sentence_of)
         self._measure_of_gain(doc, accepted, output, entity_at)
         # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
@@ -2243,6 +2244,31 @@ def _pair_respectively(doc: Doc, accepted: list[dict[str, Any]], output: list[di
                     result[role] = spans[k_name].kb_id_
                     if role == "metric":
                         result["metric_text"] = None
+
+
+def _pair_parallel_datasets(doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                            by_sentence: dict[int, list[Span]], bounds: list[tuple[int, int]]) -> None:
+    """"On A, B and C, X reaches 95.8, 92.1 and 89.6", "2.38 on A and 2.96 on B, compared to 3.55 and 6.20 for Y":
+    a list of numbers of one unit takes the datasets its sentence names before it, in order, when they are exactly
+    as many as the numbers (the n-th number the n-th Dataset), whatever the nearest-name rule said."""
+    for sentence in sorted({r["sentence"] for r in accepted}):
+        indices = [n for n, r in enumerate(accepted) if r["sentence"] == sentence]
+        if len(indices) < 2:
+            continue
+        taken = {i for n in indices for i in range(accepted[n]["_start"], accepted[n]["_end"])}
+        datasets = sorted((s for s in by_sentence.get(sentence, []) if s.label_ == "Dataset"
+                           and not any(i in taken for i in range(s.start, s.end))), key=lambda s: s.start)
+        if len(datasets) < 2:
+            continue
+        for run in _list_runs(doc, [(accepted[n]["_start"], accepted[n]["_end"]) for n in indices]):
+            if len(run) < 2 or len({accepted[indices[k]]["unit"] for k in run}) != 1:
+                continue
+            run_start = accepted[indices[run[0]]]["_start"]
+            before = list(dict.fromkeys(s.kb_id_ for s in datasets if s.end <= run_start))
+            if len(before) != len(run):
+                continue
+            for k, key in zip(run, before):
+                output[indices[k]]["dataset"] = key
 
 
 def _metric_in(entity_at: dict[int, Span], start: int, end: int) -> Span | None:
