@@ -332,7 +332,7 @@ def test_a_list_of_numbers_takes_the_datasets_named_before_it_in_order(nlp):
     doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
                    "On Parrotset, Owlbench and Finchset, Quillnet reaches accuracies of 81.5, 77.2 and 70.0. "
                    "Quillnet reaches 61.0 on Parrotset and 58.5 on Owlbench, compared to 55.1 and 50.3 for Sparrow. "
-                   "On Parrotset and Owlbench, Quillnet reaches 40.1, 39.2 and 38.3.",
+                   "On Parrotset and Owlbench, Quillnet reaches 40.1%, 39.2% and 38.3%.",
                    [("Quillnet", "Method", "m:quill"), ("Sparrow", "Method", "m:sparrow"),
                     ("Parrotset", "Dataset", "d:parrot"), ("Owlbench", "Dataset", "d:owl"),
                     ("Finchset", "Dataset", "d:finch"), ("accuracies", "Metric", "x:acc")])
