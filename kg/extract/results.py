@@ -1527,13 +1527,27 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 found = [s for s in found if self._same_clause(doc, s, start, end, FACTOR_DATASET_GAP)]
             if found:
                 # On a tie the entity after the number wins: "87% on ImageNet".
-                roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
+                chosen = min(found, key=lambda s: (gap(s), s.end <= start, s.start))
+                if label == "Dataset":
+                    chosen = self._list_head(doc, chosen, labelled)
+                roles[ENTITY_ROLES[label]] = chosen.kb_id_ if chosen is not None else None
         metric_part = (0.3 * metric_share if metric or metric_text else 0.0) if metric_share is not None else \
             0.3 if metric_sure else 0.1 if metric or metric_text else 0.0
         method_part = (0.3 * method_share if method else 0.0) if method_share is not None else \
             {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
+
+    def _list_head(self, doc: Doc, span: Span, labelled: list[Span]) -> Span | None:
+        """The dataset a result on a list of datasets is reported on: "accuracy on A and B stays within 0.5
+        points" is A's, the list's first; a longer list ("On A, B, C and D, X lowers the error by 12%") names no
+        one dataset (None). A dataset alone is itself."""
+        spans = sorted({(s.start, s.end): s for s in labelled}.values(), key=lambda s: s.start)
+        for run in _list_runs(doc, [(s.start, s.end) for s in spans]):
+            members = [spans[k] for k in run]
+            if span in members and len({m.kb_id_ for m in members}) > 1:
+                return members[0] if len(members) == 2 else None
+        return span
 
     def _baseline_device(self, doc: Doc, span: Span) -> bool:
         """Whether a comparison word (results_cues ``baseline_leads``: "than", "over", "compared") leads to *span*
