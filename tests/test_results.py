@@ -327,6 +327,35 @@ def test_respectively_pairs_a_list_of_numbers_with_a_list_of_names_in_order(nlp)
     assert results[66.0]["dataset"] == "d:parrot"
 
 
+def test_a_list_of_numbers_takes_the_datasets_named_before_it_in_order(nlp):
+    # invented text: the datasets come first, then a list of as many numbers of one unit
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "On Parrotset, Owlbench and Finchset, Quillnet reaches accuracies of 81.5, 77.2 and 70.0. "
+                   "Quillnet reaches 61.0 on Parrotset and 58.5 on Owlbench, compared to 55.1 and 50.3 for Sparrow. "
+                   "On Parrotset and Owlbench, Quillnet reaches 40.1%, 39.2% and 38.3%.",
+                   [("Quillnet", "Method", "m:quill"), ("Sparrow", "Method", "m:sparrow"),
+                    ("Parrotset", "Dataset", "d:parrot"), ("Owlbench", "Dataset", "d:owl"),
+                    ("Finchset", "Dataset", "d:finch"), ("accuracies", "Metric", "x:acc")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert [results[v]["dataset"] for v in (81.5, 77.2, 70.0)] == ["d:parrot", "d:owl", "d:finch"]
+    assert [results[v]["dataset"] for v in (55.1, 50.3)] == ["d:parrot", "d:owl"]
+    # three numbers, two datasets before them: not paired, each keeps the nearest-name reading
+    assert len({results[v]["dataset"] for v in (40.1, 39.2, 38.3)}) == 1
+
+
+def test_a_number_on_a_list_of_datasets_takes_the_first_of_two_and_none_of_more(nlp):
+    # invented text: one number after a pair of datasets, one after a list of four
+    doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
+                   "Accuracy on Parrotset and Owlbench stays within 0.7 points of the dense model. "
+                   "On Parrotset, Owlbench, Finchset and Wrenbench, Quillnet lowers the error by 12%.",
+                   [("Quillnet", "Method", "m:quill"), ("Parrotset", "Dataset", "d:parrot"),
+                    ("Owlbench", "Dataset", "d:owl"), ("Finchset", "Dataset", "d:finch"),
+                    ("Wrenbench", "Dataset", "d:wren"), ("Accuracy", "Metric", "x:acc")])
+    results = {r["value"]: r for r in doc._.kg_results}
+    assert results[0.7]["dataset"] == "d:parrot"
+    assert results[12.0]["dataset"] is None
+
+
 def test_respectively_leaves_roles_alone_without_a_list_as_long(nlp):
     doc = make_doc(nlp, "Quillnet: Sparse Routing for Tiny Models",
                    "Quillnet reaches 81.5%, 77.2% and 70.0% on Parrotset and Owlbench, respectively.",

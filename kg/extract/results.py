@@ -575,6 +575,7 @@ class ResultFinder(SerialisedState, DocAnnotator):
         self._measure_changed_by(doc, accepted, output, entity_at)
         if self.respectively_words:
             _pair_respectively(doc, accepted, output, by_sentence, bounds, self.respectively_words)
+        _pair_parallel_datasets(doc, accepted, output, by_sentence, bounds)
         self._measure_of_comparative(doc, accepted, output, context, sentence_of)
         self._measure_of_gain(doc, accepted, output, entity_at)
         # last, "holding GPU memory constant at 212 MB": an absolute unit measures no "performance"; what nothing
@@ -1526,13 +1527,27 @@ class ResultFinder(SerialisedState, DocAnnotator):
                 found = [s for s in found if self._same_clause(doc, s, start, end, FACTOR_DATASET_GAP)]
             if found:
                 # On a tie the entity after the number wins: "87% on ImageNet".
-                roles[ENTITY_ROLES[label]] = min(found, key=lambda s: (gap(s), s.end <= start, s.start)).kb_id_
+                chosen = min(found, key=lambda s: (gap(s), s.end <= start, s.start))
+                if label == "Dataset":
+                    chosen = self._list_head(doc, chosen, labelled)
+                roles[ENTITY_ROLES[label]] = chosen.kb_id_ if chosen is not None else None
         metric_part = (0.3 * metric_share if metric or metric_text else 0.0) if metric_share is not None else \
             0.3 if metric_sure else 0.1 if metric or metric_text else 0.0
         method_part = (0.3 * method_share if method else 0.0) if method_share is not None else \
             {"parse": 0.3, "for": 0.3, "named": 0.25, "self": 0.2, "paper": 0.1, "near": 0.1}.get(how, 0.0)
         confidence = 0.4 + metric_part + method_part
         return roles, metric_text, round(min(confidence, 1.0), 3)
+
+    def _list_head(self, doc: Doc, span: Span, labelled: list[Span]) -> Span | None:
+        """The dataset a result on a list of datasets is reported on: "accuracy on A and B stays within 0.5
+        points" is A's, the list's first; a longer list ("On A, B, C and D, X lowers the error by 12%") names no
+        one dataset (None). A dataset alone is itself."""
+        spans = sorted({(s.start, s.end): s for s in labelled}.values(), key=lambda s: s.start)
+        for run in _list_runs(doc, [(s.start, s.end) for s in spans]):
+            members = [spans[k] for k in run]
+            if span in members and len({m.kb_id_ for m in members}) > 1:
+                return members[0] if len(members) == 2 else None
+        return span
 
     def _baseline_device(self, doc: Doc, span: Span) -> bool:
         """Whether a comparison word (results_cues ``baseline_leads``: "than", "over", "compared") leads to *span*
@@ -2243,6 +2258,31 @@ def _pair_respectively(doc: Doc, accepted: list[dict[str, Any]], output: list[di
                     result[role] = spans[k_name].kb_id_
                     if role == "metric":
                         result["metric_text"] = None
+
+
+def _pair_parallel_datasets(doc: Doc, accepted: list[dict[str, Any]], output: list[dict[str, Any]],
+                            by_sentence: dict[int, list[Span]], bounds: list[tuple[int, int]]) -> None:
+    """"On A, B and C, X reaches 95.8, 92.1 and 89.6", "2.38 on A and 2.96 on B, compared to 3.55 and 6.20 for Y":
+    a list of numbers of one unit takes the datasets its sentence names before it, in order, when they are exactly
+    as many as the numbers (the n-th number the n-th Dataset), whatever the nearest-name rule said."""
+    for sentence in sorted({r["sentence"] for r in accepted}):
+        indices = [n for n, r in enumerate(accepted) if r["sentence"] == sentence]
+        if len(indices) < 2:
+            continue
+        taken = {i for n in indices for i in range(accepted[n]["_start"], accepted[n]["_end"])}
+        datasets = sorted((s for s in by_sentence.get(sentence, []) if s.label_ == "Dataset"
+                           and not any(i in taken for i in range(s.start, s.end))), key=lambda s: s.start)
+        if len(datasets) < 2:
+            continue
+        for run in _list_runs(doc, [(accepted[n]["_start"], accepted[n]["_end"]) for n in indices]):
+            if len(run) < 2 or len({accepted[indices[k]]["unit"] for k in run}) != 1:
+                continue
+            run_start = accepted[indices[run[0]]]["_start"]
+            before = list(dict.fromkeys(s.kb_id_ for s in datasets if s.end <= run_start))
+            if len(before) != len(run):
+                continue
+            for k, key in zip(run, before):
+                output[indices[k]]["dataset"] = key
 
 
 def _metric_in(entity_at: dict[int, Span], start: int, end: int) -> Span | None:
