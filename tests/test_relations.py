@@ -854,3 +854,22 @@ def test_a_method_modifying_a_measure_is_no_subject_after_an_opening_setting(nlp
     found = {(s, t) for rel, s, t in triples(doc) if rel == "RUNS_ON"}
     assert ("m:wren", "h:tern") in found
     assert ("m:finch", "h:tern") not in found
+
+
+def test_a_dataset_the_authors_introduce_is_where_their_listed_methods_are_evaluated(nlp):
+    # invented: no title name before a colon, but "We introduce X, a dataset ..." makes X the paper's own dataset;
+    # the methods a later evaluation lists are evaluated on it, lower-case kinds among them; a dataset another
+    # paper introduced ("They introduce ...") is not the paper's own
+    doc = make_doc(nlp, "Counting Every Pebble in Riverbeds",
+                   "We introduce Pebble Count, a dataset of riverbed photographs. "
+                   "We benchmark Stonecutter, gradient-boosted trees and Gravel-Net.",
+                   [("Pebble Count", "Dataset", "d:pebble"), ("Stonecutter", "Method", "m:stone"),
+                    ("gradient-boosted trees", "Method", "m:gbt"), ("Gravel-Net", "Method", "m:gravel")])
+    found = {(s, t) for rel, s, t in triples(doc) if rel == "EVALUATED_ON"}
+    assert {("m:stone", "d:pebble"), ("m:gbt", "d:pebble"), ("m:gravel", "d:pebble")} <= found
+    doc = make_doc(nlp, "Counting Every Pebble in Riverbeds",
+                   "They introduce Pebble Count, a dataset of riverbed photographs. "
+                   "We benchmark Stonecutter and Gravel-Net.",
+                   [("Pebble Count", "Dataset", "d:pebble"), ("Stonecutter", "Method", "m:stone"),
+                    ("Gravel-Net", "Method", "m:gravel")])
+    assert not any(rel == "EVALUATED_ON" for rel, _, _ in triples(doc))

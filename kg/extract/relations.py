@@ -364,14 +364,14 @@ class RelationFinder(SerialisedState, DocAnnotator):
                 texts_of.setdefault(span.kb_id_, set()).add(doc_tokens(doc).span_text(span.start, span.end))
 
         def add(rel_type: str, source: str, target: str, sentence: int, confidence: float,
-                origin: str = "cue") -> None:
+                origin: str = "cue", listed: bool = False) -> None:
             ends = RELATION_LABELS[rel_type]
             # never an entity to itself, nor to the same name typed twice ("DocAgent" as a Method and a Dataset)
             if source == target or "|" in source and source.partition("|")[2] == target.partition("|")[2] \
                     or (label_of.get(source), label_of.get(target)) != ends \
                     or confidence < self.min_confidence \
                     or rel_type in NAMED_SOURCE_TYPES and source not in named and source not in coined \
-                    and not (rel_type in ADJACENT_SOURCE_TYPES and source in proposed) \
+                    and not (rel_type in ADJACENT_SOURCE_TYPES and (source in proposed or listed)) \
                     or rel_type == "BUILDS_ON" and (target in title_only
                                                     or _modifier_inside(texts_of.get(source, ()), texts_of.get(target, ()))
                                                     or _field_head(texts_of.get(source, ()), texts_of.get(target, ()))):
@@ -629,11 +629,13 @@ class RelationFinder(SerialisedState, DocAnnotator):
                              and (i == low or lowers[_before_adverbs(lowers, low, i)] in self_words)), None)
                 if verb is None:
                     continue
+                # (the methods an evaluation lists are what is evaluated, lower-case kinds too: "We evaluate
+                # gradient-boosted trees, convolutional networks and a transformer baseline")
                 for span in ents:
                     if span.label_ == "Method" and span.start > verb:
                         for key in own:
                             add("EVALUATED_ON", span.kb_id_, key, sentence, self.cooccurrence_confidence,
-                                "cue:EVALUATED_ON")
+                                "cue:EVALUATED_ON", listed=True)
 
         # a dataset in a sentence about a method, with no cue: "Experiments on CIFAR10 ... observe diffGrad"; in a
         # sentence of the paper's own work that names no method, the proposal's ("On the larger X, top-1 accuracy
@@ -1284,16 +1286,39 @@ class RelationFinder(SerialisedState, DocAnnotator):
             return True  # "outperforms existing pruning methods": a lower-case kind before a group noun, no named loser
         return any(word in SETTING_PREPOSITIONS for word in lowers[end:span.start])
 
-    @staticmethod
-    def _own_datasets(doc: Doc, frame: dict[str, Any], entities: list[Span], bounds: list[tuple[int, int]]) -> list[str]:
+    def _own_datasets(self, doc: Doc, frame: dict[str, Any], entities: list[Span], bounds: list[tuple[int, int]]) -> list[str]:
         """Keys of the datasets the paper itself introduces: a proposal of the frame that is a Dataset, or the
         Dataset that is the title's name before its colon ("ShiftTab: A Benchmark for ...")."""
         own = {s.kb_id_ for s in entities if s.label_ == "Dataset" and s.kb_id_ in frame["proposed"]}
+        own |= self._introduced_datasets(doc, entities, bounds)
         if bounds:
             colon = title_colon(doc, bounds[0][1])
             if colon is not None:
                 own |= {s.kb_id_ for s in entities if s.label_ == "Dataset" and s.start == 0 and s.end == colon}
         return sorted(own)
+
+    def _introduced_datasets(self, doc: Doc, entities: list[Span], bounds: list[tuple[int, int]]) -> set[str]:
+        """Keys of the Datasets the authors introduce in the abstract (a dataset paper has no proposal): the first
+        entity after "we (also) introduce / present / release" is a Dataset ("We introduce StrandSeg, a dataset of
+        ...", "We present X, a benchmark built from ...")."""
+        lowers = token_lowers(doc)
+        words = self.frame_reader.words
+        verbs, authors, gaps = words["propose_verbs"], words["authors"], words["author_gap_words"]
+        own: set[str] = set()
+        starts = sorted(entities, key=lambda s: s.start)
+        for low, high in bounds[1:]:
+            for i in range(low + 1, high):
+                if lowers[i] not in verbs:
+                    continue
+                k = i - 1
+                while k > low and i - k <= 3 and lowers[k] in gaps:
+                    k -= 1
+                if lowers[k] not in authors:
+                    continue
+                first = next((s for s in starts if i < s.start < high), None)
+                if first is not None and first.label_ == "Dataset" and first.start <= i + 3:
+                    own.add(first.kb_id_)
+        return own
 
     def _figure_targets(self, doc: Doc, end: int, sentence_end: int, ents: list[Span],
                         names: bool = False) -> list[Span]:
