@@ -361,7 +361,8 @@ class EntityResolver(PatternComponent):
     settings = ("propagate",)
     word_list_names = ("list_glue", "change_words", "kind_words", "measure_openers", "measure_comparatives",
                        "modifier_suffixes", "task_head_nouns", "irregular_participles", "model_nouns",
-                       "dataset_work_stems", "data_source_nouns", "list_separators")
+                       "dataset_work_stems", "data_source_nouns", "list_separators", "measure_change_verbs",
+                       "measure_phrase_comparatives", "amount_prepositions", "amount_hedges", "object_determiners")
 
     def __init__(self, nlp: Language, name: str = "kg_entities", *, pattern_files: list[str] = ("heads.jsonl",),
                  propagate: bool = True):
@@ -911,6 +912,8 @@ class EntityResolver(PatternComponent):
             return "Metric"  # "55.1 AP", "12.3% WER", "a BLEU of 28.4", "in terms of Hypervolume", "3.2 GMACs"
         if self._measure_position(tokens.words, tokens.sent_starts(), span.start) and not _PLURAL_ACRONYM.match(text):
             return "Metric"  # "6x higher FPS", "in terms of Hypervolume, R2-distance and ..."
+        if len(span) == 1 and self._changed_measure(tokens.words, span.start, span.end) and not _PLURAL_ACRONYM.match(text):
+            return "Metric"  # "reduces X by 14%", "cuts X to 0.53", "a lower X than the baseline"
         head = self.head_label(text) if len(span) > 1 else None
         if head == IGNORE:
             return None
@@ -1003,6 +1006,23 @@ class EntityResolver(PatternComponent):
                 return False  # a word that is no name and no list glue: the list (if any) started later
             i -= 1
         return False
+
+    def _changed_measure(self, words, start: int, end: int) -> bool:
+        """Whether the name at words[start:end] is the quantity a change is reported for: the object of a change
+        verb (``measure_change_verbs``, a determiner of ``object_determiners`` maybe between) before an amount
+        ("reduces X by 14%", "lowers the X to 0.53", "improves X from 0.61 to 0.70": ``amount_prepositions`` and a
+        number or a hedge of ``amount_hedges``), or a compared quantity ("a lower X than ...", "higher X than":
+        ``measure_phrase_comparatives`` before the name, "than" after it)."""
+        n = len(words)
+        at = start - 1
+        if at > 0 and words[at].lower_ in self.words["object_determiners"]:
+            at -= 1
+        if at >= 0 and words[at].lower_ in self.words["measure_change_verbs"] and end + 1 < n and (
+                words[end].lower_ in self.words["amount_prepositions"]) and (
+                any(c.isdigit() for c in words[end + 1].text) or words[end + 1].lower_ in self.words["amount_hedges"]):
+            return True
+        return start > 0 and words[start - 1].lower_ in self.words["measure_phrase_comparatives"] and end < n and (
+            words[end].lower_ == "than")
 
     @staticmethod
     def _measured(words, start: int, end: int) -> bool:

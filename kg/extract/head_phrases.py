@@ -31,8 +31,14 @@ DATASET_QUALIFIER = re.compile(
 # a release number written after a dataset's name ("Common Voice 15", "CATH 4.2", "MLPerf 1.1") and the
 # named subsets papers report on ("SWE-bench Lite", "COCO test-dev"): variants of their own, but only where the
 # number is not an amount (not before a unit, a number or a capitalised metric: "on COCO 1.5 AP")
-_DATASET_RELEASE = re.compile(r"^\d{1,2}(?:\.\d{1,2})?$")
+_DATASET_RELEASE = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})?|\d{1,3}[kM])$")  # also a size: "Atari 100k", "MS-COCO 30k"
 _DATASET_SUBSETS = frozenset({"Lite", "test-dev", "test-std", "Verified"})
+# a split of a dataset written as one lower-case word after its name ("COCO val2017", "LVIS minival", "LibriSpeech
+# test-clean"): a split stem (words.jsonl dataset_split_stems), maybe after "mini", with a year or a hyphenated tail,
+# or "mini" and the stem alone; a bare stem ("COCO test set") is a qualifier of a dataset noun, no split's name
+_SPLIT_STEMS = words_by_list(word_lists("dataset_split_stems"))["dataset_split_stems"]
+_DATASET_SPLIT = re.compile(r"^(?:mini)?(" + "|".join(sorted(map(re.escape, _SPLIT_STEMS))) + r")(?:\d{2,4}|-[a-z]{2,})$|^mini("
+                            + "|".join(sorted(map(re.escape, _SPLIT_STEMS))) + r")$")
 # the words after a release number that keep it part of the name ("CATH 4.2 benchmark"): words.jsonl release_followers
 _AFTER_RELEASE = words_by_list(word_lists("release_followers"))["release_followers"]
 # an amount after a measured quantity ("by up to 5%"), and the determiners before a change verb's object: words.jsonl
@@ -48,7 +54,7 @@ def dataset_variant_end(words, end: int) -> int:
     n, start = len(words), end
     while end < n and end - start < 2:
         word = words[end].text
-        if DATASET_QUALIFIER.match(word) or word in _DATASET_SUBSETS:
+        if DATASET_QUALIFIER.match(word) or word in _DATASET_SUBSETS or _DATASET_SPLIT.match(word):
             end += 1
         elif _DATASET_RELEASE.match(word) and end == start and (
                 end + 1 == n or words[end + 1].lower_ in _AFTER_RELEASE or words[end + 1].is_punct
